@@ -1,0 +1,42 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Organisation, OrganisationMembership, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "preferred_language", "is_active", "date_joined"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "preferred_language", "first_name", "last_name"]}),
+        (_("Roles"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "verified_at"]
+    list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name"]
+    readonly_fields = ["verified_at", "verified_by"]
+    inlines = [MembershipInline]
+    actions = ["verify"]
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify(self, request, queryset):
+        for organisation in queryset:
+            services.organisation_verify(organisation=organisation, verified_by=request.user)
+        messages.success(request, _("Verified."))

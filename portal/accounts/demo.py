@@ -1,0 +1,81 @@
+"""Demo people for `seed_demo`. Bulk inserts; running twice adds nothing twice."""
+
+import random
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+
+from portal.core.permissions import Role
+
+from . import services
+from .models import Organisation, User
+
+DEMO_ACCOUNTS = [
+    # email, public name, role
+    ("citizen@demo.test", "Aigerim S.", None),
+    ("citizen2@demo.test", "Timur K.", None),
+    ("moderator@demo.test", "Moderator Dana", Role.MODERATOR),
+    ("commission@demo.test", "Commissioner Erlan", Role.COMMISSION),
+    ("admin@demo.test", "Administrator", Role.ADMIN),
+]
+
+_FIRST = ["Aigerim", "Asel", "Dana", "Aruzhan", "Madina", "Erlan", "Nurlan", "Timur", "Daniyar", "Olga",
+          "Ivan", "Saule", "Bolat", "Gulnara", "Askar", "Zhanna", "Marat", "Yelena", "Arman", "Kamila"]
+
+
+def seed_users(*, count: int, rng: random.Random) -> int:
+    """Ensures `count` verified demo citizens exist (demo-user-N@demo.invalid); returns how many were added."""
+    wanted = [f"demo-user-{n}@demo.invalid" for n in range(1, count + 1)]
+    existing = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    # Demo citizens cannot log in: an unusable password, shared so that hashing runs once.
+    password = make_password(None)
+    languages = User.Language.values
+    new_users = [
+        User(
+            email=email,
+            display_name=f"{rng.choice(_FIRST)} {chr(0x0410 + rng.randrange(32))}.",
+            preferred_language=rng.choice(languages),
+            password=password,
+        )
+        for email in wanted
+        if email not in existing
+    ]
+    User.objects.bulk_create(new_users, batch_size=2000)
+    created = User.objects.filter(email__in=[user.email for user in new_users])
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=pk, email=email, verified=True, primary=True) for pk, email in
+         created.values_list("pk", "email")],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return len(new_users)
+
+
+def seed_demo_accounts(*, password: str) -> list[str]:
+    """The five named demo accounts with their roles, verified, with `password`. Returns the emails."""
+    for email, display_name, role in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(email=email, defaults={"display_name": display_name})
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if role is not None:
+            services.user_grant_role(user=user, role=role, granted_by=None)
+    _seed_demo_organisation()
+    return [email for email, _name, _role in DEMO_ACCOUNTS]
+
+
+def _seed_demo_organisation() -> None:
+    if Organisation.objects.filter(slug="demo-civic-lawyers").exists():
+        return
+    representative = User.objects.get(email="citizen2@demo.test")
+    organisation = services.organisation_register(
+        name="Demo Civic Lawyers Association",
+        kind=Organisation.Kind.NGO,
+        description="A fictional NGO of lawyers, created for the demo.",
+        registered_by=representative,
+    )
+    # Keep the slug stable so that a second run finds it.
+    Organisation.objects.filter(pk=organisation.pk).update(slug="demo-civic-lawyers")
+    services.organisation_verify(organisation=organisation, verified_by=None)

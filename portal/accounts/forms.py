@@ -1,0 +1,58 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, User
+from .services import user_update_profile
+from .validators import validate_display_name
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra sign-up fields, merged by allauth into its sign-up form."""
+
+    display_name = forms.CharField(
+        label=_("Public name"),
+        max_length=60,
+        help_text=_("Shown next to what you publish. Not your email address."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language of emails"), choices=User.Language.choices
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = (get_language() or "kk")[:2]
+        if language in User.Language.values:
+            self.fields["preferred_language"].initial = language
+
+    def clean_display_name(self):
+        value = " ".join(self.cleaned_data["display_name"].split())
+        try:
+            validate_display_name(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["display_name"]) from error
+        return value
+
+    def signup(self, request, user):
+        user_update_profile(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            preferred_language=self.cleaned_data["preferred_language"],
+        )
+
+
+class ProfileForm(forms.Form):
+    display_name = SignupDetailsForm.base_fields["display_name"]
+    preferred_language = SignupDetailsForm.base_fields["preferred_language"]
+    clean_display_name = SignupDetailsForm.clean_display_name
+
+
+class OrganisationRegisterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

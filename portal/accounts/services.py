@@ -1,0 +1,129 @@
+"""Writes on accounts and organisations. Keyword-only; each raises PermissionDenied when refused."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+from portal.core.audit import audit_record
+from portal.core.permissions import ROLE_GROUPS, Role
+
+from .models import Organisation, OrganisationMembership, User
+from .validators import validate_display_name
+
+
+def user_update_profile(*, user: User, display_name: str, preferred_language: str) -> User:
+    """Sets the public name and the language of the person's emails."""
+    display_name = " ".join(display_name.split())
+    validate_display_name(display_name)
+    if preferred_language not in User.Language.values:
+        raise ValidationError({"preferred_language": _("Choose Kazakh, Russian or English.")})
+    user.display_name = display_name
+    user.preferred_language = preferred_language
+    user.save(update_fields=["display_name", "preferred_language"])
+    return user
+
+
+@transaction.atomic
+def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
+    """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
+    if granted_by is not None and not permissions.can_manage_roles(granted_by):
+        raise PermissionDenied(_("Only administrators can grant roles."))
+    group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])
+    user.groups.add(group)
+    if role == Role.ADMIN and not user.is_staff:
+        # Django's admin site checks is_staff; the portal itself only looks at roles.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    permissions.forget_roles(user)
+    audit_record(actor=granted_by, action="role.granted", target=user, details={"role": str(role)})
+
+
+@transaction.atomic
+def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> None:
+    if revoked_by is not None and not permissions.can_manage_roles(revoked_by):
+        raise PermissionDenied(_("Only administrators can revoke roles."))
+    user.groups.remove(*Group.objects.filter(name=ROLE_GROUPS[Role(role)]))
+    if role == Role.ADMIN and user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    permissions.forget_roles(user)
+    audit_record(actor=revoked_by, action="role.revoked", target=user, details={"role": str(role)})
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=False)[:70] or "organisation"
+    slug, counter = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+@transaction.atomic
+def organisation_register(
+    *, name: str, kind: str, description: str = "", website: str = "", registered_by: User
+) -> Organisation:
+    """Creates an unverified organisation; the person registering it becomes its representative."""
+    if kind not in Organisation.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of organisation.")})
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("The organisation needs a name.")})
+    organisation = Organisation(
+        name=name, slug=_unique_slug(name), kind=kind, description=description, website=website
+    )
+    organisation.full_clean()
+    organisation.save()
+    OrganisationMembership.objects.create(
+        organisation=organisation,
+        user=registered_by,
+        role=OrganisationMembership.Role.REPRESENTATIVE,
+        can_act_on_behalf=True,
+    )
+    audit_record(actor=registered_by, action="organisation.registered", target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, verified_by: User | None) -> Organisation:
+    """Marks the organisation as verified; its delegated members may then act on its behalf."""
+    if verified_by is not None and not permissions.can_verify_organisation(verified_by):
+        raise PermissionDenied(_("Only administrators can verify organisations."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at is None:
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = verified_by
+        organisation.save(update_fields=["verified_at", "verified_by"])
+        audit_record(actor=verified_by, action="organisation.verified", target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_add_member(
+    *,
+    organisation: Organisation,
+    user: User,
+    added_by: User | None,
+    role: str = OrganisationMembership.Role.MEMBER,
+    can_act_on_behalf: bool = False,
+) -> OrganisationMembership:
+    """Adds or updates a member. Representatives of the organisation and admins may do this."""
+    if added_by is not None:
+        is_representative = organisation.memberships.filter(
+            user=added_by, role=OrganisationMembership.Role.REPRESENTATIVE
+        ).exists()
+        if not (is_representative or permissions.is_admin(added_by)):
+            raise PermissionDenied(_("Only the organisation's representatives can add members."))
+    membership, _created = OrganisationMembership.objects.update_or_create(
+        organisation=organisation,
+        user=user,
+        defaults={"role": role, "can_act_on_behalf": can_act_on_behalf},
+    )
+    audit_record(actor=added_by, action="organisation.member_added", target=organisation)
+    return membership

@@ -1,0 +1,95 @@
+"""Who may do what: the one place every view, API endpoint and service asks.
+
+Roles are Django groups so that admins manage them without code. A person with no role is a citizen.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.conf import settings
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    COMMISSION = "commission"
+    ADMIN = "admin"
+
+
+# The group that carries each role; created by a data migration of the accounts app.
+ROLE_GROUPS: dict[Role, str] = {
+    Role.MODERATOR: "Moderators",
+    Role.COMMISSION: "Commission members",
+    Role.ADMIN: "Administrators",
+}
+_GROUP_ROLES = {group: role for role, group in ROLE_GROUPS.items()}
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles of `user`, read once per request and cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        names = user.groups.filter(name__in=_GROUP_ROLES).values_list("name", flat=True)
+        cached = frozenset(_GROUP_ROLES[name] for name in names)
+        if user.is_superuser:
+            cached |= {Role.ADMIN}
+        user._portal_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after a change of group membership."""
+    user.__dict__.pop("_portal_roles", None)
+
+
+def is_moderator(user) -> bool:
+    return bool(roles_of(user) & {Role.MODERATOR, Role.ADMIN})
+
+
+def is_commission_member(user) -> bool:
+    return bool(roles_of(user) & {Role.COMMISSION, Role.ADMIN})
+
+
+def is_admin(user) -> bool:
+    return Role.ADMIN in roles_of(user)
+
+
+def is_staff_member(user) -> bool:
+    """Anyone with a staff role: moderators, Commission members and admins."""
+    return bool(roles_of(user))
+
+
+def can_open_staff_area(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_manage_roles(user) -> bool:
+    return is_admin(user)
+
+
+def can_verify_organisation(user) -> bool:
+    return is_admin(user)
+
+
+def can_act_for_organisation(user, organisation) -> bool:
+    """Members with the delegation flag may act for a verified organisation, and nobody else."""
+    if not organisation.is_verified or not user.is_authenticated:
+        return False
+    return organisation.memberships.filter(user=user, can_act_on_behalf=True).exists()
+
+
+def staff_second_factor_required() -> bool:
+    return settings.PORTAL_STAFF_MFA == "required"
+
+
+def has_second_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def must_set_up_second_factor(user) -> bool:
+    """Staff must have TOTP before any staff page when the policy says `required`."""
+    return staff_second_factor_required() and is_staff_member(user) and not has_second_factor(user)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .views import staff
+
+urlpatterns = [
+    path("", staff.dashboard, name="staff_dashboard"),
+    path("organisations/<int:pk>/verify/", staff.organisation_verify, name="staff_organisation_verify"),
+]

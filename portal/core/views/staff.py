@@ -1,0 +1,44 @@
+"""The staff area's front page. Every view here asks `permissions`; the MFA gate runs before."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.accounts import selectors as account_selectors
+from portal.accounts import services as account_services
+from portal.accounts.models import Organisation
+from portal.core import permissions
+
+
+@login_required
+def dashboard(request):
+    if not permissions.can_open_staff_area(request.user):
+        raise PermissionDenied
+    context = {
+        "roles": sorted(permissions.roles_of(request.user)),
+        "can_verify": permissions.can_verify_organisation(request.user),
+        "awaiting_verification": [],
+    }
+    if context["can_verify"]:
+        context["awaiting_verification"] = account_selectors.organisations_awaiting_verification()
+    return render(request, "staff/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def organisation_verify(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    account_services.organisation_verify(organisation=organisation, verified_by=request.user)
+    messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
+    return redirect("staff_dashboard")
+
+
+def admin_login(request):
+    """Django admin's own login would skip allauth's second factor: send everyone through allauth."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    return redirect_to_login(request.GET.get("next", reverse("admin:index")), login_url="account_login")

@@ -1,0 +1,20 @@
+"""Tests: `make test`. Uses DATABASE_URL and REDIS_URL when set, like production would."""
+
+from .base import *  # noqa: F401,F403
+from .base import CACHES, REDIS_URL, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-checks-0123456789"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="required")
+# Unit tests run tasks in-process; the Celery integration test switches to the real broker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    # Separate the test run's keys from anything else on the same Redis database.
+    CACHES["default"]["KEY_PREFIX"] = "portal-test"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

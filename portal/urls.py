@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.core.views import health, staff
+
+urlpatterns = [
+    # Unprefixed: machines call these, and they answer the same in every language.
+    path("healthz", health.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("portal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", include("portal.core.urls")),
+    path("admin/login/", staff.admin_login),
+    path("admin/", admin.site.urls),
+    path("", include("proposals.urls")),
+    prefix_default_language=True,
+)

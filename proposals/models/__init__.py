@@ -1,0 +1,1 @@
+"""The participation domain's models, one module per concern (consultation, document, proposal, …)."""

@@ -1,0 +1,69 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from portal.accounts import services as account_services
+from portal.core.permissions import Role
+
+from .factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls tests make around it
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters and cached pages must not leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(display_name="Aigerim", email="aigerim@example.test")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return UserFactory(display_name="Timur", email="timur@example.test")
+
+
+def _with_role(role: Role, **kwargs):
+    user = UserFactory(**kwargs)
+    account_services.user_grant_role(user=user, role=role, granted_by=None)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return _with_role(Role.MODERATOR, display_name="Moderator Dana", email="dana@example.test")
+
+
+@pytest.fixture
+def commissioner(db):
+    return _with_role(Role.COMMISSION, display_name="Commissioner Erlan", email="erlan@example.test")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _with_role(Role.ADMIN, display_name="Admin Saule", email="saule@example.test")
+
+
+def give_totp(user):
+    """Sets up a TOTP authenticator for `user`; returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -1,0 +1,81 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from portal.accounts import services
+from portal.accounts.models import Organisation, OrganisationMembership
+from tests.conftest import give_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_makes_the_person_its_representative(client, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        "/en/accounts/organisations/new/",
+        {"name": "Civic  Lawyers", "kind": "ngo", "description": "", "website": ""},
+    )
+    organisation = Organisation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == organisation.get_absolute_url()
+    assert organisation.name == "Civic Lawyers"
+    assert not organisation.is_verified
+    membership = OrganisationMembership.objects.get(organisation=organisation)
+    assert membership.user == citizen
+    assert membership.role == OrganisationMembership.Role.REPRESENTATIVE
+
+
+def test_registration_form_reports_a_bad_kind_and_keeps_the_input(client, citizen):
+    client.force_login(citizen)
+    response = client.post("/en/accounts/organisations/new/", {"name": "Keep me", "kind": "cult"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"]
+    assert b'value="Keep me"' in response.content
+    assert not Organisation.objects.exists()
+
+
+def test_public_page_shows_display_names_and_never_emails(client, citizen):
+    organisation = services.organisation_register(name="Party of Tests", kind="party", registered_by=citizen)
+    response = client.get(organisation.get_absolute_url())
+    assert response.status_code == 200
+    assert citizen.display_name.encode() in response.content
+    assert citizen.email.encode() not in response.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected_status", "verified"),
+    [
+        (None, 302, False),  # anonymous: to login
+        ("citizen", 403, False),  # the representative cannot verify their own organisation
+        ("other_citizen", 403, False),
+        ("moderator", 403, False),
+        ("admin_user", 302, True),
+    ],
+)
+def test_verify_endpoint_matrix(client, request, citizen, settings, persona, expected_status, verified):
+    settings.PORTAL_STAFF_MFA = "required"
+    organisation = services.organisation_register(name="Experts", kind="expert", registered_by=citizen)
+    if persona:
+        user = request.getfixturevalue(persona)
+        give_totp(user)
+        client.force_login(user)
+    response = client.post(f"/en/staff/organisations/{organisation.pk}/verify/")
+    assert response.status_code == expected_status
+    organisation.refresh_from_db()
+    assert organisation.is_verified is verified
+
+
+def test_verify_endpoint_refuses_get(client, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    organisation = services.organisation_register(name="X Org", kind="other", registered_by=admin_user)
+    assert client.get(f"/en/staff/organisations/{organisation.pk}/verify/").status_code == 405
+
+
+def test_only_representatives_and_admins_add_members(citizen, other_citizen, admin_user):
+    organisation = services.organisation_register(name="Org", kind="ngo", registered_by=citizen)
+    with pytest.raises(PermissionDenied):
+        services.organisation_add_member(organisation=organisation, user=other_citizen, added_by=other_citizen)
+    services.organisation_add_member(
+        organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=True
+    )
+    assert organisation.memberships.count() == 2

@@ -1,0 +1,136 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from portal.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _signup(client, django_capture_on_commit_callbacks, language="kk", **overrides):
+    data = {
+        "email": "new.person@example.test",
+        "display_name": "Жаңа қатысушы",
+        "preferred_language": "ru",
+        "password1": "a-long-enough-password",
+        "password2": "a-long-enough-password",
+    }
+    data.update(overrides)
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(f"/{language}/accounts/signup/", data)
+
+
+def test_signup_stores_public_name_and_language_and_sends_verification_in_that_language(
+    client, django_capture_on_commit_callbacks
+):
+    response = _signup(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.test")
+    assert user.display_name == "Жаңа қатысушы"
+    assert user.preferred_language == "ru"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    # Russian, the person's choice, although they signed up on the Kazakh page.
+    assert "подтвердите" in mail.outbox[0].subject.lower()
+    assert "Qatysu" in mail.outbox[0].body
+
+
+def test_unverified_account_cannot_log_in_until_the_link_is_followed(client, django_capture_on_commit_callbacks):
+    _signup(client, django_capture_on_commit_callbacks)
+    client.logout()
+    response = client.post(
+        "/en/accounts/login/", {"login": "new.person@example.test", "password": "a-long-enough-password"}
+    )
+    assert response.status_code == 302
+    assert "confirm-email" in response["Location"]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get("/" + path).status_code == 200
+    client.post("/" + path)
+    assert EmailAddress.objects.get(email="new.person@example.test").verified
+    response = client.post(
+        "/en/accounts/login/", {"login": "new.person@example.test", "password": "a-long-enough-password"}
+    )
+    assert response.status_code == 302
+    assert client.get("/en/accounts/profile/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "display_name",
+    ["someone@example.com", "x", "Call 87011234567"],
+)
+def test_signup_refuses_a_public_name_that_reveals_personal_data(
+    client, django_capture_on_commit_callbacks, display_name
+):
+    response = _signup(client, django_capture_on_commit_callbacks, display_name=display_name)
+    assert response.status_code == 200
+    assert not User.objects.filter(email="new.person@example.test").exists()
+    assert response.context["form"].errors["display_name"]
+
+
+def test_signup_with_a_taken_address_does_not_reveal_it(client, django_capture_on_commit_callbacks, citizen):
+    response = _signup(client, django_capture_on_commit_callbacks, email=citizen.email)
+    # Same answer as for a new address: a redirect to "check your inbox"; the owner gets an email.
+    assert response.status_code == 302
+    assert User.objects.filter(email=citizen.email).count() == 1
+    assert mail.outbox and mail.outbox[0].to == [citizen.email]
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses(client, django_capture_on_commit_callbacks, citizen):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/en/accounts/password/reset/", {"email": citizen.email})
+        unknown = client.post("/en/accounts/password/reset/", {"email": "nobody@example.test"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_password_reset_link_sets_a_new_password(client, django_capture_on_commit_callbacks, citizen):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": citizen.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(form_path, {"password1": "brand-new-password-1", "password2": "brand-new-password-1"})
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.check_password("brand-new-password-1")
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client, citizen):
+    for _attempt in range(5):
+        response = client.post("/en/accounts/login/", {"login": citizen.email, "password": "wrong-password"})
+        assert response.status_code == 200
+    # Even the right password is refused now: guessing cannot continue.
+    response = client.post("/en/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
+    assert response.status_code == 200
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_flood_of_login_requests_from_one_address_gets_429(client, citizen):
+    statuses = [
+        client.post("/en/accounts/login/", {"login": f"x{n}@example.test", "password": "x"}).status_code
+        for n in range(35)
+    ]
+    assert statuses[0] == 200
+    assert statuses[-1] == 429
+
+
+def test_profile_page_changes_name_and_language(client, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        "/en/accounts/profile/", {"display_name": "  Aigerim   S. ", "preferred_language": "en"}
+    )
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.display_name == "Aigerim S."
+    assert citizen.preferred_language == "en"
+
+
+def test_profile_page_needs_login(client):
+    response = client.get("/en/accounts/profile/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

@@ -1,0 +1,35 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/kk/", "/ru/accounts/login/", "/en/accounts/signup/", "/en/accounts/password/reset/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_carry_a_csp_without_inline_scripts(client, path):
+    response = client.get(path)
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert "'unsafe-inline'" not in script_src
+    assert "'unsafe-eval'" not in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_have_no_inline_script_and_load_htmx_locally(client, path):
+    content = client.get(path).content.decode()
+    for tag in re.findall(r"<script\b[^>]*>", content):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert re.search(r'<script src="/static/vendor/htmx-[\d.]+\.min\.js"', content)
+    assert "cdn" not in content.lower()
+
+
+def test_base_layout_has_skip_link_and_landmarks(client):
+    content = client.get("/en/").content.decode()
+    assert 'class="skip-link" href="#main"' in content
+    assert '<main id="main"' in content
+    assert "<header" in content and "<footer" in content
+    assert 'aria-label="Language"' in content

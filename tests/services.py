@@ -1,0 +1,55 @@
+"""Access to the real services (Redis, Chromium, axe-core) that some tests need.
+
+Without a service a test skips with the reason; with REQUIRE_SERVICES=1 (CI) it fails instead, so that
+a missing service can never turn a CI run green.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def missing(reason: str):
+    """Skip, or fail when REQUIRE_SERVICES=1."""
+    if services_required():
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url_or_skip() -> str:
+    from django.conf import settings
+
+    url = settings.REDIS_URL
+    if not url:
+        missing("REDIS_URL is not set")
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        client.close()
+    except redis.RedisError as error:
+        missing(f"Redis at REDIS_URL is unreachable ({type(error).__name__})")
+    return url
+
+
+def chromium_path_or_skip() -> str:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not (Path(path).exists() or shutil.which(path)):
+        missing(f"Chromium not found at {path}")
+    return path
+
+
+def axe_source_or_skip() -> str:
+    if not AXE_PATH.exists():
+        missing("axe-core is not installed (run `npm ci`)")
+    return AXE_PATH.read_text()
