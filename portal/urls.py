@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.core.views import health, staff
+from portal.core.views import health
+
+# Django admin logs in through allauth, so its second factor cannot be skipped.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     # Unprefixed: machines call these, and they answer the same in every language.
@@ -13,7 +17,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("portal.core.urls")),
-    path("admin/login/", staff.admin_login),
     path("admin/", admin.site.urls),
     path("", include("proposals.urls")),
     prefix_default_language=True,

@@ -35,10 +35,3 @@ def organisation_verify(request, pk):
     messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
     return redirect("staff_dashboard")
 
-
-def admin_login(request):
-    """Django admin's own login would skip allauth's second factor: send everyone through allauth."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.urls import reverse
-
-    return redirect_to_login(request.GET.get("next", reverse("admin:index")), login_url="account_login")
