@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(StrEnum):
@@ -23,6 +24,11 @@ ROLE_GROUPS: dict[Role, str] = {
     Role.ADMIN: "Administrators",
 }
 _GROUP_ROLES = {group: role for role, group in ROLE_GROUPS.items()}
+ROLE_LABELS = {
+    Role.MODERATOR: _("Moderator"),
+    Role.COMMISSION: _("Commission member"),
+    Role.ADMIN: _("Administrator"),
+}
 
 
 def roles_of(user) -> frozenset[Role]:

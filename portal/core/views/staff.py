@@ -18,7 +18,7 @@ def dashboard(request):
     if not permissions.can_open_staff_area(request.user):
         raise PermissionDenied
     context = {
-        "roles": sorted(permissions.roles_of(request.user)),
+        "roles": [permissions.ROLE_LABELS[role] for role in sorted(permissions.roles_of(request.user))],
         "can_verify": permissions.can_verify_organisation(request.user),
         "awaiting_verification": [],
     }

@@ -24,7 +24,7 @@ def test_moderator_with_totp_opens_the_staff_area(client, moderator, settings):
     client.force_login(moderator)
     response = client.get(STAFF_PAGE)
     assert response.status_code == 200
-    assert b"moderator" in response.content
+    assert b"Moderator" in response.content
 
 
 def test_gate_also_guards_the_django_admin(client, admin_user, settings):
