@@ -56,3 +56,16 @@ class OrganisationRegisterForm(forms.Form):
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=80, help_text=_("What will use it, e.g. “open-data dashboard”.")
+    )
+
+
+class StaffIdentityForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the account"))
+    note = forms.CharField(
+        label=_("What was checked"), max_length=200, help_text=_("E.g. “ID card seen at the reception”.")
+    )

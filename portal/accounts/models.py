@@ -139,3 +139,57 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+class IdentityVerification(models.Model):
+    """Proof that an account belongs to one real person: needed to support proposals.
+
+    The IIN itself is never stored: only a keyed hash (HMAC with IDENTITY_HASH_KEY), unique, so that one
+    IIN verifies one account and a leaked table reveals no IIN.
+    """
+
+    class Method(models.TextChoices):
+        IIN = "iin", _("Individual identification number")
+        STAFF = "staff", _("Checked by staff")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_verification"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    identity_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_method_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a SHA-256 of the token is stored; it is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -79,6 +79,19 @@ def can_verify_organisation(user) -> bool:
     return is_admin(user)
 
 
+def can_verify_identities(user) -> bool:
+    return is_admin(user)
+
+
+def is_verified_person(user) -> bool:
+    """One verified account per real person: the condition for supporting proposals."""
+    if not user.is_authenticated:
+        return False
+    from portal.accounts.models import IdentityVerification
+
+    return IdentityVerification.objects.filter(user=user).exists()
+
+
 def can_act_for_organisation(user, organisation) -> bool:
     """Members with the delegation flag may act for a verified organisation, and nobody else."""
     if not organisation.is_verified or not user.is_authenticated:
@@ -99,3 +112,57 @@ def has_second_factor(user) -> bool:
 def must_set_up_second_factor(user) -> bool:
     """Staff must have TOTP before any staff page when the policy says `required`."""
     return staff_second_factor_required() and is_staff_member(user) and not has_second_factor(user)
+
+
+# --- Proposals ------------------------------------------------------------------------------------------
+
+# Who may move a proposal into each status (actor=None, the system, is not asked).
+_AUTHOR_TARGETS = {"submitted", "withdrawn"}
+_MODERATOR_TARGETS = {"in_moderation", "published", "rejected", "draft"}
+_COMMISSION_TARGETS = {"under_review", "responded", "merged"}
+
+
+def can_transition_proposal(user, proposal, to_status: str) -> bool:
+    if to_status in _AUTHOR_TARGETS and proposal.author_id == user.pk:
+        return True
+    if to_status in _MODERATOR_TARGETS and is_moderator(user):
+        return True
+    return to_status in _COMMISSION_TARGETS and is_commission_member(user)
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Authors edit until publication; after that the text is what people supported."""
+    return proposal.author_id == user.pk and proposal.status in {"draft", "submitted", "in_moderation"}
+
+
+def can_view_proposal(user, proposal) -> bool:
+    from proposals.models.proposal import VISIBLE_STATUSES
+
+    if proposal.status in VISIBLE_STATUSES:
+        return True
+    return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user) or is_commission_member(user))
+
+
+def support_refusal(user, proposal) -> str | None:
+    """Why `user` may not support `proposal` now, as a message for them; None when they may."""
+    from django.utils.translation import gettext as _
+
+    from proposals.models.proposal import PUBLIC_STATUSES
+
+    if not user.is_authenticated:
+        return _("Sign in to support proposals.")
+    if proposal.status not in PUBLIC_STATUSES:
+        return _("Only published proposals can be supported.")
+    if proposal.author_id == user.pk:
+        return _("You cannot support your own proposal.")
+    if not intake_is_open(proposal.consultation):
+        return _("Supports are closed: proposal intake has ended.")
+    if not is_verified_person(user):
+        return _("Verify your identity to support proposals: one person, one support.")
+    return None
+
+
+def can_comment(user, proposal) -> bool:
+    from proposals.models.proposal import PUBLIC_STATUSES
+
+    return user.is_authenticated and proposal.status in PUBLIC_STATUSES

@@ -4,5 +4,6 @@ from .views import staff
 
 urlpatterns = [
     path("", staff.dashboard, name="staff_dashboard"),
+    path("people/verify/", staff.person_verify, name="staff_person_verify"),
     path("organisations/<int:pk>/verify/", staff.organisation_verify, name="staff_organisation_verify"),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -172,6 +173,21 @@ MFA_TOTP_ISSUER = "Qatysu"
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="optional")
 # URL paths (after the language prefix) that only staff reach; the MFA gate guards them.
 PORTAL_STAFF_PATHS = ("/staff/", "/admin/", "/moderation/", "/commission/")
+
+# Identity verification backends (see portal/accounts/verification/__init__.py for the interface).
+PORTAL_IDENTITY_BACKENDS = [
+    "portal.accounts.verification.backends.IinBackend",
+    "portal.accounts.verification.backends.StaffBackend",
+]
+# Key of the one-way IIN fingerprint. Changing it orphans every stored fingerprint: set it once.
+IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
+
+# Proposals: the longest text an author may write, in characters.
+PROPOSAL_BODY_MAX_LENGTH = env.int("PROPOSAL_BODY_MAX_LENGTH", default=10_000)
+PROPOSAL_MAX_ATTACHMENTS = 5
+# `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
+PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
+PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,8 @@ from .base import LOGGING, env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Derived from the production SECRET_KEY unless set; rotating SECRET_KEY then needs IDENTITY_HASH_KEY pinned.
+IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="required")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:25")
 vars().update(EMAIL_CONFIG)

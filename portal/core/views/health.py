@@ -48,3 +48,10 @@ def healthz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers, nothing else is checked. Also the trivial view of the benchmarks."""
+    return JsonResponse({"status": "ok"})

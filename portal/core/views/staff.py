@@ -22,6 +22,10 @@ def dashboard(request):
         "can_verify": permissions.can_verify_organisation(request.user),
         "awaiting_verification": [],
     }
+    if permissions.can_verify_identities(request.user):
+        from portal.accounts.forms import StaffIdentityForm
+
+        context["identity_form"] = StaffIdentityForm()
     if context["can_verify"]:
         context["awaiting_verification"] = account_selectors.organisations_awaiting_verification()
     return render(request, "staff/dashboard.html", context)
@@ -35,3 +39,29 @@ def organisation_verify(request, pk):
     messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
     return redirect("staff_dashboard")
 
+
+
+@login_required
+@require_POST
+def person_verify(request):
+    """An administrator records that they checked a person's identity document."""
+    from portal.accounts.forms import StaffIdentityForm
+    from portal.accounts.models import User
+    from portal.accounts.verification import get_backend
+
+    if not permissions.can_verify_identities(request.user):
+        raise PermissionDenied
+    form = StaffIdentityForm(request.POST)
+    if form.is_valid():
+        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if person is None:
+            messages.error(request, _("No active account has this email address."))
+        else:
+            get_backend("staff").verify(
+                user=person, cleaned_data={"verified_by": request.user, "note": form.cleaned_data["note"]}
+            )
+            messages.success(request, _("%(name)s is verified.") % {"name": person.display_name})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("staff_dashboard")

@@ -1,0 +1,23 @@
+"""A fixed-window rate limiter on the shared cache (Redis in production), for actions allauth doesn't cover."""
+
+import time
+
+from django.core.cache import cache
+
+
+def rate_limit_hit(*, scope: str, key: str, limit: int, period_seconds: int) -> bool:
+    """Counts one attempt; True while within `limit` attempts per window, False once over it.
+
+    Atomic on Redis (INCR), so concurrent requests cannot slip past the limit together.
+    """
+    window = int(time.time() // period_seconds)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    if cache.add(cache_key, 1, timeout=period_seconds + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(cache_key, 1, timeout=period_seconds + 1)
+            count = 1
+    return count <= limit
