@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("staff/", include("portal.core.urls")),
     path("admin/", admin.site.urls),
     path("", include("proposals.urls")),

@@ -125,10 +125,23 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Almaty"
 # The one beat schedule: later sweeps (digests, reminders, retention) are added here.
+from celery.schedules import crontab  # noqa: E402 (kept beside the schedule it builds)
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "portal.core.tasks.record_worker_heartbeat",
         "schedule": 60.0,
+    },
+    # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.
+    "daily-digests": {
+        "task": "portal.notifications.tasks.plan_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "weekly-digests": {
+        "task": "portal.notifications.tasks.plan_digests",
+        "schedule": crontab(hour=7, minute=15, day_of_week=1),
+        "args": ["weekly"],
     },
 }
 

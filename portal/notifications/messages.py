@@ -1,0 +1,26 @@
+"""The texts of notifications, keyed by kind. Rendered in the recipient's language at display time."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "proposal.published": _("Your proposal “%(title)s” is published."),
+    "proposal.status_changed": _("The proposal “%(title)s” is now: %(status)s."),
+    "proposal.rejected": _("Your proposal “%(title)s” was not published. Reasons: %(reason)s"),
+    "proposal.changes_requested": _("A moderator asks you to change your proposal “%(title)s”: %(reason)s"),
+    "proposal.responded": _("The Commission answered the proposal “%(title)s”."),
+    "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
+    "comment.new": _("%(author)s commented on “%(title)s”."),
+    "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),
+    "hearing.reminder": _("Reminder: the hearing “%(title)s” starts at %(start)s."),
+    "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
+}
+
+
+def render_message(kind: str, params: dict) -> str:
+    template = MESSAGES.get(kind)
+    if template is None:
+        return kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)

@@ -1,0 +1,117 @@
+"""Notifications: what each person is told, how often, and the record of every digest delivery."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    PROPOSALS = "proposals", _("Status of my and followed proposals")
+    MODERATION = "moderation", _("Moderation decisions on my content")
+    RESPONSES = "responses", _("Commission answers")
+    COMMENTS = "comments", _("Replies and new comments")
+    HEARINGS = "hearings", _("Hearings and registrations")
+    REMINDERS = "reminders", _("Reminders and missed deadlines")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+# Decisions about a person's own content reach them at once; the rest is gathered into a digest.
+DEFAULT_FREQUENCIES = {
+    Category.PROPOSALS: Frequency.DAILY,
+    Category.MODERATION: Frequency.IMMEDIATE,
+    Category.RESPONSES: Frequency.IMMEDIATE,
+    Category.COMMENTS: Frequency.DAILY,
+    Category.HEARINGS: Frequency.IMMEDIATE,
+    Category.REMINDERS: Frequency.IMMEDIATE,
+}
+
+
+class Preference(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.category} {self.frequency}"
+
+
+class Notification(models.Model):
+    """One thing one person should learn. The message is stored as a translatable key with parameters,
+    so it is rendered in the recipient's language whenever it is shown or mailed."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    kind = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when an email (immediate or digest) carried it; a digest takes exactly the unset ones.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.ForeignKey(
+        "DigestDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "emailed_at", "created_at"], name="notification_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.kind}"
+
+
+class DigestDelivery(models.Model):
+    """One digest for one person and one period. The unique key is what makes a digest go out once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing to send")
+        SUPPRESSED = "suppressed", _("Address suppressed")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    period = models.CharField(max_length=12, help_text="e.g. 2026-11-22 (daily) or 2026-W47 (weekly)")
+    period_end = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    notifications_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "frequency", "period"], name="digest_once_per_period"),
+        ]
+        indexes = [models.Index(fields=["status", "frequency", "period"], name="digest_pending_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.frequency} {self.period}: {self.status}"
+
+
+class SuppressedAddress(models.Model):
+    """Addresses the portal must not write to again: permanent bounces, complaints, deleted accounts."""
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self):
+        return self.email

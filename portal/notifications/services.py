@@ -1,0 +1,296 @@
+"""Raising notifications and delivering digests exactly once per person and period."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import mail, signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .messages import render_message
+from .models import (
+    DEFAULT_FREQUENCIES,
+    Category,
+    DigestDelivery,
+    Frequency,
+    Notification,
+    Preference,
+    SuppressedAddress,
+)
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+# --- preferences ---------------------------------------------------------------------------------------
+
+def preferences_of(user) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(user=user).values_list("category", "frequency"))
+    return {category: chosen.get(category, DEFAULT_FREQUENCIES[category]) for category in Category.values}
+
+
+def preference_set(*, user, category: str, frequency: str) -> None:
+    if category not in Category.values or frequency not in Frequency.values:
+        raise ValueError("unknown category or frequency")
+    Preference.objects.update_or_create(user=user, category=category, defaults={"frequency": frequency})
+
+
+def _users_with_frequency(user_ids: Iterable[int], category: str, frequency: str) -> set[int]:
+    user_ids = set(user_ids)
+    explicit = dict(
+        Preference.objects.filter(user_id__in=user_ids, category=category).values_list("user_id", "frequency")
+    )
+    default = DEFAULT_FREQUENCIES[category]
+    return {uid for uid in user_ids if explicit.get(uid, default) == frequency}
+
+
+# --- raising -------------------------------------------------------------------------------------------
+
+def notify(*, recipients: Iterable, category: str, kind: str, params: dict, url: str = "", exclude=None) -> int:
+    """Records a notification for each recipient (deduplicated; `exclude`, usually the actor, left out).
+
+    Those who want this category immediately get an email once the transaction commits.
+    """
+    recipient_ids = {getattr(r, "pk", r) for r in recipients if r is not None}
+    if exclude is not None:
+        recipient_ids.discard(getattr(exclude, "pk", exclude))
+    if not recipient_ids:
+        return 0
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=uid, category=category, kind=kind, params=params, url=url) for uid in recipient_ids]
+    )
+    immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
+    if immediate:
+        from .tasks import send_immediate_notifications
+
+        send_immediate_notifications.delay_on_commit(sorted(immediate))
+    return len(recipient_ids)
+
+
+def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=list(notification_ids))
+    return queryset.update(read_at=timezone.now())
+
+
+# --- unsubscribe tokens ---------------------------------------------------------------------------------
+
+def unsubscribe_token(*, user_id: int, category: str | None) -> str:
+    """A signed, non-expiring token naming the person and the category (None: all email)."""
+    return signing.dumps({"u": user_id, "c": category or "*"}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(*, user_id: int, category: str | None) -> str:
+    path = reverse("notifications_unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, category=category)})
+    return settings.SITE_URL + path
+
+
+def unsubscribe_read(token: str) -> tuple[int, str | None] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    category = None if data.get("c") == "*" else data.get("c")
+    if category is not None and category not in Category.values:
+        return None
+    return int(data["u"]), category
+
+
+def unsubscribe_apply(*, user_id: int, category: str | None) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    for name in [category] if category else Category.values:
+        preference_set(user=user, category=name, frequency=Frequency.OFF)
+
+
+# --- emails --------------------------------------------------------------------------------------------
+
+def _is_suppressed(email: str) -> bool:
+    return SuppressedAddress.objects.filter(email__iexact=email).exists()
+
+
+def suppress_address(*, email: str, reason: str) -> None:
+    SuppressedAddress.objects.get_or_create(email=email.lower(), defaults={"reason": reason[:200]})
+
+
+def _grouped(notifications: list[Notification]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for item in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
+        groups[item.category].append(
+            {
+                "text": render_message(item.kind, item.params),
+                "url": settings.SITE_URL + item.url if item.url.startswith("/") else item.url,
+                "created_at": item.created_at,
+            }
+        )
+    labels = dict(Category.choices)
+    return [(str(labels[category]), groups[category]) for category in Category.values if category in groups]
+
+
+def build_email(*, user, notifications: list[Notification], subject: str, category: str | None,
+                connection=None) -> mail.EmailMultiAlternatives:
+    """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers."""
+    with translation.override(user.preferred_language):
+        link = unsubscribe_url(user_id=user.pk, category=category)
+        context = {
+            "user": user,
+            "groups": _grouped(notifications),
+            "unsubscribe_url": link,
+            "preferences_url": settings.SITE_URL + reverse("notifications_preferences"),
+            "site_url": settings.SITE_URL,
+            "subject": subject,
+        }
+        text = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
+        message = mail.EmailMultiAlternatives(
+            subject=f"[Qatysu] {subject}",
+            body=text,
+            to=[user.email],
+            headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            connection=connection,
+        )
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+# --- digests -------------------------------------------------------------------------------------------
+
+def digest_period(frequency: str, now: datetime) -> tuple[str, datetime]:
+    """The period a run at `now` closes: yesterday (daily) or last ISO week (weekly), in local time."""
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if frequency == Frequency.DAILY:
+        return (midnight - timedelta(days=1)).strftime("%Y-%m-%d"), midnight
+    week_start = midnight - timedelta(days=midnight.weekday())
+    year, week, _day = (week_start - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}", week_start
+
+
+def digest_plan(*, frequency: str, now: datetime | None = None) -> int:
+    """Creates the pending delivery rows of the period for everyone with something to receive.
+
+    Idempotent: the unique (user, frequency, period) key makes a second run create nothing.
+    """
+    period, period_end = digest_period(frequency, now or timezone.now())
+    categories = [c for c in Category.values]
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lt=period_end)
+    candidates = pending.values_list("recipient_id", "category").distinct()
+    by_user: dict[int, set[str]] = defaultdict(set)
+    for user_id, category in candidates.iterator(chunk_size=5000):
+        by_user[user_id].add(category)
+    wanted = []
+    for category in categories:
+        users = [uid for uid, cats in by_user.items() if category in cats]
+        for uid in _users_with_frequency(users, category, frequency):
+            wanted.append(uid)
+    rows = [
+        DigestDelivery(user_id=uid, frequency=frequency, period=period, period_end=period_end)
+        for uid in sorted(set(wanted))
+    ]
+    DigestDelivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def digest_send_batch(*, frequency: str, batch_size: int = 200) -> int:
+    """Claims up to `batch_size` pending deliveries (SKIP LOCKED) and sends each; returns how many were done.
+
+    Each delivery commits with its notifications marked emailed, in one transaction held while the message
+    goes out: a crash before the commit leaves the row pending for the next run, never marked sent unsent.
+    """
+    done = 0
+    connection = mail.get_connection()
+    connection.open()
+    try:
+        while done < batch_size:
+            with transaction.atomic():
+                delivery = (
+                    DigestDelivery.objects.select_for_update(skip_locked=True)
+                    .select_related("user")
+                    .filter(status=DigestDelivery.Status.PENDING, frequency=frequency)
+                    .order_by("id")
+                    .first()
+                )
+                if delivery is None:
+                    break
+                _deliver(delivery, connection)
+                done += 1
+    finally:
+        connection.close()
+    return done
+
+
+def _categories_for(user, frequency: str) -> list[str]:
+    prefs = preferences_of(user)
+    return [category for category, chosen in prefs.items() if chosen == frequency]
+
+
+def _deliver(delivery: DigestDelivery, connection) -> None:
+    user = delivery.user
+    delivery.attempts += 1
+    categories = _categories_for(user, delivery.frequency)
+    notifications = list(
+        Notification.objects.filter(
+            recipient=user, emailed_at__isnull=True, created_at__lt=delivery.period_end, category__in=categories
+        ).order_by("created_at", "id")
+    )
+    now = timezone.now()
+    if not notifications:
+        delivery.status = DigestDelivery.Status.EMPTY
+    elif not user.is_active or _is_suppressed(user.email):
+        delivery.status = DigestDelivery.Status.SUPPRESSED
+    else:
+        with translation.override(user.preferred_language):
+            subject = _("Your daily digest") if delivery.frequency == Frequency.DAILY else _("Your weekly digest")
+        build_email(user=user, notifications=notifications, subject=subject, category=None,
+                    connection=connection).send()
+        delivery.status = DigestDelivery.Status.SENT
+        delivery.sent_at = now
+    delivery.notifications_count = len(notifications)
+    delivery.save(update_fields=["status", "attempts", "sent_at", "notifications_count"])
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now, delivery=delivery)
+
+
+def immediate_send(*, user_ids: list[int]) -> int:
+    """Emails each person their unsent immediate-category notifications; locked per person."""
+    from django.contrib.auth import get_user_model
+
+    sent = 0
+    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            categories = _categories_for(user, Frequency.IMMEDIATE)
+            notifications = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at__isnull=True, category__in=categories)
+                .order_by("created_at", "id")
+            )
+            if not notifications or _is_suppressed(user.email):
+                continue
+            with translation.override(user.preferred_language):
+                subject = render_message(notifications[0].kind, notifications[0].params)
+            build_email(user=user, notifications=notifications, subject=subject[:120],
+                        category=notifications[0].category).send()
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+            sent += 1
+    return sent
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def digest_has_unsent(frequency: str) -> bool:
+    return DigestDelivery.objects.filter(status=DigestDelivery.Status.PENDING, frequency=frequency).exists()
+

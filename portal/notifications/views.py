@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .messages import render_message
+from .models import Category, Frequency, Notification
+
+
+@login_required
+def centre(request):
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(request.GET.get("page"))
+    items = [{"notification": n, "text": render_message(n.kind, n.params)} for n in page.object_list]
+    return render(request, "notifications/centre.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
+    services.notification_mark_read(user=request.user, notification_ids=ids)
+    return redirect("notifications_centre")
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Category.choices:
+            self.fields[value] = forms.ChoiceField(label=label, choices=Frequency.choices, initial=current[value])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    form = PreferencesForm(request.POST or None, current=services.preferences_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        for category, frequency in form.cleaned_data.items():
+            services.preference_set(user=request.user, category=category, frequency=frequency)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications_preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST without a session or a CSRF token; the signed token is the proof.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    decoded = services.unsubscribe_read(token)
+    if decoded is None:
+        raise Http404(gettext_lazy("This unsubscribe link is not valid."))
+    user_id, category = decoded
+    if request.method == "POST":
+        services.unsubscribe_apply(user_id=user_id, category=category)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(status=200)
+        return render(request, "notifications/unsubscribed.html", {"category": category})
+    return render(request, "notifications/unsubscribe_confirm.html", {"category": category, "token": token})

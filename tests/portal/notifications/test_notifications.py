@@ -1,0 +1,149 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from portal.notifications import services
+from portal.notifications.models import DigestDelivery, Frequency, Notification
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _yesterday_event(user, kind="proposal.status_changed", **params):
+    services.notify(
+        recipients=[user], category="proposals", kind=kind,
+        params={"title": "Сайлау туралы", "status": "published", **params}, url="/kk/proposals/1/",
+    )
+    Notification.objects.filter(recipient=user).update(created_at=timezone.now() - timedelta(days=1))
+
+
+def test_notify_records_one_row_per_recipient_and_leaves_out_the_actor(citizen, other_citizen):
+    count = services.notify(
+        recipients=[citizen, other_citizen, citizen], category="comments", kind="comment.new",
+        params={"author": "X", "title": "T"}, exclude=other_citizen,
+    )
+    assert count == 1
+    assert list(Notification.objects.values_list("recipient_id", flat=True)) == [citizen.pk]
+
+
+def test_immediate_category_is_emailed_after_commit_in_the_recipients_language(
+    citizen, django_capture_on_commit_callbacks
+):
+    citizen.preferred_language = "ru"
+    citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[citizen], category="moderation", kind="proposal.published",
+                        params={"title": "Проект"}, url="/ru/proposals/1/")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [citizen.email]
+    assert "опубликовано" in message.subject.lower() or "опубликовано" in message.body.lower()
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_send_digests_twice_sends_once_and_nothing_to_people_without_events(citizen, other_citizen):
+    _yesterday_event(citizen)
+    call_command("send_digests", frequency="daily")
+    call_command("send_digests", frequency="daily")
+    assert [m.to for m in mail.outbox] == [[citizen.email]]
+    assert DigestDelivery.objects.get(user=citizen).status == DigestDelivery.Status.SENT
+    assert not DigestDelivery.objects.filter(user=other_citizen).exists()
+
+
+def test_digest_holds_exactly_the_events_of_the_period_in_order(citizen):
+    _yesterday_event(citizen, title="First")
+    services.notify(recipients=[citizen], category="proposals", kind="proposal.status_changed",
+                    params={"title": "Today", "status": "x"})  # today: belongs to tomorrow's digest
+    call_command("send_digests", frequency="daily")
+    body = mail.outbox[0].body
+    assert "First" in body and "Today" not in body
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize(("language", "greeting"), [("kk", "Сәлеметсіз бе"), ("ru", "Здравствуйте")])
+def test_digest_is_in_the_persons_language(language, greeting):
+    person = UserFactory(preferred_language=language, display_name="Дана")
+    _yesterday_event(person)
+    call_command("send_digests", frequency="daily")
+    assert greeting in mail.outbox[0].body
+    assert greeting in mail.outbox[0].alternatives[0][0]
+
+
+def test_digest_email_has_html_and_one_click_unsubscribe_headers(citizen, settings):
+    settings.SITE_URL = "https://qatysu.example.kz"
+    _yesterday_event(citizen)
+    call_command("send_digests", frequency="daily")
+    message = mail.outbox[0]
+    assert message.alternatives[0][1] == "text/html"
+    header = message.extra_headers["List-Unsubscribe"]
+    assert re.fullmatch(r"<https://qatysu\.example\.kz/\w\w/notifications/unsubscribe/[^>]+/>", header)
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert citizen.email not in message.body.replace(f"To: {citizen.email}", "")
+
+
+def test_one_click_post_unsubscribes_without_session_or_csrf(citizen, client):
+    from django.test import Client
+
+    url = services.unsubscribe_url(user_id=citizen.pk, category=None).split("://", 1)[1].split("/", 1)[1]
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/" + url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert set(services.preferences_of(citizen).values()) == {Frequency.OFF}
+
+
+def test_get_only_shows_a_confirmation(citizen, client):
+    url = "/" + services.unsubscribe_url(user_id=citizen.pk, category="comments").split("://", 1)[1].split("/", 1)[1]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"<form" in response.content
+    assert services.preferences_of(citizen)["comments"] == Frequency.DAILY
+
+
+def test_tampered_token_is_refused(citizen, client):
+    url = "/" + services.unsubscribe_url(user_id=citizen.pk, category=None).split("://", 1)[1].split("/", 1)[1]
+    tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
+    assert client.post(tampered, {"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert client.get("/kk/notifications/unsubscribe/garbage/").status_code == 404
+
+
+def test_unsubscribed_person_gets_no_digest(citizen):
+    services.unsubscribe_apply(user_id=citizen.pk, category=None)
+    _yesterday_event(citizen)
+    call_command("send_digests", frequency="daily")
+    assert mail.outbox == []
+
+
+def test_suppressed_address_gets_no_digest(citizen):
+    services.suppress_address(email=citizen.email, reason="hard bounce")
+    _yesterday_event(citizen)
+    call_command("send_digests", frequency="daily")
+    assert mail.outbox == []
+    assert DigestDelivery.objects.get(user=citizen).status == DigestDelivery.Status.SUPPRESSED
+
+
+def test_centre_lists_and_marks_read_and_header_shows_unread_count(client, citizen):
+    services.notify(recipients=[citizen], category="comments", kind="comment.new",
+                    params={"author": "Timur", "title": "Жоба"}, url="/en/")
+    client.force_login(citizen)
+    page = client.get("/en/notifications/").content.decode()
+    assert "Timur commented on “Жоба”." in page
+    assert "1<span class=\"visually-hidden\"> unread</span>" in page
+    client.post("/en/notifications/read/")
+    assert services.unread_count(citizen) == 0
+
+
+def test_preferences_page_saves_choices(client, citizen):
+    client.force_login(citizen)
+    data = {category: "weekly" for category in services.preferences_of(citizen)}
+    assert client.post("/en/notifications/settings/", data).status_code == 302
+    assert set(services.preferences_of(citizen).values()) == {"weekly"}
+
+
+def test_notification_pages_need_login(client):
+    assert client.get("/en/notifications/").status_code == 302
+    assert client.get("/en/notifications/settings/").status_code == 302
