@@ -1,7 +1,31 @@
 from django.urls import path
 
-from .views import home
+from .views import consultation, home, participation, proposal, submission
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation_detail"),
+    path("consultations/<slug:slug>/<slug:document>/", consultation.document_detail, name="document_detail"),
+    path(
+        "consultations/<slug:slug>/<slug:document>/articles/<slug:key>/",
+        consultation.article_detail,
+        name="article_detail",
+    ),
+    path("proposals/", proposal.proposal_list, name="proposal_list"),
+    path("proposals/new/", submission.proposal_write, name="proposal_write"),
+    path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", submission.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/compare/", submission.proposal_compare, name="proposal_compare"),
+    path("proposals/<int:pk>/preview/", submission.proposal_preview, name="proposal_preview"),
+    path("proposals/<int:pk>/submit/", submission.proposal_submit, name="proposal_submit"),
+    path("proposals/<int:pk>/withdraw/", submission.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/support/", participation.support, name="support"),
+    path("proposals/<int:pk>/support/withdraw/", participation.support_withdraw, name="support_withdraw"),
+    path("proposals/<int:pk>/follow/", participation.proposal_follow, name="proposal_follow"),
+    path("proposals/<int:pk>/comments/", participation.comment_create, name="comment_create"),
+    path("comments/<int:comment_pk>/edit/", participation.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_pk>/delete/", participation.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
+    path("comments/<int:comment_pk>/report/", participation.comment_report, name="comment_report"),
+    path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
 ]

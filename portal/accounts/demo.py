@@ -19,12 +19,32 @@ DEMO_ACCOUNTS = [
     ("admin@demo.test", "Administrator", Role.ADMIN),
 ]
 
-_FIRST = ["Aigerim", "Asel", "Dana", "Aruzhan", "Madina", "Erlan", "Nurlan", "Timur", "Daniyar", "Olga",
-          "Ivan", "Saule", "Bolat", "Gulnara", "Askar", "Zhanna", "Marat", "Yelena", "Arman", "Kamila"]
+_FIRST = [
+    "Aigerim",
+    "Asel",
+    "Dana",
+    "Aruzhan",
+    "Madina",
+    "Erlan",
+    "Nurlan",
+    "Timur",
+    "Daniyar",
+    "Olga",
+    "Ivan",
+    "Saule",
+    "Bolat",
+    "Gulnara",
+    "Askar",
+    "Zhanna",
+    "Marat",
+    "Yelena",
+    "Arman",
+    "Kamila",
+]
 
 
 def seed_users(*, count: int, rng: random.Random) -> int:
-    """Ensures `count` verified demo citizens exist (demo-user-N@demo.invalid); returns how many were added."""
+    """Ensures `count` verified demo citizens (demo-user-N@demo.invalid) exist; returns how many were new."""
     wanted = [f"demo-user-{n}@demo.invalid" for n in range(1, count + 1)]
     existing = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
     # Demo citizens cannot log in: an unusable password, shared so that hashing runs once.
@@ -43,8 +63,10 @@ def seed_users(*, count: int, rng: random.Random) -> int:
     User.objects.bulk_create(new_users, batch_size=2000)
     created = User.objects.filter(email__in=[user.email for user in new_users])
     EmailAddress.objects.bulk_create(
-        [EmailAddress(user_id=pk, email=email, verified=True, primary=True) for pk, email in
-         created.values_list("pk", "email")],
+        [
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for pk, email in created.values_list("pk", "email")
+        ],
         batch_size=2000,
         ignore_conflicts=True,
     )

@@ -17,9 +17,7 @@ class SignupDetailsForm(forms.Form):
         help_text=_("Shown next to what you publish. Not your email address."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Language of emails"), choices=User.Language.choices
-    )
+    preferred_language = forms.ChoiceField(label=_("Language of emails"), choices=User.Language.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

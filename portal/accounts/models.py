@@ -125,9 +125,7 @@ class OrganisationMembership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    can_act_on_behalf = models.BooleanField(
-        _("may submit on behalf of the organisation"), default=False
-    )
+    can_act_on_behalf = models.BooleanField(_("may submit on behalf of the organisation"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

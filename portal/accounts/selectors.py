@@ -13,6 +13,8 @@ def organisations_of(*, user) -> QuerySet[OrganisationMembership]:
 
 def organisation_public_members(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:
     """Members as the public sees them: display names only."""
-    return organisation.memberships.select_related("user").only(
-        "role", "user__display_name", "organisation_id"
-    ).order_by("role", "user__display_name")
+    return (
+        organisation.memberships.select_related("user")
+        .only("role", "user__display_name", "organisation_id")
+        .order_by("role", "user__display_name")
+    )

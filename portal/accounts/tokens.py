@@ -12,7 +12,7 @@ from portal.core.audit import audit_record
 
 from .models import ApiToken, User
 
-TOKEN_PREFIX = "qat_"
+TOKEN_PREFIX = "qat_"  # noqa: S105 (a public prefix, not a secret)
 MAX_ACTIVE_TOKENS = 10
 
 

@@ -45,9 +45,7 @@ def organisation_register(request):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(
-                request, _("The organisation is registered. An administrator will verify it.")
-            )
+            messages.success(request, _("The organisation is registered. An administrator will verify it."))
             return redirect(organisation)
     return render(request, "account/organisation_register.html", {"form": form})
 
@@ -109,7 +107,9 @@ def api_tokens(request):
         else:
             form = ApiTokenForm()
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True)
-    response = render(request, "account/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+    response = render(
+        request, "account/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}
+    )
     response["Cache-Control"] = "no-store"  # the new token is on this page once
     return response
 

@@ -140,7 +140,9 @@ def can_view_proposal(user, proposal) -> bool:
 
     if proposal.status in VISIBLE_STATUSES:
         return True
-    return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user) or is_commission_member(user))
+    return user.is_authenticated and (
+        proposal.author_id == user.pk or is_moderator(user) or is_commission_member(user)
+    )
 
 
 def support_refusal(user, proposal) -> str | None:
@@ -166,3 +168,18 @@ def can_comment(user, proposal) -> bool:
     from proposals.models.proposal import PUBLIC_STATUSES
 
     return user.is_authenticated and proposal.status in PUBLIC_STATUSES
+
+
+# --- Consultations and documents -----------------------------------------------------------------------
+
+
+def can_import_document(user) -> bool:
+    return is_admin(user)
+
+
+def intake_is_open(consultation, now=None) -> bool:
+    """Proposals may be written, supported and withdrawn only during the intake phase."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return consultation.phases.filter(kind="intake", starts_at__lte=now, ends_at__gt=now).exists()

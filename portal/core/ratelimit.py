@@ -1,4 +1,4 @@
-"""A fixed-window rate limiter on the shared cache (Redis in production), for actions allauth doesn't cover."""
+"""A fixed-window rate limiter on the shared cache (Redis in production), for what allauth doesn't cover."""
 
 import time
 

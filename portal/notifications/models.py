@@ -33,12 +33,16 @@ DEFAULT_FREQUENCIES = {
 
 
 class Preference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     category = models.CharField(max_length=20, choices=Category.choices)
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")
+        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.category} {self.frequency}"
@@ -48,7 +52,9 @@ class Notification(models.Model):
     """One thing one person should learn. The message is stored as a translatable key with parameters,
     so it is rendered in the recipient's language whenever it is shown or mailed."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     category = models.CharField(max_length=20, choices=Category.choices)
     kind = models.CharField(max_length=60)
     params = models.JSONField(default=dict, blank=True)
@@ -82,7 +88,9 @@ class DigestDelivery(models.Model):
         SUPPRESSED = "suppressed", _("Address suppressed")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     period = models.CharField(max_length=12, help_text="e.g. 2026-11-22 (daily) or 2026-W47 (weekly)")
     period_end = models.DateTimeField()

@@ -32,6 +32,7 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 # --- preferences ---------------------------------------------------------------------------------------
 
+
 def preferences_of(user) -> dict[str, str]:
     chosen = dict(Preference.objects.filter(user=user).values_list("category", "frequency"))
     return {category: chosen.get(category, DEFAULT_FREQUENCIES[category]) for category in Category.values}
@@ -54,7 +55,10 @@ def _users_with_frequency(user_ids: Iterable[int], category: str, frequency: str
 
 # --- raising -------------------------------------------------------------------------------------------
 
-def notify(*, recipients: Iterable, category: str, kind: str, params: dict, url: str = "", exclude=None) -> int:
+
+def notify(
+    *, recipients: Iterable, category: str, kind: str, params: dict, url: str = "", exclude=None
+) -> int:
     """Records a notification for each recipient (deduplicated; `exclude`, usually the actor, left out).
 
     Those who want this category immediately get an email once the transaction commits.
@@ -65,7 +69,10 @@ def notify(*, recipients: Iterable, category: str, kind: str, params: dict, url:
     if not recipient_ids:
         return 0
     Notification.objects.bulk_create(
-        [Notification(recipient_id=uid, category=category, kind=kind, params=params, url=url) for uid in recipient_ids]
+        [
+            Notification(recipient_id=uid, category=category, kind=kind, params=params, url=url)
+            for uid in recipient_ids
+        ]
     )
     immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
     if immediate:
@@ -84,13 +91,16 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
 
 # --- unsubscribe tokens ---------------------------------------------------------------------------------
 
+
 def unsubscribe_token(*, user_id: int, category: str | None) -> str:
     """A signed, non-expiring token naming the person and the category (None: all email)."""
     return signing.dumps({"u": user_id, "c": category or "*"}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def unsubscribe_url(*, user_id: int, category: str | None) -> str:
-    path = reverse("notifications_unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, category=category)})
+    path = reverse(
+        "notifications_unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, category=category)}
+    )
     return settings.SITE_URL + path
 
 
@@ -117,6 +127,7 @@ def unsubscribe_apply(*, user_id: int, category: str | None) -> None:
 
 # --- emails --------------------------------------------------------------------------------------------
 
+
 def _is_suppressed(email: str) -> bool:
     return SuppressedAddress.objects.filter(email__iexact=email).exists()
 
@@ -139,8 +150,9 @@ def _grouped(notifications: list[Notification]) -> list[tuple[str, list[dict]]]:
     return [(str(labels[category]), groups[category]) for category in Category.values if category in groups]
 
 
-def build_email(*, user, notifications: list[Notification], subject: str, category: str | None,
-                connection=None) -> mail.EmailMultiAlternatives:
+def build_email(
+    *, user, notifications: list[Notification], subject: str, category: str | None, connection=None
+) -> mail.EmailMultiAlternatives:
     """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers."""
     with translation.override(user.preferred_language):
         link = unsubscribe_url(user_id=user.pk, category=category)
@@ -167,6 +179,7 @@ def build_email(*, user, notifications: list[Notification], subject: str, catego
 
 # --- digests -------------------------------------------------------------------------------------------
 
+
 def digest_period(frequency: str, now: datetime) -> tuple[str, datetime]:
     """The period a run at `now` closes: yesterday (daily) or last ISO week (weekly), in local time."""
     local = timezone.localtime(now)
@@ -184,7 +197,7 @@ def digest_plan(*, frequency: str, now: datetime | None = None) -> int:
     Idempotent: the unique (user, frequency, period) key makes a second run create nothing.
     """
     period, period_end = digest_period(frequency, now or timezone.now())
-    categories = [c for c in Category.values]
+    categories = list(Category.values)
     pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lt=period_end)
     candidates = pending.values_list("recipient_id", "category").distinct()
     by_user: dict[int, set[str]] = defaultdict(set)
@@ -242,7 +255,10 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
     categories = _categories_for(user, delivery.frequency)
     notifications = list(
         Notification.objects.filter(
-            recipient=user, emailed_at__isnull=True, created_at__lt=delivery.period_end, category__in=categories
+            recipient=user,
+            emailed_at__isnull=True,
+            created_at__lt=delivery.period_end,
+            category__in=categories,
         ).order_by("created_at", "id")
     )
     now = timezone.now()
@@ -252,14 +268,19 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
         delivery.status = DigestDelivery.Status.SUPPRESSED
     else:
         with translation.override(user.preferred_language):
-            subject = _("Your daily digest") if delivery.frequency == Frequency.DAILY else _("Your weekly digest")
-        build_email(user=user, notifications=notifications, subject=subject, category=None,
-                    connection=connection).send()
+            subject = (
+                _("Your daily digest") if delivery.frequency == Frequency.DAILY else _("Your weekly digest")
+            )
+        build_email(
+            user=user, notifications=notifications, subject=subject, category=None, connection=connection
+        ).send()
         delivery.status = DigestDelivery.Status.SENT
         delivery.sent_at = now
     delivery.notifications_count = len(notifications)
     delivery.save(update_fields=["status", "attempts", "sent_at", "notifications_count"])
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now, delivery=delivery)
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        emailed_at=now, delivery=delivery
+    )
 
 
 def immediate_send(*, user_ids: list[int]) -> int:
@@ -280,9 +301,15 @@ def immediate_send(*, user_ids: list[int]) -> int:
                 continue
             with translation.override(user.preferred_language):
                 subject = render_message(notifications[0].kind, notifications[0].params)
-            build_email(user=user, notifications=notifications, subject=subject[:120],
-                        category=notifications[0].category).send()
-            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+            build_email(
+                user=user,
+                notifications=notifications,
+                subject=subject[:120],
+                category=notifications[0].category,
+            ).send()
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                emailed_at=timezone.now()
+            )
             sent += 1
     return sent
 
@@ -293,4 +320,3 @@ def unread_count(user) -> int:
 
 def digest_has_unsent(frequency: str) -> bool:
     return DigestDelivery.objects.filter(status=DigestDelivery.Status.PENDING, frequency=frequency).exists()
-

@@ -21,16 +21,26 @@ def send_email_message(self, payload: dict) -> None:
     logger.info("email sent", extra={"subject": payload["subject"], "recipients": len(payload["to"])})
 
 
-@shared_task(bind=True, autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-             retry_backoff=30, retry_backoff_max=900, max_retries=8)
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
 def send_immediate_notifications(self, user_ids: list[int]) -> int:
     from .services import immediate_send
 
     return immediate_send(user_ids=user_ids)
 
 
-@shared_task(bind=True, autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-             retry_backoff=30, retry_backoff_max=900, max_retries=8)
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
 def send_digest_batch(self, frequency: str) -> int:
     """Sends one batch and queues the next while deliveries remain: workers share the fan-out."""
     from .services import digest_has_unsent, digest_send_batch

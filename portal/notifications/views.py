@@ -16,7 +16,9 @@ from .models import Category, Frequency, Notification
 
 @login_required
 def centre(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
+        request.GET.get("page")
+    )
     items = [{"notification": n, "text": render_message(n.kind, n.params)} for n in page.object_list]
     return render(request, "notifications/centre.html", {"page": page, "items": items})
 
@@ -33,7 +35,9 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in Category.choices:
-            self.fields[value] = forms.ChoiceField(label=label, choices=Frequency.choices, initial=current[value])
+            self.fields[value] = forms.ChoiceField(
+                label=label, choices=Frequency.choices, initial=current[value]
+            )
 
 
 @login_required

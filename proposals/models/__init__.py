@@ -1,1 +1,16 @@
 """The participation domain's models, one module per concern (consultation, document, proposal, …)."""
+
+from .consultation import Consultation, Phase  # noqa: F401
+from .document import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section  # noqa: F401
+from .proposal import (  # noqa: F401
+    Attachment,
+    Comment,
+    CommentLike,
+    CommentReport,
+    Follow,
+    Proposal,
+    ProposalStatus,
+    ProposalTransition,
+    Support,
+    Topic,
+)

@@ -2,9 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .iin import iin_is_valid
-
 from ..models import IdentityVerification
+from .iin import iin_is_valid
 from .services import identity_verification_record
 
 

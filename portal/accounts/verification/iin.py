@@ -29,7 +29,7 @@ def iin_birth_date(value: str) -> date | None:
 
 
 def iin_is_valid(value: str) -> bool:
-    """True for a well-formed IIN: 12 digits, a real birth date, a known century digit, the right check digit."""
+    """True for a well-formed IIN: 12 digits, a real birth date, known century digit, right check digit."""
     if iin_birth_date(value) is None:
         return False
     return iin_check_digit(value[:11]) == int(value[11])

@@ -31,7 +31,10 @@ def identity_verification_record(
     ):
         raise PermissionDenied(_("Only administrators can verify a person."))
     fingerprint = identity_fingerprint(identity) if identity else None
-    if fingerprint and IdentityVerification.objects.filter(identity_hash=fingerprint).exclude(user=user).exists():
+    if (
+        fingerprint
+        and IdentityVerification.objects.filter(identity_hash=fingerprint).exclude(user=user).exists()
+    ):
         raise ValidationError(
             {"iin": _("This IIN already verifies another account. Contact support if this is a mistake.")}
         )
@@ -39,12 +42,19 @@ def identity_verification_record(
         with transaction.atomic():
             verification, _created = IdentityVerification.objects.update_or_create(
                 user=user,
-                defaults={"method": method, "identity_hash": fingerprint, "verified_by": verified_by, "note": note},
+                defaults={
+                    "method": method,
+                    "identity_hash": fingerprint,
+                    "verified_by": verified_by,
+                    "note": note,
+                },
             )
     except IntegrityError:
         # Two accounts raced with the same IIN; the unique index let only one through.
         raise ValidationError({"iin": _("This IIN already verifies another account.")}) from None
-    audit_record(actor=verified_by or user, action="identity.verified", target=user, details={"method": method})
+    audit_record(
+        actor=verified_by or user, action="identity.verified", target=user, details={"method": method}
+    )
     return verification
 
 

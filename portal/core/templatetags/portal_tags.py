@@ -20,5 +20,7 @@ def language_links(context):
         url = translate_url(request.path, code) if request else f"/{code}/"
         if request and request.GET:
             url = f"{url}?{urlencode(request.GET, doseq=True)}"
-        links.append({"code": code, "name": native_names.get(code, code), "url": url, "current": code == current})
+        links.append(
+            {"code": code, "name": native_names.get(code, code), "url": url, "current": code == current}
+        )
     return links

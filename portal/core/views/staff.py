@@ -40,7 +40,6 @@ def organisation_verify(request, pk):
     return redirect("staff_dashboard")
 
 
-
 @login_required
 @require_POST
 def person_verify(request):

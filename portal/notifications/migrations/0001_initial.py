@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,78 +14,198 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SuppressedAddress',
+            name="SuppressedAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('reason', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("reason", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'suppressed address',
-                'verbose_name_plural': 'suppressed addresses',
+                "verbose_name": "suppressed address",
+                "verbose_name_plural": "suppressed addresses",
             },
         ),
         migrations.CreateModel(
-            name='DigestDelivery',
+            name="DigestDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('immediate', 'Immediately'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest'), ('off', 'Off')], max_length=10)),
-                ('period', models.CharField(help_text='e.g. 2026-11-22 (daily) or 2026-W47 (weekly)', max_length=12)),
-                ('period_end', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('empty', 'Nothing to send'), ('suppressed', 'Address suppressed'), ('failed', 'Failed')], default='pending', max_length=12)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('notifications_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='digest_deliveries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediately"),
+                            ("daily", "Daily digest"),
+                            ("weekly", "Weekly digest"),
+                            ("off", "Off"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(help_text="e.g. 2026-11-22 (daily) or 2026-W47 (weekly)", max_length=12),
+                ),
+                ("period_end", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sent", "Sent"),
+                            ("empty", "Nothing to send"),
+                            ("suppressed", "Address suppressed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("notifications_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digest_deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('proposals', 'Status of my and followed proposals'), ('moderation', 'Moderation decisions on my content'), ('responses', 'Commission answers'), ('comments', 'Replies and new comments'), ('hearings', 'Hearings and registrations'), ('reminders', 'Reminders and missed deadlines')], max_length=20)),
-                ('kind', models.CharField(max_length=60)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('delivery', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to='notifications.digestdelivery')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("proposals", "Status of my and followed proposals"),
+                            ("moderation", "Moderation decisions on my content"),
+                            ("responses", "Commission answers"),
+                            ("comments", "Replies and new comments"),
+                            ("hearings", "Hearings and registrations"),
+                            ("reminders", "Reminders and missed deadlines"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notifications",
+                        to="notifications.digestdelivery",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('proposals', 'Status of my and followed proposals'), ('moderation', 'Moderation decisions on my content'), ('responses', 'Commission answers'), ('comments', 'Replies and new comments'), ('hearings', 'Hearings and registrations'), ('reminders', 'Reminders and missed deadlines')], max_length=20)),
-                ('frequency', models.CharField(choices=[('immediate', 'Immediately'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest'), ('off', 'Off')], max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("proposals", "Status of my and followed proposals"),
+                            ("moderation", "Moderation decisions on my content"),
+                            ("responses", "Commission answers"),
+                            ("comments", "Replies and new comments"),
+                            ("hearings", "Hearings and registrations"),
+                            ("reminders", "Reminders and missed deadlines"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediately"),
+                            ("daily", "Daily digest"),
+                            ("weekly", "Weekly digest"),
+                            ("off", "Off"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='digestdelivery',
-            index=models.Index(fields=['status', 'frequency', 'period'], name='digest_pending_idx'),
+            model_name="digestdelivery",
+            index=models.Index(fields=["status", "frequency", "period"], name="digest_pending_idx"),
         ),
         migrations.AddConstraint(
-            model_name='digestdelivery',
-            constraint=models.UniqueConstraint(fields=('user', 'frequency', 'period'), name='digest_once_per_period'),
+            model_name="digestdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("user", "frequency", "period"), name="digest_once_per_period"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'emailed_at', 'created_at'], name='notification_pending_idx'),
+            model_name="notification",
+            index=models.Index(
+                fields=["recipient", "emailed_at", "created_at"], name="notification_pending_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('user', 'category'), name='notification_preference_once'),
+            model_name="preference",
+            constraint=models.UniqueConstraint(
+                fields=("user", "category"), name="notification_preference_once"
+            ),
         ),
     ]

@@ -28,7 +28,11 @@ def test_valid_iin_verifies_the_account_and_stores_no_iin(client, citizen):
 
 @pytest.mark.parametrize(
     ("iin", "message"),
-    [("90010130012", "exactly 12 digits"), ("900101300127", "not a valid IIN"), ("991301300126", "not a valid IIN")],
+    [
+        ("90010130012", "exactly 12 digits"),
+        ("900101300127", "not a valid IIN"),
+        ("991301300126", "not a valid IIN"),
+    ],
 )
 def test_invalid_iin_is_explained_beside_the_field_and_kept(client, citizen, iin, message):
     client.force_login(citizen)

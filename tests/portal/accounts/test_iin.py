@@ -17,7 +17,15 @@ def test_hand_checked_iin_is_valid_and_gives_its_birth_date():
 
 @pytest.mark.parametrize(
     "value",
-    ["900101300127", "901301300126", "900132300126", "900101900126", "90010130012", "9001013001266", "90010130012a"],
+    [
+        "900101300127",
+        "901301300126",
+        "900132300126",
+        "900101900126",
+        "90010130012",
+        "9001013001266",
+        "90010130012a",
+    ],
 )
 def test_malformed_iins_are_invalid(value):
     assert not iin_is_valid(value)

@@ -74,7 +74,9 @@ def test_verify_endpoint_refuses_get(client, admin_user):
 def test_only_representatives_and_admins_add_members(citizen, other_citizen, admin_user):
     organisation = services.organisation_register(name="Org", kind="ngo", registered_by=citizen)
     with pytest.raises(PermissionDenied):
-        services.organisation_add_member(organisation=organisation, user=other_citizen, added_by=other_citizen)
+        services.organisation_add_member(
+            organisation=organisation, user=other_citizen, added_by=other_citizen
+        )
     services.organisation_add_member(
         organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=True
     )

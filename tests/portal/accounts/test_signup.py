@@ -37,7 +37,9 @@ def test_signup_stores_public_name_and_language_and_sends_verification_in_that_l
     assert "Qatysu" in mail.outbox[0].body
 
 
-def test_unverified_account_cannot_log_in_until_the_link_is_followed(client, django_capture_on_commit_callbacks):
+def test_unverified_account_cannot_log_in_until_the_link_is_followed(
+    client, django_capture_on_commit_callbacks
+):
     _signup(client, django_capture_on_commit_callbacks)
     client.logout()
     response = client.post(
@@ -78,7 +80,9 @@ def test_signup_with_a_taken_address_does_not_reveal_it(client, django_capture_o
     assert mail.outbox and mail.outbox[0].to == [citizen.email]
 
 
-def test_password_reset_answers_the_same_for_unknown_addresses(client, django_capture_on_commit_callbacks, citizen):
+def test_password_reset_answers_the_same_for_unknown_addresses(
+    client, django_capture_on_commit_callbacks, citizen
+):
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post("/en/accounts/password/reset/", {"email": citizen.email})
         unknown = client.post("/en/accounts/password/reset/", {"email": "nobody@example.test"})
@@ -93,7 +97,9 @@ def test_password_reset_link_sets_a_new_password(client, django_capture_on_commi
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)
     form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
-    response = client.post(form_path, {"password1": "brand-new-password-1", "password2": "brand-new-password-1"})
+    response = client.post(
+        form_path, {"password1": "brand-new-password-1", "password2": "brand-new-password-1"}
+    )
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.check_password("brand-new-password-1")
@@ -104,7 +110,9 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client, citizen):
         response = client.post("/en/accounts/login/", {"login": citizen.email, "password": "wrong-password"})
         assert response.status_code == 200
     # Even the right password is refused now: guessing cannot continue.
-    response = client.post("/en/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
+    response = client.post(
+        "/en/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 200
     assert b"Too many failed login attempts" in response.content
     assert "_auth_user_id" not in client.session

@@ -56,7 +56,8 @@ def test_every_string_of_our_catalogue_is_translated(language):
     for po_file in catalogues:
         result = subprocess.run(
             ["msgfmt", "--statistics", "--check", "-o", "/dev/null", str(po_file)],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == 0, result.stderr
         assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, (po_file, result.stderr)

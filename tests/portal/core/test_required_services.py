@@ -8,12 +8,30 @@ from django.conf import settings
 
 
 def _run_celery_test(**env_overrides):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", **env_overrides}
+    # Its own SQLite database: the parent run already holds the PostgreSQL test database.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": "sqlite://:memory:",
+        **env_overrides,
+    }
     env.pop("PYTEST_ADDOPTS", None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "--nomigrations",
-         "tests/portal/core/test_celery_worker.py::test_periodic_heartbeat_runs_on_the_worker"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "--nomigrations",
+            "tests/portal/core/test_celery_worker.py::test_periodic_heartbeat_runs_on_the_worker",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 

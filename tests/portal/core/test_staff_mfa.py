@@ -61,7 +61,9 @@ def test_admin_login_page_goes_through_allauth_so_the_second_factor_cannot_be_sk
 def test_login_with_totp_asks_for_the_code_and_then_opens_the_staff_area(client, moderator, settings):
     settings.PORTAL_STAFF_MFA = "required"
     secret = give_totp(moderator)
-    response = client.post("/en/accounts/login/", {"login": moderator.email, "password": "correct-horse-battery"})
+    response = client.post(
+        "/en/accounts/login/", {"login": moderator.email, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/2fa/authenticate/"
     # Password alone is not a session yet.

@@ -6,8 +6,9 @@ from portal.notifications.email import email_from_payload, email_queue, email_to
 
 
 def test_payload_round_trip_keeps_headers_and_html():
-    message = EmailMultiAlternatives("Subject", "Text", "from@example.test", ["to@example.test"],
-                                     headers={"List-Id": "digest"})
+    message = EmailMultiAlternatives(
+        "Subject", "Text", "from@example.test", ["to@example.test"], headers={"List-Id": "digest"}
+    )
     message.attach_alternative("<p>HTML</p>", "text/html")
     restored = email_from_payload(email_to_payload(message))
     assert restored.subject == "Subject"

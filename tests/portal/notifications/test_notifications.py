@@ -15,16 +15,22 @@ pytestmark = pytest.mark.django_db
 
 def _yesterday_event(user, kind="proposal.status_changed", **params):
     services.notify(
-        recipients=[user], category="proposals", kind=kind,
-        params={"title": "Сайлау туралы", "status": "published", **params}, url="/kk/proposals/1/",
+        recipients=[user],
+        category="proposals",
+        kind=kind,
+        params={"title": "Сайлау туралы", "status": "published", **params},
+        url="/kk/proposals/1/",
     )
     Notification.objects.filter(recipient=user).update(created_at=timezone.now() - timedelta(days=1))
 
 
 def test_notify_records_one_row_per_recipient_and_leaves_out_the_actor(citizen, other_citizen):
     count = services.notify(
-        recipients=[citizen, other_citizen, citizen], category="comments", kind="comment.new",
-        params={"author": "X", "title": "T"}, exclude=other_citizen,
+        recipients=[citizen, other_citizen, citizen],
+        category="comments",
+        kind="comment.new",
+        params={"author": "X", "title": "T"},
+        exclude=other_citizen,
     )
     assert count == 1
     assert list(Notification.objects.values_list("recipient_id", flat=True)) == [citizen.pk]
@@ -36,8 +42,13 @@ def test_immediate_category_is_emailed_after_commit_in_the_recipients_language(
     citizen.preferred_language = "ru"
     citizen.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(recipients=[citizen], category="moderation", kind="proposal.published",
-                        params={"title": "Проект"}, url="/ru/proposals/1/")
+        services.notify(
+            recipients=[citizen],
+            category="moderation",
+            kind="proposal.published",
+            params={"title": "Проект"},
+            url="/ru/proposals/1/",
+        )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [citizen.email]
@@ -57,8 +68,12 @@ def test_send_digests_twice_sends_once_and_nothing_to_people_without_events(citi
 
 def test_digest_holds_exactly_the_events_of_the_period_in_order(citizen):
     _yesterday_event(citizen, title="First")
-    services.notify(recipients=[citizen], category="proposals", kind="proposal.status_changed",
-                    params={"title": "Today", "status": "x"})  # today: belongs to tomorrow's digest
+    services.notify(
+        recipients=[citizen],
+        category="proposals",
+        kind="proposal.status_changed",
+        params={"title": "Today", "status": "x"},
+    )  # today: belongs to tomorrow's digest
     call_command("send_digests", frequency="daily")
     body = mail.outbox[0].body
     assert "First" in body and "Today" not in body
@@ -97,7 +112,12 @@ def test_one_click_post_unsubscribes_without_session_or_csrf(citizen, client):
 
 
 def test_get_only_shows_a_confirmation(citizen, client):
-    url = "/" + services.unsubscribe_url(user_id=citizen.pk, category="comments").split("://", 1)[1].split("/", 1)[1]
+    url = (
+        "/"
+        + services.unsubscribe_url(user_id=citizen.pk, category="comments")
+        .split("://", 1)[1]
+        .split("/", 1)[1]
+    )
     response = client.get(url)
     assert response.status_code == 200
     assert b"<form" in response.content
@@ -105,7 +125,9 @@ def test_get_only_shows_a_confirmation(citizen, client):
 
 
 def test_tampered_token_is_refused(citizen, client):
-    url = "/" + services.unsubscribe_url(user_id=citizen.pk, category=None).split("://", 1)[1].split("/", 1)[1]
+    url = (
+        "/" + services.unsubscribe_url(user_id=citizen.pk, category=None).split("://", 1)[1].split("/", 1)[1]
+    )
     tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
     assert client.post(tampered, {"List-Unsubscribe": "One-Click"}).status_code == 404
     assert client.get("/kk/notifications/unsubscribe/garbage/").status_code == 404
@@ -127,19 +149,24 @@ def test_suppressed_address_gets_no_digest(citizen):
 
 
 def test_centre_lists_and_marks_read_and_header_shows_unread_count(client, citizen):
-    services.notify(recipients=[citizen], category="comments", kind="comment.new",
-                    params={"author": "Timur", "title": "Жоба"}, url="/en/")
+    services.notify(
+        recipients=[citizen],
+        category="comments",
+        kind="comment.new",
+        params={"author": "Timur", "title": "Жоба"},
+        url="/en/",
+    )
     client.force_login(citizen)
     page = client.get("/en/notifications/").content.decode()
     assert "Timur commented on “Жоба”." in page
-    assert "1<span class=\"visually-hidden\"> unread</span>" in page
+    assert '1<span class="visually-hidden"> unread</span>' in page
     client.post("/en/notifications/read/")
     assert services.unread_count(citizen) == 0
 
 
 def test_preferences_page_saves_choices(client, citizen):
     client.force_login(citizen)
-    data = {category: "weekly" for category in services.preferences_of(citizen)}
+    data = dict.fromkeys(services.preferences_of(citizen), "weekly")
     assert client.post("/en/notifications/settings/", data).status_code == 302
     assert set(services.preferences_of(citizen).values()) == {"weekly"}
 

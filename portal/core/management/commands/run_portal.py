@@ -41,8 +41,17 @@ class Command(BaseCommand):
         if redis_reachable(settings.REDIS_URL):
             commands += [
                 [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"],
-                [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
-                 "--schedule", os.path.join(settings.BASE_DIR, ".celerybeat-schedule")],
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "beat",
+                    "--loglevel=INFO",
+                    "--schedule",
+                    os.path.join(settings.BASE_DIR, ".celerybeat-schedule"),
+                ],
             ]
             self.stdout.write("Redis answers: starting a Celery worker and beat.")
         else:
@@ -52,7 +61,9 @@ class Command(BaseCommand):
         commands.append([python, "manage.py", "runserver", f"{options['host']}:{options['port']}"])
 
         processes = [subprocess.Popen(command, env=env, cwd=settings.BASE_DIR) for command in commands]
-        self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ — Ctrl-C stops everything.")
+        self.stdout.write(
+            f"Serving on http://{options['host']}:{options['port']}/ — Ctrl-C stops everything."
+        )
 
         def stop(*_args):
             for process in processes:

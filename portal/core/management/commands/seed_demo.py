@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.accounts import demo as account_demo
+from proposals import demo as proposal_demo
+from proposals import seeding
 
 
 class Command(BaseCommand):
@@ -19,13 +21,24 @@ class Command(BaseCommand):
             help="Create citizen@, citizen2@, moderator@, commission@ and admin@demo.test (DEBUG only).",
         )
         parser.add_argument("--demo-password", help="Password of the demo accounts.")
+        parser.add_argument("--proposals", type=int, default=40, help="Published demo proposals.")
+        parser.add_argument("--supports", type=int, default=300, help="Supports spread over them.")
+        parser.add_argument("--comments", type=int, default=100, help="Comments spread over them.")
+        parser.add_argument(
+            "--hearings", type=int, default=0, help="Hearings (arrive with the hearings feature)."
+        )
 
     def handle(self, *args, **options):
-        if options["users"] < 0:
-            raise CommandError("--users must be zero or more.")
+        for name in ("users", "proposals", "supports", "comments", "hearings"):
+            if options[name] < 0:
+                raise CommandError(f"--{name} must be zero or more.")
+        if options["hearings"]:
+            raise CommandError("--hearings: hearings are not part of the portal yet.")
         if options["demo_accounts"]:
             if not settings.DEBUG:
-                raise CommandError("--demo-accounts creates accounts with a known password: DEBUG must be on.")
+                raise CommandError(
+                    "--demo-accounts creates accounts with a known password: DEBUG must be on."
+                )
             if not options["demo_password"] or len(options["demo_password"]) < 8:
                 raise CommandError("--demo-accounts needs --demo-password of at least 8 characters.")
         rng = random.Random(options["seed"])
@@ -35,4 +48,18 @@ class Command(BaseCommand):
             if options["demo_accounts"]:
                 emails = account_demo.seed_demo_accounts(password=options["demo_password"])
                 self.stdout.write("demo accounts: " + ", ".join(emails))
+            consultation = proposal_demo.seed_consultation()
+            self.stdout.write(f"demo consultation: {consultation.slug}")
+        # Each stage commits on its own, so that a huge run shows progress and keeps what it finished.
+        document = consultation.documents.first()
+        article_ids = list(document.identities.values_list("pk", flat=True)) if document else []
+        try:
+            added = seeding.seed_proposals(
+                count=options["proposals"], consultation=consultation, article_ids=article_ids, rng=rng
+            )
+            self.stdout.write(f"demo proposals: {added} added")
+            self.stdout.write(f"supports: {seeding.seed_supports(count=options['supports'], rng=rng)} added")
+            self.stdout.write(f"comments: {seeding.seed_comments(count=options['comments'], rng=rng)} added")
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS("seed_demo done"))

@@ -1,0 +1,180 @@
+"""The Markdown layout of a draft (see docs/document-format.md), parsed into a tree with precise errors.
+
+    # 1. Section heading
+    ## 7. Article heading {#stable-key}
+    1. First paragraph, which may continue
+    on the next lines.
+
+    2. Second paragraph.
+
+Pure functions, no database: `parse` reads one file (one language), `merge` checks that the files of the
+other languages have the same structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_NUMBERED_HEADING = re.compile(
+    r"^(?P<number>[0-9]+[A-Za-z0-9-]*)\.\s+(?P<heading>.+?)(?:\s+\{#(?P<key>[a-z0-9][a-z0-9-]{0,39})\})?$"
+)
+_PARAGRAPH = re.compile(r"^(?P<number>[0-9]+)\.\s+(?P<text>\S.*)$")
+
+
+class DocumentFormatError(ValueError):
+    def __init__(self, file: str, line: int, message: str):
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")
+
+
+@dataclass
+class ParsedParagraph:
+    number: int
+    text: str
+    line: int
+
+
+@dataclass
+class ParsedArticle:
+    number: str
+    heading: str
+    key: str | None
+    line: int
+    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+
+
+@dataclass
+class ParsedSection:
+    number: str
+    heading: str
+    line: int
+    articles: list[ParsedArticle] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    file: str
+    sections: list[ParsedSection] = field(default_factory=list)
+
+    def articles(self) -> list[ParsedArticle]:
+        return [article for section in self.sections for article in section.articles]
+
+
+def parse(text: str, *, file: str) -> ParsedDocument:
+    """Parses one language's file; raises DocumentFormatError naming the file and line of the first error."""
+    document = ParsedDocument(file=file)
+    section: ParsedSection | None = None
+    article: ParsedArticle | None = None
+    paragraph: ParsedParagraph | None = None
+
+    def fail(line: int, message: str):
+        raise DocumentFormatError(file, line, message)
+
+    for index, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            paragraph = None
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            level, content = len(heading.group(1)), heading.group(2)
+            if level > 2:
+                fail(index, f"expected a section (#) or article (##) heading, found a level-{level} heading")
+            numbered = _NUMBERED_HEADING.match(content)
+            if not numbered:
+                kind = "section" if level == 1 else "article"
+                fail(index, f"expected a {kind} heading of the form '{'#' * level} <number>. <heading>'")
+            if level == 1:
+                if numbered.group("key"):
+                    fail(index, "a section heading cannot carry an article key {#…}")
+                if article is not None and not article.paragraphs:
+                    fail(
+                        article.line, f"expected at least one numbered paragraph in article {article.number}"
+                    )
+                section = ParsedSection(
+                    number=numbered.group("number"), heading=numbered.group("heading"), line=index
+                )
+                document.sections.append(section)
+                article = paragraph = None
+            else:
+                if section is None:
+                    fail(index, "expected a section heading '# <number>. <heading>' before the first article")
+                if article is not None and not article.paragraphs:
+                    fail(
+                        article.line, f"expected at least one numbered paragraph in article {article.number}"
+                    )
+                number = numbered.group("number")
+                if any(a.number == number for a in document.articles()):
+                    fail(index, f"article {number} appears twice")
+                article = ParsedArticle(
+                    number=number, heading=numbered.group("heading"), key=numbered.group("key"), line=index
+                )
+                section.articles.append(article)
+                paragraph = None
+            continue
+        numbered_paragraph = _PARAGRAPH.match(line)
+        if numbered_paragraph and (paragraph is None or not raw.startswith((" ", "\t"))):
+            if article is None:
+                fail(index, "expected an article heading '## <number>. <heading>' before the first paragraph")
+            number = int(numbered_paragraph.group("number"))
+            expected = len(article.paragraphs) + 1
+            if number != expected:
+                fail(index, f"expected paragraph {expected} of article {article.number}, found {number}")
+            paragraph = ParsedParagraph(number=number, text=numbered_paragraph.group("text"), line=index)
+            article.paragraphs.append(paragraph)
+            continue
+        if paragraph is None:
+            if article is None:
+                fail(index, "expected a section heading '# <number>. <heading>'")
+            fail(index, f"expected a numbered paragraph '{len(article.paragraphs) + 1}. <text>'")
+        paragraph.text = f"{paragraph.text} {line}"
+    if article is not None and not article.paragraphs:
+        fail(article.line, f"expected at least one numbered paragraph in article {article.number}")
+    if not document.sections:
+        fail(1, "expected at least one section heading '# <number>. <heading>'")
+    return document
+
+
+def merge(documents: dict[str, ParsedDocument]) -> None:
+    """Checks that every language has the same sections, articles, keys and paragraph counts."""
+    languages = list(documents)
+    reference = documents[languages[0]]
+    for language in languages[1:]:
+        other = documents[language]
+        if len(other.sections) != len(reference.sections):
+            raise DocumentFormatError(
+                other.file,
+                1,
+                f"expected {len(reference.sections)} sections as in {reference.file}, "
+                f"found {len(other.sections)}",
+            )
+        for ref_section, section in zip(reference.sections, other.sections, strict=True):
+            if section.number != ref_section.number:
+                raise DocumentFormatError(
+                    other.file, section.line, f"expected section {ref_section.number} as in {reference.file}"
+                )
+            if len(section.articles) != len(ref_section.articles):
+                raise DocumentFormatError(
+                    other.file,
+                    section.line,
+                    f"expected {len(ref_section.articles)} articles in section {section.number} "
+                    f"as in {reference.file}",
+                )
+            for ref_article, article in zip(ref_section.articles, section.articles, strict=True):
+                if (article.number, article.key) != (ref_article.number, ref_article.key):
+                    raise DocumentFormatError(
+                        other.file,
+                        article.line,
+                        f"expected article {ref_article.number}"
+                        + (f" {{#{ref_article.key}}}" if ref_article.key else "")
+                        + f" as in {reference.file}",
+                    )
+                if len(article.paragraphs) != len(ref_article.paragraphs):
+                    raise DocumentFormatError(
+                        other.file,
+                        article.line,
+                        f"expected {len(ref_article.paragraphs)} paragraphs in article {article.number} "
+                        f"as in {reference.file}",
+                    )

@@ -1,0 +1,143 @@
+"""Forms of the participation pages. They validate shape; services validate rules and write."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProposalStatus, Topic
+from .models.proposal import PUBLIC_STATUSES, Proposal
+from .selectors.proposal import ORDERINGS, ProposalFilters
+
+LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150, help_text=_("At most 150 characters."))
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two sentences: what should change, and why."),
+    )
+    body = forms.CharField(
+        label=_("Text of the proposal"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Markdown: blank lines between paragraphs, *emphasis*, **bold**, lists with “-”, links."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=LANGUAGE_CHOICES,
+        help_text=_("Detected from the text; correct it if needed."),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("— none —")
+    )
+    articles = forms.TypedMultipleChoiceField(
+        label=_("Articles of the draft it concerns"), required=False, coerce=int, choices=()
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Submit as"), coerce=int, empty_value=None, required=False, choices=()
+    )
+    attachments = MultipleFileField(
+        label=_("PDF attachments"), required=False, help_text=_("Up to 5 PDF files of at most 10 MB each.")
+    )
+
+    def __init__(self, *args, article_choices=(), organisation_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["articles"].choices = list(article_choices)
+        self.fields["articles"].widget.attrs["size"] = 8
+        self.fields["organisation"].choices = [("", _("Myself, as an individual")), *organisation_choices]
+        self.fields["body"].max_length = None  # the service reports the configured limit with the length
+        self.fields["body"].widget.attrs["maxlength"] = settings.PROPOSAL_BODY_MAX_LENGTH * 2
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw it?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong?"), max_length=300)
+
+
+class ProposalFilterForm(forms.Form):
+    """The list's query string. Unknown values are errors shown to the reader, never a 500."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            *[(s.value, s.label) for s in ProposalStatus if s in PUBLIC_STATUSES],
+        ],
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=())
+    # Any article identity, not only the latest version's: old links keep working.
+    article = forms.IntegerField(label=_("Article"), required=False, min_value=1, widget=forms.Select)
+    submitter_type = forms.ChoiceField(
+        label=_("Submitted by"),
+        required=False,
+        choices=[("", _("Anyone")), *Proposal.SubmitterType.choices],
+    )
+    has_response = forms.ChoiceField(
+        label=_("Answer"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Answered")), ("no", _("Not answered yet"))],
+    )
+    ordering = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-created", _("Newest")),
+            ("created", _("Oldest")),
+            ("-supports", _("Most supported")),
+            ("-comments", _("Most commented")),
+            ("-responded", _("Recently answered")),
+        ],
+    )
+
+    def __init__(self, *args, article_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [
+            ("", _("Any topic")),
+            *[(t.slug, str(t)) for t in Topic.objects.all()],
+        ]
+        self.fields["article"].widget.choices = [("", _("Any article")), *article_choices]
+
+    def to_filters(self, **extra) -> ProposalFilters:
+        data = self.cleaned_data
+        has_response = {"yes": True, "no": False}.get(data.get("has_response") or "")
+        ordering = data.get("ordering") or "-created"
+        return ProposalFilters(
+            q=data.get("q") or "",
+            status=data.get("status") or None,
+            topic=data.get("topic") or None,
+            article=data.get("article"),
+            submitter_type=data.get("submitter_type") or None,
+            has_response=has_response,
+            ordering=ordering if ordering in ORDERINGS else "-created",
+            **extra,
+        )

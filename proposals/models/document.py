@@ -1,0 +1,144 @@
+"""The text under consultation: a document with ordered versions of sections, articles and paragraphs.
+
+An article's `identity` is what stays the same when it is renumbered or moved between versions; proposals,
+follows and history attach to the identity, not to one version's row.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .translated import TranslatedFieldsMixin
+
+
+class Document(TranslatedFieldsMixin, models.Model):
+    consultation = models.ForeignKey(
+        "proposals.Consultation", on_delete=models.CASCADE, related_name="documents"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+
+    translated_fields = ("title",)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [models.UniqueConstraint(fields=["consultation", "slug"], name="document_slug_unique")]
+
+    def __str__(self):
+        return self.translated("title") or self.slug
+
+    def get_absolute_url(self):
+        return reverse("document_detail", kwargs={"slug": self.consultation.slug, "document": self.slug})
+
+
+class DocumentVersion(TranslatedFieldsMixin, models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    position = models.PositiveIntegerField(_("position"))
+    label_kk = models.CharField(_("label (Kazakh)"), max_length=120, blank=True)
+    label_ru = models.CharField(_("label (Russian)"), max_length=120, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    translated_fields = ("label",)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="version_position_unique")
+        ]
+
+    def __str__(self):
+        return self.translated("label") or f"v{self.position}"
+
+
+class ArticleIdentity(TranslatedFieldsMixin, models.Model):
+    """An article across versions. `key` is stable and appears in permalinks.
+
+    `number` and `heading_*` repeat the article as it stands in the latest version (set by the importer),
+    so lists can name it without joining the versions.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="identities")
+    key = models.SlugField(_("key"), max_length=40)
+    number = models.CharField(_("number in the latest version"), max_length=20, blank=True)
+    heading_kk = models.CharField(max_length=300, blank=True)
+    heading_ru = models.CharField(max_length=300, blank=True)
+    heading_en = models.CharField(max_length=300, blank=True)
+
+    translated_fields = ("heading",)
+
+    class Meta:
+        verbose_name = _("article identity")
+        verbose_name_plural = _("article identities")
+        constraints = [models.UniqueConstraint(fields=["document", "key"], name="identity_key_unique")]
+
+    def __str__(self):
+        return self.key
+
+    def get_absolute_url(self):
+        return reverse(
+            "article_detail",
+            kwargs={"slug": self.document.consultation.slug, "document": self.document.slug, "key": self.key},
+        )
+
+
+class Section(TranslatedFieldsMixin, models.Model):
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    number = models.CharField(max_length=20)
+    heading_kk = models.CharField(max_length=300, blank=True)
+    heading_ru = models.CharField(max_length=300, blank=True)
+    heading_en = models.CharField(max_length=300, blank=True)
+
+    translated_fields = ("heading",)
+
+    class Meta:
+        ordering = ["version", "position"]
+
+    def __str__(self):
+        return f"{self.number}. {self.translated('heading')}"
+
+
+class Article(TranslatedFieldsMixin, models.Model):
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="articles")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="articles")
+    identity = models.ForeignKey(ArticleIdentity, on_delete=models.PROTECT, related_name="versions")
+    position = models.PositiveIntegerField()
+    number = models.CharField(_("number"), max_length=20)
+    heading_kk = models.CharField(max_length=300, blank=True)
+    heading_ru = models.CharField(max_length=300, blank=True)
+    heading_en = models.CharField(max_length=300, blank=True)
+    # True while the identity is only the importer's guess by text similarity, awaiting an admin.
+    identity_proposed = models.BooleanField(default=False)
+
+    translated_fields = ("heading",)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "identity"], name="article_once_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.translated('heading')}"
+
+
+class Paragraph(TranslatedFieldsMixin, models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.PositiveIntegerField()
+    text_kk = models.TextField(blank=True)
+    text_ru = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+
+    translated_fields = ("text",)
+
+    class Meta:
+        ordering = ["article", "number"]
+
+    def __str__(self):
+        return f"{self.article_id}.{self.number}"

@@ -1,0 +1,289 @@
+"""Proposals and what people do with them: support, comment, follow, attach files."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .translated import TranslatedFieldsMixin
+
+
+class Topic(TranslatedFieldsMixin, models.Model):
+    """An admin-managed, translatable theme (e.g. "Parliament", "Human rights")."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=120, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered to authors"), default=True)
+
+    translated_fields = ("name",)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.translated("name") or self.slug
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_MODERATION = "in_moderation", _("In moderation")
+    PUBLISHED = "published", _("Published")
+    UNDER_REVIEW = "under_review", _("Under Commission review")
+    RESPONDED = "responded", _("Answered")
+    REJECTED = "rejected", _("Rejected by moderation")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged")
+
+
+# Statuses the public sees in lists and the API (a rejected or merged proposal keeps its own page).
+PUBLIC_STATUSES = (
+    ProposalStatus.PUBLISHED,
+    ProposalStatus.UNDER_REVIEW,
+    ProposalStatus.RESPONDED,
+)
+# Statuses whose page stays reachable by link, to explain what happened.
+VISIBLE_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.MERGED, ProposalStatus.WITHDRAWN)
+
+
+class Proposal(models.Model):
+    class SubmitterType(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANISATION = "organisation", _("Organisation")
+
+    consultation = models.ForeignKey(
+        "proposals.Consultation", on_delete=models.PROTECT, related_name="proposals"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    submitter_type = models.CharField(
+        _("submitted as"), max_length=15, choices=SubmitterType.choices, default=SubmitterType.INDIVIDUAL
+    )
+    title = models.CharField(_("title"), max_length=150)
+    summary = models.TextField(_("summary"), max_length=600)
+    body = models.TextField(_("text"), help_text=_("Markdown: paragraphs, lists, emphasis, links."))
+    body_html = models.TextField(editable=False, blank=True)
+    language = models.CharField(_("language of the text"), max_length=2, default="kk")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    articles = models.ManyToManyField(
+        "proposals.ArticleIdentity", blank=True, related_name="proposals", verbose_name=_("articles")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.DRAFT,
+        editable=False,
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_proposals",
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    # Denormalised counters, kept exact by the services in the same transaction as the rows they count.
+    supports_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    responded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # PostgreSQL full-text vector (simple + Russian + English configurations), written by the services;
+    # unused on SQLite, where search falls back to substring matching. GIN index in a migration.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="proposal_status_published_idx"),
+            models.Index(fields=["status", "-supports_count"], name="proposal_status_supports_idx"),
+            models.Index(fields=["status", "-comments_count"], name="proposal_status_comments_idx"),
+            models.Index(fields=["status", "-responded_at"], name="proposal_status_responded_idx"),
+            models.Index(fields=["author", "status"], name="proposal_author_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitter_type="individual", organisation__isnull=True)
+                | Q(submitter_type="organisation", organisation__isnull=False),
+                name="proposal_organisation_matches_submitter_type",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class ProposalTransition(models.Model):
+    """The log of a proposal's lifecycle: one row per status change, written by the transition service."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # Internal notes (e.g. a moderator's aside) never appear on the public timeline.
+    internal_note = models.TextField(_("internal note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("proposal transition")
+        verbose_name_plural = _("proposal transitions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
+
+
+def attachment_path(instance, filename):
+    # The stored name is random: the person's file name is kept (sanitised) in `original_name` only.
+    import uuid
+
+    return f"private/proposals/{instance.proposal_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=None)
+    original_name = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Support(models.Model):
+    """One verified person's support of one proposal. The unique constraint is what makes counts exact."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal support")
+        verbose_name_plural = _("proposal supports")
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_person")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="support_user_created_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.proposal_id}"
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    # One level of replies: a reply's parent is always a top-level comment (enforced by the service).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(_("comment"), max_length=3000)
+    is_official = models.BooleanField(_("official Commission comment"), default=False, editable=False)
+    likes_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["proposal", "parent", "-created_at"], name="comment_thread_idx")]
+
+    def __str__(self):
+        return f"{self.author_id} on {self.proposal_id}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None or self.hidden_at is not None
+
+
+class CommentLike(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="comment_like_once")]
+
+    def __str__(self):
+        return f"{self.user_id} likes {self.comment_id}"
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment. Moderation (next issue) turns reports into cases."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once")]
+
+    def __str__(self):
+        return f"report on {self.comment_id}"
+
+
+class Follow(models.Model):
+    """Someone follows a proposal, an article or a topic (exactly one of the three)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(
+        "proposals.ArticleIdentity", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(proposal__isnull=False, article__isnull=True, topic__isnull=True)
+                    | Q(proposal__isnull=True, article__isnull=False, topic__isnull=True)
+                    | Q(proposal__isnull=True, article__isnull=True, topic__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "proposal"], name="follow_proposal_once"),
+            models.UniqueConstraint(fields=["user", "article"], name="follow_article_once"),
+            models.UniqueConstraint(fields=["user", "topic"], name="follow_topic_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.proposal_id or self.article_id or self.topic_id}"

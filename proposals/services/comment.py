@@ -1,0 +1,98 @@
+"""Comments: one level of replies, edits within 15 minutes, soft deletion, likes and reports."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+
+from ..models import Comment, CommentLike, CommentReport, Proposal
+
+EDIT_WINDOW = timedelta(minutes=15)
+MAX_LENGTH = 3000
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    if len(body) > MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A comment can have at most %(limit)d characters.") % {"limit": MAX_LENGTH}}
+        )
+    return body
+
+
+@transaction.atomic
+def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | None = None) -> Comment:
+    if not permissions.can_comment(author, proposal):
+        raise PermissionDenied(_("You cannot comment on this proposal."))
+    body = _clean_body(body)
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise ValidationError(_("A reply must belong to the same proposal."))
+        # One level of replies: answering a reply attaches to its top-level comment.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    comment = Comment.objects.create(
+        proposal=proposal,
+        author=author,
+        parent=parent,
+        body=body,
+        is_official=permissions.is_commission_member(author),
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != editor.pk or comment.is_removed:
+        raise PermissionDenied(_("Only the author can edit this comment."))
+    if timezone.now() - comment.created_at > EDIT_WINDOW:
+        raise PermissionDenied(_("Comments can be edited for 15 minutes after posting."))
+    comment.body = _clean_body(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, deleted_by) -> Comment:
+    """Soft deletion: the place in the thread stays, the text is gone from every page."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != deleted_by.pk and not permissions.is_moderator(deleted_by):
+        raise PermissionDenied(_("Only the author or a moderator can delete this comment."))
+    if comment.deleted_at is None:
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["deleted_at"])
+        Proposal.objects.filter(pk=comment.proposal_id).update(comments_count=F("comments_count") - 1)
+    return comment
+
+
+def comment_like(*, comment: Comment, user) -> bool:
+    if not user.is_authenticated or comment.author_id == user.pk or comment.is_removed:
+        raise PermissionDenied(_("You cannot like this comment."))
+    try:
+        with transaction.atomic():
+            CommentLike.objects.create(comment=comment, user=user)
+            Comment.objects.filter(pk=comment.pk).update(likes_count=F("likes_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def comment_report(*, comment: Comment, reporter, reason: str) -> CommentReport:
+    """Records a report. Moderation picks reports up as cases (see the moderation services)."""
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong with this comment.")})
+    report, _created = CommentReport.objects.get_or_create(
+        comment=comment, reporter=reporter, defaults={"reason": reason}
+    )
+    return report

@@ -1,0 +1,160 @@
+"""Importing a draft version: all languages parsed and checked first, then written in one transaction."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+from portal.core.audit import audit_record
+
+from ..documents.markdown_format import ParsedArticle, merge, parse
+from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
+
+LANGUAGES = ("kk", "ru", "en")
+# Below this similarity an unmarked article is treated as new rather than as a changed old one.
+MATCH_THRESHOLD = 0.55
+
+
+def _article_text(article: ParsedArticle) -> str:
+    return " ".join(paragraph.text for paragraph in article.paragraphs)
+
+
+def _propose_identities(
+    document: Document, articles: list[ParsedArticle]
+) -> dict[str, tuple[ArticleIdentity | None, bool]]:
+    """For each article number: the identity to use and whether it was proposed by similarity.
+
+    Explicit keys win. Unmarked articles are matched to the previous version's articles by text similarity,
+    best pairs first, each old article at most once; what stays unmatched gets a new identity.
+    """
+    previous = document.versions.order_by("-position").first()
+    result: dict[str, tuple[ArticleIdentity | None, bool]] = {}
+    taken: set[int] = set()
+    for article in articles:
+        if article.key:
+            identity, _created = ArticleIdentity.objects.get_or_create(document=document, key=article.key)
+            result[article.number] = (identity, False)
+            taken.add(identity.pk)
+    if previous is not None:
+        old = {
+            a.identity_id: (
+                a.identity,
+                " ".join(p.text_kk or p.text_ru or p.text_en for p in a.paragraphs.all()),
+            )
+            for a in Article.objects.filter(version=previous)
+            .select_related("identity")
+            .prefetch_related("paragraphs")
+        }
+        candidates = []
+        for article in articles:
+            if article.number in result:
+                continue
+            text = _article_text(article)
+            for identity, old_text in old.values():
+                ratio = SequenceMatcher(None, text, old_text, autojunk=False).ratio()
+                if ratio >= MATCH_THRESHOLD:
+                    candidates.append((ratio, article.number, identity))
+        for _ratio, number, identity in sorted(candidates, key=lambda c: c[0], reverse=True):
+            if number not in result and identity.pk not in taken:
+                result[number] = (identity, True)
+                taken.add(identity.pk)
+    for article in articles:
+        if article.number not in result:
+            result[article.number] = (None, False)
+    return result
+
+
+def _new_identity(document: Document, number: str) -> ArticleIdentity:
+    base = f"art-{number}".lower()
+    key, counter = base, 2
+    while ArticleIdentity.objects.filter(document=document, key=key).exists():
+        key, counter = f"{base}-{counter}", counter + 1
+    return ArticleIdentity.objects.create(document=document, key=key)
+
+
+@transaction.atomic
+def document_version_import(
+    *, document: Document, labels: dict[str, str], sources: dict[str, tuple[str, str]], imported_by
+) -> DocumentVersion:
+    """Adds a version from one Markdown text per language ({language: (file name, text)}).
+
+    Raises DocumentFormatError (file, line, what was expected) before anything is written.
+    """
+    if imported_by is not None and not permissions.can_import_document(imported_by):
+        raise PermissionDenied(_("Only administrators can import documents."))
+    unknown = set(sources) - set(LANGUAGES)
+    if unknown or not sources:
+        raise ValueError(f"languages must be among {LANGUAGES}")
+    parsed = {language: parse(text, file=name) for language, (name, text) in sources.items()}
+    merge(parsed)
+    reference = parsed[next(iter(parsed))]
+    identities = _propose_identities(document, reference.articles())
+    position = (document.versions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    version = DocumentVersion.objects.create(
+        document=document, position=position, **{f"label_{code}": labels.get(code, "") for code in LANGUAGES}
+    )
+    article_position = 0
+    paragraphs = []
+    for section_index, ref_section in enumerate(reference.sections):
+        section = Section.objects.create(
+            version=version,
+            position=section_index + 1,
+            number=ref_section.number,
+            **{f"heading_{code}": parsed[code].sections[section_index].heading for code in parsed},
+        )
+        for article_index, ref_article in enumerate(ref_section.articles):
+            article_position += 1
+            identity, proposed = identities[ref_article.number]
+            if identity is None:
+                identity = _new_identity(document, ref_article.number)
+            headings = {
+                f"heading_{code}": parsed[code].sections[section_index].articles[article_index].heading
+                for code in parsed
+            }
+            ArticleIdentity.objects.filter(pk=identity.pk).update(number=ref_article.number, **headings)
+            article = Article.objects.create(
+                version=version,
+                section=section,
+                identity=identity,
+                position=article_position,
+                number=ref_article.number,
+                identity_proposed=proposed,
+                **headings,
+            )
+            for paragraph_index, ref_paragraph in enumerate(ref_article.paragraphs):
+                paragraphs.append(
+                    Paragraph(
+                        article=article,
+                        number=ref_paragraph.number,
+                        **{
+                            f"text_{code}": parsed[code]
+                            .sections[section_index]
+                            .articles[article_index]
+                            .paragraphs[paragraph_index]
+                            .text
+                            for code in parsed
+                        },
+                    )
+                )
+    Paragraph.objects.bulk_create(paragraphs, batch_size=1000)
+    audit_record(actor=imported_by, action="document.version_imported", target=version)
+    return version
+
+
+@transaction.atomic
+def article_identity_confirm(*, article: Article, identity: ArticleIdentity | None, confirmed_by) -> Article:
+    """An admin confirms (identity=None keeps it) or corrects the identity proposed by similarity."""
+    if not permissions.can_import_document(confirmed_by):
+        raise PermissionDenied(_("Only administrators can confirm article matches."))
+    if identity is not None and identity.pk != article.identity_id:
+        if Article.objects.filter(version=article.version, identity=identity).exists():
+            raise ValueError("that identity is already used in this version")
+        article.identity = identity
+    article.identity_proposed = False
+    article.save(update_fields=["identity", "identity_proposed"])
+    audit_record(actor=confirmed_by, action="document.article_match_confirmed", target=article)
+    return article

@@ -1,0 +1,199 @@
+"""Writes on proposals. The status changes only in `proposal_transition`, against PROPOSAL_LIFECYCLE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+from portal.core.lifecycle import Lifecycle
+
+from ..markdown import render_markdown
+from ..models import Proposal, ProposalStatus, ProposalTransition
+
+S = ProposalStatus
+
+PROPOSAL_LIFECYCLE = Lifecycle(
+    "proposal",
+    {
+        S.DRAFT: [S.SUBMITTED, S.WITHDRAWN],
+        # Screening either publishes a clean proposal at once or queues it for a moderator.
+        S.SUBMITTED: [S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.WITHDRAWN, S.DRAFT],
+        # A moderator publishes, rejects with reasons, or asks the author for changes (back to draft).
+        S.IN_MODERATION: [S.PUBLISHED, S.REJECTED, S.DRAFT, S.WITHDRAWN],
+        S.PUBLISHED: [S.UNDER_REVIEW, S.RESPONDED, S.MERGED, S.WITHDRAWN, S.IN_MODERATION],
+        S.UNDER_REVIEW: [S.RESPONDED, S.MERGED],
+        S.RESPONDED: [],
+        # An appeal brings a rejected proposal back before a moderator.
+        S.REJECTED: [S.IN_MODERATION],
+        S.WITHDRAWN: [],
+        S.MERGED: [],
+    },
+)
+
+# Timestamps that a transition into a status sets.
+_STAMPS = {S.SUBMITTED: "submitted_at", S.PUBLISHED: "published_at", S.RESPONDED: "responded_at"}
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """What an author writes; validated by `proposal_validate` before anything is stored."""
+
+    title: str
+    summary: str
+    body: str
+    language: str
+    topic_id: int | None = None
+    article_ids: tuple[int, ...] = ()
+    organisation_id: int | None = None
+
+
+def _clean_input(data: ProposalInput, *, author) -> dict:
+    errors: dict[str, list[str]] = {}
+    title = " ".join(data.title.split())
+    if not title:
+        errors.setdefault("title", []).append(_("Give the proposal a title."))
+    elif len(title) > 150:
+        errors.setdefault("title", []).append(_("The title can have at most 150 characters."))
+    summary = data.summary.strip()
+    if not summary:
+        errors.setdefault("summary", []).append(_("Summarise the proposal in a sentence or two."))
+    elif len(summary) > 600:
+        errors.setdefault("summary", []).append(_("The summary can have at most 600 characters."))
+    body = data.body.strip()
+    limit = settings.PROPOSAL_BODY_MAX_LENGTH
+    if not body:
+        errors.setdefault("body", []).append(_("Write the text of the proposal."))
+    elif len(body) > limit:
+        errors.setdefault("body", []).append(
+            _("The text can have at most %(limit)d characters; it has %(length)d.")
+            % {"limit": limit, "length": len(body)}
+        )
+    if data.language not in dict(settings.LANGUAGES):
+        errors.setdefault("language", []).append(_("Choose Kazakh, Russian or English."))
+    organisation = None
+    if data.organisation_id is not None:
+        from portal.accounts.models import Organisation
+
+        organisation = Organisation.objects.filter(pk=data.organisation_id).first()
+        if organisation is None or not permissions.can_act_for_organisation(author, organisation):
+            errors.setdefault("organisation", []).append(
+                _("You can submit only for a verified organisation that lets you act on its behalf.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "body_html": render_markdown(body),
+        "language": data.language,
+        "topic_id": data.topic_id,
+        "organisation": organisation,
+        "submitter_type": Proposal.SubmitterType.ORGANISATION
+        if organisation
+        else Proposal.SubmitterType.INDIVIDUAL,
+    }
+
+
+def _check_intake(consultation) -> None:
+    if not permissions.intake_is_open(consultation):
+        from ..selectors.consultation import intake_closed_message
+
+        raise ValidationError(intake_closed_message(consultation))
+
+
+@transaction.atomic
+def proposal_draft_save(
+    *, author, consultation, data: ProposalInput, proposal: Proposal | None = None
+) -> Proposal:
+    """Creates or updates the author's draft. Editing is allowed until the proposal is published."""
+    if not author.is_authenticated:
+        raise PermissionDenied
+    _check_intake(consultation)
+    fields = _clean_input(data, author=author)
+    if proposal is None:
+        proposal = Proposal(consultation=consultation, author=author)
+    else:
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not permissions.can_edit_proposal(author, proposal):
+            raise PermissionDenied(_("This proposal can no longer be edited."))
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    proposal.save()
+    proposal.articles.set(data.article_ids)
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, author) -> Proposal:
+    """Sends a draft to screening; the author follows their own proposal from now on."""
+    _check_intake(proposal.consultation)
+    proposal = proposal_transition(proposal=proposal, to_status=S.SUBMITTED, actor=author)
+    from .follow import follow_add
+
+    follow_add(user=author, proposal=proposal)
+    from ..tasks import screen_proposal
+
+    screen_proposal.delay_on_commit(proposal.pk)
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, author, reason: str) -> Proposal:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say briefly why you withdraw the proposal.")})
+    _check_intake(proposal.consultation)
+    proposal = proposal_transition(proposal=proposal, to_status=S.WITHDRAWN, actor=author, reason=reason)
+    Proposal.objects.filter(pk=proposal.pk).update(withdrawal_reason=reason)
+    proposal.withdrawal_reason = reason
+    return proposal
+
+
+@transaction.atomic
+def proposal_transition(
+    *,
+    proposal: Proposal,
+    to_status: str,
+    actor,
+    reason: str = "",
+    internal_note: str = "",
+    merged_into: Proposal | None = None,
+) -> Proposal:
+    """The only code path that changes a proposal's status.
+
+    Locks the row, checks the actor's permission (`actor=None` is the system: screening, sweeps) and the
+    lifecycle table, writes the log row and stamps the time. Raises TransitionNotAllowed or PermissionDenied.
+    """
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if actor is not None and not permissions.can_transition_proposal(actor, locked, to_status):
+        raise PermissionDenied(_("You may not make this change."))
+    PROPOSAL_LIFECYCLE.check(locked.status, to_status)
+    from_status = locked.status
+    locked.status = to_status
+    update_fields = ["status", "updated_at"]
+    stamp = _STAMPS.get(to_status)
+    if stamp and getattr(locked, stamp) is None:
+        setattr(locked, stamp, timezone.now())
+        update_fields.append(stamp)
+    if to_status == S.MERGED:
+        if merged_into is None or merged_into.pk == locked.pk:
+            raise ValidationError(_("Name the proposal this one is merged into."))
+        locked.merged_into = merged_into
+        update_fields.append("merged_into")
+    locked.save(update_fields=update_fields)
+    ProposalTransition.objects.create(
+        proposal=locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        internal_note=internal_note,
+    )
+    return locked

@@ -1,0 +1,34 @@
+"""Screening of new proposals: detectors run, then the moderation policy publishes or queues."""
+
+from django.conf import settings
+from django.db import transaction
+
+from ..models import Proposal, ProposalStatus
+from ..search import search_index_update
+from .proposal import proposal_transition
+
+
+@transaction.atomic
+def proposal_screen(*, proposal: Proposal) -> str:
+    """Runs the detectors on the proposal's text; returns the status it moved to.
+
+    Clean proposals are published at once when the policy is `auto_publish_clean`; anything with a finding,
+    and everything under `review_all`, goes to a moderator.
+    """
+    from ..screening import screen_text
+
+    text = "\n\n".join([proposal.title, proposal.summary, proposal.body])
+    result = screen_text(text, language=proposal.language)
+    if not result.findings and settings.PORTAL_MODERATION_POLICY == "auto_publish_clean":
+        proposal = proposal_transition(
+            proposal=proposal, to_status=ProposalStatus.PUBLISHED, actor=None, reason="automatic: no findings"
+        )
+        search_index_update(Proposal.objects.filter(pk=proposal.pk))
+        return proposal.status
+    proposal = proposal_transition(
+        proposal=proposal,
+        to_status=ProposalStatus.IN_MODERATION,
+        actor=None,
+        internal_note="; ".join(str(reason) for reason in result.reasons),
+    )
+    return proposal.status

@@ -1,0 +1,156 @@
+"""Small POST-only actions: support, comment, like, report, follow. Each calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core import permissions
+from portal.core.ratelimit import rate_limit_hit
+
+from ..forms import CommentForm, ReportForm
+from ..models import Comment, Proposal
+from ..services import comment as comment_services
+from ..services import follow as follow_services
+from ..services import support as support_services
+
+SUPPORTS_PER_MINUTE = 30
+COMMENTS_PER_MINUTE = 5
+
+
+def _visible_proposal(request, pk) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("consultation"), pk=pk)
+    if not permissions.can_view_proposal(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _support_block(request, proposal, status=200):
+    proposal.refresh_from_db(fields=["supports_count"])
+    proposal.viewer_supports = proposal.supports.filter(user=request.user).exists()
+    context = {"proposal": proposal, "support_refusal": permissions.support_refusal(request.user, proposal)}
+    return render(request, "proposals/includes/support_block.html", context, status=status)
+
+
+def _throttled(request, scope, limit) -> bool:
+    return not rate_limit_hit(scope=scope, key=str(request.user.pk), limit=limit, period_seconds=60)
+
+
+@login_required
+@require_POST
+def support(request, pk):
+    proposal = _visible_proposal(request, pk)
+    if _throttled(request, "support", SUPPORTS_PER_MINUTE):
+        messages.error(request, _("Too many supports in a minute. Wait a moment and try again."))
+        return _support_block(request, proposal, status=429) if request.htmx else redirect(proposal)
+    try:
+        added = support_services.support_add(user=request.user, proposal=proposal)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        if added:
+            messages.success(request, _("Thank you: your support is counted."))
+    return _support_block(request, proposal) if request.htmx else redirect(proposal)
+
+
+@login_required
+@require_POST
+def support_withdraw(request, pk):
+    proposal = _visible_proposal(request, pk)
+    try:
+        support_services.support_withdraw(user=request.user, proposal=proposal)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your support is withdrawn."))
+    return _support_block(request, proposal) if request.htmx else redirect(proposal)
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    proposal = _visible_proposal(request, pk)
+    form = CommentForm(request.POST)
+    if _throttled(request, "comment", COMMENTS_PER_MINUTE):
+        messages.error(request, _("You are commenting very fast. Wait a minute and try again."))
+    elif form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], proposal=proposal).first()
+        try:
+            comment = comment_services.comment_create(
+                author=request.user, proposal=proposal, body=form.cleaned_data["body"], parent=parent
+            )
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{proposal.get_absolute_url()}#comments")
+
+
+def _own_action(request, comment_pk, action):
+    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
+    try:
+        action(comment)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def comment_edit(request, comment_pk):
+    form = CommentForm(request.POST)
+    body = form.data.get("body", "")
+    return _own_action(
+        request,
+        comment_pk,
+        lambda c: comment_services.comment_edit(comment=c, editor=request.user, body=body),
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(request, comment_pk):
+    return _own_action(
+        request, comment_pk, lambda c: comment_services.comment_delete(comment=c, deleted_by=request.user)
+    )
+
+
+@login_required
+@require_POST
+def comment_like(request, comment_pk):
+    return _own_action(
+        request, comment_pk, lambda c: comment_services.comment_like(comment=c, user=request.user)
+    )
+
+
+@login_required
+@require_POST
+def comment_report(request, comment_pk):
+    form = ReportForm(request.POST)
+    reason = form.data.get("reason", "")
+
+    def report(comment):
+        comment_services.comment_report(comment=comment, reporter=request.user, reason=reason)
+        messages.success(request, _("Thank you. Moderators will look at this comment."))
+
+    return _own_action(request, comment_pk, report)
+
+
+@login_required
+@require_POST
+def proposal_follow(request, pk):
+    proposal = _visible_proposal(request, pk)
+    if request.POST.get("action") == "unfollow":
+        follow_services.follow_remove(user=request.user, proposal=proposal)
+        messages.success(request, _("You no longer follow this proposal."))
+    else:
+        follow_services.follow_add(user=request.user, proposal=proposal)
+        messages.success(request, _("You follow this proposal: you will be told what happens to it."))
+    return redirect(proposal)

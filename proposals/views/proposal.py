@@ -1,0 +1,63 @@
+"""Reading proposals: the list with filters and search, the detail page, attachment downloads."""
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from portal.core import permissions
+
+from ..forms import CommentForm, ProposalFilterForm, WithdrawForm
+from ..models import Attachment
+from ..selectors import proposal as selectors
+from ..selectors.document import article_choices
+
+PAGE_SIZE = 20
+
+
+def proposal_list(request):
+    form = ProposalFilterForm(request.GET or None, article_choices=article_choices())
+    filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    page = Paginator(selectors.proposal_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+def proposal_detail(request, pk):
+    proposal = selectors.proposal_detail(pk=pk, viewer=request.user)
+    if proposal is None or not permissions.can_view_proposal(request.user, proposal):
+        raise Http404
+    ordering = request.GET.get("comments", "oldest")
+    comments = Paginator(selectors.proposal_comments(proposal=proposal, ordering=ordering), 20).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "proposal": proposal,
+        "comments": comments,
+        "comment_ordering": ordering if ordering in selectors.COMMENT_ORDERINGS else "oldest",
+        "comment_form": CommentForm(),
+        "withdraw_form": WithdrawForm(),
+        "support_refusal": permissions.support_refusal(request.user, proposal),
+        "can_edit": request.user.is_authenticated and permissions.can_edit_proposal(request.user, proposal),
+        "can_comment": permissions.can_comment(request.user, proposal),
+        "timeline": [
+            t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
+        ],
+    }
+    return render(request, "proposals/proposal_detail.html", context)
+
+
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
+    if not permissions.can_view_proposal(request.user, attachment.proposal):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,174 @@
+"""Writing a proposal in steps: write → compare → preview → submit; edit and withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.core import permissions
+
+from ..forms import ProposalForm, WithdrawForm
+from ..models import Proposal, ProposalStatus
+from ..selectors import consultation as consultation_selectors
+from ..selectors.document import article_choices
+from ..selectors.proposal import similar_proposals
+from ..services import attachment as attachment_services
+from ..services import proposal as services
+
+
+def _organisation_choices(user):
+    memberships = user.memberships.select_related("organisation").filter(
+        can_act_on_behalf=True, organisation__verified_at__isnull=False
+    )
+    return [(m.organisation_id, m.organisation.name) for m in memberships]
+
+
+def _own_proposal(request, pk) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("consultation"), pk=pk)
+    if proposal.author_id != request.user.pk:
+        raise Http404
+    return proposal
+
+
+def _form(request, *, data=None, files=None, initial=None):
+    return ProposalForm(
+        data,
+        files,
+        initial=initial,
+        article_choices=article_choices(),
+        organisation_choices=_organisation_choices(request.user),
+    )
+
+
+def _input_from(form) -> services.ProposalInput:
+    data = form.cleaned_data
+    return services.ProposalInput(
+        title=data["title"],
+        summary=data["summary"],
+        body=data["body"],
+        language=data["language"],
+        topic_id=data["topic"].pk if data.get("topic") else None,
+        article_ids=tuple(data.get("articles") or ()),
+        organisation_id=data.get("organisation"),
+    )
+
+
+def _save(request, form, *, consultation, proposal=None):
+    """Saves the draft and its new attachments; errors go back onto the form, the input stays."""
+    try:
+        proposal = services.proposal_draft_save(
+            author=request.user, consultation=consultation, data=_input_from(form), proposal=proposal
+        )
+        for uploaded in form.cleaned_data.get("attachments") or []:
+            attachment_services.attachment_add(proposal=proposal, author=request.user, uploaded=uploaded)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+        return None
+    return proposal
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_write(request):
+    consultation = consultation_selectors.current_consultation()
+    if consultation is None:
+        raise Http404
+    closed = (
+        None
+        if permissions.intake_is_open(consultation)
+        else consultation_selectors.intake_closed_message(consultation)
+    )
+    initial = {"language": request.LANGUAGE_CODE, "articles": request.GET.getlist("article")}
+    form = _form(request, data=request.POST or None, files=request.FILES or None, initial=initial)
+    if request.method == "POST" and closed is None and form.is_valid():
+        proposal = _save(request, form, consultation=consultation)
+        if proposal is not None:
+            messages.success(request, _("Your draft is saved."))
+            return redirect("proposal_compare", pk=proposal.pk)
+    return render(
+        request, "proposals/proposal_write.html", {"form": form, "closed": closed, "proposal": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk):
+    proposal = _own_proposal(request, pk)
+    if not permissions.can_edit_proposal(request.user, proposal):
+        messages.error(request, _("This proposal is published and can no longer be edited."))
+        return redirect(proposal)
+    initial = {
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "body": proposal.body,
+        "language": proposal.language,
+        "topic": proposal.topic_id,
+        "articles": list(proposal.articles.values_list("pk", flat=True)),
+        "organisation": proposal.organisation_id,
+    }
+    form = _form(request, data=request.POST or None, files=request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, consultation=proposal.consultation, proposal=proposal)
+        if saved is not None:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(
+                "proposal_preview" if saved.status == ProposalStatus.DRAFT else "proposal_detail", pk=saved.pk
+            )
+    return render(
+        request, "proposals/proposal_write.html", {"form": form, "proposal": proposal, "closed": None}
+    )
+
+
+@login_required
+def proposal_compare(request, pk):
+    proposal = _own_proposal(request, pk)
+    similar = similar_proposals(
+        text=f"{proposal.title} {proposal.summary} {proposal.body}", consultation_id=proposal.consultation_id
+    )
+    similar = [other for other in similar if other.pk != proposal.pk]
+    return render(request, "proposals/proposal_compare.html", {"proposal": proposal, "similar": similar})
+
+
+@login_required
+def proposal_preview(request, pk):
+    proposal = _own_proposal(request, pk)
+    return render(request, "proposals/proposal_preview.html", {"proposal": proposal})
+
+
+@login_required
+@require_POST
+def proposal_submit(request, pk):
+    proposal = _own_proposal(request, pk)
+    try:
+        services.proposal_submit(proposal=proposal, author=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("proposal_preview", pk=proposal.pk)
+    messages.success(request, _("Your proposal is submitted. It appears publicly once it has been checked."))
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, pk):
+    proposal = _own_proposal(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_withdraw(
+                proposal=proposal, author=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Your proposal is withdrawn."))
+    else:
+        messages.error(request, _("Say briefly why you withdraw the proposal."))
+    return redirect("proposal_detail", pk=proposal.pk)

@@ -1,0 +1,51 @@
+import pytest
+
+from portal.accounts.verification.services import identity_verification_record
+
+from .factories import ConsultationFactory, ProposalFactory
+
+
+@pytest.fixture
+def consultation(db):
+    return ConsultationFactory()
+
+
+@pytest.fixture
+def verify():
+    """Marks people as verified persons (staff path: no IIN needed in tests)."""
+    counter = iter(range(10**6))
+
+    def _verify(*users):
+        for user in users:
+            identity_verification_record(
+                user=user, method="iin", identity=f"test-identity-{user.pk}-{next(counter)}", verified_by=None
+            )
+        return users
+
+    return _verify
+
+
+@pytest.fixture
+def published(consultation, other_citizen):
+    return ProposalFactory(consultation=consultation, author=other_citizen)
+
+
+SMALL_DRAFT = """# 1. General provisions
+## 1. The state {#state}
+1. The Republic is a democratic state.
+## 2. Local budgets {#local-budgets}
+1. Local councils approve local budgets.
+"""
+
+
+@pytest.fixture
+def draft_article(consultation):
+    """The identity of an article in the consultation's current draft (imported like a real one)."""
+    from proposals.models import Document
+    from proposals.services.document import document_version_import
+
+    document = Document.objects.create(consultation=consultation, slug="constitution", title_en="Basic Law")
+    version = document_version_import(
+        document=document, labels={"en": "Draft"}, sources={"en": ("en.md", SMALL_DRAFT)}, imported_by=None
+    )
+    return version.articles.get(number="2").identity

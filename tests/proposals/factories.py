@@ -1,0 +1,87 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from proposals.models import ArticleIdentity, Comment, Consultation, Document, Phase, Proposal, Topic
+from tests.factories import UserFactory
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A consultation whose proposal intake is open now."""
+
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    title_en = "Constitutional reform"
+
+    @factory.post_generation
+    def intake(consultation, create, extracted, **kwargs):
+        if create and extracted is not False:
+            now = timezone.now()
+            Phase.objects.create(
+                consultation=consultation,
+                kind="intake",
+                starts_at=now - timedelta(days=5),
+                ends_at=now + timedelta(days=5),
+            )
+
+
+def close_intake(consultation, days_ago=2):
+    Phase.objects.filter(consultation=consultation, kind="intake").update(
+        starts_at=timezone.now() - timedelta(days=days_ago + 10),
+        ends_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    slug = factory.Sequence(lambda n: f"document-{n}")
+    title_en = "Basic Law"
+
+
+class ArticleIdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleIdentity
+
+    document = factory.SubFactory(DocumentFactory)
+    key = factory.Sequence(lambda n: f"art-{n + 1}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A published proposal, as if it went through the lifecycle (use services to test the lifecycle)."""
+
+    class Meta:
+        model = Proposal
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    summary = "Widen the rights of local councils."
+    body = "Local councils should approve their own budgets."
+    body_html = "<p>Local councils should approve their own budgets.</p>"
+    language = "en"
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    proposal = factory.SubFactory(ProposalFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "I agree."

@@ -1,0 +1,181 @@
+"""The draft: Markdown import with precise errors, stable article identities, reading pages, phases."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from proposals.demo import DEMO_DIR, seed_consultation
+from proposals.documents.markdown_format import DocumentFormatError, parse
+from proposals.models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph
+from proposals.selectors.consultation import intake_closed_message
+from proposals.services.document import document_version_import
+
+from .factories import ConsultationFactory, close_intake
+
+GOOD = "# 1. General\n## 1. State {#state}\n1. One.\n2. Two,\ncontinued.\n\n## 2. People\n1. Everyone.\n"
+
+
+def test_parse_builds_sections_articles_and_numbered_paragraphs():
+    parsed = parse(GOOD, file="en.md")
+    (section,) = parsed.sections
+    assert [a.number for a in section.articles] == ["1", "2"]
+    assert section.articles[0].key == "state"
+    assert [p.text for p in section.articles[0].paragraphs] == ["One.", "Two, continued."]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        ("## 1. Article first\n1. x\n", 1, "expected a section heading"),
+        ("# 1. S\n1. orphan paragraph\n", 2, "expected an article heading"),
+        ("# 1. S\n## 1. A\n2. skipped one\n", 3, "expected paragraph 1 of article 1, found 2"),
+        ("# 1. S\n## 1. A\n\n## 2. B\n1. x\n", 2, "expected at least one numbered paragraph in article 1"),
+        ("# 1. S\n### deeper\n", 2, "level-3 heading"),
+        ("# One\n", 1, "expected a section heading of the form"),
+        ("# 1. S\n## 1. A\n1. x\n## 1. Again\n1. y\n", 4, "article 1 appears twice"),
+        ("# 1. S\n## 1. A\n1. x\n\nstray text\n", 5, "expected a numbered paragraph '2. <text>'"),
+    ],
+)
+def test_malformed_markdown_names_file_line_and_expectation(text, line, expected):
+    with pytest.raises(DocumentFormatError) as raised:
+        parse(text, file="kk.md")
+    assert (raised.value.file, raised.value.line) == ("kk.md", line)
+    assert expected in raised.value.message
+    assert str(raised.value).startswith(f"kk.md:{line}: ")
+
+
+@pytest.mark.django_db
+def test_import_of_the_demo_produces_the_structure_in_three_languages():
+    consultation = seed_consultation()
+    document = consultation.documents.get()
+    assert list(document.versions.values_list("position", flat=True)) == [1, 2]
+    first = Article.objects.filter(version__position=1)
+    assert first.count() == 33
+    state = Article.objects.get(version__position=1, identity__key="state")
+    paragraph = state.paragraphs.get(number=1)
+    assert paragraph.text_kk.startswith("Демо Республикасы")
+    assert paragraph.text_ru.startswith("Республика Демо")
+    assert paragraph.text_en.startswith("The Republic of Demo")
+
+
+@pytest.mark.django_db
+def test_renumbered_and_moved_articles_keep_their_identity():
+    seed_consultation()
+    equality = ArticleIdentity.objects.get(key="equality")
+    numbers = list(equality.versions.order_by("version__position").values_list("number", flat=True))
+    assert numbers == ["7", "5"]  # "capital" and "secularity" before it were removed
+    hearings = ArticleIdentity.objects.get(key="hearings")
+    sections = list(hearings.versions.order_by("version__position").values_list("section__number", flat=True))
+    assert sections == ["3", "5"]
+
+
+@pytest.mark.django_db
+def test_a_malformed_file_imports_nothing():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    before = (DocumentVersion.objects.count(), Article.objects.count(), Paragraph.objects.count())
+    with pytest.raises(DocumentFormatError, match="ru.md:3"):
+        document_version_import(
+            document=document,
+            labels={"en": "v1"},
+            sources={
+                "en": ("en.md", GOOD),
+                "ru": ("ru.md", "# 1. Общие\n## 1. Государство {#state}\nтекст\n"),
+            },
+            imported_by=None,
+        )
+    assert (DocumentVersion.objects.count(), Article.objects.count(), Paragraph.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_languages_with_different_structure_are_refused():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    other = GOOD.replace("{#state}", "{#nation}")
+    with pytest.raises(DocumentFormatError, match=r"ru.md:2: expected article 1 \{#state\} as in en.md"):
+        document_version_import(
+            document=document,
+            labels={},
+            sources={"en": ("en.md", GOOD), "ru": ("ru.md", other)},
+            imported_by=None,
+        )
+
+
+@pytest.mark.django_db
+def test_unmarked_articles_are_matched_by_similarity_and_flagged_for_confirmation():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    v1 = "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget every year.\n## 2. Courts\n1. Judges are independent.\n"
+    v2 = "# 1. S\n## 1. Courts\n1. Judges are independent and impartial.\n## 2. Budgets\n1. Local councils approve the local budget each year.\n## 3. New\n1. Something entirely different here.\n"
+    document_version_import(document=document, labels={}, sources={"en": ("v1.md", v1)}, imported_by=None)
+    document_version_import(document=document, labels={}, sources={"en": ("v2.md", v2)}, imported_by=None)
+    old_budgets = Article.objects.get(version__position=1, number="1").identity
+    new_budgets = Article.objects.get(version__position=2, number="2")
+    assert new_budgets.identity == old_budgets
+    assert new_budgets.identity_proposed is True
+    assert Article.objects.get(version__position=2, number="3").identity.versions.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_document_command(tmp_path):
+    consultation = ConsultationFactory(slug="reform")
+    Document.objects.create(consultation=consultation, slug="constitution")
+    (tmp_path / "en.md").write_text(GOOD)
+    call_command("import_document", str(tmp_path), "--consultation", "reform", "--label", "Draft")
+    assert Article.objects.count() == 2
+    (tmp_path / "en.md").write_text("# 1. S\nno\n")
+    with pytest.raises(CommandError, match=r"en.md:2: expected"):
+        call_command("import_document", str(tmp_path), "--consultation", "reform", "--label", "Broken")
+    assert DocumentVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_article_page_in_kk_and_ru_with_paragraph_permalinks(client):
+    seed_consultation()
+    url = "/kk/consultations/constitutional-reform/constitution/articles/state/"
+    kk = client.get(url).content.decode()
+    assert "Демо Республикасы" in kk and 'id="p-1"' in kk
+    ru = client.get(url.replace("/kk/", "/ru/")).content.decode()
+    assert "Республика Демо" in ru
+    assert 'href="/kk/consultations/constitutional-reform/constitution/articles/state/"' in ru
+
+
+@pytest.mark.django_db
+def test_missing_language_is_said_and_the_others_offered(client):
+    seed_consultation()
+    Paragraph.objects.filter(article__identity__key="state", number=1).update(text_en="")
+    page = client.get("/en/consultations/constitutional-reform/constitution/articles/state/").content.decode()
+    assert "not available in your language" in page
+    assert 'hreflang="kk"' in page
+
+
+@pytest.mark.django_db
+def test_document_page_lists_the_contents_of_the_chosen_version(client, django_assert_max_num_queries):
+    seed_consultation()
+    with django_assert_max_num_queries(12):
+        latest = client.get("/en/consultations/constitutional-reform/constitution/").content.decode()
+    assert "Digital rights" in latest and "Secularity" not in latest
+    first = client.get("/en/consultations/constitutional-reform/constitution/?version=1").content.decode()
+    assert "Secularity" in first
+
+
+@pytest.mark.django_db
+def test_home_and_consultation_pages_show_the_phase_timeline(client):
+    seed_consultation()
+    for url in ("/en/", "/en/consultations/constitutional-reform/"):
+        page = client.get(url).content.decode()
+        assert "Proposal intake" in page and "Public hearings" in page and 'aria-current="step"' in page
+
+
+@pytest.mark.django_db
+def test_closed_intake_message_says_when(settings):
+    consultation = ConsultationFactory()
+    close_intake(consultation, days_ago=3)
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert intake_closed_message(consultation).startswith("Proposal intake closed on ")
+
+
+def test_demo_markdown_files_exist_for_every_language():
+    for folder in ("in-force", "draft"):
+        for code in ("kk", "ru", "en"):
+            assert Path(DEMO_DIR, folder, f"{code}.md").stat().st_size > 1000

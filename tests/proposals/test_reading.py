@@ -1,0 +1,153 @@
+"""Lists, detail pages, search and comments; query counts bounded whatever the volume (acceptance 4)."""
+
+import pytest
+
+from proposals.models import Support
+from proposals.services.comment import comment_create, comment_delete, comment_edit
+from tests.factories import UserFactory
+
+from .factories import ArticleIdentityFactory, CommentFactory, ProposalFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _populate(consultation, count):
+    article = ArticleIdentityFactory()
+    topic = TopicFactory()
+    people = UserFactory.create_batch(3)
+    proposals = ProposalFactory.create_batch(count, consultation=consultation, topic=topic)
+    for proposal in proposals:
+        proposal.articles.add(article)
+    Support.objects.bulk_create([Support(proposal=p, user=u) for p in proposals for u in people])
+    target = proposals[0]
+    for index in range(count):
+        parent = CommentFactory(proposal=target, author=people[index % 3])
+        CommentFactory(proposal=target, author=people[(index + 1) % 3], parent=parent)
+    return target
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_list_page_queries_are_bounded(client, consultation, count, django_assert_max_num_queries):
+    _populate(consultation, count)
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/proposals/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_detail_page_queries_are_bounded(client, consultation, citizen, count, django_assert_max_num_queries):
+    target = _populate(consultation, count)
+    client.force_login(citizen)
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/en/proposals/{target.pk}/")
+    assert response.status_code == 200
+
+
+def test_list_filters_sort_and_search(client, consultation):
+    article = ArticleIdentityFactory()
+    topic = TopicFactory(slug="courts")
+    courts = ProposalFactory(
+        consultation=consultation, title="Independent judges", topic=topic, supports_count=5
+    )
+    courts.articles.add(article)
+    ProposalFactory(consultation=consultation, title="Budget councils", supports_count=9)
+    ProposalFactory(consultation=consultation, title="Hidden draft", status="draft")
+    content = client.get("/en/proposals/").content.decode()
+    assert "Independent judges" in content and "Budget councils" in content and "Hidden draft" not in content
+    assert "Budget councils" not in client.get("/en/proposals/?topic=courts").content.decode()
+    assert "Budget councils" not in client.get(f"/en/proposals/?article={article.pk}").content.decode()
+    sorted_page = client.get("/en/proposals/?ordering=-supports").content.decode()
+    assert sorted_page.index("Budget councils") < sorted_page.index("Independent judges")
+    found = client.get("/en/proposals/?q=judges").content.decode()
+    assert "Independent judges" in found and "Budget councils" not in found
+
+
+@pytest.mark.parametrize(
+    "query", ["?status=bogus", "?article=abc", "?ordering=DROP", "?page=-1", "?topic=%3Cscript%3E"]
+)
+def test_malformed_list_parameters_never_fail(client, consultation, query):
+    ProposalFactory(consultation=consultation)
+    response = client.get("/en/proposals/" + query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+
+
+def test_htmx_list_request_returns_only_the_results(client, consultation):
+    ProposalFactory(consultation=consultation, title="Only results")
+    response = client.get("/en/proposals/", HTTP_HX_REQUEST="true")
+    assert b"Only results" in response.content
+    assert b"<html" not in response.content
+
+
+def test_public_timeline_hides_internal_notes(client, consultation):
+    from proposals.services.proposal import proposal_transition
+
+    proposal = ProposalFactory(consultation=consultation, status="in_moderation")
+    proposal_transition(
+        proposal=proposal, to_status="published", actor=None, internal_note="SECRET moderator aside"
+    )
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    assert "Published" in page
+    assert "SECRET" not in page
+
+
+def test_replies_stay_one_level_deep(published, citizen):
+    top = comment_create(author=citizen, proposal=published, body="Top")
+    reply = comment_create(author=citizen, proposal=published, body="Reply", parent=top)
+    deeper = comment_create(author=citizen, proposal=published, body="Deeper", parent=reply)
+    assert reply.parent == top and deeper.parent == top
+    published.refresh_from_db()
+    assert published.comments_count == 3
+
+
+def test_comments_can_be_edited_for_fifteen_minutes(published, citizen):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    comment = comment_create(author=citizen, proposal=published, body="Typo")
+    assert comment_edit(comment=comment, editor=citizen, body="Fixed").body == "Fixed"
+    type(comment).objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timezone.timedelta(minutes=16)
+    )
+    with pytest.raises(PermissionDenied):
+        comment_edit(comment=comment, editor=citizen, body="Too late")
+
+
+def test_deleted_comment_disappears_but_keeps_its_place(client, published, citizen):
+    comment = comment_create(author=citizen, proposal=published, body="Regrettable words")
+    comment_delete(comment=comment, deleted_by=citizen)
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "Regrettable words" not in page
+    assert "deleted by its author" in page
+
+
+def test_commission_comments_are_marked_official(client, published, commissioner):
+    comment_create(author=commissioner, proposal=published, body="We are studying this.")
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "Official Commission comment" in page
+
+
+def test_comment_view_matrix(client, published, citizen):
+    url = f"/en/proposals/{published.pk}/comments/"
+    assert client.post(url, {"body": "Anonymous?"}).status_code == 302
+    assert not published.comments.exists()
+    client.force_login(citizen)
+    client.post(url, {"body": "Signed in"})
+    assert published.comments.get().body == "Signed in"
+
+
+def test_others_cannot_edit_or_delete_a_comment(client, published, citizen, other_citizen):
+    comment = comment_create(author=citizen, proposal=published, body="Mine")
+    client.force_login(other_citizen)
+    client.post(f"/en/comments/{comment.pk}/edit/", {"body": "Hijacked"})
+    client.post(f"/en/comments/{comment.pk}/delete/")
+    comment.refresh_from_db()
+    assert comment.body == "Mine" and comment.deleted_at is None
+
+
+def test_follow_and_unfollow(client, published, citizen):
+    client.force_login(citizen)
+    client.post(f"/en/proposals/{published.pk}/follow/")
+    assert published.follows.filter(user=citizen).exists()
+    client.post(f"/en/proposals/{published.pk}/follow/", {"action": "unfollow"})
+    assert not published.follows.filter(user=citizen).exists()

@@ -1,0 +1,202 @@
+"""Writing a proposal: the steps, the errors beside the fields, and nothing typed lost."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from proposals.models import Proposal, ProposalTransition
+
+from .factories import ProposalFactory, close_intake
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _data(**overrides):
+    data = {
+        "title": "Local budgets approved by local councils",
+        "summary": "Councils, not akimats, should approve local budgets.",
+        "body": "Article 5 should say that **local councils** approve budgets.\n\n- transparency\n- accountability",
+        "language": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_write_compare_preview_submit_and_publish(
+    client, citizen, consultation, draft_article, django_capture_on_commit_callbacks
+):
+    article = draft_article
+    client.force_login(citizen)
+    response = client.post("/en/proposals/new/", _data(articles=[article.pk]))
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/proposals/{proposal.pk}/compare/"
+    assert proposal.status == "draft"
+    assert list(proposal.articles.all()) == [article]
+    assert "<strong>local councils</strong>" in proposal.body_html
+
+    assert client.get(f"/en/proposals/{proposal.pk}/compare/").status_code == 200
+    preview = client.get(f"/en/proposals/{proposal.pk}/preview/")
+    assert b"Submit the proposal" in preview.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/proposals/{proposal.pk}/submit/")
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "published"  # clean text, auto-publish policy
+    assert list(ProposalTransition.objects.filter(proposal=proposal).values_list("to_status", flat=True)) == [
+        "submitted",
+        "published",
+    ]
+    assert proposal.follows.filter(user=citizen).exists()
+
+
+def test_compare_step_shows_similar_published_proposals(client, citizen, consultation):
+    ProposalFactory(
+        consultation=consultation,
+        title="Local councils must approve local budgets",
+        summary="Councils should approve budgets, not akimats.",
+        body="Budgets approved by local councils bring transparency and accountability.",
+    )
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", _data())
+    draft = Proposal.objects.get(status="draft")
+    response = client.get(f"/en/proposals/{draft.pk}/compare/")
+    assert b"Local councils must approve local budgets" in response.content
+    assert b"Support this one instead" in response.content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"body": "x" * 10_001}, "body", "at most 10000 characters; it has 10001"),
+        ({"title": ""}, "title", "required"),
+        ({"title": "t" * 151}, "title", "at most 150"),
+        ({"language": "de"}, "language", "valid choice"),
+    ],
+)
+def test_bad_input_is_explained_beside_the_field_and_the_text_is_kept(
+    client, citizen, consultation, overrides, field, message
+):
+    client.force_login(citizen)
+    response = client.post("/en/proposals/new/", _data(**overrides))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Proposal.objects.exists()
+    kept = _data(**overrides)["summary"]
+    assert kept in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("renamed.pdf", b"MZ\x90\x00 executable", "is not a PDF file"),
+        ("big.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024) + b"\n%%EOF\n", "larger than 10 MB"),
+    ],
+)
+def test_bad_attachments_are_refused_with_a_message(client, citizen, consultation, name, content, message):
+    client.force_login(citizen)
+    response = client.post(
+        "/en/proposals/new/", {**_data(), "attachments": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Proposal.objects.filter(attachments__isnull=False).exists()
+
+
+def test_pdf_attachment_is_stored_and_served_as_a_download(client, citizen, consultation):
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", {**_data(), "attachments": SimpleUploadedFile("<b>plan</b>.pdf", PDF)})
+    attachment = Proposal.objects.get().attachments.get()
+    assert attachment.original_name == "b_plan_b_.pdf" or "<" not in attachment.original_name
+    response = client.get(f"/en/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_draft_attachments_are_private(client, citizen, other_citizen, consultation):
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", {**_data(), "attachments": SimpleUploadedFile("plan.pdf", PDF)})
+    attachment = Proposal.objects.get().attachments.get()
+    client.force_login(other_citizen)
+    assert client.get(f"/en/attachments/{attachment.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/en/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_script_tags_in_title_and_body_are_escaped(
+    client, citizen, consultation, django_capture_on_commit_callbacks
+):
+    client.force_login(citizen)
+    client.post(
+        "/en/proposals/new/", _data(title="<script>alert(1)</script>", body="<script>alert(2)</script> ok")
+    )
+    proposal = Proposal.objects.get()
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(2)</script>" not in page
+
+
+def test_closed_intake_says_when_it_closed(client, citizen, consultation):
+    close_intake(consultation)
+    client.force_login(citizen)
+    response = client.post("/en/proposals/new/", _data())
+    assert "Proposal intake closed on" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_author_edits_until_publication_only(client, citizen, consultation):
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", _data())
+    proposal = Proposal.objects.get()
+    response = client.post(f"/en/proposals/{proposal.pk}/edit/", _data(title="Better title"))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Better title"
+    Proposal.objects.filter(pk=proposal.pk).update(status="published")
+    client.post(f"/en/proposals/{proposal.pk}/edit/", _data(title="Sneaky change"))
+    proposal.refresh_from_db()
+    assert proposal.title == "Better title"
+
+
+def test_nobody_else_edits_or_submits_a_draft(client, citizen, other_citizen, consultation):
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", _data())
+    proposal = Proposal.objects.get()
+    client.force_login(other_citizen)
+    assert client.get(f"/en/proposals/{proposal.pk}/edit/").status_code == 404
+    assert client.post(f"/en/proposals/{proposal.pk}/submit/").status_code == 404
+    assert client.get(f"/en/proposals/{proposal.pk}/").status_code == 404  # drafts are private
+    client.logout()
+    assert client.get(f"/en/proposals/{proposal.pk}/").status_code == 404
+    assert client.post(f"/en/proposals/{proposal.pk}/submit/").status_code == 302  # to login
+
+
+def test_withdraw_needs_a_reason_and_is_logged(client, published):
+    client.force_login(published.author)
+    client.post(f"/en/proposals/{published.pk}/withdraw/", {"reason": ""})
+    published.refresh_from_db()
+    assert published.status == "published"
+    client.post(f"/en/proposals/{published.pk}/withdraw/", {"reason": "Covered by another proposal."})
+    published.refresh_from_db()
+    assert published.status == "withdrawn"
+    assert published.withdrawal_reason == "Covered by another proposal."
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "Covered by another proposal." in page
+
+
+def test_submitting_for_an_organisation_needs_a_delegation(client, citizen, consultation):
+    from portal.accounts import services as account_services
+
+    organisation = account_services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    client.force_login(citizen)
+    response = client.post("/en/proposals/new/", _data(organisation=organisation.pk))
+    assert response.status_code == 200  # unverified: not offered
+    account_services.organisation_verify(organisation=organisation, verified_by=None)
+    response = client.post("/en/proposals/new/", _data(organisation=organisation.pk))
+    assert response.status_code == 302
+    assert Proposal.objects.get().submitter_type == "organisation"

@@ -1,0 +1,133 @@
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
+from django.utils import translation
+
+from proposals.models import Support
+from proposals.services.support import support_add, support_withdraw, supports_reconcile
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory, close_intake
+
+pytestmark = pytest.mark.django_db
+
+
+def test_supporting_twice_counts_once(published, citizen, verify):
+    verify(citizen)
+    assert support_add(user=citizen, proposal=published) is True
+    assert support_add(user=citizen, proposal=published) is False
+    published.refresh_from_db()
+    assert published.supports_count == 1
+    assert Support.objects.filter(proposal=published).count() == 1
+
+
+def test_withdrawing_support_lowers_the_count(published, citizen, verify):
+    verify(citizen)
+    support_add(user=citizen, proposal=published)
+    assert support_withdraw(user=citizen, proposal=published) is True
+    assert support_withdraw(user=citizen, proposal=published) is False
+    published.refresh_from_db()
+    assert published.supports_count == 0
+
+
+@pytest.mark.parametrize(
+    ("situation", "message"),
+    [
+        ("unverified", "Verify your identity"),
+        ("own", "your own proposal"),
+        ("closed", "intake has ended"),
+        ("unpublished", "Only published"),
+    ],
+)
+def test_support_is_refused_with_a_reason(published, citizen, verify, situation, message):
+    if situation != "unverified":
+        verify(citizen)
+    if situation == "own":
+        published.author = citizen
+        published.save()
+    if situation == "closed":
+        close_intake(published.consultation)
+    if situation == "unpublished":
+        published.status = "in_moderation"
+        published.save()
+    with translation.override("en"), pytest.raises(PermissionDenied, match=message):
+        support_add(user=citizen, proposal=published)
+    assert not Support.objects.exists()
+
+
+def test_reconcile_repairs_a_drifted_counter(published, citizen, verify):
+    verify(citizen)
+    support_add(user=citizen, proposal=published)
+    type(published).objects.filter(pk=published.pk).update(supports_count=7)
+    assert supports_reconcile() == 1
+    published.refresh_from_db()
+    assert published.supports_count == 1
+
+
+def _in_parallel(calls):
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except Exception as error:  # collected and reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_supports_are_exact_on_postgresql(verify):
+    """Acceptance 2: 50 people at once leave 50; one person 20 times at once leaves 1."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the concurrency guarantee is PostgreSQL's (SQLite serialises writers)")
+    proposal = ProposalFactory()
+    people = [UserFactory() for _ in range(50)]
+    verify(*people)
+    _in_parallel([lambda person=person: support_add(user=person, proposal=proposal) for person in people])
+    proposal.refresh_from_db()
+    assert Support.objects.filter(proposal=proposal).count() == 50
+    assert proposal.supports_count == 50
+
+    other = ProposalFactory()
+    one = people[0]
+    _in_parallel([lambda: support_add(user=one, proposal=other) for _ in range(20)])
+    other.refresh_from_db()
+    assert Support.objects.filter(proposal=other).count() == 1
+    assert other.supports_count == 1
+
+
+def test_support_view_answers_htmx_with_the_new_block(client, published, citizen, verify):
+    verify(citizen)
+    client.force_login(citizen)
+    response = client.post(f"/en/proposals/{published.pk}/support/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"You support this proposal." in response.content
+    assert b"<strong>1</strong>" in response.content
+
+
+def test_support_view_needs_login_and_post(client, published):
+    assert client.post(f"/en/proposals/{published.pk}/support/").status_code == 302
+    assert client.get(f"/en/proposals/{published.pk}/support/").status_code in (302, 405)
+
+
+def test_supports_are_rate_limited(client, citizen, verify, consultation):
+    verify(citizen)
+    client.force_login(citizen)
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(31)]
+    statuses = [
+        client.post(f"/en/proposals/{p.pk}/support/", HTTP_HX_REQUEST="true").status_code for p in proposals
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
