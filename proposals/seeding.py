@@ -146,6 +146,7 @@ def seed_proposals(*, count: int, consultation, article_ids: list[int], rng: ran
                 published,
                 published,
                 published,
+                "",
             )
 
     columns = [
@@ -165,6 +166,7 @@ def seed_proposals(*, count: int, consultation, article_ids: list[int], rng: ran
         "updated_at",
         "submitted_at",
         "published_at",
+        "withdrawal_reason",
     ]
     _copy_rows(Proposal, columns, rows(), missing, "proposals")
     if article_ids:

@@ -15,6 +15,7 @@ from portal.core.lifecycle import Lifecycle
 
 from ..markdown import render_markdown
 from ..models import Proposal, ProposalStatus, ProposalTransition
+from ..search import search_index_update
 
 S = ProposalStatus
 
@@ -188,6 +189,8 @@ def proposal_transition(
         locked.merged_into = merged_into
         update_fields.append("merged_into")
     locked.save(update_fields=update_fields)
+    if to_status == S.PUBLISHED:
+        search_index_update(Proposal.objects.filter(pk=locked.pk))
     ProposalTransition.objects.create(
         proposal=locked,
         from_status=from_status,

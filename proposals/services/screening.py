@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import transaction
 
 from ..models import Proposal, ProposalStatus
-from ..search import search_index_update
 from .proposal import proposal_transition
 
 
@@ -23,7 +22,6 @@ def proposal_screen(*, proposal: Proposal) -> str:
         proposal = proposal_transition(
             proposal=proposal, to_status=ProposalStatus.PUBLISHED, actor=None, reason="automatic: no findings"
         )
-        search_index_update(Proposal.objects.filter(pk=proposal.pk))
         return proposal.status
     proposal = proposal_transition(
         proposal=proposal,

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from proposals.models import ArticleIdentity, Comment, Consultation, Document, Phase, Proposal, Topic
+from proposals.search import search_index_update
 from tests.factories import UserFactory
 
 
@@ -66,6 +67,13 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Proposal
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def indexed(proposal, create, extracted, **kwargs):
+        """Published proposals are in the full-text index, as the transition service leaves them."""
+        if create and proposal.status == "published":
+            search_index_update(Proposal.objects.filter(pk=proposal.pk))
 
     consultation = factory.SubFactory(ConsultationFactory)
     author = factory.SubFactory(UserFactory)
