@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.core.views import health
+from proposals.api import api
 
 # Django admin logs in through allauth, so its second factor cannot be skipped.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +13,7 @@ urlpatterns = [
     # Unprefixed: machines call these, and they answer the same in every language.
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

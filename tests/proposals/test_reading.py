@@ -151,3 +151,17 @@ def test_follow_and_unfollow(client, published, citizen):
     assert published.follows.filter(user=citizen).exists()
     client.post(f"/en/proposals/{published.pk}/follow/", {"action": "unfollow"})
     assert not published.follows.filter(user=citizen).exists()
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_article_page_queries_are_bounded(
+    client, consultation, draft_article, count, django_assert_max_num_queries
+):
+    proposals = ProposalFactory.create_batch(count, consultation=consultation)
+    for proposal in proposals:
+        proposal.articles.add(draft_article)
+    url = draft_article.get_absolute_url().replace("/kk/", "/en/", 1)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f"{count} proposal" in response.content.decode()

@@ -1,0 +1,52 @@
+"""The public REST API under /api/v1/ (django-ninja); the OpenAPI document is /api/v1/openapi.json."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from .proposals import router as proposals_router
+
+api = NinjaAPI(
+    title="Qatysu API",
+    version="1",
+    description="Public data of the consultation: proposals, their supports and answers. Reads are open; "
+    "writes need `Authorization: Bearer <token>` (create one in your account or with `create_api_token`).",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+api.add_router("/proposals", proposals_router)
+
+
+class UnknownParameter(Exception):
+    def __init__(self, names):
+        self.names = sorted(names)
+
+
+@api.exception_handler(UnknownParameter)
+def unknown_parameter(request, error):
+    return api.create_response(
+        request, {"detail": "Unknown query parameter(s).", "parameters": error.names}, status=400
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, error):
+    return api.create_response(request, {"detail": "Invalid input.", "errors": error.errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def refused_input(request, error):
+    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, error):
+    return api.create_response(request, {"detail": str(error) or "Not allowed."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return api.create_response(request, {"detail": "Not found."}, status=404)

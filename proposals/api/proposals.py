@@ -1,0 +1,231 @@
+"""/api/v1/proposals: the list with the contract's filters, one proposal, creation and supports."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from portal.core import permissions
+
+from ..models import ArticleIdentity, Proposal, ProposalStatus
+from ..models.proposal import PUBLIC_STATUSES
+from ..selectors import proposal as selectors
+from ..selectors.consultation import current_consultation
+from ..services import proposal as proposal_services
+from ..services import support as support_services
+from .auth import TokenAuth
+
+router = Router(tags=["proposals"])
+LIST_PARAMETERS = {"status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size"}
+
+
+class Ordering(StrEnum):
+    NEWEST = "-created"
+    OLDEST = "created"
+    MOST_SUPPORTED = "-supports"
+    MOST_COMMENTED = "-comments"
+
+
+PublicStatus = StrEnum("PublicStatus", {s.name: s.value for s in ProposalStatus if s in PUBLIC_STATUSES})
+
+
+class SubmitterType(StrEnum):
+    INDIVIDUAL = "individual"
+    ORGANISATION = "organisation"
+
+
+class ListFilters(Schema):
+    status: PublicStatus | None = None
+    topic: str | None = Field(None, max_length=60, description="topic slug")
+    article: str | None = Field(None, max_length=40, description="article key, e.g. `local-budgets`")
+    submitter_type: SubmitterType | None = None
+    q: str = Field("", max_length=200, description="full-text search")
+    ordering: Ordering = Ordering.NEWEST
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class ArticleRef(Schema):
+    key: str
+    number: str
+    url: str
+
+
+class ProposalOut(Schema):
+    id: int
+    title: str
+    summary: str
+    status: str
+    language: str
+    submitter_type: str
+    author: str
+    organisation: str | None
+    topic: str | None
+    articles: list[ArticleRef]
+    supports_count: int
+    comments_count: int
+    published_at: datetime | None
+    url: str
+
+
+class ProposalDetailOut(ProposalOut):
+    body: str
+    response: dict | None = Field(None, description="the published Commission answer, once there is one")
+
+
+class ProposalPage(Schema):
+    count: int
+    results: list[ProposalOut]
+
+
+class ProposalIn(Schema):
+    title: str = Field(..., max_length=150)
+    summary: str = Field(..., max_length=600)
+    body: str
+    language: str = Field(..., pattern="^(kk|ru|en)$")
+    topic: str | None = Field(None, description="topic slug")
+    articles: list[str] = Field(default_factory=list, max_length=20, description="article keys")
+    organisation: int | None = Field(None, description="id of a verified organisation you act for")
+
+
+class SupportOut(Schema):
+    supported: bool
+    supports_count: int
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _out(proposal: Proposal) -> dict:
+    return {
+        "id": proposal.pk,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "status": proposal.status,
+        "language": proposal.language,
+        "submitter_type": proposal.submitter_type,
+        "author": proposal.author.display_name,
+        "organisation": proposal.organisation.name if proposal.organisation_id else None,
+        "topic": proposal.topic.slug if proposal.topic_id else None,
+        "articles": [
+            {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
+            for a in proposal.articles.all()
+        ],
+        "supports_count": proposal.supports_count,
+        "comments_count": proposal.comments_count,
+        "published_at": proposal.published_at,
+        "url": _absolute(reverse("proposal_detail", kwargs={"pk": proposal.pk})),
+    }
+
+
+@router.get("", response=ProposalPage, summary="Published proposals")
+def list_proposals(request, filters: Query[ListFilters]):
+    unknown = set(request.GET) - LIST_PARAMETERS
+    if unknown:
+        from . import UnknownParameter
+
+        raise UnknownParameter(unknown)
+    article_id = None
+    if filters.article:
+        article_id = (
+            ArticleIdentity.objects.filter(key=filters.article).values_list("pk", flat=True).first() or -1
+        )
+    queryset = selectors.proposal_list(
+        filters=selectors.ProposalFilters(
+            status=filters.status,
+            topic=filters.topic,
+            article=article_id,
+            submitter_type=filters.submitter_type,
+            q=filters.q,
+            ordering=filters.ordering,
+        )
+    )
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": queryset.count(),
+        "results": [_out(p) for p in queryset[start : start + filters.page_size]],
+    }
+
+
+def _public_proposal(pk: int) -> Proposal:
+    proposal = (
+        Proposal.objects.select_related("author", "organisation", "topic", "consultation")
+        .prefetch_related("articles__document__consultation")
+        .filter(pk=pk, status__in=PUBLIC_STATUSES)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@router.get("/{int:proposal_id}", response=ProposalDetailOut, summary="One published proposal")
+def get_proposal(request, proposal_id: int):
+    proposal = _public_proposal(proposal_id)
+    return {**_out(proposal), "body": proposal.body, "response": None}
+
+
+@router.post("", response={201: ProposalDetailOut}, auth=TokenAuth(), summary="Submit a proposal")
+def create_proposal(request, data: ProposalIn):
+    """Creates and submits a proposal in one step; it is screened, then published or queued for moderation."""
+    from ..models import Topic
+
+    consultation = current_consultation()
+    if consultation is None:
+        raise HttpError(409, "There is no consultation taking proposals.")
+    topic_id = None
+    if data.topic:
+        topic_id = Topic.objects.filter(slug=data.topic, is_active=True).values_list("pk", flat=True).first()
+        if topic_id is None:
+            raise HttpError(422, f"Unknown topic {data.topic!r}.")
+    article_ids = list(
+        ArticleIdentity.objects.filter(
+            document__consultation=consultation, key__in=data.articles
+        ).values_list("pk", flat=True)
+    )
+    if len(article_ids) != len(set(data.articles)):
+        raise HttpError(422, "Unknown article key(s).")
+    proposal = proposal_services.proposal_draft_save(
+        author=request.auth,
+        consultation=consultation,
+        data=proposal_services.ProposalInput(
+            title=data.title,
+            summary=data.summary,
+            body=data.body,
+            language=data.language,
+            topic_id=topic_id,
+            article_ids=tuple(article_ids),
+            organisation_id=data.organisation,
+        ),
+    )
+    proposal = proposal_services.proposal_submit(proposal=proposal, author=request.auth)
+    proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
+    return Status(201, {**_out(proposal), "body": proposal.body, "response": None})
+
+
+@router.post(
+    "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Support a proposal"
+)
+def support(request, proposal_id: int):
+    """Idempotent: a second support by the same person changes nothing and still answers 200."""
+    proposal = _public_proposal(proposal_id)
+    support_services.support_add(user=request.auth, proposal=proposal)
+    proposal.refresh_from_db(fields=["supports_count"])
+    return {"supported": True, "supports_count": proposal.supports_count}
+
+
+@router.delete(
+    "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Withdraw a support"
+)
+def withdraw_support(request, proposal_id: int):
+    proposal = _public_proposal(proposal_id)
+    if not permissions.intake_is_open(proposal.consultation):
+        raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
+    support_services.support_withdraw(user=request.auth, proposal=proposal)
+    proposal.refresh_from_db(fields=["supports_count"])
+    return {"supported": False, "supports_count": proposal.supports_count}
