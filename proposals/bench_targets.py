@@ -15,4 +15,6 @@ def bench_paths() -> dict[str, str]:
         paths["proposal detail (most supported)"] = f"/en/proposals/{hot.pk}/"
     if article is not None:
         paths["article page"] = article.get_absolute_url().replace("/kk/", "/en/", 1)
+    paths["API list"] = "/api/v1/proposals"
+    paths["API list, most supported"] = "/api/v1/proposals?ordering=-supports"
     return paths

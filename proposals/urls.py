@@ -27,5 +27,6 @@ urlpatterns = [
     path("comments/<int:comment_pk>/delete/", participation.comment_delete, name="comment_delete"),
     path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
     path("comments/<int:comment_pk>/report/", participation.comment_report, name="comment_report"),
+    path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
 ]

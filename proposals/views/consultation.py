@@ -74,5 +74,6 @@ def article_detail(request, slug, document, key):
             "history": history,
             "proposals": proposals,
             "proposals_count": document_selectors.article_proposal_count(identity),
+            "follows": request.user.is_authenticated and identity.follows.filter(user=request.user).exists(),
         },
     )

@@ -154,3 +154,29 @@ def proposal_follow(request, pk):
         follow_services.follow_add(user=request.user, proposal=proposal)
         messages.success(request, _("You follow this proposal: you will be told what happens to it."))
     return redirect(proposal)
+
+
+@login_required
+@require_POST
+def target_follow(request, kind, pk):
+    """Follow or unfollow an article (identity) or a topic; back to where the person was."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from ..models import ArticleIdentity, Topic
+
+    model = {"article": ArticleIdentity, "topic": Topic}.get(kind)
+    if model is None:
+        raise Http404
+    target = get_object_or_404(model, pk=pk)
+    if request.POST.get("action") == "unfollow":
+        follow_services.follow_remove(user=request.user, **{kind: target})
+        messages.success(request, _("You no longer follow this."))
+    else:
+        follow_services.follow_add(user=request.user, **{kind: target})
+        messages.success(request, _("You follow this: you will be told about new proposals and answers."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    return redirect(next_url)

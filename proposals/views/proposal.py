@@ -3,13 +3,15 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from portal.core import permissions
 
 from ..forms import CommentForm, ProposalFilterForm, WithdrawForm
-from ..models import Attachment
+from ..models import Attachment, Topic
 from ..selectors import proposal as selectors
 from ..selectors.document import article_choices
+from ..services.comment import EDIT_WINDOW
 
 PAGE_SIZE = 20
 
@@ -21,7 +23,18 @@ def proposal_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    topic = Topic.objects.filter(slug=filters.topic).first() if filters.topic else None
+    follows_topic = bool(
+        topic and request.user.is_authenticated and topic.follows.filter(user=request.user).exists()
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "topic": topic,
+        "follows_topic": follows_topic,
+    }
+    return render(request, template, context)
 
 
 def proposal_detail(request, pk):
@@ -41,6 +54,7 @@ def proposal_detail(request, pk):
         "support_refusal": permissions.support_refusal(request.user, proposal),
         "can_edit": request.user.is_authenticated and permissions.can_edit_proposal(request.user, proposal),
         "can_comment": permissions.can_comment(request.user, proposal),
+        "edit_window_start": timezone.now() - EDIT_WINDOW,
         "timeline": [
             t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
         ],

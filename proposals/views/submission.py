@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core import permissions
 
-from ..forms import ProposalForm, WithdrawForm
+from ..forms import LANGUAGE_CHOICES, ProposalForm, WithdrawForm
+from ..language import detect_language
 from ..models import Proposal, ProposalStatus
 from ..selectors import consultation as consultation_selectors
 from ..selectors.document import article_choices
@@ -86,7 +87,12 @@ def proposal_write(request):
         else consultation_selectors.intake_closed_message(consultation)
     )
     initial = {"language": request.LANGUAGE_CODE, "articles": request.GET.getlist("article")}
-    form = _form(request, data=request.POST or None, files=request.FILES or None, initial=initial)
+    data = request.POST or None
+    if data is not None and not data.get("language"):
+        # No choice made (e.g. a client without the field): take the language the text is written in.
+        data = data.copy()
+        data["language"] = detect_language(data.get("body", ""), default=request.LANGUAGE_CODE)
+    form = _form(request, data=data, files=request.FILES or None, initial=initial)
     if request.method == "POST" and closed is None and form.is_valid():
         proposal = _save(request, form, consultation=consultation)
         if proposal is not None:
@@ -133,7 +139,13 @@ def proposal_compare(request, pk):
         text=f"{proposal.title} {proposal.summary} {proposal.body}", consultation_id=proposal.consultation_id
     )
     similar = [other for other in similar if other.pk != proposal.pk]
-    return render(request, "proposals/proposal_compare.html", {"proposal": proposal, "similar": similar})
+    detected = detect_language(
+        f"{proposal.title} {proposal.summary} {proposal.body}", default=proposal.language
+    )
+    context = {"proposal": proposal, "similar": similar, "detected_language": detected}
+    if detected != proposal.language:
+        context["detected_language_name"] = dict(LANGUAGE_CHOICES)[detected]
+    return render(request, "proposals/proposal_compare.html", context)
 
 
 @login_required

@@ -165,3 +165,32 @@ def test_article_page_queries_are_bounded(
         response = client.get(url)
     assert response.status_code == 200
     assert f"{count} proposal" in response.content.decode()
+
+
+def test_follow_an_article_and_a_topic(client, citizen, draft_article):
+    topic = TopicFactory(slug="rights")
+    client.force_login(citizen)
+    page = draft_article.get_absolute_url().replace("/kk/", "/en/", 1)
+    response = client.post(f"/en/follow/article/{draft_article.pk}/", {"next": page})
+    assert response["Location"] == page
+    assert draft_article.follows.filter(user=citizen).exists()
+    assert b"Unfollow this article" in client.get(page).content
+    client.post(f"/en/follow/topic/{topic.pk}/", {"next": "https://evil.example/"})
+    assert topic.follows.filter(user=citizen).exists()
+    assert "Unfollow the topic" in client.get("/en/proposals/?topic=rights").content.decode()
+    client.post(f"/en/follow/topic/{topic.pk}/", {"action": "unfollow"})
+    assert not topic.follows.filter(user=citizen).exists()
+
+
+def test_follow_rejects_unknown_kinds_and_anonymous(client, citizen, draft_article):
+    assert client.post(f"/en/follow/article/{draft_article.pk}/").status_code == 302  # to login
+    assert not draft_article.follows.exists()
+    client.force_login(citizen)
+    assert client.post("/en/follow/user/1/").status_code == 404
+
+
+def test_own_comment_shows_an_edit_form_within_the_window(client, published, citizen):
+    comment_create(author=citizen, proposal=published, body="Fresh")
+    client.force_login(citizen)
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert 'action="/en/comments/' in page and "/edit/" in page

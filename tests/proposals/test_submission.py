@@ -200,3 +200,11 @@ def test_submitting_for_an_organisation_needs_a_delegation(client, citizen, cons
     response = client.post("/en/proposals/new/", _data(organisation=organisation.pk))
     assert response.status_code == 302
     assert Proposal.objects.get().submitter_type == "organisation"
+
+
+def test_compare_step_flags_a_language_that_does_not_match_the_text(client, citizen, consultation):
+    client.force_login(citizen)
+    client.post("/en/proposals/new/", _data(body="Жергілікті бюджетті кеңес бекітуі керек.", language="ru"))
+    draft = Proposal.objects.get()
+    page = client.get(f"/en/proposals/{draft.pk}/compare/").content.decode()
+    assert "looks like it is written in Қазақша" in page
