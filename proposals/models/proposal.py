@@ -112,10 +112,12 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="proposal_status_published_idx"),
-            models.Index(fields=["status", "-supports_count"], name="proposal_status_supports_idx"),
-            models.Index(fields=["status", "-comments_count"], name="proposal_status_comments_idx"),
-            models.Index(fields=["status", "-responded_at"], name="proposal_status_responded_idx"),
+            # The list's orderings, walked in index order with the (unselective) status filter applied on
+            # the way: no sort of the whole table for a page of 20 (EXPLAIN in docs/BENCHMARKS.md).
+            models.Index(fields=["-published_at", "-id"], name="proposal_published_idx"),
+            models.Index(fields=["-supports_count", "-id"], name="proposal_supports_idx"),
+            models.Index(fields=["-comments_count", "-id"], name="proposal_comments_idx"),
+            models.Index(fields=["-responded_at", "-id"], name="proposal_responded_idx"),
             models.Index(fields=["author", "status"], name="proposal_author_status_idx"),
         ]
         constraints = [
