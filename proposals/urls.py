@@ -1,11 +1,21 @@
 from django.urls import path
 
-from .views import consultation, home, participation, proposal, submission
+from .views import consultation, home, participation, proposal, staff_documents, submission
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation_detail"),
     path("consultations/<slug:slug>/<slug:document>/", consultation.document_detail, name="document_detail"),
+    path(
+        "consultations/<slug:slug>/<slug:document>/compare/",
+        consultation.document_compare,
+        name="document_compare",
+    ),
+    path(
+        "consultations/<slug:slug>/<slug:document>/versions/<int:position>/akn.xml",
+        consultation.version_akn,
+        name="version_akn",
+    ),
     path(
         "consultations/<slug:slug>/<slug:document>/articles/<slug:key>/",
         consultation.article_detail,
@@ -28,5 +38,15 @@ urlpatterns = [
     path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
     path("comments/<int:comment_pk>/report/", participation.comment_report, name="comment_report"),
     path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
+    # Staff pages: under /staff/, so the second-factor gate covers them.
+    path("staff/documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
+    path(
+        "staff/documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"
+    ),
+    path(
+        "staff/articles/<int:pk>/confirm-match/",
+        staff_documents.article_match_confirm,
+        name="staff_article_match_confirm",
+    ),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
 ]

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .documents import router as documents_router
 from .proposals import router as proposals_router
 
 api = NinjaAPI(
@@ -17,6 +18,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/proposals", proposals_router)
+api.add_router("/", documents_router)
 
 
 class UnknownParameter(Exception):

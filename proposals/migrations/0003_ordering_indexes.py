@@ -5,44 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_apitoken_identityverification'),
-        ('proposals', '0002_search_index'),
+        ("accounts", "0003_apitoken_identityverification"),
+        ("proposals", "0002_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='proposal',
-            name='proposal_status_published_idx',
+            model_name="proposal",
+            name="proposal_status_published_idx",
         ),
         migrations.RemoveIndex(
-            model_name='proposal',
-            name='proposal_status_supports_idx',
+            model_name="proposal",
+            name="proposal_status_supports_idx",
         ),
         migrations.RemoveIndex(
-            model_name='proposal',
-            name='proposal_status_comments_idx',
+            model_name="proposal",
+            name="proposal_status_comments_idx",
         ),
         migrations.RemoveIndex(
-            model_name='proposal',
-            name='proposal_status_responded_idx',
+            model_name="proposal",
+            name="proposal_status_responded_idx",
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-published_at', '-id'], name='proposal_published_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["-published_at", "-id"], name="proposal_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-supports_count', '-id'], name='proposal_supports_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["-supports_count", "-id"], name="proposal_supports_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-comments_count', '-id'], name='proposal_comments_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["-comments_count", "-id"], name="proposal_comments_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-responded_at', '-id'], name='proposal_responded_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["-responded_at", "-id"], name="proposal_responded_idx"),
         ),
     ]

@@ -65,3 +65,34 @@ def article_history(identity: ArticleIdentity) -> list[Article]:
 
 def article_proposal_count(identity: ArticleIdentity) -> int:
     return identity.proposals.filter(status__in=PUBLIC_STATUSES).count()
+
+
+def version_for_export(version: DocumentVersion, language: str):
+    """(number, heading, [(number, heading, [(number, text)])]) per section, in `language` or a fallback."""
+    sections = (
+        Section.objects.filter(version=version)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch(
+                "articles",
+                queryset=Article.objects.order_by("position").prefetch_related(
+                    Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number"))
+                ),
+            )
+        )
+    )
+    return [
+        (
+            section.number,
+            section.translated("heading", language),
+            [
+                (
+                    article.number,
+                    article.translated("heading", language),
+                    [(p.number, p.translated("text", language)) for p in article.paragraphs.all()],
+                )
+                for article in section.articles.all()
+            ],
+        )
+        for section in sections
+    ]

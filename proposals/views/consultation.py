@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from ..models import ArticleIdentity, Consultation, Document
 from ..selectors import consultation as consultation_selectors
@@ -77,3 +78,68 @@ def article_detail(request, slug, document, key):
             "follows": request.user.is_authenticated and identity.follows.filter(user=request.user).exists(),
         },
     )
+
+
+def document_compare(request, slug, document):
+    """Two versions side by side: a summary, then each changed article as a word-level diff."""
+    from ..selectors.comparison import compare_versions
+
+    document = _document(slug, document)
+    versions = list(document.versions.order_by("position"))
+    if len(versions) < 2:
+        raise Http404
+    by_position = {str(v.position): v for v in versions}
+    error = None
+    old_version = by_position.get(request.GET.get("from", ""), versions[-2])
+    new_version = by_position.get(request.GET.get("to", ""), versions[-1])
+    if ("from" in request.GET and request.GET["from"] not in by_position) or (
+        "to" in request.GET and request.GET["to"] not in by_position
+    ):
+        error = _("There is no such version; the two latest versions are compared instead.")
+        old_version, new_version = versions[-2], versions[-1]
+    if old_version == new_version:
+        error = _("Choose two different versions.")
+    rows, summary = compare_versions(
+        old_version=old_version, new_version=new_version, language=request.LANGUAGE_CODE
+    )
+    show_all = request.GET.get("show") == "all"
+    return render(
+        request,
+        "proposals/document_compare.html",
+        {
+            "document": document,
+            "versions": versions,
+            "old_version": old_version,
+            "new_version": new_version,
+            "rows": rows if show_all else [row for row in rows if row.status != "unchanged" or row.moved],
+            "summary": summary,
+            "error": error,
+            "show_all": show_all,
+        },
+    )
+
+
+def version_akn(request, slug, document, position):
+    """The version as Akoma Ntoso 3.0 XML in ?language=kk|ru|en (default: the page's language)."""
+    from django.http import HttpResponse
+
+    from ..documents.akoma_ntoso import LANGUAGE_CODES, export_version
+    from ..selectors.document import version_for_export
+
+    document = _document(slug, document)
+    version = get_object_or_404(document.versions, position=position)
+    language = request.GET.get("language", request.LANGUAGE_CODE)
+    if language not in LANGUAGE_CODES:
+        return HttpResponse("language must be kk, ru or en", status=400, content_type="text/plain")
+    xml = export_version(
+        work_id=f"{slug}/{document.slug}",
+        version_label=version.translated("label", language),
+        created=version.created_at.date(),
+        language=language,
+        sections=version_for_export(version, language),
+    )
+    response = HttpResponse(xml, content_type="application/akn+xml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{document.slug}-v{version.position}-{language}.xml"'
+    )
+    return response

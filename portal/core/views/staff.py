@@ -28,6 +28,10 @@ def dashboard(request):
         context["identity_form"] = StaffIdentityForm()
     if context["can_verify"]:
         context["awaiting_verification"] = account_selectors.organisations_awaiting_verification()
+    if permissions.can_import_document(request.user):
+        from proposals.models import Document
+
+        context["documents"] = Document.objects.select_related("consultation").order_by("pk")
     return render(request, "staff/dashboard.html", context)
 
 

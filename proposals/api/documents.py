@@ -1,0 +1,218 @@
+"""/api/v1/consultations, documents, versions, articles and the diff summary (read-only)."""
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from ..models import Article, ArticleIdentity, Consultation, Document, DocumentVersion, Paragraph
+from ..selectors.comparison import compare_versions
+
+router = Router(tags=["consultations and documents"])
+
+
+class Texts(Schema):
+    kk: str
+    ru: str
+    en: str
+
+
+def _texts(obj, name) -> dict:
+    return {code: getattr(obj, f"{name}_{code}") for code in ("kk", "ru", "en")}
+
+
+class PhaseOut(Schema):
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class DocumentRef(Schema):
+    id: int
+    slug: str
+    title: Texts
+
+
+class ConsultationOut(Schema):
+    slug: str
+    title: Texts
+    description: Texts
+    phases: list[PhaseOut]
+    documents: list[DocumentRef]
+
+
+class VersionOut(Schema):
+    id: int
+    position: int
+    label: Texts
+    created_at: datetime
+
+
+class DocumentOut(DocumentRef):
+    consultation: str
+    versions: list[VersionOut]
+
+
+class ParagraphOut(Schema):
+    number: int
+    text: Texts
+
+
+class ArticleOut(Schema):
+    key: str
+    number: str
+    section: str
+    heading: Texts
+    paragraphs: list[ParagraphOut]
+
+
+class DiffSummaryOut(Schema):
+    from_version: int
+    to_version: int
+    language: str
+    unchanged: int
+    changed: int
+    added: int
+    removed: int
+    moved: int
+    renumbered: int
+    changed_percent: float
+
+
+class Page(Schema):
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+def _consultation_out(consultation: Consultation) -> dict:
+    return {
+        "slug": consultation.slug,
+        "title": _texts(consultation, "title"),
+        "description": _texts(consultation, "description"),
+        "phases": [
+            {"kind": p.kind, "starts_at": p.starts_at, "ends_at": p.ends_at}
+            for p in consultation.phases.all()
+        ],
+        "documents": [
+            {"id": d.pk, "slug": d.slug, "title": _texts(d, "title")} for d in consultation.documents.all()
+        ],
+    }
+
+
+@router.get("/consultations", response=dict)
+def list_consultations(request, paging: Query[Page]):
+    queryset = Consultation.objects.prefetch_related("phases", "documents").order_by("-created_at")
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "count": queryset.count(),
+        "results": [_consultation_out(c) for c in queryset[start : start + paging.page_size]],
+    }
+
+
+@router.get("/consultations/{slug}", response=ConsultationOut)
+def get_consultation(request, slug: str):
+    consultation = Consultation.objects.prefetch_related("phases", "documents").filter(slug=slug).first()
+    if consultation is None:
+        raise Http404
+    return _consultation_out(consultation)
+
+
+def _document(document_id: int) -> Document:
+    document = Document.objects.select_related("consultation").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def _version_out(version: DocumentVersion) -> dict:
+    return {
+        "id": version.pk,
+        "position": version.position,
+        "label": _texts(version, "label"),
+        "created_at": version.created_at,
+    }
+
+
+@router.get("/documents/{int:document_id}", response=DocumentOut)
+def get_document(request, document_id: int):
+    document = _document(document_id)
+    return {
+        "id": document.pk,
+        "slug": document.slug,
+        "title": _texts(document, "title"),
+        "consultation": document.consultation.slug,
+        "versions": [_version_out(v) for v in document.versions.order_by("position")],
+    }
+
+
+@router.get("/documents/{int:document_id}/versions", response=dict)
+def list_versions(request, document_id: int):
+    versions = [_version_out(v) for v in _document(document_id).versions.order_by("position")]
+    return {"count": len(versions), "results": versions}
+
+
+def _article_out(article: Article) -> dict:
+    return {
+        "key": article.identity.key,
+        "number": article.number,
+        "section": article.section.number,
+        "heading": _texts(article, "heading"),
+        "paragraphs": [{"number": p.number, "text": _texts(p, "text")} for p in article.paragraphs.all()],
+    }
+
+
+def _articles(**filters):
+    from django.db.models import Prefetch
+
+    return (
+        Article.objects.filter(**filters)
+        .select_related("identity", "section")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
+        .order_by("position")
+    )
+
+
+@router.get("/versions/{int:version_id}/articles", response=dict)
+def list_articles(request, version_id: int, paging: Query[Page]):
+    if not DocumentVersion.objects.filter(pk=version_id).exists():
+        raise Http404
+    queryset = _articles(version_id=version_id)
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "count": queryset.count(),
+        "results": [_article_out(a) for a in queryset[start : start + paging.page_size]],
+    }
+
+
+@router.get("/documents/{int:document_id}/articles/{key}", response=ArticleOut)
+def get_article(request, document_id: int, key: str):
+    """The article as it stands in the latest version that has it."""
+    identity = ArticleIdentity.objects.filter(document_id=document_id, key=key).first()
+    article = _articles(identity=identity).order_by("-version__position").first() if identity else None
+    if article is None:
+        raise Http404
+    return _article_out(article)
+
+
+class DiffQuery(Schema):
+    from_version: int = Field(..., alias="from", ge=1)
+    to_version: int = Field(..., alias="to", ge=1)
+    language: str = Field("kk", pattern="^(kk|ru|en)$")
+
+
+@router.get("/documents/{int:document_id}/diff", response=DiffSummaryOut)
+def diff_summary(request, document_id: int, query: Query[DiffQuery]):
+    document = _document(document_id)
+    versions = {v.position: v for v in document.versions.all()}
+    old, new = versions.get(query.from_version), versions.get(query.to_version)
+    if old is None or new is None:
+        raise Http404
+    _rows, summary = compare_versions(
+        old_version=old, new_version=new, language=query.language, with_html=False
+    )
+    return {
+        "from_version": old.position,
+        "to_version": new.position,
+        "language": query.language,
+        **summary.as_dict(),
+    }

@@ -1,0 +1,107 @@
+"""Staff: import a version from uploaded Markdown; confirm article matches proposed by similarity."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.core import permissions
+
+from ..documents.markdown_format import DocumentFormatError
+from ..models import Article, ArticleIdentity, Document
+from ..services.document import LANGUAGES, article_identity_confirm, document_version_import
+
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    label_kk = forms.CharField(label=gettext_lazy("Label (Kazakh)"), max_length=120)
+    label_ru = forms.CharField(label=gettext_lazy("Label (Russian)"), max_length=120, required=False)
+    label_en = forms.CharField(label=gettext_lazy("Label (English)"), max_length=120, required=False)
+    file_kk = forms.FileField(label=gettext_lazy("Markdown in Kazakh (kk.md)"), required=False)
+    file_ru = forms.FileField(label=gettext_lazy("Markdown in Russian (ru.md)"), required=False)
+    file_en = forms.FileField(label=gettext_lazy("Markdown in English (en.md)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        files = {code: data.get(f"file_{code}") for code in LANGUAGES if data.get(f"file_{code}")}
+        if not files:
+            raise forms.ValidationError(_("Upload the Markdown file of at least one language."))
+        texts = {}
+        for code, upload in files.items():
+            if upload.size > MAX_UPLOAD:
+                raise forms.ValidationError(_("%(name)s is larger than 2 MB.") % {"name": f"{code}.md"})
+            try:
+                texts[code] = (f"{code}.md", upload.read().decode("utf-8"))
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("%(name)s is not UTF-8 text.") % {"name": f"{code}.md"}
+                ) from None
+        data["texts"] = texts
+        return data
+
+
+def _require_importer(user):
+    if not permissions.can_import_document(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_import(request, pk):
+    _require_importer(request.user)
+    document = get_object_or_404(Document.objects.select_related("consultation"), pk=pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        labels = {code: form.cleaned_data[f"label_{code}"] for code in LANGUAGES}
+        try:
+            version = document_version_import(
+                document=document, labels=labels, sources=form.cleaned_data["texts"], imported_by=request.user
+            )
+        except DocumentFormatError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Version %(number)d is imported.") % {"number": version.position})
+            return redirect("staff_document_matches", pk=document.pk)
+    proposed = Article.objects.filter(version__document=document, identity_proposed=True).count()
+    context = {"document": document, "form": form, "proposed": proposed}
+    return render(request, "proposals/staff/document_import.html", context)
+
+
+@login_required
+def document_matches(request, pk):
+    _require_importer(request.user)
+    document = get_object_or_404(Document, pk=pk)
+    articles = (
+        Article.objects.filter(version__document=document, identity_proposed=True)
+        .select_related("identity", "version")
+        .order_by("version__position", "position")
+    )
+    identities = ArticleIdentity.objects.filter(document=document).order_by("key")
+    return render(
+        request,
+        "proposals/staff/document_matches.html",
+        {"document": document, "articles": articles, "identities": identities},
+    )
+
+
+@login_required
+@require_POST
+def article_match_confirm(request, pk):
+    _require_importer(request.user)
+    article = get_object_or_404(Article.objects.select_related("version__document"), pk=pk)
+    chosen = request.POST.get("identity", "")
+    identity = None
+    if chosen and chosen.isdigit():
+        identity = get_object_or_404(ArticleIdentity, pk=int(chosen), document=article.version.document)
+    try:
+        article_identity_confirm(article=article, identity=identity, confirmed_by=request.user)
+    except ValueError:
+        messages.error(request, _("That article identity is already used in this version."))
+    else:
+        messages.success(request, _("The match is confirmed."))
+    return redirect("staff_document_matches", pk=article.version.document_id)

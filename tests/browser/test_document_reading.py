@@ -1,0 +1,35 @@
+"""Acceptance 5 (issue 3): read an article in Kazakh, switch to Russian on the same article, open the compare view."""
+
+import re
+
+import pytest
+
+from proposals.demo import seed_consultation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_read_an_article_in_kk_switch_to_ru_and_compare(page):
+    seed_consultation()
+    page.goto("/kk/")
+    page.get_by_role("link", name=re.compile("Жобаны оқу")).click()
+    page.get_by_role("link", name=re.compile(r"^30-бап\. Жергілікті бюджеттер")).click()
+    page.wait_for_url(
+        re.compile(r"/kk/consultations/constitutional-reform/constitution/articles/local-budgets/")
+    )
+    assert page.get_by_text("Жергілікті бюджетті жергілікті кеңес бекітеді").is_visible()
+
+    page.get_by_role("navigation", name="Тіл").get_by_role("link", name="Русский").click()
+    page.wait_for_url(
+        re.compile(r"/ru/consultations/constitutional-reform/constitution/articles/local-budgets/")
+    )
+    assert page.get_by_role("heading", name=re.compile("Статья 30. Местные бюджеты")).is_visible()
+    assert page.get_by_text("Местный бюджет утверждает местный совет").is_visible()
+
+    page.goto("/ru/consultations/constitutional-reform/constitution/")
+    page.get_by_role("link", name="Сравнить версии").click()
+    page.wait_for_url(re.compile(r"/ru/consultations/constitutional-reform/constitution/compare/"))
+    assert page.locator("ins").first.is_visible()
+    assert page.locator("del").first.is_visible()
+    assert page.get_by_role("heading", name="Сводка изменений").is_visible()
+    assert page.console_errors == []

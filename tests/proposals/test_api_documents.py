@@ -1,0 +1,55 @@
+import pytest
+
+from proposals.demo import seed_consultation
+from proposals.models import Document, DocumentVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    seed_consultation()
+    return Document.objects.get(slug="constitution")
+
+
+def test_consultations_with_phases_and_documents(client, demo):
+    body = client.get("/api/v1/consultations").json()
+    assert body["count"] == 1
+    item = body["results"][0]
+    assert item["slug"] == "constitutional-reform"
+    assert [p["kind"] for p in item["phases"]] == ["intake", "hearings", "review", "outcome"]
+    assert client.get("/api/v1/consultations/constitutional-reform").json()["documents"][0]["id"] == demo.pk
+    assert client.get("/api/v1/consultations/nope").status_code == 404
+
+
+def test_document_versions_and_articles_with_text_per_language(client, demo):
+    assert [v["position"] for v in client.get(f"/api/v1/documents/{demo.pk}").json()["versions"]] == [1, 2]
+    version = DocumentVersion.objects.get(document=demo, position=2)
+    page = client.get(f"/api/v1/versions/{version.pk}/articles?page_size=5").json()
+    assert page["count"] == 33 and len(page["results"]) == 5
+    article = client.get(f"/api/v1/documents/{demo.pk}/articles/local-budgets").json()
+    assert article["number"] == "30"
+    assert article["paragraphs"][0]["text"]["ru"].startswith("Местный бюджет утверждает местный совет")
+
+
+def test_diff_summary(client, demo):
+    body = client.get(f"/api/v1/documents/{demo.pk}/diff?from=1&to=2&language=en").json()
+    assert (body["unchanged"], body["changed"], body["added"], body["removed"], body["moved"]) == (
+        27,
+        4,
+        2,
+        2,
+        1,
+    )
+
+
+@pytest.mark.parametrize("query", ["from=1", "from=x&to=2", "from=1&to=2&language=de", "from=0&to=1"])
+def test_diff_summary_bad_parameters_are_422(client, demo, query):
+    response = client.get(f"/api/v1/documents/{demo.pk}/diff?{query}")
+    assert response.status_code == 422
+    assert "detail" in response.json()
+
+
+def test_unknown_versions_are_404(client, demo):
+    assert client.get(f"/api/v1/documents/{demo.pk}/diff?from=1&to=9").status_code == 404
+    assert client.get("/api/v1/versions/999999/articles").status_code == 404

@@ -1,0 +1,66 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from proposals.models import Article, Document, DocumentVersion
+from tests.conftest import give_totp
+
+from .factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+V1 = "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget every year.\n"
+V2 = "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget each year.\n"
+
+
+@pytest.fixture
+def document():
+    return Document.objects.create(consultation=ConsultationFactory(), slug="law")
+
+
+def _upload(client, document, text, name="kk.md"):
+    return client.post(
+        f"/en/staff/documents/{document.pk}/import/",
+        {"label_kk": "Жоба", "file_kk": SimpleUploadedFile(name, text.encode())},
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "imported"),
+    [(None, 302, False), ("citizen", 403, False), ("moderator", 403, False), ("admin_user", 302, True)],
+)
+def test_import_matrix(client, request, document, persona, status, imported):
+    if persona:
+        user = request.getfixturevalue(persona)
+        give_totp(user)
+        client.force_login(user)
+    response = _upload(client, document, V1)
+    assert response.status_code == status
+    assert DocumentVersion.objects.filter(document=document).exists() is imported
+
+
+def test_a_malformed_upload_reports_file_and_line_and_imports_nothing(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = _upload(client, document, "# 1. S\nstray\n")
+    assert response.status_code == 200
+    assert "kk.md:2: expected" in response.content.decode()
+    assert not DocumentVersion.objects.exists()
+
+
+def test_similarity_matches_are_listed_and_confirmed(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    _upload(client, document, V1)
+    _upload(client, document, V2)
+    proposed = Article.objects.get(version__position=2)
+    assert proposed.identity_proposed
+    page = client.get(f"/en/staff/documents/{document.pk}/matches/").content.decode()
+    assert "Budgets" in page
+    client.post(f"/en/staff/articles/{proposed.pk}/confirm-match/", {"identity": ""})
+    proposed.refresh_from_db()
+    assert not proposed.identity_proposed
+
+
+def test_confirming_needs_an_admin(client, document, moderator):
+    give_totp(moderator)
+    client.force_login(moderator)
+    assert client.get(f"/en/staff/documents/{document.pk}/matches/").status_code == 403
