@@ -46,7 +46,35 @@ def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | N
         is_official=permissions.is_commission_member(author),
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
+    _notify_comment(comment)
     return comment
+
+
+def _notify_comment(comment: Comment) -> None:
+    """A reply tells the parent's author; any comment tells the proposal's author (never the commenter)."""
+    from portal.notifications.services import notify
+
+    proposal = comment.proposal
+    params = {"author": comment.author.display_name, "title": proposal.title}
+    url = f"{proposal.get_absolute_url()}#comment-{comment.pk}"
+    if comment.parent_id:
+        notify(
+            recipients=[comment.parent.author_id],
+            category="comments",
+            kind="comment.reply",
+            params=params,
+            url=url,
+            exclude=comment.author_id,
+        )
+    if not comment.parent_id or comment.parent.author_id != proposal.author_id:
+        notify(
+            recipients=[proposal.author_id],
+            category="comments",
+            kind="comment.new",
+            params=params,
+            url=url,
+            exclude=comment.author_id,
+        )
 
 
 @transaction.atomic

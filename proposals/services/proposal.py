@@ -199,4 +199,47 @@ def proposal_transition(
         reason=reason,
         internal_note=internal_note,
     )
+    _notify_transition(locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
     return locked
+
+
+def _notify_transition(proposal: Proposal, *, from_status: str, to_status: str, actor, reason: str) -> None:
+    """Tells the author about decisions on their proposal, and followers about public status changes."""
+    from portal.notifications.services import notify
+
+    url = proposal.get_absolute_url()
+    title = {"title": proposal.title}
+    if to_status == S.PUBLISHED:
+        notify(
+            recipients=[proposal.author_id],
+            category="moderation",
+            kind="proposal.published",
+            params=title,
+            url=url,
+        )
+    elif to_status == S.REJECTED:
+        notify(
+            recipients=[proposal.author_id],
+            category="moderation",
+            kind="proposal.rejected",
+            params={**title, "reason": reason},
+            url=url,
+        )
+    elif to_status == S.DRAFT and from_status != S.DRAFT:
+        notify(
+            recipients=[proposal.author_id],
+            category="moderation",
+            kind="proposal.changes_requested",
+            params={**title, "reason": reason},
+            url=url,
+        )
+    if to_status in (S.UNDER_REVIEW, S.RESPONDED, S.MERGED):
+        followers = proposal.follows.values_list("user_id", flat=True)
+        notify(
+            recipients=followers,
+            category="proposals",
+            kind="proposal.status_changed",
+            params={**title, "status": str(S(to_status).label)},
+            url=url,
+            exclude=actor,
+        )
