@@ -31,14 +31,10 @@ def redis_url_or_skip() -> str:
     url = settings.REDIS_URL
     if not url:
         missing("REDIS_URL is not set")
-    import redis
+    from portal.core.redis_probe import redis_answers
 
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
-    except redis.RedisError as error:
-        missing(f"Redis at REDIS_URL is unreachable ({type(error).__name__})")
+    if not redis_answers(url):
+        missing("Redis at REDIS_URL is unreachable")
     return url
 
 

@@ -1,5 +1,7 @@
 """Tests: `make test`. Uses DATABASE_URL and REDIS_URL when set, like production would."""
 
+from portal.core.redis_probe import redis_answers
+
 from .base import *  # noqa: F401,F403
 from .base import CACHES, REDIS_URL, env
 
@@ -12,19 +14,7 @@ PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="required")
 CELERY_TASK_ALWAYS_EAGER = True
 
 
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
-    except redis.RedisError:
-        return False
-    return True
-
-
-if REDIS_URL and env("REQUIRE_SERVICES", default="0") != "1" and not _redis_answers(REDIS_URL):
+if REDIS_URL and env("REQUIRE_SERVICES", default="0") != "1" and not redis_answers(REDIS_URL):
     # A developer's REDIS_URL points nowhere: keep the cache local so that only the tests that need Redis
     # are affected (they skip with the reason). Under REQUIRE_SERVICES=1 everything fails loudly instead.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

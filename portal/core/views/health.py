@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.core.redis_probe import redis_answers
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,17 +27,9 @@ def check_database() -> str:
 def check_broker() -> str:
     if not settings.REDIS_URL:
         return "disabled"
-    import redis
-
-    try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-    except redis.RedisError as error:
-        logger.warning("health: broker unreachable: %s", type(error).__name__)
+    if not redis_answers(settings.REDIS_URL):
+        logger.warning("health: broker unreachable")
         return "error"
-    finally:
-        if "client" in locals():
-            client.close()
     return "ok"
 
 

@@ -12,19 +12,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-
-def redis_reachable(url: str) -> bool:
-    if not url:
-        return False
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
-    except redis.RedisError:
-        return False
-    return True
+from portal.core.redis_probe import redis_answers
 
 
 class Command(BaseCommand):
@@ -38,7 +26,7 @@ class Command(BaseCommand):
         python = sys.executable
         env = os.environ.copy()
         commands = []
-        if redis_reachable(settings.REDIS_URL):
+        if redis_answers(settings.REDIS_URL):
             commands += [
                 [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"],
                 [
