@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consultation, home, participation, proposal, staff_documents, submission
+from .views import consultation, home, moderation, participation, proposal, staff_documents, submission
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -38,7 +38,12 @@ urlpatterns = [
     path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
     path("comments/<int:comment_pk>/report/", participation.comment_report, name="comment_report"),
     path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
-    # Staff pages: under /staff/, so the second-factor gate covers them.
+    path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
+    # Staff pages: under /staff/ and /moderation/, so the second-factor gate covers them.
+    path("moderation/", moderation.queue, name="moderation_queue"),
+    path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
+    path("moderation/cases/<int:pk>/claim/", moderation.case_claim, name="moderation_case_claim"),
+    path("moderation/cases/<int:pk>/decide/", moderation.case_decide, name="moderation_case_decide"),
     path("staff/documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
     path(
         "staff/documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"

@@ -125,6 +125,9 @@ _COMMISSION_TARGETS = {"under_review", "responded", "merged"}
 def can_transition_proposal(user, proposal, to_status: str) -> bool:
     if to_status in _AUTHOR_TARGETS and proposal.author_id == user.pk:
         return True
+    # An appeal: the author sends a rejected proposal back before a (different) moderator.
+    if to_status == "in_moderation" and proposal.status == "rejected" and proposal.author_id == user.pk:
+        return True
     if to_status in _MODERATOR_TARGETS and is_moderator(user):
         return True
     return to_status in _COMMISSION_TARGETS and is_commission_member(user)
@@ -162,6 +165,10 @@ def support_refusal(user, proposal) -> str | None:
     if not is_verified_person(user):
         return _("Verify your identity to support proposals: one person, one support.")
     return None
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)
 
 
 def can_comment(user, proposal) -> bool:

@@ -29,4 +29,7 @@ def proposal_screen(*, proposal: Proposal) -> str:
         actor=None,
         internal_note="; ".join(str(reason) for reason in result.reasons),
     )
+    from .moderation import moderation_case_open
+
+    moderation_case_open(proposal=proposal, result=result)
     return proposal.status

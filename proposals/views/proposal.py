@@ -55,6 +55,7 @@ def proposal_detail(request, pk):
         "can_edit": request.user.is_authenticated and permissions.can_edit_proposal(request.user, proposal),
         "can_comment": permissions.can_comment(request.user, proposal),
         "edit_window_start": timezone.now() - EDIT_WINDOW,
+        "moderation": _last_decision(proposal, request.user),
         "timeline": [
             t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
         ],
@@ -75,3 +76,19 @@ def attachment_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _last_decision(proposal, viewer):
+    """The author sees the latest moderation decision with its statement of reasons, and may appeal once."""
+    if not viewer.is_authenticated or viewer.pk != proposal.author_id:
+        return None
+    case = (
+        proposal.moderation_cases.filter(status="decided")
+        .exclude(decision="approve")
+        .order_by("-decided_at")
+        .first()
+    )
+    if case is None:
+        return None
+    can_appeal = proposal.status == "rejected" and not case.is_appeal and not case.appeals.exists()
+    return {"case": case, "can_appeal": can_appeal}

@@ -20,6 +20,7 @@ def dashboard(request):
     context = {
         "roles": [permissions.ROLE_LABELS[role] for role in sorted(permissions.roles_of(request.user))],
         "can_verify": permissions.can_verify_organisation(request.user),
+        "can_moderate": permissions.can_moderate(request.user),
         "awaiting_verification": [],
     }
     if permissions.can_verify_identities(request.user):

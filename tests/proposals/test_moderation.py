@@ -1,0 +1,150 @@
+"""Moderation core: screening opens cases, one moderator at a time, decisions with reasons, one appeal."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from portal.accounts import services as account_services
+from portal.core.permissions import Role
+from proposals.models import ModerationCase, Proposal
+from proposals.services.moderation import (
+    CaseTaken,
+    moderation_appeal,
+    moderation_case_claim,
+    moderation_decide,
+)
+from proposals.services.screening import proposal_screen
+from tests.conftest import give_totp
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+STATEMENT = "The text contains a personal identity number; remove it and submit again."
+
+
+@pytest.fixture
+def second_moderator(db):
+    user = UserFactory(display_name="Moderator Asel")
+    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
+    return user
+
+
+@pytest.fixture
+def case(citizen):
+    proposal = ProposalFactory(author=citizen, status="submitted", body="My IIN is 900101300126, call me.")
+    proposal_screen(proposal=proposal)
+    return ModerationCase.objects.get(proposal=proposal)
+
+
+def test_screening_queues_personal_data_with_masked_findings(case):
+    assert case.proposal.status == "in_moderation"
+    assert "personal_data_iin" in case.reasons
+    assert "900101300126" not in str(case.findings)
+    assert case.risk_score > 0.5
+
+
+def test_two_moderators_claiming_the_same_case(case, moderator, second_moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    with pytest.raises(CaseTaken) as taken:
+        moderation_case_claim(case=case, moderator=second_moderator)
+    assert taken.value.holder_name == moderator.display_name
+
+
+def test_claim_view_tells_who_has_the_case(client, case, moderator, second_moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    give_totp(second_moderator)
+    client.force_login(second_moderator)
+    response = client.post(f"/en/moderation/cases/{case.pk}/claim/", follow=True)
+    assert "Moderator Dana is already working on this case." in response.content.decode()
+
+
+def test_rejection_needs_a_reason_and_reaches_the_author_by_email_and_on_the_page(
+    client, case, citizen, moderator, django_capture_on_commit_callbacks
+):
+    moderation_case_claim(case=case, moderator=moderator)
+    with pytest.raises(Exception, match="20 characters"):
+        moderation_decide(
+            case=case, moderator=moderator, decision="reject", reason_code="personal_data", statement="no"
+        )
+    citizen.preferred_language = "en"
+    citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_decide(
+            case=case,
+            moderator=moderator,
+            decision="reject",
+            reason_code="personal_data",
+            statement=STATEMENT,
+        )
+    assert Proposal.objects.get(pk=case.proposal_id).status == "rejected"
+    assert any(STATEMENT in message.body for message in mail.outbox if message.to == [citizen.email])
+    client.force_login(citizen)
+    page = client.get(f"/en/proposals/{case.proposal_id}/").content.decode()
+    assert STATEMENT in page and "Appeal this decision" in page
+
+
+def test_an_appeal_goes_to_a_different_moderator_and_is_final(case, citizen, moderator, second_moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="personal_data", statement=STATEMENT
+    )
+    appeal = moderation_appeal(
+        proposal=case.proposal, author=citizen, grounds="I removed nothing but it is mine."
+    )
+    assert appeal.is_appeal and Proposal.objects.get(pk=case.proposal_id).status == "in_moderation"
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        moderation_case_claim(case=appeal, moderator=moderator)
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    moderation_decide(
+        case=appeal,
+        moderator=second_moderator,
+        decision="reject",
+        reason_code="personal_data",
+        statement=STATEMENT,
+    )
+    with pytest.raises(Exception, match="final"):
+        moderation_appeal(proposal=case.proposal, author=citizen, grounds="Once more, please reconsider.")
+
+
+def test_request_changes_sends_the_draft_back_and_approval_publishes(case, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case,
+        moderator=moderator,
+        decision="request_changes",
+        reason_code="personal_data",
+        statement=STATEMENT,
+    )
+    assert Proposal.objects.get(pk=case.proposal_id).status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [(None, 302), ("citizen", 403), ("commissioner", 403), ("moderator", 200)]
+)
+def test_queue_matrix(client, request, case, persona, status):
+    if persona:
+        user = request.getfixturevalue(persona)
+        give_totp(user)
+        client.force_login(user)
+    assert client.get("/en/moderation/").status_code == status
+
+
+def test_queue_filters_by_reason(client, case, moderator):
+    give_totp(moderator)
+    client.force_login(moderator)
+    assert case.proposal.title in client.get("/en/moderation/?reason=personal_data_iin").content.decode()
+    assert case.proposal.title not in client.get("/en/moderation/?reason=spam_links").content.decode()
+
+
+def test_deciding_without_a_claim_is_refused(client, case, moderator):
+    give_totp(moderator)
+    client.force_login(moderator)
+    response = client.post(f"/en/moderation/cases/{case.pk}/decide/", {"decision": "approve"})
+    assert response.status_code == 400
+    assert Proposal.objects.get(pk=case.proposal_id).status == "in_moderation"
+
+
+def test_only_the_author_can_appeal(client, case, other_citizen):
+    client.force_login(other_citizen)
+    assert client.post(f"/en/proposals/{case.proposal_id}/appeal/", {"grounds": "x" * 20}).status_code == 404
