@@ -14,3 +14,21 @@ def screen_proposal(self, proposal_id: int) -> str:
     if proposal is None:
         return "skipped"
     return proposal_screen(proposal=proposal)
+
+
+@shared_task
+def screen_unscreened(older_than_seconds: int = 60) -> int:
+    """Beat sweep: queues screening for submissions the broker never received (it was down at the time)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Proposal.objects.filter(status=ProposalStatus.SUBMITTED, submitted_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for proposal_id in ids:
+        screen_proposal.delay(proposal_id)
+    return len(ids)

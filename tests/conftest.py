@@ -67,3 +67,43 @@ def current_totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def real_worker(settings):
+    """A Celery worker thread consuming from the Redis broker named by REDIS_URL (skips or fails without)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+    from tests.services import redis_url_or_skip
+
+    redis_url = redis_url_or_skip()
+    use_broker(app, redis_url)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        use_broker(app, None)
+
+
+def use_broker(app, url):
+    """Points the Celery app at another broker (None: back to in-process tasks), dropping cached pools."""
+    from django.conf import settings
+
+    if url is None:
+        app.conf.update(task_always_eager=True, broker_url=settings.CELERY_BROKER_URL)
+    else:
+        app.conf.update(task_always_eager=False, broker_url=url)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def wait_until(predicate, timeout: float = 30.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

@@ -32,5 +32,14 @@ def email_from_payload(payload: dict) -> EmailMultiAlternatives:
 
 
 def email_queue(*, message: EmailMessage) -> None:
-    """Queues the message for delivery once the current transaction commits (now, outside one)."""
-    send_email_message.delay_on_commit(email_to_payload(message))
+    """Queues the message for delivery once the current transaction commits (now, outside one).
+
+    Without a broker the message is sent in the request instead: a verification email must not be lost.
+    """
+    from portal.core.queue import enqueue_on_commit
+
+    enqueue_on_commit(send_email_message, email_to_payload(message), on_failure=_send_now)
+
+
+def _send_now(payload: dict) -> None:
+    email_from_payload(payload).send()

@@ -119,7 +119,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis re-delivers an unacknowledged task after the visibility timeout, so every task must be killed
 # well before it: otherwise a slow task would run twice in parallel.
 CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Publishing gives up after about a second when the broker is down: the request must not hang, and the row
+# it was about is committed, so a periodic sweep sends the task later (portal/core/queue.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -130,6 +138,11 @@ from celery.schedules import crontab  # noqa: E402 (kept beside the schedule it 
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "portal.core.tasks.record_worker_heartbeat",
+        "schedule": 60.0,
+    },
+    # Submissions saved while the broker was down are screened once it is back.
+    "screen-unscreened": {
+        "task": "proposals.tasks.screen_unscreened",
         "schedule": 60.0,
     },
     # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.

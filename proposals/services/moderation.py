@@ -42,7 +42,9 @@ def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     if not permissions.can_moderate(moderator):
         raise PermissionDenied(_("Only moderators can claim cases."))
     case = (
-        ModerationCase.objects.select_for_update().select_related("claimed_by", "appeal_of").get(pk=case.pk)
+        ModerationCase.objects.select_for_update(of=("self",))
+        .select_related("claimed_by", "appeal_of")
+        .get(pk=case.pk)
     )
     if case.status != ModerationCase.Status.OPEN:
         raise ValidationError(_("This case is already decided."))
@@ -61,7 +63,11 @@ def moderation_decide(
     *, case: ModerationCase, moderator, decision: str, reason_code: str = "", statement: str = ""
 ) -> ModerationCase:
     """Decides a claimed case and moves the proposal; a rejection or a change request needs its reasons."""
-    case = ModerationCase.objects.select_for_update().select_related("proposal", "appeal_of").get(pk=case.pk)
+    case = (
+        ModerationCase.objects.select_for_update(of=("self",))
+        .select_related("proposal", "appeal_of")
+        .get(pk=case.pk)
+    )
     if case.status != ModerationCase.Status.OPEN:
         raise ValidationError(_("This case is already decided."))
     if case.claimed_by_id != moderator.pk:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.core import permissions
 from portal.core.lifecycle import Lifecycle
+from portal.core.queue import enqueue_on_commit
 
 from ..markdown import render_markdown
 from ..models import Proposal, ProposalStatus, ProposalTransition
@@ -141,7 +142,7 @@ def proposal_submit(*, proposal: Proposal, author) -> Proposal:
     follow_add(user=author, proposal=proposal)
     from ..tasks import screen_proposal
 
-    screen_proposal.delay_on_commit(proposal.pk)
+    enqueue_on_commit(screen_proposal, proposal.pk)
     return proposal
 
 

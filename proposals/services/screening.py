@@ -16,6 +16,10 @@ def proposal_screen(*, proposal: Proposal) -> str:
     """
     from ..screening import screen_text
 
+    # Two deliveries of the same task (a sweep and a late broker) must not screen twice.
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.SUBMITTED:
+        return proposal.status
     text = "\n\n".join([proposal.title, proposal.summary, proposal.body])
     result = screen_text(text, language=proposal.language)
     if not result.findings and settings.PORTAL_MODERATION_POLICY == "auto_publish_clean":

@@ -1,29 +1,15 @@
 """The real path: a task travels through Redis to a Celery worker, and its effect is seen here."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.cache import cache
 
-from portal.celery import app
 from portal.core.tasks import HEARTBEAT_KEY, record_worker_heartbeat
 from portal.notifications.email import email_to_payload
 from portal.notifications.tasks import send_email_message
-from tests.services import redis_url_or_skip
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def real_worker(settings):
-    """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
-    redis_url = redis_url_or_skip()
-    app.conf.update(task_always_eager=False, broker_url=redis_url)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(task_always_eager=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +17,7 @@ def test_task_sent_through_redis_is_run_by_a_worker(real_worker):
     message = mail.EmailMessage("Сәлем", "Body", "portal@example.test", ["someone@example.test"])
     result = send_email_message.apply_async(args=[email_to_payload(message)])
     # The broker carried it: the worker (another thread, its own connection) ran it.
-    result_state = _wait_until(lambda: len(mail.outbox) == 1)
+    result_state = wait_until(lambda: len(mail.outbox) == 1)
     assert result_state, "the worker did not deliver the message"
     assert mail.outbox[0].subject == "Сәлем"
     assert mail.outbox[0].to == ["someone@example.test"]
@@ -42,15 +28,4 @@ def test_task_sent_through_redis_is_run_by_a_worker(real_worker):
 def test_periodic_heartbeat_runs_on_the_worker(real_worker):
     cache.delete(HEARTBEAT_KEY)
     record_worker_heartbeat.delay()
-    assert _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None)
-
-
-def _wait_until(predicate, timeout: float = 20.0) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    assert wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None)

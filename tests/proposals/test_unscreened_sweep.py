@@ -1,0 +1,51 @@
+"""Acceptance 2 (issue 5): with the broker stopped, submissions are accepted; once it is back, every one is
+screened exactly once (real Redis and a real worker)."""
+
+import pytest
+
+from portal.celery import app
+from proposals.models import Proposal, ProposalTransition
+from proposals.services.proposal import ProposalInput, proposal_draft_save, proposal_submit
+from proposals.tasks import screen_unscreened
+from tests.conftest import use_broker, wait_until
+from tests.factories import UserFactory
+from tests.services import redis_url_or_skip
+
+from .factories import ConsultationFactory
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def broker_down():
+    redis_url_or_skip()
+    use_broker(app, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    yield
+    use_broker(app, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submissions_during_a_broker_outage_are_screened_once_when_it_returns(broker_down, settings, request):
+    consultation = ConsultationFactory()
+    for n in range(20):
+        author = UserFactory()
+        draft = proposal_draft_save(
+            author=author,
+            consultation=consultation,
+            data=ProposalInput(
+                title=f"Proposal {n}", summary="Summary.", body="Text of the proposal.", language="en"
+            ),
+        )
+        proposal_submit(proposal=draft, author=author)  # the broker refuses; the request must still succeed
+    assert Proposal.objects.filter(status="submitted").count() == 20
+
+    request.getfixturevalue("real_worker")  # the broker is back, and a worker with it
+    screen_unscreened.delay(older_than_seconds=0)
+    screen_unscreened.delay(older_than_seconds=0)  # a second sweep must not screen anything twice
+    assert wait_until(lambda: not Proposal.objects.filter(status="submitted").exists())
+    assert Proposal.objects.filter(status="published").count() == 20
+    for proposal in Proposal.objects.all():
+        steps = list(
+            ProposalTransition.objects.filter(proposal=proposal).values_list("from_status", flat=True)
+        )
+        assert steps.count("submitted") == 1
