@@ -19,7 +19,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 
 from .markdown import render_markdown
-from .models import Comment, Proposal, ProposalStatus, Support, Topic
+from .models import ArticleIdentity, Comment, Proposal, ProposalStatus, Support, Topic
 from .search import search_index_update
 
 SEED_TAG = "[demo]"  # every seeded proposal's summary starts with this, so reruns can find them
@@ -123,10 +123,14 @@ def seed_proposals(*, count: int, consultation, article_ids: list[int], rng: ran
     now = timezone.now()
     body_html = {language: render_markdown(body) for language, body in _BODIES.items()}
 
+    # Each proposal names the article it is linked to, as a real one would.
+    targets = [rng.choice(article_ids) if article_ids else None for _ in range(missing)]
+    numbers = dict(ArticleIdentity.objects.filter(pk__in=article_ids).values_list("pk", "number"))
+
     def rows():
         for index in range(existing, count):
             language = rng.choice(("kk", "kk", "ru", "ru", "en"))
-            number = rng.randint(1, 40)
+            number = numbers.get(targets[index - existing]) or rng.randint(1, 40)
             published = now - timezone.timedelta(minutes=rng.randint(60, 60 * 24 * 60))
             title = rng.choice(_TITLES[language]).format(n=number)
             yield (
@@ -172,7 +176,7 @@ def seed_proposals(*, count: int, consultation, article_ids: list[int], rng: ran
     if article_ids:
         through = Proposal.articles.through
         new_ids = list(_seeded_proposals().order_by("id").values_list("pk", flat=True)[existing:])
-        links = ((pk, rng.choice(article_ids)) for pk in new_ids)
+        links = zip(new_ids, targets, strict=True)
         _copy_rows(through, ["proposal_id", "articleidentity_id"], links, len(new_ids), "article links")
     search_index_update(_seeded_proposals())
     return missing

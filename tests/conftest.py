@@ -14,6 +14,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Requests activate their language in the thread; every test starts from English, the language the tests
+    assert messages in (pages pick their own language from the URL, as in production)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters and cached pages must not leak from one test into another."""
     cache.clear()
