@@ -118,3 +118,11 @@ def detect_spam(text: str) -> list[Finding]:
 def screen_text(text: str, *, language: str | None = None) -> ScreeningResult:
     """All text detectors on one text. `language` is accepted for detectors that depend on it."""
     return ScreeningResult(findings=detect_personal_data(text) + detect_spam(text))
+
+
+def text_fingerprint(*parts: str) -> str:
+    """Equal for texts that differ only in case, punctuation and spacing: the mark of a campaign copy."""
+    import hashlib
+
+    normalised = " ".join(re.sub(r"[\W_]+", " ", " ".join(parts).casefold()).split())
+    return hashlib.sha256(normalised.encode()).hexdigest()

@@ -38,7 +38,8 @@ class ProposalFilters:
 
 def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[Proposal]:
     """Public proposals matching the filters, ordered; one query for the page plus one for articles."""
-    queryset = Proposal.objects.filter(status__in=PUBLIC_STATUSES)
+    # Members of a campaign cluster are represented by its first proposal.
+    queryset = Proposal.objects.filter(status__in=PUBLIC_STATUSES, cluster_of__isnull=True)
     if filters.consultation_id is not None:
         queryset = queryset.filter(consultation_id=filters.consultation_id)
     if filters.status:
@@ -75,6 +76,7 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
             "responded_at",
             "language",
             "consultation_id",
+            "cluster_size",
             "author__id",
             "author__display_name",
             "organisation__id",
