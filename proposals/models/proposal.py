@@ -105,7 +105,9 @@ class Proposal(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Campaign clustering: identical texts (after normalisation) from different people join the first one
     # published; the list shows that representative once, with how many people submitted the text.
-    text_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    text_fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, db_default=""
+    )
     cluster_of = models.ForeignKey(
         "self",
         null=True,
@@ -114,7 +116,7 @@ class Proposal(models.Model):
         related_name="cluster_members",
         editable=False,
     )
-    cluster_size = models.PositiveIntegerField(default=1, editable=False)
+    cluster_size = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     # PostgreSQL full-text vector (simple + Russian + English configurations), written by the services;
     # unused on SQLite, where search falls back to substring matching. GIN index in a migration.
     search_vector = SearchVectorField(null=True, editable=False)
