@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProposalStatus, Topic
+from .models import ModerationCase, ProposalStatus, Report, Topic
 from .models.proposal import PUBLIC_STATUSES, Proposal
 from .selectors.proposal import ORDERINGS, ProposalFilters
 
@@ -79,7 +79,107 @@ class CommentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong?"), max_length=300)
+    kind = forms.ChoiceField(label=_("What is wrong?"), choices=Report.Kind.choices, widget=forms.RadioSelect)
+    details = forms.CharField(
+        label=_("Details (optional, required for “Something else”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- moderation ----------------------------------------------------------------------------------------
+
+_REASON_CHOICES = [("", _("— for any decision but approval —")), *ModerationCase.ReasonCode.choices]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ModerationCase.Decision.choices, widget=forms.RadioSelect
+    )
+    reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_REASON_CHOICES)
+    statement = forms.CharField(
+        label=_("Statement of reasons, shown to the author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )
+    merge_into = forms.IntegerField(
+        label=_("Number of the proposal it duplicates (for a merge)"), required=False, min_value=1
+    )
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["decision"].choices = [
+                (value, label) for value, label in ModerationCase.Decision.choices if value in allowed
+            ]
+
+
+class BulkDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision for the selected cases"),
+        choices=[
+            (v, label) for v, label in ModerationCase.Decision.choices if v != ModerationCase.Decision.MERGE
+        ],
+    )
+    reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_REASON_CHOICES)
+    statement = forms.CharField(
+        label=_("Statement of reasons, shown to each author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Cases"))
+
+    def __init__(self, *args, case_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(pk, pk) for pk in case_ids]
+
+
+class AccountBlockForm(forms.Form):
+    days = forms.IntegerField(label=_("Block for how many days"), min_value=1, max_value=365, initial=7)
+    reason = forms.CharField(
+        label=_("Reason, shown to the person"),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's query string; a bad value is shown as an error and ignored, never a 500."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        # Prefixes of the reason words screening and reports record (see proposals/screening/result.py).
+        choices=[
+            ("", _("Any reason")),
+            ("personal_data", _("Personal data")),
+            ("abuse", _("Abusive language")),
+            ("spam", _("Spam")),
+            ("near_duplicate", _("Possible duplicate")),
+            ("burst", _("Burst of submissions")),
+            ("report", _("Readers' reports")),
+        ],
+    )
+    min_risk = forms.FloatField(label=_("Risk at least"), required=False, min_value=0, max_value=1)
+    min_age = forms.IntegerField(
+        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any language")), *LANGUAGE_CHOICES]
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Proposals and comments")), ("proposal", _("Proposals")), ("comment", _("Comments"))],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("Any source")), *ModerationCase.Source.choices]
+    )
+    mine = forms.BooleanField(label=_("Claimed by me"), required=False)
 
 
 class ProposalFilterForm(forms.Form):
@@ -141,3 +241,11 @@ class ProposalFilterForm(forms.Form):
             ordering=ordering if ordering in ORDERINGS else "-created",
             **extra,
         )
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Why should the decision change?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )

@@ -246,14 +246,23 @@ def seed_comments(*, count: int, rng: random.Random) -> int:
         now = timezone.now()
         for _index in range(target):
             language = rng.choice(("kk", "ru", "en"))
-            yield (rng.choice(proposal_ids), rng.choice(users), _COMMENTS[language], False, 0, now)
+            yield (rng.choice(proposal_ids), rng.choice(users), _COMMENTS[language], False, 0, now, now)
 
     added = _top_up(
         model=Comment,
         target=count,
         label="comments",
         make_rows=rows,
-        columns=["proposal_id", "author_id", "body", "is_official", "likes_count", "created_at"],
+        # Demo comments count as screened: the sweep must not queue half a million of them.
+        columns=[
+            "proposal_id",
+            "author_id",
+            "body",
+            "is_official",
+            "likes_count",
+            "created_at",
+            "screened_at",
+        ],
     )
     _recount(Comment, "comments_count")
     return added

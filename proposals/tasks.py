@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .models import Proposal, ProposalStatus
+from .models import Comment, Proposal, ProposalStatus
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=10, max_retries=5)
@@ -16,19 +16,37 @@ def screen_proposal(self, proposal_id: int) -> str:
     return proposal_screen(proposal=proposal)
 
 
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=10, max_retries=5)
+def screen_comment(self, comment_id: int) -> bool:
+    """Pre-screens a new or edited comment. Idempotent: it acts only on a text not screened yet."""
+    from .services.screening import comment_screen
+
+    comment = Comment.objects.filter(pk=comment_id, screened_at__isnull=True).first()
+    if comment is None:
+        return False
+    return comment_screen(comment=comment)
+
+
 @shared_task
 def screen_unscreened(older_than_seconds: int = 60) -> int:
-    """Beat sweep: queues screening for submissions the broker never received (it was down at the time)."""
+    """Beat sweep: queues screening for submissions and comments the broker never received (it was down)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
+    proposal_ids = list(
         Proposal.objects.filter(status=ProposalStatus.SUBMITTED, submitted_at__lt=cutoff).values_list(
             "pk", flat=True
         )
     )
-    for proposal_id in ids:
+    for proposal_id in proposal_ids:
         screen_proposal.delay(proposal_id)
-    return len(ids)
+    comment_ids = list(
+        Comment.objects.filter(
+            screened_at__isnull=True, deleted_at__isnull=True, hidden_at__isnull=True, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:5000]
+    )
+    for comment_id in comment_ids:
+        screen_comment.delay(comment_id)
+    return len(proposal_ids) + len(comment_ids)

@@ -36,7 +36,8 @@ urlpatterns = [
     path("comments/<int:comment_pk>/edit/", participation.comment_edit, name="comment_edit"),
     path("comments/<int:comment_pk>/delete/", participation.comment_delete, name="comment_delete"),
     path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
-    path("comments/<int:comment_pk>/report/", participation.comment_report, name="comment_report"),
+    path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
+    path("proposals/<int:pk>/report/", moderation.proposal_report, name="proposal_report"),
     path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
     path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
     # Staff pages: under /staff/ and /moderation/, so the second-factor gate covers them.
@@ -44,6 +45,10 @@ urlpatterns = [
     path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
     path("moderation/cases/<int:pk>/claim/", moderation.case_claim, name="moderation_case_claim"),
     path("moderation/cases/<int:pk>/decide/", moderation.case_decide, name="moderation_case_decide"),
+    path("moderation/cases/<int:pk>/block/", moderation.account_block, name="moderation_account_block"),
+    path("moderation/cases/bulk/", moderation.case_bulk, name="moderation_case_bulk"),
+    path("moderation/proposals/<int:pk>/act/", moderation.content_act, name="moderation_content_act"),
+    path("transparency/moderation/", moderation.transparency, name="moderation_transparency"),
     path("staff/documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
     path(
         "staff/documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Organisation, OrganisationMembership, User
+from .models import AccountBlock, Organisation, OrganisationMembership, User
 
 
 @admin.register(User)
@@ -42,3 +42,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         for organisation in queryset:
             services.organisation_verify(organisation=organisation, verified_by=request.user)
         messages.success(request, _("Verified."))
+
+
+@admin.register(AccountBlock)
+class AccountBlockAdmin(admin.ModelAdmin):
+    list_display = ("user", "blocked_until", "lifted_at", "blocked_by", "created_at")
+    readonly_fields = ("user", "blocked_by", "created_at")
+    search_fields = ("user__display_name",)

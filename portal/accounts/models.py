@@ -191,3 +191,28 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AccountBlock(models.Model):
+    """A moderator's block of an account for a period, with the reason the person is told.
+
+    While a block is in force the person can read but not submit, comment, support or report.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked_until = models.DateTimeField(_("blocked until"))
+    reason = models.TextField(_("reason"))
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account block")
+        verbose_name_plural = _("account blocks")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "blocked_until"], name="account_block_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} until {self.blocked_until:%Y-%m-%d}"

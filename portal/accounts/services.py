@@ -127,3 +127,48 @@ def organisation_add_member(
     )
     audit_record(actor=added_by, action="organisation.member_added", target=organisation)
     return membership
+
+
+@transaction.atomic
+def account_block(*, user: User, blocked_by: User, days: int, reason: str):
+    """Blocks an account for `days` with a reason the person is told (in-app and by email)."""
+    from datetime import timedelta
+
+    from .models import AccountBlock
+
+    if not permissions.can_block_accounts(blocked_by):
+        raise PermissionDenied(_("Only moderators can block accounts."))
+    if permissions.is_staff_member(user):
+        raise PermissionDenied(_("Staff accounts are not blocked here; an admin removes their role instead."))
+    reason = reason.strip()
+    if len(reason) < 20:
+        raise ValidationError({"reason": _("Explain the block to the person in at least 20 characters.")})
+    if not 1 <= days <= 365:
+        raise ValidationError({"days": _("Block for 1 to 365 days.")})
+    until = timezone.now() + timedelta(days=days)
+    block = AccountBlock.objects.create(user=user, blocked_until=until, reason=reason, blocked_by=blocked_by)
+    user.__dict__.pop("_portal_blocked", None)
+    audit_record(actor=blocked_by, action="account.block", target=user, details={"days": days})
+    from portal.notifications.services import notify
+
+    notify(
+        recipients=[user.pk],
+        category="moderation",
+        kind="account.blocked",
+        params={"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"), "reason": reason},
+    )
+    return block
+
+
+@transaction.atomic
+def account_unblock(*, user: User, lifted_by: User) -> int:
+    from .models import AccountBlock
+
+    if not permissions.can_block_accounts(lifted_by):
+        raise PermissionDenied(_("Only moderators can lift blocks."))
+    lifted = AccountBlock.objects.filter(
+        user=user, lifted_at__isnull=True, blocked_until__gt=timezone.now()
+    ).update(lifted_at=timezone.now())
+    user.__dict__.pop("_portal_blocked", None)
+    audit_record(actor=lifted_by, action="account.unblock", target=user, details={"blocks": lifted})
+    return lifted

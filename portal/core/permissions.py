@@ -118,7 +118,7 @@ def must_set_up_second_factor(user) -> bool:
 
 # Who may move a proposal into each status (actor=None, the system, is not asked).
 _AUTHOR_TARGETS = {"submitted", "withdrawn"}
-_MODERATOR_TARGETS = {"in_moderation", "published", "rejected", "draft"}
+_MODERATOR_TARGETS = {"in_moderation", "published", "rejected", "draft", "hidden", "merged"}
 _COMMISSION_TARGETS = {"under_review", "responded", "merged"}
 
 
@@ -156,6 +156,8 @@ def support_refusal(user, proposal) -> str | None:
 
     if not user.is_authenticated:
         return _("Sign in to support proposals.")
+    if is_blocked(user):
+        return _("Your account is blocked for now; you can read but not support.")
     if proposal.status not in PUBLIC_STATUSES:
         return _("Only published proposals can be supported.")
     if proposal.author_id == user.pk:
@@ -171,10 +173,44 @@ def can_moderate(user) -> bool:
     return is_moderator(user)
 
 
+def is_blocked(user) -> bool:
+    """A moderator's block is in force: the person may read, but not submit, comment, support or report."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_portal_blocked", None)
+    if cached is None:
+        from django.utils import timezone
+
+        from portal.accounts.models import AccountBlock
+
+        cached = AccountBlock.objects.filter(
+            user=user, lifted_at__isnull=True, blocked_until__gt=timezone.now()
+        ).exists()
+        user._portal_blocked = cached
+    return cached
+
+
+def can_participate(user) -> bool:
+    return user.is_authenticated and not is_blocked(user)
+
+
 def can_comment(user, proposal) -> bool:
     from proposals.models.proposal import PUBLIC_STATUSES
 
-    return user.is_authenticated and proposal.status in PUBLIC_STATUSES
+    return can_participate(user) and proposal.status in PUBLIC_STATUSES
+
+
+def can_report(user) -> bool:
+    return can_participate(user)
+
+
+def can_block_accounts(user) -> bool:
+    return is_moderator(user)
+
+
+def can_view_moderation_audit(user) -> bool:
+    """The audit log of staff actions: admins only (it names who did what to whom)."""
+    return is_admin(user)
 
 
 # --- Consultations and documents -----------------------------------------------------------------------

@@ -5,9 +5,24 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     "proposal.published": _("Your proposal “%(title)s” is published."),
     "proposal.status_changed": _("The proposal “%(title)s” is now: %(status)s."),
-    "proposal.rejected": _("Your proposal “%(title)s” was not published. Reasons: %(reason)s"),
+    "proposal.rejected": _(
+        "Your proposal “%(title)s” was not published. Reasons: %(reason)s You can appeal once on the "
+        "proposal's page."
+    ),
     "proposal.changes_requested": _("A moderator asks you to change your proposal “%(title)s”: %(reason)s"),
     "proposal.responded": _("The Commission answered the proposal “%(title)s”."),
+    "proposal.hidden": _(
+        "Your proposal “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once on the "
+        "proposal's page."
+    ),
+    "proposal.hidden_pending": _(
+        "Your proposal “%(title)s” was reported by several people and is hidden until a moderator reviews it."
+    ),
+    "comment.hidden": _("Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s"),
+    "account.blocked": _(
+        "Your account is blocked until %(until)s: you can read, but not submit, comment or support. "
+        "Reason: %(reason)s"
+    ),
     "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
     "comment.new": _("%(author)s commented on “%(title)s”."),
     "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),

@@ -212,7 +212,23 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_K
 PROPOSAL_BODY_MAX_LENGTH = env.int("PROPOSAL_BODY_MAX_LENGTH", default=10_000)
 PROPOSAL_MAX_ATTACHMENTS = 5
 # `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
+# The site default: admins set a policy per consultation in the admin (Consultation.moderation_policy).
 PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
+# How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
+PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
+# Moderation: a case is marked overdue after this many days in the queue.
+MODERATION_OVERDUE_DAYS = env.int("MODERATION_OVERDUE_DAYS", default=7)
+# Content reported by this many distinct people is hidden until a moderator decides.
+MODERATION_REPORT_HIDE_THRESHOLD = env.int("MODERATION_REPORT_HIDE_THRESHOLD", default=3)
+# Estimated similarity (Jaccard of word 3-grams) from which another person's text joins a campaign cluster,
+# and from which a proposal is flagged as a possible duplicate for the moderator.
+MODERATION_CAMPAIGN_SIMILARITY = env.float("MODERATION_CAMPAIGN_SIMILARITY", default=0.9)
+MODERATION_NEAR_DUPLICATE_SIMILARITY = env.float("MODERATION_NEAR_DUPLICATE_SIMILARITY", default=0.7)
+# Bursts: more than this many submissions in the window from one account, address or text are flagged.
+MODERATION_BURST_WINDOW_MINUTES = env.int("MODERATION_BURST_WINDOW_MINUTES", default=10)
+MODERATION_BURST_PER_ACCOUNT = env.int("MODERATION_BURST_PER_ACCOUNT", default=5)
+MODERATION_BURST_PER_ADDRESS = env.int("MODERATION_BURST_PER_ADDRESS", default=20)
+MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [

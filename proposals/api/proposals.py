@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.core import permissions
+from portal.core.http import client_ip
 
 from ..models import ArticleIdentity, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
@@ -203,7 +204,9 @@ def create_proposal(request, data: ProposalIn):
             organisation_id=data.organisation,
         ),
     )
-    proposal = proposal_services.proposal_submit(proposal=proposal, author=request.auth)
+    proposal = proposal_services.proposal_submit(
+        proposal=proposal, author=request.auth, ip=client_ip(request)
+    )
     proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
     return Status(201, {**_out(proposal), "body": proposal.body, "response": None})
 

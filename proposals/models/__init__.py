@@ -2,12 +2,11 @@
 
 from .consultation import Consultation, Phase  # noqa: F401
 from .document import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section  # noqa: F401
-from .moderation import ModerationCase  # noqa: F401
+from .moderation import DuplicateBand, ModerationCase, Report  # noqa: F401
 from .proposal import (  # noqa: F401
     Attachment,
     Comment,
     CommentLike,
-    CommentReport,
     Follow,
     Proposal,
     ProposalStatus,

@@ -10,6 +10,11 @@ from .translated import TranslatedFieldsMixin
 
 
 class Consultation(TranslatedFieldsMixin, models.Model):
+    class ModerationPolicy(models.TextChoices):
+        DEFAULT = "", _("Site default (PORTAL_MODERATION_POLICY)")
+        AUTO_PUBLISH_CLEAN = "auto_publish_clean", _("Publish clean submissions at once, queue the rest")
+        REVIEW_ALL = "review_all", _("A moderator reviews every submission")
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
@@ -17,6 +22,14 @@ class Consultation(TranslatedFieldsMixin, models.Model):
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    moderation_policy = models.CharField(
+        _("moderation policy"),
+        max_length=20,
+        choices=ModerationPolicy.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     translated_fields = ("title", "description")
@@ -31,6 +44,12 @@ class Consultation(TranslatedFieldsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("consultation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def effective_moderation_policy(self) -> str:
+        from django.conf import settings
+
+        return self.moderation_policy or settings.PORTAL_MODERATION_POLICY
 
 
 class Phase(models.Model):

@@ -1,4 +1,4 @@
-"""Moderation cases: what screening found, who is deciding, and the decision with its statement of reasons."""
+"""Moderation: cases (from screening, reports and appeals), readers' reports, and the near-duplicate index."""
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +12,19 @@ class ModerationCase(models.Model):
         DECIDED = "decided", _("Decided")
 
     class Decision(models.TextChoices):
+        # Approve publishes a submission, keeps reported content, or restores hidden content.
         APPROVE = "approve", _("Approve")
         REJECT = "reject", _("Reject")
         REQUEST_CHANGES = "request_changes", _("Request changes")
+        MERGE = "merge", _("Merge as a duplicate")
+        HIDE = "hide", _("Hide")
+
+    class Source(models.TextChoices):
+        SCREENING = "screening", _("Screening")
+        REPORT = "report", _("Reports by readers")
+        IMPERSONATION = "impersonation", _("Impersonation report")
+        APPEAL = "appeal", _("Appeal")
+        MODERATOR = "moderator", _("A moderator's own initiative")
 
     class ReasonCode(models.TextChoices):
         PERSONAL_DATA = "personal_data", _("Contains personal data")
@@ -23,11 +33,22 @@ class ModerationCase(models.Model):
         OFF_TOPIC = "off_topic", _("Not about the consultation")
         DUPLICATE = "duplicate", _("Duplicate of another proposal")
         ILLEGAL = "illegal", _("Calls for illegal acts")
+        IMPERSONATION = "impersonation", _("Submitted in another person's name")
         OTHER = "other", _("Other reason")
 
+    # A case is about a proposal, or about one comment on it (then `comment` is set too).
     proposal = models.ForeignKey(
         "proposals.Proposal", on_delete=models.CASCADE, related_name="moderation_cases"
     )
+    comment = models.ForeignKey(
+        "proposals.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="moderation_cases"
+    )
+    source = models.CharField(
+        max_length=15, choices=Source.choices, default=Source.SCREENING, db_default="screening"
+    )
+    # Higher first: impersonation reports, then appeals, then readers' reports, then screening.
+    priority = models.PositiveSmallIntegerField(default=0, db_default=0)
+    language = models.CharField(max_length=2, blank=True, db_default="")
     risk_score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=list, blank=True)
     findings = models.JSONField(
@@ -58,9 +79,15 @@ class ModerationCase(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["proposal"], condition=Q(status="open"), name="one_open_case_per_proposal"
+                fields=["proposal"],
+                condition=Q(status="open", comment__isnull=True),
+                name="one_open_case_per_proposal",
+            ),
+            models.UniqueConstraint(
+                fields=["comment"], condition=Q(status="open"), name="one_open_case_per_comment"
             ),
         ]
+        indexes = [models.Index(fields=["status", "-priority", "created_at"], name="moderation_queue_idx")]
 
     def __str__(self):
         return f"case {self.pk} on {self.proposal_id} ({self.status})"
@@ -68,3 +95,82 @@ class ModerationCase(models.Model):
     @property
     def is_appeal(self) -> bool:
         return self.appeal_of_id is not None
+
+    @property
+    def kind(self) -> str:
+        return "comment" if self.comment_id else "proposal"
+
+    @property
+    def author(self):
+        return self.comment.author if self.comment_id else self.proposal.author
+
+
+# Queue order: the falsely named go first, then appeals, then what readers reported, then screening.
+CASE_PRIORITY = {
+    ModerationCase.Source.IMPERSONATION: 30,
+    ModerationCase.Source.APPEAL: 20,
+    ModerationCase.Source.REPORT: 10,
+    ModerationCase.Source.SCREENING: 0,
+    ModerationCase.Source.MODERATOR: 0,
+}
+
+
+class Report(models.Model):
+    """A reader's report of a proposal or a comment; distinct reporters past a threshold hide the content."""
+
+    class Kind(models.TextChoices):
+        ABUSE = "abuse", _("Abusive or hateful")
+        SPAM = "spam", _("Spam or advertising")
+        PERSONAL_DATA = "personal_data", _("Contains someone's personal data")
+        OFF_TOPIC = "off_topic", _("Not about the consultation")
+        IMPERSONATION = "impersonation", _("I did not submit this: it uses my name")
+        OTHER = "other", _("Something else")
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        "proposals.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what is wrong"), max_length=15, choices=Kind.choices)
+    details = models.CharField(_("details"), max_length=500, blank=True)
+    case = models.ForeignKey(
+        ModerationCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reporter"],
+                condition=Q(comment__isnull=True),
+                name="report_proposal_once",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], condition=Q(comment__isnull=False), name="report_comment_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} report on {self.comment_id or self.proposal_id}"
+
+
+class DuplicateBand(models.Model):
+    """One LSH band of a proposal's MinHash signature: proposals sharing a (band, bucket) are candidates.
+
+    The signature itself is on the proposal (`Proposal.minhash`); these rows make the lookup an index scan
+    in the database every worker shares, written in the same transaction as the screening.
+    """
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    bucket = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "bucket"], name="duplicate_band_bucket_idx")]
+        constraints = [models.UniqueConstraint(fields=["proposal", "band"], name="duplicate_band_once")]
+
+    def __str__(self):
+        return f"{self.proposal_id}:{self.band}"

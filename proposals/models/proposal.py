@@ -41,6 +41,7 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected by moderation")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     MERGED = "merged", _("Merged")
+    HIDDEN = "hidden", _("Hidden by moderation")
 
 
 # Statuses the public sees in lists and the API (a rejected or merged proposal keeps its own page).
@@ -49,8 +50,8 @@ PUBLIC_STATUSES = (
     ProposalStatus.UNDER_REVIEW,
     ProposalStatus.RESPONDED,
 )
-# Statuses whose page stays reachable by link, to explain what happened.
-VISIBLE_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.MERGED, ProposalStatus.WITHDRAWN)
+# Statuses whose page stays reachable by link, to explain what happened (a hidden one shows only why).
+VISIBLE_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.MERGED, ProposalStatus.WITHDRAWN, ProposalStatus.HIDDEN)
 
 
 class Proposal(models.Model):
@@ -117,6 +118,10 @@ class Proposal(models.Model):
         editable=False,
     )
     cluster_size = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # MinHash signature of the text (near-duplicate detection; the LSH bands are `DuplicateBand` rows).
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
+    # Where the submission came from, for burst detection; purged after the retention period.
+    submission_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
     # PostgreSQL full-text vector (simple + Russian + English configurations), written by the services;
     # unused on SQLite, where search falls back to substring matching. GIN index in a migration.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -231,6 +236,8 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when pre-screening has looked at the current text; an edit clears it so the new text is screened.
+    screened_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")
@@ -256,21 +263,6 @@ class CommentLike(models.Model):
 
     def __str__(self):
         return f"{self.user_id} likes {self.comment_id}"
-
-
-class CommentReport(models.Model):
-    """A reader's report of a comment. Moderation (next issue) turns reports into cases."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("reason"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once")]
-
-    def __str__(self):
-        return f"report on {self.comment_id}"
 
 
 class Follow(models.Model):

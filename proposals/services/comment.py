@@ -1,4 +1,8 @@
-"""Comments: one level of replies, edits within 15 minutes, soft deletion, likes and reports."""
+"""Comments: one level of replies, edits within 15 minutes, soft deletion and likes.
+
+Comments appear at once; every new or edited text is pre-screened by a Celery task after commit, which
+hides it pending review when it finds something. Reports are in `report.py`.
+"""
 
 from datetime import timedelta
 
@@ -9,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core import permissions
+from portal.core.queue import enqueue_on_commit
 
-from ..models import Comment, CommentLike, CommentReport, Proposal
+from ..models import Comment, CommentLike, Proposal
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 3000
@@ -47,7 +52,14 @@ def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | N
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
     _notify_comment(comment)
+    _screen_after_commit(comment)
     return comment
+
+
+def _screen_after_commit(comment: Comment) -> None:
+    from ..tasks import screen_comment
+
+    enqueue_on_commit(screen_comment, comment.pk)
 
 
 def _notify_comment(comment: Comment) -> None:
@@ -86,7 +98,9 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         raise PermissionDenied(_("Comments can be edited for 15 minutes after posting."))
     comment.body = _clean_body(body)
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    comment.screened_at = None  # the new text is screened again
+    comment.save(update_fields=["body", "edited_at", "screened_at"])
+    _screen_after_commit(comment)
     return comment
 
 
@@ -113,14 +127,3 @@ def comment_like(*, comment: Comment, user) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def comment_report(*, comment: Comment, reporter, reason: str) -> CommentReport:
-    """Records a report. Moderation picks reports up as cases (see the moderation services)."""
-    reason = " ".join(reason.split())[:300]
-    if not reason:
-        raise ValidationError({"reason": _("Say what is wrong with this comment.")})
-    report, _created = CommentReport.objects.get_or_create(
-        comment=comment, reporter=reporter, defaults={"reason": reason}
-    )
-    return report

@@ -1,23 +1,34 @@
-"""Moderation: cases from screening, claimed by one moderator at a time, decided with reasons, appealed."""
+"""Moderation: cases from screening and reports, claimed by one moderator at a time, decided with reasons
+(one by one or in bulk), appealed once to another moderator; hiding and restoring published content.
+
+Every decision that goes against an author carries a reason code and a statement of reasons, which the
+author receives in-app and by email and sees on their proposal, with the way to appeal.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core import permissions
 from portal.core.audit import audit_record
 
-from ..models import ModerationCase, Proposal, ProposalStatus
+from ..models import Comment, ModerationCase, Proposal, ProposalStatus
+from ..models.moderation import CASE_PRIORITY
 from .proposal import proposal_transition
 
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
 CLAIM_EXPIRY = timedelta(minutes=30)
+MIN_STATEMENT = 20
 Decision = ModerationCase.Decision
+Source = ModerationCase.Source
+S = ProposalStatus
 
 
 class CaseTaken(Exception):
@@ -26,14 +37,50 @@ class CaseTaken(Exception):
         super().__init__(holder_name)
 
 
-def moderation_case_open(*, proposal: Proposal, result) -> ModerationCase:
-    """Records what screening found (masked excerpts only) as an open case for the queue."""
-    return ModerationCase.objects.create(
-        proposal=proposal,
-        risk_score=result.risk_score,
-        reasons=[str(reason) for reason in result.reasons],
-        findings=[{"reason": str(f.reason), "excerpt": f.excerpt} for f in result.findings],
+# --- opening cases -------------------------------------------------------------------------------------
+
+
+def moderation_case_open(
+    *,
+    proposal: Proposal,
+    result=None,
+    comment: Comment | None = None,
+    source: str = Source.SCREENING,
+    reasons: list[str] | None = None,
+) -> ModerationCase:
+    """Opens a case on the proposal (or one of its comments), or adds to the one already open.
+
+    `result` is a screening result (masked excerpts only); `reasons` are extra reason words (from reports).
+    """
+    new_reasons = [str(reason) for reason in (result.reasons if result else [])] + list(reasons or [])
+    findings = [{"reason": str(f.reason), "excerpt": f.excerpt} for f in (result.findings if result else [])]
+    open_cases = ModerationCase.objects.select_for_update(of=("self",)).filter(
+        status=ModerationCase.Status.OPEN, proposal=proposal, comment=comment
     )
+    case = open_cases.first()
+    if case is None:
+        return ModerationCase.objects.create(
+            proposal=proposal,
+            comment=comment,
+            source=source,
+            priority=CASE_PRIORITY[source],
+            language=proposal.language,
+            risk_score=result.risk_score if result else 0.0,
+            reasons=sorted(set(new_reasons)),
+            findings=findings,
+        )
+    # An impersonation report on a case opened by screening moves it to the front of the queue.
+    if CASE_PRIORITY[source] > case.priority:
+        case.source, case.priority = source, CASE_PRIORITY[source]
+    case.reasons = sorted(set(case.reasons) | set(new_reasons))
+    case.findings = case.findings + findings
+    if result:
+        case.risk_score = max(case.risk_score, result.risk_score)
+    case.save(update_fields=["source", "priority", "reasons", "findings", "risk_score"])
+    return case
+
+
+# --- claiming ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -58,14 +105,84 @@ def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     return case
 
 
+# --- deciding ------------------------------------------------------------------------------------------
+
+
+def allowed_decisions(case: ModerationCase) -> list[str]:
+    """What a moderator may decide on this case, given where its content stands now."""
+    if case.comment_id:
+        return [Decision.APPROVE, Decision.HIDE]
+    status = case.proposal.status
+    if status == S.IN_MODERATION:
+        return [Decision.APPROVE, Decision.REJECT, Decision.REQUEST_CHANGES, Decision.MERGE]
+    if status == S.PUBLISHED:
+        return [Decision.APPROVE, Decision.HIDE, Decision.MERGE]
+    if status in (S.UNDER_REVIEW, S.RESPONDED):
+        return [Decision.APPROVE]
+    if status == S.HIDDEN:
+        return [Decision.APPROVE, Decision.HIDE, Decision.MERGE]
+    return []
+
+
+def _validate_decision(case, *, decision, reason_code, statement, merge_into) -> None:
+    if decision not in Decision.values or decision not in allowed_decisions(case):
+        raise ValidationError({"decision": _("Choose one of the decisions offered for this case.")})
+    if decision == Decision.APPROVE:
+        return
+    errors = {}
+    if reason_code not in ModerationCase.ReasonCode.values:
+        errors["reason_code"] = _("Choose the reason.")
+    if len(statement) < MIN_STATEMENT:
+        errors["statement"] = _("Explain the decision to the author in at least 20 characters.")
+    if decision == Decision.MERGE and (
+        merge_into is None or merge_into.pk == case.proposal_id or not merge_into.is_public
+    ):
+        errors["merge_into"] = _("Give the number of the published proposal this one duplicates.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, merge_into) -> None:
+    """Carries the decision out on the content, through the transition service for proposals."""
+    if case.comment_id:
+        comment_set_hidden(comment=case.comment, hidden=decision == Decision.HIDE, moderator=moderator,
+                           statement=statement)  # fmt: skip
+        return
+    proposal, status = case.proposal, case.proposal.status
+    if decision == Decision.APPROVE:
+        if status in (S.IN_MODERATION, S.HIDDEN):
+            proposal_transition(proposal=proposal, to_status=S.PUBLISHED, actor=moderator, reason=statement)
+        return
+    target = {
+        Decision.REJECT: S.REJECTED,
+        Decision.REQUEST_CHANGES: S.DRAFT,
+        Decision.MERGE: S.MERGED,
+        Decision.HIDE: S.HIDDEN,
+    }[decision]
+    if target == status:  # hidden content kept hidden: nothing moves, the statement is still sent
+        _notify_hidden(proposal=proposal, statement=statement)
+        return
+    proposal_transition(
+        proposal=proposal, to_status=target, actor=moderator, reason=statement, merged_into=merge_into
+    )
+    if target == S.HIDDEN:
+        _notify_hidden(proposal=proposal, statement=statement)
+
+
 @transaction.atomic
 def moderation_decide(
-    *, case: ModerationCase, moderator, decision: str, reason_code: str = "", statement: str = ""
+    *,
+    case: ModerationCase,
+    moderator,
+    decision: str,
+    reason_code: str = "",
+    statement: str = "",
+    merge_into: Proposal | None = None,
 ) -> ModerationCase:
-    """Decides a claimed case and moves the proposal; a rejection or a change request needs its reasons."""
+    """Decides a claimed case and carries it out; every decision but approval needs its reasons."""
     case = (
         ModerationCase.objects.select_for_update(of=("self",))
-        .select_related("proposal", "appeal_of")
+        .select_related("proposal", "comment", "appeal_of")
         .get(pk=case.pk)
     )
     if case.status != ModerationCase.Status.OPEN:
@@ -75,22 +192,10 @@ def moderation_decide(
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
         raise PermissionDenied(_("An appeal must be decided by another moderator."))
     statement = statement.strip()
-    if decision not in Decision.values:
-        raise ValidationError({"decision": _("Choose a decision.")})
-    if decision != Decision.APPROVE:
-        errors = {}
-        if reason_code not in ModerationCase.ReasonCode.values:
-            errors["reason_code"] = _("Choose the reason.")
-        if len(statement) < 20:
-            errors["statement"] = _("Explain the decision to the author in at least 20 characters.")
-        if errors:
-            raise ValidationError(errors)
-    target = {
-        Decision.APPROVE: ProposalStatus.PUBLISHED,
-        Decision.REJECT: ProposalStatus.REJECTED,
-        Decision.REQUEST_CHANGES: ProposalStatus.DRAFT,
-    }[decision]
-    proposal_transition(proposal=case.proposal, to_status=target, actor=moderator, reason=statement)
+    _validate_decision(
+        case, decision=decision, reason_code=reason_code, statement=statement, merge_into=merge_into
+    )
+    _apply(case, moderator=moderator, decision=decision, statement=statement, merge_into=merge_into)
     case.status = ModerationCase.Status.DECIDED
     case.decision, case.reason_code, case.statement = decision, reason_code, statement
     case.decided_by, case.decided_at = moderator, timezone.now()
@@ -98,35 +203,154 @@ def moderation_decide(
     audit_record(
         actor=moderator,
         action=f"moderation.{decision}",
-        target=case.proposal,
-        details={"case": case.pk, "reason_code": reason_code, "appeal": case.is_appeal},
+        target=case.comment or case.proposal,
+        details={
+            "case": case.pk,
+            "reason_code": reason_code,
+            "appeal": case.is_appeal,
+            "merge_into": merge_into.pk if merge_into else None,
+        },
     )
     return case
 
 
+@dataclass
+class BulkOutcome:
+    decided: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def moderation_decide_bulk(
+    *, case_ids: list[int], moderator, decision: str, reason_code: str = "", statement: str = ""
+) -> BulkOutcome:
+    """The same decision on many cases (e.g. a spam wave): each is claimed and decided in its own
+    transaction, so one case held by a colleague or already decided does not stop the rest."""
+    if not permissions.can_moderate(moderator):
+        raise PermissionDenied(_("Only moderators can decide cases."))
+    if decision == Decision.MERGE:
+        raise ValidationError({"decision": _("Merging needs a target: decide duplicates one by one.")})
+    outcome = BulkOutcome()
+    for case in ModerationCase.objects.filter(pk__in=case_ids).order_by("pk"):
+        try:
+            with transaction.atomic():
+                moderation_case_claim(case=case, moderator=moderator)
+                moderation_decide(
+                    case=case,
+                    moderator=moderator,
+                    decision=decision,
+                    reason_code=reason_code,
+                    statement=statement,
+                )
+        except CaseTaken as taken:
+            outcome.skipped[case.pk] = _("%(name)s is already working on this case.") % {
+                "name": taken.holder_name
+            }
+        except (ValidationError, PermissionDenied) as error:
+            outcome.skipped[case.pk] = " ".join(getattr(error, "messages", [str(error)]))
+        else:
+            outcome.decided.append(case.pk)
+    return outcome
+
+
+# --- appeals -------------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def moderation_appeal(*, proposal: Proposal, author, grounds: str) -> ModerationCase:
-    """The author contests a rejection once; the appeal goes back to the queue for a different moderator."""
+    """The author contests a rejection or a hiding once; the appeal goes to a different moderator."""
     grounds = grounds.strip()
     if len(grounds) < 10:
         raise ValidationError({"grounds": _("Say why the decision should change (at least 10 characters).")})
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     last = (
-        ModerationCase.objects.filter(proposal=proposal, decision=Decision.REJECT)
+        ModerationCase.objects.filter(
+            proposal=proposal, comment__isnull=True, decision__in=[Decision.REJECT, Decision.HIDE]
+        )
         .order_by("-decided_at", "-id")
         .first()
     )
-    if last is None or proposal.author_id != author.pk:
-        raise PermissionDenied(_("Only the author of a rejected proposal can appeal."))
+    if last is None or proposal.author_id != author.pk or proposal.status not in (S.REJECTED, S.HIDDEN):
+        raise PermissionDenied(_("Only the author of a rejected or hidden proposal can appeal."))
     if last.is_appeal or last.appeals.exists():
         raise ValidationError(_("This decision was already reviewed on appeal; it is final."))
-    proposal_transition(
-        proposal=proposal, to_status=ProposalStatus.IN_MODERATION, actor=author, reason=grounds
-    )
+    if proposal.status == S.REJECTED:
+        proposal_transition(proposal=proposal, to_status=S.IN_MODERATION, actor=author, reason=grounds)
     return ModerationCase.objects.create(
         proposal=proposal,
+        source=Source.APPEAL,
+        priority=CASE_PRIORITY[Source.APPEAL],
+        language=proposal.language,
         risk_score=last.risk_score,
         reasons=last.reasons,
         findings=last.findings,
         appeal_of=last,
         appeal_grounds=grounds,
+    )
+
+
+# --- hiding and restoring ------------------------------------------------------------------------------
+
+
+def _notify_hidden(*, proposal: Proposal, statement: str) -> None:
+    from portal.notifications.services import notify
+
+    notify(
+        recipients=[proposal.author_id],
+        category="moderation",
+        kind="proposal.hidden",
+        params={"title": proposal.title, "reason": statement},
+        url=proposal.get_absolute_url(),
+    )
+
+
+def comment_set_hidden(*, comment: Comment, hidden: bool, moderator=None, statement: str = "") -> Comment:
+    """Hides a comment (it leaves the count; its place in the thread says why) or restores it."""
+    comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
+    if (comment.hidden_at is not None) == hidden:
+        if hidden and moderator is not None:
+            _notify_comment_hidden(comment, statement)
+        return comment
+    comment.hidden_at = timezone.now() if hidden else None
+    comment.save(update_fields=["hidden_at"])
+    if comment.deleted_at is None:
+        counted = Proposal.objects.filter(pk=comment.proposal_id)
+        if hidden:
+            counted.filter(comments_count__gt=0).update(comments_count=F("comments_count") - 1)
+        else:
+            counted.update(comments_count=F("comments_count") + 1)
+    if hidden and moderator is not None:
+        _notify_comment_hidden(comment, statement)
+    return comment
+
+
+def _notify_comment_hidden(comment: Comment, statement: str) -> None:
+    from portal.notifications.services import notify
+
+    notify(
+        recipients=[comment.author_id],
+        category="moderation",
+        kind="comment.hidden",
+        params={"title": comment.proposal.title, "reason": statement},
+        url=f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}",
+    )
+
+
+@transaction.atomic
+def moderation_act(
+    *,
+    moderator,
+    proposal: Proposal,
+    comment: Comment | None = None,
+    decision: str,
+    reason_code: str = "",
+    statement: str = "",
+) -> ModerationCase:
+    """A moderator hides or restores published content on their own initiative: recorded as a case they
+    open, claim and decide at once, so it has the same statement of reasons, audit entry and appeal."""
+    if not permissions.can_moderate(moderator):
+        raise PermissionDenied(_("Only moderators can hide or restore content."))
+    case = moderation_case_open(proposal=proposal, comment=comment, source=Source.MODERATOR)
+    moderation_case_claim(case=case, moderator=moderator)
+    return moderation_decide(
+        case=case, moderator=moderator, decision=decision, reason_code=reason_code, statement=statement
     )

@@ -27,8 +27,11 @@ PROPOSAL_LIFECYCLE = Lifecycle(
         # Screening either publishes a clean proposal at once or queues it for a moderator.
         S.SUBMITTED: [S.IN_MODERATION, S.PUBLISHED, S.REJECTED, S.WITHDRAWN, S.DRAFT],
         # A moderator publishes, rejects with reasons, or asks the author for changes (back to draft).
-        S.IN_MODERATION: [S.PUBLISHED, S.REJECTED, S.DRAFT, S.WITHDRAWN],
-        S.PUBLISHED: [S.UNDER_REVIEW, S.RESPONDED, S.MERGED, S.WITHDRAWN, S.IN_MODERATION],
+        # … or merges it into the published proposal it duplicates.
+        S.IN_MODERATION: [S.PUBLISHED, S.REJECTED, S.DRAFT, S.WITHDRAWN, S.MERGED],
+        S.PUBLISHED: [S.UNDER_REVIEW, S.RESPONDED, S.MERGED, S.WITHDRAWN, S.IN_MODERATION, S.HIDDEN],
+        # Hidden by a moderator or by enough readers' reports; a moderator restores, keeps or merges it.
+        S.HIDDEN: [S.PUBLISHED, S.MERGED],
         S.UNDER_REVIEW: [S.RESPONDED, S.MERGED],
         S.RESPONDED: [],
         # An appeal brings a rejected proposal back before a moderator.
@@ -117,6 +120,8 @@ def proposal_draft_save(
     """Creates or updates the author's draft. Editing is allowed until the proposal is published."""
     if not author.is_authenticated:
         raise PermissionDenied
+    if permissions.is_blocked(author):
+        raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
     _check_intake(consultation)
     fields = _clean_input(data, author=author)
     if proposal is None:
@@ -133,9 +138,16 @@ def proposal_draft_save(
 
 
 @transaction.atomic
-def proposal_submit(*, proposal: Proposal, author) -> Proposal:
-    """Sends a draft to screening; the author follows their own proposal from now on."""
+def proposal_submit(*, proposal: Proposal, author, ip: str | None = None) -> Proposal:
+    """Sends a draft to screening; the author follows their own proposal from now on.
+
+    `ip` is kept for burst detection (many submissions from one address) until the retention purge.
+    """
     _check_intake(proposal.consultation)
+    if permissions.is_blocked(author):
+        raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
+    if ip:
+        Proposal.objects.filter(pk=proposal.pk).update(submission_ip=ip)
     proposal = proposal_transition(proposal=proposal, to_status=S.SUBMITTED, actor=author)
     from .follow import follow_add
 

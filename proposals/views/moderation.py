@@ -1,6 +1,6 @@
-"""The moderation queue: filter, claim, decide with a statement of reasons; authors appeal."""
+"""Moderation pages: the queue (filters, bulk decisions, keyboard shortcuts), a case (claim, decide, block the
+author), hiding and restoring content, readers' reports, appeals, and the public transparency page."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,41 +9,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.accounts import services as account_services
 from portal.core import permissions
+from portal.core.ratelimit import rate_limit_hit
 
-from ..models import ModerationCase, Proposal
+from ..forms import AccountBlockForm, AppealForm, BulkDecisionForm, DecisionForm, QueueFilterForm, ReportForm
+from ..models import Comment, ModerationCase, Proposal
+from ..selectors import moderation as selectors
 from ..services import moderation as services
+from ..services import report as report_services
 
-OVERDUE_DAYS = 7
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=ModerationCase.Decision.choices)
-    reason_code = forms.ChoiceField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("— for a rejection or a change request —")),
-            *ModerationCase.ReasonCode.choices,
-        ],
-    )
-    statement = forms.CharField(
-        label=gettext_lazy("Statement of reasons, shown to the author"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-    )
-
-
-class AppealForm(forms.Form):
-    grounds = forms.CharField(
-        label=gettext_lazy("Why should the decision change?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-    )
+REPORTS_PER_HOUR = 30
 
 
 def _require_moderator(user):
@@ -51,40 +29,74 @@ def _require_moderator(user):
         raise PermissionDenied
 
 
+def _error_text(error) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
 @login_required
 def queue(request):
     _require_moderator(request.user)
-    cases = ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).select_related(
-        "proposal", "claimed_by"
-    )
-    reason = request.GET.get("reason", "")
-    if reason:
-        # Reason codes are plain words inside a JSON list: a quoted substring match works on every database.
-        cases = cases.filter(reasons__icontains=f'"{reason[:40]}"')
-    if request.GET.get("mine") == "1":
-        cases = cases.filter(claimed_by=request.user)
-    if request.GET.get("appeals") == "1":
-        cases = cases.filter(appeal_of__isnull=False)
-    page = Paginator(cases.order_by("-appeal_of", "created_at"), 50).get_page(request.GET.get("page"))
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            reason=data["reason"],
+            min_risk=data["min_risk"],
+            min_age_days=data["min_age"],
+            language=data["language"],
+            kind=data["kind"],
+            source=data["source"],
+            mine_of=request.user.pk if data["mine"] else None,
+        )
+    page = Paginator(selectors.queue_cases(filters), 50).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [
+    rows = []
+    for case in page.object_list:
+        days, overdue = selectors.case_age(case, now)
+        rows.append({"case": case, "age_days": days, "overdue": overdue})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/moderation/queue.html",
         {
-            "case": case,
-            "age_days": (now - case.created_at).days,
-            "overdue": (now - case.created_at).days >= OVERDUE_DAYS,
-        }
-        for case in page.object_list
-    ]
-    return render(request, "proposals/moderation/queue.html", {"page": page, "rows": rows, "reason": reason})
+            "page": page,
+            "query": query.urlencode(),
+            "rows": rows,
+            "filter_form": form if form.is_bound else QueueFilterForm(),
+            "bulk_form": BulkDecisionForm(),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _case_context(request, case, form=None, block_form=None):
+    allowed = services.allowed_decisions(case)
+    return {
+        "case": case,
+        "form": form or DecisionForm(allowed=allowed),
+        "block_form": block_form or AccountBlockForm(),
+        "allowed": allowed,
+        "reports": case.reports.select_related("reporter").order_by("created_at"),
+        "can_block": permissions.can_block_accounts(request.user),
+    }
+
+
+def _get_case(pk):
+    return get_object_or_404(
+        ModerationCase.objects.select_related(
+            "proposal__author", "comment__author", "claimed_by", "appeal_of", "decided_by"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
 def case_detail(request, pk):
     _require_moderator(request.user)
-    case = get_object_or_404(
-        ModerationCase.objects.select_related("proposal__author", "claimed_by", "appeal_of"), pk=pk
-    )
-    return render(request, "proposals/moderation/case.html", {"case": case, "form": DecisionForm()})
+    case = _get_case(pk)
+    return render(request, "proposals/moderation/case.html", _case_context(request, case))
 
 
 @login_required
@@ -97,7 +109,7 @@ def case_claim(request, pk):
     except services.CaseTaken as taken:
         messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, _error_text(error))
     return redirect("moderation_case", pk=case.pk)
 
 
@@ -105,11 +117,14 @@ def case_claim(request, pk):
 @require_POST
 def case_decide(request, pk):
     _require_moderator(request.user)
-    case = get_object_or_404(ModerationCase.objects.select_related("proposal__author", "claimed_by"), pk=pk)
-    form = DecisionForm(request.POST)
+    case = _get_case(pk)
+    form = DecisionForm(request.POST, allowed=services.allowed_decisions(case))
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        merge_id = data.pop("merge_into")
+        data["merge_into"] = Proposal.objects.filter(pk=merge_id).first() if merge_id else None
         try:
-            services.moderation_decide(case=case, moderator=request.user, **form.cleaned_data)
+            services.moderation_decide(case=case, moderator=request.user, **data)
         except ValidationError as error:
             for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -118,7 +133,165 @@ def case_decide(request, pk):
         else:
             messages.success(request, _("Decision recorded; the author is told."))
             return redirect("moderation_queue")
-    return render(request, "proposals/moderation/case.html", {"case": case, "form": form}, status=400)
+    return render(
+        request, "proposals/moderation/case.html", _case_context(request, case, form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def case_bulk(request):
+    _require_moderator(request.user)
+    case_ids = [int(value) for value in request.POST.getlist("cases") if value.isdigit()]
+    form = BulkDecisionForm(request.POST, case_ids=case_ids)
+    if not case_ids:
+        messages.error(request, _("Select at least one case."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        try:
+            outcome = services.moderation_decide_bulk(
+                case_ids=data["cases"],
+                moderator=request.user,
+                decision=data["decision"],
+                reason_code=data["reason_code"],
+                statement=data["statement"],
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            if outcome.decided:
+                messages.success(
+                    request,
+                    _("%(count)d cases decided; each author is told.") % {"count": len(outcome.decided)},
+                )
+            for case_id, reason in outcome.skipped.items():
+                messages.error(
+                    request, _("Case %(id)d not decided: %(reason)s") % {"id": case_id, "reason": reason}
+                )
+    return redirect(
+        request.POST.get("back") if _is_queue_url(request.POST.get("back", "")) else "moderation_queue"
+    )
+
+
+def _is_queue_url(url: str) -> bool:
+    from django.urls import reverse
+
+    return url.startswith(reverse("moderation_queue")) and "//" not in url
+
+
+@login_required
+@require_POST
+def account_block(request, pk):
+    """Blocks the author of the case's content for a period, with a reason they are told."""
+    if not permissions.can_block_accounts(request.user):
+        raise PermissionDenied
+    case = _get_case(pk)
+    form = AccountBlockForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.account_block(
+                user=case.author,
+                blocked_by=request.user,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The account is blocked; the person is told why and until when."))
+            return redirect("moderation_case", pk=case.pk)
+    return render(
+        request, "proposals/moderation/case.html", _case_context(request, case, block_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def content_act(request, pk):
+    """A moderator hides or restores a proposal (or one of its comments) from its page."""
+    _require_moderator(request.user)
+    proposal = get_object_or_404(Proposal, pk=pk)
+    comment = None
+    if request.POST.get("comment"):
+        comment = get_object_or_404(Comment, pk=request.POST["comment"], proposal=proposal)
+    form = DecisionForm(request.POST, allowed=["approve", "hide"])
+    if not form.is_valid():
+        messages.error(request, _("Choose hide or restore, with the reason and a statement."))
+        return redirect(proposal)
+    try:
+        services.moderation_act(
+            moderator=request.user,
+            proposal=proposal,
+            comment=comment,
+            decision=form.cleaned_data["decision"],
+            reason_code=form.cleaned_data["reason_code"],
+            statement=form.cleaned_data["statement"],
+        )
+    except services.CaseTaken as taken:
+        messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Done; the author is told."))
+    return redirect(proposal)
+
+
+# --- readers' reports ----------------------------------------------------------------------------------
+
+
+def _report(request, *, proposal, comment=None):
+    if not rate_limit_hit(
+        scope="report", key=str(request.user.pk), limit=REPORTS_PER_HOUR, period_seconds=3600
+    ):
+        messages.error(request, _("Too many reports in a short time. Try again later."))
+        return redirect(proposal)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what is wrong."))
+        return redirect(proposal)
+    try:
+        report_services.report_create(
+            reporter=request.user,
+            proposal=proposal,
+            comment=comment,
+            kind=form.cleaned_data["kind"],
+            details=form.cleaned_data["details"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Thank you. Moderators will look at this."))
+    return redirect(
+        f"{proposal.get_absolute_url()}#comment-{comment.pk}" if comment else proposal.get_absolute_url()
+    )
+
+
+def _visible(request, proposal):
+    if not permissions.can_view_proposal(request.user, proposal):
+        raise Http404
+
+
+@login_required
+@require_POST
+def proposal_report(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    _visible(request, proposal)
+    return _report(request, proposal=proposal)
+
+
+@login_required
+@require_POST
+def comment_report(request, comment_pk):
+    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
+    _visible(request, comment.proposal)
+    if comment.is_removed:
+        raise Http404
+    return _report(request, proposal=comment.proposal, comment=comment)
+
+
+# --- appeals -------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -134,9 +307,32 @@ def proposal_appeal(request, pk):
                 proposal=proposal, author=request.user, grounds=form.cleaned_data["grounds"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, _error_text(error))
         else:
             messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
     else:
         messages.error(request, _("Say why the decision should change."))
     return redirect(proposal)
+
+
+# --- transparency --------------------------------------------------------------------------------------
+
+
+def transparency(request):
+    """Public: decisions per reason and week, time to decision, appeals and reversals."""
+    report = selectors.transparency_report()
+    reason_labels = dict(ModerationCase.ReasonCode.choices)
+    decision_labels = dict(ModerationCase.Decision.choices)
+    return render(
+        request,
+        "proposals/moderation/transparency.html",
+        {
+            "report": report,
+            "by_reason": [(reason_labels.get(code, code), count) for code, count in report.by_reason],
+            "decision_columns": [(value, decision_labels[value]) for value in report.decisions],
+            "weeks": [
+                (week, [counts.get(value, 0) for value in report.decisions])
+                for week, counts in report.by_week
+            ],
+        },
+    )

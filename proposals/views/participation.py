@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.core import permissions
 from portal.core.ratelimit import rate_limit_hit
 
-from ..forms import CommentForm, ReportForm
+from ..forms import CommentForm
 from ..models import Comment, Proposal
 from ..services import comment as comment_services
 from ..services import follow as follow_services
@@ -128,19 +128,6 @@ def comment_like(request, comment_pk):
     return _own_action(
         request, comment_pk, lambda c: comment_services.comment_like(comment=c, user=request.user)
     )
-
-
-@login_required
-@require_POST
-def comment_report(request, comment_pk):
-    form = ReportForm(request.POST)
-    reason = form.data.get("reason", "")
-
-    def report(comment):
-        comment_services.comment_report(comment=comment, reporter=request.user, reason=reason)
-        messages.success(request, _("Thank you. Moderators will look at this comment."))
-
-    return _own_action(request, comment_pk, report)
 
 
 @login_required

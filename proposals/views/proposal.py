@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from portal.core import permissions
 
-from ..forms import CommentForm, ProposalFilterForm, WithdrawForm
-from ..models import Attachment, Topic
+from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
+from ..models import Attachment, ModerationCase, Report, Topic
 from ..selectors import proposal as selectors
 from ..selectors.document import article_choices
 from ..services.comment import EDIT_WINDOW
@@ -56,6 +56,15 @@ def proposal_detail(request, pk):
         "can_comment": permissions.can_comment(request.user, proposal),
         "edit_window_start": timezone.now() - EDIT_WINDOW,
         "moderation": _last_decision(proposal, request.user),
+        # A hidden proposal shows only why, except to its author and to moderators.
+        "content_hidden": proposal.status == "hidden"
+        and not (request.user.pk == proposal.author_id or permissions.can_moderate(request.user)),
+        "is_moderator": permissions.can_moderate(request.user),
+        "can_report": permissions.can_report(request.user) and request.user.pk != proposal.author_id,
+        "report_form": ReportForm(),
+        "moderator_form": DecisionForm(allowed=["approve", "hide"]),
+        "report_kinds": Report.Kind.choices,
+        "reason_codes": ModerationCase.ReasonCode.choices,
         "timeline": [
             t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
         ],
@@ -83,12 +92,17 @@ def _last_decision(proposal, viewer):
     if not viewer.is_authenticated or viewer.pk != proposal.author_id:
         return None
     case = (
-        proposal.moderation_cases.filter(status="decided")
+        proposal.moderation_cases.filter(status="decided", comment__isnull=True)
         .exclude(decision="approve")
         .order_by("-decided_at")
         .first()
     )
     if case is None:
         return None
-    can_appeal = proposal.status == "rejected" and not case.is_appeal and not case.appeals.exists()
+    can_appeal = (
+        proposal.status in ("rejected", "hidden")
+        and case.decision in ("reject", "hide")
+        and not case.is_appeal
+        and not case.appeals.exists()
+    )
     return {"case": case, "can_appeal": can_appeal}

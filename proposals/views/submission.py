@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core import permissions
+from portal.core.http import client_ip
 
 from ..forms import LANGUAGE_CHOICES, ProposalForm, WithdrawForm
 from ..language import detect_language
@@ -159,7 +160,10 @@ def proposal_preview(request, pk):
 def proposal_submit(request, pk):
     proposal = _own_proposal(request, pk)
     try:
-        services.proposal_submit(proposal=proposal, author=request.user)
+        services.proposal_submit(proposal=proposal, author=request.user, ip=client_ip(request))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("proposal_preview", pk=proposal.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("proposal_preview", pk=proposal.pk)

@@ -1,0 +1,112 @@
+"""Reads for moderation: the queue with its filters, and the public transparency figures."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import ModerationCase
+
+Decision = ModerationCase.Decision
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reason: str = ""
+    min_risk: float | None = None
+    min_age_days: int | None = None
+    language: str = ""
+    kind: str = ""  # "proposal" or "comment"
+    source: str = ""
+    mine_of: int | None = None
+
+
+def queue_cases(filters: QueueFilters) -> QuerySet[ModerationCase]:
+    """Open cases, most urgent first: impersonation, appeals, reports, then screening; oldest first within."""
+    cases = ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).select_related(
+        "proposal", "comment", "claimed_by"
+    )
+    if filters.reason:
+        # Reason codes are plain words inside a JSON list: a quoted substring match works on every database.
+        cases = cases.filter(reasons__icontains=f'"{filters.reason[:40]}')
+    if filters.min_risk is not None:
+        cases = cases.filter(risk_score__gte=filters.min_risk)
+    if filters.min_age_days is not None:
+        cases = cases.filter(created_at__lte=timezone.now() - timedelta(days=filters.min_age_days))
+    if filters.language:
+        cases = cases.filter(language=filters.language)
+    if filters.kind == "comment":
+        cases = cases.filter(comment__isnull=False)
+    elif filters.kind == "proposal":
+        cases = cases.filter(comment__isnull=True)
+    if filters.source:
+        cases = cases.filter(source=filters.source)
+    if filters.mine_of is not None:
+        cases = cases.filter(claimed_by_id=filters.mine_of)
+    return cases.order_by("-priority", "created_at", "id")
+
+
+def case_age(case: ModerationCase, now=None) -> tuple[int, bool]:
+    """(whole days in the queue, overdue?) with the overdue mark after MODERATION_OVERDUE_DAYS."""
+    days = ((now or timezone.now()) - case.created_at).days
+    return days, days >= settings.MODERATION_OVERDUE_DAYS
+
+
+@dataclass
+class TransparencyReport:
+    decided: int
+    open_cases: int
+    automatic_publications: int
+    by_reason: list[tuple[str, int]]
+    by_week: list[tuple[str, dict[str, int]]]
+    decisions: list[str]
+    median_hours_to_decision: float | None
+    appeals: int
+    appeals_decided: int
+    reversals: int
+
+
+def transparency_report(*, weeks: int = 12) -> TransparencyReport:
+    """What moderation did, for the public page: no names, no texts, only counts and durations.
+
+    Decisions by people (not the automatic request to remove personal data, which is counted apart).
+    """
+    from ..models import ProposalStatus, ProposalTransition
+
+    decided = ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=False)
+    rows = list(decided.values_list("decision", "reason_code", "created_at", "decided_at", "appeal_of_id"))
+    by_reason = Counter(reason or "approved" for decision, reason, *_ in rows if decision != Decision.APPROVE)
+    since = timezone.now() - timedelta(weeks=weeks)
+    per_week: dict[str, Counter] = defaultdict(Counter)
+    for decision, _reason, _created, decided_at, _appeal in rows:
+        if decided_at and decided_at >= since:
+            year, week, _day = timezone.localtime(decided_at).isocalendar()
+            per_week[f"{year}-W{week:02d}"][decision] += 1
+    durations = [
+        (decided_at - created).total_seconds() / 3600
+        for _d, _r, created, decided_at, _a in rows
+        if decided_at
+    ]
+    appeals = ModerationCase.objects.filter(appeal_of__isnull=False)
+    reversals = appeals.filter(status=ModerationCase.Status.DECIDED, decision=Decision.APPROVE).count()
+    automatic = ProposalTransition.objects.filter(
+        to_status=ProposalStatus.PUBLISHED, actor__isnull=True, from_status=ProposalStatus.SUBMITTED
+    ).count()
+    return TransparencyReport(
+        decided=len(rows),
+        open_cases=ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).count(),
+        automatic_publications=automatic,
+        by_reason=sorted(by_reason.items(), key=lambda item: (-item[1], item[0])),
+        by_week=[(week, dict(per_week[week])) for week in sorted(per_week)],
+        decisions=list(Decision.values),
+        median_hours_to_decision=round(statistics.median(durations), 1) if durations else None,
+        appeals=appeals.count(),
+        appeals_decided=appeals.filter(status=ModerationCase.Status.DECIDED).count(),
+        reversals=reversals,
+    )

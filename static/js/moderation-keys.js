@@ -1,0 +1,53 @@
+// Keyboard shortcuts for moderators (listed on the queue page). No shortcut fires while typing in a field.
+(function () {
+  "use strict";
+  function typing(event) {
+    var target = event.target;
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+  function queue() {
+    var rows = Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr"));
+    if (!rows.length) return;
+    var current = -1;
+    function focusRow(index) {
+      if (index < 0 || index >= rows.length) return;
+      if (current >= 0) rows[current].classList.remove("current");
+      current = index;
+      rows[current].classList.add("current");
+      rows[current].querySelector("a.case-link").focus();
+    }
+    document.addEventListener("keydown", function (event) {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      var row = rows[current];
+      switch (event.key) {
+        case "j": focusRow(current + 1); break;
+        case "k": focusRow(Math.max(current - 1, 0)); break;
+        case "x": if (row) { var box = row.querySelector("input[type=checkbox]"); box.checked = !box.checked; } break;
+        case "o": if (row) { window.location = row.querySelector("a.case-link").href; } break;
+        case "b": var bulk = document.getElementById("id_decision"); if (bulk) bulk.focus(); break;
+        default: return;
+      }
+      event.preventDefault();
+    });
+  }
+  function caseForm() {
+    var choices = { a: "approve", r: "reject", h: "hide", m: "merge", q: "request_changes" };
+    document.addEventListener("keydown", function (event) {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      var claim = document.getElementById("claim-form");
+      if (event.key === "c" && claim) { event.preventDefault(); claim.submit(); return; }
+      if (event.key === "s") {
+        var statement = document.getElementById("id_statement");
+        if (statement) { event.preventDefault(); statement.focus(); }
+        return;
+      }
+      var value = choices[event.key];
+      var radio = value && document.querySelector("#decision-form input[name=decision][value=" + value + "]");
+      if (radio) { event.preventDefault(); radio.checked = true; radio.focus(); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("table.queue")) queue();
+    if (document.getElementById("decision-form") || document.getElementById("claim-form")) caseForm();
+  });
+})();
