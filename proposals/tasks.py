@@ -32,3 +32,11 @@ def screen_unscreened(older_than_seconds: int = 60) -> int:
     for proposal_id in ids:
         screen_proposal.delay(proposal_id)
     return len(ids)
+
+
+@shared_task
+def send_hearing_reminders() -> int:
+    """Beat sweep: reminders of hearings starting within HEARING_REMINDER_BEFORE, each sent once."""
+    from .services.hearing import hearing_reminders_send
+
+    return hearing_reminders_send()

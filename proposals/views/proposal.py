@@ -9,6 +9,7 @@ from portal.core import permissions
 
 from ..forms import CommentForm, ProposalFilterForm, WithdrawForm
 from ..models import Attachment, Topic
+from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
 from ..selectors.document import article_choices
 from ..services.comment import EDIT_WINDOW
@@ -56,11 +57,17 @@ def proposal_detail(request, pk):
         "can_comment": permissions.can_comment(request.user, proposal),
         "edit_window_start": timezone.now() - EDIT_WINDOW,
         "moderation": _last_decision(proposal, request.user),
-        "timeline": [
-            t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
-        ],
+        "timeline": _timeline(proposal),
+        "hearings": hearing_selectors.hearings_of_proposal(proposal),
     }
     return render(request, "proposals/proposal_detail.html", context)
+
+
+def _timeline(proposal) -> list:
+    """Status changes and hearings where the proposal was discussed, in order of time."""
+    steps = [t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"]
+    steps += list(proposal.hearing_discussions.select_related("hearing"))
+    return sorted(steps, key=lambda step: (step.created_at, step.pk))
 
 
 def attachment_download(request, pk):
