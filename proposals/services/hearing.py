@@ -77,7 +77,7 @@ MOVE_FIELDS = ("starts_at", "ends_at", "venue", "format", "online_url")
 
 
 def stream_url_validate(url: str) -> None:
-    """Livestreams are embedded only over HTTPS from the hosts of HEARING_STREAM_HOSTS (the CSP allows those)."""
+    """Streams are embedded only over HTTPS from HEARING_STREAM_HOSTS (the CSP frame-src allows those)."""
     if not url:
         return
     parts = urlsplit(url)
