@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hearing, ProposalStatus, Topic
@@ -150,10 +151,17 @@ def _local_datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _https_by_default(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class HearingForm(forms.ModelForm):
     """Shape only: `hearing_save` checks the rules (stream hosts, times) and writes."""
 
     class Meta:
+        formfield_callback = _https_by_default
         model = Hearing
         fields = [
             "title_kk",
