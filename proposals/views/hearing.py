@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core import permissions
 
@@ -92,6 +92,7 @@ def hearing_unregister(request, pk):
     return redirect(hearing)
 
 
+@require_http_methods(["GET", "POST"])
 def hearing_cancel_link(request, token):
     """The signed link of the confirmation email: GET asks, POST cancels (no sign-in needed)."""
     registration = services.registration_from_token(token)
