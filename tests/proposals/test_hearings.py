@@ -248,6 +248,22 @@ def test_reminder_sweep_run_twice_sends_each_reminder_once(
     assert HearingRegistration.objects.filter(hearing=later, reminder_sent_at__isnull=False).count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_parallel_reminder_sweeps_send_each_reminder_once_on_postgresql(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the concurrency guarantee is PostgreSQL's (SQLite serialises writers)")
+    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
+    hearing = HearingFactory(starts_at=timezone.now() + timedelta(hours=5))
+    people = [UserFactory() for _ in range(20)]
+    for person in people:
+        services.hearing_register(user=person, hearing=hearing)
+    sent = []
+    _in_parallel([lambda: sent.append(services.hearing_reminders_send()) for _ in range(4)])
+    assert sum(sent) == 20
+    reminders = Notification.objects.filter(kind="hearing.reminder")
+    assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people)
+
+
 def test_reminders_are_a_periodic_sweep(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "proposals.tasks.send_hearing_reminders" in tasks
