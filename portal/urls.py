@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from portal.core.views import health
 from proposals.api import api
+from proposals.views import hearing as hearing_views
 
 # Django admin logs in through allauth, so its second factor cannot be skipped.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
     path("api/v1/", api.urls),
+    path("hearings.ics", hearing_views.hearings_ics, name="hearings_ics"),
 ]
 
 urlpatterns += i18n_patterns(

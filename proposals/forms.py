@@ -2,9 +2,10 @@
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import ModerationCase, ProposalStatus, Report, Topic
+from .models import Hearing, ModerationCase, ProposalStatus, Report, Topic
 from .models.proposal import PUBLIC_STATUSES, Proposal
 from .selectors.proposal import ORDERINGS, ProposalFilters
 
@@ -249,3 +250,142 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=3000,
     )
+
+
+# --- Hearings ---------------------------------------------------------------------------------------------
+
+
+def _local_datetime_widget():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _https_by_default(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class HearingForm(forms.ModelForm):
+    """Shape only: `hearing_save` checks the rules (stream hosts, times) and writes."""
+
+    class Meta:
+        formfield_callback = _https_by_default
+        model = Hearing
+        fields = [
+            "title_kk",
+            "title_ru",
+            "title_en",
+            "description_kk",
+            "description_ru",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "format",
+            "venue",
+            "online_url",
+            "stream_url",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+        ]
+        widgets = {
+            "starts_at": _local_datetime_widget(),
+            "ends_at": _local_datetime_widget(),
+            "registration_opens_at": _local_datetime_widget(),
+            "registration_closes_at": _local_datetime_widget(),
+            "description_kk": forms.Textarea(attrs={"rows": 3}),
+            "description_ru": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "starts_at": _("Almaty time."),
+            "stream_url": _("An embeddable https:// link, e.g. https://www.youtube.com/embed/…"),
+        }
+
+
+class AgendaItemForm(forms.Form):
+    title_kk = forms.CharField(label=_("title (Kazakh)"), max_length=300, required=False)
+    title_ru = forms.CharField(label=_("title (Russian)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("title (English)"), max_length=300, required=False)
+    starts_at = forms.DateTimeField(label=_("from"), required=False, widget=_local_datetime_widget())
+    ends_at = forms.DateTimeField(label=_("until"), required=False, widget=_local_datetime_widget())
+    speakers = forms.CharField(label=_("speakers"), max_length=500, required=False)
+    position = forms.IntegerField(label=_("position"), min_value=0, required=False)
+    proposals = forms.TypedMultipleChoiceField(label=_("proposals"), coerce=int, required=False, choices=())
+    articles = forms.TypedMultipleChoiceField(label=_("articles"), coerce=int, required=False, choices=())
+
+    def __init__(self, *args, proposal_choices=(), article_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = list(proposal_choices)
+        self.fields["articles"].choices = list(article_choices)
+
+
+class HearingTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(label=_("reason"), required=False, max_length=1000)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import HearingStatus
+
+        self.fields["to_status"].choices = [(s, HearingStatus(s).label) for s in sorted(targets)]
+
+
+class HearingOutcomeForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: paragraphs, lists, emphasis, links."),
+    )
+    recording_url = forms.URLField(label=_("recording"), required=False, assume_scheme="https")
+    transcript_url = forms.URLField(label=_("transcript"), required=False, assume_scheme="https")
+    documents = forms.CharField(
+        label=_("Documents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: title | https://link"),
+    )
+
+    def clean_documents(self):
+        from django.core.validators import URLValidator
+
+        rows = []
+        for line in self.cleaned_data["documents"].splitlines():
+            if not line.strip():
+                continue
+            title, separator, url = line.rpartition("|")
+            title, url = title.strip(), url.strip()
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
+                ) from None
+            if not separator or not title:
+                raise forms.ValidationError(
+                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
+                )
+            rows.append((title, url))
+        return rows
+
+
+class SpeakerRequestForm(forms.Form):
+    proposal = forms.TypedChoiceField(label=_("Your proposal"), coerce=int, choices=())
+    message = forms.CharField(
+        label=_("What you would like to present"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, proposal_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = list(proposal_choices)
+
+
+class SpeakerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+    note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)

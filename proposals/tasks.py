@@ -50,3 +50,11 @@ def screen_unscreened(older_than_seconds: int = 60) -> int:
     for comment_id in comment_ids:
         screen_comment.delay(comment_id)
     return len(proposal_ids) + len(comment_ids)
+
+
+@shared_task
+def send_hearing_reminders() -> int:
+    """Beat sweep: reminders of hearings starting within HEARING_REMINDER_BEFORE, each sent once."""
+    from .services.hearing import hearing_reminders_send
+
+    return hearing_reminders_send()

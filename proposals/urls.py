@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import consultation, home, moderation, participation, proposal, staff_documents, submission
+from .views import (
+    consultation,
+    hearing,
+    home,
+    moderation,
+    participation,
+    proposal,
+    staff_documents,
+    staff_hearings,
+    submission,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -59,4 +69,33 @@ urlpatterns = [
         name="staff_article_match_confirm",
     ),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
+    # Public hearings.
+    path("hearings/", hearing.hearing_list, name="hearing_list"),
+    path("hearings/<int:pk>/", hearing.hearing_detail, name="hearing_detail"),
+    path("hearings/<int:pk>.ics", hearing.hearing_ics, name="hearing_ics"),
+    path("hearings/<int:pk>/register/", hearing.hearing_register, name="hearing_register"),
+    path("hearings/<int:pk>/unregister/", hearing.hearing_unregister, name="hearing_unregister"),
+    path("hearings/<int:pk>/speak/", hearing.speaker_request, name="hearing_speaker_request"),
+    path("hearings/cancel/<str:token>/", hearing.hearing_cancel_link, name="hearing_cancel_link"),
+    path("staff/hearings/", staff_hearings.hearing_staff_list, name="staff_hearing_list"),
+    path("staff/hearings/new/", staff_hearings.hearing_create, name="staff_hearing_create"),
+    path("staff/hearings/<int:pk>/", staff_hearings.hearing_edit, name="staff_hearing_edit"),
+    path("staff/hearings/<int:pk>/agenda/", staff_hearings.agenda_item_add, name="staff_agenda_item_add"),
+    path("staff/hearings/<int:pk>/status/", staff_hearings.hearing_status, name="staff_hearing_status"),
+    path("staff/hearings/<int:pk>/outcome/", staff_hearings.hearing_outcome, name="staff_hearing_outcome"),
+    path(
+        "staff/hearings/<int:pk>/registrations/",
+        staff_hearings.hearing_registrations,
+        name="staff_hearing_registrations",
+    ),
+    path(
+        "staff/agenda-items/<int:pk>/delete/",
+        staff_hearings.agenda_item_delete,
+        name="staff_agenda_item_delete",
+    ),
+    path(
+        "staff/speaker-requests/<int:pk>/decide/",
+        staff_hearings.speaker_request_decide,
+        name="staff_speaker_request_decide",
+    ),
 ]

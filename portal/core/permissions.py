@@ -226,3 +226,53 @@ def intake_is_open(consultation, now=None) -> bool:
 
     now = now or timezone.now()
     return consultation.phases.filter(kind="intake", starts_at__lte=now, ends_at__gt=now).exists()
+
+
+# --- Hearings --------------------------------------------------------------------------------------------
+
+
+def can_manage_hearings(user) -> bool:
+    """Commission members (and admins) schedule hearings, set agendas, decide on speakers, publish minutes."""
+    return is_commission_member(user)
+
+
+def has_verified_email(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def hearing_registration_refusal(user, hearing) -> str | None:
+    """Why `user` may not register for `hearing` now, as a message for them; None when they may."""
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated:
+        return _("Sign in to register for the hearing.")
+    if not has_verified_email(user):
+        return _("Confirm your email address to register for hearings.")
+    if not hearing.registration_is_open():
+        return _("Registration for this hearing is not open.")
+    return None
+
+
+def can_cancel_hearing_registration(user, registration) -> bool:
+    return user.is_authenticated and registration.user_id == user.pk
+
+
+def speaker_request_refusal(user, hearing, proposal) -> str | None:
+    """Authors may ask to present their own published proposal at a hearing that has not started."""
+    from django.utils.translation import gettext as _
+
+    from proposals.models.proposal import PUBLIC_STATUSES
+
+    if not user.is_authenticated:
+        return _("Sign in to ask to speak.")
+    if proposal.author_id != user.pk:
+        return _("You can ask to present only your own proposal.")
+    if proposal.status not in PUBLIC_STATUSES or proposal.consultation_id != hearing.consultation_id:
+        return _("Only published proposals of this consultation can be presented.")
+    if hearing.status not in ("scheduled", "postponed"):
+        return _("This hearing no longer takes speaker requests.")
+    return None

@@ -27,6 +27,16 @@ MESSAGES = {
     "comment.new": _("%(author)s commented on “%(title)s”."),
     "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),
     "hearing.reminder": _("Reminder: the hearing “%(title)s” starts at %(start)s."),
+    "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
+    "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
+    "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
+    "hearing.promoted": _("A seat became free: you are now registered for the hearing “%(title)s”."),
+    "hearing.speaker_accepted": _(
+        "You will present “%(proposal)s” at the hearing “%(title)s” (%(start)s). Note: %(note)s"
+    ),
+    "hearing.speaker_declined": _(
+        "Your request to present “%(proposal)s” at the hearing “%(title)s” was declined. Note: %(note)s"
+    ),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
 }
 

@@ -4,6 +4,7 @@ Environment variables (see README): DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, 
 EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL, PORTAL_STAFF_MFA.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -156,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=15, day_of_week=1),
         "args": ["weekly"],
     },
+    # Hearing reminders whose time has come; each registration's reminder is claimed once in the database.
+    "hearing-reminders": {
+        "task": "proposals.tasks.send_hearing_reminders",
+        "schedule": 300.0,
+    },
 }
 
 # --- Authentication: django-allauth with email login, mandatory verification and MFA.
@@ -231,6 +237,13 @@ MODERATION_BURST_PER_ADDRESS = env.int("MODERATION_BURST_PER_ADDRESS", default=2
 MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
+# Hearings: livestreams are embedded only from these hosts (the CSP's frame-src lists exactly them), and
+# registered people get a reminder this long before the start.
+HEARING_STREAM_HOSTS = env.list(
+    "HEARING_STREAM_HOSTS", default=["youtube.com", "www.youtube.com", "player.vimeo.com"]
+)
+HEARING_REMINDER_BEFORE = timedelta(hours=env.float("HEARING_REMINDER_BEFORE_HOURS", default=24))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -278,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "frame-src": [NONE],
+        "frame-src": [f"https://{host}" for host in HEARING_STREAM_HOSTS] or [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],

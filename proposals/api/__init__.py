@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .documents import router as documents_router
+from .hearings import router as hearings_router
 from .proposals import router as proposals_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/proposals", proposals_router)
+api.add_router("/hearings", hearings_router)
 api.add_router("/", documents_router)
 
 

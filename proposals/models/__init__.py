@@ -2,6 +2,18 @@
 
 from .consultation import Consultation, Phase  # noqa: F401
 from .document import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section  # noqa: F401
+from .hearing import (  # noqa: F401
+    AgendaItem,
+    Hearing,
+    HearingDiscussion,
+    HearingDocument,
+    HearingFormat,
+    HearingRegistration,
+    HearingStatus,
+    HearingTransition,
+    RegistrationStatus,
+    SpeakerRequest,
+)
 from .moderation import DuplicateBand, ModerationCase, Report  # noqa: F401
 from .proposal import (  # noqa: F401
     Attachment,

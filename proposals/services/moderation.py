@@ -40,6 +40,7 @@ class CaseTaken(Exception):
 # --- opening cases -------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def moderation_case_open(
     *,
     proposal: Proposal,

@@ -18,11 +18,9 @@ from ..models import Comment, DuplicateBand, ModerationCase, Proposal, ProposalS
 from ..models.proposal import PUBLIC_STATUSES
 from ..screening import Finding, Reason, ScreeningResult, screen_text, text_fingerprint
 from ..screening.bursts import BurstLimits, RecentCounts, detect_bursts
-from ..screening.duplicates import band_buckets, signature, similarity
+from ..screening.duplicates import band_buckets, signature
+from ..selectors.duplicates import COMPARED_STATUSES, similar_by_signature
 from .proposal import proposal_transition
-
-# Statuses of proposals a new text is compared with: what is public and what waits for a moderator.
-_COMPARED_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.IN_MODERATION)
 
 
 def _burst_limits() -> BurstLimits:
@@ -147,7 +145,7 @@ def _index_and_compare(proposal: Proposal) -> tuple[Proposal | None, tuple[Propo
         DuplicateBand(proposal=proposal, band=band, bucket=bucket) for band, bucket in buckets
     )
 
-    others = Proposal.objects.exclude(pk=proposal.pk).filter(status__in=_COMPARED_STATUSES)
+    others = Proposal.objects.exclude(pk=proposal.pk).filter(status__in=COMPARED_STATUSES)
     exact = (
         others.filter(text_fingerprint=fingerprint, status__in=PUBLIC_STATUSES, cluster_of__isnull=True)
         .exclude(author_id=proposal.author_id)
@@ -156,23 +154,7 @@ def _index_and_compare(proposal: Proposal) -> tuple[Proposal | None, tuple[Propo
     )
     if exact is not None:
         return exact, None
-    candidate_ids = set()
-    for band, bucket in buckets:
-        candidate_ids.update(
-            DuplicateBand.objects.filter(band=band, bucket=bucket)
-            .exclude(proposal_id=proposal.pk)
-            .values_list("proposal_id", flat=True)[:200]
-        )
-    scored = sorted(
-        (
-            (similarity(sig, bytes(other.minhash)), other)
-            for other in others.filter(pk__in=candidate_ids).only(
-                "pk", "author_id", "status", "minhash", "cluster_of_id", "published_at"
-            )
-            if other.minhash
-        ),
-        key=lambda pair: (-pair[0], pair[1].pk),
-    )
+    scored = similar_by_signature(sig, exclude_pk=proposal.pk)
     for score, other in scored:
         if (
             score >= settings.MODERATION_CAMPAIGN_SIMILARITY

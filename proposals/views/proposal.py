@@ -9,6 +9,7 @@ from portal.core import permissions
 
 from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
 from ..models import Attachment, ModerationCase, Report, Topic
+from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
 from ..selectors.document import article_choices
 from ..services.comment import EDIT_WINDOW
@@ -65,11 +66,17 @@ def proposal_detail(request, pk):
         "moderator_form": DecisionForm(allowed=["approve", "hide"]),
         "report_kinds": Report.Kind.choices,
         "reason_codes": ModerationCase.ReasonCode.choices,
-        "timeline": [
-            t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"
-        ],
+        "timeline": _timeline(proposal),
+        "hearings": hearing_selectors.hearings_of_proposal(proposal),
     }
     return render(request, "proposals/proposal_detail.html", context)
+
+
+def _timeline(proposal) -> list:
+    """Status changes and hearings where the proposal was discussed, in order of time."""
+    steps = [t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"]
+    steps += list(proposal.hearing_discussions.select_related("hearing"))
+    return sorted(steps, key=lambda step: (step.created_at, step.pk))
 
 
 def attachment_download(request, pk):

@@ -3,7 +3,8 @@
   "use strict";
   function typing(event) {
     var target = event.target;
-    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (target.tagName === "INPUT") return !/^(radio|checkbox|button|submit)$/.test(target.type);
+    return target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName);
   }
   function queue() {
     var rows = Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr"));

@@ -1,12 +1,15 @@
-"""axe-core (WCAG 2.1 A/AA) on the staff pages: dashboard, moderation queue and case, document import."""
+"""axe-core (WCAG 2.1 A/AA) on the staff pages: dashboard, moderation queue and cases, a proposal as a moderator
+sees it, transparency, audit log, document import."""
 
 import pytest
 
 from proposals.demo import seed_consultation
 from proposals.models import Document, ModerationCase
+from proposals.services.report import report_create
 from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
-from tests.proposals.factories import ProposalFactory
+from tests.factories import UserFactory
+from tests.proposals.factories import CommentFactory, ProposalFactory
 
 from .test_accessibility import axe_violations
 
@@ -22,10 +25,14 @@ def bypass_csp():
 def test_no_wcag_violations_on_staff_pages(page, login_as, admin_user, language):
     consultation = seed_consultation()
     proposal = ProposalFactory(
-        consultation=consultation, status="submitted", body="Call me: +7 701 123 45 67"
+        consultation=consultation, status="submitted", body="Whoever wrote this article is an idiot."
     )
     proposal_screen(proposal=proposal)
     case = ModerationCase.objects.get(proposal=proposal)
+    published = ProposalFactory(consultation=consultation, title="Published and commented")
+    comment = CommentFactory(proposal=published, body="Spam spam spam")
+    report_create(reporter=UserFactory(), proposal=published, comment=comment, kind="spam")
+    comment_case = ModerationCase.objects.get(comment=comment)
     document = Document.objects.get()
     give_totp(admin_user)
     login_as(admin_user)
@@ -34,6 +41,11 @@ def test_no_wcag_violations_on_staff_pages(page, login_as, admin_user, language)
         f"/{language}/staff/",
         f"/{language}/moderation/",
         f"/{language}/moderation/cases/{case.pk}/",
+        f"/{language}/moderation/cases/{comment_case.pk}/",
+        f"/{language}/moderation/?kind=comment",
+        f"/{language}/proposals/{published.pk}/",
+        f"/{language}/transparency/moderation/",
+        f"/{language}/staff/audit/",
         f"/{language}/staff/documents/{document.pk}/import/",
         f"/{language}/staff/documents/{document.pk}/matches/",
         f"/{language}/notifications/",

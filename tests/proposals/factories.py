@@ -3,7 +3,17 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from proposals.models import ArticleIdentity, Comment, Consultation, Document, Phase, Proposal, Topic
+from proposals.models import (
+    AgendaItem,
+    ArticleIdentity,
+    Comment,
+    Consultation,
+    Document,
+    Hearing,
+    Phase,
+    Proposal,
+    Topic,
+)
 from proposals.search import search_index_update
 from tests.factories import UserFactory
 
@@ -93,3 +103,33 @@ class CommentFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     author = factory.SubFactory(UserFactory)
     body = "I agree."
+
+
+class HearingFactory(factory.django.DjangoModelFactory):
+    """A scheduled hearing a week from now with registration open."""
+
+    class Meta:
+        model = Hearing
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title_en = factory.Sequence(lambda n: f"Hearing {n}")
+    title_kk = factory.Sequence(lambda n: f"Тыңдау {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda hearing: hearing.starts_at + timedelta(hours=2))
+    venue = "Astana, hall 2"
+    capacity = 50
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+        skip_postgeneration_save = True
+
+    hearing = factory.SubFactory(HearingFactory)
+    title_en = factory.Sequence(lambda n: f"Item {n}")
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def proposals(item, create, extracted, **kwargs):
+        if create and extracted:
+            item.proposals.set(extracted)

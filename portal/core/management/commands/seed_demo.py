@@ -25,15 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--supports", type=int, default=300, help="Supports spread over them.")
         parser.add_argument("--comments", type=int, default=100, help="Comments spread over them.")
         parser.add_argument(
-            "--hearings", type=int, default=0, help="Hearings (arrive with the hearings feature)."
+            "--hearings", type=int, default=3, help="Demo hearings with agendas of demo proposals."
         )
 
     def handle(self, *args, **options):
         for name in ("users", "proposals", "supports", "comments", "hearings"):
             if options[name] < 0:
                 raise CommandError(f"--{name} must be zero or more.")
-        if options["hearings"]:
-            raise CommandError("--hearings: hearings are not part of the portal yet.")
         if options["demo_accounts"]:
             if not settings.DEBUG:
                 raise CommandError(
@@ -60,6 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(f"demo proposals: {added} added")
             self.stdout.write(f"supports: {seeding.seed_supports(count=options['supports'], rng=rng)} added")
             self.stdout.write(f"comments: {seeding.seed_comments(count=options['comments'], rng=rng)} added")
+            added = proposal_demo.seed_hearings(count=options["hearings"], consultation=consultation)
+            self.stdout.write(f"demo hearings: {added} added")
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS("seed_demo done"))

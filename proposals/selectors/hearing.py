@@ -1,0 +1,114 @@
+"""Reads of hearings: public lists, the detail page, a proposal's hearings, staff lists."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ..models import (
+    AgendaItem,
+    ArticleIdentity,
+    Hearing,
+    HearingRegistration,
+    HearingStatus,
+    Proposal,
+    RegistrationStatus,
+    SpeakerRequest,
+)
+from ..models.proposal import PUBLIC_STATUSES
+
+UPCOMING_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.LIVE, HearingStatus.POSTPONED)
+PAST_STATUSES = (HearingStatus.FINISHED, HearingStatus.CANCELLED)
+
+
+def _with_seats(queryset: QuerySet[Hearing]) -> QuerySet[Hearing]:
+    return queryset.annotate(
+        seats_taken=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED))
+    )
+
+
+def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
+    if past:
+        return _with_seats(Hearing.objects.filter(status__in=PAST_STATUSES)).order_by("-starts_at", "-id")
+    return _with_seats(Hearing.objects.filter(status__in=UPCOMING_STATUSES)).order_by("starts_at", "id")
+
+
+def hearing_staff_list() -> QuerySet[Hearing]:
+    return _with_seats(Hearing.objects.all()).order_by("-starts_at", "-id")
+
+
+def hearing_all() -> QuerySet[Hearing]:
+    return Hearing.objects.order_by("starts_at", "id")
+
+
+def _agenda() -> Prefetch:
+    accepted = SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED).select_related("user")
+    return Prefetch(
+        "agenda_items",
+        queryset=AgendaItem.objects.prefetch_related(
+            Prefetch("proposals", queryset=Proposal.objects.filter(status__in=PUBLIC_STATUSES)),
+            Prefetch("articles", queryset=ArticleIdentity.objects.select_related("document__consultation")),
+            Prefetch("speaker_requests", queryset=accepted, to_attr="accepted_speakers"),
+        ),
+    )
+
+
+def hearing_detail(*, pk: int) -> Hearing | None:
+    """A hearing with its agenda (proposals, articles, accepted speakers), documents and seats taken."""
+    return (
+        _with_seats(Hearing.objects.select_related("consultation"))
+        .prefetch_related(_agenda(), "documents")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def registration_of(*, user, hearing: Hearing) -> HearingRegistration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        HearingRegistration.objects.filter(hearing=hearing, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+
+
+def waitlist_position(registration: HearingRegistration) -> int:
+    """1 for the first person waiting."""
+    return (
+        HearingRegistration.objects.filter(
+            hearing_id=registration.hearing_id, status=RegistrationStatus.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, id__lt=registration.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def hearings_of_proposal(proposal: Proposal) -> list[Hearing]:
+    """Hearings (not cancelled) whose agenda includes the proposal, in order of time."""
+    return list(
+        Hearing.objects.filter(agenda_items__proposals=proposal)
+        .exclude(status=HearingStatus.CANCELLED)
+        .distinct()
+        .order_by("starts_at", "id")
+    )
+
+
+def speakable_proposals(*, user, hearing: Hearing) -> QuerySet[Proposal]:
+    """The viewer's own published proposals of the hearing's consultation, not yet asked about."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(author=user, consultation=hearing.consultation, status__in=PUBLIC_STATUSES)
+        .exclude(speaker_requests__hearing=hearing)
+        .order_by("-published_at")
+    )
+
+
+def registrations_for_staff(*, hearing: Hearing) -> QuerySet[HearingRegistration]:
+    return (
+        HearingRegistration.objects.filter(hearing=hearing)
+        .select_related("user")
+        .order_by("status", "created_at", "id")
+    )

@@ -1,0 +1,145 @@
+"""Public hearings: lists, the detail page, registration, cancellation, speaker requests, calendar files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.core import permissions
+
+from ..calendar import hearings_calendar
+from ..forms import SpeakerRequestForm
+from ..models import Hearing, HearingStatus, Proposal, RegistrationStatus
+from ..selectors import hearing as selectors
+from ..services import hearing as services
+
+PAGE_SIZE = 20
+
+
+def hearing_list(request):
+    past = request.GET.get("when") == "past"
+    page = Paginator(selectors.hearing_list(past=past), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "proposals/hearings/hearing_list.html",
+        {"page": page, "past": past, "query": "when=past" if past else ""},
+    )
+
+
+def _error_text(error) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def hearing_detail(request, pk):
+    hearing = selectors.hearing_detail(pk=pk)
+    if hearing is None:
+        raise Http404
+    registration = selectors.registration_of(user=request.user, hearing=hearing)
+    speakable = selectors.speakable_proposals(user=request.user, hearing=hearing)
+    speaker_form = None
+    if hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED) and speakable:
+        speaker_form = SpeakerRequestForm(proposal_choices=[(p.pk, p.title) for p in speakable])
+    context = {
+        "hearing": hearing,
+        "registration": registration,
+        "waitlist_position": selectors.waitlist_position(registration)
+        if registration and registration.status == RegistrationStatus.WAITLISTED
+        else None,
+        "registration_refusal": permissions.hearing_registration_refusal(request.user, hearing),
+        "seats_left": max(hearing.capacity - hearing.seats_taken, 0),
+        "show_stream": hearing.status == HearingStatus.LIVE and hearing.stream_url,
+        "stream_src": hearing.stream_embed_url,
+        "speaker_form": speaker_form,
+        "can_manage": permissions.can_manage_hearings(request.user),
+    }
+    return render(request, "proposals/hearings/hearing_detail.html", context)
+
+
+@login_required
+@require_POST
+def hearing_register(request, pk):
+    hearing = get_object_or_404(Hearing, pk=pk)
+    try:
+        registration = services.hearing_register(user=request.user, hearing=hearing)
+    except PermissionDenied as error:
+        messages.error(request, _error_text(error))
+    else:
+        if registration.status == RegistrationStatus.REGISTERED:
+            messages.success(
+                request,
+                _("You are registered. Your registration code is %(code)s; we also sent it by email.")
+                % {"code": registration.code},
+            )
+        else:
+            messages.info(request, _("All seats are taken: you are on the waiting list."))
+    return redirect(hearing)
+
+
+@login_required
+@require_POST
+def hearing_unregister(request, pk):
+    hearing = get_object_or_404(Hearing, pk=pk)
+    registration = selectors.registration_of(user=request.user, hearing=hearing)
+    if registration is None:
+        messages.error(request, _("You are not registered for this hearing."))
+        return redirect(hearing)
+    services.hearing_registration_cancel(registration=registration, user=request.user)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect(hearing)
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_cancel_link(request, token):
+    """The signed link of the confirmation email: GET asks, POST cancels (no sign-in needed)."""
+    registration = services.registration_from_token(token)
+    if registration is None:
+        raise Http404
+    if request.method == "POST":
+        services.hearing_registration_cancel(registration=registration, by_signed_link=True)
+        messages.success(request, _("Your registration is cancelled."))
+        return redirect(registration.hearing)
+    return render(
+        request,
+        "proposals/hearings/hearing_cancel.html",
+        {"registration": registration, "hearing": registration.hearing},
+    )
+
+
+@login_required
+@require_POST
+def speaker_request(request, pk):
+    hearing = get_object_or_404(Hearing, pk=pk)
+    speakable = selectors.speakable_proposals(user=request.user, hearing=hearing)
+    form = SpeakerRequestForm(request.POST, proposal_choices=[(p.pk, p.title) for p in speakable])
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your published proposals."))
+        return redirect(hearing)
+    proposal = get_object_or_404(Proposal, pk=form.cleaned_data["proposal"])
+    try:
+        services.speaker_request_create(
+            user=request.user, hearing=hearing, proposal=proposal, message=form.cleaned_data["message"]
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Your request to speak is sent to the Commission."))
+    return redirect(hearing)
+
+
+def _ics(hearings, filename: str) -> HttpResponse:
+    response = HttpResponse(hearings_calendar(hearings), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def hearing_ics(request, pk):
+    hearing = get_object_or_404(Hearing, pk=pk)
+    return _ics([hearing], f"hearing-{hearing.pk}.ics")
+
+
+def hearings_ics(request):
+    return _ics(selectors.hearing_all(), "hearings.ics")
