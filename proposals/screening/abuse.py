@@ -9,7 +9,7 @@ every text: people mix Kazakh, Russian and English in one sentence. Matching hap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .normalise import cyrillic_form, forms, latin_form, tokens
@@ -49,6 +49,12 @@ def wordlist() -> WordList:
     return WordList(frozenset(words), frozenset(stems), tuple(phrases))
 
 
+@lru_cache(maxsize=200_000)
+def _is_abusive(token: str) -> bool:
+    """Memoised per token: a language has far fewer distinct words than a day has texts."""
+    return _matches(token, wordlist())
+
+
 def _matches(token: str, lists: WordList) -> bool:
     for form in forms(token):
         if form in lists.words:
@@ -64,7 +70,7 @@ def detect_abuse(text: str) -> list[Finding]:
     findings = []
     words = tokens(text)
     for token in words:
-        if _matches(token, lists):
+        if _is_abusive(token):
             findings.append(Finding(Reason.ABUSE, token[:1] + "…", 0.6))
     folded = [cyrillic_form(token) for token in words]
     for phrase in lists.phrases:

@@ -15,12 +15,18 @@ BUCKET_READ_LIMIT = 200
 
 def similar_by_signature(sig: bytes, *, exclude_pk: int | None = None) -> list[tuple[float, Proposal]]:
     """(estimated similarity, proposal) for every candidate sharing a band, most similar first."""
-    candidate_ids: set[int] = set()
+    # One query: the (band, bucket) index answers each OR-ed pair; a window caps each bucket's rows.
+    from django.db.models import Q, Window
+    from django.db.models.functions import RowNumber
+
+    pairs = Q()
     for band, bucket in band_buckets(sig):
-        rows = DuplicateBand.objects.filter(band=band, bucket=bucket)
-        if exclude_pk is not None:
-            rows = rows.exclude(proposal_id=exclude_pk)
-        candidate_ids.update(rows.values_list("proposal_id", flat=True)[:BUCKET_READ_LIMIT])
+        pairs |= Q(band=band, bucket=bucket)
+    rows = DuplicateBand.objects.filter(pairs)
+    if exclude_pk is not None:
+        rows = rows.exclude(proposal_id=exclude_pk)
+    ranked = rows.annotate(rank=Window(RowNumber(), partition_by=["band", "bucket"], order_by="proposal_id"))
+    candidate_ids = {row.proposal_id for row in ranked if row.rank <= BUCKET_READ_LIMIT}
     if not candidate_ids:
         return []
     candidates = Proposal.objects.filter(pk__in=candidate_ids, status__in=COMPARED_STATUSES).only(

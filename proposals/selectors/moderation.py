@@ -14,6 +14,7 @@ from django.utils import timezone
 from ..models import ModerationCase
 
 Decision = ModerationCase.Decision
+APPROVED = "approved"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class TransparencyReport:
     automatic_publications: int
     by_reason: list[tuple[str, int]]
     by_week: list[tuple[str, dict[str, int]]]
-    decisions: list[str]
+    columns: list[str]  # of the weekly table: approvals, then each reason code
     median_hours_to_decision: float | None
     appeals: int
     appeals_decided: int
@@ -81,13 +82,13 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
 
     decided = ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=False)
     rows = list(decided.values_list("decision", "reason_code", "created_at", "decided_at", "appeal_of_id"))
-    by_reason = Counter(reason or "approved" for decision, reason, *_ in rows if decision != Decision.APPROVE)
+    by_reason = Counter(reason for decision, reason, *_ in rows if decision != Decision.APPROVE and reason)
     since = timezone.now() - timedelta(weeks=weeks)
     per_week: dict[str, Counter] = defaultdict(Counter)
-    for decision, _reason, _created, decided_at, _appeal in rows:
+    for decision, reason, _created, decided_at, _appeal in rows:
         if decided_at and decided_at >= since:
             year, week, _day = timezone.localtime(decided_at).isocalendar()
-            per_week[f"{year}-W{week:02d}"][decision] += 1
+            per_week[f"{year}-W{week:02d}"][reason if decision != Decision.APPROVE else APPROVED] += 1
     durations = [
         (decided_at - created).total_seconds() / 3600
         for _d, _r, created, decided_at, _a in rows
@@ -104,7 +105,7 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
         automatic_publications=automatic,
         by_reason=sorted(by_reason.items(), key=lambda item: (-item[1], item[0])),
         by_week=[(week, dict(per_week[week])) for week in sorted(per_week)],
-        decisions=list(Decision.values),
+        columns=[APPROVED, *ModerationCase.ReasonCode.values],
         median_hours_to_decision=round(statistics.median(durations), 1) if durations else None,
         appeals=appeals.count(),
         appeals_decided=appeals.filter(status=ModerationCase.Status.DECIDED).count(),

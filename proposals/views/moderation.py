@@ -321,17 +321,16 @@ def proposal_appeal(request, pk):
 def transparency(request):
     """Public: decisions per reason and week, time to decision, appeals and reversals."""
     report = selectors.transparency_report()
-    reason_labels = dict(ModerationCase.ReasonCode.choices)
-    decision_labels = dict(ModerationCase.Decision.choices)
+    labels = {**dict(ModerationCase.ReasonCode.choices), selectors.APPROVED: _("Approved or kept")}
     return render(
         request,
         "proposals/moderation/transparency.html",
         {
             "report": report,
-            "by_reason": [(reason_labels.get(code, code), count) for code, count in report.by_reason],
-            "decision_columns": [(value, decision_labels[value]) for value in report.decisions],
+            "by_reason": [(labels.get(code, code), count) for code, count in report.by_reason],
+            "columns": [labels[column] for column in report.columns],
             "weeks": [
-                (week, [counts.get(value, 0) for value in report.decisions])
+                (week, [counts.get(column, 0) for column in report.columns])
                 for week, counts in report.by_week
             ],
         },
