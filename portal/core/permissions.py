@@ -190,3 +190,27 @@ def intake_is_open(consultation, now=None) -> bool:
 
     now = now or timezone.now()
     return consultation.phases.filter(kind="intake", starts_at__lte=now, ends_at__gt=now).exists()
+
+
+# --- Commission responses ------------------------------------------------------------------------------
+
+
+def can_work_commission_queue(user) -> bool:
+    """The Commission's work queue, internal notes and assignments."""
+    return is_commission_member(user)
+
+
+def can_draft_response(user, response=None) -> bool:
+    """Commission members write and edit an answer until it is sent for approval or published."""
+    if not is_commission_member(user):
+        return False
+    return response is None or response.state in {"draft", "returned"}
+
+
+def can_review_response(user, response) -> bool:
+    """Approving (publishing) or returning a draft. With four eyes on, never the member who drafted it."""
+    if not is_commission_member(user) or response.state == "published":
+        return False
+    if settings.RESPONSE_FOUR_EYES:
+        return response.state == "in_review" and response.drafted_by_id != user.pk
+    return True

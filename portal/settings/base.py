@@ -213,6 +213,8 @@ PROPOSAL_BODY_MAX_LENGTH = env.int("PROPOSAL_BODY_MAX_LENGTH", default=10_000)
 PROPOSAL_MAX_ATTACHMENTS = 5
 # `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
 PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
+# Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
+RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from .documents import router as documents_router
 from .proposals import router as proposals_router
+from .stats import router as stats_router
 
 api = NinjaAPI(
     title="Qatysu API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/proposals", proposals_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", documents_router)
 
 

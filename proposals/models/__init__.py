@@ -15,3 +15,13 @@ from .proposal import (  # noqa: F401
     Support,
     Topic,
 )
+from .response import (  # noqa: F401
+    CommissionAssignment,
+    CommissionNote,
+    ObligationRule,
+    ProposalResponse,
+    ResponseState,
+    ResponseStatus,
+    ResponseTemplate,
+    ResponseTransition,
+)

@@ -21,6 +21,7 @@ def dashboard(request):
         "roles": [permissions.ROLE_LABELS[role] for role in sorted(permissions.roles_of(request.user))],
         "can_verify": permissions.can_verify_organisation(request.user),
         "can_moderate": permissions.can_moderate(request.user),
+        "can_answer": permissions.can_work_commission_queue(request.user),
         "awaiting_verification": [],
     }
     if permissions.can_verify_identities(request.user):
