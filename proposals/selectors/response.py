@@ -42,7 +42,12 @@ def public_response_for(proposal: Proposal) -> ProposalResponse | None:
 # --- obligations -----------------------------------------------------------------------------------------
 
 
-def obligation_rules(consultation_id: int) -> list[ObligationRule]:
+def obligation_rules(
+    consultation_id: int, *, among: list[ObligationRule] | None = None
+) -> list[ObligationRule]:
+    """The active rules for a consultation's proposals (picked from `among`, all active rules, if given)."""
+    if among is not None:
+        return [rule for rule in among if rule.consultation_id in (None, consultation_id)]
     return list(
         ObligationRule.objects.filter(is_active=True).filter(
             Q(consultation__isnull=True) | Q(consultation_id=consultation_id)

@@ -149,6 +149,7 @@ def response_transition(
 @transaction.atomic
 def response_submit(*, response: ProposalResponse, actor) -> ProposalResponse:
     """The drafter asks another member to approve the answer."""
+    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
     if not permissions.can_draft_response(actor, response):
         raise PermissionDenied(_("You may not send this answer for approval."))
     return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
@@ -160,6 +161,7 @@ def response_return(*, response: ProposalResponse, reviewer, note: str) -> Propo
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Tell the drafter what to change.")})
+    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
     if not permissions.can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
         raise PermissionDenied(_("You may not review this answer."))
     response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.core import permissions
 
 from ..forms import AssignForm, CommissionQueueForm, NoteForm, ResponseForm, ReturnForm
-from ..models import ArticleIdentity, Proposal, ProposalResponse
+from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
 from ..selectors import response as selectors
 from ..selectors.document import article_choices
 from ..services import response as services
@@ -39,13 +39,11 @@ def queue(request):
     page = Paginator(selectors.commission_queue(filters=filters, viewer=request.user), 50).get_page(
         request.GET.get("page")
     )
-    rules_by_consultation = {}
+    active_rules = list(ObligationRule.objects.filter(is_active=True))
     now = timezone.now()
     rows = []
     for proposal in page.object_list:
-        rules = rules_by_consultation.setdefault(
-            proposal.consultation_id, selectors.obligation_rules(proposal.consultation_id)
-        )
+        rules = selectors.obligation_rules(proposal.consultation_id, among=active_rules)
         deadline = selectors.answer_deadline(proposal, rules)
         rows.append(
             {

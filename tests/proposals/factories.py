@@ -93,3 +93,29 @@ class CommentFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     author = factory.SubFactory(UserFactory)
     body = "I agree."
+
+
+def publish_response(
+    proposal, *, drafter, approver, status="accepted", articles=(), version=None, **reasoning
+):
+    """An answer drafted by one Commission member and approved (published) by another, via the services."""
+    from proposals.services.response import (
+        ResponseInput,
+        response_approve,
+        response_draft_save,
+        response_submit,
+    )
+
+    reasoning = reasoning or {f"reasoning_{proposal.language}": "The Commission agrees with the proposal."}
+    response = response_draft_save(
+        proposal=proposal,
+        author=drafter,
+        data=ResponseInput(
+            status=status,
+            article_ids=tuple(a.pk for a in articles),
+            version_id=version.pk if version else None,
+            **reasoning,
+        ),
+    )
+    response_submit(response=response, actor=drafter)
+    return response_approve(response=response, reviewer=approver)
