@@ -32,7 +32,12 @@ def consultation_stats(*, consultation=None) -> dict:
     if consultation is not None:
         proposals = proposals.filter(consultation=consultation)
         responses = responses.filter(proposal__consultation=consultation)
-    received = proposals.filter(submitted_at__isnull=False).count()
+    # Received: everything that left the author's draft (a draft withdrawn unsent was never received).
+    received = (
+        proposals.exclude(status=ProposalStatus.DRAFT)
+        .exclude(status=ProposalStatus.WITHDRAWN, submitted_at__isnull=True)
+        .count()
+    )
     public = proposals.filter(status__in=PUBLIC_STATUSES)
     published = public.count()
     answered_rows = list(
