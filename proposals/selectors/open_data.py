@@ -1,6 +1,7 @@
 """The rows of the open data exports: public proposals, their status and their published answer."""
 
 from collections.abc import Iterator
+from datetime import UTC
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -38,6 +39,11 @@ FIELDS = (
 )
 
 
+def _iso(moment) -> str | None:
+    """UTC, to the second: the same text in the CSV and the JSON."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
 def open_data_rows(*, site_url: str) -> Iterator[dict]:
     """One dict per public proposal, oldest first, read in chunks. A cluster member carries its
     representative's answer (one answer for the whole cluster)."""
@@ -72,8 +78,8 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "articles": [article.key for article in proposal.articles.all()],
             "supports_count": proposal.supports_count,
             "comments_count": proposal.comments_count,
-            "published_at": proposal.published_at,
-            "responded_at": proposal.responded_at,
+            "published_at": _iso(proposal.published_at),
+            "responded_at": _iso(proposal.responded_at),
             "cluster_of": proposal.cluster_of_id,
             "cluster_size": proposal.cluster_size,
             "response_status": response.status if response else None,
@@ -82,5 +88,5 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "response_reasoning_en": response.reasoning_en if response else None,
             "response_articles": [article.key for article in response.articles.all()] if response else [],
             "response_version": str(response.version) if response and response.version else None,
-            "response_published_at": response.published_at if response else None,
+            "response_published_at": _iso(response.published_at) if response else None,
         }
