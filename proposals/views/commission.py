@@ -171,7 +171,7 @@ def response_save(request, pk):
                 ),
             )
             if request.POST.get("submit") == "review":
-                services.response_submit(response=response, actor=request.user)
+                response = services.response_submit(response=response, actor=request.user)
         except ValidationError as error:
             for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -294,6 +294,7 @@ def test_member_drafts_from_a_template_and_another_approves_through_the_pages(
         url + "response/", {"template": template.pk, "articles": [draft_article.pk], "submit": "review"}
     )
     assert answer.status_code == 302
+    assert "sent for approval" in str(list(client.get(url).context["messages"]))
     response = ProposalResponse.objects.get(proposal=published)
     assert (response.status, response.reasoning_en, response.state) == (
         "out_of_scope",
