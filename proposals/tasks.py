@@ -32,3 +32,11 @@ def screen_unscreened(older_than_seconds: int = 60) -> int:
     for proposal_id in ids:
         screen_proposal.delay(proposal_id)
     return len(ids)
+
+
+@shared_task
+def record_missed_deadlines() -> int:
+    """Beat sweep: announces, once each, the answers that became overdue (see `deadline_misses_record`)."""
+    from .services.response import deadline_misses_record
+
+    return deadline_misses_record()

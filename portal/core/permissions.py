@@ -214,3 +214,8 @@ def can_review_response(user, response) -> bool:
     if settings.RESPONSE_FOUR_EYES:
         return response.state == "in_review" and response.drafted_by_id != user.pk
     return True
+
+
+def can_manage_answer_settings(user) -> bool:
+    """Response templates and answer obligations (deadlines) are administrators' business."""
+    return is_admin(user)

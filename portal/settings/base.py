@@ -145,6 +145,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.screen_unscreened",
         "schedule": 60.0,
     },
+    # Answers that passed their deadline are announced once to the author, followers and assignee.
+    "missed-answer-deadlines": {
+        "task": "proposals.tasks.record_missed_deadlines",
+        "schedule": crontab(minute=5),
+    },
     # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.
     "daily-digests": {
         "task": "portal.notifications.tasks.plan_digests",

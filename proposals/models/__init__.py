@@ -18,6 +18,7 @@ from .proposal import (  # noqa: F401
 from .response import (  # noqa: F401
     CommissionAssignment,
     CommissionNote,
+    MissedDeadline,
     ObligationRule,
     ProposalResponse,
     ResponseState,

@@ -186,3 +186,16 @@ class ObligationRule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MissedDeadline(models.Model):
+    """A proposal whose answer deadline passed unanswered; recorded once, so the sweep announces it once."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="missed_deadline"
+    )
+    deadline = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.proposal_id} missed {self.deadline:%Y-%m-%d}"

@@ -241,3 +241,58 @@ def commission_note_add(*, proposal: Proposal, author, body: str) -> CommissionN
     if not body:
         raise ValidationError({"body": _("Write the note.")})
     return CommissionNote.objects.create(proposal=_answerable(proposal), author=author, body=body[:3000])
+
+
+def deadline_misses_record(*, now=None, limit: int = 1000) -> int:
+    """Beat sweep: records each unanswered proposal (a cluster once) that passed its deadline and tells its
+    author, its followers and the assigned member. Idempotent: a recorded miss is never announced again."""
+    from portal.notifications.services import notify
+
+    from ..models import Consultation, Follow, MissedDeadline
+    from ..selectors.response import answer_deadline, due_before, obligation_rules
+
+    now = now or timezone.now()
+    recorded = 0
+    for consultation_id in Consultation.objects.values_list("pk", flat=True):
+        rules = obligation_rules(consultation_id)
+        if not rules:
+            continue
+        late = (
+            Proposal.objects.filter(
+                consultation_id=consultation_id,
+                status__in=AWAITING_ANSWER,
+                cluster_of__isnull=True,
+                missed_deadline__isnull=True,
+            )
+            .filter(due_before(rules, now))
+            .select_related("commission_assignment")
+            .order_by("published_at", "id")[: limit - recorded]
+        )
+        for proposal in late:
+            deadline = answer_deadline(proposal, rules)
+            with transaction.atomic():
+                _miss, created = MissedDeadline.objects.get_or_create(
+                    proposal=proposal, defaults={"deadline": deadline}
+                )
+                if not created:
+                    continue
+                assignment = getattr(proposal, "commission_assignment", None)
+                followers = Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True)
+                notify(
+                    recipients={
+                        proposal.author_id,
+                        *followers,
+                        assignment.assignee_id if assignment else None,
+                    },
+                    category="reminders",
+                    kind="deadline.missed",
+                    params={
+                        "title": proposal.title,
+                        "deadline": timezone.localtime(deadline).date().isoformat(),
+                    },
+                    url=proposal.get_absolute_url(),
+                )
+            recorded += 1
+        if recorded >= limit:
+            break
+    return recorded

@@ -358,12 +358,13 @@ def test_commission_pages_open_for_members_and_admins(
 
 @pytest.mark.parametrize(("path", "data"), STAFF_POST)
 def test_commission_actions_refuse_everyone_but_members(
-    path, data, published, client, citizen, other_citizen
+    path, data, published, client, citizen, other_citizen, moderator
 ):
     path = path.format(pk=published.pk)
     answer = client.post(path, data)
     assert answer.status_code == 302 and "/accounts/login/" in answer.url
-    for person in (citizen, other_citizen):
+    give_totp(moderator)
+    for person in (citizen, other_citizen, moderator):
         client.force_login(person)
         assert client.post(path, data).status_code == 403
     assert not ProposalResponse.objects.exists()
@@ -409,3 +410,85 @@ def test_unknown_proposal_is_404(commissioner, staff_client):
 def test_user_factory_people_are_not_members(db):
     assert not services.permissions.is_commission_member(UserFactory())
     assert Proposal.objects.count() == 0
+
+
+# --- missed deadlines ------------------------------------------------------------------------------------
+
+
+def test_missed_deadline_is_announced_once_and_not_for_answered_or_clustered(
+    consultation, commissioner, second_commissioner, citizen
+):
+    from proposals.models import MissedDeadline
+    from proposals.tasks import record_missed_deadlines
+
+    ObligationRule.objects.create(name="Within 7 days", days=7)
+    late = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=9))
+    follow_add(user=citizen, proposal=late)
+    services.commission_assign(proposal=late, assignee=commissioner, actor=second_commissioner)
+    ProposalFactory(
+        consultation=consultation, cluster_of=late, published_at=timezone.now() - timedelta(days=9)
+    )
+    answered = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=9))
+    publish_response(answered, drafter=commissioner, approver=second_commissioner)
+    ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=2))
+    assert record_missed_deadlines.delay().get() == 1
+    assert record_missed_deadlines.delay().get() == 0
+    assert list(MissedDeadline.objects.values_list("proposal_id", flat=True)) == [late.pk]
+    notified = Notification.objects.filter(kind="deadline.missed")
+    assert set(notified.values_list("recipient_id", flat=True)) == {
+        late.author_id,
+        citizen.pk,
+        commissioner.pk,
+    }
+    assert notified.count() == 3
+
+
+# --- public endpoints and admin ------------------------------------------------------------------------
+
+PUBLIC = [
+    "/en/consultations/{slug}/outcome/",
+    "/en/consultations/{slug}/overdue/",
+    "/open-data/proposals.csv",
+    "/open-data/proposals.json",
+    "/api/v1/stats",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_outcome_endpoints_open_to_everyone(
+    path, client, published, citizen, other_citizen, commissioner
+):
+    path = path.format(slug=published.consultation.slug)
+    assert client.get(path).status_code == 200
+    for person in (citizen, other_citizen, commissioner):
+        give_totp(person)
+        client.force_login(person)
+        assert client.get(path).status_code == 200
+
+
+def test_admin_manages_templates_and_obligations(client, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    for model in ("responsetemplate", "obligationrule"):
+        assert client.get(f"/en/admin/proposals/{model}/").status_code == 200
+        assert client.get(f"/en/admin/proposals/{model}/add/").status_code == 200
+    answer = client.post(
+        "/en/admin/proposals/obligationrule/add/",
+        {"name": "Every proposal within 30 days", "min_supports": 0, "days": 30, "is_active": "on"},
+    )
+    assert answer.status_code == 302
+    assert ObligationRule.objects.get().days == 30
+
+
+def test_commission_members_cannot_change_admin_settings(client, commissioner):
+    give_totp(commissioner)
+    client.force_login(commissioner)
+    assert client.get("/en/admin/proposals/obligationrule/").status_code in (302, 403)
+    assert client.post(
+        "/en/admin/proposals/obligationrule/add/", {"name": "x", "min_supports": 0, "days": 1}
+    ).status_code in (302, 403)
+    assert not ObligationRule.objects.exists()
+
+
+def test_stats_endpoint_is_in_the_openapi_document(client):
+    assert "/api/v1/stats" in client.get("/api/v1/openapi.json").json()["paths"]
