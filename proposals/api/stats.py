@@ -27,6 +27,9 @@ class StatsOut(Schema):
     answered: int
     response_rate: float = Field(..., description="answered / published, in percent")
     median_days_to_response: float | None
+    answered_on_time: int = Field(..., description="answers given by their deadline (obligations kept)")
+    answered_late: int = Field(..., description="answers given after their deadline")
+    overdue: int = Field(..., description="unanswered proposals past their deadline now")
     by_status: dict[str, int]
     by_response_status: dict[str, int]
     by_topic: dict[str, int] = Field(..., description="topic slug (empty: no topic) → published proposals")

@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 
-from ..models import ArticleIdentity, Proposal, ProposalResponse, ResponseState
+from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
 from ..models.proposal import PUBLIC_STATUSES
+from .response import answer_deadline, obligation_rules
 
 FIELDS = (
     "id",
@@ -29,6 +30,8 @@ FIELDS = (
     "responded_at",
     "cluster_of",
     "cluster_size",
+    "answer_deadline",
+    "answered_on_time",
     "response_status",
     "response_reasoning_kk",
     "response_reasoning_ru",
@@ -47,6 +50,7 @@ def _iso(moment) -> str | None:
 def open_data_rows(*, site_url: str) -> Iterator[dict]:
     """One dict per public proposal, oldest first, read in chunks. A cluster member carries its
     representative's answer (one answer for the whole cluster)."""
+    rules = list(ObligationRule.objects.filter(is_active=True))
     responses = {
         response.proposal_id: response
         for response in ProposalResponse.objects.filter(state=ResponseState.PUBLISHED)
@@ -55,7 +59,7 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
     }
     queryset = (
         Proposal.objects.filter(status__in=PUBLIC_STATUSES)
-        .select_related("consultation", "organisation", "topic")
+        .select_related("consultation", "organisation", "topic", "cluster_of")
         .prefetch_related(Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")))
         .order_by("published_at", "id")
     )
@@ -64,6 +68,7 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
         page_url = site_url + reverse("proposal_detail", kwargs={"pk": 0})[:-2]
     for proposal in queryset.iterator(chunk_size=2000):
         response = responses.get(proposal.cluster_of_id or proposal.pk)
+        deadline = answer_deadline(proposal, obligation_rules(proposal.consultation_id, among=rules))
         yield {
             "id": proposal.pk,
             "url": f"{page_url}{proposal.pk}/",
@@ -82,6 +87,8 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "responded_at": _iso(proposal.responded_at),
             "cluster_of": proposal.cluster_of_id,
             "cluster_size": proposal.cluster_size,
+            "answer_deadline": _iso(deadline),
+            "answered_on_time": (response.published_at <= deadline) if response and deadline else None,
             "response_status": response.status if response else None,
             "response_reasoning_kk": response.reasoning_kk if response else None,
             "response_reasoning_ru": response.reasoning_ru if response else None,

@@ -12,8 +12,9 @@ from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from ..models import Proposal, ProposalResponse, ProposalStatus, ResponseState, ResponseStatus
+from ..models import ObligationRule, Proposal, ProposalResponse, ProposalStatus, ResponseState, ResponseStatus
 from ..models.proposal import PUBLIC_STATUSES
+from .response import AWAITING_ANSWER, deadline_for, due_before, obligation_rules
 
 
 def _counts(queryset, field: str) -> dict:
@@ -42,15 +43,32 @@ def consultation_stats(*, consultation=None) -> dict:
     published = public.count()
     answered_rows = list(
         public.filter(status=ProposalStatus.RESPONDED, responded_at__isnull=False).values_list(
-            "published_at", "responded_at"
+            "published_at", "responded_at", "supports_count", "consultation_id"
         )
     )
     answered = len(answered_rows)
     days = [
         (responded - published_at).total_seconds() / 86400
-        for published_at, responded in answered_rows
+        for published_at, responded, _supports, _consultation in answered_rows
         if published_at
     ]
+    # Obligations kept and missed: answers against their deadline, and what is overdue now.
+    all_rules = list(ObligationRule.objects.filter(is_active=True))
+    on_time = late = 0
+    for published_at, responded, supports, consultation_id in answered_rows:
+        rules = obligation_rules(consultation_id, among=all_rules)
+        deadline = deadline_for(published_at=published_at, supports=supports, rules=rules)
+        if deadline is not None:
+            on_time += responded <= deadline
+            late += responded > deadline
+    overdue = 0
+    awaiting = public.filter(status__in=AWAITING_ANSWER)
+    now = timezone.now()
+    consultation_ids = awaiting.values_list("consultation_id", flat=True).order_by().distinct()
+    for consultation_id in consultation_ids:
+        rules = obligation_rules(consultation_id, among=all_rules)
+        if rules:
+            overdue += awaiting.filter(consultation_id=consultation_id).filter(due_before(rules, now)).count()
     by_response = _counts(responses, "status")
     by_topic = {
         (slug or ""): n
@@ -77,6 +95,9 @@ def consultation_stats(*, consultation=None) -> dict:
         "answered": answered,
         "response_rate": round(100 * answered / published, 1) if published else 0.0,
         "median_days_to_response": round(median(days), 1) if days else None,
+        "answered_on_time": on_time,
+        "answered_late": late,
+        "overdue": overdue,
         "by_status": _counts(public, "status"),
         "by_response_status": {status: by_response.get(status, 0) for status in ResponseStatus.values},
         "by_topic": by_topic,

@@ -55,19 +55,20 @@ def obligation_rules(
     )
 
 
+def deadline_for(
+    *, published_at: datetime | None, supports: int, rules: list[ObligationRule]
+) -> datetime | None:
+    """The earliest deadline of the rules that apply (None: unpublished, or no rule applies)."""
+    days = [rule.days for rule in rules if supports >= rule.min_supports]
+    return published_at + timedelta(days=min(days)) if days and published_at else None
+
+
 def answer_deadline(proposal: Proposal, rules: list[ObligationRule] | None = None) -> datetime | None:
-    """The earliest deadline of the rules that apply to the proposal (None: no rule applies)."""
-    if proposal.published_at is None:
-        return None
+    """A proposal's answer deadline; a cluster member shares its representative's (supports go there)."""
     if rules is None:
         rules = obligation_rules(proposal.consultation_id)
-    supports = proposal.supports_count
-    if proposal.cluster_of_id:
-        supports = Proposal.objects.filter(pk=proposal.cluster_of_id).values_list(
-            "supports_count", flat=True
-        )[0]
-    days = [rule.days for rule in rules if supports >= rule.min_supports]
-    return proposal.published_at + timedelta(days=min(days)) if days else None
+    supports = proposal.cluster_of.supports_count if proposal.cluster_of_id else proposal.supports_count
+    return deadline_for(published_at=proposal.published_at, supports=supports, rules=rules)
 
 
 def due_before(rules: list[ObligationRule], moment: datetime) -> Q:

@@ -47,12 +47,14 @@ def proposal_detail(request, pk):
         request.GET.get("page")
     )
     response = response_selectors.public_response_for(proposal)
+    deadline = response_selectors.answer_deadline(proposal) if proposal.is_public else None
     context = {
         "proposal": proposal,
         "response": response,
         "response_language": _response_language(response, request.LANGUAGE_CODE),
         "response_text": response.translated("reasoning", request.LANGUAGE_CODE) if response else "",
-        "answer_deadline": response_selectors.answer_deadline(proposal) if proposal.is_public else None,
+        "answer_deadline": deadline,
+        "answered_on_time": bool(response and deadline and response.published_at <= deadline),
         "comments": comments,
         "comment_ordering": ordering if ordering in selectors.COMMENT_ORDERINGS else "oldest",
         "comment_form": CommentForm(),

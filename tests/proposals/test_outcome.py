@@ -1,6 +1,7 @@
 """The outcome: numbers and charts against a hand-checked fixture, clusters counted once, the overdue page,
 and "what changed and why" on the article page."""
 
+import json
 import re
 from collections import Counter
 from datetime import timedelta
@@ -70,6 +71,9 @@ def test_outcome_numbers_match_the_hand_checked_fixture(consultation, outcome):
         "answered": 3,
         "response_rate": 75.0,
         "median_days_to_response": 4.0,  # answers after 2, 4 and 8 days
+        "answered_on_time": 0,  # no obligation is set in this fixture
+        "answered_late": 0,
+        "overdue": 0,
         "by_status": {"published": 1, "responded": 3},
         "by_response_status": {
             "accepted": 1,
@@ -218,3 +222,29 @@ def test_article_without_answers_has_no_what_changed_section(client, consultatio
     _document, _old, _new, liberty = revised_document(consultation)
     html = client.get(liberty.get_absolute_url().replace("/kk/", "/en/")).content.decode()
     assert 'id="what-changed"' not in html
+
+
+def test_obligations_kept_and_missed_are_counted_and_shown(
+    client, consultation, commissioner, second_commissioner
+):
+    ObligationRule.objects.create(name="Within 5 days", days=5)
+    on_time = ProposalFactory(consultation=consultation, title="Answered in time", published_at=_days_ago(3))
+    late = ProposalFactory(consultation=consultation, title="Answered late", published_at=_days_ago(9))
+    ProposalFactory(consultation=consultation, title="Still waiting", published_at=_days_ago(6))
+    ProposalFactory(consultation=consultation, title="Recent", published_at=_days_ago(1))
+    for proposal in (on_time, late):
+        publish_response(proposal, drafter=commissioner, approver=second_commissioner)
+    stats = consultation_stats(consultation=consultation)
+    assert (stats["answered_on_time"], stats["answered_late"], stats["overdue"]) == (1, 1, 1)
+    html = client.get(f"/en/consultations/{consultation.slug}/outcome/").content.decode()
+    assert '<dd id="stat-on-time">1</dd>' in html and '<dd id="stat-overdue">1</dd>' in html
+    assert "Answered by the promised deadline" in client.get(f"/en/proposals/{on_time.pk}/").content.decode()
+    assert "Answered after the promised deadline" in client.get(f"/en/proposals/{late.pk}/").content.decode()
+    rows = {
+        row["title"]: row
+        for row in json.loads(b"".join(client.get("/open-data/proposals.json").streaming_content))["results"]
+    }
+    assert rows["Answered in time"]["answered_on_time"] is True
+    assert rows["Answered late"]["answered_on_time"] is False
+    assert rows["Still waiting"]["answered_on_time"] is None
+    assert rows["Still waiting"]["answer_deadline"] is not None
