@@ -6,6 +6,7 @@ from django.urls import include, path
 from portal.core.views import health
 from proposals.api import api
 from proposals.views import hearing as hearing_views
+from proposals.views import open_data
 
 # Django admin logs in through allauth, so its second factor cannot be skipped.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +17,8 @@ urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("api/v1/", api.urls),
     path("hearings.ics", hearing_views.hearings_ics, name="hearings_ics"),
+    path("open-data/proposals.csv", open_data.proposals_csv, name="open_data_csv"),
+    path("open-data/proposals.json", open_data.proposals_json, name="open_data_json"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,9 +1,12 @@
-"""Django admin for what admins set without code: consultations (with their moderation policy), topics, and
-read-only views of moderation cases and reports (decisions are taken in the moderation queue)."""
+"""Django admin for what admins set without code: consultations (with their moderation policy), topics,
+response templates and answer obligations (deadlines); read-only views of moderation cases and reports.
+Decisions and answers are taken in the moderation queue and the Commission's work queue, never here."""
 
 from django.contrib import admin
 
-from .models import Consultation, ModerationCase, Phase, Report, Topic
+from portal.core import permissions
+
+from .models import Consultation, ModerationCase, ObligationRule, Phase, Report, ResponseTemplate, Topic
 
 
 class PhaseInline(admin.TabularInline):
@@ -52,3 +55,35 @@ class ModerationCaseAdmin(ReadOnlyAdmin):
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ("pk", "kind", "proposal", "comment", "created_at")
     list_filter = ("kind",)
+
+
+class AdministratorsOnly(admin.ModelAdmin):
+    """The portal's Administrators role decides, not Django's per-model permissions."""
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_answer_settings(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_answer_settings(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.can_manage_answer_settings(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_manage_answer_settings(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_manage_answer_settings(request.user)
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(AdministratorsOnly):
+    list_display = ("name", "status", "is_active")
+    list_filter = ("is_active", "status")
+    search_fields = ("name", "text_kk", "text_ru", "text_en")
+
+
+@admin.register(ObligationRule)
+class ObligationRuleAdmin(AdministratorsOnly):
+    list_display = ("name", "consultation", "min_supports", "days", "is_active")
+    list_filter = ("is_active", "consultation")

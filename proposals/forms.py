@@ -389,3 +389,134 @@ class SpeakerDecisionForm(forms.Form):
         label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
     note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)
+
+
+class CommissionQueueForm(forms.Form):
+    """Filters of the Commission's work queue (validated values only reach the selector)."""
+
+    article = forms.TypedChoiceField(label=_("Article"), required=False, coerce=int, empty_value=None)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    min_supports = forms.IntegerField(label=_("At least this many supports"), required=False, min_value=0)
+    min_age_days = forms.IntegerField(
+        label=_("Published at least this many days ago"), required=False, min_value=0
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), ("overdue", _("Overdue")), ("week", _("Due within 7 days"))],
+    )
+    assignee = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
+    )
+
+    def __init__(self, *args, article_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = [("", _("All articles")), *article_choices]
+        self.fields["topic"].choices = [
+            ("", _("All topics")),
+            *[(topic.slug, str(topic)) for topic in Topic.objects.filter(is_active=True)],
+        ]
+
+
+class ResponseForm(forms.Form):
+    status = forms.ChoiceField(label=_("Outcome"), required=False)
+    template = forms.ModelChoiceField(
+        label=_("Start from a template"),
+        required=False,
+        queryset=None,
+        help_text=_("Fills the reasoning in the languages you leave empty."),
+    )
+    reasoning_kk = forms.CharField(
+        label=_("Reasoning in Kazakh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "kk"}),
+        max_length=10000,
+    )
+    reasoning_ru = forms.CharField(
+        label=_("Reasoning in Russian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "ru"}),
+        max_length=10000,
+    )
+    reasoning_en = forms.CharField(
+        label=_("Reasoning in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "en"}),
+        max_length=10000,
+    )
+    articles = forms.TypedMultipleChoiceField(
+        label=_("Articles the answer concerns"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    version = forms.TypedChoiceField(
+        label=_("Draft version where the change was made"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        from .models import ArticleIdentity, DocumentVersion, ResponseStatus, ResponseTemplate
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("— choose —")), *ResponseStatus.choices]
+        self.fields["template"].queryset = ResponseTemplate.objects.filter(is_active=True)
+        identities = ArticleIdentity.objects.filter(document__consultation=consultation).order_by(
+            "document_id", "id"
+        )
+        self.fields["articles"].choices = [
+            (identity.pk, f"{identity.number}. {identity.translated('heading')}") for identity in identities
+        ]
+        versions = DocumentVersion.objects.filter(document__consultation=consultation).select_related(
+            "document"
+        )
+        self.fields["version"].choices = [
+            ("", _("— none —")),
+            *[(version.pk, f"{version.document} — {version}") for version in versions],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        template = data.get("template")
+        if template is not None:
+            for code in ("kk", "ru", "en"):
+                if not data.get(f"reasoning_{code}"):
+                    data[f"reasoning_{code}"] = getattr(template, f"text_{code}")
+            if not data.get("status") and template.status:
+                data["status"] = template.status
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Commission member"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from portal.core.permissions import ROLE_GROUPS, Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, groups__name__in=[ROLE_GROUPS[Role.COMMISSION], ROLE_GROUPS[Role.ADMIN]]
+            )
+            .distinct()
+            .order_by("display_name")
+        )
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change (only the drafter sees this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )

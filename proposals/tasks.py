@@ -58,3 +58,11 @@ def send_hearing_reminders() -> int:
     from .services.hearing import hearing_reminders_send
 
     return hearing_reminders_send()
+
+
+@shared_task
+def record_missed_deadlines() -> int:
+    """Beat sweep: announces, once each, the answers that became overdue (see `deadline_misses_record`)."""
+    from .services.response import deadline_misses_record
+
+    return deadline_misses_record()

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from .views import (
+    commission,
     consultation,
     hearing,
     home,
     moderation,
+    outcome,
     participation,
     proposal,
     staff_documents,
@@ -15,6 +17,8 @@ from .views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation_detail"),
+    path("consultations/<slug:slug>/outcome/", outcome.consultation_outcome, name="consultation_outcome"),
+    path("consultations/<slug:slug>/overdue/", outcome.consultation_overdue, name="consultation_overdue"),
     path("consultations/<slug:slug>/<slug:document>/", consultation.document_detail, name="document_detail"),
     path(
         "consultations/<slug:slug>/<slug:document>/compare/",
@@ -67,6 +71,30 @@ urlpatterns = [
         "staff/articles/<int:pk>/confirm-match/",
         staff_documents.article_match_confirm,
         name="staff_article_match_confirm",
+    ),
+    path("staff/commission/", commission.queue, name="commission_queue"),
+    path("staff/commission/proposals/<int:pk>/", commission.work, name="commission_work"),
+    path("staff/commission/proposals/<int:pk>/assign/", commission.assign, name="commission_assign"),
+    path("staff/commission/proposals/<int:pk>/notes/", commission.note_add, name="commission_note_add"),
+    path(
+        "staff/commission/proposals/<int:pk>/response/",
+        commission.response_save,
+        name="commission_response_save",
+    ),
+    path(
+        "staff/commission/proposals/<int:pk>/response/submit/",
+        commission.response_submit,
+        name="commission_response_submit",
+    ),
+    path(
+        "staff/commission/proposals/<int:pk>/response/approve/",
+        commission.response_approve,
+        name="commission_response_approve",
+    ),
+    path(
+        "staff/commission/proposals/<int:pk>/response/return/",
+        commission.response_return,
+        name="commission_response_return",
     ),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
     # Public hearings.

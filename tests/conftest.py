@@ -118,3 +118,8 @@ def wait_until(predicate, timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@pytest.fixture
+def second_commissioner(db):
+    return _with_role(Role.COMMISSION, display_name="Commissioner Gulnara", email="gulnara@example.test")

@@ -276,3 +276,32 @@ def speaker_request_refusal(user, hearing, proposal) -> str | None:
     if hearing.status not in ("scheduled", "postponed"):
         return _("This hearing no longer takes speaker requests.")
     return None
+
+
+# --- Commission responses ------------------------------------------------------------------------------
+
+
+def can_work_commission_queue(user) -> bool:
+    """The Commission's work queue, internal notes and assignments."""
+    return is_commission_member(user)
+
+
+def can_draft_response(user, response=None) -> bool:
+    """Commission members write and edit an answer until it is sent for approval or published."""
+    if not is_commission_member(user):
+        return False
+    return response is None or response.state in {"draft", "returned"}
+
+
+def can_review_response(user, response) -> bool:
+    """Approving (publishing) or returning a draft. With four eyes on, never the member who drafted it."""
+    if not is_commission_member(user) or response.state == "published":
+        return False
+    if settings.RESPONSE_FOUR_EYES:
+        return response.state == "in_review" and response.drafted_by_id != user.pk
+    return True
+
+
+def can_manage_answer_settings(user) -> bool:
+    """Response templates and answer obligations (deadlines) are administrators' business."""
+    return is_admin(user)

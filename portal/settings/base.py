@@ -146,6 +146,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.screen_unscreened",
         "schedule": 60.0,
     },
+    # Answers that passed their deadline are announced once to the author, followers and assignee.
+    "missed-answer-deadlines": {
+        "task": "proposals.tasks.record_missed_deadlines",
+        "schedule": crontab(minute=5),
+    },
     # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.
     "daily-digests": {
         "task": "portal.notifications.tasks.plan_digests",
@@ -235,6 +240,8 @@ MODERATION_BURST_WINDOW_MINUTES = env.int("MODERATION_BURST_WINDOW_MINUTES", def
 MODERATION_BURST_PER_ACCOUNT = env.int("MODERATION_BURST_PER_ACCOUNT", default=5)
 MODERATION_BURST_PER_ADDRESS = env.int("MODERATION_BURST_PER_ADDRESS", default=20)
 MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
+# Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
+RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # Hearings: livestreams are embedded only from these hosts (the CSP's frame-src lists exactly them), and

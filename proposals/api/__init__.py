@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from .documents import router as documents_router
 from .hearings import router as hearings_router
 from .proposals import router as proposals_router
+from .stats import router as stats_router
 
 api = NinjaAPI(
     title="Qatysu API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/proposals", proposals_router)
 api.add_router("/hearings", hearings_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", documents_router)
 
 

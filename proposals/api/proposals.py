@@ -73,9 +73,26 @@ class ProposalOut(Schema):
     url: str
 
 
+class ResponseOut(Schema):
+    status: str = Field(
+        ..., description="accepted, partially_accepted, rejected, already_reflected, out_of_scope"
+    )
+    reasoning: dict[str, str] = Field(
+        ..., description="language code → text, for the languages it is written in"
+    )
+    articles: list[ArticleRef]
+    version: str | None = Field(None, description="the draft version where the change was made")
+    published_at: datetime
+    covers_cluster: bool = Field(
+        ..., description="true when the answer was given to the cluster's first proposal"
+    )
+
+
 class ProposalDetailOut(ProposalOut):
     body: str
-    response: dict | None = Field(None, description="the published Commission answer, once there is one")
+    response: ResponseOut | None = Field(
+        None, description="the published Commission answer, once there is one"
+    )
 
 
 class ProposalPage(Schema):
@@ -165,10 +182,35 @@ def _public_proposal(pk: int) -> Proposal:
     return proposal
 
 
+def _response_out(proposal: Proposal) -> dict | None:
+    from ..selectors.response import public_response_for
+
+    response = public_response_for(proposal)
+    if response is None:
+        return None
+    return {
+        "status": response.status,
+        "reasoning": {
+            code: getattr(response, f"reasoning_{code}") for code in response.languages_of("reasoning")
+        },
+        "articles": [
+            {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
+            for a in response.articles.all()
+        ],
+        "version": str(response.version) if response.version_id else None,
+        "published_at": response.published_at,
+        "covers_cluster": response.proposal_id != proposal.pk,
+    }
+
+
 @router.get("/{int:proposal_id}", response=ProposalDetailOut, summary="One published proposal")
 def get_proposal(request, proposal_id: int):
+    if set(request.GET):
+        from . import UnknownParameter
+
+        raise UnknownParameter(set(request.GET))
     proposal = _public_proposal(proposal_id)
-    return {**_out(proposal), "body": proposal.body, "response": None}
+    return {**_out(proposal), "body": proposal.body, "response": _response_out(proposal)}
 
 
 @router.post("", response={201: ProposalDetailOut}, auth=TokenAuth(), summary="Submit a proposal")

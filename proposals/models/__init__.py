@@ -26,3 +26,14 @@ from .proposal import (  # noqa: F401
     Support,
     Topic,
 )
+from .response import (  # noqa: F401
+    CommissionAssignment,
+    CommissionNote,
+    MissedDeadline,
+    ObligationRule,
+    ProposalResponse,
+    ResponseState,
+    ResponseStatus,
+    ResponseTemplate,
+    ResponseTransition,
+)

@@ -96,7 +96,7 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
 def proposal_detail(*, pk: int, viewer) -> Proposal | None:
     """A proposal with its author, organisation, topic, articles, attachments and public timeline."""
     queryset = Proposal.objects.select_related(
-        "author", "organisation", "topic", "consultation", "merged_into"
+        "author", "organisation", "topic", "consultation", "merged_into", "cluster_of"
     )
     queryset = queryset.prefetch_related(
         Prefetch("articles", queryset=_ARTICLES),

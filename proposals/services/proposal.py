@@ -246,7 +246,8 @@ def _notify_transition(proposal: Proposal, *, from_status: str, to_status: str, 
             params={**title, "reason": reason},
             url=url,
         )
-    if to_status in (S.UNDER_REVIEW, S.RESPONDED, S.MERGED):
+    # An answer (`responded`) is announced by `response_publish`, with the Commission's own message.
+    if to_status in (S.UNDER_REVIEW, S.MERGED):
         followers = proposal.follows.values_list("user_id", flat=True)
         notify(
             recipients=followers,

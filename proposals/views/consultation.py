@@ -8,6 +8,7 @@ from ..models import ArticleIdentity, Consultation, Document
 from ..selectors import consultation as consultation_selectors
 from ..selectors import document as document_selectors
 from ..selectors.proposal import article_proposals
+from ..selectors.response import article_changes
 
 
 def consultation_detail(request, slug):
@@ -75,6 +76,7 @@ def article_detail(request, slug, document, key):
             "history": history,
             "proposals": proposals,
             "proposals_count": document_selectors.article_proposal_count(identity),
+            "changes": article_changes(identity=identity, language=language),
             "follows": request.user.is_authenticated and identity.follows.filter(user=request.user).exists(),
         },
     )

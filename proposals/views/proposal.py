@@ -11,6 +11,7 @@ from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, W
 from ..models import Attachment, ModerationCase, Report, Topic
 from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
+from ..selectors import response as response_selectors
 from ..selectors.document import article_choices
 from ..services.comment import EDIT_WINDOW
 
@@ -46,8 +47,15 @@ def proposal_detail(request, pk):
     comments = Paginator(selectors.proposal_comments(proposal=proposal, ordering=ordering), 20).get_page(
         request.GET.get("page")
     )
+    response = response_selectors.public_response_for(proposal)
+    deadline = response_selectors.answer_deadline(proposal) if proposal.is_public else None
     context = {
         "proposal": proposal,
+        "response": response,
+        "response_language": _response_language(response, request.LANGUAGE_CODE),
+        "response_text": response.translated("reasoning", request.LANGUAGE_CODE) if response else "",
+        "answer_deadline": deadline,
+        "answered_on_time": bool(response and deadline and response.published_at <= deadline),
         "comments": comments,
         "comment_ordering": ordering if ordering in selectors.COMMENT_ORDERINGS else "oldest",
         "comment_form": CommentForm(),
@@ -56,6 +64,7 @@ def proposal_detail(request, pk):
         "can_edit": request.user.is_authenticated and permissions.can_edit_proposal(request.user, proposal),
         "can_comment": permissions.can_comment(request.user, proposal),
         "edit_window_start": timezone.now() - EDIT_WINDOW,
+        "now_time": timezone.now(),
         "moderation": _last_decision(proposal, request.user),
         # A hidden proposal shows only why, except to its author and to moderators.
         "content_hidden": proposal.status == "hidden"
@@ -77,6 +86,17 @@ def _timeline(proposal) -> list:
     steps = [t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"]
     steps += list(proposal.hearing_discussions.select_related("hearing"))
     return sorted(steps, key=lambda step: (step.created_at, step.pk))
+
+
+def _response_language(response, language: str) -> str:
+    """The language the answer is shown in: the page's, else the first one it was written in."""
+    if response is None:
+        return language
+    return (
+        next(code for code in (language, "kk", "ru", "en") if getattr(response, f"reasoning_{code}", ""))
+        if response.languages_of("reasoning")
+        else language
+    )
 
 
 def attachment_download(request, pk):

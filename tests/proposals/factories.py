@@ -133,3 +133,65 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     def proposals(item, create, extracted, **kwargs):
         if create and extracted:
             item.proposals.set(extracted)
+
+
+def publish_response(
+    proposal, *, drafter, approver, status="accepted", articles=(), version=None, **reasoning
+):
+    """An answer drafted by one Commission member and approved (published) by another, via the services."""
+    from proposals.services.response import (
+        ResponseInput,
+        response_approve,
+        response_draft_save,
+        response_submit,
+    )
+
+    reasoning = reasoning or {f"reasoning_{proposal.language}": "The Commission agrees with the proposal."}
+    response = response_draft_save(
+        proposal=proposal,
+        author=drafter,
+        data=ResponseInput(
+            status=status,
+            article_ids=tuple(a.pk for a in articles),
+            version_id=version.pk if version else None,
+            **reasoning,
+        ),
+    )
+    response_submit(response=response, actor=drafter)
+    return response_approve(response=response, reviewer=approver)
+
+
+def _seven_articles(liberty: str) -> str:
+    lines = ["# 1. Rights"]
+    for number in range(1, 7):
+        lines += [f"## {number}. Article {number} {{#article-{number}}}", f"1. Text of article {number}."]
+    lines += ["## 7. Personal liberty {#liberty}", f"1. {liberty}"]
+    return "\n".join(lines) + "\n"
+
+
+def revised_document(consultation):
+    """A document in two versions where article 7 ("liberty") changed; returns (document, old, new, identity)."""
+    from proposals.models import Document
+    from proposals.services.document import document_version_import
+
+    document = Document.objects.create(consultation=consultation, slug="basic-law", title_en="Basic Law")
+    old = document_version_import(
+        document=document,
+        labels={"en": "Text in force"},
+        sources={"en": ("old.md", _seven_articles("Everyone has the right to personal liberty."))},
+        imported_by=None,
+    )
+    new = document_version_import(
+        document=document,
+        labels={"en": "New draft"},
+        sources={
+            "en": (
+                "new.md",
+                _seven_articles(
+                    "Everyone has the right to personal liberty. A court reviews every arrest within 48 hours."
+                ),
+            )
+        },
+        imported_by=None,
+    )
+    return document, old, new, ArticleIdentity.objects.get(document=document, key="liberty")

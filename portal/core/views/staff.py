@@ -22,6 +22,7 @@ def dashboard(request):
         "can_verify": permissions.can_verify_organisation(request.user),
         "can_moderate": permissions.can_moderate(request.user),
         "can_manage_hearings": permissions.can_manage_hearings(request.user),
+        "can_answer": permissions.can_work_commission_queue(request.user),
         "awaiting_verification": [],
     }
     if permissions.can_verify_identities(request.user):

@@ -1,0 +1,201 @@
+"""The Commission's answers: responses with their review lifecycle, work-queue notes and assignments,
+reusable response templates, and the obligations (answer deadlines) the public can check."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .translated import TranslatedFieldsMixin
+
+
+class ResponseStatus(models.TextChoices):
+    """What the Commission decided about a proposal (public)."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+    REJECTED = "rejected", _("Rejected")
+    ALREADY_REFLECTED = "already_reflected", _("Already reflected in the draft")
+    OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the consultation")
+
+
+class ResponseState(models.TextChoices):
+    """Where the answer is in the Commission's four-eyes review (internal until published)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting approval")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+
+
+class ResponseTemplate(TranslatedFieldsMixin, models.Model):
+    """A reusable answer text that administrators maintain (e.g. "outside the scope of this consultation")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    status = models.CharField(_("usual outcome"), max_length=20, choices=ResponseStatus.choices, blank=True)
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    is_active = models.BooleanField(_("offered to Commission members"), default=True)
+
+    translated_fields = ("text",)
+
+    class Meta:
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalResponse(TranslatedFieldsMixin, models.Model):
+    """The Commission's answer to one proposal; for a campaign cluster, to its representative, and shown on
+    every member's page. Public once `state` is published; `review_note` and `reviewed_by` never are."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="response", verbose_name=_("proposal")
+    )
+    status = models.CharField(_("outcome"), max_length=20, choices=ResponseStatus.choices)
+    reasoning_kk = models.TextField(_("reasoning (Kazakh)"), blank=True)
+    reasoning_ru = models.TextField(_("reasoning (Russian)"), blank=True)
+    reasoning_en = models.TextField(_("reasoning (English)"), blank=True)
+    articles = models.ManyToManyField(
+        "proposals.ArticleIdentity", blank=True, related_name="responses", verbose_name=_("articles changed")
+    )
+    version = models.ForeignKey(
+        "proposals.DocumentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("draft version with the change"),
+    )
+    state = models.CharField(
+        max_length=12, choices=ResponseState.choices, default=ResponseState.DRAFT, editable=False
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # Internal: who approved or returned the draft last, and the note sent back with a returned draft.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    review_note = models.TextField(_("note for the drafter"), blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    translated_fields = ("reasoning",)
+
+    class Meta:
+        verbose_name = _("Commission response")
+        verbose_name_plural = _("Commission responses")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"),
+                name="published_response_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"response to {self.proposal_id} ({self.state})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ResponseState.PUBLISHED
+
+
+class ResponseTransition(models.Model):
+    """The log of a response's review lifecycle. Internal: the reviewer of a returned draft stays private."""
+
+    response = models.ForeignKey(ProposalResponse, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=12, choices=ResponseState.choices)
+    to_state = models.CharField(max_length=12, choices=ResponseState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.response_id}: {self.from_state} → {self.to_state}"
+
+
+class CommissionAssignment(models.Model):
+    """Which Commission member prepares the answer to a proposal (internal)."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_assignment"
+    )
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.proposal_id} → {self.assignee_id}"
+
+
+class CommissionNote(models.Model):
+    """An internal note of the Commission on a proposal; never shown publicly."""
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("internal note"), max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"note on {self.proposal_id}"
+
+
+class ObligationRule(models.Model):
+    """A promise about answers: published proposals with at least `min_supports` supports are answered
+    within `days` days of publication. Several rules may apply; the earliest deadline counts."""
+
+    consultation = models.ForeignKey(
+        "proposals.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="obligation_rules",
+        help_text=_("Leave empty for every consultation."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    min_supports = models.PositiveIntegerField(_("at least this many supports"), default=0)
+    days = models.PositiveIntegerField(_("answered within (days)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("answer obligation")
+        verbose_name_plural = _("answer obligations")
+        ordering = ["min_supports", "days", "id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="obligation_days_positive")]
+
+    def __str__(self):
+        return self.name
+
+
+class MissedDeadline(models.Model):
+    """A proposal whose answer deadline passed unanswered; recorded once, so the sweep announces it once."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="missed_deadline"
+    )
+    deadline = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.proposal_id} missed {self.deadline:%Y-%m-%d}"

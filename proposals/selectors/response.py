@@ -1,0 +1,233 @@
+"""Reads about answers: the published response a page shows, deadlines, the Commission's queue, and
+"what changed and why" per article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ..models import (
+    ArticleIdentity,
+    CommissionAssignment,
+    ObligationRule,
+    Proposal,
+    ProposalResponse,
+    ResponseState,
+)
+from ..models.proposal import PUBLIC_STATUSES
+
+AWAITING_ANSWER = ("published", "under_review")
+_ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
+
+
+def published_responses() -> QuerySet[ProposalResponse]:
+    return ProposalResponse.objects.filter(state=ResponseState.PUBLISHED)
+
+
+def public_response_for(proposal: Proposal) -> ProposalResponse | None:
+    """The published answer shown on a proposal's page: its own, or its cluster representative's."""
+    target = proposal.cluster_of_id or proposal.pk
+    return (
+        published_responses()
+        .filter(proposal_id=target)
+        .select_related("version", "proposal")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .first()
+    )
+
+
+# --- obligations -----------------------------------------------------------------------------------------
+
+
+def obligation_rules(
+    consultation_id: int, *, among: list[ObligationRule] | None = None
+) -> list[ObligationRule]:
+    """The active rules for a consultation's proposals (picked from `among`, all active rules, if given)."""
+    if among is not None:
+        return [rule for rule in among if rule.consultation_id in (None, consultation_id)]
+    return list(
+        ObligationRule.objects.filter(is_active=True).filter(
+            Q(consultation__isnull=True) | Q(consultation_id=consultation_id)
+        )
+    )
+
+
+def deadline_for(
+    *, published_at: datetime | None, supports: int, rules: list[ObligationRule]
+) -> datetime | None:
+    """The earliest deadline of the rules that apply (None: unpublished, or no rule applies)."""
+    days = [rule.days for rule in rules if supports >= rule.min_supports]
+    return published_at + timedelta(days=min(days)) if days and published_at else None
+
+
+def answer_deadline(proposal: Proposal, rules: list[ObligationRule] | None = None) -> datetime | None:
+    """A proposal's answer deadline; a cluster member shares its representative's (supports go there)."""
+    if rules is None:
+        rules = obligation_rules(proposal.consultation_id)
+    supports = proposal.cluster_of.supports_count if proposal.cluster_of_id else proposal.supports_count
+    return deadline_for(published_at=proposal.published_at, supports=supports, rules=rules)
+
+
+def due_before(rules: list[ObligationRule], moment: datetime) -> Q:
+    """Proposals whose deadline under some rule falls before `moment` (a filter usable on the database)."""
+    condition = Q(pk__in=[])
+    for rule in rules:
+        condition |= Q(
+            supports_count__gte=rule.min_supports, published_at__lt=moment - timedelta(days=rule.days)
+        )
+    return condition
+
+
+@dataclass
+class DeadlineRow:
+    proposal: Proposal
+    deadline: datetime | None
+    days_overdue: int
+
+
+def overdue_proposals(*, consultation, now: datetime | None = None) -> list[DeadlineRow]:
+    """Unanswered public proposals (a cluster once) past their deadline, most overdue first."""
+    now = now or timezone.now()
+    rules = obligation_rules(consultation.pk)
+    if not rules:
+        return []
+    queryset = (
+        Proposal.objects.filter(
+            consultation=consultation, status__in=AWAITING_ANSWER, cluster_of__isnull=True
+        )
+        .filter(due_before(rules, now))
+        .select_related("topic")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .order_by("published_at", "id")
+    )
+    rows = []
+    for proposal in queryset[:500]:
+        deadline = answer_deadline(proposal, rules)
+        rows.append(DeadlineRow(proposal, deadline, (now - deadline).days if deadline else 0))
+    rows.sort(key=lambda row: (row.deadline, row.proposal.pk))
+    return rows
+
+
+# --- the Commission's queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    article: int | None = None
+    topic: str | None = None
+    min_supports: int | None = None
+    min_age_days: int | None = None
+    deadline: str | None = None  # "overdue" or "week"
+    assignee: str | None = None  # "me" or "none"
+
+
+def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = None) -> QuerySet[Proposal]:
+    """Proposals (a campaign cluster by its representative) awaiting an answer, oldest first."""
+    now = now or timezone.now()
+    queryset = Proposal.objects.filter(status__in=AWAITING_ANSWER, cluster_of__isnull=True)
+    if filters.article is not None:
+        queryset = queryset.filter(articles=filters.article)
+    if filters.topic:
+        queryset = queryset.filter(topic__slug=filters.topic)
+    if filters.min_supports is not None:
+        queryset = queryset.filter(supports_count__gte=filters.min_supports)
+    if filters.min_age_days is not None:
+        queryset = queryset.filter(published_at__lte=now - timedelta(days=filters.min_age_days))
+    if filters.deadline:
+        rules = list(ObligationRule.objects.filter(is_active=True, consultation__isnull=True))
+        # Consultation-specific rules apply only to their own consultation's proposals.
+        condition = due_before(rules, now if filters.deadline == "overdue" else now + timedelta(days=7))
+        for rule in ObligationRule.objects.filter(is_active=True, consultation__isnull=False):
+            moment = now if filters.deadline == "overdue" else now + timedelta(days=7)
+            condition |= Q(consultation_id=rule.consultation_id) & due_before([rule], moment)
+        queryset = queryset.filter(condition)
+    if filters.assignee == "me":
+        queryset = queryset.filter(commission_assignment__assignee=viewer)
+    elif filters.assignee == "none":
+        queryset = queryset.filter(commission_assignment__isnull=True)
+    return (
+        queryset.select_related("topic", "commission_assignment__assignee", "response")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .annotate(
+            has_assignment=Exists(CommissionAssignment.objects.filter(proposal=OuterRef("pk"))),
+        )
+        .order_by("published_at", "id")
+    )
+
+
+# --- what changed and why ----------------------------------------------------------------------------------
+
+
+def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
+    """For each draft version that published answers name for this article: the word diff from the version
+    before it, beside the proposals and answers that drove the change."""
+    from ..documents.diff import diff_words, render_html
+    from ..models import Article, Paragraph
+    from .comparison import _text
+
+    responses = list(
+        published_responses()
+        .filter(articles=identity, version__isnull=False)
+        .select_related("proposal", "version")
+        .order_by("version__position", "published_at", "id")
+    )
+    if not responses:
+        return []
+    versions = {}
+    for response in responses:
+        versions.setdefault(response.version_id, {"version": response.version, "responses": []})
+        versions[response.version_id]["responses"].append(response)
+    articles = {
+        (article.version.document_id, article.version.position): article
+        for article in Article.objects.filter(identity=identity)
+        .select_related("version")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
+    }
+    from django.utils.translation import gettext as _
+
+    changes = []
+    for entry in versions.values():
+        version = entry["version"]
+        new = articles.get((version.document_id, version.position))
+        older = [
+            article
+            for (document_id, position), article in articles.items()
+            if document_id == version.document_id and position < version.position
+        ]
+        old = max(older, key=lambda article: article.version.position) if older else None
+        ops = diff_words(_text(old, language), _text(new, language))
+        changes.append(
+            {
+                "version": version,
+                "previous_version": old.version if old else None,
+                "article": new,
+                "diff_html": render_html(ops, added_label=_("added"), removed_label=_("removed")),
+                "changed": any(op.tag != "equal" for op in ops),
+                "responses": entry["responses"],
+            }
+        )
+    return changes
+
+
+def articles_with_changes(*, consultation) -> QuerySet[ArticleIdentity]:
+    """Articles that published answers link to a draft version, for the outcome page."""
+    return (
+        ArticleIdentity.objects.filter(
+            document__consultation=consultation,
+            responses__state=ResponseState.PUBLISHED,
+            responses__version__isnull=False,
+        )
+        .distinct()
+        .select_related("document__consultation")
+        .order_by("document_id", "id")
+    )
+
+
+def public_proposals(consultation=None) -> QuerySet[Proposal]:
+    queryset = Proposal.objects.filter(status__in=PUBLIC_STATUSES)
+    if consultation is not None:
+        queryset = queryset.filter(consultation=consultation)
+    return queryset

@@ -1,0 +1,298 @@
+"""The Commission's answers: drafted by one member, approved (published) by another, with a logged lifecycle.
+
+`RESPONSE_LIFECYCLE` is the table; `response_transition` is the only writer of `ProposalResponse.state`.
+Publishing moves the proposal, and every member of its campaign cluster, to `responded` through
+`proposal_transition`, and tells authors and followers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+from portal.core.audit import audit_record
+from portal.core.lifecycle import Lifecycle
+
+from ..models import (
+    ArticleIdentity,
+    CommissionAssignment,
+    CommissionNote,
+    DocumentVersion,
+    Proposal,
+    ProposalResponse,
+    ProposalStatus,
+    ResponseState,
+    ResponseStatus,
+    ResponseTransition,
+)
+from .proposal import proposal_transition
+
+R = ResponseState
+
+RESPONSE_LIFECYCLE = Lifecycle(
+    "response",
+    {
+        # Without four eyes a draft may be published directly; the service checks the setting.
+        R.DRAFT: [R.IN_REVIEW, R.PUBLISHED],
+        R.IN_REVIEW: [R.PUBLISHED, R.RETURNED],
+        R.RETURNED: [R.IN_REVIEW, R.PUBLISHED],
+        R.PUBLISHED: [],
+    },
+)
+# Proposals that still wait for an answer.
+AWAITING_ANSWER = (ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW)
+LANGUAGES = ("kk", "ru", "en")
+
+
+@dataclass(frozen=True)
+class ResponseInput:
+    status: str
+    reasoning_kk: str = ""
+    reasoning_ru: str = ""
+    reasoning_en: str = ""
+    article_ids: tuple[int, ...] = ()
+    version_id: int | None = None
+
+
+def _answerable(proposal: Proposal) -> Proposal:
+    """A cluster is answered once, on its representative."""
+    if proposal.cluster_of_id:
+        proposal = Proposal.objects.get(pk=proposal.cluster_of_id)
+    return proposal
+
+
+def _clean(data: ResponseInput, *, proposal: Proposal) -> dict:
+    errors: dict[str, list[str]] = {}
+    if data.status not in ResponseStatus.values:
+        errors["status"] = [_("Choose the outcome.")]
+    reasoning = {code: getattr(data, f"reasoning_{code}").strip() for code in LANGUAGES}
+    language = proposal.language if proposal.language in LANGUAGES else "kk"
+    if not reasoning[language]:
+        errors[f"reasoning_{language}"] = [
+            _("Give the reasons at least in the language of the proposal (%(language)s).")
+            % {"language": dict(settings.LANGUAGES)[language]}
+        ]
+    articles = list(
+        ArticleIdentity.objects.filter(
+            pk__in=data.article_ids, document__consultation_id=proposal.consultation_id
+        )
+    )
+    if len(articles) != len(set(data.article_ids)):
+        errors["articles"] = [_("Choose articles of this consultation's draft.")]
+    version = None
+    if data.version_id is not None:
+        version = DocumentVersion.objects.filter(
+            pk=data.version_id, document__consultation_id=proposal.consultation_id
+        ).first()
+        if version is None:
+            errors["version"] = [_("Choose a version of this consultation's draft.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"status": data.status, "articles": articles, "version": version, **reasoning}
+
+
+@transaction.atomic
+def response_draft_save(*, proposal: Proposal, author, data: ResponseInput) -> ProposalResponse:
+    """Creates or edits the answer to a proposal (to its cluster's representative) while it is a draft or
+    returned. The editor becomes the drafter, so under four eyes someone else must approve it."""
+    if not permissions.can_draft_response(author):
+        raise PermissionDenied(_("Only Commission members answer proposals."))
+    proposal = Proposal.objects.select_for_update().get(pk=_answerable(proposal).pk)
+    if proposal.status not in AWAITING_ANSWER:
+        raise ValidationError(_("Only published proposals awaiting an answer can be answered."))
+    fields = _clean(data, proposal=proposal)
+    response = ProposalResponse.objects.select_for_update().filter(proposal=proposal).first()
+    if response is None:
+        response = ProposalResponse(proposal=proposal)
+    elif not permissions.can_draft_response(author, response):
+        raise ValidationError(_("This answer is awaiting approval or published; it can no longer be edited."))
+    response.status = fields["status"]
+    for code in LANGUAGES:
+        setattr(response, f"reasoning_{code}", fields[code])
+    response.version = fields["version"]
+    response.drafted_by = author
+    response.save()
+    response.articles.set(fields["articles"])
+    return response
+
+
+@transaction.atomic
+def response_transition(
+    *, response: ProposalResponse, to_state: str, actor, note: str = ""
+) -> ProposalResponse:
+    """The only code path that changes a response's state: locks, checks the table, logs."""
+    locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    RESPONSE_LIFECYCLE.check(locked.state, to_state)
+    from_state = locked.state
+    locked.state = to_state
+    fields = ["state", "updated_at"]
+    if to_state in (R.PUBLISHED, R.RETURNED):
+        locked.reviewed_by = actor
+        locked.review_note = note if to_state == R.RETURNED else ""
+        fields += ["reviewed_by", "review_note"]
+    if to_state == R.PUBLISHED:
+        locked.published_at = timezone.now()
+        fields.append("published_at")
+    locked.save(update_fields=fields)
+    ResponseTransition.objects.create(
+        response=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
+    )
+    return locked
+
+
+@transaction.atomic
+def response_submit(*, response: ProposalResponse, actor) -> ProposalResponse:
+    """The drafter asks another member to approve the answer."""
+    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if not permissions.can_draft_response(actor, response):
+        raise PermissionDenied(_("You may not send this answer for approval."))
+    return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
+
+
+@transaction.atomic
+def response_return(*, response: ProposalResponse, reviewer, note: str) -> ProposalResponse:
+    """A reviewer sends the draft back with a note for the drafter (internal, never public)."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Tell the drafter what to change.")})
+    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if not permissions.can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
+        raise PermissionDenied(_("You may not review this answer."))
+    response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)
+    audit_record(actor=reviewer, action="response.returned", target=response.proposal)
+    return response
+
+
+@transaction.atomic
+def response_approve(*, response: ProposalResponse, reviewer) -> ProposalResponse:
+    """Approval publishes. Under four eyes (RESPONSE_FOUR_EYES) the drafter cannot approve their own."""
+    locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if not permissions.can_review_response(reviewer, locked):
+        if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
+            raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
+        raise PermissionDenied(_("You may not approve this answer."))
+    return response_publish(response=locked, actor=reviewer)
+
+
+@transaction.atomic
+def response_publish(*, response: ProposalResponse, actor) -> ProposalResponse:
+    """Publishes the answer: the proposal and each cluster member move to `responded`, and their authors and
+    followers are told (in-app and by email in their language)."""
+    response = response_transition(response=response, to_state=R.PUBLISHED, actor=actor)
+    representative = response.proposal
+    proposals = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
+    answered = []
+    for proposal in proposals:
+        if proposal.status in AWAITING_ANSWER:
+            answered.append(
+                proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=actor)
+            )
+    _notify_answered(answered, actor=actor)
+    audit_record(
+        actor=actor, action="response.published", target=representative, details={"status": response.status}
+    )
+    return response
+
+
+def _notify_answered(proposals: list[Proposal], *, actor) -> None:
+    from portal.notifications.services import notify
+
+    from ..models import Follow
+
+    for proposal in proposals:
+        followers = set(Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True))
+        notify(
+            recipients={proposal.author_id, *followers},
+            category="responses",
+            kind="proposal.responded",
+            params={"title": proposal.title},
+            url=proposal.get_absolute_url(),
+            exclude=actor,
+        )
+
+
+@transaction.atomic
+def commission_assign(*, proposal: Proposal, assignee, actor) -> CommissionAssignment:
+    """Gives a proposal (a cluster's representative) to a member; it is then under Commission review."""
+    if not permissions.can_work_commission_queue(actor):
+        raise PermissionDenied(_("Only Commission members assign proposals."))
+    if not permissions.is_commission_member(assignee):
+        raise ValidationError({"assignee": _("Choose a Commission member.")})
+    proposal = _answerable(proposal)
+    assignment, _created = CommissionAssignment.objects.update_or_create(
+        proposal=proposal, defaults={"assignee": assignee, "assigned_by": actor}
+    )
+    if proposal.status == ProposalStatus.PUBLISHED:
+        proposal_transition(proposal=proposal, to_status=ProposalStatus.UNDER_REVIEW, actor=actor)
+    return assignment
+
+
+def commission_note_add(*, proposal: Proposal, author, body: str) -> CommissionNote:
+    """An internal note on a proposal; only Commission members ever read it."""
+    if not permissions.can_work_commission_queue(author):
+        raise PermissionDenied(_("Only Commission members write internal notes."))
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write the note.")})
+    return CommissionNote.objects.create(proposal=_answerable(proposal), author=author, body=body[:3000])
+
+
+def deadline_misses_record(*, now=None, limit: int = 1000) -> int:
+    """Beat sweep: records each unanswered proposal (a cluster once) that passed its deadline and tells its
+    author, its followers and the assigned member. Idempotent: a recorded miss is never announced again."""
+    from portal.notifications.services import notify
+
+    from ..models import Consultation, Follow, MissedDeadline
+    from ..selectors.response import answer_deadline, due_before, obligation_rules
+
+    now = now or timezone.now()
+    recorded = 0
+    for consultation_id in Consultation.objects.values_list("pk", flat=True):
+        rules = obligation_rules(consultation_id)
+        if not rules:
+            continue
+        late = (
+            Proposal.objects.filter(
+                consultation_id=consultation_id,
+                status__in=AWAITING_ANSWER,
+                cluster_of__isnull=True,
+                missed_deadline__isnull=True,
+            )
+            .filter(due_before(rules, now))
+            .select_related("commission_assignment")
+            .order_by("published_at", "id")[: limit - recorded]
+        )
+        for proposal in late:
+            deadline = answer_deadline(proposal, rules)
+            with transaction.atomic():
+                _miss, created = MissedDeadline.objects.get_or_create(
+                    proposal=proposal, defaults={"deadline": deadline}
+                )
+                if not created:
+                    continue
+                assignment = getattr(proposal, "commission_assignment", None)
+                followers = Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True)
+                notify(
+                    recipients={
+                        proposal.author_id,
+                        *followers,
+                        assignment.assignee_id if assignment else None,
+                    },
+                    category="reminders",
+                    kind="deadline.missed",
+                    params={
+                        "title": proposal.title,
+                        "deadline": timezone.localtime(deadline).date().isoformat(),
+                    },
+                    url=proposal.get_absolute_url(),
+                )
+            recorded += 1
+        if recorded >= limit:
+            break
+    return recorded

@@ -1,0 +1,233 @@
+"""The Commission's work: the queue of proposals awaiting an answer, assignment, internal notes, and the
+answer's four-eyes review. Every view asks `permissions`; the staff second-factor gate covers /staff/."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core import permissions
+
+from ..forms import AssignForm, CommissionQueueForm, NoteForm, ResponseForm, ReturnForm
+from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
+from ..selectors import response as selectors
+from ..selectors.document import article_choices
+from ..services import response as services
+
+
+def _require_commission(user):
+    if not permissions.can_work_commission_queue(user):
+        raise PermissionDenied
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def queue(request):
+    _require_commission(request.user)
+    form = CommissionQueueForm(request.GET or None, article_choices=article_choices())
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        filters = selectors.QueueFilters(**{name: form.cleaned_data[name] or None for name in form.fields})
+    page = Paginator(selectors.commission_queue(filters=filters, viewer=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    active_rules = list(ObligationRule.objects.filter(is_active=True))
+    now = timezone.now()
+    rows = []
+    for proposal in page.object_list:
+        rules = selectors.obligation_rules(proposal.consultation_id, among=active_rules)
+        deadline = selectors.answer_deadline(proposal, rules)
+        rows.append(
+            {
+                "proposal": proposal,
+                "age_days": (now - proposal.published_at).days if proposal.published_at else 0,
+                "deadline": deadline,
+                "overdue": bool(deadline and deadline < now),
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/commission/queue.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _work_context(request, proposal, **forms):
+    response = (
+        ProposalResponse.objects.filter(proposal=proposal)
+        .select_related("drafted_by", "reviewed_by", "version")
+        .prefetch_related(
+            Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")), "transitions__actor"
+        )
+        .first()
+    )
+    initial = {}
+    if response is not None:
+        initial = {
+            "status": response.status,
+            "reasoning_kk": response.reasoning_kk,
+            "reasoning_ru": response.reasoning_ru,
+            "reasoning_en": response.reasoning_en,
+            "articles": [article.pk for article in response.articles.all()],
+            "version": response.version_id,
+        }
+    return {
+        "proposal": proposal,
+        "response": response,
+        "deadline": selectors.answer_deadline(proposal),
+        "notes": proposal.commission_notes.select_related("author"),
+        "assignment": getattr(proposal, "commission_assignment", None),
+        "members": proposal.cluster_members.order_by("pk"),
+        "response_form": forms.get("response_form")
+        or ResponseForm(initial=initial, consultation=proposal.consultation),
+        "assign_form": forms.get("assign_form") or AssignForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "can_edit": response is None or permissions.can_draft_response(request.user, response),
+        "can_review": response is not None and permissions.can_review_response(request.user, response),
+    }
+
+
+def _proposal(pk) -> Proposal:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("consultation", "topic", "author", "cluster_of"), pk=pk
+    )
+    # A cluster is worked on, and answered, as its representative.
+    return proposal.cluster_of or proposal
+
+
+@login_required
+def work(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    if proposal.pk != pk:
+        return redirect("commission_work", pk=proposal.pk)
+    return render(request, "proposals/commission/work.html", _work_context(request, proposal))
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commission_assign(
+                proposal=proposal, assignee=form.cleaned_data["assignee"], actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("Assigned."))
+    else:
+        messages.error(request, _("Choose a Commission member."))
+    return redirect("commission_work", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def note_add(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.commission_note_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("Write the note."))
+    return redirect("commission_work", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def response_save(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    form = ResponseForm(request.POST, consultation=proposal.consultation)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            response = services.response_draft_save(
+                proposal=proposal,
+                author=request.user,
+                data=services.ResponseInput(
+                    status=data["status"],
+                    reasoning_kk=data["reasoning_kk"],
+                    reasoning_ru=data["reasoning_ru"],
+                    reasoning_en=data["reasoning_en"],
+                    article_ids=tuple(data["articles"]),
+                    version_id=data["version"],
+                ),
+            )
+            if request.POST.get("submit") == "review":
+                response = services.response_submit(response=response, actor=request.user)
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if response.state == "in_review":
+                messages.success(request, _("The answer is sent for approval by another member."))
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("commission_work", pk=proposal.pk)
+    context = _work_context(request, proposal, response_form=form)
+    return render(request, "proposals/commission/work.html", context, status=400)
+
+
+def _response_of(proposal) -> ProposalResponse:
+    return get_object_or_404(ProposalResponse, proposal=proposal)
+
+
+@login_required
+@require_POST
+def response_submit(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    try:
+        services.response_submit(response=_response_of(proposal), actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, str(error) if isinstance(error, PermissionDenied) else _errors(error))
+    else:
+        messages.success(request, _("The answer is sent for approval by another member."))
+    return redirect("commission_work", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def response_approve(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    response = _response_of(proposal)
+    if not permissions.can_review_response(request.user, response):
+        raise PermissionDenied
+    services.response_approve(response=response, reviewer=request.user)
+    messages.success(request, _("The answer is published; the authors and followers are told."))
+    return redirect("commission_work", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def response_return(request, pk):
+    _require_commission(request.user)
+    proposal = _proposal(pk)
+    response = _response_of(proposal)
+    if not permissions.can_review_response(request.user, response):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        services.response_return(response=response, reviewer=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("The draft is returned to its drafter."))
+        return redirect("commission_work", pk=proposal.pk)
+    context = _work_context(request, proposal, return_form=form)
+    return render(request, "proposals/commission/work.html", context, status=400)

@@ -1,0 +1,211 @@
+"""Open data and the public surface: CSV and JSON agree, cells are formula-safe, only public fields leave,
+and no internal note, reviewer of a returned draft or personal data appears anywhere public."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from portal.core.permissions import Role
+from proposals.models import ProposalTransition
+from proposals.services import response as services
+from proposals.services.response import ResponseInput
+from proposals.views.open_data import csv_safe
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory, TopicFactory, publish_response, revised_document
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(client):
+    answer = client.get("/open-data/proposals.json")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/json")
+    return json.loads(b"".join(answer.streaming_content))
+
+
+def _csv(client):
+    answer = client.get("/open-data/proposals.csv")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/csv")
+    text = b"".join(answer.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def _flat(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    return str(value)
+
+
+def test_csv_has_the_same_rows_as_json(client, consultation, commissioner, second_commissioner):
+    topic = TopicFactory(slug="courts")
+    answered = ProposalFactory(consultation=consultation, topic=topic, title="Answered one")
+    ProposalFactory(consultation=consultation, title="Waiting one", supports_count=3)
+    member = ProposalFactory(consultation=consultation, title="Campaign member", cluster_of=answered)
+    ProposalFactory(consultation=consultation, title="Still a draft", status="draft", published_at=None)
+    ProposalFactory(consultation=consultation, title="Rejected one", status="rejected")
+    publish_response(
+        answered, drafter=commissioner, approver=second_commissioner, status="partially_accepted"
+    )
+    data = _json(client)
+    rows = _csv(client)
+    assert [row["title"] for row in rows] == [row["title"] for row in data["results"]]
+    assert {row["title"] for row in rows} == {"Answered one", "Waiting one", "Campaign member"}
+    assert list(rows[0]) == data["fields"]
+    for csv_row, json_row in zip(rows, data["results"], strict=True):
+        assert csv_row == {field: _flat(json_row[field]) for field in data["fields"]}
+    by_id = {row["id"]: row for row in data["results"]}
+    assert by_id[answered.pk]["response_status"] == "partially_accepted"
+    # One answer for the whole cluster: the member carries it too.
+    assert by_id[member.pk]["response_status"] == "partially_accepted"
+    assert by_id[member.pk]["cluster_of"] == answered.pk
+    assert by_id[answered.pk]["topic"] == "courts"
+
+
+def test_csv_neutralises_formulas_but_json_keeps_the_text(client, consultation):
+    ProposalFactory(
+        consultation=consultation, title='=HYPERLINK("http://evil.test","click")', summary="+1 more"
+    )
+    ProposalFactory(consultation=consultation, title="@SUM(A1)", summary="-2\tx")
+    rows = {row["title"]: row for row in _csv(client)}
+    assert '\'=HYPERLINK("http://evil.test","click")' in rows
+    assert rows['\'=HYPERLINK("http://evil.test","click")']["summary"] == "'+1 more"
+    assert rows["'@SUM(A1)"]["summary"] == "'-2\tx"
+    titles = {row["title"] for row in _json(client)["results"]}
+    assert '=HYPERLINK("http://evil.test","click")' in titles
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx"])
+def test_csv_safe_prefixes_every_formula_start(value):
+    assert csv_safe(value) == "'" + value
+    assert csv_safe("plain") == "plain" and csv_safe(5) == 5
+
+
+def test_open_data_is_get_only_and_public(client, citizen):
+    assert client.post("/open-data/proposals.csv").status_code == 405
+    assert client.post("/open-data/proposals.json").status_code == 405
+    client.force_login(citizen)
+    assert client.get("/open-data/proposals.json").status_code == 200
+
+
+def test_api_detail_includes_the_published_response(client, consultation, commissioner, second_commissioner):
+    _document, _old, new, liberty = revised_document(consultation)
+    representative = ProposalFactory(consultation=consultation)
+    member = ProposalFactory(consultation=consultation, cluster_of=representative)
+    assert client.get(f"/api/v1/proposals/{representative.pk}").json()["response"] is None
+    publish_response(
+        representative,
+        drafter=commissioner,
+        approver=second_commissioner,
+        status="accepted",
+        articles=[liberty],
+        version=new,
+        reasoning_en="Accepted.",
+        reasoning_ru="Принято.",
+    )
+    body = client.get(f"/api/v1/proposals/{member.pk}").json()
+    assert body["status"] == "responded"
+    response = body["response"]
+    assert response["status"] == "accepted"
+    assert response["reasoning"] == {"ru": "Принято.", "en": "Accepted."}
+    assert [a["key"] for a in response["articles"]] == ["liberty"]
+    assert response["version"] == "New draft"
+    assert response["covers_cluster"] is True
+    assert client.get(f"/api/v1/proposals/{member.pk}?x=1").status_code == 400
+
+
+# --- nothing private leaves -----------------------------------------------------------------------------
+
+MARKERS = [
+    "secret-author@example.test",
+    "Legalfirstname",
+    "Legallastname",
+    "INTERNAL-NOTE-MARK",
+    "RETURN-NOTE-MARK",
+    "Reviewer Secretname",
+    "reviewer@example.test",
+    "MODERATION-INTERNAL-MARK",
+    "Drafter Hiddenname",
+]
+
+
+def test_no_private_data_in_any_public_page_api_or_export(client, consultation):
+    author = UserFactory(
+        email="secret-author@example.test",
+        first_name="Legalfirstname",
+        last_name="Legallastname",
+        display_name="Public Name",
+    )
+    from portal.accounts import services as account_services
+
+    def member(name, email):
+        user = UserFactory(display_name=name, email=email)
+        account_services.user_grant_role(user=user, role=Role.COMMISSION, granted_by=None)
+        return user
+
+    drafter = member("Drafter Hiddenname", "drafter@example.test")
+    reviewer = member("Reviewer Secretname", "reviewer@example.test")
+    approver = member("Approver", "approver@example.test")
+    _document, _old, new, liberty = revised_document(consultation)
+    proposal = ProposalFactory(consultation=consultation, author=author, title="A public proposal")
+    proposal.articles.add(liberty)
+    ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status="in_moderation",
+        to_status="published",
+        internal_note="MODERATION-INTERNAL-MARK",
+    )
+    waiting = ProposalFactory(consultation=consultation, author=author, title="A waiting proposal")
+    services.commission_note_add(proposal=proposal, author=drafter, body="INTERNAL-NOTE-MARK")
+    services.commission_note_add(proposal=waiting, author=drafter, body="INTERNAL-NOTE-MARK")
+    services.commission_assign(proposal=waiting, assignee=reviewer, actor=drafter)
+    data = ResponseInput(
+        status="accepted", reasoning_en="Public reasoning.", article_ids=(liberty.pk,), version_id=new.pk
+    )
+    response = services.response_draft_save(proposal=proposal, author=drafter, data=data)
+    services.response_submit(response=response, actor=drafter)
+    services.response_return(response=response, reviewer=reviewer, note="RETURN-NOTE-MARK")
+    services.response_submit(response=response, actor=drafter)
+    services.response_approve(response=response, reviewer=approver)
+    # A second answer still returned, not published.
+    other = services.response_draft_save(proposal=waiting, author=drafter, data=data)
+    services.response_submit(response=other, actor=drafter)
+    services.response_return(response=other, reviewer=reviewer, note="RETURN-NOTE-MARK")
+
+    slug = consultation.slug
+    article = liberty.get_absolute_url().split("/", 2)[2]
+    pages = []
+    for language in ("kk", "ru", "en"):
+        pages += [
+            f"/{language}/proposals/{proposal.pk}/",
+            f"/{language}/proposals/{waiting.pk}/",
+            f"/{language}/proposals/",
+            f"/{language}/{article}",
+            f"/{language}/consultations/{slug}/",
+            f"/{language}/consultations/{slug}/outcome/",
+            f"/{language}/consultations/{slug}/overdue/",
+        ]
+    pages += [
+        "/api/v1/proposals",
+        f"/api/v1/proposals/{proposal.pk}",
+        f"/api/v1/proposals/{waiting.pk}",
+        "/api/v1/stats",
+    ]
+    seen = {}
+    for path in pages:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        seen[path] = answer.content.decode()
+    for path in ("/open-data/proposals.csv", "/open-data/proposals.json"):
+        answer = client.get(path)
+        seen[path] = b"".join(answer.streaming_content).decode()
+    assert "Public reasoning." in seen[f"/en/proposals/{proposal.pk}/"]
+    assert "Public reasoning." in seen["/open-data/proposals.json"]
+    leaks = {(path, marker) for path, text in seen.items() for marker in MARKERS if marker in text}
+    assert leaks == set()
