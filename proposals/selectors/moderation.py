@@ -10,11 +10,43 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from ..models import ModerationCase
+from ..models import ModerationCase, Report
 
 Decision = ModerationCase.Decision
 APPROVED = "approved"
+
+# What the reason words that screening and reports record mean, for the moderator's eyes.
+REASON_LABELS = {
+    "personal_data_iin": _("Personal data: IIN"),
+    "personal_data_phone": _("Personal data: phone number"),
+    "personal_data_email": _("Personal data: email"),
+    "personal_data_card": _("Personal data: card number"),
+    "abuse": _("Abusive language"),
+    "spam_links": _("Spam: many links"),
+    "spam_shouting": _("Spam: shouting"),
+    "spam_repetition": _("Spam: repetition"),
+    "near_duplicate": _("Possible duplicate"),
+    "burst_account": _("Burst from one account"),
+    "burst_address": _("Burst from one address"),
+    "burst_text": _("Burst of one text"),
+}
+_REPORT_KINDS = dict(Report.Kind.choices)
+
+
+def reason_labels(reasons: list[str]) -> list[str]:
+    """Labels in the active language; a report reason reads "Report: <what the reader chose>"."""
+    from django.utils.translation import gettext
+
+    labels = []
+    for reason in reasons:
+        kind = reason.removeprefix("report_")
+        if kind != reason and kind in _REPORT_KINDS:
+            labels.append(gettext("Report: %(kind)s") % {"kind": _REPORT_KINDS[kind]})
+        else:
+            labels.append(str(REASON_LABELS.get(reason, reason)))
+    return labels
 
 
 @dataclass(frozen=True)

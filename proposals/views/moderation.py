@@ -54,7 +54,14 @@ def queue(request):
     rows = []
     for case in page.object_list:
         days, overdue = selectors.case_age(case, now)
-        rows.append({"case": case, "age_days": days, "overdue": overdue})
+        rows.append(
+            {
+                "case": case,
+                "age_days": days,
+                "overdue": overdue,
+                "reasons": selectors.reason_labels(case.reasons),
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -75,6 +82,7 @@ def _case_context(request, case, form=None, block_form=None):
     allowed = services.allowed_decisions(case)
     return {
         "case": case,
+        "reasons": selectors.reason_labels(case.reasons),
         "form": form or DecisionForm(allowed=allowed),
         "block_form": block_form or AccountBlockForm(),
         "allowed": allowed,

@@ -316,6 +316,7 @@ def test_queue_filters_by_type_language_risk_age_and_marks_overdue(client, moder
     client.force_login(moderator)
     html = client.get("/en/moderation/?kind=proposal").content.decode()
     assert "overdue" in html and "Kazakh text" in html
+    assert "Report: Spam or advertising" in client.get("/en/moderation/?kind=comment").content.decode()
     settings.MODERATION_OVERDUE_DAYS = 7
     assert "overdue" not in client.get("/en/moderation/?kind=proposal").content.decode()
 
