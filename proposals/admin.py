@@ -5,6 +5,7 @@ Decisions and answers are taken in the moderation queue and the Commission's wor
 from django.contrib import admin
 
 from portal.core import permissions
+from portal.core.admin import AdministratorsOnly, ReadOnlyForAdministrators
 
 from .models import Consultation, ModerationCase, ObligationRule, Phase, Report, ResponseTemplate, Topic
 
@@ -13,9 +14,14 @@ class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
 
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_admin(request.user)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(AdministratorsOnly):
     list_display = ("slug", "title_kk", "title_ru", "title_en", "moderation_policy", "created_at")
     fields = (
         "slug",
@@ -29,51 +35,21 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AdministratorsOnly):
     list_display = ("slug", "name_kk", "name_ru", "name_en", "position", "is_active")
     list_editable = ("position", "is_active")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ModerationCase)
-class ModerationCaseAdmin(ReadOnlyAdmin):
+class ModerationCaseAdmin(ReadOnlyForAdministrators):
     list_display = ("pk", "proposal", "comment", "source", "status", "decision", "reason_code", "created_at")
     list_filter = ("status", "source", "decision", "reason_code", "language")
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ReadOnlyForAdministrators):
     list_display = ("pk", "kind", "proposal", "comment", "created_at")
     list_filter = ("kind",)
-
-
-class AdministratorsOnly(admin.ModelAdmin):
-    """The portal's Administrators role decides, not Django's per-model permissions."""
-
-    def has_module_permission(self, request):
-        return permissions.can_manage_answer_settings(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_manage_answer_settings(request.user)
-
-    def has_add_permission(self, request):
-        return permissions.can_manage_answer_settings(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return permissions.can_manage_answer_settings(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return permissions.can_manage_answer_settings(request.user)
 
 
 @admin.register(ResponseTemplate)

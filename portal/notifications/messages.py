@@ -30,6 +30,11 @@ MESSAGES = {
     "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
     "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
     "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
+    "hearing.scheduled": _(
+        "A proposal you wrote or follow is on the agenda of the hearing “%(title)s” on %(start)s."
+    ),
+    "hearing.registered": _("You are registered for the hearing “%(title)s” on %(start)s."),
+    "hearing.waitlisted": _("You are on the waiting list for the hearing “%(title)s” on %(start)s."),
     "hearing.promoted": _("A seat became free: you are now registered for the hearing “%(title)s”."),
     "hearing.speaker_accepted": _(
         "You will present “%(proposal)s” at the hearing “%(title)s” (%(start)s). Note: %(note)s"

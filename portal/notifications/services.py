@@ -57,23 +57,36 @@ def _users_with_frequency(user_ids: Iterable[int], category: str, frequency: str
 
 
 def notify(
-    *, recipients: Iterable, category: str, kind: str, params: dict, url: str = "", exclude=None
+    *,
+    recipients: Iterable,
+    category: str,
+    kind: str,
+    params: dict,
+    url: str = "",
+    exclude=None,
+    email: bool = True,
 ) -> int:
     """Records a notification for each recipient (deduplicated; `exclude`, usually the actor, left out).
 
-    Those who want this category immediately get an email once the transaction commits.
+    Those who want this category immediately get an email once the transaction commits. `email=False` is for
+    events whose email the service sends itself (a hearing registration with its code): in-app only.
     """
     recipient_ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     if exclude is not None:
         recipient_ids.discard(getattr(exclude, "pk", exclude))
     if not recipient_ids:
         return 0
+    emailed_at = None if email else timezone.now()
     Notification.objects.bulk_create(
         [
-            Notification(recipient_id=uid, category=category, kind=kind, params=params, url=url)
+            Notification(
+                recipient_id=uid, category=category, kind=kind, params=params, url=url, emailed_at=emailed_at
+            )
             for uid in recipient_ids
         ]
     )
+    if not email:
+        return len(recipient_ids)
     immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
     if immediate:
         from .tasks import send_immediate_notifications
@@ -150,8 +163,23 @@ def _grouped(notifications: list[Notification]) -> list[tuple[str, list[dict]]]:
     return [(str(labels[category]), groups[category]) for category in Category.values if category in groups]
 
 
+def message_id(kind: str, key: str) -> str:
+    """A Message-ID fixed for one delivery: a message sent again after a crash carries the same one, so
+    mail clients show it once (RFC 5322 identifies a message by it)."""
+    from urllib.parse import urlsplit
+
+    domain = urlsplit(settings.SITE_URL).hostname or "qatysu.local"
+    return f"<{kind}.{key}@{domain}>"
+
+
 def build_email(
-    *, user, notifications: list[Notification], subject: str, category: str | None, connection=None
+    *,
+    user,
+    notifications: list[Notification],
+    subject: str,
+    category: str | None,
+    connection=None,
+    msgid: str | None = None,
 ) -> mail.EmailMultiAlternatives:
     """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers."""
     with translation.override(user.preferred_language):
@@ -170,7 +198,11 @@ def build_email(
             subject=f"[Qatysu] {subject}",
             body=text,
             to=[user.email],
-            headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            headers={
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                **({"Message-ID": msgid} if msgid else {}),
+            },
             connection=connection,
         )
         message.attach_alternative(html, "text/html")
@@ -250,6 +282,8 @@ def _categories_for(user, frequency: str) -> list[str]:
 
 
 def _deliver(delivery: DigestDelivery, connection) -> None:
+    """Writes the delivery's outcome, then sends, inside the caller's transaction: the commit right after the
+    send is the only moment a crash could cost a second copy, and that copy has the same Message-ID."""
     user = delivery.user
     delivery.attempts += 1
     categories = _categories_for(user, delivery.frequency)
@@ -262,6 +296,7 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
         ).order_by("created_at", "id")
     )
     now = timezone.now()
+    message = None
     if not notifications:
         delivery.status = DigestDelivery.Status.EMPTY
     elif not user.is_active or _is_suppressed(user.email):
@@ -271,9 +306,14 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
             subject = (
                 _("Your daily digest") if delivery.frequency == Frequency.DAILY else _("Your weekly digest")
             )
-        build_email(
-            user=user, notifications=notifications, subject=subject, category=None, connection=connection
-        ).send()
+        message = build_email(
+            user=user,
+            notifications=notifications,
+            subject=subject,
+            category=None,
+            connection=connection,
+            msgid=message_id("digest", f"{delivery.pk}.{delivery.period}"),
+        )
         delivery.status = DigestDelivery.Status.SENT
         delivery.sent_at = now
     delivery.notifications_count = len(notifications)
@@ -281,36 +321,68 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         emailed_at=now, delivery=delivery
     )
+    if message is not None and not send_or_suppress(message, user.email):
+        delivery.status, delivery.sent_at = DigestDelivery.Status.SUPPRESSED, None
+        delivery.save(update_fields=["status", "sent_at"])
+
+
+def send_or_suppress(message, address: str) -> bool:
+    """Sends; a permanent refusal of the address (5xx) puts it on the suppression list and returns False.
+
+    Temporary failures (4xx, connection errors) propagate, so the task retries with backoff and the
+    transaction leaves the delivery pending.
+    """
+    import smtplib
+
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as refused:
+        codes = [code for code, _text in refused.recipients.values()]
+        if codes and all(code >= 500 for code in codes):
+            suppress_address(email=address, reason=f"permanent refusal {codes[0]}")
+            logger.warning("address suppressed after a permanent refusal (%s)", codes[0])
+            return False
+        raise
+    return True
 
 
 def immediate_send(*, user_ids: list[int]) -> int:
-    """Emails each person their unsent immediate-category notifications; locked per person."""
+    """Emails each person their unsent immediate-category notifications over one SMTP connection; each person
+    is locked, and their notifications marked, in the transaction that sends."""
     from django.contrib.auth import get_user_model
 
     sent = 0
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
-        with transaction.atomic():
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            categories = _categories_for(user, Frequency.IMMEDIATE)
-            notifications = list(
-                Notification.objects.select_for_update()
-                .filter(recipient=user, emailed_at__isnull=True, category__in=categories)
-                .order_by("created_at", "id")
-            )
-            if not notifications or _is_suppressed(user.email):
-                continue
-            with translation.override(user.preferred_language):
-                subject = render_message(notifications[0].kind, notifications[0].params)
-            build_email(
-                user=user,
-                notifications=notifications,
-                subject=subject[:120],
-                category=notifications[0].category,
-            ).send()
-            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-                emailed_at=timezone.now()
-            )
-            sent += 1
+    connection = mail.get_connection()
+    connection.open()
+    try:
+        for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
+            with transaction.atomic():
+                get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+                categories = _categories_for(user, Frequency.IMMEDIATE)
+                notifications = list(
+                    Notification.objects.select_for_update()
+                    .filter(recipient=user, emailed_at__isnull=True, category__in=categories)
+                    .order_by("created_at", "id")
+                )
+                if not notifications or _is_suppressed(user.email):
+                    continue
+                with translation.override(user.preferred_language):
+                    subject = render_message(notifications[0].kind, notifications[0].params)
+                message = build_email(
+                    user=user,
+                    notifications=notifications,
+                    subject=subject[:120],
+                    category=notifications[0].category,
+                    connection=connection,
+                    msgid=message_id("notification", f"{notifications[0].pk}.{len(notifications)}"),
+                )
+                Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                    emailed_at=timezone.now()
+                )
+                if send_or_suppress(message, user.email):
+                    sent += 1
+    finally:
+        connection.close()
     return sent
 
 
@@ -320,3 +392,12 @@ def unread_count(user) -> int:
 
 def digest_has_unsent(frequency: str) -> bool:
     return DigestDelivery.objects.filter(status=DigestDelivery.Status.PENDING, frequency=frequency).exists()
+
+
+def digest_frequencies_pending() -> list[str]:
+    """Frequencies with deliveries still pending: what the resume sweep restarts after a crash."""
+    return sorted(
+        DigestDelivery.objects.filter(status=DigestDelivery.Status.PENDING)
+        .values_list("frequency", flat=True)
+        .distinct()
+    )

@@ -52,6 +52,21 @@ def send_digest_batch(self, frequency: str) -> int:
 
 
 @shared_task
+def resume_digests(fan_out: int = 2) -> int:
+    """Beat sweep: restarts the batch chains while deliveries are pending. A worker killed mid-run takes its
+    chains with it (their next link was never queued); this picks the rest up, and SKIP LOCKED keeps two
+    chains off the same person."""
+    from .services import digest_frequencies_pending
+
+    started = 0
+    for frequency in digest_frequencies_pending():
+        for _chain in range(fan_out):
+            send_digest_batch.delay(frequency)
+            started += 1
+    return started
+
+
+@shared_task
 def plan_digests(frequency: str, fan_out: int = 4) -> int:
     """Beat entry point: create the period's delivery rows, then start `fan_out` parallel batch chains."""
     from .services import digest_plan

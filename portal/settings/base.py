@@ -108,6 +108,8 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# One deployment's queue; a drill or a second portal on the same Redis can use another.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -156,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.plan_digests",
         "schedule": crontab(hour=7, minute=0),
         "args": ["daily"],
+    },
+    # Digest chains stopped by a crashed worker are restarted; a no-op when nothing is pending.
+    "resume-digests": {
+        "task": "portal.notifications.tasks.resume_digests",
+        "schedule": 300.0,
     },
     "weekly-digests": {
         "task": "portal.notifications.tasks.plan_digests",

@@ -63,7 +63,8 @@ def _screen_after_commit(comment: Comment) -> None:
 
 
 def _notify_comment(comment: Comment) -> None:
-    """A reply tells the parent's author; any comment tells the proposal's author (never the commenter)."""
+    """A new comment tells the proposal's author and followers; a reply tells the author of the comment it
+    answers and the proposal's author. Never the commenter."""
     from portal.notifications.services import notify
 
     proposal = comment.proposal
@@ -78,7 +79,20 @@ def _notify_comment(comment: Comment) -> None:
             url=url,
             exclude=comment.author_id,
         )
-    if not comment.parent_id or comment.parent.author_id != proposal.author_id:
+    if not comment.parent_id:
+        # A new comment: the proposal's author and its followers (replies go to the thread, not to everyone).
+        from ..models import Follow
+
+        followers = set(Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True))
+        notify(
+            recipients={proposal.author_id, *followers},
+            category="comments",
+            kind="comment.new",
+            params=params,
+            url=url,
+            exclude=comment.author_id,
+        )
+    elif comment.parent.author_id != proposal.author_id:
         notify(
             recipients=[proposal.author_id],
             category="comments",

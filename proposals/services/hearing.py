@@ -243,9 +243,22 @@ def agenda_item_save(
     if not (item.title_kk or item.title_ru or item.title_en):
         raise ValidationError({"title_kk": _("Give the item a title in at least one language.")})
     item.save()
+    before = set(item.proposals.values_list("pk", flat=True))
     item.proposals.set(proposals)
     item.articles.set(articles)
+    _notify_scheduled(hearing, [p for p in proposals if p.pk not in before], exclude=actor)
     return item
+
+
+def _notify_scheduled(hearing: Hearing, proposals: list[Proposal], *, exclude=None) -> None:
+    """Authors and followers of proposals newly put on the agenda learn when they will be discussed."""
+    from ..models import Follow
+
+    if not proposals:
+        return
+    people = {p.author_id for p in proposals}
+    people |= set(Follow.objects.filter(proposal__in=proposals).values_list("user_id", flat=True))
+    _notify_users(hearing, people, kind="hearing.scheduled", category="hearings", exclude=exclude)
 
 
 @transaction.atomic
@@ -287,6 +300,14 @@ def hearing_register(*, user, hearing: Hearing) -> HearingRegistration:
             created_at=timezone.now(),
         )
         _send_registration_email(registration, hearing=locked, user=user)
+        # In the notification centre too; the email with the code is the one just sent.
+        _notify_users(
+            locked,
+            [user.pk],
+            kind="hearing.registered" if registration.status == R.REGISTERED else "hearing.waitlisted",
+            category="hearings",
+            email=False,
+        )
     return registration
 
 
@@ -457,7 +478,14 @@ def _notify_audience(hearing: Hearing, *, kind: str, exclude=None) -> int:
 
 
 def _notify_users(
-    hearing: Hearing, user_ids, *, kind: str, category: str, exclude=None, extra: dict | None = None
+    hearing: Hearing,
+    user_ids,
+    *,
+    kind: str,
+    category: str,
+    exclude=None,
+    extra: dict | None = None,
+    email: bool = True,
 ) -> int:
     """Notifies each person with the hearing's title in their own language."""
     from portal.accounts.models import User
@@ -481,6 +509,7 @@ def _notify_users(
             params=params,
             url=hearing.get_absolute_url(),
             exclude=exclude,
+            email=email,
         )
     return sent
 

@@ -201,12 +201,18 @@ def response_publish(*, response: ProposalResponse, actor) -> ProposalResponse:
 
 
 def _notify_answered(proposals: list[Proposal], *, actor) -> None:
+    from django.db.models import Q
+
     from portal.notifications.services import notify
 
     from ..models import Follow
 
     for proposal in proposals:
-        followers = set(Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True))
+        # Followers of the proposal, and of the articles it concerns and its topic.
+        targets = Q(proposal=proposal) | Q(article__in=proposal.articles.all())
+        if proposal.topic_id:
+            targets |= Q(topic_id=proposal.topic_id)
+        followers = set(Follow.objects.filter(targets).values_list("user_id", flat=True))
         notify(
             recipients={proposal.author_id, *followers},
             category="responses",

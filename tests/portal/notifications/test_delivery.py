@@ -1,0 +1,111 @@
+"""Email delivery over real SMTP (aiosmtpd): one connection per batch, a fixed Message-ID per digest,
+temporary refusals retried later, permanent ones put on the suppression list that admins see."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.notifications import services
+from portal.notifications.models import DigestDelivery, Notification, SuppressedAddress
+from tests.factories import UserFactory
+from tests.smtp_sink import SmtpSink, start_sink
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sink(settings):
+    sink = SmtpSink()
+    controller, port = start_sink(sink)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    controller.stop()
+
+
+def _events(user, count=1, category="proposals"):
+    for n in range(count):
+        services.notify(
+            recipients=[user],
+            category=category,
+            kind="proposal.status_changed",
+            params={"title": f"Proposal {user.pk}-{n}", "status": "answered"},
+            url="/en/proposals/1/",
+        )
+    Notification.objects.filter(recipient=user).update(created_at=timezone.now() - timedelta(days=1))
+
+
+def test_a_batch_reuses_one_connection_and_ids_are_fixed_per_delivery(sink, monkeypatch):
+    people = UserFactory.create_batch(5)
+    for person in people:
+        _events(person)
+    connects = []
+    original = smtplib.SMTP.connect
+    monkeypatch.setattr(
+        smtplib.SMTP, "connect", lambda self, *a, **k: connects.append(1) or original(self, *a, **k)
+    )
+    services.digest_plan(frequency="daily")
+    assert services.digest_send_batch(frequency="daily") == 5
+    assert len(connects) == 1
+    assert sink.count() == 5
+    for person in people:
+        (received,) = sink.for_address(person.email)
+        delivery = DigestDelivery.objects.get(user=person)
+        assert received.message_id == services.message_id("digest", f"{delivery.pk}.{delivery.period}")
+        assert f"Proposal {person.pk}-0" in received.text()
+
+
+def test_a_permanent_refusal_suppresses_the_address_and_the_batch_goes_on(sink):
+    bouncing, fine = UserFactory(), UserFactory()
+    _events(bouncing)
+    _events(fine)
+    sink.refuse.add(bouncing.email)
+    services.digest_plan(frequency="daily")
+    services.digest_send_batch(frequency="daily")
+    assert SuppressedAddress.objects.filter(email=bouncing.email.lower()).exists()
+    assert DigestDelivery.objects.get(user=bouncing).status == "suppressed"
+    assert DigestDelivery.objects.get(user=fine).status == "sent"
+    assert [r.to for r in sink.received] == [[fine.email]]
+    # Never written to again.
+    _events(bouncing)
+    services.immediate_send(user_ids=[bouncing.pk])
+    assert sink.for_address(bouncing.email) == []
+
+
+def test_a_temporary_refusal_leaves_the_digest_pending_until_the_server_accepts(sink):
+    person = UserFactory()
+    _events(person, count=2)
+    sink.defer.add(person.email)
+    services.digest_plan(frequency="daily")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.digest_send_batch(frequency="daily")  # the task retries this with backoff
+    delivery = DigestDelivery.objects.get(user=person)
+    assert delivery.status == "pending"
+    assert Notification.objects.filter(recipient=person, emailed_at__isnull=True).count() == 2
+    sink.defer.clear()
+    assert services.digest_send_batch(frequency="daily") == 1
+    (received,) = sink.for_address(person.email)
+    assert "Proposal" in received.text() and DigestDelivery.objects.get(user=person).status == "sent"
+    assert not SuppressedAddress.objects.exists()
+
+
+def test_immediate_emails_use_smtp_and_suppress_permanent_refusals(sink):
+    person = UserFactory()
+    sink.refuse.add(person.email)
+    _events(person, category="moderation")
+    assert services.immediate_send(user_ids=[person.pk]) == 0
+    assert SuppressedAddress.objects.filter(email=person.email.lower()).exists()
+
+
+def test_admins_see_the_suppression_list(client, admin_user):
+    from tests.conftest import give_totp
+
+    SuppressedAddress.objects.create(email="gone@example.test", reason="permanent refusal 550")
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    page = client.get("/en/admin/notifications/suppressedaddress/")
+    assert page.status_code == 200 and "gone@example.test" in page.content.decode()
