@@ -149,7 +149,8 @@ def suppress_address(*, email: str, reason: str) -> None:
     SuppressedAddress.objects.get_or_create(email=email.lower(), defaults={"reason": reason[:200]})
 
 
-def _grouped(notifications: list[Notification]) -> list[tuple[str, list[dict]]]:
+def _grouped(notifications: list[Notification], *, user_id: int) -> list[tuple[str, list[dict], str]]:
+    """(category label, items in order, the one-click link that stops this category's email)."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
         groups[item.category].append(
@@ -160,7 +161,11 @@ def _grouped(notifications: list[Notification]) -> list[tuple[str, list[dict]]]:
             }
         )
     labels = dict(Category.choices)
-    return [(str(labels[category]), groups[category]) for category in Category.values if category in groups]
+    return [
+        (str(labels[category]), groups[category], unsubscribe_url(user_id=user_id, category=category))
+        for category in Category.values
+        if category in groups
+    ]
 
 
 def message_id(kind: str, key: str) -> str:
@@ -186,7 +191,7 @@ def build_email(
         link = unsubscribe_url(user_id=user.pk, category=category)
         context = {
             "user": user,
-            "groups": _grouped(notifications),
+            "groups": _grouped(notifications, user_id=user.pk),
             "unsubscribe_url": link,
             "preferences_url": settings.SITE_URL + reverse("notifications_preferences"),
             "site_url": settings.SITE_URL,

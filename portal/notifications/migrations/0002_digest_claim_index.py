@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='digestdelivery',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['frequency', 'id'], name='digest_claim_idx'),
+            model_name="digestdelivery",
+            index=models.Index(
+                condition=models.Q(("status", "pending")), fields=["frequency", "id"], name="digest_claim_idx"
+            ),
         ),
     ]

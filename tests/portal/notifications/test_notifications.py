@@ -174,3 +174,25 @@ def test_preferences_page_saves_choices(client, citizen):
 def test_notification_pages_need_login(client):
     assert client.get("/en/notifications/").status_code == 302
     assert client.get("/en/notifications/settings/").status_code == 302
+
+
+def test_each_category_of_a_digest_has_its_own_unsubscribe_link(citizen, client):
+    """The link under a group stops that category only (signed token, no login); the rest keeps coming."""
+    _yesterday_event(citizen)
+    services.notify(
+        recipients=[citizen], category="comments", kind="comment.new", params={"author": "A", "title": "T"}
+    )
+    Notification.objects.filter(recipient=citizen).update(created_at=timezone.now() - timedelta(days=1))
+    call_command("send_digests", "--frequency", "daily")
+    (message,) = mail.outbox
+    links = re.findall(r"https?://\S+/notifications/unsubscribe/\S+/", message.body)
+    per_category = [services.unsubscribe_read(link.rstrip("/").rsplit("/", 1)[1]) for link in links]
+    assert (citizen.pk, "proposals") in per_category and (citizen.pk, "comments") in per_category
+    link = next(
+        link for link, read in zip(links, per_category, strict=True) if read == (citizen.pk, "comments")
+    )
+    from urllib.parse import urlsplit
+
+    client.post(urlsplit(link).path, {"List-Unsubscribe": "One-Click"})
+    prefs = services.preferences_of(citizen)
+    assert prefs["comments"] == "off" and prefs["proposals"] != "off"
