@@ -83,6 +83,7 @@ class DigestDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Claimed by a sender")
         SENT = "sent", _("Sent")
         EMPTY = "empty", _("Nothing to send")
         SUPPRESSED = "suppressed", _("Address suppressed")
@@ -99,6 +100,9 @@ class DigestDelivery(models.Model):
     notifications_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A sender's claim on the row (`sending`): the token it must still hold when it sends.
+    claim_token = models.CharField(max_length=32, blank=True, default="", db_default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -253,32 +255,93 @@ def digest_plan(*, frequency: str, now: datetime | None = None) -> int:
     return len(rows)
 
 
-def digest_send_batch(*, frequency: str, batch_size: int = 200) -> int:
-    """Claims up to `batch_size` pending deliveries (SKIP LOCKED) and sends each; returns how many were done.
+CLAIM_CHUNK = 25
 
-    Each delivery commits with its notifications marked emailed, in one transaction held while the message
-    goes out: a crash before the commit leaves the row pending for the next run, never marked sent unsent.
+
+def digest_send_batch(*, frequency: str, batch_size: int = 200) -> int:
+    """Sends up to `batch_size` pending deliveries; returns how many were done.
+
+    Rows are claimed CLAIM_CHUNK at a time (`SKIP LOCKED`, marked `sending` with a token, committed), their
+    recipients' preferences, suppressions and notifications read in three queries, then each delivery commits
+    on its own with its notifications marked emailed, in the transaction that sends it. A failure hands the
+    unsent rest of the chunk back; a killed worker's claims go back to pending through `digest_claims_reset`.
     """
     done = 0
     connection = mail.get_connection()
     connection.open()
     try:
         while done < batch_size:
+            token = uuid.uuid4().hex
             with transaction.atomic():
-                delivery = (
+                claimed = list(
                     DigestDelivery.objects.select_for_update(skip_locked=True)
-                    .select_related("user")
                     .filter(status=DigestDelivery.Status.PENDING, frequency=frequency)
                     .order_by("id")
-                    .first()
+                    .values_list("pk", flat=True)[: min(CLAIM_CHUNK, batch_size - done)]
                 )
-                if delivery is None:
+                if not claimed:
                     break
-                _deliver(delivery, connection)
-                done += 1
+                DigestDelivery.objects.filter(pk__in=claimed).update(
+                    status=DigestDelivery.Status.SENDING, claim_token=token, claimed_at=timezone.now()
+                )
+            deliveries = list(
+                DigestDelivery.objects.filter(pk__in=claimed).select_related("user").order_by("id")
+            )
+            chunk = _ChunkData.load(deliveries)
+            remaining = list(claimed)
+            try:
+                for delivery in deliveries:
+                    with transaction.atomic():
+                        _deliver(delivery, connection, chunk=chunk, token=token)
+                    remaining.remove(delivery.pk)
+                    done += 1
+            except BaseException:
+                DigestDelivery.objects.filter(
+                    pk__in=remaining, status=DigestDelivery.Status.SENDING, claim_token=token
+                ).update(status=DigestDelivery.Status.PENDING, claim_token="")
+                raise
     finally:
         connection.close()
     return done
+
+
+def digest_claims_reset(*, older_than: timedelta | None = None) -> int:
+    """Hands claims of a worker that died back to pending (the resume sweep calls this first)."""
+    older_than = older_than if older_than is not None else settings.DIGEST_CLAIM_STALE_AFTER
+    return DigestDelivery.objects.filter(
+        status=DigestDelivery.Status.SENDING, claimed_at__lt=timezone.now() - older_than
+    ).update(status=DigestDelivery.Status.PENDING, claim_token="")
+
+
+@dataclass
+class _ChunkData:
+    """What a chunk of deliveries needs, read in three queries instead of three per person."""
+
+    frequencies: dict[int, dict[str, str]]
+    suppressed: set[str]
+    pending: dict[int, list[Notification]]
+
+    @classmethod
+    def load(cls, deliveries: list[DigestDelivery]) -> _ChunkData:
+        user_ids = [d.user_id for d in deliveries]
+        explicit: dict[int, dict[str, str]] = defaultdict(dict)
+        for uid, category, frequency in Preference.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "category", "frequency"
+        ):
+            explicit[uid][category] = frequency
+        frequencies = {
+            uid: {c: explicit[uid].get(c, DEFAULT_FREQUENCIES[c]) for c in Category.values}
+            for uid in user_ids
+        }
+        emails = [d.user.email.lower() for d in deliveries]
+        suppressed = set(SuppressedAddress.objects.filter(email__in=emails).values_list("email", flat=True))
+        latest_end = max(d.period_end for d in deliveries)
+        pending: dict[int, list[Notification]] = defaultdict(list)
+        for item in Notification.objects.filter(
+            recipient_id__in=user_ids, emailed_at__isnull=True, created_at__lt=latest_end
+        ).order_by("created_at", "id"):
+            pending[item.recipient_id].append(item)
+        return cls(frequencies=frequencies, suppressed=suppressed, pending=pending)
 
 
 def _categories_for(user, frequency: str) -> list[str]:
@@ -286,25 +349,26 @@ def _categories_for(user, frequency: str) -> list[str]:
     return [category for category, chosen in prefs.items() if chosen == frequency]
 
 
-def _deliver(delivery: DigestDelivery, connection) -> None:
+def _deliver(delivery: DigestDelivery, connection, *, chunk: _ChunkData, token: str) -> None:
     """Writes the delivery's outcome, then sends, inside the caller's transaction: the commit right after the
     send is the only moment a crash could cost a second copy, and that copy has the same Message-ID."""
+    locked = DigestDelivery.objects.select_for_update().filter(pk=delivery.pk).values("status", "claim_token")
+    row = locked.first()
+    if row is None or row["status"] != DigestDelivery.Status.SENDING or row["claim_token"] != token:
+        return  # handed back as stale and taken by another chain: theirs now
     user = delivery.user
     delivery.attempts += 1
-    categories = _categories_for(user, delivery.frequency)
-    notifications = list(
-        Notification.objects.filter(
-            recipient=user,
-            emailed_at__isnull=True,
-            created_at__lt=delivery.period_end,
-            category__in=categories,
-        ).order_by("created_at", "id")
-    )
+    wanted = {c for c, chosen in chunk.frequencies[user.pk].items() if chosen == delivery.frequency}
+    notifications = [
+        n
+        for n in chunk.pending.get(user.pk, [])
+        if n.category in wanted and n.created_at < delivery.period_end
+    ]
     now = timezone.now()
     message = None
     if not notifications:
         delivery.status = DigestDelivery.Status.EMPTY
-    elif not user.is_active or _is_suppressed(user.email):
+    elif not user.is_active or user.email.lower() in chunk.suppressed:
         delivery.status = DigestDelivery.Status.SUPPRESSED
     else:
         with translation.override(user.preferred_language):
@@ -322,7 +386,8 @@ def _deliver(delivery: DigestDelivery, connection) -> None:
         delivery.status = DigestDelivery.Status.SENT
         delivery.sent_at = now
     delivery.notifications_count = len(notifications)
-    delivery.save(update_fields=["status", "attempts", "sent_at", "notifications_count"])
+    delivery.claim_token = ""
+    delivery.save(update_fields=["status", "attempts", "sent_at", "notifications_count", "claim_token"])
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         emailed_at=now, delivery=delivery
     )
@@ -401,6 +466,7 @@ def digest_has_unsent(frequency: str) -> bool:
 
 def digest_frequencies_pending() -> list[str]:
     """Frequencies with deliveries still pending: what the resume sweep restarts after a crash."""
+    digest_claims_reset()
     return sorted(
         DigestDelivery.objects.filter(status=DigestDelivery.Status.PENDING)
         .values_list("frequency", flat=True)

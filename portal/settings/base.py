@@ -247,6 +247,10 @@ MODERATION_BURST_WINDOW_MINUTES = env.int("MODERATION_BURST_WINDOW_MINUTES", def
 MODERATION_BURST_PER_ACCOUNT = env.int("MODERATION_BURST_PER_ACCOUNT", default=5)
 MODERATION_BURST_PER_ADDRESS = env.int("MODERATION_BURST_PER_ADDRESS", default=20)
 MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
+# Digest claims older than this are taken to belong to a worker that died, and go back to pending.
+DIGEST_CLAIM_STALE_AFTER = timedelta(seconds=env.int("DIGEST_CLAIM_STALE_SECONDS", default=600))
+# An SMTP server that stops answering must not hold a sender (and its claims) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
 RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -109,3 +109,19 @@ def test_admins_see_the_suppression_list(client, admin_user):
     client.force_login(admin_user)
     page = client.get("/en/admin/notifications/suppressedaddress/")
     assert page.status_code == 200 and "gone@example.test" in page.content.decode()
+
+
+def test_a_dead_senders_claims_go_back_to_pending_only_once_stale(sink, settings):
+    from datetime import timedelta as td
+
+    stale, fresh = UserFactory(), UserFactory()
+    for person in (stale, fresh):
+        _events(person)
+    services.digest_plan(frequency="daily")
+    DigestDelivery.objects.update(status="sending", claim_token="dead", claimed_at=timezone.now())
+    DigestDelivery.objects.filter(user=stale).update(claimed_at=timezone.now() - td(minutes=11))
+    assert services.digest_send_batch(frequency="daily") == 0  # both are someone else's claim
+    assert services.digest_claims_reset() == 1
+    assert services.digest_send_batch(frequency="daily") == 1
+    assert [r.to for r in sink.received] == [[stale.email]]
+    assert DigestDelivery.objects.get(user=fresh).status == "sending"
