@@ -164,6 +164,10 @@ def support_refusal(user, proposal) -> str | None:
         return _("You cannot support your own proposal.")
     if not intake_is_open(proposal.consultation):
         return _("Supports are closed: proposal intake has ended.")
+    from portal.core import switches
+
+    if switches.current().supports_paused:
+        return _("Supports are paused for a short while because of heavy load. Please come back later.")
     if not is_verified_person(user):
         return _("Verify your identity to support proposals: one person, one support.")
     return None
@@ -195,9 +199,14 @@ def can_participate(user) -> bool:
 
 
 def can_comment(user, proposal) -> bool:
+    from portal.core import switches
     from proposals.models.proposal import PUBLIC_STATUSES
 
-    return can_participate(user) and proposal.status in PUBLIC_STATUSES
+    return (
+        can_participate(user)
+        and proposal.status in PUBLIC_STATUSES
+        and not switches.current().comments_paused
+    )
 
 
 def can_report(user) -> bool:

@@ -232,6 +232,10 @@ PROPOSAL_MAX_ATTACHMENTS = 5
 # `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
 # The site default: admins set a policy per consultation in the admin (Consultation.moderation_policy).
 PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
+# Submissions per hour from one account and from one address (a campus or office shares an address, so the
+# second is generous); the limits live on the shared cache.
+SUBMISSIONS_PER_ACCOUNT_PER_HOUR = env.int("SUBMISSIONS_PER_ACCOUNT_PER_HOUR", default=10)
+SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", default=60)
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
 # Moderation: a case is marked overdue after this many days in the queue.

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from ..services.proposal import SubmissionThrottled
 from .documents import router as documents_router
 from .hearings import router as hearings_router
 from .proposals import router as proposals_router
@@ -40,6 +41,13 @@ def unknown_parameter(request, error):
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, error):
     return api.create_response(request, {"detail": "Invalid input.", "errors": error.errors}, status=422)
+
+
+@api.exception_handler(SubmissionThrottled)
+def throttled(request, error):
+    response = api.create_response(request, {"detail": " ".join(error.messages)}, status=429)
+    response["Retry-After"] = "600"
+    return response
 
 
 @api.exception_handler(ValidationError)

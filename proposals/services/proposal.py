@@ -146,6 +146,7 @@ def proposal_submit(*, proposal: Proposal, author, ip: str | None = None) -> Pro
     _check_intake(proposal.consultation)
     if permissions.is_blocked(author):
         raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
+    _check_submission_pace(author=author, ip=ip)
     if ip:
         Proposal.objects.filter(pk=proposal.pk).update(submission_ip=ip)
     proposal = proposal_transition(proposal=proposal, to_status=S.SUBMITTED, actor=author)
@@ -156,6 +157,37 @@ def proposal_submit(*, proposal: Proposal, author, ip: str | None = None) -> Pro
 
     enqueue_on_commit(screen_proposal, proposal.pk)
     return proposal
+
+
+class SubmissionThrottled(ValidationError):
+    """Too many submissions from one account or one address, or submissions paused by an admin (429)."""
+
+
+def _check_submission_pace(*, author, ip: str | None) -> None:
+    """One address with a hundred accounts cannot flood the intake; an ordinary person never meets this.
+
+    Counted on the shared cache, so the limits hold across all web processes. The draft stays saved.
+    """
+    from portal.core import switches
+    from portal.core.ratelimit import rate_limit_hit
+
+    if switches.current().submissions_paused:
+        raise SubmissionThrottled(
+            _("Submissions are paused for a short while because of heavy load. Your draft is saved.")
+        )
+    within = rate_limit_hit(
+        scope="submit-account", key=str(author.pk), limit=settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR,
+        period_seconds=3600,
+    )  # fmt: skip
+    if within and ip:
+        within = rate_limit_hit(
+            scope="submit-ip", key=ip, limit=settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+        )
+    if not within:
+        raise SubmissionThrottled(
+            _("Too many proposals were submitted from your account or network in the last hour. "
+              "Your draft is saved; submit it a little later.")
+        )  # fmt: skip
 
 
 @transaction.atomic

@@ -1,11 +1,15 @@
 """Reading proposals: the list with filters and search, the detail page, attachment downloads."""
 
+import dataclasses
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.core import permissions, switches
 
 from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
 from ..models import Attachment, ModerationCase, Report, Topic
@@ -21,6 +25,10 @@ PAGE_SIZE = 20
 def proposal_list(request):
     form = ProposalFilterForm(request.GET or None, article_choices=article_choices())
     filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    if filters.q and switches.current().search_paused:
+        # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
+        messages.warning(request, _("Search is paused for a short while because of heavy load."))
+        filters = dataclasses.replace(filters, q="")
     page = Paginator(selectors.proposal_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
