@@ -1,6 +1,7 @@
 """The staff second-factor gate (PORTAL_STAFF_MFA=required)."""
 
 from django.contrib import messages
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
@@ -35,3 +36,16 @@ class StaffSecondFactorMiddleware:
         if language:
             path = path[len(language) + 1 :]
         return path.startswith(tuple(settings.PORTAL_STAFF_PATHS))
+
+
+class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
+    """ETag and 304 Not Modified for the API, open data and calendars: clients that poll (dashboards,
+    newsrooms, calendar apps) re-download nothing when nothing changed. HTML pages carry a CSRF token per
+    response, so an ETag would never match there; they are left alone."""
+
+    PREFIXES = ("/api/", "/open-data/", "/hearings.ics")
+
+    def process_response(self, request, response):
+        if request.path.startswith(self.PREFIXES):
+            return super().process_response(request, response)
+        return response

@@ -143,3 +143,13 @@ def test_openapi_document_is_served(client):
     assert document["info"]["title"] == "Qatysu API"
     assert "/api/v1/proposals" in document["paths"]
     assert "/api/v1/proposals/{proposal_id}/support" in document["paths"]
+
+
+def test_api_and_open_data_answer_304_when_nothing_changed(client, published):
+    first = client.get("/api/v1/proposals")
+    etag = first["ETag"]
+    assert client.get("/api/v1/proposals", headers={"If-None-Match": etag}).status_code == 304
+    published.title = "Changed title"
+    published.save()
+    assert client.get("/api/v1/proposals", headers={"If-None-Match": etag}).status_code == 200
+    assert "ETag" not in client.get("/en/proposals/")  # HTML pages carry a CSRF token: no ETag
