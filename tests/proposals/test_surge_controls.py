@@ -85,7 +85,7 @@ def test_the_api_answers_429_with_retry_after(consultation, citizen, client):
         "/api/v1/proposals",
         {"title": "T", "summary": "S", "body": "B", "language": "en"},
         content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
     assert response.status_code == 429 and response["Retry-After"] == "600"
     assert "paused" in response.json()["detail"]
