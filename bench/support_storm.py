@@ -5,9 +5,9 @@
 
 Creates (once) `--people` verified people with API tokens and one published proposal, serves the portal with
 production settings under gunicorn on 127.0.0.1, and sends `POST /api/v1/proposals/{id}/support` for
-`--duration` seconds with wrk, each request with a token drawn at random (so most people support several times: the second and
-later are no-ops answering 200). Then checks: one support row per person at most, the counter equal to the
-rows, no 5xx. Prints supports/s and latency percentiles. Loopback traffic only; bounded by `--duration`.
+`--duration` seconds with wrk, each request with a token drawn at random (most people support several times;
+the second and later are no-ops answering 200). Then checks: at most one support row per person, the counter
+equal to the rows, no 5xx. Prints supports/s and latency percentiles. Loopback only, bounded by `--duration`.
 """
 
 import argparse
@@ -120,7 +120,7 @@ def main() -> None:
     setup(args.database_url)
     proposal_id, plains = seed(args.people)
 
-    # Each wrk thread draws tokens at random; wrk stops after --attempts requests (duration as the bound).
+    # Each wrk thread draws tokens at random; --duration bounds the run.
     workdir = Path(tempfile.mkdtemp())
     rng = random.Random(1)
     tokens_file = workdir / "tokens.txt"
