@@ -21,6 +21,30 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
     ]
 
+    # Email and legal name are personal details: staff other than superusers see them only through the
+    # staff person page, which asks for a reason and records the look (portal/core/views/staff.py).
+    _PERSONAL_FIELDS = ("email", "first_name", "last_name")
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return ["id", "display_name", "preferred_language", "is_active", "date_joined"]
+
+    def get_search_fields(self, request):
+        return self.search_fields if request.user.is_superuser else ["display_name"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self._PERSONAL_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def get_ordering(self, request):
+        return self.ordering if request.user.is_superuser else ["pk"]
+
 
 class MembershipInline(admin.TabularInline):
     model = OrganisationMembership
