@@ -43,9 +43,11 @@ class SignupDetailsForm(forms.Form):
             display_name=self.cleaned_data["display_name"],
             preferred_language=self.cleaned_data["preferred_language"],
         )
-        from .privacy import consent_accept, current_notice_version
+        from .privacy import consent_accept, current_notice
 
-        consent_accept(user=user, version=current_notice_version())
+        notice = current_notice()
+        if notice is not None:
+            consent_accept(user=user, version=notice.version)
 
 
 class ProfileForm(forms.Form):
