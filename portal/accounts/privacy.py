@@ -357,6 +357,7 @@ def account_erase(*, user_id: int) -> bool:
     DigestDelivery.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
     Follow.objects.filter(user=user).delete()
+    user.memberships.all().delete()
     Report.objects.filter(reporter=user).update(details="")
     HearingRegistration.objects.filter(user=user).exclude(status="cancelled").update(
         status="cancelled", cancelled_at=timezone.now()

@@ -157,10 +157,14 @@ def privacy_consent(request):
     from django.urls import reverse
     from django.utils.translation import get_language
 
-    from .privacy import consent_accept, current_notice
+    from .privacy import consent_accept, current_notice, forget_current_notice
 
     notice = current_notice()
-    if request.method == "POST" and notice is not None:
+    if notice is None or request.user.privacy_notice_version >= notice.version:
+        # Nothing to accept (the memoised version was stale): back to where the person was going.
+        forget_current_notice()
+        return redirect(_safe_next(request, reverse("home")))
+    if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:

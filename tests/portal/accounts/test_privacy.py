@@ -481,3 +481,9 @@ def test_consent_redirect_does_not_follow_foreign_next(citizen):
         "/en/accounts/privacy/consent/", {"version": 1, "accept": "on", "next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response.url == "/en/"
+
+
+def test_consent_page_sends_back_whoever_has_nothing_to_accept(citizen):
+    response = _logged_in(citizen).get("/en/accounts/privacy/consent/?next=/en/proposals/")
+    assert response.status_code == 302 and response.url == "/en/proposals/"
+    assert Client().get("/en/accounts/privacy/consent/").status_code == 302  # anonymous → login
