@@ -31,6 +31,10 @@ def redact(text: str) -> str:
     return text
 
 
+# Attributes every LogRecord has; anything else came in through `extra=` (the JSON formatter prints it).
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class RedactPersonalDataFilter(logging.Filter):
     """Masks emails, IINs, phone numbers, tokens and passwords in every record's message and traceback."""
 
@@ -48,4 +52,7 @@ class RedactPersonalDataFilter(logging.Filter):
             record.exc_text = redact(record.exc_text)
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, name, redact(value))
         return True

@@ -180,3 +180,10 @@ def test_filter_masks_tracebacks():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
     RedactPersonalDataFilter().filter(record)
     assert EMAIL not in logging.Formatter().format(record)
+
+
+def test_filter_masks_extra_fields_that_the_json_formatter_prints():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent", None, None)
+    record.recipient = EMAIL
+    RedactPersonalDataFilter().filter(record)
+    assert record.recipient == "[email]"
