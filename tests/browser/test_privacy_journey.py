@@ -68,3 +68,28 @@ def test_person_downloads_their_data_once(page, login_as):
     page.reload()
     assert page.get_by_text("You downloaded this archive").is_visible()
     assert page.get_by_role("button", name="Download my data (ZIP)").count() == 0
+
+
+@pytest.fixture
+def bypass_csp():
+    return True  # axe-core is injected into the CSP-locked pages
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_privacy_pages_have_no_wcag_violations(page, login_as, language):
+    from .test_accessibility import axe_violations
+
+    _seed_notice()
+    person = UserFactory(preferred_language=language)
+    failures = {}
+    page.goto(f"/{language}/privacy/")
+    failures["notice"] = axe_violations(page)
+    login_as(person)
+    page.goto(f"/{language}/accounts/privacy/")
+    page.locator("form[action$='/privacy/export/'] button").click()
+    page.locator("#data-export").wait_for()
+    failures["settings"] = axe_violations(page)
+    User.objects.filter(pk=person.pk).update(privacy_notice_version=0)
+    page.goto(f"/{language}/accounts/privacy/consent/")
+    failures["consent"] = axe_violations(page)
+    assert {name: found for name, found in failures.items() if found} == {}

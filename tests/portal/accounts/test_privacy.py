@@ -487,3 +487,39 @@ def test_consent_page_sends_back_whoever_has_nothing_to_accept(citizen):
     response = _logged_in(citizen).get("/en/accounts/privacy/consent/?next=/en/proposals/")
     assert response.status_code == 302 and response.url == "/en/proposals/"
     assert Client().get("/en/accounts/privacy/consent/").status_code == 302  # anonymous → login
+
+
+def test_an_erased_accounts_open_sessions_end(person):
+    other_browser = _logged_in(person)
+    assert other_browser.get("/en/accounts/profile/").status_code == 200
+    privacy.account_deletion_request(user=person, requested_by=person, withdraw_content=False)
+    User.objects.filter(pk=person.pk).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
+    assert privacy.accounts_erase_due() == 1
+    response = other_browser.get("/en/accounts/profile/")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_personal_data_predicates(citizen, other_citizen, moderator, commissioner, admin_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.core import permissions
+
+    assert permissions.can_delete_account(citizen, citizen)
+    assert not permissions.can_delete_account(other_citizen, citizen)
+    assert not permissions.can_delete_account(admin_user, citizen)
+    assert not permissions.can_delete_account(AnonymousUser(), citizen)
+    assert [
+        permissions.can_reveal_personal_details(u) for u in (citizen, moderator, commissioner, admin_user)
+    ] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert not permissions.can_reveal_personal_details(AnonymousUser())
+    assert [permissions.can_view_person_page(u) for u in (citizen, moderator, commissioner, admin_user)] == [
+        False,
+        True,
+        True,
+        True,
+    ]
