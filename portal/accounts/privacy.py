@@ -117,7 +117,9 @@ def personal_data_of(user: User) -> dict[str, list | dict]:
     """
     from portal.notifications.models import Notification
     from proposals.models import Comment, Follow, HearingRegistration, Proposal, Support
+    from proposals.models.hearing import SpeakerRequest
     from proposals.models.moderation import Report
+    from proposals.models.proposal import CommentLike
 
     verification = IdentityVerification.objects.filter(user=user).first()
     return {
@@ -188,6 +190,22 @@ def personal_data_of(user: User) -> dict[str, list | dict]:
                 "read_at": _iso(n.read_at),
             }
             for n in Notification.objects.filter(recipient=user).order_by("pk")
+        ],
+        "organisations": [
+            {"organisation": m.organisation.name, "role": m.role, "may_act_on_behalf": m.can_act_on_behalf}
+            for m in user.memberships.select_related("organisation").order_by("pk")
+        ],
+        "comment_likes": [
+            {"comment": like.comment_id, "created_at": _iso(like.created_at)}
+            for like in CommentLike.objects.filter(user=user).order_by("pk")
+        ],
+        "speaker_requests": [
+            {"hearing": r.hearing_id, "proposal": r.proposal_id, "message": r.message, "status": r.status}
+            for r in SpeakerRequest.objects.filter(user=user).order_by("pk")
+        ],
+        "account_blocks": [
+            {"until": _iso(b.blocked_until), "reason": b.reason, "lifted_at": _iso(b.lifted_at)}
+            for b in user.blocks.order_by("pk")
         ],
         "consents": [
             {"version": c.version, "accepted_at": _iso(c.accepted_at)}

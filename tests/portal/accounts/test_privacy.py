@@ -117,6 +117,8 @@ def test_export_holds_every_kind_of_object_and_no_iin(person, django_capture_on_
     assert files["notifications.json"][0]["kind"] == "proposal.published"
     assert files["consents.json"][0]["version"] == 1
     assert files["api_tokens.json"][0]["name"] == "My dashboard"
+    for name in ("organisations", "comment_likes", "speaker_requests", "account_blocks"):
+        assert files[f"{name}.json"] == []
     assert IIN not in raw
     assert person.seed["hash"] not in raw
     assert person.seed["token"] not in raw
