@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.accounts import views as account_views
 from portal.core.views import health
 from proposals.api import api
 from proposals.views import hearing as hearing_views
@@ -22,6 +23,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("privacy/", account_views.privacy_notice, name="privacy_notice"),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),

@@ -32,6 +32,16 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_privacy_notice_version():
+    """The version in force is memoised per process; tests publish versions and flush tables."""
+    from portal.accounts.privacy import forget_current_notice
+
+    forget_current_notice()
+    yield
+    forget_current_notice()
+
+
 @pytest.fixture
 def citizen(db):
     return UserFactory(display_name="Aigerim", email="aigerim@example.test")

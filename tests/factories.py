@@ -15,6 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     preferred_language = "kk"
     password = factory.django.Password(PASSWORD)
+    # Accounts made for tests have accepted the seeded privacy notice, as sign-up makes them do.
+    privacy_notice_version = 1
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):

@@ -21,3 +21,14 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, full_context)
         email_queue(message=message)
+
+    def login(self, request, user):
+        """Logging in during the grace period of a requested deletion cancels it."""
+        super().login(request, user)
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from .privacy import account_deletion_cancel
+
+        if account_deletion_cancel(user=user):
+            messages.info(request, _("You logged in, so your account will not be deleted."))

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AccountBlock, Organisation, OrganisationMembership, User
+from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyNotice, User
 
 
 @admin.register(User)
@@ -20,6 +20,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
     ]
+
+    # Email and legal name are personal details: staff other than superusers see them only through the
+    # staff person page, which asks for a reason and records the look (portal/core/views/staff.py).
+    _PERSONAL_FIELDS = ("email", "first_name", "last_name")
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return ["id", "display_name", "preferred_language", "is_active", "date_joined"]
+
+    def get_search_fields(self, request):
+        return self.search_fields if request.user.is_superuser else ["display_name"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self._PERSONAL_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def get_ordering(self, request):
+        return self.ordering if request.user.is_superuser else ["pk"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -49,3 +73,23 @@ class AccountBlockAdmin(admin.ModelAdmin):
     list_display = ("user", "blocked_until", "lifted_at", "blocked_by", "created_at")
     readonly_fields = ("user", "blocked_by", "created_at")
     search_fields = ("user__display_name",)
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """A published version is never edited: a change is a new version, which everyone is asked to accept."""
+
+    list_display = ("version", "published_at")
+    fields = ("text_kk", "text_ru", "text_en")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from .privacy import privacy_notice_publish
+
+        published = privacy_notice_publish(text_kk=obj.text_kk, text_ru=obj.text_ru, text_en=obj.text_en)
+        obj.pk, obj.version, obj.published_at = published.pk, published.version, published.published_at

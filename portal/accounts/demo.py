@@ -75,6 +75,8 @@ def seed_users(*, count: int, rng: random.Random) -> int:
 
 def seed_demo_accounts(*, password: str) -> list[str]:
     """The five named demo accounts with their roles, verified, with `password`. Returns the emails."""
+    from .privacy import consent_accept, current_notice
+
     for email, display_name, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(email=email, defaults={"display_name": display_name})
         user.set_password(password)
@@ -84,6 +86,9 @@ def seed_demo_accounts(*, password: str) -> list[str]:
         )
         if role is not None:
             services.user_grant_role(user=user, role=role, granted_by=None)
+        notice = current_notice()
+        if notice is not None and user.privacy_notice_version < notice.version:
+            consent_accept(user=user, version=notice.version)  # demo accounts go straight to the demo
     _seed_demo_organisation()
     return [email for email, _name, _role in DEMO_ACCOUNTS]
 

@@ -18,6 +18,10 @@ class SignupDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     preferred_language = forms.ChoiceField(label=_("Language of emails"), choices=User.Language.choices)
+    accept_privacy = forms.BooleanField(
+        label=_("I have read and accept the privacy notice"),
+        help_text=_("It says what the portal keeps about you, why, for how long and who sees it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +43,11 @@ class SignupDetailsForm(forms.Form):
             display_name=self.cleaned_data["display_name"],
             preferred_language=self.cleaned_data["preferred_language"],
         )
+        from .privacy import consent_accept, current_notice
+
+        notice = current_notice()
+        if notice is not None:
+            consent_accept(user=user, version=notice.version)
 
 
 class ProfileForm(forms.Form):
@@ -66,4 +75,26 @@ class StaffIdentityForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the account"))
     note = forms.CharField(
         label=_("What was checked"), max_length=200, help_text=_("E.g. “ID card seen at the reception”.")
+    )
+
+
+class AccountDeletionForm(forms.Form):
+    withdraw_content = forms.BooleanField(
+        label=_("Also withdraw my proposals and comments"),
+        required=False,
+        help_text=_(
+            "Possible only while proposal intake is open. Otherwise what you published stays, "
+            "shown as by a former participant."
+        ),
+    )
+    confirm = forms.BooleanField(label=_("Yes, delete my account"))
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need these details?"),
+        min_length=10,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("At least 10 characters. The reason is recorded in the audit log with your name."),
     )

@@ -56,6 +56,14 @@ class User(AbstractUser):
         default=Language.KAZAKH,
         help_text=_("The language of the emails the portal sends you."),
     )
+    # The version of the privacy notice last accepted (0: none). Kept on the row so that the consent check
+    # on every request costs no query; `ConsentRecord` keeps the history.
+    privacy_notice_version = models.PositiveIntegerField(default=0, editable=False)
+    # Self-service deletion: erased by the beat sweep after this time unless the person logs in before.
+    deletion_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_withdraws_content = models.BooleanField(default=False, editable=False)
+    # Set when the account's personal data was erased; the row stays as "former participant".
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -71,6 +79,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or f"#{self.pk}"
+
+    @property
+    def public_name(self) -> str:
+        """The name shown next to what the person published; erased accounts are a former participant."""
+        if self.erased_at is not None:
+            from django.utils.translation import gettext
+
+            return gettext("Former participant")
+        return self.display_name
 
 
 class Organisation(models.Model):
@@ -216,3 +233,69 @@ class AccountBlock(models.Model):
 
     def __str__(self):
         return f"{self.user_id} until {self.blocked_until:%Y-%m-%d}"
+
+
+class PrivacyNotice(models.Model):
+    """One version of the privacy notice, in the three languages. The highest version is in force."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    def text_in(self, language: str) -> str:
+        return getattr(self, f"text_{language}", "") or self.text_kk
+
+
+class ConsentRecord(models.Model):
+    """A person accepted a version of the privacy notice. Never edited; erased with the account."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    version = models.PositiveIntegerField(_("version"))
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-accepted_at"]
+
+    def __str__(self):
+        return f"{self.user_id} v{self.version}"
+
+
+class DataExport(models.Model):
+    """A "download my data" archive. The link is single-use, bound to the account and session, and expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    session_key = models.CharField(max_length=64, editable=False)
+    # Only a SHA-256 of the download token is stored; the token is in the link shown to the owner.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.status}"

@@ -1,10 +1,24 @@
-"""Logging helpers: personal data must never reach a log line."""
+"""Logging helpers: personal data and secrets must never reach a log line."""
 
 import logging
 import re
 
-# Email addresses, 12-digit IINs and Kazakhstan phone numbers (+7 / 8 followed by 10 digits).
+# Secrets first (a token may contain digits that look like an IIN), then emails, 12-digit IINs and
+# Kazakhstan phone numbers (+7 / 8 followed by 10 digits).
 _PATTERNS = [
+    # Our API tokens, and any bearer credential.
+    (re.compile(r"qat_[A-Za-z0-9_-]{6,}"), "[token]"),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[token]"),
+    # key=value / "key": "value" pairs whose key names a secret.
+    (
+        re.compile(
+            r"""(?i)((?:password\d?|passwd|secret|token|api[_-]?key|sessionid|csrftoken|csrfmiddlewaretoken|iin)"""
+            r"""["']?\s*[:=]\s*["']?)[^\s"'&,;}]+"""
+        ),
+        r"\1[redacted]",
+    ),
+    # Long hex or URL-safe random strings (keys, hashes, signed values).
+    (re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])"), "[secret]"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
     (re.compile(r"(?<!\d)\d{12}(?!\d)"), "[iin]"),
     (re.compile(r"(?:\+7|(?<!\d)8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)"), "[phone]"),
@@ -17,12 +31,28 @@ def redact(text: str) -> str:
     return text
 
 
+# Attributes every LogRecord has; anything else came in through `extra=` (the JSON formatter prints it).
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class RedactPersonalDataFilter(logging.Filter):
-    """Masks emails, IINs and phone numbers in every record's rendered message."""
+    """Masks emails, IINs, phone numbers, tokens and passwords in every record's message and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is still logged, without its arguments
+            message = str(record.msg)
         redacted = redact(message)
-        if redacted != message:
+        if redacted != message or record.args:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, name, redact(value))
         return True

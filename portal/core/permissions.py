@@ -314,3 +314,26 @@ def can_review_response(user, response) -> bool:
 def can_manage_answer_settings(user) -> bool:
     """Response templates and answer obligations (deadlines) are administrators' business."""
     return is_admin(user)
+
+
+# --- Personal data -------------------------------------------------------------------------------------
+
+
+def can_delete_account(user, account) -> bool:
+    """Only the person themselves asks for their account's deletion."""
+    return user.is_authenticated and user.pk == account.pk
+
+
+def can_view_person_page(user) -> bool:
+    """The staff page of a person shows public information only."""
+    return is_staff_member(user)
+
+
+def can_reveal_personal_details(user) -> bool:
+    """Email, legal name and verification details: admins, each time with a stated reason (audited)."""
+    return is_admin(user)
+
+
+def can_list_personal_data_access(user) -> bool:
+    """Who looked at whose personal details: admins."""
+    return is_admin(user)

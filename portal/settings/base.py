@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.core.middleware.StaffSecondFactorMiddleware",
+    "portal.accounts.middleware.PrivacyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -175,6 +176,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.send_hearing_reminders",
         "schedule": 300.0,
     },
+    # Accounts whose deletion grace period is over are erased; each account once.
+    "erase-deleted-accounts": {
+        "task": "portal.accounts.tasks.erase_deleted_accounts",
+        "schedule": crontab(minute=20),
+    },
+    # Retention: addresses, verification notes, old notifications and expired exports (docs/PRIVACY.md).
+    "privacy-retention": {
+        "task": "portal.accounts.tasks.purge_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Authentication: django-allauth with email login, mandatory verification and MFA.
@@ -266,6 +277,14 @@ HEARING_STREAM_HOSTS = env.list(
     "HEARING_STREAM_HOSTS", default=["youtube.com", "www.youtube.com", "player.vimeo.com"]
 )
 HEARING_REMINDER_BEFORE = timedelta(hours=env.float("HEARING_REMINDER_BEFORE_HOURS", default=24))
+
+# Personal data (docs/PRIVACY.md): the grace period of a self-service deletion, the lifetime of a
+# "download my data" link, and how long each kind of data is kept.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=7)
+PRIVACY_EXPORT_LINK_LIFETIME = timedelta(hours=env.float("PRIVACY_EXPORT_LINK_HOURS", default=24))
+PRIVACY_IP_RETENTION_DAYS = env.int("PRIVACY_IP_RETENTION_DAYS", default=30)
+PRIVACY_VERIFICATION_NOTE_RETENTION_DAYS = env.int("PRIVACY_VERIFICATION_NOTE_RETENTION_DAYS", default=90)
+PRIVACY_NOTIFICATION_RETENTION_DAYS = env.int("PRIVACY_NOTIFICATION_RETENTION_DAYS", default=365)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -127,7 +127,7 @@ def _out(proposal: Proposal) -> dict:
         "status": proposal.status,
         "language": proposal.language,
         "submitter_type": proposal.submitter_type,
-        "author": proposal.author.display_name,
+        "author": proposal.author.public_name,
         "organisation": proposal.organisation.name if proposal.organisation_id else None,
         "topic": proposal.topic.slug if proposal.topic_id else None,
         "articles": [

@@ -209,7 +209,10 @@ class Support(models.Model):
     """One verified person's support of one proposal. The unique constraint is what makes counts exact."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    # Null once the supporter's account is erased: the support still counts, but leads to nobody.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="supports"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -79,6 +79,7 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
             "cluster_size",
             "author__id",
             "author__display_name",
+            "author__erased_at",
             "organisation__id",
             "organisation__name",
             "organisation__slug",

@@ -21,6 +21,7 @@ def test_sign_up_verify_log_in_out_and_reset_password(page, live_server):
     page.locator("#id_display_name").fill("Newcomer")
     page.locator("#id_password1").fill("a-long-enough-password")
     page.locator("#id_password2").fill("a-long-enough-password")
+    page.locator("#id_accept_privacy").check()
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url(re.compile(r"/en/accounts/confirm-email/$"))
     assert len(mail.outbox) == 1

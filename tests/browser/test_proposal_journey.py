@@ -25,6 +25,7 @@ def test_citizen_submits_on_an_article_and_another_supports_it(page):
     page.locator("#id_display_name").fill("Author A.")
     page.locator("#id_password1").fill("a-long-enough-password")
     page.locator("#id_password2").fill("a-long-enough-password")
+    page.locator("#id_accept_privacy").check()
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url(re.compile(r"/confirm-email/$"))
     page.goto(_path_of_last_link(r"https?://\S+/accounts/confirm-email/\S+/"))

@@ -71,3 +71,60 @@ def person_verify(request):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     return redirect("staff_dashboard")
+
+
+def _person_context(person):
+    from proposals.models import Comment, Proposal
+
+    return {
+        "person": person,
+        "is_verified": permissions.is_verified_person(person),
+        "proposals_count": Proposal.objects.filter(author=person).count(),
+        "comments_count": Comment.objects.filter(author=person).count(),
+    }
+
+
+@login_required
+def person_detail(request, pk):
+    """A person's public information; personal details only through `person_reveal`, with a reason."""
+    from portal.accounts.forms import RevealReasonForm
+    from portal.accounts.models import User
+
+    if not permissions.can_view_person_page(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    context = _person_context(person)
+    context["can_reveal"] = permissions.can_reveal_personal_details(request.user)
+    context["reveal_form"] = RevealReasonForm()
+    return render(request, "staff/person.html", context)
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk):
+    """Shows email, legal name and verification details after the viewer states why; writes an audit entry."""
+    from django.core.exceptions import ValidationError
+
+    from portal.accounts.forms import RevealReasonForm
+    from portal.accounts.models import User
+    from portal.accounts.privacy import personal_details_reveal
+
+    if not permissions.can_reveal_personal_details(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    form = RevealReasonForm(request.POST)
+    context = _person_context(person)
+    context["can_reveal"] = True
+    context["reveal_form"] = form
+    status = 400
+    if form.is_valid():
+        try:
+            context["details"] = personal_details_reveal(
+                person=person, viewer=request.user, reason=form.cleaned_data["reason"]
+            )
+            status = 200
+        except ValidationError as error:
+            form.add_error("reason", error.message_dict.get("reason"))
+    response = render(request, "staff/person.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

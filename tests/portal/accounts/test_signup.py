@@ -16,6 +16,7 @@ def _signup(client, django_capture_on_commit_callbacks, language="kk", **overrid
         "preferred_language": "ru",
         "password1": "a-long-enough-password",
         "password2": "a-long-enough-password",
+        "accept_privacy": "on",
     }
     data.update(overrides)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,460 @@
+"""Personal data: consent to the privacy notice, "download my data", account deletion, retention, and staff
+access to personal details on the record. Writes are keyword-only services; tasks call them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+import time
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core import permissions
+from portal.core.audit import audit_record
+
+from .models import ConsentRecord, DataExport, IdentityVerification, PrivacyNotice, User
+
+_CURRENT_NOTICE_TTL = 60.0
+_current_notice_cache: dict = {}
+
+
+# --- Consent -------------------------------------------------------------------------------------------
+
+
+def current_notice_version() -> int:
+    """The version in force, memoised in the process for a minute: the consent check runs on every request."""
+    cached = _current_notice_cache.get("version")
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    notice = PrivacyNotice.objects.order_by("-version").values_list("version", flat=True).first()
+    version = notice or 0
+    _current_notice_cache["version"] = (version, time.monotonic() + _CURRENT_NOTICE_TTL)
+    return version
+
+
+def forget_current_notice() -> None:
+    _current_notice_cache.clear()
+
+
+def current_notice() -> PrivacyNotice | None:
+    return PrivacyNotice.objects.order_by("-version").first()
+
+
+def needs_consent(user) -> bool:
+    return user.is_authenticated and user.privacy_notice_version < current_notice_version()
+
+
+@transaction.atomic
+def privacy_notice_publish(*, text_kk: str, text_ru: str, text_en: str) -> PrivacyNotice:
+    """A new version; everyone is asked to accept it at their next request while logged in."""
+    latest = PrivacyNotice.objects.select_for_update().order_by("-version").first()
+    notice = PrivacyNotice.objects.create(
+        version=(latest.version if latest else 0) + 1, text_kk=text_kk, text_ru=text_ru, text_en=text_en
+    )
+    transaction.on_commit(forget_current_notice)
+    forget_current_notice()
+    return notice
+
+
+@transaction.atomic
+def consent_accept(*, user: User, version: int) -> ConsentRecord:
+    """Records that `user` accepted notice `version` (which must exist)."""
+    if not PrivacyNotice.objects.filter(version=version).exists():
+        raise ValidationError(_("This version of the privacy notice does not exist."))
+    record = ConsentRecord.objects.create(user=user, version=version)
+    if version > user.privacy_notice_version:
+        User.objects.filter(pk=user.pk).update(privacy_notice_version=version)
+        user.privacy_notice_version = version
+    return record
+
+
+# --- Download my data ----------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def data_export_request(*, user: User, session_key: str) -> tuple[DataExport, str]:
+    """Starts building an archive; returns the export and the plain download token (shown to the owner)."""
+    if not user.is_authenticated or not session_key:
+        raise PermissionDenied(_("Sign in to download your data."))
+    token = secrets.token_urlsafe(32)
+    export = DataExport.objects.create(
+        user=user,
+        session_key=session_key,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + settings.PRIVACY_EXPORT_LINK_LIFETIME,
+    )
+    from portal.core.queue import enqueue_on_commit
+
+    from .tasks import build_data_export
+
+    # Without a broker the archive is built in the request instead: the person is waiting for it.
+    enqueue_on_commit(build_data_export, export.pk, on_failure=lambda pk: data_export_build(export_id=pk))
+    return export, token
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def personal_data_of(user: User) -> dict[str, list | dict]:
+    """Everything the portal holds about `user`, as JSON-ready data, one entry per file of the archive.
+
+    Verification is reported as a status only: the IIN is never stored and its fingerprint is not exported.
+    """
+    from portal.notifications.models import Notification
+    from proposals.models import Comment, Follow, HearingRegistration, Proposal, Support
+    from proposals.models.hearing import SpeakerRequest
+    from proposals.models.moderation import Report
+    from proposals.models.proposal import CommentLike
+
+    verification = IdentityVerification.objects.filter(user=user).first()
+    return {
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "public_name": user.display_name,
+            "legal_first_name": user.first_name,
+            "legal_last_name": user.last_name,
+            "preferred_language": user.preferred_language,
+            "joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "verification": {
+            "verified": verification is not None,
+            "method": verification.method if verification else None,
+            "verified_at": _iso(verification.verified_at) if verification else None,
+        },
+        "proposals": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "summary": p.summary,
+                "body": p.body,
+                "status": p.status,
+                "created_at": _iso(p.created_at),
+                "supports_count": p.supports_count,
+            }
+            for p in Proposal.objects.filter(author=user).order_by("pk")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "proposal": c.proposal_id,
+                "body": c.body,
+                "created_at": _iso(c.created_at),
+                "deleted": c.deleted_at is not None,
+            }
+            for c in Comment.objects.filter(author=user).order_by("pk")
+        ],
+        "supports": [
+            {"proposal": s.proposal_id, "created_at": _iso(s.created_at)}
+            for s in Support.objects.filter(user=user).order_by("pk")
+        ],
+        "reports": [
+            {"proposal": r.proposal_id, "comment": r.comment_id, "kind": r.kind, "details": r.details}
+            for r in Report.objects.filter(reporter=user).order_by("pk")
+        ],
+        "follows": [
+            {
+                "proposal": f.proposal_id,
+                "article": f.article_id,
+                "topic": f.topic_id,
+                "created_at": _iso(f.created_at),
+            }
+            for f in Follow.objects.filter(user=user).order_by("pk")
+        ],
+        "hearing_registrations": [
+            {"hearing": r.hearing_id, "status": r.status, "created_at": _iso(r.created_at)}
+            for r in HearingRegistration.objects.filter(user=user).order_by("pk")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "category": n.category,
+                "params": n.params,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+            for n in Notification.objects.filter(recipient=user).order_by("pk")
+        ],
+        "organisations": [
+            {"organisation": m.organisation.name, "role": m.role, "may_act_on_behalf": m.can_act_on_behalf}
+            for m in user.memberships.select_related("organisation").order_by("pk")
+        ],
+        "comment_likes": [
+            {"comment": like.comment_id, "created_at": _iso(like.created_at)}
+            for like in CommentLike.objects.filter(user=user).order_by("pk")
+        ],
+        "speaker_requests": [
+            {"hearing": r.hearing_id, "proposal": r.proposal_id, "message": r.message, "status": r.status}
+            for r in SpeakerRequest.objects.filter(user=user).order_by("pk")
+        ],
+        "account_blocks": [
+            {"until": _iso(b.blocked_until), "reason": b.reason, "lifted_at": _iso(b.lifted_at)}
+            for b in user.blocks.order_by("pk")
+        ],
+        "consents": [
+            {"version": c.version, "accepted_at": _iso(c.accepted_at)}
+            for c in ConsentRecord.objects.filter(user=user).order_by("pk")
+        ],
+        "api_tokens": [
+            {"name": t.name, "created_at": _iso(t.created_at), "revoked_at": _iso(t.revoked_at)}
+            for t in user.api_tokens.order_by("pk")
+        ],
+    }
+
+
+def data_export_build(*, export_id: int) -> DataExport | None:
+    """Writes the ZIP of a pending export under a random name. Twice is once: only a pending one builds."""
+    claimed = DataExport.objects.filter(pk=export_id, status=DataExport.Status.PENDING).update(
+        status=DataExport.Status.BUILDING, progress=5
+    )
+    if not claimed:
+        return None
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    try:
+        sections = personal_data_of(export.user)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for index, (name, data) in enumerate(sections.items(), start=1):
+                archive.writestr(f"{name}.json", json.dumps(data, ensure_ascii=False, indent=2))
+                progress = 5 + int(90 * index / len(sections))
+                DataExport.objects.filter(pk=export_id).update(progress=progress)
+        file_name = default_storage.save(
+            f"exports/{secrets.token_hex(16)}.zip", ContentFile(buffer.getvalue())
+        )
+    except Exception:
+        DataExport.objects.filter(pk=export_id).update(status=DataExport.Status.FAILED)
+        raise
+    DataExport.objects.filter(pk=export_id).update(
+        status=DataExport.Status.READY, progress=100, file_name=file_name
+    )
+    export.refresh_from_db()
+    return export
+
+
+def data_export_download(*, token: str, user, session_key: str) -> bytes:
+    """The archive's bytes, once: the row is claimed with a conditional UPDATE, then the file is deleted.
+
+    Refused (PermissionDenied) for another account, another session, an expired or already used link.
+    """
+    export = DataExport.objects.filter(token_hash=_token_hash(token or "")).first()
+    if (
+        export is None
+        or not user.is_authenticated
+        or export.user_id != user.pk
+        or not session_key
+        or not secrets.compare_digest(export.session_key, session_key)
+    ):
+        raise PermissionDenied(_("This download link is not yours."))
+    now = timezone.now()
+    claimed = DataExport.objects.filter(
+        pk=export.pk, status=DataExport.Status.READY, downloaded_at__isnull=True, expires_at__gt=now
+    ).update(status=DataExport.Status.DOWNLOADED, downloaded_at=now)
+    if not claimed:
+        raise PermissionDenied(_("This download link was used already or has expired."))
+    with default_storage.open(export.file_name, "rb") as handle:
+        content = handle.read()
+    default_storage.delete(export.file_name)
+    DataExport.objects.filter(pk=export.pk).update(file_name="")
+    return content
+
+
+def data_exports_expire(*, now=None) -> int:
+    """Deletes the files of exports past their expiry and marks them expired. Safe to run twice."""
+    now = now or timezone.now()
+    expired = 0
+    for export in DataExport.objects.filter(
+        expires_at__lte=now,
+        status__in=[DataExport.Status.PENDING, DataExport.Status.BUILDING, DataExport.Status.READY],
+    ):
+        if export.file_name:
+            default_storage.delete(export.file_name)
+        expired += (
+            DataExport.objects.filter(pk=export.pk)
+            .exclude(status=DataExport.Status.EXPIRED)
+            .update(status=DataExport.Status.EXPIRED, file_name="")
+        )
+    return expired
+
+
+# --- Account deletion ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_deletion_request(*, user: User, requested_by: User, withdraw_content: bool) -> User:
+    """Schedules erasure after the grace period; logging in before then cancels it."""
+    if not permissions.can_delete_account(requested_by, user):
+        raise PermissionDenied(_("You can delete only your own account."))
+    user.deletion_due_at = timezone.now() + timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS)
+    user.deletion_withdraws_content = bool(withdraw_content)
+    user.save(update_fields=["deletion_due_at", "deletion_withdraws_content"])
+    audit_record(actor=requested_by, action="account.deletion_requested", target=user)
+    return user
+
+
+def account_deletion_cancel(*, user: User) -> bool:
+    """Called at login: a scheduled deletion not yet carried out is cancelled. True when one was."""
+    cancelled = User.objects.filter(pk=user.pk, deletion_due_at__isnull=False, erased_at__isnull=True).update(
+        deletion_due_at=None, deletion_withdraws_content=False
+    )
+    if cancelled:
+        user.deletion_due_at = None
+        user.deletion_withdraws_content = False
+        audit_record(actor=user, action="account.deletion_cancelled", target=user)
+    return bool(cancelled)
+
+
+def _withdraw_content(user: User) -> None:
+    from proposals.models import Comment, Proposal
+    from proposals.services.comment import comment_delete
+    from proposals.services.proposal import PROPOSAL_LIFECYCLE, proposal_transition
+
+    for proposal in Proposal.objects.filter(author=user).select_related("consultation"):
+        if not permissions.intake_is_open(proposal.consultation):
+            continue
+        if proposal.status != "withdrawn" and PROPOSAL_LIFECYCLE.allows(proposal.status, "withdrawn"):
+            proposal_transition(
+                proposal=proposal, to_status="withdrawn", actor=None, reason="account deleted"
+            )
+    for comment in Comment.objects.filter(author=user, deleted_at__isnull=True).select_related(
+        "proposal__consultation"
+    ):
+        if permissions.intake_is_open(comment.proposal.consultation):
+            comment_delete(comment=comment, deleted_by=user)
+
+
+@transaction.atomic
+def account_erase(*, user_id: int) -> bool:
+    """Erases the personal data of an account whose grace period is over. Safe to run twice.
+
+    The user row is kept, anonymised and deactivated, rather than replaced by a shared "former participant"
+    account: proposals and comments keep a stable author (moderation history, campaign clusters and the
+    per-author rules still hold), while `public_name` shows "Former participant" and nothing on the row
+    leads back to the person.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from portal.notifications.models import DigestDelivery, Notification, Preference, SuppressedAddress
+    from proposals.models import Follow, HearingRegistration, Proposal, Support
+    from proposals.models.moderation import Report
+
+    user = (
+        User.objects.select_for_update()
+        .filter(pk=user_id, erased_at__isnull=True, deletion_due_at__lte=timezone.now())
+        .first()
+    )
+    if user is None:
+        return False
+    if user.deletion_withdraws_content:
+        _withdraw_content(user)
+    # Supports keep counting (the counter is untouched) but lead to nobody.
+    Support.objects.filter(user=user).update(user=None)
+    Proposal.objects.filter(author=user).update(submission_ip=None)
+    IdentityVerification.objects.filter(user=user).delete()
+    user.api_tokens.all().delete()
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    ConsentRecord.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+    DigestDelivery.objects.filter(user=user).delete()
+    Preference.objects.filter(user=user).delete()
+    Follow.objects.filter(user=user).delete()
+    user.memberships.all().delete()
+    Report.objects.filter(reporter=user).update(details="")
+    HearingRegistration.objects.filter(user=user).exclude(status="cancelled").update(
+        status="cancelled", cancelled_at=timezone.now()
+    )
+    for export in DataExport.objects.filter(user=user):
+        if export.file_name:
+            default_storage.delete(export.file_name)
+    DataExport.objects.filter(user=user).delete()
+    # The original address is not kept anywhere, not even in the suppression list (it would be personal
+    # data); the placeholder is suppressed so that no code path mails the erased account again.
+    placeholder = f"erased-{user.pk}@erased.invalid"
+    user.email = placeholder
+    user.display_name = ""
+    user.first_name = ""
+    user.last_name = ""
+    # A new password hash and is_active=False end every session still open (Django checks both per request),
+    # so the session table need not be scanned.
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.erased_at = timezone.now()
+    user.deletion_due_at = None
+    user.save()
+    user.groups.clear()
+    SuppressedAddress.objects.get_or_create(email=placeholder, defaults={"reason": "account erased"})
+    audit_record(actor=None, action="account.erased", target=user)
+    return True
+
+
+def accounts_erase_due(*, now=None) -> int:
+    """The beat sweep: erases every account whose grace period is over, each in its own transaction."""
+    now = now or timezone.now()
+    due = User.objects.filter(erased_at__isnull=True, deletion_due_at__lte=now).values_list("pk", flat=True)
+    return sum(1 for user_id in list(due) if account_erase(user_id=user_id))
+
+
+# --- Retention -----------------------------------------------------------------------------------------
+
+
+def retention_purge(*, now=None) -> dict[str, int]:
+    """Purges or anonymises what is past its retention period (settings PRIVACY_*_DAYS). Idempotent."""
+    from portal.notifications.models import Notification
+    from proposals.models import Proposal
+
+    now = now or timezone.now()
+    days = timedelta(days=1)
+    with transaction.atomic():
+        result = {
+            "submission_ips": Proposal.objects.filter(
+                submission_ip__isnull=False, created_at__lt=now - settings.PRIVACY_IP_RETENTION_DAYS * days
+            ).update(submission_ip=None),
+            "verification_notes": IdentityVerification.objects.exclude(note="")
+            .filter(verified_at__lt=now - settings.PRIVACY_VERIFICATION_NOTE_RETENTION_DAYS * days)
+            .update(note=""),
+            "notifications": Notification.objects.filter(
+                created_at__lt=now - settings.PRIVACY_NOTIFICATION_RETENTION_DAYS * days
+            ).delete()[0],
+        }
+    result["exports"] = data_exports_expire(now=now)
+    return result
+
+
+# --- Staff access ---------------------------------------------------------------------------------------
+
+REVEAL_REASON_MIN_LENGTH = 10
+
+
+def personal_details_reveal(*, person: User, viewer: User, reason: str) -> dict:
+    """A person's email, legal name and verification details, for staff who state why; always audited."""
+    if not permissions.can_reveal_personal_details(viewer):
+        raise PermissionDenied(_("You may not see personal details."))
+    reason = " ".join((reason or "").split())
+    if len(reason) < REVEAL_REASON_MIN_LENGTH:
+        raise ValidationError({"reason": _("Say why you need these details in at least 10 characters.")})
+    audit_record(actor=viewer, action="person.details_revealed", target=person, details={"reason": reason})
+    verification = IdentityVerification.objects.filter(user=person).first()
+    return {
+        "email": person.email,
+        "legal_name": " ".join(part for part in (person.first_name, person.last_name) if part),
+        "verification": verification,
+    }
