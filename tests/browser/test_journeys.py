@@ -1,0 +1,145 @@
+"""The three journeys end to end in Chromium: the citizen's (also with JavaScript off, in two languages, and by
+keyboard alone), the moderator's and the Commission's.
+
+Selectors go by form actions and field ids rather than by words, so that one journey runs in every language.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from portal.notifications.services import preferences_of, unsubscribe_token
+from proposals.demo import seed_consultation
+from proposals.models import Proposal
+from tests.factories import UserFactory
+from tests.proposals.factories import AgendaItemFactory, HearingFactory, ProposalFactory, publish_response
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-enough-password"
+ARTICLE = "/{lang}/consultations/constitutional-reform/constitution/articles/local-budgets/"
+
+
+@pytest.fixture
+def journey_page(browser, live_server, request):
+    """A page in a context with JavaScript on or off (`request.param`, default on)."""
+    javascript = getattr(request, "param", True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _path_of_last_link(pattern):
+    match = re.search(pattern, mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return "/" + match.group(0).split("://", 1)[1].split("/", 1)[1]
+
+
+def _submit(page, action_suffix):
+    """Presses the submit button of the form whose action ends with `action_suffix`."""
+    page.locator(f'form[action$="{action_suffix}"] [type=submit]').first.click()
+
+
+def _sign_up_and_log_in(page, lang, email, name):
+    page.goto(f"/{lang}/accounts/signup/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_display_name").fill(name)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/confirm-email/$"))
+    page.goto(_path_of_last_link(r"https?://\S+/accounts/confirm-email/\S+/"))
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/login/$"))
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(rf"/{lang}/$"))
+
+
+def _citizen_journey(page, lang, email="citizen@example.test"):
+    consultation = seed_consultation()
+    other = ProposalFactory(consultation=consultation, title="Open council sessions", author=UserFactory())
+    hearing = HearingFactory(
+        consultation=consultation, title_en="Budget hearing", title_ru="Слушание о бюджете"
+    )
+    AgendaItemFactory(hearing=hearing, proposals=[other])
+
+    # Sign up, confirm the address, log in; verify identity (needed to support).
+    _sign_up_and_log_in(page, lang, email, "Dana K.")
+    page.goto(f"/{lang}/accounts/verify/")
+    page.locator("#id_iin").fill("900101300126")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    citizen = UserFactory._meta.model.objects.get(email=email)
+    assert hasattr(citizen, "identity_verification")
+
+    # Read an article and propose a change to it.
+    page.goto(ARTICLE.format(lang=lang))
+    assert page.locator("main h1").first.is_visible()
+    page.locator('a[href*="/proposals/new/?article="]').click()
+    page.locator("#id_title").fill("Public hearings before budget votes")
+    page.locator("#id_summary").fill("Local budgets need a public hearing before the council votes.")
+    page.locator("#id_body").fill("Every local budget is discussed in a public hearing first.")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/compare/$"))
+    page.locator('a[href$="/preview/"]').click()
+    _submit(page, "/submit/")
+    page.wait_for_url(re.compile(rf"/{lang}/proposals/\d+/$"))
+    mine = Proposal.objects.get(title="Public hearings before budget votes")
+    assert mine.status == "published"
+    assert [a.key for a in mine.articles.all()] == ["local-budgets"]
+
+    # Support and comment on someone else's proposal.
+    page.goto(f"/{lang}/proposals/{other.pk}/")
+    _submit(page, f"/proposals/{other.pk}/support/")
+    expect(page.locator("#support-block .supports-count strong")).to_have_text("1")
+    page.locator(f'form[action$="/proposals/{other.pk}/comments/"] textarea').fill(
+        "Sessions should be streamed."
+    )
+    _submit(page, f"/proposals/{other.pk}/comments/")
+    page.locator("p", has_text="Sessions should be streamed.").first.wait_for()
+
+    # Register for the hearing where it is discussed.
+    page.goto(f"/{lang}/hearings/{hearing.pk}/")
+    _submit(page, f"/hearings/{hearing.pk}/register/")
+    page.locator(f'form[action$="/hearings/{hearing.pk}/unregister/"]').wait_for()
+    assert hearing.registrations.filter(user=citizen, status="registered").exists()
+
+    # The Commission answers; the citizen reads the answer on the proposal's page.
+    drafter, approver = UserFactory(), UserFactory()
+    from portal.accounts import services as account_services
+    from portal.core.permissions import Role
+
+    for member in (drafter, approver):
+        account_services.user_grant_role(user=member, role=Role.COMMISSION, granted_by=None)
+    publish_response(
+        mine,
+        drafter=drafter,
+        approver=approver,
+        **{f"reasoning_{mine.language}": "Hearings will precede every budget vote."},
+    )
+    page.goto(f"/{lang}/proposals/{mine.pk}/")
+    page.get_by_text("Hearings will precede every budget vote.").wait_for()
+
+    # Unsubscribe through the link every digest carries.
+    page.goto(f"/{lang}/notifications/unsubscribe/{unsubscribe_token(user_id=citizen.pk, category=None)}/")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert set(preferences_of(citizen).values()) == {"off"}
+
+
+@pytest.mark.parametrize(
+    ("journey_page", "lang"),
+    [(True, "en"), (False, "en"), (False, "ru")],
+    indirect=["journey_page"],
+    ids=["javascript-en", "no-javascript-en", "no-javascript-ru"],
+)
+def test_citizen_journey(journey_page, lang):
+    _citizen_journey(journey_page, lang)
