@@ -143,3 +143,98 @@ def _citizen_journey(page, lang, email="citizen@example.test"):
 )
 def test_citizen_journey(journey_page, lang):
     _citizen_journey(journey_page, lang)
+
+
+# --- the moderator ----------------------------------------------------------------------------------------
+
+
+def _log_in_with_second_factor(page, user, secret):
+    from tests.conftest import current_totp_code
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/en/accounts/login/?next=/en/moderation/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(FACTORY_PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.locator("#id_code").fill(current_totp_code(secret))
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/en/moderation/$"))
+
+
+def _decide(page, case, decision, reason_code="", statement=""):
+    page.goto(f"/en/moderation/cases/{case.pk}/")
+    _submit(page, f"/moderation/cases/{case.pk}/claim/")
+    page.locator("#decision-form").wait_for()
+    page.locator(f"#decision-form input[name=decision][value={decision}]").check()
+    if reason_code:
+        page.select_option("#id_reason_code", reason_code)
+    if statement:
+        page.locator("#id_statement").fill(statement)
+    page.locator("#decision-form [type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_moderator_journey(journey_page, login_as_in, moderator, admin_user):
+    """MFA sign-in, the queue, a rejection with reasons; the author appeals; another moderator decides it."""
+    from proposals.models import ModerationCase
+    from proposals.services.moderation import moderation_case_open
+    from tests.conftest import give_totp
+
+    page = journey_page
+    author = UserFactory(email="author@example.test", display_name="Author")
+    proposal = ProposalFactory(status="in_moderation", title="Buy our miracle pills", author=author)
+    case = moderation_case_open(proposal=proposal)
+    secret = give_totp(moderator)
+
+    _log_in_with_second_factor(page, moderator, secret)
+    page.locator(f'a[href$="/moderation/cases/{case.pk}/"]').first.click()
+    page.wait_for_url(re.compile(rf"/moderation/cases/{case.pk}/$"))
+    _decide(page, case, "reject", "off_topic", "This is an advertisement, not a proposal about the draft.")
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+    case.refresh_from_db()
+    assert (case.decision, case.reason_code) == ("reject", "off_topic")
+
+    # The author reads the reasons on the proposal page and appeals.
+    login_as_in(page, author)
+    page.goto(f"/en/proposals/{proposal.pk}/")
+    page.get_by_text("This is an advertisement, not a proposal about the draft.", exact=True).wait_for()
+    page.locator("details:has(#appeal-grounds) summary").click()
+    page.locator("#appeal-grounds").fill(
+        "It is a proposal about article 3 on health care, please read again."
+    )
+    _submit(page, f"/proposals/{proposal.pk}/appeal/")
+    page.wait_for_load_state()
+    appeal = ModerationCase.objects.get(appeal_of=case)
+
+    # Another moderator (an admin here) takes the appeal and upholds the rejection with reasons.
+    give_totp(admin_user)
+    login_as_in(page, admin_user)
+    page.goto("/en/moderation/")
+    page.locator(f'a[href$="/moderation/cases/{appeal.pk}/"]').first.click()
+    page.get_by_text("It is a proposal about article 3 on health care").first.wait_for()
+    _decide(page, appeal, "reject", "off_topic", "On appeal: the text advertises a product.")
+    appeal.refresh_from_db()
+    proposal.refresh_from_db()
+    assert appeal.decision == "reject" and appeal.decided_by == admin_user
+    assert proposal.status == "rejected"
+
+
+@pytest.fixture
+def login_as_in(live_server):
+    """Puts a logged-in session for `user` into `page`'s browser context."""
+    from django.conf import settings
+    from django.test import Client
+
+    def _login(page, user):
+        page.context.clear_cookies()
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return _login
