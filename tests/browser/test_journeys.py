@@ -238,3 +238,56 @@ def login_as_in(live_server):
         )
 
     return _login
+
+
+# --- the Commission ---------------------------------------------------------------------------------------
+
+
+def test_commission_journey(journey_page, login_as_in, commissioner, second_commissioner):
+    """A member answers a campaign cluster through its first proposal, another approves; the outcome is public."""
+    from proposals.models import ProposalResponse
+    from tests.conftest import give_totp
+    from tests.proposals.factories import ConsultationFactory
+
+    page = journey_page
+    consultation = ConsultationFactory(slug="reform")
+    text = "Councils should publish every budget line online."
+    first = ProposalFactory(
+        consultation=consultation, title="Publish budgets online", summary=text, body=text
+    )
+    members = ProposalFactory.create_batch(
+        2,
+        consultation=consultation,
+        title="Publish budgets online",
+        summary=text,
+        body=text,
+        cluster_of=first,
+    )
+    Proposal.objects.filter(pk=first.pk).update(cluster_size=3)
+    give_totp(commissioner)
+    give_totp(second_commissioner)
+
+    login_as_in(page, commissioner)
+    page.goto("/en/staff/commission/")
+    page.locator(f'a[href$="/staff/commission/proposals/{first.pk}/"]').first.click()
+    page.get_by_label("Outcome").select_option(label="Accepted")
+    page.get_by_label("Reasoning in English").fill("Accepted: budgets will be published line by line.")
+    page.get_by_role("button", name="Save and send for approval").click()
+    page.get_by_text("The answer is sent for approval by another member.").wait_for()
+    assert page.get_by_role("button", name="Approve and publish").count() == 0
+
+    login_as_in(page, second_commissioner)
+    page.goto(f"/en/staff/commission/proposals/{first.pk}/")
+    page.get_by_role("button", name="Approve and publish").click()
+    page.get_by_text("The answer is published").wait_for()
+    assert ProposalResponse.objects.get(proposal=first).state == "published"
+
+    # The outcome is public: on every proposal of the cluster and in the consultation's outcome.
+    page.context.clear_cookies()
+    for proposal in [first, *members]:
+        page.goto(f"/en/proposals/{proposal.pk}/")
+        page.get_by_text("Accepted: budgets will be published line by line.").first.wait_for()
+    page.goto("/en/consultations/reform/outcome/")
+    outcome = page.locator("main").inner_text()
+    # A campaign cluster counts once: one proposal received, published and answered.
+    assert re.search(r"Published\s+1\b", outcome) and re.search(r"Answered\s+1\b", outcome), outcome
