@@ -291,3 +291,41 @@ def test_commission_journey(journey_page, login_as_in, commissioner, second_comm
     outcome = page.locator("main").inner_text()
     # A campaign cluster counts once: one proposal received, published and answered.
     assert re.search(r"Published\s+1\b", outcome) and re.search(r"Answered\s+1\b", outcome), outcome
+
+
+# --- keyboard only ----------------------------------------------------------------------------------------
+
+
+def _tab_to(page, selector, limit=150):
+    """Presses Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page, login_as_in, citizen):
+    from portal.accounts.verification.services import identity_verification_record
+
+    page = journey_page
+    proposal = ProposalFactory(title="Keyboard proposal")
+    identity_verification_record(user=citizen, method="iin", identity="keyboard", verified_by=None)
+    login_as_in(page, citizen)
+    page.goto("/en/proposals/")
+
+    _tab_to(page, f'a[href$="/proposals/{proposal.pk}/"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/en/proposals/{proposal.pk}/$"))
+
+    _tab_to(page, f'form[action$="/proposals/{proposal.pk}/support/"] [type=submit]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#support-block .supports-count strong")).to_have_text("1")
+
+    _tab_to(page, f'form[action$="/proposals/{proposal.pk}/comments/"] textarea')
+    page.keyboard.type("Typed without a mouse.")
+    _tab_to(page, f'form[action$="/proposals/{proposal.pk}/comments/"] [type=submit]')
+    page.keyboard.press("Enter")
+    page.locator("p", has_text="Typed without a mouse.").first.wait_for()
+    proposal.refresh_from_db()
+    assert (proposal.supports_count, proposal.comments_count) == (1, 1)
