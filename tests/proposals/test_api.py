@@ -143,3 +143,19 @@ def test_openapi_document_is_served(client):
     assert document["info"]["title"] == "Qatysu API"
     assert "/api/v1/proposals" in document["paths"]
     assert "/api/v1/proposals/{proposal_id}/support" in document["paths"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/proposals?article=a%00b",
+        "/api/v1/proposals?q=%00",
+        "/api/v1/consultations/a%00b",
+        "/api/v1/x",
+    ],
+)
+def test_malformed_parameters_and_unknown_paths_answer_json_not_a_server_error(client, url):
+    response = client.get(url)
+    assert response.status_code in (404, 422)
+    assert response["Content-Type"].startswith("application/json")
