@@ -1,11 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from portal.accounts import views as account_views
 from portal.core.views import health
-from proposals.api import api
+from proposals.api import api, api_not_found
 from proposals.views import hearing as hearing_views
 from proposals.views import open_data
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
     path("api/v1/", api.urls),
+    # A path under the API that no operation matches (e.g. `/api/v1/proposals/abc`) answers in JSON too.
+    re_path(r"^api/v1/", api_not_found),
     path("hearings.ics", hearing_views.hearings_ics, name="hearings_ics"),
     path("open-data/proposals.csv", open_data.proposals_csv, name="open_data_csv"),
     path("open-data/proposals.json", open_data.proposals_json, name="open_data_json"),

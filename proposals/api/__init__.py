@@ -1,7 +1,8 @@
 """The public REST API under /api/v1/ (django-ninja); the OpenAPI document is /api/v1/openapi.json."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -11,7 +12,45 @@ from .hearings import router as hearings_router
 from .proposals import router as proposals_router
 from .stats import router as stats_router
 
-api = NinjaAPI(
+_ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {},
+        "parameters": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["detail"],
+}
+# Every operation may refuse unknown parameters (400), a missing object (404) or malformed input (422);
+# authenticated ones also a missing token (401), a refusal (403) or a closed phase (409).
+_ERRORS = {
+    "400": "Unknown query parameter",
+    "404": "Not found",
+    "422": "Invalid input",
+}
+_AUTHENTICATED_ERRORS = {"401": "Missing or invalid token", "403": "Not allowed", "409": "Not possible now"}
+
+
+class PortalAPI(NinjaAPI):
+    """Documents the JSON errors the handlers below answer, so clients (and schemathesis) can rely on them."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                codes = dict(_ERRORS)
+                if operation.get("security"):
+                    codes |= _AUTHENTICATED_ERRORS
+                for code, description in codes.items():
+                    answer = {"description": description, "content": error_ref}
+                    operation["responses"].setdefault(code, answer)
+        return schema
+
+
+api = PortalAPI(
     title="Qatysu API",
     version="1",
     description="Public data of the consultation: proposals, their supports and answers. Reads are open; "
@@ -64,3 +103,8 @@ def forbidden(request, error):
 @api.exception_handler(Http404)
 def not_found(request, error):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@csrf_exempt  # it changes nothing; a POST to a mistyped path should read "not found", not a CSRF page
+def api_not_found(request):
+    return JsonResponse({"detail": "Not found."}, status=404)

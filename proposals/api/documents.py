@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from ..models import Article, ArticleIdentity, Consultation, Document, DocumentVersion, Paragraph
 from ..selectors.comparison import compare_versions
+from .types import SLUG
 
 router = Router(tags=["consultations and documents"])
 
@@ -110,7 +111,7 @@ def list_consultations(request, paging: Query[Page]):
 
 
 @router.get("/consultations/{slug}", response=ConsultationOut)
-def get_consultation(request, slug: str):
+def get_consultation(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
     consultation = Consultation.objects.prefetch_related("phases", "documents").filter(slug=slug).first()
     if consultation is None:
         raise Http404
@@ -185,7 +186,7 @@ def list_articles(request, version_id: int, paging: Query[Page]):
 
 
 @router.get("/documents/{int:document_id}/articles/{key}", response=ArticleOut)
-def get_article(request, document_id: int, key: str):
+def get_article(request, document_id: int, key: str = Path(..., pattern=SLUG, max_length=100)):
     """The article as it stands in the latest version that has it."""
     identity = ArticleIdentity.objects.filter(document_id=document_id, key=key).first()
     article = _articles(identity=identity).order_by("-version__position").first() if identity else None

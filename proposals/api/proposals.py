@@ -19,6 +19,7 @@ from ..selectors.consultation import current_consultation
 from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
+from .types import NO_NUL, SLUG
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {"status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size"}
@@ -41,10 +42,12 @@ class SubmitterType(StrEnum):
 
 class ListFilters(Schema):
     status: PublicStatus | None = None
-    topic: str | None = Field(None, max_length=60, description="topic slug")
-    article: str | None = Field(None, max_length=40, description="article key, e.g. `local-budgets`")
+    topic: str | None = Field(None, max_length=60, pattern=SLUG, description="topic slug")
+    article: str | None = Field(
+        None, max_length=40, pattern=SLUG, description="article key, e.g. `local-budgets`"
+    )
     submitter_type: SubmitterType | None = None
-    q: str = Field("", max_length=200, description="full-text search")
+    q: str = Field("", max_length=200, pattern=NO_NUL, description="full-text search")
     ordering: Ordering = Ordering.NEWEST
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=100)
@@ -101,13 +104,14 @@ class ProposalPage(Schema):
 
 
 class ProposalIn(Schema):
-    title: str = Field(..., max_length=150)
-    summary: str = Field(..., max_length=600)
-    body: str
+    # A title, summary and body of blanks only are refused like empty ones.
+    title: str = Field(..., max_length=150, pattern=r"\S")
+    summary: str = Field(..., max_length=600, pattern=r"\S")
+    body: str = Field(..., pattern=r"\S")
     language: str = Field(..., pattern="^(kk|ru|en)$")
     topic: str | None = Field(None, description="topic slug")
     articles: list[str] = Field(default_factory=list, max_length=20, description="article keys")
-    organisation: int | None = Field(None, description="id of a verified organisation you act for")
+    organisation: int | None = Field(None, ge=1, description="id of a verified organisation you act for")
 
 
 class SupportOut(Schema):

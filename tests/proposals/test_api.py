@@ -153,3 +153,19 @@ def test_api_and_open_data_answer_304_when_nothing_changed(client, published):
     published.save()
     assert client.get("/api/v1/proposals", headers={"If-None-Match": etag}).status_code == 200
     assert "ETag" not in client.get("/en/proposals/")  # HTML pages carry a CSRF token: no ETag
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/proposals?article=a%00b",
+        "/api/v1/proposals?q=%00",
+        "/api/v1/consultations/a%00b",
+        "/api/v1/x",
+    ],
+)
+def test_malformed_parameters_and_unknown_paths_answer_json_not_a_server_error(client, url):
+    response = client.get(url)
+    assert response.status_code in (404, 422)
+    assert response["Content-Type"].startswith("application/json")

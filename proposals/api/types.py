@@ -1,0 +1,7 @@
+"""Patterns shared by the API's parameters: what the database can be asked about.
+
+PostgreSQL refuses strings with NUL characters, so parameters that reach a query must not carry them.
+"""
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+NO_NUL = r"^[^\x00]*$"

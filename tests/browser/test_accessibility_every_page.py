@@ -1,0 +1,132 @@
+"""axe-core (WCAG 2.1 A/AA) on the page types no other accessibility test visits, and a check that every HTML
+page type of the access matrix is listed in one of them."""
+
+import pytest
+from django.test import Client
+
+from tests.conftest import give_totp
+from tests.security.matrix_support import resolve_url, url_patterns
+from tests.security.test_access_matrix import GET
+from tests.security.world import build_world
+
+from .test_accessibility import axe_violations
+
+pytestmark = pytest.mark.django_db
+
+# Page types visited by the other accessibility tests (module in the comment).
+COVERED_ELSEWHERE = {
+    "home",
+    "account_login",
+    "account_signup",  # test_accessibility
+    "consultation_detail",
+    "document_detail",
+    "article_detail",
+    "document_compare",
+    "proposal_list",
+    "proposal_detail",  # test_accessibility_pages
+    "staff_dashboard",
+    "moderation_queue",
+    "moderation_case",
+    "moderation_transparency",
+    "staff_audit_log",
+    "staff_document_import",
+    "staff_document_matches",
+    "notifications_centre",
+    "account_profile",  # _staff
+    "consultation_outcome",
+    "consultation_overdue",
+    "commission_queue",
+    "commission_work",  # _outcome
+    "hearing_list",
+    "hearing_detail",  # test_hearing_journey
+}
+# Not HTML pages, or pages that are not ours to fix.
+NOT_PAGES = {
+    "healthz",
+    "livez",
+    "hearings_ics",
+    "hearing_ics",
+    "open_data_csv",
+    "open_data_json",
+    "version_akn",
+    "attachment_download",
+    "^api/v1/",
+    "admin:index",  # Django's own admin, for administrators only
+}
+# name → the role whose view of it is checked here.
+PAGES = {
+    "organisation_detail": "anonymous",
+    "account_reset_password": "anonymous",
+    "account_reset_password_done": "anonymous",
+    "account_reset_password_from_key": "anonymous",
+    "account_reset_password_from_key_done": "anonymous",
+    "account_email_verification_sent": "anonymous",
+    "account_confirm_email": "anonymous",
+    "account_inactive": "anonymous",
+    "notifications_unsubscribe": "anonymous",
+    "hearing_cancel_link": "anonymous",
+    "account_identity": "citizen",
+    "account_api_tokens": "citizen",
+    "organisation_register": "citizen",
+    "account_logout": "citizen",
+    "account_reauthenticate": "citizen",
+    "account_email": "citizen",
+    "account_change_password": "citizen",
+    "mfa_index": "citizen",
+    "notifications_preferences": "citizen",
+    "proposal_write": "citizen",
+    "proposal_edit": "citizen",
+    "proposal_compare": "citizen",
+    "proposal_preview": "citizen",
+    "mfa_reauthenticate": "moderator",
+    "staff_hearing_list": "commissioner",
+    "staff_hearing_create": "commissioner",
+    "staff_hearing_edit": "commissioner",
+    "staff_hearing_registrations": "commissioner",
+}
+
+
+def test_every_html_page_type_is_checked_somewhere():
+    html_pages = {
+        name for name, row in GET.items() if "200" in row.split() and not name.startswith("api-v1:")
+    } - NOT_PAGES
+    assert html_pages - COVERED_ELSEWHERE - set(PAGES) == set()
+    assert set(PAGES) & COVERED_ELSEWHERE == set()
+
+
+@pytest.fixture
+def bypass_csp():
+    return True
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["ru"])  # the other modules cover each language; this keeps CI short
+def test_no_wcag_violations_on_every_other_page_type(
+    page, live_server, citizen, other_citizen, moderator, commissioner, language
+):
+    from django.conf import settings
+
+    world = build_world(citizen=citizen, other_citizen=other_citizen)
+    users = {"anonymous": None, "citizen": citizen, "moderator": moderator, "commissioner": commissioner}
+    routes = dict(url_patterns())
+    failures = {}
+    for role in ("anonymous", "citizen", "moderator", "commissioner"):
+        page.context.clear_cookies()
+        if users[role] is not None:
+            if role != "citizen":
+                give_totp(users[role])
+            client = Client()
+            client.force_login(users[role])
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            page.context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+            )
+        for name in [name for name, who in PAGES.items() if who == role]:
+            path = resolve_url(name, routes[name], world, language=language)
+            response = page.goto(path)
+            assert response.status == 200, f"{name} {path}: {response.status}"
+            violations = axe_violations(page)
+            if violations:
+                failures[path] = violations
+    assert failures == {}

@@ -1,0 +1,105 @@
+"""Walking the URL resolver, filling each pattern's arguments from the world, and naming what a request got."""
+
+from django.contrib import messages
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+ROLES = ("anonymous", "citizen", "other_citizen", "moderator", "commissioner", "admin_user")
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(name, route) of every pattern, namespaced like reverse() wants it; i18n-prefixed ones once each."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            for name, route in url_patterns(pattern.url_patterns, inner):
+                yield name, str(pattern.pattern) + route
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or str(pattern.pattern)), str(pattern.pattern)
+
+
+def url_kwargs(name: str, world) -> dict:
+    """The arguments of URL `name`, by parameter name unless the URL names a different object."""
+    specific = {
+        "proposal_edit": {"pk": world.draft.pk},
+        "proposal_compare": {"pk": world.draft.pk},
+        "proposal_preview": {"pk": world.draft.pk},
+        "proposal_submit": {"pk": world.draft.pk},
+        "proposal_appeal": {"pk": world.rejected.pk},
+        "moderation_case": {"pk": world.case.pk},
+        "moderation_case_claim": {"pk": world.case.pk},
+        "moderation_case_decide": {"pk": world.case.pk},
+        "moderation_account_block": {"pk": world.case.pk},
+        "staff_document_import": {"pk": world.document.pk},
+        "staff_document_matches": {"pk": world.document.pk},
+        "staff_article_match_confirm": {"pk": world.article.pk},
+        "attachment_download": {"pk": world.attachment.pk},
+        "staff_agenda_item_delete": {"pk": world.agenda_item.pk},
+        "staff_speaker_request_decide": {"pk": world.speaker_request.pk},
+        "staff_organisation_verify": {"pk": world.organisation.pk},
+        "account_api_token_revoke": {"pk": world.token.pk},
+        "notifications_unsubscribe": {"token": world.unsubscribe},
+        "hearing_cancel_link": {"token": world.cancel},
+        "target_follow": {"kind": "article", "pk": world.identity.pk},
+        "account_confirm_email": {"key": "not-a-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
+        "version_akn": {
+            "slug": "reform",
+            "document": world.document.slug,
+            "position": world.version.position,
+        },
+    }
+    if name in specific:
+        return specific[name]
+    if name.startswith(("hearing", "staff_hearing", "staff_agenda_item_add", "api-v1:get_hearing")):
+        return {"pk": world.hearing.pk, "hearing_id": world.hearing.pk}
+    return {
+        "pk": world.published.pk,
+        "proposal_id": world.published.pk,
+        "comment_pk": world.comment.pk,
+        "slug": world.organisation.slug if name == "organisation_detail" else world.consultation.slug,
+        "document": world.document.slug,
+        "document_id": world.document.pk,
+        "version_id": world.version.pk,
+        "key": world.identity.key,
+    }
+
+
+# Patterns without a name, by their route.
+UNNAMED = {"^api/v1/": "/api/v1/no-such-endpoint"}
+
+
+def resolve_url(name: str, route: str, world, language: str = "en") -> str:
+    """A URL in `language` for `name` with its arguments; admin object URLs use a placeholder id."""
+    import re
+
+    if name in UNNAMED:
+        return UNNAMED[name]
+    if name.startswith("admin:") and "<" in name:
+        return f"/{language}/admin/auth/group/1/"  # the admin's unnamed redirect to an object's change page
+    wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\(\?P<(\w+)>", route))
+    if name.startswith("admin:"):
+        values = {"app_label": "proposals", "object_id": "1", "id": "1", "content_type_id": "1", "url": "x"}
+    else:
+        values = url_kwargs(name, world)
+    with translation.override(language):
+        return reverse(name, kwargs={key: values[key] for key in wanted})
+
+
+def outcome(response) -> str:
+    """What a request got, in the matrix's words."""
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        if "/accounts/login/" in location:
+            return "login"
+        if "/2fa/" in location:
+            return "mfa"
+        # Only the messages this request added: earlier ones wait in the session until a page shows them.
+        added = messages.get_messages(response.wsgi_request)._queued_messages
+        if any(m.level == messages.ERROR for m in added):
+            return "refused"  # sent back with the reason, nothing changed
+        return "redirect"
+    if status in (403, 404):
+        return "deny"
+    return str(status)

@@ -1,0 +1,89 @@
+"""One small consultation with an object of every kind the URL patterns name, owned by the `citizen` persona.
+
+The access matrix and the XSS corpus both walk every URL pattern; `url_kwargs` fills each pattern's arguments
+from this world (by parameter name, with a per-URL override where a name means different objects).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+
+from portal.accounts.models import Organisation, OrganisationMembership
+from portal.accounts.tokens import api_token_create
+from portal.notifications.services import unsubscribe_token
+from proposals.models import Attachment, Proposal, SpeakerRequest
+from proposals.services.hearing import cancel_token, hearing_register
+from proposals.services.moderation import moderation_case_open
+from tests.proposals.factories import (
+    AgendaItemFactory,
+    CommentFactory,
+    ConsultationFactory,
+    HearingFactory,
+    ProposalFactory,
+    TopicFactory,
+    revised_document,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world(*, citizen, other_citizen) -> World:
+    consultation = ConsultationFactory(slug="reform")
+    document, old, new, identity = revised_document(consultation)
+    topic = TopicFactory()
+    published = ProposalFactory(consultation=consultation, author=citizen, topic=topic)
+    published.articles.add(identity)
+    draft = ProposalFactory(consultation=consultation, author=citizen, status="draft", published_at=None)
+    rejected = ProposalFactory(consultation=consultation, author=citizen, status="rejected")
+    comment = CommentFactory(proposal=published, author=citizen)
+    Proposal.objects.filter(pk=published.pk).update(comments_count=1)
+    case = moderation_case_open(proposal=published, reasons=["spam"])
+    attachment = Attachment.objects.create(
+        proposal=published,
+        file=ContentFile(PDF, name="a.pdf"),
+        original_name="plan.pdf",
+        size=len(PDF),
+        sha256="0",
+    )
+    hearing = HearingFactory(consultation=consultation)
+    item = AgendaItemFactory(hearing=hearing, proposals=[published])
+    registration = hearing_register(user=citizen, hearing=hearing)
+    speaker_request = SpeakerRequest.objects.create(hearing=hearing, proposal=published, user=citizen)
+    organisation = Organisation.objects.create(name="Civic Lab", slug="civic-lab", kind=Organisation.Kind.NGO)
+    OrganisationMembership.objects.create(organisation=organisation, user=citizen)
+    token, _plain = api_token_create(user=citizen, name="matrix")
+    return World(
+        objects={
+            "consultation": consultation,
+            "document": document,
+            "version": new,
+            "identity": identity,
+            "article": new.articles.get(identity=identity),
+            "topic": topic,
+            "published": published,
+            "draft": draft,
+            "rejected": rejected,
+            "comment": comment,
+            "case": case,
+            "attachment": attachment,
+            "hearing": hearing,
+            "agenda_item": item,
+            "registration": registration,
+            "speaker_request": speaker_request,
+            "organisation": organisation,
+            "token": token,
+            "unsubscribe": unsubscribe_token(user_id=citizen.pk, category=None),
+            "cancel": cancel_token(registration),
+        }
+    )
