@@ -92,7 +92,6 @@ GET = {
     "account_delete": "login 405 405 405 405 405",
     "staff_person": "login deny deny 200 200 200",
     "staff_person_reveal": "login 405 405 405 405 405",
-
     "staff_person_verify": "login 405 405 405 405 405",
     "staff_organisation_verify": "login 405 405 405 405 405",
     "admin:index": "redirect redirect redirect redirect redirect 200",
