@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StringConstraints
 
 from portal.core import permissions
 from portal.core.http import client_ip
@@ -19,7 +21,7 @@ from ..selectors.consultation import current_consultation
 from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
-from .types import NO_NUL, SLUG
+from .types import NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {"status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size"}
@@ -105,12 +107,15 @@ class ProposalPage(Schema):
 
 class ProposalIn(Schema):
     # A title, summary and body of blanks only are refused like empty ones.
-    title: str = Field(..., max_length=150, pattern=r"\S")
-    summary: str = Field(..., max_length=600, pattern=r"\S")
-    body: str = Field(..., pattern=r"\S")
+    # …and no NUL characters anywhere: PostgreSQL cannot store them (a 500 found by schemathesis).
+    title: str = Field(..., max_length=150, pattern=TEXT)
+    summary: str = Field(..., max_length=600, pattern=TEXT)
+    body: str = Field(..., pattern=TEXT)
     language: str = Field(..., pattern="^(kk|ru|en)$")
-    topic: str | None = Field(None, description="topic slug")
-    articles: list[str] = Field(default_factory=list, max_length=20, description="article keys")
+    topic: str | None = Field(None, pattern=SLUG, description="topic slug")
+    articles: list[Annotated[str, StringConstraints(pattern=SLUG)]] = Field(
+        default_factory=list, max_length=20, description="article keys"
+    )
     organisation: int | None = Field(None, ge=1, description="id of a verified organisation you act for")
 
 

@@ -5,3 +5,5 @@ PostgreSQL refuses strings with NUL characters, so parameters that reach a query
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 NO_NUL = r"^[^\x00]*$"
+# Free text with something in it besides blanks, and no NUL character.
+TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"

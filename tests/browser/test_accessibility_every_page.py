@@ -15,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 # Page types visited by the other accessibility tests (module in the comment).
 COVERED_ELSEWHERE = {
+    "privacy_notice",  # test_privacy_journey, in three languages
+    "account_privacy",
+    "account_privacy_consent",
     "home",
     "account_login",
     "account_signup",  # test_accessibility
@@ -83,6 +86,7 @@ PAGES = {
     "staff_hearing_create": "commissioner",
     "staff_hearing_edit": "commissioner",
     "staff_hearing_registrations": "commissioner",
+    "staff_person": "moderator",
 }
 
 

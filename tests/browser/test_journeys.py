@@ -52,6 +52,7 @@ def _sign_up_and_log_in(page, lang, email, name):
     page.locator("#id_display_name").fill(name)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_accept_privacy").check()
     page.locator("form [type=submit]").last.click()
     page.wait_for_url(re.compile(r"/confirm-email/$"))
     page.goto(_path_of_last_link(r"https?://\S+/accounts/confirm-email/\S+/"))
