@@ -23,13 +23,19 @@ _ERROR_SCHEMA = {
     "required": ["detail"],
 }
 # Every operation may refuse unknown parameters (400), a missing object (404) or malformed input (422);
-# authenticated ones also a missing token (401), a refusal (403) or a closed phase (409).
+# authenticated ones also a missing token (401), a refusal (403), a closed phase (409) or too many writes in a
+# short time, or writes paused by an admin during a surge (429, with Retry-After).
 _ERRORS = {
     "400": "Unknown query parameter",
     "404": "Not found",
     "422": "Invalid input",
 }
-_AUTHENTICATED_ERRORS = {"401": "Missing or invalid token", "403": "Not allowed", "409": "Not possible now"}
+_AUTHENTICATED_ERRORS = {
+    "401": "Missing or invalid token",
+    "403": "Not allowed",
+    "409": "Not possible now",
+    "429": "Too many requests, or paused; retry after the Retry-After seconds",
+}
 
 
 class PortalAPI(NinjaAPI):
