@@ -79,6 +79,24 @@ def reset() -> None:
     )
 
 
+def peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over from the parent
+    across fork and exec, so a child would report the seeding parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plan_once() -> None:
+    """A planner process: what beat's `plan_digests` does."""
+    from portal.notifications.services import digest_plan
+
+    started = time.perf_counter()
+    planned = digest_plan(frequency="daily")
+    print(json.dumps({"planned": planned, "seconds": time.perf_counter() - started, "maxrss_mb": peak_mb()}))
+
+
 def send_loop() -> None:
     """A sender process: what one Celery worker process does with `send_digest_batch`."""
     from portal.notifications.services import digest_send_batch
@@ -89,8 +107,7 @@ def send_loop() -> None:
         if not done:
             break
         sent += done
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"sent": sent, "seconds": time.perf_counter() - started, "maxrss_mb": maxrss_mb}))
+    print(json.dumps({"sent": sent, "seconds": time.perf_counter() - started, "maxrss_mb": peak_mb()}))
 
 
 def main() -> None:
@@ -102,12 +119,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--send", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--plan", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--email-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.send:
+    if args.send or args.plan:
         setup(args.database_url, args.email_url)
-        send_loop()
+        send_loop() if args.send else plan_once()
         return
 
     setup(args.database_url)
@@ -129,13 +147,16 @@ def main() -> None:
     try:
         for processes in args.processes:
             from portal.notifications.models import DigestDelivery
-            from portal.notifications.services import digest_plan
 
             reset()
-            started = time.perf_counter()
-            planned = digest_plan(frequency="daily")
-            plan_seconds = time.perf_counter() - started
-            plan_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            plan = subprocess.run(
+                [sys.executable, __file__, "--database-url", args.database_url, "--plan"],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            plan_report = json.loads(plan.stdout.strip().splitlines()[-1])
+            planned, plan_seconds, plan_rss = (
+                plan_report["planned"], plan_report["seconds"], plan_report["maxrss_mb"]
+            )  # fmt: skip
             command = [sys.executable, __file__, "--database-url", args.database_url, "--send",
                        "--email-url", f"smtp://127.0.0.1:{port}"]  # fmt: skip
             started = time.perf_counter()

@@ -29,12 +29,15 @@ sys.path.insert(0, str(BASE))
 LUA = """
 local tokens = {}
 local threads = {}
-setup = function(thread) table.insert(threads, thread) end
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
 init = function(args)
   errors5xx = 0
   other = 0
   for line in io.lines(args[1]) do table.insert(tokens, line) end
-  math.randomseed(tonumber(args[2]) + os.time())
+  math.randomseed(tonumber(args[2]) + id * 7919)  -- each thread its own sequence of people
 end
 request = function()
   local token = tokens[math.random(#tokens)]
