@@ -49,3 +49,14 @@ def axe_source_or_skip() -> str:
     if not AXE_PATH.exists():
         missing("axe-core is not installed (run `npm ci`)")
     return AXE_PATH.read_text()
+
+
+def database_url_for_subprocesses() -> str:
+    """The URL of the test database, for processes a test starts (workers, web servers) to share it."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )

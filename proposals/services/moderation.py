@@ -146,8 +146,8 @@ def _validate_decision(case, *, decision, reason_code, statement, merge_into) ->
 def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, merge_into) -> None:
     """Carries the decision out on the content, through the transition service for proposals."""
     if case.comment_id:
-        comment_set_hidden(comment=case.comment, hidden=decision == Decision.HIDE, moderator=moderator,
-                           statement=statement)  # fmt: skip
+        hidden = decision == Decision.HIDE
+        comment_set_hidden(comment=case.comment, hidden=hidden, moderator=moderator, statement=statement)
         return
     proposal, status = case.proposal, case.proposal.status
     if decision == Decision.APPROVE:

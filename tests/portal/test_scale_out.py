@@ -19,20 +19,12 @@ from proposals.demo import seed_consultation
 from proposals.models import Comment, Proposal
 from tests.factories import UserFactory
 from tests.proposals.factories import ProposalFactory
-from tests.services import redis_url_or_skip
+from tests.services import database_url_for_subprocesses, redis_url_or_skip
 from tests.smtp_sink import free_port
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-test-password-9"
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:
@@ -73,7 +65,7 @@ def test_two_web_processes_serve_one_citizen_journey():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_for_subprocesses(),
         "REDIS_URL": redis_url,
         "SECRET_KEY": "shared-by-both-processes-0123456789-0123456789-0123456789",
         "EMAIL_URL": "consolemail://",

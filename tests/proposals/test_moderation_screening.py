@@ -10,7 +10,7 @@ from proposals.services.moderation import moderation_case_claim, moderation_deci
 from proposals.services.proposal import ProposalInput, proposal_draft_save, proposal_submit
 from tests.factories import UserFactory
 
-from .factories import CommentFactory, ProposalFactory
+from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,4 +201,3 @@ def test_a_moderator_decision_on_a_comment_is_hide_or_approve_only(published, ci
         )
     with pytest.raises(PermissionDenied):
         moderation_case_claim(case=case, moderator=citizen)
-    assert ProposalFactory  # the factory module is shared with the other moderation tests

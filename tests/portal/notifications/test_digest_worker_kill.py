@@ -27,7 +27,7 @@ from portal.accounts.models import User
 from portal.celery import app
 from portal.notifications.models import DigestDelivery, Notification
 from tests.conftest import use_broker, wait_until
-from tests.services import redis_url_or_skip
+from tests.services import database_url_for_subprocesses, redis_url_or_skip
 from tests.smtp_sink import SmtpSink, start_sink
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -44,14 +44,6 @@ class SlowSink(SmtpSink):
 
         await asyncio.sleep(0.01)
         return await super().handle_DATA(server, session, envelope)
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
 
 
 def _start_worker(env: dict) -> subprocess.Popen:
@@ -100,7 +92,7 @@ def test_killing_the_worker_mid_digest_loses_nothing_and_doubles_nothing():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_for_subprocesses(),
         "REDIS_URL": redis_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
