@@ -1,13 +1,15 @@
 """A support storm through HTTP: many people supporting one proposal at once, exact counts at the end.
 
     python bench/support_storm.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench_storm \
-        --redis-url redis://127.0.0.1:6379/9 [--people 5000] [--duration 40] [--connections 32]
+        --redis-url redis://127.0.0.1:6379/9 [--people 5000] [--attempts 20000] [--workers 4]
 
 Creates (once) `--people` verified people with API tokens and one published proposal, serves the portal with
-production settings under gunicorn on 127.0.0.1, and sends `POST /api/v1/proposals/{id}/support` for
-`--duration` seconds with wrk, each request with a token drawn at random (most people support several times;
-the second and later are no-ops answering 200). Then checks: at most one support row per person, the counter
-equal to the rows, no 5xx. Prints supports/s and latency percentiles. Loopback only, bounded by `--duration`.
+production settings under gunicorn on 127.0.0.1 with a Celery worker (it folds the pending counts of the hot
+proposal), and sends exactly `--attempts` `POST /api/v1/proposals/{id}/support` requests: every person once
+and the rest drawn at random, shuffled, so most people support several times (the second and later are
+no-ops answering 200). Then checks (issue 10, acceptance 2): support rows equal the distinct people who
+tried, the counter equals the rows once the pending changes are folded, no 5xx and no unanswered attempt.
+Prints supports/s and latency percentiles. Loopback only.
 """
 
 import argparse
@@ -26,37 +28,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
-LUA = """
-local tokens = {}
-local threads = {}
-setup = function(thread)
-  table.insert(threads, thread)
-  thread:set("id", #threads)
-end
-init = function(args)
-  errors5xx = 0
-  other = 0
-  for line in io.lines(args[1]) do table.insert(tokens, line) end
-  math.randomseed(tonumber(args[2]) + id * 7919)  -- each thread its own sequence of people
-end
-request = function()
-  local token = tokens[math.random(#tokens)]
-  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. token, ["Content-Length"] = "0"}, "")
-end
-response = function(status, headers, body)
-  if status >= 500 then errors5xx = errors5xx + 1 elseif status ~= 200 then other = other + 1 end
-end
-done = function(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  local e5, o = 0, 0
-  for _, thread in ipairs(threads) do e5 = e5 + thread:get("errors5xx"); o = o + thread:get("other") end
-  io.write(string.format(
-    '{"requests": %d, "seconds": %.3f, "rps": %.1f, "p50": %d, "p95": %d, "p99": %d, '
-    .. '"5xx": %d, "other": %d}\\n',
-    summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), e5, o))
-end
-"""
+from bench import http_attempts  # noqa: E402
 
 
 def setup(database_url: str) -> None:
@@ -115,21 +87,69 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", required=True)
     parser.add_argument("--people", type=int, default=5000)
-    parser.add_argument("--duration", type=int, default=40, help="seconds of load (the bound of the run)")
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--attempts", type=int, default=20000)
+    parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     setup(args.database_url)
     proposal_id, plains = seed(args.people)
 
-    # Each wrk thread draws tokens at random; --duration bounds the run.
-    workdir = Path(tempfile.mkdtemp())
+    # Every person tries at least once; the other attempts repeat people drawn at random.
     rng = random.Random(1)
-    tokens_file = workdir / "tokens.txt"
-    tokens_file.write_text("\n".join(plains))
-    script = workdir / "storm.lua"
-    script.write_text(LUA)
+    people = list(range(args.people)) + [
+        rng.randrange(args.people) for _ in range(args.attempts - args.people)
+    ]
+    rng.shuffle(people)
+    path = f"/api/v1/proposals/{proposal_id}/support"
+    attempts = [
+        http_attempts.Attempt("POST", path, (("Authorization", f"Bearer {plains[person]}"),))
+        for person in people
+    ]
+    result, outcomes = _storm(args, attempts)
+
+    from django.db.models import Count
+
+    from proposals.models import Proposal, Support, SupportTally
+
+    deadline = time.monotonic() + 30  # the worker folds pending changes a second after they appear
+    while SupportTally.objects.filter(proposal_id=proposal_id).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    rows = Support.objects.filter(proposal_id=proposal_id).count()
+    counter = Proposal.objects.get(pk=proposal_id).supports_count
+    pending = SupportTally.objects.filter(proposal_id=proposal_id).count()
+    duplicates = (
+        Support.objects.filter(proposal_id=proposal_id).values("user").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    distinct = len({people[o.attempt_index] for o in outcomes if o.status == 200})
+    today = f"{datetime.now(UTC):%Y-%m-%d}"
+    print(
+        f"\n| support storm: {len(attempts):,} attempts by {args.people:,} people on one proposal, "
+        f"{args.connections} connections, gunicorn {args.workers} workers | figure | date |"
+    )
+    print("| --- | --- | --- |")
+    print(f"| throughput | {result['rps']:,.0f} supports/s ({result['seconds']:.1f} s) | {today} |")
+    print(
+        f"| latency p50 / p95 / p99 | {result['p50']:.1f} / {result['p95']:.1f} / {result['p99']:.1f} ms "
+        f"| {today} |"
+    )
+    print(f"| answers by status | {json.dumps(result['statuses'])} | {today} |")
+    print(
+        f"| distinct people answered 200 / support rows / counter | {distinct:,} / {rows:,} / {counter:,} "
+        f"| {today} |"
+    )
+    print(f"| people with two rows / changes still pending | {duplicates.count()} / {pending} | {today} |")
+    ok = (
+        distinct == rows == counter
+        and not duplicates.exists()
+        and result["5xx"] == 0
+        and result["failed"] == 0
+    )
+    print("PASS" if ok else "FAIL")
+    sys.exit(0 if ok else 1)
+
+
+def _storm(args, attempts):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -145,7 +165,10 @@ def main() -> None:
          "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
         env=env, cwd=BASE, start_new_session=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{args.port}/api/v1/proposals/{proposal_id}/support"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        env=env, cwd=BASE, start_new_session=True,
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -154,44 +177,23 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        _wrk(f"http://127.0.0.1:{args.port}/livez", script, tokens_file, 2, 4, rng)  # warm the workers up
-        result = json.loads(_wrk(url, script, tokens_file, args.duration, args.connections, rng)[-1])
+        warm = [http_attempts.Attempt("GET", "/livez")] * 200
+        http_attempts.run("127.0.0.1", args.port, warm, connections=args.workers)
+        started = time.perf_counter()
+        outcomes = http_attempts.run("127.0.0.1", args.port, attempts, connections=args.connections)
+        result = http_attempts.summary(outcomes, time.perf_counter() - started)
+        # Leave the worker a moment to fold what the last supports left pending.
+        from proposals.models import SupportTally
+
+        deadline = time.monotonic() + 30
+        while SupportTally.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return result, outcomes
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-    from django.db.models import Count
-
-    from proposals.models import Proposal, Support
-
-    rows = Support.objects.filter(proposal_id=proposal_id).count()
-    counter = Proposal.objects.get(pk=proposal_id).supports_count
-    duplicates = (
-        Support.objects.filter(proposal_id=proposal_id).values("user").annotate(n=Count("id")).filter(n__gt=1)
-    )
-    total = result["requests"]
-    print(
-        f"\n| support storm: {total:,} attempts by up to {args.people:,} people on one proposal, "
-        f"{args.connections} connections, gunicorn {args.workers} workers | figure | date |"
-    )
-    print("| --- | --- | --- |")
-    today = f"{datetime.now(UTC):%Y-%m-%d}"
-    print(f"| throughput | {result['rps']:,.0f} supports/s | {today} |")
-    print(f"| latency p50 / p95 / p99 | {result['p50'] / 1000:.1f} / {result['p95'] / 1000:.1f} / "
-          f"{result['p99'] / 1000:.1f} ms | {today} |")  # fmt: skip
-    doubles = duplicates.count()
-    print(f"| support rows / counter / people with two rows | {rows:,} / {counter:,} / {doubles} | {today} |")
-    errors = result["5xx"]
-    print(f"| 5xx answers / other non-200 | {errors} / {result['other']} | {today} |")
-    assert counter == rows and not doubles and errors == 0, "counts drifted or the server failed"
-
-
-def _wrk(url, script, tokens_file, seconds, connections, rng) -> list[str]:
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), url, "--",
-               str(tokens_file), str(rng.randint(1, 10**6))]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
-    print(output, file=sys.stderr)
-    return [line for line in output.splitlines() if line.startswith("{")]
+        for process in (server, worker):
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in (server, worker):
+            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -6,3 +6,8 @@ class ProposalsConfig(AppConfig):
     name = "proposals"
     label = "proposals"
     verbose_name = _("Participation")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,6 +1,6 @@
 """The pages `bench/http_pages.py` measures, with real ids from the seeded database."""
 
-from .models import ArticleIdentity, Proposal
+from .models import ArticleIdentity, Consultation, Proposal
 from .models.proposal import PUBLIC_STATUSES
 
 
@@ -15,6 +15,9 @@ def bench_paths() -> dict[str, str]:
         paths["proposal detail (most supported)"] = f"/en/proposals/{hot.pk}/"
     if article is not None:
         paths["article page"] = article.get_absolute_url().replace("/kk/", "/en/", 1)
+    consultation = Consultation.objects.order_by("pk").first()
+    if consultation is not None:
+        paths["outcome page"] = f"/en/consultations/{consultation.slug}/outcome/"
     paths["API list"] = "/api/v1/proposals"
     paths["API list, most supported"] = "/api/v1/proposals?ordering=-supports"
     return paths

@@ -53,6 +53,19 @@ def screen_unscreened(older_than_seconds: int = 60) -> int:
 
 
 @shared_task
+def fold_support_tallies() -> int:
+    """Adds the pending support-count changes of hot proposals to their counters (see services/support.py).
+
+    Queued a second after a support that found its counter locked, and swept by beat as a safety net."""
+    from .services.support import supports_fold
+
+    folded = 0
+    while batch := supports_fold():
+        folded += batch
+    return folded
+
+
+@shared_task
 def send_hearing_reminders() -> int:
     """Beat sweep: reminders of hearings starting within HEARING_REMINDER_BEFORE, each sent once."""
     from .services.hearing import hearing_reminders_send

@@ -13,10 +13,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task, *args, on_failure=None) -> None:
+def enqueue_on_commit(task, *args, on_failure=None, countdown=None) -> None:
     def send():
         try:
-            task.apply_async(args=args, retry=False)
+            task.apply_async(args=args, retry=False, countdown=countdown)
         except (BrokerError, RedisError, ConnectionError, OSError) as error:
             logger.warning("broker unavailable, %s left for the sweep: %s", task.name, type(error).__name__)
             if on_failure is not None:

@@ -150,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.screen_unscreened",
         "schedule": 60.0,
     },
+    # Support-count changes of hot proposals left pending when a queued fold was lost (e.g. broker down).
+    "fold-support-tallies": {
+        "task": "proposals.tasks.fold_support_tallies",
+        "schedule": 10.0,
+    },
     # Answers that passed their deadline are announced once to the author, followers and assignee.
     "missed-answer-deadlines": {
         "task": "proposals.tasks.record_missed_deadlines",
@@ -248,6 +253,11 @@ PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish
 # second is generous); the limits live on the shared cache.
 SUBMISSIONS_PER_ACCOUNT_PER_HOUR = env.int("SUBMISSIONS_PER_ACCOUNT_PER_HOUR", default=10)
 SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", default=60)
+# Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
+# that counters on public pages lag. 0 turns page caching off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
+# Seconds a hot proposal's support count may lag before pending changes are folded in (services/support.py).
+SUPPORT_FOLD_DELAY_SECONDS = env.int("SUPPORT_FOLD_DELAY_SECONDS", default=1)
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
 # Moderation: a case is marked overdue after this many days in the queue.

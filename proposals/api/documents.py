@@ -7,7 +7,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from ..models import Article, ArticleIdentity, Consultation, Document, DocumentVersion, Paragraph
 from ..selectors.comparison import compare_versions
-from .types import SLUG
+from .types import MAX_ID, SLUG
 
 router = Router(tags=["consultations and documents"])
 
@@ -135,7 +135,7 @@ def _version_out(version: DocumentVersion) -> dict:
 
 
 @router.get("/documents/{int:document_id}", response=DocumentOut)
-def get_document(request, document_id: int):
+def get_document(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
     document = _document(document_id)
     return {
         "id": document.pk,
@@ -147,7 +147,7 @@ def get_document(request, document_id: int):
 
 
 @router.get("/documents/{int:document_id}/versions", response=dict)
-def list_versions(request, document_id: int):
+def list_versions(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
     versions = [_version_out(v) for v in _document(document_id).versions.order_by("position")]
     return {"count": len(versions), "results": versions}
 
@@ -186,7 +186,11 @@ def list_articles(request, version_id: int, paging: Query[Page]):
 
 
 @router.get("/documents/{int:document_id}/articles/{key}", response=ArticleOut)
-def get_article(request, document_id: int, key: str = Path(..., pattern=SLUG, max_length=100)):
+def get_article(
+    request,
+    document_id: int = Path(..., ge=0, le=MAX_ID),
+    key: str = Path(..., pattern=SLUG, max_length=100),
+):
     """The article as it stands in the latest version that has it."""
     identity = ArticleIdentity.objects.filter(document_id=document_id, key=key).first()
     article = _articles(identity=identity).order_by("-version__position").first() if identity else None
@@ -202,7 +206,7 @@ class DiffQuery(Schema):
 
 
 @router.get("/documents/{int:document_id}/diff", response=DiffSummaryOut)
-def diff_summary(request, document_id: int, query: Query[DiffQuery]):
+def diff_summary(request, query: Query[DiffQuery], document_id: int = Path(..., ge=0, le=MAX_ID)):
     document = _document(document_id)
     versions = {v.position: v for v in document.versions.all()}
     old, new = versions.get(query.from_version), versions.get(query.to_version)

@@ -5,10 +5,14 @@ from datetime import datetime
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
+
+from portal.core.page_cache import cache_anonymous_page
 
 from ..models import Hearing
 from ..selectors import hearing as selectors
+from .types import MAX_ID
 
 router = Router(tags=["hearings"])
 LIST_PARAMETERS = {"page", "page_size"}
@@ -92,6 +96,7 @@ def _out(hearing: Hearing) -> dict:
 
 
 @router.get("", response=HearingPage, summary="Hearings, soonest first")
+@decorate_view(cache_anonymous_page())
 def list_hearings(request, pagination: Query[Pagination]):
     unknown = set(request.GET) - LIST_PARAMETERS
     if unknown:
@@ -107,7 +112,7 @@ def list_hearings(request, pagination: Query[Pagination]):
 
 
 @router.get("/{int:hearing_id}", response=HearingDetailOut, summary="One hearing with its agenda")
-def get_hearing(request, hearing_id: int):
+def get_hearing(request, hearing_id: int = Path(..., ge=0, le=MAX_ID)):
     hearing = selectors.hearing_detail(pk=hearing_id)
     if hearing is None:
         raise Http404

@@ -7,12 +7,14 @@ from typing import Annotated
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import StringConstraints
 
 from portal.core import permissions
 from portal.core.http import client_ip
+from portal.core.page_cache import cache_anonymous_page
 
 from ..models import ArticleIdentity, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
@@ -21,7 +23,7 @@ from ..selectors.consultation import current_consultation
 from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
-from .types import NO_NUL, SLUG, TEXT
+from .types import MAX_ID, NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {"status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size"}
@@ -151,6 +153,7 @@ def _out(proposal: Proposal) -> dict:
 
 
 @router.get("", response=ProposalPage, summary="Published proposals")
+@decorate_view(cache_anonymous_page())
 def list_proposals(request, filters: Query[ListFilters]):
     unknown = set(request.GET) - LIST_PARAMETERS
     if unknown:
@@ -191,6 +194,19 @@ def _public_proposal(pk: int) -> Proposal:
     return proposal
 
 
+def _supportable_proposal(pk: int) -> Proposal:
+    """The published proposal with only what a support needs: supports are the hottest write of a surge."""
+    proposal = (
+        Proposal.objects.select_related("consultation")
+        .only("id", "status", "author_id", "consultation")
+        .filter(pk=pk, status__in=PUBLIC_STATUSES)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
 def _response_out(proposal: Proposal) -> dict | None:
     from ..selectors.response import public_response_for
 
@@ -213,7 +229,8 @@ def _response_out(proposal: Proposal) -> dict | None:
 
 
 @router.get("/{int:proposal_id}", response=ProposalDetailOut, summary="One published proposal")
-def get_proposal(request, proposal_id: int):
+@decorate_view(cache_anonymous_page())
+def get_proposal(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     if set(request.GET):
         from . import UnknownParameter
 
@@ -265,21 +282,19 @@ def create_proposal(request, data: ProposalIn):
 @router.post(
     "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Support a proposal"
 )
-def support(request, proposal_id: int):
+def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     """Idempotent: a second support by the same person changes nothing and still answers 200."""
-    proposal = _public_proposal(proposal_id)
+    proposal = _supportable_proposal(proposal_id)
     support_services.support_add(user=request.auth, proposal=proposal)
-    proposal.refresh_from_db(fields=["supports_count"])
-    return {"supported": True, "supports_count": proposal.supports_count}
+    return {"supported": True, "supports_count": selectors.supports_count_now(proposal.pk)}
 
 
 @router.delete(
     "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Withdraw a support"
 )
-def withdraw_support(request, proposal_id: int):
-    proposal = _public_proposal(proposal_id)
+def withdraw_support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
+    proposal = _supportable_proposal(proposal_id)
     if not permissions.intake_is_open(proposal.consultation):
         raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
     support_services.support_withdraw(user=request.auth, proposal=proposal)
-    proposal.refresh_from_db(fields=["supports_count"])
-    return {"supported": False, "supports_count": proposal.supports_count}
+    return {"supported": False, "supports_count": selectors.supports_count_now(proposal.pk)}

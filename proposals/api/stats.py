@@ -2,6 +2,9 @@
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
+
+from portal.core.page_cache import cache_anonymous_page
 
 from ..models import Consultation
 from ..selectors.consultation import current_consultation
@@ -40,6 +43,7 @@ class StatsOut(Schema):
 
 
 @router.get("", response=StatsOut, summary="The outcome in numbers")
+@decorate_view(cache_anonymous_page())
 def stats(request, filters: Query[StatsFilters]):
     unknown = set(request.GET) - PARAMETERS
     if unknown:

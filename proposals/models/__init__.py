@@ -24,6 +24,7 @@ from .proposal import (  # noqa: F401
     ProposalStatus,
     ProposalTransition,
     Support,
+    SupportTally,
     Topic,
 )
 from .response import (  # noqa: F401

@@ -225,6 +225,27 @@ class Support(models.Model):
         return f"{self.user_id} → {self.proposal_id}"
 
 
+class SupportTally(models.Model):
+    """A counter change waiting to be folded into `Proposal.supports_count`.
+
+    While one proposal is hot, its counter row is locked by one support after another; a support that finds it
+    locked appends its +1 here instead of queueing for the lock, and `supports_fold` adds the pending changes
+    to the counter in batches. Rows are deleted in the same transaction that adds them, so nothing is counted
+    twice or lost; until then the counter lags by seconds (the support row itself is already there).
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="pending_tallies")
+    delta = models.SmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending support count change")
+        verbose_name_plural = _("pending support count changes")
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.delta:+d}"
+
+
 class Comment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from ..models import ArticleIdentity, Comment, Follow, Proposal, ProposalTransition, Support
+from ..models import ArticleIdentity, Comment, Follow, Proposal, ProposalTransition, Support, SupportTally
 from ..models.proposal import PUBLIC_STATUSES
 from ..search import search_filter
 
@@ -143,3 +144,20 @@ def similar_proposals(*, text: str, consultation_id: int | None = None, limit: i
     from .similarity import rank_similar
 
     return rank_similar(text=text, consultation_id=consultation_id, limit=limit)
+
+
+def supports_count_now(proposal_id: int) -> int:
+    """The counter plus its pending changes, read in one statement: what a supporter should see at once."""
+    pending = (
+        SupportTally.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(s=Sum("delta"))
+    )
+    row = (
+        Proposal.objects.filter(pk=proposal_id)
+        .annotate(now=F("supports_count") + Coalesce(Subquery(pending.values("s")), 0))
+        .values_list("now", flat=True)
+        .first()
+    )
+    return row or 0

@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from portal.core.page_cache import cache_anonymous_page
+
 from ..models import ArticleIdentity, Consultation, Document
 from ..selectors import consultation as consultation_selectors
 from ..selectors import document as document_selectors
@@ -11,6 +13,7 @@ from ..selectors.proposal import article_proposals
 from ..selectors.response import article_changes
 
 
+@cache_anonymous_page()
 def consultation_detail(request, slug):
     consultation = get_object_or_404(Consultation.objects.prefetch_related("phases", "documents"), slug=slug)
     return render(
@@ -35,6 +38,7 @@ def _chosen_version(request, document):
     return versions, chosen
 
 
+@cache_anonymous_page()
 def document_detail(request, slug, document):
     document = _document(slug, document)
     versions, version = _chosen_version(request, document)
@@ -46,6 +50,7 @@ def document_detail(request, slug, document):
     )
 
 
+@cache_anonymous_page()
 def article_detail(request, slug, document, key):
     document = _document(slug, document)
     identity = get_object_or_404(ArticleIdentity, document=document, key=key)

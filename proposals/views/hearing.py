@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core import permissions
+from portal.core.page_cache import cache_anonymous_page
 
 from ..calendar import hearings_calendar
 from ..forms import SpeakerRequestForm
@@ -20,6 +21,7 @@ from ..services import hearing as services
 PAGE_SIZE = 20
 
 
+@cache_anonymous_page()
 def hearing_list(request):
     past = request.GET.get("when") == "past"
     page = Paginator(selectors.hearing_list(past=past), PAGE_SIZE).get_page(request.GET.get("page"))

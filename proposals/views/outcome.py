@@ -3,6 +3,8 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from portal.core.page_cache import cache_anonymous_page
+
 from ..models import ArticleIdentity, Consultation, Proposal, ProposalStatus, ResponseStatus, Topic
 from ..selectors import outcome as outcome_selectors
 from ..selectors import response as response_selectors
@@ -84,6 +86,7 @@ def outcome_charts(stats: dict) -> list[dict]:
     ]
 
 
+@cache_anonymous_page()
 def consultation_outcome(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     stats = outcome_selectors.consultation_stats(consultation=consultation)

@@ -13,6 +13,7 @@ from portal.core.ratelimit import rate_limit_hit
 
 from ..forms import CommentForm
 from ..models import Comment, Proposal
+from ..selectors import proposal as proposal_selectors
 from ..services import comment as comment_services
 from ..services import follow as follow_services
 from ..services import support as support_services
@@ -29,7 +30,7 @@ def _visible_proposal(request, pk) -> Proposal:
 
 
 def _support_block(request, proposal, status=200):
-    proposal.refresh_from_db(fields=["supports_count"])
+    proposal.supports_count = proposal_selectors.supports_count_now(proposal.pk)
     proposal.viewer_supports = proposal.supports.filter(user=request.user).exists()
     context = {"proposal": proposal, "support_refusal": permissions.support_refusal(request.user, proposal)}
     return render(request, "proposals/includes/support_block.html", context, status=status)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core import permissions, switches
+from portal.core.page_cache import cache_anonymous_page
 
 from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
 from ..models import Attachment, ModerationCase, Report, Topic
@@ -22,6 +23,7 @@ from ..services.comment import EDIT_WINDOW
 PAGE_SIZE = 20
 
 
+@cache_anonymous_page()
 def proposal_list(request):
     form = ProposalFilterForm(request.GET or None, article_choices=article_choices())
     filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
@@ -47,6 +49,7 @@ def proposal_list(request):
     return render(request, template, context)
 
 
+@cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"])
 def proposal_detail(request, pk):
     proposal = selectors.proposal_detail(pk=pk, viewer=request.user)
     if proposal is None or not permissions.can_view_proposal(request.user, proposal):

@@ -169,3 +169,21 @@ def test_malformed_parameters_and_unknown_paths_answer_json_not_a_server_error(c
     response = client.get(url)
     assert response.status_code in (404, 422)
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/proposals/89604743834013810688",
+        "/api/v1/hearings/89604743834013810688",
+        "/api/v1/documents/89604743834013810688",
+        "/api/v1/documents/89604743834013810688/versions",
+        "/api/v1/documents/89604743834013810688/articles/art-1",
+        "/api/v1/documents/89604743834013810688/diff?from=1&to=2",
+    ],
+)
+def test_an_id_beyond_the_database_integer_is_refused_not_passed_on(client, path):
+    """Found by the schema fuzzer: an id past 2**63 overflowed the database driver and answered 500."""
+    response = client.get(path)
+    assert response.status_code == 422
+    assert response.json()["detail"]

@@ -5,8 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.utils import translation
 
-from proposals.models import Support
-from proposals.services.support import support_add, support_withdraw, supports_reconcile
+from proposals.models import Proposal, Support, SupportTally
+from proposals.selectors.proposal import supports_count_now
+from proposals.services import support as support_module
+from proposals.services.support import support_add, support_withdraw, supports_fold, supports_reconcile
+from proposals.tasks import fold_support_tallies
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory, close_intake
@@ -66,6 +69,84 @@ def test_reconcile_repairs_a_drifted_counter(published, citizen, verify):
     assert published.supports_count == 1
 
 
+def test_reconcile_folds_pending_changes_before_comparing(published, citizen, verify):
+    verify(citizen)
+    Support.objects.create(user=citizen, proposal=published)
+    SupportTally.objects.create(proposal=published, delta=1)  # the +1 of that support, not folded yet
+    assert supports_reconcile() == 0
+    published.refresh_from_db()
+    assert published.supports_count == 1
+    assert not SupportTally.objects.exists()
+
+
+def test_fold_adds_each_pending_change_exactly_once(consultation):
+    hot, other = ProposalFactory(consultation=consultation), ProposalFactory(consultation=consultation)
+    Proposal.objects.filter(pk=hot.pk).update(supports_count=10)
+    for proposal, delta in [(hot, 1), (hot, 1), (hot, 1), (hot, -1), (other, 1)]:
+        SupportTally.objects.create(proposal=proposal, delta=delta)
+    assert supports_count_now(hot.pk) == 12  # what a supporter sees before the fold
+    assert supports_fold() == 5
+    assert supports_fold() == 0
+    hot.refresh_from_db()
+    other.refresh_from_db()
+    assert (hot.supports_count, other.supports_count) == (12, 1)
+    assert supports_count_now(hot.pk) == 12
+
+
+def test_fold_takes_at_most_its_limit_and_the_task_drains_the_rest(published):
+    SupportTally.objects.bulk_create([SupportTally(proposal=published, delta=1) for _ in range(7)])
+    assert supports_fold(limit=3) == 3
+    assert SupportTally.objects.count() == 4
+    assert fold_support_tallies() == 4
+    published.refresh_from_db()
+    assert published.supports_count == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_does_not_wait_for_a_locked_counter(verify, monkeypatch):
+    """A hot proposal: while another transaction holds the counter row, a support appends a pending +1."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time")
+    folds = []
+    monkeypatch.setattr(support_module, "_schedule_fold", lambda: folds.append(1))
+    proposal = ProposalFactory()
+    person = UserFactory()
+    verify(person)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_counter():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                # The lock an UPDATE of the counter takes, as a concurrent support holds it.
+                Proposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_counter)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        supporter = threading.Thread(
+            target=lambda: (support_add(user=person, proposal=proposal), connections.close_all())
+        )
+        supporter.start()
+        supporter.join(5)
+        assert not supporter.is_alive(), "the support waited for the counter's lock"
+        assert SupportTally.objects.filter(proposal=proposal, delta=1).count() == 1
+        assert folds == [1]
+    finally:
+        release.set()
+        holder.join()
+    assert supports_count_now(proposal.pk) == 1
+    supports_fold()
+    proposal.refresh_from_db()
+    assert proposal.supports_count == Support.objects.filter(proposal=proposal).count() == 1
+
+
 def _in_parallel(calls):
     barrier = threading.Barrier(len(calls))
     errors = []
@@ -96,13 +177,17 @@ def test_parallel_supports_are_exact_on_postgresql(verify):
     people = [UserFactory() for _ in range(50)]
     verify(*people)
     _in_parallel([lambda person=person: support_add(user=person, proposal=proposal) for person in people])
+    assert supports_count_now(proposal.pk) == 50
+    fold_support_tallies()  # supports that found the counter locked left their +1 pending
     proposal.refresh_from_db()
     assert Support.objects.filter(proposal=proposal).count() == 50
     assert proposal.supports_count == 50
+    assert not SupportTally.objects.exists()
 
     other = ProposalFactory()
     one = people[0]
     _in_parallel([lambda: support_add(user=one, proposal=other) for _ in range(20)])
+    fold_support_tallies()
     other.refresh_from_db()
     assert Support.objects.filter(proposal=other).count() == 1
     assert other.supports_count == 1

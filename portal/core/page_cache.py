@@ -1,0 +1,133 @@
+"""Whole-page caching of what anonymous people read, in the shared cache, invalidated by generations.
+
+On publication day almost all traffic is people who are not signed in, reading the same few pages. Those
+pages are the same for every anonymous reader of a language, so a rendered page is kept for
+`PAGE_CACHE_SECONDS` under a key that includes the current *generation* of what it shows:
+
+- `site`: anything shown on many pages (a proposal's status, title or text, a draft, a hearing, a Commission
+  answer, a site switch's banner). Bumped after every such write commits.
+- `proposal:<id>`: what only that proposal's page shows (its comments).
+
+Bumping a generation makes every key that embedded the old one unreachable, so a hidden proposal or a
+correction disappears at the next request, on every web process. Counters that move by `UPDATE` without a
+signal (supports, comment counts) are not bumped: they lag by at most `PAGE_CACHE_SECONDS`, and never drift,
+because the page is rendered again from the database when its entry expires.
+
+Never cached: signed-in people (their pages carry their own buttons and CSRF tokens), anything other than a
+plain 200, responses that set a cookie or carry a flash message. If the cache is unreachable, pages are
+rendered as if nothing were cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "page"
+STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified", "ETag")
+
+
+def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
+    """Decorates a GET view whose anonymous page may be shared. `tags(view_kwargs)` names the extra
+    generations the page depends on besides `site`, e.g. `lambda kw: [f"proposal:{kw['pk']}"]`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            names = ["site", *(tags(kwargs) if tags else ())]
+            key = _page_key(request, names)
+            if key is None:  # the cache is unreachable
+                return view(request, *args, **kwargs)
+            stored = _safe(cache.get, key)
+            if stored is not None:
+                return _response_from(stored, hit=True)
+            response = view(request, *args, **kwargs)
+            if _cacheable_response(request, response):
+                _safe(cache.set, key, _stored_from(response), settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def invalidate(*names: str) -> None:
+    """Bumps these generations now and again once the current transaction commits.
+
+    The bump after the commit is the one that matters: a reader who loaded the old rows before the commit
+    stored its page under the generation it read first, which nobody asks for after the bump. The bump now
+    makes the change visible at once to code that reads inside the same transaction (tests, the shell)."""
+
+    def bump():
+        value = time.time_ns()
+        _safe(cache.set_many, {_generation_key(name): value for name in names}, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if request.user.is_authenticated:
+        return False
+    # A flash message waiting for this visitor (cookie storage) makes the page theirs alone.
+    return "messages" not in request.COOKIES
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if "no-store" in response.get("Cache-Control", "") or "private" in response.get("Cache-Control", ""):
+        return False
+    storage = getattr(request, "_messages", None)
+    return not (storage is not None and (storage._queued_messages or getattr(storage, "used", False)))
+
+
+def _page_key(request, names: list[str]) -> str | None:
+    generations = _safe(cache.get_many, [_generation_key(name) for name in names])
+    if generations is None:
+        return None
+    versions = ".".join(str(generations.get(_generation_key(name), 0)) for name in names)
+    variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"{PREFIX}:{versions}:{request.LANGUAGE_CODE}:{variant}:{request.method}:{address}"
+
+
+def _generation_key(name: str) -> str:
+    return f"{PREFIX}:generation:{name}"
+
+
+def _stored_from(response: HttpResponse) -> dict:
+    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    return {"content": response.content, "headers": headers}
+
+
+def _response_from(stored: dict, *, hit: bool) -> HttpResponse:
+    response = HttpResponse(stored["content"])
+    for name, value in stored["headers"].items():
+        response[name] = value
+    response["X-Page-Cache"] = "hit" if hit else "miss"
+    return response
+
+
+def _safe(operation, *args):
+    """The cache is an accelerator: when it fails, the page is rendered from the database instead."""
+    try:
+        return operation(*args)
+    except Exception as error:  # noqa: BLE001 - any cache failure degrades to no caching
+        logger.warning("page cache unavailable: %s", type(error).__name__)
+        return None

@@ -1,0 +1,139 @@
+"""The anonymous page cache: shared pages are served from the cache, and a change shows at the next request."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from proposals.models import Proposal
+from proposals.services.comment import comment_create
+from proposals.services.moderation import moderation_act
+from proposals.services.support import support_add
+from tests.factories import UserFactory
+from tests.proposals.factories import ConsultationFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposal(db):
+    return ProposalFactory(consultation=ConsultationFactory(), title="Open budgets for every district")
+
+
+@pytest.fixture
+def verified(db):
+    from portal.accounts.verification.services import identity_verification_record
+
+    person = UserFactory()
+    identity_verification_record(user=person, method="iin", identity=f"cache-{person.pk}", verified_by=None)
+    return person
+
+
+def _get(client, path, **headers):
+    response = client.get(path, **headers)
+    assert response.status_code == 200
+    return response
+
+
+def test_an_anonymous_reader_gets_the_stored_page_on_the_second_request(client, proposal):
+    first = _get(client, "/en/proposals/")
+    second = _get(client, "/en/proposals/")
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert b"Open budgets for every district" in second.content
+
+
+def test_languages_and_htmx_fragments_are_stored_apart(client, proposal):
+    _get(client, "/en/proposals/")
+    assert _get(client, "/kk/proposals/")["X-Page-Cache"] == "miss"
+    fragment = _get(client, "/en/proposals/", HTTP_HX_REQUEST="true")
+    assert fragment["X-Page-Cache"] == "miss"
+    assert b"<html" not in fragment.content
+
+
+def test_signed_in_people_are_never_served_a_stored_page(client, proposal, citizen):
+    _get(client, f"/en/proposals/{proposal.pk}/")  # stored for anonymous readers
+    client.force_login(citizen)
+    response = _get(client, f"/en/proposals/{proposal.pk}/")
+    assert "X-Page-Cache" not in response
+    assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_a_hidden_proposal_leaves_every_stored_page_at_once(client, proposal, moderator):
+    assert b"Open budgets" in _get(client, "/en/proposals/").content
+    assert b"Open budgets" in _get(client, f"/en/proposals/{proposal.pk}/").content
+    moderation_act(moderator=moderator, proposal=proposal, decision="hide", reason_code="personal_data",
+                   statement="Contains a phone number.")  # fmt: skip
+    listing = _get(client, "/en/proposals/")
+    assert listing["X-Page-Cache"] == "miss"
+    assert b"Open budgets" not in listing.content
+    detail = client.get(f"/en/proposals/{proposal.pk}/")
+    assert b"Open budgets for every district" not in detail.content
+
+
+def test_a_new_comment_renews_only_its_proposals_page(client, proposal, verified):
+    other = ProposalFactory(consultation=proposal.consultation)
+    _get(client, f"/en/proposals/{proposal.pk}/")
+    _get(client, f"/en/proposals/{other.pk}/")
+    _get(client, "/en/proposals/")
+    comment_create(author=verified, proposal=proposal, body="Districts should publish their budgets monthly.")
+    renewed = _get(client, f"/en/proposals/{proposal.pk}/")
+    assert renewed["X-Page-Cache"] == "miss"
+    assert b"publish their budgets monthly" in renewed.content
+    assert _get(client, f"/en/proposals/{other.pk}/")["X-Page-Cache"] == "hit"
+    assert _get(client, "/en/proposals/")["X-Page-Cache"] == "hit"
+
+
+def test_support_counts_lag_until_the_page_expires_and_never_drift(client, proposal, verified, settings):
+    """Supports do not renew pages (a storm would empty the cache); the count is exact once the page expires."""
+    settings.PAGE_CACHE_SECONDS = 1
+    _get(client, f"/en/proposals/{proposal.pk}/")
+    support_add(user=verified, proposal=proposal)
+    stale = _get(client, f"/en/proposals/{proposal.pk}/")
+    assert stale["X-Page-Cache"] == "hit"
+    time.sleep(1.2)
+    fresh = _get(client, f"/en/proposals/{proposal.pk}/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert (
+        fresh.context["proposal"].supports_count == 1 == Proposal.objects.get(pk=proposal.pk).supports_count
+    )
+
+
+def test_errors_and_pages_with_flash_messages_are_not_stored(client, proposal):
+    assert client.get("/en/proposals/999999/").status_code == 404
+    assert "X-Page-Cache" not in client.get("/en/proposals/999999/")
+    client.cookies["messages"] = "anything"
+    assert "X-Page-Cache" not in _get(client, "/en/proposals/")
+
+
+def test_pages_are_rendered_when_the_cache_is_unreachable(client, proposal, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
+    response = _get(client, "/en/proposals/")
+    assert b"Open budgets for every district" in response.content
+    assert "X-Page-Cache" not in response
+    # Writes still succeed and bump nothing.
+    Proposal.objects.filter(pk=proposal.pk).first().save()
+
+
+def test_caching_is_off_with_zero_seconds(client, proposal, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    _get(client, "/en/proposals/")
+    assert "X-Page-Cache" not in _get(client, "/en/proposals/")
+
+
+def test_the_public_api_is_cached_like_the_pages(client, proposal, moderator):
+    first = client.get("/api/v1/proposals")
+    second = client.get("/api/v1/proposals")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+    moderation_act(moderator=moderator, proposal=proposal, decision="hide", reason_code="personal_data",
+                   statement="Contains a phone number.")  # fmt: skip
+    assert client.get("/api/v1/proposals").json()["count"] == 0
+    assert client.get("/api/v1/proposals?page_size=0").status_code == 422
+    assert "X-Page-Cache" not in client.get("/api/v1/proposals?page_size=0")
