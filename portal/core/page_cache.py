@@ -14,7 +14,7 @@ signal (supports, comment counts) are not bumped: they lag by at most `PAGE_CACH
 because the page is rendered again from the database when its entry expires.
 
 Never cached: signed-in people (their pages carry their own buttons and CSRF tokens), anything other than a
-plain 200, responses that set a cookie or carry a flash message. If the cache is unreachable, pages are
+plain 200, responses that set a cookie, carry a CSRF token or a flash message. If the cache is unreachable, pages are
 rendered as if nothing were cached.
 """
 
@@ -90,6 +90,9 @@ def _cacheable_request(request) -> bool:
 
 def _cacheable_response(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # The page carries a CSRF token, which is tied to this visitor's cookie (Django sets it after the view).
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     if "no-store" in response.get("Cache-Control", "") or "private" in response.get("Cache-Control", ""):
         return False

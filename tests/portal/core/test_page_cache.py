@@ -137,3 +137,50 @@ def test_the_public_api_is_cached_like_the_pages(client, proposal, moderator):
     assert client.get("/api/v1/proposals").json()["count"] == 0
     assert client.get("/api/v1/proposals?page_size=0").status_code == 422
     assert "X-Page-Cache" not in client.get("/api/v1/proposals?page_size=0")
+
+
+def test_a_page_with_a_csrf_token_is_not_shared(rf):
+    """A token is tied to one visitor's cookie: shared, it would make every other visitor's form fail."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from portal.core.page_cache import cache_anonymous_page
+
+    @cache_anonymous_page()
+    def form_page(request):
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    def request():
+        made = rf.get("/en/form/")
+        made.user, made.LANGUAGE_CODE = AnonymousUser(), "en"
+        return made
+
+    assert "X-Page-Cache" not in form_page(request())
+    assert "X-Page-Cache" not in form_page(request())
+
+
+def test_every_page_people_read_on_publication_day_is_shared(client):
+    from proposals.demo import seed_consultation
+    from proposals.models import ArticleIdentity
+
+    consultation = seed_consultation()
+    ProposalFactory(consultation=consultation)
+    article = ArticleIdentity.objects.filter(document__consultation=consultation).order_by("pk").first()
+    document = article.document
+    paths = [
+        "/en/",
+        "/en/proposals/",
+        f"/en/consultations/{consultation.slug}/",
+        f"/en/consultations/{consultation.slug}/{document.slug}/",
+        article.get_absolute_url().replace("/kk/", "/en/", 1),
+        f"/en/consultations/{consultation.slug}/outcome/",
+        "/en/hearings/",
+        "/api/v1/stats",
+        "/api/v1/hearings",
+    ]
+    for path in paths:
+        client.get(path)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["X-Page-Cache"] == "hit", path
