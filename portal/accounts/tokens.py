@@ -53,11 +53,29 @@ def api_token_authenticate(plain: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=_hash(plain), revoked_at__isnull=True, user__is_active=True)
+        .annotate(**_standing_of_owner())
         .first()
     )
     if token is None:
         return None
+    # Asked by every API write (permissions.is_blocked, is_verified_person): answered here in the same query.
+    token.user._portal_blocked = token.owner_blocked
+    token.user._portal_verified = token.owner_verified
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def _standing_of_owner() -> dict:
+    from django.db.models import Exists, OuterRef
+
+    from .models import AccountBlock, IdentityVerification
+
+    blocks = AccountBlock.objects.filter(
+        user=OuterRef("user_id"), lifted_at__isnull=True, blocked_until__gt=timezone.now()
+    )
+    return {
+        "owner_blocked": Exists(blocks),
+        "owner_verified": Exists(IdentityVerification.objects.filter(user=OuterRef("user_id"))),
+    }

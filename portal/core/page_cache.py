@@ -14,8 +14,8 @@ signal (supports, comment counts) are not bumped: they lag by at most `PAGE_CACH
 because the page is rendered again from the database when its entry expires.
 
 Never cached: signed-in people (their pages carry their own buttons and CSRF tokens), anything other than a
-plain 200, responses that set a cookie, carry a CSRF token or a flash message. If the cache is unreachable, pages are
-rendered as if nothing were cached.
+plain 200, responses that set a cookie, carry a CSRF token or a flash message. If the cache is unreachable,
+pages are rendered as if nothing were cached.
 """
 
 from __future__ import annotations

@@ -87,9 +87,13 @@ def is_verified_person(user) -> bool:
     """One verified account per real person: the condition for supporting proposals."""
     if not user.is_authenticated:
         return False
-    from portal.accounts.models import IdentityVerification
+    cached = getattr(user, "_portal_verified", None)
+    if cached is None:
+        from portal.accounts.models import IdentityVerification
 
-    return IdentityVerification.objects.filter(user=user).exists()
+        cached = IdentityVerification.objects.filter(user=user).exists()
+        user._portal_verified = cached
+    return cached
 
 
 def can_act_for_organisation(user, organisation) -> bool:

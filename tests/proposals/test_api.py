@@ -138,6 +138,30 @@ def test_unverified_token_owner_cannot_support(client, published, token):
     assert "Verify" in response.json()["detail"] or response.json()["detail"]
 
 
+def test_a_blocked_token_owner_cannot_support(client, published, citizen, moderator, token, verify):
+    from portal.accounts.services import account_block
+
+    verify(citizen)
+    account_block(user=citizen, blocked_by=moderator, days=3, reason="Flooding the comments.")
+    response = client.post(
+        f"/api/v1/proposals/{published.pk}/support", HTTP_ACCEPT_LANGUAGE="en", **_auth(token)
+    )
+    assert response.status_code == 403
+    assert "blocked" in response.json()["detail"]
+    assert not published.supports.exists()
+
+
+def test_a_support_through_the_api_costs_a_bounded_number_of_queries(
+    client, published, citizen, token, verify, django_assert_max_num_queries
+):
+    """The hottest write of a surge: token, standing and proposal are read in few statements."""
+    verify(citizen)
+    client.post(f"/api/v1/proposals/{published.pk}/support", **_auth(token))  # last use recorded
+    with django_assert_max_num_queries(8):  # 5 queries and the savepoint around the insert
+        response = client.post(f"/api/v1/proposals/{published.pk}/support", **_auth(token))
+    assert response.json() == {"supported": True, "supports_count": 1}
+
+
 def test_openapi_document_is_served(client):
     document = client.get("/api/v1/openapi.json").json()
     assert document["info"]["title"] == "Qatysu API"

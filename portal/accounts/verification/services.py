@@ -52,6 +52,7 @@ def identity_verification_record(
     except IntegrityError:
         # Two accounts raced with the same IIN; the unique index let only one through.
         raise ValidationError({"iin": _("This IIN already verifies another account.")}) from None
+    user.__dict__.pop("_portal_verified", None)  # permissions.is_verified_person remembers its answer
     audit_record(
         actor=verified_by or user, action="identity.verified", target=user, details={"method": method}
     )
@@ -63,5 +64,6 @@ def identity_verification_revoke(*, user: User, revoked_by: User, reason: str) -
     if not permissions.can_verify_identities(revoked_by):
         raise PermissionDenied(_("Only administrators can revoke a verification."))
     deleted, _rows = IdentityVerification.objects.filter(user=user).delete()
+    user.__dict__.pop("_portal_verified", None)
     if deleted:
         audit_record(actor=revoked_by, action="identity.revoked", target=user, details={"reason": reason})
