@@ -47,7 +47,7 @@ def seed(people: int) -> tuple[int, list[str]]:
     """People with tokens (plain tokens kept in a file beside the database's name) and one proposal."""
     from portal.accounts.models import ApiToken, IdentityVerification, User
     from portal.accounts.tokens import TOKEN_PREFIX, _hash
-    from proposals.models import Proposal, Support
+    from proposals.models import Proposal, Support, SupportTally
     from tests.proposals.factories import ConsultationFactory
 
     store = Path(tempfile.gettempdir()) / "qatysu-storm-tokens.json"
@@ -76,6 +76,7 @@ def seed(people: int) -> tuple[int, list[str]]:
                                            summary="S.", body="B.", status="published",
                                            published_at=datetime.now(UTC))  # fmt: skip
     Support.objects.filter(proposal=proposal).delete()
+    SupportTally.objects.filter(proposal=proposal).delete()
     Proposal.objects.filter(pk=proposal.pk).update(supports_count=0)
     return proposal.pk, plains
 
