@@ -1,0 +1,380 @@
+"""What every fault drill shares: a database and a Redis of its own, the portal's processes started and
+always stopped, HTTP load, and a verdict printed with its figures (exit status 0 on PASS, 1 on FAIL).
+
+A drill is one command (`python bench/drills/<drill>.py`); `make drills` runs them all. Each one:
+
+1. drops and recreates its own PostgreSQL database (the name must contain "drill": this module refuses to
+   drop anything else) and migrates it;
+2. starts its own `redis-server` on a free loopback port, so that stopping or flushing it touches nobody else;
+3. runs the portal's real processes (gunicorn, Celery worker, Celery beat) as their own process groups with
+   `bench.drills.settings`, logs in a temporary directory that is printed on failure;
+4. injects the fault, waits for recovery, and checks the criterion in the database and at the SMTP sink.
+
+Every process started is stopped on the way out, on failure, Ctrl-C or SIGTERM alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parents[2]
+if str(BASE) not in sys.path:
+    sys.path.insert(0, str(BASE))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/portal_drills_{name}"
+SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def arguments(doc: str, name: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE.format(name=name),
+        help="PostgreSQL database of the drill, dropped and created again (its name must contain 'drill')",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at it")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds recovery may take before FAIL")
+    return parser
+
+
+# --- the drill's database ---------------------------------------------------------------------------------
+
+
+def _admin_connection(database_url: str):
+    """A connection to the server's `postgres` database, for CREATE/DROP DATABASE."""
+    import psycopg
+
+    url = urllib.parse.urlsplit(database_url)
+    return psycopg.connect(
+        host=url.hostname or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def database_name(database_url: str) -> str:
+    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+    if "drill" not in name:
+        raise SystemExit(f"refusing to use database {name!r}: a drill drops its database, name it *drill*")
+    return name
+
+
+def terminate_backends(database_url: str, admin=None) -> int:
+    """Ends every session on the drill's database (only that database), as a failover or a DBA would."""
+    name = database_name(database_url)
+    own = admin is None
+    admin = admin or _admin_connection(database_url)
+    try:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    finally:
+        if own:
+            admin.close()
+    return sum(1 for (ended,) in rows if ended)
+
+
+def recreate_database(database_url: str) -> None:
+    name = database_name(database_url)
+    with _admin_connection(database_url) as admin:
+        terminate_backends(database_url, admin)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(database_url: str) -> None:
+    name = database_name(database_url)
+    with _admin_connection(database_url) as admin:
+        terminate_backends(database_url, admin)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# --- processes ----------------------------------------------------------------------------------------------
+
+
+class Processes:
+    """The processes a drill started, each its own process group (a SIGKILL takes its children too)."""
+
+    def __init__(self, logdir: Path, env: dict):
+        self.logdir = logdir
+        self.env = env
+        self.running: dict[str, subprocess.Popen] = {}
+        self.generation: dict[str, int] = {}
+
+    def start(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
+        self.generation[name] = self.generation.get(name, 0) + 1
+        log = open(self.logdir / f"{name}.{self.generation[name]}.log", "wb")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(
+            command,
+            cwd=BASE,
+            env=env or self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        process.log = log
+        self.running[name] = process
+        return process
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, grace: float = 15) -> None:
+        """Sends `sig` to the process group; SIGKILL after `grace` seconds if it is still there."""
+        process = self.running.pop(name, None)
+        if process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):  # children that outlived their parent
+            os.killpg(process.pid, signal.SIGKILL)
+        process.log.close()
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.stop(name)
+
+    # The portal's processes.
+
+    def worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen:
+        return self.start(
+            name,
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork", "-c", str(concurrency),
+             "-n", f"{name}-{self.generation.get(name, 0) + 1}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+        )  # fmt: skip
+
+    def beat(self) -> subprocess.Popen:
+        return self.start(
+            "beat",
+            [sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "WARNING",
+             "-s", str(self.logdir / "beat-schedule")],
+        )  # fmt: skip
+
+    def web(self, port: int, workers: int = 2) -> subprocess.Popen:
+        process = self.start(
+            "web",
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "--graceful-timeout", "5"],
+        )  # fmt: skip
+        if not wait_until(lambda: _answers(f"http://127.0.0.1:{port}/livez"), timeout=60):
+            raise RuntimeError("the web process did not start (see web.*.log)")
+        return process
+
+    def redis(self, port: int) -> subprocess.Popen:
+        """A Redis of the drill's own: nothing kept on disk, so a restart comes back empty, like a lost node."""
+        process = self.start(
+            "redis",
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        )
+        from portal.core.redis_probe import redis_answers
+
+        if not wait_until(lambda: redis_answers(f"redis://127.0.0.1:{port}/0"), timeout=20):
+            raise RuntimeError("redis-server did not start (see redis.*.log)")
+        return process
+
+
+def _answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+# --- the verdict ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    """Figures measured and criteria checked; printed as a table and one JSON line for the tests."""
+
+    drill: str
+    figures: dict[str, object] = field(default_factory=dict)
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+
+    def figure(self, name: str, value) -> None:
+        self.figures[name] = value
+
+    def check(self, criterion: str, passed: bool) -> bool:
+        self.checks.append((criterion, bool(passed)))
+        return bool(passed)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(passed for _criterion, passed in self.checks)
+
+    def report(self) -> int:
+        print(f"\n== {self.drill} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+        for name, value in self.figures.items():
+            print(f"   {name}: {value}")
+        for criterion, passed in self.checks:
+            print(f"   [{'ok' if passed else 'FAILED'}] {criterion}")
+        print(f"{'PASS' if self.passed else 'FAIL'}: {self.drill}")
+        summary = {"drill": self.drill, "passed": self.passed, "figures": self.figures, "checks": self.checks}
+        print("DRILL-RESULT " + json.dumps(summary, default=str))
+        return 0 if self.passed else 1
+
+
+# --- one drill's run ------------------------------------------------------------------------------------
+
+
+class Drill(contextlib.AbstractContextManager):
+    """Sets the drill up (database, Redis, environment, Django in this process) and tears it all down.
+
+    `with Drill(args, "name", env={...}) as drill:` then `drill.processes.worker()`, `drill.verdict.check(...)`.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, name: str, env: dict | None = None, smtp_port: int | None = None
+    ):
+        self.args = args
+        self.name = name
+        self.verdict = Verdict(name)
+        self.logdir = Path(tempfile.mkdtemp(prefix=f"drill-{name}-"))
+        self.redis_port = free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.drills.settings",
+            "PYTHONPATH": str(BASE),
+            "DATABASE_URL": args.database_url,
+            "REDIS_URL": self.redis_url,
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "consolemail://",
+            "LOG_LEVEL": "WARNING",
+            # Every account of a drill submits from 127.0.0.1: the per-address hourly limit is not the subject.
+            "SUBMISSIONS_PER_ADDRESS_PER_HOUR": "1000000",
+            **(env or {}),
+        }
+        self.processes = Processes(self.logdir, self.env)
+        self._previous_sigterm = None
+
+    def __enter__(self) -> Drill:
+        # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so that __exit__ stops every process.
+        self._previous_sigterm = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        try:
+            recreate_database(self.args.database_url)
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+                cwd=BASE, env=self.env, check=True,
+            )  # fmt: skip
+            self.processes.redis(self.redis_port)
+            os.environ.update(self.env)  # this process reads and writes the same database and broker
+            import django
+
+            django.setup()
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self.processes.stop_all()
+        from django.db import connections
+
+        connections.close_all()
+        if exc_type is not None or not self.verdict.passed:
+            print(f"logs of the drill's processes: {self.logdir}", file=sys.stderr)
+        if not self.args.keep:
+            drop_database(self.args.database_url)
+        signal.signal(signal.SIGTERM, self._previous_sigterm or signal.SIG_DFL)
+
+    def django_ready(self) -> None:
+        """Closes this process's database connection: the next query opens a fresh one."""
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+# --- seeding ------------------------------------------------------------------------------------------
+
+
+def seed_people(count: int, *, domain: str, verified: bool = False, tokens: bool = False) -> list:
+    """`count` active accounts (English-speaking), optionally identity-verified and with an API token each.
+
+    Returns the users; with `tokens`, each user carries its plain token as `.plain_token`.
+    """
+    from portal.accounts.models import ApiToken, IdentityVerification, User
+    from portal.accounts.tokens import TOKEN_PREFIX, _hash
+
+    users = User.objects.bulk_create(
+        User(email=f"p{n}@{domain}", display_name=f"Person {n}", preferred_language="en")
+        for n in range(count)
+    )
+    if verified:
+        IdentityVerification.objects.bulk_create(
+            IdentityVerification(user=user, method="staff", identity_hash=f"{domain}-{user.pk}")
+            for user in users
+        )
+    if tokens:
+        for user in users:
+            user.plain_token = TOKEN_PREFIX + f"drill{user.pk:08d}" + "x" * 24
+        ApiToken.objects.bulk_create(
+            ApiToken(
+                user=user, name="drill", token_hash=_hash(user.plain_token), prefix=user.plain_token[:10]
+            )
+            for user in users
+        )
+    return users
+
+
+def open_consultation():
+    """The demo consultation (intake open for weeks) and one published proposal in it."""
+    from django.utils import timezone
+
+    from portal.accounts.models import User
+    from proposals.demo import seed_consultation
+    from proposals.models import Proposal
+
+    consultation = seed_consultation()
+    author = User.objects.create(email="author@drill.invalid", display_name="Author", preferred_language="en")
+    published = Proposal.objects.create(
+        consultation=consultation, author=author, title="Published before the drill", summary="S.",
+        body="Body.", language="en", status="published", published_at=timezone.now(),
+    )  # fmt: skip
+    return consultation, published
