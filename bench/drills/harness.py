@@ -24,7 +24,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -37,7 +36,7 @@ if str(BASE) not in sys.path:
     sys.path.insert(0, str(BASE))
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/portal_drills_{name}"
-SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"
+SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"  # noqa: S105 (loopback drills)
 
 
 def free_port() -> int:
@@ -99,7 +98,8 @@ def terminate_backends(database_url: str, admin=None) -> int:
     admin = admin or _admin_connection(database_url)
     try:
         rows = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
             [name],
         ).fetchall()
     finally:
@@ -176,8 +176,8 @@ class Processes:
     def worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen:
         return self.start(
             name,
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork", "-c", str(concurrency),
-             "-n", f"{name}-{self.generation.get(name, 0) + 1}@%h",
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "prefork",
+             "-c", str(concurrency), "-n", f"{name}-{self.generation.get(name, 0) + 1}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
         )  # fmt: skip
 
@@ -199,7 +199,7 @@ class Processes:
         return process
 
     def redis(self, port: int) -> subprocess.Popen:
-        """A Redis of the drill's own: nothing kept on disk, so a restart comes back empty, like a lost node."""
+        """A Redis of the drill's own that keeps nothing on disk: a restart comes back empty."""
         process = self.start(
             "redis",
             ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -260,7 +260,8 @@ class Verdict:
 class Drill(contextlib.AbstractContextManager):
     """Sets the drill up (database, Redis, environment, Django in this process) and tears it all down.
 
-    `with Drill(args, "name", env={...}) as drill:` then `drill.processes.worker()`, `drill.verdict.check(...)`.
+    `with Drill(args, "name", env={...}) as drill:`, then `drill.processes.worker()`,
+    `drill.verdict.check(...)`.
     """
 
     def __init__(
@@ -283,7 +284,7 @@ class Drill(contextlib.AbstractContextManager):
             "SECURE_SSL_REDIRECT": "false",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "consolemail://",
             "LOG_LEVEL": "WARNING",
-            # Every account of a drill submits from 127.0.0.1: the per-address hourly limit is not the subject.
+            # Every account of a drill submits from 127.0.0.1: the per-address limit is not what is drilled.
             "SUBMISSIONS_PER_ADDRESS_PER_HOUR": "1000000",
             **(env or {}),
         }

@@ -5,7 +5,8 @@ production holds with the production intervals too; only the waiting is shorter:
 
 - the beat sweeps that pick up what a failure left (unscreened submissions, digest chains of a dead worker)
   run every DRILL_SWEEP_SECONDS (default 2) instead of every one or five minutes;
-- a submission counts as missed by the broker after DRILL_UNSCREENED_AFTER_SECONDS (default 15, production 60);
+- a submission counts as missed by the broker after DRILL_UNSCREENED_AFTER_SECONDS (default 15; production:
+  60);
 - DIGEST_CLAIM_STALE_SECONDS is set by the drill's environment (production reads it the same way);
 - static files are referenced without collectstatic's manifest: drills read pages, not stylesheets.
 """
