@@ -270,7 +270,7 @@ class Drill(contextlib.AbstractContextManager):
         self.args = args
         self.name = name
         self.verdict = Verdict(name)
-        self.logdir = Path(tempfile.mkdtemp(prefix=f"drill-{name}-"))
+        self.logdir = Path(tempfile.mkdtemp(prefix="drill-" + "-".join(name.split()) + "-"))
         self.redis_port = free_port()
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.env = {

@@ -268,6 +268,8 @@ MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
 DIGEST_CLAIM_STALE_AFTER = timedelta(seconds=env.int("DIGEST_CLAIM_STALE_SECONDS", default=600))
 # An SMTP server that stops answering must not hold a sender (and its claims) for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A temporary mail failure is retried within this many seconds, then twice as long each time (at most 15 min).
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 # Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
 RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
