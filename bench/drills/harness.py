@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -379,3 +380,122 @@ def open_consultation():
         body="Body.", language="en", status="published", published_at=timezone.now(),
     )  # fmt: skip
     return consultation, published
+
+
+# --- HTTP load ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One request of a load: its kind, HTTP status (0: no answer at all), when it was sent, and what it
+    created (the proposal's id for a submission) or what it was about."""
+
+    kind: str
+    status: int
+    sent_at: float
+    detail: object = None
+
+
+class Load:
+    """`threads` clients in a loop, each calling `action(session, rng)` → Answer until stopped.
+
+    Every client has its own `requests.Session` (keep-alive, like a browser) and its own random sequence.
+    """
+
+    def __init__(self, action: Callable, threads: int = 6, seed: int = 1):
+        import random
+
+        self.action = action
+        self.answers: list[Answer] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._client, args=(random.Random(seed + n),), daemon=True)
+            for n in range(threads)
+        ]
+
+    def _client(self, rng) -> None:
+        import requests
+
+        session = requests.Session()
+        while not self._stop.is_set():
+            answer = self.action(session, rng)
+            with self._lock:
+                self.answers.append(answer)
+
+    def __enter__(self) -> Load:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+def request(session, kind: str, method: str, url: str, detail=None, **kwargs) -> Answer:
+    """Sends one request; a refused or cut connection is status 0 (the client cannot know what happened)."""
+    import requests
+
+    sent_at = time.monotonic()
+    try:
+        response = session.request(method, url, timeout=30, **kwargs)
+    except requests.RequestException:
+        return Answer(kind, 0, sent_at, detail)
+    if kind == "submit" and response.status_code == 201:
+        detail = (detail, response.json()["id"])
+    return Answer(kind, response.status_code, sent_at, detail)
+
+
+def api_submission(base_url: str, people: list):
+    """An action: a random person submits a proposal with a title of its own through the API."""
+    import uuid
+
+    def submit(session, rng) -> Answer:
+        person = rng.choice(people)
+        title = f"Drill proposal {uuid.uuid4().hex[:12]}"
+        text = f"A proposal written during a fault drill by person {person.pk}, numbered {title[-12:]}."
+        return request(
+            session, "submit", "POST", f"{base_url}/api/v1/proposals", detail=title,
+            json={"title": title, "summary": text, "body": text, "language": "en"},
+            headers={"Authorization": f"Bearer {person.plain_token}"},
+        )  # fmt: skip
+
+    return submit
+
+
+def page_read(base_url: str, published_id: int):
+    """An action: a reader opens the proposal list or a proposal, as a browser or through the API."""
+    paths = ["/en/proposals/", f"/en/proposals/{published_id}/", f"/api/v1/proposals/{published_id}"]
+
+    def read(session, rng) -> Answer:
+        return request(session, "read", "GET", base_url + rng.choice(paths))
+
+    return read
+
+
+def status_table(answers: list[Answer]) -> dict[str, dict[int, int]]:
+    """{kind: {status: count}}, for the verdict's figures."""
+    table: dict[str, dict[int, int]] = {}
+    for answer in answers:
+        by_status = table.setdefault(answer.kind, {})
+        by_status[answer.status] = by_status.get(answer.status, 0) + 1
+    return {kind: dict(sorted(by_status.items())) for kind, by_status in sorted(table.items())}
+
+
+def screened_once(proposal_ids: list[int]) -> tuple[int, int]:
+    """(proposals still unscreened, proposals that left `submitted` more than once) among `proposal_ids`."""
+    from django.db.models import Count
+
+    from proposals.models import Proposal, ProposalTransition
+
+    unscreened = Proposal.objects.filter(pk__in=proposal_ids, status="submitted").count()
+    twice = (
+        ProposalTransition.objects.filter(proposal_id__in=proposal_ids, from_status="submitted")
+        .values("proposal")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return unscreened, twice
