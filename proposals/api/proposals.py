@@ -263,7 +263,8 @@ def create_proposal(request, data: ProposalIn):
         proposal = proposal_services.proposal_submit(
             proposal=proposal, author=request.auth, ip=client_ip(request)
         )
-    proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
+        # Read before the commit: a connection lost after it would answer 500 for a stored proposal.
+        proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
     return Status(201, {**_out(proposal), "body": proposal.body, "response": None})
 
 
