@@ -37,7 +37,8 @@ BASE = Path(__file__).resolve().parents[2]
 if str(BASE) not in sys.path:
     sys.path.insert(0, str(BASE))
 
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/portal_drills_{name}"
+# The server the drills' databases are made on (`make drills` passes DRILLS_POSTGRES through).
+POSTGRES_SERVER = os.environ.get("DRILLS_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"  # noqa: S105 (loopback drills)
 
 
@@ -60,7 +61,7 @@ def arguments(doc: str, name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--database-url",
-        default=DEFAULT_DATABASE.format(name=name),
+        default=f"{POSTGRES_SERVER}/portal_drills_{name}",
         help="PostgreSQL database of the drill, dropped and created again (its name must contain 'drill')",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at it")
@@ -206,8 +207,9 @@ class Processes:
         process.log.close()
 
     def stop_all(self) -> None:
+        """At the end the verdict is in and the database is dropped next: nothing needs a graceful stop."""
         for name in list(self.running):
-            self.stop(name)
+            self.stop(name, signal.SIGKILL)
 
     # The portal's processes.
 

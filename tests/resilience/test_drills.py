@@ -51,12 +51,12 @@ def run_drill(script: str, *arguments: str, timeout: float = 150) -> dict:
 
 
 def test_a_worker_killed_mid_digest_sends_every_digest_once():
-    result = run_drill("worker_killed_digests.py", "--people", "300")
+    result = run_drill("worker_killed_digests.py", "--people", "200")
     assert result["figures"]["deliveries pending or claimed by the dead worker"] > 0
 
 
 def test_a_worker_killed_mid_screening_screens_every_proposal_once():
-    run_drill("worker_killed_screening.py", "--proposals", "100")
+    run_drill("worker_killed_screening.py", "--proposals", "60")
 
 
 def test_submissions_during_a_redis_outage_are_kept_and_screened():
