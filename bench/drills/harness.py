@@ -166,32 +166,64 @@ def drop_database(database_url: str) -> None:
 
 
 class Processes:
-    """The processes a drill started, each its own process group (a SIGKILL takes its children too)."""
+    """The processes a drill started, each its own process group (a SIGKILL takes its children too).
+
+    `supervise(name)` restarts a process that exits by itself, as systemd's `Restart=always` or Kubernetes
+    would in production; a process the drill stops on purpose is not restarted.
+    """
 
     def __init__(self, logdir: Path, env: dict):
         self.logdir = logdir
         self.env = env
         self.running: dict[str, subprocess.Popen] = {}
         self.generation: dict[str, int] = {}
+        self.restarts: dict[str, int] = {}
+        self._commands: dict[str, tuple[list[str], dict | None]] = {}
+        self._supervised: set[str] = set()
+        self._lock = threading.RLock()
+        self._closing = threading.Event()
 
     def start(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
-        self.generation[name] = self.generation.get(name, 0) + 1
-        log = open(self.logdir / f"{name}.{self.generation[name]}.log", "wb")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(
-            command,
-            cwd=BASE,
-            env=env or self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        process.log = log
-        self.running[name] = process
-        return process
+        with self._lock:
+            self.generation[name] = self.generation.get(name, 0) + 1
+            log = open(self.logdir / f"{name}.{self.generation[name]}.log", "wb")  # noqa: SIM115 (closed with the process)
+            process = subprocess.Popen(
+                command,
+                cwd=BASE,
+                env=env or self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            process.log = log
+            self.running[name] = process
+            self._commands[name] = (command, env)
+            return process
+
+    def supervise(self, name: str) -> None:
+        with self._lock:
+            if not self._supervised:
+                threading.Thread(target=self._supervisor, daemon=True).start()
+            self._supervised.add(name)
+
+    def _supervisor(self) -> None:
+        while not self._closing.wait(0.5):
+            with self._lock:
+                for name in self._supervised:
+                    process = self.running.get(name)
+                    if process is not None and process.poll() is not None:
+                        process.log.close()
+                        self.restarts[name] = self.restarts.get(name, 0) + 1
+                        print(
+                            f"{name} exited ({process.returncode}); restarted by the supervisor",
+                            file=sys.stderr,
+                        )
+                        self.start(name, *self._commands[name])
 
     def stop(self, name: str, sig: int = signal.SIGTERM, grace: float = 15) -> None:
         """Sends `sig` to the process group; SIGKILL after `grace` seconds if it is still there."""
-        process = self.running.pop(name, None)
+        with self._lock:  # taken from the supervisor's sight first: a stop on purpose is not a crash
+            process = self.running.pop(name, None)
         if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -208,6 +240,7 @@ class Processes:
 
     def stop_all(self) -> None:
         """At the end the verdict is in and the database is dropped next: nothing needs a graceful stop."""
+        self._closing.set()
         for name in list(self.running):
             self.stop(name, signal.SIGKILL)
 

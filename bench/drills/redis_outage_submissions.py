@@ -3,8 +3,9 @@
     python bench/drills/redis_outage_submissions.py [--outage 30] [--before 10] [--after 10] [--people 200] \
         [--database-url postgres://postgres@127.0.0.1:5432/portal_drills_redis]
 
-Serves the portal under gunicorn (production settings, 2 workers) with a worker and beat, all on a
-`redis-server` of the drill's own (never the shared one). Six clients submit proposals through the API with
+Serves the portal under gunicorn (production settings, 2 workers) with a worker and beat (supervised:
+restarted if they exit, as systemd or Kubernetes do), all on a `redis-server` of the drill's own (never
+the shared one). Six clients submit proposals through the API with
 API tokens and read pages (the proposal list, a proposal, its API document) for `--before` seconds; then
 Redis is stopped for `--outage` seconds and started again empty (no persistence: the queued tasks are gone,
 as when a Redis node is replaced); the load goes on `--after` seconds more.
@@ -45,6 +46,11 @@ def run(drill: harness.Drill, args) -> int:
     drill.processes.web(port)
     drill.processes.worker()
     drill.processes.beat()
+    # Celery 5.7's worker can exit when it loses its Redis connection (kombu fails to restore its unacked
+    # messages on the dead connection: "Unrecoverable error: AttributeError ... 'hostname'"), so it runs
+    # supervised here as in production; how often it had to be restarted is reported.
+    drill.processes.supervise("worker")
+    drill.processes.supervise("beat")
     drill.django_ready()
 
     submit = harness.api_submission(base_url, people)
@@ -74,6 +80,8 @@ def run(drill: harness.Drill, args) -> int:
     drain_seconds = time.monotonic() - outage_ended
     unscreened, twice = harness.screened_once(list(accepted))
     verdict.figure("seconds from Redis's return to the last screening", f"{drain_seconds:.1f}")
+    verdict.figure("worker / beat restarted by the supervisor", f"{drill.processes.restarts.get('worker', 0)}"
+                   f" / {drill.processes.restarts.get('beat', 0)}")  # fmt: skip
     verdict.check("requests were served during the outage", any(a.status in (200, 201) for a in during))
     verdict.check(
         "submissions were accepted during the outage",
