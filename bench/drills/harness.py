@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -390,12 +391,15 @@ class Drill(contextlib.AbstractContextManager):
         connections.close_all()
         if exc_type is not None or not self.verdict.passed:
             print(f"logs of the drill's processes: {self.logdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.logdir, ignore_errors=True)
         if not self.args.keep:
             drop_database(self.args.database_url)
         signal.signal(signal.SIGTERM, self._previous_sigterm or signal.SIG_DFL)
 
-    def django_ready(self) -> None:
-        """Closes this process's database connection: the next query opens a fresh one."""
+    def reconnect_database(self) -> None:
+        """Closes this process's database connections (after the drill's own kills, or before a long wait):
+        the next query opens a fresh one."""
         from django.db import connections
 
         connections.close_all()

@@ -70,7 +70,7 @@ def run(drill: harness.Drill, args) -> int:
     drill.processes.web(port)
     drill.processes.worker()
     drill.processes.beat()
-    drill.django_ready()
+    drill.reconnect_database()
 
     actions = [
         harness.page_read(base_url, first.pk),
@@ -98,7 +98,7 @@ def run(drill: harness.Drill, args) -> int:
     verdict.figure("sessions terminated (rounds)", f"{sum(kills)} ({len(kills)})")
     verdict.figure("answers (kind: {status: count})", harness.status_table(answers))
 
-    drill.django_ready()  # this process's own connection was terminated too
+    drill.reconnect_database()  # this process's own connection was terminated too
     supported = {a.detail for a in answers if a.kind == "support" and a.status == 200}
     stored_supports = set(
         Support.objects.filter(proposal_id__in=targets).values_list("user_id", "proposal_id")

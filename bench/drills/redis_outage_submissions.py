@@ -51,7 +51,6 @@ def run(drill: harness.Drill, args) -> int:
     # supervised here as in production; how often it had to be restarted is reported.
     drill.processes.supervise("worker")
     drill.processes.supervise("beat")
-    drill.django_ready()
 
     submit = harness.api_submission(base_url, people)
     read = harness.page_read(base_url, published.pk)
