@@ -128,7 +128,7 @@ def run(drill: harness.Drill, args) -> int:
         "every support counter equals its rows", all(counters[pk] == rows.get(pk, 0) for pk in targets)
     )
     verdict.check("nobody supports a proposal twice", not doubles)
-    verdict.check("every accepted submission is stored", stored == accepted)
+    verdict.check("every accepted submission is stored, with its title", stored == accepted)
     verdict.check("a failed submission left no draft behind", not left_behind.exists())
     verdict.check(
         "after the kills every request succeeds",

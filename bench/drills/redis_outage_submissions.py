@@ -52,11 +52,8 @@ def run(drill: harness.Drill, args) -> int:
     drill.processes.supervise("worker")
     drill.processes.supervise("beat")
 
-    submit = harness.api_submission(base_url, people)
-    read = harness.page_read(base_url, published.pk)
-    with harness.Load(
-        lambda session, rng: (submit if rng.random() < 0.5 else read)(session, rng), args.clients
-    ) as load:
+    actions = [harness.api_submission(base_url, people), harness.page_read(base_url, published.pk)]
+    with harness.Load(lambda session, rng: rng.choice(actions)(session, rng), args.clients) as load:
         time.sleep(args.before)
         outage_started = time.monotonic()
         drill.processes.stop("redis")
@@ -86,7 +83,7 @@ def run(drill: harness.Drill, args) -> int:
         "submissions were accepted during the outage",
         any(a.kind == "submit" and a.status == 201 for a in during),
     )
-    verdict.check("every accepted submission is stored as submitted", stored == accepted)
+    verdict.check("every accepted submission is stored, with its title", stored == accepted)
     verdict.check("the backlog drained: every accepted submission was screened", drained and not unscreened)
     verdict.check("no submission was screened twice", not twice)
     verdict.check(
