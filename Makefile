@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= qatysu-demo
 export PORT
 
-.PHONY: run test lint fmt messages install install-test-tools compile-messages migrate seed clean
+.PHONY: run test lint fmt messages install install-test-tools compile-messages migrate seed clean drills
 
 # A stamp file newer than requirements.txt means the venv has what it lists.
 $(VENV)/.installed: requirements.txt
@@ -48,6 +48,17 @@ lint: install
 fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Fault drills of issue 10 (docs/RESILIENCE.md): a worker killed during digests and during screening, Redis
+# stopped during submissions, PostgreSQL sessions terminated under load, SMTP answering 451. Each needs
+# PostgreSQL (it creates and drops its own database, portal_drills_*; DRILLS_POSTGRES names the server) and
+# the redis-server program, starts its own Redis, prints PASS or FAIL with its figures; all run even if one fails.
+DRILLS := worker_killed_digests worker_killed_screening redis_outage_submissions postgres_connections_killed \
+	smtp_temporary_failures
+drills: install
+	@failed=""; for drill in $(DRILLS); do \
+	  $(PY) bench/drills/$$drill.py || failed="$$failed $$drill"; done; \
+	if [ -n "$$failed" ]; then echo "FAILED drills:$$failed"; exit 1; fi; echo "All drills passed."
 
 # Extract strings into locale/{kk,ru,en}; translate, then `make test` or `make run` compiles them.
 messages: install

@@ -27,26 +27,37 @@ def screen_comment(self, comment_id: int) -> bool:
     return comment_screen(comment=comment)
 
 
+# A swept item is queued again only after this many sweep cut-offs: its task may still be waiting in a long
+# queue, and queueing the whole backlog again at every sweep would multiply the backlog it is stuck behind.
+REQUEUE_AFTER_CUTOFFS = 10
+
+
 @shared_task
 def screen_unscreened(older_than_seconds: int = 60) -> int:
-    """Beat sweep: queues screening for submissions and comments the broker never received (it was down)."""
+    """Beat sweep: queues screening for submissions and comments the broker never received (it was down) or
+    a worker died holding. Each item is queued at most once per REQUEUE_AFTER_CUTOFFS × `older_than_seconds`
+    (marked in the cache: if Redis lost the marks, it lost its queue too, and queueing again is right)."""
     from datetime import timedelta
 
+    from django.core.cache import cache
     from django.utils import timezone
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    proposal_ids = list(
-        Proposal.objects.filter(status=ProposalStatus.SUBMITTED, submitted_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+    requeue_after = max(1, older_than_seconds * REQUEUE_AFTER_CUTOFFS)
+
+    def not_queued_lately(kind: str, pk: int) -> bool:
+        return cache.add(f"screening-swept:{kind}:{pk}", True, timeout=requeue_after)
+
+    proposal_ids = Proposal.objects.filter(
+        status=ProposalStatus.SUBMITTED, submitted_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    proposal_ids = [pk for pk in proposal_ids if not_queued_lately("proposal", pk)]
     for proposal_id in proposal_ids:
         screen_proposal.delay(proposal_id)
-    comment_ids = list(
-        Comment.objects.filter(
-            screened_at__isnull=True, deleted_at__isnull=True, hidden_at__isnull=True, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:5000]
-    )
+    comment_ids = Comment.objects.filter(
+        screened_at__isnull=True, deleted_at__isnull=True, hidden_at__isnull=True, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:5000]
+    comment_ids = [pk for pk in comment_ids if not_queued_lately("comment", pk)]
     for comment_id in comment_ids:
         screen_comment.delay(comment_id)
     return len(proposal_ids) + len(comment_ids)

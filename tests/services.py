@@ -60,3 +60,27 @@ def database_url_for_subprocesses() -> str:
         f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
         f"{settings['PORT'] or 5432}/{settings['NAME']}"
     )
+
+
+def redis_server_or_skip() -> str:
+    """The `redis-server` program, for tests that run (and stop) a Redis of their own."""
+    path = shutil.which("redis-server")
+    if path is None:
+        missing("redis-server is not installed")
+    return path
+
+
+def postgres_database_url_or_skip(suffix: str) -> str:
+    """The URL of a database named after the test run's (`<name>_<suffix>`), on the same PostgreSQL server,
+    for a process that creates and drops a database of its own."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not a PostgreSQL database")
+    settings = connection.settings_dict
+    name = settings["NAME"].removeprefix("test_")
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return (
+        f"postgres://{settings['USER'] or 'postgres'}{password}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{name}_{suffix}"
+    )

@@ -1,12 +1,19 @@
-"""The staff second-factor gate (PORTAL_STAFF_MFA=required)."""
+"""The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files, and
+a 503 for a request whose database connection was lost."""
+
+import logging
 
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
 from portal.core import permissions
+
+logger = logging.getLogger(__name__)
 
 
 class StaffSecondFactorMiddleware:
@@ -48,4 +55,33 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
     def process_response(self, request, response):
         if request.path.startswith(self.PREFIXES):
             return super().process_response(request, response)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view whose database connection was lost (a failover, a restart, a terminated session) answers 503
+    with Retry-After rather than a 500: the failure is passing, the transaction it was in was rolled back,
+    and the client may try again (issue 10's PostgreSQL drill). Other errors stay 500s.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning(
+            "database unavailable, answered 503: %s %s", request.method, request.path, exc_info=True
+        )
+        detail = _("The service is briefly unavailable. Please try again in a few seconds.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": detail}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

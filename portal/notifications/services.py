@@ -91,10 +91,22 @@ def notify(
         return len(recipient_ids)
     immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
     if immediate:
+        from portal.core.queue import enqueue_on_commit
+
         from .tasks import send_immediate_notifications
 
-        send_immediate_notifications.delay_on_commit(sorted(immediate))
+        # `delay_on_commit` would raise after the commit when the broker is down: a 500 for a saved write.
+        enqueue_on_commit(send_immediate_notifications, sorted(immediate), on_failure=_immediate_send_now)
     return len(recipient_ids)
+
+
+def _immediate_send_now(user_ids: list[int]) -> None:
+    """Without a broker the email goes out from this process. If the mail server fails as well, the
+    notification stays in the person's centre and the email is not sent: the write already committed."""
+    try:
+        immediate_send(user_ids=user_ids)
+    except Exception:
+        logger.exception("immediate notification email not sent (no broker, mail server failed)")
 
 
 def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:

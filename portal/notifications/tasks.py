@@ -2,50 +2,57 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# What a mail server or the network answers when it may work a little later: the task is retried.
+TEMPORARY_FAILURES = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=8,
-)
+
+def _retry_later(task, error: Exception):
+    """Retries with exponential backoff and full jitter: up to EMAIL_RETRY_BACKOFF_SECONDS the first time,
+    doubling each time up to 15 minutes, so a mail server that comes back is not met by every retry at once.
+
+    Read at run time (Celery's `retry_backoff` is fixed at import), so a drill can compress the clock.
+    """
+    factor, retries = settings.EMAIL_RETRY_BACKOFF_SECONDS, task.request.retries
+    countdown = get_exponential_backoff_interval(factor, retries, maximum=900, full_jitter=True)
+    return task.retry(exc=error, countdown=countdown)
+
+
+@shared_task(bind=True, max_retries=8)
 def send_email_message(self, payload: dict) -> None:
     """Delivers one rendered message. Retries with backoff while the mail server is unreachable."""
     from .email import email_from_payload
 
-    email_from_payload(payload).send()
+    try:
+        email_from_payload(payload).send()
+    except TEMPORARY_FAILURES as error:
+        raise _retry_later(self, error)
     logger.info("email sent", extra={"subject": payload["subject"], "recipients": len(payload["to"])})
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=8,
-)
+@shared_task(bind=True, max_retries=8)
 def send_immediate_notifications(self, user_ids: list[int]) -> int:
     from .services import immediate_send
 
-    return immediate_send(user_ids=user_ids)
+    try:
+        return immediate_send(user_ids=user_ids)
+    except TEMPORARY_FAILURES as error:
+        raise _retry_later(self, error)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=8,
-)
+@shared_task(bind=True, max_retries=8)
 def send_digest_batch(self, frequency: str) -> int:
     """Sends one batch and queues the next while deliveries remain: workers share the fan-out."""
     from .services import digest_has_unsent, digest_send_batch
 
-    sent = digest_send_batch(frequency=frequency)
+    try:
+        sent = digest_send_batch(frequency=frequency)
+    except TEMPORARY_FAILURES as error:
+        raise _retry_later(self, error)
     if sent and digest_has_unsent(frequency):
         send_digest_batch.delay(frequency)
     return sent

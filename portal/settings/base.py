@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database connection answers 503 with Retry-After, not 500 (its process_exception runs last).
+    "portal.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,7 +99,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering as an empty cache while Redis is down (a 500 otherwise).
+            "BACKEND": "portal.core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -277,6 +280,8 @@ MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
 DIGEST_CLAIM_STALE_AFTER = timedelta(seconds=env.int("DIGEST_CLAIM_STALE_SECONDS", default=600))
 # An SMTP server that stops answering must not hold a sender (and its claims) for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A temporary mail failure is retried within this many seconds, then twice as long each time (at most 15 min).
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 # Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
 RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -5,6 +5,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -241,7 +242,8 @@ def get_proposal(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
 
 @router.post("", response={201: ProposalDetailOut}, auth=TokenAuth(), summary="Submit a proposal")
 def create_proposal(request, data: ProposalIn):
-    """Creates and submits a proposal in one step; it is screened, then published or queued for moderation."""
+    """Creates and submits a proposal in one step (one transaction); it is screened, then published or queued
+    for moderation."""
     from ..models import Topic
 
     consultation = current_consultation()
@@ -259,23 +261,27 @@ def create_proposal(request, data: ProposalIn):
     )
     if len(article_ids) != len(set(data.articles)):
         raise HttpError(422, "Unknown article key(s).")
-    proposal = proposal_services.proposal_draft_save(
-        author=request.auth,
-        consultation=consultation,
-        data=proposal_services.ProposalInput(
-            title=data.title,
-            summary=data.summary,
-            body=data.body,
-            language=data.language,
-            topic_id=topic_id,
-            article_ids=tuple(article_ids),
-            organisation_id=data.organisation,
-        ),
-    )
-    proposal = proposal_services.proposal_submit(
-        proposal=proposal, author=request.auth, ip=client_ip(request)
-    )
-    proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
+    # All or nothing: an API client has no draft to come back to, so a submission refused or cut off
+    # half-way (throttled, the database connection lost) must not leave one behind.
+    with transaction.atomic():
+        proposal = proposal_services.proposal_draft_save(
+            author=request.auth,
+            consultation=consultation,
+            data=proposal_services.ProposalInput(
+                title=data.title,
+                summary=data.summary,
+                body=data.body,
+                language=data.language,
+                topic_id=topic_id,
+                article_ids=tuple(article_ids),
+                organisation_id=data.organisation,
+            ),
+        )
+        proposal = proposal_services.proposal_submit(
+            proposal=proposal, author=request.auth, ip=client_ip(request)
+        )
+        # Read before the commit: a connection lost after it would answer 500 for a stored proposal.
+        proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
     return Status(201, {**_out(proposal), "body": proposal.body, "response": None})
 
 

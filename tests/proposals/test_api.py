@@ -101,6 +101,20 @@ def test_create_submits_and_publishes_a_clean_proposal(
     assert response.json()["articles"][0]["key"] == "local-budgets"
 
 
+def test_create_cut_off_at_submission_leaves_no_draft_behind(client, consultation, token, monkeypatch):
+    """The PostgreSQL drill (issue 10): a connection lost between saving and submitting wrote a draft."""
+    from django.db import OperationalError
+
+    def connection_lost(**kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr("proposals.services.proposal.proposal_submit", connection_lost)
+    payload = {"title": "Cut off", "summary": "s", "body": "b", "language": "en"}
+    response = client.post("/api/v1/proposals", payload, content_type="application/json", **_auth(token))
+    assert response.status_code == 503
+    assert not Proposal.objects.exists()
+
+
 def test_create_reports_invalid_input_as_422(client, consultation, token):
     payload = {"title": "x" * 151, "summary": "s", "body": "b", "language": "de"}
     response = client.post("/api/v1/proposals", payload, content_type="application/json", **_auth(token))

@@ -49,3 +49,29 @@ def test_submissions_during_a_broker_outage_are_screened_once_when_it_returns(br
             ProposalTransition.objects.filter(proposal=proposal).values_list("from_status", flat=True)
         )
         assert steps.count("submitted") == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_a_waiting_submission_once_not_at_every_round(monkeypatch):
+    """A backlog still waiting in the queue is not queued again at every sweep (the screening drill's backlog
+    grew by itself every two seconds); once the re-queue interval is over it is queued again."""
+    from django.core.cache import cache
+
+    from proposals.tasks import screen_proposal
+
+    consultation = ConsultationFactory()
+    author = UserFactory()
+    draft = proposal_draft_save(
+        author=author,
+        consultation=consultation,
+        data=ProposalInput(title="Waiting", summary="Summary.", body="Text.", language="en"),
+    )
+    queued = []
+    monkeypatch.setattr(screen_proposal, "delay", queued.append)  # the task waits in the queue
+    proposal_submit(proposal=draft, author=author)
+    screen_unscreened(older_than_seconds=0)
+    screen_unscreened(older_than_seconds=0)
+    assert queued == [draft.pk]
+    cache.clear()  # the marks expire after the re-queue interval (or vanish with a lost Redis)
+    screen_unscreened(older_than_seconds=0)
+    assert queued == [draft.pk, draft.pk]

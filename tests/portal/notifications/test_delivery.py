@@ -125,3 +125,32 @@ def test_a_dead_senders_claims_go_back_to_pending_only_once_stale(sink, settings
     assert services.digest_send_batch(frequency="daily") == 1
     assert [r.to for r in sink.received] == [[stale.email]]
     assert DigestDelivery.objects.get(user=fresh).status == "sending"
+
+
+@pytest.mark.parametrize(
+    "task_name", ["send_email_message", "send_immediate_notifications", "send_digest_batch"]
+)
+def test_a_temporary_mail_failure_is_retried_within_the_configured_backoff(task_name, settings, monkeypatch):
+    """EMAIL_RETRY_BACKOFF_SECONDS is read when the failure happens (full jitter: anywhere up to it)."""
+    from celery.exceptions import Retry
+
+    from portal.notifications import tasks
+
+    settings.EMAIL_RETRY_BACKOFF_SECONDS = 2
+    task = getattr(tasks, task_name)
+    failure = smtplib.SMTPResponseException(451, b"4.3.0 Try again later")
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
+    monkeypatch.setattr("portal.notifications.services.immediate_send", fail)
+    monkeypatch.setattr("portal.notifications.services.digest_send_batch", fail)
+    asked = []
+    monkeypatch.setattr(task, "retry", lambda **kwargs: asked.append(kwargs) or Retry())
+    argument = {"send_email_message": {"subject": "S", "body": "B", "from_email": None, "to": ["a@b.test"]},
+                "send_immediate_notifications": [1], "send_digest_batch": "daily"}[task_name]  # fmt: skip
+    with pytest.raises(Retry):
+        task.run(argument)
+    assert [kwargs["exc"] for kwargs in asked] == [failure]
+    assert 0 <= asked[0]["countdown"] <= 2

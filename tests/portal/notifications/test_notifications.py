@@ -196,3 +196,26 @@ def test_each_category_of_a_digest_has_its_own_unsubscribe_link(citizen, client)
     client.post(urlsplit(link).path, {"List-Unsubscribe": "One-Click"})
     prefs = services.preferences_of(citizen)
     assert prefs["comments"] == "off" and prefs["proposals"] != "off"
+
+
+def test_immediate_email_goes_out_from_the_request_when_the_broker_is_down(
+    citizen, django_capture_on_commit_callbacks
+):
+    """Queueing after the commit must not raise (a 500 for a saved write); the email is sent in-process."""
+    from portal.celery import app
+    from tests.conftest import use_broker
+
+    use_broker(app, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.notify(
+                recipients=[citizen],
+                category="moderation",
+                kind="proposal.published",
+                params={"title": "Broker away"},
+                url="/en/proposals/1/",
+            )
+    finally:
+        use_broker(app, None)
+    assert [message.to for message in mail.outbox] == [[citizen.email]]
+    assert Notification.objects.get().emailed_at is not None

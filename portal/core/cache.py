@@ -1,0 +1,96 @@
+"""The default cache: Django's Redis backend, degraded to a cache miss while Redis is unreachable.
+
+Everything the portal keeps in the cache can be lost without losing anyone's work: rate-limit counters, the
+admin's switches (read from the database on a miss), allauth's rate limits, the worker heartbeat. Django's
+`RedisCache` raises on a connection error, which turns every page and every submission into a 500 for as
+long as Redis is away (issue 10's drill: Redis stopped for 30 seconds). Here a connection error or a timeout
+answers as an empty cache would, with one warning per call, and each call tries Redis again, so the cache is
+back as soon as Redis is.
+
+While degraded the counters behind rate limits start from nothing at every call: the limits (the portal's
+and allauth's, and allauth's one-time check of TOTP codes) are not enforced during an outage. Screening's
+burst detection counts in PostgreSQL and still flags floods.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Errors that say "Redis is not there right now"; anything else (a wrong type, a script error) is a bug.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def _degrades(answer):
+    """Wraps a cache method: on UNAVAILABLE it logs and returns `answer(*args, **kwargs)` instead."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def guarded(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as error:
+                logger.warning("cache unavailable, %s answered as a miss: %s", method.__name__, error)
+                return answer(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+class DegradingRedisCache(RedisCache):
+    """`RedisCache` that answers as an empty cache which keeps nothing while Redis is unreachable."""
+
+    @_degrades(lambda key, default=None, version=None: default)
+    def get(self, key, default=None, version=None):
+        return super().get(key, default, version)
+
+    @_degrades(lambda keys, version=None: {})
+    def get_many(self, keys, version=None):
+        return super().get_many(keys, version)
+
+    @_degrades(lambda key, version=None: False)
+    def has_key(self, key, version=None):
+        return super().has_key(key, version)
+
+    # "Added", as into an empty cache: a caller taking a lock goes on (allauth waits in a loop until its
+    # lock is added) and a counter starts at its first value.
+    @_degrades(lambda key, value, timeout=DEFAULT_TIMEOUT, version=None: True)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().add(key, value, timeout, version)
+
+    @_degrades(lambda key, value, timeout=DEFAULT_TIMEOUT, version=None: None)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set(key, value, timeout, version)
+
+    @_degrades(lambda data, timeout=DEFAULT_TIMEOUT, version=None: list(data))
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set_many(data, timeout, version)
+
+    @_degrades(lambda key, timeout=DEFAULT_TIMEOUT, version=None: False)
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().touch(key, timeout, version)
+
+    # A counter that could not be read restarts: the caller sees its first increment.
+    @_degrades(lambda key, delta=1, version=None: delta)
+    def incr(self, key, delta=1, version=None):
+        return super().incr(key, delta, version)
+
+    @_degrades(lambda key, version=None: False)
+    def delete(self, key, version=None):
+        return super().delete(key, version)
+
+    @_degrades(lambda keys, version=None: None)
+    def delete_many(self, keys, version=None):
+        return super().delete_many(keys, version)
+
+    @_degrades(lambda: False)
+    def clear(self):
+        return super().clear()
