@@ -99,6 +99,12 @@ def run(drill: harness.Drill, args) -> int:
     verdict.figure("answers (kind: {status: count})", harness.status_table(answers))
 
     drill.reconnect_database()  # this process's own connection was terminated too
+    # Supports that found a counter locked left a pending +1; the worker folds them a second later.
+    from proposals.models import SupportTally
+
+    deadline = time.monotonic() + 30
+    while SupportTally.objects.filter(proposal_id__in=targets).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
     supported = {a.detail for a in answers if a.kind == "support" and a.status == 200}
     stored_supports = set(
         Support.objects.filter(proposal_id__in=targets).values_list("user_id", "proposal_id")
