@@ -9,6 +9,7 @@ sends exactly the requests it is given, over `connections` asyncio streams on on
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ def run(
     host: str, port: int, attempts: list[Attempt], *, connections: int = 32, timeout: float = 30
 ) -> list[Outcome]:
     """Sends every attempt once, `connections` at a time; returns the outcomes in the attempts' order."""
-    return asyncio.run(_run(host, port, attempts, connections, timeout))
+    return _in_own_loop(_run, host, port, attempts, connections, timeout)
 
 
 def run_at_rate(
@@ -44,7 +45,17 @@ def run_at_rate(
 
     An open loop, as real visitors arrive: each latency counts from the moment the request was due, so time
     spent waiting for a free connection or a busy server is included (no "coordinated omission")."""
-    return asyncio.run(_paced(host, port, attempt, rate, seconds, timeout))
+    return _in_own_loop(_paced, host, port, attempt, rate, seconds, timeout)
+
+
+def _in_own_loop(coroutine_function, *args):
+    """asyncio.run, in a thread of its own when the caller already runs an event loop (Playwright does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_function(*args))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function(*args)).result()
 
 
 def summary(outcomes: list[Outcome], seconds: float) -> dict:
