@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request that waited past its queue budget gets a quick 503 before any other work.
+    "portal.core.load_shedding.QueueTimeBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -248,6 +250,13 @@ PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish
 # second is generous); the limits live on the shared cache.
 SUBMISSIONS_PER_ACCOUNT_PER_HOUR = env.int("SUBMISSIONS_PER_ACCOUNT_PER_HOUR", default=10)
 SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", default=60)
+# Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:
+# `proxy_set_header X-Request-Start "t=${msec}";`) shows it waited longer than this for a worker is answered
+# 503 with Retry-After at once. A person gives up after a few seconds; rendering the page later only delays
+# everyone behind it. 0 turns shedding off; without the header nothing is ever shed.
+PORTAL_QUEUE_BUDGET_MS = env.int("PORTAL_QUEUE_BUDGET_MS", default=2000)
+PORTAL_SHED_RETRY_AFTER_SECONDS = env.int("PORTAL_SHED_RETRY_AFTER_SECONDS", default=10)
+PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
 # Moderation: a case is marked overdue after this many days in the queue.
