@@ -48,9 +48,7 @@ from servers import production_env  # noqa: E402
 # individual proposals, some read the article, a few scripts poll the API).
 MIX = {"home": 0.15, "list": 0.25, "detail": 0.40, "article": 0.10, "api": 0.10}
 # What the server's log says when a worker was killed: gunicorn's arbiter messages.
-WORKER_TROUBLE = re.compile(
-    r"WORKER TIMEOUT|was sent SIGKILL|was sent code|Worker exiting|worker.*(died|killed)", re.I
-)
+WORKER_TROUBLE = re.compile(r"WORKER TIMEOUT|was sent SIGKILL|was sent code|Perhaps out of memory", re.I)
 RECOVERY_WINDOW = 5  # seconds per window when deciding that p99 is back to the baseline level
 
 
