@@ -3,8 +3,8 @@
     python bench/surge.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench \
         --redis-url redis://127.0.0.1:6379/5 [--rate auto] [--budgets 2000 0] [--hold 15] [--recovery 45]
 
-Serves the portal with production settings the way production does (`gunicorn portal.wsgi`, which reads
-`gunicorn.conf.py`) on 127.0.0.1, against the seeded database, read-only. Without `--rate`, it first measures
+Serves the portal with production settings the way production does (`python manage.py serve`: granian as
+configured there) on 127.0.0.1, against the seeded database, read-only. Without `--rate`, it first measures
 the server's capacity for the page mix with wrk (closed loop, 8 s) and takes R = capacity / 10, so that
 30 x R is three times what the server can do: the point is overload, on either state of the code (with or
 without a page cache).
@@ -47,8 +47,13 @@ from servers import production_env  # noqa: E402
 # Share of each page in the anonymous reading mix (a surge after a publication: people open the list and
 # individual proposals, some read the article, a few scripts poll the API).
 MIX = {"home": 0.15, "list": 0.25, "detail": 0.40, "article": 0.10, "api": 0.10}
-# What the server's log says when a worker was killed: gunicorn's arbiter messages.
-WORKER_TROUBLE = re.compile(r"WORKER TIMEOUT|was sent SIGKILL|was sent code|Perhaps out of memory", re.I)
+# What the server's log says when a worker process died or was killed (granian's, and gunicorn's should the
+# production command change back).
+WORKER_TROUBLE = re.compile(
+    r"Unexpected exit from worker|Respawning worker|Killing worker|crash loop|"
+    r"WORKER TIMEOUT|was sent SIGKILL|was sent code|Perhaps out of memory",
+    re.I,
+)
 RECOVERY_WINDOW = 5  # seconds per window when deciding that p99 is back to the baseline level
 
 
@@ -266,10 +271,10 @@ def capacity(port: int, pages: dict, seconds: int = 8, connections: int = 8) -> 
 
 
 def serve(env: dict, port: int, log_path: Path) -> subprocess.Popen:
-    """gunicorn with the project's gunicorn.conf.py, exactly as in production, only bound to loopback."""
-    command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c", str(BASE / "gunicorn.conf.py"),
-               "-b", f"127.0.0.1:{port}", "--log-level", "info"]  # fmt: skip
+    """The production command (`manage.py serve`, granian as configured there), only bound to loopback."""
+    command = [sys.executable, "manage.py", "serve"]
     log = log_path.open("w")
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "INFO"}
     return subprocess.Popen(command, env=env, cwd=BASE, stdout=log, stderr=log, start_new_session=True)
 
 
@@ -316,7 +321,7 @@ def run_one(args, env: dict, pages: dict, rate: float, budget: int, log_dir: Pat
         "kinds": kinds,
         "only_deliberate": all(deliberate(kind) for kind in kinds),
         "worker_trouble": [line for line in log.splitlines() if WORKER_TROUBLE.search(line)],
-        "workers_booted": log.count("Booting worker"),
+        "workers_booted": len(re.findall(r"Spawning worker|Booting worker", log)),
         "baseline_p99": baseline_p99,
         "recovered_after": recovery_seconds(outcomes, schedule, baseline_p99, args.tolerance),
         "per_second": per_second(outcomes, schedule),
@@ -402,7 +407,7 @@ def main() -> None:
 
     results = [run_one(args, env, pages, rate, budget, log_dir) for budget in args.budgets]
     print(
-        f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, gunicorn with gunicorn.conf.py, "
+        f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, manage.py serve (granian), "
         f"{os.cpu_count()} cores; baseline {args.baseline} s, ramp {args.ramp} s, hold {args.hold} s, "
         f"back at R {args.recovery} s; client timeout {args.timeout:.0f} s"
     )

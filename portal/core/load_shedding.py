@@ -83,6 +83,8 @@ def overloaded_response(request, *, retry_after: int) -> HttpResponse:
         else:
             html = render_to_string("overloaded.html", {"message": message, "LANGUAGE_CODE": language})
             response = HttpResponse(html, status=503)
+    # Django would log every 5xx as an error; a surge of refusals is logged once each, as a warning, above.
+    response._has_been_logged = True
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = language

@@ -1,43 +1,47 @@
-"""The production command (`gunicorn portal.wsgi` from the project directory) reads gunicorn.conf.py, and
-every value there can be set from the environment (README, "Production")."""
+"""The production command (`python manage.py serve`, README "Production") runs granian with the configuration
+chosen by measurement, every value of it settable from the environment."""
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
+import shlex
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+import pytest
+from django.core.management import call_command
 
 
-def _effective_config(**environment: str) -> dict[str, str]:
-    inherited = {
-        name: value for name, value in os.environ.items() if not name.startswith(("GUNICORN_", "WEB_"))
-    }
-    output = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--print-config", "portal.wsgi"],
-        cwd=BASE_DIR,
-        env={**inherited, **environment},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return dict(re.findall(r"^(\w+)\s+= (.*)$", output, re.MULTILINE))
+def _command(capsys) -> list[str]:
+    call_command("serve", "--print")
+    return shlex.split(capsys.readouterr().out)
 
 
-def test_the_production_command_uses_sync_workers_one_per_core():
-    config = _effective_config()
-    assert config["config"] == "./gunicorn.conf.py"
-    assert config["worker_class"] == "sync"
-    assert config["workers"] == str(os.cpu_count())
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
 
 
-def test_the_serving_configuration_comes_from_the_environment():
-    config = _effective_config(
-        WEB_CONCURRENCY="3", GUNICORN_BIND="127.0.0.1:9001", GUNICORN_TIMEOUT="20", GUNICORN_BACKLOG="512"
-    )
-    assert config["workers"] == "3"
-    assert config["bind"] == "['127.0.0.1:9001']"
-    assert config["timeout"] == "20"
-    assert config["backlog"] == "512"
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS", "HOST", "PORT", "WEB_BACKLOG", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_serves_wsgi_with_granian_one_process_per_core_and_few_threads(capsys, clean_environment):
+    clean_environment.setattr("os.cpu_count", lambda: 2)
+    command = _command(capsys)
+    assert command[1:4] == ["-m", "granian", "--interface"] and _option(command, "--interface") == "wsgi"
+    assert "portal.wsgi:application" in command
+    assert _option(command, "--workers") == "2"
+    # Each thread holds its own PostgreSQL connection: granian's default (hundreds) would exhaust the server.
+    assert _option(command, "--blocking-threads") == "4"
+    assert "--respawn-failed-workers" in command
+    assert (_option(command, "--host"), _option(command, "--port")) == ("0.0.0.0", "8000")  # noqa: S104
+
+
+def test_the_serving_configuration_comes_from_the_environment(capsys, clean_environment):
+    for name, value in {"WEB_CONCURRENCY": "3", "WEB_THREADS": "2", "HOST": "127.0.0.1", "PORT": "9001",
+                        "WEB_BACKLOG": "512", "LOG_LEVEL": "WARNING"}.items():  # fmt: skip
+        clean_environment.setenv(name, value)
+    command = _command(capsys)
+    assert _option(command, "--workers") == "3"
+    assert _option(command, "--blocking-threads") == "2"
+    assert (_option(command, "--host"), _option(command, "--port")) == ("127.0.0.1", "9001")
+    assert _option(command, "--backlog") == "512"
+    assert _option(command, "--log-level") == "warning"
