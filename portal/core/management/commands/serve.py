@@ -3,8 +3,9 @@
     DJANGO_SETTINGS_MODULE=portal.settings.production python manage.py serve [--print]
 
 Chosen by measurement on the project's 2-core machine (docs/BENCHMARKS.md, "Choosing the production
-server"): granian served every page at least as fast as gunicorn with the same number of processes, and
-the trivial view about twice as fast (its HTTP handling is Rust). Its threads matter: a page spends part of
+server"): granian served every page faster than gunicorn with as many sync processes, and as fast as the
+best gunicorn variant of each page within the noise of a shared machine; the trivial view about twice as
+fast (its HTTP handling is Rust). Its threads matter: a page spends part of
 its time waiting for PostgreSQL, and a few threads per process let another request use the core meanwhile; but
 granian's default for WSGI is hundreds of threads per process, each opening its own PostgreSQL connection
 (Django keeps one per thread), and at 16 concurrent requests that exhausted PostgreSQL's 100 connections and
