@@ -376,11 +376,20 @@ def main() -> None:
     parser.add_argument("--hold", type=int, default=15, help="seconds at the peak")
     parser.add_argument("--recovery", type=int, default=45, help="seconds back at R")
     parser.add_argument(
-        "--budgets", type=int, nargs="+", default=[2000], help="PORTAL_QUEUE_BUDGET_MS per run"
+        "--budgets",
+        type=int,
+        nargs="+",
+        default=[1000, 0],
+        help="PORTAL_QUEUE_BUDGET_MS of each run (1000: the portal's default; 0: no shedding, to compare)",
     )
     parser.add_argument("--timeout", type=float, default=30, help="a client gives up after this many seconds")
     parser.add_argument(
-        "--tolerance", type=float, default=1.5, help="'back to baseline': p99 within this factor"
+        "--tolerance",
+        type=float,
+        default=2.0,
+        # Two identical 30-s baselines at 1.7 requests/s measured p99 242 and 330 ms (1.36x) on the shared
+        # machine: a tighter factor would call noise a failure to recover.
+        help="'back to the baseline level': every later window's p99 within this factor of the baseline's",
     )
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--port", type=int, default=8767)

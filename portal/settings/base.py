@@ -253,8 +253,9 @@ SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", d
 # Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:
 # `proxy_set_header X-Request-Start "t=${msec}";`) shows it waited longer than this for a worker is answered
 # 503 with Retry-After at once. A person gives up after a few seconds; rendering the page later only delays
-# everyone behind it. 0 turns shedding off; without the header nothing is ever shed.
-PORTAL_QUEUE_BUDGET_MS = env.int("PORTAL_QUEUE_BUDGET_MS", default=2000)
+# everyone behind it. In the surge benchmark a 1-s budget served as many pages as 2 s did, a second sooner
+# (docs/BENCHMARKS.md). 0 turns shedding off; without the header nothing is ever shed.
+PORTAL_QUEUE_BUDGET_MS = env.int("PORTAL_QUEUE_BUDGET_MS", default=1000)
 PORTAL_SHED_RETRY_AFTER_SECONDS = env.int("PORTAL_SHED_RETRY_AFTER_SECONDS", default=10)
 PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
