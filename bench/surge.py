@@ -62,7 +62,6 @@ class Outcome:
     """One request: when it was due, how it ended, and how long it took from then."""
 
     due: float
-    page: str
     status: int = 0  # 0: no HTTP answer (see `failure`)
     retry_after: bool = False
     latency: float = 0.0
@@ -103,11 +102,14 @@ class Schedule:
         return self.rate
 
     def send_times(self) -> list[float]:
-        """Offsets (seconds from the start) of every request, evenly spaced within each second."""
-        times = []
+        """Offsets (seconds from the start) of every request, evenly spaced within each second; a fractional
+        rate carries over to the next second, so 1.8/s sends 9 requests in 5 s, not 10."""
+        times, carried = [], 0.0
         for second in range(self.total):
-            count = round(self.rate_at(second))
-            times += [second + i / count for i in range(count)] if count else []
+            carried += self.rate_at(second)
+            count = int(carried)
+            carried -= count
+            times += [second + i / count for i in range(count)]
         return times
 
 
@@ -177,8 +179,8 @@ async def generate(port: int, schedule: Schedule, pages: dict, timeout: float, s
         delay = start + offset - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        kind, path = draw(pages, rng)
-        outcome = Outcome(due=offset, page=kind)
+        _, path = draw(pages, rng)
+        outcome = Outcome(due=offset)
         outcomes.append(outcome)
         tasks.append(asyncio.create_task(fetch(port, path, outcome, start + offset, timeout)))
     await asyncio.gather(*tasks)
