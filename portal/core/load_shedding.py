@@ -94,8 +94,9 @@ def overloaded_response(request, *, retry_after: int) -> HttpResponse:
 class QueueTimeBudgetMiddleware:
     """Answers 503 + Retry-After to a request that waited longer than PORTAL_QUEUE_BUDGET_MS for a worker.
 
-    First in MIDDLEWARE, so a refused request costs no session, database or template lookup beyond the
-    one small page it is refused with.
+    In MIDDLEWARE right after the security headers, the static files and the CSP (all cheap, and the refusal
+    should carry the headers), before anything that reads the session, the user or the database: a refused
+    request costs one small page.
     """
 
     def __init__(self, get_response):

@@ -29,6 +29,7 @@ def test_a_request_over_its_queue_budget_gets_503_with_retry_after(client, djang
     assert response["Retry-After"] == "10"
     assert response["Cache-Control"] == "no-store"  # a page cache or CDN must not keep the refusal
     assert "The portal is very busy right now" in response.content.decode()
+    assert "Content-Security-Policy" in response.headers and response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(
