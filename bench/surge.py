@@ -1,7 +1,7 @@
 """Surge to 30x: anonymous readers at a baseline rate R, a ramp to 30 x R within 10 s, a hold, back to R.
 
     python bench/surge.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench \
-        --redis-url redis://127.0.0.1:6379/5 [--rate auto] [--budgets 2000 0] [--hold 15] [--recovery 45]
+        --redis-url redis://127.0.0.1:6379/5 [--rate R] [--budgets 1000 0] [--hold 15] [--recovery 45]
 
 Serves the portal with production settings the way production does (`python manage.py serve`: granian as
 configured there) on 127.0.0.1, against the seeded database, read-only. Without `--rate`, it first measures
@@ -14,7 +14,10 @@ ones were answered (a closed-loop tool such as wrk slows down with the server an
 its own connection like distinct browsers behind a proxy, and measures latency from the scheduled time. It
 stands in for the proxy too: every request carries `X-Request-Start: t=<send time>` as nginx would add it,
 so the portal's load shedding (portal/core/load_shedding.py) sees real queue waits. Pages: home, proposal
-list, proposal detail (500 different proposals), article page, API list.
+list, proposal detail (500 different proposals), article page, API list. h2load's `--rps` was the other
+candidate, but it stamps no per-request header and changes rate only between runs; at the rates this machine
+overloads at (tens of requests/s) one asyncio loop keeps the schedule, and the report shows the rate actually
+sent in every phase, so a generator falling behind would show.
 
 For each queue budget in `--budgets` (0 = shedding off) one surge runs with a fresh server, and the script
 prints per-phase figures and the criteria: only deliberate refusals (429/503 with Retry-After) besides
@@ -373,7 +376,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--rate", type=float, default=0, help="baseline requests/s; 0: capacity / 10")
     parser.add_argument("--multiplier", type=float, default=30)
-    parser.add_argument("--baseline", type=int, default=15, help="seconds at R before the surge")
+    parser.add_argument("--baseline", type=int, default=30, help="seconds at R before the surge")
     parser.add_argument("--ramp", type=int, default=10, help="seconds from R to the peak")
     parser.add_argument("--hold", type=int, default=15, help="seconds at the peak")
     parser.add_argument("--recovery", type=int, default=45, help="seconds back at R")
