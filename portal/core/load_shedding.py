@@ -59,7 +59,7 @@ def request_start(value: str) -> float | None:
     return stamp if stamp > 0 else None
 
 
-def queue_wait_ms(request, header: str, now: float | None = None) -> float | None:
+def queue_wait_ms(request, header: str) -> float | None:
     """How long the request waited between the proxy and this process, or None when unknown."""
     value = request.headers.get(header)
     if not value:
@@ -67,7 +67,7 @@ def queue_wait_ms(request, header: str, now: float | None = None) -> float | Non
     start = request_start(value)
     if start is None:
         return None
-    wait = ((time.time() if now is None else now) - start) * 1000
+    wait = (time.time() - start) * 1000
     return wait if wait >= 0 else None  # from the future: the clocks disagree, not a queue
 
 
@@ -83,7 +83,7 @@ def overloaded_response(request, *, retry_after: int) -> HttpResponse:
         else:
             html = render_to_string("overloaded.html", {"message": message, "LANGUAGE_CODE": language})
             response = HttpResponse(html, status=503)
-    # Django would log every 5xx as an error; a surge of refusals is logged once each, as a warning, above.
+    # Django would log every 5xx as an error; the middleware logs each refusal once, as a warning.
     response._has_been_logged = True
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
