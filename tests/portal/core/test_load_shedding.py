@@ -98,3 +98,10 @@ def test_the_header_name_is_configurable(client, settings):
 )
 def test_request_start_reads_the_formats_proxies_send(value, seconds):
     assert request_start(value) == (pytest.approx(seconds) if seconds is not None else None)
+
+
+def test_each_refusal_is_logged_once_as_a_warning_not_as_a_server_error(client, caplog):
+    with caplog.at_level("WARNING"):
+        client.get("/en/proposals/", headers={"X-Request-Start": _stamp(5)})
+    records = [(record.name, record.levelname) for record in caplog.records]
+    assert records == [("portal.core.load_shedding", "WARNING")]
