@@ -212,22 +212,26 @@ def deliberate(kind: str) -> bool:
 
 
 def per_second(outcomes: list[Outcome], schedule: Schedule) -> list[dict]:
-    buckets = defaultdict(list)
+    """For each second: what was due then (how it ended, latencies of the pages served), and the throughput,
+    i.e. the answers that arrived during that second, whenever they were due."""
+    due, answered = defaultdict(list), defaultdict(list)
     for outcome in outcomes:
-        buckets[int(outcome.due)].append(outcome)
+        due[int(outcome.due)].append(outcome)
+        if not outcome.failure:
+            answered[int(outcome.due + outcome.latency)].append(outcome)
     rows = []
-    for second in range(schedule.total):
-        sent = buckets.get(second, [])
+    for second in range(int(max((o.due + o.latency for o in outcomes), default=0)) + 1):
+        sent = due.get(second, [])
         served = [o.latency * 1000 for o in sent if classify(o) == "2xx/3xx"]
         rows.append(
             {
                 "second": second,
-                "target_rate": round(schedule.rate_at(second), 1),
+                "target_rate": round(schedule.rate_at(second), 1) if second < schedule.total else 0,
                 "sent": len(sent),
                 "statuses": dict(Counter(classify(o) for o in sent)),
-                "served": len(served),
                 "p50_ms": round(percentile(served, 50), 1) if served else None,
                 "p99_ms": round(percentile(served, 99), 1) if served else None,
+                "answers_per_second": dict(Counter(classify(o) for o in answered.get(second, []))),
             }
         )
     return rows
@@ -300,7 +304,10 @@ def phase_rows(outcomes: list[Outcome], schedule: Schedule) -> list[tuple]:
         kinds = Counter(classify(o) for o in part)
         served = [o.latency * 1000 for o in part if classify(o) == "2xx/3xx"]
         refused = [o.latency * 1000 for o in part if classify(o).startswith(("429", "503"))]
-        rows.append((name, len(part) / max(1, finish - begin), len(part), kinds, served, refused))
+        # Throughput: pages that came back during the phase, whenever they were asked for.
+        pages = sum(1 for o in outcomes if begin <= o.due + o.latency < finish and classify(o) == "2xx/3xx")
+        seconds = max(1, finish - begin)
+        rows.append((name, len(part) / seconds, len(part), kinds, served, refused, pages / seconds))
     return rows
 
 
@@ -342,14 +349,15 @@ def report(result: dict, args) -> None:
         + f": R = {result['rate']:.1f}/s, peak {result['rate'] * args.multiplier:.0f}/s\n"
     )  # fmt: skip
     print("| phase | sent/s | requests | served 2xx/3xx | refused 429/503 + Retry-After | other | "
-          "p50 ms (served) | p99 ms (served) | p99 ms (refused) |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, rate, count, kinds, served, refused in phase_rows(result["outcomes"], schedule):
+          "p50 ms (served) | p99 ms (served) | p99 ms (refused) | pages served/s |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, rate, count, kinds, served, refused, pages in phase_rows(result["outcomes"], schedule):
         deliberate_refusals = sum(n for k, n in kinds.items() if k.endswith("+ Retry-After"))
         other = count - kinds["2xx/3xx"] - deliberate_refusals
         print(
             f"| {name} | {rate:.0f} | {count} | {kinds['2xx/3xx']} | {deliberate_refusals} | {other} | "
-            f"{percentile(served, 50):.0f} | {percentile(served, 99):.0f} | {percentile(refused, 99):.0f} |"
+            f"{percentile(served, 50):.0f} | {percentile(served, 99):.0f} | {percentile(refused, 99):.0f} | "
+            f"{pages:.1f} |"
         )
     recovered = result["recovered_after"]
     print(f"\n- answers: {dict(result['kinds'])}")
