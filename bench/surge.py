@@ -45,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from http_pages import BASE, wait_until_up  # noqa: E402
-from servers import production_env  # noqa: E402
+from servers import port_is_free, production_env  # noqa: E402
 
 # Share of each page in the anonymous reading mix (a surge after a publication: people open the list and
 # individual proposals, some read the article, a few scripts poll the API).
@@ -281,6 +281,12 @@ def capacity(port: int, pages: dict, seconds: int = 8, connections: int = 8) -> 
 
 def serve(env: dict, port: int, log_path: Path) -> subprocess.Popen:
     """The production command (`manage.py serve`, granian as configured there), only bound to loopback."""
+    for _ in range(60):  # the previous run's server may still be letting go of the port
+        if port_is_free(port):
+            break
+        time.sleep(0.5)
+    else:
+        raise SystemExit(f"something else listens on 127.0.0.1:{port}; choose another --port")
     command = [sys.executable, "manage.py", "serve"]
     log = log_path.open("w")
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "INFO"}
