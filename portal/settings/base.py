@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "portal.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before sessions, users and views: a request that waited past its queue budget gets a quick 503.
+    "portal.core.load_shedding.QueueTimeBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -261,6 +263,14 @@ SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", d
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
 # Seconds a hot proposal's support count may lag before pending changes are folded in (services/support.py).
 SUPPORT_FOLD_DELAY_SECONDS = env.int("SUPPORT_FOLD_DELAY_SECONDS", default=1)
+# Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:
+# `proxy_set_header X-Request-Start "t=${msec}";`) shows it waited longer than this for a worker is answered
+# 503 with Retry-After at once. A person gives up after a few seconds; rendering the page later only delays
+# everyone behind it. In the surge benchmark a 1-s budget served as many pages as 2 s did, a second sooner
+# (docs/BENCHMARKS.md). 0 turns shedding off; without the header nothing is ever shed.
+PORTAL_QUEUE_BUDGET_MS = env.int("PORTAL_QUEUE_BUDGET_MS", default=1000)
+PORTAL_SHED_RETRY_AFTER_SECONDS = env.int("PORTAL_SHED_RETRY_AFTER_SECONDS", default=10)
+PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
 # Moderation: a case is marked overdue after this many days in the queue.

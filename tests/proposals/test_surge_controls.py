@@ -2,6 +2,8 @@
 per-account and per-address submission limits that stop one address with many accounts but not ordinary
 people."""
 
+from collections import Counter
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -100,3 +102,94 @@ def test_paused_supports_comments_and_search(published, citizen, client, verify)
         comment_create(author=citizen, proposal=published, body="Hello")
     page = client.get("/en/proposals/?q=nothing-matches-this").content.decode()
     assert "Search is paused" in page and published.title in page  # the unfiltered list instead
+
+
+def _api_submit(client, token, address, n, **headers):
+    payload = {"title": f"Idea {n}", "summary": "Summary.", "body": f"Text number {n}.", "language": "en"}
+    return client.post(
+        "/api/v1/proposals",
+        payload,
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        headers={"Authorization": f"Bearer {token}", **headers},
+    )
+
+
+def test_a_hundred_accounts_at_one_address_cannot_flood_the_api_and_a_neighbour_is_unaffected(
+    consultation, client, settings
+):
+    from portal.accounts.tokens import api_token_create
+
+    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 60  # the default, spelt out because the test counts it
+    tokens = [api_token_create(user=account, name="farm")[1] for account in UserFactory.create_batch(100)]
+    answers = [_api_submit(client, token, "198.51.100.7", n) for n, token in enumerate(tokens)]
+
+    statuses = Counter(answer.status_code for answer in answers)
+    assert statuses == {201: 60, 429: 40}
+    assert all(answer["Retry-After"] for answer in answers if answer.status_code == 429)
+    assert Proposal.objects.exclude(status="draft").count() == 60  # the other 40 stay drafts
+    _, neighbour = api_token_create(user=UserFactory(), name="own")
+    assert _api_submit(client, neighbour, "198.51.100.8", 100).status_code == 201
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_limit(consultation, client, settings):
+    from portal.accounts.tokens import api_token_create
+
+    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 3
+    settings.PORTAL_TRUSTED_PROXY_HOPS = 0  # no proxy: X-Forwarded-For is whatever the client wrote
+    tokens = [api_token_create(user=account, name="farm")[1] for account in UserFactory.create_batch(5)]
+    statuses = [
+        _api_submit(client, token, "198.51.100.7", n, **{"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n, token in enumerate(tokens)
+    ]
+    assert statuses == [201, 201, 201, 429, 429]
+
+
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(consultation, client, settings):
+    from portal.accounts.tokens import api_token_create
+
+    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 2
+    settings.PORTAL_TRUSTED_PROXY_HOPS = 1
+    tokens = [api_token_create(user=account, name="farm")[1] for account in UserFactory.create_batch(4)]
+    # All through the same load balancer (10.0.0.2); the proxy appended the real client address.
+    statuses = [
+        _api_submit(client, token, "10.0.0.2", n, **{"X-Forwarded-For": client_address}).status_code
+        for n, (token, client_address) in enumerate(
+            zip(tokens, ["192.0.2.1", "192.0.2.1", "192.0.2.1", "192.0.2.2"], strict=True)
+        )
+    ]
+    assert statuses == [201, 201, 429, 201]
+
+
+def test_the_web_form_refuses_a_submission_over_the_account_limit_and_keeps_the_draft(
+    consultation, citizen, client, settings
+):
+    settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR = 1
+    first, second = _draft(consultation, citizen, 1), _draft(consultation, citizen, 2)
+    client.force_login(citizen)
+    client.post(f"/en/proposals/{first.pk}/submit/")
+    response = client.post(f"/en/proposals/{second.pk}/submit/", follow=True)
+    assert "Too many proposals were submitted" in response.content.decode()
+    assert Proposal.objects.get(pk=first.pk).status != "draft"
+    assert Proposal.objects.get(pk=second.pk).status == "draft"
+
+
+def test_switches_saved_in_the_admin_apply_at_once_with_the_banner_in_each_language(
+    client, admin_user, citizen, settings
+):
+    from portal.core import switches
+
+    settings.PORTAL_STAFF_MFA = "optional"  # the second-factor gate has its own tests
+    assert switches.current().submissions_paused is False  # now cached for a few seconds
+    client.force_login(admin_user)
+    response = client.post(
+        "/en/admin/core/siteswitches/add/",
+        {"submissions_paused": "on", "banner_kk": "Қабылдау тоқтатылды", "banner_ru": "Приём приостановлен",
+         "banner_en": "Intake paused"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content[:500]
+    assert switches.current().submissions_paused is True  # not the stale cached copy
+    client.force_login(citizen)
+    assert "Приём приостановлен" in client.get("/ru/").content.decode()
+    assert "Қабылдау тоқтатылды" in client.get("/kk/").content.decode()
+    assert "Intake paused" in client.get("/en/").content.decode()
