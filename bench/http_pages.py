@@ -1,15 +1,16 @@
 """HTTP benchmark of the read pages, each as a ratio to a trivial Django view served the same way.
 
     python bench/http_pages.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench \
-        --redis-url redis://127.0.0.1:6379/8 [--duration 10] [--connections 16] [--workers 4] \
-        [--server gunicorn] [--page-cache-seconds 5]
+        --redis-url redis://127.0.0.1:6379/8 [--duration 10] [--connections 16] [--workers 2] \
+        [--server serve|gunicorn|granian] [--page-cache-seconds 5]
 
 The database must be seeded first (see docs/BENCHMARKS.md). Starts the server with production settings
-on 127.0.0.1, runs wrk against each page in turn (the trivial view /livez first and last, to see drift),
-then, for each page, requests at half of the throughput wrk found, at a fixed rate (an open loop:
-bench/http_attempts.py), to give the p95 "at half of saturation". Prints a Markdown
-table. `--page-cache-seconds 0` measures every page rendered from the database, as a signed-in person
-gets it. Only loopback traffic; every run is bounded by --duration.
+on 127.0.0.1 (by default as production does: `manage.py serve`, granian with 4 threads per process), runs
+wrk against each page in turn (the trivial view /livez first and last, to see drift), then, for each page,
+requests at half of the throughput wrk found, at a fixed rate (an open loop: bench/http_attempts.py), to
+give the p95 "at half of saturation". Prints a Markdown table. `--page-cache-seconds 0` measures every page
+rendered from the database, as a signed-in person gets it. Only loopback traffic; every run is bounded by
+--duration.
 """
 
 import argparse
@@ -33,6 +34,10 @@ from bench import http_attempts  # noqa: E402
 
 def server_command(kind: str, port: int, workers: int) -> list[str]:
     python = sys.executable
+    if kind == "serve":
+        # The production command (granian as `manage.py serve` configures it), bound to loopback.
+        return ["env", f"WEB_CONCURRENCY={workers}", "HOST=127.0.0.1", f"PORT={port}", "LOG_LEVEL=WARNING",
+                python, "manage.py", "serve"]  # fmt: skip
     if kind == "gunicorn":
         return [
             python,
@@ -118,8 +123,8 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--server", default="gunicorn", choices=["gunicorn", "granian"])
+    parser.add_argument("--workers", type=int, default=2, help="processes (serve: WEB_CONCURRENCY)")
+    parser.add_argument("--server", default="serve", choices=["serve", "gunicorn", "granian"])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--page-cache-seconds", type=int, default=5, help="PAGE_CACHE_SECONDS; 0: off")
     args = parser.parse_args()
