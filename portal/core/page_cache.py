@@ -2,16 +2,18 @@
 
 On publication day almost all traffic is people who are not signed in, reading the same few pages. Those
 pages are the same for every anonymous reader of a language, so a rendered page is kept for
-`PAGE_CACHE_SECONDS` under a key that includes the current *generation* of what it shows:
+`PAGE_CACHE_SECONDS`, together with the *generations* of what it shows at the time it was rendered:
 
 - `site`: anything shown on many pages (a proposal's status, title or text, a draft, a hearing, a Commission
   answer, a site switch's banner). Bumped after every such write commits.
 - `proposal:<id>`: what only that proposal's page shows (its comments).
 
-Bumping a generation makes every key that embedded the old one unreachable, so a hidden proposal or a
-correction disappears at the next request, on every web process. Counters that move by `UPDATE` without a
-signal (supports, comment counts) are not bumped: they lag by at most `PAGE_CACHE_SECONDS`, and never drift,
-because the page is rendered again from the database when its entry expires.
+A stored page is given out only while those generations are still current: bumping one makes every page
+that showed the old state be rendered again, so a hidden proposal or a correction disappears at the next
+request, on every web process. Counters that move by `UPDATE` without a signal (supports, comment counts) are
+not bumped: they lag by `PAGE_CACHE_SECONDS` plus the time one request takes to render the page again (the
+others are given the expired page meanwhile), and never drift, because the page is rendered from the
+database when it expires.
 
 Never cached: signed-in people (their pages carry their own buttons and CSRF tokens), anything other than a
 plain 200, responses that set a cookie, carry a CSRF token or a flash message. If the cache is unreachable,
@@ -35,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "page"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified", "ETag")
+# An expired page is kept this much longer, to be given out while one request renders it again.
+STALE_SECONDS = 30
+# Time one request has to render an expired page again before another one may try.
+RENEWAL_LOCK_SECONDS = 10
 
 
 def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
@@ -46,17 +52,32 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            names = ["site", *(tags(kwargs) if tags else ())]
-            key = _page_key(request, names)
-            if key is None:  # the cache is unreachable
+            page_key = _page_key(request)
+            generation_keys = [_generation_key(name) for name in ["site", *(tags(kwargs) if tags else ())]]
+            # One round trip: the stored page and the generations it must match.
+            found = _safe(cache.get_many, [*generation_keys, page_key])
+            if found is None:  # the cache is unreachable
                 return view(request, *args, **kwargs)
-            stored = _safe(cache.get, key)
-            if stored is not None:
-                return _response_from(stored, hit=True)
+            generations = [found.get(key, 0) for key in generation_keys]
+            stored = found.get(page_key)
+            renewing = False
+            if stored is not None and stored["generations"] == generations:
+                if stored["fresh_until"] > time.time():
+                    return _response_from(stored, "hit")
+                # Expired, but nothing it shows was changed (same generations): one request renders it
+                # again while the others are still given the stored page, so that the expiry of a popular
+                # page does not send every reader of that second to the database at once.
+                renewing = bool(_safe(cache.add, f"{page_key}:renewing", 1, RENEWAL_LOCK_SECONDS))
+                if not renewing:
+                    return _response_from(stored, "stale")
             response = view(request, *args, **kwargs)
             if _cacheable_response(request, response):
-                _safe(cache.set, key, _stored_from(response), settings.PAGE_CACHE_SECONDS)
+                fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
+                entry = {**_stored_from(response), "generations": generations, "fresh_until": fresh_until}
+                _safe(cache.set, page_key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
                 response["X-Page-Cache"] = "miss"
+            if renewing:
+                _safe(cache.delete, f"{page_key}:renewing")
             return response
 
         return wrapper
@@ -100,14 +121,10 @@ def _cacheable_response(request, response) -> bool:
     return not (storage is not None and (storage._queued_messages or getattr(storage, "used", False)))
 
 
-def _page_key(request, names: list[str]) -> str | None:
-    generations = _safe(cache.get_many, [_generation_key(name) for name in names])
-    if generations is None:
-        return None
-    versions = ".".join(str(generations.get(_generation_key(name), 0)) for name in names)
+def _page_key(request) -> str:
     variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"{PREFIX}:{versions}:{request.LANGUAGE_CODE}:{variant}:{request.method}:{address}"
+    return f"{PREFIX}:{request.LANGUAGE_CODE}:{variant}:{request.method}:{address}"
 
 
 def _generation_key(name: str) -> str:
@@ -119,11 +136,11 @@ def _stored_from(response: HttpResponse) -> dict:
     return {"content": response.content, "headers": headers}
 
 
-def _response_from(stored: dict, *, hit: bool) -> HttpResponse:
+def _response_from(stored: dict, state: str) -> HttpResponse:
     response = HttpResponse(stored["content"])
     for name, value in stored["headers"].items():
         response[name] = value
-    response["X-Page-Cache"] = "hit" if hit else "miss"
+    response["X-Page-Cache"] = state
     return response
 
 

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 
 from proposals.models import Proposal
 from proposals.services.comment import comment_create
@@ -184,3 +185,40 @@ def test_every_page_people_read_on_publication_day_is_shared(client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["X-Page-Cache"] == "hit", path
+
+
+def test_an_expired_page_is_rendered_by_one_request_while_the_others_get_the_stored_one(
+    client, proposal, settings
+):
+    settings.PAGE_CACHE_SECONDS = 1
+    _get(client, "/en/proposals/")
+    time.sleep(1.2)
+    # Another request is rendering the page again right now (it holds the renewal lock).
+    key = _page_key_of("/en/proposals/")
+    assert cache.add(f"{key}:renewing", 1, 10)
+    assert _get(client, "/en/proposals/")["X-Page-Cache"] == "stale"
+    cache.delete(f"{key}:renewing")
+    assert _get(client, "/en/proposals/")["X-Page-Cache"] == "miss"
+    assert _get(client, "/en/proposals/")["X-Page-Cache"] == "hit"
+
+
+def test_an_expired_page_is_not_given_out_once_what_it_shows_changed(client, proposal, moderator, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    _get(client, "/en/proposals/")
+    time.sleep(1.2)
+    key = _page_key_of("/en/proposals/")
+    cache.add(f"{key}:renewing", 1, 10)  # even while another request renews it
+    moderation_act(moderator=moderator, proposal=proposal, decision="hide", reason_code="personal_data",
+                   statement="Contains a phone number.")  # fmt: skip
+    listing = _get(client, "/en/proposals/")
+    assert listing["X-Page-Cache"] == "miss"
+    assert b"Open budgets" not in listing.content
+
+
+def _page_key_of(path: str) -> str:
+    """The key under which the page cache stores an anonymous English page."""
+    from portal.core.page_cache import _page_key
+
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = "en"
+    return _page_key(request)
