@@ -65,3 +65,13 @@ def test_reachable_redis_is_used_as_usual(monkeypatch):
         assert attempts == [True, False]
     finally:
         cache.delete("present")  # the rate-limit key expires with its window
+
+
+def test_the_redis_client_object_is_built_once_and_shared():
+    """Building it on every call cost a sixth of a cached page; it is thread-safe, so one per pool."""
+    from portal.core.cache import DegradingRedisCache
+
+    cache = DegradingRedisCache("redis://127.0.0.1:1/0", {})
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client  # one server: reads and writes share the pool
