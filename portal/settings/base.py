@@ -261,6 +261,8 @@ SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", d
 # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
 # that counters on public pages lag. 0 turns page caching off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
+# Seconds the outcome page's numbers (20 aggregate queries over all proposals) are shared before a recount.
+OUTCOME_STATS_CACHE_SECONDS = env.int("OUTCOME_STATS_CACHE_SECONDS", default=30)
 # Seconds a hot proposal's support count may lag before pending changes are folded in (services/support.py).
 SUPPORT_FOLD_DELAY_SECONDS = env.int("SUPPORT_FOLD_DELAY_SECONDS", default=1)
 # Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:

@@ -8,7 +8,7 @@ from portal.core.page_cache import cache_anonymous_page
 
 from ..models import Consultation
 from ..selectors.consultation import current_consultation
-from ..selectors.outcome import consultation_stats
+from ..selectors.outcome import consultation_stats_shared
 
 router = Router(tags=["outcome"])
 PARAMETERS = {"consultation"}
@@ -56,4 +56,4 @@ def stats(request, filters: Query[StatsFilters]):
         consultation = current_consultation()
     if consultation is None:
         raise Http404
-    return {"consultation": consultation.slug, **consultation_stats(consultation=consultation)}
+    return {"consultation": consultation.slug, **consultation_stats_shared(consultation=consultation)}

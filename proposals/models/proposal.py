@@ -138,6 +138,11 @@ class Proposal(models.Model):
             models.Index(fields=["-comments_count", "-id"], name="proposal_comments_idx"),
             models.Index(fields=["-responded_at", "-id"], name="proposal_responded_idx"),
             models.Index(fields=["author", "status"], name="proposal_author_status_idx"),
+            # The count of listed proposals on every list page and API list: an index-only scan of this
+            # small index instead of reading the whole table (136 → 8 ms at 100,000; docs/BENCHMARKS.md).
+            models.Index(
+                fields=["status"], condition=Q(cluster_of__isnull=True), name="proposal_listed_status_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

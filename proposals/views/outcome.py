@@ -89,7 +89,7 @@ def outcome_charts(stats: dict) -> list[dict]:
 @cache_anonymous_page()
 def consultation_outcome(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    stats = outcome_selectors.consultation_stats(consultation=consultation)
+    stats = outcome_selectors.consultation_stats_shared(consultation=consultation)
     return render(
         request,
         "proposals/outcome.html",

@@ -248,3 +248,16 @@ def test_obligations_kept_and_missed_are_counted_and_shown(
     assert rows["Answered late"]["answered_on_time"] is False
     assert rows["Still waiting"]["answered_on_time"] is None
     assert rows["Still waiting"]["answer_deadline"] is not None
+
+
+def test_the_outcome_numbers_are_counted_once_per_period_for_every_reader(client, consultation, settings):
+    """Twenty aggregates over every proposal: shared for OUTCOME_STATS_CACHE_SECONDS, then counted again."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 0
+    ProposalFactory(consultation=consultation)
+    assert client.get("/api/v1/stats").json()["published"] == 1
+    ProposalFactory(consultation=consultation)
+    assert client.get("/api/v1/stats").json()["published"] == 1  # the shared count, seconds old
+    cache.delete(f"outcome-stats:{consultation.pk}")  # what the expiry does
+    assert client.get("/api/v1/stats").json()["published"] == 2
