@@ -1,11 +1,12 @@
 """A support storm through HTTP: many people supporting one proposal at once, exact counts at the end.
 
     python bench/support_storm.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench_storm \
-        --redis-url redis://127.0.0.1:6379/9 [--people 5000] [--attempts 20000] [--workers 4]
+        --redis-url redis://127.0.0.1:6379/9 [--people 5000] [--attempts 20000] [--workers 2]
 
 Creates (once) `--people` verified people with API tokens and one published proposal, serves the portal with
-production settings under gunicorn on 127.0.0.1 with a Celery worker (it folds the pending counts of the hot
-proposal), and sends exactly `--attempts` `POST /api/v1/proposals/{id}/support` requests: every person once
+production settings as production does (`manage.py serve`) on 127.0.0.1, with a Celery worker (it folds the
+pending counts of the hot proposal), and sends exactly `--attempts` `POST /api/v1/proposals/{id}/support`
+requests: every person once
 and the rest drawn at random, shuffled, so most people support several times (the second and later are
 no-ops answering 200). Then checks (issue 10, acceptance 2): support rows equal the distinct people who
 tried, the counter equals the rows once the pending changes are folded, no 5xx and no unanswered attempt.
@@ -90,7 +91,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--attempts", type=int, default=20000)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="web processes (WEB_CONCURRENCY)")
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     setup(args.database_url)
@@ -126,7 +127,7 @@ def main() -> None:
     today = f"{datetime.now(UTC):%Y-%m-%d}"
     print(
         f"\n| support storm: {len(attempts):,} attempts by {args.people:,} people on one proposal, "
-        f"{args.connections} connections, gunicorn {args.workers} workers | figure | date |"
+        f"{args.connections} connections, {args.workers} web processes × 4 threads | figure | date |"
     )
     print("| --- | --- | --- |")
     print(f"| throughput | {result['rps']:,.0f} supports/s ({result['seconds']:.1f} s) | {today} |")
@@ -161,11 +162,11 @@ def _storm(args, attempts):
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
     }
+    # Served as production serves (`manage.py serve`: granian, WEB_CONCURRENCY processes of 4 threads).
+    server_env = {**env, "WEB_CONCURRENCY": str(args.workers), "HOST": "127.0.0.1", "PORT": str(args.port)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(args.workers),
-         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-        env=env, cwd=BASE, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "serve"], env=server_env, cwd=BASE, start_new_session=True
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "WARNING"],
         env=env, cwd=BASE, start_new_session=True,
