@@ -6,11 +6,10 @@
 Creates (once) `--people` verified people with API tokens and one published proposal, serves the portal with
 production settings as production does (`manage.py serve`) on 127.0.0.1, with a Celery worker (it folds the
 pending counts of the hot proposal), and sends exactly `--attempts` `POST /api/v1/proposals/{id}/support`
-requests: every person once
-and the rest drawn at random, shuffled, so most people support several times (the second and later are
-no-ops answering 200). Then checks (issue 10, acceptance 2): support rows equal the distinct people who
-tried, the counter equals the rows once the pending changes are folded, no 5xx and no unanswered attempt.
-Prints supports/s and latency percentiles. Loopback only.
+requests: every person once and the rest drawn at random, shuffled, so most people support several times
+(the second and later are no-ops answering 200). Then checks (issue 10, acceptance 2): support rows equal
+the distinct people who tried, the counter equals the rows once the pending changes are folded, no 5xx and
+no unanswered attempt. Prints supports/s and latency percentiles. Loopback only.
 """
 
 import argparse
