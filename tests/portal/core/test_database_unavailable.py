@@ -12,10 +12,12 @@ def _connection_lost(*args, **kwargs):
 
 def test_an_api_request_answers_503_with_retry_after(client, monkeypatch):
     monkeypatch.setattr("proposals.api.proposals._public_proposal", _connection_lost)
-    response = client.get("/api/v1/proposals/1")
+    response = client.get("/api/v1/proposals/1", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "try again" in response.json()["detail"]
+    kazakh = client.get("/api/v1/proposals/1", HTTP_ACCEPT_LANGUAGE="kk")  # the default language
+    assert "қайталап көріңіз" in kazakh.json()["detail"]
 
 
 def test_a_page_answers_503_in_the_readers_language(client, monkeypatch):
