@@ -32,6 +32,10 @@ def main(argv=None) -> int:
         "--retry-backoff", type=int, default=30, help="EMAIL_RETRY_BACKOFF_SECONDS (production: 30)"
     )
     args = parser.parse_args(argv)
+    # Full jitter spreads the retries: a message that failed three times during the outage is tried again up
+    # to 8 backoffs later (30, 60, 120, then up to 240 s), so the window given to recovery must cover that
+    # schedule, not a fixed 180 s (a full-size run once had 4 of 900 messages still waiting at 180 s).
+    args.timeout = max(args.timeout, 8 * args.retry_backoff + args.outage)
 
     from tests.smtp_sink import SmtpSink, start_sink
 
