@@ -73,6 +73,20 @@ def server_command(kind: str, port: int, workers: int) -> list[str]:
     raise SystemExit(f"unknown server {kind}")
 
 
+def production_env(database_url: str, redis_url: str = "") -> dict[str, str]:
+    """The environment the benchmarks serve with: production settings on loopback, plain HTTP."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -133,14 +147,7 @@ def main() -> None:
 
     paths = {"trivial view (/livez)": "/livez", **pick_paths(args.database_url)}
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
+        **production_env(args.database_url, args.redis_url),
         "PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
     }
     subprocess.run(

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_pages import BASE, LUA, pick_paths, server_command, wait_until_up  # noqa: E402
+from http_pages import BASE, LUA, pick_paths, production_env, server_command, wait_until_up  # noqa: E402
 
 CORES = os.cpu_count() or 2
 
@@ -43,20 +43,6 @@ VARIANTS: dict[str, tuple[str, int, list[str]]] = {
     "granian-2-blocking-4": ("granian", CORES, ["--blocking-threads", "4"]),
 }
 PAGES = ("proposal list", "proposal detail (most supported)", "API list")
-
-
-def production_env(database_url: str, redis_url: str = "") -> dict[str, str]:
-    """The environment `bench/http_pages.py` serves with: production settings on loopback, plain HTTP."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def variant_command(name: str, port: int) -> list[str]:

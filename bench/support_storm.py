@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +28,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
 from bench import http_attempts  # noqa: E402
+from bench.http_pages import production_env, wait_until_up  # noqa: E402
 
 
 def setup(database_url: str) -> None:
@@ -151,16 +151,7 @@ def main() -> None:
 
 
 def _storm(args, attempts):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(args.database_url, args.redis_url)
     # Served as production serves (`manage.py serve`: granian, WEB_CONCURRENCY processes of 4 threads).
     server_env = {**env, "WEB_CONCURRENCY": str(args.workers), "HOST": "127.0.0.1", "PORT": str(args.port)}
     server = subprocess.Popen(
@@ -171,13 +162,7 @@ def _storm(args, attempts):
         env=env, cwd=BASE, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/livez", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_until_up(f"http://127.0.0.1:{args.port}/livez", timeout=60)
         warm = [http_attempts.Attempt("GET", "/livez")] * 200
         http_attempts.run("127.0.0.1", args.port, warm, connections=args.workers)
         started = time.perf_counter()

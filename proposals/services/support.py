@@ -7,7 +7,6 @@ locked appends a `SupportTally` instead, and `supports_fold` adds the pending ch
 batches, seconds later. Counts may lag by seconds; they never drift.
 """
 
-import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -20,8 +19,6 @@ from django.utils.translation import gettext as _
 from portal.core import permissions
 
 from ..models import Proposal, Support, SupportTally
-
-logger = logging.getLogger(__name__)
 
 
 def _refuse_unless_allowed(user, proposal: Proposal) -> None:
@@ -87,12 +84,9 @@ def _schedule_fold() -> None:
     from ..tasks import fold_support_tallies
 
     delay = settings.SUPPORT_FOLD_DELAY_SECONDS
-    try:
-        first = cache.add("supports:fold-queued", 1, timeout=max(delay, 1))
-    except Exception as error:  # noqa: BLE001 - the cache is an optimisation here; the sweep still folds
-        logger.warning("cache unavailable, fold left to the sweep: %s", type(error).__name__)
-        return
-    if first:
+    # While Redis is away the cache answers "added" and the enqueue gives up quietly (portal/core/queue.py);
+    # the beat sweep folds once it is back.
+    if cache.add("supports:fold-queued", 1, timeout=max(delay, 1)):
         enqueue_on_commit(fold_support_tallies, countdown=delay)
 
 
@@ -116,10 +110,8 @@ def supports_fold(*, limit: int = 10000) -> int:
         SupportTally.objects.filter(pk__in=[row[0] for row in pending]).delete()
         # Sorted, so two folds lock counters in the same order and cannot deadlock.
         for proposal_id in sorted(totals):
-            if totals[proposal_id]:
-                Proposal.objects.filter(pk=proposal_id).update(
-                    supports_count=F("supports_count") + totals[proposal_id]
-                )
+            if delta := totals[proposal_id]:
+                Proposal.objects.filter(pk=proposal_id).update(supports_count=F("supports_count") + delta)
     return len(pending)
 
 
