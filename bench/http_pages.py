@@ -9,8 +9,10 @@ on 127.0.0.1 (by default as production does: `manage.py serve`, granian with 4 t
 wrk against each page in turn (the trivial view /livez first and last, to see drift), then, for each page,
 requests at half of the throughput wrk found, at a fixed rate (an open loop: bench/http_attempts.py), to
 give the p95 "at half of saturation". Prints a Markdown table. `--page-cache-seconds 0` measures every page
-rendered from the database, as a signed-in person gets it. Only loopback traffic; every run is bounded by
---duration.
+rendered from the database. `--people N` measures the pages as N different signed-in citizens: each request
+carries the next person's session cookie in turn (bench/wrk_people.lua), so no reader's own state is reused;
+the open-loop run at half of saturation signs in as one of them. Only loopback traffic; every run is bounded
+by --duration.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import date
@@ -27,6 +30,7 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("wrk_report.lua")
+PEOPLE_LUA = Path(__file__).with_name("wrk_people.lua")
 sys.path.insert(0, str(BASE))
 
 from bench import http_attempts  # noqa: E402
@@ -99,30 +103,33 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server did not answer {url}")
 
 
-def run_wrk(url: str, duration: int, connections: int) -> dict:
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(LUA), url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=duration + 30).stdout
+def run_wrk(url: str, duration: int, connections: int, sessions_file: Path | None = None) -> dict:
+    script = LUA if sessions_file is None else PEOPLE_LUA
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(script), url]
+    env = {**os.environ, "WRK_REPORT_LUA": str(LUA), "WRK_SESSIONS": str(sessions_file or "")}
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=duration + 30, env=env
+    ).stdout
     line = next(line for line in output.splitlines() if line.startswith("{"))
     return json.loads(line)
 
 
-def run_at_half(url_base_port: int, path: str, rate: float, duration: int) -> dict:
+def run_at_half(url_base_port: int, path: str, rate: float, duration: int, cookie: str = "") -> dict:
     """Requests at a fixed total `rate` (an open loop) for `duration` seconds, with latency percentiles."""
+    headers = (("Cookie", f"sessionid={cookie}"),) if cookie else ()
     outcomes = http_attempts.run_at_rate(
-        "127.0.0.1", url_base_port, http_attempts.Attempt("GET", path), rate=rate, seconds=duration
+        "127.0.0.1", url_base_port, http_attempts.Attempt("GET", path, headers), rate=rate, seconds=duration
     )
     result = http_attempts.summary(outcomes, duration)
     result["errors"] = sum(1 for outcome in outcomes if not 200 <= outcome.status < 400)
     return result
 
 
-def pick_paths(database_url: str) -> dict[str, str]:
-    """The pages to measure, with real ids from the seeded database."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    code = (
-        "import django, json; django.setup();"
-        "from proposals.bench_targets import bench_paths; print(json.dumps(bench_paths()))"
-    )
+def pick_paths(database_url: str, call: str = "bench_paths()") -> dict[str, str]:
+    """The pages to measure, with real ids from the seeded database (or another answer of bench/targets.py),
+    under the server's settings: a session is signed with its secret key."""
+    env = production_env(database_url)
+    code = f"import django, json; django.setup();from bench import targets; print(json.dumps(targets.{call}))"
     output = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=BASE, capture_output=True, text=True, check=True
     ).stdout
@@ -141,37 +148,66 @@ def main() -> None:
     parser.add_argument("--server", default="serve", choices=["serve", "gunicorn", "granian"])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--page-cache-seconds", type=int, default=5, help="PAGE_CACHE_SECONDS; 0: off")
+    parser.add_argument("--people", type=int, default=0, help="signed-in citizens taking turns; 0: anonymous")
+    parser.add_argument(
+        "--pages", nargs="*", default=[], help="only the pages whose name contains one of these"
+    )
+    parser.add_argument(
+        "--outcome-stats-seconds", type=int, default=0, help="OUTCOME_STATS_CACHE_SECONDS (0: the settings')"
+    )
+    parser.add_argument("--worker", action="store_true", help="a Celery worker beside the server (recounts)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     paths = {"trivial view (/livez)": "/livez", **pick_paths(args.database_url)}
+    if args.pages:
+        paths = {name: path for name, path in paths.items() if name.startswith("trivial") or any(
+            wanted in name for wanted in args.pages)}  # fmt: skip
+    sessions_file, cookie = None, ""
+    if args.people:
+        sessions = pick_paths(args.database_url, f"signed_in_sessions({args.people})")
+        sessions_file = Path(tempfile.mkstemp(prefix="bench-sessions-")[1])
+        sessions_file.write_text("\n".join(sessions) + "\n")
+        cookie = sessions[0]
     env = {
         **production_env(args.database_url, args.redis_url),
         "PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
     }
+    if args.outcome_stats_seconds:
+        env["OUTCOME_STATS_CACHE_SECONDS"] = str(args.outcome_stats_seconds)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], env=env, cwd=BASE, check=True
     )
     server = subprocess.Popen(
         server_command(args.server, args.port, args.workers), env=env, cwd=BASE, start_new_session=True
     )
+    worker = None
+    if args.worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "WARNING"],
+            env=env, cwd=BASE, start_new_session=True,
+        )  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
     results, halves = {}, {}
     try:
         wait_until_up(base_url + "/livez")
         for name, path in [*paths.items(), ("trivial view, again", "/livez")]:
-            run_wrk(base_url + path, 2, args.connections)  # warm-up: caches, connections
-            results[name] = run_wrk(base_url + path, args.duration, args.connections)
+            run_wrk(base_url + path, 2, args.connections, sessions_file)  # warm-up: caches, connections
+            results[name] = run_wrk(base_url + path, args.duration, args.connections, sessions_file)
             half_rate = results[name]["rps"] / 2
-            halves[name] = run_at_half(args.port, path, half_rate, args.duration)
+            halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
             print(name, results[name], halves[name], file=sys.stderr)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
     trivial = results["trivial view (/livez)"]["rps"]
     cache = f"page cache {args.page_cache_seconds} s" if args.page_cache_seconds else "page cache off"
+    if args.people:
+        cache += f", {args.people} signed-in people taking turns"
     print(
         f"\n{args.server}, {args.workers} workers, {cache}, wrk {args.connections} connections, "
         f"{args.duration} s each, {date.today().isoformat()}\n"

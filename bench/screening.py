@@ -42,7 +42,7 @@ def setup(database_url: str) -> None:
 
 
 def vocabulary() -> list[str]:
-    from proposals.screening.normalise import plain_words
+    from portal.core.lookalikes import plain_words
 
     words: set[str] = set()
     for path in (BASE / "proposals/demo/constitution").rglob("*.md"):
@@ -73,8 +73,9 @@ def build_corpus(size: int, rng: random.Random, words: list[str]) -> tuple[list[
     from django.utils import timezone
 
     from portal.accounts.models import User
+    from proposals.demo.bulk import PROPOSAL_COLUMNS, copy_rows
+    from proposals.detectors.minhash import band_buckets, signature
     from proposals.models import Consultation, DuplicateBand, Proposal
-    from proposals.screening.duplicates import band_buckets, signature
 
     texts = [make_text(rng, words) for _ in range(size)]
     consultation, _ = Consultation.objects.get_or_create(
@@ -94,65 +95,24 @@ def build_corpus(size: int, rng: random.Random, words: list[str]) -> tuple[list[
         for n in range(50)
     ]
     now = timezone.now()
+
+    def proposal_rows():
+        for index, (text, sig) in enumerate(zip(texts, signatures, strict=True)):
+            author = authors[index % len(authors)]
+            yield (consultation.pk, author, "individual", f"Bench {index}", "Bench.", text, "", "kk", None,
+                   "published", 0, 0, now, now, now, now, "", sig, "", 1)  # fmt: skip
+
     with transaction.atomic():
         Proposal.objects.filter(consultation=consultation).delete()
-        columns = [
-            "consultation_id",
-            "author_id",
-            "submitter_type",
-            "title",
-            "summary",
-            "body",
-            "body_html",
-            "language",
-            "status",
-            "supports_count",
-            "comments_count",
-            "created_at",
-            "updated_at",
-            "published_at",
-            "withdrawal_reason",
-            "minhash",
-            "text_fingerprint",
-            "cluster_size",
+        columns = [*PROPOSAL_COLUMNS, "minhash", "text_fingerprint", "cluster_size"]
+        copy_rows(Proposal, columns, proposal_rows(), size, "bench proposals")
+        ids = Proposal.objects.filter(consultation=consultation).order_by("pk").values_list("pk", flat=True)
+        bands = [
+            (proposal_id, band, bucket)
+            for proposal_id, sig in zip(ids, signatures, strict=True)
+            for band, bucket in band_buckets(sig)
         ]
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY proposals_proposal ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for index, (text, sig) in enumerate(zip(texts, signatures, strict=True)):
-                copy.write_row(
-                    (
-                        consultation.pk,
-                        authors[index % len(authors)],
-                        "individual",
-                        f"Bench {index}",
-                        "Bench.",
-                        text,
-                        "",
-                        "kk",
-                        "published",
-                        0,
-                        0,
-                        now,
-                        now,
-                        now,
-                        "",
-                        sig,
-                        "",
-                        1,
-                    )
-                )
-        ids = list(
-            Proposal.objects.filter(consultation=consultation).order_by("pk").values_list("pk", flat=True)
-        )
-        with (
-            connection.cursor() as cursor,
-            cursor.copy("COPY proposals_duplicateband (proposal_id, band, bucket) FROM STDIN") as copy,
-        ):
-            for proposal_id, sig in zip(ids, signatures, strict=True):
-                for band, bucket in band_buckets(sig):
-                    copy.write_row((proposal_id, band, bucket))
+        copy_rows(DuplicateBand, ["proposal_id", "band", "bucket"], iter(bands), len(bands), "bench bands")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE proposals_proposal; ANALYZE proposals_duplicateband")
     assert DuplicateBand.objects.count() >= size
@@ -178,9 +138,9 @@ def main() -> None:
 
     from django.db import transaction
 
-    from proposals.screening import screen_text
-    from proposals.screening.duplicates import band_buckets, signature
-    from proposals.selectors.duplicates import similar_by_signature
+    from proposals.detectors import screen_text
+    from proposals.detectors.minhash import band_buckets, signature
+    from proposals.selectors.near_duplicates import similar_by_signature
 
     rng = random.Random(args.seed)
     words = vocabulary()

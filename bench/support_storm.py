@@ -7,7 +7,7 @@ Creates (once) `--people` verified people with API tokens and one published prop
 production settings as production does (`manage.py serve`) on 127.0.0.1, with a Celery worker (it folds the
 pending counts of the hot proposal), and sends exactly `--attempts` `POST /api/v1/proposals/{id}/support`
 requests: every person once and the rest drawn at random, shuffled, so most people support several times
-(the second and later are no-ops answering 200). Then checks (issue 10, acceptance 2): support rows equal
+(the second and later are no-ops answering 200). Then checks: support rows equal
 the distinct people who tried, the counter equals the rows once the pending changes are folded, no 5xx and
 no unanswered attempt. Prints supports/s and latency percentiles. Loopback only.
 """
@@ -140,6 +140,16 @@ def main() -> None:
         f"| {today} |"
     )
     print(f"| people with two rows / changes still pending | {duplicates.count()} / {pending} | {today} |")
+    cpu = result["cpu"]
+    web, worker = cpu.pop("web"), cpu.pop("worker")
+    postgres = sum(value for value in cpu.values() if value > 0)
+    per_attempt = 1000 / len(attempts)
+    print(
+        f"| CPU per attempt: web / PostgreSQL / worker = total | {web * per_attempt:.2f} / "
+        f"{postgres * per_attempt:.2f} / {worker * per_attempt:.2f} = "
+        f"{(web + postgres + worker) * per_attempt:.2f} ms ({web + postgres + worker:.1f} s of CPU in "
+        f"{result['seconds']:.1f} s) | {today} |"
+    )
     ok = (
         distinct == rows == counter
         and not duplicates.exists()
@@ -150,10 +160,49 @@ def main() -> None:
     sys.exit(0 if ok else 1)
 
 
+def _process_cpu(pid: int) -> float:
+    """User + system CPU of a process and of its children it waited for, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(server_pid: int, worker_pid: int) -> dict[str, float]:
+    """CPU used so far by the web server's processes, the worker's, and the PostgreSQL backends connected to
+    this database (by process id: PostgreSQL runs on this host in the benchmarks)."""
+    sessions = {"web": server_pid, "worker": worker_pid}
+    used = dict.fromkeys(sessions, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            session = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3])
+        except (OSError, IndexError, ValueError):
+            continue
+        for part, leader in sessions.items():
+            if session == leader:
+                used[part] += _process_cpu(int(entry.name))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    for pid in backends:
+        used[f"postgres:{pid}"] = _process_cpu(pid)
+    return used
+
+
 def _storm(args, attempts):
     env = production_env(args.database_url, args.redis_url)
     # Served as production serves (`manage.py serve`: granian, WEB_CONCURRENCY processes of 4 threads).
     server_env = {**env, "WEB_CONCURRENCY": str(args.workers), "HOST": "127.0.0.1", "PORT": str(args.port)}
+    # Each thread keeps its PostgreSQL connection for the whole run, so that the CPU of the backends that
+    # served it can be read at the end (production reconnects once a minute: nothing per support).
+    server_env["CONN_MAX_AGE"] = "3600"
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve"], env=server_env, cwd=BASE, start_new_session=True
     )
@@ -165,9 +214,12 @@ def _storm(args, attempts):
         wait_until_up(f"http://127.0.0.1:{args.port}/livez", timeout=60)
         warm = [http_attempts.Attempt("GET", "/livez")] * 200
         http_attempts.run("127.0.0.1", args.port, warm, connections=args.workers)
+        cpu_before = _cpu_seconds(server.pid, worker.pid)
         started = time.perf_counter()
         outcomes = http_attempts.run("127.0.0.1", args.port, attempts, connections=args.connections)
         result = http_attempts.summary(outcomes, time.perf_counter() - started)
+        cpu_after = _cpu_seconds(server.pid, worker.pid)
+        result["cpu"] = {part: cpu_after[part] - cpu_before.get(part, 0.0) for part in cpu_after}
         # Leave the worker a moment to fold what the last supports left pending.
         from proposals.models import SupportTally
 

@@ -121,7 +121,7 @@ def pick_pages(database_url: str) -> dict[str, list[str]]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
     code = (
         "import django, json; django.setup();"
-        "from proposals.bench_targets import bench_paths;"
+        "from bench.targets import bench_paths;"
         "from proposals.models import Proposal;"
         "from proposals.models.proposal import PUBLIC_STATUSES;"
         "ids = Proposal.objects.filter(status__in=PUBLIC_STATUSES).order_by('?')"

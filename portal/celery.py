@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Django's fixup makes every task a DjangoTask, which adds `delay_on_commit`: services enqueue with it
-# so that a worker never picks up a task for a row that is not committed yet (or never will be).
+# Services queue tasks through `portal.core.queue.enqueue_on_commit`, after the commit: a worker never picks
+# up a task for a row that is not committed yet (or never will be), and a broker outage leaves the row for a
+# periodic sweep instead of failing the request.
 app.autodiscover_tasks()

@@ -3,8 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from portal.accounts import views as account_views
-from portal.core.views import health
+from portal.accounts.views import privacy as privacy_views
+from portal.core.views import health, site
 from proposals.api import api, api_not_found
 from proposals.views import hearing as hearing_views
 from proposals.views import open_data
@@ -22,15 +22,27 @@ urlpatterns = [
     path("hearings.ics", hearing_views.hearings_ics, name="hearings_ics"),
     path("open-data/proposals.csv", open_data.proposals_csv, name="open_data_csv"),
     path("open-data/proposals.json", open_data.proposals_json, name="open_data_json"),
+    path("open-data/commitments.csv", open_data.commitments_csv, name="open_data_commitments_csv"),
+    path("open-data/commitments.json", open_data.commitments_json, name="open_data_commitments_json"),
+    path("open-data/commitment-updates.csv", open_data.commitment_updates_csv, name="open_data_updates_csv"),
+    path(
+        "open-data/commitment-updates.json", open_data.commitment_updates_json, name="open_data_updates_json"
+    ),
+    path("open-data/datapackage.json", open_data.datapackage_json, name="open_data_datapackage"),
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("privacy/", account_views.privacy_notice, name="privacy_notice"),
+    path("privacy/", privacy_views.privacy_notice, name="privacy_notice"),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("staff/", include("portal.core.urls")),
+    path("staff/", include("portal.accounts.staff_urls")),
     path("admin/", admin.site.urls),
+    # `/open-data/` is sent on to the reader's language by LocaleMiddleware, like every page.
+    path("open-data/", open_data.open_data_landing, name="open_data"),
     path("", include("proposals.urls")),
     prefix_default_language=True,
 )

@@ -1,13 +1,29 @@
-"""Django admin for what admins set without code: consultations (with their moderation policy), topics,
-response templates and answer obligations (deadlines); read-only views of moderation cases and reports.
-Decisions and answers are taken in the moderation queue and the Commission's work queue, never here."""
+"""Django admin, for superusers only (the secretariat does all of this on the staff pages, through the
+services): consultations, topics, answer templates, answer obligations and the bodies responsible for
+commitments; read-only views of moderation cases and reports. Decisions and answers are taken in the
+moderation queue and the Commission's work queue, never here."""
 
 from django.contrib import admin
 
-from portal.core import permissions
-from portal.core.admin import AdministratorsOnly, ReadOnlyForAdministrators
+from portal.core.admin import (
+    AdministratorsOnly,
+    ReadOnlyForAdministrators,
+    is_superuser_with_powers,
+)
+from portal.core.forms import PortalModelForm
 
-from .models import Consultation, ModerationCase, ObligationRule, Phase, Report, ResponseTemplate, Topic
+from .forms_staff import accepted_levels_field
+from .models import (
+    Consultation,
+    ModerationCase,
+    ObligationRule,
+    Phase,
+    Report,
+    ResponseTemplate,
+    ResponsibleBody,
+    Topic,
+)
+from .services.support import supports_reconcile
 
 
 class PhaseInline(admin.TabularInline):
@@ -15,13 +31,22 @@ class PhaseInline(admin.TabularInline):
     extra = 0
 
     def has_view_permission(self, request, obj=None):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
     has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
+class ConsultationAdminForm(PortalModelForm):
+    accepted_identity_levels = accepted_levels_field()
+
+    class Meta:
+        model = Consultation
+        fields = ["accepted_identity_levels"]
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(AdministratorsOnly):
+    form = ConsultationAdminForm
     list_display = ("slug", "title_kk", "title_ru", "title_en", "moderation_policy", "created_at")
     fields = (
         "slug",
@@ -30,8 +55,15 @@ class ConsultationAdmin(AdministratorsOnly):
         "description_ru",
         "description_en",
         "moderation_policy",
+        "accepted_identity_levels",
     )
     inlines = [PhaseInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "accepted_identity_levels" in form.changed_data:
+            # The counters hold the supports at accepted levels only: recount this consultation's.
+            supports_reconcile(proposal_ids=obj.proposals.values("pk"))
 
 
 @admin.register(Topic)
@@ -63,3 +95,11 @@ class ResponseTemplateAdmin(AdministratorsOnly):
 class ObligationRuleAdmin(AdministratorsOnly):
     list_display = ("name", "consultation", "min_supports", "days", "is_active")
     list_filter = ("is_active", "consultation")
+
+
+@admin.register(ResponsibleBody)
+class ResponsibleBodyAdmin(AdministratorsOnly):
+    """The bodies commitments name; the commitments themselves are recorded on the staff pages."""
+
+    list_display = ("slug", "name_kk", "name_ru", "name_en")
+    search_fields = ("slug", "name_kk", "name_ru", "name_en")

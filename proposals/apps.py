@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.apps import RegisteringAppConfig
 
-class ProposalsConfig(AppConfig):
+
+class ProposalsConfig(RegisteringAppConfig):
+    default = True
     name = "proposals"
     label = "proposals"
     verbose_name = _("Participation")
-
-    def ready(self):
-        from . import signals
-
-        signals.connect()

@@ -17,13 +17,16 @@ def _event(hearing: Hearing, stamp) -> Event:
     host = urlsplit(settings.SITE_URL).hostname or "qatysu"
     event.add("uid", f"hearing-{hearing.pk}@{host}")
     event.add("dtstamp", stamp)
+    # A moved, postponed or cancelled hearing is a new revision of the same event (RFC 5545 3.8.7.4).
+    event.add("sequence", hearing.sequence)
+    event.add("last-modified", hearing.updated_at.astimezone(UTC))
     event.add("dtstart", hearing.starts_at.astimezone(UTC))
     event.add("dtend", hearing.ends_at.astimezone(UTC))
     event.add("summary", hearing.translated("title"))
     description = hearing.translated("description")
     if description:
         event.add("description", description)
-    location = ", ".join(value for value in (hearing.venue, hearing.online_url) if value)
+    location = ", ".join(value for value in (hearing.translated("venue"), hearing.online_url) if value)
     if location:
         event.add("location", location)
     event.add("url", settings.SITE_URL + hearing.get_absolute_url())

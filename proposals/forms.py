@@ -2,12 +2,30 @@
 
 from django import forms
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Hearing, ModerationCase, ProposalStatus, Report, Topic
+from portal.core.forms import PortalForm, textarea_field
+from portal.core.roles import ROLE_GROUPS, Role
+from portal.core.widgets import LanguageSelect
+
+from .models import (
+    CommitmentStatus,
+    DocumentVersion,
+    EvidenceKind,
+    MeasureKind,
+    ModerationCase,
+    ProposalStatus,
+    Report,
+    ResponseStatus,
+    Topic,
+)
 from .models.proposal import PUBLIC_STATUSES, Proposal
+from .selectors.document import consultation_articles
+from .selectors.filter_choices import FilterChoices, proposal_filter_choices
 from .selectors.proposal import ORDERINGS, ProposalFilters
+from .selectors.response_template import templates_offered
 
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
@@ -27,22 +45,23 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PortalForm):
     title = forms.CharField(label=_("Title"), max_length=150, help_text=_("At most 150 characters."))
-    summary = forms.CharField(
-        label=_("Summary"),
+    summary = textarea_field(
+        _("Summary"),
+        rows=3,
         max_length=600,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or two sentences: what should change, and why."),
     )
-    body = forms.CharField(
-        label=_("Text of the proposal"),
-        widget=forms.Textarea(attrs={"rows": 14}),
+    body = textarea_field(
+        _("Text of the proposal"),
+        rows=14,
         help_text=_("Markdown: blank lines between paragraphs, *emphasis*, **bold**, lists with “-”, links."),
     )
     language = forms.ChoiceField(
         label=_("Language of your text"),
         choices=LANGUAGE_CHOICES,
+        widget=LanguageSelect,
         help_text=_("Detected from the text; correct it if needed."),
     )
     topic = forms.ModelChoiceField(
@@ -65,27 +84,28 @@ class ProposalForm(forms.Form):
         self.fields["articles"].widget.attrs["size"] = 8
         self.fields["organisation"].choices = [("", _("Myself, as an individual")), *organisation_choices]
         self.fields["body"].max_length = None  # the service reports the configured limit with the length
-        self.fields["body"].widget.attrs["maxlength"] = settings.PROPOSAL_BODY_MAX_LENGTH * 2
+        # The box stops at the limit, and says it, rather than refusing the text after submission.
+        self.fields["body"].widget.attrs["maxlength"] = settings.PROPOSAL_BODY_MAX_LENGTH
+        self.fields["body"].help_text = format_lazy(
+            "{} {}",
+            self.fields["body"].help_text,
+            _("At most %(limit)s characters.") % {"limit": settings.PROPOSAL_BODY_MAX_LENGTH},
+        )
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you withdraw it?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class WithdrawForm(PortalForm):
+    reason = textarea_field(_("Why do you withdraw it?"), rows=3, max_length=1000)
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+class CommentForm(PortalForm):
+    body = textarea_field(_("Your comment"), rows=4, max_length=3000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReportForm(forms.Form):
+class ReportForm(PortalForm):
     kind = forms.ChoiceField(label=_("What is wrong?"), choices=Report.Kind.choices, widget=forms.RadioSelect)
-    details = forms.CharField(
-        label=_("Details (optional, required for “Something else”)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    details = textarea_field(
+        _("Details (optional, required for “Something else”)"), rows=2, required=False, max_length=500
     )
 
 
@@ -94,19 +114,19 @@ class ReportForm(forms.Form):
 _REASON_CHOICES = [("", _("— for any decision but approval —")), *ModerationCase.ReasonCode.choices]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=ModerationCase.Decision.choices, widget=forms.RadioSelect
     )
     reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_REASON_CHOICES)
-    statement = forms.CharField(
-        label=_("Statement of reasons, shown to the author"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
+    statement = textarea_field(
+        _("Statement of reasons, shown to the author"), rows=4, required=False, max_length=3000
     )
     merge_into = forms.IntegerField(
-        label=_("Number of the proposal it duplicates (for a merge)"), required=False, min_value=1
+        label=_("Number of the proposal it duplicates (for a merge)"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
     )
 
     def __init__(self, *args, allowed=None, **kwargs):
@@ -117,7 +137,13 @@ class DecisionForm(forms.Form):
             ]
 
 
-class BulkDecisionForm(forms.Form):
+class ContentActForm(DecisionForm):
+    """A moderator's own hide or restore from a proposal's page; `comment` names one of its comments."""
+
+    comment = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class BulkDecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision for the selected cases"),
         choices=[
@@ -125,11 +151,8 @@ class BulkDecisionForm(forms.Form):
         ],
     )
     reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_REASON_CHOICES)
-    statement = forms.CharField(
-        label=_("Statement of reasons, shown to each author"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=3000,
+    statement = textarea_field(
+        _("Statement of reasons, shown to each author"), rows=3, required=False, max_length=3000
     )
     cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Cases"))
 
@@ -138,23 +161,18 @@ class BulkDecisionForm(forms.Form):
         self.fields["cases"].choices = [(pk, pk) for pk in case_ids]
 
 
-class AccountBlockForm(forms.Form):
+class AccountBlockForm(PortalForm):
     days = forms.IntegerField(label=_("Block for how many days"), min_value=1, max_value=365, initial=7)
-    reason = forms.CharField(
-        label=_("Reason, shown to the person"),
-        min_length=20,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = textarea_field(_("Reason, shown to the person"), rows=3, min_length=20, max_length=2000)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     """The queue's query string; a bad value is shown as an error and ignored, never a 500."""
 
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
-        # Prefixes of the reason words screening and reports record (see proposals/screening/result.py).
+        # Prefixes of the reason words screening and reports record (see proposals/detectors/result.py).
         choices=[
             ("", _("Any reason")),
             ("personal_data", _("Personal data")),
@@ -170,7 +188,10 @@ class QueueFilterForm(forms.Form):
         label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any language")), *LANGUAGE_CHOICES]
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any language")), *LANGUAGE_CHOICES],
+        widget=LanguageSelect,
     )
     kind = forms.ChoiceField(
         label=_("Type"),
@@ -183,10 +204,11 @@ class QueueFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Claimed by me"), required=False)
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(PortalForm):
     """The list's query string. Unknown values are errors shown to the reader, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    consultation = forms.ChoiceField(label=_("Consultation"), required=False, choices=())
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -220,19 +242,23 @@ class ProposalFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, article_choices=(), **kwargs):
+    def __init__(self, *args, choices: FilterChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [
-            ("", _("Any topic")),
-            *[(t.slug, str(t)) for t in Topic.objects.all()],
+        choices = choices or proposal_filter_choices()
+        self.fields["topic"].choices = [("", _("Any topic")), *choices.topics]
+        self.fields["article"].widget.choices = [("", _("Any article")), *choices.articles]
+        self._consultation_ids = {slug: pk for slug, _title, pk in choices.consultations}
+        self.fields["consultation"].choices = [
+            ("", _("All consultations")),
+            *[(slug, title) for slug, title, _pk in choices.consultations],
         ]
-        self.fields["article"].widget.choices = [("", _("Any article")), *article_choices]
 
     def to_filters(self, **extra) -> ProposalFilters:
         data = self.cleaned_data
         has_response = {"yes": True, "no": False}.get(data.get("has_response") or "")
         ordering = data.get("ordering") or "-created"
         return ProposalFilters(
+            consultation_id=self._consultation_ids.get(data.get("consultation") or ""),
             q=data.get("q") or "",
             status=data.get("status") or None,
             topic=data.get("topic") or None,
@@ -244,161 +270,32 @@ class ProposalFilterForm(forms.Form):
         )
 
 
-class AppealForm(forms.Form):
-    grounds = forms.CharField(
-        label=_("Why should the decision change?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-    )
+class AppealForm(PortalForm):
+    grounds = textarea_field(_("Why should the decision change?"), rows=4, max_length=3000)
 
 
 # --- Hearings ---------------------------------------------------------------------------------------------
 
 
-def _local_datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _https_by_default(field, **kwargs):
-    if isinstance(field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
-
-
-class HearingForm(forms.ModelForm):
-    """Shape only: `hearing_save` checks the rules (stream hosts, times) and writes."""
-
-    class Meta:
-        formfield_callback = _https_by_default
-        model = Hearing
-        fields = [
-            "title_kk",
-            "title_ru",
-            "title_en",
-            "description_kk",
-            "description_ru",
-            "description_en",
-            "starts_at",
-            "ends_at",
-            "format",
-            "venue",
-            "online_url",
-            "stream_url",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-        ]
-        widgets = {
-            "starts_at": _local_datetime_widget(),
-            "ends_at": _local_datetime_widget(),
-            "registration_opens_at": _local_datetime_widget(),
-            "registration_closes_at": _local_datetime_widget(),
-            "description_kk": forms.Textarea(attrs={"rows": 3}),
-            "description_ru": forms.Textarea(attrs={"rows": 3}),
-            "description_en": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {
-            "starts_at": _("Almaty time."),
-            "stream_url": _("An embeddable https:// link, e.g. https://www.youtube.com/embed/…"),
-        }
-
-
-class AgendaItemForm(forms.Form):
-    title_kk = forms.CharField(label=_("title (Kazakh)"), max_length=300, required=False)
-    title_ru = forms.CharField(label=_("title (Russian)"), max_length=300, required=False)
-    title_en = forms.CharField(label=_("title (English)"), max_length=300, required=False)
-    starts_at = forms.DateTimeField(label=_("from"), required=False, widget=_local_datetime_widget())
-    ends_at = forms.DateTimeField(label=_("until"), required=False, widget=_local_datetime_widget())
-    speakers = forms.CharField(label=_("speakers"), max_length=500, required=False)
-    position = forms.IntegerField(label=_("position"), min_value=0, required=False)
-    proposals = forms.TypedMultipleChoiceField(label=_("proposals"), coerce=int, required=False, choices=())
-    articles = forms.TypedMultipleChoiceField(label=_("articles"), coerce=int, required=False, choices=())
-
-    def __init__(self, *args, proposal_choices=(), article_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["proposals"].choices = list(proposal_choices)
-        self.fields["articles"].choices = list(article_choices)
-
-
-class HearingTransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"), choices=())
-    reason = forms.CharField(label=_("reason"), required=False, max_length=1000)
-
-    def __init__(self, *args, targets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import HearingStatus
-
-        self.fields["to_status"].choices = [(s, HearingStatus(s).label) for s in sorted(targets)]
-
-
-class HearingOutcomeForm(forms.Form):
-    minutes = forms.CharField(
-        label=_("minutes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown: paragraphs, lists, emphasis, links."),
-    )
-    recording_url = forms.URLField(label=_("recording"), required=False, assume_scheme="https")
-    transcript_url = forms.URLField(label=_("transcript"), required=False, assume_scheme="https")
-    documents = forms.CharField(
-        label=_("Documents"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: title | https://link"),
-    )
-
-    def clean_documents(self):
-        from django.core.validators import URLValidator
-
-        rows = []
-        for line in self.cleaned_data["documents"].splitlines():
-            if not line.strip():
-                continue
-            title, separator, url = line.rpartition("|")
-            title, url = title.strip(), url.strip()
-            try:
-                URLValidator(schemes=["http", "https"])(url)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
-                ) from None
-            if not separator or not title:
-                raise forms.ValidationError(
-                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
-                )
-            rows.append((title, url))
-        return rows
-
-
-class SpeakerRequestForm(forms.Form):
+class SpeakerRequestForm(PortalForm):
     proposal = forms.TypedChoiceField(label=_("Your proposal"), coerce=int, choices=())
-    message = forms.CharField(
-        label=_("What you would like to present"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    message = textarea_field(_("What you would like to present"), rows=3, required=False, max_length=1000)
 
     def __init__(self, *args, proposal_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = list(proposal_choices)
 
 
-class SpeakerDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
-    )
-    note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)
-
-
-class CommissionQueueForm(forms.Form):
+class CommissionQueueForm(PortalForm):
     """Filters of the Commission's work queue (validated values only reach the selector)."""
 
     article = forms.TypedChoiceField(label=_("Article"), required=False, coerce=int, empty_value=None)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
-    min_supports = forms.IntegerField(label=_("At least this many supports"), required=False, min_value=0)
+    min_supports = forms.IntegerField(
+        label=_("At least this many supports"), required=False, min_value=0, max_value=1_000_000_000
+    )
     min_age_days = forms.IntegerField(
-        label=_("Published at least this many days ago"), required=False, min_value=0
+        label=_("Published at least this many days ago"), required=False, min_value=0, max_value=36_500
     )
     deadline = forms.ChoiceField(
         label=_("Deadline"),
@@ -420,7 +317,7 @@ class CommissionQueueForm(forms.Form):
         ]
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PortalForm):
     status = forms.ChoiceField(label=_("Outcome"), required=False)
     template = forms.ModelChoiceField(
         label=_("Start from a template"),
@@ -428,23 +325,14 @@ class ResponseForm(forms.Form):
         queryset=None,
         help_text=_("Fills the reasoning in the languages you leave empty."),
     )
-    reasoning_kk = forms.CharField(
-        label=_("Reasoning in Kazakh"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "lang": "kk"}),
-        max_length=10000,
+    reasoning_kk = textarea_field(
+        _("Reasoning in Kazakh"), rows=5, lang="kk", required=False, max_length=10000
     )
-    reasoning_ru = forms.CharField(
-        label=_("Reasoning in Russian"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "lang": "ru"}),
-        max_length=10000,
+    reasoning_ru = textarea_field(
+        _("Reasoning in Russian"), rows=5, lang="ru", required=False, max_length=10000
     )
-    reasoning_en = forms.CharField(
-        label=_("Reasoning in English"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "lang": "en"}),
-        max_length=10000,
+    reasoning_en = textarea_field(
+        _("Reasoning in English"), rows=5, lang="en", required=False, max_length=10000
     )
     articles = forms.TypedMultipleChoiceField(
         label=_("Articles the answer concerns"),
@@ -457,19 +345,23 @@ class ResponseForm(forms.Form):
     )
 
     def __init__(self, *args, consultation, **kwargs):
-        from .models import ArticleIdentity, DocumentVersion, ResponseStatus, ResponseTemplate
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("— choose —")), *ResponseStatus.choices]
-        self.fields["template"].queryset = ResponseTemplate.objects.filter(is_active=True)
-        identities = ArticleIdentity.objects.filter(document__consultation=consultation).order_by(
-            "document_id", "id"
-        )
+        self.fields["template"].queryset = templates_offered(consultation)
+        removed = _("no longer in the draft")
         self.fields["articles"].choices = [
-            (identity.pk, f"{identity.number}. {identity.translated('heading')}") for identity in identities
+            (
+                identity.pk,
+                f"{identity.number}. {identity.translated('heading')}"
+                + ("" if in_draft else f" ({removed})"),
+            )
+            for identity, in_draft in consultation_articles(consultation)
         ]
-        versions = DocumentVersion.objects.filter(document__consultation=consultation).select_related(
-            "document"
+        # Answers are public, so they name only versions the public can read.
+        versions = (
+            DocumentVersion.objects.published()
+            .filter(document__consultation=consultation)
+            .select_related("document")
         )
         self.fields["version"].choices = [
             ("", _("— none —")),
@@ -488,14 +380,10 @@ class ResponseForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalForm):
     assignee = forms.ModelChoiceField(label=_("Commission member"), queryset=None)
 
     def __init__(self, *args, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        from portal.core.permissions import ROLE_GROUPS, Role
-
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
             get_user_model()
@@ -508,15 +396,81 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda user: user.display_name
 
 
-class NoteForm(forms.Form):
-    body = forms.CharField(
-        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
-    )
+class NoteForm(PortalForm):
+    body = textarea_field(_("Internal note"), rows=3, max_length=3000)
 
 
-class ReturnForm(forms.Form):
-    note = forms.CharField(
-        label=_("What should change (only the drafter sees this)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=3000,
+class ReturnForm(PortalForm):
+    note = textarea_field(_("What should change (only the drafter sees this)"), rows=3, max_length=3000)
+
+
+# --- Implementation: commitments after the outcome ---------------------------------------------------------
+
+
+class TrackerFilterForm(PortalForm):
+    """The public tracker's query string; unknown values are shown as errors, never a 500."""
+
+    article = forms.ChoiceField(label=_("Article"), required=False, choices=())
+    body = forms.ChoiceField(label=_("Responsible body"), required=False, choices=())
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *CommitmentStatus.choices]
     )
+
+    def __init__(self, *args, articles=(), bodies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = [
+            ("", _("Any article")),
+            *[(a.key, _("Article %(number)s") % {"number": a.number or a.key}) for a in articles],
+        ]
+        self.fields["body"].choices = [("", _("Any body")), *[(b.slug, str(b)) for b in bodies]]
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CommitmentForm(PortalForm):
+    title_kk = forms.CharField(label=_("Title in Kazakh"), max_length=300)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300)
+    title_en = forms.CharField(label=_("Title in English"), max_length=300)
+    description_kk = textarea_field(_("Description in Kazakh"), rows=3, required=False)
+    description_ru = textarea_field(_("Description in Russian"), rows=3, required=False)
+    description_en = textarea_field(_("Description in English"), rows=3, required=False)
+    body = forms.TypedChoiceField(label=_("Responsible body"), coerce=int, choices=())
+    measure = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
+    due_date = forms.DateField(label=_("Due date"), widget=_date_widget())
+    articles = forms.TypedMultipleChoiceField(label=_("Changed articles"), coerce=int, choices=())
+    responses = forms.TypedMultipleChoiceField(label=_("Answers behind it"), coerce=int, choices=())
+
+    def __init__(self, *args, bodies=(), article_choices=(), response_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [("", "—"), *[(b.pk, str(b)) for b in bodies]]
+        self.fields["articles"].choices = list(article_choices)
+        self.fields["responses"].choices = list(response_choices)
+
+
+class CommitmentUpdateForm(PortalForm):
+    text_kk = textarea_field(_("Update in Kazakh"), rows=3)
+    text_ru = textarea_field(_("Update in Russian"), rows=3)
+    text_en = textarea_field(_("Update in English"), rows=3)
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    progress = forms.IntegerField(label=_("Progress, per cent"), required=False, min_value=0, max_value=100)
+    due_date = forms.DateField(label=_("New due date"), required=False, widget=_date_widget())
+    reason_kk = textarea_field(_("Reason for a delay or drop, in Kazakh"), rows=2, required=False)
+    reason_ru = textarea_field(_("Reason for a delay or drop, in Russian"), rows=2, required=False)
+    reason_en = textarea_field(_("Reason for a delay or drop, in English"), rows=2, required=False)
+    corrects = forms.TypedChoiceField(
+        label=_("Corrects the update"), required=False, coerce=int, empty_value=None, choices=()
+    )
+    evidence_kind = forms.ChoiceField(
+        label=_("Kind of evidence"), required=False, choices=[("", "—"), *EvidenceKind.choices]
+    )
+    evidence_title = forms.CharField(label=_("Title of the evidence"), required=False, max_length=300)
+    evidence_url = forms.URLField(
+        label=_("Link to the evidence"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    def __init__(self, *args, status_choices=(), update_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = list(status_choices)
+        self.fields["corrects"].choices = [("", "—"), *update_choices]

@@ -1,11 +1,78 @@
-"""Full-text search on proposals: PostgreSQL with Kazakh (simple), Russian and English stemming."""
+"""Full-text search on proposals.
+
+PostgreSQL: Kazakh (simple), Russian and English stemming, plus Kazakh word forms: PostgreSQL has no Kazakh
+stemmer, so each query word is folded to a stem by stripping Kazakh endings (`kazakh_stem`) and matched as a
+prefix in the `simple` vector ("құқықтары" → "құқы:*" finds құқық, құқығы, құқықтары). The word-form set and
+its recall and precision are in `bench/search_word_forms.py` and docs/BENCHMARKS.md.
+SQLite: substring search that ignores case in every script (`Casefold`).
+"""
+
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-# Kazakh has no PostgreSQL stemmer: the `simple` configuration still matches exact word forms.
+from portal.core.text import Casefold
+
+# No PostgreSQL stemmer for Kazakh: `simple` keeps exact word forms, folded by `kazakh_stem`.
 CONFIGS = ("simple", "russian", "english")
+
+# Kazakh inflectional endings (plural, possessive, case), longest first; stripped repeatedly from the end.
+KAZAKH_ENDINGS = sorted(
+    {
+        *("лар", "лер", "дар", "дер", "тар", "тер"),
+        *(
+            "ымыз",
+            "іміз",
+            "ыңыз",
+            "іңіз",
+            "мыз",
+            "міз",
+            "ңыз",
+            "ңіз",
+            "ым",
+            "ім",
+            "ың",
+            "ің",
+            "сы",
+            "сі",
+            "ы",
+            "і",
+        ),
+        *("ның", "нің", "дың", "дің", "тың", "тің"),
+        *("ға", "ге", "қа", "ке", "на", "не"),
+        *("ны", "ні", "ды", "ді", "ты", "ті", "ын", "ін"),
+        *("нда", "нде", "да", "де", "та", "те"),
+        *("нан", "нен", "дан", "ден", "тан", "тен"),
+        *("менен", "мен", "бен", "пен"),
+    },
+    key=len,
+    reverse=True,
+)
+# A voiceless final consonant turns voiced before a vowel (құқық → құқығы): both are cut from the stem.
+ALTERNATING_FINALS = "қғкгпб"
+MIN_STEM = 3
+WORD = re.compile(r"[^\W\d_]+")
+# A search ranks at most this many matches: the first ones in the list's order (the newest by default).
+# A common word matches tens of thousands of proposals; scoring and counting all of them took seconds at
+# 100,000 (docs/BENCHMARKS.md), while the first thousand are found by walking the ordering's index.
+SEARCH_CANDIDATES = 300
+
+
+def kazakh_stem(word: str) -> str:
+    """The stem a Kazakh word form is matched by as a prefix; never shorter than MIN_STEM letters."""
+    stem = word.casefold()
+    for _round in range(3):
+        for ending in KAZAKH_ENDINGS:
+            if stem.endswith(ending) and len(stem) - len(ending) >= MIN_STEM:
+                stem = stem[: -len(ending)]
+                break
+        else:
+            break
+    if len(stem) > MIN_STEM and stem[-1] in ALTERNATING_FINALS:
+        stem = stem[:-1]
+    return stem
 
 
 def proposal_search_vector():
@@ -31,16 +98,44 @@ def search_index_update(queryset: QuerySet) -> int:
     return queryset.update(search_vector=proposal_search_vector())
 
 
+def _word_forms_query(text: str) -> SearchQuery | None:
+    # Only letters reach the raw tsquery, so the reader's text cannot inject operators.
+    stems = [kazakh_stem(word) for word in WORD.findall(text)]
+    stems = [stem for stem in stems if len(stem) >= MIN_STEM]
+    if not stems:
+        return None
+    return SearchQuery(" & ".join(f"{stem}:*" for stem in stems), config="simple", search_type="raw")
+
+
 def search_filter(queryset: QuerySet, text: str) -> QuerySet:
     text = " ".join(text.split())[:200]
     if not text:
         return queryset
     if not uses_postgres():
-        return queryset.filter(
-            Q(title__icontains=text) | Q(summary__icontains=text) | Q(body__icontains=text)
+        folded = text.casefold()
+        return queryset.alias(
+            title_folded=Casefold("title"), summary_folded=Casefold("summary"), body_folded=Casefold("body")
+        ).filter(
+            Q(title_folded__contains=folded)
+            | Q(summary_folded__contains=folded)
+            | Q(body_folded__contains=folded)
         )
     query = None
     for config in CONFIGS:
         part = SearchQuery(text, config=config, search_type="websearch")
         query = part if query is None else query | part
-    return queryset.filter(search_vector=query).annotate(search_rank=SearchRank("search_vector", query))
+    word_forms = _word_forms_query(text)
+    if word_forms is not None:
+        query = query | word_forms
+    # F(): the stored vector with its weights; a name would be cast to text and parsed again on every row.
+    return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
+
+
+def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple[str, ...]) -> QuerySet:
+    """The matches of `text` among `queryset`, capped to the first `SEARCH_CANDIDATES` in `ordering`, with
+    their rank: only those are scored and counted. A word matching fewer proposals is ranked over all."""
+    matches = search_filter(queryset, text)
+    if not uses_postgres():
+        return matches
+    first = matches.order_by(*ordering).values("pk")[:SEARCH_CANDIDATES]
+    return matches.filter(pk__in=first)

@@ -5,20 +5,66 @@ from .views import (
     consultation,
     hearing,
     home,
+    implementation,
+    me,
     moderation,
     outcome,
     participation,
     proposal,
+    staff_answer_templates,
+    staff_consultations,
     staff_documents,
     staff_hearings,
+    staff_implementation,
+    staff_settings,
     submission,
 )
 
+
+def _staff_list_routes(prefix: str, key: str, views) -> list:
+    """A list the secretariat keeps: its page `staff/<prefix>/`, a new item at `new/` and an item at `<pk>/`,
+    named `staff_<key>_list`, `_create` and `_edit` after the views `<key>_list`, `_create` and `_edit`."""
+    return [
+        path(f"staff/{prefix}/", getattr(views, f"{key}_list"), name=f"staff_{key}_list"),
+        path(f"staff/{prefix}/new/", getattr(views, f"{key}_create"), name=f"staff_{key}_create"),
+        path(f"staff/{prefix}/<int:pk>/", getattr(views, f"{key}_edit"), name=f"staff_{key}_edit"),
+    ]
+
+
 urlpatterns = [
     path("", home.home, name="home"),
+    path("consultations/", home.consultation_list, name="consultation_list"),
     path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation_detail"),
     path("consultations/<slug:slug>/outcome/", outcome.consultation_outcome, name="consultation_outcome"),
+    path(
+        "consultations/<slug:slug>/outcome/report.pdf",
+        outcome.outcome_report,
+        {"file_format": "pdf"},
+        name="consultation_outcome_report_pdf",
+    ),
+    path(
+        "consultations/<slug:slug>/outcome/report.docx",
+        outcome.outcome_report,
+        {"file_format": "docx"},
+        name="consultation_outcome_report_docx",
+    ),
     path("consultations/<slug:slug>/overdue/", outcome.consultation_overdue, name="consultation_overdue"),
+    # After the outcome: before the document pattern, which would take "implementation" for a document slug.
+    path(
+        "consultations/<slug:slug>/implementation/",
+        implementation.implementation_tracker,
+        name="implementation_tracker",
+    ),
+    path(
+        "consultations/<slug:slug>/implementation/overdue/",
+        implementation.implementation_overdue,
+        name="implementation_overdue",
+    ),
+    path(
+        "consultations/<slug:slug>/implementation/<int:pk>/",
+        implementation.commitment_detail,
+        name="commitment_detail",
+    ),
     path("consultations/<slug:slug>/<slug:document>/", consultation.document_detail, name="document_detail"),
     path(
         "consultations/<slug:slug>/<slug:document>/compare/",
@@ -35,6 +81,7 @@ urlpatterns = [
         consultation.article_detail,
         name="article_detail",
     ),
+    path("me/", me.participation, name="participation"),
     path("proposals/", proposal.proposal_list, name="proposal_list"),
     path("proposals/new/", submission.proposal_write, name="proposal_write"),
     path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
@@ -63,7 +110,48 @@ urlpatterns = [
     path("moderation/cases/bulk/", moderation.case_bulk, name="moderation_case_bulk"),
     path("moderation/proposals/<int:pk>/act/", moderation.content_act, name="moderation_content_act"),
     path("transparency/moderation/", moderation.transparency, name="moderation_transparency"),
+    path("staff/consultations/", staff_consultations.consultation_staff_list, name="staff_consultation_list"),
+    path(
+        "staff/consultations/new/", staff_consultations.consultation_create, name="staff_consultation_create"
+    ),
+    path("staff/consultations/<int:pk>/", staff_consultations.consultation_edit, name="staff_consultation"),
+    path(
+        "staff/consultations/<int:pk>/documents/",
+        staff_consultations.document_create,
+        name="staff_consultation_document_create",
+    ),
+    path(
+        "staff/consultations/<int:pk>/publish/",
+        staff_consultations.consultation_publish,
+        name="staff_consultation_publish",
+    ),
+    path(
+        "staff/consultations/<int:pk>/intake/open/",
+        staff_consultations.consultation_intake_open,
+        name="staff_consultation_intake_open",
+    ),
+    path(
+        "staff/consultations/<int:pk>/intake/close/",
+        staff_consultations.consultation_intake_close,
+        name="staff_consultation_intake_close",
+    ),
+    path(
+        "staff/consultations/<int:pk>/outcome/",
+        staff_consultations.consultation_outcome_publish,
+        name="staff_consultation_outcome_publish",
+    ),
+    path(
+        "staff/consultations/<int:pk>/archive/",
+        staff_consultations.consultation_archive,
+        name="staff_consultation_archive",
+    ),
     path("staff/documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
+    path("staff/versions/<int:pk>/publish/", staff_documents.version_publish, name="staff_version_publish"),
+    path("staff/versions/<int:pk>/discard/", staff_documents.version_discard, name="staff_version_discard"),
+    *_staff_list_routes("obligations", "obligation", staff_settings),
+    *_staff_list_routes("topics", "topic", staff_settings),
+    *_staff_list_routes("responsible-bodies", "responsible_body", staff_settings),
+    *_staff_list_routes("answer-templates", "answer_template", staff_answer_templates),
     path(
         "staff/documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"
     ),
@@ -95,6 +183,34 @@ urlpatterns = [
         "staff/commission/proposals/<int:pk>/response/return/",
         commission.response_return,
         name="commission_response_return",
+    ),
+    path(
+        "implementation/commitments/<int:pk>/follow/",
+        implementation.commitment_follow,
+        name="commitment_follow",
+    ),
+    path("implementation/bodies/<int:pk>/follow/", implementation.body_follow, name="body_follow"),
+    path("staff/implementation/", staff_implementation.implementation_home, name="staff_implementation"),
+    path(
+        "staff/implementation/new/<slug:slug>/",
+        staff_implementation.commitment_create,
+        name="staff_commitment_create",
+    ),
+    path("staff/implementation/<int:pk>/", staff_implementation.commitment_staff, name="staff_commitment"),
+    path(
+        "staff/implementation/<int:pk>/updates/",
+        staff_implementation.commitment_update_post,
+        name="staff_commitment_update_post",
+    ),
+    path(
+        "staff/implementation/updates/<int:pk>/approve/",
+        staff_implementation.commitment_update_approve,
+        name="staff_commitment_update_approve",
+    ),
+    path(
+        "staff/implementation/updates/<int:pk>/decline/",
+        staff_implementation.commitment_update_decline,
+        name="staff_commitment_update_decline",
     ),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
     # Public hearings.

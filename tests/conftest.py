@@ -2,15 +2,135 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 
 from portal.accounts import services as account_services
-from portal.core.permissions import Role
+from portal.core import ratelimit
+from portal.core.roles import Role
 
 from .factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls tests make around it
 # are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Fixtures that make pytest-django run a test outside a transaction and empty every table afterwards.
+_FLUSHING_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool(_FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests needing the shared services run on one parallel worker. Transactional tests roll back to the rows the migrations created (the privacy notice, the site, the role
+    groups) instead of leaving empty tables behind, so that no test depends on running before them: random
+    order, several workers and `--reuse-db` all see the same database."""
+    for item in items:
+        # Tests of real workers, web processes and drills share the Redis broker's queues and the machine's
+        # ports and cores: with `--dist loadgroup`, one parallel worker runs them one after another.
+        if item.get_closest_marker("services"):
+            item.add_marker(pytest.mark.xdist_group("services"))
+            # A message on the shared test broker can go to a worker that an earlier test is still shutting
+            # down; such a test runs again (the report lists every rerun, so a real failure stays visible).
+            item.add_marker(pytest.mark.flaky(reruns=2))
+            item.fixturenames.insert(0, "_broker_queues_empty")
+        if _flushes_the_database(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+            item.fixturenames.append("_migration_rows_back_at_the_end")
+
+
+# What the test databases were set up with, by alias: the rows the migrations created (serialized by
+# Django for `serialized_rollback`) and the settings of a mirror (the `replica` alias reads the test database).
+_SERIALIZED_ROWS: dict[str, str] = {}
+_MIRROR_SETTINGS: dict[str, dict] = {}
+_CONNECTIONS_SEEN: dict[int, object] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Remembers the test state Django keeps on the connection objects it set the databases up on, and closes
+    every connection object of the test thread before the databases are dropped (after a browser test there
+    are two sets, below, and Django closes only the one it hands out then)."""
+    for alias in connections:
+        connection = connections[alias]
+        _CONNECTIONS_SEEN[id(connection)] = connection
+        if hasattr(connection, "_test_serialized_contents"):
+            _SERIALIZED_ROWS[alias] = connection._test_serialized_contents
+        if connection.settings_dict["TEST"].get("MIRROR"):
+            _MIRROR_SETTINGS[alias] = connection.settings_dict
+    yield
+    for connection in _CONNECTIONS_SEEN.values():
+        connection.close()
+
+
+def _test_state_on_the_current_connections() -> None:
+    """Playwright's sync API marks an asyncio loop as running in the test thread from the first browser test
+    on (the browser lives for the session). Django then keeps that thread's connections per context: the
+    objects `connections` hands out are new ones, without the serialized rows (so the flush re-created the
+    content types and the site under new keys, and nothing was put back) and, for the replica, without the
+    mirror's settings (it pointed at the database named in DATABASE_URL). They get that state here."""
+    if not _SERIALIZED_ROWS and not _MIRROR_SETTINGS:
+        return  # no database set up (yet)
+    for alias in connections:
+        _CONNECTIONS_SEEN.setdefault(id(connections[alias]), connections[alias])
+    for alias, contents in _SERIALIZED_ROWS.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+    for alias, settings_dict in _MIRROR_SETTINGS.items():
+        connection = connections[alias]
+        if connection.settings_dict is not settings_dict:
+            connection.close()
+            connection.settings_dict = settings_dict
+
+
+def _restore_migration_rows() -> None:
+    _test_state_on_the_current_connections()
+    for alias, contents in _SERIALIZED_ROWS.items():
+        connections[alias].creation.deserialize_db_from_string(contents)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Just before pytest-django sets a test's database up (Django puts the rows back there), not when the test's
+    setup starts: session fixtures come first, and the one that starts Playwright (the `browser` of the browser
+    tests) changes the connection objects of the test thread in between."""
+    if fixturedef.argname == "_django_db_helper":
+        _test_state_on_the_current_connections()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Django puts the serialized rows back when the next transactional test starts; put them back at once
+    when a test in a transaction comes next (after the last test, the fixture below does it)."""
+    _test_state_on_the_current_connections()  # the flush reads it
+    result = yield
+    if _flushes_the_database(item) and nextitem is not None and not _flushes_the_database(nextitem):
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migration_rows()
+    return result
+
+
+@pytest.fixture(scope="session")
+def _migration_rows_back_at_the_end(django_db_setup, django_db_blocker):
+    """A database kept by `--reuse-db` ends with the migrations' rows, not emptied by the last flush."""
+    yield
+    with django_db_blocker.unblock():
+        _restore_migration_rows()
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +153,14 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_window_held_still(monkeypatch):
+    """Every attempt of a test falls in one window of the fixed-window limiter, however slow the machine: a test
+    that straddled a minute boundary on a busy CI machine let more than the limit through."""
+    now = ratelimit.clock()
+    monkeypatch.setattr(ratelimit, "clock", lambda: now)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_privacy_notice_version():
     """The version in force is memoised per process; tests publish versions and flush tables."""
     from portal.accounts.privacy import forget_current_notice
@@ -40,6 +168,26 @@ def _fresh_privacy_notice_version():
     forget_current_notice()
     yield
     forget_current_notice()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor():
+    """`Client.force_login` stands for a complete sign-in: a person with an authenticator has also passed it,
+    as allauth's login would have demanded. Real sign-ins through the login page are left to allauth."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.signals import user_logged_in
+
+    def record(sender, request, user, **kwargs):
+        if request.path:  # a real request: allauth records what was passed
+            return
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+
+    user_logged_in.connect(record, dispatch_uid="tests-force-login-second-factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-force-login-second-factor")
 
 
 @pytest.fixture
@@ -82,12 +230,35 @@ def give_totp(user):
     return secret
 
 
+def sign_in_staff(client, user):
+    """Signs `user` in on `client` with a second factor set up, as staff pages require; returns the client."""
+    give_totp(user)
+    client.force_login(user)
+    return client
+
+
 def current_totp_code(secret: str) -> str:
     import time
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def _broker_queues_empty():
+    """A test of the shared services starts and leaves the test broker's queues empty (tests/services.py)."""
+    from django.conf import settings
+
+    from portal.core.redis_probe import redis_answers
+    from tests.services import empty_the_broker_queues
+
+    reachable = bool(settings.REDIS_URL) and redis_answers(settings.REDIS_URL)  # else the test skips itself
+    if reachable:
+        empty_the_broker_queues(settings.REDIS_URL)
+    yield
+    if reachable:
+        empty_the_broker_queues(settings.REDIS_URL)
 
 
 @pytest.fixture

@@ -41,6 +41,8 @@ if str(BASE) not in sys.path:
 # The server the drills' databases are made on (`make drills` passes DRILLS_POSTGRES through).
 POSTGRES_SERVER = os.environ.get("DRILLS_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"  # noqa: S105 (loopback drills)
+# The hourly per-account limit is not what is drilled: the clients submit far faster than people do.
+UNLIMITED_SUBMISSIONS = {"SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000"}
 
 
 def free_port() -> int:
@@ -58,7 +60,7 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
     return predicate()
 
 
-def arguments(doc: str, name: str) -> argparse.ArgumentParser:
+def arguments(doc: str, name: str, *, people: int | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--database-url",
@@ -67,6 +69,9 @@ def arguments(doc: str, name: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at it")
     parser.add_argument("--timeout", type=float, default=180, help="seconds recovery may take before FAIL")
+    if people is not None:  # the load the drill puts on the portal: people, and the clients they use
+        parser.add_argument("--people", type=int, default=people)
+        parser.add_argument("--clients", type=int, default=6)
     return parser
 
 
@@ -128,13 +133,16 @@ def _template_name(name: str) -> str:
     return name.rsplit("_", 1)[0] + "_template"
 
 
-def recreate_database(database_url: str, env: dict) -> None:
-    """Drops and creates the drill's database as a copy of a migrated template (made once, and again when a
-    migration changes): migrating an empty database costs some twenty seconds, copying one a second or two."""
+def migrated_template(database_url: str, env: dict, admin=None) -> str:
+    """The name of the migrated template database of the drill's family, made (or made again when a
+    migration changed) on the drill's server: migrating an empty database costs some twenty seconds,
+    copying one a second or two."""
     name = database_name(database_url)
     template = _template_name(name)
     fingerprint = _migrations_fingerprint()
-    with _admin_connection(database_url) as admin:
+    own = admin is None
+    admin = admin or _admin_connection(database_url)
+    try:
         admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])  # drills started side by side
         try:
             current = admin.execute(
@@ -149,6 +157,21 @@ def recreate_database(database_url: str, env: dict) -> None:
                     cwd=BASE, env={**env, "DATABASE_URL": template_url}, check=True,
                 )  # fmt: skip
                 admin.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+    finally:
+        if own:
+            admin.close()
+    return template
+
+
+def recreate_database(database_url: str, env: dict) -> None:
+    """Drops and creates the drill's database as a copy of the migrated template."""
+    name = database_name(database_url)
+    with _admin_connection(database_url) as admin:
+        template = migrated_template(database_url, env, admin)
+        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])  # no migration while copying
+        try:
             terminate_backends(database_url, admin)
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')

@@ -27,14 +27,13 @@ PUBLISHED = 5
 
 
 def main(argv=None) -> int:
-    parser = harness.arguments(__doc__, "postgres")
+    parser = harness.arguments(__doc__, "postgres", people=300)
     parser.add_argument("--duration", type=float, default=30, help="seconds of load with the kills")
     parser.add_argument("--interval", type=float, default=1, help="seconds between two rounds of kills")
-    parser.add_argument("--people", type=int, default=300)
-    parser.add_argument("--clients", type=int, default=6)
     args = parser.parse_args(argv)
-    env = {"SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000"}
-    with harness.Drill(args, "PostgreSQL connections terminated under load", env=env) as drill:
+    with harness.Drill(
+        args, "PostgreSQL connections terminated under load", env=harness.UNLIMITED_SUBMISSIONS
+    ) as drill:
         return run(drill, args)
 
 

@@ -87,7 +87,10 @@ def run(drill: harness.Drill, args, sink) -> int:
             recipients=[person], category="moderation", kind="proposal.published",
             params={"title": f"Proposal of {person.pk}"}, url="/en/proposals/1/",
         )  # fmt: skip
-        email_queue(message=EmailMessage(subject="Confirm your address", body="A code.", to=[person.email]))
+        email_queue(
+            message=EmailMessage(subject="Confirm your address", body="A code.", to=[person.email]),
+            language="en",
+        )
 
     first_refusal = harness.wait_until(lambda: sink.deferred > 0, 60, interval=0.05)
     if not verdict.check("the server refused mail during the outage", first_refusal):

@@ -1,14 +1,38 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from portal.core.http import client_ip
 from portal.notifications.email import email_queue
+
+from .models import IdentityVerification
+from .privacy import account_deletion_cancel
+from .verification.services import identity_verification_record
+
+# The links allauth puts into account emails (confirm an address, set a new password).
+LINKS_IN_EMAILS = ("activate_url", "password_reset_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Account emails in the recipient's preferred language, delivered through Celery."""
+
+    def get_client_ip(self, request) -> str:
+        """allauth's login, sign-up and code limits key on the same client address as every other limit of
+        the portal (PORTAL_TRUSTED_PROXY_HOPS): behind a proxy, not the proxy's own address."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
@@ -18,17 +42,54 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", None) or translation.get_language()
         full_context = {"request": request, "email": email, "current_site": get_current_site(request)}
         full_context.update(context)
+        # allauth built its links in the language of the page that asked; they open in the email's language.
+        for name in LINKS_IN_EMAILS:
+            if full_context.get(name):
+                full_context[name] = translate_url(full_context[name], language)
         with translation.override(language):
             message = self.render_mail(template_prefix, email, full_context)
-        email_queue(message=message)
+        email_queue(message=message, language=language)
 
     def login(self, request, user):
         """Logging in during the grace period of a requested deletion cancels it."""
         super().login(request, user)
-        from django.contrib import messages
-        from django.utils.translation import gettext as _
-
-        from .privacy import account_deletion_cancel
-
         if account_deletion_cancel(user=user):
             messages.info(request, _("You logged in, so your account will not be deleted."))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """National sign-in is a way to verify a signed-in account, not a way to log in.
+
+    The provider's answer is used at once and then dropped: no social account is stored, so the IIN claim
+    (personal data) never lands in allauth's `extra_data`.
+    """
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.account.provider != settings.IDENTITY_OIDC_PROVIDER_ID:
+            return
+        if not request.user.is_authenticated:
+            messages.error(
+                request, _("Sign in to the portal first, then verify your identity with national sign-in.")
+            )
+            raise ImmediateHttpResponse(redirect("account_login"))
+        data = sociallogin.account.extra_data
+        claims = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+        iin = claims.get(settings.IDENTITY_OIDC_IIN_CLAIM)
+        try:
+            if not isinstance(iin, str) or not iin:
+                raise ValidationError(
+                    _("The identity provider did not send your IIN, so your account is not verified."),
+                    code="no_iin",
+                )
+            identity_verification_record(
+                user=request.user,
+                method=IdentityVerification.Method.NATIONAL_SIGN_IN,
+                identity=iin,
+                verified_by=None,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your identity is verified. You can now support proposals."))
+        raise ImmediateHttpResponse(redirect("account_identity"))

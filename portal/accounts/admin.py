@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyNotice, User
+from .privacy import privacy_notice_publish
 
 
 @admin.register(User)
@@ -89,7 +90,5 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from .privacy import privacy_notice_publish
-
         published = privacy_notice_publish(text_kk=obj.text_kk, text_ru=obj.text_ru, text_en=obj.text_en)
         obj.pk, obj.version, obj.published_at = published.pk, published.version, published.published_at

@@ -1,8 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.apps import RegisteringAppConfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(RegisteringAppConfig):
+    default = True
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")

@@ -1,14 +1,20 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm, textarea_field
+from portal.core.widgets import LanguageSelect
+
 from .models import Organisation, User
+from .privacy import consent_accept, current_notice
 from .services import user_update_profile
 from .validators import validate_display_name
 
 
-class SignupDetailsForm(forms.Form):
+class SignupDetailsForm(PortalForm):
     """Extra sign-up fields, merged by allauth into its sign-up form."""
 
     display_name = forms.CharField(
@@ -17,10 +23,18 @@ class SignupDetailsForm(forms.Form):
         help_text=_("Shown next to what you publish. Not your email address."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    preferred_language = forms.ChoiceField(label=_("Language of emails"), choices=User.Language.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Language of emails"), choices=User.Language.choices, widget=LanguageSelect
+    )
     accept_privacy = forms.BooleanField(
         label=_("I have read and accept the privacy notice"),
-        help_text=_("It says what the portal keeps about you, why, for how long and who sees it."),
+        # The notice is one click away from the box that accepts it (Django renders help text unescaped).
+        help_text=format_lazy(
+            '{} <a href="{}">{}</a>',
+            _("It says what the portal keeps about you, why, for how long and who sees it."),
+            reverse_lazy("privacy_notice"),
+            _("Privacy notice"),
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -43,42 +57,38 @@ class SignupDetailsForm(forms.Form):
             display_name=self.cleaned_data["display_name"],
             preferred_language=self.cleaned_data["preferred_language"],
         )
-        from .privacy import consent_accept, current_notice
-
         notice = current_notice()
         if notice is not None:
             consent_accept(user=user, version=notice.version)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PortalForm):
     display_name = SignupDetailsForm.base_fields["display_name"]
     preferred_language = SignupDetailsForm.base_fields["preferred_language"]
     clean_display_name = SignupDetailsForm.clean_display_name
 
 
-class OrganisationRegisterForm(forms.Form):
+class OrganisationRegisterForm(PortalForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
-    description = forms.CharField(
-        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = textarea_field(_("Description"), rows=4, required=False, max_length=2000)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PortalForm):
     name = forms.CharField(
         label=_("Token name"), max_length=80, help_text=_("What will use it, e.g. “open-data dashboard”.")
     )
 
 
-class StaffIdentityForm(forms.Form):
+class StaffIdentityForm(PortalForm):
     email = forms.EmailField(label=_("Email address of the account"))
     note = forms.CharField(
         label=_("What was checked"), max_length=200, help_text=_("E.g. “ID card seen at the reception”.")
     )
 
 
-class AccountDeletionForm(forms.Form):
+class AccountDeletionForm(PortalForm):
     withdraw_content = forms.BooleanField(
         label=_("Also withdraw my proposals and comments"),
         required=False,
@@ -90,11 +100,11 @@ class AccountDeletionForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, delete my account"))
 
 
-class RevealReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need these details?"),
+class RevealReasonForm(PortalForm):
+    reason = textarea_field(
+        _("Why do you need these details?"),
+        rows=2,
         min_length=10,
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("At least 10 characters. The reason is recorded in the audit log with your name."),
     )

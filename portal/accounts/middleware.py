@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
 
+from .privacy import needs_consent
+
 # Paths (after the language prefix) that open without the current consent: leaving, reading the notice,
 # accepting it, and what machines call.
 _OPEN_PATHS = ("/accounts/logout/", "/privacy/", "/accounts/privacy/consent/")
@@ -20,13 +22,12 @@ class PrivacyConsentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .privacy import needs_consent
-
         user = getattr(request, "user", None)
+        # The path first: asking `is_authenticated` loads the session's user, which open paths never need.
         if (
             user is not None
-            and user.is_authenticated
             and not self._is_open(request.path_info)
+            and user.is_authenticated
             and needs_consent(user)
         ):
             target = reverse("account_privacy_consent")

@@ -5,7 +5,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.models import actor_field
 
 
 class UserManager(BaseUserManager):
@@ -84,8 +87,6 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name shown next to what the person published; erased accounts are a former participant."""
         if self.erased_at is not None:
-            from django.utils.translation import gettext
-
             return gettext("Former participant")
         return self.display_name
 
@@ -156,6 +157,18 @@ class OrganisationMembership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
+class IdentityLevel(models.TextChoices):
+    """What a verification rests on. Signature and national sign-in are strong: a script cannot fake them."""
+
+    SIGNATURE = "signature", _("Digital signature")
+    NATIONAL_SIGN_IN = "national_sign_in", _("National sign-in")
+    SELF_DECLARED = "self_declared", _("Self-declared IIN")
+    STAFF = "staff", _("Checked by staff")
+
+
+STRONG_LEVELS = frozenset({IdentityLevel.SIGNATURE, IdentityLevel.NATIONAL_SIGN_IN})
+
+
 class IdentityVerification(models.Model):
     """Proof that an account belongs to one real person: needed to support proposals.
 
@@ -166,16 +179,19 @@ class IdentityVerification(models.Model):
     class Method(models.TextChoices):
         IIN = "iin", _("Individual identification number")
         STAFF = "staff", _("Checked by staff")
+        SIGNATURE = "signature", _("Digital signature")
+        NATIONAL_SIGN_IN = "national_sign_in", _("National sign-in")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_verification"
     )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     identity_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Fingerprints taken before IINs were canonicalised may hash a look-alike spelling of a number that
+    # verifies another account; such a verification counts again only once its IIN is confirmed.
+    needs_reconfirmation = models.BooleanField(default=False, editable=False)
     verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = actor_field()
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -184,6 +200,35 @@ class IdentityVerification(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_method_display()})"
+
+    @property
+    def level(self) -> str:
+        return LEVEL_OF_METHOD[self.method]
+
+
+LEVEL_OF_METHOD = {
+    IdentityVerification.Method.IIN: IdentityLevel.SELF_DECLARED,
+    IdentityVerification.Method.STAFF: IdentityLevel.STAFF,
+    IdentityVerification.Method.SIGNATURE: IdentityLevel.SIGNATURE,
+    IdentityVerification.Method.NATIONAL_SIGN_IN: IdentityLevel.NATIONAL_SIGN_IN,
+}
+
+
+class SignatureChallenge(models.Model):
+    """A one-time text the person signs with their digital-signature key; used once, valid for minutes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature challenge")
+        verbose_name_plural = _("signature challenges")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):
@@ -216,14 +261,20 @@ class AccountBlock(models.Model):
     While a block is in force the person can read but not submit, comment, support or report.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("person")
+    )
     blocked_until = models.DateTimeField(_("blocked until"))
     reason = models.TextField(_("reason"))
     blocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("blocked by"),
     )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("account block")

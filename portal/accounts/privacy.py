@@ -11,6 +11,8 @@ import time
 import zipfile
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -19,10 +21,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.permissions import can_delete_account, can_reveal_personal_details
+from portal.core import registries
 from portal.core.audit import audit_record
+from portal.core.exports import at, iso, rows_export
+from portal.core.queue import enqueue_on_commit
 
-from .models import ConsentRecord, DataExport, IdentityVerification, PrivacyNotice, User
+from .models import ConsentRecord, DataExport, IdentityVerification, PrivacyNotice, SignatureChallenge, User
+from .verification.services import identity_verification_erase
 
 _CURRENT_NOTICE_TTL = 60.0
 _current_notice_cache: dict = {}
@@ -97,125 +103,64 @@ def data_export_request(*, user: User, session_key: str) -> tuple[DataExport, st
         token_hash=_token_hash(token),
         expires_at=timezone.now() + settings.PRIVACY_EXPORT_LINK_LIFETIME,
     )
-    from portal.core.queue import enqueue_on_commit
-
-    from .tasks import build_data_export
-
     # Without a broker the archive is built in the request instead: the person is waiting for it.
-    enqueue_on_commit(build_data_export, export.pk, on_failure=lambda pk: data_export_build(export_id=pk))
+    enqueue_on_commit(
+        "portal.accounts.tasks.build_data_export",
+        export.pk,
+        on_failure=lambda pk: data_export_build(export_id=pk),
+    )
     return export, token
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+def profile_of(user: User) -> dict:
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "public_name": user.display_name,
+        "legal_first_name": user.first_name,
+        "legal_last_name": user.last_name,
+        "preferred_language": user.preferred_language,
+        "joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
+    }
+
+
+def verification_of(user: User) -> dict:
+    """Reported as a status only: the IIN is never stored and its fingerprint is not exported."""
+    verification = IdentityVerification.objects.filter(user=user).first()
+    return {
+        "verified": verification is not None,
+        "method": verification.method if verification else None,
+        "verified_at": iso(verification.verified_at) if verification else None,
+    }
+
+
+organisations_of = rows_export(
+    lambda user: user.memberships.select_related("organisation"),
+    {
+        "organisation": lambda membership: membership.organisation.name,
+        "role": "role",
+        "may_act_on_behalf": "can_act_on_behalf",
+    },
+)
+account_blocks_of = rows_export(
+    lambda user: user.blocks,
+    {"until": at("blocked_until"), "reason": "reason", "lifted_at": at("lifted_at")},
+)
+consents_of = rows_export(
+    lambda user: ConsentRecord.objects.filter(user=user),
+    {"version": "version", "accepted_at": at("accepted_at")},
+)
+api_tokens_of = rows_export(
+    lambda user: user.api_tokens,
+    {"name": "name", "created_at": at("created_at"), "revoked_at": at("revoked_at")},
+)
 
 
 def personal_data_of(user: User) -> dict[str, list | dict]:
-    """Everything the portal holds about `user`, as JSON-ready data, one entry per file of the archive.
-
-    Verification is reported as a status only: the IIN is never stored and its fingerprint is not exported.
-    """
-    from portal.notifications.models import Notification
-    from proposals.models import Comment, Follow, HearingRegistration, Proposal, Support
-    from proposals.models.hearing import SpeakerRequest
-    from proposals.models.moderation import Report
-    from proposals.models.proposal import CommentLike
-
-    verification = IdentityVerification.objects.filter(user=user).first()
-    return {
-        "profile": {
-            "id": user.pk,
-            "email": user.email,
-            "public_name": user.display_name,
-            "legal_first_name": user.first_name,
-            "legal_last_name": user.last_name,
-            "preferred_language": user.preferred_language,
-            "joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "verification": {
-            "verified": verification is not None,
-            "method": verification.method if verification else None,
-            "verified_at": _iso(verification.verified_at) if verification else None,
-        },
-        "proposals": [
-            {
-                "id": p.pk,
-                "title": p.title,
-                "summary": p.summary,
-                "body": p.body,
-                "status": p.status,
-                "created_at": _iso(p.created_at),
-                "supports_count": p.supports_count,
-            }
-            for p in Proposal.objects.filter(author=user).order_by("pk")
-        ],
-        "comments": [
-            {
-                "id": c.pk,
-                "proposal": c.proposal_id,
-                "body": c.body,
-                "created_at": _iso(c.created_at),
-                "deleted": c.deleted_at is not None,
-            }
-            for c in Comment.objects.filter(author=user).order_by("pk")
-        ],
-        "supports": [
-            {"proposal": s.proposal_id, "created_at": _iso(s.created_at)}
-            for s in Support.objects.filter(user=user).order_by("pk")
-        ],
-        "reports": [
-            {"proposal": r.proposal_id, "comment": r.comment_id, "kind": r.kind, "details": r.details}
-            for r in Report.objects.filter(reporter=user).order_by("pk")
-        ],
-        "follows": [
-            {
-                "proposal": f.proposal_id,
-                "article": f.article_id,
-                "topic": f.topic_id,
-                "created_at": _iso(f.created_at),
-            }
-            for f in Follow.objects.filter(user=user).order_by("pk")
-        ],
-        "hearing_registrations": [
-            {"hearing": r.hearing_id, "status": r.status, "created_at": _iso(r.created_at)}
-            for r in HearingRegistration.objects.filter(user=user).order_by("pk")
-        ],
-        "notifications": [
-            {
-                "kind": n.kind,
-                "category": n.category,
-                "params": n.params,
-                "created_at": _iso(n.created_at),
-                "read_at": _iso(n.read_at),
-            }
-            for n in Notification.objects.filter(recipient=user).order_by("pk")
-        ],
-        "organisations": [
-            {"organisation": m.organisation.name, "role": m.role, "may_act_on_behalf": m.can_act_on_behalf}
-            for m in user.memberships.select_related("organisation").order_by("pk")
-        ],
-        "comment_likes": [
-            {"comment": like.comment_id, "created_at": _iso(like.created_at)}
-            for like in CommentLike.objects.filter(user=user).order_by("pk")
-        ],
-        "speaker_requests": [
-            {"hearing": r.hearing_id, "proposal": r.proposal_id, "message": r.message, "status": r.status}
-            for r in SpeakerRequest.objects.filter(user=user).order_by("pk")
-        ],
-        "account_blocks": [
-            {"until": _iso(b.blocked_until), "reason": b.reason, "lifted_at": _iso(b.lifted_at)}
-            for b in user.blocks.order_by("pk")
-        ],
-        "consents": [
-            {"version": c.version, "accepted_at": _iso(c.accepted_at)}
-            for c in ConsentRecord.objects.filter(user=user).order_by("pk")
-        ],
-        "api_tokens": [
-            {"name": t.name, "created_at": _iso(t.created_at), "revoked_at": _iso(t.revoked_at)}
-            for t in user.api_tokens.order_by("pk")
-        ],
-    }
+    """Everything the portal holds about `user`, as JSON-ready data, one entry per file of the archive: each
+    app's registered parts (`registries.personal_data`), in the order the apps registered them."""
+    return {part.name: part.export(user) for part in registries.personal_data if part.export is not None}
 
 
 def data_export_build(*, export_id: int) -> DataExport | None:
@@ -298,7 +243,7 @@ def data_exports_expire(*, now=None) -> int:
 @transaction.atomic
 def account_deletion_request(*, user: User, requested_by: User, withdraw_content: bool) -> User:
     """Schedules erasure after the grace period; logging in before then cancels it."""
-    if not permissions.can_delete_account(requested_by, user):
+    if not can_delete_account(requested_by, user):
         raise PermissionDenied(_("You can delete only your own account."))
     user.deletion_due_at = timezone.now() + timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS)
     user.deletion_withdraws_content = bool(withdraw_content)
@@ -319,25 +264,6 @@ def account_deletion_cancel(*, user: User) -> bool:
     return bool(cancelled)
 
 
-def _withdraw_content(user: User) -> None:
-    from proposals.models import Comment, Proposal
-    from proposals.services.comment import comment_delete
-    from proposals.services.proposal import PROPOSAL_LIFECYCLE, proposal_transition
-
-    for proposal in Proposal.objects.filter(author=user).select_related("consultation"):
-        if not permissions.intake_is_open(proposal.consultation):
-            continue
-        if proposal.status != "withdrawn" and PROPOSAL_LIFECYCLE.allows(proposal.status, "withdrawn"):
-            proposal_transition(
-                proposal=proposal, to_status="withdrawn", actor=None, reason="account deleted"
-            )
-    for comment in Comment.objects.filter(author=user, deleted_at__isnull=True).select_related(
-        "proposal__consultation"
-    ):
-        if permissions.intake_is_open(comment.proposal.consultation):
-            comment_delete(comment=comment, deleted_by=user)
-
-
 @transaction.atomic
 def account_erase(*, user_id: int) -> bool:
     """Erases the personal data of an account whose grace period is over. Safe to run twice.
@@ -347,13 +273,6 @@ def account_erase(*, user_id: int) -> bool:
     per-author rules still hold), while `public_name` shows "Former participant" and nothing on the row
     leads back to the person.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    from portal.notifications.models import DigestDelivery, Notification, Preference, SuppressedAddress
-    from proposals.models import Follow, HearingRegistration, Proposal, Support
-    from proposals.models.moderation import Report
-
     user = (
         User.objects.select_for_update()
         .filter(pk=user_id, erased_at__isnull=True, deletion_due_at__lte=timezone.now())
@@ -362,32 +281,20 @@ def account_erase(*, user_id: int) -> bool:
     if user is None:
         return False
     if user.deletion_withdraws_content:
-        _withdraw_content(user)
-    # Supports keep counting (the counter is untouched) but lead to nobody.
-    Support.objects.filter(user=user).update(user=None)
-    Proposal.objects.filter(author=user).update(submission_ip=None)
-    IdentityVerification.objects.filter(user=user).delete()
+        for part in registries.personal_data:
+            if part.withdraw is not None:
+                part.withdraw(user)
+    identity_verification_erase(user=user)
     user.api_tokens.all().delete()
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     ConsentRecord.objects.filter(user=user).delete()
-    Notification.objects.filter(recipient=user).delete()
-    DigestDelivery.objects.filter(user=user).delete()
-    Preference.objects.filter(user=user).delete()
-    Follow.objects.filter(user=user).delete()
     user.memberships.all().delete()
-    Report.objects.filter(reporter=user).update(details="")
-    HearingRegistration.objects.filter(user=user).exclude(status="cancelled").update(
-        status="cancelled", cancelled_at=timezone.now()
-    )
     for export in DataExport.objects.filter(user=user):
         if export.file_name:
             default_storage.delete(export.file_name)
     DataExport.objects.filter(user=user).delete()
-    # The original address is not kept anywhere, not even in the suppression list (it would be personal
-    # data); the placeholder is suppressed so that no code path mails the erased account again.
-    placeholder = f"erased-{user.pk}@erased.invalid"
-    user.email = placeholder
+    user.email = f"erased-{user.pk}@erased.invalid"
     user.display_name = ""
     user.first_name = ""
     user.last_name = ""
@@ -401,7 +308,9 @@ def account_erase(*, user_id: int) -> bool:
     user.deletion_due_at = None
     user.save()
     user.groups.clear()
-    SuppressedAddress.objects.get_or_create(email=placeholder, defaults={"reason": "account erased"})
+    for part in registries.personal_data:
+        if part.erase is not None:
+            part.erase(user)
     audit_record(actor=None, action="account.erased", target=user)
     return True
 
@@ -418,23 +327,20 @@ def accounts_erase_due(*, now=None) -> int:
 
 def retention_purge(*, now=None) -> dict[str, int]:
     """Purges or anonymises what is past its retention period (settings PRIVACY_*_DAYS). Idempotent."""
-    from portal.notifications.models import Notification
-    from proposals.models import Proposal
-
     now = now or timezone.now()
-    days = timedelta(days=1)
     with transaction.atomic():
         result = {
-            "submission_ips": Proposal.objects.filter(
-                submission_ip__isnull=False, created_at__lt=now - settings.PRIVACY_IP_RETENTION_DAYS * days
-            ).update(submission_ip=None),
             "verification_notes": IdentityVerification.objects.exclude(note="")
-            .filter(verified_at__lt=now - settings.PRIVACY_VERIFICATION_NOTE_RETENTION_DAYS * days)
+            .filter(verified_at__lt=now - timedelta(days=settings.PRIVACY_VERIFICATION_NOTE_RETENTION_DAYS))
             .update(note=""),
-            "notifications": Notification.objects.filter(
-                created_at__lt=now - settings.PRIVACY_NOTIFICATION_RETENTION_DAYS * days
+            # A challenge is good for minutes; a day later it is only a record of a page view.
+            "signature_challenges": SignatureChallenge.objects.filter(
+                expires_at__lt=now - timedelta(days=1)
             ).delete()[0],
         }
+        for part in registries.personal_data:
+            if part.purge is not None:
+                result.update(part.purge(now))
     result["exports"] = data_exports_expire(now=now)
     return result
 
@@ -446,7 +352,7 @@ REVEAL_REASON_MIN_LENGTH = 10
 
 def personal_details_reveal(*, person: User, viewer: User, reason: str) -> dict:
     """A person's email, legal name and verification details, for staff who state why; always audited."""
-    if not permissions.can_reveal_personal_details(viewer):
+    if not can_reveal_personal_details(viewer):
         raise PermissionDenied(_("You may not see personal details."))
     reason = " ".join((reason or "").split())
     if len(reason) < REVEAL_REASON_MIN_LENGTH:

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Organisation, OrganisationMembership
+from .models import LEVEL_OF_METHOD, IdentityVerification, Organisation, OrganisationMembership
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
@@ -18,3 +18,17 @@ def organisation_public_members(*, organisation: Organisation) -> QuerySet[Organ
         .only("role", "user__display_name", "organisation_id")
         .order_by("role", "user__display_name")
     )
+
+
+def identity_level(user) -> str | None:
+    """The `IdentityLevel` a person's support rests on; None when unverified or awaiting reconfirmation."""
+    if not user.is_authenticated:
+        return None
+    if "_portal_identity_level" not in user.__dict__:
+        method = (
+            IdentityVerification.objects.filter(user=user, needs_reconfirmation=False)
+            .values_list("method", flat=True)
+            .first()
+        )
+        user._portal_identity_level = LEVEL_OF_METHOD.get(method)
+    return user._portal_identity_level

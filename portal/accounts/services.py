@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,11 +11,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.permissions import can_block_accounts, can_manage_roles, can_verify_organisation
 from portal.core.audit import audit_record
-from portal.core.permissions import ROLE_GROUPS, Role
+from portal.core.formats import iso_datetime
+from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_admin, is_staff_member
+from portal.notifications.services import notify
 
-from .models import Organisation, OrganisationMembership, User
+from .models import AccountBlock, Organisation, OrganisationMembership, User
 from .validators import validate_display_name
 
 
@@ -32,27 +36,21 @@ def user_update_profile(*, user: User, display_name: str, preferred_language: st
 @transaction.atomic
 def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
     """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
-    if granted_by is not None and not permissions.can_manage_roles(granted_by):
+    if granted_by is not None and not can_manage_roles(granted_by):
         raise PermissionDenied(_("Only administrators can grant roles."))
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])
+    # Only the group: the portal reads roles, and the Django admin (which reads `is_staff`) is for superusers.
     user.groups.add(group)
-    if role == Role.ADMIN and not user.is_staff:
-        # Django's admin site checks is_staff; the portal itself only looks at roles.
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    permissions.forget_roles(user)
+    forget_roles(user)
     audit_record(actor=granted_by, action="role.granted", target=user, details={"role": str(role)})
 
 
 @transaction.atomic
 def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> None:
-    if revoked_by is not None and not permissions.can_manage_roles(revoked_by):
+    if revoked_by is not None and not can_manage_roles(revoked_by):
         raise PermissionDenied(_("Only administrators can revoke roles."))
     user.groups.remove(*Group.objects.filter(name=ROLE_GROUPS[Role(role)]))
-    if role == Role.ADMIN and user.is_staff and not user.is_superuser:
-        user.is_staff = False
-        user.save(update_fields=["is_staff"])
-    permissions.forget_roles(user)
+    forget_roles(user)
     audit_record(actor=revoked_by, action="role.revoked", target=user, details={"role": str(role)})
 
 
@@ -93,7 +91,7 @@ def organisation_register(
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, verified_by: User | None) -> Organisation:
     """Marks the organisation as verified; its delegated members may then act on its behalf."""
-    if verified_by is not None and not permissions.can_verify_organisation(verified_by):
+    if verified_by is not None and not can_verify_organisation(verified_by):
         raise PermissionDenied(_("Only administrators can verify organisations."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.verified_at is None:
@@ -118,7 +116,7 @@ def organisation_add_member(
         is_representative = organisation.memberships.filter(
             user=added_by, role=OrganisationMembership.Role.REPRESENTATIVE
         ).exists()
-        if not (is_representative or permissions.is_admin(added_by)):
+        if not (is_representative or is_admin(added_by)):
             raise PermissionDenied(_("Only the organisation's representatives can add members."))
     membership, _created = OrganisationMembership.objects.update_or_create(
         organisation=organisation,
@@ -132,13 +130,9 @@ def organisation_add_member(
 @transaction.atomic
 def account_block(*, user: User, blocked_by: User, days: int, reason: str):
     """Blocks an account for `days` with a reason the person is told (in-app and by email)."""
-    from datetime import timedelta
-
-    from .models import AccountBlock
-
-    if not permissions.can_block_accounts(blocked_by):
+    if not can_block_accounts(blocked_by):
         raise PermissionDenied(_("Only moderators can block accounts."))
-    if permissions.is_staff_member(user):
+    if is_staff_member(user):
         raise PermissionDenied(_("Staff accounts are not blocked here; an admin removes their role instead."))
     reason = reason.strip()
     if len(reason) < 20:
@@ -149,22 +143,18 @@ def account_block(*, user: User, blocked_by: User, days: int, reason: str):
     block = AccountBlock.objects.create(user=user, blocked_until=until, reason=reason, blocked_by=blocked_by)
     user.__dict__.pop("_portal_blocked", None)
     audit_record(actor=blocked_by, action="account.block", target=user, details={"days": days})
-    from portal.notifications.services import notify
-
     notify(
         recipients=[user.pk],
         category="moderation",
         kind="account.blocked",
-        params={"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"), "reason": reason},
+        params={"until": iso_datetime(until), "reason": reason},
     )
     return block
 
 
 @transaction.atomic
 def account_unblock(*, user: User, lifted_by: User) -> int:
-    from .models import AccountBlock
-
-    if not permissions.can_block_accounts(lifted_by):
+    if not can_block_accounts(lifted_by):
         raise PermissionDenied(_("Only moderators can lift blocks."))
     lifted = AccountBlock.objects.filter(
         user=user, lifted_at__isnull=True, blocked_until__gt=timezone.now()

@@ -1,19 +1,23 @@
 """API tokens: created and revoked by their owner; only a hash is stored."""
 
+import functools
 import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
+from portal.core.rows import instance_from_row, select_list
 
-from .models import ApiToken, User
+from .models import LEVEL_OF_METHOD, AccountBlock, ApiToken, IdentityVerification, User
 
 TOKEN_PREFIX = "qat_"  # noqa: S105 (a public prefix, not a secret)
 MAX_ACTIVE_TOKENS = 10
+# A token's `last_used_at` is written at most this often: not a write on every API request.
+LAST_USE_RESOLUTION_SECONDS = 60
 
 
 def _hash(token: str) -> str:
@@ -47,35 +51,57 @@ def api_token_revoke(*, token: ApiToken, revoked_by: User) -> None:
 
 
 def api_token_authenticate(plain: str) -> User | None:
-    """The active user owning this token, or None. Records the last use at most once a minute."""
+    """The active user owning this token, or None. Records the last use at most once a minute.
+
+    One query: the token, its owner and the owner's standing (blocked, verified at which level), which
+    every API write asks (permissions.is_blocked, is_verified_person, identity_level).
+    """
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=_hash(plain), revoked_at__isnull=True, user__is_active=True)
-        .annotate(**_standing_of_owner())
-        .first()
-    )
-    if token is None:
-        return None
-    # Asked by every API write (permissions.is_blocked, is_verified_person): answered here in the same query.
-    token.user._portal_blocked = token.owner_blocked
-    token.user._portal_verified = token.owner_verified
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _token_sql(), {"hash": _hash(plain), "now": connection.ops.adapt_datetimefield_value(now)}
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    blocked, method, *values = row
+    token = instance_from_row(ApiToken, _TOKEN_FIELDS, values[: len(_TOKEN_FIELDS)])
+    user = instance_from_row(User, _USER_FIELDS, values[len(_TOKEN_FIELDS) :])
+    user._portal_blocked = bool(blocked)
+    user._portal_verified = method is not None
+    user._portal_identity_level = LEVEL_OF_METHOD.get(method)
+    last_used_at = token.last_used_at
+    if last_used_at is None or (now - last_used_at).total_seconds() > LAST_USE_RESOLUTION_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user
 
 
-def _standing_of_owner() -> dict:
-    from django.db.models import Exists, OuterRef
+_TOKEN_FIELDS = ["id", "last_used_at"]
+# Every concrete field of the user, as `select_related("user")` loaded it.
+_USER_FIELDS = [field.name for field in User._meta.concrete_fields]
 
-    from .models import AccountBlock, IdentityVerification
 
-    blocks = AccountBlock.objects.filter(
-        user=OuterRef("user_id"), lifted_at__isnull=True, blocked_until__gt=timezone.now()
-    )
-    return {
-        "owner_blocked": Exists(blocks),
-        "owner_verified": Exists(IdentityVerification.objects.filter(user=OuterRef("user_id"))),
-    }
+@functools.cache
+def _token_sql() -> str:
+    """Written once per process rather than composed by the ORM on every API write (portal/core/rows.py)."""
+    quote = connection.ops.quote_name
+    return f"""
+        SELECT
+            EXISTS (
+                SELECT 1 FROM {quote(AccountBlock._meta.db_table)} b
+                WHERE b.user_id = t.user_id AND b.lifted_at IS NULL AND b.blocked_until > %(now)s
+            ),
+            (
+                SELECT v.method FROM {quote(IdentityVerification._meta.db_table)} v
+                WHERE v.user_id = t.user_id AND NOT v.needs_reconfirmation
+                LIMIT 1
+            ),
+            {select_list(ApiToken, "t", _TOKEN_FIELDS)},
+            {select_list(User, "u", _USER_FIELDS)}
+        FROM {quote(ApiToken._meta.db_table)} t
+        JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id
+        WHERE t.token_hash = %(hash)s AND t.revoked_at IS NULL AND u.is_active
+        LIMIT 1
+    """  # noqa: S608 (table and column names from the models; every value is a parameter)

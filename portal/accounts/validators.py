@@ -1,10 +1,50 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.core import lookalikes
+
 _EMAIL_LIKE = re.compile(r"\S+@\S+\.\S+")
 _DIGITS = re.compile(r"\d")
+# The words of staff badges ("Moderator", "Commission member", "Administrator", "Official Commission comment")
+# in kk, ru and en, as word beginnings: a public name with one of them, in any look-alike spelling, could pass
+# for staff.
+_RESERVED_STEMS = (
+    "moderat", "commission", "admin", "official",
+    "модерат", "комисси", "комисс", "админ", "официал",
+    "әкімші", "ресми", "комиссия",
+)  # fmt: skip
+_RESERVED_FORMS = frozenset(form for stem in _RESERVED_STEMS for form in lookalikes.forms(stem))
+
+
+def _name_words(value: str) -> list[str]:
+    """The words a reader sees: invisible characters ("Mod\u200derator") and accents ("Admínistrator")
+    dropped, and letters spelled apart ("M o d e r a t o r", "A.d.m.i.n") read as one word."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    bare = "".join(char for char in decomposed if unicodedata.category(char) not in _UNSEEN)
+    words, letters = [], ""
+    for token in lookalikes.tokens(bare):
+        if len(token) == 1:
+            letters += token
+            continue
+        words.extend(filter(None, (letters, token)))
+        letters = ""
+    return [*words, letters] if letters else words
+
+
+# Combining marks and format characters (zero-width joiners, soft hyphens): not seen, or seen as accents.
+_UNSEEN = frozenset({"Mn", "Me", "Cf"})
+
+
+def _uses_staff_words(value: str) -> bool:
+    return any(
+        form.startswith(reserved)
+        for token in _name_words(value)
+        for form in lookalikes.forms(token)
+        for reserved in _RESERVED_FORMS
+    )
 
 
 def validate_display_name(value: str) -> None:
@@ -13,6 +53,10 @@ def validate_display_name(value: str) -> None:
         raise ValidationError({"display_name": _("The public name needs at least 2 characters.")})
     if len(value) > 60:
         raise ValidationError({"display_name": _("The public name can have at most 60 characters.")})
+    if _uses_staff_words(value):
+        raise ValidationError(
+            {"display_name": _("This name uses a word reserved for staff badges. Choose another name.")}
+        )
     if _EMAIL_LIKE.search(value):
         raise ValidationError({"display_name": _("Do not use an email address as your public name.")})
     if len(_DIGITS.findall(value)) >= 6:

@@ -1,32 +1,37 @@
-"""Base classes for the Django admin: the portal's Administrators role decides, not Django's per-model
-permissions (admins get `is_staff` with the role, and nothing else is needed)."""
+"""Base classes for the Django admin, which only superusers open (`admin_site.SuperuserAdminSite`): a
+superuser (with the second factor of every staff power) decides, not Django's per-model permissions."""
 
 from django.contrib import admin
 
-from portal.core import permissions
+from portal.core.roles import is_admin
 
 from .models import SiteSwitches
 
 
+def is_superuser_with_powers(user) -> bool:
+    """A superuser whose session passed the second factor (`is_admin` holds only then)."""
+    return user.is_superuser and is_admin(user)
+
+
 class AdministratorsOnly(admin.ModelAdmin):
     def has_module_permission(self, request):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
     def has_add_permission(self, request):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.is_admin(request.user)
+        return is_superuser_with_powers(request.user)
 
 
 class ReadOnlyForAdministrators(AdministratorsOnly):
-    """A record written by the services (cases, reports, deliveries): admins look, never edit."""
+    """A record written by the services (cases, reports, deliveries): superusers look, never edit."""
 
     def has_add_permission(self, request):
         return False
@@ -48,7 +53,7 @@ class SiteSwitchesAdmin(AdministratorsOnly):
     ]
 
     def has_add_permission(self, request):
-        return permissions.is_admin(request.user) and not SiteSwitches.objects.exists()
+        return is_superuser_with_powers(request.user) and not SiteSwitches.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,8 +1,28 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class CoreConfig(AppConfig):
+class RegisteringAppConfig(AppConfig):
+    """An app of ours: once every app is loaded, its `registrations.register()` tells the lower layers what it
+    needs from them (see `portal.core.registries`). Models can be imported only then, hence not at import.
+
+    Not a default itself: Django picks the one config of an app's `apps.py` marked `default`, and this class
+    is visible there too."""
+
+    default = False
+
+    def ready(self):
+        import_module(f"{self.name}.registrations").register()
+
+
+class CoreConfig(RegisteringAppConfig):
+    default = True
     name = "portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        super().ready()
+        import_module(f"{self.name}.checks")  # registers the deployment checks of the "Page…" middleware

@@ -3,7 +3,7 @@
 Everything the portal keeps in the cache can be lost without losing anyone's work: rate-limit counters, the
 admin's switches (read from the database on a miss), allauth's rate limits, the worker heartbeat. Django's
 `RedisCache` raises on a connection error, which turns every page and every submission into a 500 for as
-long as Redis is away (issue 10's drill: Redis stopped for 30 seconds). Here a connection error or a timeout
+long as Redis is away (the drill: Redis stopped for 30 seconds). Here a connection error or a timeout
 answers as an empty cache would, with one warning per call, and each call tries Redis again, so the cache is
 back as soon as Redis is.
 
@@ -101,6 +101,18 @@ class DegradingRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         return super().incr(key, delta, version)
 
+    # Counted as a first attempt, like `incr` above.
+    @_degrades(lambda key, timeout, version=None: 1)
+    def incr_in_window(self, key, timeout: int, version=None) -> int:
+        """The counter at `key` plus one, the counter created to expire `timeout` seconds after its first
+        increment: one round trip (SET NX EX and INCR in one MULTI), where `add` then `incr` take three. A
+        rate limit counts every API write with it."""
+        key = self.make_and_validate_key(key, version=version)
+        pipeline = self._cache.get_client(key, write=True).pipeline()
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+
     @_degrades(lambda key, version=None: False)
     def delete(self, key, version=None):
         return super().delete(key, version)
@@ -109,6 +121,22 @@ class DegradingRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         return super().delete_many(keys, version)
 
+    # Only this cache's keys (its KEY_PREFIX): Django's `clear()` empties the whole Redis database, which also
+    # holds the Celery broker's queues and any other cache sharing it (a test run's parallel workers).
     @_degrades(lambda: False)
     def clear(self):
-        return super().clear()
+        client = self._cache.get_client(None, write=True)
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=_glob_escape(self.key_prefix) + ":*", count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+        return True
+
+
+def _glob_escape(text: str) -> str:
+    """`text` matched literally by a Redis MATCH pattern."""
+    return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)

@@ -1,6 +1,14 @@
-"""The client's address, as far as it can be trusted."""
+"""The client's address, as far as it can be trusted, and the keyed fingerprint of its network."""
+
+import ipaddress
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+# The networks that one household, office or small provider usually shares.
+IPV4_NETWORK_PREFIX = 24
+IPV6_NETWORK_PREFIX = 48
+NETWORK_FINGERPRINT_LENGTH = 16
 
 
 def client_ip(request) -> str | None:
@@ -14,3 +22,19 @@ def client_ip(request) -> str | None:
         if len(chain) >= hops:
             return chain[-hops]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def network_fingerprint(address: str | None) -> str:
+    """A keyed hash of the address's network (/24 for IPv4, /48 for IPv6), truncated: two addresses of one
+    network give the same value, and without the SECRET_KEY the value names no address or network (a plain
+    hash of the 2^24 IPv4 networks would be reversed in seconds). "" for a missing or unreadable address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = IPV4_NETWORK_PREFIX if ip.version == 4 else IPV6_NETWORK_PREFIX
+    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    digest = salted_hmac("portal.core.http.network_fingerprint", str(network), algorithm="sha256")
+    return digest.hexdigest()[:NETWORK_FINGERPRINT_LENGTH]

@@ -1,7 +1,7 @@
 """Lifecycles as tables: each status maps to the statuses it may move to, and nothing else moves.
 
-A domain module declares its table once (e.g. `PROPOSAL_LIFECYCLE`), and its single transition service asks
-`check()` after locking the row; the service also writes the log row and queues side effects on commit.
+A domain module declares its table once (e.g. `PROPOSAL_LIFECYCLE`), and its single transition service calls
+`move()` on the locked row; the service also saves it, writes the log row and queues side effects on commit.
 """
 
 from collections.abc import Iterable, Mapping
@@ -40,6 +40,14 @@ class Lifecycle:
     def check(self, from_status: str, to_status: str) -> None:
         if not self.allows(from_status, to_status):
             raise TransitionNotAllowed(self.name, from_status, to_status)
+
+    def move(self, row, to_status: str, *, field: str = "status") -> str:
+        """Moves `row` (locked by the caller, who saves it) to `to_status` if the table allows it, else raises
+        TransitionNotAllowed; returns the status it left, for the log row."""
+        from_status = getattr(row, field)
+        self.check(from_status, to_status)
+        setattr(row, field, to_status)
+        return from_status
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every (from, to) pair the table allows, for tests that walk the whole table."""

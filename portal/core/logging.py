@@ -6,6 +6,10 @@ import re
 # Secrets first (a token may contain digits that look like an IIN), then emails, 12-digit IINs and
 # Kazakhstan phone numbers (+7 / 8 followed by 10 digits).
 _PATTERNS = [
+    # A URL's query string may carry anything a form was given (?email=…&iin=…): never logged.
+    (re.compile(r"""(/[^\s?'"<>]*)\?[^\s'"<>]+"""), r"\1?[query]"),
+    # Signed values (django.core.signing: hearing-cancel, unsubscribe and data-export links).
+    (re.compile(r"(?<![\w.:-])\.?[A-Za-z0-9_-]{8,}(?::[A-Za-z0-9_-]{4,}){1,2}(?![\w:-])"), "[signed]"),
     # Our API tokens, and any bearer credential.
     (re.compile(r"qat_[A-Za-z0-9_-]{6,}"), "[token]"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[token]"),
@@ -53,6 +57,18 @@ class RedactPersonalDataFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for name, value in list(vars(record).items()):
-            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
-                setattr(record, name, redact(value))
+            if name not in _RECORD_ATTRIBUTES:
+                setattr(record, name, _redacted_field(value))
         return True
+
+
+def _redacted_field(value):
+    """An `extra` field as the JSON formatter will print it, redacted: objects (Django passes the request)
+    are printed with str(), which carries the whole URL."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {key: _redacted_field(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted_field(item) for item in value]
+    return redact(str(value))

@@ -1,23 +1,40 @@
-"""The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files, and
-a 503 for a request whose database connection was lost."""
+"""The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files,
+a 503 for a request whose database connection was lost, and the lighter stack of the API."""
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.middleware import AuthenticationMiddleware, get_user
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.core.roles import (
+    has_second_factor,
+    lacks_session_second_factor,
+    mark_second_factor,
+    session_has_second_factor,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class StaffSecondFactorMiddleware:
-    """Sends staff without TOTP to set it up before any page under PORTAL_STAFF_PATHS opens.
+    """Marks the request's user with whether this session has passed a second factor (which `roles_of` reads:
+    without it, staff hold no power anywhere), and sends staff without one to set it up or to confirm it
+    before any page under PORTAL_STAFF_PATHS opens.
 
     Middleware rather than a decorator so that no staff view, present or future, can forget it,
     Django's own admin included.
@@ -27,7 +44,13 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._is_staff_path(request.path_info) and permissions.must_set_up_second_factor(request.user):
+        if is_api_request(request):  # no session there; the token marks its owner (proposals/api/auth.py)
+            return self.get_response(request)
+        request.user = SimpleLazyObject(lambda: self._user_with_second_factor_mark(request))
+        if self._is_staff_path(request.path_info) and lacks_session_second_factor(request.user):
+            if has_second_factor(request.user):
+                messages.warning(request, _("Staff pages need your second factor. Confirm it to continue."))
+                return redirect_to_login(request.get_full_path(), login_url=reverse("mfa_reauthenticate"))
             messages.warning(
                 request,
                 _("Staff pages need a second factor. Set up an authenticator app to continue."),
@@ -36,9 +59,14 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _is_staff_path(path: str) -> bool:
-        from django.conf import settings
+    def _user_with_second_factor_mark(request):
+        user = get_user(request)
+        if user.is_authenticated:
+            mark_second_factor(user, verified=session_has_second_factor(request, user))
+        return user
 
+    @staticmethod
+    def _is_staff_path(path: str) -> bool:
         language = get_language_from_path(path)
         if language:
             path = path[len(language) + 1 :]
@@ -61,7 +89,7 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
 class DatabaseUnavailableMiddleware:
     """A view whose database connection was lost (a failover, a restart, a terminated session) answers 503
     with Retry-After rather than a 500: the failure is passing, the transaction it was in was rolled back,
-    and the client may try again (issue 10's PostgreSQL drill). Other errors stay 500s.
+    and the client may try again (the PostgreSQL drill). Other errors stay 500s.
     """
 
     RETRY_AFTER_SECONDS = 5
@@ -85,3 +113,56 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+class _SkippedByApi:
+    """Runs the middleware it is mixed into for every request but the API's, which skip it whole.
+
+    An API call carries a bearer token, not a cookie session: sessions, flash messages, CSRF tokens,
+    clickjacking headers and the staff second-factor gate do nothing for it, and cost CPU on its hottest
+    write (a support: bench/support_cpu.py). Subclasses keep Django's classes (and its system checks) and
+    their place in `settings.MIDDLEWARE`.
+    """
+
+    def __call__(self, request):
+        if is_api_request(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class PageSessionMiddleware(_SkippedByApi, SessionMiddleware):
+    pass
+
+
+class PageCsrfViewMiddleware(_SkippedByApi, CsrfViewMiddleware):
+    """CSRF stays correct without it on the API: no API operation authenticates by cookie."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if is_api_request(request):
+            return None
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+
+class PageAuthenticationMiddleware(_SkippedByApi, AuthenticationMiddleware):
+    """The session's user on pages. On the API, where the token's owner is `request.auth`, the anonymous
+    user: the page cache asks `request.user`, and an API answer is the same for everyone."""
+
+    def __call__(self, request):
+        if is_api_request(request):
+            request.user = AnonymousUser()
+        return super().__call__(request)
+
+
+class PageMessageMiddleware(_SkippedByApi, MessageMiddleware):
+    pass
+
+
+class PageXFrameOptionsMiddleware(_SkippedByApi, XFrameOptionsMiddleware):
+    pass

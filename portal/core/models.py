@@ -1,14 +1,44 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def actor_field(*, blank: bool = True, **options) -> models.ForeignKey:
+    """Who did something: kept empty once their account is erased, with no accessor back from the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        **options,
+    )
+
+
+def lifecycle_status(choices: type[models.TextChoices], *, default, max_length: int, **options):
+    """The current status of a lifecycle: only its transition service writes it, so no form offers it."""
+    return models.CharField(
+        max_length=max_length, choices=choices.choices, default=default, editable=False, **options
+    )
+
+
+class TransitionLog(models.Model):
+    """What every lifecycle's log row holds beside its own statuses: who made the step and when, read oldest
+    first."""
+
+    actor = actor_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
 
 
 class AuditEntry(models.Model):
     """Who did what to which object, and when. Written by services; never edited."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("target type"), max_length=80, blank=True)
     target_id = models.CharField(_("target id"), max_length=40, blank=True)
@@ -23,6 +53,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+# The switches are read on every request from the shared cache (`portal.core.switches.current`); a save
+# drops the cached copy so every web process sees the change at its next request.
+SWITCHES_CACHE_KEY = "portal:site-switches"
 
 
 class SiteSwitches(models.Model):
@@ -51,9 +86,30 @@ class SiteSwitches(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        from .switches import forget
-
-        forget()
+        cache.delete(SWITCHES_CACHE_KEY)
 
     def banner(self, language: str) -> str:
         return getattr(self, f"banner_{language}", "") or self.banner_kk or self.banner_ru or self.banner_en
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key`, kept 24 hours so that a client
+    retrying after a lost answer gets it again instead of writing twice (portal/core/idempotency.py).
+
+    Written in the same transaction as the write it answers: both are stored, or neither.
+    """
+
+    # SHA-256 of the credential (the bearer token) that sent the key: keys are per client.
+    client = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="core_idempotency_unique_key")]
+
+    def __str__(self):
+        return f"{self.key} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified", "
 STALE_SECONDS = 30
 # Time one request has to render an expired page again before another one may try.
 RENEWAL_LOCK_SECONDS = 10
+# The wall clock that decides freshness; tests move it instead of sleeping past a page's lifetime.
+clock = time.time
 
 
 def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
@@ -53,31 +56,31 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             page_key = _page_key(request)
-            generation_keys = [_generation_key(name) for name in ["site", *(tags(kwargs) if tags else ())]]
+            generation_keys = [generation_key(name) for name in ["site", *(tags(kwargs) if tags else ())]]
             # One round trip: the stored page and the generations it must match.
-            found = _safe(cache.get_many, [*generation_keys, page_key])
+            found = safe(cache.get_many, [*generation_keys, page_key])
             if found is None:  # the cache is unreachable
                 return view(request, *args, **kwargs)
             generations = [found.get(key, 0) for key in generation_keys]
             stored = found.get(page_key)
             renewing = False
             if stored is not None and stored["generations"] == generations:
-                if stored["fresh_until"] > time.time():
+                if stored["fresh_until"] > clock():
                     return _response_from(stored, "hit")
                 # Expired, but nothing it shows was changed (same generations): one request renders it
                 # again while the others are still given the stored page, so that the expiry of a popular
                 # page does not send every reader of that second to the database at once.
-                renewing = bool(_safe(cache.add, f"{page_key}:renewing", 1, RENEWAL_LOCK_SECONDS))
+                renewing = bool(safe(cache.add, f"{page_key}:renewing", 1, RENEWAL_LOCK_SECONDS))
                 if not renewing:
                     return _response_from(stored, "stale")
             response = view(request, *args, **kwargs)
             if _cacheable_response(request, response):
-                fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
+                fresh_until = clock() + settings.PAGE_CACHE_SECONDS
                 entry = {**_stored_from(response), "generations": generations, "fresh_until": fresh_until}
-                _safe(cache.set, page_key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
+                safe(cache.set, page_key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
                 response["X-Page-Cache"] = "miss"
             if renewing:
-                _safe(cache.delete, f"{page_key}:renewing")
+                safe(cache.delete, f"{page_key}:renewing")
             return response
 
         return wrapper
@@ -94,10 +97,37 @@ def invalidate(*names: str) -> None:
 
     def bump():
         value = time.time_ns()
-        _safe(cache.set_many, {_generation_key(name): value for name in names}, None)
+        safe(cache.set_many, {generation_key(name): value for name in names}, None)
 
     bump()
     transaction.on_commit(bump)
+
+
+def invalidate_on_change(
+    model, *, generation: Callable[[object], str] | None = None, fields: Iterable[str] | None = None
+) -> None:
+    """Apps call this when they start, for each model whose rows appear on cached pages: a save or delete of
+    a row bumps `generation(row)` (`site` when not given). With `fields`, a save bumps only when it may have
+    changed one of them (a save without `update_fields` may have)."""
+    watched = frozenset(fields) if fields is not None else None
+
+    def changed(sender, instance, update_fields=None, **kwargs):
+        if watched is not None and update_fields is not None and not watched.intersection(update_fields):
+            return
+        invalidate(generation(instance) if generation else "site")
+
+    uid = f"page-cache-{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+
+def invalidate_on_m2m_change(through) -> None:
+    """Like `invalidate_on_change`, for a many-to-many relation shown on site-wide pages."""
+
+    def changed(sender, **kwargs):
+        invalidate("site")
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"page-cache-{through._meta.label}")
 
 
 def _cacheable_request(request) -> bool:
@@ -127,7 +157,7 @@ def _page_key(request) -> str:
     return f"{PREFIX}:{request.LANGUAGE_CODE}:{variant}:{request.method}:{address}"
 
 
-def _generation_key(name: str) -> str:
+def generation_key(name: str) -> str:
     return f"{PREFIX}:generation:{name}"
 
 
@@ -144,7 +174,7 @@ def _response_from(stored: dict, state: str) -> HttpResponse:
     return response
 
 
-def _safe(operation, *args):
+def safe(operation, *args):
     """The cache is an accelerator: when it fails, the page is rendered from the database instead."""
     try:
         return operation(*args)

@@ -1,21 +1,51 @@
-"""The admin's surge switches (`SiteSwitches`), read cheaply on every request."""
+"""The surge switches (`SiteSwitches`): read cheaply on every request, set by administrators from the staff
+area."""
+
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
-CACHE_KEY = "portal:site-switches"
+from .audit import audit_record
+from .models import SWITCHES_CACHE_KEY, SiteSwitches
+from .roles import is_admin
+
 CACHE_SECONDS = 5
+SWITCH_NAMES = ("submissions_paused", "supports_paused", "comments_paused", "search_paused")
 
 
 def current():
     """The switches as the admin last saved them (at most CACHE_SECONDS old); defaults when never saved."""
-    from .models import SiteSwitches
-
-    switches = cache.get(CACHE_KEY)
+    switches = cache.get(SWITCHES_CACHE_KEY)
     if switches is None:
         switches = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches(pk=1)
-        cache.set(CACHE_KEY, switches, CACHE_SECONDS)
+        cache.set(SWITCHES_CACHE_KEY, switches, CACHE_SECONDS)
     return switches
 
 
-def forget() -> None:
-    cache.delete(CACHE_KEY)
+@dataclass(frozen=True)
+class SwitchesInput:
+    submissions_paused: bool = False
+    supports_paused: bool = False
+    comments_paused: bool = False
+    search_paused: bool = False
+    banners: dict[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def site_switches_update(*, actor, data: SwitchesInput) -> SiteSwitches:
+    """Sets the surge switches and their banner; every web process follows within CACHE_SECONDS."""
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only administrators can change the site switches."))
+    switches = SiteSwitches.objects.select_for_update().filter(pk=1).first() or SiteSwitches(pk=1)
+    before = {name: getattr(switches, name) for name in SWITCH_NAMES}
+    for name in SWITCH_NAMES:
+        setattr(switches, name, getattr(data, name))
+    for code in ("kk", "ru", "en"):
+        setattr(switches, f"banner_{code}", data.banners.get(code, "").strip())
+    switches.save()
+    changed = {name: getattr(data, name) for name in SWITCH_NAMES if before[name] != getattr(data, name)}
+    audit_record(actor=actor, action="site.switches_changed", target=switches, details=changed)
+    return switches

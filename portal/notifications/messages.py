@@ -1,49 +1,56 @@
-"""The texts of notifications, keyed by kind. Rendered in the recipient's language at display time."""
+"""The texts of notifications, keyed by kind. Rendered in the recipient's language at display time.
 
-from django.utils.translation import gettext_lazy as _
+Each app registers the texts of the kinds it raises when it starts (`register_messages`); `notify` refuses a
+kind that nobody registered, so a missing text fails the first test that raises it.
+"""
 
-MESSAGES = {
-    "proposal.published": _("Your proposal “%(title)s” is published."),
-    "proposal.status_changed": _("The proposal “%(title)s” is now: %(status)s."),
-    "proposal.rejected": _(
-        "Your proposal “%(title)s” was not published. Reasons: %(reason)s You can appeal once on the "
-        "proposal's page."
-    ),
-    "proposal.changes_requested": _("A moderator asks you to change your proposal “%(title)s”: %(reason)s"),
-    "proposal.responded": _("The Commission answered the proposal “%(title)s”."),
-    "proposal.hidden": _(
-        "Your proposal “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once on the "
-        "proposal's page."
-    ),
-    "proposal.hidden_pending": _(
-        "Your proposal “%(title)s” was reported by several people and is hidden until a moderator reviews it."
-    ),
-    "comment.hidden": _("Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s"),
-    "account.blocked": _(
-        "Your account is blocked until %(until)s: you can read, but not submit, comment or support. "
-        "Reason: %(reason)s"
-    ),
-    "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
-    "comment.new": _("%(author)s commented on “%(title)s”."),
-    "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),
-    "hearing.reminder": _("Reminder: the hearing “%(title)s” starts at %(start)s."),
-    "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
-    "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
-    "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
-    "hearing.scheduled": _(
-        "A proposal you wrote or follow is on the agenda of the hearing “%(title)s” on %(start)s."
-    ),
-    "hearing.registered": _("You are registered for the hearing “%(title)s” on %(start)s."),
-    "hearing.waitlisted": _("You are on the waiting list for the hearing “%(title)s” on %(start)s."),
-    "hearing.promoted": _("A seat became free: you are now registered for the hearing “%(title)s”."),
-    "hearing.speaker_accepted": _(
-        "You will present “%(proposal)s” at the hearing “%(title)s” (%(start)s). Note: %(note)s"
-    ),
-    "hearing.speaker_declined": _(
-        "Your request to present “%(proposal)s” at the hearing “%(title)s” was declined. Note: %(note)s"
-    ),
-    "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
-}
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+from portal.core.formats import format_when
+
+MESSAGES: dict[str, Promise] = {}
+
+
+def register_messages(messages: dict[str, Promise]) -> None:
+    MESSAGES.update(messages)
+
+
+# Parameters stored as ISO 8601 moments, written in the reader's language when the message is shown.
+MOMENT_PARAMS = ("until", "start", "deadline")
+
+
+def _readable(params: dict) -> dict:
+    readable = dict(params)
+    for name in MOMENT_PARAMS:
+        value = str(params.get(name, ""))
+        try:
+            if len(value) == len("2026-12-08"):
+                readable[name] = format_when(date.fromisoformat(value), "date_long")
+            else:
+                readable[name] = format_when(datetime.fromisoformat(value), "datetime_short")
+        except ValueError:
+            continue
+    return readable
+
+
+class _Params(dict):
+    """A notification's parameters in the reader's language: a value given per language ({"kk": …, "ru": …,
+    "en": …}) is read in the active one; a parameter older notifications lack reads as a dash."""
+
+    def __missing__(self, key):
+        return "—"
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if isinstance(value, dict):
+            language = (get_language() or "kk")[:2]
+            return value.get(language) or next((text for text in value.values() if text), "—")
+        return value
 
 
 def render_message(kind: str, params: dict) -> str:
@@ -51,6 +58,16 @@ def render_message(kind: str, params: dict) -> str:
     if template is None:
         return kind
     try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
+        return str(template) % _Params(_readable(params))
+    except (TypeError, ValueError):
         return str(template)
+
+
+def in_every_language(*texts: Promise, separator: str = ", ") -> dict[str, str]:
+    """A parameter given per language: the translatable texts joined, in each of the site's languages, so
+    that every recipient reads it in theirs (see `_Params`)."""
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[code] = separator.join(str(text) for text in texts)
+    return values

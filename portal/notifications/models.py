@@ -90,16 +90,23 @@ class DigestDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
+        verbose_name=_("person"),
     )
-    frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    period = models.CharField(max_length=12, help_text="e.g. 2026-11-22 (daily) or 2026-W47 (weekly)")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, verbose_name=_("frequency"))
+    period = models.CharField(
+        max_length=12, help_text=_("e.g. 2026-11-22 (daily) or 2026-W47 (weekly)"), verbose_name=_("period")
+    )
     period_end = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    notifications_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    notifications_count = models.PositiveIntegerField(default=0, verbose_name=_("notifications"))
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     # A sender's claim on the row (`sending`): the token it must still hold when it sends.
     claim_token = models.CharField(max_length=32, blank=True, default="", db_default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -124,9 +131,9 @@ class DigestDelivery(models.Model):
 class SuppressedAddress(models.Model):
     """Addresses the portal must not write to again: permanent bounces, complaints, deleted accounts."""
 
-    email = models.EmailField(unique=True)
-    reason = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(unique=True, verbose_name=_("email address"))
+    reason = models.CharField(max_length=200, verbose_name=_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("suppressed address")

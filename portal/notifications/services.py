@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from .messages import render_message
+from portal.core.queue import enqueue_on_commit
+
+from .messages import MESSAGES, render_message
 from .models import (
     DEFAULT_FREQUENCIES,
     Category,
@@ -73,6 +79,8 @@ def notify(
     Those who want this category immediately get an email once the transaction commits. `email=False` is for
     events whose email the service sends itself (a hearing registration with its code): in-app only.
     """
+    if kind not in MESSAGES:
+        raise ValueError(f"notification kind {kind!r} has no registered text")
     recipient_ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     if exclude is not None:
         recipient_ids.discard(getattr(exclude, "pk", exclude))
@@ -91,12 +99,12 @@ def notify(
         return len(recipient_ids)
     immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
     if immediate:
-        from portal.core.queue import enqueue_on_commit
-
-        from .tasks import send_immediate_notifications
-
-        # `delay_on_commit` would raise after the commit when the broker is down: a 500 for a saved write.
-        enqueue_on_commit(send_immediate_notifications, sorted(immediate), on_failure=_immediate_send_now)
+        # Without a broker the emails go out in-process: the person asked for them immediately.
+        enqueue_on_commit(
+            "portal.notifications.tasks.send_immediate_notifications",
+            sorted(immediate),
+            on_failure=_immediate_send_now,
+        )
     return len(recipient_ids)
 
 
@@ -119,32 +127,48 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
 # --- unsubscribe tokens ---------------------------------------------------------------------------------
 
 
-def unsubscribe_token(*, user_id: int, category: str | None) -> str:
-    """A signed, non-expiring token naming the person and the category (None: all email)."""
-    return signing.dumps({"u": user_id, "c": category or "*"}, salt=UNSUBSCRIBE_SALT, compress=True)
+def _address_key(email: str) -> str:
+    """A keyed, truncated fingerprint of an address: the token names the address without carrying it (a URL
+    ends up in logs and browser histories)."""
+    digest = salted_hmac(f"{UNSUBSCRIBE_SALT}.address", email.strip().lower(), algorithm="sha256")
+    return digest.hexdigest()[:16]
 
 
-def unsubscribe_url(*, user_id: int, category: str | None) -> str:
-    path = reverse(
-        "notifications_unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, category=category)}
+def unsubscribe_token(*, user_id: int, category: str | None, email: str | None = None) -> str:
+    """A signed, non-expiring token (RFC 8058 links live as long as the email) naming the person, the
+    category (None: all email) and the address it is sent to (by default the person's address now): it
+    stops working when the account's address changes, so a forwarded or recycled mailbox cannot use it."""
+    if email is None:
+        email = get_user_model().objects.filter(pk=user_id).values_list("email", flat=True).first() or ""
+    return signing.dumps(
+        {"u": user_id, "c": category or "*", "a": _address_key(email)}, salt=UNSUBSCRIBE_SALT, compress=True
     )
-    return settings.SITE_URL + path
+
+
+def unsubscribe_url(*, user_id: int, category: str | None, email: str | None = None) -> str:
+    token = unsubscribe_token(user_id=user_id, category=category, email=email)
+    return settings.SITE_URL + reverse("notifications_unsubscribe", kwargs={"token": token})
 
 
 def unsubscribe_read(token: str) -> tuple[int, str | None] | None:
+    """(person, category) of a genuine token whose address is still the person's; None otherwise (forged,
+    tampered, sent to an address the account no longer has, or made before tokens named the address)."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not data.get("a"):
+        return None
     category = None if data.get("c") == "*" else data.get("c")
     if category is not None and category not in Category.values:
         return None
-    return int(data["u"]), category
+    email = get_user_model().objects.filter(pk=data["u"]).values_list("email", flat=True).first()
+    if email is None or not constant_time_compare(_address_key(email), str(data["a"])):
+        return None
+    return data["u"], category
 
 
 def unsubscribe_apply(*, user_id: int, category: str | None) -> None:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return
@@ -163,7 +187,7 @@ def suppress_address(*, email: str, reason: str) -> None:
     SuppressedAddress.objects.get_or_create(email=email.lower(), defaults={"reason": reason[:200]})
 
 
-def _grouped(notifications: list[Notification], *, user_id: int) -> list[tuple[str, list[dict], str]]:
+def _grouped(notifications: list[Notification], *, user) -> list[tuple[str, list[dict], str]]:
     """(category label, items in order, the one-click link that stops this category's email)."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
@@ -176,7 +200,11 @@ def _grouped(notifications: list[Notification], *, user_id: int) -> list[tuple[s
         )
     labels = dict(Category.choices)
     return [
-        (str(labels[category]), groups[category], unsubscribe_url(user_id=user_id, category=category))
+        (
+            str(labels[category]),
+            groups[category],
+            unsubscribe_url(user_id=user.pk, category=category, email=user.email),
+        )
         for category in Category.values
         if category in groups
     ]
@@ -185,8 +213,6 @@ def _grouped(notifications: list[Notification], *, user_id: int) -> list[tuple[s
 def message_id(kind: str, key: str) -> str:
     """A Message-ID fixed for one delivery: a message sent again after a crash carries the same one, so
     mail clients show it once (RFC 5322 identifies a message by it)."""
-    from urllib.parse import urlsplit
-
     domain = urlsplit(settings.SITE_URL).hostname or "qatysu.local"
     return f"<{kind}.{key}@{domain}>"
 
@@ -202,10 +228,10 @@ def build_email(
 ) -> mail.EmailMultiAlternatives:
     """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers."""
     with translation.override(user.preferred_language):
-        link = unsubscribe_url(user_id=user.pk, category=category)
+        link = unsubscribe_url(user_id=user.pk, category=category, email=user.email)
         context = {
             "user": user,
-            "groups": _grouped(notifications, user_id=user.pk),
+            "groups": _grouped(notifications, user=user),
             "unsubscribe_url": link,
             "preferences_url": settings.SITE_URL + reverse("notifications_preferences"),
             "site_url": settings.SITE_URL,
@@ -220,6 +246,7 @@ def build_email(
             headers={
                 "List-Unsubscribe": f"<{link}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Content-Language": user.preferred_language,
                 **({"Message-ID": msgid} if msgid else {}),
             },
             connection=connection,
@@ -414,8 +441,6 @@ def send_or_suppress(message, address: str) -> bool:
     Temporary failures (4xx, connection errors) propagate, so the task retries with backoff and the
     transaction leaves the delivery pending.
     """
-    import smtplib
-
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as refused:
@@ -431,8 +456,6 @@ def send_or_suppress(message, address: str) -> bool:
 def immediate_send(*, user_ids: list[int]) -> int:
     """Emails each person their unsent immediate-category notifications over one SMTP connection; each person
     is locked, and their notifications marked, in the transaction that sends."""
-    from django.contrib.auth import get_user_model
-
     sent = 0
     connection = mail.get_connection()
     connection.open()

@@ -5,6 +5,9 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
+from . import services
+from .email import email_from_payload
+
 logger = logging.getLogger(__name__)
 
 # What a mail server or the network answers when it may work a little later: the task is retried.
@@ -25,8 +28,6 @@ def _retry_later(task, error: Exception):
 @shared_task(bind=True, max_retries=8)
 def send_email_message(self, payload: dict) -> None:
     """Delivers one rendered message. Retries with backoff while the mail server is unreachable."""
-    from .email import email_from_payload
-
     try:
         email_from_payload(payload).send()
     except TEMPORARY_FAILURES as error:
@@ -36,10 +37,8 @@ def send_email_message(self, payload: dict) -> None:
 
 @shared_task(bind=True, max_retries=8)
 def send_immediate_notifications(self, user_ids: list[int]) -> int:
-    from .services import immediate_send
-
     try:
-        return immediate_send(user_ids=user_ids)
+        return services.immediate_send(user_ids=user_ids)
     except TEMPORARY_FAILURES as error:
         raise _retry_later(self, error)
 
@@ -47,13 +46,11 @@ def send_immediate_notifications(self, user_ids: list[int]) -> int:
 @shared_task(bind=True, max_retries=8)
 def send_digest_batch(self, frequency: str) -> int:
     """Sends one batch and queues the next while deliveries remain: workers share the fan-out."""
-    from .services import digest_has_unsent, digest_send_batch
-
     try:
-        sent = digest_send_batch(frequency=frequency)
+        sent = services.digest_send_batch(frequency=frequency)
     except TEMPORARY_FAILURES as error:
         raise _retry_later(self, error)
-    if sent and digest_has_unsent(frequency):
+    if sent and services.digest_has_unsent(frequency):
         send_digest_batch.delay(frequency)
     return sent
 
@@ -63,10 +60,8 @@ def resume_digests(fan_out: int = 2) -> int:
     """Beat sweep: restarts the batch chains while deliveries are pending. A worker killed mid-run takes its
     chains with it (their next link was never queued); this picks the rest up, and SKIP LOCKED keeps two
     chains off the same person."""
-    from .services import digest_frequencies_pending
-
     started = 0
-    for frequency in digest_frequencies_pending():
+    for frequency in services.digest_frequencies_pending():
         for _chain in range(fan_out):
             send_digest_batch.delay(frequency)
             started += 1
@@ -76,9 +71,7 @@ def resume_digests(fan_out: int = 2) -> int:
 @shared_task
 def plan_digests(frequency: str, fan_out: int = 4) -> int:
     """Beat entry point: create the period's delivery rows, then start `fan_out` parallel batch chains."""
-    from .services import digest_plan
-
-    planned = digest_plan(frequency=frequency)
+    planned = services.digest_plan(frequency=frequency)
     for _chain in range(fan_out):
         send_digest_batch.delay(frequency)
     return planned

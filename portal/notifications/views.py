@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.forms import IdsForm, PortalForm
+
 from . import services
 from .messages import render_message
 from .models import Category, Frequency, Notification
@@ -26,12 +28,14 @@ def centre(request):
 @login_required
 @require_POST
 def mark_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
-    services.notification_mark_read(user=request.user, notification_ids=ids)
+    form = IdsForm(request.POST)
+    if not form.is_valid():
+        return redirect("notifications_centre")
+    services.notification_mark_read(user=request.user, notification_ids=form.cleaned_data["id"] or None)
     return redirect("notifications_centre")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(PortalForm):
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in Category.choices:

@@ -19,10 +19,11 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links in emails, calendar files and open data follow the port `make run` serves on.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.core.admin_site.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "csp",
     "portal.core",
@@ -51,19 +54,27 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before sessions, users and views: a request that waited past its queue budget gets a quick 503.
     "portal.core.load_shedding.QueueTimeBudgetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Marks anonymous reads for the replica (portal/core/db_routing.py); before anything reads the database.
+    "portal.core.db_routing.ReplicaReadMiddleware",
+    # "Page…": Django's middleware of that name, skipped by /api/ requests (bearer tokens, no cookie session;
+    # portal.core.middleware._SkippedByApi). The API keeps the locale: its refusals are translated.
+    "portal.core.middleware.PageSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.middleware.MachineReadableConditionalGetMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.core.middleware.PageCsrfViewMiddleware",
+    "portal.core.middleware.PageAuthenticationMiddleware",
+    "portal.core.middleware.PageMessageMiddleware",
+    "portal.core.middleware.PageXFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.core.middleware.StaffSecondFactorMiddleware",
     "portal.accounts.middleware.PrivacyConsentMiddleware",
 ]
+
+# Django looks for its CSRF and clickjacking middleware by dotted path and misses the "Page…" subclasses;
+# portal/core/checks.py asks the same questions of the classes themselves (portal.W002, W003, W016, W019).
+SILENCED_SYSTEM_CHECKS = ["security.W002", "security.W003"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -81,7 +92,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.core.context_processors.portal",
+                "portal.notifications.context_processors.notifications",
             ],
+            # One set of date filters on every page and email (date_long, datetime_short, iso…).
+            "builtins": ["portal.core.templatetags.when"],
         },
     },
 ]
@@ -90,10 +104,42 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer) consecutive transactions of one Django
+# connection may run on different server sessions: nothing may outlive a transaction, so no prepared
+# statements (psycopg 3 prepares a query run 5 times when server-side binding is on) and no server-side
+# cursors (Django's `.iterator()` keeps one open across transactions).
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+# Web processes only (the systemd unit of the web server sets it): granian cannot stop a stuck request, so
+# PostgreSQL cancels any statement running longer. Behind PgBouncer, set it on the web role instead
+# (`ALTER ROLE ... SET statement_timeout`, deploy/postgresql/roles.sql): PgBouncer refuses startup options.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+# A streaming replica for what anonymous people read (portal/core/db_routing.py); skipped while it is down
+# or replays more than DATABASE_REPLICA_MAX_LAG_SECONDS behind the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How long a process trusts its last look at the replica (up or down, its lag) before asking again.
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=3.0)
+# Someone who has just written reads from the primary this long (read-your-writes), whatever the lag.
+DATABASE_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_READ_YOUR_WRITES_SECONDS", default=30)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["portal.core.db_routing.PrimaryReplicaRouter"]
+else:
+    DATABASE_ROUTERS = []
+for _database in DATABASES.values():
+    _database["ATOMIC_REQUESTS"] = False
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    _database["CONN_HEALTH_CHECKS"] = True
+    _options = _database.setdefault("OPTIONS", {})
+    # A replica that stopped answering must cost a reader a moment, not a TCP timeout.
+    _options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    if DATABASE_POOLER == "pgbouncer":
+        _options["prepare_threshold"] = None
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif DATABASE_STATEMENT_TIMEOUT_MS:
+        _options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker. Without it, a local-memory cache and in-process tasks.
@@ -108,6 +154,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # A signed-in request reads its session from the shared cache, not the database (written through to
+    # both; read from the database when Redis is down). Only with a shared cache: a per-process cache would
+    # keep a signed-out session alive in the other processes.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -149,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "portal.core.tasks.record_worker_heartbeat",
         "schedule": 60.0,
+    },
+    # Answers kept for Idempotency-Key retries are forgotten after 24 hours.
+    "purge-idempotency-records": {
+        "task": "portal.core.tasks.purge_idempotency_records",
+        "schedule": crontab(minute=40),
     },
     # Submissions saved while the broker was down are screened once it is back.
     "screen-unscreened": {
@@ -200,9 +255,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Authentication: django-allauth with email login, mandatory verification and MFA.
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading the person with their roles, block and unread count in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.accounts.backends.PasswordBackend",
+    "portal.accounts.backends.AccountBackend",
 ]
 SITE_ID = 1
 LOGIN_URL = "account_login"
@@ -241,10 +297,56 @@ PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="optional")
 PORTAL_STAFF_PATHS = ("/staff/", "/admin/", "/moderation/", "/commission/")
 
 # Identity verification backends (see portal/accounts/verification/__init__.py for the interface).
-PORTAL_IDENTITY_BACKENDS = [
-    "portal.accounts.verification.backends.IinBackend",
-    "portal.accounts.verification.backends.StaffBackend",
-]
+# Development and the demo keep the weak self-declared IIN check so that a newcomer can try the portal;
+# production settings enable only the strong backends and staff (docs/identity-verification.md).
+PORTAL_IDENTITY_BACKENDS = env.list(
+    "PORTAL_IDENTITY_BACKENDS",
+    default=[
+        "portal.accounts.verification.backends.SignatureBackend",
+        "portal.accounts.verification.backends.NationalSignInBackend",
+        "portal.accounts.verification.backends.IinBackend",
+        "portal.accounts.verification.backends.StaffBackend",
+    ],
+)
+# The levels a new consultation accepts for supports (each consultation's own setting is in the admin).
+PORTAL_IDENTITY_DEFAULT_LEVELS = env.list(
+    "PORTAL_IDENTITY_DEFAULT_LEVELS", default=["signature", "national_sign_in", "self_declared", "staff"]
+)
+# Digital signature (NCALayer): a folder of PEM files with the authority's root and intermediate
+# certificates, its OCSP responder, and the address of NCALayer on the person's computer.
+IDENTITY_EDS_TRUST_STORE = env("IDENTITY_EDS_TRUST_STORE", default="")
+IDENTITY_EDS_OCSP_URL = env("IDENTITY_EDS_OCSP_URL", default="")
+IDENTITY_EDS_OCSP_TIMEOUT_SECONDS = env.float("IDENTITY_EDS_OCSP_TIMEOUT_SECONDS", default=5)
+IDENTITY_EDS_OCSP_MAX_AGE_SECONDS = env.int("IDENTITY_EDS_OCSP_MAX_AGE_SECONDS", default=300)
+IDENTITY_EDS_CHALLENGE_TTL_SECONDS = env.int("IDENTITY_EDS_CHALLENGE_TTL_SECONDS", default=300)
+IDENTITY_EDS_NCALAYER_URL = env("IDENTITY_EDS_NCALAYER_URL", default="wss://127.0.0.1:13579")
+# National sign-in: any OpenID Connect provider, through django-allauth's `openid_connect` provider.
+IDENTITY_OIDC_PROVIDER_ID = "national"
+IDENTITY_OIDC_IIN_CLAIM = env("IDENTITY_OIDC_IIN_CLAIM", default="iin")
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": IDENTITY_OIDC_PROVIDER_ID,
+                "name": env("IDENTITY_OIDC_NAME", default="National sign-in"),
+                "client_id": env("IDENTITY_OIDC_CLIENT_ID", default=""),
+                "secret": env("IDENTITY_OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": env("IDENTITY_OIDC_ISSUER", default=""),
+                    "scope": env.list("IDENTITY_OIDC_SCOPES", default=["openid"]),
+                },
+            }
+        ]
+        if env("IDENTITY_OIDC_ISSUER", default="")
+        else [],
+    }
+}
 # Key of the one-way IIN fingerprint. Changing it orphans every stored fingerprint: set it once.
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 
@@ -275,6 +377,9 @@ PORTAL_SHED_RETRY_AFTER_SECONDS = env.int("PORTAL_SHED_RETRY_AFTER_SECONDS", def
 PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
+# allauth reads the client address through AccountAdapter.get_client_ip (ours); this keeps its own helpers,
+# used where no adapter is asked, on the same count of proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_HOPS
 # Moderation: a case is marked overdue after this many days in the queue.
 MODERATION_OVERDUE_DAYS = env.int("MODERATION_OVERDUE_DAYS", default=7)
 # Content reported by this many distinct people is hidden until a moderator decides.
@@ -297,6 +402,9 @@ EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 # Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
 RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# nginx's internal location over MEDIA_ROOT (deploy/nginx/qatysu.conf): uploads are sent by nginx after the
+# portal's permission check (portal/core/files.py). Empty: Django streams them itself.
+PORTAL_X_ACCEL_REDIRECT_PREFIX = env("PORTAL_X_ACCEL_REDIRECT_PREFIX", default="")
 
 # Hearings: livestreams are embedded only from these hosts (the CSP's frame-src lists exactly them), and
 # registered people get a reminder this long before the start.
@@ -333,9 +441,12 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("en", _("English")),
 ]
-# Our own catalogue first; allauth ships no Kazakh, so its strings are translated in locale/allauth.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
+# Our own catalogue first; allauth ships no Kazakh, so its strings are translated in locale/allauth; Django's
+# Kazakh lacks entries and has typos, filled and corrected in locale/django (all ahead of Django's own).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth", BASE_DIR / "locale" / "django"]
 USE_I18N = True
+# Day-month-year, 24-hour clock for what Django formats itself (the admin); pages use portal.core.formats.
+FORMAT_MODULE_PATH = ["portal.core.locale_formats"]
 # Asia/Almaty moved to UTC+5 in March 2024; zoneinfo must have tzdata 2024a or newer (tested).
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
@@ -350,6 +461,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# TrueType fonts with Kazakh and Russian letters for the PDF outcome report (Debian: fonts-dejavu-core).
+REPORT_FONT_DIR = env("REPORT_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 # --- Security headers. A strict CSP: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -359,7 +472,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        # NCALayer, the signing application on the person's own computer, listens on a local WebSocket.
+        "connect-src": [SELF, IDENTITY_EDS_NCALAYER_URL],
         "frame-src": [f"https://{host}" for host in HEARING_STREAM_HOSTS] or [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

@@ -9,6 +9,18 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Derived from the production SECRET_KEY unless set; rotating SECRET_KEY then needs IDENTITY_HASH_KEY pinned.
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="required")
+# Only verifications a script cannot fake, and staff; the self-declared IIN check is off.
+PORTAL_IDENTITY_BACKENDS = env.list(
+    "PORTAL_IDENTITY_BACKENDS",
+    default=[
+        "portal.accounts.verification.backends.SignatureBackend",
+        "portal.accounts.verification.backends.NationalSignInBackend",
+        "portal.accounts.verification.backends.StaffBackend",
+    ],
+)
+PORTAL_IDENTITY_DEFAULT_LEVELS = env.list(
+    "PORTAL_IDENTITY_DEFAULT_LEVELS", default=["signature", "national_sign_in", "staff"]
+)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:25")
 vars().update(EMAIL_CONFIG)
 

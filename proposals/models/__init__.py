@@ -1,6 +1,19 @@
 """The participation domain's models, one module per concern (consultation, document, proposal, …)."""
 
-from .consultation import Consultation, Phase  # noqa: F401
+from .commitment import (  # noqa: F401
+    OPEN_COMMITMENT_STATUSES,
+    Commitment,
+    CommitmentEvidence,
+    CommitmentFollow,
+    CommitmentStatus,
+    CommitmentTransition,
+    CommitmentUpdate,
+    EvidenceKind,
+    MeasureKind,
+    ResponsibleBody,
+    UpdateState,
+)
+from .consultation import Consultation, ConsultationStatus, ConsultationTransition, Phase  # noqa: F401
 from .document import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section  # noqa: F401
 from .hearing import (  # noqa: F401
     AgendaItem,
@@ -15,6 +28,7 @@ from .hearing import (  # noqa: F401
     SpeakerRequest,
 )
 from .moderation import DuplicateBand, ModerationCase, Report  # noqa: F401
+from .outcome_report import OutcomeReport, ReportFormat, ReportState  # noqa: F401
 from .proposal import (  # noqa: F401
     Attachment,
     Comment,
@@ -23,6 +37,7 @@ from .proposal import (  # noqa: F401
     Proposal,
     ProposalStatus,
     ProposalTransition,
+    RetainedSupport,
     Support,
     SupportTally,
     Topic,

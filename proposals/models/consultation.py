@@ -1,27 +1,40 @@
 """A consultation and its phases: what is allowed when (intake, hearings, review, outcome)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .translated import TranslatedFieldsMixin
+from portal.accounts.models import STRONG_LEVELS, IdentityLevel
+from portal.core.models import TransitionLog, lifecycle_status
+
+from .translated import TitledInLanguages
 
 
-class Consultation(TranslatedFieldsMixin, models.Model):
+def default_accepted_levels() -> list[str]:
+    """What a new consultation accepts: the site's `PORTAL_IDENTITY_DEFAULT_LEVELS` (strong and staff in
+    production; every level in development and the demo)."""
+    return [level for level in IdentityLevel.values if level in settings.PORTAL_IDENTITY_DEFAULT_LEVELS]
+
+
+class ConsultationStatus(models.TextChoices):
+    """Where a consultation is in its life. Intake itself follows the intake phase's dates."""
+
+    DRAFT = "draft", _("Draft (staff only)")
+    PUBLISHED = "published", _("Published")
+    OUTCOME_PUBLISHED = "outcome_published", _("Outcome published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Consultation(TitledInLanguages):
     class ModerationPolicy(models.TextChoices):
         DEFAULT = "", _("Site default (PORTAL_MODERATION_POLICY)")
         AUTO_PUBLISH_CLEAN = "auto_publish_clean", _("Publish clean submissions at once, queue the rest")
         REVIEW_ALL = "review_all", _("A moderator reviews every submission")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     moderation_policy = models.CharField(
         _("moderation policy"),
         max_length=20,
@@ -30,9 +43,25 @@ class Consultation(TranslatedFieldsMixin, models.Model):
         default="",
         db_default="",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The verification levels (IdentityLevel values) whose holders may support, and whose supports count.
+    accepted_identity_levels = models.JSONField(
+        _("identity levels that may support"), default=default_accepted_levels
+    )
+    # Written only by `consultation_transition`; rows made before the lifecycle existed were public.
+    status = lifecycle_status(
+        ConsultationStatus,
+        default=ConsultationStatus.PUBLISHED,
+        max_length=20,
+        verbose_name=_("status"),
+        db_default=ConsultationStatus.PUBLISHED,
+    )
+    outcome_summary_kk = models.TextField(_("outcome summary (Kazakh)"), blank=True)
+    outcome_summary_ru = models.TextField(_("outcome summary (Russian)"), blank=True)
+    outcome_summary_en = models.TextField(_("outcome summary (English)"), blank=True)
+    outcome_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
-    translated_fields = ("title", "description")
+    translated_fields = ("title", "description", "outcome_summary")
 
     class Meta:
         verbose_name = _("consultation")
@@ -47,9 +76,14 @@ class Consultation(TranslatedFieldsMixin, models.Model):
 
     @property
     def effective_moderation_policy(self) -> str:
-        from django.conf import settings
-
         return self.moderation_policy or settings.PORTAL_MODERATION_POLICY
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != ConsultationStatus.DRAFT
+
+    def accepts_weak_levels(self) -> bool:
+        return any(level not in STRONG_LEVELS for level in self.accepted_identity_levels)
 
 
 class Phase(models.Model):
@@ -81,3 +115,15 @@ class Phase(models.Model):
         if now < self.starts_at:
             return "upcoming"
         return "current" if now < self.ends_at else "past"
+
+
+class ConsultationTransition(TransitionLog):
+    """The log of a consultation's life: status changes and the opening and closing of intake."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
+
+    def __str__(self):
+        return f"{self.consultation_id}: {self.action} ({self.from_status} → {self.to_status})"

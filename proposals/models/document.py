@@ -4,7 +4,9 @@ An article's `identity` is what stays the same when it is renumbered or moved be
 follows and history attach to the identity, not to one version's row.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,13 +36,33 @@ class Document(TranslatedFieldsMixin, models.Model):
         return reverse("document_detail", kwargs={"slug": self.consultation.slug, "document": self.slug})
 
 
+class DocumentVersionQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may read: pages, API, open data and the outcome report ask for this."""
+        return self.filter(published_at__isnull=False)
+
+
 class DocumentVersion(TranslatedFieldsMixin, models.Model):
+    """One version of the text. Imported as a draft that only staff see; public from `published_at`, which
+    only `document_version_publish` writes."""
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     position = models.PositiveIntegerField(_("position"))
     label_kk = models.CharField(_("label (Kazakh)"), max_length=120, blank=True)
     label_ru = models.CharField(_("label (Russian)"), max_length=120, blank=True)
     label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = DocumentVersionQuerySet.as_manager()
 
     translated_fields = ("label",)
 
@@ -55,12 +77,24 @@ class DocumentVersion(TranslatedFieldsMixin, models.Model):
     def __str__(self):
         return self.translated("label") or f"v{self.position}"
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ArticleIdentityQuerySet(models.QuerySet):
+    def published(self):
+        """Identities that appear in at least one published version (a draft's new articles do not)."""
+        return self.filter(
+            Exists(Article.objects.filter(identity=OuterRef("pk"), version__published_at__isnull=False))
+        )
+
 
 class ArticleIdentity(TranslatedFieldsMixin, models.Model):
     """An article across versions. `key` is stable and appears in permalinks.
 
-    `number` and `heading_*` repeat the article as it stands in the latest version (set by the importer),
-    so lists can name it without joining the versions.
+    `number` and `heading_*` repeat the article as it stands in the latest published version (set when a
+    version is published), so lists can name it without joining the versions.
     """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="identities")
@@ -69,6 +103,8 @@ class ArticleIdentity(TranslatedFieldsMixin, models.Model):
     heading_kk = models.CharField(max_length=300, blank=True)
     heading_ru = models.CharField(max_length=300, blank=True)
     heading_en = models.CharField(max_length=300, blank=True)
+
+    objects = ArticleIdentityQuerySet.as_manager()
 
     translated_fields = ("heading",)
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .translated import TranslatedFieldsMixin
+from portal.core.models import TransitionLog, actor_field, lifecycle_status
+
+from .translated import TitledInLanguages, TranslatedFieldsMixin
 
 
 def stream_embed_url(url: str) -> str:
@@ -36,43 +38,41 @@ class HearingFormat(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
-class Hearing(TranslatedFieldsMixin, models.Model):
+class Hearing(TitledInLanguages):
     consultation = models.ForeignKey(
         "proposals.Consultation", on_delete=models.PROTECT, related_name="hearings"
     )
-    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     format = models.CharField(
         _("format"), max_length=10, choices=HearingFormat.choices, default=HearingFormat.IN_PERSON
     )
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    venue_kk = models.CharField(_("venue (Kazakh)"), max_length=300, blank=True)
+    venue_ru = models.CharField(_("venue (Russian)"), max_length=300, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=300, blank=True)
     online_url = models.URLField(_("link to join online"), blank=True)
     stream_url = models.URLField(_("livestream URL"), blank=True)
     capacity = models.PositiveIntegerField(_("seats"), default=100)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=HearingStatus.choices,
-        default=HearingStatus.SCHEDULED,
-        editable=False,
+    status = lifecycle_status(
+        HearingStatus, default=HearingStatus.SCHEDULED, max_length=10, verbose_name=_("status")
     )
     # Published after the hearing.
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
-    minutes_html = models.TextField(editable=False, blank=True)
+    minutes_kk = models.TextField(_("minutes (Kazakh)"), blank=True, help_text=_("Markdown."))
+    minutes_ru = models.TextField(_("minutes (Russian)"), blank=True, help_text=_("Markdown."))
+    minutes_en = models.TextField(_("minutes (English)"), blank=True, help_text=_("Markdown."))
+    minutes_html_kk = models.TextField(editable=False, blank=True)
+    minutes_html_ru = models.TextField(editable=False, blank=True)
+    minutes_html_en = models.TextField(editable=False, blank=True)
     recording_url = models.URLField(_("recording"), blank=True)
     transcript_url = models.URLField(_("transcript"), blank=True)
+    # The iCalendar SEQUENCE: raised by each move (time, venue, format) and each change of status.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    translated_fields = ("title", "description")
+    translated_fields = ("title", "description", "venue", "minutes_html")
 
     class Meta:
         verbose_name = _("hearing")
@@ -106,20 +106,13 @@ class Hearing(TranslatedFieldsMixin, models.Model):
         return not (self.registration_closes_at and now >= self.registration_closes_at)
 
 
-class HearingTransition(models.Model):
+class HearingTransition(TransitionLog):
     """The log of a hearing's status changes, written by `hearing_transition` only."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=HearingStatus.choices)
     to_status = models.CharField(max_length=10, choices=HearingStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.hearing_id}: {self.from_status} → {self.to_status}"
@@ -133,7 +126,9 @@ class AgendaItem(TranslatedFieldsMixin, models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     starts_at = models.DateTimeField(_("from"), null=True, blank=True)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
-    speakers = models.CharField(_("speakers"), max_length=500, blank=True)
+    speakers_kk = models.CharField(_("speakers (Kazakh)"), max_length=500, blank=True)
+    speakers_ru = models.CharField(_("speakers (Russian)"), max_length=500, blank=True)
+    speakers_en = models.CharField(_("speakers (English)"), max_length=500, blank=True)
     proposals = models.ManyToManyField(
         "proposals.Proposal", blank=True, related_name="agenda_items", verbose_name=_("proposals")
     )
@@ -141,7 +136,7 @@ class AgendaItem(TranslatedFieldsMixin, models.Model):
         "proposals.ArticleIdentity", blank=True, related_name="agenda_items", verbose_name=_("articles")
     )
 
-    translated_fields = ("title",)
+    translated_fields = ("title", "speakers")
 
     class Meta:
         verbose_name = _("agenda item")
@@ -215,9 +210,7 @@ class SpeakerRequest(models.Model):
     message = models.TextField(_("what you would like to present"), max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, editable=False)
     decision_note = models.TextField(_("note"), blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="speaker_requests"

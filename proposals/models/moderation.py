@@ -1,9 +1,13 @@
 """Moderation: cases (from screening, reports and appeals), readers' reports, and the near-duplicate index."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.models import actor_field
 
 
 class ModerationCase(models.Model):
@@ -38,40 +42,54 @@ class ModerationCase(models.Model):
 
     # A case is about a proposal, or about one comment on it (then `comment` is set too).
     proposal = models.ForeignKey(
-        "proposals.Proposal", on_delete=models.CASCADE, related_name="moderation_cases"
+        "proposals.Proposal",
+        on_delete=models.CASCADE,
+        related_name="moderation_cases",
+        verbose_name=_("proposal"),
     )
     comment = models.ForeignKey(
-        "proposals.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="moderation_cases"
+        "proposals.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_cases",
+        verbose_name=_("comment"),
     )
     source = models.CharField(
-        max_length=15, choices=Source.choices, default=Source.SCREENING, db_default="screening"
+        max_length=15,
+        choices=Source.choices,
+        default=Source.SCREENING,
+        db_default="screening",
+        verbose_name=_("source"),
     )
     # Higher first: impersonation reports, then appeals, then readers' reports, then screening.
     priority = models.PositiveSmallIntegerField(default=0, db_default=0)
-    language = models.CharField(max_length=2, blank=True, db_default="")
+    language = models.CharField(max_length=2, blank=True, db_default="", verbose_name=_("language"))
     risk_score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=list, blank=True)
     findings = models.JSONField(
         default=list, blank=True, help_text="masked excerpts, never raw personal data"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
     )
+    claimed_by = actor_field()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    reason_code = models.CharField(max_length=20, choices=ReasonCode.choices, blank=True)
-    statement = models.TextField(_("statement of reasons"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    decision = models.CharField(
+        max_length=20, choices=Decision.choices, blank=True, verbose_name=_("decision")
     )
+    reason_code = models.CharField(
+        max_length=20, choices=ReasonCode.choices, blank=True, verbose_name=_("reason")
+    )
+    statement = models.TextField(_("statement of reasons"), blank=True)
+    decided_by = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     # An appeal is decided by someone other than the moderator whose decision is appealed.
     appeal_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
     )
     appeal_grounds = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("moderation case")
@@ -115,6 +133,11 @@ CASE_PRIORITY = {
 }
 
 
+# An account made this shortly before it reports is "new": throw-away accounts are made for a campaign. Their
+# reports reach the moderator but count as one voice together towards hiding (services/report.py).
+NEW_ACCOUNT_AGE = timedelta(days=7)
+
+
 class Report(models.Model):
     """A reader's report of a proposal or a comment; distinct reporters past a threshold hide the content."""
 
@@ -126,9 +149,16 @@ class Report(models.Model):
         IMPERSONATION = "impersonation", _("I did not submit this: it uses my name")
         OTHER = "other", _("Something else")
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="reports")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="reports", verbose_name=_("proposal")
+    )
     comment = models.ForeignKey(
-        "proposals.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        "proposals.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("comment"),
     )
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("what is wrong"), max_length=15, choices=Kind.choices)
@@ -136,7 +166,11 @@ class Report(models.Model):
     case = models.ForeignKey(
         ModerationCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A keyed, truncated fingerprint of the reporter's network (portal.core.http.network_fingerprint), never
+    # the address: equal for reporters on one network, so a campaign shows. Emptied after
+    # PRIVACY_IP_RETENTION_DAYS and when the reporter's account is erased.
+    network = models.CharField(max_length=16, blank=True, default="", db_default="")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("report")

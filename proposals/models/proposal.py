@@ -1,11 +1,16 @@
 """Proposals and what people do with them: support, comment, follow, attach files."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import IdentityLevel
+from portal.core.models import TransitionLog, lifecycle_status
 
 from .translated import TranslatedFieldsMixin
 
@@ -54,6 +59,13 @@ PUBLIC_STATUSES = (
 VISIBLE_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.MERGED, ProposalStatus.WITHDRAWN, ProposalStatus.HIDDEN)
 
 
+def _another_proposal(related_name: str) -> models.ForeignKey:
+    """A link only the services set from one proposal to another (merged into it, clustered under it)."""
+    return models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name=related_name, editable=False
+    )
+
+
 class Proposal(models.Model):
     class SubmitterType(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
@@ -80,21 +92,10 @@ class Proposal(models.Model):
     articles = models.ManyToManyField(
         "proposals.ArticleIdentity", blank=True, related_name="proposals", verbose_name=_("articles")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ProposalStatus.choices,
-        default=ProposalStatus.DRAFT,
-        editable=False,
+    status = lifecycle_status(
+        ProposalStatus, default=ProposalStatus.DRAFT, max_length=20, verbose_name=_("status")
     )
-    merged_into = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="merged_proposals",
-        editable=False,
-    )
+    merged_into = _another_proposal("merged_proposals")
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
     # Denormalised counters, kept exact by the services in the same transaction as the rows they count.
     supports_count = models.PositiveIntegerField(default=0, editable=False)
@@ -109,14 +110,7 @@ class Proposal(models.Model):
     text_fingerprint = models.CharField(
         max_length=64, blank=True, db_index=True, editable=False, db_default=""
     )
-    cluster_of = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cluster_members",
-        editable=False,
-    )
+    cluster_of = _another_proposal("cluster_members")
     cluster_size = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     # MinHash signature of the text (near-duplicate detection; the LSH bands are `DuplicateBand` rows).
     minhash = models.BinaryField(null=True, blank=True, editable=False)
@@ -163,24 +157,20 @@ class Proposal(models.Model):
         return self.status in PUBLIC_STATUSES
 
 
-class ProposalTransition(models.Model):
+class ProposalTransition(TransitionLog):
     """The log of a proposal's lifecycle: one row per status change, written by the transition service."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
     to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     reason = models.TextField(_("reason"), blank=True)
     # Internal notes (e.g. a moderator's aside) never appear on the public timeline.
     internal_note = models.TextField(_("internal note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("proposal transition")
         verbose_name_plural = _("proposal transitions")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
@@ -188,8 +178,6 @@ class ProposalTransition(models.Model):
 
 def attachment_path(instance, filename):
     # The stored name is random: the person's file name is kept (sanitised) in `original_name` only.
-    import uuid
-
     return f"private/proposals/{instance.proposal_id}/{uuid.uuid4().hex}.pdf"
 
 
@@ -218,16 +206,49 @@ class Support(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="supports"
     )
+    # What the supporter's identity verification rested on when they supported; kept after erasure.
+    level = models.CharField(
+        _("verification level"),
+        max_length=20,
+        choices=IdentityLevel.choices,
+        default=IdentityLevel.SELF_DECLARED,
+        db_default=IdentityLevel.SELF_DECLARED,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("proposal support")
         verbose_name_plural = _("proposal supports")
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_person")]
-        indexes = [models.Index(fields=["user", "-created_at"], name="support_user_created_idx")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="support_user_created_idx"),
+            models.Index(fields=["proposal", "level"], name="support_proposal_level_idx"),
+        ]
 
     def __str__(self):
         return f"{self.user_id} → {self.proposal_id}"
+
+
+class RetainedSupport(models.Model):
+    """The keyed IIN fingerprint of an erased account beside each proposal it supported, and nothing else.
+
+    The erased account's supports stay counted (they were given); this row stops the same IIN from supporting
+    the same proposal again through a new account. It names no account and holds no personal data: the
+    fingerprint is a keyed one-way hash (`IDENTITY_HASH_KEY`). Lawful basis: the integrity of the count.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    identity_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("support kept after erasure")
+        verbose_name_plural = _("supports kept after erasure")
+        constraints = [
+            models.UniqueConstraint(fields=["identity_hash", "proposal"], name="retained_support_once")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}"
 
 
 class SupportTally(models.Model):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.models import TransitionLog, actor_field, lifecycle_status
+
 from .translated import TranslatedFieldsMixin
 
 
@@ -29,8 +31,17 @@ class ResponseState(models.TextChoices):
 
 
 class ResponseTemplate(TranslatedFieldsMixin, models.Model):
-    """A reusable answer text that administrators maintain (e.g. "outside the scope of this consultation")."""
+    """A reusable answer text that the secretariat maintains (e.g. "outside the scope of this consultation"),
+    offered to Commission members answering a proposal of its consultation, or of any when it has none."""
 
+    consultation = models.ForeignKey(
+        "proposals.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="response_templates",
+        verbose_name=_("consultation"),
+    )
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(_("usual outcome"), max_length=20, choices=ResponseStatus.choices, blank=True)
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
@@ -71,16 +82,10 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
         related_name="responses",
         verbose_name=_("draft version with the change"),
     )
-    state = models.CharField(
-        max_length=12, choices=ResponseState.choices, default=ResponseState.DRAFT, editable=False
-    )
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    state = lifecycle_status(ResponseState, default=ResponseState.DRAFT, max_length=12)
+    drafted_by = actor_field(blank=False, editable=False)
     # Internal: who approved or returned the draft last, and the note sent back with a returned draft.
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    reviewed_by = actor_field(blank=False, editable=False)
     review_note = models.TextField(_("note for the drafter"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,20 +112,13 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
         return self.state == ResponseState.PUBLISHED
 
 
-class ResponseTransition(models.Model):
+class ResponseTransition(TransitionLog):
     """The log of a response's review lifecycle. Internal: the reviewer of a returned draft stays private."""
 
     response = models.ForeignKey(ProposalResponse, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=12, choices=ResponseState.choices)
     to_state = models.CharField(max_length=12, choices=ResponseState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.response_id}: {self.from_state} → {self.to_state}"
@@ -172,6 +170,7 @@ class ObligationRule(models.Model):
         on_delete=models.CASCADE,
         related_name="obligation_rules",
         help_text=_("Leave empty for every consultation."),
+        verbose_name=_("consultation"),
     )
     name = models.CharField(_("name"), max_length=200)
     min_supports = models.PositiveIntegerField(_("at least this many supports"), default=0)

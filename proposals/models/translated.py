@@ -1,6 +1,8 @@
 """Text stored once per language (`title_kk`, `title_ru`, `title_en`) and read in the current one."""
 
+from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_ORDER = ("kk", "ru", "en")
 
@@ -11,12 +13,17 @@ class TranslatedFieldsMixin:
     translated_fields: tuple[str, ...] = ()
 
     def translated(self, name: str, language: str | None = None) -> str:
+        return self.translated_in(name, language)[0]
+
+    def translated_in(self, name: str, language: str | None = None) -> tuple[str, str]:
+        """(text, its language): the `language` text, else the first language that has one. Pages mark a
+        text in another language with `lang` and say so (WCAG 3.1.2)."""
         language = (language or get_language() or "kk")[:2]
         for code in (language, *LANGUAGE_ORDER):
             value = getattr(self, f"{name}_{code}", "")
             if value:
-                return value
-        return ""
+                return value, code
+        return "", language
 
     def __getattr__(self, attribute: str):
         # Templates read `translated_heading`, `translated_title`… as the current language's text.
@@ -28,3 +35,17 @@ class TranslatedFieldsMixin:
 
     def languages_of(self, name: str) -> list[str]:
         return [code for code in LANGUAGE_ORDER if getattr(self, f"{name}_{code}", "")]
+
+
+class TitledInLanguages(TranslatedFieldsMixin, models.Model):
+    """A title and a description that staff write in each language (consultations, hearings)."""
+
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        abstract = True

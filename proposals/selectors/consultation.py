@@ -1,20 +1,82 @@
-from django.db.models import Prefetch
-from django.utils import formats, timezone
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Consultation, Document, Phase
+from portal.core.formats import format_when
+
+from ..models import Consultation, ConsultationStatus, Document, Phase
 
 
-def current_consultation() -> Consultation | None:
-    """The consultation the home page and the proposal form are about: the newest one."""
+def public_consultations() -> QuerySet[Consultation]:
+    """Consultations anyone may see (not drafts), with their phases and documents prefetched."""
     return (
-        Consultation.objects.prefetch_related(
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+        .prefetch_related(
             Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
             Prefetch("documents", queryset=Document.objects.order_by("pk")),
         )
-        .order_by("-created_at")
-        .first()
+        .order_by("-created_at", "-pk")
     )
+
+
+def intake_open_consultations(now=None) -> QuerySet[Consultation]:
+    """Public consultations taking proposals now."""
+    now = now or timezone.now()
+    open_intake = Phase.objects.filter(
+        consultation=OuterRef("pk"), kind=Phase.Kind.INTAKE, starts_at__lte=now, ends_at__gt=now
+    )
+    return public_consultations().exclude(status=ConsultationStatus.ARCHIVED).filter(Exists(open_intake))
+
+
+def current_consultation() -> Consultation | None:
+    """The consultation meant when none is named: the newest taking proposals, else the newest public one."""
+    return intake_open_consultations().first() or public_consultations().first()
+
+
+def current_consultation_among(consultations: list[Consultation], now=None) -> Consultation | None:
+    """`current_consultation`, picked from public consultations already read with their phases."""
+    now = now or timezone.now()
+    for consultation in consultations:
+        if consultation.status != ConsultationStatus.ARCHIVED and any(
+            phase.kind == Phase.Kind.INTAKE and phase.starts_at <= now < phase.ends_at
+            for phase in consultation.phases.all()
+        ):
+            return consultation
+    return consultations[0] if consultations else None
+
+
+@dataclass
+class ConsultationGroups:
+    open: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.open or self.upcoming or self.closed)
+
+    @property
+    def sections(self) -> list[tuple[str, list, str]]:
+        return [
+            (_("Taking proposals now"), self.open, "open"),
+            (_("Upcoming"), self.upcoming, "upcoming"),
+            (_("Closed"), self.closed, "closed"),
+        ]
+
+
+def consultation_groups(now=None) -> ConsultationGroups:
+    """Public consultations as open (intake now), upcoming (intake later) and closed; two queries."""
+    now = now or timezone.now()
+    groups = ConsultationGroups()
+    for consultation in public_consultations():
+        intake = next((p for p in consultation.phases.all() if p.kind == Phase.Kind.INTAKE), None)
+        state = intake.state(now) if intake else "past"
+        if consultation.status in (ConsultationStatus.OUTCOME_PUBLISHED, ConsultationStatus.ARCHIVED):
+            state = "past"
+        item = {"consultation": consultation, "intake": intake, "timeline": phase_timeline(consultation, now)}
+        {"current": groups.open, "upcoming": groups.upcoming, "past": groups.closed}[state].append(item)
+    return groups
 
 
 def phase_timeline(consultation: Consultation, now=None) -> list[dict]:
@@ -32,9 +94,13 @@ def intake_closed_message(consultation: Consultation, now=None) -> str:
     if intake is None:
         return _("This consultation does not take proposals.")
     if now < intake.starts_at:
-        return _("Proposal intake opens on %(date)s.") % {
-            "date": formats.date_format(timezone.localtime(intake.starts_at), "DATETIME_FORMAT")
-        }
-    return _("Proposal intake closed on %(date)s.") % {
-        "date": formats.date_format(timezone.localtime(intake.ends_at), "DATETIME_FORMAT")
-    }
+        return _("Proposal intake opens on %(date)s.") % {"date": format_when(intake.starts_at)}
+    return _("Proposal intake closed on %(date)s.") % {"date": format_when(intake.ends_at)}
+
+
+def staff_consultations() -> QuerySet[Consultation]:
+    """Every consultation, drafts included, for the staff list."""
+    return Consultation.objects.prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
+        Prefetch("documents", queryset=Document.objects.order_by("pk")),
+    ).order_by("-created_at", "-pk")

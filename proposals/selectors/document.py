@@ -2,17 +2,38 @@ from django.db.models import Count, Prefetch, Q
 
 from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
 from ..models.proposal import PUBLIC_STATUSES
+from ..permissions.consultation import can_import_document
+from .consultation import current_consultation
 
 
 def latest_version(document: Document) -> DocumentVersion | None:
-    return document.versions.order_by("-position").first()
+    """The latest published version: what citizens read and propose changes to."""
+    return document.versions.published().order_by("-position").first()
 
 
-def article_choices() -> list[tuple[int, str]]:
-    """(identity id, "7. Heading") for the latest version of the current consultation's documents."""
-    from .consultation import current_consultation
+def visible_versions(document: Document, user) -> list[DocumentVersion]:
+    """The versions `user` may read, in order: published ones, and drafts too for staff who publish them."""
+    versions = document.versions.order_by("position")
+    if not can_import_document(user):
+        versions = versions.published()
+    return list(versions)
 
-    consultation = current_consultation()
+
+def staff_versions(document: Document):
+    """Every version of the document for the staff pages, drafts included, with who published each."""
+    return document.versions.order_by("position").select_related("published_by")
+
+
+def work_date(document: Document):
+    """The date of the document as a work: its first version's, the same whichever version is exported."""
+    first = document.versions.order_by("position").values_list("created_at", flat=True).first()
+    return first.date() if first else None
+
+
+def article_choices(consultation=None) -> list[tuple[int, str]]:
+    """(identity id, "7. Heading") for the latest version of the consultation's documents (default: the
+    current one), in the order of that version."""
+    consultation = consultation or current_consultation()
     if consultation is None:
         return []
     choices = []
@@ -25,6 +46,25 @@ def article_choices() -> list[tuple[int, str]]:
         ):
             choices.append((identity.pk, f"{identity.number}. {identity.translated('heading')}"))
     return choices
+
+
+def consultation_articles(consultation) -> list[tuple[ArticleIdentity, bool]]:
+    """Every article identity of the consultation with whether the latest draft still has it: the latest
+    version's articles in their order first, then those removed since (which keep their last number, so a
+    removed "4" and the new "4" must be told apart). Two queries per document."""
+    ordered = []
+    for document in Document.objects.filter(consultation=consultation).order_by("pk"):
+        version = latest_version(document)
+        positions = (
+            dict(Article.objects.filter(version=version).values_list("identity_id", "position"))
+            if version
+            else {}
+        )
+        identities = ArticleIdentity.objects.published().filter(document=document).order_by("pk")
+        current = sorted((i for i in identities if i.pk in positions), key=lambda i: positions[i.pk])
+        removed = [i for i in identities if i.pk not in positions]
+        ordered += [(identity, True) for identity in current] + [(identity, False) for identity in removed]
+    return ordered
 
 
 def version_table_of_contents(version: DocumentVersion):
@@ -56,10 +96,21 @@ def article_in_version(identity: ArticleIdentity, version: DocumentVersion) -> A
     )
 
 
+def article_heading_in_version(identity: ArticleIdentity, version: DocumentVersion) -> Article | None:
+    """The article with its section, without its text (`article_paragraphs` reads that)."""
+    return Article.objects.filter(identity=identity, version=version).select_related("section").first()
+
+
+def article_paragraphs(article: Article) -> list[Paragraph]:
+    return list(article.paragraphs.order_by("number"))
+
+
 def article_history(identity: ArticleIdentity) -> list[Article]:
-    """The article in every version that has it, oldest first, with its number there."""
+    """The article in every published version that has it, oldest first, with its number there."""
     return list(
-        Article.objects.filter(identity=identity).select_related("version").order_by("version__position")
+        Article.objects.filter(identity=identity, version__published_at__isnull=False)
+        .select_related("version")
+        .order_by("version__position")
     )
 
 

@@ -6,11 +6,16 @@ and the tests read the same function.
 
 from __future__ import annotations
 
+import time
 from statistics import median
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+
+from portal.core.queue import enqueue_on_commit
 
 from ..models import ObligationRule, Proposal, ProposalResponse, ProposalStatus, ResponseState, ResponseStatus
 from ..models.proposal import PUBLIC_STATUSES
@@ -24,20 +29,69 @@ def _counts(queryset, field: str) -> dict:
     }
 
 
+# How long computed numbers are kept at all: a consultation nobody reads any more leaves the cache.
+OUTCOME_STATS_KEEP_SECONDS = 24 * 3600
+
+
+def _stats_key(consultation_id: int) -> str:
+    return f"outcome-stats:{consultation_id}"
+
+
 def consultation_stats_shared(*, consultation) -> dict:
-    """`consultation_stats`, computed at most once per OUTCOME_STATS_CACHE_SECONDS for all web processes.
+    """`consultation_stats`, counted at most once per OUTCOME_STATS_CACHE_SECONDS for all web processes,
+    and never while a reader waits once they were counted a first time.
 
-    The numbers take about twenty aggregate queries over every proposal (1.8 s at 100,000); the outcome page
-    and /api/v1/stats show them to everyone, so they may lag by those seconds rather than be counted again
-    for each reader. They hold counts only: no text that moderation could have to withdraw at once."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    key = f"outcome-stats:{consultation.pk}"
-    stats = cache.get(key)
+    The numbers take a dozen aggregate queries over every proposal (2.3 s at 100,000); the outcome page and
+    /api/v1/stats show them to everyone, so they may lag rather than be counted again for each reader. When
+    they are older than the period, readers still get them at once, and the first of them queues one
+    recount for a worker (stale-while-revalidate); only the first reader ever, or after the cache lost
+    them, counts them itself. They hold counts only: no text that moderation could have to withdraw at once.
+    """
+    key = _stats_key(consultation.pk)
+    kept = cache.get_many([key, f"{key}:counted-at"])
+    stats, counted_at = kept.get(key), kept.get(f"{key}:counted-at")
     if stats is None:
-        stats = consultation_stats(consultation=consultation)
-        cache.set(key, stats, settings.OUTCOME_STATS_CACHE_SECONDS)
+        return _counted_once(consultation=consultation)
+    # No time: kept by the release before, which stored the numbers alone under the same key (and still
+    # reads them there during a rolling deploy).
+    stale = counted_at is None or time.time() - counted_at > settings.OUTCOME_STATS_CACHE_SECONDS
+    if stale and cache.add(f"{key}:recount-queued", 1, settings.OUTCOME_STATS_CACHE_SECONDS):
+        # A recount lost with the broker is queued again by a reader of the next period.
+        enqueue_on_commit("proposals.tasks.recount_outcome_stats", consultation.pk)
+    return stats
+
+
+# With no numbers kept (the first reader ever, a cache that lost them), how long a reader waits for the one
+# who is counting them, and how long that claim stands if its reader dies while counting.
+COLD_WAIT_SECONDS = 15
+COUNTING_CLAIM_SECONDS = 60
+
+
+def _counted_once(*, consultation) -> dict:
+    """One reader counts, the others wait for its numbers: sixteen readers counting the same dozen aggregates
+    at once took every core for as long as sixteen counts (bench/http_pages.py answered none in 5 s). A
+    reader whose wait runs out counts for itself: the one counting may have died."""
+    key = _stats_key(consultation.pk)
+    if cache.add(f"{key}:counting", 1, COUNTING_CLAIM_SECONDS):
+        try:
+            return consultation_stats_refresh(consultation=consultation)
+        finally:
+            cache.delete(f"{key}:counting")
+    deadline = time.monotonic() + COLD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        stats = cache.get(key)
+        if stats is not None:
+            return stats
+    return consultation_stats_refresh(consultation=consultation)
+
+
+def consultation_stats_refresh(*, consultation) -> dict:
+    """Counts the numbers now and shares them with every reader (the worker's recount, a cold cache)."""
+    counted_at = time.time()
+    stats = consultation_stats(consultation=consultation)
+    key = _stats_key(consultation.pk)
+    cache.set_many({key: stats, f"{key}:counted-at": counted_at}, OUTCOME_STATS_KEEP_SECONDS)
     return stats
 
 

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from ..models import ArticleIdentity, Comment, Follow, Proposal, ProposalTransition, Support, SupportTally
+from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification
+from portal.core.rows import instance_from_row, select_list
+
+from ..models import (
+    ArticleIdentity,
+    Comment,
+    Consultation,
+    Follow,
+    Phase,
+    Proposal,
+    ProposalTransition,
+    RetainedSupport,
+    Support,
+    SupportTally,
+)
 from ..models.proposal import PUBLIC_STATUSES
-from ..search import search_filter
+from ..search import search_candidates
+from .similar_proposals import rank_similar
 
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
 
@@ -53,9 +71,9 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
         queryset = queryset.filter(submitter_type=filters.submitter_type)
     if filters.has_response is not None:
         queryset = queryset.filter(responded_at__isnull=not filters.has_response)
-    if filters.q:
-        queryset = search_filter(queryset, filters.q)
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS[DEFAULT_ORDERING])
+    if filters.q:
+        queryset = search_candidates(queryset, filters.q, ordering=ordering)
     if (
         filters.q
         and filters.ordering == DEFAULT_ORDERING
@@ -96,21 +114,31 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
 
 
 def proposal_detail(*, pk: int, viewer) -> Proposal | None:
-    """A proposal with its author, organisation, topic, articles, attachments and public timeline."""
+    """A proposal with its author, organisation, topic and consultation, and the reader's own state (supports,
+    follows, has commented) in the same query. What only the shared parts of the page show (articles,
+    attachments, timeline) is read by `proposal_articles` and `proposal_attachments` when rendered."""
     queryset = Proposal.objects.select_related(
         "author", "organisation", "topic", "consultation", "merged_into", "cluster_of"
-    )
-    queryset = queryset.prefetch_related(
-        Prefetch("articles", queryset=_ARTICLES),
-        "attachments",
-        Prefetch("transitions", queryset=ProposalTransition.objects.order_by("created_at", "id")),
     )
     if viewer.is_authenticated:
         queryset = queryset.annotate(
             viewer_supports=Exists(Support.objects.filter(proposal=OuterRef("pk"), user=viewer)),
             viewer_follows=Exists(Follow.objects.filter(proposal=OuterRef("pk"), user=viewer)),
+            viewer_commented=Exists(Comment.objects.filter(proposal=OuterRef("pk"), author=viewer)),
         )
     return queryset.filter(pk=pk).first()
+
+
+def proposal_articles(proposal: Proposal) -> list[ArticleIdentity]:
+    return list(_ARTICLES.filter(proposals=proposal))
+
+
+def proposal_attachments(proposal: Proposal) -> list:
+    return list(proposal.attachments.all())
+
+
+def proposal_transitions(proposal: Proposal) -> list[ProposalTransition]:
+    return list(proposal.transitions.order_by("created_at", "id"))
 
 
 COMMENT_ORDERINGS = {
@@ -131,18 +159,12 @@ def proposal_comments(*, proposal: Proposal, ordering: str = "oldest") -> QueryS
     )
 
 
-def proposals_of_author(*, author) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(author=author).select_related("consultation").order_by("-updated_at")
-
-
 def article_proposals(*, identity_id: int) -> QuerySet[Proposal]:
     return proposal_list(filters=ProposalFilters(article=identity_id))
 
 
 def similar_proposals(*, text: str, consultation_id: int | None = None, limit: int = 5) -> list[Proposal]:
     """Public proposals resembling the text an author is writing, best first (the "compare" step)."""
-    from .similarity import rank_similar
-
     return rank_similar(text=text, consultation_id=consultation_id, limit=limit)
 
 
@@ -161,3 +183,109 @@ def supports_count_now(proposal_id: int) -> int:
         .first()
     )
     return row or 0
+
+
+def supportable_proposal(*, pk: int, supporter) -> Proposal | None:
+    """The published proposal with only what a support needs, and in the same query the two facts its
+    permission would ask the database for: whether intake is open now (`consultation.intake_open_now`) and
+    whether an erased account with the supporter's IIN already supported it (`erased_account_supported`).
+    Supports are the hottest write of a surge: this is their one read before the write."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _supportable_sql(),
+            {
+                "pk": pk,
+                **{f"public{index}": status for index, status in enumerate(PUBLIC_STATUSES)},
+                "intake": Phase.Kind.INTAKE.value,
+                "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+                "supporter": supporter.pk,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    intake_open, erased_account_supported = row[:2]
+    split = 2 + len(_PROPOSAL_FIELDS)
+    proposal = instance_from_row(Proposal, _PROPOSAL_FIELDS, row[2:split])
+    proposal.consultation = instance_from_row(Consultation, _CONSULTATION_FIELDS, row[split:])
+    proposal.consultation.intake_open_now = bool(intake_open)
+    proposal.erased_account_supported = bool(erased_account_supported)
+    return proposal
+
+
+# What support_refusal reads; anything else is loaded if asked for (deferred), as with `only()`.
+_PROPOSAL_FIELDS = ["id", "status", "author", "consultation"]
+_CONSULTATION_FIELDS = ["id", "status", "accepted_identity_levels"]
+
+
+@functools.cache
+def _supportable_sql() -> str:
+    """Written once per process rather than composed by the ORM on every support (portal/core/rows.py)."""
+    quote = connection.ops.quote_name
+    public = ", ".join(f"%(public{index})s" for index in range(len(PUBLIC_STATUSES)))
+    return f"""
+        SELECT
+            EXISTS (
+                SELECT 1 FROM {quote(Phase._meta.db_table)} ph
+                WHERE ph.consultation_id = p.consultation_id AND ph.kind = %(intake)s
+                    AND ph.starts_at <= %(now)s AND ph.ends_at > %(now)s
+            ),
+            EXISTS (
+                SELECT 1 FROM {quote(RetainedSupport._meta.db_table)} r
+                WHERE r.proposal_id = p.id AND r.identity_hash = (
+                    SELECT v.identity_hash FROM {quote(IdentityVerification._meta.db_table)} v
+                    WHERE v.user_id = %(supporter)s LIMIT 1
+                )
+            ),
+            {select_list(Proposal, "p", _PROPOSAL_FIELDS)},
+            {select_list(Consultation, "c", _CONSULTATION_FIELDS)}
+        FROM {quote(Proposal._meta.db_table)} p
+        JOIN {quote(Consultation._meta.db_table)} c ON c.id = p.consultation_id
+        WHERE p.id = %(pk)s AND p.status IN ({public})
+    """  # noqa: S608 (table and column names from the models; every value is a parameter)
+
+
+@dataclass(frozen=True)
+class SupportsByLevel:
+    """Supports of one proposal by the level of their supporters' identity verification."""
+
+    counts: dict[str, int]
+
+    @property
+    def strong(self) -> int:
+        return sum(count for level, count in self.counts.items() if level in STRONG_LEVELS)
+
+    def rows(self) -> list[tuple[str, int]]:
+        """(label, count) for every level, strongest first, as the page lists them."""
+        return [(label, self.counts[level]) for level, label in IdentityLevel.choices]
+
+
+def supports_by_level(proposal_id: int) -> SupportsByLevel:
+    """One grouped count over the support rows (index `support_proposal_level_idx`); every level present."""
+    found = dict(
+        Support.objects.filter(proposal_id=proposal_id)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    return SupportsByLevel({level: found.get(level, 0) for level in IdentityLevel.values})
+
+
+def with_supports_by_level(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotates `supports_<level>` for each level: one indexed subquery each, for exports of many rows."""
+    return queryset.annotate(
+        **{
+            f"supports_{level}": Coalesce(
+                Subquery(
+                    Support.objects.filter(proposal=OuterRef("pk"), level=level)
+                    .order_by()
+                    .values("proposal")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+            for level in IdentityLevel.values
+        }
+    )

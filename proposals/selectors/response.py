@@ -8,16 +8,20 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ..documents.diff import diff_words, render_html
 from ..models import (
+    Article,
     ArticleIdentity,
     CommissionAssignment,
     ObligationRule,
+    Paragraph,
     Proposal,
     ProposalResponse,
     ResponseState,
 )
-from ..models.proposal import PUBLIC_STATUSES
+from .comparison import _text
 
 AWAITING_ANSWER = ("published", "under_review")
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
@@ -164,13 +168,9 @@ def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = No
 def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
     """For each draft version that published answers name for this article: the word diff from the version
     before it, beside the proposals and answers that drove the change."""
-    from ..documents.diff import diff_words, render_html
-    from ..models import Article, Paragraph
-    from .comparison import _text
-
     responses = list(
         published_responses()
-        .filter(articles=identity, version__isnull=False)
+        .filter(articles=identity, version__published_at__isnull=False)
         .select_related("proposal", "version")
         .order_by("version__position", "published_at", "id")
     )
@@ -182,12 +182,10 @@ def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
         versions[response.version_id]["responses"].append(response)
     articles = {
         (article.version.document_id, article.version.position): article
-        for article in Article.objects.filter(identity=identity)
+        for article in Article.objects.filter(identity=identity, version__published_at__isnull=False)
         .select_related("version")
         .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
     }
-    from django.utils.translation import gettext as _
-
     changes = []
     for entry in versions.values():
         version = entry["version"]
@@ -218,16 +216,9 @@ def articles_with_changes(*, consultation) -> QuerySet[ArticleIdentity]:
         ArticleIdentity.objects.filter(
             document__consultation=consultation,
             responses__state=ResponseState.PUBLISHED,
-            responses__version__isnull=False,
+            responses__version__published_at__isnull=False,
         )
         .distinct()
         .select_related("document__consultation")
         .order_by("document_id", "id")
     )
-
-
-def public_proposals(consultation=None) -> QuerySet[Proposal]:
-    queryset = Proposal.objects.filter(status__in=PUBLIC_STATUSES)
-    if consultation is not None:
-        queryset = queryset.filter(consultation=consultation)
-    return queryset

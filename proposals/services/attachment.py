@@ -3,19 +3,48 @@
 import hashlib
 import re
 import unicodedata
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import User
+from proposals.permissions.proposal import can_edit_proposal
 
 from ..models import Attachment, Proposal
 
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w .()\-]+", re.UNICODE)
-# Markers of a file that is also HTML, SVG or script (a polyglot): browsers could sniff it as such.
-_POLYGLOT_MARKERS = (b"<html", b"<script", b"<svg", b"<!doctype", b"<body", b"<iframe")
+# Active content anywhere in the file, raw or inside a compressed stream: markup that makes it a polyglot a
+# browser could sniff as HTML or SVG (tags and event handlers), and the PDF actions that run code or launch
+# programs in a reader.
+_ACTIVE_CONTENT = re.compile(
+    rb"<(?:html|script|svg|!doctype|body|iframe|img|object|embed|meta|link)[\s/>]"
+    rb"|\bon(?:error|load|click|mouseover|focus)\s*="
+    rb"|javascript:"
+    rb"|/(?:javascript|js|launch|richmedia|embeddedfile)(?![a-z])",
+    re.IGNORECASE,
+)
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.DOTALL)
+_MAX_INFLATED = 50 * 1024 * 1024
+
+
+def _has_active_content(content: bytes) -> bool:
+    """The whole file and every stream that inflates (object streams hide dictionaries) are searched."""
+    if _ACTIVE_CONTENT.search(content):
+        return True
+    for stream in _STREAM.finditer(content):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(stream.group(1), _MAX_INFLATED)
+        except zlib.error:
+            continue
+        if _ACTIVE_CONTENT.search(inflated):
+            return True
+    return False
 
 
 def safe_file_name(name: str) -> str:
@@ -27,15 +56,14 @@ def safe_file_name(name: str) -> str:
     return f"{stem[:90]}.pdf"
 
 
-def _check_pdf(uploaded) -> bytes:
+def _check_pdf(uploaded: UploadedFile) -> bytes:
     if uploaded.size > settings.PROPOSAL_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {"attachments": _("%(name)s is larger than 10 MB.") % {"name": safe_file_name(uploaded.name)}}
         )
     content = b"".join(uploaded.chunks())
     head, tail = content[:1024], content[-2048:]
-    lowered = content[:4096].lower()
-    if not head.startswith(b"%PDF-") or b"%%EOF" not in tail or any(m in lowered for m in _POLYGLOT_MARKERS):
+    if not head.startswith(b"%PDF-") or b"%%EOF" not in tail or _has_active_content(content):
         raise ValidationError(
             {"attachments": _("%(name)s is not a PDF file.") % {"name": safe_file_name(uploaded.name)}}
         )
@@ -43,10 +71,8 @@ def _check_pdf(uploaded) -> bytes:
 
 
 @transaction.atomic
-def attachment_add(*, proposal: Proposal, author, uploaded) -> Attachment:
-    from django.core.files.base import ContentFile
-
-    if not permissions.can_edit_proposal(author, proposal):
+def attachment_add(*, proposal: Proposal, author: User, uploaded: UploadedFile) -> Attachment:
+    if not can_edit_proposal(author, proposal):
         raise PermissionDenied(_("This proposal can no longer be edited."))
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.attachments.count() >= settings.PROPOSAL_MAX_ATTACHMENTS:
@@ -61,13 +87,3 @@ def attachment_add(*, proposal: Proposal, author, uploaded) -> Attachment:
     attachment.file.save("upload.pdf", ContentFile(content), save=False)
     attachment.save()
     return attachment
-
-
-@transaction.atomic
-def attachment_remove(*, attachment: Attachment, author) -> None:
-    if not permissions.can_edit_proposal(author, attachment.proposal):
-        raise PermissionDenied(_("This proposal can no longer be edited."))
-    transaction.on_commit(
-        lambda name=attachment.file.name, storage=attachment.file.storage: storage.delete(name)
-    )
-    attachment.delete()

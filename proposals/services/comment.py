@@ -12,17 +12,21 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import User
 from portal.core.queue import enqueue_on_commit
+from portal.core.roles import is_commission_member
+from portal.core.text import plain_text
+from portal.notifications.services import notify
+from proposals.permissions.proposal import can_comment
 
-from ..models import Comment, CommentLike, Proposal
+from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 3000
 
 
 def _clean_body(body: str) -> str:
-    body = body.strip()
+    body = plain_text(body).strip()
     if not body:
         raise ValidationError({"body": _("Write a comment first.")})
     if len(body) > MAX_LENGTH:
@@ -33,8 +37,8 @@ def _clean_body(body: str) -> str:
 
 
 @transaction.atomic
-def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | None = None) -> Comment:
-    if not permissions.can_comment(author, proposal):
+def comment_create(*, author: User, proposal: Proposal, body: str, parent: Comment | None = None) -> Comment:
+    if not can_comment(author, proposal):
         raise PermissionDenied(_("You cannot comment on this proposal."))
     body = _clean_body(body)
     if parent is not None:
@@ -48,7 +52,7 @@ def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | N
         author=author,
         parent=parent,
         body=body,
-        is_official=permissions.is_commission_member(author),
+        is_official=is_commission_member(author),
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
     _notify_comment(comment)
@@ -57,16 +61,12 @@ def comment_create(*, author, proposal: Proposal, body: str, parent: Comment | N
 
 
 def _screen_after_commit(comment: Comment) -> None:
-    from ..tasks import screen_comment
-
-    enqueue_on_commit(screen_comment, comment.pk)
+    enqueue_on_commit("proposals.tasks.screen_comment", comment.pk)
 
 
 def _notify_comment(comment: Comment) -> None:
     """A new comment tells the proposal's author and followers; a reply tells the author of the comment it
     answers and the proposal's author. Never the commenter."""
-    from portal.notifications.services import notify
-
     proposal = comment.proposal
     params = {"author": comment.author.display_name, "title": proposal.title}
     url = f"{proposal.get_absolute_url()}#comment-{comment.pk}"
@@ -81,8 +81,6 @@ def _notify_comment(comment: Comment) -> None:
         )
     if not comment.parent_id:
         # A new comment: the proposal's author and its followers (replies go to the thread, not to everyone).
-        from ..models import Follow
-
         followers = set(Follow.objects.filter(proposal=proposal).values_list("user_id", flat=True))
         notify(
             recipients={proposal.author_id, *followers},
@@ -104,12 +102,17 @@ def _notify_comment(comment: Comment) -> None:
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+def comment_edit(*, comment: Comment, editor: User, body: str) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != editor.pk or comment.is_removed:
         raise PermissionDenied(_("Only the author can edit this comment."))
     if timezone.now() - comment.created_at > EDIT_WINDOW:
         raise PermissionDenied(_("Comments can be edited for 15 minutes after posting."))
+    # A moderator decides on the text they read: a comment under review is frozen for its author.
+    if ModerationCase.objects.filter(comment=comment, status=ModerationCase.Status.OPEN).exists():
+        raise PermissionDenied(
+            _("A moderator is reviewing this comment; it can be edited again once they decide.")
+        )
     comment.body = _clean_body(body)
     comment.edited_at = timezone.now()
     comment.screened_at = None  # the new text is screened again
@@ -119,11 +122,14 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, deleted_by) -> Comment:
-    """Soft deletion: the place in the thread stays, the text is gone from every page."""
+def comment_delete(*, comment: Comment, deleted_by: User) -> Comment:
+    """Soft deletion by the author: the place in the thread stays, the text is gone from every page.
+
+    Staff remove other people's comments only by hiding them through moderation (`moderation_act`), which
+    records the reasons, tells the author and writes the audit log."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.author_id != deleted_by.pk and not permissions.is_moderator(deleted_by):
-        raise PermissionDenied(_("Only the author or a moderator can delete this comment."))
+    if comment.author_id != deleted_by.pk:
+        raise PermissionDenied(_("Only the author can delete this comment; moderators hide it with reasons."))
     if comment.deleted_at is None:
         comment.deleted_at = timezone.now()
         comment.save(update_fields=["deleted_at"])
@@ -131,7 +137,7 @@ def comment_delete(*, comment: Comment, deleted_by) -> Comment:
     return comment
 
 
-def comment_like(*, comment: Comment, user) -> bool:
+def comment_like(*, comment: Comment, user: User) -> bool:
     if not user.is_authenticated or comment.author_id == user.pk or comment.is_removed:
         raise PermissionDenied(_("You cannot like this comment."))
     try:

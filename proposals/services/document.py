@@ -1,17 +1,20 @@
-"""Importing a draft version: all languages parsed and checked first, then written in one transaction."""
+"""A draft's versions: imported (all languages parsed and checked first, then written in one transaction) as a
+draft only staff see, then published by a staff member, or discarded while still a draft."""
 
 from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import User
 from portal.core.audit import audit_record
+from proposals.permissions.consultation import can_import_document
 
-from ..documents.markdown_format import ParsedArticle, merge, parse
+from ..documents.draft_format import ParsedArticle, merge, parse
 from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
 
 LANGUAGES = ("kk", "ru", "en")
@@ -78,13 +81,18 @@ def _new_identity(document: Document, number: str) -> ArticleIdentity:
 
 @transaction.atomic
 def document_version_import(
-    *, document: Document, labels: dict[str, str], sources: dict[str, tuple[str, str]], imported_by
+    *,
+    document: Document,
+    labels: dict[str, str],
+    sources: dict[str, tuple[str, str]],
+    imported_by: User | None,
 ) -> DocumentVersion:
-    """Adds a version from one Markdown text per language ({language: (file name, text)}).
+    """Adds a draft version from one Markdown text per language ({language: (file name, text)}); it stays
+    out of public pages, API and open data until `document_version_publish`.
 
     Raises DocumentFormatError (file, line, what was expected) before anything is written.
     """
-    if imported_by is not None and not permissions.can_import_document(imported_by):
+    if imported_by is not None and not can_import_document(imported_by):
         raise PermissionDenied(_("Only administrators can import documents."))
     unknown = set(sources) - set(LANGUAGES)
     if unknown or not sources:
@@ -115,7 +123,6 @@ def document_version_import(
                 f"heading_{code}": parsed[code].sections[section_index].articles[article_index].heading
                 for code in parsed
             }
-            ArticleIdentity.objects.filter(pk=identity.pk).update(number=ref_article.number, **headings)
             article = Article.objects.create(
                 version=version,
                 section=section,
@@ -145,10 +152,73 @@ def document_version_import(
     return version
 
 
+def _require_importer(actor) -> None:
+    if actor is not None and not can_import_document(actor):
+        raise PermissionDenied(_("Only administrators can publish or discard document versions."))
+
+
 @transaction.atomic
-def article_identity_confirm(*, article: Article, identity: ArticleIdentity | None, confirmed_by) -> Article:
+def document_version_publish(*, version: DocumentVersion, actor, now=None) -> DocumentVersion:
+    """Makes a draft version public from `now`. Versions are published in order, so the latest published
+    version is always the last one the public reads, and its articles name their identities in lists."""
+    _require_importer(actor)
+    locked = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.is_published:
+        raise ValidationError(_("This version is already published."))
+    earlier_draft = (
+        DocumentVersion.objects.filter(document_id=locked.document_id, position__lt=locked.position)
+        .filter(published_at__isnull=True)
+        .order_by("position")
+        .first()
+    )
+    if earlier_draft is not None:
+        raise ValidationError(
+            _("Publish or discard version %(number)d first.") % {"number": earlier_draft.position}
+        )
+    locked.published_at = now or timezone.now()
+    locked.published_by = actor
+    locked.save(update_fields=["published_at", "published_by"])
+    for article in Article.objects.filter(version=locked):
+        ArticleIdentity.objects.filter(pk=article.identity_id).update(
+            number=article.number,
+            **{f"heading_{code}": getattr(article, f"heading_{code}") for code in LANGUAGES},
+        )
+    audit_record(actor=actor, action="document.version_published", target=locked)
+    return locked
+
+
+@transaction.atomic
+def document_version_discard(*, version: DocumentVersion, actor) -> None:
+    """Removes a draft version imported by mistake, with the article identities only it had."""
+    _require_importer(actor)
+    locked = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.is_published:
+        raise ValidationError(_("A published version cannot be discarded."))
+    if locked.responses.exists():
+        raise ValidationError(_("A Commission answer refers to this version."))
+    if DocumentVersion.objects.filter(document_id=locked.document_id, position__gt=locked.position).exists():
+        raise ValidationError(_("Discard the later versions first."))
+    identity_ids = list(Article.objects.filter(version=locked).values_list("identity_id", flat=True))
+    audit_record(actor=actor, action="document.version_discarded", target=locked.document)
+    locked.delete()
+    # Identities nothing else refers to go with it; one that a proposal, answer, follow or agenda names stays.
+    ArticleIdentity.objects.filter(
+        pk__in=identity_ids,
+        versions__isnull=True,
+        proposals__isnull=True,
+        responses__isnull=True,
+        commitments__isnull=True,
+        follows__isnull=True,
+        agenda_items__isnull=True,
+    ).delete()
+
+
+@transaction.atomic
+def article_identity_confirm(
+    *, article: Article, identity: ArticleIdentity | None, confirmed_by: User
+) -> Article:
     """An admin confirms (identity=None keeps it) or corrects the identity proposed by similarity."""
-    if not permissions.can_import_document(confirmed_by):
+    if not can_import_document(confirmed_by):
         raise PermissionDenied(_("Only administrators can confirm article matches."))
     if identity is not None and identity.pk != article.identity_id:
         if Article.objects.filter(version=article.version, identity=identity).exists():

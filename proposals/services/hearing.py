@@ -3,8 +3,11 @@ counted under a lock of the hearing row, so capacity holds however many people r
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -12,32 +15,38 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.formats import format_when, iso_datetime
 from portal.core.lifecycle import Lifecycle
+from portal.notifications.email import email_queue
+from portal.notifications.services import notify
+from proposals.permissions.hearing import (
+    can_cancel_hearing_registration,
+    can_manage_hearings,
+    hearing_registration_refusal,
+)
 
-from ..markdown import render_markdown
 from ..models import (
-    AgendaItem,
+    Consultation,
     Follow,
     Hearing,
     HearingDiscussion,
     HearingDocument,
+    HearingFormat,
     HearingRegistration,
     HearingStatus,
     HearingTransition,
     Proposal,
     RegistrationStatus,
-    SpeakerRequest,
 )
-from ..models.proposal import PUBLIC_STATUSES
+from ..rich_text import render_markdown
 
 H = HearingStatus
 R = RegistrationStatus
@@ -55,25 +64,41 @@ HEARING_LIFECYCLE = Lifecycle(
 )
 
 CANCEL_SALT = "hearings.registration.cancel"
-# Fields of a hearing that staff edit; a change of any of MOVE_FIELDS tells everyone concerned.
-HEARING_FIELDS = (
-    "title_kk",
-    "title_ru",
-    "title_en",
-    "description_kk",
-    "description_ru",
-    "description_en",
-    "starts_at",
-    "ends_at",
-    "format",
-    "venue",
-    "online_url",
-    "stream_url",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-)
-MOVE_FIELDS = ("starts_at", "ends_at", "venue", "format", "online_url")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HearingInput:
+    """What staff edit on a hearing, in the order the form shows it; `hearing_save` checks the rules and
+    applies every field. Edit one field with `dataclasses.replace(HearingInput.of(hearing), capacity=…)`."""
+
+    title_kk: str = ""
+    title_ru: str = ""
+    title_en: str = ""
+    description_kk: str = ""
+    description_ru: str = ""
+    description_en: str = ""
+    starts_at: datetime
+    ends_at: datetime
+    format: str = HearingFormat.IN_PERSON
+    venue_kk: str = ""
+    venue_ru: str = ""
+    venue_en: str = ""
+    online_url: str = ""
+    stream_url: str = ""
+    capacity: int = 100
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+
+    @classmethod
+    def of(cls, hearing: Hearing) -> HearingInput:
+        """The hearing as it stands, the starting point of an edit."""
+        return cls(**{name: getattr(hearing, name) for name in HEARING_FIELDS})
+
+
+# The staff form's fields (`HearingForm`) are these, so form and service cannot drift apart.
+HEARING_FIELDS = tuple(field.name for field in dataclasses.fields(HearingInput))
+# A change of any of these tells everyone concerned.
+MOVE_FIELDS = ("starts_at", "ends_at", "venue_kk", "venue_ru", "venue_en", "format", "online_url")
 
 
 def stream_url_validate(url: str) -> None:
@@ -94,47 +119,51 @@ def stream_url_validate(url: str) -> None:
         )
 
 
-def _require_manager(actor) -> None:
-    if actor is None or not permissions.can_manage_hearings(actor):
+def require_hearing_manager(actor: User | None) -> None:
+    if actor is None or not can_manage_hearings(actor):
         raise PermissionDenied(_("Only Commission members manage hearings."))
 
 
-def _clean_hearing(data: dict) -> dict:
-    fields = {name: data[name] for name in HEARING_FIELDS if name in data}
+def _validate_hearing(data: HearingInput) -> None:
     errors: dict[str, list[str]] = {}
-    if not any(fields.get(f"title_{code}", "").strip() for code in ("kk", "ru", "en")):
+    if not any(getattr(data, f"title_{code}").strip() for code in ("kk", "ru", "en")):
         errors.setdefault("title_kk", []).append(_("Give the hearing a title in at least one language."))
-    starts, ends = fields.get("starts_at"), fields.get("ends_at")
-    if starts and ends and ends <= starts:
+    if data.starts_at and data.ends_at and data.ends_at <= data.starts_at:
         errors.setdefault("ends_at", []).append(_("The hearing must end after it starts."))
-    closes = fields.get("registration_closes_at")
-    opens = fields.get("registration_opens_at")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
         errors.setdefault("registration_closes_at", []).append(_("Registration must close after it opens."))
     try:
-        stream_url_validate(fields.get("stream_url", ""))
+        stream_url_validate(data.stream_url)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    return fields
 
 
 @transaction.atomic
-def hearing_save(*, actor, consultation=None, data: dict, hearing: Hearing | None = None) -> Hearing:
-    """Creates or edits a hearing. A new time, venue or format is told to everyone registered or concerned;
-    more seats promote people from the waiting list."""
-    _require_manager(actor)
-    fields = _clean_hearing(data)
+def hearing_save(
+    *,
+    actor: User,
+    data: HearingInput,
+    consultation: Consultation | None = None,
+    hearing: Hearing | None = None,
+) -> Hearing:
+    """Creates a hearing in `consultation`, or edits `hearing`. A new time, venue or format is told to
+    everyone registered or concerned; more seats promote people from the waiting list."""
+    require_hearing_manager(actor)
+    _validate_hearing(data)
     moved = False
     if hearing is None:
         hearing = Hearing(consultation=consultation)
     else:
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-        moved = any(name in fields and getattr(hearing, name) != fields[name] for name in MOVE_FIELDS)
-    for name, value in fields.items():
-        setattr(hearing, name, value)
+        moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
+    for name in HEARING_FIELDS:
+        setattr(hearing, name, getattr(data, name))
+    if moved:
+        hearing.sequence += 1  # calendars replace their copy of the event with the higher revision
     hearing.save()
     audit_record(actor=actor, action="hearing.saved", target=hearing, details={"moved": moved})
     _fill_seats(hearing)
@@ -146,21 +175,34 @@ def hearing_save(*, actor, consultation=None, data: dict, hearing: Hearing | Non
 @transaction.atomic
 def hearing_outcome_save(
     *,
-    actor,
+    actor: User,
     hearing: Hearing,
-    minutes: str,
+    minutes_kk: str = "",
+    minutes_ru: str = "",
+    minutes_en: str = "",
     recording_url: str = "",
     transcript_url: str = "",
     documents: list[tuple[str, str]] = (),
 ) -> Hearing:
-    """Publishes the minutes (sanitised Markdown), the recording, the transcript and document links."""
-    _require_manager(actor)
+    """Publishes the minutes in each language given (sanitised Markdown), the recording, the transcript and
+    document links."""
+    require_hearing_manager(actor)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    hearing.minutes = minutes.strip()
-    hearing.minutes_html = render_markdown(hearing.minutes) if hearing.minutes else ""
+    minutes = {"kk": minutes_kk, "ru": minutes_ru, "en": minutes_en}
+    for code, text in minutes.items():
+        setattr(hearing, f"minutes_{code}", text.strip())
+        setattr(hearing, f"minutes_html_{code}", render_markdown(text.strip()) if text.strip() else "")
     hearing.recording_url = recording_url
     hearing.transcript_url = transcript_url
-    hearing.save(update_fields=["minutes", "minutes_html", "recording_url", "transcript_url", "updated_at"])
+    hearing.save(
+        update_fields=[
+            *(f"minutes_{code}" for code in minutes),
+            *(f"minutes_html_{code}" for code in minutes),
+            "recording_url",
+            "transcript_url",
+            "updated_at",
+        ]
+    )
     hearing.documents.all().delete()
     HearingDocument.objects.bulk_create(
         HearingDocument(hearing=hearing, title=title[:200], url=url, position=index)
@@ -171,19 +213,18 @@ def hearing_outcome_save(
 
 
 @transaction.atomic
-def hearing_transition(*, hearing: Hearing, to_status: str, actor, reason: str = "") -> Hearing:
+def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, reason: str = "") -> Hearing:
     """The only code path that changes a hearing's status.
 
     Locks the row, checks permission (`actor=None` is the system) and the table, logs the change. Postponing
     or cancelling tells everyone concerned; finishing records "discussed at" on each agenda proposal.
     """
     if actor is not None:
-        _require_manager(actor)
+        require_hearing_manager(actor)
     locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    HEARING_LIFECYCLE.check(locked.status, to_status)
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
+    from_status = HEARING_LIFECYCLE.move(locked, to_status)
+    locked.sequence += 1
+    locked.save(update_fields=["status", "sequence", "updated_at"])
     HearingTransition.objects.create(
         hearing=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason
     )
@@ -201,72 +242,6 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor, reason: str =
     return locked
 
 
-# --- agenda ---------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def agenda_item_save(
-    *,
-    actor,
-    hearing: Hearing,
-    data: dict,
-    proposal_ids: list[int] = (),
-    article_ids: list[int] = (),
-    item: AgendaItem | None = None,
-) -> AgendaItem:
-    """An agenda item with its time slot and speakers, linked to public proposals and articles of the
-    hearing's consultation (others are refused)."""
-    _require_manager(actor)
-    proposal_ids = sorted(set(proposal_ids))
-    article_ids = sorted(set(article_ids))
-    proposals = Proposal.objects.filter(
-        pk__in=proposal_ids, consultation=hearing.consultation, status__in=PUBLIC_STATUSES
-    )
-    if proposals.count() != len(proposal_ids):
-        raise ValidationError({"proposals": _("Choose published proposals of this consultation.")})
-    from ..models import ArticleIdentity
-
-    articles = ArticleIdentity.objects.filter(pk__in=article_ids, document__consultation=hearing.consultation)
-    if articles.count() != len(article_ids):
-        raise ValidationError({"articles": _("Choose articles of this consultation's documents.")})
-    starts, ends = data.get("starts_at"), data.get("ends_at")
-    if starts and ends and ends <= starts:
-        raise ValidationError({"ends_at": _("The item must end after it starts.")})
-    if item is None:
-        item = AgendaItem(hearing=hearing)
-        if data.get("position") is None:
-            last = hearing.agenda_items.aggregate(last=Max("position"))["last"]
-            data = {**data, "position": (last or 0) + 1}
-    for name in ("title_kk", "title_ru", "title_en", "starts_at", "ends_at", "speakers", "position"):
-        if name in data and data[name] is not None:
-            setattr(item, name, data[name])
-    if not (item.title_kk or item.title_ru or item.title_en):
-        raise ValidationError({"title_kk": _("Give the item a title in at least one language.")})
-    item.save()
-    before = set(item.proposals.values_list("pk", flat=True))
-    item.proposals.set(proposals)
-    item.articles.set(articles)
-    _notify_scheduled(hearing, [p for p in proposals if p.pk not in before], exclude=actor)
-    return item
-
-
-def _notify_scheduled(hearing: Hearing, proposals: list[Proposal], *, exclude=None) -> None:
-    """Authors and followers of proposals newly put on the agenda learn when they will be discussed."""
-    from ..models import Follow
-
-    if not proposals:
-        return
-    people = {p.author_id for p in proposals}
-    people |= set(Follow.objects.filter(proposal__in=proposals).values_list("user_id", flat=True))
-    _notify_users(hearing, people, kind="hearing.scheduled", category="hearings", exclude=exclude)
-
-
-@transaction.atomic
-def agenda_item_delete(*, actor, item: AgendaItem) -> None:
-    _require_manager(actor)
-    item.delete()
-
-
 # --- registrations --------------------------------------------------------------------------------------
 
 
@@ -274,14 +249,26 @@ def _active(hearing_id: int):
     return HearingRegistration.objects.filter(hearing_id=hearing_id).exclude(status=R.CANCELLED)
 
 
-def hearing_register(*, user, hearing: Hearing) -> HearingRegistration:
+# A code read out at the door: capitals and digits without look-alikes (0/O, 1/I), in two groups of four.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def registration_code_new() -> str:
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if not HearingRegistration.objects.filter(code=code).exists():
+            return code
+
+
+def hearing_register(*, user: User, hearing: Hearing) -> HearingRegistration:
     """Gives `user` a seat, or a place on the waiting list once every seat is taken.
 
     The hearing row is locked while seats are counted and the row is written, so parallel registrations are
     serialised: the capacity is never exceeded and the waiting list keeps the order in which people came. A
     second registration by the same person returns the first.
     """
-    refusal = permissions.hearing_registration_refusal(user, hearing)
+    refusal = hearing_registration_refusal(user, hearing)
     if refusal:
         raise PermissionDenied(refusal)
     with transaction.atomic():
@@ -296,12 +283,12 @@ def hearing_register(*, user, hearing: Hearing) -> HearingRegistration:
             hearing=locked,
             user=user,
             status=R.REGISTERED if taken < locked.capacity else R.WAITLISTED,
-            code=secrets.token_urlsafe(12),
+            code=registration_code_new(),
             created_at=timezone.now(),
         )
         _send_registration_email(registration, hearing=locked, user=user)
         # In the notification centre too; the email with the code is the one just sent.
-        _notify_users(
+        notify_hearing_users(
             locked,
             [user.pk],
             kind="hearing.registered" if registration.status == R.REGISTERED else "hearing.waitlisted",
@@ -312,7 +299,7 @@ def hearing_register(*, user, hearing: Hearing) -> HearingRegistration:
 
 
 def hearing_registration_cancel(
-    *, registration: HearingRegistration, user=None, by_signed_link: bool = False
+    *, registration: HearingRegistration, user: User | None = None, by_signed_link: bool = False
 ) -> HearingRegistration | None:
     """Cancels a registration (by its owner, or through the signed link of its email).
 
@@ -322,7 +309,7 @@ def hearing_registration_cancel(
     with transaction.atomic():
         Hearing.objects.select_for_update().filter(pk=registration.hearing_id).first()
         locked = HearingRegistration.objects.select_for_update().get(pk=registration.pk)
-        if not by_signed_link and not permissions.can_cancel_hearing_registration(user, locked):
+        if not by_signed_link and not can_cancel_hearing_registration(user, locked):
             raise PermissionDenied(_("You may not cancel this registration."))
         if locked.status == R.CANCELLED:
             return None
@@ -353,7 +340,7 @@ def _fill_seats(hearing: Hearing) -> list[HearingRegistration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         _send_registration_email(registration, hearing=hearing, user=registration.user, promoted=True)
-        _notify_users(hearing, [registration.user_id], kind="hearing.promoted", category="hearings")
+        notify_hearing_users(hearing, [registration.user_id], kind="hearing.promoted", category="hearings")
     return waiting
 
 
@@ -362,6 +349,8 @@ def cancel_token(registration: HearingRegistration) -> str:
 
 
 def registration_from_token(token: str) -> HearingRegistration | None:
+    """The registration a cancel link names, while there is still something to cancel: the link dies when
+    the hearing ends (or is finished or cancelled), so an old email cannot be replayed."""
     try:
         data = signing.loads(token, salt=CANCEL_SALT)
     except signing.BadSignature:
@@ -369,18 +358,24 @@ def registration_from_token(token: str) -> HearingRegistration | None:
     registration = HearingRegistration.objects.select_related("hearing").filter(pk=data.get("r")).first()
     if registration is None or not secrets.compare_digest(registration.code, str(data.get("c", ""))):
         return None
+    hearing = registration.hearing
+    if hearing.ends_at <= timezone.now() or hearing.status in (
+        HearingStatus.FINISHED,
+        HearingStatus.CANCELLED,
+    ):
+        return None
     return registration
 
 
 def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+    # The zone is named by the email template ("Almaty time"), so the short form without it.
+    return format_when(moment, "date_short") + ", " + format_when(moment, "time")
 
 
-def _send_registration_email(registration, *, hearing: Hearing, user, promoted: bool = False) -> None:
+def _send_registration_email(registration, *, hearing: Hearing, user: User, promoted: bool = False) -> None:
     """The confirmation with the registration code and a signed cancel link, in the person's language."""
-    from portal.notifications.email import email_queue
-
-    with translation.override(user.preferred_language or "kk"):
+    language = user.preferred_language or "kk"
+    with translation.override(language):
         context = {
             "user": user,
             "hearing": hearing,
@@ -399,66 +394,9 @@ def _send_registration_email(registration, *, hearing: Hearing, user, promoted: 
                 "title": context["title"]
             }
         body = render_to_string("proposals/email/hearing_registration.txt", context)
-    email_queue(message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]))
-
-
-# --- speakers -------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def speaker_request_create(
-    *, user, hearing: Hearing, proposal: Proposal, message: str = ""
-) -> SpeakerRequest:
-    refusal = permissions.speaker_request_refusal(user, hearing, proposal)
-    if refusal:
-        raise PermissionDenied(refusal)
-    try:
-        with transaction.atomic():
-            return SpeakerRequest.objects.create(
-                hearing=hearing, proposal=proposal, user=user, message=message.strip()[:1000]
-            )
-    except IntegrityError:
-        raise ValidationError(_("You already asked to present this proposal at this hearing.")) from None
-
-
-@transaction.atomic
-def speaker_request_decide(
-    *, speaker_request: SpeakerRequest, actor, accept: bool, note: str = ""
-) -> SpeakerRequest:
-    """Accepts (the speaker joins the agenda item of their proposal, or a new one) or declines with a note;
-    the requester is told either way."""
-    _require_manager(actor)
-    locked = (
-        SpeakerRequest.objects.select_for_update()
-        .select_related("proposal", "hearing")
-        .get(pk=speaker_request.pk)
+    email_queue(
+        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
     )
-    if locked.status != SpeakerRequest.Status.PENDING:
-        raise ValidationError(_("This request is already decided."))
-    locked.status = SpeakerRequest.Status.ACCEPTED if accept else SpeakerRequest.Status.DECLINED
-    locked.decision_note = note.strip()
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    if accept:
-        item = locked.hearing.agenda_items.filter(proposals=locked.proposal).first()
-        if item is None:
-            last = locked.hearing.agenda_items.aggregate(last=Max("position"))["last"]
-            item = AgendaItem.objects.create(
-                hearing=locked.hearing,
-                position=(last or 0) + 1,
-                **{f"title_{locked.proposal.language}": locked.proposal.title},
-            )
-            item.proposals.add(locked.proposal)
-        locked.agenda_item = item
-    locked.save()
-    _notify_users(
-        locked.hearing,
-        [locked.user_id],
-        kind="hearing.speaker_accepted" if accept else "hearing.speaker_declined",
-        category="hearings",
-        extra={"proposal": locked.proposal.title, "note": locked.decision_note or "—"},
-    )
-    return locked
 
 
 # --- notifications --------------------------------------------------------------------------------------
@@ -474,23 +412,22 @@ def hearing_audience(hearing: Hearing) -> set[int]:
 
 
 def _notify_audience(hearing: Hearing, *, kind: str, exclude=None) -> int:
-    return _notify_users(hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude)
+    return notify_hearing_users(
+        hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude
+    )
 
 
-def _notify_users(
+def notify_hearing_users(
     hearing: Hearing,
-    user_ids,
+    user_ids: Iterable[int],
     *,
     kind: str,
     category: str,
-    exclude=None,
-    extra: dict | None = None,
+    exclude: User | int | None = None,
+    extra: dict[str, str] | None = None,
     email: bool = True,
 ) -> int:
     """Notifies each person with the hearing's title in their own language."""
-    from portal.accounts.models import User
-    from portal.notifications.services import notify
-
     by_language: dict[str, list[int]] = defaultdict(list)
     for pk, language in User.objects.filter(pk__in=set(user_ids)).values_list("pk", "preferred_language"):
         by_language[language or "kk"].append(pk)
@@ -498,8 +435,9 @@ def _notify_users(
     for language, ids in by_language.items():
         params = {
             "title": hearing.translated("title", language),
-            "start": _local(hearing.starts_at),
-            "venue": hearing.venue or "—",
+            # Written in the reader's language when the notification is shown.
+            "start": iso_datetime(hearing.starts_at),
+            "venue": hearing.translated("venue", language) or "—",
             **(extra or {}),
         }
         sent += notify(
@@ -540,6 +478,6 @@ def hearing_reminders_send(*, now: datetime | None = None) -> int:
             hearing = hearings.get(hearing_id) or hearings.setdefault(
                 hearing_id, Hearing.objects.get(pk=hearing_id)
             )
-            _notify_users(hearing, [user_id], kind="hearing.reminder", category="reminders")
+            notify_hearing_users(hearing, [user_id], kind="hearing.reminder", category="reminders")
             sent += 1
     return sent

@@ -16,8 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
 from portal.core.audit import audit_record
+from portal.notifications.services import notify
+from proposals.permissions.moderation import can_decide_case, can_moderate
+from proposals.permissions.proposal import has_interest_in
 
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
@@ -87,7 +89,7 @@ def moderation_case_open(
 @transaction.atomic
 def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     """Gives the case to `moderator` unless another holds a fresh claim (then CaseTaken names them)."""
-    if not permissions.can_moderate(moderator):
+    if not can_moderate(moderator):
         raise PermissionDenied(_("Only moderators can claim cases."))
     case = (
         ModerationCase.objects.select_for_update(of=("self",))
@@ -96,6 +98,8 @@ def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     )
     if case.status != ModerationCase.Status.OPEN:
         raise ValidationError(_("This case is already decided."))
+    if not can_decide_case(moderator, case):
+        raise PermissionDenied(_("You cannot decide on your own content or your organisation's."))
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
         raise PermissionDenied(_("An appeal must be decided by another moderator."))
     fresh = case.claimed_at and timezone.now() - case.claimed_at < CLAIM_EXPIRY
@@ -125,7 +129,7 @@ def allowed_decisions(case: ModerationCase) -> list[str]:
     return []
 
 
-def _validate_decision(case, *, decision, reason_code, statement, merge_into) -> None:
+def _validate_decision(case, *, moderator, decision, reason_code, statement, merge_into) -> None:
     if decision not in Decision.values or decision not in allowed_decisions(case):
         raise ValidationError({"decision": _("Choose one of the decisions offered for this case.")})
     if decision == Decision.APPROVE:
@@ -139,6 +143,9 @@ def _validate_decision(case, *, decision, reason_code, statement, merge_into) ->
         merge_into is None or merge_into.pk == case.proposal_id or not merge_into.is_public
     ):
         errors["merge_into"] = _("Give the number of the published proposal this one duplicates.")
+    elif decision == Decision.MERGE and has_interest_in(moderator, merge_into):
+        # A merge favours its target: its author (or their organisation) would decide in their own favour.
+        errors["merge_into"] = _("You cannot merge into your own proposal or your organisation's.")
     if errors:
         raise ValidationError(errors)
 
@@ -168,6 +175,14 @@ def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, me
     )
     if target == S.HIDDEN:
         _notify_hidden(proposal=proposal, statement=statement)
+    elif target == S.MERGED:
+        notify(
+            recipients=[proposal.author_id],
+            category="moderation",
+            kind="proposal.merged",
+            params={"title": proposal.title, "into": merge_into.title, "reason": statement},
+            url=merge_into.get_absolute_url(),
+        )
 
 
 @transaction.atomic
@@ -190,11 +205,18 @@ def moderation_decide(
         raise ValidationError(_("This case is already decided."))
     if case.claimed_by_id != moderator.pk:
         raise PermissionDenied(_("Claim the case before deciding it."))
+    if not can_decide_case(moderator, case):
+        raise PermissionDenied(_("You cannot decide on your own content or your organisation's."))
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
         raise PermissionDenied(_("An appeal must be decided by another moderator."))
     statement = statement.strip()
     _validate_decision(
-        case, decision=decision, reason_code=reason_code, statement=statement, merge_into=merge_into
+        case,
+        moderator=moderator,
+        decision=decision,
+        reason_code=reason_code,
+        statement=statement,
+        merge_into=merge_into,
     )
     _apply(case, moderator=moderator, decision=decision, statement=statement, merge_into=merge_into)
     case.status = ModerationCase.Status.DECIDED
@@ -226,7 +248,7 @@ def moderation_decide_bulk(
 ) -> BulkOutcome:
     """The same decision on many cases (e.g. a spam wave): each is claimed and decided in its own
     transaction, so one case held by a colleague or already decided does not stop the rest."""
-    if not permissions.can_moderate(moderator):
+    if not can_moderate(moderator):
         raise PermissionDenied(_("Only moderators can decide cases."))
     if decision == Decision.MERGE:
         raise ValidationError({"decision": _("Merging needs a target: decide duplicates one by one.")})
@@ -293,8 +315,6 @@ def moderation_appeal(*, proposal: Proposal, author, grounds: str) -> Moderation
 
 
 def _notify_hidden(*, proposal: Proposal, statement: str) -> None:
-    from portal.notifications.services import notify
-
     notify(
         recipients=[proposal.author_id],
         category="moderation",
@@ -325,8 +345,6 @@ def comment_set_hidden(*, comment: Comment, hidden: bool, moderator=None, statem
 
 
 def _notify_comment_hidden(comment: Comment, statement: str) -> None:
-    from portal.notifications.services import notify
-
     notify(
         recipients=[comment.author_id],
         category="moderation",
@@ -348,7 +366,7 @@ def moderation_act(
 ) -> ModerationCase:
     """A moderator hides or restores published content on their own initiative: recorded as a case they
     open, claim and decide at once, so it has the same statement of reasons, audit entry and appeal."""
-    if not permissions.can_moderate(moderator):
+    if not can_moderate(moderator):
         raise PermissionDenied(_("Only moderators can hide or restore content."))
     case = moderation_case_open(proposal=proposal, comment=comment, source=Source.MODERATOR)
     moderation_case_claim(case=case, moderator=moderator)

@@ -10,13 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import Organisation, User
+from portal.accounts.permissions import can_act_for_organisation, is_blocked
+from portal.core import switches
 from portal.core.lifecycle import Lifecycle
 from portal.core.queue import enqueue_on_commit
+from portal.core.ratelimit import rate_limit_hit
+from portal.core.text import plain_text
+from portal.notifications.services import notify
+from proposals.permissions.consultation import intake_is_open
+from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
 
-from ..markdown import render_markdown
-from ..models import Proposal, ProposalStatus, ProposalTransition
+from ..models import Consultation, Proposal, ProposalStatus, ProposalTransition
+from ..rich_text import render_markdown
 from ..search import search_index_update
+from ..selectors.consultation import intake_closed_message
+from .follow import follow_add
 
 S = ProposalStatus
 
@@ -58,19 +67,20 @@ class ProposalInput:
     organisation_id: int | None = None
 
 
-def _clean_input(data: ProposalInput, *, author) -> dict:
+def _clean_input(data: ProposalInput, *, author: User) -> dict:
     errors: dict[str, list[str]] = {}
-    title = " ".join(data.title.split())
+    title = " ".join(plain_text(data.title).split())
     if not title:
         errors.setdefault("title", []).append(_("Give the proposal a title."))
     elif len(title) > 150:
         errors.setdefault("title", []).append(_("The title can have at most 150 characters."))
-    summary = data.summary.strip()
+    summary = plain_text(data.summary).strip()
     if not summary:
         errors.setdefault("summary", []).append(_("Summarise the proposal in a sentence or two."))
     elif len(summary) > 600:
         errors.setdefault("summary", []).append(_("The summary can have at most 600 characters."))
-    body = data.body.strip()
+    # Browsers count a line break as one character against `maxlength` but send it as CR LF.
+    body = plain_text(data.body.replace("\r\n", "\n")).strip()
     limit = settings.PROPOSAL_BODY_MAX_LENGTH
     if not body:
         errors.setdefault("body", []).append(_("Write the text of the proposal."))
@@ -83,10 +93,8 @@ def _clean_input(data: ProposalInput, *, author) -> dict:
         errors.setdefault("language", []).append(_("Choose Kazakh, Russian or English."))
     organisation = None
     if data.organisation_id is not None:
-        from portal.accounts.models import Organisation
-
         organisation = Organisation.objects.filter(pk=data.organisation_id).first()
-        if organisation is None or not permissions.can_act_for_organisation(author, organisation):
+        if organisation is None or not can_act_for_organisation(author, organisation):
             errors.setdefault("organisation", []).append(
                 _("You can submit only for a verified organisation that lets you act on its behalf.")
             )
@@ -107,20 +115,18 @@ def _clean_input(data: ProposalInput, *, author) -> dict:
 
 
 def _check_intake(consultation) -> None:
-    if not permissions.intake_is_open(consultation):
-        from ..selectors.consultation import intake_closed_message
-
+    if not intake_is_open(consultation):
         raise ValidationError(intake_closed_message(consultation))
 
 
 @transaction.atomic
 def proposal_draft_save(
-    *, author, consultation, data: ProposalInput, proposal: Proposal | None = None
+    *, author: User, consultation: Consultation, data: ProposalInput, proposal: Proposal | None = None
 ) -> Proposal:
-    """Creates or updates the author's draft. Editing is allowed until the proposal is published."""
+    """Creates or updates the author's draft; a submitted proposal is frozen (see `can_edit_proposal`)."""
     if not author.is_authenticated:
         raise PermissionDenied
-    if permissions.is_blocked(author):
+    if is_blocked(author):
         raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
     _check_intake(consultation)
     fields = _clean_input(data, author=author)
@@ -128,7 +134,7 @@ def proposal_draft_save(
         proposal = Proposal(consultation=consultation, author=author)
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not permissions.can_edit_proposal(author, proposal):
+        if not can_edit_proposal(author, proposal):
             raise PermissionDenied(_("This proposal can no longer be edited."))
     for name, value in fields.items():
         setattr(proposal, name, value)
@@ -138,24 +144,20 @@ def proposal_draft_save(
 
 
 @transaction.atomic
-def proposal_submit(*, proposal: Proposal, author, ip: str | None = None) -> Proposal:
+def proposal_submit(*, proposal: Proposal, author: User, ip: str | None = None) -> Proposal:
     """Sends a draft to screening; the author follows their own proposal from now on.
 
     `ip` is kept for burst detection (many submissions from one address) until the retention purge.
     """
     _check_intake(proposal.consultation)
-    if permissions.is_blocked(author):
+    if is_blocked(author):
         raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
     _check_submission_pace(author=author, ip=ip)
     if ip:
         Proposal.objects.filter(pk=proposal.pk).update(submission_ip=ip)
     proposal = proposal_transition(proposal=proposal, to_status=S.SUBMITTED, actor=author)
-    from .follow import follow_add
-
     follow_add(user=author, proposal=proposal)
-    from ..tasks import screen_proposal
-
-    enqueue_on_commit(screen_proposal, proposal.pk)
+    enqueue_on_commit("proposals.tasks.screen_proposal", proposal.pk)
     return proposal
 
 
@@ -163,14 +165,11 @@ class SubmissionThrottled(ValidationError):
     """Too many submissions from one account or one address, or submissions paused by an admin (429)."""
 
 
-def _check_submission_pace(*, author, ip: str | None) -> None:
+def _check_submission_pace(*, author: User, ip: str | None) -> None:
     """One address with a hundred accounts cannot flood the intake; an ordinary person never meets this.
 
     Counted on the shared cache, so the limits hold across all web processes. The draft stays saved.
     """
-    from portal.core import switches
-    from portal.core.ratelimit import rate_limit_hit
-
     if switches.current().submissions_paused:
         raise SubmissionThrottled(
             _("Submissions are paused for a short while because of heavy load. Your draft is saved.")
@@ -191,7 +190,7 @@ def _check_submission_pace(*, author, ip: str | None) -> None:
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal: Proposal, author, reason: str) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, author: User, reason: str) -> Proposal:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say briefly why you withdraw the proposal.")})
@@ -207,7 +206,7 @@ def proposal_transition(
     *,
     proposal: Proposal,
     to_status: str,
-    actor,
+    actor: User | None,
     reason: str = "",
     internal_note: str = "",
     merged_into: Proposal | None = None,
@@ -218,11 +217,9 @@ def proposal_transition(
     lifecycle table, writes the log row and stamps the time. Raises TransitionNotAllowed or PermissionDenied.
     """
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if actor is not None and not permissions.can_transition_proposal(actor, locked, to_status):
+    if actor is not None and not can_transition_proposal(actor, locked, to_status):
         raise PermissionDenied(_("You may not make this change."))
-    PROPOSAL_LIFECYCLE.check(locked.status, to_status)
-    from_status = locked.status
-    locked.status = to_status
+    from_status = PROPOSAL_LIFECYCLE.move(locked, to_status)
     update_fields = ["status", "updated_at"]
     stamp = _STAMPS.get(to_status)
     if stamp and getattr(locked, stamp) is None:
@@ -248,36 +245,26 @@ def proposal_transition(
     return locked
 
 
-def _notify_transition(proposal: Proposal, *, from_status: str, to_status: str, actor, reason: str) -> None:
-    """Tells the author about decisions on their proposal, and followers about public status changes."""
-    from portal.notifications.services import notify
+# The notification kind that tells the author of a decision moving their proposal to each status, and whether
+# the moderator's reason goes with it.
+AUTHOR_NOTICES = {
+    S.PUBLISHED: ("proposal.published", False),
+    S.REJECTED: ("proposal.rejected", True),
+    S.DRAFT: ("proposal.changes_requested", True),
+}
 
+
+def _notify_transition(
+    proposal: Proposal, *, from_status: str, to_status: str, actor: User | None, reason: str
+) -> None:
+    """Tells the author about decisions on their proposal, and followers about public status changes."""
     url = proposal.get_absolute_url()
     title = {"title": proposal.title}
-    if to_status == S.PUBLISHED:
-        notify(
-            recipients=[proposal.author_id],
-            category="moderation",
-            kind="proposal.published",
-            params=title,
-            url=url,
-        )
-    elif to_status == S.REJECTED:
-        notify(
-            recipients=[proposal.author_id],
-            category="moderation",
-            kind="proposal.rejected",
-            params={**title, "reason": reason},
-            url=url,
-        )
-    elif to_status == S.DRAFT and from_status != S.DRAFT:
-        notify(
-            recipients=[proposal.author_id],
-            category="moderation",
-            kind="proposal.changes_requested",
-            params={**title, "reason": reason},
-            url=url,
-        )
+    notice = AUTHOR_NOTICES.get(to_status)
+    if notice and from_status != to_status:
+        kind, with_reason = notice
+        params = {**title, "reason": reason} if with_reason else title
+        notify(recipients=[proposal.author_id], category="moderation", kind=kind, params=params, url=url)
     # An answer (`responded`) is announced by `response_publish`, with the Commission's own message.
     if to_status in (S.UNDER_REVIEW, S.MERGED):
         followers = proposal.follows.values_list("user_id", flat=True)

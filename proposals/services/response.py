@@ -8,22 +8,35 @@ Publishing moves the proposal, and every member of its campaign cluster, to `res
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.lifecycle import Lifecycle
+from portal.core.roles import is_commission_member
+from portal.notifications.services import notify
+from proposals.permissions.response import (
+    can_answer_proposal,
+    can_draft_response,
+    can_review_response,
+    can_work_commission_queue,
+)
 
 from ..models import (
     ArticleIdentity,
     CommissionAssignment,
     CommissionNote,
+    Consultation,
     DocumentVersion,
+    Follow,
+    MissedDeadline,
     Proposal,
     ProposalResponse,
     ProposalStatus,
@@ -31,6 +44,7 @@ from ..models import (
     ResponseStatus,
     ResponseTransition,
 )
+from ..selectors.response import answer_deadline, due_before, obligation_rules
 from .proposal import proposal_transition
 
 R = ResponseState
@@ -98,19 +112,21 @@ def _clean(data: ResponseInput, *, proposal: Proposal) -> dict:
 
 
 @transaction.atomic
-def response_draft_save(*, proposal: Proposal, author, data: ResponseInput) -> ProposalResponse:
+def response_draft_save(*, proposal: Proposal, author: User, data: ResponseInput) -> ProposalResponse:
     """Creates or edits the answer to a proposal (to its cluster's representative) while it is a draft or
     returned. The editor becomes the drafter, so under four eyes someone else must approve it."""
-    if not permissions.can_draft_response(author):
+    if not can_draft_response(author):
         raise PermissionDenied(_("Only Commission members answer proposals."))
     proposal = Proposal.objects.select_for_update().get(pk=_answerable(proposal).pk)
+    if not can_answer_proposal(author, proposal):
+        raise PermissionDenied(_("You cannot answer your own proposal or your organisation's."))
     if proposal.status not in AWAITING_ANSWER:
         raise ValidationError(_("Only published proposals awaiting an answer can be answered."))
     fields = _clean(data, proposal=proposal)
     response = ProposalResponse.objects.select_for_update().filter(proposal=proposal).first()
     if response is None:
         response = ProposalResponse(proposal=proposal)
-    elif not permissions.can_draft_response(author, response):
+    elif not can_draft_response(author, response):
         raise ValidationError(_("This answer is awaiting approval or published; it can no longer be edited."))
     response.status = fields["status"]
     for code in LANGUAGES:
@@ -124,13 +140,11 @@ def response_draft_save(*, proposal: Proposal, author, data: ResponseInput) -> P
 
 @transaction.atomic
 def response_transition(
-    *, response: ProposalResponse, to_state: str, actor, note: str = ""
+    *, response: ProposalResponse, to_state: str, actor: User, note: str = ""
 ) -> ProposalResponse:
     """The only code path that changes a response's state: locks, checks the table, logs."""
     locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    RESPONSE_LIFECYCLE.check(locked.state, to_state)
-    from_state = locked.state
-    locked.state = to_state
+    from_state = RESPONSE_LIFECYCLE.move(locked, to_state, field="state")
     fields = ["state", "updated_at"]
     if to_state in (R.PUBLISHED, R.RETURNED):
         locked.reviewed_by = actor
@@ -147,22 +161,22 @@ def response_transition(
 
 
 @transaction.atomic
-def response_submit(*, response: ProposalResponse, actor) -> ProposalResponse:
+def response_submit(*, response: ProposalResponse, actor: User) -> ProposalResponse:
     """The drafter asks another member to approve the answer."""
     response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not permissions.can_draft_response(actor, response):
+    if not can_draft_response(actor, response):
         raise PermissionDenied(_("You may not send this answer for approval."))
     return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
 
 
 @transaction.atomic
-def response_return(*, response: ProposalResponse, reviewer, note: str) -> ProposalResponse:
+def response_return(*, response: ProposalResponse, reviewer: User, note: str) -> ProposalResponse:
     """A reviewer sends the draft back with a note for the drafter (internal, never public)."""
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Tell the drafter what to change.")})
     response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not permissions.can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
+    if not can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
         raise PermissionDenied(_("You may not review this answer."))
     response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)
     audit_record(actor=reviewer, action="response.returned", target=response.proposal)
@@ -170,10 +184,10 @@ def response_return(*, response: ProposalResponse, reviewer, note: str) -> Propo
 
 
 @transaction.atomic
-def response_approve(*, response: ProposalResponse, reviewer) -> ProposalResponse:
+def response_approve(*, response: ProposalResponse, reviewer: User) -> ProposalResponse:
     """Approval publishes. Under four eyes (RESPONSE_FOUR_EYES) the drafter cannot approve their own."""
     locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not permissions.can_review_response(reviewer, locked):
+    if not can_review_response(reviewer, locked):
         if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
             raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
         raise PermissionDenied(_("You may not approve this answer."))
@@ -181,7 +195,7 @@ def response_approve(*, response: ProposalResponse, reviewer) -> ProposalRespons
 
 
 @transaction.atomic
-def response_publish(*, response: ProposalResponse, actor) -> ProposalResponse:
+def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResponse:
     """Publishes the answer: the proposal and each cluster member move to `responded`, and their authors and
     followers are told (in-app and by email in their language)."""
     response = response_transition(response=response, to_state=R.PUBLISHED, actor=actor)
@@ -193,20 +207,26 @@ def response_publish(*, response: ProposalResponse, actor) -> ProposalResponse:
             answered.append(
                 proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=actor)
             )
-    _notify_answered(answered, actor=actor)
+    _notify_answered(answered, actor=actor, response=response)
     audit_record(
         actor=actor, action="response.published", target=representative, details={"status": response.status}
     )
     return response
 
 
-def _notify_answered(proposals: list[Proposal], *, actor) -> None:
-    from django.db.models import Q
+def _answer_params(response: ProposalResponse) -> dict:
+    """The decision and its reasons in every language, so each reader gets theirs."""
+    decision = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            decision[code] = str(ResponseStatus(response.status).label)
+    return {
+        "decision": decision,
+        "reason": {code: response.translated("reasoning", code) for code in LANGUAGES},
+    }
 
-    from portal.notifications.services import notify
 
-    from ..models import Follow
-
+def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
     for proposal in proposals:
         # Followers of the proposal, and of the articles it concerns and its topic.
         targets = Q(proposal=proposal) | Q(article__in=proposal.articles.all())
@@ -217,18 +237,18 @@ def _notify_answered(proposals: list[Proposal], *, actor) -> None:
             recipients={proposal.author_id, *followers},
             category="responses",
             kind="proposal.responded",
-            params={"title": proposal.title},
+            params={"title": proposal.title, **_answer_params(response)},
             url=proposal.get_absolute_url(),
             exclude=actor,
         )
 
 
 @transaction.atomic
-def commission_assign(*, proposal: Proposal, assignee, actor) -> CommissionAssignment:
+def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> CommissionAssignment:
     """Gives a proposal (a cluster's representative) to a member; it is then under Commission review."""
-    if not permissions.can_work_commission_queue(actor):
+    if not can_work_commission_queue(actor):
         raise PermissionDenied(_("Only Commission members assign proposals."))
-    if not permissions.is_commission_member(assignee):
+    if not is_commission_member(assignee):
         raise ValidationError({"assignee": _("Choose a Commission member.")})
     proposal = _answerable(proposal)
     assignment, _created = CommissionAssignment.objects.update_or_create(
@@ -239,9 +259,9 @@ def commission_assign(*, proposal: Proposal, assignee, actor) -> CommissionAssig
     return assignment
 
 
-def commission_note_add(*, proposal: Proposal, author, body: str) -> CommissionNote:
+def commission_note_add(*, proposal: Proposal, author: User, body: str) -> CommissionNote:
     """An internal note on a proposal; only Commission members ever read it."""
-    if not permissions.can_work_commission_queue(author):
+    if not can_work_commission_queue(author):
         raise PermissionDenied(_("Only Commission members write internal notes."))
     body = body.strip()
     if not body:
@@ -249,14 +269,9 @@ def commission_note_add(*, proposal: Proposal, author, body: str) -> CommissionN
     return CommissionNote.objects.create(proposal=_answerable(proposal), author=author, body=body[:3000])
 
 
-def deadline_misses_record(*, now=None, limit: int = 1000) -> int:
+def deadline_misses_record(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Beat sweep: records each unanswered proposal (a cluster once) that passed its deadline and tells its
     author, its followers and the assigned member. Idempotent: a recorded miss is never announced again."""
-    from portal.notifications.services import notify
-
-    from ..models import Consultation, Follow, MissedDeadline
-    from ..selectors.response import answer_deadline, due_before, obligation_rules
-
     now = now or timezone.now()
     recorded = 0
     for consultation_id in Consultation.objects.values_list("pk", flat=True):

@@ -12,14 +12,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from portal.notifications.services import notify
+
+from ..detectors import Finding, Reason, ScreeningResult, screen_text, text_fingerprint
+from ..detectors.bursts import BurstLimits, RecentCounts, detect_bursts
+from ..detectors.minhash import band_buckets, signature
 from ..models import Comment, DuplicateBand, ModerationCase, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
-from ..screening import Finding, Reason, ScreeningResult, screen_text, text_fingerprint
-from ..screening.bursts import BurstLimits, RecentCounts, detect_bursts
-from ..screening.duplicates import band_buckets, signature
-from ..selectors.duplicates import COMPARED_STATUSES, similar_by_signature
+from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
+from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 
 
@@ -74,8 +78,6 @@ def proposal_screen(*, proposal: Proposal) -> str:
         actor=None,
         internal_note="; ".join(str(reason) for reason in result.reasons) or "policy: review all",
     )
-    from .moderation import moderation_case_open
-
     moderation_case_open(proposal=proposal, result=result)
     return proposal.status
 
@@ -90,11 +92,6 @@ def _personal_data_already_flagged(proposal: Proposal) -> bool:
 
 def _ask_to_remove_personal_data(proposal: Proposal, result: ScreeningResult) -> str:
     """Back to draft with the (masked) findings, recorded as a case decided by the system."""
-    from django.utils import translation
-    from django.utils.translation import gettext
-
-    from .moderation import moderation_case_open
-
     case = moderation_case_open(proposal=proposal, result=result)
     excerpts = ", ".join(f["excerpt"] for f in case.findings if f["reason"].startswith("personal_data"))
     # Stored once, so written in the author's language.
@@ -207,8 +204,14 @@ def comment_screen(*, comment: Comment) -> bool:
     comment.save(update_fields=["screened_at"])
     if not result.findings:
         return False
-    from .moderation import comment_set_hidden, moderation_case_open
-
     comment_set_hidden(comment=comment, hidden=True)
     moderation_case_open(proposal=comment.proposal, comment=comment, result=result)
+    # The author is told, rather than seeing the comment vanish.
+    notify(
+        recipients=[comment.author_id],
+        category="moderation",
+        kind="comment.held",
+        params={"title": comment.proposal.title},
+        url=f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}",
+    )
     return True

@@ -9,9 +9,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from portal.core import permissions
+from portal.core.form_views import refusal_flashed
+from portal.core.forms import add_service_errors
+from portal.core.roles import role_required, staff_action
+from proposals.permissions.response import can_draft_response, can_review_response, can_work_commission_queue
 
 from ..forms import AssignForm, CommissionQueueForm, NoteForm, ResponseForm, ReturnForm
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
@@ -20,18 +22,9 @@ from ..selectors.document import article_choices
 from ..services import response as services
 
 
-def _require_commission(user):
-    if not permissions.can_work_commission_queue(user):
-        raise PermissionDenied
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @login_required
+@role_required(can_work_commission_queue)
 def queue(request):
-    _require_commission(request.user)
     form = CommissionQueueForm(request.GET or None, article_choices=article_choices())
     filters = selectors.QueueFilters()
     if form.is_valid():
@@ -71,7 +64,8 @@ def _work_context(request, proposal, **forms):
         )
         .first()
     )
-    initial = {}
+    # A new answer starts from the articles the proposal is about.
+    initial = {"articles": list(proposal.articles.values_list("pk", flat=True))}
     if response is not None:
         initial = {
             "status": response.status,
@@ -93,8 +87,8 @@ def _work_context(request, proposal, **forms):
         "assign_form": forms.get("assign_form") or AssignForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
-        "can_edit": response is None or permissions.can_draft_response(request.user, response),
-        "can_review": response is not None and permissions.can_review_response(request.user, response),
+        "can_edit": response is None or can_draft_response(request.user, response),
+        "can_review": response is not None and can_review_response(request.user, response),
     }
 
 
@@ -107,38 +101,31 @@ def _proposal(pk) -> Proposal:
 
 
 @login_required
+@role_required(can_work_commission_queue)
 def work(request, pk):
-    _require_commission(request.user)
     proposal = _proposal(pk)
     if proposal.pk != pk:
         return redirect("commission_work", pk=proposal.pk)
     return render(request, "proposals/commission/work.html", _work_context(request, proposal))
 
 
-@login_required
-@require_POST
+@staff_action(can_work_commission_queue)
 def assign(request, pk):
-    _require_commission(request.user)
     proposal = _proposal(pk)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commission_assign(
-                proposal=proposal, assignee=form.cleaned_data["assignee"], actor=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("Assigned."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a Commission member."))
+        return redirect("commission_work", pk=proposal.pk)
+    with refusal_flashed(request):
+        services.commission_assign(
+            proposal=proposal, assignee=form.cleaned_data["assignee"], actor=request.user
+        )
+        messages.success(request, _("Assigned."))
     return redirect("commission_work", pk=proposal.pk)
 
 
-@login_required
-@require_POST
+@staff_action(can_work_commission_queue)
 def note_add(request, pk):
-    _require_commission(request.user)
     proposal = _proposal(pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -149,10 +136,8 @@ def note_add(request, pk):
     return redirect("commission_work", pk=proposal.pk)
 
 
-@login_required
-@require_POST
+@staff_action(can_work_commission_queue)
 def response_save(request, pk):
-    _require_commission(request.user)
     proposal = _proposal(pk)
     form = ResponseForm(request.POST, consultation=proposal.consultation)
     if form.is_valid():
@@ -173,8 +158,7 @@ def response_save(request, pk):
             if request.POST.get("submit") == "review":
                 response = services.response_submit(response=response, actor=request.user)
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             if response.state == "in_review":
                 messages.success(request, _("The answer is sent for approval by another member."))
@@ -189,41 +173,35 @@ def _response_of(proposal) -> ProposalResponse:
     return get_object_or_404(ProposalResponse, proposal=proposal)
 
 
-@login_required
-@require_POST
-def response_submit(request, pk):
-    _require_commission(request.user)
+def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
+    """The proposal and its answer, when the member may review it (not its drafter: four eyes)."""
     proposal = _proposal(pk)
-    try:
+    response = _response_of(proposal)
+    if not can_review_response(request.user, response):
+        raise PermissionDenied
+    return proposal, response
+
+
+@staff_action(can_work_commission_queue)
+def response_submit(request, pk):
+    proposal = _proposal(pk)
+    with refusal_flashed(request, ValidationError, PermissionDenied):
         services.response_submit(response=_response_of(proposal), actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, str(error) if isinstance(error, PermissionDenied) else _errors(error))
-    else:
         messages.success(request, _("The answer is sent for approval by another member."))
     return redirect("commission_work", pk=proposal.pk)
 
 
-@login_required
-@require_POST
+@staff_action(can_work_commission_queue)
 def response_approve(request, pk):
-    _require_commission(request.user)
-    proposal = _proposal(pk)
-    response = _response_of(proposal)
-    if not permissions.can_review_response(request.user, response):
-        raise PermissionDenied
+    proposal, response = _response_to_review(request, pk)
     services.response_approve(response=response, reviewer=request.user)
     messages.success(request, _("The answer is published; the authors and followers are told."))
     return redirect("commission_work", pk=proposal.pk)
 
 
-@login_required
-@require_POST
+@staff_action(can_work_commission_queue)
 def response_return(request, pk):
-    _require_commission(request.user)
-    proposal = _proposal(pk)
-    response = _response_of(proposal)
-    if not permissions.can_review_response(request.user, response):
-        raise PermissionDenied
+    proposal, response = _response_to_review(request, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
         services.response_return(response=response, reviewer=request.user, note=form.cleaned_data["note"])

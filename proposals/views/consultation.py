@@ -1,14 +1,21 @@
 """Reading the consultation and its draft: the phases, the table of contents, one article."""
 
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Value
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from portal.core.page_cache import cache_anonymous_page
+from proposals.permissions.consultation import intake_is_open
 
-from ..models import ArticleIdentity, Consultation, Document
+from ..documents.akoma_ntoso import LANGUAGE_CODES, export_version
+from ..models import ArticleIdentity, Consultation, Document, Follow
+from ..permissions import consultation as consultation_permissions
 from ..selectors import consultation as consultation_selectors
 from ..selectors import document as document_selectors
+from ..selectors.commitment import commitments_for_article
+from ..selectors.comparison import compare_versions
+from ..selectors.document import version_for_export
 from ..selectors.proposal import article_proposals
 from ..selectors.response import article_changes
 
@@ -16,21 +23,30 @@ from ..selectors.response import article_changes
 @cache_anonymous_page()
 def consultation_detail(request, slug):
     consultation = get_object_or_404(Consultation.objects.prefetch_related("phases", "documents"), slug=slug)
+    if not consultation_permissions.can_view_consultation(request.user, consultation):
+        raise Http404
     return render(
         request,
         "proposals/consultation_detail.html",
-        {"consultation": consultation, "timeline": consultation_selectors.phase_timeline(consultation)},
+        {
+            "consultation": consultation,
+            "timeline": consultation_selectors.phase_timeline(consultation),
+            "intake_open": intake_is_open(consultation),
+        },
     )
 
 
-def _document(slug, document_slug) -> Document:
-    return get_object_or_404(
+def _document(slug, document_slug, user=None) -> Document:
+    document = get_object_or_404(
         Document.objects.select_related("consultation"), consultation__slug=slug, slug=document_slug
     )
+    if not consultation_permissions.can_view_consultation(user, document.consultation):
+        raise Http404
+    return document
 
 
 def _chosen_version(request, document):
-    versions = list(document.versions.order_by("position"))
+    versions = document_selectors.visible_versions(document, request.user)
     if not versions:
         raise Http404
     wanted = request.GET.get("version", "")
@@ -40,7 +56,7 @@ def _chosen_version(request, document):
 
 @cache_anonymous_page()
 def document_detail(request, slug, document):
-    document = _document(slug, document)
+    document = _document(slug, document, request.user)
     versions, version = _chosen_version(request, document)
     sections = document_selectors.version_table_of_contents(version)
     return render(
@@ -52,22 +68,15 @@ def document_detail(request, slug, document):
 
 @cache_anonymous_page()
 def article_detail(request, slug, document, key):
-    document = _document(slug, document)
-    identity = get_object_or_404(ArticleIdentity, document=document, key=key)
+    document = _document(slug, document, request.user)
+    identity = get_object_or_404(_identity_with_follow(request.user), document=document, key=key)
     versions, version = _chosen_version(request, document)
-    article = document_selectors.article_in_version(identity, version)
-    history = document_selectors.article_history(identity)
-    if article is None and not history:
+    article = document_selectors.article_heading_in_version(identity, version)
+    if article is None and not document_selectors.article_history(identity):
         raise Http404
     language = request.LANGUAGE_CODE
-    paragraphs = []
-    if article is not None:
-        for paragraph in article.paragraphs.all():
-            text = getattr(paragraph, f"text_{language}", "")
-            paragraphs.append(
-                {"paragraph": paragraph, "text": text, "available": paragraph.languages_of("text")}
-            )
-    proposals = article_proposals(identity_id=identity.pk)[:10]
+    # The text, history, answers, commitments and proposals are the same for every reader: the template
+    # renders them once per change of the site and shares them, so they are read only then.
     return render(
         request,
         "proposals/article_detail.html",
@@ -77,22 +86,43 @@ def article_detail(request, slug, document, key):
             "versions": versions,
             "version": version,
             "article": article,
-            "paragraphs": paragraphs,
-            "history": history,
-            "proposals": proposals,
-            "proposals_count": document_selectors.article_proposal_count(identity),
-            "changes": article_changes(identity=identity, language=language),
-            "follows": request.user.is_authenticated and identity.follows.filter(user=request.user).exists(),
+            "paragraphs": lambda: _paragraphs(article, language),
+            "history": lambda: document_selectors.article_history(identity),
+            "proposals": lambda: list(article_proposals(identity_id=identity.pk)[:10]),
+            "proposals_count": lambda: document_selectors.article_proposal_count(identity),
+            "changes": lambda: article_changes(identity=identity, language=language),
+            "commitments": lambda: commitments_for_article(identity),
+            "follows": identity.followed,
         },
+    )
+
+
+def _paragraphs(article, language: str) -> list[dict]:
+    if article is None:
+        return []
+    return [
+        {
+            "paragraph": paragraph,
+            "text": getattr(paragraph, f"text_{language}", ""),
+            "available": paragraph.languages_of("text"),
+        }
+        for paragraph in document_selectors.article_paragraphs(article)
+    ]
+
+
+def _identity_with_follow(viewer):
+    """Article identities with whether the reader follows each, read in the same query."""
+    if not viewer.is_authenticated:
+        return ArticleIdentity.objects.annotate(followed=Value(False))
+    return ArticleIdentity.objects.annotate(
+        followed=Exists(Follow.objects.filter(article=OuterRef("pk"), user=viewer))
     )
 
 
 def document_compare(request, slug, document):
     """Two versions side by side: a summary, then each changed article as a word-level diff."""
-    from ..selectors.comparison import compare_versions
-
-    document = _document(slug, document)
-    versions = list(document.versions.order_by("position"))
+    document = _document(slug, document, request.user)
+    versions = document_selectors.visible_versions(document, request.user)
     if len(versions) < 2:
         raise Http404
     by_position = {str(v.position): v for v in versions}
@@ -128,19 +158,21 @@ def document_compare(request, slug, document):
 
 def version_akn(request, slug, document, position):
     """The version as Akoma Ntoso 3.0 XML in ?language=kk|ru|en (default: the page's language)."""
-    from django.http import HttpResponse
-
-    from ..documents.akoma_ntoso import LANGUAGE_CODES, export_version
-    from ..selectors.document import version_for_export
-
-    document = _document(slug, document)
-    version = get_object_or_404(document.versions, position=position)
+    document = _document(slug, document, request.user)
+    version = next(
+        (v for v in document_selectors.visible_versions(document, request.user) if v.position == position),
+        None,
+    )
+    if version is None:
+        raise Http404
     language = request.GET.get("language", request.LANGUAGE_CODE)
     if language not in LANGUAGE_CODES:
         return HttpResponse("language must be kk, ru or en", status=400, content_type="text/plain")
     xml = export_version(
         work_id=f"{slug}/{document.slug}",
+        work_date=document_selectors.work_date(document),
         version_label=version.translated("label", language),
+        version_number=version.position,
         created=version.created_at.date(),
         language=language,
         sections=version_for_export(version, language),

@@ -9,14 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.core import permissions
+from portal.core.forms import error_text
 from portal.core.page_cache import cache_anonymous_page
+from proposals.permissions.hearing import can_manage_hearings, hearing_registration_refusal
 
 from ..calendar import hearings_calendar
 from ..forms import SpeakerRequestForm
 from ..models import Hearing, HearingStatus, Proposal, RegistrationStatus
 from ..selectors import hearing as selectors
 from ..services import hearing as services
+from ..services import hearing_agenda as agenda
 
 PAGE_SIZE = 20
 
@@ -30,10 +32,6 @@ def hearing_list(request):
         "proposals/hearings/hearing_list.html",
         {"page": page, "past": past, "query": "when=past" if past else ""},
     )
-
-
-def _error_text(error) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 def hearing_detail(request, pk):
@@ -51,12 +49,12 @@ def hearing_detail(request, pk):
         "waitlist_position": selectors.waitlist_position(registration)
         if registration and registration.status == RegistrationStatus.WAITLISTED
         else None,
-        "registration_refusal": permissions.hearing_registration_refusal(request.user, hearing),
+        "registration_refusal": hearing_registration_refusal(request.user, hearing),
         "seats_left": max(hearing.capacity - hearing.seats_taken, 0),
         "show_stream": hearing.status == HearingStatus.LIVE and hearing.stream_url,
         "stream_src": hearing.stream_embed_url,
         "speaker_form": speaker_form,
-        "can_manage": permissions.can_manage_hearings(request.user),
+        "can_manage": can_manage_hearings(request.user),
     }
     return render(request, "proposals/hearings/hearing_detail.html", context)
 
@@ -68,7 +66,7 @@ def hearing_register(request, pk):
     try:
         registration = services.hearing_register(user=request.user, hearing=hearing)
     except PermissionDenied as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if registration.status == RegistrationStatus.REGISTERED:
             messages.success(
@@ -122,11 +120,11 @@ def speaker_request(request, pk):
         return redirect(hearing)
     proposal = get_object_or_404(Proposal, pk=form.cleaned_data["proposal"])
     try:
-        services.speaker_request_create(
+        agenda.speaker_request_create(
             user=request.user, hearing=hearing, proposal=proposal, message=form.cleaned_data["message"]
         )
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Your request to speak is sent to the Commission."))
     return redirect(hearing)

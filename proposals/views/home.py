@@ -2,11 +2,15 @@ from django.shortcuts import render
 
 from portal.core.page_cache import cache_anonymous_page
 
-from ..selectors.consultation import current_consultation, phase_timeline
+from ..selectors.consultation import consultation_groups
 
 
 @cache_anonymous_page()
 def home(request):
-    consultation = current_consultation()
-    context = {"consultation": consultation, "timeline": phase_timeline(consultation) if consultation else []}
-    return render(request, "proposals/home.html", context)
+    """Leads with the consultations: those taking proposals first, then upcoming and closed ones."""
+    return render(request, "proposals/home.html", {"groups": consultation_groups()})
+
+
+@cache_anonymous_page()
+def consultation_list(request):
+    return render(request, "proposals/consultation_list.html", {"groups": consultation_groups()})

@@ -7,35 +7,38 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts import services as account_services
-from portal.core import permissions
-from portal.core.ratelimit import rate_limit_hit
+from portal.accounts.permissions import can_block_accounts
+from portal.core.form_views import refusal_flashed
+from portal.core.forms import IdsForm, add_service_errors, error_text
+from portal.core.http import client_ip
+from portal.core.roles import role_required
+from proposals.permissions.moderation import can_moderate
+from proposals.permissions.proposal import can_view_proposal
 
-from ..forms import AccountBlockForm, AppealForm, BulkDecisionForm, DecisionForm, QueueFilterForm, ReportForm
+from ..forms import (
+    AccountBlockForm,
+    AppealForm,
+    BulkDecisionForm,
+    ContentActForm,
+    DecisionForm,
+    QueueFilterForm,
+    ReportForm,
+)
 from ..models import Comment, ModerationCase, Proposal
 from ..selectors import moderation as selectors
 from ..services import moderation as services
 from ..services import report as report_services
 
-REPORTS_PER_HOUR = 30
-
-
-def _require_moderator(user):
-    if not permissions.can_moderate(user):
-        raise PermissionDenied
-
-
-def _error_text(error) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
-
 
 @login_required
+@role_required(can_moderate)
 def queue(request):
-    _require_moderator(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = selectors.QueueFilters()
     if form.is_bound and form.is_valid():
@@ -86,8 +89,8 @@ def _case_context(request, case, form=None, block_form=None):
         "form": form or DecisionForm(allowed=allowed),
         "block_form": block_form or AccountBlockForm(),
         "allowed": allowed,
-        "reports": case.reports.select_related("reporter").order_by("created_at"),
-        "can_block": permissions.can_block_accounts(request.user),
+        "reports": selectors.case_reports(case),
+        "can_block": can_block_accounts(request.user),
     }
 
 
@@ -101,30 +104,30 @@ def _get_case(pk):
 
 
 @login_required
+@role_required(can_moderate)
 def case_detail(request, pk):
-    _require_moderator(request.user)
     case = _get_case(pk)
     return render(request, "proposals/moderation/case.html", _case_context(request, case))
 
 
 @login_required
 @require_POST
+@role_required(can_moderate)
 def case_claim(request, pk):
-    _require_moderator(request.user)
     case = get_object_or_404(ModerationCase, pk=pk)
     try:
         services.moderation_case_claim(case=case, moderator=request.user)
     except services.CaseTaken as taken:
         messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect("moderation_case", pk=case.pk)
 
 
 @login_required
 @require_POST
+@role_required(can_moderate)
 def case_decide(request, pk):
-    _require_moderator(request.user)
     case = _get_case(pk)
     form = DecisionForm(request.POST, allowed=services.allowed_decisions(case))
     if form.is_valid():
@@ -134,8 +137,7 @@ def case_decide(request, pk):
         try:
             services.moderation_decide(case=case, moderator=request.user, **data)
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -148,9 +150,10 @@ def case_decide(request, pk):
 
 @login_required
 @require_POST
+@role_required(can_moderate)
 def case_bulk(request):
-    _require_moderator(request.user)
-    case_ids = [int(value) for value in request.POST.getlist("cases") if value.isdigit()]
+    ids = IdsForm({"id": request.POST.getlist("cases")})
+    case_ids = ids.cleaned_data["id"] if ids.is_valid() else []
     form = BulkDecisionForm(request.POST, case_ids=case_ids)
     if not case_ids:
         messages.error(request, _("Select at least one case."))
@@ -167,7 +170,7 @@ def case_bulk(request):
                 statement=data["statement"],
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             if outcome.decided:
                 messages.success(
@@ -184,8 +187,6 @@ def case_bulk(request):
 
 
 def _is_queue_url(url: str) -> bool:
-    from django.urls import reverse
-
     return url.startswith(reverse("moderation_queue")) and "//" not in url
 
 
@@ -193,7 +194,7 @@ def _is_queue_url(url: str) -> bool:
 @require_POST
 def account_block(request, pk):
     """Blocks the author of the case's content for a period, with a reason they are told."""
-    if not permissions.can_block_accounts(request.user):
+    if not can_block_accounts(request.user):
         raise PermissionDenied
     case = _get_case(pk)
     form = AccountBlockForm(request.POST)
@@ -206,7 +207,7 @@ def account_block(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The account is blocked; the person is told why and until when."))
             return redirect("moderation_case", pk=case.pk)
@@ -217,17 +218,17 @@ def account_block(request, pk):
 
 @login_required
 @require_POST
+@role_required(can_moderate)
 def content_act(request, pk):
     """A moderator hides or restores a proposal (or one of its comments) from its page."""
-    _require_moderator(request.user)
     proposal = get_object_or_404(Proposal, pk=pk)
-    comment = None
-    if request.POST.get("comment"):
-        comment = get_object_or_404(Comment, pk=request.POST["comment"], proposal=proposal)
-    form = DecisionForm(request.POST, allowed=["approve", "hide"])
+    form = ContentActForm(request.POST, allowed=["approve", "hide"])
     if not form.is_valid():
         messages.error(request, _("Choose hide or restore, with the reason and a statement."))
         return redirect(proposal)
+    comment = None
+    if form.cleaned_data["comment"]:
+        comment = get_object_or_404(Comment, pk=form.cleaned_data["comment"], proposal=proposal)
     try:
         services.moderation_act(
             moderator=request.user,
@@ -240,7 +241,7 @@ def content_act(request, pk):
     except services.CaseTaken as taken:
         messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Done; the author is told."))
     return redirect(proposal)
@@ -250,26 +251,18 @@ def content_act(request, pk):
 
 
 def _report(request, *, proposal, comment=None):
-    if not rate_limit_hit(
-        scope="report", key=str(request.user.pk), limit=REPORTS_PER_HOUR, period_seconds=3600
-    ):
-        messages.error(request, _("Too many reports in a short time. Try again later."))
-        return redirect(proposal)
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what is wrong."))
         return redirect(proposal)
-    try:
+    with refusal_flashed(request, ValidationError, PermissionDenied):
         report_services.report_create(
             reporter=request.user,
             proposal=proposal,
             comment=comment,
-            kind=form.cleaned_data["kind"],
-            details=form.cleaned_data["details"],
+            ip=client_ip(request),
+            **form.cleaned_data,
         )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
         messages.success(request, _("Thank you. Moderators will look at this."))
     return redirect(
         f"{proposal.get_absolute_url()}#comment-{comment.pk}" if comment else proposal.get_absolute_url()
@@ -277,7 +270,7 @@ def _report(request, *, proposal, comment=None):
 
 
 def _visible(request, proposal):
-    if not permissions.can_view_proposal(request.user, proposal):
+    if not can_view_proposal(request.user, proposal):
         raise Http404
 
 
@@ -310,13 +303,10 @@ def proposal_appeal(request, pk):
         raise Http404
     form = AppealForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_flashed(request, ValidationError, PermissionDenied):
             services.moderation_appeal(
                 proposal=proposal, author=request.user, grounds=form.cleaned_data["grounds"]
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
-        else:
             messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
     else:
         messages.error(request, _("Say why the decision should change."))

@@ -1,4 +1,5 @@
-"""Open data: every public proposal with its status and published answer, as CSV and JSON.
+"""Open data: every public proposal with its status and published answer, and every commitment with its
+public updates, as CSV and JSON.
 
 Public fields only: no author, email, legal name, internal note or reviewer. Both formats stream the same
 rows (`open_data_rows`), so they always agree.
@@ -8,10 +9,12 @@ import csv
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..selectors.open_data import FIELDS, open_data_rows
+from ..selectors import commitment as commitment_selectors
+from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,24 +31,43 @@ class _Echo:
         return value
 
 
-@require_GET
-def proposals_csv(request):
+def _csv_response(fields, rows, filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines():
         yield "\ufeff"  # so that spreadsheet programs read UTF-8
-        yield writer.writerow(FIELDS)
-        for row in open_data_rows(site_url=settings.SITE_URL):
-            yield writer.writerow([csv_safe("" if row[f] is None else _flat(row[f])) for f in FIELDS])
+        yield writer.writerow(fields)
+        for row in rows:
+            yield writer.writerow([csv_safe("" if row[f] is None else _flat(row[f])) for f in fields])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _json_response(fields, rows) -> StreamingHttpResponse:
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+
+    def chunks():
+        yield '{"fields": ' + encoder.encode(list(fields)) + ', "results": ['
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + encoder.encode(row)
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def proposals_csv(request):
+    return _csv_response(FIELDS, open_data_rows(site_url=settings.SITE_URL), "proposals.csv")
 
 
 def _flat(value):
     if isinstance(value, list):
-        return " ".join(str(item) for item in value)
+        # Evidence objects flatten to their links; the JSON keeps kind and title too.
+        return " ".join(str(item["url"] if isinstance(item, dict) else item) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -53,14 +75,48 @@ def _flat(value):
 
 @require_GET
 def proposals_json(request):
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    return _json_response(FIELDS, open_data_rows(site_url=settings.SITE_URL))
 
-    def chunks():
-        yield '{"fields": ' + encoder.encode(list(FIELDS)) + ', "results": ['
-        for index, row in enumerate(open_data_rows(site_url=settings.SITE_URL)):
-            yield ("," if index else "") + encoder.encode(row)
-        yield "]}"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+@require_GET
+def commitments_csv(request):
+    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
+    return _csv_response(list(commitment_selectors.COMMITMENT_FIELDS), rows, "commitments.csv")
+
+
+@require_GET
+def commitments_json(request):
+    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
+    return _json_response(list(commitment_selectors.COMMITMENT_FIELDS), rows)
+
+
+@require_GET
+def commitment_updates_csv(request):
+    rows = commitment_selectors.update_rows()
+    return _csv_response(list(commitment_selectors.UPDATE_FIELDS), rows, "commitment-updates.csv")
+
+
+@require_GET
+def commitment_updates_json(request):
+    return _json_response(list(commitment_selectors.UPDATE_FIELDS), commitment_selectors.update_rows())
+
+
+@require_GET
+def open_data_landing(request):
+    """What the open data holds, its licence and the field dictionary, in the reader's language."""
+    package = open_data_package(site_url=settings.SITE_URL)
+    language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in DICTIONARY_LANGUAGES else "kk"
+    fields = [
+        {"name": field["name"], "type": field["type"], "description": field["descriptions"][language]}
+        for field in package["resources"][0]["schema"]["fields"]
+    ]
+    return render(request, "proposals/open_data.html", {"fields": fields, "licence": LICENCE})
+
+
+@require_GET
+def datapackage_json(request):
+    response = JsonResponse(
+        open_data_package(site_url=settings.SITE_URL), json_dumps_params={"ensure_ascii": False}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response

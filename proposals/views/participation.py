@@ -5,26 +5,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core import permissions
+from portal.core.forms import form_errors_text
 from portal.core.ratelimit import rate_limit_hit
+from proposals.permissions.proposal import can_view_proposal
 
 from ..forms import CommentForm
-from ..models import Comment, Proposal
+from ..models import ArticleIdentity, Comment, Proposal, Topic
 from ..selectors import proposal as proposal_selectors
 from ..services import comment as comment_services
 from ..services import follow as follow_services
 from ..services import support as support_services
 
-SUPPORTS_PER_MINUTE = 30
 COMMENTS_PER_MINUTE = 5
 
 
 def _visible_proposal(request, pk) -> Proposal:
     proposal = get_object_or_404(Proposal.objects.select_related("consultation"), pk=pk)
-    if not permissions.can_view_proposal(request.user, proposal):
+    if not can_view_proposal(request.user, proposal):
         raise Http404
     return proposal
 
@@ -32,7 +33,11 @@ def _visible_proposal(request, pk) -> Proposal:
 def _support_block(request, proposal, status=200):
     proposal.supports_count = proposal_selectors.supports_count_now(proposal.pk)
     proposal.viewer_supports = proposal.supports.filter(user=request.user).exists()
-    context = {"proposal": proposal, "support_refusal": permissions.support_refusal(request.user, proposal)}
+    context = {
+        "proposal": proposal,
+        "support_refusal": support_services.support_refusal(request.user, proposal),
+        "supports_by_level": proposal_selectors.supports_by_level(proposal.pk),
+    }
     return render(request, "proposals/includes/support_block.html", context, status=status)
 
 
@@ -44,11 +49,11 @@ def _throttled(request, scope, limit) -> bool:
 @require_POST
 def support(request, pk):
     proposal = _visible_proposal(request, pk)
-    if _throttled(request, "support", SUPPORTS_PER_MINUTE):
-        messages.error(request, _("Too many supports in a minute. Wait a moment and try again."))
-        return _support_block(request, proposal, status=429) if request.htmx else redirect(proposal)
     try:
         added = support_services.support_add(user=request.user, proposal=proposal)
+    except support_services.SupportsThrottled as error:
+        messages.error(request, " ".join(error.messages))
+        return _support_block(request, proposal, status=429) if request.htmx else redirect(proposal)
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
@@ -67,7 +72,15 @@ def support_withdraw(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your support is withdrawn."))
-    return _support_block(request, proposal) if request.htmx else redirect(proposal)
+    if request.htmx:
+        return _support_block(request, proposal)
+    # From "My participation" the person goes back there; only a path on this site is followed.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(proposal)
 
 
 @login_required
@@ -90,7 +103,7 @@ def comment_create(request, pk):
         else:
             return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
@@ -148,10 +161,6 @@ def proposal_follow(request, pk):
 @require_POST
 def target_follow(request, kind, pk):
     """Follow or unfollow an article (identity) or a topic; back to where the person was."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from ..models import ArticleIdentity, Topic
-
     model = {"article": ArticleIdentity, "topic": Topic}.get(kind)
     if model is None:
         raise Http404

@@ -4,20 +4,34 @@ import dataclasses
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db.models import Exists, OuterRef, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from portal.core import permissions, switches
+from portal.core import switches
+from portal.core.files import private_file_response
 from portal.core.page_cache import cache_anonymous_page
+from proposals.permissions.moderation import can_moderate
+from proposals.permissions.proposal import (
+    can_comment,
+    can_edit_proposal,
+    can_read_proposal_content,
+    can_report,
+    can_view_proposal,
+)
 
+from .. import search
 from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
-from ..models import Attachment, ModerationCase, Report, Topic
+from ..models import Attachment, Follow, ModerationCase, Report, Topic
+from ..selectors import commitment as commitment_selectors
 from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
 from ..selectors import response as response_selectors
-from ..selectors.document import article_choices
+from ..selectors.filter_choices import proposal_filter_choices
+from ..services import support as support_services
 from ..services.comment import EDIT_WINDOW
 
 PAGE_SIZE = 20
@@ -25,100 +39,143 @@ PAGE_SIZE = 20
 
 @cache_anonymous_page()
 def proposal_list(request):
-    form = ProposalFilterForm(request.GET or None, article_choices=article_choices())
+    form = ProposalFilterForm(
+        request.GET or None,
+        choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
+    )
     filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
     if filters.q and switches.current().search_paused:
         # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
         messages.warning(request, _("Search is paused for a short while because of heavy load."))
         filters = dataclasses.replace(filters, q="")
-    page = Paginator(selectors.proposal_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
-    topic = Topic.objects.filter(slug=filters.topic).first() if filters.topic else None
-    follows_topic = bool(
-        topic and request.user.is_authenticated and topic.follows.filter(user=request.user).exists()
-    )
+    topic = _topic_with_follow(filters.topic, request.user) if filters.topic else None
     context = {
         "form": form,
-        "page": page,
+        # Read only when the shared cards of this address are not in the cache (the template asks).
+        "page": SimpleLazyObject(
+            lambda: Paginator(selectors.proposal_list(filters=filters), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+        ),
+        # The cards depend on the address and on the filters in force (search may be paused).
+        "cards_key": dataclasses.astuple(filters),
+        "search_capped_at": search.SEARCH_CANDIDATES if filters.q else None,
         "query": query.urlencode(),
         "topic": topic,
-        "follows_topic": follows_topic,
+        "follows_topic": bool(topic and topic.followed),
     }
     return render(request, template, context)
+
+
+def _topic_with_follow(slug: str, viewer):
+    """The filtered topic and whether the reader follows it, in one query."""
+    topics = Topic.objects.filter(slug=slug)
+    if viewer.is_authenticated:
+        return topics.annotate(
+            followed=Exists(Follow.objects.filter(topic=OuterRef("pk"), user=viewer))
+        ).first()
+    return topics.annotate(followed=Value(False)).first()
 
 
 @cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"])
 def proposal_detail(request, pk):
     proposal = selectors.proposal_detail(pk=pk, viewer=request.user)
-    if proposal is None or not permissions.can_view_proposal(request.user, proposal):
+    if proposal is None or not can_view_proposal(request.user, proposal):
         raise Http404
     ordering = request.GET.get("comments", "oldest")
-    comments = Paginator(selectors.proposal_comments(proposal=proposal, ordering=ordering), 20).get_page(
-        request.GET.get("page")
+    comment_page = request.GET.get("page")
+    comments = SimpleLazyObject(
+        lambda: Paginator(selectors.proposal_comments(proposal=proposal, ordering=ordering), 20).get_page(
+            comment_page
+        )
     )
-    response = response_selectors.public_response_for(proposal)
-    deadline = response_selectors.answer_deadline(proposal) if proposal.is_public else None
+    is_moderator = can_moderate(request.user)
+    may_comment = can_comment(request.user, proposal)
+    content_hidden = not can_read_proposal_content(request.user, proposal)
+    # What every reader sees alike is rendered once and shared (templates/proposals/proposal_detail.html);
+    # the values below that only those parts use are read when a part is rendered, not on every request.
     context = {
         "proposal": proposal,
-        "response": response,
-        "response_language": _response_language(response, request.LANGUAGE_CODE),
-        "response_text": response.translated("reasoning", request.LANGUAGE_CODE) if response else "",
-        "answer_deadline": deadline,
-        "answered_on_time": bool(response and deadline and response.published_at <= deadline),
+        "fragment_tags": [f"proposal:{proposal.pk}"],
+        "answer": SimpleLazyObject(lambda: _answer(proposal, request.LANGUAGE_CODE)),
         "comments": comments,
+        # The count leaves hidden comments out; their places in the thread are explained beside it.
+        "hidden_comments": lambda: sum(
+            1
+            for comment in comments
+            for shown in (comment, *comment.replies.all())
+            if shown.hidden_at and not shown.deleted_at
+        ),
         "comment_ordering": ordering if ordering in selectors.COMMENT_ORDERINGS else "oldest",
+        # The thread is shared by readers of the same kind; one who commented here gets their own actions.
+        "thread_key": (
+            ordering,
+            comment_page,
+            may_comment,
+            is_moderator,
+            content_hidden,
+            request.user.is_authenticated,
+        ),
+        "thread_is_shared": not getattr(proposal, "viewer_commented", False),
         "comment_form": CommentForm(),
         "withdraw_form": WithdrawForm(),
-        "support_refusal": permissions.support_refusal(request.user, proposal),
-        "can_edit": request.user.is_authenticated and permissions.can_edit_proposal(request.user, proposal),
-        "can_comment": permissions.can_comment(request.user, proposal),
+        "support_refusal": support_services.support_refusal(request.user, proposal),
+        "supports_by_level": selectors.supports_by_level(proposal.pk),
+        "can_edit": request.user.is_authenticated and can_edit_proposal(request.user, proposal),
+        "can_comment": may_comment,
         "edit_window_start": timezone.now() - EDIT_WINDOW,
         "now_time": timezone.now(),
         "moderation": _last_decision(proposal, request.user),
         # A hidden proposal shows only why, except to its author and to moderators.
-        "content_hidden": proposal.status == "hidden"
-        and not (request.user.pk == proposal.author_id or permissions.can_moderate(request.user)),
-        "is_moderator": permissions.can_moderate(request.user),
-        "can_report": permissions.can_report(request.user) and request.user.pk != proposal.author_id,
+        "content_hidden": content_hidden,
+        "is_moderator": is_moderator,
+        "can_report": can_report(request.user) and request.user.pk != proposal.author_id,
         "report_form": ReportForm(),
         "moderator_form": DecisionForm(allowed=["approve", "hide"]),
         "report_kinds": Report.Kind.choices,
         "reason_codes": ModerationCase.ReasonCode.choices,
-        "timeline": _timeline(proposal),
-        "hearings": hearing_selectors.hearings_of_proposal(proposal),
+        "articles": lambda: selectors.proposal_articles(proposal),
+        "attachments": lambda: selectors.proposal_attachments(proposal),
+        "timeline": lambda: _timeline(proposal),
+        "hearings": lambda: hearing_selectors.hearings_of_proposal(proposal),
     }
     return render(request, "proposals/proposal_detail.html", context)
 
 
+def _answer(proposal, language: str) -> dict:
+    """The Commission's answer as the page shows it, with its deadline and the commitments carrying it out."""
+    response = response_selectors.public_response_for(proposal)
+    deadline = response_selectors.answer_deadline(proposal) if proposal.is_public else None
+    text, text_language = ("", language)
+    if response:
+        text, text_language = response.translated_in("reasoning", language)
+    return {
+        "response": response,
+        "response_language": text_language,
+        "response_text": text,
+        "answer_deadline": deadline,
+        "answered_on_time": bool(response and deadline and response.published_at <= deadline),
+        "commitments": commitment_selectors.commitments_for_proposal(proposal) if response else [],
+    }
+
+
 def _timeline(proposal) -> list:
     """Status changes and hearings where the proposal was discussed, in order of time."""
-    steps = [t for t in proposal.transitions.all() if t.to_status != "draft" or t.from_status != "draft"]
+    transitions = selectors.proposal_transitions(proposal)
+    steps = [t for t in transitions if t.to_status != "draft" or t.from_status != "draft"]
     steps += list(proposal.hearing_discussions.select_related("hearing"))
     return sorted(steps, key=lambda step: (step.created_at, step.pk))
 
 
-def _response_language(response, language: str) -> str:
-    """The language the answer is shown in: the page's, else the first one it was written in."""
-    if response is None:
-        return language
-    return (
-        next(code for code in (language, "kk", "ru", "en") if getattr(response, f"reasoning_{code}", ""))
-        if response.languages_of("reasoning")
-        else language
-    )
-
-
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
-    if not permissions.can_view_proposal(request.user, attachment.proposal):
+    if not can_read_proposal_content(request.user, attachment.proposal):
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
+    response = private_file_response(
+        attachment.file, filename=attachment.original_name, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,24 +1,34 @@
-"""Staff: import a version from uploaded Markdown; confirm article matches proposed by similarity."""
+"""Staff: import a version from uploaded Markdown as a draft, confirm article matches proposed by similarity,
+then publish the version (or discard a draft imported by mistake)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from portal.core import permissions
+from portal.core.forms import PortalForm, posted_data
+from portal.core.roles import role_required, staff_action
+from proposals.permissions.consultation import can_import_document
 
-from ..documents.markdown_format import DocumentFormatError
-from ..models import Article, ArticleIdentity, Document
-from ..services.document import LANGUAGES, article_identity_confirm, document_version_import
+from ..documents.draft_format import DocumentFormatError
+from ..models import Article, ArticleIdentity, Document, DocumentVersion
+from ..selectors.document import staff_versions
+from ..services.document import (
+    LANGUAGES,
+    article_identity_confirm,
+    document_version_discard,
+    document_version_import,
+    document_version_publish,
+)
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     label_kk = forms.CharField(label=gettext_lazy("Label (Kazakh)"), max_length=120)
     label_ru = forms.CharField(label=gettext_lazy("Label (Russian)"), max_length=120, required=False)
     label_en = forms.CharField(label=gettext_lazy("Label (English)"), max_length=120, required=False)
@@ -45,17 +55,12 @@ class ImportForm(forms.Form):
         return data
 
 
-def _require_importer(user):
-    if not permissions.can_import_document(user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@role_required(can_import_document)
 def document_import(request, pk):
-    _require_importer(request.user)
     document = get_object_or_404(Document.objects.select_related("consultation"), pk=pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted_data(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         labels = {code: form.cleaned_data[f"label_{code}"] for code in LANGUAGES}
         try:
@@ -63,19 +68,34 @@ def document_import(request, pk):
                 document=document, labels=labels, sources=form.cleaned_data["texts"], imported_by=request.user
             )
         except DocumentFormatError as error:
-            form.add_error(None, str(error))
+            # The parser's detail is technical English (it also serves the command line); where and what
+            # to do is said in the reader's language.
+            form.add_error(
+                None,
+                _(
+                    "%(file)s, line %(line)d, does not follow the layout of the draft "
+                    "(docs/document-format.md); nothing was imported. Detail: %(detail)s"
+                )
+                % {"file": error.file, "line": error.line, "detail": error.message},
+            )
         else:
-            messages.success(request, _("Version %(number)d is imported.") % {"number": version.position})
-            return redirect("staff_document_matches", pk=document.pk)
+            messages.success(
+                request,
+                _("Version %(number)d is imported as a draft that only staff see: check it, then publish it.")
+                % {"number": version.position},
+            )
+            if Article.objects.filter(version=version, identity_proposed=True).exists():
+                return redirect("staff_document_matches", pk=document.pk)
+            return redirect("staff_document_import", pk=document.pk)
     proposed = Article.objects.filter(version__document=document, identity_proposed=True).count()
-    context = {"document": document, "form": form, "proposed": proposed}
+    context = {"document": document, "form": form, "proposed": proposed, "versions": staff_versions(document)}
     return render(request, "proposals/staff/document_import.html", context)
 
 
 @login_required
+@role_required(can_import_document)
 def document_matches(request, pk):
-    _require_importer(request.user)
-    document = get_object_or_404(Document, pk=pk)
+    document = get_object_or_404(Document.objects.select_related("consultation"), pk=pk)
     articles = (
         Article.objects.filter(version__document=document, identity_proposed=True)
         .select_related("identity", "version")
@@ -85,14 +105,17 @@ def document_matches(request, pk):
     return render(
         request,
         "proposals/staff/document_matches.html",
-        {"document": document, "articles": articles, "identities": identities},
+        {
+            "document": document,
+            "articles": articles,
+            "identities": identities,
+            "versions": staff_versions(document),
+        },
     )
 
 
-@login_required
-@require_POST
+@staff_action(can_import_document)
 def article_match_confirm(request, pk):
-    _require_importer(request.user)
     article = get_object_or_404(Article.objects.select_related("version__document"), pk=pk)
     chosen = request.POST.get("identity", "")
     identity = None
@@ -105,3 +128,26 @@ def article_match_confirm(request, pk):
     else:
         messages.success(request, _("The match is confirmed."))
     return redirect("staff_document_matches", pk=article.version.document_id)
+
+
+def _version_action(request, pk, action, success):
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    try:
+        action(version=version, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"number": version.position})
+    return redirect("staff_document_import", pk=version.document_id)
+
+
+@staff_action(can_import_document)
+def version_publish(request, pk):
+    return _version_action(
+        request, pk, document_version_publish, _("Version %(number)d is published: everyone can read it.")
+    )
+
+
+@staff_action(can_import_document)
+def version_discard(request, pk):
+    return _version_action(request, pk, document_version_discard, _("Draft version %(number)d is discarded."))

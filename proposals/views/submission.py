@@ -8,12 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.core import permissions
+from portal.core.form_views import refusal_flashed
+from portal.core.forms import add_service_errors, error_text
 from portal.core.http import client_ip
+from proposals.permissions.consultation import intake_is_open
+from proposals.permissions.proposal import can_edit_proposal
 
 from ..forms import LANGUAGE_CHOICES, ProposalForm, WithdrawForm
 from ..language import detect_language
-from ..models import Proposal, ProposalStatus
+from ..models import Consultation, Proposal, ProposalStatus
+from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import consultation as consultation_selectors
 from ..selectors.document import article_choices
 from ..selectors.proposal import similar_proposals
@@ -35,12 +39,12 @@ def _own_proposal(request, pk) -> Proposal:
     return proposal
 
 
-def _form(request, *, data=None, files=None, initial=None):
+def _form(request, *, consultation, data=None, files=None, initial=None):
     return ProposalForm(
         data,
         files,
         initial=initial,
-        article_choices=article_choices(),
+        article_choices=article_choices(consultation),
         organisation_choices=_organisation_choices(request.user),
     )
 
@@ -67,25 +71,36 @@ def _save(request, form, *, consultation, proposal=None):
         for uploaded in form.cleaned_data.get("attachments") or []:
             attachment_services.attachment_add(proposal=proposal, author=request.user, uploaded=uploaded)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        add_service_errors(form, error)
         return None
     return proposal
+
+
+def _chosen_consultation(request) -> tuple[Consultation | None, list[Consultation]]:
+    """The consultation named by ?consultation=slug; else the only one taking proposals; else a choice."""
+    slug = request.GET.get("consultation", "")
+    if slug:
+        consultation = get_object_or_404(consultation_selectors.public_consultations(), slug=slug)
+        return consultation, []
+    taking = list(consultation_selectors.intake_open_consultations())
+    if len(taking) == 1:
+        return taking[0], []
+    if taking:
+        return None, taking
+    consultation = consultation_selectors.current_consultation()
+    if consultation is None:
+        raise Http404
+    return consultation, []
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_write(request):
-    consultation = consultation_selectors.current_consultation()
+    consultation, choices = _chosen_consultation(request)
     if consultation is None:
-        raise Http404
+        return render(request, "proposals/proposal_choose_consultation.html", {"choices": choices})
     closed = (
-        None
-        if permissions.intake_is_open(consultation)
-        else consultation_selectors.intake_closed_message(consultation)
+        None if intake_is_open(consultation) else consultation_selectors.intake_closed_message(consultation)
     )
     initial = {"language": request.LANGUAGE_CODE, "articles": request.GET.getlist("article")}
     data = request.POST or None
@@ -93,14 +108,16 @@ def proposal_write(request):
         # No choice made (e.g. a client without the field): take the language the text is written in.
         data = data.copy()
         data["language"] = detect_language(data.get("body", ""), default=request.LANGUAGE_CODE)
-    form = _form(request, data=data, files=request.FILES or None, initial=initial)
+    form = _form(request, consultation=consultation, data=data, files=request.FILES or None, initial=initial)
     if request.method == "POST" and closed is None and form.is_valid():
         proposal = _save(request, form, consultation=consultation)
         if proposal is not None:
             messages.success(request, _("Your draft is saved."))
             return redirect("proposal_compare", pk=proposal.pk)
     return render(
-        request, "proposals/proposal_write.html", {"form": form, "closed": closed, "proposal": None}
+        request,
+        "proposals/proposal_write.html",
+        {"form": form, "closed": closed, "proposal": None, "consultation": consultation},
     )
 
 
@@ -108,8 +125,11 @@ def proposal_write(request):
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        messages.error(request, _("This proposal is published and can no longer be edited."))
+    if not can_edit_proposal(request.user, proposal):
+        messages.error(
+            request,
+            _("Only drafts can be edited: this proposal is being screened, moderated or is published."),
+        )
         return redirect(proposal)
     initial = {
         "title": proposal.title,
@@ -120,7 +140,13 @@ def proposal_edit(request, pk):
         "articles": list(proposal.articles.values_list("pk", flat=True)),
         "organisation": proposal.organisation_id,
     }
-    form = _form(request, data=request.POST or None, files=request.FILES or None, initial=initial)
+    form = _form(
+        request,
+        consultation=proposal.consultation,
+        data=request.POST or None,
+        files=request.FILES or None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, consultation=proposal.consultation, proposal=proposal)
         if saved is not None:
@@ -129,7 +155,9 @@ def proposal_edit(request, pk):
                 "proposal_preview" if saved.status == ProposalStatus.DRAFT else "proposal_detail", pk=saved.pk
             )
     return render(
-        request, "proposals/proposal_write.html", {"form": form, "proposal": proposal, "closed": None}
+        request,
+        "proposals/proposal_write.html",
+        {"form": form, "proposal": proposal, "closed": None, "consultation": proposal.consultation},
     )
 
 
@@ -139,7 +167,8 @@ def proposal_compare(request, pk):
     similar = similar_proposals(
         text=f"{proposal.title} {proposal.summary} {proposal.body}", consultation_id=proposal.consultation_id
     )
-    similar = [other for other in similar if other.pk != proposal.pk]
+    # One's own proposals are not offered to support instead (nobody supports their own).
+    similar = [other for other in similar if other.author_id != proposal.author_id]
     detected = detect_language(
         f"{proposal.title} {proposal.summary} {proposal.body}", default=proposal.language
     )
@@ -152,7 +181,8 @@ def proposal_compare(request, pk):
 @login_required
 def proposal_preview(request, pk):
     proposal = _own_proposal(request, pk)
-    return render(request, "proposals/proposal_preview.html", {"proposal": proposal})
+    articles = proposal.articles.select_related("document__consultation").order_by("pk")
+    return render(request, "proposals/proposal_preview.html", {"proposal": proposal, "articles": articles})
 
 
 @login_required
@@ -161,13 +191,26 @@ def proposal_submit(request, pk):
     proposal = _own_proposal(request, pk)
     try:
         services.proposal_submit(proposal=proposal, author=request.user, ip=client_ip(request))
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error_text(error))
         return redirect("proposal_preview", pk=proposal.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("proposal_preview", pk=proposal.pk)
-    messages.success(request, _("Your proposal is submitted. It appears publicly once it has been checked."))
+    # Screening may already have run (in-process without a broker): say what actually happened.
+    proposal.refresh_from_db(fields=["status"])
+    if proposal.status == ProposalStatus.DRAFT:
+        messages.warning(
+            request,
+            _(
+                "Your proposal came back to you: it seems to contain personal data. "
+                "Remove it and submit again."
+            ),
+        )
+        return redirect("proposal_edit", pk=proposal.pk)
+    if proposal.status in PUBLIC_STATUSES:
+        messages.success(request, _("Your proposal is submitted and published."))
+    else:
+        messages.success(
+            request, _("Your proposal is submitted. It appears publicly once it has been checked.")
+        )
     return redirect("proposal_detail", pk=proposal.pk)
 
 
@@ -176,15 +219,12 @@ def proposal_submit(request, pk):
 def proposal_withdraw(request, pk):
     proposal = _own_proposal(request, pk)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
+    if not form.is_valid():
+        messages.error(request, _("Say briefly why you withdraw the proposal."))
+    else:
+        with refusal_flashed(request, ValidationError, PermissionDenied):
             services.proposal_withdraw(
                 proposal=proposal, author=request.user, reason=form.cleaned_data["reason"]
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        else:
             messages.success(request, _("Your proposal is withdrawn."))
-    else:
-        messages.error(request, _("Say briefly why you withdraw the proposal."))
     return redirect("proposal_detail", pk=proposal.pk)

@@ -1,4 +1,4 @@
-"""axe-core (WCAG 2.1 A/AA) on the pages of issue 7: the outcome with its SVG charts, the overdue list, an
+"""axe-core (WCAG 2.1 A/AA) on the Commission's pages: the outcome with its SVG charts, the overdue list, an
 answered proposal, an article's "what changed and why", and the Commission's queue and work page."""
 
 from datetime import timedelta

@@ -58,3 +58,19 @@ def test_sign_up_verify_log_in_out_and_reset_password(page, live_server):
     page.wait_for_url(re.compile(r"/en/$"))
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Newcomer").is_visible()
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_consent_box_comes_before_its_label_and_the_notice_is_one_click_away(page, live_server, language):
+    """Django renders a checkbox after its label and help: on sign-up the box sat alone on a row of its own,
+    under a sentence about a notice the form did not link to."""
+    page.goto(f"/{language}/accounts/signup/")
+    box = page.locator("#id_accept_privacy").bounding_box()
+    label = page.locator("label[for=id_accept_privacy]").bounding_box()
+    assert box["x"] + box["width"] <= label["x"]  # the box first
+    assert (
+        abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < label["height"]
+    )  # one row
+    page.locator("#id_accept_privacy_helptext a").click()
+    page.wait_for_url(f"**/{language}/privacy/")
+    assert page.locator("h1").count() == 1

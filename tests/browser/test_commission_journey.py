@@ -1,4 +1,4 @@
-"""Acceptance (issue 7): a Commission member drafts an answer linking article 7 of the new draft; a second
+"""A Commission member drafts an answer linking article 7 of the new draft; a second
 member approves it; the author gets the email; the proposal page and the article's "what changed and why"
 show it."""
 

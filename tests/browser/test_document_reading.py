@@ -1,4 +1,4 @@
-"""Acceptance 5 (issue 3): read an article in Kazakh, switch to Russian on the same article, open the compare view."""
+"""Read an article in Kazakh, switch to Russian on the same article, open the compare view."""
 
 import re
 

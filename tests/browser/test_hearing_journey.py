@@ -1,4 +1,4 @@
-"""Acceptance (issue 6): a citizen finds the hearing from their proposal's page, registers, sees the
+"""A citizen finds the hearing from their proposal's page, registers, sees the
 confirmation with the code, and cancels; a second time they cancel from the link in the email. The hearing
 pages pass axe-core in three languages."""
 

@@ -14,6 +14,7 @@ from portal.notifications.services import preferences_of, unsubscribe_token
 from proposals.demo import seed_consultation
 from proposals.models import Proposal
 from tests.factories import UserFactory
+from tests.identity import make_iin
 from tests.proposals.factories import AgendaItemFactory, HearingFactory, ProposalFactory, publish_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,7 +117,7 @@ def _citizen_journey(page, lang, email="citizen@example.test"):
     # The Commission answers; the citizen reads the answer on the proposal's page.
     drafter, approver = UserFactory(), UserFactory()
     from portal.accounts import services as account_services
-    from portal.core.permissions import Role
+    from portal.core.roles import Role
 
     for member in (drafter, approver):
         account_services.user_grant_role(user=member, role=Role.COMMISSION, granted_by=None)
@@ -311,7 +312,7 @@ def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page
 
     page = journey_page
     proposal = ProposalFactory(title="Keyboard proposal")
-    identity_verification_record(user=citizen, method="iin", identity="keyboard", verified_by=None)
+    identity_verification_record(user=citizen, method="iin", identity=make_iin(), verified_by=None)
     login_as_in(page, citizen)
     page.goto("/en/proposals/")
 

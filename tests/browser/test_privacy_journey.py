@@ -1,4 +1,4 @@
-"""Acceptance (issue 11) in a browser: sign-up cannot go on without accepting the privacy notice, and the
+"""Sign-up cannot go on without accepting the privacy notice, and the
 "download my data" archive downloads once."""
 
 import io

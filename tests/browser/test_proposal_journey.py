@@ -1,4 +1,4 @@
-"""Acceptance (issue 4): a citizen signs up, verifies, submits a proposal on an article; once published it
+"""A citizen signs up, verifies, submits a proposal on an article; once published it
 appears in the list, in search and on the article page; a second citizen supports it, twice counting once."""
 
 import re

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from portal.accounts import services
-from portal.core.permissions import Role
+from portal.core.roles import Role
 from tests.conftest import current_totp_code
 from tests.factories import PASSWORD, UserFactory
 

@@ -1,4 +1,4 @@
-"""Scale-out (issue 10, acceptance 4): two web processes against one PostgreSQL and one Redis serve a citizen's
+"""Scale-out: two web processes against one PostgreSQL and one Redis serve a citizen's
 journey, each request going to the other process than the one before. Nothing lives in a process: the session
 is in the database, the cache (rate limits, switches) in Redis, CSRF tokens are checked by any process that
 shares SECRET_KEY.

@@ -1,8 +1,9 @@
 import pytest
 
 from portal.accounts.verification.services import identity_verification_record
+from tests.identity import make_iin
 
-from .factories import ConsultationFactory, ProposalFactory
+from .factories import ConsultationFactory, HearingFactory, ProposalFactory
 
 
 @pytest.fixture
@@ -11,15 +12,17 @@ def consultation(db):
 
 
 @pytest.fixture
+def hearing(consultation):
+    return HearingFactory(consultation=consultation)
+
+
+@pytest.fixture
 def verify():
-    """Marks people as verified persons (staff path: no IIN needed in tests)."""
-    counter = iter(range(10**6))
+    """Marks people as verified persons, each with a distinct valid IIN (self-declared)."""
 
     def _verify(*users):
         for user in users:
-            identity_verification_record(
-                user=user, method="iin", identity=f"test-identity-{user.pk}-{next(counter)}", verified_by=None
-            )
+            identity_verification_record(user=user, method="iin", identity=make_iin(), verified_by=None)
         return users
 
     return _verify
@@ -42,10 +45,11 @@ SMALL_DRAFT = """# 1. General provisions
 def draft_article(consultation):
     """The identity of an article in the consultation's current draft (imported like a real one)."""
     from proposals.models import Document
-    from proposals.services.document import document_version_import
+
+    from .factories import import_published
 
     document = Document.objects.create(consultation=consultation, slug="constitution", title_en="Basic Law")
-    version = document_version_import(
+    version = import_published(
         document=document, labels={"en": "Draft"}, sources={"en": ("en.md", SMALL_DRAFT)}, imported_by=None
     )
     return version.articles.get(number="2").identity

@@ -116,7 +116,9 @@ class HearingFactory(factory.django.DjangoModelFactory):
     title_kk = factory.Sequence(lambda n: f"Тыңдау {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda hearing: hearing.starts_at + timedelta(hours=2))
-    venue = "Astana, hall 2"
+    venue_kk = "Астана, 2-зал"
+    venue_ru = "Астана, зал 2"
+    venue_en = "Astana, hall 2"
     capacity = 50
 
 
@@ -169,19 +171,25 @@ def _seven_articles(liberty: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def import_published(**kwargs):
+    """A version imported and published at once, as the public reads it (staff publish in two steps)."""
+    from proposals.services.document import document_version_import, document_version_publish
+
+    return document_version_publish(version=document_version_import(**kwargs), actor=None)
+
+
 def revised_document(consultation):
     """A document in two versions where article 7 ("liberty") changed; returns (document, old, new, identity)."""
     from proposals.models import Document
-    from proposals.services.document import document_version_import
 
     document = Document.objects.create(consultation=consultation, slug="basic-law", title_en="Basic Law")
-    old = document_version_import(
+    old = import_published(
         document=document,
         labels={"en": "Text in force"},
         sources={"en": ("old.md", _seven_articles("Everyone has the right to personal liberty."))},
         imported_by=None,
     )
-    new = document_version_import(
+    new = import_published(
         document=document,
         labels={"en": "New draft"},
         sources={

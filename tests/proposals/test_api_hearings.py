@@ -40,7 +40,9 @@ def test_detail_has_the_agenda_with_proposal_ids_and_no_personal_data(client, co
     hearing = HearingFactory(consultation=consultation, title_kk="Тыңдау", title_ru="Слушания")
     proposal = ProposalFactory(consultation=consultation)
     hidden = ProposalFactory(consultation=consultation, status="draft")
-    AgendaItemFactory(hearing=hearing, proposals=[proposal, hidden], speakers="Secretary of the Commission")
+    AgendaItemFactory(
+        hearing=hearing, proposals=[proposal, hidden], speakers_en="Secretary of the Commission"
+    )
     services.hearing_register(user=citizen, hearing=hearing)
     response = client.get(f"/api/v1/hearings/{hearing.pk}")
     assert response.status_code == 200

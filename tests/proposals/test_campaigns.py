@@ -1,10 +1,10 @@
-"""Acceptance 4 (issue 5): ten people sending one text form one cluster, shown once with its count; a
+"""Ten people sending one text form one cluster, shown once with its count; a
 different text does not join it."""
 
 import pytest
 
+from proposals.detectors import text_fingerprint
 from proposals.models import Proposal
-from proposals.screening import text_fingerprint
 from proposals.services.proposal import ProposalInput, proposal_draft_save, proposal_submit
 from tests.factories import UserFactory
 

@@ -1,14 +1,16 @@
-"""Acceptance 3 and 4 (issue 3): the compare page and the Akoma Ntoso export."""
+"""The compare page and the Akoma Ntoso export."""
+
+from datetime import timedelta
 
 import pytest
+from lxml import etree
 
 from proposals.demo import seed_consultation
 from proposals.documents.akoma_ntoso import validate
 from proposals.models import Document, DocumentVersion
 from proposals.selectors.comparison import compare_versions
-from proposals.services.document import document_version_import
 
-from .factories import ConsultationFactory
+from .factories import ConsultationFactory, import_published
 
 pytestmark = pytest.mark.django_db
 COMPARE = "/en/consultations/constitutional-reform/constitution/compare/"
@@ -39,7 +41,7 @@ def _big_document(count):
         lines_v2 += [f"## {n}. Article {n} {{#a{n}}}", f"1. {text}"]
     document = Document.objects.create(consultation=ConsultationFactory(slug="big"), slug="law")
     for lines in (lines_v1, lines_v2):
-        document_version_import(
+        import_published(
             document=document,
             labels={"en": "v"},
             sources={"en": ("en.md", "\n".join(lines))},
@@ -84,6 +86,37 @@ def test_exported_akoma_ntoso_validates_against_the_official_schema(client, lang
     assert response["Content-Type"].startswith("application/akn+xml")
     assert validate(response.content) == []
     assert b'<article eId="art_29">' in response.content
+
+
+def _frbr_uris(client, position, language):
+    xml = client.get(
+        f"/en/consultations/constitutional-reform/constitution/versions/{position}/akn.xml?language={language}"
+    ).content
+    assert validate(xml) == []
+    root = etree.fromstring(xml)
+    return tuple(
+        root.find(f".//{{*}}{block}/{{*}}FRBRuri").get("value") for block in ("FRBRWork", "FRBRExpression")
+    )
+
+
+def test_the_work_iri_stays_and_each_version_and_language_has_its_own_expression_iri(client):
+    seed_consultation()
+    first, second = DocumentVersion.objects.order_by("position")
+    # The second version made in a later year: its year must not leak into the work IRI.
+    DocumentVersion.objects.filter(pk=second.pk).update(created_at=first.created_at + timedelta(days=400))
+    second.refresh_from_db()
+    uris = {
+        (position, language): _frbr_uris(client, position, language)
+        for position in (1, 2)
+        for language in ("kk", "ru")
+    }
+    works = {work for work, _ in uris.values()}
+    assert works == {f"/akn/kz/act/{first.created_at.date().isoformat()}/constitutional-reform-constitution"}
+    expressions = {expression for _, expression in uris.values()}
+    assert len(expressions) == 4
+    work = works.pop()
+    assert uris[(1, "kk")][1] == f"{work}/kaz@{first.created_at.date().isoformat()};1"
+    assert uris[(2, "ru")][1] == f"{work}/rus@{second.created_at.date().isoformat()};2"
 
 
 def test_schema_validation_really_rejects_a_broken_document():

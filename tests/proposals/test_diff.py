@@ -1,4 +1,4 @@
-"""Acceptance 2 (issue 3): a diff applied rebuilds the newer text; the changed share is 0 for identical texts
+"""A diff applied rebuilds the newer text; the changed share is 0 for identical texts
 and 100% for disjoint ones."""
 
 from hypothesis import given

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from proposals.demo import DEMO_DIR, seed_consultation
-from proposals.documents.markdown_format import DocumentFormatError, parse
+from proposals.documents.draft_format import DocumentFormatError, parse
 from proposals.models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph
 from proposals.selectors.consultation import intake_closed_message
 from proposals.services.document import document_version_import
@@ -179,3 +179,37 @@ def test_demo_markdown_files_exist_for_every_language():
     for folder in ("in-force", "draft"):
         for code in ("kk", "ru", "en"):
             assert Path(DEMO_DIR, folder, f"{code}.md").stat().st_size > 1000
+
+
+@pytest.mark.django_db
+def test_an_old_article_goes_to_its_closest_new_match_only_and_an_unrelated_article_is_new():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    v1 = (
+        "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget every year.\n"
+        "## 2. Courts\n1. Judges are independent.\n"
+    )
+    v2 = (
+        "# 1. S\n## 1. Budgets\n1. Local councils approve the regional budget every spring.\n"
+        "## 2. Budgets again\n1. Local councils approve the local budget each year.\n"
+        "## 3. Space\n1. Satellites are launched by the national space agency.\n"
+    )
+    document_version_import(document=document, labels={}, sources={"en": ("v1.md", v1)}, imported_by=None)
+    document_version_import(document=document, labels={}, sources={"en": ("v2.md", v2)}, imported_by=None)
+    budgets = Article.objects.get(version__position=1, number="1").identity
+    closest = Article.objects.get(version__position=2, number="2")
+    assert (closest.identity, closest.identity_proposed) == (budgets, True)
+    for number in (
+        "1",
+        "3",
+    ):  # the second budget article, and one like nothing before (Courts stays unmatched)
+        article = Article.objects.get(version__position=2, number=number)
+        assert (article.identity.versions.count(), article.identity_proposed) == (1, False)
+
+
+@pytest.mark.django_db
+def test_an_article_with_its_own_key_keeps_it_and_is_not_flagged_for_confirmation():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    document_version_import(document=document, labels={}, sources={"en": ("v1.md", GOOD)}, imported_by=None)
+    document_version_import(document=document, labels={}, sources={"en": ("v2.md", GOOD)}, imported_by=None)
+    keyed = Article.objects.get(version__position=2, number="1")
+    assert (keyed.identity.key, keyed.identity_proposed) == ("state", False)

@@ -1,16 +1,20 @@
 """Moderation core: screening opens cases, one moderator at a time, decisions with reasons, one appeal."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from portal.accounts import services as account_services
-from portal.core.permissions import Role
+from portal.core.roles import Role
 from proposals.models import ModerationCase, Proposal
 from proposals.services.moderation import (
     CaseTaken,
     moderation_appeal,
     moderation_case_claim,
+    moderation_case_open,
     moderation_decide,
 )
 from proposals.services.screening import proposal_screen
@@ -74,6 +78,19 @@ def test_two_moderators_claiming_the_same_case(case, moderator, second_moderator
     assert taken.value.holder_name == moderator.display_name
 
 
+def test_the_holder_claims_again_and_a_claim_left_half_an_hour_is_taken_over(
+    case, moderator, second_moderator
+):
+    """Opening the case again keeps it with its holder; after 30 minutes untouched a colleague may take it."""
+    moderation_case_claim(case=case, moderator=moderator)
+    assert moderation_case_claim(case=case, moderator=moderator).claimed_by == moderator
+    ModerationCase.objects.filter(pk=case.pk).update(claimed_at=timezone.now() - timedelta(minutes=29))
+    with pytest.raises(CaseTaken):
+        moderation_case_claim(case=case, moderator=second_moderator)
+    ModerationCase.objects.filter(pk=case.pk).update(claimed_at=timezone.now() - timedelta(minutes=31))
+    assert moderation_case_claim(case=case, moderator=second_moderator).claimed_by == second_moderator
+
+
 def test_claim_view_tells_who_has_the_case(client, case, moderator, second_moderator):
     moderation_case_claim(case=case, moderator=moderator)
     give_totp(second_moderator)
@@ -105,6 +122,31 @@ def test_rejection_needs_a_reason_and_reaches_the_author_by_email_and_on_the_pag
     client.force_login(citizen)
     page = client.get(f"/en/proposals/{case.proposal_id}/").content.decode()
     assert STATEMENT in page and "Appeal this decision" in page
+
+
+def test_an_appeal_needs_grounds_of_ten_characters(case, citizen, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="personal_data", statement=STATEMENT
+    )
+    for grounds in ("", "Not fair.", "   Not fair.   "):  # 0 and 9 characters, the spaces around not counted
+        with pytest.raises(ValidationError):
+            moderation_appeal(proposal=case.proposal, author=citizen, grounds=grounds)
+    assert moderation_appeal(proposal=case.proposal, author=citizen, grounds="Not fair!!").is_appeal  # ten
+
+
+def test_nobody_but_the_author_appeals_a_rejection(case, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="personal_data", statement=STATEMENT
+    )
+    for stranger in (UserFactory(), moderator):  # one who joined after the author, one who joined before
+        with pytest.raises(PermissionDenied, match="Only the author"):
+            moderation_appeal(
+                proposal=case.proposal, author=stranger, grounds="I agree with the author here."
+            )
+    assert Proposal.objects.get(pk=case.proposal_id).status == "rejected"
+    assert not ModerationCase.objects.filter(source="appeal").exists()
 
 
 def test_an_appeal_goes_to_a_different_moderator_and_is_final(case, citizen, moderator, second_moderator):
@@ -173,3 +215,34 @@ def test_deciding_without_a_claim_is_refused(client, case, moderator):
 def test_only_the_author_can_appeal(client, case, other_citizen):
     client.force_login(other_citizen)
     assert client.post(f"/en/proposals/{case.proposal_id}/appeal/", {"grounds": "x" * 20}).status_code == 404
+
+
+def test_a_duplicate_is_merged_only_into_another_published_proposal(published, moderator):
+    """No target, the proposal itself, or one not public: refused beside the target field. The original,
+    published before the duplicate, is the usual target."""
+    duplicate = ProposalFactory(consultation=published.consultation, status="in_moderation")
+    case = moderation_case_open(proposal=duplicate)
+    moderation_case_claim(case=case, moderator=moderator)
+    not_public = ProposalFactory(consultation=published.consultation, status="rejected")
+    for target in (None, duplicate, not_public):
+        with pytest.raises(ValidationError) as refused:
+            moderation_decide(
+                case=case,
+                moderator=moderator,
+                decision="merge",
+                reason_code="duplicate",
+                statement=STATEMENT,
+                merge_into=target,
+            )
+        assert "merge_into" in refused.value.message_dict
+    assert published.pk < duplicate.pk
+    moderation_decide(
+        case=case,
+        moderator=moderator,
+        decision="merge",
+        reason_code="duplicate",
+        statement=STATEMENT,
+        merge_into=published,
+    )
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into_id) == ("merged", published.pk)

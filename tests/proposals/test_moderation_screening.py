@@ -3,14 +3,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from proposals.detectors.minhash import BANDS, band_buckets, signature
 from proposals.models import Comment, DuplicateBand, ModerationCase, Proposal
-from proposals.screening.duplicates import BANDS
 from proposals.services.comment import comment_create, comment_edit
 from proposals.services.moderation import moderation_case_claim, moderation_decide
 from proposals.services.proposal import ProposalInput, proposal_draft_save, proposal_submit
+from proposals.services.screening import comment_screen
 from tests.factories import UserFactory
 
-from .factories import CommentFactory
+from .factories import CommentFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,43 @@ def test_a_moderator_decision_on_a_comment_is_hide_or_approve_only(published, ci
         )
     with pytest.raises(PermissionDenied):
         moderation_case_claim(case=case, moderator=citizen)
+
+
+def test_a_possible_duplicate_alone_is_queued_with_a_risk_of_four_tenths(
+    consultation, django_capture_on_commit_callbacks
+):
+    _submit(consultation, LONG, django_capture_on_commit_callbacks)
+    reworded = LONG.replace(
+        "A budget approved without a hearing is void.", "Without a hearing no budget may be approved at all."
+    ).replace("sixty", "ninety")
+    similar = _submit(consultation, reworded, django_capture_on_commit_callbacks)
+    case = ModerationCase.objects.get(proposal=similar, status="open")
+    assert (case.reasons, case.risk_score) == (["near_duplicate"], 0.4)
+
+
+def test_a_text_that_shares_a_band_but_little_else_is_not_a_possible_duplicate(
+    consultation, django_capture_on_commit_callbacks
+):
+    # Another published proposal lands in every bucket of the new text while its own words are unrelated:
+    # the bands only choose whom to compare with, the similarity decides.
+    unrelated = ProposalFactory(
+        consultation=consultation,
+        status="published",
+        minhash=signature("Judges of the Supreme Court should be elected by the Senate for a single term."),
+    )
+    buckets = band_buckets(signature("Budgets to councils", "Councils approve budgets.", LONG))
+    DuplicateBand.objects.bulk_create(
+        DuplicateBand(proposal=unrelated, band=band, bucket=bucket) for band, bucket in buckets
+    )
+    proposal = _submit(consultation, LONG, django_capture_on_commit_callbacks)
+    assert proposal.status == "published"
+    assert not ModerationCase.objects.filter(proposal=proposal).exists()
+
+
+def test_screening_a_comment_answers_whether_it_hid_it(published, citizen):
+    # Without the on-commit callbacks the comments wait unscreened, as when the broker is down.
+    clean = comment_create(author=citizen, proposal=published, body="A reasoned remark on the budget.")
+    abusive = comment_create(author=citizen, proposal=published, body="Only an idiot would write this.")
+    assert comment_screen(comment=clean) is False
+    assert comment_screen(comment=abusive) is True
+    assert comment_screen(comment=abusive) is False  # screened once

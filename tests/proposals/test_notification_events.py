@@ -9,6 +9,8 @@ from portal.notifications.models import Notification
 from proposals.services import hearing as hearing_services
 from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
+from proposals.services.hearing_agenda import AgendaItemInput, agenda_item_save
+from proposals.services.proposal import proposal_transition
 from tests.factories import UserFactory
 from tests.proposals.factories import (
     ArticleIdentityFactory,
@@ -46,13 +48,17 @@ def test_a_place_on_the_agenda_reaches_the_author_and_followers_once(consultatio
     follower = UserFactory()
     follow_add(user=follower, proposal=proposal)
     hearing = HearingFactory(consultation=consultation)
-    item = hearing_services.agenda_item_save(
-        actor=commissioner, hearing=hearing, data={"title_en": "Local budgets"}, proposal_ids=[proposal.pk]
+    item = agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=AgendaItemInput(title_en="Local budgets", proposal_ids=(proposal.pk,)),
     )
-    hearing_services.agenda_item_save(
-        actor=commissioner, hearing=hearing, data={"title_en": "Local budgets, again"}, proposal_ids=[proposal.pk],
+    agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=AgendaItemInput(title_en="Local budgets, again", proposal_ids=(proposal.pk,)),
         item=item,
-    )  # fmt: skip
+    )
     assert _kinds(proposal.author).count("hearing.scheduled") == 1
     assert _kinds(follower).count("hearing.scheduled") == 1
 
@@ -78,3 +84,21 @@ def test_a_new_comment_reaches_the_author_and_followers_a_reply_the_thread(publi
     comment_create(author=follower, proposal=published, body="A reply.", parent=first)
     assert "comment.reply" in _kinds(citizen)
     assert _kinds(follower).count("comment.new") == 1
+
+
+@pytest.mark.parametrize(
+    ("to_status", "kind", "with_reason"),
+    [
+        ("published", "proposal.published", False),
+        ("rejected", "proposal.rejected", True),
+        ("draft", "proposal.changes_requested", True),
+    ],
+)
+def test_a_decision_tells_the_author_once_and_gives_the_reason_where_it_has_one(
+    consultation, to_status, kind, with_reason
+):
+    proposal = ProposalFactory(consultation=consultation, status="submitted")
+    proposal_transition(proposal=proposal, to_status=to_status, actor=None, reason="Please shorten it.")
+    notice = Notification.objects.get(recipient=proposal.author)
+    assert notice.kind == kind
+    assert notice.params.get("reason") == ("Please shorten it." if with_reason else None)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from portal.core.permissions import Role
+from portal.core.roles import Role
 from proposals.models import ProposalTransition
 from proposals.services import response as services
 from proposals.services.response import ResponseInput
@@ -209,3 +209,74 @@ def test_no_private_data_in_any_public_page_api_or_export(client, consultation):
     assert "Public reasoning." in seen["/open-data/proposals.json"]
     leaks = {(path, marker) for path, text in seen.items() for marker in MARKERS if marker in text}
     assert leaks == set()
+
+
+def _csv_in(client, language):
+    client.cookies["portal_language"] = language
+    return _csv(client)
+
+
+def test_response_version_is_the_same_in_every_reader_language(
+    client, consultation, commissioner, second_commissioner
+):
+    _document, _old, new, _identity = revised_document(consultation)
+    answered = ProposalFactory(consultation=consultation)
+    publish_response(answered, drafter=commissioner, approver=second_commissioner, version=new)
+    values = {language: _csv_in(client, language)[0]["response_version"] for language in ("kk", "ru", "en")}
+    assert values == {"kk": str(new.position), "ru": str(new.position), "en": str(new.position)}
+
+
+def test_datapackage_describes_the_csv_and_frictionless_finds_it_valid(
+    client, consultation, commissioner, second_commissioner, tmp_path
+):
+    frictionless = pytest.importorskip("frictionless")
+    answered = ProposalFactory(consultation=consultation, supports_count=4)
+    ProposalFactory(consultation=consultation)
+    publish_response(answered, drafter=commissioner, approver=second_commissioner)
+    answer = client.get("/open-data/datapackage.json")
+    assert answer.status_code == 200
+    package = answer.json()
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    fields = package["resources"][0]["schema"]["fields"]
+    assert [field["name"] for field in fields] == _json(client)["fields"]
+    kk = {field["name"]: field["descriptions"]["kk"] for field in fields}
+    ru = {field["name"]: field["descriptions"]["ru"] for field in fields}
+    en = {field["name"]: field["descriptions"]["en"] for field in fields}
+    assert all(kk[name] != en[name] and ru[name] != en[name] and kk[name] != ru[name] for name in en)
+    # Validate every served CSV (proposals, commitments, their updates) against the served schema, each
+    # resource's path pointed at a local copy.
+    assert [resource["name"] for resource in package["resources"]] == [
+        "proposals",
+        "commitments",
+        "commitment-updates",
+    ]
+    for resource in package["resources"]:
+        served = "/" + resource["path"].split("/", 3)[3]
+        local = served.rsplit("/", 1)[1]
+        (tmp_path / local).write_bytes(b"".join(client.get(served).streaming_content))
+        resource["path"] = local
+    report = frictionless.Package(package, basepath=str(tmp_path)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == 2
+
+
+def test_open_data_landing_shows_the_licence_and_dictionary_in_the_reader_language(client):
+    assert client.get("/open-data/").status_code == 302
+    page = client.get("/ru/open-data/").content.decode()
+    assert "CC-BY-4.0" in page
+    assert "Число поддержек проверенных людей." in page
+    assert 'name="description"' in page
+
+
+def test_robots_txt_allows_public_pages_and_keeps_staff_pages_out(client):
+    answer = client.get("/robots.txt")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/plain")
+    lines = answer.content.decode().splitlines()
+    assert "User-agent: *" in lines and "Allow: /" in lines and "Disallow: /*/staff/" in lines
+
+
+def test_favicon_ico_leads_to_the_portal_icon(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301
+    assert answer["Location"].endswith(".svg") and "favicon" in answer["Location"]

@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from proposals.models import ArticleIdentity, ObligationRule
 from proposals.selectors.outcome import consultation_stats
+from proposals.views.outcome import BAR_AREA
 from tests.factories import OrganisationFactory
 
 from .factories import ProposalFactory, TopicFactory, publish_response, revised_document
+
+FULL_BAR = f'width="{float(BAR_AREA)}" height="20"'  # the largest bar of a chart, never localised
 
 pytestmark = pytest.mark.django_db
 
@@ -127,13 +130,24 @@ def test_outcome_page_shows_the_numbers_and_accessible_charts(
         ("Outside the scope of the consultation", "0"),
     ]
     assert _chart_rows(html, "topic") == [("Courts", "2"), ("Elections", "2")]
-    # Ordered by article key: local-budgets (article 2), then state (article 1).
-    assert _chart_rows(html, "article") == [("Article 2", "2"), ("Article 1", "1")]
+    # In the draft's order, not by article key (local-budgets is article 2, state is article 1).
+    assert _chart_rows(html, "article") == [("Article 1", "1"), ("Article 2", "2")]
     assert _chart_rows(html, "submitter") == [("Individual", "3"), ("Organisation", "1")]
     assert sum(int(n) for _label, n in _chart_rows(html, "week")) == 4
     # The bars are drawn in proportion: the largest bar of a chart is the full width.
-    assert 'width="360.0" height="20"' in html
+    assert FULL_BAR in html
     assert "Accepted: 1; Partially accepted: 1; Rejected: 1" in html
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_chart_geometry_is_never_localised(client, consultation, outcome, language):
+    """Russian and Kazakh write 280,0: inside SVG attributes that blanked the bars."""
+    html = client.get(f"/{language}/consultations/{consultation.slug}/outcome/").content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 6
+    numbers = re.findall(r'\s(?:x|y|width|height|viewBox)="([^"]*)"', "".join(svgs))
+    assert numbers and all(re.fullmatch(r"[\d. %]+", value) for value in numbers), numbers
+    assert FULL_BAR in html
 
 
 def test_outcome_page_in_kazakh_and_unknown_consultation(client, consultation, outcome):

@@ -3,7 +3,7 @@
 import pytest
 
 from proposals.models import Support
-from proposals.services.comment import comment_create, comment_delete, comment_edit
+from proposals.services.comment import comment_create, comment_delete, comment_edit, comment_like
 from tests.factories import UserFactory
 
 from .factories import ArticleIdentityFactory, CommentFactory, ProposalFactory, TopicFactory
@@ -29,8 +29,9 @@ def _populate(consultation, count):
 @pytest.mark.parametrize("count", [1, 200])
 def test_list_page_queries_are_bounded(client, consultation, count, django_assert_max_num_queries):
     _populate(consultation, count)
-    # 9 = 8 + the admin's surge switches, read once per 5 s per process in production (the cache is empty here).
-    with django_assert_max_num_queries(9):
+    # 10 = 8 + the admin's surge switches, read once per 5 s per process in production (the cache is empty
+    # here), + the consultations of the consultation filter.
+    with django_assert_max_num_queries(10):
         response = client.get("/en/proposals/")
     assert response.status_code == 200
 
@@ -42,8 +43,8 @@ def test_detail_page_queries_are_bounded(client, consultation, citizen, count, d
     # The same bound for 1 and 200 objects: no query per comment or support. It grew from 16 with the answer
     # and its deadline rule, the hearings on the agenda and the account-block check, one query each; then the
     # surge switches (cached 5 s) and the privacy notice version in force (memoised a minute per process), both
-    # cold in every test.
-    with django_assert_max_num_queries(20):
+    # cold in every test; then the supports by verification level (one grouped count).
+    with django_assert_max_num_queries(21):
         response = client.get(f"/en/proposals/{target.pk}/")
     assert response.status_code == 200
 
@@ -199,3 +200,30 @@ def test_own_comment_shows_an_edit_form_within_the_window(client, published, cit
     client.force_login(citizen)
     page = client.get(f"/en/proposals/{published.pk}/").content.decode()
     assert 'action="/en/comments/' in page and "/edit/" in page
+
+
+def test_a_comment_of_three_thousand_characters_is_kept_and_one_character_more_is_refused(published, citizen):
+    from django.core.exceptions import ValidationError
+
+    assert len(comment_create(author=citizen, proposal=published, body="a" * 3000).body) == 3000
+    with pytest.raises(ValidationError):
+        comment_create(author=citizen, proposal=published, body="a" * 3001)
+
+
+def test_deleting_a_comment_counts_one_comment_less_once(published, citizen):
+    first = comment_create(author=citizen, proposal=published, body="First")
+    comment_create(author=citizen, proposal=published, body="Second")
+    comment_delete(comment=first, deleted_by=citizen)
+    comment_delete(comment=first, deleted_by=citizen)
+    published.refresh_from_db()
+    assert published.comments_count == 1
+
+
+def test_a_second_like_of_the_same_comment_is_refused_quietly_and_counted_once(
+    published, citizen, other_citizen
+):
+    comment = comment_create(author=citizen, proposal=published, body="Worth a like")
+    assert comment_like(comment=comment, user=other_citizen) is True
+    assert comment_like(comment=comment, user=other_citizen) is False
+    comment.refresh_from_db()
+    assert comment.likes_count == 1

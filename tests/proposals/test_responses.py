@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from portal.core.lifecycle import TransitionNotAllowed
+from portal.core.roles import is_commission_member
 from portal.notifications.models import Notification
 from proposals.models import (
     CommissionAssignment,
@@ -23,7 +24,13 @@ from proposals.services.response import RESPONSE_LIFECYCLE, ResponseInput
 from tests.conftest import give_totp
 from tests.factories import UserFactory
 
-from .factories import ArticleIdentityFactory, ProposalFactory, TopicFactory, publish_response
+from .factories import (
+    ArticleIdentityFactory,
+    ConsultationFactory,
+    ProposalFactory,
+    TopicFactory,
+    publish_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -408,7 +415,7 @@ def test_unknown_proposal_is_404(commissioner, staff_client):
 
 
 def test_user_factory_people_are_not_members(db):
-    assert not services.permissions.is_commission_member(UserFactory())
+    assert not is_commission_member(UserFactory())
     assert Proposal.objects.count() == 0
 
 
@@ -443,6 +450,20 @@ def test_missed_deadline_is_announced_once_and_not_for_answered_or_clustered(
     assert notified.count() == 3
 
 
+def test_a_sweep_records_at_most_its_limit_of_misses_across_consultations(consultation):
+    """Two late proposals in each of two consultations, three at most a run: three, then the last one."""
+    from proposals.models import MissedDeadline
+
+    ObligationRule.objects.create(name="Within 7 days", days=7)
+    nine_days_ago = timezone.now() - timedelta(days=9)
+    for each in (consultation, ConsultationFactory()):
+        ProposalFactory.create_batch(2, consultation=each, published_at=nine_days_ago)
+    assert services.deadline_misses_record(limit=3) == 3
+    assert MissedDeadline.objects.count() == 3
+    assert services.deadline_misses_record(limit=3) == 1
+    assert MissedDeadline.objects.count() == 4
+
+
 # --- public endpoints and admin ------------------------------------------------------------------------
 
 PUBLIC = [
@@ -466,9 +487,10 @@ def test_public_outcome_endpoints_open_to_everyone(
         assert client.get(path).status_code == 200
 
 
-def test_admin_manages_templates_and_obligations(client, admin_user):
-    give_totp(admin_user)
-    client.force_login(admin_user)
+def test_a_superuser_still_manages_templates_and_obligations_in_the_django_admin(client):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    give_totp(superuser)
+    client.force_login(superuser)
     for model in ("responsetemplate", "obligationrule"):
         assert client.get(f"/en/admin/proposals/{model}/").status_code == 200
         assert client.get(f"/en/admin/proposals/{model}/add/").status_code == 200

@@ -1,6 +1,9 @@
-"""Issue 10, acceptance 2: a support storm through HTTP. 20,000 attempts by 5,000 people on one proposal, sent
-32 at a time to a real gunicorn with a real Celery worker, leave one support row per person, a counter equal
-to the rows once the pending changes of the hot proposal are folded, and no 5xx answer."""
+"""A support storm through HTTP: 4,000 attempts by 1,000 people on one proposal, sent 32 at a time to a real
+gunicorn with a real Celery worker, leave one support row per person, a counter equal to the rows once the
+pending changes of the hot proposal are folded, and no 5xx answer.
+
+The same contention (32 connections at once, four attempts per person) at a fifth of the full storm's size,
+which took 17 minutes of CI; the full 20,000 attempts by 5,000 people is `bench/support_storm.py`."""
 
 import os
 import random
@@ -17,13 +20,14 @@ from bench import http_attempts
 from portal.accounts.models import ApiToken, IdentityVerification, User
 from portal.accounts.tokens import TOKEN_PREFIX, _hash
 from proposals.models import Proposal, Support, SupportTally
+from proposals.selectors.proposal import supports_by_level
 from tests.proposals.factories import ConsultationFactory, ProposalFactory
 from tests.services import database_url_for_subprocesses, redis_url_or_skip
 from tests.smtp_sink import free_port
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(__file__).resolve().parents[2]
-PEOPLE, ATTEMPTS = 5_000, 20_000
+PEOPLE, ATTEMPTS = 1_000, 4_000
 
 
 def _people_with_tokens(count: int) -> list[str]:
@@ -63,7 +67,7 @@ def _wait_for(port: int) -> None:
     raise AssertionError("the web process did not start")
 
 
-def test_twenty_thousand_supports_by_five_thousand_people_count_each_person_once():
+def test_a_storm_of_supports_counts_each_person_once():
     if connection.vendor != "postgresql":
         pytest.skip("the web processes share the test database only on PostgreSQL")
     redis_url = redis_url_or_skip()
@@ -107,3 +111,10 @@ def test_twenty_thousand_supports_by_five_thousand_people_count_each_person_once
     assert rows == len(set(who)) == PEOPLE
     assert not SupportTally.objects.exists(), "pending changes were never folded"
     assert Proposal.objects.get(pk=proposal.pk).supports_count == rows
+    # Every storm supporter was verified by staff: the count by level is the same exact number.
+    assert supports_by_level(proposal.pk).counts == {
+        "signature": 0,
+        "national_sign_in": 0,
+        "self_declared": 0,
+        "staff": rows,
+    }

@@ -1,10 +1,12 @@
 import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.utils import translation
 
+from portal.core import ratelimit
 from proposals.models import Proposal, Support, SupportTally
 from proposals.selectors.proposal import supports_count_now
 from proposals.services import support as support_module
@@ -207,7 +209,9 @@ def test_support_view_needs_login_and_post(client, published):
     assert client.get(f"/en/proposals/{published.pk}/support/").status_code in (302, 405)
 
 
-def test_supports_are_rate_limited(client, citizen, verify, consultation):
+def test_supports_are_rate_limited(client, citizen, verify, consultation, monkeypatch):
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "clock", lambda: now)  # all 31 attempts in one window, however slow
     verify(citizen)
     client.force_login(citizen)
     proposals = [ProposalFactory(consultation=consultation) for _ in range(31)]
@@ -216,3 +220,17 @@ def test_supports_are_rate_limited(client, citizen, verify, consultation):
     ]
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
+
+
+def test_without_skip_locked_the_counter_moves_in_the_supports_transaction(
+    published, citizen, other_citizen, verify, monkeypatch
+):
+    """SQLite (the embedded default) has no SKIP LOCKED: the counter then moves directly, both ways."""
+    monkeypatch.setattr(connection.features, "has_select_for_update_skip_locked", False)
+    supporter = UserFactory()
+    verify(citizen, supporter)
+    support_add(user=citizen, proposal=published)
+    support_add(user=supporter, proposal=published)
+    support_withdraw(user=citizen, proposal=published)
+    assert Proposal.objects.get(pk=published.pk).supports_count == 1
+    assert not SupportTally.objects.exists()

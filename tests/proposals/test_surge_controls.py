@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from portal.core import permissions
 from portal.core.models import SiteSwitches
 from proposals.models import Proposal
+from proposals.permissions.proposal import support_refusal
 from proposals.services.comment import comment_create
 from proposals.services.proposal import (
     ProposalInput,
@@ -95,9 +95,9 @@ def test_the_api_answers_429_with_retry_after(consultation, citizen, client):
 
 def test_paused_supports_comments_and_search(published, citizen, client, verify):
     verify(citizen)
-    assert permissions.support_refusal(citizen, published) is None
+    assert support_refusal(citizen, published) is None
     _switch(supports_paused=True, comments_paused=True, search_paused=True)
-    assert "paused" in permissions.support_refusal(citizen, published)
+    assert "paused" in support_refusal(citizen, published)
     with pytest.raises(PermissionDenied):
         comment_create(author=citizen, proposal=published, body="Hello")
     page = client.get("/en/proposals/?q=nothing-matches-this").content.decode()
@@ -174,7 +174,7 @@ def test_the_web_form_refuses_a_submission_over_the_account_limit_and_keeps_the_
     assert Proposal.objects.get(pk=second.pk).status == "draft"
 
 
-def test_switches_saved_in_the_admin_apply_at_once_with_the_banner_in_each_language(
+def test_switches_saved_on_the_staff_page_apply_at_once_with_the_banner_in_each_language(
     client, admin_user, citizen, settings
 ):
     from portal.core import switches
@@ -183,7 +183,7 @@ def test_switches_saved_in_the_admin_apply_at_once_with_the_banner_in_each_langu
     assert switches.current().submissions_paused is False  # now cached for a few seconds
     client.force_login(admin_user)
     response = client.post(
-        "/en/admin/core/siteswitches/add/",
+        "/en/staff/switches/",
         {"submissions_paused": "on", "banner_kk": "Қабылдау тоқтатылды", "banner_ru": "Приём приостановлен",
          "banner_en": "Intake paused"},
     )  # fmt: skip

@@ -32,6 +32,12 @@ def url_kwargs(name: str, world) -> dict:
         "moderation_account_block": {"pk": world.case.pk},
         "staff_document_import": {"pk": world.document.pk},
         "staff_document_matches": {"pk": world.document.pk},
+        "staff_version_publish": {"pk": world.version.pk},
+        "staff_version_discard": {"pk": world.version.pk},
+        "staff_answer_template_edit": {"pk": world.answer_template.pk},
+        "staff_obligation_edit": {"pk": world.obligation.pk},
+        "staff_topic_edit": {"pk": world.topic.pk},
+        "staff_responsible_body_edit": {"pk": world.body.pk},
         "staff_article_match_confirm": {"pk": world.article.pk},
         "attachment_download": {"pk": world.attachment.pk},
         "staff_agenda_item_delete": {"pk": world.agenda_item.pk},
@@ -39,13 +45,25 @@ def url_kwargs(name: str, world) -> dict:
         "staff_organisation_verify": {"pk": world.organisation.pk},
         "staff_person": {"pk": world.published.author_id},
         "staff_person_reveal": {"pk": world.published.author_id},
+        "staff_person_unblock": {"pk": world.published.author_id},
+        "staff_role_revoke": {"pk": world.published.author_id, "role": "moderator"},
         "account_data_export_download": {"token": "not-a-token"},
         "account_api_token_revoke": {"pk": world.token.pk},
         "notifications_unsubscribe": {"token": world.unsubscribe},
         "hearing_cancel_link": {"token": world.cancel},
         "target_follow": {"kind": "article", "pk": world.identity.pk},
+        "commitment_detail": {"slug": world.consultation.slug, "pk": world.commitment.pk},
+        "commitment_follow": {"pk": world.commitment.pk},
+        "body_follow": {"pk": world.body.pk},
+        "staff_commitment": {"pk": world.commitment.pk},
+        "staff_commitment_update_post": {"pk": world.commitment.pk},
+        "staff_commitment_update_approve": {"pk": world.pending_update.pk},
+        "staff_commitment_update_decline": {"pk": world.pending_update.pk},
+        "api-v1:get_commitment": {"commitment_id": world.commitment.pk},
         "account_confirm_email": {"key": "not-a-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
+        "openid_connect_login": {"provider_id": "national"},
+        "openid_connect_callback": {"provider_id": "national"},
         "version_akn": {
             "slug": "reform",
             "document": world.document.slug,
@@ -54,6 +72,8 @@ def url_kwargs(name: str, world) -> dict:
     }
     if name in specific:
         return specific[name]
+    if name.startswith("staff_consultation"):
+        return {"pk": world.consultation.pk}
     if name.startswith(("hearing", "staff_hearing", "staff_agenda_item_add", "api-v1:get_hearing")):
         return {"pk": world.hearing.pk, "hearing_id": world.hearing.pk}
     return {
@@ -69,7 +89,14 @@ def url_kwargs(name: str, world) -> dict:
 
 
 # Patterns without a name, by their route.
-UNNAMED = {"^api/v1/": "/api/v1/no-such-endpoint"}
+UNNAMED = {
+    "^api/v1/": "/api/v1/no-such-endpoint",
+    # allauth's old addresses of its third-party pages, kept as redirects to the new ones.
+    "social/login/cancelled/": "/en/accounts/social/login/cancelled/",
+    "social/login/error/": "/en/accounts/social/login/error/",
+    "social/signup/": "/en/accounts/social/signup/",
+    "social/connections/": "/en/accounts/social/connections/",
+}
 
 
 def resolve_url(name: str, route: str, world, language: str = "en") -> str:

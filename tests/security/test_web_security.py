@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.verification.services import identity_verification_record
+from tests.identity import make_iin
 from tests.proposals.factories import ConsultationFactory, ProposalFactory, TopicFactory
 from tests.security.matrix_support import outcome
 
@@ -206,11 +207,11 @@ def test_too_many_identity_attempts_get_429(client, citizen):
 
 
 def test_a_burst_of_supports_is_throttled_and_counts_no_more(client, citizen):
-    from proposals.views.participation import SUPPORTS_PER_MINUTE
+    from proposals.services.support import SUPPORTS_PER_MINUTE
 
     consultation = ConsultationFactory()
     proposals = ProposalFactory.create_batch(SUPPORTS_PER_MINUTE + 2, consultation=consultation)
-    identity_verification_record(user=citizen, method="iin", identity="burst", verified_by=None)
+    identity_verification_record(user=citizen, method="iin", identity=make_iin(), verified_by=None)
     client.force_login(citizen)
     for proposal in proposals:
         client.post(reverse("support", kwargs={"pk": proposal.pk}))

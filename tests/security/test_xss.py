@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from portal.accounts.models import Organisation, OrganisationMembership
-from proposals.markdown import render_markdown
 from proposals.models import Attachment, ModerationCase, Report
+from proposals.rich_text import render_markdown
 from proposals.services.hearing import hearing_outcome_save
 from tests.conftest import give_totp
 from tests.factories import UserFactory
@@ -140,8 +140,8 @@ def written(citizen, commissioner, second_commissioner):
             proposal=proposal, reporter=citizen, kind="other", details=payload[:500], case=case
         )
         publish_response(proposal, drafter=commissioner, approver=second_commissioner, reasoning_en=payload)
-        hearing = HearingFactory(consultation=consultation, title_en=payload[:200], venue=payload[:300])
-        hearing_outcome_save(actor=commissioner, hearing=hearing, minutes=payload)
+        hearing = HearingFactory(consultation=consultation, title_en=payload[:200], venue_en=payload[:300])
+        hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en=payload)
         proposals.append((proposal, case, hearing, organisation))
     return proposals
 

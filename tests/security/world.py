@@ -7,13 +7,25 @@ from this world (by parameter name, with a per-URL override where a name means d
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from portal.accounts.models import Organisation, OrganisationMembership
 from portal.accounts.tokens import api_token_create
 from portal.notifications.services import unsubscribe_token
-from proposals.models import Attachment, Proposal, SpeakerRequest
+from proposals.models import (
+    Attachment,
+    Commitment,
+    CommitmentUpdate,
+    ObligationRule,
+    Proposal,
+    ProposalResponse,
+    ResponseTemplate,
+    ResponsibleBody,
+    SpeakerRequest,
+)
 from proposals.services.hearing import cancel_token, hearing_register
 from proposals.services.moderation import moderation_case_open
+from proposals.services.report import report_create
 from tests.proposals.factories import (
     AgendaItemFactory,
     CommentFactory,
@@ -49,6 +61,8 @@ def build_world(*, citizen, other_citizen) -> World:
     comment = CommentFactory(proposal=published, author=citizen)
     Proposal.objects.filter(pk=published.pk).update(comments_count=1)
     case = moderation_case_open(proposal=published, reasons=["spam"])
+    # A reader's report, so that the case page shows the reporter's history.
+    report_create(reporter=other_citizen, proposal=published, kind="spam", ip="203.0.113.5")
     attachment = Attachment.objects.create(
         proposal=published,
         file=ContentFile(PDF, name="a.pdf"),
@@ -63,6 +77,40 @@ def build_world(*, citizen, other_citizen) -> World:
     organisation = Organisation.objects.create(name="Civic Lab", slug="civic-lab", kind=Organisation.Kind.NGO)
     OrganisationMembership.objects.create(organisation=organisation, user=citizen)
     token, _plain = api_token_create(user=citizen, name="matrix")
+    # After the outcome: an answered proposal, a commitment on its article and a "done" awaiting approval.
+    answered = ProposalFactory(consultation=consultation, author=other_citizen, status="responded")
+    response = ProposalResponse.objects.create(
+        proposal=answered,
+        status="accepted",
+        state="published",
+        published_at=timezone.now(),
+        reasoning_en="Yes.",
+    )
+    response.articles.add(identity)
+    body = ResponsibleBody.objects.create(
+        slug="justice", name_kk="Әділет", name_ru="Юстиция", name_en="Justice"
+    )
+    today = timezone.localdate()
+    commitment = Commitment.objects.create(
+        consultation=consultation,
+        title_kk="Заң",
+        title_ru="Закон",
+        title_en="Law",
+        body=body,
+        measure="law",
+        due_date=today,
+    )
+    commitment.articles.add(identity)
+    commitment.responses.add(response)
+    pending_update = CommitmentUpdate.objects.create(
+        commitment=commitment,
+        text_en="Done.",
+        from_status="planned",
+        to_status="done",
+        from_due_date=today,
+        to_due_date=today,
+        state="pending",
+    )
     return World(
         objects={
             "consultation": consultation,
@@ -83,6 +131,13 @@ def build_world(*, citizen, other_citizen) -> World:
             "speaker_request": speaker_request,
             "organisation": organisation,
             "token": token,
+            "commitment": commitment,
+            "body": body,
+            "answer_template": ResponseTemplate.objects.create(
+                consultation=consultation, name="Out of scope", text_kk="Тыс.", text_ru="Вне.", text_en="Out."
+            ),
+            "obligation": ObligationRule.objects.create(consultation=consultation, name="30 days", days=30),
+            "pending_update": pending_update,
             "unsubscribe": unsubscribe_token(user_id=citizen.pk, category=None),
             "cancel": cancel_token(registration),
         }

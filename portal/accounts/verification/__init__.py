@@ -21,6 +21,8 @@ which stores only the keyed hash. See docs/identity-verification.md.
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 
@@ -28,6 +30,13 @@ from django.utils.module_loading import import_string
 def _backends() -> dict:
     loaded = [import_string(path)() for path in settings.PORTAL_IDENTITY_BACKENDS]
     return {backend.code: backend for backend in loaded}
+
+
+@receiver(setting_changed)
+def _forget_backends(*, setting, **kwargs) -> None:
+    # Backends are loaded once; a changed list (an operator's reload, a test's override) loads them again.
+    if setting == "PORTAL_IDENTITY_BACKENDS":
+        _backends.cache_clear()
 
 
 def get_backends() -> dict:

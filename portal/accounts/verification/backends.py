@@ -1,13 +1,15 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ..models import IdentityVerification
-from .iin import iin_is_valid
+from portal.core.forms import PortalForm
+
+from ..models import IdentityLevel, IdentityVerification
+from .iin import iin_canonical
 from .services import identity_verification_record
 
 
-class IinForm(forms.Form):
+class IinForm(PortalForm):
     iin = forms.CharField(
         label=_("Individual identification number (IIN)"),
         max_length=20,
@@ -16,21 +18,26 @@ class IinForm(forms.Form):
     )
 
     def clean_iin(self):
-        value = "".join(self.cleaned_data["iin"].split())
-        if not (len(value) == 12 and value.isdigit()):
-            raise ValidationError(_("An IIN has exactly 12 digits."))
-        if not iin_is_valid(value):
-            raise ValidationError(_("This is not a valid IIN: check the digits."))
-        return value
+        return iin_canonical(self.cleaned_data["iin"])
 
 
-class IinBackend:
-    """Checks the IIN's structure (birth date, century digit, check digit); one IIN, one account."""
+class Backend:
+    """What a backend declares unless it says otherwise: people start it themselves, with no form."""
+
+    form_class = None
+    self_service = True
+
+
+class IinBackend(Backend):
+    """Checks the IIN's structure (birth date, century digit, check digit); one IIN, one account.
+
+    Weak: anyone can generate numbers that pass. Kept for development and demos, off in production.
+    """
 
     code = IdentityVerification.Method.IIN
+    level = IdentityLevel.SELF_DECLARED
     label = _("With your IIN")
     form_class = IinForm
-    self_service = True
 
     def verify(self, *, user, cleaned_data) -> IdentityVerification:
         return identity_verification_record(
@@ -38,12 +45,34 @@ class IinBackend:
         )
 
 
-class StaffBackend:
+class SignatureBackend(Backend):
+    """A one-time challenge signed with the person's NCA authentication key through NCALayer."""
+
+    code = IdentityVerification.Method.SIGNATURE
+    level = IdentityLevel.SIGNATURE
+    label = _("With your digital signature (NCALayer)")
+
+    def is_configured(self) -> bool:
+        return bool(settings.IDENTITY_EDS_TRUST_STORE and settings.IDENTITY_EDS_OCSP_URL)
+
+
+class NationalSignInBackend(Backend):
+    """The OpenID Connect provider the operator configured; its IIN claim verifies the account."""
+
+    code = IdentityVerification.Method.NATIONAL_SIGN_IN
+    level = IdentityLevel.NATIONAL_SIGN_IN
+    label = _("With national sign-in")
+
+    def is_configured(self) -> bool:
+        return bool(settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
+
+
+class StaffBackend(Backend):
     """An administrator has checked the person's documents outside the portal."""
 
     code = IdentityVerification.Method.STAFF
+    level = IdentityLevel.STAFF
     label = _("Checked by staff")
-    form_class = None
     self_service = False
 
     def verify(self, *, user, cleaned_data) -> IdentityVerification:

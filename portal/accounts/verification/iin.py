@@ -5,7 +5,11 @@ are a serial; the 12th is a check digit: the weighted sum of the first 11 digits
 if that is 10, again with weights 3…11, 1, 2; if still 10, the number is invalid.
 """
 
+import re
 from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
 
@@ -33,3 +37,23 @@ def iin_is_valid(value: str) -> bool:
     if iin_birth_date(value) is None:
         return False
     return iin_check_digit(value[:11]) == int(value[11])
+
+
+_ASCII_TWELVE_DIGITS = re.compile(r"[0-9]{12}", re.ASCII)
+
+
+def iin_canonical(value: str) -> str:
+    """The one spelling of an IIN the portal accepts: 12 ASCII digits, with the spaces people type removed.
+
+    Every place that takes an IIN (forms, API, admin, commands, certificates, identity providers) goes
+    through here, so one number has one fingerprint. `str.isdigit` would also accept fullwidth, Arabic-Indic
+    and other Unicode digits, each of which would hash differently: anything but 0-9 is refused instead.
+    """
+    compact = "".join(value.split())
+    if not compact.isascii() and any(char.isdigit() for char in compact):
+        raise ValidationError(_("Type the IIN with the digits 0-9 only."), code="iin_not_ascii")
+    if not _ASCII_TWELVE_DIGITS.fullmatch(compact):
+        raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_length")
+    if not iin_is_valid(compact):
+        raise ValidationError(_("This is not a valid IIN: check the digits."), code="iin_invalid")
+    return compact

@@ -1,21 +1,31 @@
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.core import permissions
+from portal.accounts.permissions import can_verify_identities
 from portal.core.audit import audit_record
 
-from ..models import IdentityVerification, User
+from ..models import LEVEL_OF_METHOD, IdentityVerification, User
+from .iin import iin_canonical
+
+# Called with (user, identity_hash) just before an account's verification is erased, so that apps above
+# accounts keep what must outlive the account (filled in by their AppConfig.ready()).
+erasure_hooks: list[Callable[[User, str], None]] = []
 
 
 def identity_fingerprint(identity: str) -> str:
-    """Keyed hash of an identity number: equal numbers match, the number cannot be read back."""
+    """Keyed hash of an IIN: equal numbers match, the number cannot be read back.
+
+    The hash is taken of the canonical 12 ASCII digits only; anything else raises ValidationError, so no
+    spelling of a number can produce a second fingerprint for it.
+    """
     key = settings.IDENTITY_HASH_KEY.encode()
-    return hmac.new(key, identity.strip().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, iin_canonical(identity).encode(), hashlib.sha256).hexdigest()
 
 
 @transaction.atomic
@@ -27,7 +37,7 @@ def identity_verification_record(
     Staff verification (`identity=None`) needs an administrator; re-verifying replaces the old record.
     """
     if method == IdentityVerification.Method.STAFF and (
-        verified_by is None or not permissions.can_verify_identities(verified_by)
+        verified_by is None or not can_verify_identities(verified_by)
     ):
         raise PermissionDenied(_("Only administrators can verify a person."))
     fingerprint = identity_fingerprint(identity) if identity else None
@@ -47,23 +57,41 @@ def identity_verification_record(
                     "identity_hash": fingerprint,
                     "verified_by": verified_by,
                     "note": note,
+                    "needs_reconfirmation": False,
                 },
             )
     except IntegrityError:
         # Two accounts raced with the same IIN; the unique index let only one through.
         raise ValidationError({"iin": _("This IIN already verifies another account.")}) from None
-    user.__dict__.pop("_portal_verified", None)  # permissions.is_verified_person remembers its answer
+    # permissions.is_verified_person and selectors.identity_level remember their answers on the user.
+    user.__dict__.pop("_portal_verified", None)
+    user.__dict__.pop("_portal_identity_level", None)
     audit_record(
-        actor=verified_by or user, action="identity.verified", target=user, details={"method": method}
+        actor=verified_by or user,
+        action="identity.verified",
+        target=user,
+        details={"method": method, "level": LEVEL_OF_METHOD[method]},
     )
     return verification
 
 
+def identity_verification_erase(*, user: User) -> None:
+    """Deletes an erased account's verification, after `erasure_hooks` kept what must outlive it."""
+    verification = IdentityVerification.objects.filter(user=user).first()
+    if verification is None:
+        return
+    if verification.identity_hash:
+        for hook in erasure_hooks:
+            hook(user, verification.identity_hash)
+    verification.delete()
+
+
 @transaction.atomic
 def identity_verification_revoke(*, user: User, revoked_by: User, reason: str) -> None:
-    if not permissions.can_verify_identities(revoked_by):
+    if not can_verify_identities(revoked_by):
         raise PermissionDenied(_("Only administrators can revoke a verification."))
     deleted, _rows = IdentityVerification.objects.filter(user=user).delete()
     user.__dict__.pop("_portal_verified", None)
+    user.__dict__.pop("_portal_identity_level", None)
     if deleted:
         audit_record(actor=revoked_by, action="identity.revoked", target=user, details={"reason": reason})

@@ -17,10 +17,16 @@ def language_links(context):
     native_names = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code) if request else f"/{code}/"
-        if request and request.GET:
-            url = f"{url}?{urlencode(request.GET, doseq=True)}"
+        path = translate_url(request.path, code) if request else f"/{code}/"
+        url = f"{path}?{urlencode(request.GET, doseq=True)}" if request and request.GET else path
+        # `path` (no query) is the page's address in `code`, for <link rel="alternate" hreflang>.
         links.append(
-            {"code": code, "name": native_names.get(code, code), "url": url, "current": code == current}
+            {
+                "code": code,
+                "name": native_names.get(code, code),
+                "url": url,
+                "path": path,
+                "current": code == current,
+            }
         )
     return links

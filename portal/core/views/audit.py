@@ -2,16 +2,16 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from portal.core import permissions
+from portal.core.forms import PortalForm
 from portal.core.models import AuditEntry
+from portal.core.roles import can_view_audit_log, role_required
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PortalForm):
     action = forms.CharField(label=_("Action starts with"), required=False, max_length=80)
     actor = forms.IntegerField(label=_("Actor (account number)"), required=False, min_value=1)
     target_type = forms.CharField(
@@ -22,26 +22,26 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label=_("Until (YYYY-MM-DD)"), required=False)
 
 
+# Each field of the filter form and the lookup it applies: fixed here, never taken from the request.
+FILTER_LOOKUPS = {
+    "action": "action__startswith",
+    "actor": "actor_id",
+    "target_type": "target_type",
+    "target_id": "target_id",
+    "since": "created_at__date__gte",
+    "until": "created_at__date__lte",
+}
+
+
 @login_required
+@role_required(can_view_audit_log)
 def audit_log(request):
-    if not permissions.can_view_moderation_audit(request.user):
-        raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            entries = entries.filter(action__startswith=data["action"])
-        if data["actor"]:
-            entries = entries.filter(actor_id=data["actor"])
-        if data["target_type"]:
-            entries = entries.filter(target_type=data["target_type"])
-        if data["target_id"]:
-            entries = entries.filter(target_id=data["target_id"])
-        if data["since"]:
-            entries = entries.filter(created_at__date__gte=data["since"])
-        if data["until"]:
-            entries = entries.filter(created_at__date__lte=data["until"])
+        for name, lookup in FILTER_LOOKUPS.items():
+            if form.cleaned_data[name]:
+                entries = entries.filter(**{lookup: form.cleaned_data[name]})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,10 +1,11 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from proposals.documents.markdown_format import DocumentFormatError
+from proposals.documents.draft_format import DocumentFormatError
 from proposals.models import Document
-from proposals.services.document import LANGUAGES, document_version_import
+from proposals.services.document import LANGUAGES, document_version_import, document_version_publish
 
 
 class Command(BaseCommand):
@@ -21,6 +22,11 @@ class Command(BaseCommand):
             "--document", default="constitution", help="slug of the document (default: constitution)"
         )
         parser.add_argument("--language", choices=LANGUAGES, help="language of PATH when it is a single file")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the version at once (otherwise it stays a draft until staff publish it)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
@@ -57,4 +63,17 @@ class Command(BaseCommand):
         except DocumentFormatError as error:
             raise CommandError(str(error)) from error
         count = version.articles.count()
-        self.stdout.write(self.style.SUCCESS(f"imported version {version.position} with {count} articles"))
+        if options["publish"]:
+            try:
+                document_version_publish(version=version, actor=None)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                raise CommandError(
+                    f"imported version {version.position} as a draft, not published: {reason}"
+                ) from error
+            state = "published"
+        else:
+            state = "a draft: publish it from the staff pages"
+        self.stdout.write(
+            self.style.SUCCESS(f"imported version {version.position} with {count} articles ({state})")
+        )

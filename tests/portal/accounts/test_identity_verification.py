@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from portal.accounts.models import IdentityVerification
+from portal.accounts.permissions import is_verified_person
 from portal.accounts.verification.services import identity_verification_record
-from portal.core import permissions
 from tests.conftest import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_valid_iin_verifies_the_account_and_stores_no_iin(client, citizen):
     assert verification.method == "iin"
     assert VALID_IIN not in (verification.identity_hash or "")
     assert len(verification.identity_hash) == 64
-    assert permissions.is_verified_person(citizen)
+    assert is_verified_person(citizen)
     page = client.get(URL).content.decode()
     assert VALID_IIN not in page
 
@@ -38,9 +38,9 @@ def test_invalid_iin_is_explained_beside_the_field_and_kept(client, citizen, iin
     client.force_login(citizen)
     response = client.post(URL, {"iin": iin})
     assert response.status_code == 200
-    assert message in " ".join(response.context["form"].errors["iin"])
+    assert message in " ".join(response.context["iin_form"].errors["iin"])
     assert f'value="{iin}"' in response.content.decode()
-    assert not permissions.is_verified_person(citizen)
+    assert not is_verified_person(citizen)
 
 
 def test_one_iin_verifies_only_one_account(client, citizen, other_citizen):
@@ -48,8 +48,8 @@ def test_one_iin_verifies_only_one_account(client, citizen, other_citizen):
     client.force_login(other_citizen)
     response = client.post(URL, {"iin": VALID_IIN})
     assert response.status_code == 200
-    assert "already verifies another account" in " ".join(response.context["form"].errors["iin"])
-    assert not permissions.is_verified_person(other_citizen)
+    assert "already verifies another account" in " ".join(response.context["iin_form"].errors["iin"])
+    assert not is_verified_person(other_citizen)
 
 
 def test_guessing_iins_is_rate_limited(client, citizen):
@@ -74,7 +74,7 @@ def test_staff_verification_matrix(client, request, other_citizen, persona, expe
         client.force_login(user)
     response = client.post("/en/staff/people/verify/", {"email": other_citizen.email, "note": "ID card seen"})
     assert response.status_code == expected_status
-    assert permissions.is_verified_person(other_citizen) is verified
+    assert is_verified_person(other_citizen) is verified
 
 
 def test_staff_verification_service_refuses_non_admins(citizen, moderator):

@@ -81,3 +81,21 @@ def test_only_representatives_and_admins_add_members(citizen, other_citizen, adm
         organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=True
     )
     assert organisation.memberships.count() == 2
+
+
+def test_a_long_name_gives_an_address_of_seventy_characters_and_a_repeated_one_a_number(citizen):
+    first = services.organisation_register(name="A" * 100, kind="ngo", registered_by=citizen)
+    second = services.organisation_register(name="A" * 100, kind="ngo", registered_by=citizen)
+    assert (first.slug, second.slug) == ("a" * 70, "a" * 70 + "-2")
+
+
+def test_a_member_is_added_with_its_audit_entry_or_not_at_all(citizen, other_citizen, monkeypatch):
+    organisation = services.organisation_register(name="Org", kind="ngo", registered_by=citizen)
+
+    def audit_unavailable(**kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", audit_unavailable)
+    with pytest.raises(RuntimeError):
+        services.organisation_add_member(organisation=organisation, user=other_citizen, added_by=citizen)
+    assert not organisation.memberships.filter(user=other_citizen).exists()

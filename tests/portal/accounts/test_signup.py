@@ -143,3 +143,23 @@ def test_profile_page_needs_login(client):
     response = client.get("/en/accounts/profile/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_account_emails_link_to_pages_in_the_language_they_are_written_in(
+    client, django_capture_on_commit_callbacks, citizen
+):
+    """A Kazakh reader who asked on the English page gets a Kazakh email, whose link opens a Kazakh page."""
+    citizen.preferred_language = "kk"
+    citizen.save(update_fields=["preferred_language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": citizen.email})
+    message = mail.outbox[-1]
+    assert "Құпиясөзді қалпына келтіру" in message.subject
+    assert re.search(r"https?://[^/\s]+/kk/accounts/password/reset/key/\S+/", message.body)
+    assert "/en/accounts/" not in message.body
+
+    _signup(client, django_capture_on_commit_callbacks, language="en")  # chooses Russian on the form
+    message = mail.outbox[-1]
+    assert re.search(r"https?://[^/\s]+/ru/accounts/confirm-email/\S+/", message.body)
+    assert "/en/accounts/" not in message.body
+    assert "Благодарим вас за использование сайта «Qatysu»!" in message.body  # allauth's ru: «Qatysu!»

@@ -1,4 +1,4 @@
-"""The default cache answers as an empty cache while Redis is unreachable, instead of raising (issue 10)."""
+"""The default cache answers as an empty cache while Redis is unreachable, instead of raising."""
 
 import logging
 import uuid
@@ -75,3 +75,23 @@ def test_the_redis_client_object_is_built_once_and_shared():
     client = cache._cache.get_client()
     assert cache._cache.get_client() is client
     assert cache._cache.get_client(write=True) is client  # one server: reads and writes share the pool
+
+
+def test_clearing_the_cache_leaves_the_broker_queue_and_other_caches_on_the_same_database():
+    url = redis_url_or_skip()
+    prefix = f"clear-test-{uuid.uuid4().hex[:8]}"
+    mine = DegradingRedisCache(url, {"KEY_PREFIX": prefix})
+    neighbour = DegradingRedisCache(url, {"KEY_PREFIX": f"{prefix}-neighbour"})
+    client = mine._cache.get_client(None, write=True)
+    queue = f"{prefix}-queue"
+    client.rpush(queue, "a task")
+    try:
+        mine.set_many({"a": 1, "b": 2})
+        neighbour.set("a", 3)
+        assert mine.clear() is True
+        assert mine.get_many(["a", "b"]) == {}
+        assert neighbour.get("a") == 3
+        assert client.lrange(queue, 0, -1) == [b"a task"]
+    finally:
+        client.delete(queue)
+        neighbour.clear()

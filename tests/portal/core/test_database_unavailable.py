@@ -1,4 +1,4 @@
-"""A request whose database connection is lost answers 503 with Retry-After, not a 500 (issue 10's drill)."""
+"""A request whose database connection is lost answers 503 with Retry-After, not a 500 (the drill)."""
 
 import pytest
 from django.db import OperationalError
@@ -21,7 +21,7 @@ def test_an_api_request_answers_503_with_retry_after(client, monkeypatch):
 
 
 def test_a_page_answers_503_in_the_readers_language(client, monkeypatch):
-    monkeypatch.setattr("proposals.views.home.current_consultation", _connection_lost)
+    monkeypatch.setattr("proposals.views.home.consultation_groups", _connection_lost)
     response = client.get("/en/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -32,6 +32,6 @@ def test_other_errors_are_not_disguised_as_503(client, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("proposals.views.home.current_consultation", broken)
+    monkeypatch.setattr("proposals.views.home.consultation_groups", broken)
     with pytest.raises(ValueError, match="a bug"):
         client.get("/en/")

@@ -1,10 +1,13 @@
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from portal.accounts import services
-from portal.core import permissions
+from portal.accounts.permissions import can_act_for_organisation
 from portal.core.models import AuditEntry
-from portal.core.permissions import Role
+from portal.core.roles import Role, is_admin, is_commission_member, is_moderator, is_staff_member, roles_of
+from proposals.permissions.response import can_review_response
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,29 +24,29 @@ pytestmark = pytest.mark.django_db
 )
 def test_role_predicates(request, persona, moderates, commissions, administers):
     user = request.getfixturevalue(persona)
-    assert permissions.is_moderator(user) is moderates
-    assert permissions.is_commission_member(user) is commissions
-    assert permissions.is_admin(user) is administers
-    assert permissions.is_staff_member(user) is (persona != "citizen")
+    assert is_moderator(user) is moderates
+    assert is_commission_member(user) is commissions
+    assert is_admin(user) is administers
+    assert is_staff_member(user) is (persona != "citizen")
 
 
 def test_anonymous_has_no_role():
     from django.contrib.auth.models import AnonymousUser
 
-    assert permissions.roles_of(AnonymousUser()) == frozenset()
+    assert roles_of(AnonymousUser()) == frozenset()
 
 
 def test_only_admins_grant_roles(citizen, moderator, admin_user):
     with pytest.raises(PermissionDenied):
         services.user_grant_role(user=citizen, role=Role.MODERATOR, granted_by=moderator)
     services.user_grant_role(user=citizen, role=Role.MODERATOR, granted_by=admin_user)
-    assert permissions.is_moderator(citizen)
+    assert is_moderator(citizen)
     assert AuditEntry.objects.filter(action="role.granted", target_id=str(citizen.pk)).exists()
 
 
 def test_revoking_a_role_takes_it_away(moderator, admin_user):
     services.user_revoke_role(user=moderator, role=Role.MODERATOR, revoked_by=admin_user)
-    assert not permissions.is_moderator(moderator)
+    assert not is_moderator(moderator)
 
 
 def test_member_acts_for_an_organisation_only_once_verified_and_delegated(admin_user):
@@ -51,9 +54,42 @@ def test_member_acts_for_an_organisation_only_once_verified_and_delegated(admin_
     delegate = MembershipFactory(organisation=organisation, can_act_on_behalf=True).user
     plain_member = MembershipFactory(organisation=organisation, can_act_on_behalf=False).user
     outsider = UserFactory()
-    assert not permissions.can_act_for_organisation(delegate, organisation)
+    assert not can_act_for_organisation(delegate, organisation)
     services.organisation_verify(organisation=organisation, verified_by=admin_user)
     organisation.refresh_from_db()
-    assert permissions.can_act_for_organisation(delegate, organisation)
-    assert not permissions.can_act_for_organisation(plain_member, organisation)
-    assert not permissions.can_act_for_organisation(outsider, organisation)
+    assert can_act_for_organisation(delegate, organisation)
+    assert not can_act_for_organisation(plain_member, organisation)
+    assert not can_act_for_organisation(outsider, organisation)
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "returned", "published"])
+def test_only_commission_members_review_answers(citizen, moderator, commissioner, state, settings):
+    settings.RESPONSE_FOUR_EYES = False
+    answer = SimpleNamespace(
+        state=state, drafted_by_id=None, proposal=SimpleNamespace(pk=0, author_id=None, organisation_id=None)
+    )
+    assert not can_review_response(citizen, answer)
+    assert not can_review_response(moderator, answer)
+    assert can_review_response(commissioner, answer) is (state != "published")
+
+
+@pytest.mark.parametrize(
+    ("state", "drafted_by_self", "allowed"),
+    [
+        ("in_review", False, True),
+        ("in_review", True, False),  # four eyes: never the member who drafted it
+        ("draft", False, False),
+        ("returned", False, False),
+        ("published", False, False),
+    ],
+)
+def test_with_four_eyes_another_member_reviews_only_an_answer_sent_for_review(
+    commissioner, state, drafted_by_self, allowed, settings
+):
+    settings.RESPONSE_FOUR_EYES = True
+    answer = SimpleNamespace(
+        state=state,
+        drafted_by_id=commissioner.pk if drafted_by_self else None,
+        proposal=SimpleNamespace(pk=0, author_id=None, organisation_id=None),
+    )
+    assert can_review_response(commissioner, answer) is allowed

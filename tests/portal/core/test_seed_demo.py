@@ -2,8 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.accounts.models import Organisation, User
-from portal.core import permissions
-from proposals.models import Comment, Proposal, Support
+from portal.accounts.permissions import is_verified_person
+from portal.core.roles import is_admin, is_commission_member, is_moderator
+from portal.notifications.models import Notification
+from proposals.models import Comment, Follow, Hearing, Proposal, Support
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +17,11 @@ def test_seed_demo_twice_adds_nothing_twice(settings):
     counts = _counts()
     call_command("seed_demo", demo_accounts=True, demo_password="demo-pass-123", **options)
     assert _counts() == counts
-    assert counts == (7 + 5, 1, 6, 20, 9, 2)
-    assert sum(Proposal.objects.values_list("supports_count", flat=True)) == 20
+    # The closed consultation adds 8 proposals with their supports (6, 6, 5, 4, 3, 2, 1, 0 of the 7 demo
+    # citizens, never the author's own) and a draft law in two versions; the two members who post and approve
+    # the demo commitments are accounts too.
+    assert counts == (7 + 5 + 2, 1, 6 + 8, 20 + 27, 9, 2 + 2)
+    assert sum(Proposal.objects.values_list("supports_count", flat=True)) == Support.objects.count()
 
 
 def _counts():
@@ -47,9 +52,9 @@ def test_demo_document_has_two_versions_of_at_least_30_articles_in_three_languag
 def test_demo_accounts_have_their_roles_and_can_log_in(client, settings):
     settings.DEBUG = True
     call_command("seed_demo", users=0, proposals=0, demo_accounts=True, demo_password="demo-pass-123")
-    assert permissions.is_moderator(User.objects.get(email="moderator@demo.test"))
-    assert permissions.is_commission_member(User.objects.get(email="commission@demo.test"))
-    assert permissions.is_admin(User.objects.get(email="admin@demo.test"))
+    assert is_moderator(User.objects.get(email="moderator@demo.test"))
+    assert is_commission_member(User.objects.get(email="commission@demo.test"))
+    assert is_admin(User.objects.get(email="admin@demo.test"))
     response = client.post("/en/accounts/login/", {"login": "citizen@demo.test", "password": "demo-pass-123"})
     assert response.status_code == 302
     assert client.get("/en/accounts/profile/").status_code == 200
@@ -60,3 +65,80 @@ def test_demo_accounts_are_refused_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", users=0, proposals=0, demo_accounts=True, demo_password="demo-pass-123")
     assert not User.objects.filter(email="admin@demo.test").exists()
+
+
+def test_the_demo_shows_the_whole_loop_on_a_first_run(client, settings):
+    from proposals.demo.outcome import SLUG
+
+    settings.DEBUG = True
+    call_command(
+        "seed_demo",
+        users=8,
+        proposals=6,
+        supports=10,
+        comments=3,
+        demo_accounts=True,
+        demo_password="demo-pass-123",
+    )
+    listing = client.get("/en/consultations/").content.decode()
+    assert 'id="consultations-open"' in listing and 'id="consultations-closed"' in listing
+    outcome = client.get(f"/en/consultations/{SLUG}/outcome/")
+    stats = outcome.context["stats"]
+    assert stats["answered"] == 6 and stats["answered_late"] >= 2
+    assert all(stats["by_response_status"][status] >= 1 for status in stats["by_response_status"])
+    assert [identity.key for identity in outcome.context["changed_articles"]] == ["members", "meetings"]
+    assert "The Commission answered 6 of 8 proposals" in outcome.content.decode()
+    overdue = client.get(f"/en/consultations/{SLUG}/overdue/")
+    assert len(overdue.context["rows"]) == 2
+    hearing = Hearing.objects.get(consultation__slug=SLUG)
+    assert hearing.status == "finished" and hearing.minutes_html_kk and hearing.recording_url
+
+
+def test_demo_citizens_show_both_paths_of_verification(settings):
+    settings.DEBUG = True
+    call_command(
+        "seed_demo",
+        users=1,
+        proposals=0,
+        supports=0,
+        comments=0,
+        demo_accounts=True,
+        demo_password="demo-pass-123",
+    )
+    assert is_verified_person(User.objects.get(email="citizen@demo.test"))
+    assert not is_verified_person(User.objects.get(email="citizen2@demo.test"))
+
+
+def test_daily_digests_after_the_demo_deliver_to_the_demo_citizens(settings):
+    from django.core import mail
+
+    settings.DEBUG = True
+    call_command(
+        "seed_demo",
+        users=3,
+        proposals=3,
+        supports=0,
+        comments=0,
+        demo_accounts=True,
+        demo_password="demo-pass-123",
+    )
+    call_command("send_digests", frequency="daily")
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert {"citizen@demo.test", "citizen2@demo.test"} <= recipients
+
+
+def test_the_demo_digest_speaks_only_of_proposals_its_readers_follow(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", users=3, proposals=4, supports=0, comments=0, demo_accounts=True,
+                 demo_password="demo-pass-123")  # fmt: skip
+    for email in ("citizen@demo.test", "citizen2@demo.test"):
+        person = User.objects.get(email=email)
+        digest = Notification.objects.filter(recipient=person, category__in=["proposals", "comments"])
+        followed = {
+            proposal.get_absolute_url()
+            for proposal in Proposal.objects.filter(
+                pk__in=Follow.objects.filter(user=person).values("proposal")
+            )
+        }
+        assert digest.count() == 3
+        assert {notification.url for notification in digest} <= followed

@@ -2,11 +2,15 @@
 temporary refusals retried later, permanent ones put on the suppression list that admins see."""
 
 import smtplib
+import threading
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.notifications import services
 from portal.notifications.models import DigestDelivery, Notification, SuppressedAddress
 from tests.factories import UserFactory
@@ -101,12 +105,13 @@ def test_immediate_emails_use_smtp_and_suppress_permanent_refusals(sink):
     assert SuppressedAddress.objects.filter(email=person.email.lower()).exists()
 
 
-def test_admins_see_the_suppression_list(client, admin_user):
+def test_superusers_see_the_suppression_list(client):
     from tests.conftest import give_totp
 
     SuppressedAddress.objects.create(email="gone@example.test", reason="permanent refusal 550")
-    give_totp(admin_user)
-    client.force_login(admin_user)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    give_totp(superuser)
+    client.force_login(superuser)
     page = client.get("/en/admin/notifications/suppressedaddress/")
     assert page.status_code == 200 and "gone@example.test" in page.content.decode()
 
@@ -154,3 +159,77 @@ def test_a_temporary_mail_failure_is_retried_within_the_configured_backoff(task_
         task.run(argument)
     assert [kwargs["exc"] for kwargs in asked] == [failure]
     assert 0 <= asked[0]["countdown"] <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stalled_sender_whose_claim_was_handed_on_does_not_send_a_second_copy(monkeypatch):
+    """Sender A claims the delivery, then stalls (a long GC pause, a frozen VM). The sweep hands its stale claim
+    back, sender B sends the digest; when A resumes it must find the claim no longer its own."""
+    person = UserFactory()
+    _events(person)
+    services.digest_plan(frequency="daily")
+    load = services._ChunkData.load.__func__
+    stalled, resume = threading.Event(), threading.Event()
+
+    def load_then_stall(cls, deliveries):
+        chunk = load(cls, deliveries)
+        if threading.current_thread().name == "sender-a":
+            stalled.set()
+            resume.wait(timeout=60)
+        return chunk
+
+    monkeypatch.setattr(services._ChunkData, "load", classmethod(load_then_stall))
+    outcome = {}
+
+    def sender_a():
+        try:
+            outcome["a"] = services.digest_send_batch(frequency="daily")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sender_a, name="sender-a")
+    thread.start()
+    assert stalled.wait(timeout=60)
+    assert DigestDelivery.objects.get(user=person).status == "sending"
+    assert services.digest_claims_reset(older_than=timedelta(0)) == 1
+    assert services.digest_send_batch(frequency="daily") == 1  # sender B
+    resume.set()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and "a" in outcome
+    assert [message.to for message in mail.outbox] == [[person.email]]
+    delivery = DigestDelivery.objects.get(user=person)
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+def test_a_sender_leaves_alone_a_delivery_another_sender_holds_now(monkeypatch):
+    """Sender A's claim was handed back while it stalled and sender B has claimed the delivery since (sending,
+    under B's token): A sends nothing, counts no attempt and leaves the row and its notifications to B."""
+    person = UserFactory()
+    _events(person)
+    services.digest_plan(frequency="daily")
+    load = services._ChunkData.load.__func__
+
+    def load_then_lose_the_claim(cls, deliveries):
+        chunk = load(cls, deliveries)
+        DigestDelivery.objects.filter(user=person).update(status="sending", claim_token="sender-b")
+        return chunk
+
+    monkeypatch.setattr(services._ChunkData, "load", classmethod(load_then_lose_the_claim))
+    services.digest_send_batch(frequency="daily")
+    assert mail.outbox == []
+    delivery = DigestDelivery.objects.get(user=person)
+    assert (delivery.status, delivery.claim_token, delivery.attempts) == ("sending", "sender-b", 0)
+    assert not Notification.objects.filter(recipient=person, emailed_at__isnull=False).exists()
+
+
+def test_one_batch_sends_two_hundred_deliveries_and_leaves_the_rest_to_the_next():
+    """The batch task queues the next batch for what is left after 200, so workers share a large fan-out."""
+    people = User.objects.bulk_create(
+        User(email=f"batch{n}@example.test", display_name=f"Person {n}") for n in range(201)
+    )
+    DigestDelivery.objects.bulk_create(
+        DigestDelivery(user=person, frequency="daily", period="2026-12-05", period_end=timezone.now())
+        for person in people
+    )
+    assert services.digest_send_batch(frequency="daily") == 200
+    assert DigestDelivery.objects.filter(status="pending").count() == 1

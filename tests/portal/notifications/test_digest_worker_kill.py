@@ -1,4 +1,4 @@
-"""Acceptance 1 (issue 8): a real SMTP server, a real Celery worker on Redis, 500 people with events. The
+"""A real SMTP server, a real Celery worker on Redis, 500 people with events. The
 worker is killed (SIGKILL, the whole process group) in the middle of the daily digest and started again; every
 person receives exactly one digest holding exactly their events.
 
@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -129,7 +130,7 @@ def test_killing_the_worker_mid_digest_loses_nothing_and_doubles_nothing():
         for worker in workers:
             _kill(worker)
         controller.stop()
-        app.conf.task_default_queue = "celery"
+        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
         use_broker(app, None)
 
     assert DigestDelivery.objects.filter(status="sent").count() == PEOPLE

@@ -2,7 +2,9 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
+from portal.accounts.models import User
 from portal.notifications.email import email_from_payload, email_queue, email_to_payload
+from portal.notifications.services import build_email
 
 
 def test_payload_round_trip_keeps_headers_and_html():
@@ -20,8 +22,35 @@ def test_payload_round_trip_keeps_headers_and_html():
 def test_queued_email_is_sent_only_after_the_transaction_commits(django_capture_on_commit_callbacks):
     message = mail.EmailMessage("Hello", "Body", "from@example.test", ["to@example.test"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        email_queue(message=message)
+        email_queue(message=message, language="ru")
         assert mail.outbox == []
     assert len(callbacks) == 1
     callbacks[0]()
     assert [sent.subject for sent in mail.outbox] == ["Hello"]
+    assert mail.outbox[0].extra_headers["Content-Language"] == "ru"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_every_email_names_the_language_it_is_written_in(
+    client, language, django_capture_on_commit_callbacks
+):
+    """An account email and a digest each carry the reader's language in `Content-Language`, and the digest's
+    HTML says it too (mail clients read one or the other)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/{language}/accounts/signup/",
+            {
+                "email": f"reader.{language}@example.test",
+                "display_name": "Reader",
+                "preferred_language": language,
+                "password1": "a-long-enough-password",
+                "password2": "a-long-enough-password",
+                "accept_privacy": "on",
+            },
+        )
+    assert [sent.extra_headers["Content-Language"] for sent in mail.outbox] == [language]
+    reader = User.objects.get(email=f"reader.{language}@example.test")
+    digest = build_email(user=reader, notifications=[], subject="digest", category=None)
+    assert digest.extra_headers["Content-Language"] == language
+    assert f'<html lang="{language}">' in digest.alternatives[0][0]

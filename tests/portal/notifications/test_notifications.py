@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -55,6 +55,16 @@ def test_immediate_category_is_emailed_after_commit_in_the_recipients_language(
     assert "опубликовано" in message.subject.lower() or "опубликовано" in message.body.lower()
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Notification.objects.get().emailed_at is not None
+
+
+def test_a_weekly_run_plans_a_delivery_only_for_people_who_chose_weekly(citizen, other_citizen):
+    """The default for proposals is daily: the weekly run plans no delivery for a person who kept it."""
+    services.preference_set(user=other_citizen, category="proposals", frequency="weekly")
+    for user in (citizen, other_citizen):
+        _yesterday_event(user)
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=8))
+    assert services.digest_plan(frequency="weekly") == 1
+    assert list(DigestDelivery.objects.values_list("user_id", "frequency")) == [(other_citizen.pk, "weekly")]
 
 
 def test_send_digests_twice_sends_once_and_nothing_to_people_without_events(citizen, other_citizen):
@@ -122,6 +132,32 @@ def test_get_only_shows_a_confirmation(citizen, client):
     assert response.status_code == 200
     assert b"<form" in response.content
     assert services.preferences_of(citizen)["comments"] == Frequency.DAILY
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        # The same payload signed for another purpose (no salt), or with another site's key.
+        lambda user: signing.dumps({"u": user.pk, "c": "*"}, compress=True),
+        lambda user: signing.dumps(
+            {"u": user.pk, "c": "*"}, key="another-site-key", salt="notifications.unsubscribe", compress=True
+        ),
+        # A genuine token of someone else with the payload of this person and the other's signature.
+        lambda user: ":".join(
+            [
+                signing.dumps({"u": user.pk, "c": "*"}, compress=True).split(":", 1)[0],
+                *services.unsubscribe_token(user_id=user.pk + 1, category=None).split(":")[1:],
+            ]
+        ),
+    ],
+    ids=["another-purpose", "another-key", "another-signature"],
+)
+def test_a_token_not_signed_by_the_portal_for_unsubscribing_changes_nothing(citizen, client, forged):
+    response = client.post(
+        f"/kk/notifications/unsubscribe/{forged(citizen)}/", {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 404
+    assert Frequency.OFF not in set(services.preferences_of(citizen).values())
 
 
 def test_tampered_token_is_refused(citizen, client):

@@ -43,9 +43,11 @@ class Command(BaseCommand):
             ]
             self.stdout.write("Redis answers: starting a Celery worker and beat.")
         else:
-            # No broker: the server runs tasks in-process (CELERY_TASK_ALWAYS_EAGER).
+            # No broker: the server runs tasks in-process (CELERY_TASK_ALWAYS_EAGER), and beat's schedule
+            # runs in a process of its own, so the periodic sweeps happen as in production.
             env["REDIS_URL"] = ""
-            self.stdout.write("No reachable Redis: background tasks run in-process.")
+            commands.append([python, "manage.py", "run_schedule"])
+            self.stdout.write("No reachable Redis: background tasks and periodic jobs run in-process.")
         commands.append([python, "manage.py", "runserver", f"{options['host']}:{options['port']}"])
 
         processes = [subprocess.Popen(command, env=env, cwd=settings.BASE_DIR) for command in commands]

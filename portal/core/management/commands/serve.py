@@ -27,23 +27,16 @@ from django.core.management.base import BaseCommand
 def granian_command() -> list[str]:
     """The granian command line for this environment."""
     environ = os.environ
+    options = {
+        "--workers": environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 2)),
+        "--blocking-threads": environ.get("WEB_THREADS", "4"),
+        "--host": environ.get("HOST", "0.0.0.0"),  # noqa: S104 (behind the load balancer, inside the network)
+        "--port": environ.get("PORT", "8000"),
+        "--backlog": environ.get("WEB_BACKLOG", "2048"),
+    }
     return [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "portal.wsgi:application",
-        "--workers",
-        environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 2)),
-        "--blocking-threads",
-        environ.get("WEB_THREADS", "4"),
-        "--host",
-        environ.get("HOST", "0.0.0.0"),  # noqa: S104 (behind the load balancer, inside the network)
-        "--port",
-        environ.get("PORT", "8000"),
-        "--backlog",
-        environ.get("WEB_BACKLOG", "2048"),
+        *(sys.executable, "-m", "granian", "--interface", "wsgi", "portal.wsgi:application"),
+        *(word for option in options.items() for word in option),
         # A process that crashes is replaced rather than taking the whole server down with it.
         "--respawn-failed-workers",
         "--log-level",

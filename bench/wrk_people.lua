@@ -1,0 +1,15 @@
+-- Signed-in requests for wrk: each request carries the session cookie of the next person in turn, read from
+-- the file named by the WRK_SESSIONS environment variable (one session key a line). Reports like
+-- wrk_report.lua (loaded from WRK_REPORT_LUA).
+dofile(os.getenv("WRK_REPORT_LUA"))
+
+local cookies = {}
+for line in io.lines(os.getenv("WRK_SESSIONS")) do
+  cookies[#cookies + 1] = "sessionid=" .. line
+end
+local turn = math.random(#cookies)
+
+request = function()
+  turn = turn % #cookies + 1
+  return wrk.format(nil, nil, {["Cookie"] = cookies[turn]})
+end

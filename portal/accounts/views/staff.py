@@ -1,0 +1,94 @@
+"""Staff pages about people and organisations: verifying them, and a person's details on the record."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.core import registries
+from portal.core.forms import add_service_errors
+from portal.core.roles import ROLE_LABELS, held_roles, role_required, staff_action
+
+from .. import services
+from ..forms import RevealReasonForm, StaffIdentityForm
+from ..models import Organisation, User
+from ..permissions import (
+    can_block_accounts,
+    can_manage_roles,
+    can_reveal_personal_details,
+    can_verify_identities,
+    can_verify_organisation,
+    can_view_person_page,
+    is_blocked,
+    is_verified_person,
+)
+from ..privacy import personal_details_reveal
+from ..verification import get_backend
+
+
+@staff_action(can_verify_organisation)
+def organisation_verify(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    services.organisation_verify(organisation=organisation, verified_by=request.user)
+    messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
+    return redirect("staff_dashboard")
+
+
+@staff_action(can_verify_identities)
+def person_verify(request):
+    """An administrator records that they checked a person's identity document."""
+    form = StaffIdentityForm(request.POST)
+    if form.is_valid():
+        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if person is None:
+            messages.error(request, _("No active account has this email address."))
+        else:
+            get_backend("staff").verify(
+                user=person, cleaned_data={"verified_by": request.user, "note": form.cleaned_data["note"]}
+            )
+            messages.success(request, _("%(name)s is verified.") % {"name": person.display_name})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("staff_dashboard")
+
+
+def _person_context(person) -> dict:
+    """The public facts about a person, with what the apps above count for them (their proposals, ...)."""
+    facts = [(fact.label, fact.count(person)) for fact in registries.person_facts]
+    return {"person": person, "is_verified": is_verified_person(person), "facts": facts}
+
+
+@role_required(can_view_person_page)
+def person_detail(request, pk):
+    """A person's public information; personal details only through `person_reveal`, with a reason."""
+    person = get_object_or_404(User, pk=pk)
+    context = _person_context(person)
+    context["can_reveal"] = can_reveal_personal_details(request.user)
+    context["reveal_form"] = RevealReasonForm()
+    context["can_unblock"] = can_block_accounts(request.user) and is_blocked(person)
+    context["roles"] = [ROLE_LABELS[role] for role in sorted(held_roles(person))]
+    context["can_manage_roles"] = can_manage_roles(request.user)
+    return render(request, "account/staff/person.html", context)
+
+
+@staff_action(can_reveal_personal_details)
+def person_reveal(request, pk):
+    """Shows email, legal name and verification details after the viewer states why; writes an audit entry."""
+    person = get_object_or_404(User, pk=pk)
+    form = RevealReasonForm(request.POST)
+    context = _person_context(person)
+    context["can_reveal"] = True
+    context["reveal_form"] = form
+    status = 400
+    if form.is_valid():
+        try:
+            context["details"] = personal_details_reveal(
+                person=person, viewer=request.user, reason=form.cleaned_data["reason"]
+            )
+            status = 200
+        except ValidationError as error:
+            add_service_errors(form, error)
+    response = render(request, "account/staff/person.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,43 @@
+"""Deployment checks for the middleware that `/api/` skips (portal.core.middleware, the "Page…" classes).
+
+Django's own checks look for its CSRF and clickjacking middleware by their dotted path, so they miss our
+subclasses: they would warn that the protection is gone (security.W002, W003, silenced in the settings) and
+skip what depends on it (a secure CSRF cookie, W016; `X-Frame-Options: DENY`, W019). These checks find the
+classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.module_loading import import_string
+
+
+def _installed(kind: type) -> bool:
+    found = [import_string(path) for path in settings.MIDDLEWARE]
+    return any(isinstance(middleware, type) and issubclass(middleware, kind) for middleware in found)
+
+
+@register(Tags.security, deploy=True)
+def csrf_protection_installed(app_configs, **kwargs):
+    if not _installed(CsrfViewMiddleware):
+        return [
+            Warning(
+                "No CSRF middleware in MIDDLEWARE: forms can be posted from other sites.", id="portal.W003"
+            )
+        ]
+    if not settings.CSRF_COOKIE_SECURE:
+        return [
+            Warning("CSRF_COOKIE_SECURE is not True: the CSRF cookie can leak over HTTP.", id="portal.W016")
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def clickjacking_protection_installed(app_configs, **kwargs):
+    if not _installed(XFrameOptionsMiddleware):
+        return [
+            Warning("No X-Frame-Options middleware in MIDDLEWARE: pages can be framed.", id="portal.W002")
+        ]
+    if settings.X_FRAME_OPTIONS != "DENY":
+        return [Warning("X_FRAME_OPTIONS is not 'DENY': pages can be framed by this site.", id="portal.W019")]
+    return []

@@ -1,0 +1,77 @@
+"""Dates and numbers as each language writes them, in the portal's zone (Asia/Almaty).
+
+Month and day names come from CLDR through Babel; the patterns are ours because CLDR's Kazakh puts the year
+first ("2026 ж. 2 желтоқсан") where Kazakh usage and the state standard write day-month-year with a 24-hour
+clock. Machine-readable values (`iso_datetime`) never depend on the language.
+"""
+
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+
+# kind → pattern per language (CLDR pattern syntax).
+PATTERNS = {
+    "kk": {
+        "date_long": "d MMMM y 'ж'.",
+        "date_short": "dd.MM.y",
+        "datetime_long": "d MMMM y 'ж'., HH:mm",
+        "datetime_short": "dd.MM.y, HH:mm",
+        "time": "HH:mm",
+    },
+    "ru": {
+        "date_long": "d MMMM y 'г'.",
+        "date_short": "dd.MM.y",
+        "datetime_long": "d MMMM y 'г'., HH:mm",
+        "datetime_short": "dd.MM.y, HH:mm",
+        "time": "HH:mm",
+    },
+    "en": {
+        "date_long": "d MMMM y",
+        "date_short": "dd/MM/y",
+        "datetime_long": "d MMMM y, HH:mm",
+        "datetime_short": "dd/MM/y, HH:mm",
+        "time": "HH:mm",
+    },
+}
+DEFAULT_LANGUAGE = "kk"
+
+
+def _language(language: str | None) -> str:
+    code = (language or get_language() or DEFAULT_LANGUAGE)[:2]
+    return code if code in PATTERNS else DEFAULT_LANGUAGE
+
+
+def _local(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_when(
+    value: date | datetime | None, kind: str = "datetime_long", language: str | None = None
+) -> str:
+    """`value` in the language's `kind` of format; times carry the zone ("16:22 (Almaty time)")."""
+    if value is None or value == "":
+        return ""
+    code = _language(language)
+    pattern = PATTERNS[code][kind]
+    value = _local(value)
+    if kind.startswith("date") and not kind.startswith("datetime"):
+        return babel_format_date(value, pattern, locale=code)
+    text = babel_format_datetime(value, pattern, locale=code)
+    if kind.startswith("datetime"):
+        text = f"{text} ({gettext('Almaty time')})"
+    return text
+
+
+def iso_datetime(value: date | datetime | None) -> str:
+    """ISO 8601 for `datetime` attributes and data: local zone offset, whole seconds, no microseconds."""
+    if value is None or value == "":
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()

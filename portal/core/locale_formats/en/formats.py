@@ -1,0 +1,12 @@
+# English for readers in Kazakhstan: day-month-year and the 24-hour clock, as portal.core.formats writes it.
+from ..common import *  # noqa: F403
+from ..common import day_first_inputs, with_time
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = with_time(DATE_FORMAT)
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = with_time(SHORT_DATE_FORMAT)
+# Day first as shown: Django's English reads "03/12/2026" as 12 March.
+DATE_INPUT_FORMATS, TIME_INPUT_FORMATS, DATETIME_INPUT_FORMATS = day_first_inputs("/")

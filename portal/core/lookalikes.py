@@ -1,0 +1,61 @@
+"""Folding of look-alike spellings (the screening detectors, the reserved words of public names): case,
+Latin/Cyrillic look-alikes, Kazakh letters, repeats.
+
+People dodge word filters by writing "идиoт" with a Latin o, "fuсk" with a Cyrillic с, "3" for "з", or
+"дебиииил". Every token is folded two ways (towards Cyrillic and towards Latin), Kazakh-specific letters
+are folded to their Russian base letters (texts are often typed without them), and runs of one letter
+shrink to one. Word lists are folded the same way, so a list entry matches all of its disguises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TO_CYRILLIC = str.maketrans(
+    {
+        "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
+        "t": "т", "x": "х", "y": "у", "u": "и", "i": "і", "3": "з", "0": "о", "4": "ч", "6": "б",
+        "@": "а",
+    }
+)  # fmt: skip
+_TO_LATIN = str.maketrans(
+    {
+        "а": "a", "в": "b", "с": "c", "е": "e", "ё": "e", "н": "h", "к": "k", "м": "m", "о": "o",
+        "р": "p", "т": "t", "х": "x", "у": "y", "і": "i", "ѕ": "s", "0": "o", "1": "i", "3": "e",
+        "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+    }
+)  # fmt: skip
+# Kazakh letters and their Russian base letters, as in text typed on a Russian keyboard.
+_KAZAKH_BASE = str.maketrans(
+    {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"}
+)
+_TOKEN = re.compile(r"[\w@$]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased tokens with accents and compatibility forms flattened (NFKC), digits kept."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _squeeze(token: str) -> str:
+    return _REPEATS.sub(r"\1", token)
+
+
+def cyrillic_form(token: str) -> str:
+    return _squeeze(token.translate(_TO_CYRILLIC).translate(_KAZAKH_BASE))
+
+
+def latin_form(token: str) -> str:
+    return _squeeze(token.translate(_TO_LATIN))
+
+
+def forms(token: str) -> set[str]:
+    """The token as a Cyrillic word and as a Latin word, disguises removed."""
+    return {cyrillic_form(token), latin_form(token)}
+
+
+def plain_words(*parts: str) -> list[str]:
+    """Words for comparing texts (campaign copies, near-duplicates): case, punctuation and spacing dropped."""
+    return re.sub(r"[\W_]+", " ", " ".join(parts).casefold()).split()

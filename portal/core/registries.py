@@ -1,0 +1,80 @@
+"""What each app tells the others when it starts (`AppConfig.ready`), so that a lower layer never imports a
+higher one.
+
+The core and the accounts app own a person's data export and erasure, and the staff area's front page, yet
+the data and the pages belong to apps above them. Each app registers its part here; the owner iterates the
+registry. Adding a model with personal data to any app means registering a `PersonalDataPart` for it, and
+nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+Item = TypeVar("Item")
+
+
+class Registry(Generic[Item]):
+    """An ordered list of registrations. Registering the same item twice keeps one (apps may be readied
+    more than once in tests)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._items: list[Item] = []
+
+    def register(self, item: Item) -> Item:
+        if item not in self._items:
+            self._items.append(item)
+        return item
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class PersonalDataPart:
+    """One app's share of what the portal holds about a person.
+
+    - `export(user)`: JSON-ready data, written as `<name>.json` in the person's archive.
+    - `withdraw(user)`: takes down the content that the person asked to withdraw with their account.
+    - `erase(user)`: removes or anonymises the person's rows; runs in the erasure transaction after the
+      account row itself is anonymised (its email is then the erased placeholder).
+    - `purge(now)`: the retention sweep; returns counts by kind.
+    """
+
+    name: str
+    export: Callable[[Any], list | dict] | None = None
+    withdraw: Callable[[Any], None] | None = None
+    erase: Callable[[Any], None] | None = None
+    purge: Callable[[datetime], dict[str, int]] | None = None
+
+
+@dataclass(frozen=True)
+class StaffPanel:
+    """A section of the staff area's front page, shown to people for whom `visible(user)` is true.
+
+    `context(request)` adds what the template needs; `order` sorts the panels (lower first)."""
+
+    template: str
+    visible: Callable[[Any], bool]
+    context: Callable[[Any], dict] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    """A number about a person on their staff page (e.g. how many proposals they wrote)."""
+
+    label: str
+    count: Callable[[Any], int]
+
+
+personal_data: Registry[PersonalDataPart] = Registry("personal data")
+staff_panels: Registry[StaffPanel] = Registry("staff panels")
+person_facts: Registry[PersonFact] = Registry("person facts")

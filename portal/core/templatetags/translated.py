@@ -1,0 +1,22 @@
+"""Text kept once per language, shown in the reader's language or, where it exists in another language only,
+marked with that language (`lang`, WCAG 3.1.2) and a note saying so."""
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/translated_text.html")
+def translated_text(obj, name: str, block: bool = False, html: bool = False):
+    """`obj` has per-language fields `<name>_kk`, `<name>_ru`, `<name>_en` and `translated_in(name)`.
+    `html`: the text is already sanitised HTML (rendered Markdown)."""
+    reader = (get_language() or "kk")[:2]
+    text, language = obj.translated_in(name, reader)
+    return {"text": text, "language": language, "elsewhere": language != reader, "block": block, "html": html}
+
+
+@register.inclusion_tag("includes/other_language_note.html")
+def other_language_note(language: str):
+    """ "Available in Kazakh only" etc., for a text shown in `language` on a page in another one."""
+    return {"language": language, "elsewhere": language != (get_language() or "kk")[:2]}

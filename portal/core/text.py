@@ -1,0 +1,77 @@
+"""People's text as the portal keeps it (`plain_text`, applied to every form by `NormalisedInputMixin` and to
+every API input schema by `NormalisedSchema`), and case-insensitive matching on every database.
+
+SQLite's LOWER and LIKE fold ASCII letters only, so "Права" never matched "права". A Python `casefold` is
+registered on each SQLite connection under `CASEFOLD_FUNCTION` (Unicode-aware, deterministic), and
+`Casefold` calls it; on PostgreSQL `Casefold` is LOWER, which folds Cyrillic in UTF-8 databases.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db.models import Func, TextField
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import field_validator
+
+CASEFOLD_FUNCTION = "portal_casefold"
+
+
+def _casefold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
+def register_casefold(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver (connected in CoreConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(CASEFOLD_FUNCTION, 1, _casefold, deterministic=True)
+
+
+class Casefold(Func):
+    function = "LOWER"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function=CASEFOLD_FUNCTION, **extra_context)
+
+
+# Line breaks and tabs are text; every other control character (C0, DEL, C1) is not, and is a parse error
+# in HTML (the Nu checker found them on pages showing stored proposals). Private-use, surrogate and unassigned
+# code points (noncharacters among them) and the bidi embeddings, overrides and isolates can disguise text.
+_KEPT_CONTROLS = {"\n", "\t"}
+_REMOVED_CATEGORIES = frozenset({"Cc", "Co", "Cs", "Cn"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def plain_text(value: str) -> str:
+    """`value` in NFC with Windows and old Mac line ends as "\n", without the characters above."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(char for char in value if char in _KEPT_CONTROLS or not _unwanted(char))
+
+
+def _unwanted(char: str) -> bool:
+    return unicodedata.category(char) in _REMOVED_CATEGORIES or char in _BIDI_CONTROLS
+
+
+def reject_line_breaks(value) -> None:
+    """Single-line fields (titles, names): a line break would end an email header or a heading."""
+    if isinstance(value, str) and ("\n" in value or "\u2028" in value or "\u2029" in value):
+        raise ValidationError(_("This field must be a single line."), code="line_break")
+
+
+def _normalised(value):
+    if type(value) is str:  # enums are str subclasses and stay what they are
+        return plain_text(value)
+    if isinstance(value, list):
+        return [_normalised(item) for item in value]
+    return value
+
+
+class NormalisedSchema(Schema):
+    """The base of every API input schema: each text value is normalised once it has passed the schema's own
+    constraints (so that what the OpenAPI document promises to refuse, e.g. NUL, is refused, not repaired)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value):
+        return _normalised(value)

@@ -1,0 +1,16 @@
+"""What the notifications app registers when it starts."""
+
+from portal.core import registries
+
+from .personal_data import notifications_erase, notifications_of, notifications_purge
+
+
+def register() -> None:
+    registries.personal_data.register(
+        registries.PersonalDataPart(
+            name="notifications",
+            export=notifications_of,
+            erase=notifications_erase,
+            purge=notifications_purge,
+        )
+    )

@@ -1,0 +1,362 @@
+"""Forms of the staff pages that run a consultation's life and its hearings. They validate shape; services
+check the rules and write."""
+
+from django import forms
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import IdentityLevel
+from portal.core.forms import InitialFromInstance, PortalForm, PortalModelForm, textarea_field
+
+from .models import (
+    Consultation,
+    Hearing,
+    HearingStatus,
+    Phase,
+    ResponseStatus,
+)
+from .models.consultation import default_accepted_levels
+from .services.consultation import ConsultationInput, PhaseDates
+from .services.hearing import HEARING_FIELDS
+from .services.hearing_agenda import AGENDA_ITEM_FIELDS, AgendaItemInput
+from .services.obligation import MAX_DAYS, ObligationInput
+from .services.response_template import ResponseTemplateInput
+from .services.responsible_body import ResponsibleBodyInput
+from .services.topic import TopicInput
+
+
+def _local_datetime_widget():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _local_datetime(label):
+    return forms.DateTimeField(
+        label=label, required=False, widget=_local_datetime_widget(), help_text=_("Almaty time.")
+    )
+
+
+def _address_field(max_length, **kwargs):
+    """The part of a link that names an object; Django's own error speaks of a "slug"."""
+    return forms.SlugField(
+        label=_("Address (Latin letters, digits and hyphens)"),
+        max_length=max_length,
+        error_messages={
+            "invalid": _("Use only Latin letters, digits and hyphens, e.g. local-councils-2027.")
+        },
+        **kwargs,
+    )
+
+
+def accepted_levels_field():
+    """Which verification levels may support: the staff consultation form's and the admin's one field."""
+    return forms.MultipleChoiceField(
+        label=_("Identity levels that may support"),
+        choices=IdentityLevel.choices,
+        initial=default_accepted_levels,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Supports count only from people verified at these levels; answer deadlines use those counts. "
+            "Signature and national sign-in are strong; a self-declared IIN can be made up by a script."
+        ),
+    )
+
+
+class ConsultationForm(PortalForm):
+    slug = _address_field(80, help_text=_("Appears in links: /consultations/…/"))
+    title_kk = forms.CharField(label=_("title (Kazakh)"), max_length=200)
+    title_ru = forms.CharField(label=_("title (Russian)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("title (English)"), max_length=200, required=False)
+    description_kk = textarea_field(_("description (Kazakh)"), rows=4, lang="kk", required=False)
+    description_ru = textarea_field(_("description (Russian)"), rows=4, lang="ru", required=False)
+    description_en = textarea_field(_("description (English)"), rows=4, lang="en", required=False)
+    moderation_policy = forms.ChoiceField(
+        label=_("moderation policy"), choices=Consultation.ModerationPolicy.choices, required=False
+    )
+    accepted_identity_levels = accepted_levels_field()
+    intake_starts = _local_datetime(_("Proposal intake: starts"))
+    intake_ends = _local_datetime(_("Proposal intake: ends"))
+    hearings_starts = _local_datetime(_("Public hearings: start"))
+    hearings_ends = _local_datetime(_("Public hearings: end"))
+    review_starts = _local_datetime(_("Commission review: starts"))
+    review_ends = _local_datetime(_("Commission review: ends"))
+    outcome_starts = _local_datetime(_("Outcome: published from"))
+    outcome_ends = _local_datetime(_("Outcome: shown until"))
+    answer_days = forms.IntegerField(
+        label=_("Every proposal is answered within (days)"),
+        min_value=1,
+        max_value=MAX_DAYS,
+        required=False,
+        help_text=_("Leave empty for no answer deadline."),
+    )
+    answer_min_supports = forms.IntegerField(
+        label=_("…once it has at least this many supports"), min_value=0, required=False, initial=0
+    )
+
+    def clean(self):
+        data = super().clean()
+        for kind in Phase.Kind.values:
+            starts, ends = data.get(f"{kind}_starts"), data.get(f"{kind}_ends")
+            if bool(starts) != bool(ends):
+                self.add_error(f"{kind}_ends", _("Give both dates of the phase, or neither."))
+        return data
+
+    @classmethod
+    def initial_for(cls, consultation: Consultation) -> dict:
+        initial = {
+            name: getattr(consultation, name)
+            for name in cls.base_fields
+            if hasattr(consultation, name) and not name.startswith("answer_")
+        }
+        for phase in consultation.phases.all():
+            initial[f"{phase.kind}_starts"] = phase.starts_at
+            initial[f"{phase.kind}_ends"] = phase.ends_at
+        return initial
+
+    def to_input(self) -> ConsultationInput:
+        data = self.cleaned_data
+        return ConsultationInput(
+            slug=data["slug"],
+            titles={code: data[f"title_{code}"] for code in ("kk", "ru", "en")},
+            descriptions={code: data[f"description_{code}"] for code in ("kk", "ru", "en")},
+            moderation_policy=data["moderation_policy"] or "",
+            accepted_identity_levels=tuple(data["accepted_identity_levels"]),
+            phases=tuple(
+                PhaseDates(kind=kind, starts_at=data[f"{kind}_starts"], ends_at=data[f"{kind}_ends"])
+                for kind in Phase.Kind.values
+                if data.get(f"{kind}_starts") and data.get(f"{kind}_ends")
+            ),
+            answer_days=data.get("answer_days"),
+            answer_min_supports=data.get("answer_min_supports") or 0,
+        )
+
+
+class ConsultationEditForm(ConsultationForm):
+    """The settings of an existing consultation: its answer obligations have their own list on the page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["answer_days"], self.fields["answer_min_supports"]
+
+
+class DocumentCreateForm(PortalForm):
+    slug = _address_field(80)
+    title_kk = forms.CharField(label=_("title (Kazakh)"), max_length=200)
+    title_ru = forms.CharField(label=_("title (Russian)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("title (English)"), max_length=200, required=False)
+
+
+class IntakeOpenForm(PortalForm):
+    ends_at = _local_datetime(_("Intake ends"))
+
+
+class ArchiveForm(PortalForm):
+    confirm = forms.BooleanField(
+        label=_("I understand: an archived consultation takes nothing new, and this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the archiving.")},
+    )
+
+
+class OutcomePublishForm(PortalForm):
+    summary_kk = textarea_field(_("Summary of the outcome (Kazakh)"), rows=5, lang="kk")
+    summary_ru = textarea_field(_("Summary of the outcome (Russian)"), rows=5, lang="ru")
+    summary_en = textarea_field(_("Summary of the outcome (English)"), rows=5, lang="en")
+
+
+# --- hearings -------------------------------------------------------------------------------------------
+
+
+def _https_by_default(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class HearingForm(PortalModelForm):
+    """Shape only: `hearing_save` checks the rules (stream hosts, times) and writes."""
+
+    class Meta:
+        formfield_callback = _https_by_default
+        model = Hearing
+        # One list of what staff edit, shared with `hearing_save`, which applies exactly these fields.
+        fields = list(HEARING_FIELDS)
+        widgets = {
+            "starts_at": _local_datetime_widget(),
+            "ends_at": _local_datetime_widget(),
+            "registration_opens_at": _local_datetime_widget(),
+            "registration_closes_at": _local_datetime_widget(),
+            "description_kk": forms.Textarea(attrs={"rows": 3}),
+            "description_ru": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "starts_at": _("Almaty time."),
+            "stream_url": _("An embeddable https:// link, e.g. https://www.youtube.com/embed/…"),
+        }
+
+
+class AgendaItemForm(PortalForm):
+    title_kk = forms.CharField(label=_("title (Kazakh)"), max_length=300, required=False)
+    title_ru = forms.CharField(label=_("title (Russian)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("title (English)"), max_length=300, required=False)
+    starts_at = forms.DateTimeField(label=_("from"), required=False, widget=_local_datetime_widget())
+    ends_at = forms.DateTimeField(label=_("until"), required=False, widget=_local_datetime_widget())
+    speakers_kk = forms.CharField(label=_("speakers (Kazakh)"), max_length=500, required=False)
+    speakers_ru = forms.CharField(label=_("speakers (Russian)"), max_length=500, required=False)
+    speakers_en = forms.CharField(label=_("speakers (English)"), max_length=500, required=False)
+    position = forms.IntegerField(label=_("position"), min_value=0, required=False)
+    proposals = forms.TypedMultipleChoiceField(label=_("proposals"), coerce=int, required=False, choices=())
+    articles = forms.TypedMultipleChoiceField(label=_("articles"), coerce=int, required=False, choices=())
+
+    def __init__(self, *args, proposal_choices=(), article_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = list(proposal_choices)
+        self.fields["articles"].choices = list(article_choices)
+
+    def to_input(self) -> AgendaItemInput:
+        data = self.cleaned_data
+        return AgendaItemInput(
+            **{name: data[name] for name in AGENDA_ITEM_FIELDS},
+            proposal_ids=tuple(data["proposals"]),
+            article_ids=tuple(data["articles"]),
+        )
+
+
+class HearingTransitionForm(PortalForm):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(label=_("reason"), required=False, max_length=1000)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nothing is chosen for the clerk, and cancelling (which tells everyone registered) comes last.
+        ordered = sorted(targets, key=lambda status: (status == HearingStatus.CANCELLED, status))
+        self.fields["to_status"].choices = [
+            ("", _("— choose —")),
+            *[(status, HearingStatus(status).label) for status in ordered],
+        ]
+
+
+class HearingOutcomeForm(PortalForm):
+    minutes_kk = textarea_field(
+        _("minutes (Kazakh)"),
+        rows=10,
+        required=False,
+        help_text=_("Markdown: paragraphs, lists, emphasis, links."),
+    )
+    minutes_ru = textarea_field(_("minutes (Russian)"), rows=10, required=False)
+    minutes_en = textarea_field(_("minutes (English)"), rows=10, required=False)
+    recording_url = forms.URLField(label=_("recording"), required=False, assume_scheme="https")
+    transcript_url = forms.URLField(label=_("transcript"), required=False, assume_scheme="https")
+    documents = textarea_field(
+        _("Documents"), rows=4, required=False, help_text=_("One per line: title | https://link")
+    )
+
+    def clean_documents(self):
+        rows = []
+        for line in self.cleaned_data["documents"].splitlines():
+            if not line.strip():
+                continue
+            title, separator, url = line.rpartition("|")
+            title, url = title.strip(), url.strip()
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
+                ) from None
+            if not separator or not title:
+                raise forms.ValidationError(
+                    _("Each line needs a title, “|” and an http(s) link: %(line)s") % {"line": line}
+                )
+            rows.append((title, url))
+        return rows
+
+
+class SpeakerDecisionForm(PortalForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+    note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)
+
+
+class ResponseTemplateForm(InitialFromInstance, PortalForm):
+    consultation = forms.ModelChoiceField(
+        label=_("consultation"),
+        queryset=Consultation.objects.order_by("-created_at", "id"),
+        required=False,
+        empty_label=_("Every consultation"),
+    )
+    name = forms.CharField(label=_("name"), max_length=120)
+    status = forms.ChoiceField(
+        label=_("usual outcome"),
+        required=False,
+        choices=[("", _("— none —")), *ResponseStatus.choices],
+        help_text=_("Chosen for the answer when the Commission member has not chosen one."),
+    )
+    text_kk = textarea_field(_("text (Kazakh)"), rows=5, lang="kk", max_length=10000)
+    text_ru = textarea_field(_("text (Russian)"), rows=5, lang="ru", max_length=10000)
+    text_en = textarea_field(_("text (English)"), rows=5, lang="en", max_length=10000)
+    is_active = forms.BooleanField(label=_("offered to Commission members"), required=False, initial=True)
+
+    def to_input(self) -> ResponseTemplateInput:
+        data = self.cleaned_data
+        return ResponseTemplateInput(
+            consultation=data["consultation"],
+            name=data["name"],
+            status=data["status"],
+            is_active=data["is_active"],
+            texts={code: data[f"text_{code}"] for code in ("kk", "ru", "en")},
+        )
+
+
+def _consultation_choice():
+    return forms.ModelChoiceField(
+        label=_("consultation"),
+        queryset=Consultation.objects.order_by("-created_at", "id"),
+        required=False,
+        empty_label=_("Every consultation"),
+    )
+
+
+class ObligationForm(InitialFromInstance, PortalForm):
+    consultation = _consultation_choice()
+    name = forms.CharField(
+        label=_("name"), max_length=200, help_text=_("Shown to the public, e.g. “Answered within 30 days”.")
+    )
+    days = forms.IntegerField(label=_("answered within (days)"), min_value=1, max_value=MAX_DAYS)
+    min_supports = forms.IntegerField(label=_("at least this many supports"), min_value=0, initial=0)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def to_input(self) -> ObligationInput:
+        return ObligationInput(**self.cleaned_data)
+
+
+class ResponsibleBodyForm(InitialFromInstance, PortalForm):
+    slug = _address_field(80)
+    name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=200)
+    name_ru = forms.CharField(label=_("name (Russian)"), max_length=200)
+    name_en = forms.CharField(label=_("name (English)"), max_length=200)
+
+    def to_input(self) -> ResponsibleBodyInput:
+        data = self.cleaned_data
+        return ResponsibleBodyInput(
+            slug=data["slug"], names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")}
+        )
+
+
+class TopicForm(InitialFromInstance, PortalForm):
+    slug = _address_field(60)
+    name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=120)
+    name_ru = forms.CharField(label=_("name (Russian)"), max_length=120, required=False)
+    name_en = forms.CharField(label=_("name (English)"), max_length=120, required=False)
+    position = forms.IntegerField(label=_("position"), min_value=0, initial=0)
+    is_active = forms.BooleanField(label=_("offered to authors"), required=False, initial=True)
+
+    def to_input(self) -> TopicInput:
+        data = self.cleaned_data
+        return TopicInput(
+            slug=data["slug"],
+            names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")},
+            position=data["position"],
+            is_active=data["is_active"],
+        )

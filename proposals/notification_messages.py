@@ -1,0 +1,60 @@
+"""Texts of the notifications that the participation domain raises (registered with the notifications app)."""
+
+from django.utils.translation import gettext_lazy as _
+
+PROPOSAL_MESSAGES = {
+    "proposal.published": _("Your proposal “%(title)s” is published."),
+    "proposal.status_changed": _("The proposal “%(title)s” is now: %(status)s."),
+    "proposal.rejected": _(
+        "Your proposal “%(title)s” was not published. Reasons: %(reason)s You can appeal once on the "
+        "proposal's page."
+    ),
+    "proposal.changes_requested": _("A moderator asks you to change your proposal “%(title)s”: %(reason)s"),
+    "proposal.responded": _(
+        "The Commission answered the proposal “%(title)s”: %(decision)s. Reasons: %(reason)s"
+    ),
+    "proposal.hidden": _(
+        "Your proposal “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once on the "
+        "proposal's page."
+    ),
+    "proposal.hidden_pending": _(
+        "Your proposal “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it as: "
+        "%(reason)s (%(count)s independent reports from verified people). This was done automatically, not "
+        "by a moderator's decision; a moderator reviews it before anything else in the queue."
+    ),
+    "proposal.merged": _(
+        "Your proposal “%(title)s” was merged into the proposal “%(into)s” by a moderator, as a duplicate. "
+        "Reasons: %(reason)s"
+    ),
+    "comment.held": _(
+        "Your comment on “%(title)s” is held until a moderator has looked at it: the automatic check found "
+        "something to review. Only you see it in the meantime."
+    ),
+    "comment.hidden_pending": _(
+        "Your comment on “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it "
+        "as: %(reason)s (%(count)s independent reports from verified people). This was done automatically, "
+        "not by a moderator's decision; a moderator reviews it before anything else in the queue."
+    ),
+    "comment.hidden": _("Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s"),
+    "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
+    "comment.new": _("%(author)s commented on “%(title)s”."),
+    "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),
+    "hearing.reminder": _("Reminder: the hearing “%(title)s” starts at %(start)s."),
+    "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
+    "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
+    "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
+    "hearing.scheduled": _(
+        "A proposal you wrote or follow is on the agenda of the hearing “%(title)s” on %(start)s."
+    ),
+    "hearing.registered": _("You are registered for the hearing “%(title)s” on %(start)s."),
+    "hearing.waitlisted": _("You are on the waiting list for the hearing “%(title)s” on %(start)s."),
+    "hearing.promoted": _("A seat became free: you are now registered for the hearing “%(title)s”."),
+    "hearing.speaker_accepted": _(
+        "You will present “%(proposal)s” at the hearing “%(title)s” (%(start)s). Note: %(note)s"
+    ),
+    "hearing.speaker_declined": _(
+        "Your request to present “%(proposal)s” at the hearing “%(title)s” was declined. Note: %(note)s"
+    ),
+    "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”."),
+    "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
+}

@@ -1,0 +1,44 @@
+"""Public hearings: who runs them, who may register and who may ask to speak."""
+
+from django.utils.translation import gettext as _
+
+from portal.accounts.permissions import has_verified_email
+from portal.core.roles import is_commission_member
+
+from ..models.hearing import HearingStatus
+from ..models.proposal import PUBLIC_STATUSES
+
+_TAKING_SPEAKER_REQUESTS = {HearingStatus.SCHEDULED, HearingStatus.POSTPONED}
+
+
+def can_manage_hearings(user) -> bool:
+    """Commission members (and admins) schedule hearings, set agendas, decide on speakers, publish minutes."""
+    return is_commission_member(user)
+
+
+def hearing_registration_refusal(user, hearing) -> str | None:
+    """Why `user` may not register for `hearing` now, as a message for them; None when they may."""
+    if not user.is_authenticated:
+        return _("Sign in to register for the hearing.")
+    if not has_verified_email(user):
+        return _("Confirm your email address to register for hearings.")
+    if not hearing.registration_is_open():
+        return _("Registration for this hearing is not open.")
+    return None
+
+
+def can_cancel_hearing_registration(user, registration) -> bool:
+    return user.is_authenticated and registration.user_id == user.pk
+
+
+def speaker_request_refusal(user, hearing, proposal) -> str | None:
+    """Authors may ask to present their own published proposal at a hearing that has not started."""
+    if not user.is_authenticated:
+        return _("Sign in to ask to speak.")
+    if proposal.author_id != user.pk:
+        return _("You can ask to present only your own proposal.")
+    if proposal.status not in PUBLIC_STATUSES or proposal.consultation_id != hearing.consultation_id:
+        return _("Only published proposals of this consultation can be presented.")
+    if hearing.status not in _TAKING_SPEAKER_REQUESTS:
+        return _("This hearing no longer takes speaker requests.")
+    return None

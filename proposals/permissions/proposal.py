@@ -1,0 +1,108 @@
+"""Proposals: who may move them through their lifecycle, see, edit, support and discuss them."""
+
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import OrganisationMembership
+from portal.accounts.permissions import can_participate, is_blocked, is_verified_person
+from portal.core import switches
+from portal.core.roles import is_commission_member, is_moderator
+
+from ..models.proposal import PUBLIC_STATUSES, VISIBLE_STATUSES, ProposalStatus
+from .consultation import intake_is_open
+
+# Who may move a proposal into each status (actor=None, the system, is not asked).
+_AUTHOR_TARGETS = {ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN}
+_MODERATOR_TARGETS = {
+    ProposalStatus.IN_MODERATION,
+    ProposalStatus.PUBLISHED,
+    ProposalStatus.REJECTED,
+    ProposalStatus.DRAFT,
+    ProposalStatus.HIDDEN,
+    ProposalStatus.MERGED,
+}
+_COMMISSION_TARGETS = {ProposalStatus.UNDER_REVIEW, ProposalStatus.RESPONDED, ProposalStatus.MERGED}
+# Only drafts: from submission on, screening and moderators decide on the exact text that will be published,
+# so the text is frozen until a decision sends it back to its author as a draft (then it is screened again).
+_AUTHOR_EDITABLE = {ProposalStatus.DRAFT}
+
+
+def can_transition_proposal(user, proposal, to_status: str) -> bool:
+    if to_status in _AUTHOR_TARGETS and proposal.author_id == user.pk:
+        return True
+    # An appeal: the author sends a rejected proposal back before a (different) moderator.
+    if (
+        to_status == ProposalStatus.IN_MODERATION
+        and proposal.status == ProposalStatus.REJECTED
+        and proposal.author_id == user.pk
+    ):
+        return True
+    if to_status in _MODERATOR_TARGETS and is_moderator(user):
+        return True
+    return to_status in _COMMISSION_TARGETS and is_commission_member(user)
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Authors edit their drafts; a proposal in screening or moderation is frozen for them."""
+    return proposal.author_id == user.pk and proposal.status in _AUTHOR_EDITABLE
+
+
+def has_interest_in(user, proposal) -> bool:
+    """The author, or a member of the organisation the proposal was submitted for: such a person may not
+    decide on it (moderation) nor answer it for the Commission."""
+    if not user.is_authenticated:
+        return False
+    if proposal.author_id == user.pk:
+        return True
+    return proposal.organisation_id is not None and (
+        OrganisationMembership.objects.filter(organisation_id=proposal.organisation_id, user=user).exists()
+    )
+
+
+def can_view_proposal(user, proposal) -> bool:
+    if proposal.status in VISIBLE_STATUSES:
+        return True
+    return user.is_authenticated and (
+        proposal.author_id == user.pk or is_moderator(user) or is_commission_member(user)
+    )
+
+
+def can_read_proposal_content(user, proposal) -> bool:
+    """The text, attachments and comments of a proposal. A hidden proposal's page stays reachable (it says
+    why it is hidden), but what it carries is for its author and moderators only: every door to the content
+    (page, attachment, API) asks this, not `can_view_proposal`."""
+    if not can_view_proposal(user, proposal):
+        return False
+    if proposal.status != ProposalStatus.HIDDEN:
+        return True
+    return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user))
+
+
+def support_refusal(user, proposal) -> str | None:
+    """Why `user` may not support `proposal` now, as a message for them; None when they may."""
+    if not user.is_authenticated:
+        return _("Sign in to support proposals.")
+    if is_blocked(user):
+        return _("Your account is blocked for now; you can read but not support.")
+    if proposal.status not in PUBLIC_STATUSES:
+        return _("Only published proposals can be supported.")
+    if proposal.author_id == user.pk:
+        return _("You cannot support your own proposal.")
+    if not intake_is_open(proposal.consultation):
+        return _("Supports are closed: proposal intake has ended.")
+    if switches.current().supports_paused:
+        return _("Supports are paused for a short while because of heavy load. Please come back later.")
+    if not is_verified_person(user):
+        return _("Verify your identity to support proposals: one person, one support.")
+    return None
+
+
+def can_comment(user, proposal) -> bool:
+    return (
+        can_participate(user)
+        and proposal.status in PUBLIC_STATUSES
+        and not switches.current().comments_paused
+    )
+
+
+def can_report(user) -> bool:
+    return can_participate(user)

@@ -1,0 +1,114 @@
+"""What the participation domain registers when it starts: its part of a person's data, the models whose
+changes make cached pages stale, its staff panels, the facts on a person's staff page and its notification
+texts."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.verification.services import erasure_hooks
+from portal.core import page_cache, registries
+from portal.core.roles import is_staff_member
+from portal.notifications.messages import register_messages
+
+from . import models
+from .notification_messages import PROPOSAL_MESSAGES
+from .permissions.consultation import can_import_document, can_manage_consultations
+from .permissions.hearing import can_manage_hearings
+from .permissions.moderation import can_moderate
+from .permissions.response import can_work_commission_queue
+from .selectors import personal_data as personal_data_selectors
+from .services import personal_data as personal_data_services
+from .services.support import supports_retain_on_erasure
+
+# Shown on many pages (lists, article pages, the outcome, banners): a change renews every cached page.
+# Support rows and counters are left out on purpose: counts may lag by PAGE_CACHE_SECONDS, and a support
+# storm must not empty the cache. A model missing here shows stale for at most PAGE_CACHE_SECONDS.
+SHOWN_SITE_WIDE = (
+    models.Consultation,
+    models.Phase,
+    models.Topic,
+    models.Document,
+    models.DocumentVersion,
+    models.ArticleIdentity,
+    models.Section,
+    models.Article,
+    models.Paragraph,
+    models.Hearing,
+    models.AgendaItem,
+    models.HearingDocument,
+    models.Proposal,
+    models.Attachment,
+    models.ProposalResponse,
+    # Commitments show on the tracker, and on the pages of the articles and proposals behind them.
+    models.ResponsibleBody,
+    models.Commitment,
+    models.CommitmentUpdate,
+)
+
+
+def _proposal_generation(comment) -> str:
+    return f"proposal:{comment.proposal_id}"
+
+
+def _authored_count(model):
+    def count(person) -> int:
+        return model.objects.filter(author=person).count()
+
+    return count
+
+
+def _work_panel(request) -> dict:
+    return {
+        "can_moderate": can_moderate(request.user),
+        "can_manage_hearings": can_manage_hearings(request.user),
+        "can_answer": can_work_commission_queue(request.user),
+    }
+
+
+def _documents_panel(request) -> dict:
+    return {"documents": models.Document.objects.select_related("consultation").order_by("pk")}
+
+
+def register() -> None:
+    for model in SHOWN_SITE_WIDE:
+        page_cache.invalidate_on_change(model)
+    # Comments are shown only on their proposal's page.
+    page_cache.invalidate_on_change(models.Comment, generation=_proposal_generation)
+    # A proposal's article references are shown on its card and on the article pages.
+    page_cache.invalidate_on_m2m_change(models.Proposal.articles.through)
+
+    for name, export in personal_data_selectors.EXPORTS.items():
+        registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))
+    registries.personal_data.register(
+        registries.PersonalDataPart(
+            name="participation",
+            withdraw=personal_data_services.content_withdraw,
+            erase=personal_data_services.participation_erase,
+            purge=personal_data_services.submission_addresses_purge,
+        )
+    )
+
+    for panel in (
+        registries.StaffPanel(
+            template="proposals/staff/panel_work.html",
+            visible=is_staff_member,
+            context=_work_panel,
+            order=100,
+        ),
+        registries.StaffPanel(
+            template="proposals/staff/panel_documents.html",
+            visible=can_import_document,
+            context=_documents_panel,
+            order=400,
+        ),
+        registries.StaffPanel(
+            template="proposals/staff/panel_consultations.html", visible=can_manage_consultations, order=50
+        ),
+    ):
+        registries.staff_panels.register(panel)
+    for label, model in ((_("Proposals"), models.Proposal), (_("Comments"), models.Comment)):
+        registries.person_facts.register(registries.PersonFact(label=label, count=_authored_count(model)))
+    register_messages(PROPOSAL_MESSAGES)
+    # An erased account's supports stay counted; the IIN's fingerprint is kept beside each supported proposal
+    # so that a new account with the same IIN cannot support it again.
+    if supports_retain_on_erasure not in erasure_hooks:
+        erasure_hooks.append(supports_retain_on_erasure)

@@ -1,0 +1,133 @@
+"""The outcome report as a comparative table, the form officials in Kazakhstan work from: per article,
+the old and new wording side by side, then the proposals with their supports and the Commission's answers."""
+
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from docx import Document as DocxDocument
+from docx.shared import Pt
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from ..selectors.outcome_report import ReportArticle
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "old": _("Wording before"),
+        "new": _("Wording after"),
+        "unchanged": _("Unchanged"),
+        "proposals": _("Proposals on this article"),
+        "none": _("No proposal was published on this article."),
+        "supports": _("Supports"),
+        "decision": _("Decision"),
+        "reasons": _("Reasons"),
+        "unanswered": _("Not answered yet"),
+        "article": _("Article %(number)s"),
+    }
+
+
+def _font_path(name: str) -> Path:
+    return Path(settings.REPORT_FONT_DIR) / name
+
+
+class PdfReport:
+    """Writes article after article; `finish()` returns the bytes."""
+
+    def __init__(self, *, title: str, summary: str):
+        self.labels = _labels()
+        self.pdf = FPDF(orientation="landscape", format="A4")
+        self.pdf.set_auto_page_break(auto=True, margin=12)
+        self.pdf.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
+        self.pdf.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
+        self.pdf.set_title(title)
+        self.pdf.add_page()
+        self.pdf.set_font("DejaVu", "B", 16)
+        self.pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+        if summary:
+            self.pdf.set_font("DejaVu", "", 10)
+            self.pdf.multi_cell(0, 5, summary, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(4)
+
+    def add(self, article: ReportArticle) -> None:
+        pdf, labels = self.pdf, self.labels
+        pdf.set_font("DejaVu", "B", 12)
+        heading = labels["article"] % {"number": article.number}
+        pdf.multi_cell(0, 7, f"{heading}. {article.heading}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+        bold = FontFace(emphasis="BOLD")
+        with pdf.table(col_widths=(1, 1), first_row_as_headings=True, headings_style=bold) as table:
+            table.row(
+                [f"{labels['old']} ({article.old_label})", f"{labels['new']} ({article.new_label or '—'})"]
+            )
+            table.row([article.old_text or "—", article.new_text or labels["unchanged"]])
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(0, 6, labels["proposals"], new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+        if not article.proposals:
+            pdf.cell(0, 6, labels["none"], new_x="LMARGIN", new_y="NEXT")
+        else:
+            with pdf.table(col_widths=(4, 1, 2, 5), headings_style=bold) as table:
+                table.row(["№ / " + _("Proposal"), labels["supports"], labels["decision"], labels["reasons"]])
+                for proposal in article.proposals:
+                    table.row(
+                        [
+                            f"#{proposal.pk} {proposal.title}\n{proposal.summary}",
+                            str(proposal.supports),
+                            proposal.decision or labels["unanswered"],
+                            proposal.reasons,
+                        ]
+                    )
+        pdf.ln(5)
+
+    def finish(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+class DocxReport:
+    def __init__(self, *, title: str, summary: str):
+        self.labels = _labels()
+        self.document = DocxDocument()
+        self.document.styles["Normal"].font.size = Pt(10)
+        self.document.add_heading(title, level=0)
+        if summary:
+            self.document.add_paragraph(summary)
+
+    def add(self, article: ReportArticle) -> None:
+        labels, document = self.labels, self.document
+        document.add_heading(f"{labels['article'] % {'number': article.number}}. {article.heading}", level=1)
+        table = document.add_table(rows=2, cols=2)
+        table.style = "Table Grid"
+        table.cell(0, 0).text = f"{labels['old']} ({article.old_label})"
+        table.cell(0, 1).text = f"{labels['new']} ({article.new_label or '—'})"
+        table.cell(1, 0).text = article.old_text or "—"
+        table.cell(1, 1).text = article.new_text or labels["unchanged"]
+        document.add_heading(labels["proposals"], level=2)
+        if not article.proposals:
+            document.add_paragraph(labels["none"])
+            return
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(
+            table.rows[0].cells,
+            [_("Proposal"), labels["supports"], labels["decision"], labels["reasons"]],
+            strict=True,
+        ):
+            cell.text = text
+        for proposal in article.proposals:
+            cells = table.add_row().cells
+            cells[0].text = f"#{proposal.pk} {proposal.title}\n{proposal.summary}"
+            cells[1].text = str(proposal.supports)
+            cells[2].text = proposal.decision or labels["unanswered"]
+            cells[3].text = proposal.reasons
+
+    def finish(self) -> bytes:
+        buffer = BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+WRITERS = {"pdf": PdfReport, "docx": DocxReport}

@@ -1,0 +1,446 @@
+"""Reads about commitments: the public tracker with its filters, the overdue list, the chain behind each
+commitment, the progress history the chart draws, and the open-data rows (with their field descriptions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone, translation
+
+from ..models import (
+    OPEN_COMMITMENT_STATUSES,
+    ArticleIdentity,
+    Commitment,
+    CommitmentEvidence,
+    CommitmentStatus,
+    CommitmentUpdate,
+    Proposal,
+    ProposalResponse,
+    ResponseState,
+    ResponseStatus,
+    ResponsibleBody,
+    UpdateState,
+)
+
+# Answers that adopt a change: only these can stand behind a commitment.
+ADOPTING_RESPONSES = (ResponseStatus.ACCEPTED, ResponseStatus.PARTIALLY_ACCEPTED)
+_ARTICLES = ArticleIdentity.objects.select_related("document__consultation").order_by("document_id", "id")
+_PUBLISHED_UPDATES = CommitmentUpdate.objects.filter(state=UpdateState.PUBLISHED).order_by(
+    "published_at", "id"
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def overdue_condition(on: date) -> Q:
+    """Still owed and past its due date (a database filter)."""
+    return Q(status__in=OPEN_COMMITMENT_STATUSES, due_date__lt=on)
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    article: str | None = None  # an article key
+    body: str | None = None  # a body's slug
+    status: str | None = None
+
+
+def tracker_commitments(*, consultation, filters: TrackerFilters = TrackerFilters()) -> QuerySet[Commitment]:
+    queryset = Commitment.objects.filter(consultation=consultation)
+    if filters.article:
+        queryset = queryset.filter(articles__key=filters.article)
+    if filters.body:
+        queryset = queryset.filter(body__slug=filters.body)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return (
+        queryset.select_related("body", "consultation")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .distinct()
+        .order_by("due_date", "id")
+    )
+
+
+def overdue_commitments(*, consultation=None, on: date | None = None) -> QuerySet[Commitment]:
+    """Commitments past their due date and not done or dropped, longest overdue first."""
+    queryset = Commitment.objects.filter(overdue_condition(on or today()))
+    if consultation is not None:
+        queryset = queryset.filter(consultation=consultation)
+    return (
+        queryset.select_related("body", "consultation")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .order_by("due_date", "id")
+    )
+
+
+def status_counts(*, consultation) -> dict[str, int]:
+    counted = dict(
+        Commitment.objects.filter(consultation=consultation)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: counted.get(status, 0) for status in CommitmentStatus.values}
+
+
+def tracker_filter_choices(*, consultation) -> dict:
+    """The articles and bodies that have commitments in this consultation, for the filter form."""
+    return {
+        "articles": list(
+            ArticleIdentity.objects.filter(commitments__consultation=consultation).distinct().order_by("id")
+        ),
+        "bodies": list(
+            ResponsibleBody.objects.filter(commitments__consultation=consultation).distinct().order_by("slug")
+        ),
+    }
+
+
+def commitment_detail(*, consultation, pk: int) -> Commitment | None:
+    """A commitment with its whole chain: proposals → answers → changed articles → updates with evidence."""
+    return (
+        Commitment.objects.filter(consultation=consultation, pk=pk)
+        .select_related("body", "consultation")
+        .prefetch_related(
+            Prefetch("articles", queryset=_ARTICLES),
+            Prefetch(
+                "responses",
+                queryset=ProposalResponse.objects.select_related("proposal", "version")
+                .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+                .order_by("published_at", "id"),
+            ),
+            Prefetch(
+                "updates",
+                queryset=_PUBLISHED_UPDATES.select_related("corrects").prefetch_related(
+                    Prefetch("evidence", queryset=CommitmentEvidence.objects.order_by("id"))
+                ),
+                to_attr="public_updates",
+            ),
+        )
+        .first()
+    )
+
+
+def commitments_for_article(identity: ArticleIdentity) -> list[Commitment]:
+    return list(identity.commitments.select_related("body", "consultation").order_by("due_date", "id"))
+
+
+def commitments_for_proposal(proposal: Proposal) -> list[Commitment]:
+    """Commitments whose answers answer this proposal (a cluster member shares its representative's)."""
+    target = proposal.cluster_of_id or proposal.pk
+    return list(
+        Commitment.objects.filter(responses__proposal_id=target)
+        .select_related("body", "consultation")
+        .distinct()
+        .order_by("due_date", "id")
+    )
+
+
+def pending_updates() -> QuerySet[CommitmentUpdate]:
+    """Changes waiting for a second member's approval (staff only)."""
+    return (
+        CommitmentUpdate.objects.filter(state=UpdateState.PENDING)
+        .select_related("commitment__consultation", "posted_by")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    day: date
+    average: int  # mean progress, per cent, of the commitments recorded by that day
+    done: int
+    total: int
+
+
+def progress_history(*, consultation) -> list[ProgressPoint]:
+    """Mean progress over time: a point on each day a commitment was recorded or updated. A commitment without
+    a percentage counts 0 until done (100); a dropped one leaves the mean from the day it is dropped."""
+    commitments = list(Commitment.objects.filter(consultation=consultation).values_list("pk", "created_at"))
+    if not commitments:
+        return []
+    updates = list(
+        _PUBLISHED_UPDATES.filter(commitment__consultation=consultation).values_list(
+            "commitment_id", "published_at", "to_status", "to_progress"
+        )
+    )
+    events = sorted(
+        [(timezone.localdate(created), pk, None, None) for pk, created in commitments]
+        + [
+            (timezone.localdate(published), pk, status, progress)
+            for pk, published, status, progress in updates
+        ],
+        key=lambda event: event[0],
+    )
+    state: dict[int, tuple[str, int]] = {}
+    points: list[ProgressPoint] = []
+    for day, pk, status, progress in events:
+        if status is None:
+            state.setdefault(pk, (CommitmentStatus.PLANNED, 0))
+        else:
+            state[pk] = (status, 100 if status == CommitmentStatus.DONE else (progress or 0))
+        counted = [value for status, value in state.values() if status != CommitmentStatus.DROPPED]
+        point = ProgressPoint(
+            day=day,
+            average=round(sum(counted) / len(counted)) if counted else 0,
+            done=sum(1 for status, _value in state.values() if status == CommitmentStatus.DONE),
+            total=len(state),
+        )
+        if points and points[-1].day == day:
+            points[-1] = point
+        else:
+            points.append(point)
+    return points
+
+
+# --- open data ---------------------------------------------------------------------------------------------
+
+# Frictionless Table Schema fields of the two files; the data package reads these (`OPEN_DATA_RESOURCES`).
+COMMITMENT_FIELDS = {
+    "id": ("integer", "Identifier of the commitment."),
+    "url": ("string", "Public page of the commitment."),
+    "consultation": ("string", "Slug of the consultation."),
+    "title_kk": ("string", "Title in Kazakh."),
+    "title_ru": ("string", "Title in Russian."),
+    "title_en": ("string", "Title in English."),
+    "description_kk": ("string", "Description in Kazakh."),
+    "description_ru": ("string", "Description in Russian."),
+    "description_en": ("string", "Description in English."),
+    "body": ("string", "Slug of the responsible body."),
+    "body_name_kk": ("string", "Name of the responsible body in Kazakh."),
+    "body_name_ru": ("string", "Name of the responsible body in Russian."),
+    "body_name_en": ("string", "Name of the responsible body in English."),
+    "measure": ("string", "Kind of measure: law, regulation, body, budget, other."),
+    "status": ("string", "planned, in_progress, done, delayed or dropped."),
+    "progress": ("integer", "Progress in per cent, where it means something; empty otherwise."),
+    "due_date": ("date", "Date by which the commitment is due."),
+    "overdue": ("boolean", "True when past the due date and neither done nor dropped."),
+    "articles": ("string", "Keys of the changed articles, separated by spaces (a list in JSON)."),
+    "responses": ("string", "Identifiers of the proposals whose answers it carries out (list in JSON)."),
+    "created_at": ("datetime", "When it was recorded (UTC)."),
+    "updated_at": ("datetime", "Last published update (UTC); empty without one."),
+}
+UPDATE_FIELDS = {
+    "id": ("integer", "Identifier of the update."),
+    "commitment": ("integer", "Identifier of the commitment it updates."),
+    "published_at": ("datetime", "When it was published (UTC)."),
+    "text_kk": ("string", "Text in Kazakh."),
+    "text_ru": ("string", "Text in Russian."),
+    "text_en": ("string", "Text in English."),
+    "reason_kk": ("string", "Public reason of a delay or drop, in Kazakh."),
+    "reason_ru": ("string", "Public reason of a delay or drop, in Russian."),
+    "reason_en": ("string", "Public reason of a delay or drop, in English."),
+    "from_status": ("string", "Status before the update."),
+    "to_status": ("string", "Status after the update."),
+    "from_progress": ("integer", "Progress before, per cent."),
+    "to_progress": ("integer", "Progress after, per cent."),
+    "from_due_date": ("date", "Due date before."),
+    "to_due_date": ("date", "Due date after."),
+    "corrects": ("integer", "Identifier of the update this one corrects; empty otherwise."),
+    "evidence": ("string", "Evidence links, separated by spaces (objects with kind, title and url in JSON)."),
+}
+OPEN_DATA_RESOURCES = [
+    {
+        "name": "commitments",
+        "paths": ("open-data/commitments.csv", "open-data/commitments.json"),
+        "title": "Commitments that carry out adopted changes",
+        "fields": COMMITMENT_FIELDS,
+    },
+    {
+        "name": "commitment-updates",
+        "paths": ("open-data/commitment-updates.csv", "open-data/commitment-updates.json"),
+        "title": "Dated public updates of the commitments",
+        "fields": UPDATE_FIELDS,
+    },
+]
+
+
+def table_schema(fields: dict) -> dict:
+    """A Frictionless Table Schema for one of the field dicts above."""
+    return {
+        "fields": [
+            {"name": name, "type": kind, "description": description}
+            for name, (kind, description) in fields.items()
+        ],
+        "primaryKey": "id",
+    }
+
+
+def _iso(moment) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+def commitment_rows(*, site_url: str) -> Iterator[dict]:
+    on = today()
+    queryset = (
+        Commitment.objects.select_related("consultation", "body")
+        .prefetch_related(
+            Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")),
+            Prefetch("responses", queryset=ProposalResponse.objects.order_by("proposal_id")),
+        )
+        .order_by("id")
+    )
+    last_update = dict(
+        _PUBLISHED_UPDATES.order_by()
+        .values("commitment_id")
+        .annotate(last=Max("published_at"))
+        .values_list("commitment_id", "last")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for commitment in queryset.iterator(chunk_size=500):
+            yield {
+                "id": commitment.pk,
+                "url": site_url + commitment.get_absolute_url(),
+                "consultation": commitment.consultation.slug,
+                **{f"title_{c}": getattr(commitment, f"title_{c}") for c in ("kk", "ru", "en")},
+                **{f"description_{c}": getattr(commitment, f"description_{c}") for c in ("kk", "ru", "en")},
+                "body": commitment.body.slug,
+                **{f"body_name_{c}": getattr(commitment.body, f"name_{c}") for c in ("kk", "ru", "en")},
+                "measure": commitment.measure,
+                "status": commitment.status,
+                "progress": commitment.progress,
+                "due_date": commitment.due_date.isoformat(),
+                "overdue": commitment.status in OPEN_COMMITMENT_STATUSES and commitment.due_date < on,
+                "articles": [article.key for article in commitment.articles.all()],
+                "responses": [response.proposal_id for response in commitment.responses.all()],
+                "created_at": _iso(commitment.created_at),
+                "updated_at": _iso(last_update.get(commitment.pk)),
+            }
+
+
+def update_rows() -> Iterator[dict]:
+    queryset = _PUBLISHED_UPDATES.prefetch_related(
+        Prefetch("evidence", queryset=CommitmentEvidence.objects.order_by("id"))
+    )
+    for update in queryset.iterator(chunk_size=500):
+        yield {
+            "id": update.pk,
+            "commitment": update.commitment_id,
+            "published_at": _iso(update.published_at),
+            **{f"text_{c}": getattr(update, f"text_{c}") for c in ("kk", "ru", "en")},
+            **{f"reason_{c}": getattr(update, f"reason_{c}") for c in ("kk", "ru", "en")},
+            "from_status": update.from_status,
+            "to_status": update.to_status,
+            "from_progress": update.from_progress,
+            "to_progress": update.to_progress,
+            "from_due_date": update.from_due_date.isoformat(),
+            "to_due_date": update.to_due_date.isoformat(),
+            "corrects": update.corrects_id,
+            "evidence": [{"kind": e.kind, "title": e.title, "url": e.url} for e in update.evidence.all()],
+        }
+
+
+# --- staff ------------------------------------------------------------------------------------------------
+
+
+def adopted_responses(*, consultation) -> QuerySet[ProposalResponse]:
+    """Published answers that adopted a change of an article: what a commitment can carry out."""
+    return (
+        ProposalResponse.objects.filter(
+            state=ResponseState.PUBLISHED,
+            status__in=ADOPTING_RESPONSES,
+            proposal__consultation=consultation,
+            articles__isnull=False,
+        )
+        .select_related("proposal", "version")
+        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .distinct()
+        .order_by("published_at", "id")
+    )
+
+
+def adopted_changes(*, consultation) -> list[dict]:
+    """Each changed article with the adopting answers behind it, and how many commitments carry it out."""
+    by_article: dict[int, dict] = {}
+    for response in adopted_responses(consultation=consultation):
+        for article in response.articles.all():
+            entry = by_article.setdefault(article.pk, {"article": article, "responses": []})
+            entry["responses"].append(response)
+    counts = dict(
+        Commitment.objects.filter(articles__in=list(by_article))
+        .values_list("articles")
+        .annotate(n=Count("id"))
+        .values_list("articles", "n")
+    )
+    for pk, entry in by_article.items():
+        entry["commitments"] = counts.get(pk, 0)
+    return list(by_article.values())
+
+
+def staff_commitments() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related("consultation", "body").order_by(
+        "consultation_id", "due_date", "id"
+    )
+
+
+def staff_commitment(pk: int) -> Commitment | None:
+    return (
+        Commitment.objects.filter(pk=pk)
+        .select_related("consultation", "body", "created_by")
+        .prefetch_related(
+            Prefetch("articles", queryset=_ARTICLES),
+            Prefetch("responses", queryset=ProposalResponse.objects.select_related("proposal")),
+            Prefetch(
+                "updates",
+                queryset=CommitmentUpdate.objects.select_related("posted_by", "approved_by")
+                .prefetch_related("evidence")
+                .order_by("created_at", "id"),
+            ),
+        )
+        .first()
+    )
+
+
+# --- API ----------------------------------------------------------------------------------------------------
+
+
+def api_commitments(
+    *,
+    consultation: str | None = None,
+    status: str | None = None,
+    body: str | None = None,
+    article: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Commitment]:
+    queryset = Commitment.objects.all()
+    if consultation:
+        queryset = queryset.filter(consultation__slug=consultation)
+    if status:
+        queryset = queryset.filter(status=status)
+    if body:
+        queryset = queryset.filter(body__slug=body)
+    if article:
+        queryset = queryset.filter(articles__key=article)
+    if overdue is not None:
+        condition = overdue_condition(today())
+        queryset = queryset.filter(condition) if overdue else queryset.exclude(condition)
+    return (
+        queryset.select_related("consultation", "body")
+        .prefetch_related(
+            Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")),
+            Prefetch("responses", queryset=ProposalResponse.objects.order_by("proposal_id")),
+        )
+        .distinct()
+        .order_by("due_date", "id")
+    )
+
+
+def api_commitment(*, pk: int) -> Commitment | None:
+    return (
+        api_commitments()
+        .filter(pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=_PUBLISHED_UPDATES.prefetch_related(
+                    Prefetch("evidence", queryset=CommitmentEvidence.objects.order_by("id"))
+                ),
+                to_attr="public_updates",
+            )
+        )
+        .first()
+    )

@@ -1,0 +1,102 @@
+"""What the outcome report says, per article: old and new wording, the proposals on it with their supports,
+and the Commission's published answers with reasons. Public material only."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Prefetch
+
+from ..models import Article, ArticleIdentity, Paragraph, Proposal, ProposalResponse, ResponseState
+from ..models.proposal import PUBLIC_STATUSES
+from .comparison import _text
+
+
+@dataclass
+class ReportProposal:
+    pk: int
+    title: str
+    summary: str
+    supports: int
+    decision: str
+    reasons: str
+
+
+@dataclass
+class ReportArticle:
+    number: str
+    heading: str
+    document: str
+    old_label: str
+    new_label: str
+    old_text: str
+    new_text: str
+    proposals: list[ReportProposal] = field(default_factory=list)
+
+
+def report_stamp(consultation) -> str:
+    """Changes whenever something the report shows changes, so a stale file is rebuilt."""
+    latest_answer = ProposalResponse.objects.filter(
+        proposal__consultation=consultation, state=ResponseState.PUBLISHED
+    ).aggregate(latest=Max("published_at"), count=Max("id"))
+    latest_version = (
+        Article.objects.filter(
+            version__document__consultation=consultation, version__published_at__isnull=False
+        ).aggregate(latest=Max("version_id"))
+    )["latest"]
+    return "|".join(
+        str(value)
+        for value in (
+            latest_answer["latest"],
+            latest_answer["count"],
+            latest_version,
+            consultation.outcome_published_at,
+        )
+    )
+
+
+def report_identities(consultation) -> list[ArticleIdentity]:
+    return list(
+        ArticleIdentity.objects.published()
+        .filter(document__consultation=consultation)
+        .select_related("document")
+        .order_by("document_id", "id")
+    )
+
+
+def report_article(identity: ArticleIdentity, *, language: str) -> ReportArticle:
+    """One article of the report: three queries (versions with paragraphs, proposals with answers)."""
+    versions = list(
+        Article.objects.filter(identity=identity, version__published_at__isnull=False)
+        .select_related("version")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
+        .order_by("version__position")
+    )
+    old, new = (versions[0], versions[-1]) if versions else (None, None)
+    proposals = (
+        Proposal.objects.filter(articles=identity, status__in=PUBLIC_STATUSES, cluster_of__isnull=True)
+        .select_related("response")
+        .order_by("-supports_count", "pk")
+    )
+    rows = []
+    for proposal in proposals:
+        response = getattr(proposal, "response", None)
+        published = response is not None and response.state == ResponseState.PUBLISHED
+        rows.append(
+            ReportProposal(
+                pk=proposal.pk,
+                title=proposal.title,
+                summary=proposal.summary,
+                supports=proposal.supports_count,
+                decision=str(response.get_status_display()) if published else "",
+                reasons=response.translated("reasoning", language) if published else "",
+            )
+        )
+    return ReportArticle(
+        number=(new.number if new else identity.number) or identity.key,
+        heading=(new.translated("heading", language) if new else identity.translated("heading", language)),
+        document=identity.document.translated("title", language),
+        old_label=old.version.translated("label", language) if old else "",
+        new_label=new.version.translated("label", language) if new and new is not old else "",
+        old_text=_text(old, language),
+        new_text=_text(new, language) if new is not old else "",
+        proposals=rows,
+    )

@@ -1,0 +1,64 @@
+"""What erasing an account and the retention sweep do to the participation domain."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal.accounts.models import User
+
+from ..models import (
+    Comment,
+    Follow,
+    HearingRegistration,
+    Proposal,
+    ProposalStatus,
+    RegistrationStatus,
+    Report,
+    Support,
+)
+from ..permissions.consultation import intake_is_open
+from .comment import comment_delete
+from .proposal import PROPOSAL_LIFECYCLE, proposal_transition
+
+
+def content_withdraw(user: User) -> None:
+    """Withdraws the person's proposals and deletes their comments where the consultation still takes
+    proposals; after intake, what they wrote is part of the record the Commission answered."""
+    for proposal in Proposal.objects.filter(author=user).select_related("consultation"):
+        if not intake_is_open(proposal.consultation):
+            continue
+        if proposal.status != ProposalStatus.WITHDRAWN and PROPOSAL_LIFECYCLE.allows(
+            proposal.status, ProposalStatus.WITHDRAWN
+        ):
+            proposal_transition(
+                proposal=proposal, to_status=ProposalStatus.WITHDRAWN, actor=None, reason="account deleted"
+            )
+    for comment in Comment.objects.filter(author=user, deleted_at__isnull=True).select_related(
+        "proposal__consultation"
+    ):
+        if intake_is_open(comment.proposal.consultation):
+            comment_delete(comment=comment, deleted_by=user)
+
+
+def participation_erase(user: User) -> None:
+    """Supports keep counting (the counter is untouched) but lead to nobody; follows go, report texts and
+    network fingerprints are emptied, seats at hearings are given back."""
+    Support.objects.filter(user=user).update(user=None)
+    Proposal.objects.filter(author=user).update(submission_ip=None)
+    Follow.objects.filter(user=user).delete()
+    Report.objects.filter(reporter=user).update(details="", network="")
+    HearingRegistration.objects.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).update(
+        status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+
+
+def submission_addresses_purge(now: datetime) -> dict[str, int]:
+    """Submission addresses and reporters' network fingerprints serve abuse checks for
+    PRIVACY_IP_RETENTION_DAYS, then go."""
+    cutoff = now - timedelta(days=settings.PRIVACY_IP_RETENTION_DAYS)
+    purged = Proposal.objects.filter(submission_ip__isnull=False, created_at__lt=cutoff).update(
+        submission_ip=None
+    )
+    networks = Report.objects.filter(created_at__lt=cutoff).exclude(network="").update(network="")
+    return {"submission_ips": purged, "report_networks": networks}

@@ -1,0 +1,64 @@
+"""The lists the secretariat keeps from the staff pages (topics, responsible bodies, answer obligations,
+answer templates). Every item is written the same way: the permission first, then the list's own checks,
+the row locked while it changes, and one audit line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from portal.core.audit import audit_record
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def stripped(texts: dict[str, str]) -> dict[str, str]:
+    """One text per language, blank where none was given."""
+    return {code: texts.get(code, "").strip() for code in LANGUAGES}
+
+
+def per_language(prefix: str, texts: dict[str, str]) -> dict[str, str]:
+    """The model fields of one translated text: `name_kk`, `name_ru`, `name_en`."""
+    return {f"{prefix}_{code}": texts[code] for code in LANGUAGES}
+
+
+def taken_by_another(model: type[models.Model], item: models.Model | None, **lookup) -> bool:
+    """Whether an item other than `item` (None: a new one) already matches `lookup`."""
+    return model.objects.filter(**lookup).exclude(pk=item.pk if item else None).exists()
+
+
+@dataclass(frozen=True)
+class StaffList:
+    """One kept list: its model, who may keep it (and what the others are told), and the audit actions'
+    prefix (`topic` writes `topic.created` and `topic.updated`)."""
+
+    model: type[models.Model]
+    may_keep: Callable[[object], bool]
+    refusal: str
+    audit: str
+
+    def _require_keeper(self, actor) -> None:
+        if not self.may_keep(actor):
+            raise PermissionDenied(str(self.refusal))
+
+    @transaction.atomic
+    def create(self, *, actor, fields: Callable[[], dict]):
+        """A new item from `fields()`, the list's checks, which run only for someone allowed to keep it."""
+        self._require_keeper(actor)
+        item = self.model.objects.create(**fields())
+        audit_record(actor=actor, action=f"{self.audit}.created", target=item)
+        return item
+
+    @transaction.atomic
+    def update(self, item, *, actor, fields: Callable[[models.Model], dict]):
+        """Changes `item` to `fields(locked)`, checked against the locked row."""
+        self._require_keeper(actor)
+        locked = self.model.objects.select_for_update().get(pk=item.pk)
+        for name, value in fields(locked).items():
+            setattr(locked, name, value)
+        locked.save()
+        audit_record(actor=actor, action=f"{self.audit}.updated", target=locked)
+        return locked

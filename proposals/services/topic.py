@@ -1,0 +1,53 @@
+"""Topics authors file proposals under, kept by the secretariat from the staff pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Topic
+from ..permissions.consultation import can_manage_consultations
+from .staff_list import StaffList, per_language, stripped, taken_by_another
+
+
+@dataclass(frozen=True)
+class TopicInput:
+    slug: str
+    names: dict[str, str]
+    position: int = 0
+    is_active: bool = True
+
+
+_NOT_ALLOWED = gettext_lazy("Only administrators can manage topics.")
+TOPICS = StaffList(Topic, can_manage_consultations, _NOT_ALLOWED, "topic")
+
+
+def _clean(data: TopicInput, *, topic: Topic | None) -> dict:
+    errors = {}
+    names = stripped(data.names)
+    if not names["kk"]:
+        errors["name_kk"] = _("Give the name in Kazakh.")
+    if taken_by_another(Topic, topic, slug=data.slug):
+        errors["slug"] = _("Another topic already has this address.")
+    if data.position < 0:
+        errors["position"] = _("Zero or more.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "slug": data.slug,
+        "position": data.position,
+        "is_active": data.is_active,
+        **per_language("name", names),
+    }
+
+
+def topic_create(*, actor, data: TopicInput) -> Topic:
+    return TOPICS.create(actor=actor, fields=lambda: _clean(data, topic=None))
+
+
+def topic_update(*, topic: Topic, actor, data: TopicInput) -> Topic:
+    """Renames, reorders or stops offering a topic; proposals filed under it keep it."""
+    return TOPICS.update(topic, actor=actor, fields=lambda locked: _clean(data, topic=locked))

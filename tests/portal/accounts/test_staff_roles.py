@@ -1,0 +1,84 @@
+"""Roles and early lifting of blocks, which only the Django admin offered: now staff pages, audited."""
+
+import pytest
+from django.urls import reverse
+
+from portal.accounts import services
+from portal.accounts.permissions import is_blocked
+from portal.core.models import AuditEntry
+from portal.core.roles import Role, held_roles
+from tests.conftest import give_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def _roles(user):
+    """Roles read afresh (a user object caches the roles it read once)."""
+    return held_roles(type(user).objects.get(pk=user.pk))
+
+
+@pytest.fixture
+def secretariat(client, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    return client
+
+
+def test_an_administrator_grants_and_revokes_a_role_from_the_staff_area(secretariat, citizen, admin_user):
+    assert reverse("staff_roles") in secretariat.get(reverse("staff_dashboard")).content.decode()
+    answer = secretariat.post(reverse("staff_roles"), {"email": citizen.email.upper(), "role": "moderator"})
+    assert answer.status_code == 302
+    assert _roles(citizen) == {Role.MODERATOR}
+    assert AuditEntry.objects.filter(action="role.granted", target_id=str(citizen.pk)).exists()
+    assert citizen.public_name in secretariat.get(reverse("staff_roles")).content.decode()
+    revoke = reverse("staff_role_revoke", kwargs={"pk": citizen.pk, "role": "moderator"})
+    assert secretariat.post(revoke).status_code == 302
+    assert _roles(citizen) == frozenset()
+    assert AuditEntry.objects.filter(action="role.revoked", target_id=str(citizen.pk)).exists()
+
+
+def test_the_administrators_role_opens_the_staff_area_but_not_the_django_admin(secretariat, citizen):
+    """The role is a group; Django's `is_staff` (what the admin reads) stays as it was, so the admin keeps to
+    superusers even if its own check were loosened to Django's default."""
+    secretariat.post(reverse("staff_roles"), {"email": citizen.email, "role": "admin"})
+    citizen.refresh_from_db()
+    assert _roles(citizen) == {Role.ADMIN}
+    assert citizen.is_staff is False
+
+
+def test_an_unknown_email_or_role_is_a_clear_error(secretariat):
+    page = secretariat.post(reverse("staff_roles"), {"email": "nobody@example.test", "role": "moderator"})
+    assert page.status_code == 400 and "email" in page.context["form"].errors
+    assert "nobody@example.test" in page.content.decode()
+    page = secretariat.post(reverse("staff_roles"), {"email": "x@example.test", "role": "king"})
+    assert "role" in page.context["form"].errors
+
+
+def test_an_administrator_cannot_lock_themselves_out(secretariat, admin_user):
+    revoke = reverse("staff_role_revoke", kwargs={"pk": admin_user.pk, "role": "admin"})
+    secretariat.post(revoke)
+    assert Role.ADMIN in _roles(admin_user)
+
+
+def test_a_moderator_lifts_a_block_early_from_the_person_page(client, moderator, citizen):
+    services.account_block(user=citizen, blocked_by=moderator, days=7, reason="Repeated insults in comments.")
+    give_totp(moderator)
+    client.force_login(moderator)
+    page = client.get(reverse("staff_person", kwargs={"pk": citizen.pk})).content.decode()
+    assert reverse("staff_person_unblock", kwargs={"pk": citizen.pk}) in page
+    client.post(reverse("staff_person_unblock", kwargs={"pk": citizen.pk}))
+    citizen.__dict__.pop("_portal_blocked", None)
+    assert is_blocked(citizen) is False
+    assert AuditEntry.objects.filter(action="account.unblock", target_id=str(citizen.pk)).exists()
+
+
+@pytest.mark.parametrize("persona", ["citizen", "moderator", "commissioner"])
+def test_only_administrators_manage_roles(client, request, persona, other_citizen):
+    user = request.getfixturevalue(persona)
+    give_totp(user)
+    client.force_login(user)
+    assert (
+        client.post(reverse("staff_roles"), {"email": other_citizen.email, "role": "admin"}).status_code
+        == 403
+    )
+    assert _roles(other_citizen) == frozenset()

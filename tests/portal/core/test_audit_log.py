@@ -1,0 +1,46 @@
+"""The audit log page: each filter of its form narrows the entries by its own field."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.core.audit import audit_record
+from portal.core.models import AuditEntry
+from tests.conftest import sign_in_staff
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entries(admin_user):
+    first, second = UserFactory(), UserFactory()
+    audit_record(actor=admin_user, action="organisation.verified", target=first)
+    audit_record(actor=admin_user, action="person.revealed", target=second)
+    old = audit_record(actor=None, action="retention.purged")
+    AuditEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    return first, second
+
+
+def _actions(client, query: str) -> set[str]:
+    html = client.get(f"/en/staff/audit/?{query}").content.decode()
+    return {
+        action
+        for action in ("organisation.verified", "person.revealed", "retention.purged")
+        if action in html
+    }
+
+
+def test_each_filter_narrows_the_log_by_its_own_field(client, admin_user, entries):
+    first, second = entries
+    sign_in_staff(client, admin_user)
+    today = timezone.localdate().isoformat()
+    earlier = (timezone.localdate() - timedelta(days=5)).isoformat()
+    assert _actions(client, "") == {"organisation.verified", "person.revealed", "retention.purged"}
+    assert _actions(client, "action=person.") == {"person.revealed"}
+    assert _actions(client, f"actor={admin_user.pk}") == {"organisation.verified", "person.revealed"}
+    assert _actions(client, f"target_type=accounts.user&target_id={first.pk}") == {"organisation.verified"}
+    assert _actions(client, f"since={earlier}") == {"organisation.verified", "person.revealed"}
+    assert _actions(client, f"until={earlier}") == {"retention.purged"}
+    assert _actions(client, f"since={today}&until={today}&target_id={second.pk}") == {"person.revealed"}

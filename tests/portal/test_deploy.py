@@ -1,0 +1,236 @@
+"""The operator's files (deploy/): nginx accepts the shipped site, the units supervise every process from one
+environment file, uploads leave through nginx after the permission check, and the portal works through a
+real PgBouncer in transaction mode with the settings DATABASE_POOLER=pgbouncer turns on (and fails without
+them). The whole set running together is the deployment drill's (tests/resilience/test_drills.py)."""
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from bench.drills import deployment_files
+from proposals.models import Attachment
+from tests.proposals.factories import ProposalFactory
+from tests.services import database_url_for_subprocesses, missing
+from tests.smtp_sink import free_port
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+UNITS = ("qatysu-web.service", "qatysu-worker@.service", "qatysu-beat.service")
+
+
+def _nginx_layout(tmp_path: Path) -> deployment_files.NginxLayout:
+    if not Path(deployment_files.NGINX).exists():
+        missing("nginx is not installed (apt-get install nginx-light)")
+    certificate, key = deployment_files.make_certificate(tmp_path)
+    return deployment_files.NginxLayout(
+        root=tmp_path / "nginx",
+        http_port=free_port(),
+        https_port=free_port(),
+        web_port=free_port(),
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+        certificate=certificate,
+        key=key,
+    )
+
+
+def test_nginx_accepts_the_shipped_site_with_a_test_certificate(tmp_path):
+    layout = _nginx_layout(tmp_path)
+    deployment_files.render_nginx(layout)
+    result = subprocess.run(deployment_files.nginx_command(layout, "-t"), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+
+
+def test_nginx_refuses_a_broken_site(tmp_path):
+    """The check above can fail: a directive nginx does not know is refused."""
+    layout = _nginx_layout(tmp_path)
+    site = deployment_files.render_nginx(layout).parent / "qatysu.conf"
+    site.write_text(site.read_text().replace("gzip on;", "gzip on; gzip_everything yes;"))
+    result = subprocess.run(deployment_files.nginx_command(layout, "-t"), capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "gzip_everything" in result.stderr
+
+
+def test_the_nginx_site_does_what_the_portal_relies_on():
+    site = (BASE_DIR / "deploy" / "nginx" / "qatysu.conf").read_text()
+    proxy = (BASE_DIR / "deploy" / "nginx" / "qatysu-proxy.conf").read_text()
+    assert 'proxy_set_header X-Request-Start "t=${msec}";' in proxy
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in proxy
+    # One hop that replaces the header: PORTAL_TRUSTED_PROXY_HOPS=1 in deploy/env.example.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in proxy
+    assert "PORTAL_TRUSTED_PROXY_HOPS=1" in (BASE_DIR / "deploy" / "env.example").read_text()
+    assert re.search(r"gzip_types[^;]*application/json", site)
+    assert re.search(r"location /protected-uploads/ \{\s*internal;", site)
+    assert "limit_conn_status 503;" in site and "limit_req_status 503;" in site
+
+
+def test_client_max_body_size_matches_the_upload_limit(settings):
+    site = (BASE_DIR / "deploy" / "nginx" / "qatysu.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", site).group(1))
+    allowed = megabytes * 1024 * 1024
+    # Room for one attachment and the form around it, not for much more.
+    assert settings.PROPOSAL_ATTACHMENT_MAX_BYTES < allowed <= settings.PROPOSAL_ATTACHMENT_MAX_BYTES + 2**21
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_every_unit_restarts_always_from_the_one_environment_file(unit):
+    text = (BASE_DIR / "deploy" / "systemd" / unit).read_text()
+    assert "Restart=always" in text
+    assert "EnvironmentFile=/etc/qatysu/env" in text
+    assert int(re.search(r"LimitNOFILE=(\d+)", text).group(1)) >= 65536
+
+
+def test_the_units_run_the_portals_own_commands(tmp_path):
+    python = sys.executable
+    web = deployment_files.read_unit("qatysu-web.service", python=python, state_directory=tmp_path)
+    assert web.command == [python, "manage.py", "serve"]
+    assert web.working_directory == BASE_DIR
+    assert int(web.environment["DATABASE_STATEMENT_TIMEOUT_MS"]) > 0
+    worker = deployment_files.read_unit("qatysu-worker@.service", python=python, state_directory=tmp_path)
+    assert worker.command[:6] == [python, "-m", "celery", "-A", "portal", "worker"]
+    assert "worker1@%h" in worker.command
+    beat = deployment_files.read_unit("qatysu-beat.service", python=python, state_directory=tmp_path)
+    assert beat.command[:6] == [python, "-m", "celery", "-A", "portal", "beat"]
+    assert str(tmp_path / "celerybeat-schedule") in beat.command
+
+
+@pytest.mark.django_db
+def test_an_upload_is_handed_to_nginx_only_after_the_permission_check(client, settings, tmp_path):
+    settings.PORTAL_X_ACCEL_REDIRECT_PREFIX = "/protected-uploads/"
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    visible = Attachment(proposal=ProposalFactory(), original_name="Бюджет.pdf", size=4)
+    visible.file.save("budget.pdf", ContentFile(b"%PDF"), save=True)
+    assert (tmp_path / visible.file.name).exists()
+    response = client.get(f"/en/attachments/{visible.pk}/")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/protected-uploads/{visible.file.name}"
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert response.content == b""  # nginx sends the file
+    hidden = Attachment(proposal=ProposalFactory(status="draft"), original_name="x.pdf", size=4)
+    hidden.file.save("hidden.pdf", ContentFile(b"%PDF"), save=True)
+    refused = client.get(f"/en/attachments/{hidden.pk}/")
+    assert refused.status_code == 404
+    assert "X-Accel-Redirect" not in refused
+
+
+@pytest.mark.django_db
+def test_web_processes_have_postgresql_cancel_a_statement_past_their_timeout():
+    """granian cannot stop a stuck request; with DATABASE_STATEMENT_TIMEOUT_MS (the web unit sets it)
+    PostgreSQL cancels the statement."""
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not a PostgreSQL database")
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SELECT pg_sleep(2)')\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings",
+           "DATABASE_URL": database_url_for_subprocesses()}  # fmt: skip
+    limited = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, capture_output=True, text=True,
+                             env={**env, "DATABASE_STATEMENT_TIMEOUT_MS": "200"})  # fmt: skip
+    assert limited.returncode != 0
+    assert "canceling statement due to statement timeout" in limited.stderr
+    unlimited = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, capture_output=True, text=True,
+                               env=env)  # fmt: skip
+    assert unlimited.returncode == 0, unlimited.stderr[-2000:]
+
+
+# --- PgBouncer in transaction mode --------------------------------------------------------------------
+
+THROUGH_PGBOUNCER = """
+import django
+django.setup()
+from django.db import connections
+from proposals.models import Proposal
+# PgBouncer has two server sessions (default_pool_size 2) and gives out the one released last. Another
+# connection holds the first in a transaction while this one starts iterating a result (on the second),
+# then releases it: the iteration's next fetch runs on the first session. A server-side cursor (Django's
+# default for .iterator()) lives in the second session only.
+holder = connections.create_connection("default")
+holder.set_autocommit(False)
+with holder.cursor() as cursor:
+    cursor.execute("SELECT 1")
+rows = Proposal.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=1)
+first = next(rows)
+holder.commit()
+print("proposals", Proposal.objects.count(), 1 + sum(1 for _ in rows))
+"""
+
+
+@pytest.fixture
+def pgbouncer():
+    if not Path(deployment_files.PGBOUNCER).exists():
+        missing("pgbouncer is not installed (apt-get install pgbouncer)")
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL is not a PostgreSQL database")
+    root = deployment_files.postgres_directory("test-pgbouncer-")
+    port = free_port()
+    settings_dict = connection.settings_dict
+    ini = deployment_files.render_pgbouncer(
+        root,
+        port=port,
+        primary=(settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432)),
+        database=settings_dict["NAME"],
+    )
+    ini.write_text(ini.read_text().replace("default_pool_size = 40", "default_pool_size = 2"))
+    process = subprocess.Popen(deployment_files.pgbouncer_command(ini), stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _listening(port):
+            time.sleep(0.1)
+        if not _listening(port):
+            pytest.fail(f"pgbouncer did not start: {(root / 'pgbouncer.log').read_text()[-2000:]}")
+        yield database_url_for_subprocesses().replace(f":{settings_dict['PORT'] or 5432}/", f":{port}/")
+    finally:
+        process.terminate()
+        process.wait(10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _run_through(url: str, pooler: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": url,
+        "DATABASE_POOLER": pooler,
+        "CONN_MAX_AGE": "0",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", THROUGH_PGBOUNCER], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_portal_works_through_pgbouncer_in_transaction_mode(pgbouncer):
+    ProposalFactory.create_batch(3)
+    result = _run_through(pgbouncer, "pgbouncer")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "proposals 3 3" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_pooler_settings_a_server_side_cursor_is_lost_in_pgbouncer(pgbouncer):
+    """Why DATABASE_POOLER=pgbouncer exists: a server-side cursor outlives its transaction."""
+    ProposalFactory.create_batch(3)
+    result = _run_through(pgbouncer, "")
+    assert result.returncode != 0
+    assert re.search(r"cursor .* does not exist", result.stderr), result.stderr[-3000:]

@@ -1,0 +1,266 @@
+"""Staff pages of hearings (schedule, agenda, status, minutes, registrations) and speaker requests: who may
+use them, and what the agenda and the schedule forms write."""
+
+from dataclasses import fields
+from datetime import UTC, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.notifications.models import Notification
+from proposals.forms_staff import HearingForm
+from proposals.models import AgendaItem, Hearing, SpeakerRequest
+from proposals.services import hearing as services
+from proposals.services import hearing_agenda as agenda
+from proposals.services.document import document_version_import
+from proposals.services.hearing import HearingInput
+from proposals.services.hearing_agenda import AgendaItemInput
+from tests.conftest import sign_in_staff
+
+from .conftest import SMALL_DRAFT
+from .factories import AgendaItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- speakers --------------------------------------------------------------------------------------------
+
+
+def test_author_asks_to_speak_and_an_accepted_speaker_joins_the_agenda(
+    client, hearing, published, other_citizen, commissioner
+):
+    # `published` is other_citizen's proposal.
+    client.force_login(other_citizen)
+    client.post(f"/en/hearings/{hearing.pk}/speak/", {"proposal": published.pk, "message": "Five minutes"})
+    speaker_request = SpeakerRequest.objects.get()
+    assert speaker_request.status == "pending"
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/en/staff/speaker-requests/{speaker_request.pk}/decide/", {"decision": "accept", "note": "10:30"}
+    )
+    assert response.status_code == 302
+    speaker_request.refresh_from_db()
+    assert speaker_request.status == "accepted"
+    item = AgendaItem.objects.get(hearing=hearing)
+    assert list(item.proposals.all()) == [published]
+    page = client.get(f"/en/hearings/{hearing.pk}/").content.decode()
+    assert other_citizen.display_name in page.split('id="agenda-heading"', 1)[1]
+    assert Notification.objects.filter(recipient=other_citizen, kind="hearing.speaker_accepted").exists()
+
+
+def test_nobody_asks_to_present_someone_elses_proposal(client, hearing, published, citizen):
+    with pytest.raises(PermissionDenied, match="only your own proposal"):
+        agenda.speaker_request_create(user=citizen, hearing=hearing, proposal=published)
+    client.force_login(citizen)
+    client.post(f"/en/hearings/{hearing.pk}/speak/", {"proposal": published.pk})
+    assert client.post(f"/en/hearings/{hearing.pk}/speak/", {"proposal": published.pk}).status_code == 302
+    assert not SpeakerRequest.objects.exists()
+    client.logout()
+    assert client.post(f"/en/hearings/{hearing.pk}/speak/", {"proposal": published.pk}).status_code == 302
+    assert not SpeakerRequest.objects.exists()
+
+
+@pytest.mark.parametrize("persona", [None, "citizen", "other_citizen", "moderator"])
+def test_only_commission_decides_speaker_requests(client, request, hearing, published, persona):
+    speaker_request = agenda.speaker_request_create(
+        user=published.author, hearing=hearing, proposal=published
+    )
+    if persona:
+        sign_in_staff(client, request.getfixturevalue(persona))
+    response = client.post(f"/en/staff/speaker-requests/{speaker_request.pk}/decide/", {"decision": "accept"})
+    assert response.status_code in (302, 403)
+    if persona:
+        assert response.status_code == 403
+    speaker_request.refresh_from_db()
+    assert speaker_request.status == "pending"
+
+
+# --- staff pages -----------------------------------------------------------------------------------------
+
+
+def _staff_requests(hearing, item, speaker_request):
+    return [
+        ("get", "/en/staff/hearings/", {}),
+        ("get", "/en/staff/hearings/new/", {}),
+        ("get", f"/en/staff/hearings/{hearing.pk}/", {}),
+        ("get", f"/en/staff/hearings/{hearing.pk}/registrations/", {}),
+        ("post", f"/en/staff/hearings/{hearing.pk}/status/", {"to_status": "postponed"}),
+        ("post", f"/en/staff/hearings/{hearing.pk}/agenda/", {"agenda-title_en": "Opening"}),
+        ("post", f"/en/staff/hearings/{hearing.pk}/outcome/", {"minutes_en": "Done"}),
+        ("post", f"/en/staff/agenda-items/{item.pk}/delete/", {}),
+        ("post", f"/en/staff/speaker-requests/{speaker_request.pk}/decide/", {"decision": "decline"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [(None, False), ("citizen", False), ("moderator", False), ("commissioner", True), ("admin_user", True)],
+)
+def test_staff_hearing_pages_matrix(client, request, hearing, published, persona, allowed):
+    item = AgendaItemFactory(hearing=hearing, proposals=[published])
+    speaker_request = agenda.speaker_request_create(
+        user=published.author, hearing=hearing, proposal=published
+    )
+    if persona:
+        sign_in_staff(client, request.getfixturevalue(persona))
+    for method, path, data in _staff_requests(hearing, item, speaker_request):
+        response = getattr(client, method)(path, data)
+        if allowed:
+            assert response.status_code in (200, 302), path
+        elif persona is None:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
+        else:
+            assert response.status_code == 403, path
+    hearing.refresh_from_db()
+    assert (hearing.status == "postponed") is allowed
+    assert AgendaItem.objects.filter(pk=item.pk).exists() is not allowed
+    assert (hearing.minutes_en == "Done") is allowed
+
+
+def test_staff_add_an_agenda_item_after_the_last_with_its_proposals(client, hearing, published, commissioner):
+    AgendaItemFactory(hearing=hearing, position=7)
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/en/staff/hearings/{hearing.pk}/agenda/",
+        {
+            "agenda-title_en": "Local budgets",
+            "agenda-speakers_en": "A. Author",
+            "agenda-proposals": [published.pk],
+        },
+    )
+    assert response.status_code == 302
+    item = hearing.agenda_items.get(title_en="Local budgets")
+    assert (item.position, item.speakers_en) == (8, "A. Author")
+    assert list(item.proposals.all()) == [published]
+
+
+def test_an_agenda_item_edit_keeps_its_place_unless_given_one(hearing, published, commissioner):
+    item = agenda.agenda_item_save(
+        actor=commissioner, hearing=hearing, data=AgendaItemInput(title_en="Opening", position=4)
+    )
+    item = agenda.agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        item=item,
+        data=AgendaItemInput(title_en="Opening words", proposal_ids=(published.pk,)),
+    )
+    item.refresh_from_db()
+    assert (item.position, item.title_en) == (4, "Opening words")
+    assert list(item.proposals.all()) == [published]
+    with pytest.raises(ValidationError) as refused:
+        agenda.agenda_item_save(actor=commissioner, hearing=hearing, item=item, data=AgendaItemInput())
+    assert "title_kk" in refused.value.message_dict
+
+
+def test_an_agenda_links_only_articles_the_public_can_read(client, hearing, draft_article, commissioner):
+    """An article that only an unpublished draft has would be a dead link on the public agenda: the staff form
+    does not offer it and the service refuses it."""
+    draft = document_version_import(
+        document=draft_article.document,
+        labels={"en": "Next draft"},
+        sources={
+            "en": (
+                "next.md",
+                SMALL_DRAFT + "## 3. Local elections {#local-elections}\n1. Councils are elected.\n",
+            )
+        },
+        imported_by=None,
+    )
+    unpublished = draft.articles.get(number="3").identity
+    sign_in_staff(client, commissioner)
+    offered = dict(
+        client.get(f"/en/staff/hearings/{hearing.pk}/").context["agenda_form"].fields["articles"].choices
+    )
+    assert draft_article.pk in offered and unpublished.pk not in offered
+    with pytest.raises(ValidationError) as refused:
+        agenda.agenda_item_save(
+            actor=commissioner,
+            hearing=hearing,
+            data=AgendaItemInput(title_en="Elections", article_ids=(unpublished.pk,)),
+        )
+    assert "articles" in refused.value.message_dict
+    item = agenda.agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=AgendaItemInput(title_en="Budgets", article_ids=(draft_article.pk,)),
+    )
+    assert list(item.articles.all()) == [draft_article]
+
+
+def test_the_staff_hearing_form_edits_exactly_the_fields_of_the_service_input():
+    assert tuple(HearingForm.base_fields) == tuple(field.name for field in fields(HearingInput))
+
+
+def test_staff_get_actions_are_refused(client, hearing, commissioner):
+    sign_in_staff(client, commissioner)
+    assert client.get(f"/en/staff/hearings/{hearing.pk}/status/").status_code == 405
+
+
+def test_staff_creates_a_hearing_in_almaty_time(client, consultation, commissioner):
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        "/en/staff/hearings/new/",
+        {
+            "title_en": "Budgets",
+            "starts_at": "2030-03-15T10:00",
+            "ends_at": "2030-03-15T12:00",
+            "format": "hybrid",
+            "capacity": "30",
+            "stream_url": "https://player.vimeo.com/video/1",
+        },
+    )
+    assert response.status_code == 302
+    hearing = Hearing.objects.get()
+    assert hearing.starts_at == datetime(2030, 3, 15, 5, 0, tzinfo=UTC)
+
+
+def test_registrations_list_shows_names_and_public_pages_never_emails(client, hearing, citizen, commissioner):
+    services.hearing_register(user=citizen, hearing=hearing)
+    for path in (
+        f"/en/hearings/{hearing.pk}/",
+        "/en/hearings/",
+        f"/en/hearings/{hearing.pk}.ics",
+        "/hearings.ics",
+    ):
+        content = client.get(path).content.decode()
+        assert citizen.email not in content and citizen.display_name not in content, path
+    sign_in_staff(client, commissioner)
+    content = client.get(f"/en/staff/hearings/{hearing.pk}/registrations/").content.decode()
+    assert citizen.display_name in content
+    assert citizen.email not in content
+
+
+def test_an_agenda_item_must_end_after_it_starts(hearing, commissioner):
+    nine, ten = datetime(2027, 3, 1, 4, tzinfo=UTC), datetime(2027, 3, 1, 5, tzinfo=UTC)
+    item = agenda.agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=AgendaItemInput(title_en="Opening", starts_at=nine, ends_at=ten),
+    )
+    assert (item.starts_at, item.ends_at) == (nine, ten)
+    for ends_at in (nine, datetime(2027, 3, 1, 3, tzinfo=UTC)):
+        with pytest.raises(ValidationError) as refused:
+            agenda.agenda_item_save(
+                actor=commissioner,
+                hearing=hearing,
+                data=AgendaItemInput(title_en="Backwards", starts_at=nine, ends_at=ends_at),
+            )
+        assert "ends_at" in refused.value.message_dict
+
+
+def test_the_requester_is_told_the_decision_with_its_note_or_a_dash(hearing, published, commissioner):
+    decisions = ((False, ""), (True, " From 10:30 "))
+    for accept, note in decisions:
+        speaker_request = agenda.speaker_request_create(
+            user=published.author, hearing=hearing, proposal=published
+        )
+        agenda.speaker_request_decide(
+            speaker_request=speaker_request, actor=commissioner, accept=accept, note=note
+        )
+        SpeakerRequest.objects.filter(pk=speaker_request.pk).delete()  # the author may ask again
+    told = dict(
+        Notification.objects.filter(
+            recipient=published.author, kind__startswith="hearing.speaker_"
+        ).values_list("kind", "params__note")
+    )
+    assert told == {"hearing.speaker_accepted": "From 10:30", "hearing.speaker_declined": "—"}
