@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +35,12 @@ def test_sign_up_verify_log_in_out_and_reset_password(page, live_server):
     page.locator("#id_password").fill("a-long-enough-password")
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/en/$"))
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Newcomer").is_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Newcomer")).to_be_visible()
 
     page.get_by_role("link", name="Sign out").click()
     page.get_by_role("button", name="Sign Out").click()
     page.wait_for_url(re.compile(r"/en/$"))
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
 
     page.goto("/en/accounts/password/reset/")
     page.locator("#id_email").fill("newcomer@example.test")
@@ -56,7 +57,7 @@ def test_sign_up_verify_log_in_out_and_reset_password(page, live_server):
     page.locator("#id_password").fill("another-long-password")
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/en/$"))
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Newcomer").is_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Newcomer")).to_be_visible()
     assert page.console_errors == []
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from proposals.models import ProposalResponse
 from tests.conftest import give_totp
@@ -56,11 +57,11 @@ def test_member_drafts_another_approves_and_the_public_sees_the_answer(
     page.context.clear_cookies()
     page.goto(f"/en/proposals/{proposal.pk}/")
     answer = page.get_by_role("region", name="The Commission's answer")
-    assert answer.get_by_text("Accepted: article 7 now has a court review every arrest.").is_visible()
+    expect(answer.get_by_text("Accepted: article 7 now has a court review every arrest.")).to_be_visible()
     answer.get_by_role("link", name="Article 7").click()
     page.wait_for_url(re.compile(r"/articles/liberty/\?version=2#what-changed$"))
     changes = page.get_by_role("region", name="What changed and why")
-    assert changes.get_by_role("link", name="Courts must review every arrest").is_visible()
-    assert changes.get_by_text("Accepted: article 7 now has a court review every arrest.").is_visible()
+    expect(changes.get_by_role("link", name="Courts must review every arrest")).to_be_visible()
+    expect(changes.get_by_text("Accepted: article 7 now has a court review every arrest.")).to_be_visible()
     assert "court reviews every arrest" in changes.locator("ins").all_inner_texts()[0]
     assert page.console_errors == []

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from docx import Document as DocxDocument
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from proposals.models import Consultation, Proposal
@@ -73,7 +74,7 @@ def test_admin_runs_a_second_consultation_to_its_report_while_the_first_keeps_wo
     # A citizen is asked which consultation, writes to the new one, and submits.
     login_as(citizen)
     page.goto("/kk/proposals/new/")
-    assert page.get_by_role("link", name="Конституция").is_visible()
+    expect(page.get_by_role("link", name="Конституция")).to_be_visible()
     page.get_by_role("link", name="Жергілікті кеңестер туралы заң").click()
     page.get_by_label("Тақырыбы").fill("Бюджет тыңдаулары міндетті болсын")
     page.get_by_label("Қысқаша мазмұны").fill("Жергілікті бюджет алдымен қоғамдық тыңдаудан өтсін.")
@@ -88,10 +89,10 @@ def test_admin_runs_a_second_consultation_to_its_report_while_the_first_keeps_wo
 
     # The first consultation keeps working: its write form is still open to the same citizen.
     page.goto(f"/kk/proposals/new/?consultation={first.slug}")
-    assert page.get_by_label("Тақырыбы").is_visible()
+    expect(page.get_by_label("Тақырыбы")).to_be_visible()
     page.goto("/kk/")
-    assert page.locator(f'[data-consultation="{first.slug}"]').is_visible()
-    assert page.locator('[data-consultation="local-councils"]').is_visible()
+    expect(page.locator(f'[data-consultation="{first.slug}"]')).to_be_visible()
+    expect(page.locator('[data-consultation="local-councils"]')).to_be_visible()
 
     # The administrator closes intake; the Commission's answer is published (four eyes, by the services).
     login_as(admin_user)
@@ -145,7 +146,7 @@ def test_a_draft_left_half_way_is_found_and_finished_from_my_participation(page,
 
     page.get_by_role("link", name="Менің қатысуым").click()
     drafts = page.locator("#drafts")
-    assert drafts.get_by_text("Сайлау учаскелері көбейсін").is_visible()
+    expect(drafts.get_by_text("Сайлау учаскелері көбейсін")).to_be_visible()
     drafts.get_by_role("link", name="Тоқтаған жерден жалғастыру").click()
     page.get_by_role("link", name="Өз ұсынысымды жалғастыру").click()
     page.get_by_role("button", name="Ұсынысты жіберу").click()
@@ -153,4 +154,4 @@ def test_a_draft_left_half_way_is_found_and_finished_from_my_participation(page,
     assert Proposal.objects.get(author=citizen).status == "published"
     page.goto("/kk/me/")
     assert page.locator("#drafts").get_by_text("Сайлау учаскелері көбейсін").count() == 0
-    assert page.locator("#proposals").get_by_text("Сайлау учаскелері көбейсін").is_visible()
+    expect(page.locator("#proposals").get_by_text("Сайлау учаскелері көбейсін")).to_be_visible()

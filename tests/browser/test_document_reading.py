@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from proposals.demo import seed_consultation
 
@@ -17,19 +18,19 @@ def test_read_an_article_in_kk_switch_to_ru_and_compare(page):
     page.wait_for_url(
         re.compile(r"/kk/consultations/constitutional-reform/constitution/articles/local-budgets/")
     )
-    assert page.get_by_text("Жергілікті бюджетті жергілікті кеңес бекітеді").is_visible()
+    expect(page.get_by_text("Жергілікті бюджетті жергілікті кеңес бекітеді")).to_be_visible()
 
     page.get_by_role("navigation", name="Тіл").get_by_role("link", name="Русский").click()
     page.wait_for_url(
         re.compile(r"/ru/consultations/constitutional-reform/constitution/articles/local-budgets/")
     )
-    assert page.get_by_role("heading", name=re.compile("Статья 30. Местные бюджеты")).is_visible()
-    assert page.get_by_text("Местный бюджет утверждает местный совет").is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Статья 30. Местные бюджеты"))).to_be_visible()
+    expect(page.get_by_text("Местный бюджет утверждает местный совет")).to_be_visible()
 
     page.goto("/ru/consultations/constitutional-reform/constitution/")
     page.get_by_role("link", name="Сравнить версии").click()
     page.wait_for_url(re.compile(r"/ru/consultations/constitutional-reform/constitution/compare/"))
-    assert page.locator("ins").first.is_visible()
-    assert page.locator("del").first.is_visible()
-    assert page.get_by_role("heading", name="Сводка изменений").is_visible()
+    expect(page.locator("ins").first).to_be_visible()
+    expect(page.locator("del").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Сводка изменений")).to_be_visible()
     assert page.console_errors == []

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from proposals.models import HearingRegistration
 from tests.factories import UserFactory
@@ -24,18 +25,18 @@ def test_citizen_registers_for_the_hearing_of_their_proposal_and_cancels(page, l
     login_as(citizen)
 
     page.goto(f"/en/proposals/{proposal.pk}/")
-    assert page.get_by_text("To be discussed at the hearing").is_visible()
+    expect(page.get_by_text("To be discussed at the hearing")).to_be_visible()
     page.get_by_role("link", name="Hearing on local budgets").click()
     page.wait_for_url(re.compile(rf"/en/hearings/{hearing.pk}/$"))
     agenda = page.locator("section", has=page.get_by_role("heading", name="Agenda"))
-    assert agenda.get_by_role("link", name="Budgets need a public hearing").is_visible()
+    expect(agenda.get_by_role("link", name="Budgets need a public hearing")).to_be_visible()
 
     page.get_by_role("button", name="Register for a seat").click()
     registration = HearingRegistration.objects.get(user=citizen)
     assert registration.status == "registered"
     page.get_by_text(f"Your registration code: {registration.code}").wait_for()
     assert page.get_by_text("1 of 50 free").count() == 0
-    assert page.get_by_text("49 of 50 free").is_visible()
+    expect(page.get_by_text("49 of 50 free")).to_be_visible()
     confirmation = [m for m in mail.outbox if m.to == [citizen.email]][-1]
     assert registration.code in confirmation.body
 
@@ -43,7 +44,7 @@ def test_citizen_registers_for_the_hearing_of_their_proposal_and_cancels(page, l
     page.get_by_text("Your registration is cancelled.").wait_for()
     registration.refresh_from_db()
     assert registration.status == "cancelled"
-    assert page.get_by_role("button", name="Register for a seat").is_visible()
+    expect(page.get_by_role("button", name="Register for a seat")).to_be_visible()
 
     # Registering again and cancelling from the link in the email, signed out.
     page.get_by_role("button", name="Register for a seat").click()

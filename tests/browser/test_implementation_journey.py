@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.notifications.models import Notification
 from proposals.models import Commitment, CommitmentTransition
@@ -127,22 +128,23 @@ def test_commitment_from_an_adopted_change_to_done_with_a_follower_in_kazakh(
     page.context.clear_cookies()
     page.goto("/kk/consultations/reform/implementation/")
     row = page.get_by_role("row").filter(has_text="Қамауды сот тексереді")
-    assert row.get_by_text("Орындалды").is_visible() and row.get_by_text("Әділет министрлігі").is_visible()
+    expect(row.get_by_text("Орындалды")).to_be_visible()
+    expect(row.get_by_text("Әділет министрлігі")).to_be_visible()
     row.get_by_role("link", name="Қамауды сот тексереді").click()
     chain = page.get_by_role("region", name="Қайдан шықты")
-    assert chain.get_by_role("link", name=change.proposal.title).is_visible()
+    expect(chain.get_by_role("link", name=change.proposal.title)).to_be_visible()
     updates = page.get_by_role("region", name="Жаңартулар")
-    assert updates.get_by_text("Қосымша сараптама қажет.").is_visible()
-    assert updates.get_by_role("link", name="Мәжіліс хабаршысы").is_visible()
-    assert updates.get_by_text("Мәртебесі: Кейінге қалдырылды → Орындалды").is_visible()
+    expect(updates.get_by_text("Қосымша сараптама қажет.")).to_be_visible()
+    expect(updates.get_by_role("link", name="Мәжіліс хабаршысы")).to_be_visible()
+    expect(updates.get_by_text("Мәртебесі: Кейінге қалдырылды → Орындалды")).to_be_visible()
     chain.get_by_role("link", name="7-бап").click()
     page.wait_for_url(
         re.compile(r"/kk/consultations/reform/basic-law/articles/liberty/\?version=2#what-changed$")
     )
     commitments = page.get_by_role("region", name="Оны орындайтын міндеттемелер")
-    assert commitments.get_by_role("link", name="Қамауды сот тексереді").is_visible()
+    expect(commitments.get_by_role("link", name="Қамауды сот тексереді")).to_be_visible()
     changes = page.get_by_role("region", name="Не өзгерді және неліктен")
-    assert changes.get_by_role("link", name=change.proposal.title).is_visible()
+    expect(changes.get_by_role("link", name=change.proposal.title)).to_be_visible()
     page.goto(f"/kk/proposals/{change.proposal.pk}/")
     commitments = page.get_by_role("region", name="Оны орындайтын міндеттемелер")
     commitments.get_by_role("link", name="Қамауды сот тексереді").click()

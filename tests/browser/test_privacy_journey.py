@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.accounts.models import ConsentRecord, PrivacyNotice, User
 from tests.factories import UserFactory
@@ -66,7 +67,7 @@ def test_person_downloads_their_data_once(page, login_as):
     assert "verification.json" in archive.namelist()
 
     page.reload()
-    assert page.get_by_text("You downloaded this archive").is_visible()
+    expect(page.get_by_text("You downloaded this archive")).to_be_visible()
     assert page.get_by_role("button", name="Download my data (ZIP)").count() == 0
 
 

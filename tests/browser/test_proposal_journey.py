@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from proposals.demo import seed_consultation
 from proposals.models import Proposal
@@ -51,11 +52,15 @@ def test_citizen_submits_on_an_article_and_another_supports_it(page):
     assert [a.key for a in proposal.articles.all()] == ["local-budgets"]
 
     page.goto("/en/proposals/")
-    assert page.get_by_role("link", name="Councils approve local budgets with public hearings").is_visible()
+    expect(
+        page.get_by_role("link", name="Councils approve local budgets with public hearings")
+    ).to_be_visible()
     page.goto("/en/proposals/?q=hearing")
-    assert page.get_by_role("link", name="Councils approve local budgets with public hearings").is_visible()
+    expect(
+        page.get_by_role("link", name="Councils approve local budgets with public hearings")
+    ).to_be_visible()
     page.goto("/en/consultations/constitutional-reform/constitution/articles/local-budgets/")
-    assert page.get_by_role("heading", name="1 proposal on this article").is_visible()
+    expect(page.get_by_role("heading", name="1 proposal on this article")).to_be_visible()
 
     # A second citizen verifies their identity and supports it, twice.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign out").click()

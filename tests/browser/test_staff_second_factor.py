@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.accounts import services
 from portal.core.roles import Role
@@ -23,7 +24,7 @@ def test_moderator_sets_up_totp_before_the_staff_area_opens(page, settings):
     page.get_by_role("button", name="Sign In").click()
     # The staff area is not shown: the gate sends the moderator to set up an authenticator.
     page.wait_for_url(re.compile(r"/en/accounts/(2fa/totp/activate|reauthenticate)/"))
-    assert page.get_by_text("Staff pages need a second factor").is_visible()
+    expect(page.get_by_text("Staff pages need a second factor")).to_be_visible()
     assert page.get_by_role("heading", name="Staff area").count() == 0
     # allauth asks for the password again before a second factor is added.
     if "/reauthenticate/" in page.url:
@@ -35,7 +36,7 @@ def test_moderator_sets_up_totp_before_the_staff_area_opens(page, settings):
     page.locator("#id_code").fill(current_totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url(re.compile(r"/en/accounts/2fa/recovery-codes/"))
-    assert page.get_by_text("Authenticator app activated").is_visible()
+    expect(page.get_by_text("Authenticator app activated")).to_be_visible()
 
     page.goto("/en/staff/")
-    assert page.get_by_role("heading", name="Staff area").is_visible()
+    expect(page.get_by_role("heading", name="Staff area")).to_be_visible()
