@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.roles import is_staff_member
+from portal.core.shared_pages import render_for_reader
 from proposals.permissions.consultation import intake_is_open
 
 from ..documents.akoma_ntoso import LANGUAGE_CODES, export_version
@@ -77,7 +79,9 @@ def article_detail(request, slug, document, key):
     language = request.LANGUAGE_CODE
     # The text, history, answers, commitments and proposals are the same for every reader: the template
     # renders them once per change of the site and shares them, so they are read only then.
-    return render(
+    # Staff may read unpublished versions; every other reader sees the page of those who (do not) follow it.
+    situation = None if is_staff_member(request.user) else (identity.followed,)
+    return render_for_reader(
         request,
         "proposals/article_detail.html",
         {
@@ -94,6 +98,7 @@ def article_detail(request, slug, document, key):
             "commitments": lambda: commitments_for_article(identity),
             "follows": identity.followed,
         },
+        situation=situation,
     )
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portal.core import switches
 from portal.core.files import private_file_response
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.shared_pages import render_for_reader
 from proposals.permissions.moderation import can_moderate
 from proposals.permissions.proposal import (
     can_comment,
@@ -67,7 +68,8 @@ def proposal_list(request):
         "topic": topic,
         "follows_topic": bool(topic and topic.followed),
     }
-    return render(request, template, context)
+    # Outside its personal parts the list shows only whether the reader follows the filtered topic.
+    return render_for_reader(request, template, context, situation=(context["follows_topic"],))
 
 
 def _topic_with_follow(slug: str, viewer):
@@ -95,6 +97,9 @@ def proposal_detail(request, pk):
     is_moderator = can_moderate(request.user)
     may_comment = can_comment(request.user, proposal)
     content_hidden = not can_read_proposal_content(request.user, proposal)
+    support_refusal = support_services.support_refusal(request.user, proposal)
+    can_edit = request.user.is_authenticated and can_edit_proposal(request.user, proposal)
+    may_report = can_report(request.user) and request.user.pk != proposal.author_id
     # What every reader sees alike is rendered once and shared (templates/proposals/proposal_detail.html);
     # the values below that only those parts use are read when a part is rendered, not on every request.
     context = {
@@ -122,9 +127,9 @@ def proposal_detail(request, pk):
         "thread_is_shared": not getattr(proposal, "viewer_commented", False),
         "comment_form": CommentForm(),
         "withdraw_form": WithdrawForm(),
-        "support_refusal": support_services.support_refusal(request.user, proposal),
-        "supports_by_level": selectors.supports_by_level(proposal.pk),
-        "can_edit": request.user.is_authenticated and can_edit_proposal(request.user, proposal),
+        "support_refusal": support_refusal,
+        "supports_by_level": SimpleLazyObject(lambda: selectors.supports_by_level(proposal.pk)),
+        "can_edit": can_edit,
         "can_comment": may_comment,
         "edit_window_start": timezone.now() - EDIT_WINDOW,
         "now_time": timezone.now(),
@@ -132,7 +137,7 @@ def proposal_detail(request, pk):
         # A hidden proposal shows only why, except to its author and to moderators.
         "content_hidden": content_hidden,
         "is_moderator": is_moderator,
-        "can_report": can_report(request.user) and request.user.pk != proposal.author_id,
+        "can_report": may_report,
         "report_form": ReportForm(),
         "moderator_form": DecisionForm(allowed=["approve", "hide"]),
         "report_kinds": Report.Kind.choices,
@@ -142,7 +147,31 @@ def proposal_detail(request, pk):
         "timeline": lambda: _timeline(proposal),
         "hearings": lambda: hearing_selectors.hearings_of_proposal(proposal),
     }
-    return render(request, "proposals/proposal_detail.html", context)
+    # Readers who are not its author, moderate nothing and have not commented here see the same page as
+    # everyone in their situation; the others see their own parts of it (withdrawal, appeals, own comments).
+    own_page = (
+        request.user.pk == proposal.author_id or is_moderator or getattr(proposal, "viewer_commented", False)
+    )
+    situation = (
+        None
+        if own_page
+        else (
+            bool(getattr(proposal, "viewer_supports", False)),
+            bool(getattr(proposal, "viewer_follows", False)),
+            str(support_refusal or ""),
+            can_edit,
+            may_comment,
+            content_hidden,
+            may_report,
+        )
+    )
+    return render_for_reader(
+        request,
+        "proposals/proposal_detail.html",
+        context,
+        situation=situation,
+        tags=[f"proposal:{proposal.pk}"],
+    )
 
 
 def _answer(proposal, language: str) -> dict:

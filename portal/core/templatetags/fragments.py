@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal.core.fragments import csrf_placeholder, shared
+from portal.core.shared_pages import personal_marker, rendering_shared
 
 register = template.Library()
 
@@ -56,3 +57,15 @@ def shared_fragment(parser, token):
         else:
             vary.append(parser.compile_filter(bit))
     return SharedFragmentNode(nodelist, parser.compile_filter(bits[0]), vary, tags)
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name: str):
+    """`{% personal "includes/nav_account.html" %}`: a part of the page that belongs to the reader alone.
+    Included as usual; on a page shared between signed-in readers (portal/core/shared_pages.py) a marker
+    stands in its place and each request renders the template with its own request context, so the part may
+    use only what the context processors give (user, messages, unread count, CSRF token), not the view's
+    context."""
+    if rendering_shared(context):
+        return mark_safe(personal_marker(template_name))  # noqa: S308 - a fixed marker, no user text
+    return context.template.engine.get_template(template_name).render(context)

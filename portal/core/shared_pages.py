@@ -1,0 +1,145 @@
+"""Signed-in pages shared by every reader in the same situation; only the person's own parts are added.
+
+A signed-in citizen's list, proposal or article page differs from their neighbour's in a few places: the
+account links in the header (name, unread count), flash messages, the CSRF token of each form, and a few
+facts about the reader and this page (supports it, follows it, may comment). Rendering the whole page for each
+request costs forty times a trivial view, so it is rendered once for each *situation* and shared:
+
+- The view names the situation: a tuple of every fact about the reader that the page shows outside its
+  personal parts (`(supports, follows, may_comment, …)`), or `None` when the page is the reader's own (an
+  author, a moderator: rendered for them alone, as before).
+- The page is rendered with a stand-in for the reader (`SignedInReader`: signed in, but nobody in particular),
+  so that nothing outside the personal parts can show one person's data to another, and with a placeholder
+  for the CSRF token (`portal.core.fragments.csrf_placeholder`).
+- Parts that belong to the person are marked in templates with `{% personal "template.html" %}`: when shared,
+  the page keeps a marker there, and each request renders that small template with its own request context.
+- A stored page is given out only while the generations it was rendered under are current and for
+  `PAGE_CACHE_SECONDS` at most, exactly as the anonymous page cache (`portal/core/page_cache.py`) does, and a
+  situation's stored page is the same for every reader in it: the key is the address, the language and the
+  situation, never the person.
+
+tests/proposals/test_signed_in_pages.py renders each page for readers in many situations, shared and
+unshared, and asserts that each gets the same HTML either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+
+from . import page_cache
+from .fragments import csrf_placeholder
+
+PREFIX = "signed-in"
+
+
+class SignedInReader:
+    """Stands for the reader while a shared page renders: signed in, with no identity, name or powers, so a
+    template that reads the person outside a personal part shows nobody's data."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+    display_name = ""
+
+    def __str__(self) -> str:
+        return ""
+
+
+def personal_marker(template_name: str) -> str:
+    """What a shared page holds in place of a personal part; derived from the secret key, so that no text a
+    person writes can contain it."""
+    return f"<!--personal:{_marker_secret()}:{template_name}-->"
+
+
+def rendering_shared(context) -> bool:
+    """Whether a template is being rendered as a shared page (the `{% personal %}` tag asks)."""
+    return bool(context.get("rendering_shared_page"))
+
+
+def render_for_reader(request, template_name: str, context: dict, *, situation, tags=()) -> HttpResponse:
+    """The page for this request: shared with every reader in `situation` when the reader is signed in and
+    the situation is not `None`, rendered for this request alone otherwise."""
+    if situation is None or not _shareable_request(request):
+        response = HttpResponse(render_to_string(template_name, context, request))
+        if request.user.is_authenticated:
+            response["X-Signed-In-Page"] = "own"
+        return response
+    generation_keys = [page_cache.generation_key(name) for name in ("site", *tags)]
+    key = _page_key(request, situation)
+    found = page_cache.safe(cache.get_many, [*generation_keys, key])
+    generations = [(found or {}).get(name, 0) for name in generation_keys]
+    stored = (found or {}).get(key)
+    now = page_cache.clock()
+    if stored is not None and stored["generations"] == generations and stored["fresh_until"] > now:
+        state = "hit"
+        html = stored["html"]
+    else:
+        state = "miss"
+        html = render_to_string(template_name, {**context, **_shared_context()}, request)
+        if found is not None:  # the cache answered: keep the page for the next reader in this situation
+            entry = {
+                "html": html,
+                "generations": generations,
+                "fresh_until": now + settings.PAGE_CACHE_SECONDS,
+            }
+            page_cache.safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+    response = HttpResponse(_personalised(request, html))
+    response["X-Signed-In-Page"] = state
+    return response
+
+
+def _shareable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and bool(settings.PAGE_CACHE_SECONDS)
+        and request.user.is_authenticated
+    )
+
+
+def _shared_context() -> dict:
+    return {
+        "rendering_shared_page": True,
+        "user": SignedInReader(),
+        "perms": {},
+        "messages": (),
+        "csrf_token": csrf_placeholder(),
+    }
+
+
+def _page_key(request, situation) -> str:
+    variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    address = hashlib.sha256(f"{request.get_full_path()}\n{situation!r}".encode()).hexdigest()[:40]
+    return f"{PREFIX}:{request.LANGUAGE_CODE}:{variant}:{address}"
+
+
+def _personalised(request, html: str) -> str:
+    """Fills the personal parts and the CSRF token of a shared page for this request."""
+    marker = re.compile(re.escape(f"<!--personal:{_marker_secret()}:") + r"([\w./-]+)-->")
+    rendered: dict[str, str] = {}
+
+    def part(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in rendered:
+            rendered[name] = get_template(name).render(None, request)
+        return rendered[name]
+
+    html = marker.sub(part, html)
+    placeholder = csrf_placeholder()
+    if placeholder in html:
+        html = html.replace(placeholder, get_token(request))
+    return html
+
+
+def _marker_secret() -> str:
+    return hashlib.sha256(f"personal-part:{settings.SECRET_KEY}".encode()).hexdigest()[:24]

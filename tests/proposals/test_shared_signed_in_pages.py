@@ -1,0 +1,203 @@
+"""Signed-in pages shared between readers in the same situation (portal/core/shared_pages.py).
+
+The rule that makes sharing safe: for every reader, the shared page is the page rendered for them alone. Each
+test below takes two different people in the same situation; the first renders and stores the page, the second
+is given it from the cache, and what the second gets must equal what the page rendered for the second alone
+(sharing off) would be, CSRF tokens aside. Then the other people's names and states must not appear."""
+
+import re
+
+import pytest
+from django.test import Client, override_settings
+
+from portal.core.models import SiteSwitches
+from portal.notifications.models import Notification
+from proposals.services.comment import comment_create
+from proposals.services.follow import follow_add
+from proposals.services.support import support_add
+from tests.conftest import give_totp
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _html(response) -> str:
+    assert response.status_code == 200
+    return TOKEN.sub('name="csrfmiddlewaretoken" value="…"', response.content.decode())
+
+
+def _alone(user, url) -> str:
+    """The page rendered for this person alone, as before sharing."""
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        return _html(_client(user).get(url))
+
+
+@pytest.fixture
+def world(consultation, draft_article, other_citizen, verify):
+    topic = TopicFactory(slug="budgets", name_en="Budgets")
+    target = ProposalFactory(
+        consultation=consultation, author=other_citizen, topic=topic, title="Open budgets"
+    )
+    target.articles.add(draft_article)
+    ProposalFactory(consultation=consultation, topic=topic, title="Public hearings on budgets")
+    article_url = draft_article.get_absolute_url().replace("/kk/", "/en/", 1)
+    return {
+        "verify": verify,
+        "target": target,
+        "article": draft_article,
+        "topic": topic,
+        "pages": {
+            "list": "/en/proposals/",
+            "list by topic": f"/en/proposals/?topic={topic.slug}",
+            "list in Kazakh": "/kk/proposals/",
+            "detail": f"/en/proposals/{target.pk}/",
+            "detail in Russian": f"/ru/proposals/{target.pk}/",
+            "article": article_url,
+        },
+    }
+
+
+def _plain(world, name):
+    return UserFactory(display_name=name)
+
+
+def _verified(world, name):
+    (user,) = world["verify"](UserFactory(display_name=name))
+    return user
+
+
+def _supporter(world, name):
+    user = _verified(world, name)
+    support_add(user=user, proposal=world["target"])
+    return user
+
+
+def _follower(world, name):
+    user = _verified(world, name)
+    follow_add(user=user, proposal=world["target"])
+    follow_add(user=user, article=world["article"])
+    follow_add(user=user, topic=world["topic"])
+    return user
+
+
+def _with_unread_notifications(world, name):
+    user = _plain(world, name)
+    Notification.objects.create(recipient=user, category="proposals", kind="proposal_status")
+    return user
+
+
+SITUATIONS = [_plain, _verified, _supporter, _follower, _with_unread_notifications]
+
+
+@pytest.mark.parametrize("situation", SITUATIONS, ids=lambda situation: situation.__name__.strip("_"))
+def test_each_reader_gets_from_the_shared_page_what_was_rendered_for_them_alone(world, situation):
+    first = situation(world, "Aruzhan Bekova")
+    second = situation(world, "Daniyar Omarov")
+    for name, url in world["pages"].items():
+        expected = _alone(second, url)
+        primed = _client(first).get(url)
+        assert primed["X-Signed-In-Page"] == "miss", name
+        response = _client(second).get(url)
+        assert response["X-Signed-In-Page"] == "hit", f"{name}: the second reader is given the stored page"
+        page = _html(response)
+        assert page == expected, name
+        assert "Daniyar Omarov" in page and "Aruzhan Bekova" not in page, name
+
+
+def test_readers_in_different_situations_never_share_a_page(world):
+    supporter = _supporter(world, "Aruzhan Bekova")
+    other = _verified(world, "Daniyar Omarov")
+    url = world["pages"]["detail"]
+    assert "You support this proposal." in _client(supporter).get(url).content.decode()
+    response = _client(other).get(url)
+    assert response["X-Signed-In-Page"] == "miss"
+    assert "You support this proposal." not in response.content.decode()
+
+
+def test_a_flash_message_reaches_only_its_reader_on_a_shared_page(world):
+    """While search is paused the list says so to the one who searched, in a flash message."""
+    switches = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches()
+    switches.search_paused = True
+    switches.save()
+    first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    _client(first).get("/en/proposals/?q=budgets")
+    notice = "Search is paused for a short while"
+    response = _client(second).get("/en/proposals/?q=budgets")
+    assert response["X-Signed-In-Page"] == "hit"
+    assert notice in response.content.decode()
+    page = _client(second).get("/en/proposals/").content.decode()
+    assert notice not in page, "shown once, to the reader whose request raised it"
+
+
+@pytest.mark.parametrize("who", ["author", "moderator", "commenter"])
+def test_a_page_that_is_the_readers_own_is_rendered_for_them_alone(world, who, moderator, other_citizen):
+    target = world["target"]
+    reader = {
+        "author": other_citizen,
+        "moderator": moderator,
+        "commenter": _verified(world, "Daniyar Omarov"),
+    }[who]
+    if who == "commenter":
+        comment_create(author=reader, proposal=target, body="My own words")
+    if who == "moderator":
+        give_totp(reader)  # staff powers need the second factor
+    url = world["pages"]["detail"]
+    _client(reader).get(url)
+    response = _client(reader).get(url)
+    assert response["X-Signed-In-Page"] == "own"
+    assert _html(response) == _alone(reader, url)
+
+
+def test_the_shared_page_follows_a_change_at_once(world):
+    first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    url = world["pages"]["detail"]
+    assert "Open budgets" in _client(first).get(url).content.decode()
+    target = world["target"]
+    target.title = "Open budgets in every district"
+    target.save()
+    response = _client(second).get(url)
+    assert response["X-Signed-In-Page"] == "miss"
+    assert "Open budgets in every district" in response.content.decode()
+
+
+def test_a_shared_page_form_accepts_its_own_readers_token(world):
+    first, second = _verified(world, "Aruzhan Bekova"), _verified(world, "Daniyar Omarov")
+    url = world["pages"]["detail"]
+    _client(first).get(url)
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(second)
+    response = reader.get(url)
+    assert response["X-Signed-In-Page"] == "hit"
+    form = re.search(
+        r'action="(/en/proposals/\d+/support/)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        response.content.decode(),
+    )
+    assert form, "the support form carries a token"
+    assert reader.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code in (200, 302)
+    assert world["target"].supports.filter(user=second).exists()
+
+
+def test_a_personal_marker_typed_by_a_person_stays_text(world):
+    """The marker is derived from the secret key and its angle brackets are escaped in user text."""
+    from portal.core.shared_pages import personal_marker
+
+    marker = personal_marker("includes/nav_account.html")
+    world["target"].summary = f"{marker} and <!--personal:x:includes/nav_account.html-->"
+    world["target"].save()
+    first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    url = world["pages"]["detail"]
+    _client(first).get(url)
+    page = _client(second).get(url).content.decode()
+    assert page.count("Sign out") == 1
+    assert "&lt;!--personal:" in page
