@@ -205,19 +205,6 @@ def _public_proposal(pk: int) -> Proposal:
     return proposal
 
 
-def _supportable_proposal(pk: int) -> Proposal:
-    """The published proposal with only what a support needs: supports are the hottest write of a surge."""
-    proposal = (
-        Proposal.objects.select_related("consultation")
-        .only("id", "status", "author_id", "consultation")
-        .filter(pk=pk, status__in=PUBLIC_STATUSES)
-        .first()
-    )
-    if proposal is None:
-        raise Http404
-    return proposal
-
-
 def _response_out(proposal: Proposal) -> dict | None:
     response = public_response_for(proposal)
     if response is None:
@@ -327,8 +314,11 @@ def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Withdraw a support"
 )
 def withdraw_support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
-    proposal = _supportable_proposal(proposal_id)
+    """Idempotent: withdrawing a support that is not there changes nothing and still answers 200."""
+    proposal = selectors.supportable_proposal(pk=proposal_id, supporter=request.auth)
+    if proposal is None:
+        raise Http404
     if not intake_is_open(proposal.consultation):
         raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
-    support_services.support_withdraw(user=request.auth, proposal=proposal)
-    return {"supported": False, "supports_count": selectors.supports_count_now(proposal.pk)}
+    counted = support_services.support_withdraw_counted(user=request.auth, proposal=proposal)
+    return {"supported": False, "supports_count": counted.supports_count}

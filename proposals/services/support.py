@@ -7,6 +7,7 @@ locked appends a `SupportTally` instead, and `supports_fold` adds the pending ch
 batches, seconds later. Counts may lag by seconds; they never drift.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -108,71 +109,99 @@ def support_add_counted(*, user, proposal: Proposal) -> SupportCounted:
     return SupportCounted(added=True, supports_count=supports_count_now(proposal.pk))
 
 
-# The support, its counter change and the count in one statement. A row that already exists is left alone
-# (ON CONFLICT DO NOTHING, decided by the unique constraint as before), and only an inserted row moves the
-# counter: with `FOR NO KEY UPDATE SKIP LOCKED` as in `_count`, a counter held by another support is not
-# waited for, the +1 goes to a pending change instead. The count is the counter as this statement left it
-# (or as it was, when nothing was inserted) plus the pending changes.
-_INSERT_COUNTED = """
-WITH inserted AS (
-    INSERT INTO {support} (proposal_id, user_id, level, created_at)
-    VALUES (%(proposal)s, %(user)s, %(level)s, %(now)s)
-    ON CONFLICT (proposal_id, user_id) DO NOTHING
-    RETURNING proposal_id
+# A support's write, its counter change and the count in one statement. The write (`{write}`) inserts or
+# deletes the row and returns whether the row is in the counter: an insert that met an existing row returns
+# nothing (ON CONFLICT DO NOTHING, decided by the unique constraint as before), and only a changed row moves
+# the counter: with `FOR NO KEY UPDATE SKIP LOCKED` as in `_count`, a counter held by another support is not
+# waited for, the change goes to a pending change instead. The count is the counter as this statement left
+# it (or as it was, when nothing changed) plus the pending changes, those this statement added included
+# (rows written by a statement are not visible to its own reads).
+_COUNTED_CHANGE = """
+WITH changed AS ({write}
 ), free AS (
     SELECT id FROM {proposal}
-    WHERE id = %(proposal)s AND EXISTS (SELECT 1 FROM inserted)
+    WHERE id = %(proposal)s AND EXISTS (SELECT 1 FROM changed WHERE in_counter)
     FOR NO KEY UPDATE SKIP LOCKED
 ), counted AS (
-    UPDATE {proposal} SET supports_count = supports_count + 1
+    UPDATE {proposal} SET supports_count = supports_count + %(delta)s
     WHERE id IN (SELECT id FROM free)
     RETURNING supports_count
 ), tallied AS (
     INSERT INTO {tally} (proposal_id, delta, created_at)
-    SELECT proposal_id, 1, %(now)s FROM inserted WHERE NOT EXISTS (SELECT 1 FROM counted)
+    SELECT proposal_id, %(delta)s, %(now)s FROM changed
+    WHERE in_counter AND NOT EXISTS (SELECT 1 FROM counted)
     RETURNING delta
 )
 SELECT
-    EXISTS (SELECT 1 FROM inserted),
+    EXISTS (SELECT 1 FROM changed),
     EXISTS (SELECT 1 FROM tallied),
     COALESCE(
         (SELECT supports_count FROM counted),
         (SELECT supports_count FROM {proposal} WHERE id = %(proposal)s)
     )
     + COALESCE((SELECT SUM(delta) FROM {tally} WHERE proposal_id = %(proposal)s), 0)
-    + (SELECT COUNT(*) FROM tallied)
+    + COALESCE((SELECT SUM(delta) FROM tallied), 0)
 """
+# A new support is always in the counter: support_refusal let only an accepted level through.
+_INSERT = """
+    INSERT INTO {support} (proposal_id, user_id, level, created_at)
+    VALUES (%(proposal)s, %(user)s, %(level)s, %(now)s)
+    ON CONFLICT (proposal_id, user_id) DO NOTHING
+    RETURNING proposal_id, TRUE AS in_counter"""
+# Only supports at a level the consultation accepts are in the counter (see supports_reconcile).
+_DELETE = """
+    DELETE FROM {support} WHERE proposal_id = %(proposal)s AND user_id = %(user)s
+    RETURNING proposal_id, level = ANY(%(levels)s) AS in_counter"""
+
+
+@functools.cache
+def _counted_change_sql(write: str) -> str:
+    """Written once per process rather than composed on every support (portal/core/rows.py)."""
+    quote = connection.ops.quote_name
+    tables = {
+        "support": quote(Support._meta.db_table),
+        "proposal": quote(Proposal._meta.db_table),
+        "tally": quote(SupportTally._meta.db_table),
+    }
+    return _COUNTED_CHANGE.format(write=write.format(**tables), **tables)
 
 
 def _insert_counted(*, user_id: int, proposal_id: int, level: str) -> SupportCounted:
-    quote = connection.ops.quote_name
-    sql = _INSERT_COUNTED.format(
-        support=quote(Support._meta.db_table),
-        proposal=quote(Proposal._meta.db_table),
-        tally=quote(SupportTally._meta.db_table),
-    )
-    params = {"proposal": proposal_id, "user": user_id, "level": level, "now": timezone.now()}
+    params = {"proposal": proposal_id, "user": user_id, "level": level, "delta": 1}
+    return _counted_change(_counted_change_sql(_INSERT), params)
+
+
+def _counted_change(sql: str, params: dict) -> SupportCounted:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        added, tallied, supports_count = cursor.fetchone()
+        cursor.execute(sql, {**params, "now": timezone.now()})
+        changed, tallied, supports_count = cursor.fetchone()
     if tallied:
         transaction.on_commit(_schedule_fold)
-    return SupportCounted(added=added, supports_count=supports_count)
+    return SupportCounted(added=changed, supports_count=supports_count)
 
 
 def support_withdraw(*, user, proposal: Proposal) -> bool:
     """Withdraws the person's support while intake is open; True if there was one."""
+    return support_withdraw_counted(user=user, proposal=proposal).added
+
+
+def support_withdraw_counted(*, user, proposal: Proposal) -> SupportCounted:
+    """`support_withdraw`, also answering the count the person should see; `added` says whether a support
+    was withdrawn. On PostgreSQL the delete, the counter's move and the count are one statement."""
     if not intake_is_open(proposal.consultation):
         raise PermissionDenied(_("Supports can no longer change: proposal intake is closed."))
+    levels = list(proposal.consultation.accepted_identity_levels)
+    if connection.vendor == "postgresql" and connection.features.has_select_for_update_skip_locked:
+        params = {"proposal": proposal.pk, "user": user.pk, "levels": levels, "delta": -1}
+        return _counted_change(_counted_change_sql(_DELETE), params)
     support = Support.objects.filter(user=user, proposal=proposal).only("pk", "level").first()
-    if support is None:
-        return False
-    with transaction.atomic():
-        deleted, _rows = Support.objects.filter(pk=support.pk).delete()
-        # Only supports at an accepted level are in the counter (see supports_reconcile).
-        if deleted and support.level in proposal.consultation.accepted_identity_levels:
-            _count(proposal.pk, -1)
-    return bool(deleted)
+    deleted = 0
+    if support is not None:
+        with transaction.atomic():
+            deleted, _rows = Support.objects.filter(pk=support.pk).delete()
+            if deleted and support.level in levels:
+                _count(proposal.pk, -1)
+    return SupportCounted(added=bool(deleted), supports_count=supports_count_now(proposal.pk))
 
 
 def supports_retain_on_erasure(user, identity_hash: str) -> None:

@@ -211,6 +211,53 @@ def test_a_support_through_the_api_is_three_queries_and_its_count_comes_from_the
     assert published.supports.count() == 2
 
 
+def test_withdrawing_a_support_through_the_api_is_three_queries_and_its_count_comes_from_the_write(
+    client, published, citizen, token, verify, switches_read, django_assert_num_queries
+):
+    """As a support: the token, the proposal with its permission's facts, and the delete with the counter's
+    move and the count in one statement; withdrawing again changes nothing and answers the same count."""
+    supporter = UserFactory()
+    verify(citizen, supporter)
+    support_add(user=supporter, proposal=published)
+    support_add(user=citizen, proposal=published)
+    SupportTally.objects.create(proposal=published, delta=1)  # a change not folded yet is in the answer
+    client.get("/api/v1/proposals", **_auth(token))
+    api_token_authenticate(token)
+    path = f"/api/v1/proposals/{published.pk}/support"
+    with django_assert_num_queries(_queries_of_a_withdrawal()):
+        response = client.delete(path, **_auth(token))
+    assert response.json() == {"supported": False, "supports_count": 2}
+    assert Proposal.objects.get(pk=published.pk).supports_count == 1  # moved by the write itself
+    assert not published.supports.filter(user=citizen).exists()
+    with django_assert_num_queries(_queries_of_a_withdrawal(found=False)):
+        again = client.delete(path, **_auth(token))
+    assert again.json() == {"supported": False, "supports_count": 2}
+    assert Proposal.objects.get(pk=published.pk).supports_count == 1
+
+
+def test_withdrawing_a_support_at_a_level_the_counter_leaves_out_does_not_move_it(
+    client, published, citizen, token, verify
+):
+    """Supports at a level the consultation no longer accepts are kept but not counted (supports_reconcile);
+    withdrawing one must not take one off the counter."""
+    verify(citizen)
+    support_add(user=citizen, proposal=published)
+    consultation = published.consultation
+    consultation.accepted_identity_levels = ["signature"]
+    consultation.save()
+    Proposal.objects.filter(pk=published.pk).update(supports_count=0)  # as the reconcile leaves it
+    response = client.delete(f"/api/v1/proposals/{published.pk}/support", **_auth(token))
+    assert response.json() == {"supported": False, "supports_count": 0}
+    assert Proposal.objects.get(pk=published.pk).supports_count == 0
+
+
+def _queries_of_a_withdrawal(*, found: bool = True) -> int:
+    """Three on PostgreSQL; SQLite reads the support, deletes it in a savepoint, moves the counter, counts."""
+    if connection.vendor == "postgresql":
+        return 3
+    return 8 if found else 4
+
+
 def test_a_token_used_for_many_supports_records_its_last_use_once_a_minute(client, citizen, token, verify):
     verify(citizen)
     proposals = ProposalFactory.create_batch(3)
