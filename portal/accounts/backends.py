@@ -8,63 +8,73 @@ one query each.
 one of them drop the remembered answer (`forget_roles`, ...), and the next request reads it again.
 """
 
+import functools
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 
 from portal.core.roles import ROLE_GROUPS, Role
+from portal.core.rows import instance_from_row, select_list
 from portal.notifications.models import Notification
 
-from .models import LEVEL_OF_METHOD, AccountBlock, IdentityVerification, User
+from .models import LEVEL_OF_METHOD, IdentityVerification, User
+from .standing import USER_FIELDS, standing_columns
 
 
 def viewer_state(user_id) -> User | None:
-    """The user with their roles, unread count, block, verification and its level, in one query."""
-    # Counted on the (recipient, read_at) index.
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    roles = {
-        f"holds_{role.value}": Exists(Group.objects.filter(user=OuterRef("pk"), name=group))
-        for role, group in ROLE_GROUPS.items()
-    }
-    user = (
-        User.objects.filter(pk=user_id)
-        .annotate(
-            **roles,
-            unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
-            blocked_now=Exists(
-                AccountBlock.objects.filter(
-                    user=OuterRef("pk"), lifted_at__isnull=True, blocked_until__gt=timezone.now()
-                )
-            ),
-            verified_person=Exists(IdentityVerification.objects.filter(user=OuterRef("pk"))),
-            verification_method=Subquery(
-                IdentityVerification.objects.filter(user=OuterRef("pk"), needs_reconfirmation=False).values(
-                    "method"
-                )[:1]
-            ),
-        )
-        .first()
-    )
-    if user is None:
+    """The user with their roles, unread count, block, verification and its level, in one query.
+
+    Every signed-in request runs it, so its SQL is written once per process (portal/core/rows.py): composed
+    by the ORM, the query cost more CPU than rendering a shared page (docs/BENCHMARKS.md)."""
+    groups = {f"group{index}": group for index, group in enumerate(ROLE_GROUPS.values())}
+    params = {"pk": user_id, "now": connection.ops.adapt_datetimefield_value(timezone.now()), **groups}
+    with connection.cursor() as cursor:
+        cursor.execute(_viewer_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    held = frozenset(role for role in ROLE_GROUPS if getattr(user, f"holds_{role.value}"))
+    blocked, method, verified, unread, *rest = row
+    held_flags, values = rest[: len(ROLE_GROUPS)], rest[len(ROLE_GROUPS) :]
+    user = instance_from_row(User, USER_FIELDS, values)
+    held = frozenset(role for role, flag in zip(ROLE_GROUPS, held_flags, strict=True) if flag)
     if user.is_superuser:
         held |= {Role.ADMIN}
     user._portal_roles = held
-    user._portal_blocked = user.blocked_now
-    user._portal_verified = user.verified_person
-    user._portal_identity_level = LEVEL_OF_METHOD.get(user.verification_method)
-    user._portal_unread = user.unread_notifications
+    user._portal_blocked = bool(blocked)
+    user._portal_verified = bool(verified)
+    user._portal_identity_level = LEVEL_OF_METHOD.get(method)
+    user._portal_unread = unread
     return user
+
+
+@functools.cache
+def _viewer_sql() -> str:
+    quote = connection.ops.quote_name
+    memberships = quote(User.groups.through._meta.db_table)
+    held = ",\n".join(
+        f"""EXISTS (
+                SELECT 1 FROM {memberships} m JOIN {quote(Group._meta.db_table)} g ON g.id = m.group_id
+                WHERE m.user_id = u.id AND g.name = %(group{index})s
+            )"""  # noqa: S608 (table names from the models; the group name is a parameter)
+        for index in range(len(ROLE_GROUPS))
+    )
+    # Counted on the (recipient, read_at) index.
+    return f"""
+        SELECT
+            {standing_columns("u.id")},
+            EXISTS (SELECT 1 FROM {quote(IdentityVerification._meta.db_table)} iv WHERE iv.user_id = u.id),
+            (
+                SELECT COUNT(*) FROM {quote(Notification._meta.db_table)} n
+                WHERE n.recipient_id = u.id AND n.read_at IS NULL
+            ),
+            {held},
+            {select_list(User, "u", USER_FIELDS)}
+        FROM {quote(User._meta.db_table)} u
+        WHERE u.id = %(pk)s
+    """  # noqa: S608 (table and column names from the models; every value is a parameter)
 
 
 class ViewerStateMixin:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from portal.core.audit import audit_record
 from portal.core.rows import instance_from_row, select_list
 
-from .models import LEVEL_OF_METHOD, AccountBlock, ApiToken, IdentityVerification, User
+from .models import LEVEL_OF_METHOD, ApiToken, User
+from .standing import USER_FIELDS, standing_columns
 
 TOKEN_PREFIX = "qat_"  # noqa: S105 (a public prefix, not a secret)
 MAX_ACTIVE_TOKENS = 10
@@ -68,7 +69,7 @@ def api_token_authenticate(plain: str) -> User | None:
         return None
     blocked, method, *values = row
     token = instance_from_row(ApiToken, _TOKEN_FIELDS, values[: len(_TOKEN_FIELDS)])
-    user = instance_from_row(User, _USER_FIELDS, values[len(_TOKEN_FIELDS) :])
+    user = instance_from_row(User, USER_FIELDS, values[len(_TOKEN_FIELDS) :])
     user._portal_blocked = bool(blocked)
     user._portal_verified = method is not None
     user._portal_identity_level = LEVEL_OF_METHOD.get(method)
@@ -79,8 +80,6 @@ def api_token_authenticate(plain: str) -> User | None:
 
 
 _TOKEN_FIELDS = ["id", "last_used_at"]
-# Every concrete field of the user, as `select_related("user")` loaded it.
-_USER_FIELDS = [field.name for field in User._meta.concrete_fields]
 
 
 @functools.cache
@@ -89,17 +88,9 @@ def _token_sql() -> str:
     quote = connection.ops.quote_name
     return f"""
         SELECT
-            EXISTS (
-                SELECT 1 FROM {quote(AccountBlock._meta.db_table)} b
-                WHERE b.user_id = t.user_id AND b.lifted_at IS NULL AND b.blocked_until > %(now)s
-            ),
-            (
-                SELECT v.method FROM {quote(IdentityVerification._meta.db_table)} v
-                WHERE v.user_id = t.user_id AND NOT v.needs_reconfirmation
-                LIMIT 1
-            ),
+            {standing_columns("t.user_id")},
             {select_list(ApiToken, "t", _TOKEN_FIELDS)},
-            {select_list(User, "u", _USER_FIELDS)}
+            {select_list(User, "u", USER_FIELDS)}
         FROM {quote(ApiToken._meta.db_table)} t
         JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id
         WHERE t.token_hash = %(hash)s AND t.revoked_at IS NULL AND u.is_active
