@@ -36,10 +36,9 @@ def viewer_state(user_id) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    blocked, method, verified, unread, *rest = row
-    held_flags, values = rest[: len(ROLE_GROUPS)], rest[len(ROLE_GROUPS) :]
+    blocked, method, verified, unread, role_bits, *values = row
     user = instance_from_row(User, USER_FIELDS, values)
-    held = frozenset(role for role, flag in zip(ROLE_GROUPS, held_flags, strict=True) if flag)
+    held = frozenset(role for index, role in enumerate(ROLE_GROUPS) if role_bits & (1 << index))
     if user.is_superuser:
         held |= {Role.ADMIN}
     user._portal_roles = held
@@ -54,13 +53,9 @@ def viewer_state(user_id) -> User | None:
 def _viewer_sql() -> str:
     quote = connection.ops.quote_name
     memberships = quote(User.groups.through._meta.db_table)
-    held = ",\n".join(
-        f"""EXISTS (
-                SELECT 1 FROM {memberships} m JOIN {quote(Group._meta.db_table)} g ON g.id = m.group_id
-                WHERE m.user_id = u.id AND g.name = %(group{index})s
-            )"""  # noqa: S608 (table names from the models; the group name is a parameter)
-        for index in range(len(ROLE_GROUPS))
-    )
+    # The roles as one bit each, summed in one subquery: an EXISTS per role cost PostgreSQL three times as
+    # much planning as the rest of the query together.
+    bits = " ".join(f"WHEN %(group{index})s THEN {1 << index}" for index in range(len(ROLE_GROUPS)))
     # Counted on the (recipient, read_at) index.
     return f"""
         SELECT
@@ -70,7 +65,11 @@ def _viewer_sql() -> str:
                 SELECT COUNT(*) FROM {quote(Notification._meta.db_table)} n
                 WHERE n.recipient_id = u.id AND n.read_at IS NULL
             ),
-            {held},
+            (
+                SELECT COALESCE(SUM(CASE g.name {bits} ELSE 0 END), 0)
+                FROM {memberships} m JOIN {quote(Group._meta.db_table)} g ON g.id = m.group_id
+                WHERE m.user_id = u.id
+            ),
             {select_list(User, "u", USER_FIELDS)}
         FROM {quote(User._meta.db_table)} u
         WHERE u.id = %(pk)s

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template import Context, engines
 from django.template.loader import get_template, render_to_string
 
 from . import page_cache
@@ -127,11 +128,15 @@ def _personalised(request, html: str) -> str:
     """Fills the personal parts and the CSRF token of a shared page for this request."""
     marker = re.compile(re.escape(f"<!--personal:{_marker_secret()}:") + r"([\w./-]+)-->")
     rendered: dict[str, str] = {}
+    context = None
 
     def part(match: re.Match) -> str:
+        nonlocal context
         name = match.group(1)
         if name not in rendered:
-            rendered[name] = get_template(name).render(None, request)
+            # The context processors run once for all the parts, as they would for the whole page.
+            context = context or Context(_request_context(request))
+            rendered[name] = get_template(name).template.render(context)
         return rendered[name]
 
     html = marker.sub(part, html)
@@ -139,6 +144,13 @@ def _personalised(request, html: str) -> str:
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))
     return html
+
+
+def _request_context(request) -> dict:
+    values = {}
+    for processor in engines["django"].engine.template_context_processors:
+        values.update(processor(request))
+    return values
 
 
 def _marker_secret() -> str:

@@ -40,11 +40,17 @@ PAGE_SIZE = 20
 
 @cache_anonymous_page()
 def proposal_list(request):
-    form = ProposalFilterForm(
-        request.GET or None,
-        choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
-    )
-    filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    if set(request.GET) - {"page"}:
+        form = ProposalFilterForm(
+            request.GET,
+            choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
+        )
+        filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    else:
+        # The plain list, the busiest page, filters nothing: its form (and the choices it offers) is built
+        # only when the page is rendered, not for a reader who is given the shared page.
+        form = SimpleLazyObject(lambda: ProposalFilterForm(None, choices=proposal_filter_choices()))
+        filters = selectors.ProposalFilters()
     if filters.q and switches.current().search_paused:
         # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
         messages.warning(request, _("Search is paused for a short while because of heavy load."))
