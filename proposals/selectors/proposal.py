@@ -190,39 +190,67 @@ def supportable_proposal(*, pk: int, supporter) -> Proposal | None:
     permission would ask the database for: whether intake is open now (`consultation.intake_open_now`) and
     whether an erased account with the supporter's IIN already supported it (`erased_account_supported`).
     Supports are the hottest write of a surge: this is their one read before the write."""
+    return _proposal_with_facts(pk=pk, viewer=supporter, fields=_SUPPORT_FIELDS, reader=False)
+
+
+def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
+    """The proposal as its page decides who may see what: its own fields but the texts (deferred), its
+    consultation, the facts of `supportable_proposal`, and the reader's own state (`viewer_supports`,
+    `viewer_follows`, `viewer_commented`), in one query written once per process. A reader given the
+    shared page needs nothing more; the page's full proposal (`proposal_detail`) is read only to render it."""
+    return _proposal_with_facts(pk=pk, viewer=viewer, fields=_READER_FIELDS, reader=True)
+
+
+def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bool) -> Proposal | None:
+    params = {
+        "pk": pk,
+        **{f"public{index}": status for index, status in enumerate(PUBLIC_STATUSES)},
+        "intake": Phase.Kind.INTAKE.value,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "viewer": viewer.pk,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            _supportable_sql(),
-            {
-                "pk": pk,
-                **{f"public{index}": status for index, status in enumerate(PUBLIC_STATUSES)},
-                "intake": Phase.Kind.INTAKE.value,
-                "now": connection.ops.adapt_datetimefield_value(timezone.now()),
-                "supporter": supporter.pk,
-            },
-        )
+        cursor.execute(_proposal_with_facts_sql(fields, reader), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    intake_open, erased_account_supported = row[:2]
-    split = 2 + len(_PROPOSAL_FIELDS)
-    proposal = instance_from_row(Proposal, _PROPOSAL_FIELDS, row[2:split])
+    facts = 5 if reader else 2
+    split = facts + len(fields)
+    proposal = instance_from_row(Proposal, list(fields), row[facts:split])
     proposal.consultation = instance_from_row(Consultation, _CONSULTATION_FIELDS, row[split:])
-    proposal.consultation.intake_open_now = bool(intake_open)
-    proposal.erased_account_supported = bool(erased_account_supported)
+    proposal.consultation.intake_open_now = bool(row[0])
+    proposal.erased_account_supported = bool(row[1])
+    if reader:
+        proposal.viewer_supports, proposal.viewer_follows, proposal.viewer_commented = map(bool, row[2:5])
     return proposal
 
 
 # What support_refusal reads; anything else is loaded if asked for (deferred), as with `only()`.
-_PROPOSAL_FIELDS = ["id", "status", "author", "consultation"]
+_SUPPORT_FIELDS = ("id", "status", "author", "consultation")
+# The page's permissions and lazy parts read these; the texts and the search vector stay in the database.
+_READER_FIELDS = tuple(
+    field.name
+    for field in Proposal._meta.concrete_fields
+    if field.name not in ("summary", "body", "body_html", "search_vector")
+)
 _CONSULTATION_FIELDS = ["id", "status", "accepted_identity_levels"]
 
 
 @functools.cache
-def _supportable_sql() -> str:
-    """Written once per process rather than composed by the ORM on every support (portal/core/rows.py)."""
+def _proposal_with_facts_sql(fields: tuple[str, ...], reader: bool) -> str:
+    """Written once per process rather than composed by the ORM on every request (portal/core/rows.py)."""
     quote = connection.ops.quote_name
     public = ", ".join(f"%(public{index})s" for index in range(len(PUBLIC_STATUSES)))
+    # Whether the reader supports, follows and has commented on it.
+    owned_by = ((Support, "user_id"), (Follow, "user_id"), (Comment, "author_id"))
+    viewer_state = "".join(
+        f"""
+            EXISTS (
+                SELECT 1 FROM {quote(model._meta.db_table)} o
+                WHERE o.proposal_id = p.id AND o.{column} = %(viewer)s
+            ),"""  # noqa: S608 (names from the models)
+        for model, column in owned_by
+    )
     return f"""
         SELECT
             EXISTS (
@@ -234,14 +262,14 @@ def _supportable_sql() -> str:
                 SELECT 1 FROM {quote(RetainedSupport._meta.db_table)} r
                 WHERE r.proposal_id = p.id AND r.identity_hash = (
                     SELECT v.identity_hash FROM {quote(IdentityVerification._meta.db_table)} v
-                    WHERE v.user_id = %(supporter)s LIMIT 1
+                    WHERE v.user_id = %(viewer)s LIMIT 1
                 )
-            ),
-            {select_list(Proposal, "p", _PROPOSAL_FIELDS)},
+            ),{viewer_state if reader else ""}
+            {select_list(Proposal, "p", list(fields))},
             {select_list(Consultation, "c", _CONSULTATION_FIELDS)}
         FROM {quote(Proposal._meta.db_table)} p
         JOIN {quote(Consultation._meta.db_table)} c ON c.id = p.consultation_id
-        WHERE p.id = %(pk)s AND p.status IN ({public})
+        WHERE p.id = %(pk)s{"" if reader else f" AND p.status IN ({public})"}
     """  # noqa: S608 (table and column names from the models; every value is a parameter)
 
 

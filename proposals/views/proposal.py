@@ -90,9 +90,12 @@ def _topic_with_follow(slug: str, viewer):
 
 @cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"])
 def proposal_detail(request, pk):
-    proposal = selectors.proposal_detail(pk=pk, viewer=request.user)
-    if proposal is None or not can_view_proposal(request.user, proposal):
+    # Who may see what is decided on the proposal read with its facts and the reader's state; the page's
+    # full proposal (author, organisation, topic, merges) is read only when the page is rendered.
+    facts = selectors.proposal_for_reader(pk=pk, viewer=request.user)
+    if facts is None or not can_view_proposal(request.user, facts):
         raise Http404
+    proposal = SimpleLazyObject(lambda: selectors.proposal_detail(pk=pk, viewer=request.user))
     ordering = request.GET.get("comments", "oldest")
     comment_page = request.GET.get("page")
     comments = SimpleLazyObject(
@@ -101,16 +104,16 @@ def proposal_detail(request, pk):
         )
     )
     is_moderator = can_moderate(request.user)
-    may_comment = can_comment(request.user, proposal)
-    content_hidden = not can_read_proposal_content(request.user, proposal)
-    support_refusal = support_services.support_refusal(request.user, proposal)
-    can_edit = request.user.is_authenticated and can_edit_proposal(request.user, proposal)
-    may_report = can_report(request.user) and request.user.pk != proposal.author_id
+    may_comment = can_comment(request.user, facts)
+    content_hidden = not can_read_proposal_content(request.user, facts)
+    support_refusal = support_services.support_refusal(request.user, facts)
+    can_edit = request.user.is_authenticated and can_edit_proposal(request.user, facts)
+    may_report = can_report(request.user) and request.user.pk != facts.author_id
     # What every reader sees alike is rendered once and shared (templates/proposals/proposal_detail.html);
     # the values below that only those parts use are read when a part is rendered, not on every request.
     context = {
         "proposal": proposal,
-        "fragment_tags": [f"proposal:{proposal.pk}"],
+        "fragment_tags": [f"proposal:{pk}"],
         "answer": SimpleLazyObject(lambda: _answer(proposal, request.LANGUAGE_CODE)),
         "comments": comments,
         # The count leaves hidden comments out; their places in the thread are explained beside it.
@@ -130,22 +133,22 @@ def proposal_detail(request, pk):
             content_hidden,
             request.user.is_authenticated,
         ),
-        "thread_is_shared": not getattr(proposal, "viewer_commented", False),
-        "comment_form": CommentForm(),
-        "withdraw_form": WithdrawForm(),
+        "thread_is_shared": not facts.viewer_commented,
+        "comment_form": SimpleLazyObject(CommentForm),
+        "withdraw_form": SimpleLazyObject(WithdrawForm),
         "support_refusal": support_refusal,
-        "supports_by_level": SimpleLazyObject(lambda: selectors.supports_by_level(proposal.pk)),
+        "supports_by_level": SimpleLazyObject(lambda: selectors.supports_by_level(pk)),
         "can_edit": can_edit,
         "can_comment": may_comment,
         "edit_window_start": timezone.now() - EDIT_WINDOW,
         "now_time": timezone.now(),
-        "moderation": _last_decision(proposal, request.user),
+        "moderation": _last_decision(facts, request.user),
         # A hidden proposal shows only why, except to its author and to moderators.
         "content_hidden": content_hidden,
         "is_moderator": is_moderator,
         "can_report": may_report,
-        "report_form": ReportForm(),
-        "moderator_form": DecisionForm(allowed=["approve", "hide"]),
+        "report_form": SimpleLazyObject(ReportForm),
+        "moderator_form": SimpleLazyObject(lambda: DecisionForm(allowed=["approve", "hide"])),
         "report_kinds": Report.Kind.choices,
         "reason_codes": ModerationCase.ReasonCode.choices,
         "articles": lambda: selectors.proposal_articles(proposal),
@@ -155,15 +158,13 @@ def proposal_detail(request, pk):
     }
     # Readers who are not its author, moderate nothing and have not commented here see the same page as
     # everyone in their situation; the others see their own parts of it (withdrawal, appeals, own comments).
-    own_page = (
-        request.user.pk == proposal.author_id or is_moderator or getattr(proposal, "viewer_commented", False)
-    )
+    own_page = request.user.pk == facts.author_id or is_moderator or facts.viewer_commented
     situation = (
         None
         if own_page
         else (
-            bool(getattr(proposal, "viewer_supports", False)),
-            bool(getattr(proposal, "viewer_follows", False)),
+            facts.viewer_supports,
+            facts.viewer_follows,
             str(support_refusal or ""),
             can_edit,
             may_comment,
@@ -176,7 +177,7 @@ def proposal_detail(request, pk):
         "proposals/proposal_detail.html",
         context,
         situation=situation,
-        tags=[f"proposal:{proposal.pk}"],
+        tags=[f"proposal:{pk}"],
     )
 
 
