@@ -68,11 +68,13 @@ def rendering_shared(context) -> bool:
     return bool(context.get("rendering_shared_page"))
 
 
-def render_for_reader(request, template_name: str, context: dict, *, situation, tags=()) -> HttpResponse:
+def render_for_reader(request, template_name: str, context, *, situation, tags=()) -> HttpResponse:
     """The page for this request: shared with every reader in `situation` when the reader is signed in and
-    the situation is not `None`, rendered for this request alone otherwise."""
+    the situation is not `None`, rendered for this request alone otherwise. `context` is the template's
+    context, or a function that returns it (and may raise Http404), called only when the page is rendered:
+    a stored page exists only if it was rendered under the current generations."""
     if situation is None or not _shareable_request(request):
-        response = HttpResponse(render_to_string(template_name, context, request))
+        response = HttpResponse(render_to_string(template_name, _context(context), request))
         if request.user.is_authenticated:
             response["X-Signed-In-Page"] = "own"
         return response
@@ -87,7 +89,7 @@ def render_for_reader(request, template_name: str, context: dict, *, situation, 
         html = stored["html"]
     else:
         state = "miss"
-        html = render_to_string(template_name, {**context, **_shared_context()}, request)
+        html = render_to_string(template_name, {**_context(context), **_shared_context()}, request)
         if found is not None:  # the cache answered: keep the page for the next reader in this situation
             entry = {
                 "html": html,
@@ -98,6 +100,10 @@ def render_for_reader(request, template_name: str, context: dict, *, situation, 
     response = HttpResponse(_personalised(request, html))
     response["X-Signed-In-Page"] = state
     return response
+
+
+def _context(context) -> dict:
+    return context() if callable(context) else context
 
 
 def _shareable_request(request) -> bool:

@@ -1,6 +1,18 @@
+import functools
+
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
-from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
+from ..models import (
+    Article,
+    ArticleIdentity,
+    Consultation,
+    Document,
+    DocumentVersion,
+    Follow,
+    Paragraph,
+    Section,
+)
 from ..models.proposal import PUBLIC_STATUSES
 from ..permissions.consultation import can_import_document
 from .consultation import current_consultation
@@ -94,6 +106,32 @@ def article_in_version(identity: ArticleIdentity, version: DocumentVersion) -> A
         .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
         .first()
     )
+
+
+def reader_follows_article(*, consultation_slug: str, document_slug: str, key: str, reader) -> bool:
+    """Whether the reader follows the article at this address, asked before anything else on its page (the
+    page itself may come from the shared store); SQL written once per process (portal/core/rows.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _follows_article_sql(),
+            {"user": reader.pk, "key": key, "document": document_slug, "consultation": consultation_slug},
+        )
+        return bool(cursor.fetchone()[0])
+
+
+@functools.cache
+def _follows_article_sql() -> str:
+    quote = connection.ops.quote_name
+    return f"""
+        SELECT EXISTS (
+            SELECT 1 FROM {quote(Follow._meta.db_table)} f
+            JOIN {quote(ArticleIdentity._meta.db_table)} a ON a.id = f.article_id
+            JOIN {quote(Document._meta.db_table)} d ON d.id = a.document_id
+            JOIN {quote(Consultation._meta.db_table)} c ON c.id = d.consultation_id
+            WHERE f.user_id = %(user)s AND a.key = %(key)s AND d.slug = %(document)s
+                AND c.slug = %(consultation)s
+        )
+    """  # noqa: S608 (table names from the models; every value is a parameter)
 
 
 def article_heading_in_version(identity: ArticleIdentity, version: DocumentVersion) -> Article | None:

@@ -70,6 +70,24 @@ def document_detail(request, slug, document):
 
 @cache_anonymous_page()
 def article_detail(request, slug, document, key):
+    # Staff may read unpublished versions: their page is their own. Every other signed-in reader's page
+    # differs only by whether they follow the article, read first, in one query: a reader given the stored
+    # page needs nothing more, and the article is looked up only to render it.
+    situation = None
+    if request.user.is_authenticated and not is_staff_member(request.user):
+        follows = document_selectors.reader_follows_article(
+            consultation_slug=slug, document_slug=document, key=key, reader=request.user
+        )
+        situation = (follows,)
+    return render_for_reader(
+        request,
+        "proposals/article_detail.html",
+        lambda: _article_context(request, slug, document, key),
+        situation=situation,
+    )
+
+
+def _article_context(request, slug, document, key) -> dict:
     document = _document(slug, document, request.user)
     identity = get_object_or_404(_identity_with_follow(request.user), document=document, key=key)
     versions, version = _chosen_version(request, document)
@@ -79,27 +97,20 @@ def article_detail(request, slug, document, key):
     language = request.LANGUAGE_CODE
     # The text, history, answers, commitments and proposals are the same for every reader: the template
     # renders them once per change of the site and shares them, so they are read only then.
-    # Staff may read unpublished versions; every other reader sees the page of those who (do not) follow it.
-    situation = None if is_staff_member(request.user) else (identity.followed,)
-    return render_for_reader(
-        request,
-        "proposals/article_detail.html",
-        {
-            "document": document,
-            "identity": identity,
-            "versions": versions,
-            "version": version,
-            "article": article,
-            "paragraphs": lambda: _paragraphs(article, language),
-            "history": lambda: document_selectors.article_history(identity),
-            "proposals": lambda: list(article_proposals(identity_id=identity.pk)[:10]),
-            "proposals_count": lambda: document_selectors.article_proposal_count(identity),
-            "changes": lambda: article_changes(identity=identity, language=language),
-            "commitments": lambda: commitments_for_article(identity),
-            "follows": identity.followed,
-        },
-        situation=situation,
-    )
+    return {
+        "document": document,
+        "identity": identity,
+        "versions": versions,
+        "version": version,
+        "article": article,
+        "paragraphs": lambda: _paragraphs(article, language),
+        "history": lambda: document_selectors.article_history(identity),
+        "proposals": lambda: list(article_proposals(identity_id=identity.pk)[:10]),
+        "proposals_count": lambda: document_selectors.article_proposal_count(identity),
+        "changes": lambda: article_changes(identity=identity, language=language),
+        "commitments": lambda: commitments_for_article(identity),
+        "follows": identity.followed,
+    }
 
 
 def _paragraphs(article, language: str) -> list[dict]:
