@@ -9,7 +9,8 @@ def portal(request):
     """What the base template needs on every page: the user's staff status and site facts."""
     user = getattr(request, "user", None)
     return {
-        "site_banner": switches.current().banner((get_language() or "kk")[:2]),
+        # Read when a template shows it: a shared page already holds it, and its personal parts do not.
+        "site_banner": lambda: switches.current().banner((get_language() or "kk")[:2]),
         "is_staff_member": is_staff_member(user) if user else False,
         "SITE_URL": settings.SITE_URL,
     }

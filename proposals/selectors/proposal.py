@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -202,22 +202,25 @@ def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
 
 
 def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bool) -> Proposal | None:
+    # A read like any other: the router may send it to a replica (portal/core/db_routing.py).
+    using = router.db_for_read(Proposal) or "default"
+    database = connections[using]
     params = {
         "pk": pk,
         **{f"public{index}": status for index, status in enumerate(PUBLIC_STATUSES)},
         "intake": Phase.Kind.INTAKE.value,
-        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "now": database.ops.adapt_datetimefield_value(timezone.now()),
         "viewer": viewer.pk,
     }
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(_proposal_with_facts_sql(fields, reader), params)
         row = cursor.fetchone()
     if row is None:
         return None
     facts = 5 if reader else 2
     split = facts + len(fields)
-    proposal = instance_from_row(Proposal, list(fields), row[facts:split])
-    proposal.consultation = instance_from_row(Consultation, _CONSULTATION_FIELDS, row[split:])
+    proposal = instance_from_row(Proposal, list(fields), row[facts:split], using=using)
+    proposal.consultation = instance_from_row(Consultation, _CONSULTATION_FIELDS, row[split:], using=using)
     proposal.consultation.intake_open_now = bool(row[0])
     proposal.erased_account_supported = bool(row[1])
     if reader:
