@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,23 @@ def lifecycle_status(choices: type[models.TextChoices], *, default, max_length: 
     """The current status of a lifecycle: only its transition service writes it, so no form offers it."""
     return models.CharField(
         max_length=max_length, choices=choices.choices, default=default, editable=False, **options
+    )
+
+
+def status_change(choices: type[models.TextChoices], *, max_length: int):
+    """A log row's `from_…` and `to_…` statuses, declared as one pair so that both take the lifecycle's own
+    choices and length: `from_status, to_status = status_change(HearingStatus, max_length=10)`."""
+    return (
+        models.CharField(max_length=max_length, choices=choices.choices),
+        models.CharField(max_length=max_length, choices=choices.choices),
+    )
+
+
+def published_has_date(*, name: str) -> models.CheckConstraint:
+    """A row reviewed before it goes out (`state`) carries the time it was published once it is: public pages
+    order and date it by `published_at`."""
+    return models.CheckConstraint(
+        condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"), name=name
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import STRONG_LEVELS, IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status
+from portal.core.models import TransitionLog, lifecycle_status, status_change
 
 from .translated import TitledInLanguages
 
@@ -122,8 +122,7 @@ class ConsultationTransition(TransitionLog):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
+    from_status, to_status = status_change(ConsultationStatus, max_length=20)
 
     def __str__(self):
         return f"{self.consultation_id}: {self.action} ({self.from_status} → {self.to_status})"

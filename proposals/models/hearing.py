@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status
+from portal.core.models import TransitionLog, actor_field, lifecycle_status, status_change
 
 from .translated import TitledInLanguages, TranslatedFieldsMixin
 
@@ -110,8 +110,7 @@ class HearingTransition(TransitionLog):
     """The log of a hearing's status changes, written by `hearing_transition` only."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=HearingStatus.choices)
-    to_status = models.CharField(max_length=10, choices=HearingStatus.choices)
+    from_status, to_status = status_change(HearingStatus, max_length=10)
     reason = models.TextField(_("reason"), blank=True)
 
     def __str__(self):

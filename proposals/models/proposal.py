@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status
+from portal.core.models import TransitionLog, lifecycle_status, status_change
 
 from .translated import TranslatedFieldsMixin
 
@@ -161,8 +161,7 @@ class ProposalTransition(TransitionLog):
     """The log of a proposal's lifecycle: one row per status change, written by the transition service."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    from_status, to_status = status_change(ProposalStatus, max_length=20)
     reason = models.TextField(_("reason"), blank=True)
     # Internal notes (e.g. a moderator's aside) never appear on the public timeline.
     internal_note = models.TextField(_("internal note"), blank=True)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status
+from portal.core.models import TransitionLog, actor_field, lifecycle_status, published_has_date, status_change
 
 from .translated import TranslatedFieldsMixin
 
@@ -19,15 +19,6 @@ class ResponseStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     ALREADY_REFLECTED = "already_reflected", _("Already reflected in the draft")
     OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the consultation")
-
-
-class ResponseState(models.TextChoices):
-    """Where the answer is in the Commission's four-eyes review (internal until published)."""
-
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("Awaiting approval")
-    RETURNED = "returned", _("Returned for changes")
-    PUBLISHED = "published", _("Published")
 
 
 class ResponseTemplate(TranslatedFieldsMixin, models.Model):
@@ -58,6 +49,15 @@ class ResponseTemplate(TranslatedFieldsMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ResponseState(models.TextChoices):
+    """Where the answer is in the Commission's four-eyes review (internal until published)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting approval")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
 
 
 class ProposalResponse(TranslatedFieldsMixin, models.Model):
@@ -97,12 +97,7 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
         verbose_name = _("Commission response")
         verbose_name_plural = _("Commission responses")
         ordering = ["-published_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"),
-                name="published_response_has_date",
-            ),
-        ]
+        constraints = [published_has_date(name="published_response_has_date")]
 
     def __str__(self):
         return f"response to {self.proposal_id} ({self.state})"
@@ -116,8 +111,7 @@ class ResponseTransition(TransitionLog):
     """The log of a response's review lifecycle. Internal: the reviewer of a returned draft stays private."""
 
     response = models.ForeignKey(ProposalResponse, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=12, choices=ResponseState.choices)
-    to_state = models.CharField(max_length=12, choices=ResponseState.choices)
+    from_state, to_state = status_change(ResponseState, max_length=12)
     note = models.TextField(blank=True)
 
     def __str__(self):
