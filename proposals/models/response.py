@@ -125,9 +125,7 @@ class CommissionAssignment(models.Model):
         "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_assignment"
     )
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = actor_field(blank=False)
     assigned_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -140,9 +138,7 @@ class CommissionNote(models.Model):
     proposal = models.ForeignKey(
         "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_notes"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = actor_field(blank=False)
     body = models.TextField(_("internal note"), max_length=3000)
     created_at = models.DateTimeField(auto_now_add=True)
 
