@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import actor_field
+from portal.core.fields import actor_field
 
 
 class UserManager(BaseUserManager):

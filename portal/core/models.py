@@ -1,36 +1,9 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def actor_field(*, blank: bool = True, **options) -> models.ForeignKey:
-    """Who did something: kept empty once their account is erased, with no accessor back from the user."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=blank,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
-    )
-
-
-def lifecycle_status(choices: type[models.TextChoices], *, default, max_length: int, **options):
-    """The current status of a lifecycle: only its transition service writes it, so no form offers it."""
-    return models.CharField(
-        max_length=max_length, choices=choices.choices, default=default, editable=False, **options
-    )
-
-
-def status_change(choices: type[models.TextChoices], *, max_length: int):
-    """A log row's `from_…` and `to_…` statuses, declared as one pair so that both take the lifecycle's own
-    choices and length: `from_status, to_status = status_change(HearingStatus, max_length=10)`."""
-    return (
-        models.CharField(max_length=max_length, choices=choices.choices),
-        models.CharField(max_length=max_length, choices=choices.choices),
-    )
+from .fields import actor_field
 
 
 def published_has_date(*, name: str) -> models.CheckConstraint:
@@ -41,16 +14,25 @@ def published_has_date(*, name: str) -> models.CheckConstraint:
     )
 
 
-class TransitionLog(models.Model):
+class OldestFirst(models.Model):
+    """Rows read in the order they were made, the id settling those made in the same instant: queues, threads
+    and logs. Each model declares its own `created_at`, with the options it needs (an index, a default a
+    service may set)."""
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
+class TransitionLog(OldestFirst):
     """What every lifecycle's log row holds beside its own statuses: who made the step and when, read oldest
     first."""
 
     actor = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         abstract = True
-        ordering = ["created_at", "id"]
 
 
 class AuditEntry(models.Model):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status, published_has_date, status_change
+from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
+from portal.core.models import TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -215,12 +216,8 @@ class CommitmentFollow(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitment_follows"
     )
-    commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    body = models.ForeignKey(
-        ResponsibleBody, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
+    commitment = optional_link(Commitment, related_name="follows")
+    body = optional_link(ResponsibleBody, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import STRONG_LEVELS, IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status, status_change
+from portal.core.fields import lifecycle_status, status_change
+from portal.core.models import TransitionLog
 
 from .translated import TitledInLanguages
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import actor_field
+from portal.core.fields import actor_field
 
 from .translated import TranslatedFieldsMixin
 

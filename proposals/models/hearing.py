@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status, status_change
+from portal.core.fields import actor_field, lifecycle_status, status_change
+from portal.core.models import OldestFirst, TransitionLog
 
 from .translated import TitledInLanguages, TranslatedFieldsMixin
 
@@ -165,7 +166,7 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class HearingRegistration(models.Model):
+class HearingRegistration(OldestFirst):
     """One seat (or a place on the waiting list) of one person; arrival order is (created_at, id)."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="registrations")
@@ -180,8 +181,7 @@ class HearingRegistration(models.Model):
     # Claimed by the reminder sweep with a conditional UPDATE, so a reminder goes out once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["hearing", "user"],
@@ -195,7 +195,7 @@ class HearingRegistration(models.Model):
         return f"{self.user_id} → {self.hearing_id} ({self.status})"
 
 
-class SpeakerRequest(models.Model):
+class SpeakerRequest(OldestFirst):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
         ACCEPTED = "accepted", _("Accepted")
@@ -216,8 +216,7 @@ class SpeakerRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(fields=["hearing", "proposal"], name="speaker_request_once_per_proposal")
         ]
@@ -226,7 +225,7 @@ class SpeakerRequest(models.Model):
         return f"{self.user_id} at {self.hearing_id}: {self.status}"
 
 
-class HearingDiscussion(models.Model):
+class HearingDiscussion(OldestFirst):
     """A proposal was discussed at a hearing: an event of the proposal's public timeline."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="discussions")
@@ -235,8 +234,7 @@ class HearingDiscussion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(fields=["hearing", "proposal"], name="hearing_discussion_once")
         ]

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status, status_change
+from portal.core.fields import lifecycle_status, optional_link, status_change
+from portal.core.models import OldestFirst, TransitionLog
 
 from .translated import TranslatedFieldsMixin
 
@@ -180,7 +181,7 @@ def attachment_path(instance, filename):
     return f"private/proposals/{instance.proposal_id}/{uuid.uuid4().hex}.pdf"
 
 
-class Attachment(models.Model):
+class Attachment(OldestFirst):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=None)
     original_name = models.CharField(_("file name"), max_length=120)
@@ -188,10 +189,9 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return self.original_name
@@ -271,13 +271,11 @@ class SupportTally(models.Model):
         return f"{self.proposal_id}: {self.delta:+d}"
 
 
-class Comment(models.Model):
+class Comment(OldestFirst):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     # One level of replies: a reply's parent is always a top-level comment (enforced by the service).
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
-    )
+    parent = optional_link("self", related_name="replies")
     body = models.TextField(_("comment"), max_length=3000)
     is_official = models.BooleanField(_("official Commission comment"), default=False, editable=False)
     likes_count = models.PositiveIntegerField(default=0, editable=False)
@@ -288,10 +286,9 @@ class Comment(models.Model):
     # Set when pre-screening has looked at the current text; an edit clears it so the new text is screened.
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["proposal", "parent", "-created_at"], name="comment_thread_idx")]
 
     def __str__(self):
@@ -318,13 +315,9 @@ class Follow(models.Model):
     """Someone follows a proposal, an article or a topic (exactly one of the three)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    proposal = models.ForeignKey(
-        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    article = models.ForeignKey(
-        "proposals.ArticleIdentity", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    proposal = optional_link(Proposal, related_name="follows")
+    article = optional_link("proposals.ArticleIdentity", related_name="follows")
+    topic = optional_link(Topic, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

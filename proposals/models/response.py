@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status, published_has_date, status_change
+from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
+from portal.core.models import OldestFirst, TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -25,13 +26,8 @@ class ResponseTemplate(TranslatedFieldsMixin, models.Model):
     """A reusable answer text that the secretariat maintains (e.g. "outside the scope of this consultation"),
     offered to Commission members answering a proposal of its consultation, or of any when it has none."""
 
-    consultation = models.ForeignKey(
-        "proposals.Consultation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="response_templates",
-        verbose_name=_("consultation"),
+    consultation = optional_link(
+        "proposals.Consultation", related_name="response_templates", verbose_name=_("consultation")
     )
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(_("usual outcome"), max_length=20, choices=ResponseStatus.choices, blank=True)
@@ -132,7 +128,7 @@ class CommissionAssignment(models.Model):
         return f"{self.proposal_id} → {self.assignee_id}"
 
 
-class CommissionNote(models.Model):
+class CommissionNote(OldestFirst):
     """An internal note of the Commission on a proposal; never shown publicly."""
 
     proposal = models.ForeignKey(
@@ -142,9 +138,6 @@ class CommissionNote(models.Model):
     body = models.TextField(_("internal note"), max_length=3000)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
     def __str__(self):
         return f"note on {self.proposal_id}"
 
@@ -153,11 +146,8 @@ class ObligationRule(models.Model):
     """A promise about answers: published proposals with at least `min_supports` supports are answered
     within `days` days of publication. Several rules may apply; the earliest deadline counts."""
 
-    consultation = models.ForeignKey(
+    consultation = optional_link(
         "proposals.Consultation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
         related_name="obligation_rules",
         help_text=_("Leave empty for every consultation."),
         verbose_name=_("consultation"),
