@@ -1,6 +1,6 @@
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .fields import actor_field
@@ -12,6 +12,31 @@ def published_has_date(*, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"), name=name
     )
+
+
+class Timestamped(models.Model):
+    """When a row was made and last saved, for rows that are edited after they are made."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TimeSpan(models.Model):
+    """Something that takes place between two times (a consultation's phase, a hearing); the database refuses
+    an end before the start."""
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # Named for the model: `phase_ends_after_start`, `hearing_ends_after_start`.
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="%(class)s_ends_after_start")
+        ]
 
 
 class OldestFirst(models.Model):

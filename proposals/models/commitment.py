@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
-from portal.core.models import TransitionLog, published_has_date
+from portal.core.models import Timestamped, TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -55,7 +55,7 @@ class MeasureKind(models.TextChoices):
     OTHER = "other", _("Other measure")
 
 
-class Commitment(TranslatedFieldsMixin, models.Model):
+class Commitment(TranslatedFieldsMixin, Timestamped):
     """A measure promised to carry out adopted changes: tied to the changed articles and to the published
     answers (and so the proposals) behind them."""
 
@@ -85,8 +85,6 @@ class Commitment(TranslatedFieldsMixin, models.Model):
     status = lifecycle_status(CommitmentStatus, default=CommitmentStatus.PLANNED, max_length=12)
     progress = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_by = actor_field(blank=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     translated_fields = ("title", "description")
 

@@ -4,13 +4,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import actor_field, lifecycle_status, status_change
-from portal.core.models import OldestFirst, TransitionLog
+from portal.core.models import OldestFirst, TimeSpan, Timestamped, TransitionLog
 
 from .translated import TitledInLanguages, TranslatedFieldsMixin
 
@@ -39,12 +39,10 @@ class HearingFormat(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
-class Hearing(TitledInLanguages):
+class Hearing(TitledInLanguages, TimeSpan, Timestamped):
     consultation = models.ForeignKey(
         "proposals.Consultation", on_delete=models.PROTECT, related_name="hearings"
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
     format = models.CharField(
         _("format"), max_length=10, choices=HearingFormat.choices, default=HearingFormat.IN_PERSON
     )
@@ -70,18 +68,13 @@ class Hearing(TitledInLanguages):
     transcript_url = models.URLField(_("transcript"), blank=True)
     # The iCalendar SEQUENCE: raised by each move (time, venue, format) and each change of status.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     translated_fields = ("title", "description", "venue", "minutes_html")
 
-    class Meta:
+    class Meta(TimeSpan.Meta):
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
         ordering = ["starts_at", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="hearing_ends_after_start"),
-        ]
 
     def __str__(self):
         return self.translated("title") or f"#{self.pk}"

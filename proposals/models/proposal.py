@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
 from portal.core.fields import lifecycle_status, optional_link, status_change
-from portal.core.models import OldestFirst, TransitionLog
+from portal.core.models import OldestFirst, Timestamped, TransitionLog
 
 from .translated import TranslatedFieldsMixin
 
@@ -67,7 +67,7 @@ def _another_proposal(related_name: str) -> models.ForeignKey:
     )
 
 
-class Proposal(models.Model):
+class Proposal(Timestamped):
     class SubmitterType(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
         ORGANISATION = "organisation", _("Organisation")
@@ -101,8 +101,6 @@ class Proposal(models.Model):
     # Denormalised counters, kept exact by the services in the same transaction as the rows they count.
     supports_count = models.PositiveIntegerField(default=0, editable=False)
     comments_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     responded_at = models.DateTimeField(null=True, blank=True, editable=False)

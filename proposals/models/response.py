@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
-from portal.core.models import OldestFirst, TransitionLog, published_has_date
+from portal.core.models import OldestFirst, Timestamped, TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -56,7 +56,7 @@ class ResponseState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ProposalResponse(TranslatedFieldsMixin, models.Model):
+class ProposalResponse(TranslatedFieldsMixin, Timestamped):
     """The Commission's answer to one proposal; for a campaign cluster, to its representative, and shown on
     every member's page. Public once `state` is published; `review_note` and `reviewed_by` never are."""
 
@@ -83,8 +83,6 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
     # Internal: who approved or returned the draft last, and the note sent back with a returned draft.
     reviewed_by = actor_field(blank=False, editable=False)
     review_note = models.TextField(_("note for the drafter"), blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     translated_fields = ("reasoning",)
