@@ -32,7 +32,9 @@ def lifecycle_status(choices: type[models.TextChoices], *, default, max_length: 
     )
 
 
-def status_change(choices: type[models.TextChoices], *, max_length: int):
+def status_change(
+    choices: type[models.TextChoices], *, max_length: int
+) -> tuple[models.CharField, models.CharField]:
     """A log row's `from_…` and `to_…` statuses, declared as one pair so that both take the lifecycle's own
     choices and length: `from_status, to_status = status_change(HearingStatus, max_length=10)`."""
     return (
