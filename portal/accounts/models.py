@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import actor_field
+from portal.core.fields import actor_field
 
 
 class UserManager(BaseUserManager):
@@ -106,14 +106,7 @@ class Organisation(models.Model):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    verified_by = actor_field(verbose_name=_("verified by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="OrganisationMembership", related_name="organisations"
@@ -266,13 +259,7 @@ class AccountBlock(models.Model):
     )
     blocked_until = models.DateTimeField(_("blocked until"))
     reason = models.TextField(_("reason"))
-    blocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("blocked by"),
-    )
+    blocked_by = actor_field(blank=False, verbose_name=_("blocked by"))
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 

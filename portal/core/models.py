@@ -1,38 +1,63 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .fields import actor_field
 
-def actor_field(*, blank: bool = True, **options) -> models.ForeignKey:
-    """Who did something: kept empty once their account is erased, with no accessor back from the user."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=blank,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
+
+def published_has_date(*, name: str) -> models.CheckConstraint:
+    """A row reviewed before it goes out (`state`) carries the time it was published once it is: public pages
+    order and date it by `published_at`."""
+    return models.CheckConstraint(
+        condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"), name=name
     )
 
 
-def lifecycle_status(choices: type[models.TextChoices], *, default, max_length: int, **options):
-    """The current status of a lifecycle: only its transition service writes it, so no form offers it."""
-    return models.CharField(
-        max_length=max_length, choices=choices.choices, default=default, editable=False, **options
-    )
+class Timestamped(models.Model):
+    """When a row was made and last saved, for rows that are edited after they are made."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
-class TransitionLog(models.Model):
+class TimeSpan(models.Model):
+    """Something that takes place between two times (a consultation's phase, a hearing); the database refuses
+    an end before the start."""
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # Named for the model: `phase_ends_after_start`, `hearing_ends_after_start`.
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="%(class)s_ends_after_start")
+        ]
+
+
+class OldestFirst(models.Model):
+    """Rows read in the order they were made, the id settling those made in the same instant: queues, threads
+    and logs. Each model declares its own `created_at`, with the options it needs (an index, a default a
+    service may set)."""
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
+class TransitionLog(OldestFirst):
     """What every lifecycle's log row holds beside its own statuses: who made the step and when, read oldest
     first."""
 
     actor = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         abstract = True
-        ordering = ["created_at", "id"]
 
 
 class AuditEntry(models.Model):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status
+from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
+from portal.core.models import Timestamped, TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -24,28 +25,6 @@ class CommitmentStatus(models.TextChoices):
 
 # Statuses in which a commitment is still owed: past its due date, it is overdue.
 OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.DELAYED)
-
-
-class MeasureKind(models.TextChoices):
-    LAW = "law", _("A law to pass")
-    REGULATION = "regulation", _("A regulation")
-    BODY = "body", _("A body to set up")
-    BUDGET = "budget", _("A budget line")
-    OTHER = "other", _("Other measure")
-
-
-class UpdateState(models.TextChoices):
-    """Marking a commitment done or dropped waits for a second staff member (four eyes)."""
-
-    PENDING = "pending", _("Awaiting approval")
-    PUBLISHED = "published", _("Published")
-    DECLINED = "declined", _("Declined")
-
-
-class EvidenceKind(models.TextChoices):
-    PUBLICATION = "publication", _("Official publication")
-    DOCUMENT = "document", _("Document")
-    OTHER = "other", _("Other source")
 
 
 class ResponsibleBody(TranslatedFieldsMixin, models.Model):
@@ -68,7 +47,15 @@ class ResponsibleBody(TranslatedFieldsMixin, models.Model):
         return self.translated("name")
 
 
-class Commitment(TranslatedFieldsMixin, models.Model):
+class MeasureKind(models.TextChoices):
+    LAW = "law", _("A law to pass")
+    REGULATION = "regulation", _("A regulation")
+    BODY = "body", _("A body to set up")
+    BUDGET = "budget", _("A budget line")
+    OTHER = "other", _("Other measure")
+
+
+class Commitment(TranslatedFieldsMixin, Timestamped):
     """A measure promised to carry out adopted changes: tied to the changed articles and to the published
     answers (and so the proposals) behind them."""
 
@@ -98,8 +85,6 @@ class Commitment(TranslatedFieldsMixin, models.Model):
     status = lifecycle_status(CommitmentStatus, default=CommitmentStatus.PLANNED, max_length=12)
     progress = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_by = actor_field(blank=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     translated_fields = ("title", "description")
 
@@ -126,6 +111,14 @@ class Commitment(TranslatedFieldsMixin, models.Model):
         return self.status in OPEN_COMMITMENT_STATUSES and self.due_date < timezone.localdate()
 
 
+class UpdateState(models.TextChoices):
+    """Marking a commitment done or dropped waits for a second staff member (four eyes)."""
+
+    PENDING = "pending", _("Awaiting approval")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Declined")
+
+
 class CommitmentUpdate(TranslatedFieldsMixin, models.Model):
     """A dated public update: what changed (status, progress, due date) and why. Never edited once published;
     a correction is a new update that names the one it corrects. `posted_by` and `approved_by` stay
@@ -138,8 +131,7 @@ class CommitmentUpdate(TranslatedFieldsMixin, models.Model):
     reason_kk = models.TextField(_("reason (Kazakh)"), blank=True)
     reason_ru = models.TextField(_("reason (Russian)"), blank=True)
     reason_en = models.TextField(_("reason (English)"), blank=True)
-    from_status = models.CharField(max_length=12, choices=CommitmentStatus.choices)
-    to_status = models.CharField(max_length=12, choices=CommitmentStatus.choices)
+    from_status, to_status = status_change(CommitmentStatus, max_length=12)
     from_progress = models.PositiveSmallIntegerField(null=True, blank=True)
     to_progress = models.PositiveSmallIntegerField(null=True, blank=True)
     from_due_date = models.DateField()
@@ -160,10 +152,7 @@ class CommitmentUpdate(TranslatedFieldsMixin, models.Model):
         verbose_name_plural = _("commitment updates")
         ordering = ["published_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"),
-                name="published_update_has_date",
-            ),
+            published_has_date(name="published_update_has_date"),
             # One change waiting for a second pair of eyes at a time.
             models.UniqueConstraint(
                 fields=["commitment"], condition=Q(state="pending"), name="one_pending_update_per_commitment"
@@ -186,6 +175,12 @@ class CommitmentUpdate(TranslatedFieldsMixin, models.Model):
         return self.from_due_date != self.to_due_date
 
 
+class EvidenceKind(models.TextChoices):
+    PUBLICATION = "publication", _("Official publication")
+    DOCUMENT = "document", _("Document")
+    OTHER = "other", _("Other source")
+
+
 class CommitmentEvidence(models.Model):
     """A link published with an update: the official publication or document that shows the step."""
 
@@ -205,8 +200,7 @@ class CommitmentTransition(TransitionLog):
     """The log of a commitment's status: who moved it, from, to, with which update."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=12, choices=CommitmentStatus.choices)
-    to_status = models.CharField(max_length=12, choices=CommitmentStatus.choices)
+    from_status, to_status = status_change(CommitmentStatus, max_length=12)
     update = models.ForeignKey(CommitmentUpdate, on_delete=models.CASCADE, related_name="transitions")
 
     def __str__(self):
@@ -220,12 +214,8 @@ class CommitmentFollow(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitment_follows"
     )
-    commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    body = models.ForeignKey(
-        ResponsibleBody, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
+    commitment = optional_link(Commitment, related_name="follows")
+    body = optional_link(ResponsibleBody, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import STRONG_LEVELS, IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status
+from portal.core.fields import lifecycle_status, status_change
+from portal.core.models import TimeSpan, TransitionLog
 
 from .translated import TitledInLanguages
 
@@ -86,7 +86,7 @@ class Consultation(TitledInLanguages):
         return any(level not in STRONG_LEVELS for level in self.accepted_identity_levels)
 
 
-class Phase(models.Model):
+class Phase(TimeSpan):
     class Kind(models.TextChoices):
         INTAKE = "intake", _("Proposal intake")
         HEARINGS = "hearings", _("Public hearings")
@@ -95,16 +95,14 @@ class Phase(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(_("phase"), max_length=10, choices=Kind.choices)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
 
-    class Meta:
+    class Meta(TimeSpan.Meta):
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["consultation", "kind"], name="phase_once_per_consultation"),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="phase_ends_after_start"),
+            *TimeSpan.Meta.constraints,
         ]
 
     def __str__(self):
@@ -122,8 +120,7 @@ class ConsultationTransition(TransitionLog):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ConsultationStatus.choices)
+    from_status, to_status = status_change(ConsultationStatus, max_length=20)
 
     def __str__(self):
         return f"{self.consultation_id}: {self.action} ({self.from_status} → {self.to_status})"

@@ -4,11 +4,12 @@ An article's `identity` is what stays the same when it is renumbered or moved be
 follows and history attach to the identity, not to one version's row.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.fields import actor_field
 
 from .translated import TranslatedFieldsMixin
 
@@ -53,14 +54,7 @@ class DocumentVersion(TranslatedFieldsMixin, models.Model):
     label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    published_by = actor_field(editable=False)
 
     objects = DocumentVersionQuerySet.as_manager()
 

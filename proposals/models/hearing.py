@@ -4,12 +4,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status
+from portal.core.fields import actor_field, lifecycle_status, status_change
+from portal.core.models import OldestFirst, TimeSpan, Timestamped, TransitionLog
 
 from .translated import TitledInLanguages, TranslatedFieldsMixin
 
@@ -38,12 +39,10 @@ class HearingFormat(models.TextChoices):
     HYBRID = "hybrid", _("In person and online")
 
 
-class Hearing(TitledInLanguages):
+class Hearing(TitledInLanguages, TimeSpan, Timestamped):
     consultation = models.ForeignKey(
         "proposals.Consultation", on_delete=models.PROTECT, related_name="hearings"
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
     format = models.CharField(
         _("format"), max_length=10, choices=HearingFormat.choices, default=HearingFormat.IN_PERSON
     )
@@ -69,18 +68,13 @@ class Hearing(TitledInLanguages):
     transcript_url = models.URLField(_("transcript"), blank=True)
     # The iCalendar SEQUENCE: raised by each move (time, venue, format) and each change of status.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     translated_fields = ("title", "description", "venue", "minutes_html")
 
-    class Meta:
+    class Meta(TimeSpan.Meta):
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
         ordering = ["starts_at", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="hearing_ends_after_start"),
-        ]
 
     def __str__(self):
         return self.translated("title") or f"#{self.pk}"
@@ -110,8 +104,7 @@ class HearingTransition(TransitionLog):
     """The log of a hearing's status changes, written by `hearing_transition` only."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=HearingStatus.choices)
-    to_status = models.CharField(max_length=10, choices=HearingStatus.choices)
+    from_status, to_status = status_change(HearingStatus, max_length=10)
     reason = models.TextField(_("reason"), blank=True)
 
     def __str__(self):
@@ -166,7 +159,7 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class HearingRegistration(models.Model):
+class HearingRegistration(OldestFirst):
     """One seat (or a place on the waiting list) of one person; arrival order is (created_at, id)."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="registrations")
@@ -181,8 +174,7 @@ class HearingRegistration(models.Model):
     # Claimed by the reminder sweep with a conditional UPDATE, so a reminder goes out once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["hearing", "user"],
@@ -196,7 +188,7 @@ class HearingRegistration(models.Model):
         return f"{self.user_id} → {self.hearing_id} ({self.status})"
 
 
-class SpeakerRequest(models.Model):
+class SpeakerRequest(OldestFirst):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
         ACCEPTED = "accepted", _("Accepted")
@@ -217,8 +209,7 @@ class SpeakerRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(fields=["hearing", "proposal"], name="speaker_request_once_per_proposal")
         ]
@@ -227,7 +218,7 @@ class SpeakerRequest(models.Model):
         return f"{self.user_id} at {self.hearing_id}: {self.status}"
 
 
-class HearingDiscussion(models.Model):
+class HearingDiscussion(OldestFirst):
     """A proposal was discussed at a hearing: an event of the proposal's public timeline."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="discussions")
@@ -236,8 +227,7 @@ class HearingDiscussion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OldestFirst.Meta):
         constraints = [
             models.UniqueConstraint(fields=["hearing", "proposal"], name="hearing_discussion_once")
         ]

@@ -7,10 +7,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import actor_field
+from portal.core.fields import actor_field, optional_link
+from portal.core.models import OldestFirst
 
 
-class ModerationCase(models.Model):
+def moderated_content(*, related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """What a case or a reader's report is about: a proposal, or one comment on it. For a comment both are
+    set, so the proposal reaches every case and report of its thread."""
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name=related_name, verbose_name=_("proposal")
+    )
+    comment = optional_link("proposals.Comment", related_name=related_name, verbose_name=_("comment"))
+    return proposal, comment
+
+
+class ModerationCase(OldestFirst):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DECIDED = "decided", _("Decided")
@@ -40,21 +51,7 @@ class ModerationCase(models.Model):
         IMPERSONATION = "impersonation", _("Submitted in another person's name")
         OTHER = "other", _("Other reason")
 
-    # A case is about a proposal, or about one comment on it (then `comment` is set too).
-    proposal = models.ForeignKey(
-        "proposals.Proposal",
-        on_delete=models.CASCADE,
-        related_name="moderation_cases",
-        verbose_name=_("proposal"),
-    )
-    comment = models.ForeignKey(
-        "proposals.Comment",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="moderation_cases",
-        verbose_name=_("comment"),
-    )
+    proposal, comment = moderated_content(related_name="moderation_cases")
     source = models.CharField(
         max_length=15,
         choices=Source.choices,
@@ -91,10 +88,9 @@ class ModerationCase(models.Model):
     appeal_grounds = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("moderation case")
         verbose_name_plural = _("moderation cases")
-        ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal"],
@@ -138,7 +134,7 @@ CASE_PRIORITY = {
 NEW_ACCOUNT_AGE = timedelta(days=7)
 
 
-class Report(models.Model):
+class Report(OldestFirst):
     """A reader's report of a proposal or a comment; distinct reporters past a threshold hide the content."""
 
     class Kind(models.TextChoices):
@@ -149,17 +145,7 @@ class Report(models.Model):
         IMPERSONATION = "impersonation", _("I did not submit this: it uses my name")
         OTHER = "other", _("Something else")
 
-    proposal = models.ForeignKey(
-        "proposals.Proposal", on_delete=models.CASCADE, related_name="reports", verbose_name=_("proposal")
-    )
-    comment = models.ForeignKey(
-        "proposals.Comment",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="reports",
-        verbose_name=_("comment"),
-    )
+    proposal, comment = moderated_content(related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("what is wrong"), max_length=15, choices=Kind.choices)
     details = models.CharField(_("details"), max_length=500, blank=True)
@@ -172,10 +158,9 @@ class Report(models.Model):
     network = models.CharField(max_length=16, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "reporter"],

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
-from portal.core.models import TransitionLog, lifecycle_status
+from portal.core.fields import lifecycle_status, optional_link, status_change
+from portal.core.models import OldestFirst, Timestamped, TransitionLog
 
 from .translated import TranslatedFieldsMixin
 
@@ -66,7 +67,7 @@ def _another_proposal(related_name: str) -> models.ForeignKey:
     )
 
 
-class Proposal(models.Model):
+class Proposal(Timestamped):
     class SubmitterType(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
         ORGANISATION = "organisation", _("Organisation")
@@ -100,8 +101,6 @@ class Proposal(models.Model):
     # Denormalised counters, kept exact by the services in the same transaction as the rows they count.
     supports_count = models.PositiveIntegerField(default=0, editable=False)
     comments_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     responded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -161,8 +160,7 @@ class ProposalTransition(TransitionLog):
     """The log of a proposal's lifecycle: one row per status change, written by the transition service."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    from_status, to_status = status_change(ProposalStatus, max_length=20)
     reason = models.TextField(_("reason"), blank=True)
     # Internal notes (e.g. a moderator's aside) never appear on the public timeline.
     internal_note = models.TextField(_("internal note"), blank=True)
@@ -181,7 +179,7 @@ def attachment_path(instance, filename):
     return f"private/proposals/{instance.proposal_id}/{uuid.uuid4().hex}.pdf"
 
 
-class Attachment(models.Model):
+class Attachment(OldestFirst):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=None)
     original_name = models.CharField(_("file name"), max_length=120)
@@ -189,10 +187,9 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return self.original_name
@@ -272,13 +269,11 @@ class SupportTally(models.Model):
         return f"{self.proposal_id}: {self.delta:+d}"
 
 
-class Comment(models.Model):
+class Comment(OldestFirst):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     # One level of replies: a reply's parent is always a top-level comment (enforced by the service).
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
-    )
+    parent = optional_link("self", related_name="replies")
     body = models.TextField(_("comment"), max_length=3000)
     is_official = models.BooleanField(_("official Commission comment"), default=False, editable=False)
     likes_count = models.PositiveIntegerField(default=0, editable=False)
@@ -289,10 +284,9 @@ class Comment(models.Model):
     # Set when pre-screening has looked at the current text; an edit clears it so the new text is screened.
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OldestFirst.Meta):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["proposal", "parent", "-created_at"], name="comment_thread_idx")]
 
     def __str__(self):
@@ -319,13 +313,9 @@ class Follow(models.Model):
     """Someone follows a proposal, an article or a topic (exactly one of the three)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    proposal = models.ForeignKey(
-        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    article = models.ForeignKey(
-        "proposals.ArticleIdentity", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    proposal = optional_link(Proposal, related_name="follows")
+    article = optional_link("proposals.ArticleIdentity", related_name="follows")
+    topic = optional_link(Topic, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

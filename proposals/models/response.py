@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TransitionLog, actor_field, lifecycle_status
+from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
+from portal.core.models import OldestFirst, Timestamped, TransitionLog, published_has_date
 
 from .translated import TranslatedFieldsMixin
 
@@ -21,26 +22,12 @@ class ResponseStatus(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the consultation")
 
 
-class ResponseState(models.TextChoices):
-    """Where the answer is in the Commission's four-eyes review (internal until published)."""
-
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("Awaiting approval")
-    RETURNED = "returned", _("Returned for changes")
-    PUBLISHED = "published", _("Published")
-
-
 class ResponseTemplate(TranslatedFieldsMixin, models.Model):
     """A reusable answer text that the secretariat maintains (e.g. "outside the scope of this consultation"),
     offered to Commission members answering a proposal of its consultation, or of any when it has none."""
 
-    consultation = models.ForeignKey(
-        "proposals.Consultation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="response_templates",
-        verbose_name=_("consultation"),
+    consultation = optional_link(
+        "proposals.Consultation", related_name="response_templates", verbose_name=_("consultation")
     )
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(_("usual outcome"), max_length=20, choices=ResponseStatus.choices, blank=True)
@@ -60,7 +47,16 @@ class ResponseTemplate(TranslatedFieldsMixin, models.Model):
         return self.name
 
 
-class ProposalResponse(TranslatedFieldsMixin, models.Model):
+class ResponseState(models.TextChoices):
+    """Where the answer is in the Commission's four-eyes review (internal until published)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting approval")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+
+
+class ProposalResponse(TranslatedFieldsMixin, Timestamped):
     """The Commission's answer to one proposal; for a campaign cluster, to its representative, and shown on
     every member's page. Public once `state` is published; `review_note` and `reviewed_by` never are."""
 
@@ -87,8 +83,6 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
     # Internal: who approved or returned the draft last, and the note sent back with a returned draft.
     reviewed_by = actor_field(blank=False, editable=False)
     review_note = models.TextField(_("note for the drafter"), blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     translated_fields = ("reasoning",)
@@ -97,12 +91,7 @@ class ProposalResponse(TranslatedFieldsMixin, models.Model):
         verbose_name = _("Commission response")
         verbose_name_plural = _("Commission responses")
         ordering = ["-published_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state="published", published_at__isnull=False) | ~Q(state="published"),
-                name="published_response_has_date",
-            ),
-        ]
+        constraints = [published_has_date(name="published_response_has_date")]
 
     def __str__(self):
         return f"response to {self.proposal_id} ({self.state})"
@@ -116,8 +105,7 @@ class ResponseTransition(TransitionLog):
     """The log of a response's review lifecycle. Internal: the reviewer of a returned draft stays private."""
 
     response = models.ForeignKey(ProposalResponse, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=12, choices=ResponseState.choices)
-    to_state = models.CharField(max_length=12, choices=ResponseState.choices)
+    from_state, to_state = status_change(ResponseState, max_length=12)
     note = models.TextField(blank=True)
 
     def __str__(self):
@@ -131,29 +119,22 @@ class CommissionAssignment(models.Model):
         "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_assignment"
     )
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = actor_field(blank=False)
     assigned_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"{self.proposal_id} → {self.assignee_id}"
 
 
-class CommissionNote(models.Model):
+class CommissionNote(OldestFirst):
     """An internal note of the Commission on a proposal; never shown publicly."""
 
     proposal = models.ForeignKey(
         "proposals.Proposal", on_delete=models.CASCADE, related_name="commission_notes"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = actor_field(blank=False)
     body = models.TextField(_("internal note"), max_length=3000)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"note on {self.proposal_id}"
@@ -163,11 +144,8 @@ class ObligationRule(models.Model):
     """A promise about answers: published proposals with at least `min_supports` supports are answered
     within `days` days of publication. Several rules may apply; the earliest deadline counts."""
 
-    consultation = models.ForeignKey(
+    consultation = optional_link(
         "proposals.Consultation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
         related_name="obligation_rules",
         help_text=_("Leave empty for every consultation."),
         verbose_name=_("consultation"),
