@@ -31,7 +31,6 @@ from ..models import (
     Commitment,
     CommitmentEvidence,
     CommitmentFollow,
-    CommitmentStatus,
     CommitmentTransition,
     CommitmentUpdate,
     Consultation,
@@ -43,10 +42,10 @@ from ..models import (
     ResponsibleBody,
     UpdateState,
 )
+from ..models.commitment import CommitmentStatus as S
 from ..permissions import commitment as rules
 from ..selectors.commitment import ADOPTING_RESPONSES
 
-S = CommitmentStatus
 COMMITMENT_LIFECYCLE = Lifecycle(
     "commitment",
     {

@@ -41,15 +41,12 @@ from ..models import (
     HearingDocument,
     HearingFormat,
     HearingRegistration,
-    HearingStatus,
     HearingTransition,
     Proposal,
-    RegistrationStatus,
 )
+from ..models.hearing import HearingStatus as H
+from ..models.hearing import RegistrationStatus as R
 from ..rich_text import render_markdown
-
-H = HearingStatus
-R = RegistrationStatus
 
 HEARING_LIFECYCLE = Lifecycle(
     "hearing",
@@ -360,8 +357,8 @@ def registration_from_token(token: str) -> HearingRegistration | None:
         return None
     hearing = registration.hearing
     if hearing.ends_at <= timezone.now() or hearing.status in (
-        HearingStatus.FINISHED,
-        HearingStatus.CANCELLED,
+        H.FINISHED,
+        H.CANCELLED,
     ):
         return None
     return registration
