@@ -35,6 +35,7 @@ from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..services.document import document_version_import, document_version_publish
 from ..services.follow import follow_add
+from ..services.staff_list import per_language
 from . import discussion_item
 
 SLUG = "public-councils-law"
@@ -182,7 +183,7 @@ _MINUTES = {
 
 def _in_languages(field: str, kk: str, ru: str, en: str) -> dict[str, str]:
     """Keyword arguments for a field kept in the three site languages: `title` gives title_kk, _ru and _en."""
-    return {f"{field}_kk": kk, f"{field}_ru": ru, f"{field}_en": en}
+    return per_language(field, {"kk": kk, "ru": ru, "en": en})
 
 
 def _markdown(version: int, code: str) -> str:
