@@ -44,9 +44,11 @@ from ..models import (
     HearingTransition,
     Proposal,
 )
-from ..models.hearing import HearingStatus as H
-from ..models.hearing import RegistrationStatus as R
+from ..models.hearing import HearingStatus, RegistrationStatus
 from ..rich_text import render_markdown
+
+H = HearingStatus
+R = RegistrationStatus
 
 HEARING_LIFECYCLE = Lifecycle(
     "hearing",
