@@ -33,9 +33,9 @@ def _staff_list_routes(key: str, views) -> list:
 
 
 def _actions(prefix: str, views, key: str, actions: tuple[str, ...], *, name: str = "") -> list:
-    """The small POST-only views that act on one thing: `<prefix><action>/` runs the view `<key>_<action>`
-    and is named `<name>_<action>` (`name` defaults to `key`). A two-word action such as `intake/open` stands
-    as `intake_open` in the names, so the table says each route once instead of three times."""
+    """Routes of one thing that follow one naming rule: `<prefix><action>/` runs the view `<key>_<action>`
+    and is named `<name>_<action>` (`name` defaults to `key`); a two-word action such as `intake/open` stands
+    as `intake_open` in both. The table then says each route once instead of three times."""
     routes = []
     for action in actions:
         suffix = action.replace("/", "_")
