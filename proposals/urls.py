@@ -72,40 +72,6 @@ _consultation_routes = [
     path("<slug:document>/articles/<slug:key>/", consultation.article_detail, name="article_detail"),
 ]
 
-# Under proposals/.
-_proposal_routes = [
-    path("", proposal.proposal_list, name="proposal_list"),
-    path("new/", submission.proposal_write, name="proposal_write"),
-    path("<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
-    *_actions("<int:pk>/", submission, "proposal", ("edit", "compare", "preview", "submit", "withdraw")),
-    path("<int:pk>/support/", participation.support, name="support"),
-    path("<int:pk>/support/withdraw/", participation.support_withdraw, name="support_withdraw"),
-    path("<int:pk>/follow/", participation.proposal_follow, name="proposal_follow"),
-    path("<int:pk>/comments/", participation.comment_create, name="comment_create"),
-    path("<int:pk>/report/", moderation.proposal_report, name="proposal_report"),
-    path("<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
-]
-
-# Under moderation/.
-_moderation_routes = [
-    path("", moderation.queue, name="moderation_queue"),
-    path("cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
-    *_actions("cases/<int:pk>/", moderation, "case", ("claim", "decide"), name="moderation_case"),
-    path("cases/<int:pk>/block/", moderation.account_block, name="moderation_account_block"),
-    path("cases/bulk/", moderation.case_bulk, name="moderation_case_bulk"),
-    path("proposals/<int:pk>/act/", moderation.content_act, name="moderation_content_act"),
-]
-
-# Under hearings/.
-_hearing_routes = [
-    path("", hearing.hearing_list, name="hearing_list"),
-    path("<int:pk>/", hearing.hearing_detail, name="hearing_detail"),
-    path("<int:pk>.ics", hearing.hearing_ics, name="hearing_ics"),
-    *_actions("<int:pk>/", hearing, "hearing", ("register", "unregister")),
-    path("<int:pk>/speak/", hearing.speaker_request, name="hearing_speaker_request"),
-    path("cancel/<str:token>/", hearing.hearing_cancel_link, name="hearing_cancel_link"),
-]
-
 # Under staff/consultations/.
 _staff_consultation_routes = [
     path("", staff_consultations.consultation_staff_list, name="staff_consultation_list"),
@@ -201,11 +167,27 @@ urlpatterns = [
     path("consultations/", home.consultation_list, name="consultation_list"),
     path("consultations/<slug:slug>/", include(_consultation_routes)),
     path("me/", me.participation, name="participation"),
-    path("proposals/", include(_proposal_routes)),
+    path("proposals/", proposal.proposal_list, name="proposal_list"),
+    path("proposals/new/", submission.proposal_write, name="proposal_write"),
+    path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
+    *_actions(
+        "proposals/<int:pk>/", submission, "proposal", ("edit", "compare", "preview", "submit", "withdraw")
+    ),
+    path("proposals/<int:pk>/support/", participation.support, name="support"),
+    path("proposals/<int:pk>/support/withdraw/", participation.support_withdraw, name="support_withdraw"),
+    path("proposals/<int:pk>/follow/", participation.proposal_follow, name="proposal_follow"),
+    path("proposals/<int:pk>/comments/", participation.comment_create, name="comment_create"),
+    path("proposals/<int:pk>/report/", moderation.proposal_report, name="proposal_report"),
+    path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
     *_actions("comments/<int:comment_pk>/", participation, "comment", ("edit", "delete", "like")),
     path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
     path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
-    path("moderation/", include(_moderation_routes)),
+    path("moderation/", moderation.queue, name="moderation_queue"),
+    path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
+    *_actions("moderation/cases/<int:pk>/", moderation, "case", ("claim", "decide"), name="moderation_case"),
+    path("moderation/cases/<int:pk>/block/", moderation.account_block, name="moderation_account_block"),
+    path("moderation/cases/bulk/", moderation.case_bulk, name="moderation_case_bulk"),
+    path("moderation/proposals/<int:pk>/act/", moderation.content_act, name="moderation_content_act"),
     path("transparency/moderation/", moderation.transparency, name="moderation_transparency"),
     path(
         "implementation/commitments/<int:pk>/follow/",
@@ -214,6 +196,11 @@ urlpatterns = [
     ),
     path("implementation/bodies/<int:pk>/follow/", implementation.body_follow, name="body_follow"),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
-    path("hearings/", include(_hearing_routes)),
+    path("hearings/", hearing.hearing_list, name="hearing_list"),
+    path("hearings/<int:pk>/", hearing.hearing_detail, name="hearing_detail"),
+    path("hearings/<int:pk>.ics", hearing.hearing_ics, name="hearing_ics"),
+    *_actions("hearings/<int:pk>/", hearing, "hearing", ("register", "unregister")),
+    path("hearings/<int:pk>/speak/", hearing.speaker_request, name="hearing_speaker_request"),
+    path("hearings/cancel/<str:token>/", hearing.hearing_cancel_link, name="hearing_cancel_link"),
     path("staff/", include(_staff_routes)),
 ]
