@@ -24,6 +24,8 @@ BASE = Path(__file__).resolve().parent.parent
 LANGUAGES = ("kk", "ru", "en")
 sys.path.insert(0, str(BASE))
 
+from bench.cli import bench_parser  # noqa: E402
+
 
 def setup(database_url: str, email_url: str = "") -> None:
     os.environ["DATABASE_URL"] = database_url
@@ -111,10 +113,7 @@ def send_loop() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
+    parser = bench_parser(__doc__, redis="unused")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=2)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])

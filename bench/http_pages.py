@@ -15,7 +15,6 @@ the open-loop run at half of saturation signs in as one of them. Only loopback t
 by --duration.
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -34,6 +33,7 @@ PEOPLE_LUA = Path(__file__).with_name("wrk_people.lua")
 sys.path.insert(0, str(BASE))
 
 from bench import http_attempts  # noqa: E402
+from bench.cli import bench_parser  # noqa: E402
 
 
 def server_command(kind: str, port: int, workers: int) -> list[str]:
@@ -137,11 +137,7 @@ def pick_paths(database_url: str, call: str = "bench_paths()") -> dict[str, str]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--redis-url", default="")
+    parser = bench_parser(__doc__, redis="optional")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="processes (serve: WEB_CONCURRENCY)")

@@ -16,7 +16,6 @@ Prints a Markdown table for docs/BENCHMARKS.md. The corpus texts are random sent
 demo draft (kk/ru/en), so they share vocabulary the way real proposals do, but not whole passages.
 """
 
-import argparse
 import os
 import random
 import statistics
@@ -27,6 +26,8 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
+
+from bench.cli import bench_parser  # noqa: E402
 
 
 def setup(database_url: str) -> None:
@@ -125,10 +126,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
+    parser = bench_parser(__doc__, redis="unused")
     parser.add_argument("--corpus", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--screen", type=int, default=300)

@@ -13,7 +13,6 @@ The server processes, wrk and the pages' ids come from `bench/http_pages.py`, so
 same thing. Loopback only; every measurement is bounded by --duration.
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -29,6 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from http_pages import BASE, LUA, pick_paths, production_env, server_command, wait_until_up  # noqa: E402
+
+from bench.cli import bench_parser  # noqa: E402
 
 CORES = os.cpu_count() or 2
 
@@ -86,11 +87,7 @@ def stop(server: subprocess.Popen, port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--redis-url", default="")
+    parser = bench_parser(__doc__, redis="optional")
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=3)

@@ -15,7 +15,6 @@ an upper bound. One core serves 1000 / (CPU ms per support) supports a second, i
 The people, their tokens and the proposal are those of `bench/support_storm.py` (created once).
 """
 
-import argparse
 import cProfile
 import io
 import os
@@ -27,6 +26,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
+from bench.cli import bench_parser  # noqa: E402
 from bench.http_pages import production_env  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -66,11 +66,7 @@ def _environ(path: str, token: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--redis-url", required=True)
+    parser = bench_parser(__doc__, redis="required")
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each pass; the least CPU counts")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions (cProfile)")

@@ -12,7 +12,6 @@ the distinct people who tried, the counter equals the rows once the pending chan
 no unanswered attempt. Prints supports/s and latency percentiles. Loopback only.
 """
 
-import argparse
 import json
 import os
 import random
@@ -28,6 +27,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
 from bench import http_attempts  # noqa: E402
+from bench.cli import bench_parser  # noqa: E402
 from bench.http_pages import production_env, wait_until_up  # noqa: E402
 
 
@@ -82,11 +82,7 @@ def seed(people: int) -> tuple[int, list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--redis-url", required=True)
+    parser = bench_parser(__doc__, redis="required")
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--attempts", type=int, default=20000)
     parser.add_argument("--connections", type=int, default=64)

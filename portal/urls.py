@@ -12,6 +12,16 @@ from proposals.views import open_data
 # Django admin logs in through allauth, so its second factor cannot be skipped.
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+def _csv_and_json(stem: str, view: str, *, name: str) -> list:
+    """An open data set is published twice, for spreadsheets and for programs: `open-data/<stem>.csv` and
+    `.json`, served by the views `<view>_csv` and `<view>_json` and named `<name>_csv` and `<name>_json`."""
+    return [
+        path(f"open-data/{stem}.{kind}", getattr(open_data, f"{view}_{kind}"), name=f"{name}_{kind}")
+        for kind in ("csv", "json")
+    ]
+
+
 urlpatterns = [
     # Unprefixed: machines call these, and they answer the same in every language.
     path("healthz", health.healthz, name="healthz"),
@@ -20,14 +30,9 @@ urlpatterns = [
     # A path under the API that no operation matches (e.g. `/api/v1/proposals/abc`) answers in JSON too.
     re_path(r"^api/v1/", api_not_found),
     path("hearings.ics", hearing_views.hearings_ics, name="hearings_ics"),
-    path("open-data/proposals.csv", open_data.proposals_csv, name="open_data_csv"),
-    path("open-data/proposals.json", open_data.proposals_json, name="open_data_json"),
-    path("open-data/commitments.csv", open_data.commitments_csv, name="open_data_commitments_csv"),
-    path("open-data/commitments.json", open_data.commitments_json, name="open_data_commitments_json"),
-    path("open-data/commitment-updates.csv", open_data.commitment_updates_csv, name="open_data_updates_csv"),
-    path(
-        "open-data/commitment-updates.json", open_data.commitment_updates_json, name="open_data_updates_json"
-    ),
+    *_csv_and_json("proposals", "proposals", name="open_data"),
+    *_csv_and_json("commitments", "commitments", name="open_data_commitments"),
+    *_csv_and_json("commitment-updates", "commitment_updates", name="open_data_updates"),
     path("open-data/datapackage.json", open_data.datapackage_json, name="open_data_datapackage"),
     path("robots.txt", site.robots_txt, name="robots_txt"),
     path("favicon.ico", site.favicon, name="favicon"),

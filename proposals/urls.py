@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import (
     commission,
@@ -21,225 +21,186 @@ from .views import (
 )
 
 
-def _staff_list_routes(prefix: str, key: str, views) -> list:
-    """A list the secretariat keeps: its page `staff/<prefix>/`, a new item at `new/` and an item at `<pk>/`,
-    named `staff_<key>_list`, `_create` and `_edit` after the views `<key>_list`, `_create` and `_edit`."""
+def _staff_list_routes(key: str, views) -> list:
+    """A list the secretariat keeps, to include under its prefix: the list, a new item at `new/` and an item
+    at `<pk>/`, named `staff_<key>_list`, `_create` and `_edit` after the views `<key>_list`, `_create` and
+    `_edit`."""
     return [
-        path(f"staff/{prefix}/", getattr(views, f"{key}_list"), name=f"staff_{key}_list"),
-        path(f"staff/{prefix}/new/", getattr(views, f"{key}_create"), name=f"staff_{key}_create"),
-        path(f"staff/{prefix}/<int:pk>/", getattr(views, f"{key}_edit"), name=f"staff_{key}_edit"),
+        path("", getattr(views, f"{key}_list"), name=f"staff_{key}_list"),
+        path("new/", getattr(views, f"{key}_create"), name=f"staff_{key}_create"),
+        path("<int:pk>/", getattr(views, f"{key}_edit"), name=f"staff_{key}_edit"),
     ]
 
 
-urlpatterns = [
-    path("", home.home, name="home"),
-    path("consultations/", home.consultation_list, name="consultation_list"),
-    path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation_detail"),
-    path("consultations/<slug:slug>/outcome/", outcome.consultation_outcome, name="consultation_outcome"),
+def _actions(prefix: str, views, key: str, actions: tuple[str, ...], *, name: str = "") -> list:
+    """Routes of one thing that follow one naming rule: `<prefix><action>/` runs the view `<key>_<action>`
+    and is named `<name>_<action>` (`name` defaults to `key`); a two-word action such as `intake/open` stands
+    as `intake_open` in both. The table then says each route once instead of three times."""
+    routes = []
+    for action in actions:
+        suffix = action.replace("/", "_")
+        routes.append(
+            path(f"{prefix}{action}/", getattr(views, f"{key}_{suffix}"), name=f"{name or key}_{suffix}")
+        )
+    return routes
+
+
+# Under consultations/<slug>/. The outcome and implementation pages come before the document pattern, which
+# would take "outcome" or "implementation" for a document slug.
+_consultation_routes = [
+    path("", consultation.consultation_detail, name="consultation_detail"),
+    path("outcome/", outcome.consultation_outcome, name="consultation_outcome"),
     path(
-        "consultations/<slug:slug>/outcome/report.pdf",
+        "outcome/report.pdf",
         outcome.outcome_report,
         {"file_format": "pdf"},
         name="consultation_outcome_report_pdf",
     ),
     path(
-        "consultations/<slug:slug>/outcome/report.docx",
+        "outcome/report.docx",
         outcome.outcome_report,
         {"file_format": "docx"},
         name="consultation_outcome_report_docx",
     ),
-    path("consultations/<slug:slug>/overdue/", outcome.consultation_overdue, name="consultation_overdue"),
-    # After the outcome: before the document pattern, which would take "implementation" for a document slug.
+    path("overdue/", outcome.consultation_overdue, name="consultation_overdue"),
+    path("implementation/", implementation.implementation_tracker, name="implementation_tracker"),
+    path("implementation/overdue/", implementation.implementation_overdue, name="implementation_overdue"),
+    path("implementation/<int:pk>/", implementation.commitment_detail, name="commitment_detail"),
+    path("<slug:document>/", consultation.document_detail, name="document_detail"),
+    path("<slug:document>/compare/", consultation.document_compare, name="document_compare"),
+    path("<slug:document>/versions/<int:position>/akn.xml", consultation.version_akn, name="version_akn"),
+    path("<slug:document>/articles/<slug:key>/", consultation.article_detail, name="article_detail"),
+]
+
+# Under staff/consultations/.
+_staff_consultation_routes = [
+    path("", staff_consultations.consultation_staff_list, name="staff_consultation_list"),
+    path("new/", staff_consultations.consultation_create, name="staff_consultation_create"),
+    path("<int:pk>/", staff_consultations.consultation_edit, name="staff_consultation"),
     path(
-        "consultations/<slug:slug>/implementation/",
-        implementation.implementation_tracker,
-        name="implementation_tracker",
+        "<int:pk>/documents/", staff_consultations.document_create, name="staff_consultation_document_create"
+    ),
+    *_actions(
+        "<int:pk>/",
+        staff_consultations,
+        "consultation",
+        ("publish", "intake/open", "intake/close", "archive"),
+        name="staff_consultation",
     ),
     path(
-        "consultations/<slug:slug>/implementation/overdue/",
-        implementation.implementation_overdue,
-        name="implementation_overdue",
+        "<int:pk>/outcome/",
+        staff_consultations.consultation_outcome_publish,
+        name="staff_consultation_outcome_publish",
     ),
+]
+
+# Under staff/commission/.
+_commission_routes = [
+    path("", commission.queue, name="commission_queue"),
+    path("proposals/<int:pk>/", commission.work, name="commission_work"),
+    path("proposals/<int:pk>/assign/", commission.assign, name="commission_assign"),
+    path("proposals/<int:pk>/notes/", commission.note_add, name="commission_note_add"),
+    path("proposals/<int:pk>/response/", commission.response_save, name="commission_response_save"),
+    *_actions(
+        "proposals/<int:pk>/response/",
+        commission,
+        "response",
+        ("submit", "approve", "return"),
+        name="commission_response",
+    ),
+]
+
+# Under staff/implementation/.
+_staff_implementation_routes = [
+    path("", staff_implementation.implementation_home, name="staff_implementation"),
+    path("new/<slug:slug>/", staff_implementation.commitment_create, name="staff_commitment_create"),
+    path("<int:pk>/", staff_implementation.commitment_staff, name="staff_commitment"),
     path(
-        "consultations/<slug:slug>/implementation/<int:pk>/",
-        implementation.commitment_detail,
-        name="commitment_detail",
+        "<int:pk>/updates/", staff_implementation.commitment_update_post, name="staff_commitment_update_post"
     ),
-    path("consultations/<slug:slug>/<slug:document>/", consultation.document_detail, name="document_detail"),
+    *_actions(
+        "updates/<int:pk>/",
+        staff_implementation,
+        "commitment_update",
+        ("approve", "decline"),
+        name="staff_commitment_update",
+    ),
+]
+
+# Under staff/hearings/.
+_staff_hearing_routes = [
+    *_staff_list_routes("hearing", staff_hearings),
+    path("<int:pk>/agenda/", staff_hearings.agenda_item_add, name="staff_agenda_item_add"),
+    *_actions(
+        "<int:pk>/", staff_hearings, "hearing", ("status", "outcome", "registrations"), name="staff_hearing"
+    ),
+]
+
+# Under staff/: the second-factor gate covers it, as it covers moderation/.
+_staff_routes = [
+    path("consultations/", include(_staff_consultation_routes)),
+    path("documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
+    *_actions("versions/<int:pk>/", staff_documents, "version", ("publish", "discard"), name="staff_version"),
+    path("obligations/", include(_staff_list_routes("obligation", staff_settings))),
+    path("topics/", include(_staff_list_routes("topic", staff_settings))),
+    path("responsible-bodies/", include(_staff_list_routes("responsible_body", staff_settings))),
+    path("answer-templates/", include(_staff_list_routes("answer_template", staff_answer_templates))),
+    path("documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"),
     path(
-        "consultations/<slug:slug>/<slug:document>/compare/",
-        consultation.document_compare,
-        name="document_compare",
+        "articles/<int:pk>/confirm-match/",
+        staff_documents.article_match_confirm,
+        name="staff_article_match_confirm",
     ),
+    path("commission/", include(_commission_routes)),
+    path("implementation/", include(_staff_implementation_routes)),
+    path("hearings/", include(_staff_hearing_routes)),
+    path("agenda-items/<int:pk>/delete/", staff_hearings.agenda_item_delete, name="staff_agenda_item_delete"),
     path(
-        "consultations/<slug:slug>/<slug:document>/versions/<int:position>/akn.xml",
-        consultation.version_akn,
-        name="version_akn",
+        "speaker-requests/<int:pk>/decide/",
+        staff_hearings.speaker_request_decide,
+        name="staff_speaker_request_decide",
     ),
-    path(
-        "consultations/<slug:slug>/<slug:document>/articles/<slug:key>/",
-        consultation.article_detail,
-        name="article_detail",
-    ),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("consultations/", home.consultation_list, name="consultation_list"),
+    path("consultations/<slug:slug>/", include(_consultation_routes)),
     path("me/", me.participation, name="participation"),
     path("proposals/", proposal.proposal_list, name="proposal_list"),
     path("proposals/new/", submission.proposal_write, name="proposal_write"),
     path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
-    path("proposals/<int:pk>/edit/", submission.proposal_edit, name="proposal_edit"),
-    path("proposals/<int:pk>/compare/", submission.proposal_compare, name="proposal_compare"),
-    path("proposals/<int:pk>/preview/", submission.proposal_preview, name="proposal_preview"),
-    path("proposals/<int:pk>/submit/", submission.proposal_submit, name="proposal_submit"),
-    path("proposals/<int:pk>/withdraw/", submission.proposal_withdraw, name="proposal_withdraw"),
+    *_actions(
+        "proposals/<int:pk>/", submission, "proposal", ("edit", "compare", "preview", "submit", "withdraw")
+    ),
     path("proposals/<int:pk>/support/", participation.support, name="support"),
     path("proposals/<int:pk>/support/withdraw/", participation.support_withdraw, name="support_withdraw"),
     path("proposals/<int:pk>/follow/", participation.proposal_follow, name="proposal_follow"),
     path("proposals/<int:pk>/comments/", participation.comment_create, name="comment_create"),
-    path("comments/<int:comment_pk>/edit/", participation.comment_edit, name="comment_edit"),
-    path("comments/<int:comment_pk>/delete/", participation.comment_delete, name="comment_delete"),
-    path("comments/<int:comment_pk>/like/", participation.comment_like, name="comment_like"),
-    path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
     path("proposals/<int:pk>/report/", moderation.proposal_report, name="proposal_report"),
-    path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
     path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
-    # Staff pages: under /staff/ and /moderation/, so the second-factor gate covers them.
+    *_actions("comments/<int:comment_pk>/", participation, "comment", ("edit", "delete", "like")),
+    path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
+    path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
-    path("moderation/cases/<int:pk>/claim/", moderation.case_claim, name="moderation_case_claim"),
-    path("moderation/cases/<int:pk>/decide/", moderation.case_decide, name="moderation_case_decide"),
+    *_actions("moderation/cases/<int:pk>/", moderation, "case", ("claim", "decide"), name="moderation_case"),
     path("moderation/cases/<int:pk>/block/", moderation.account_block, name="moderation_account_block"),
     path("moderation/cases/bulk/", moderation.case_bulk, name="moderation_case_bulk"),
     path("moderation/proposals/<int:pk>/act/", moderation.content_act, name="moderation_content_act"),
     path("transparency/moderation/", moderation.transparency, name="moderation_transparency"),
-    path("staff/consultations/", staff_consultations.consultation_staff_list, name="staff_consultation_list"),
-    path(
-        "staff/consultations/new/", staff_consultations.consultation_create, name="staff_consultation_create"
-    ),
-    path("staff/consultations/<int:pk>/", staff_consultations.consultation_edit, name="staff_consultation"),
-    path(
-        "staff/consultations/<int:pk>/documents/",
-        staff_consultations.document_create,
-        name="staff_consultation_document_create",
-    ),
-    path(
-        "staff/consultations/<int:pk>/publish/",
-        staff_consultations.consultation_publish,
-        name="staff_consultation_publish",
-    ),
-    path(
-        "staff/consultations/<int:pk>/intake/open/",
-        staff_consultations.consultation_intake_open,
-        name="staff_consultation_intake_open",
-    ),
-    path(
-        "staff/consultations/<int:pk>/intake/close/",
-        staff_consultations.consultation_intake_close,
-        name="staff_consultation_intake_close",
-    ),
-    path(
-        "staff/consultations/<int:pk>/outcome/",
-        staff_consultations.consultation_outcome_publish,
-        name="staff_consultation_outcome_publish",
-    ),
-    path(
-        "staff/consultations/<int:pk>/archive/",
-        staff_consultations.consultation_archive,
-        name="staff_consultation_archive",
-    ),
-    path("staff/documents/<int:pk>/import/", staff_documents.document_import, name="staff_document_import"),
-    path("staff/versions/<int:pk>/publish/", staff_documents.version_publish, name="staff_version_publish"),
-    path("staff/versions/<int:pk>/discard/", staff_documents.version_discard, name="staff_version_discard"),
-    *_staff_list_routes("obligations", "obligation", staff_settings),
-    *_staff_list_routes("topics", "topic", staff_settings),
-    *_staff_list_routes("responsible-bodies", "responsible_body", staff_settings),
-    *_staff_list_routes("answer-templates", "answer_template", staff_answer_templates),
-    path(
-        "staff/documents/<int:pk>/matches/", staff_documents.document_matches, name="staff_document_matches"
-    ),
-    path(
-        "staff/articles/<int:pk>/confirm-match/",
-        staff_documents.article_match_confirm,
-        name="staff_article_match_confirm",
-    ),
-    path("staff/commission/", commission.queue, name="commission_queue"),
-    path("staff/commission/proposals/<int:pk>/", commission.work, name="commission_work"),
-    path("staff/commission/proposals/<int:pk>/assign/", commission.assign, name="commission_assign"),
-    path("staff/commission/proposals/<int:pk>/notes/", commission.note_add, name="commission_note_add"),
-    path(
-        "staff/commission/proposals/<int:pk>/response/",
-        commission.response_save,
-        name="commission_response_save",
-    ),
-    path(
-        "staff/commission/proposals/<int:pk>/response/submit/",
-        commission.response_submit,
-        name="commission_response_submit",
-    ),
-    path(
-        "staff/commission/proposals/<int:pk>/response/approve/",
-        commission.response_approve,
-        name="commission_response_approve",
-    ),
-    path(
-        "staff/commission/proposals/<int:pk>/response/return/",
-        commission.response_return,
-        name="commission_response_return",
-    ),
     path(
         "implementation/commitments/<int:pk>/follow/",
         implementation.commitment_follow,
         name="commitment_follow",
     ),
     path("implementation/bodies/<int:pk>/follow/", implementation.body_follow, name="body_follow"),
-    path("staff/implementation/", staff_implementation.implementation_home, name="staff_implementation"),
-    path(
-        "staff/implementation/new/<slug:slug>/",
-        staff_implementation.commitment_create,
-        name="staff_commitment_create",
-    ),
-    path("staff/implementation/<int:pk>/", staff_implementation.commitment_staff, name="staff_commitment"),
-    path(
-        "staff/implementation/<int:pk>/updates/",
-        staff_implementation.commitment_update_post,
-        name="staff_commitment_update_post",
-    ),
-    path(
-        "staff/implementation/updates/<int:pk>/approve/",
-        staff_implementation.commitment_update_approve,
-        name="staff_commitment_update_approve",
-    ),
-    path(
-        "staff/implementation/updates/<int:pk>/decline/",
-        staff_implementation.commitment_update_decline,
-        name="staff_commitment_update_decline",
-    ),
     path("attachments/<int:pk>/", proposal.attachment_download, name="attachment_download"),
-    # Public hearings.
     path("hearings/", hearing.hearing_list, name="hearing_list"),
     path("hearings/<int:pk>/", hearing.hearing_detail, name="hearing_detail"),
     path("hearings/<int:pk>.ics", hearing.hearing_ics, name="hearing_ics"),
-    path("hearings/<int:pk>/register/", hearing.hearing_register, name="hearing_register"),
-    path("hearings/<int:pk>/unregister/", hearing.hearing_unregister, name="hearing_unregister"),
+    *_actions("hearings/<int:pk>/", hearing, "hearing", ("register", "unregister")),
     path("hearings/<int:pk>/speak/", hearing.speaker_request, name="hearing_speaker_request"),
     path("hearings/cancel/<str:token>/", hearing.hearing_cancel_link, name="hearing_cancel_link"),
-    path("staff/hearings/", staff_hearings.hearing_staff_list, name="staff_hearing_list"),
-    path("staff/hearings/new/", staff_hearings.hearing_create, name="staff_hearing_create"),
-    path("staff/hearings/<int:pk>/", staff_hearings.hearing_edit, name="staff_hearing_edit"),
-    path("staff/hearings/<int:pk>/agenda/", staff_hearings.agenda_item_add, name="staff_agenda_item_add"),
-    path("staff/hearings/<int:pk>/status/", staff_hearings.hearing_status, name="staff_hearing_status"),
-    path("staff/hearings/<int:pk>/outcome/", staff_hearings.hearing_outcome, name="staff_hearing_outcome"),
-    path(
-        "staff/hearings/<int:pk>/registrations/",
-        staff_hearings.hearing_registrations,
-        name="staff_hearing_registrations",
-    ),
-    path(
-        "staff/agenda-items/<int:pk>/delete/",
-        staff_hearings.agenda_item_delete,
-        name="staff_agenda_item_delete",
-    ),
-    path(
-        "staff/speaker-requests/<int:pk>/decide/",
-        staff_hearings.speaker_request_decide,
-        name="staff_speaker_request_decide",
-    ),
+    path("staff/", include(_staff_routes)),
 ]

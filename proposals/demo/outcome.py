@@ -35,6 +35,7 @@ from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..services.document import document_version_import, document_version_publish
 from ..services.follow import follow_add
+from ..services.staff_list import per_language
 from . import discussion_item
 
 SLUG = "public-councils-law"
@@ -180,6 +181,11 @@ _MINUTES = {
 }
 
 
+def _in_languages(field: str, kk: str, ru: str, en: str) -> dict[str, str]:
+    """Keyword arguments for a field kept in the three site languages: `title` gives title_kk, _ru and _en."""
+    return per_language(field, {"kk": kk, "ru": ru, "en": en})
+
+
 def _markdown(version: int, code: str) -> str:
     lines = [f"# 1. {_SECTION[code]}"]
     for key, (number, texts) in _ARTICLES.items():
@@ -198,12 +204,18 @@ def seed_closed_consultation() -> Consultation | None:
     now = timezone.now()
     consultation = Consultation.objects.create(
         slug=SLUG,
-        title_kk="Қоғамдық кеңестер туралы заң жобасы (демо)",
-        title_ru="Проект закона об общественных советах (демо)",
-        title_en="Draft law on public councils (demo)",
-        description_kk="Аяқталған консультация: ұсыныстар, жауаптар және қорытынды. Демо мазмұн.",
-        description_ru="Завершённая консультация: предложения, ответы и итоги. Демонстрационное содержание.",
-        description_en="A finished consultation: proposals, answers and the outcome. Demo content.",
+        **_in_languages(
+            "title",
+            "Қоғамдық кеңестер туралы заң жобасы (демо)",
+            "Проект закона об общественных советах (демо)",
+            "Draft law on public councils (demo)",
+        ),
+        **_in_languages(
+            "description",
+            "Аяқталған консультация: ұсыныстар, жауаптар және қорытынды. Демо мазмұн.",
+            "Завершённая консультация: предложения, ответы и итоги. Демонстрационное содержание.",
+            "A finished consultation: proposals, answers and the outcome. Demo content.",
+        ),
         status=ConsultationStatus.OUTCOME_PUBLISHED,
         outcome_published_at=now - timedelta(days=10),
         **{f"outcome_summary_{code}": text for code, text in _SUMMARY.items()},
@@ -235,9 +247,9 @@ def seed_closed_consultation() -> Consultation | None:
     document = Document.objects.create(
         consultation=consultation,
         slug="draft-law",
-        title_kk="Қоғамдық кеңестер туралы заң",
-        title_ru="Закон об общественных советах",
-        title_en="Law on public councils",
+        **_in_languages(
+            "title", "Қоғамдық кеңестер туралы заң", "Закон об общественных советах", "Law on public councils"
+        ),
     )
     versions = [
         document_version_publish(
@@ -285,13 +297,10 @@ def seed_closed_consultation() -> Consultation | None:
             ProposalTransition.objects.filter(pk=row.pk).update(created_at=moment)
             previous = status
         if decision:
-            kk, ru, en = _REASONS[decision]
             response = ProposalResponse.objects.create(
                 proposal=proposal,
                 status=decision,
-                reasoning_kk=kk,
-                reasoning_ru=ru,
-                reasoning_en=en,
+                **_in_languages("reasoning", *_REASONS[decision]),
                 version=versions[1] if changes else None,
                 state=ResponseState.PUBLISHED,
                 published_at=now - timedelta(days=answered_days),
@@ -308,18 +317,27 @@ def _seed_held_hearing(consultation: Consultation, proposals: list[Proposal], *,
     starts = now - timedelta(days=50)
     hearing = Hearing.objects.create(
         consultation=consultation,
-        title_kk="Қоғамдық кеңестер туралы тыңдау (демо)",
-        title_ru="Слушания об общественных советах (демо)",
-        title_en="Hearing on public councils (demo)",
-        description_kk="Комиссия ұсыныстарды авторлармен бірге талқылады.",
-        description_ru="Комиссия обсудила предложения вместе с их авторами.",
-        description_en="The Commission discussed the proposals with their authors.",
+        **_in_languages(
+            "title",
+            "Қоғамдық кеңестер туралы тыңдау (демо)",
+            "Слушания об общественных советах (демо)",
+            "Hearing on public councils (demo)",
+        ),
+        **_in_languages(
+            "description",
+            "Комиссия ұсыныстарды авторлармен бірге талқылады.",
+            "Комиссия обсудила предложения вместе с их авторами.",
+            "The Commission discussed the proposals with their authors.",
+        ),
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         format=HearingFormat.HYBRID,
-        venue_kk="Астана, Мәңгілік Ел даңғылы, 4, 1-зал",
-        venue_ru="Астана, проспект Мангилик Ел, 4, зал 1",
-        venue_en="Astana, Mangilik El Avenue 4, hall 1",
+        **_in_languages(
+            "venue",
+            "Астана, Мәңгілік Ел даңғылы, 4, 1-зал",
+            "Астана, проспект Мангилик Ел, 4, зал 1",
+            "Astana, Mangilik El Avenue 4, hall 1",
+        ),
         capacity=40,
         status=HearingStatus.FINISHED,
         **{f"minutes_{code}": _MINUTES[code] for code in _MINUTES},

@@ -137,6 +137,15 @@ def parse(text: str, *, file: str) -> ParsedDocument:
     return document
 
 
+def _unlike(
+    reference: ParsedDocument, other: ParsedDocument, line: int, expected: str, found: str = ""
+) -> DocumentFormatError:
+    """Every language must have the first one's structure: the error points at the other language's file and
+    line, and names the file it should agree with."""
+    message = f"expected {expected} as in {reference.file}" + (f", found {found}" if found else "")
+    return DocumentFormatError(other.file, line, message)
+
+
 def merge(documents: dict[str, ParsedDocument]) -> None:
     """Checks that every language has the same sections, articles, keys and paragraph counts."""
     languages = list(documents)
@@ -144,37 +153,19 @@ def merge(documents: dict[str, ParsedDocument]) -> None:
     for language in languages[1:]:
         other = documents[language]
         if len(other.sections) != len(reference.sections):
-            raise DocumentFormatError(
-                other.file,
-                1,
-                f"expected {len(reference.sections)} sections as in {reference.file}, "
-                f"found {len(other.sections)}",
+            raise _unlike(
+                reference, other, 1, f"{len(reference.sections)} sections", f"{len(other.sections)}"
             )
         for ref_section, section in zip(reference.sections, other.sections, strict=True):
             if section.number != ref_section.number:
-                raise DocumentFormatError(
-                    other.file, section.line, f"expected section {ref_section.number} as in {reference.file}"
-                )
+                raise _unlike(reference, other, section.line, f"section {ref_section.number}")
             if len(section.articles) != len(ref_section.articles):
-                raise DocumentFormatError(
-                    other.file,
-                    section.line,
-                    f"expected {len(ref_section.articles)} articles in section {section.number} "
-                    f"as in {reference.file}",
-                )
+                expected = f"{len(ref_section.articles)} articles in section {section.number}"
+                raise _unlike(reference, other, section.line, expected)
             for ref_article, article in zip(ref_section.articles, section.articles, strict=True):
                 if (article.number, article.key) != (ref_article.number, ref_article.key):
-                    raise DocumentFormatError(
-                        other.file,
-                        article.line,
-                        f"expected article {ref_article.number}"
-                        + (f" {{#{ref_article.key}}}" if ref_article.key else "")
-                        + f" as in {reference.file}",
-                    )
+                    key = f" {{#{ref_article.key}}}" if ref_article.key else ""
+                    raise _unlike(reference, other, article.line, f"article {ref_article.number}{key}")
                 if len(article.paragraphs) != len(ref_article.paragraphs):
-                    raise DocumentFormatError(
-                        other.file,
-                        article.line,
-                        f"expected {len(ref_article.paragraphs)} paragraphs in article {article.number} "
-                        f"as in {reference.file}",
-                    )
+                    expected = f"{len(ref_article.paragraphs)} paragraphs in article {article.number}"
+                    raise _unlike(reference, other, article.line, expected)

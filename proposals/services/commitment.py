@@ -16,7 +16,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,6 @@ from ..models import (
     Commitment,
     CommitmentEvidence,
     CommitmentFollow,
-    CommitmentStatus,
     CommitmentTransition,
     CommitmentUpdate,
     Consultation,
@@ -43,10 +42,11 @@ from ..models import (
     ResponsibleBody,
     UpdateState,
 )
+from ..models.commitment import CommitmentStatus as S
 from ..permissions import commitment as rules
 from ..selectors.commitment import ADOPTING_RESPONSES
+from .follow import follow_row_set
 
-S = CommitmentStatus
 COMMITMENT_LIFECYCLE = Lifecycle(
     "commitment",
     {
@@ -387,12 +387,4 @@ def commitment_follow_set(
     if (commitment is None) == (body is None):
         raise ValueError("Follow exactly one of commitment or body.")
     target = {"commitment": commitment} if commitment is not None else {"body": body}
-    if not follow:
-        deleted, _rows = CommitmentFollow.objects.filter(user=user, **target).delete()
-        return bool(deleted)
-    try:
-        with transaction.atomic():
-            CommitmentFollow.objects.create(user=user, **target)
-    except IntegrityError:
-        return False
-    return True
+    return follow_row_set(CommitmentFollow, user=user, follow=follow, target=target)

@@ -71,6 +71,25 @@ def _require_manager(actor) -> None:
         raise PermissionDenied(_("Only administrators can manage consultations."))
 
 
+def _locked_for_manager(consultation: Consultation, actor) -> Consultation:
+    """The consultation's row, locked for a manager's change: two staff steps on one consultation (an edit and
+    an intake close, say) then apply one after the other, each to what the other left."""
+    _require_manager(actor)
+    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+
+
+def _running_intake(consultation: Consultation, now: datetime):
+    """The intake phase open at `now` (at most one)."""
+    return consultation.phases.filter(kind=Phase.Kind.INTAKE, starts_at__lte=now, ends_at__gt=now)
+
+
+def _close_running_intake(consultation: Consultation, *, actor, now: datetime) -> None:
+    """A consultation that moves past intake (outcome, archive) first stops taking proposals, with the close
+    logged as if staff had pressed it."""
+    if _running_intake(consultation, now).exists():
+        consultation_intake_close(consultation=consultation, actor=actor, now=now)
+
+
 def _validate(data: ConsultationInput, *, consultation: Consultation | None) -> None:
     errors = {}
     if not data.titles.get("kk", "").strip():
@@ -140,8 +159,7 @@ def consultation_create(*, actor, data: ConsultationInput) -> Consultation:
 @transaction.atomic
 def consultation_update(*, consultation: Consultation, actor, data: ConsultationInput) -> Consultation:
     """Titles, descriptions, moderation policy and phase dates; answer obligations stay as they are."""
-    _require_manager(actor)
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation = _locked_for_manager(consultation, actor)
     _validate(data, consultation=consultation)
     levels_before = list(consultation.accepted_identity_levels)
     _write(consultation, data)
@@ -169,8 +187,7 @@ def consultation_transition(
     *, consultation: Consultation, to_status: str, actor, action: str
 ) -> Consultation:
     """The only code path that changes a consultation's status: locks, checks the table, logs."""
-    _require_manager(actor)
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    locked = _locked_for_manager(consultation, actor)
     if not CONSULTATION_LIFECYCLE.allows(locked.status, to_status):
         raise ValidationError(
             _("A consultation that is %(status)s cannot take this step.")
@@ -199,9 +216,8 @@ def consultation_intake_open(
     *, consultation: Consultation, actor, ends_at: datetime | None = None, now: datetime | None = None
 ) -> Consultation:
     """Intake starts now and runs until `ends_at` (the planned end if later, else 30 days)."""
-    _require_manager(actor)
+    locked = _locked_for_manager(consultation, actor)
     now = now or timezone.now()
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if locked.status != S.PUBLISHED:
         raise ValidationError(_("Publish the consultation before opening its intake."))
     intake = locked.phases.filter(kind=Phase.Kind.INTAKE).first()
@@ -224,10 +240,9 @@ def consultation_intake_close(
     *, consultation: Consultation, actor, now: datetime | None = None
 ) -> Consultation:
     """Intake ends now: no new proposals, supports or withdrawals; the review phase starts."""
-    _require_manager(actor)
+    locked = _locked_for_manager(consultation, actor)
     now = now or timezone.now()
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    intake = locked.phases.filter(kind=Phase.Kind.INTAKE, starts_at__lte=now, ends_at__gt=now).first()
+    intake = _running_intake(locked, now).first()
     if intake is None:
         raise ValidationError(_("Intake is not open."))
     intake.ends_at = now
@@ -257,8 +272,7 @@ def consultation_outcome_publish(
         raise ValidationError(
             {f"summary_{code}": _("Write the summary in this language.") for code in missing}
         )
-    if consultation.phases.filter(kind=Phase.Kind.INTAKE, starts_at__lte=now, ends_at__gt=now).exists():
-        consultation_intake_close(consultation=consultation, actor=actor, now=now)
+    _close_running_intake(consultation, actor=actor, now=now)
     Consultation.objects.filter(pk=consultation.pk).update(
         **{f"outcome_summary_{code}": summaries[code].strip() for code in LANGUAGES}
     )
@@ -276,9 +290,7 @@ def consultation_outcome_publish(
 
 def consultation_archive(*, consultation: Consultation, actor) -> Consultation:
     """Archived consultations stay readable but take nothing new."""
-    now = timezone.now()
-    if consultation.phases.filter(kind=Phase.Kind.INTAKE, starts_at__lte=now, ends_at__gt=now).exists():
-        consultation_intake_close(consultation=consultation, actor=actor, now=now)
+    _close_running_intake(consultation, actor=actor, now=timezone.now())
     return consultation_transition(
         consultation=consultation, to_status=S.ARCHIVED, actor=actor, action="archived"
     )

@@ -20,6 +20,8 @@ from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragr
 LANGUAGES = ("kk", "ru", "en")
 # Below this similarity an unmarked article is treated as new rather than as a changed old one.
 MATCH_THRESHOLD = 0.55
+# What may name an article identity; one no relation names is left over when its version goes.
+ARTICLE_IDENTITY_REFERENCES = ("versions", "proposals", "responses", "commitments", "follows", "agenda_items")
 
 
 def _article_text(article: ParsedArticle) -> str:
@@ -202,15 +204,8 @@ def document_version_discard(*, version: DocumentVersion, actor) -> None:
     audit_record(actor=actor, action="document.version_discarded", target=locked.document)
     locked.delete()
     # Identities nothing else refers to go with it; one that a proposal, answer, follow or agenda names stays.
-    ArticleIdentity.objects.filter(
-        pk__in=identity_ids,
-        versions__isnull=True,
-        proposals__isnull=True,
-        responses__isnull=True,
-        commitments__isnull=True,
-        follows__isnull=True,
-        agenda_items__isnull=True,
-    ).delete()
+    unreferenced = {f"{relation}__isnull": True for relation in ARTICLE_IDENTITY_REFERENCES}
+    ArticleIdentity.objects.filter(pk__in=identity_ids, **unreferenced).delete()
 
 
 @transaction.atomic

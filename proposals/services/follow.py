@@ -1,6 +1,6 @@
 """Following a proposal, an article or a topic: who hears of its changes and answers."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from portal.accounts.models import User
 
@@ -17,6 +17,34 @@ def _one_target(
     return chosen
 
 
+def follow_row_set(model: type[models.Model], *, user: User, follow: bool, target: dict) -> bool:
+    """Creates or deletes one person's follow row of `model` for `target`; True if something changed.
+
+    Following twice is not an error: the row's unique constraint refuses the second one inside a savepoint,
+    so concurrent clicks agree without a lock and the caller's transaction goes on."""
+    if not follow:
+        deleted, _rows = model.objects.filter(user=user, **target).delete()
+        return bool(deleted)
+    try:
+        with transaction.atomic():
+            model.objects.create(user=user, **target)
+    except IntegrityError:
+        return False
+    return True
+
+
+def follow_set(
+    *,
+    user: User,
+    proposal: Proposal | None = None,
+    article: ArticleIdentity | None = None,
+    topic: Topic | None = None,
+    follow: bool,
+) -> bool:
+    """Follows (or stops following) exactly one of proposal, article or topic; True if something changed."""
+    return follow_row_set(Follow, user=user, follow=follow, target=_one_target(proposal, article, topic))
+
+
 def follow_add(
     *,
     user: User,
@@ -25,22 +53,4 @@ def follow_add(
     topic: Topic | None = None,
 ) -> bool:
     """Follows exactly one of proposal, article or topic; True if new, False if already followed."""
-    target = _one_target(proposal, article, topic)
-    try:
-        with transaction.atomic():
-            Follow.objects.create(user=user, **target)
-    except IntegrityError:
-        return False
-    return True
-
-
-def follow_remove(
-    *,
-    user: User,
-    proposal: Proposal | None = None,
-    article: ArticleIdentity | None = None,
-    topic: Topic | None = None,
-) -> bool:
-    """Stops following exactly one of proposal, article or topic; True if there was something to stop."""
-    deleted, _rows = Follow.objects.filter(user=user, **_one_target(proposal, article, topic)).delete()
-    return bool(deleted)
+    return follow_set(user=user, proposal=proposal, article=article, topic=topic, follow=True)

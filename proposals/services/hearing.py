@@ -41,11 +41,10 @@ from ..models import (
     HearingDocument,
     HearingFormat,
     HearingRegistration,
-    HearingStatus,
     HearingTransition,
     Proposal,
-    RegistrationStatus,
 )
+from ..models.hearing import HearingStatus, RegistrationStatus
 from ..rich_text import render_markdown
 
 H = HearingStatus
@@ -360,8 +359,8 @@ def registration_from_token(token: str) -> HearingRegistration | None:
         return None
     hearing = registration.hearing
     if hearing.ends_at <= timezone.now() or hearing.status in (
-        HearingStatus.FINISHED,
-        HearingStatus.CANCELLED,
+        H.FINISHED,
+        H.CANCELLED,
     ):
         return None
     return registration

@@ -21,7 +21,7 @@ from portal.notifications.services import notify
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
 
-from ..models import Consultation, Proposal, ProposalStatus, ProposalTransition
+from ..models import Consultation, Proposal, ProposalStatus
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
@@ -233,13 +233,8 @@ def proposal_transition(
     locked.save(update_fields=update_fields)
     if to_status == S.PUBLISHED:
         search_index_update(Proposal.objects.filter(pk=locked.pk))
-    ProposalTransition.objects.create(
-        proposal=locked,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        reason=reason,
-        internal_note=internal_note,
+    locked.transitions.create(
+        from_status=from_status, to_status=to_status, actor=actor, reason=reason, internal_note=internal_note
     )
     _notify_transition(locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
     return locked

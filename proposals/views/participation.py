@@ -149,7 +149,7 @@ def comment_like(request, comment_pk):
 def proposal_follow(request, pk):
     proposal = _visible_proposal(request, pk)
     if request.POST.get("action") == "unfollow":
-        follow_services.follow_remove(user=request.user, proposal=proposal)
+        follow_services.follow_set(user=request.user, proposal=proposal, follow=False)
         messages.success(request, _("You no longer follow this proposal."))
     else:
         follow_services.follow_add(user=request.user, proposal=proposal)
@@ -166,7 +166,7 @@ def target_follow(request, kind, pk):
         raise Http404
     target = get_object_or_404(model, pk=pk)
     if request.POST.get("action") == "unfollow":
-        follow_services.follow_remove(user=request.user, **{kind: target})
+        follow_services.follow_set(user=request.user, **{kind: target}, follow=False)
         messages.success(request, _("You no longer follow this."))
     else:
         follow_services.follow_add(user=request.user, **{kind: target})

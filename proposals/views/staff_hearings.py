@@ -33,7 +33,7 @@ AGENDA_PREFIX = "agenda"
 
 @login_required
 @role_required(can_manage_hearings)
-def hearing_staff_list(request):
+def hearing_list(request):
     return render(request, "proposals/staff/hearing_list.html", {"hearings": selectors.hearing_staff_list()})
 
 
