@@ -108,25 +108,12 @@ def _word_forms_query(text: str) -> SearchQuery | None:
 
 
 def search_filter(queryset: QuerySet, text: str) -> QuerySet:
-    text = " ".join(text.split())[:200]
+    text = _cleaned(text)
     if not text:
         return queryset
     if not uses_postgres():
-        folded = text.casefold()
-        return queryset.alias(
-            title_folded=Casefold("title"), summary_folded=Casefold("summary"), body_folded=Casefold("body")
-        ).filter(
-            Q(title_folded__contains=folded)
-            | Q(summary_folded__contains=folded)
-            | Q(body_folded__contains=folded)
-        )
-    query = None
-    for config in CONFIGS:
-        part = SearchQuery(text, config=config, search_type="websearch")
-        query = part if query is None else query | part
-    word_forms = _word_forms_query(text)
-    if word_forms is not None:
-        query = query | word_forms
+        return _folded_filter(queryset, text)
+    query = _search_query(text)
     # F(): the stored vector with its weights; a name would be cast to text and parsed again on every row.
     return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
 
@@ -134,8 +121,39 @@ def search_filter(queryset: QuerySet, text: str) -> QuerySet:
 def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple[str, ...]) -> QuerySet:
     """The matches of `text` among `queryset`, capped to the first `SEARCH_CANDIDATES` in `ordering`, with
     their rank: only those are scored and counted. A word matching fewer proposals is ranked over all."""
-    matches = search_filter(queryset, text)
+    text = _cleaned(text)
+    if not text:
+        return queryset
     if not uses_postgres():
-        return matches
-    first = matches.order_by(*ordering).values("pk")[:SEARCH_CANDIDATES]
-    return matches.filter(pk__in=first)
+        return _folded_filter(queryset, text)
+    query = _search_query(text)
+    first = queryset.filter(search_vector=query).order_by(*ordering).values("pk")[:SEARCH_CANDIDATES]
+    # The candidates matched already: the outer query only ranks them, without testing the match again
+    # (each tsquery in the statement costs PostgreSQL planning time; there are four).
+    return queryset.filter(pk__in=first).annotate(search_rank=SearchRank(F("search_vector"), query))
+
+
+def _cleaned(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def _folded_filter(queryset: QuerySet, text: str) -> QuerySet:
+    folded = text.casefold()
+    return queryset.alias(
+        title_folded=Casefold("title"), summary_folded=Casefold("summary"), body_folded=Casefold("body")
+    ).filter(
+        Q(title_folded__contains=folded)
+        | Q(summary_folded__contains=folded)
+        | Q(body_folded__contains=folded)
+    )
+
+
+def _search_query(text: str) -> SearchQuery:
+    query = None
+    for config in CONFIGS:
+        part = SearchQuery(text, config=config, search_type="websearch")
+        query = part if query is None else query | part
+    word_forms = _word_forms_query(text)
+    if word_forms is not None:
+        query = query | word_forms
+    return query
