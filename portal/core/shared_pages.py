@@ -84,11 +84,18 @@ def render_for_reader(request, template_name: str, context, *, situation, tags=(
     generations = [(found or {}).get(name, 0) for name in generation_keys]
     stored = (found or {}).get(key)
     now = page_cache.clock()
-    if stored is not None and stored["generations"] == generations and stored["fresh_until"] > now:
-        state = "hit"
+    state = "miss"
+    if stored is not None and stored["generations"] == generations:
+        state = "hit" if stored["fresh_until"] > now else "stale"
+    renewing = False
+    if state == "stale":
+        # Expired, but nothing it shows changed: one request renders it again while the others in this
+        # situation are given the stored page, as the anonymous page cache does after an expiry.
+        renewing = bool(page_cache.safe(cache.add, f"{key}:renewing", 1, page_cache.RENEWAL_LOCK_SECONDS))
+        state = "miss" if renewing else "stale"
+    if state in ("hit", "stale"):
         html = stored["html"]
     else:
-        state = "miss"
         html = render_to_string(template_name, {**_context(context), **_shared_context()}, request)
         if found is not None:  # the cache answered: keep the page for the next reader in this situation
             entry = {
@@ -96,7 +103,10 @@ def render_for_reader(request, template_name: str, context, *, situation, tags=(
                 "generations": generations,
                 "fresh_until": now + settings.PAGE_CACHE_SECONDS,
             }
-            page_cache.safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+            lifetime = settings.PAGE_CACHE_SECONDS + page_cache.STALE_SECONDS
+            page_cache.safe(cache.set, key, entry, lifetime)
+        if renewing:
+            page_cache.safe(cache.delete, f"{key}:renewing")
     response = HttpResponse(_personalised(request, html))
     response["X-Signed-In-Page"] = state
     return response

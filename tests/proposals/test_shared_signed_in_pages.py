@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client, override_settings
 
+from portal.core import page_cache, shared_pages
 from portal.core.models import SiteSwitches
 from portal.notifications.models import Notification
 from proposals.services.comment import comment_create
@@ -201,3 +202,22 @@ def test_a_personal_marker_typed_by_a_person_stays_text(world):
     page = _client(second).get(url).content.decode()
     assert page.count("Sign out") == 1
     assert "&lt;!--personal:" in page
+
+
+def test_an_expired_page_is_renewed_by_one_reader_while_the_others_are_given_it(world, monkeypatch, settings):
+    """After its lifetime, with nothing it shows changed, one request renders the page again; readers who
+    arrive meanwhile get the stored page instead of all rendering it at once."""
+    first, second, third = (
+        _plain(world, name) for name in ("Aruzhan Bekova", "Daniyar Omarov", "Saule Ibraeva")
+    )
+    url = world["pages"]["list"]
+    assert _client(first).get(url)["X-Signed-In-Page"] == "miss"
+    later = page_cache.clock() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(page_cache, "clock", lambda: later)
+    with monkeypatch.context() as renewal_taken:
+        renewal_taken.setattr(shared_pages.cache, "add", lambda *args, **kwargs: False)
+        response = _client(second).get(url)
+    assert response["X-Signed-In-Page"] == "stale"
+    assert "Daniyar Omarov" in response.content.decode()
+    assert _client(third).get(url)["X-Signed-In-Page"] == "miss"  # this one renews it
+    assert _client(second).get(url)["X-Signed-In-Page"] == "hit"
