@@ -109,32 +109,37 @@ def _word_forms_query(text: str) -> SearchQuery | None:
 
 def search_filter(queryset: QuerySet, text: str) -> QuerySet:
     text = _cleaned(text)
-    if not text:
-        return queryset
-    if not uses_postgres():
-        return _folded_filter(queryset, text)
+    if not text or not uses_postgres():
+        return _without_full_text(queryset, text)
     query = _search_query(text)
-    # F(): the stored vector with its weights; a name would be cast to text and parsed again on every row.
-    return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
+    return queryset.filter(search_vector=query).annotate(search_rank=_rank(query))
 
 
 def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple[str, ...]) -> QuerySet:
     """The matches of `text` among `queryset`, capped to the first `SEARCH_CANDIDATES` in `ordering`, with
     their rank: only those are scored and counted. A word matching fewer proposals is ranked over all."""
     text = _cleaned(text)
-    if not text:
-        return queryset
-    if not uses_postgres():
-        return _folded_filter(queryset, text)
+    if not text or not uses_postgres():
+        return _without_full_text(queryset, text)
     query = _search_query(text)
     first = queryset.filter(search_vector=query).order_by(*ordering).values("pk")[:SEARCH_CANDIDATES]
     # The candidates matched already: the outer query only ranks them, without testing the match again
     # (each tsquery in the statement costs PostgreSQL planning time; there are four).
-    return queryset.filter(pk__in=first).annotate(search_rank=SearchRank(F("search_vector"), query))
+    return queryset.filter(pk__in=first).annotate(search_rank=_rank(query))
+
+
+def _rank(query: SearchQuery) -> SearchRank:
+    # F(): the stored vector with its weights; a name would be cast to text and parsed again on every row.
+    return SearchRank(F("search_vector"), query)
 
 
 def _cleaned(text: str) -> str:
     return " ".join(text.split())[:200]
+
+
+def _without_full_text(queryset: QuerySet, text: str) -> QuerySet:
+    """No search (empty text), or SQLite's: a substring that ignores case in every script."""
+    return _folded_filter(queryset, text) if text else queryset
 
 
 def _folded_filter(queryset: QuerySet, text: str) -> QuerySet:

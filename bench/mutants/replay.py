@@ -114,8 +114,8 @@ MUTANTS = [
     _edit(
         "reports-counted-across-proposal-and-comments",
         "proposals/services/report.py",
-        'Report.objects.filter(proposal=proposal, comment=comment).values("reporter")',
-        'Report.objects.filter(proposal=proposal).values("reporter")',
+        "Report.objects.filter(proposal=proposal, comment=comment)",
+        "Report.objects.filter(proposal=proposal)",
         "tests/proposals/test_moderation_actions.py::"
         "test_reports_count_per_piece_of_content_never_across_a_proposal_and_its_comments",
     ),
@@ -124,8 +124,8 @@ MUTANTS = [
         "portal/notifications/services.py",
         (
             (
-                '"c": category or "*"}, salt=UNSUBSCRIBE_SALT, compress=True)',
-                '"c": category or "*"}, compress=True)',
+                '"a": _address_key(email)}, salt=UNSUBSCRIBE_SALT, compress=True',
+                '"a": _address_key(email)}, compress=True',
             ),
             ("signing.loads(token, salt=UNSUBSCRIBE_SALT)", "signing.loads(token)"),
         ),

@@ -9,19 +9,23 @@ empty table. These tags keep that choice and its markup in one place (`listing_s
 the same for a whole section of a page).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
 
+@dataclass(eq=False)  # nodes compare by identity, as Django's do
 class RecordsOrEmptyNode(template.Node):
-    def __init__(self, nodelist, records, empty, wrapper, headings=()):
-        self.nodelist = nodelist
-        self.records = records
-        self.empty = empty
-        self.wrapper = wrapper
-        self.headings = headings
+    nodelist: template.NodeList
+    records: FilterExpression
+    empty: FilterExpression
+    wrapper: str
+    headings: Sequence[FilterExpression] = ()
 
     def render(self, context):
         if not self.records.resolve(context):

@@ -12,7 +12,10 @@ false. `listing_section` (with the anchor as the section's id, for links to it) 
 has any, else `empty` as a muted line, or the body after `{% empty %}` when that line needs markup.
 """
 
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression
 from django.utils.html import format_html
 
 register = template.Library()
@@ -41,13 +44,13 @@ def _options(bits, allowed):
     return options
 
 
+@dataclass(eq=False)  # nodes compare by identity, as Django's do
 class HeadedSectionNode(template.Node):
-    def __init__(self, anchor, heading, css_class, when, nodelist):
-        self.anchor = anchor
-        self.heading = heading
-        self.css_class = css_class
-        self.when = when
-        self.nodelist = nodelist
+    anchor: FilterExpression
+    heading: FilterExpression
+    css_class: FilterExpression | None
+    when: FilterExpression | None
+    nodelist: template.NodeList
 
     def render(self, context):
         if self.when is not None and not self.when.resolve(context):
@@ -74,14 +77,14 @@ def headed_section(parser, token):
     )
 
 
+@dataclass(eq=False)
 class ListingSectionNode(template.Node):
-    def __init__(self, anchor, heading, items, empty, nodelist, nodelist_empty):
-        self.anchor = anchor
-        self.heading = heading
-        self.items = items
-        self.empty = empty
-        self.nodelist = nodelist
-        self.nodelist_empty = nodelist_empty
+    anchor: FilterExpression
+    heading: FilterExpression
+    items: FilterExpression
+    empty: FilterExpression | None
+    nodelist: template.NodeList
+    nodelist_empty: template.NodeList | None
 
     def render(self, context):
         if self.items.resolve(context):
