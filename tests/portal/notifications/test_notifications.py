@@ -134,18 +134,23 @@ def test_get_only_shows_a_confirmation(citizen, client):
     assert services.preferences_of(citizen)["comments"] == Frequency.DAILY
 
 
+def _payload(user) -> dict:
+    """What a genuine token for this person carries, their address included: only the signature differs."""
+    return {"u": user.pk, "c": "*", "a": services._address_key(user.email)}
+
+
 @pytest.mark.parametrize(
     "forged",
     [
         # The same payload signed for another purpose (no salt), or with another site's key.
-        lambda user: signing.dumps({"u": user.pk, "c": "*"}, compress=True),
+        lambda user: signing.dumps(_payload(user), compress=True),
         lambda user: signing.dumps(
-            {"u": user.pk, "c": "*"}, key="another-site-key", salt="notifications.unsubscribe", compress=True
+            _payload(user), key="another-site-key", salt="notifications.unsubscribe", compress=True
         ),
         # A genuine token of someone else with the payload of this person and the other's signature.
         lambda user: ":".join(
             [
-                signing.dumps({"u": user.pk, "c": "*"}, compress=True).split(":", 1)[0],
+                signing.dumps(_payload(user), compress=True).split(":", 1)[0],
                 *services.unsubscribe_token(user_id=user.pk + 1, category=None).split(":")[1:],
             ]
         ),
