@@ -1,5 +1,6 @@
 """Commission responses: four-eyes publishing, the lifecycle table, clusters, the work queue, permissions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -207,6 +208,17 @@ def test_proposal_page_shows_its_answer_deadline(consultation, client):
     page = client.get(f"/en/proposals/{popular.pk}/").content.decode()
     assert timezone.localtime(popular.published_at + timedelta(days=10)).date().isoformat() in page
     assert "promises an answer by" in page
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_answer_deadline_sentence_ends_with_one_full_stop(consultation, client, language):
+    """Kazakh and Russian long dates end with an abbreviation ("ж.", "г."): no second full stop after it."""
+    ObligationRule.objects.create(name="Every proposal in 30 days", days=30)
+    proposal = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=1))
+    page = client.get(f"/{language}/proposals/{proposal.pk}/").content.decode()
+    sentence = re.search(r'<p class="message" id="answer-deadline">(.*?)</p>', page, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", sentence).strip()
+    assert text.endswith(".") and not text.endswith(".."), text
 
 
 # --- the work queue ------------------------------------------------------------------------------------
