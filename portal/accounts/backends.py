@@ -29,8 +29,7 @@ def viewer_state(user_id) -> User | None:
 
     Every signed-in request runs it, so its SQL is written once per process (portal/core/rows.py): composed
     by the ORM, the query cost more CPU than rendering a shared page (docs/BENCHMARKS.md)."""
-    groups = {f"group{index}": group for index, group in enumerate(ROLE_GROUPS.values())}
-    params = {"pk": user_id, "now": connection.ops.adapt_datetimefield_value(timezone.now()), **groups}
+    params = {"pk": user_id, "now": connection.ops.adapt_datetimefield_value(timezone.now()), **_GROUPS}
     with connection.cursor() as cursor:
         cursor.execute(_viewer_sql(), params)
         row = cursor.fetchone()
@@ -47,6 +46,10 @@ def viewer_state(user_id) -> User | None:
     user._portal_identity_level = LEVEL_OF_METHOD.get(method)
     user._portal_unread = unread
     return user
+
+
+# The role groups' names, as the query's parameters `group0`, `group1`, …
+_GROUPS = {f"group{index}": group for index, group in enumerate(ROLE_GROUPS.values())}
 
 
 @functools.cache

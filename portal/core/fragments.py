@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
 from . import page_cache
 
@@ -38,17 +37,5 @@ def shared(name: str, *, vary: Iterable[Any] = (), tags: Iterable[str] = (), com
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
     address = hashlib.sha256(repr(tuple(vary)).encode()).hexdigest()[:32]
-    key = f"{PREFIX}:{name}:{address}"
-    generation_keys = [page_cache.generation_key(tag) for tag in ("site", *tags)]
-    found = page_cache.safe(cache.get_many, [*generation_keys, key])
-    if found is None:  # the cache is unreachable
-        return compute()
-    generations = [found.get(generation, 0) for generation in generation_keys]
-    stored = found.get(key)
-    now = page_cache.clock()
-    if stored is not None and stored["generations"] == generations and stored["fresh_until"] > now:
-        return stored["value"]
-    value = compute()
-    entry = {"value": value, "generations": generations, "fresh_until": now + settings.PAGE_CACHE_SECONDS}
-    page_cache.safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+    value, _state = page_cache.kept(f"{PREFIX}:{name}:{address}", tags, compute)
     return value

@@ -55,37 +55,60 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            page_key = _page_key(request)
-            generation_keys = [generation_key(name) for name in ["site", *(tags(kwargs) if tags else ())]]
-            # One round trip: the stored page and the generations it must match.
-            found = safe(cache.get_many, [*generation_keys, page_key])
-            if found is None:  # the cache is unreachable
-                return view(request, *args, **kwargs)
-            generations = [found.get(key, 0) for key in generation_keys]
-            stored = found.get(page_key)
-            renewing = False
-            if stored is not None and stored["generations"] == generations:
-                if stored["fresh_until"] > clock():
-                    return _response_from(stored, "hit")
-                # Expired, but nothing it shows was changed (same generations): one request renders it
-                # again while the others are still given the stored page, so that the expiry of a popular
-                # page does not send every reader of that second to the database at once.
-                renewing = bool(safe(cache.add, f"{page_key}:renewing", 1, RENEWAL_LOCK_SECONDS))
-                if not renewing:
-                    return _response_from(stored, "stale")
-            response = view(request, *args, **kwargs)
-            if _cacheable_response(request, response):
-                fresh_until = clock() + settings.PAGE_CACHE_SECONDS
-                entry = {**_stored_from(response), "generations": generations, "fresh_until": fresh_until}
-                safe(cache.set, page_key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
+            response, state = kept(
+                _page_key(request),
+                tags(kwargs) if tags else (),
+                lambda: view(request, *args, **kwargs),
+                dump=_stored_from,
+                keep=lambda response: _cacheable_response(request, response),
+            )
+            if state in ("hit", "stale"):
+                return _response_from(response, state)
+            if state == "miss":
                 response["X-Page-Cache"] = "miss"
-            if renewing:
-                safe(cache.delete, f"{page_key}:renewing")
             return response
 
         return wrapper
 
     return decorator
+
+
+def kept(key: str, generations: Iterable[str], compute: Callable, *, dump=lambda value: value, keep=None):
+    """What is stored under `key` while the generations `site` and `generations` are those it was computed
+    under and for `PAGE_CACHE_SECONDS` at most; otherwise `compute()`, stored (as `dump(value)`) when
+    `keep(value)` allows. Answers `(value, state)`: the stored value for "hit" and "stale", the computed one
+    for "miss" (stored), "not kept" and "unreachable" (the cache did not answer: nothing is stored).
+
+    One round trip reads the value and the generations together. After an expiry with nothing it shows
+    changed, one request computes it again while the others are given the stored value ("stale"), so that
+    the expiry of a popular page does not send every reader of that second to the database at once. The
+    anonymous page cache and the signed-in pages (`portal/core/shared_pages.py`) keep their pages here."""
+    generation_keys = [generation_key(name) for name in ("site", *generations)]
+    found = safe(cache.get_many, [*generation_keys, key])
+    if found is None:
+        return compute(), "unreachable"
+    current = [found.get(name, 0) for name in generation_keys]
+    stored = found.get(key)
+    renewing = False
+    if stored is not None and stored["generations"] == current:
+        if stored["fresh_until"] > clock():
+            return stored["value"], "hit"
+        renewing = bool(safe(cache.add, f"{key}:renewing", 1, RENEWAL_LOCK_SECONDS))
+        if not renewing:
+            return stored["value"], "stale"
+    value = compute()
+    state = "not kept"
+    if keep is None or keep(value):
+        entry = {
+            "value": dump(value),
+            "generations": current,
+            "fresh_until": clock() + settings.PAGE_CACHE_SECONDS,
+        }
+        safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
+        state = "miss"
+    if renewing:
+        safe(cache.delete, f"{key}:renewing")
+    return value, state
 
 
 def invalidate(*names: str) -> None:

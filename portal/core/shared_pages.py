@@ -24,11 +24,11 @@ unshared, and asserts that each gets the same HTML either way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
@@ -60,7 +60,7 @@ class SignedInReader:
 def personal_marker(template_name: str) -> str:
     """What a shared page holds in place of a personal part; derived from the secret key, so that no text a
     person writes can contain it."""
-    return f"<!--personal:{_marker_secret()}:{template_name}-->"
+    return f"{_markers(settings.SECRET_KEY)[0]}{template_name}-->"
 
 
 def rendering_shared(context) -> bool:
@@ -78,37 +78,13 @@ def render_for_reader(request, template_name: str, context, *, situation, tags=(
         if request.user.is_authenticated:
             response["X-Signed-In-Page"] = "own"
         return response
-    generation_keys = [page_cache.generation_key(name) for name in ("site", *tags)]
-    key = _page_key(request, situation)
-    found = page_cache.safe(cache.get_many, [*generation_keys, key])
-    generations = [(found or {}).get(name, 0) for name in generation_keys]
-    stored = (found or {}).get(key)
-    now = page_cache.clock()
-    state = "miss"
-    if stored is not None and stored["generations"] == generations:
-        state = "hit" if stored["fresh_until"] > now else "stale"
-    renewing = False
-    if state == "stale":
-        # Expired, but nothing it shows changed: one request renders it again while the others in this
-        # situation are given the stored page, as the anonymous page cache does after an expiry.
-        renewing = bool(page_cache.safe(cache.add, f"{key}:renewing", 1, page_cache.RENEWAL_LOCK_SECONDS))
-        state = "miss" if renewing else "stale"
-    if state in ("hit", "stale"):
-        html = stored["html"]
-    else:
-        html = render_to_string(template_name, {**_context(context), **_shared_context()}, request)
-        if found is not None:  # the cache answered: keep the page for the next reader in this situation
-            entry = {
-                "html": html,
-                "generations": generations,
-                "fresh_until": now + settings.PAGE_CACHE_SECONDS,
-            }
-            lifetime = settings.PAGE_CACHE_SECONDS + page_cache.STALE_SECONDS
-            page_cache.safe(cache.set, key, entry, lifetime)
-        if renewing:
-            page_cache.safe(cache.delete, f"{key}:renewing")
+    html, state = page_cache.kept(
+        _page_key(request, situation),
+        tags,
+        lambda: render_to_string(template_name, {**_context(context), **_shared_context()}, request),
+    )
     response = HttpResponse(_personalised(request, html))
-    response["X-Signed-In-Page"] = state
+    response["X-Signed-In-Page"] = state if state in ("hit", "stale") else "miss"
     return response
 
 
@@ -142,7 +118,7 @@ def _page_key(request, situation) -> str:
 
 def _personalised(request, html: str) -> str:
     """Fills the personal parts and the CSRF token of a shared page for this request."""
-    marker = re.compile(re.escape(f"<!--personal:{_marker_secret()}:") + r"([\w./-]+)-->")
+    marker = _markers(settings.SECRET_KEY)[1]
     rendered: dict[str, str] = {}
     context = None
 
@@ -169,5 +145,8 @@ def _request_context(request) -> dict:
     return values
 
 
-def _marker_secret() -> str:
-    return hashlib.sha256(f"personal-part:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
+@functools.cache
+def _markers(secret_key: str) -> tuple[str, re.Pattern]:
+    """The start of every personal marker and the pattern that finds them, once per secret key."""
+    start = f"<!--personal:{hashlib.sha256(f'personal-part:{secret_key}'.encode()).hexdigest()[:24]}:"
+    return start, re.compile(re.escape(start) + r"([\w./-]+)-->")

@@ -191,9 +191,7 @@ def test_a_shared_page_form_accepts_its_own_readers_token(world):
 
 def test_a_personal_marker_typed_by_a_person_stays_text(world):
     """The marker is derived from the secret key and its angle brackets are escaped in user text."""
-    from portal.core.shared_pages import personal_marker
-
-    marker = personal_marker("includes/nav_account.html")
+    marker = shared_pages.personal_marker("includes/nav_account.html")
     world["target"].summary = f"{marker} and <!--personal:x:includes/nav_account.html-->"
     world["target"].save()
     first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
@@ -215,7 +213,7 @@ def test_an_expired_page_is_renewed_by_one_reader_while_the_others_are_given_it(
     later = page_cache.clock() + settings.PAGE_CACHE_SECONDS + 1
     monkeypatch.setattr(page_cache, "clock", lambda: later)
     with monkeypatch.context() as renewal_taken:
-        renewal_taken.setattr(shared_pages.cache, "add", lambda *args, **kwargs: False)
+        renewal_taken.setattr(page_cache.cache, "add", lambda *args, **kwargs: False)
         response = _client(second).get(url)
     assert response["X-Signed-In-Page"] == "stale"
     assert "Daniyar Omarov" in response.content.decode()
