@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portal.core.roles import ROLE_GROUPS, Role
-from portal.core.rows import instance_from_row, select_list
+from portal.core.rows import instance_from_row, prepared_cursor, select_list
 from portal.notifications.models import Notification
 
 from .models import LEVEL_OF_METHOD, IdentityVerification, User
@@ -30,7 +30,7 @@ def viewer_state(user_id) -> User | None:
     Every signed-in request runs it, so its SQL is written once per process (portal/core/rows.py): composed
     by the ORM, the query cost more CPU than rendering a shared page (docs/BENCHMARKS.md)."""
     params = {"pk": user_id, "now": connection.ops.adapt_datetimefield_value(timezone.now()), **_GROUPS}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_viewer_sql(), params)
         row = cursor.fetchone()
     if row is None:

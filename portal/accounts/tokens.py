@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
-from portal.core.rows import instance_from_row, select_list
+from portal.core.rows import instance_from_row, prepared_cursor, select_list
 
 from .models import LEVEL_OF_METHOD, ApiToken, User
 from .standing import USER_FIELDS, standing_columns
@@ -60,7 +60,7 @@ def api_token_authenticate(plain: str) -> User | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _token_sql(), {"hash": _hash(plain), "now": connection.ops.adapt_datetimefield_value(now)}
         )

@@ -4,9 +4,42 @@ A support through the API reads the token's owner and the proposal before its wr
 composing and compiling those two queries cost more CPU than the rest of the request together
 (bench/support_cpu.py, cProfile); their SQL is written once instead, and the rows become ordinary model
 instances here, with Django's own conversions from database values (JSON, for instance).
+
+On PostgreSQL they run as prepared statements (`prepared_cursor`): planning them cost PostgreSQL more than
+running them (the signed-in person's query: 0.18 ms of planning, 0.04 ms of execution), on every request.
 """
 
+from contextlib import contextmanager
+
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
+
+
+@contextmanager
+def prepared_cursor(using: str = "default"):
+    """A cursor whose statements PostgreSQL plans once per connection and then only executes.
+
+    Django binds parameters on the client (the query travels as text with its values, and is planned each
+    time); this cursor binds them on the server, and the connection prepares every statement such a cursor
+    runs (`prepare_threshold` 0 in settings). Only these few hand-written statements, each with a fixed
+    text, run on it, so the statements kept per connection stay few. Where the connection does not prepare
+    (SQLite, or behind PgBouncer in transaction mode, where a statement prepared on one server session is
+    unknown to the next) it is Django's ordinary cursor; so it is while Django logs queries (DEBUG, or a test
+    counting them), because the log reads a statement's text back from a client-binding cursor."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if _prepares(connection):
+            cursor.cursor.close()
+            cursor.cursor = ServerBindingCursor(connection.connection)
+        yield cursor
+
+
+def _prepares(connection) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and connection.connection.prepare_threshold is not None
+        and not connection.queries_logged
+    )
 
 
 def select_list(model, alias: str, field_names: list[str]) -> str:

@@ -135,6 +135,10 @@ for _database in DATABASES.values():
     _options = _database.setdefault("OPTIONS", {})
     # A replica that stopped answering must cost a reader a moment, not a TCP timeout.
     _options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    # Statements are prepared only where code asks for it (portal.core.rows.prepared_cursor: the few
+    # hand-written statements of every request, planned once per connection); Django's own queries bind on
+    # the client and are never prepared.
+    _options.setdefault("prepare_threshold", 0)
     if DATABASE_POOLER == "pgbouncer":
         _options["prepare_threshold"] = None
         _database["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -3,6 +3,8 @@ import functools
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
+from portal.core.rows import prepared_cursor
+
 from ..models import (
     Article,
     ArticleIdentity,
@@ -111,7 +113,7 @@ def article_in_version(identity: ArticleIdentity, version: DocumentVersion) -> A
 def reader_follows_article(*, consultation_slug: str, document_slug: str, key: str, reader) -> bool:
     """Whether the reader follows the article at this address, asked before anything else on its page (the
     page itself may come from the shared store); SQL written once per process (portal/core/rows.py)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _follows_article_sql(),
             {"user": reader.pk, "key": key, "document": document_slug, "consultation": consultation_slug},

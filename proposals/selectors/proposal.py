@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification
-from portal.core.rows import instance_from_row, select_list
+from portal.core.rows import instance_from_row, prepared_cursor, select_list
 
 from ..models import (
     ArticleIdentity,
@@ -212,7 +212,7 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
         "now": database.ops.adapt_datetimefield_value(timezone.now()),
         "viewer": viewer.pk,
     }
-    with database.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(_proposal_with_facts_sql(fields, reader), params)
         row = cursor.fetchone()
     if row is None:

@@ -24,6 +24,7 @@ from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerific
 from portal.accounts.selectors import identity_level
 from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
+from portal.core.rows import prepared_cursor
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import support_refusal as site_support_refusal
 
@@ -172,7 +173,7 @@ def _insert_counted(*, user_id: int, proposal_id: int, level: str) -> SupportCou
 
 
 def _counted_change(sql: str, params: dict) -> SupportCounted:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, {**params, "now": timezone.now()})
         changed, tallied, supports_count = cursor.fetchone()
     if tallied:
