@@ -19,7 +19,9 @@ def _executions_of(sql: str) -> int:
     wanted = " ".join(sql.split())[:80]
     with connection.connection.cursor() as cursor:
         cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
-        return sum(count for statement, count in cursor.fetchall() if " ".join(statement.split())[:80] == wanted)
+        return sum(
+            count for statement, count in cursor.fetchall() if " ".join(statement.split())[:80] == wanted
+        )
 
 
 def _signed_in(user) -> Client:
