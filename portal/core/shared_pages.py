@@ -27,12 +27,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.template import Context, engines
+from django.template import Context, Variable, VariableDoesNotExist, engines
 from django.template.loader import get_template, render_to_string
+from django.utils.translation import get_language
 
 from . import page_cache
 from .fragments import csrf_placeholder
@@ -57,10 +60,10 @@ class SignedInReader:
         return ""
 
 
-def personal_marker(template_name: str) -> str:
+def personal_marker(template_name: str, reads: str = "") -> str:
     """What a shared page holds in place of a personal part; derived from the secret key, so that no text a
-    person writes can contain it."""
-    return f"{_markers(settings.SECRET_KEY)[0]}{template_name}-->"
+    person writes can contain it. `reads` names the context values the part shows (see `_personalised`)."""
+    return f"{_markers(settings.SECRET_KEY)[0]}{template_name}{'|' + reads if reads else ''}-->"
 
 
 def rendering_shared(context) -> bool:
@@ -117,18 +120,27 @@ def _page_key(request, situation) -> str:
 
 
 def _personalised(request, html: str) -> str:
-    """Fills the personal parts and the CSRF token of a shared page for this request."""
+    """Fills the personal parts and the CSRF token of a shared page for this request.
+
+    A part that names what it reads (`{% personal "…" reads="user.pk unread_notifications" %}`) is rendered
+    once per process for each combination of those values and the language, and taken from memory after:
+    the header's account links cost more to render than the rest of a stored page's delivery. The values
+    always include whose part it is (`user.pk`), so a part is never given to another person."""
     marker = _markers(settings.SECRET_KEY)[1]
     rendered: dict[str, str] = {}
     context = None
 
     def part(match: re.Match) -> str:
         nonlocal context
-        name = match.group(1)
+        name, reads = match.group(1), match.group(2)
         if name not in rendered:
             # The context processors run once for all the parts, as they would for the whole page.
             context = context or Context(_request_context(request))
-            rendered[name] = get_template(name).template.render(context)
+            if reads:
+                key = (name, get_language(), *(_value(context, path) for path in reads.split()))
+                rendered[name] = _remembered_parts.get(key, lambda: _render_part(name, context))
+            else:
+                rendered[name] = _render_part(name, context)
         return rendered[name]
 
     html = marker.sub(part, html)
@@ -136,6 +148,42 @@ def _personalised(request, html: str) -> str:
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))
     return html
+
+
+def _render_part(name: str, context) -> str:
+    return get_template(name).template.render(context)
+
+
+def _value(context, path: str):
+    try:
+        return Variable(path).resolve(context)
+    except VariableDoesNotExist:
+        return None
+
+
+class _RecentParts:
+    """The personal parts rendered last, at most `size` of them, shared by the threads of a process."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.parts: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, render) -> str:
+        with self.lock:
+            if key in self.parts:
+                self.parts.move_to_end(key)
+                return self.parts[key]
+        html = render()
+        with self.lock:
+            self.parts[key] = html
+            if len(self.parts) > self.size:
+                self.parts.popitem(last=False)
+        return html
+
+
+# A few kilobytes each: a web process keeps the header of its last few thousand readers.
+_remembered_parts = _RecentParts(4096)
 
 
 def _request_context(request) -> dict:
@@ -149,4 +197,4 @@ def _request_context(request) -> dict:
 def _markers(secret_key: str) -> tuple[str, re.Pattern]:
     """The start of every personal marker and the pattern that finds them, once per secret key."""
     start = f"<!--personal:{hashlib.sha256(f'personal-part:{secret_key}'.encode()).hexdigest()[:24]}:"
-    return start, re.compile(re.escape(start) + r"([\w./-]+)-->")
+    return start, re.compile(re.escape(start) + r"([\w./-]+)(?:\|([\w. ]+))?-->")

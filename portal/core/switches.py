@@ -1,11 +1,14 @@
 """The surge switches (`SiteSwitches`): read cheaply on every request, set by administrators from the staff
 area."""
 
+import threading
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -17,12 +20,37 @@ SWITCH_NAMES = ("submissions_paused", "supports_paused", "comments_paused", "sea
 
 
 def current():
-    """The switches as the admin last saved them (at most CACHE_SECONDS old); defaults when never saved."""
+    """The switches as the admin last saved them (at most CACHE_SECONDS old); defaults when never saved.
+
+    Within one request they are read once: a proposal page asks whether supports and whether comments are
+    paused, and each read from the shared cache cost a round trip and an unpickling. Outside a request (a
+    task, a command) every call reads them again."""
+    in_request = getattr(_request, "active", False)
+    if in_request and _request.switches is not None:
+        return _request.switches
     switches = cache.get(SWITCHES_CACHE_KEY)
     if switches is None:
         switches = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches(pk=1)
         cache.set(SWITCHES_CACHE_KEY, switches, CACHE_SECONDS)
+    if in_request:
+        _request.switches = switches
     return switches
+
+
+# What this thread's current request has read (a web server's thread serves one request at a time).
+_request = threading.local()
+
+
+@receiver(request_started)
+def _request_begins(**kwargs) -> None:
+    _request.active = True
+    _request.switches = None
+
+
+@receiver(request_finished)
+def _request_ends(**kwargs) -> None:
+    _request.active = False
+    _request.switches = None
 
 
 @dataclass(frozen=True)

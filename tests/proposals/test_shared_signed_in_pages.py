@@ -8,6 +8,7 @@ is given it from the cache, and what the second gets must equal what the page re
 import re
 
 import pytest
+from django.template import TemplateSyntaxError, engines
 from django.test import Client, override_settings
 
 from portal.core import page_cache, shared_pages
@@ -219,3 +220,42 @@ def test_an_expired_page_is_renewed_by_one_reader_while_the_others_are_given_it(
     assert "Daniyar Omarov" in response.content.decode()
     assert _client(third).get(url)["X-Signed-In-Page"] == "miss"  # this one renews it
     assert _client(second).get(url)["X-Signed-In-Page"] == "hit"
+
+
+def test_the_header_of_a_reader_is_rendered_once_and_follows_what_it_shows(world, monkeypatch):
+    """The account links are kept per reader and per value they show: a new notification, a new name or a
+    new role shows at the next page, and an unchanged header is not rendered again."""
+    first, reader = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    url = world["pages"]["list"]
+    _client(first).get(url)
+    rendered = []
+    render_part = shared_pages._render_part
+    monkeypatch.setattr(
+        shared_pages,
+        "_render_part",
+        lambda name, context: rendered.append(name) or render_part(name, context),
+    )
+    client = _client(reader)
+    for _ in range(3):
+        page = _html(client.get(url))
+    assert rendered.count("includes/nav_account.html") == 1
+    assert page == _alone(reader, url)
+
+    Notification.objects.create(recipient=reader, category="proposals", kind="proposal_status")
+    page = _html(client.get(url))
+    assert '<span class="badge badge-count">1<span class="visually-hidden"> unread' in page
+    assert page == _alone(reader, url)
+    reader.display_name = "Daniyar O."
+    reader.save()
+    page = _html(client.get(url))
+    assert "Daniyar O.</a>" in page and page == _alone(reader, url)
+    assert rendered.count("includes/nav_account.html") == 3
+    assert "Aruzhan Bekova" not in page
+
+
+def test_a_personal_part_that_does_not_say_whose_it_is_cannot_be_kept():
+    template = engines["django"].from_string(
+        '{% load fragments %}{% personal "includes/nav_account.html" reads="unread_notifications" %}'
+    )
+    with pytest.raises(TemplateSyntaxError, match="user.pk"):
+        template.render({})

@@ -193,3 +193,36 @@ def test_switches_saved_on_the_staff_page_apply_at_once_with_the_banner_in_each_
     assert "Приём приостановлен" in client.get("/ru/").content.decode()
     assert "Қабылдау тоқтатылды" in client.get("/kk/").content.decode()
     assert "Intake paused" in client.get("/en/").content.decode()
+
+
+def test_a_request_reads_the_switches_once_and_the_next_request_sees_a_change(
+    published, citizen, client, monkeypatch
+):
+    """A proposal page asks whether supports and whether comments are paused: one read of the shared cache
+    serves both, and a switch saved between two requests applies to the second."""
+    from portal.core import switches
+    from portal.core.models import SWITCHES_CACHE_KEY
+
+    reads = []
+    shared_cache = switches.cache
+
+    class CountingCache:
+        def get(self, key, *args):
+            reads.append(key)
+            return shared_cache.get(key, *args)
+
+        def __getattr__(self, name):
+            return getattr(shared_cache, name)
+
+    monkeypatch.setattr(switches, "cache", CountingCache())
+    client.force_login(citizen)
+    assert client.get(f"/en/proposals/{published.pk}/").status_code == 200
+    assert reads.count(SWITCHES_CACHE_KEY) == 1
+    _switch(supports_paused=True)
+    response = client.get(f"/en/proposals/{published.pk}/")
+    assert reads.count(SWITCHES_CACHE_KEY) == 2
+    assert "Supports are paused" in response.content.decode()
+    # Outside a request (a task, the shell) every call reads them again.
+    switches.current()
+    switches.current()
+    assert reads.count(SWITCHES_CACHE_KEY) == 4

@@ -60,12 +60,15 @@ def shared_fragment(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def personal(context, template_name: str):
+def personal(context, template_name: str, reads: str = ""):
     """`{% personal "includes/nav_account.html" %}`: a part of the page that belongs to the reader alone.
     Included as usual; on a page shared between signed-in readers (portal/core/shared_pages.py) a marker
     stands in its place and each request renders the template with its own request context, so the part may
     use only what the context processors give (user, messages, unread count, CSRF token), not the view's
-    context."""
+    context. `reads="user.pk …"`, naming every value the part shows, lets a process render it once for each
+    combination of them; it must start with `user.pk`."""
+    if reads and reads.split()[0] != "user.pk":
+        raise template.TemplateSyntaxError("a personal part's reads start with user.pk")
     if rendering_shared(context):
-        return mark_safe(personal_marker(template_name))  # noqa: S308 - a fixed marker, no user text
+        return mark_safe(personal_marker(template_name, reads))  # noqa: S308 - a fixed marker, no user text
     return context.template.engine.get_template(template_name).render(context)
