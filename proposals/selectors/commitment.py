@@ -199,21 +199,33 @@ def progress_history(*, consultation) -> list[ProgressPoint]:
 
 # --- open data ---------------------------------------------------------------------------------------------
 
+# The languages of every text, with the English names the field descriptions give them.
+LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+
+
+def _in_languages(name: str, description: str) -> dict:
+    """The three fields of a text kept in each language (`title_kk`…), described as `description` followed
+    by the language's name."""
+    return {
+        f"{name}_{code}": ("string", f"{description} {language}.")
+        for code, language in LANGUAGE_NAMES.items()
+    }
+
+
+def _texts(item, field: str, *, name: str | None = None) -> dict:
+    """`item`'s text `field` in each language, under the names `_in_languages(name or field, …)` gives."""
+    return {f"{name or field}_{code}": getattr(item, f"{field}_{code}") for code in LANGUAGE_NAMES}
+
+
 # Frictionless Table Schema fields of the two files; the data package reads these (`OPEN_DATA_RESOURCES`).
 COMMITMENT_FIELDS = {
     "id": ("integer", "Identifier of the commitment."),
     "url": ("string", "Public page of the commitment."),
     "consultation": ("string", "Slug of the consultation."),
-    "title_kk": ("string", "Title in Kazakh."),
-    "title_ru": ("string", "Title in Russian."),
-    "title_en": ("string", "Title in English."),
-    "description_kk": ("string", "Description in Kazakh."),
-    "description_ru": ("string", "Description in Russian."),
-    "description_en": ("string", "Description in English."),
+    **_in_languages("title", "Title in"),
+    **_in_languages("description", "Description in"),
     "body": ("string", "Slug of the responsible body."),
-    "body_name_kk": ("string", "Name of the responsible body in Kazakh."),
-    "body_name_ru": ("string", "Name of the responsible body in Russian."),
-    "body_name_en": ("string", "Name of the responsible body in English."),
+    **_in_languages("body_name", "Name of the responsible body in"),
     "measure": ("string", "Kind of measure: law, regulation, body, budget, other."),
     "status": ("string", "planned, in_progress, done, delayed or dropped."),
     "progress": ("integer", "Progress in per cent, where it means something; empty otherwise."),
@@ -228,12 +240,8 @@ UPDATE_FIELDS = {
     "id": ("integer", "Identifier of the update."),
     "commitment": ("integer", "Identifier of the commitment it updates."),
     "published_at": ("datetime", "When it was published (UTC)."),
-    "text_kk": ("string", "Text in Kazakh."),
-    "text_ru": ("string", "Text in Russian."),
-    "text_en": ("string", "Text in English."),
-    "reason_kk": ("string", "Public reason of a delay or drop, in Kazakh."),
-    "reason_ru": ("string", "Public reason of a delay or drop, in Russian."),
-    "reason_en": ("string", "Public reason of a delay or drop, in English."),
+    **_in_languages("text", "Text in"),
+    **_in_languages("reason", "Public reason of a delay or drop, in"),
     "from_status": ("string", "Status before the update."),
     "to_status": ("string", "Status after the update."),
     "from_progress": ("integer", "Progress before, per cent."),
@@ -270,7 +278,8 @@ def table_schema(fields: dict) -> dict:
     }
 
 
-def _iso(moment) -> str | None:
+def iso_utc(moment) -> str | None:
+    """A time in the open data: UTC, to the second, the same text in the CSV and the JSON."""
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
 
@@ -296,10 +305,10 @@ def commitment_rows(*, site_url: str) -> Iterator[dict]:
                 "id": commitment.pk,
                 "url": site_url + commitment.get_absolute_url(),
                 "consultation": commitment.consultation.slug,
-                **{f"title_{c}": getattr(commitment, f"title_{c}") for c in ("kk", "ru", "en")},
-                **{f"description_{c}": getattr(commitment, f"description_{c}") for c in ("kk", "ru", "en")},
+                **_texts(commitment, "title"),
+                **_texts(commitment, "description"),
                 "body": commitment.body.slug,
-                **{f"body_name_{c}": getattr(commitment.body, f"name_{c}") for c in ("kk", "ru", "en")},
+                **_texts(commitment.body, "name", name="body_name"),
                 "measure": commitment.measure,
                 "status": commitment.status,
                 "progress": commitment.progress,
@@ -307,8 +316,8 @@ def commitment_rows(*, site_url: str) -> Iterator[dict]:
                 "overdue": commitment.status in OPEN_COMMITMENT_STATUSES and commitment.due_date < on,
                 "articles": [article.key for article in commitment.articles.all()],
                 "responses": [response.proposal_id for response in commitment.responses.all()],
-                "created_at": _iso(commitment.created_at),
-                "updated_at": _iso(last_update.get(commitment.pk)),
+                "created_at": iso_utc(commitment.created_at),
+                "updated_at": iso_utc(last_update.get(commitment.pk)),
             }
 
 
@@ -320,9 +329,9 @@ def update_rows() -> Iterator[dict]:
         yield {
             "id": update.pk,
             "commitment": update.commitment_id,
-            "published_at": _iso(update.published_at),
-            **{f"text_{c}": getattr(update, f"text_{c}") for c in ("kk", "ru", "en")},
-            **{f"reason_{c}": getattr(update, f"reason_{c}") for c in ("kk", "ru", "en")},
+            "published_at": iso_utc(update.published_at),
+            **_texts(update, "text"),
+            **_texts(update, "reason"),
             "from_status": update.from_status,
             "to_status": update.to_status,
             "from_progress": update.from_progress,

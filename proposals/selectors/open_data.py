@@ -1,7 +1,6 @@
 """The rows of the open data exports: public proposals, their status and their published answer."""
 
 from collections.abc import Iterator
-from datetime import UTC
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
 from ..models.proposal import PUBLIC_STATUSES
-from .commitment import OPEN_DATA_RESOURCES, table_schema
+from .commitment import OPEN_DATA_RESOURCES, iso_utc, table_schema
 from .proposal import with_supports_by_level
 from .response import answer_deadline, obligation_rules
 
@@ -83,11 +82,6 @@ FIELD_DICTIONARY = {
 }
 
 
-def _iso(moment) -> str | None:
-    """UTC, to the second: the same text in the CSV and the JSON."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
-
-
 def open_data_rows(*, site_url: str) -> Iterator[dict]:
     """One dict per public proposal, oldest first, read in chunks. A cluster member carries its
     representative's answer (one answer for the whole cluster)."""
@@ -128,11 +122,11 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "supports_self_declared": proposal.supports_self_declared,
             "supports_staff": proposal.supports_staff,
             "comments_count": proposal.comments_count,
-            "published_at": _iso(proposal.published_at),
-            "responded_at": _iso(proposal.responded_at),
+            "published_at": iso_utc(proposal.published_at),
+            "responded_at": iso_utc(proposal.responded_at),
             "cluster_of": proposal.cluster_of_id,
             "cluster_size": proposal.cluster_size,
-            "answer_deadline": _iso(deadline),
+            "answer_deadline": iso_utc(deadline),
             "answered_on_time": (response.published_at <= deadline) if response and deadline else None,
             "response_status": response.status if response else None,
             "response_reasoning_kk": response.reasoning_kk if response else None,
@@ -140,7 +134,7 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "response_reasoning_en": response.reasoning_en if response else None,
             "response_articles": [article.key for article in response.articles.all()] if response else [],
             "response_version": response.version.position if response and response.version else None,
-            "response_published_at": _iso(response.published_at) if response else None,
+            "response_published_at": iso_utc(response.published_at) if response else None,
         }
 
 
