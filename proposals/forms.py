@@ -30,6 +30,12 @@ from .selectors.response_template import templates_offered
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
+def filter_choice(label, *, anything, choices, **options) -> forms.ChoiceField:
+    """One filter of a list's query string: the empty first choice, labelled `anything` ("Any status"),
+    leaves the list unfiltered, so a link without the parameter is valid."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", anything), *choices], **options)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -169,12 +175,11 @@ class AccountBlockForm(PortalForm):
 class QueueFilterForm(PortalForm):
     """The queue's query string; a bad value is shown as an error and ignored, never a 500."""
 
-    reason = forms.ChoiceField(
-        label=_("Reason"),
-        required=False,
+    reason = filter_choice(
+        _("Reason"),
+        anything=_("Any reason"),
         # Prefixes of the reason words screening and reports record (see proposals/detectors/result.py).
         choices=[
-            ("", _("Any reason")),
             ("personal_data", _("Personal data")),
             ("abuse", _("Abusive language")),
             ("spam", _("Spam")),
@@ -187,20 +192,15 @@ class QueueFilterForm(PortalForm):
     min_age = forms.IntegerField(
         label=_("Waiting at least (days)"), required=False, min_value=0, max_value=3650
     )
-    language = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        choices=[("", _("Any language")), *LANGUAGE_CHOICES],
-        widget=LanguageSelect,
+    language = filter_choice(
+        _("Language"), anything=_("Any language"), choices=LANGUAGE_CHOICES, widget=LanguageSelect
     )
-    kind = forms.ChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=[("", _("Proposals and comments")), ("proposal", _("Proposals")), ("comment", _("Comments"))],
+    kind = filter_choice(
+        _("Type"),
+        anything=_("Proposals and comments"),
+        choices=[("proposal", _("Proposals")), ("comment", _("Comments"))],
     )
-    source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("Any source")), *ModerationCase.Source.choices]
-    )
+    source = filter_choice(_("Source"), anything=_("Any source"), choices=ModerationCase.Source.choices)
     mine = forms.BooleanField(label=_("Claimed by me"), required=False)
 
 
@@ -209,26 +209,19 @@ class ProposalFilterForm(PortalForm):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     consultation = forms.ChoiceField(label=_("Consultation"), required=False, choices=())
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            ("", _("Any status")),
-            *[(s.value, s.label) for s in ProposalStatus if s in PUBLIC_STATUSES],
-        ],
+    status = filter_choice(
+        _("Status"),
+        anything=_("Any status"),
+        choices=[(s.value, s.label) for s in ProposalStatus if s in PUBLIC_STATUSES],
     )
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=())
     # Any article identity, not only the latest version's: old links keep working.
     article = forms.IntegerField(label=_("Article"), required=False, min_value=1, widget=forms.Select)
-    submitter_type = forms.ChoiceField(
-        label=_("Submitted by"),
-        required=False,
-        choices=[("", _("Anyone")), *Proposal.SubmitterType.choices],
+    submitter_type = filter_choice(
+        _("Submitted by"), anything=_("Anyone"), choices=Proposal.SubmitterType.choices
     )
-    has_response = forms.ChoiceField(
-        label=_("Answer"),
-        required=False,
-        choices=[("", _("Any")), ("yes", _("Answered")), ("no", _("Not answered yet"))],
+    has_response = filter_choice(
+        _("Answer"), anything=_("Any"), choices=[("yes", _("Answered")), ("no", _("Not answered yet"))]
     )
     ordering = forms.ChoiceField(
         label=_("Sort by"),
@@ -297,15 +290,13 @@ class CommissionQueueForm(PortalForm):
     min_age_days = forms.IntegerField(
         label=_("Published at least this many days ago"), required=False, min_value=0, max_value=36_500
     )
-    deadline = forms.ChoiceField(
-        label=_("Deadline"),
-        required=False,
-        choices=[("", _("Any")), ("overdue", _("Overdue")), ("week", _("Due within 7 days"))],
+    deadline = filter_choice(
+        _("Deadline"),
+        anything=_("Any"),
+        choices=[("overdue", _("Overdue")), ("week", _("Due within 7 days"))],
     )
-    assignee = forms.ChoiceField(
-        label=_("Assigned to"),
-        required=False,
-        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
+    assignee = filter_choice(
+        _("Assigned to"), anything=_("Anyone"), choices=[("me", _("Me")), ("none", _("Nobody yet"))]
     )
 
     def __init__(self, *args, article_choices=(), **kwargs):
@@ -412,9 +403,7 @@ class TrackerFilterForm(PortalForm):
 
     article = forms.ChoiceField(label=_("Article"), required=False, choices=())
     body = forms.ChoiceField(label=_("Responsible body"), required=False, choices=())
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *CommitmentStatus.choices]
-    )
+    status = filter_choice(_("Status"), anything=_("Any status"), choices=CommitmentStatus.choices)
 
     def __init__(self, *args, articles=(), bodies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -196,65 +196,41 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Almaty"
-# The one beat schedule: later sweeps (digests, reminders, retention) are added here.
 from celery.schedules import crontab  # noqa: E402 (kept beside the schedule it builds)
 
+
+def _job(task: str, schedule, *args) -> dict:
+    """One job of the beat schedule: the task's dotted path, when it runs (every so many seconds, or a
+    crontab) and the arguments it is given, if any."""
+    return {"task": task, "schedule": schedule, **({"args": list(args)} if args else {})}
+
+
+# The one beat schedule: later sweeps (digests, reminders, retention) are added here.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "portal.core.tasks.record_worker_heartbeat",
-        "schedule": 60.0,
-    },
+    "heartbeat": _job("portal.core.tasks.record_worker_heartbeat", 60.0),
     # Answers kept for Idempotency-Key retries are forgotten after 24 hours.
-    "purge-idempotency-records": {
-        "task": "portal.core.tasks.purge_idempotency_records",
-        "schedule": crontab(minute=40),
-    },
+    "purge-idempotency-records": _job("portal.core.tasks.purge_idempotency_records", crontab(minute=40)),
     # Submissions saved while the broker was down are screened once it is back.
-    "screen-unscreened": {
-        "task": "proposals.tasks.screen_unscreened",
-        "schedule": 60.0,
-    },
+    "screen-unscreened": _job("proposals.tasks.screen_unscreened", 60.0),
     # Support-count changes of hot proposals left pending when a queued fold was lost (e.g. broker down).
-    "fold-support-tallies": {
-        "task": "proposals.tasks.fold_support_tallies",
-        "schedule": 10.0,
-    },
+    "fold-support-tallies": _job("proposals.tasks.fold_support_tallies", 10.0),
     # Answers that passed their deadline are announced once to the author, followers and assignee.
-    "missed-answer-deadlines": {
-        "task": "proposals.tasks.record_missed_deadlines",
-        "schedule": crontab(minute=5),
-    },
+    "missed-answer-deadlines": _job("proposals.tasks.record_missed_deadlines", crontab(minute=5)),
     # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.
-    "daily-digests": {
-        "task": "portal.notifications.tasks.plan_digests",
-        "schedule": crontab(hour=7, minute=0),
-        "args": ["daily"],
-    },
+    "daily-digests": _job("portal.notifications.tasks.plan_digests", crontab(hour=7, minute=0), "daily"),
     # Digest chains stopped by a crashed worker are restarted; a no-op when nothing is pending.
-    "resume-digests": {
-        "task": "portal.notifications.tasks.resume_digests",
-        "schedule": 300.0,
-    },
-    "weekly-digests": {
-        "task": "portal.notifications.tasks.plan_digests",
-        "schedule": crontab(hour=7, minute=15, day_of_week=1),
-        "args": ["weekly"],
-    },
+    "resume-digests": _job("portal.notifications.tasks.resume_digests", 300.0),
+    "weekly-digests": _job(
+        "portal.notifications.tasks.plan_digests", crontab(hour=7, minute=15, day_of_week=1), "weekly"
+    ),
     # Hearing reminders whose time has come; each registration's reminder is claimed once in the database.
-    "hearing-reminders": {
-        "task": "proposals.tasks.send_hearing_reminders",
-        "schedule": 300.0,
-    },
+    "hearing-reminders": _job("proposals.tasks.send_hearing_reminders", 300.0),
     # Accounts whose deletion grace period is over are erased; each account once.
-    "erase-deleted-accounts": {
-        "task": "portal.accounts.tasks.erase_deleted_accounts",
-        "schedule": crontab(minute=20),
-    },
+    "erase-deleted-accounts": _job("portal.accounts.tasks.erase_deleted_accounts", crontab(minute=20)),
     # Retention: addresses, verification notes, old notifications and expired exports (docs/PRIVACY.md).
-    "privacy-retention": {
-        "task": "portal.accounts.tasks.purge_expired_personal_data",
-        "schedule": crontab(hour=3, minute=30),
-    },
+    "privacy-retention": _job(
+        "portal.accounts.tasks.purge_expired_personal_data", crontab(hour=3, minute=30)
+    ),
 }
 
 # --- Authentication: django-allauth with email login, mandatory verification and MFA.
@@ -354,61 +330,79 @@ SOCIALACCOUNT_PROVIDERS = {
 # Key of the one-way IIN fingerprint. Changing it orphans every stored fingerprint: set it once.
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 
-# Proposals: the longest text an author may write, in characters.
-PROPOSAL_BODY_MAX_LENGTH = env.int("PROPOSAL_BODY_MAX_LENGTH", default=10_000)
+# Proposals: how many files an author may attach, and how large each may be.
 PROPOSAL_MAX_ATTACHMENTS = 5
-# `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
-# The site default: admins set a policy per consultation in the admin (Consultation.moderation_policy).
-PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
-# Submissions per hour from one account and from one address (a campus or office shares an address, so the
-# second is generous); the limits live on the shared cache.
-SUBMISSIONS_PER_ACCOUNT_PER_HOUR = env.int("SUBMISSIONS_PER_ACCOUNT_PER_HOUR", default=10)
-SUBMISSIONS_PER_ADDRESS_PER_HOUR = env.int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", default=60)
-# Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
-# that counters on public pages lag. 0 turns page caching off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
-# Seconds the outcome page's numbers (20 aggregate queries over all proposals) are shared before a recount.
-OUTCOME_STATS_CACHE_SECONDS = env.int("OUTCOME_STATS_CACHE_SECONDS", default=30)
-# Seconds a hot proposal's support count may lag before pending changes are folded in (services/support.py).
-SUPPORT_FOLD_DELAY_SECONDS = env.int("SUPPORT_FOLD_DELAY_SECONDS", default=1)
-# Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:
-# `proxy_set_header X-Request-Start "t=${msec}";`) shows it waited longer than this for a worker is answered
-# 503 with Retry-After at once. A person gives up after a few seconds; rendering the page later only delays
-# everyone behind it. In the surge benchmark a 1-s budget served as many pages as 2 s did, a second sooner
-# (docs/BENCHMARKS.md). 0 turns shedding off; without the header nothing is ever shed.
-PORTAL_QUEUE_BUDGET_MS = env.int("PORTAL_QUEUE_BUDGET_MS", default=1000)
-PORTAL_SHED_RETRY_AFTER_SECONDS = env.int("PORTAL_SHED_RETRY_AFTER_SECONDS", default=10)
-PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
+PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
 # allauth reads the client address through AccountAdapter.get_client_ip (ours); this keeps its own helpers,
 # used where no adapter is asked, on the same count of proxies.
 ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_HOPS
-# Moderation: a case is marked overdue after this many days in the queue.
-MODERATION_OVERDUE_DAYS = env.int("MODERATION_OVERDUE_DAYS", default=7)
-# Content reported by this many distinct people is hidden until a moderator decides.
-MODERATION_REPORT_HIDE_THRESHOLD = env.int("MODERATION_REPORT_HIDE_THRESHOLD", default=3)
-# Estimated similarity (Jaccard of word 3-grams) from which another person's text joins a campaign cluster,
-# and from which a proposal is flagged as a possible duplicate for the moderator.
-MODERATION_CAMPAIGN_SIMILARITY = env.float("MODERATION_CAMPAIGN_SIMILARITY", default=0.9)
-MODERATION_NEAR_DUPLICATE_SIMILARITY = env.float("MODERATION_NEAR_DUPLICATE_SIMILARITY", default=0.7)
-# Bursts: more than this many submissions in the window from one account, address or text are flagged.
-MODERATION_BURST_WINDOW_MINUTES = env.int("MODERATION_BURST_WINDOW_MINUTES", default=10)
-MODERATION_BURST_PER_ACCOUNT = env.int("MODERATION_BURST_PER_ACCOUNT", default=5)
-MODERATION_BURST_PER_ADDRESS = env.int("MODERATION_BURST_PER_ADDRESS", default=20)
-MODERATION_BURST_PER_TEXT = env.int("MODERATION_BURST_PER_TEXT", default=20)
 # Digest claims older than this are taken to belong to a worker that died, and go back to pending.
 DIGEST_CLAIM_STALE_AFTER = timedelta(seconds=env.int("DIGEST_CLAIM_STALE_SECONDS", default=600))
-# An SMTP server that stops answering must not hold a sender (and its claims) for ever.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# A temporary mail failure is retried within this many seconds, then twice as long each time (at most 15 min).
-EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
-# Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
-RESPONSE_FOUR_EYES = env.bool("RESPONSE_FOUR_EYES", default=True)
-PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# `auto_publish_clean`: proposals without screening findings are published at once; `review_all`.
+# The site default: admins set a policy per consultation in the admin (Consultation.moderation_policy).
+PORTAL_MODERATION_POLICY = env("PORTAL_MODERATION_POLICY", default="auto_publish_clean")
+# The header of the proxy's stamp that load shedding reads (PORTAL_QUEUE_BUDGET_MS below).
+PORTAL_REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER", default="X-Request-Start")
 # nginx's internal location over MEDIA_ROOT (deploy/nginx/qatysu.conf): uploads are sent by nginx after the
 # portal's permission check (portal/core/files.py). Empty: Django streams them itself.
 PORTAL_X_ACCEL_REDIRECT_PREFIX = env("PORTAL_X_ACCEL_REDIRECT_PREFIX", default="")
+
+
+def _settings_from_env(**defaults) -> None:
+    """Sets each named setting from the environment variable of the same name, read as the type of its default
+    (a whole number, a number or a yes/no): a setting is named once, so it and its variable cannot drift
+    apart."""
+    read = {bool: env.bool, int: env.int, float: env.float}
+    globals().update({name: read[type(default)](name, default=default) for name, default in defaults.items()})
+
+
+# The portal's own limits and thresholds, which an operator tunes per deployment without a release.
+_settings_from_env(
+    # Proposals: the longest text an author may write, in characters.
+    PROPOSAL_BODY_MAX_LENGTH=10_000,
+    # Submissions per hour from one account and from one address (a campus or office shares an address, so the
+    # second is generous); the limits live on the shared cache.
+    SUBMISSIONS_PER_ACCOUNT_PER_HOUR=10,
+    SUBMISSIONS_PER_ADDRESS_PER_HOUR=60,
+    # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
+    # that counters on public pages lag. 0 turns page caching off.
+    PAGE_CACHE_SECONDS=5,
+    # Seconds the outcome page's numbers (20 aggregate queries over all proposals) are shared before a
+    # recount.
+    OUTCOME_STATS_CACHE_SECONDS=30,
+    # Seconds a hot proposal's support count may lag before pending changes are folded in
+    # (services/support.py).
+    SUPPORT_FOLD_DELAY_SECONDS=1,
+    # Load shedding (portal/core/load_shedding.py): a request whose proxy stamp (nginx:
+    # `proxy_set_header X-Request-Start "t=${msec}";`) shows it waited longer than this for a worker is
+    # answered 503 with Retry-After at once. A person gives up after a few seconds; rendering the page later
+    # only delays everyone behind it. In the surge benchmark a 1-s budget served as many pages as 2 s did, a
+    # second sooner (docs/BENCHMARKS.md). 0 turns shedding off; without the header nothing is ever shed.
+    PORTAL_QUEUE_BUDGET_MS=1000,
+    PORTAL_SHED_RETRY_AFTER_SECONDS=10,
+    # Moderation: a case is marked overdue after this many days in the queue.
+    MODERATION_OVERDUE_DAYS=7,
+    # Content reported by this many distinct people is hidden until a moderator decides.
+    MODERATION_REPORT_HIDE_THRESHOLD=3,
+    # Estimated similarity (Jaccard of word 3-grams) from which another person's text joins a campaign
+    # cluster, and from which a proposal is flagged as a possible duplicate for the moderator.
+    MODERATION_CAMPAIGN_SIMILARITY=0.9,
+    MODERATION_NEAR_DUPLICATE_SIMILARITY=0.7,
+    # Bursts: more than this many submissions in the window from one account, address or text are flagged.
+    MODERATION_BURST_WINDOW_MINUTES=10,
+    MODERATION_BURST_PER_ACCOUNT=5,
+    MODERATION_BURST_PER_ADDRESS=20,
+    MODERATION_BURST_PER_TEXT=20,
+    # An SMTP server that stops answering must not hold a sender (and its claims) for ever.
+    EMAIL_TIMEOUT=30,
+    # A temporary mail failure is retried within this many seconds, then twice as long each time
+    # (at most 15 min).
+    EMAIL_RETRY_BACKOFF_SECONDS=30,
+    # Four-eyes publishing of Commission responses: one member drafts, another approves (the drafter cannot).
+    RESPONSE_FOUR_EYES=True,
+)
 
 # Hearings: livestreams are embedded only from these hosts (the CSP's frame-src lists exactly them), and
 # registered people get a reminder this long before the start.
