@@ -22,11 +22,20 @@ from ..selectors.proposal import article_proposals
 from ..selectors.response import article_changes
 
 
-@cache_anonymous_page()
-def consultation_detail(request, slug):
-    consultation = get_object_or_404(Consultation.objects.prefetch_related("phases", "documents"), slug=slug)
+def visible_consultation(request, slug, queryset=None) -> Consultation:
+    """The consultation at this address, or 404 for one the reader may not see (a draft, to the public): every
+    page under a consultation's address starts here."""
+    consultation = get_object_or_404(Consultation if queryset is None else queryset, slug=slug)
     if not consultation_permissions.can_view_consultation(request.user, consultation):
         raise Http404
+    return consultation
+
+
+@cache_anonymous_page()
+def consultation_detail(request, slug):
+    consultation = visible_consultation(
+        request, slug, Consultation.objects.prefetch_related("phases", "documents")
+    )
     return render(
         request,
         "proposals/consultation_detail.html",

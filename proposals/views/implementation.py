@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from portal.core.page_cache import cache_anonymous_page
 
 from ..forms import TrackerFilterForm
-from ..models import Commitment, CommitmentStatus, Consultation, ResponsibleBody
+from ..models import Commitment, CommitmentStatus, ResponsibleBody
 from ..selectors import commitment as selectors
 from ..services import commitment as services
+from .consultation import visible_consultation
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 200
@@ -51,7 +52,7 @@ def progress_chart(points: list[selectors.ProgressPoint]) -> dict:
 
 @cache_anonymous_page()
 def implementation_tracker(request, slug):
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = visible_consultation(request, slug)
     choices = selectors.tracker_filter_choices(consultation=consultation)
     form = TrackerFilterForm(request.GET or None, **choices)
     filters = selectors.TrackerFilters()
@@ -74,7 +75,7 @@ def implementation_tracker(request, slug):
 
 
 def implementation_overdue(request, slug):
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = visible_consultation(request, slug)
     today = selectors.today()
     rows = [
         {"commitment": commitment, "days_overdue": (today - commitment.due_date).days}
@@ -86,7 +87,7 @@ def implementation_overdue(request, slug):
 
 
 def commitment_detail(request, slug, pk):
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = visible_consultation(request, slug)
     commitment = selectors.commitment_detail(consultation=consultation, pk=pk)
     if commitment is None:
         raise Http404

@@ -3,14 +3,13 @@
 from datetime import date
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
 from portal.core.page_cache import cache_anonymous_page
 
 from ..models import (
-    Consultation,
     Proposal,
     ProposalStatus,
     ReportFormat,
@@ -23,6 +22,7 @@ from ..selectors import document as document_selectors
 from ..selectors import outcome as outcome_selectors
 from ..selectors import response as response_selectors
 from ..services.outcome_report import outcome_report_is_current, outcome_report_request
+from .consultation import visible_consultation
 
 # A 640-unit-wide drawing: labels end at LABEL_END (right-aligned), bars start at BAR_START. At 13 px, a label
 # of LABEL_CHARS letters fits its column in every language ("Статья 4 (больше нет в проекте)" is 31); the
@@ -121,16 +121,9 @@ def outcome_charts(stats: dict, consultation) -> list[dict]:
     ]
 
 
-def _visible_consultation(request, slug) -> Consultation:
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not permissions.can_view_consultation(request.user, consultation):
-        raise Http404
-    return consultation
-
-
 @cache_anonymous_page()
 def consultation_outcome(request, slug):
-    consultation = _visible_consultation(request, slug)
+    consultation = visible_consultation(request, slug)
     stats = outcome_selectors.consultation_stats_shared(consultation=consultation)
     return render(
         request,
@@ -148,7 +141,7 @@ def consultation_outcome(request, slug):
 
 
 def consultation_overdue(request, slug):
-    consultation = _visible_consultation(request, slug)
+    consultation = visible_consultation(request, slug)
     return render(
         request,
         "proposals/overdue.html",
@@ -168,7 +161,7 @@ CONTENT_TYPES = {
 
 def outcome_report(request, slug, file_format):
     """The report file in the page's language once built; until then a page that shows the progress."""
-    consultation = _visible_consultation(request, slug)
+    consultation = visible_consultation(request, slug)
     if not permissions.can_download_outcome_report(request.user, consultation):
         raise Http404
     report = outcome_report_request(

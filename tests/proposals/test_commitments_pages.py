@@ -410,3 +410,21 @@ def test_an_update_shows_at_once_on_the_cached_public_pages(client, settings, ch
     post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=50)
     for url in urls:
         assert "In progress" in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("page", ["implementation/", "implementation/overdue/", "implementation/{pk}/"])
+def test_the_implementation_pages_of_a_draft_consultation_are_not_public(
+    client, citizen, admin_user, consultation, on_time, page
+):
+    """A draft is seen only by those who prepare it (the secretariat), on every page under its address."""
+    consultation.status = "draft"
+    consultation.save()
+    url = f"/en/consultations/{consultation.slug}/" + page.format(pk=on_time.pk)
+    assert client.get(url).status_code == 404
+    client.force_login(citizen)
+    assert client.get(url).status_code == 404
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert consultation.title_en in response.content.decode()
