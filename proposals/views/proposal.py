@@ -1,6 +1,7 @@
 """Reading proposals: the list with filters and search, the detail page, attachment downloads."""
 
 import dataclasses
+import functools
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -40,42 +41,51 @@ PAGE_SIZE = 20
 
 @cache_anonymous_page()
 def proposal_list(request):
-    if set(request.GET) - {"page"}:
-        form = ProposalFilterForm(
-            request.GET,
-            choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
-        )
-        filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
-    else:
-        # The plain list, the busiest page, filters nothing: its form (and the choices it offers) is built
-        # only when the page is rendered, not for a reader who is given the shared page.
-        form = SimpleLazyObject(lambda: ProposalFilterForm(None, choices=proposal_filter_choices()))
-        filters = selectors.ProposalFilters()
-    if filters.q and switches.current().search_paused:
-        # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
-        messages.warning(request, _("Search is paused for a short while because of heavy load."))
-        filters = dataclasses.replace(filters, q="")
+    # The filter form (with the choices it offers) and the filters it yields are built only when the page is
+    # rendered, not for a reader given the stored page, unless they decide what this reader sees outside the
+    # page: a topic filter (whether they follow the topic) or a search while search is paused (a message).
+    form_and_filters = functools.cache(lambda: _filter_form(request))
+    if request.GET.get("topic") or (request.GET.get("q") and switches.current().search_paused):
+        form_and_filters()
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
-    topic = _topic_with_follow(filters.topic, request.user) if filters.topic else None
+    topic_slug = form_and_filters()[1].topic if request.GET.get("topic") else None
+    topic = _topic_with_follow(topic_slug, request.user) if topic_slug else None
     context = {
-        "form": form,
+        "form": SimpleLazyObject(lambda: form_and_filters()[0]),
         # Read only when the shared cards of this address are not in the cache (the template asks).
         "page": SimpleLazyObject(
-            lambda: Paginator(selectors.proposal_list(filters=filters), PAGE_SIZE).get_page(
+            lambda: Paginator(selectors.proposal_list(filters=form_and_filters()[1]), PAGE_SIZE).get_page(
                 request.GET.get("page")
             )
         ),
         # The cards depend on the address and on the filters in force (search may be paused).
-        "cards_key": dataclasses.astuple(filters),
-        "search_capped_at": search.SEARCH_CANDIDATES if filters.q else None,
+        "cards_key": lambda: dataclasses.astuple(form_and_filters()[1]),
+        "search_capped_at": lambda: search.SEARCH_CANDIDATES if form_and_filters()[1].q else None,
         "query": query.urlencode(),
         "topic": topic,
         "follows_topic": bool(topic and topic.followed),
     }
     # Outside its personal parts the list shows only whether the reader follows the filtered topic.
     return render_for_reader(request, template, context, situation=(context["follows_topic"],))
+
+
+def _filter_form(request) -> tuple:
+    """The list's filter form and the filters in force: none but the page for the plain list, whose form
+    offers every consultation's choices; the valid filters, or none, for a filtered one."""
+    if not set(request.GET) - {"page"}:
+        return ProposalFilterForm(None, choices=proposal_filter_choices()), selectors.ProposalFilters()
+    form = ProposalFilterForm(
+        request.GET,
+        choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
+    )
+    filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    if filters.q and switches.current().search_paused:
+        # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
+        messages.warning(request, _("Search is paused for a short while because of heavy load."))
+        filters = dataclasses.replace(filters, q="")
+    return form, filters
 
 
 def _topic_with_follow(slug: str, viewer):

@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from portal.core import page_cache, shared_pages
 from portal.core.models import SiteSwitches
 from portal.notifications.models import Notification
+from proposals.forms import ProposalFilterForm
 from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
 from proposals.services.support import support_add
@@ -259,3 +260,25 @@ def test_a_personal_part_that_does_not_say_whose_it_is_cannot_be_kept():
     )
     with pytest.raises(TemplateSyntaxError, match="user.pk"):
         template.render({})
+
+
+def test_a_filtered_list_given_from_the_store_builds_no_filter_form(world, monkeypatch):
+    """The form and its choices are built to render the page; a reader given the stored page needs them only
+    when the filter decides their situation (a topic: do they follow it)."""
+    first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    built = []
+    form_init = ProposalFilterForm.__init__
+    monkeypatch.setattr(
+        ProposalFilterForm, "__init__", lambda self, *a, **k: built.append(1) or form_init(self, *a, **k)
+    )
+    url = "/en/proposals/?ordering=-supports&status=published"
+    _client(first).get(url)
+    assert len(built) == 1
+    response = _client(second).get(url)
+    assert response["X-Signed-In-Page"] == "hit"
+    assert len(built) == 1
+    assert _html(response) == _alone(second, url)  # rendered: the form is built
+    topic_url = world["pages"]["list by topic"]
+    _client(first).get(topic_url)
+    assert _client(second).get(topic_url)["X-Signed-In-Page"] == "hit"
+    assert len(built) == 2 + 2, "a topic filter is read for each reader"
