@@ -37,6 +37,16 @@ def current():
     return switches
 
 
+def remember_for_request(switches: SiteSwitches) -> None:
+    """Switches read with another row (a proposal's facts read them in the same query, saving the page and a
+    support a round trip to the cache): `current()` answers them for the rest of this request."""
+    if getattr(_request, "active", False):
+        _request.switches = switches
+
+
+# The switches' row as hand-written SQL selects it (`portal/core/rows.py`).
+SWITCHES_FIELDS = ["id", *SWITCH_NAMES, "banner_kk", "banner_ru", "banner_en", "updated_at"]
+
 # What this thread's current request has read (a web server's thread serves one request at a time).
 _request = threading.local()
 

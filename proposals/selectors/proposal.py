@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification
+from portal.core import switches
+from portal.core.models import SiteSwitches
 from portal.core.rows import instance_from_row, prepared_cursor, select_list
 
 from ..models import (
@@ -220,7 +222,16 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
     facts = 5 if reader else 2
     split = facts + len(fields)
     proposal = instance_from_row(Proposal, list(fields), row[facts:split], using=using)
-    proposal.consultation = instance_from_row(Consultation, _CONSULTATION_FIELDS, row[split:], using=using)
+    consultation_end = split + len(_CONSULTATION_FIELDS)
+    proposal.consultation = instance_from_row(
+        Consultation, _CONSULTATION_FIELDS, row[split:consultation_end], using=using
+    )
+    switches_row = row[consultation_end:]
+    switches.remember_for_request(
+        instance_from_row(SiteSwitches, switches.SWITCHES_FIELDS, switches_row, using=using)
+        if switches_row[0] is not None
+        else SiteSwitches(pk=1)
+    )
     proposal.consultation.intake_open_now = bool(row[0])
     proposal.erased_account_supported = bool(row[1])
     if reader:
@@ -269,9 +280,12 @@ def _proposal_with_facts_sql(fields: tuple[str, ...], reader: bool) -> str:
                 )
             ),{viewer_state if reader else ""}
             {select_list(Proposal, "p", list(fields))},
-            {select_list(Consultation, "c", _CONSULTATION_FIELDS)}
+            {select_list(Consultation, "c", _CONSULTATION_FIELDS)},
+            {select_list(SiteSwitches, "sw", switches.SWITCHES_FIELDS)}
         FROM {quote(Proposal._meta.db_table)} p
         JOIN {quote(Consultation._meta.db_table)} c ON c.id = p.consultation_id
+        -- The site's switches (one row, when ever saved): the page and a support ask them next.
+        LEFT JOIN {quote(SiteSwitches._meta.db_table)} sw ON sw.id = 1
         WHERE p.id = %(pk)s{"" if reader else f" AND p.status IN ({public})"}
     """  # noqa: S608 (table and column names from the models; every value is a parameter)
 

@@ -198,8 +198,9 @@ def test_switches_saved_on_the_staff_page_apply_at_once_with_the_banner_in_each_
 def test_a_request_reads_the_switches_once_and_the_next_request_sees_a_change(
     published, citizen, client, monkeypatch
 ):
-    """A proposal page asks whether supports and whether comments are paused: one read of the shared cache
-    serves both, and a switch saved between two requests applies to the second."""
+    """A proposal page and a support read the switches with the proposal, in the same query: no read of the
+    shared cache, and a switch saved between two requests applies to the second. A search reads them from
+    the cache once, however often the request asks."""
     from portal.core import switches
     from portal.core.models import SWITCHES_CACHE_KEY
 
@@ -217,12 +218,16 @@ def test_a_request_reads_the_switches_once_and_the_next_request_sees_a_change(
     monkeypatch.setattr(switches, "cache", CountingCache())
     client.force_login(citizen)
     assert client.get(f"/en/proposals/{published.pk}/").status_code == 200
-    assert reads.count(SWITCHES_CACHE_KEY) == 1
+    assert reads.count(SWITCHES_CACHE_KEY) == 0
     _switch(supports_paused=True)
     response = client.get(f"/en/proposals/{published.pk}/")
-    assert reads.count(SWITCHES_CACHE_KEY) == 2
     assert "Supports are paused" in response.content.decode()
+    assert reads.count(SWITCHES_CACHE_KEY) == 0
+    _switch(supports_paused=False, search_paused=True)
+    response = client.get("/en/proposals/?q=budget")
+    assert "Search is paused" in response.content.decode()
+    assert reads.count(SWITCHES_CACHE_KEY) == 1
     # Outside a request (a task, the shell) every call reads them again.
     switches.current()
     switches.current()
-    assert reads.count(SWITCHES_CACHE_KEY) == 4
+    assert reads.count(SWITCHES_CACHE_KEY) == 3
