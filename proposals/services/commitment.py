@@ -43,6 +43,7 @@ from ..models import (
     UpdateState,
 )
 from ..models.commitment import CommitmentStatus as S
+from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions import commitment as rules
 from ..selectors.commitment import ADOPTING_RESPONSES
 from .follow import follow_row_set
@@ -57,7 +58,6 @@ COMMITMENT_LIFECYCLE = Lifecycle(
         S.DROPPED: [],
     },
 )
-LANGUAGES = ("kk", "ru", "en")
 MAX_EVIDENCE = 10
 
 

@@ -23,6 +23,7 @@ from ..models import (
     ObligationRule,
     Phase,
 )
+from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions.consultation import can_manage_consultations
 from .obligation import MAX_DAYS
 from .support import supports_reconcile
@@ -37,7 +38,6 @@ CONSULTATION_LIFECYCLE = Lifecycle(
         S.ARCHIVED: [],
     },
 )
-LANGUAGES = ("kk", "ru", "en")
 # An intake opened without an end date runs this long, so it never stays open by accident.
 DEFAULT_INTAKE_DAYS = 30
 

@@ -16,8 +16,8 @@ from proposals.permissions.consultation import can_import_document
 
 from ..documents.draft_format import ParsedArticle, merge, parse
 from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
+from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 
-LANGUAGES = ("kk", "ru", "en")
 # Below this similarity an unmarked article is treated as new rather than as a changed old one.
 MATCH_THRESHOLD = 0.55
 # What may name an article identity; one no relation names is left over when its version goes.

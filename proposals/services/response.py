@@ -44,6 +44,7 @@ from ..models import (
     ResponseStatus,
     ResponseTransition,
 )
+from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..selectors.response import answer_deadline, due_before, obligation_rules
 from .proposal import proposal_transition
 
@@ -61,7 +62,6 @@ RESPONSE_LIFECYCLE = Lifecycle(
 )
 # Proposals that still wait for an answer.
 AWAITING_ANSWER = (ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW)
-LANGUAGES = ("kk", "ru", "en")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.db import models, transaction
 
 from portal.core.audit import audit_record
 
-LANGUAGES = ("kk", "ru", "en")
+from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 
 
 def stripped(texts: dict[str, str]) -> dict[str, str]:
