@@ -12,6 +12,7 @@ from portal.core.page_cache import cache_anonymous_page
 
 from ..forms import TrackerFilterForm
 from ..models import Commitment, CommitmentStatus, ResponsibleBody
+from ..permissions.consultation import can_view_consultation
 from ..selectors import commitment as selectors
 from ..services import commitment as services
 from .consultation import visible_consultation
@@ -117,6 +118,8 @@ def _follow(request, **target):
 @require_POST
 def commitment_follow(request, pk):
     commitment = get_object_or_404(Commitment.objects.select_related("consultation"), pk=pk)
+    if not can_view_consultation(request.user, commitment.consultation):
+        raise Http404  # a draft's commitments are not there for the public to follow
     _follow(request, commitment=commitment)
     return redirect(commitment)
 

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.core.models import AuditEntry
@@ -428,3 +429,17 @@ def test_the_implementation_pages_of_a_draft_consultation_are_not_public(
     response = client.get(url)
     assert response.status_code == 200
     assert consultation.title_en in response.content.decode()
+
+
+def test_a_commitment_of_a_draft_consultation_cannot_be_followed(client, citizen, consultation, on_time):
+    url = reverse("commitment_follow", kwargs={"pk": on_time.pk})
+    client.force_login(citizen)
+    published = consultation.status
+    consultation.status = "draft"
+    consultation.save()
+    assert client.post(url).status_code == 404
+    assert not citizen.commitment_follows.exists()
+    consultation.status = published
+    consultation.save()
+    assert client.post(url).status_code == 302
+    assert citizen.commitment_follows.filter(commitment=on_time).exists()
