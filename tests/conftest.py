@@ -6,7 +6,7 @@ from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 
 from portal.accounts import services as account_services
-from portal.core import ratelimit
+from portal.core import ratelimit, shared_pages
 from portal.core.roles import Role
 
 from .factories import UserFactory
@@ -146,8 +146,9 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate-limit counters and cached pages must not leak from one test into another."""
+    """Rate-limit counters, cached pages and kept personal parts must not leak from one test into another."""
     cache.clear()
+    shared_pages.forget_personal_parts()
     yield
     cache.clear()
 

@@ -182,8 +182,15 @@ class _RecentParts:
         return html
 
 
-# A few kilobytes each: a web process keeps the header of its last few thousand readers.
+# A few kilobytes each: a web process keeps the header of its last few thousand readers. What a part shows is
+# a function of the values it reads, so a kept part is exactly what a fresh rendering would give.
 _remembered_parts = _RecentParts(4096)
+
+
+def forget_personal_parts() -> None:
+    """Drops the kept parts (tests: a rolled-back database gives the next person an earlier person's id)."""
+    with _remembered_parts.lock:
+        _remembered_parts.parts.clear()
 
 
 def _request_context(request) -> dict:
