@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.shared_pages import render_for_reader
 
 from ..models import (
+    ConsultationStatus,
     Proposal,
     ProposalStatus,
     ReportFormat,
@@ -124,20 +126,24 @@ def outcome_charts(stats: dict, consultation) -> list[dict]:
 @cache_anonymous_page()
 def consultation_outcome(request, slug):
     consultation = visible_consultation(request, slug)
-    stats = outcome_selectors.consultation_stats_shared(consultation=consultation)
-    return render(
-        request,
-        "proposals/outcome.html",
-        {
+    can_download_report = permissions.can_download_outcome_report(request.user, consultation)
+
+    def context() -> dict:
+        stats = outcome_selectors.consultation_stats_shared(consultation=consultation)
+        return {
             "consultation": consultation,
             "stats": stats,
             "charts": outcome_charts(stats, consultation),
             "changed_articles": response_selectors.articles_with_changes(consultation=consultation),
             # The shared count, not the list of up to 500 overdue proposals read again for each reader.
             "overdue_count": stats["overdue"],
-            "can_download_report": permissions.can_download_outcome_report(request.user, consultation),
-        },
-    )
+            "can_download_report": can_download_report,
+        }
+
+    # Publication day is when the most people sign in to read it: everyone who may download the report sees
+    # the same page, and so does everyone who may not. A draft's page, seen by the secretariat, is theirs.
+    situation = None if consultation.status == ConsultationStatus.DRAFT else (can_download_report,)
+    return render_for_reader(request, "proposals/outcome.html", context, situation=situation)
 
 
 def consultation_overdue(request, slug):

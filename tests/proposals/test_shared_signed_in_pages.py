@@ -66,6 +66,8 @@ def world(consultation, draft_article, other_citizen, verify):
             "detail": f"/en/proposals/{target.pk}/",
             "detail in Russian": f"/ru/proposals/{target.pk}/",
             "article": article_url,
+            "outcome": f"/en/consultations/{consultation.slug}/outcome/",
+            "outcome in Kazakh": f"/kk/consultations/{consultation.slug}/outcome/",
         },
     }
 
@@ -282,3 +284,20 @@ def test_a_filtered_list_given_from_the_store_builds_no_filter_form(world, monke
     _client(first).get(topic_url)
     assert _client(second).get(topic_url)["X-Signed-In-Page"] == "hit"
     assert len(built) == 2 + 2, "a topic filter is read for each reader"
+
+
+def test_the_outcome_page_offers_the_report_only_to_whom_it_may_and_is_shared_by_each_group(
+    world, admin_user
+):
+    """Before the outcome is published only the secretariat may download the report: the two groups never
+    share the page, and each group's readers do."""
+    give_totp(admin_user)
+    url = world["pages"]["outcome"]
+    assert "Download PDF" in _client(admin_user).get(url).content.decode()
+    first, second = _plain(world, "Aruzhan Bekova"), _plain(world, "Daniyar Omarov")
+    response = _client(first).get(url)
+    assert response["X-Signed-In-Page"] == "miss"
+    assert "Download PDF" not in response.content.decode()
+    response = _client(second).get(url)
+    assert response["X-Signed-In-Page"] == "hit"
+    assert _html(response) == _alone(second, url)
