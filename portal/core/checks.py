@@ -3,7 +3,9 @@
 Django's own checks look for its CSRF and clickjacking middleware by their dotted path, so they miss our
 subclasses: they would warn that the protection is gone (security.W002, W003, silenced in the settings) and
 skip what depends on it (a secure CSRF cookie, W016; `X-Frame-Options: DENY`, W019). These checks find the
-classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out."""
+classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out.
+
+And one check of the database settings: a connection through PgBouncer must say so (`DATABASE_POOLER`)."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -41,3 +43,25 @@ def clickjacking_protection_installed(app_configs, **kwargs):
     if settings.X_FRAME_OPTIONS != "DENY":
         return [Warning("X_FRAME_OPTIONS is not 'DENY': pages can be framed by this site.", id="portal.W019")]
     return []
+
+
+# PgBouncer's usual port (deploy/pgbouncer/pgbouncer.ini listens there).
+PGBOUNCER_PORT = "6432"
+
+
+@register(Tags.database, deploy=True)
+def pooler_declared(app_configs, **kwargs):
+    """A connection on PgBouncer's port that still prepares statements: in transaction mode the next
+    transaction may run in another server session, where the statement does not exist, and the signed-in
+    pages fail now and then. `DATABASE_POOLER=pgbouncer` turns preparing off."""
+    return [
+        Warning(
+            f"The {alias!r} database is reached on port {PGBOUNCER_PORT}, PgBouncer's, but prepares "
+            "statements: set DATABASE_POOLER=pgbouncer (docs/DEPLOYMENT.md).",
+            id="portal.W030",
+        )
+        for alias, database in settings.DATABASES.items()
+        if database.get("ENGINE") == "django.db.backends.postgresql"
+        and str(database.get("PORT")) == PGBOUNCER_PORT
+        and database.get("OPTIONS", {}).get("prepare_threshold") is not None
+    ]

@@ -3,7 +3,7 @@
 
 from django.conf import settings
 
-from portal.core.checks import clickjacking_protection_installed, csrf_protection_installed
+from portal.core.checks import clickjacking_protection_installed, csrf_protection_installed, pooler_declared
 
 
 def _ids(results) -> list[str]:
@@ -39,3 +39,15 @@ def test_taking_the_frame_options_middleware_out_or_allowing_frames_is_reported(
 
 def test_only_the_two_checks_that_look_for_dotted_paths_are_silenced():
     assert sorted(settings.SILENCED_SYSTEM_CHECKS) == ["security.W002", "security.W003"]
+
+
+def test_a_database_on_pgbouncers_port_that_prepares_statements_is_reported(settings):
+    through_pgbouncer = {"ENGINE": "django.db.backends.postgresql", "PORT": "6432"}
+    settings.DATABASES = {"default": {**through_pgbouncer, "OPTIONS": {"prepare_threshold": 0}}}
+    assert _ids(pooler_declared(None)) == ["portal.W030"]
+    settings.DATABASES = {"default": {**through_pgbouncer, "OPTIONS": {"prepare_threshold": None}}}
+    assert _ids(pooler_declared(None)) == []
+    settings.DATABASES = {
+        "default": {**through_pgbouncer, "PORT": "5432", "OPTIONS": {"prepare_threshold": 0}}
+    }
+    assert _ids(pooler_declared(None)) == []
