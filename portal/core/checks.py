@@ -60,7 +60,15 @@ def pooler_declared(app_configs, **kwargs):
             "statements: set DATABASE_POOLER=pgbouncer (docs/DEPLOYMENT.md).",
             id="portal.W030",
         )
-        for alias, database in settings.DATABASES.items()
+        for alias in preparing_through_pgbouncer(settings.DATABASES)
+    ]
+
+
+def preparing_through_pgbouncer(databases: dict) -> list[str]:
+    """The aliases of PostgreSQL databases on PgBouncer's port whose connections prepare statements."""
+    return [
+        alias
+        for alias, database in databases.items()
         if database.get("ENGINE") == "django.db.backends.postgresql"
         and str(database.get("PORT")) == PGBOUNCER_PORT
         and database.get("OPTIONS", {}).get("prepare_threshold") is not None

@@ -1,14 +1,12 @@
 """The surge switches (`SiteSwitches`): read cheaply on every request, set by administrators from the staff
 area."""
 
-import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.signals import request_finished, request_started
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -25,42 +23,47 @@ def current():
     Within one request they are read once: a proposal page asks whether supports and whether comments are
     paused, and each read from the shared cache cost a round trip and an unpickling. Outside a request (a
     task, a command) every call reads them again."""
-    in_request = getattr(_request, "active", False)
-    if in_request and _request.switches is not None:
-        return _request.switches
+    this_request = _this_request.get()
+    if this_request is not None and "switches" in this_request:
+        return this_request["switches"]
     switches = cache.get(SWITCHES_CACHE_KEY)
     if switches is None:
         switches = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches(pk=1)
         cache.set(SWITCHES_CACHE_KEY, switches, CACHE_SECONDS)
-    if in_request:
-        _request.switches = switches
+    if this_request is not None:
+        this_request["switches"] = switches
     return switches
 
 
 def remember_for_request(switches: SiteSwitches) -> None:
     """Switches read with another row (a proposal's facts read them in the same query, saving the page and a
     support a round trip to the cache): `current()` answers them for the rest of this request."""
-    if getattr(_request, "active", False):
-        _request.switches = switches
+    this_request = _this_request.get()
+    if this_request is not None:
+        this_request["switches"] = switches
 
 
 # The switches' row as hand-written SQL selects it (`portal/core/rows.py`).
 SWITCHES_FIELDS = ["id", *SWITCH_NAMES, "banner_kk", "banner_ru", "banner_en", "updated_at"]
 
-# What this thread's current request has read (a web server's thread serves one request at a time).
-_request = threading.local()
+# What the request being served has read; None outside a request.
+_this_request: ContextVar[dict | None] = ContextVar("switches_of_this_request", default=None)
 
 
-@receiver(request_started)
-def _request_begins(**kwargs) -> None:
-    _request.active = True
-    _request.switches = None
+class ReadOncePerRequestMiddleware:
+    """Marks the span of a request for `current()`. A middleware with `finally` rather than the request
+    signals: a view that raises (or a response never closed) must not leave one request's switches to
+    whatever the thread runs next."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-@receiver(request_finished)
-def _request_ends(**kwargs) -> None:
-    _request.active = False
-    _request.switches = None
+    def __call__(self, request):
+        token = _this_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _this_request.reset(token)
 
 
 @dataclass(frozen=True)

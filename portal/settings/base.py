@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A lost database connection answers 503 with Retry-After, not 500 (its process_exception runs last).
     "portal.core.middleware.DatabaseUnavailableMiddleware",
+    # The surge switches are read once per request (views, permissions and the banner all ask).
+    "portal.core.switches.ReadOncePerRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before sessions, users and views: a request that waited past its queue budget gets a quick 503.

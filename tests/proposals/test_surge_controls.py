@@ -231,3 +231,22 @@ def test_a_request_reads_the_switches_once_and_the_next_request_sees_a_change(
     switches.current()
     switches.current()
     assert reads.count(SWITCHES_CACHE_KEY) == 3
+
+
+def test_a_request_that_ends_unusually_leaves_no_switches_behind(published, citizen, client, monkeypatch):
+    """A view that raises, or a streamed file nobody reads to its end, ends its request without the usual
+    signal: the thread's next work outside a request (a task, the shell) still reads the switches as they
+    are now, each time."""
+    from portal.core import switches
+
+    def failing(*args, **kwargs):
+        switches.current()
+        raise RuntimeError("a bug in a view")
+
+    monkeypatch.setattr("proposals.views.home.consultation_groups", failing)
+    with pytest.raises(RuntimeError):
+        client.get("/en/")
+    client.get("/open-data/proposals.csv")  # streamed; never read
+    assert switches.current().supports_paused is False
+    _switch(supports_paused=True)
+    assert switches.current().supports_paused is True

@@ -3,7 +3,12 @@
 
 from django.conf import settings
 
-from portal.core.checks import clickjacking_protection_installed, csrf_protection_installed, pooler_declared
+from portal.core.checks import (
+    clickjacking_protection_installed,
+    csrf_protection_installed,
+    pooler_declared,
+    preparing_through_pgbouncer,
+)
 
 
 def _ids(results) -> list[str]:
@@ -41,13 +46,15 @@ def test_only_the_two_checks_that_look_for_dotted_paths_are_silenced():
     assert sorted(settings.SILENCED_SYSTEM_CHECKS) == ["security.W002", "security.W003"]
 
 
-def test_a_database_on_pgbouncers_port_that_prepares_statements_is_reported(settings):
+def test_a_database_on_pgbouncers_port_that_prepares_statements_is_reported():
     through_pgbouncer = {"ENGINE": "django.db.backends.postgresql", "PORT": "6432"}
-    settings.DATABASES = {"default": {**through_pgbouncer, "OPTIONS": {"prepare_threshold": 0}}}
-    assert _ids(pooler_declared(None)) == ["portal.W030"]
-    settings.DATABASES = {"default": {**through_pgbouncer, "OPTIONS": {"prepare_threshold": None}}}
-    assert _ids(pooler_declared(None)) == []
-    settings.DATABASES = {
-        "default": {**through_pgbouncer, "PORT": "5432", "OPTIONS": {"prepare_threshold": 0}}
-    }
+    preparing = {**through_pgbouncer, "OPTIONS": {"prepare_threshold": 0}}
+    assert preparing_through_pgbouncer({"default": preparing}) == ["default"]
+    declared = {**through_pgbouncer, "OPTIONS": {"prepare_threshold": None}}
+    assert preparing_through_pgbouncer({"default": declared}) == []
+    direct = {**preparing, "PORT": 5432}
+    assert preparing_through_pgbouncer({"default": direct, "replica": declared}) == []
+
+
+def test_the_test_settings_pass_the_pooler_check():
     assert _ids(pooler_declared(None)) == []
