@@ -2,7 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from pytest_django.plugin import blocking_manager_key
 
 from portal.accounts import services as account_services
@@ -142,6 +142,12 @@ def _default_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+# SQLite locks the whole database for a writer: a second connection cannot read meanwhile (CI: PostgreSQL).
+needs_concurrent_connections = pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="needs a database that serves concurrent connections"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -137,7 +137,7 @@ def _personalised(request, html: str) -> str:
             # The context processors run once for all the parts, as they would for the whole page.
             context = context or Context(_request_context(request))
             if reads:
-                key = (name, get_language(), *(_value(context, path) for path in reads.split()))
+                key = (name, get_language(), *(_value(context, variable) for variable in _variables(reads)))
                 rendered[name] = _remembered_parts.get(key, lambda: _render_part(name, context))
             else:
                 rendered[name] = _render_part(name, context)
@@ -154,9 +154,14 @@ def _render_part(name: str, context) -> str:
     return get_template(name).template.render(context)
 
 
-def _value(context, path: str):
+@functools.cache
+def _variables(reads: str) -> tuple[Variable, ...]:
+    return tuple(Variable(path) for path in reads.split())
+
+
+def _value(context, variable: Variable):
     try:
-        return Variable(path).resolve(context)
+        return variable.resolve(context)
     except VariableDoesNotExist:
         return None
 

@@ -44,7 +44,7 @@ def remember_for_request(switches: SiteSwitches) -> None:
 
 
 # The switches' row as hand-written SQL selects it (`portal/core/rows.py`).
-SWITCHES_FIELDS = ["id", *SWITCH_NAMES, "banner_kk", "banner_ru", "banner_en", "updated_at"]
+SWITCHES_FIELDS = [field.name for field in SiteSwitches._meta.concrete_fields]
 
 # What the request being served has read; None outside a request.
 _this_request: ContextVar[dict | None] = ContextVar("switches_of_this_request", default=None)

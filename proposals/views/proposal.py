@@ -45,8 +45,8 @@ def proposal_list(request):
     # rendered, not for a reader given the stored page, unless they decide what this reader sees outside the
     # page: a topic filter (whether they follow the topic) or a search while search is paused (a message).
     form_and_filters = functools.cache(lambda: _filter_form(request))
-    if request.GET.get("topic") or (request.GET.get("q") and switches.current().search_paused):
-        form_and_filters()
+    if request.GET.get("q") and switches.current().search_paused:
+        form_and_filters()  # its message goes to this reader even when the page is the stored one
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
@@ -71,7 +71,7 @@ def proposal_list(request):
     return render_for_reader(request, template, context, situation=(context["follows_topic"],))
 
 
-def _filter_form(request) -> tuple:
+def _filter_form(request) -> tuple[ProposalFilterForm, selectors.ProposalFilters]:
     """The list's filter form and the filters in force: none but the page for the plain list, whose form
     offers every consultation's choices; the valid filters, or none, for a filtered one."""
     if not set(request.GET) - {"page"}:

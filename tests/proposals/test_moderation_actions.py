@@ -25,14 +25,12 @@ from proposals.services.moderation import (
     moderation_decide_bulk,
 )
 from proposals.services.report import report_create
-from tests.conftest import give_totp
+from tests.conftest import give_totp, needs_concurrent_connections
 from tests.factories import UserFactory
 
 from .factories import CommentFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
-# SQLite locks the whole database for a writer: a second connection cannot read meanwhile (CI: PostgreSQL).
-CONCURRENT_CONNECTIONS = "needs a database that serves concurrent connections"
 STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
 # Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).
 LONG_AGO = timezone.now() - timedelta(days=400)
@@ -150,7 +148,7 @@ def test_only_an_impersonation_report_jumps_the_queue(published, kind):
     assert ModerationCase.objects.get(proposal=published, status="open").source == "report"
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason=CONCURRENT_CONNECTIONS)
+@needs_concurrent_connections
 @pytest.mark.django_db(transaction=True)
 def test_reports_arriving_at_the_same_moment_hide_the_proposal_once(verify):
     """Three people report at once, each in their own transaction: the lock on the proposal makes the count

@@ -13,13 +13,12 @@ from proposals.models import Proposal
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_act
 from proposals.services.support import support_add
+from tests.conftest import needs_concurrent_connections
 from tests.factories import UserFactory
 from tests.identity import make_iin
 from tests.proposals.factories import ConsultationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
-# SQLite locks the whole database for a writer: a second connection cannot read meanwhile (CI: PostgreSQL).
-CONCURRENT_CONNECTIONS = "needs a database that serves concurrent connections"
 
 
 @pytest.fixture
@@ -240,7 +239,7 @@ def test_an_expired_page_is_not_given_out_once_what_it_shows_changed(
     assert b"Open budgets" not in listing.content
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason=CONCURRENT_CONNECTIONS)
+@needs_concurrent_connections
 @pytest.mark.django_db(transaction=True)
 def test_a_page_rendered_from_rows_read_before_a_commit_is_not_given_out_after_it():
     """A reader on another connection renders the listing while a change is not yet committed: it reads the
