@@ -1,10 +1,12 @@
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.utils import translation
+from psycopg.errors import DeadlockDetected
 
 from portal.core import ratelimit
 from proposals.models import Proposal, Support, SupportTally
@@ -234,3 +236,47 @@ def test_without_skip_locked_the_counter_moves_in_the_supports_transaction(
     support_withdraw(user=citizen, proposal=published)
     assert Proposal.objects.get(pk=published.pk).supports_count == 1
     assert not SupportTally.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_that_lost_a_deadlock_is_written_once_on_its_second_try(verify, monkeypatch):
+    """PostgreSQL aborts one side of a deadlock; the support's own statement runs again and counts once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the counted statement is PostgreSQL's")
+    proposal = ProposalFactory()
+    (person,) = verify(UserFactory())
+    real_cursor = support_module.prepared_cursor
+    attempts = []
+
+    @contextmanager
+    def deadlocking_once(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("deadlock detected") from DeadlockDetected("deadlock detected")
+        with real_cursor(*args, **kwargs) as cursor:
+            yield cursor
+
+    monkeypatch.setattr(support_module, "prepared_cursor", deadlocking_once)
+    assert support_add(user=person, proposal=proposal) is True
+    assert len(attempts) == 2
+    assert Support.objects.filter(proposal=proposal).count() == 1 == supports_count_now(proposal.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_database_errors_of_a_support_are_not_repeated(verify, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the counted statement is PostgreSQL's")
+    proposal = ProposalFactory()
+    (person,) = verify(UserFactory())
+    attempts = []
+
+    @contextmanager
+    def failing(*args, **kwargs):
+        attempts.append(1)
+        raise OperationalError("the server closed the connection")
+        yield
+
+    monkeypatch.setattr(support_module, "prepared_cursor", failing)
+    with pytest.raises(OperationalError):
+        support_add(user=person, proposal=proposal)
+    assert len(attempts) == 1
