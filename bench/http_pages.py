@@ -10,9 +10,9 @@ wrk against each page in turn (the trivial view /livez first and last, to see dr
 requests at half of the throughput wrk found, at a fixed rate (an open loop: bench/http_attempts.py), to
 give the p95 "at half of saturation". Prints a Markdown table. `--page-cache-seconds 0` measures every page
 rendered from the database. `--people N` measures the pages as N different signed-in citizens: each request
-carries the next person's session cookie in turn (bench/wrk_people.lua), so no reader's own state is reused;
-the open-loop run at half of saturation signs in as one of them. Only loopback traffic; every run is bounded
-by --duration.
+carries the next person's cookies (session, CSRF) in turn (bench/wrk_people.lua), so no reader's own state
+is reused; the open-loop run at half of saturation signs in as one of them. Only loopback traffic; every
+run is bounded by --duration.
 """
 
 import json
@@ -116,7 +116,7 @@ def run_wrk(url: str, duration: int, connections: int, sessions_file: Path | Non
 
 def run_at_half(url_base_port: int, path: str, rate: float, duration: int, cookie: str = "") -> dict:
     """Requests at a fixed total `rate` (an open loop) for `duration` seconds, with latency percentiles."""
-    headers = (("Cookie", f"sessionid={cookie}"),) if cookie else ()
+    headers = (("Cookie", cookie),) if cookie else ()
     outcomes = http_attempts.run_at_rate(
         "127.0.0.1", url_base_port, http_attempts.Attempt("GET", path, headers), rate=rate, seconds=duration
     )

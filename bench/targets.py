@@ -1,8 +1,10 @@
 """The pages `bench/http_pages.py` measures, with real ids from the seeded database."""
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.middleware.csrf import _get_new_csrf_string
 
 from portal.accounts.models import User
 from portal.accounts.privacy import current_notice_version
@@ -43,8 +45,9 @@ def common_word() -> str:
 
 
 def signed_in_sessions(count: int) -> list[str]:
-    """Session keys of `count` different citizens of the bench database, signed in as the portal signs people
-    in, who have accepted the privacy notice in force (else every page would send them to accept it)."""
+    """The cookies (a `Cookie` header's value) of `count` different citizens of the bench database, signed in
+    as the portal signs people in, who have accepted the privacy notice in force (else every page would send
+    them to accept it). Each also has its CSRF cookie, as a browser has from the sign-in form on."""
     people = list(
         User.objects.filter(is_active=True, is_staff=False, is_superuser=False).order_by("pk")[:count]
     )
@@ -56,5 +59,8 @@ def signed_in_sessions(count: int) -> list[str]:
         session[BACKEND_SESSION_KEY] = "portal.accounts.backends.AccountBackend"
         session[HASH_SESSION_KEY] = person.get_session_auth_hash()
         session.create()
-        keys.append(session.session_key)
+        keys.append(
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+        )
     return keys

@@ -69,7 +69,7 @@ def preparing_through_pgbouncer(databases: dict) -> list[str]:
     return [
         alias
         for alias, database in databases.items()
-        if database.get("ENGINE") == "django.db.backends.postgresql"
+        if database.get("ENGINE") in ("django.db.backends.postgresql", "portal.core.postgresql")
         and str(database.get("PORT")) == PGBOUNCER_PORT
         and database.get("OPTIONS", {}).get("prepare_threshold") is not None
     ]

@@ -32,12 +32,12 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template import Context, Variable, VariableDoesNotExist, engines
 from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 
 from . import page_cache
+from .csrf_tokens import masked_token
 from .fragments import csrf_placeholder
 
 PREFIX = "signed-in"
@@ -146,7 +146,7 @@ def _personalised(request, html: str) -> str:
     html = marker.sub(part, html)
     placeholder = csrf_placeholder()
     if placeholder in html:
-        html = html.replace(placeholder, get_token(request))
+        html = html.replace(placeholder, masked_token(request))
     return html
 
 

@@ -132,6 +132,9 @@ for _database in DATABASES.values():
     _database["ATOMIC_REQUESTS"] = False
     if _database["ENGINE"] != "django.db.backends.postgresql":
         continue
+    # Django's backend, but a connection that served a request a moment ago is not health-checked again
+    # (a round trip per request, portal/core/postgresql/base.py).
+    _database["ENGINE"] = "portal.core.postgresql"
     _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     _database["CONN_HEALTH_CHECKS"] = True
     _options = _database.setdefault("OPTIONS", {})

@@ -38,6 +38,6 @@ STORAGES = {
 
 # The replica's tests (tests/portal/test_db_routing.py) read through a second connection to the test
 # database and turn the router on themselves; every other test reads from the primary alone.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "portal.core.postgresql":
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = []

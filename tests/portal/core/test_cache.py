@@ -77,6 +77,19 @@ def test_the_redis_client_object_is_built_once_and_shared():
     assert cache._cache.get_client(write=True) is client  # one server: reads and writes share the pool
 
 
+def test_replies_are_parsed_by_hiredis():
+    """A signed-in page makes two round trips to Redis; redis-py parses their replies in C when hiredis is
+    installed (requirements.txt), and silently in Python when it is not."""
+    from redis._parsers import _HiredisParser
+
+    cache = _cache(redis_url_or_skip())
+    connection = cache._cache.get_client().connection_pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        cache._cache.get_client().connection_pool.release(connection)
+
+
 def test_clearing_the_cache_leaves_the_broker_queue_and_other_caches_on_the_same_database():
     url = redis_url_or_skip()
     prefix = f"clear-test-{uuid.uuid4().hex[:8]}"

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with the health check of a busy connection skipped (see `base`)."""
