@@ -6,19 +6,21 @@
 
 The database must be seeded first (see docs/BENCHMARKS.md). Starts the server with production settings
 on 127.0.0.1 (by default as production does: `manage.py serve`, granian with 4 threads per process), runs
-wrk against each page in turn (the trivial view /livez first and last, to see drift), then, for each page,
-requests at half of the throughput wrk found, at a fixed rate (an open loop: bench/http_attempts.py), to
-give the p95 "at half of saturation". Prints a Markdown table. `--page-cache-seconds 0` measures every page
-rendered from the database. `--people N` measures the pages as N different signed-in citizens: each request
-carries the next person's cookies (session, CSRF) in turn (bench/wrk_people.lua), so no reader's own state
-is reused; the open-loop run at half of saturation signs in as one of them. Only loopback traffic; every
-run is bounded by --duration.
+wrk against each page in turn, each just after the trivial view /livez, and gives the page's throughput as
+a ratio to that trivial view's (the machine drifts over minutes; `--rounds N` repeats the pairs and reports
+the median ratio). Then, for each page, requests at half of the throughput wrk found, at a fixed rate (an
+open loop: bench/http_attempts.py), give the p95 "at half of saturation". Prints a Markdown table.
+`--page-cache-seconds 0` measures every page rendered from the database. `--people N` measures the pages
+as N different signed-in citizens: each request carries the next person's cookies (session, CSRF) in turn
+(bench/wrk_people.lua), so no reader's own state is reused; the open-loop run at half of saturation signs
+in as one of them. Only loopback traffic; every run is bounded by --duration.
 """
 
 import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,6 +154,7 @@ def main() -> None:
         "--outcome-stats-seconds", type=int, default=0, help="OUTCOME_STATS_CACHE_SECONDS (0: the settings')"
     )
     parser.add_argument("--worker", action="store_true", help="a Celery worker beside the server (recounts)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of (trivial view, page) pairs; medians")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -185,39 +188,55 @@ def main() -> None:
             env=env, cwd=BASE, start_new_session=True,
         )  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
-    results, halves = {}, {}
+    trivial_path = paths.pop("trivial view (/livez)")
+    rounds: dict[str, list[tuple[dict, dict]]] = {name: [] for name in paths}
+    halves = {}
     try:
         wait_until_up(base_url + "/livez")
-        for name, path in [*paths.items(), ("trivial view, again", "/livez")]:
-            run_wrk(base_url + path, 2, args.connections, sessions_file)  # warm-up: caches, connections
-            results[name] = run_wrk(base_url + path, args.duration, args.connections, sessions_file)
-            half_rate = results[name]["rps"] / 2
+        for _round in range(args.rounds):
+            for name, path in paths.items():
+                # The trivial view just before each page: the machine drifts over a run of minutes (the
+                # trivial view's throughput moved by up to a sixth between a run's first and last minute).
+                pair = []
+                for measured in (trivial_path, path):
+                    run_wrk(base_url + measured, 2, args.connections, sessions_file)  # warm-up
+                    pair.append(run_wrk(base_url + measured, args.duration, args.connections, sessions_file))
+                rounds[name].append((pair[0], pair[1]))
+                print(name, pair, file=sys.stderr)
+        trivial_runs = [trivial for pairs in rounds.values() for trivial, _page in pairs]
+        rows = {"trivial view (/livez)": [(trivial, trivial) for trivial in trivial_runs], **rounds}
+        for name, path in {"trivial view (/livez)": trivial_path, **paths}.items():
+            half_rate = statistics.median(page["rps"] for _trivial, page in rows[name]) / 2
             halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
-            print(name, results[name], halves[name], file=sys.stderr)
+            print(name, halves[name], file=sys.stderr)
     finally:
         for process in (server, worker):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
 
-    trivial = results["trivial view (/livez)"]["rps"]
     cache = f"page cache {args.page_cache_seconds} s" if args.page_cache_seconds else "page cache off"
     if args.people:
         cache += f", {args.people} signed-in people taking turns"
     print(
         f"\n{args.server}, {args.workers} workers, {cache}, wrk {args.connections} connections, "
-        f"{args.duration} s each, {date.today().isoformat()}\n"
+        f"{args.duration} s each, {args.rounds} round(s) of (trivial view, page) pairs, "
+        f"{date.today().isoformat()}\n"
     )
     print(
-        "| page | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors "
-        "| at half of saturation: requests/s | p95 ms |"
+        "| page | requests/s | ratio to the trivial view before it (median; rounds) | p50 ms | p95 ms "
+        "| p99 ms | errors | at half of saturation: requests/s | p95 ms |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, r in results.items():
+    for name, pairs in rows.items():
+        ratios = [page["rps"] / trivial["rps"] for trivial, page in pairs]
+        middle = sorted(pairs, key=lambda pair: pair[1]["rps"] / pair[0]["rps"])[len(pairs) // 2][1]
         half = halves[name]
+        each = " / ".join(f"{ratio:.2f}" for ratio in ratios) if name in rounds and len(ratios) > 1 else ""
         print(
-            f"| {name} | {r['rps']:.0f} | {r['rps'] / trivial:.2f} | {r['p50'] / 1000:.1f} | "
-            f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {r['errors'] + half['errors']} "
+            f"| {name} | {middle['rps']:.0f} | {statistics.median(ratios):.2f}{f' ({each})' if each else ''} "
+            f"| {middle['p50'] / 1000:.1f} | {middle['p95'] / 1000:.1f} | {middle['p99'] / 1000:.1f} "
+            f"| {sum(page['errors'] for _trivial, page in pairs) + half['errors']} "
             f"| {half['rps']:.0f} | {half['p95']:.1f} |"
         )
 

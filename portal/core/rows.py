@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.models import DEFERRED
 
 
 @contextmanager
@@ -52,7 +53,7 @@ def select_list(model, alias: str, field_names: list[str]) -> str:
 def instance_from_row(model, field_names, values, *, using: str = "default"):
     """The instance a queryset would build from these columns (in `select_list` order); others deferred."""
     connection = connections[using]
-    attnames, readers = _readers(model, tuple(field_names), connection.vendor, using)
+    attnames, readers, places = _readers(model, tuple(field_names), connection.vendor, using)
     converted = list(values)
     if len(converted) != len(attnames):
         raise ValueError(f"{len(attnames)} columns expected, {len(converted)} read")
@@ -61,6 +62,10 @@ def instance_from_row(model, field_names, values, *, using: str = "default"):
         for converter in converters:
             value = converter(value, column, connection)
         converted[index] = value
+    # Every field's value or DEFERRED, in the model's order: given fewer values, `from_db` works that out
+    # itself, with a membership test of each field in the names (a proposal's 26: 0.01 ms a row).
+    if places is not None:
+        converted = [DEFERRED if place is None else converted[place] for place in places]
     return model.from_db(using, attnames, converted)
 
 
@@ -78,7 +83,10 @@ def _readers(model, field_names: tuple[str, ...], vendor: str, using: str):
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if converters:
             readers.append((index, column, tuple(converters)))
-    return [field.attname for field in fields], tuple(readers)
+    position = {field.attname: index for index, field in enumerate(fields)}
+    places = tuple(position.get(field.attname) for field in model._meta.concrete_fields)
+    complete = len(fields) == len(model._meta.concrete_fields)
+    return [field.attname for field in fields], tuple(readers), None if complete else places
 
 
 def _fields(model, field_names: list[str]) -> list:

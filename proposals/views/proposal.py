@@ -159,8 +159,9 @@ def proposal_detail(request, pk):
         "can_report": may_report,
         "report_form": SimpleLazyObject(ReportForm),
         "moderator_form": SimpleLazyObject(lambda: DecisionForm(allowed=["approve", "hide"])),
-        "report_kinds": Report.Kind.choices,
-        "reason_codes": ModerationCase.ReasonCode.choices,
+        # A list built on each access of `choices`: only when a comment thread is rendered.
+        "report_kinds": lambda: Report.Kind.choices,
+        "reason_codes": lambda: ModerationCase.ReasonCode.choices,
         "articles": lambda: selectors.proposal_articles(proposal),
         "attachments": lambda: selectors.proposal_attachments(proposal),
         "timeline": lambda: _timeline(proposal),
