@@ -207,6 +207,9 @@ def main() -> None:
         rows = {"trivial view (/livez)": [(trivial, trivial) for trivial in trivial_runs], **rounds}
         for name, path in {"trivial view (/livez)": trivial_path, **paths}.items():
             half_rate = statistics.median(page["rps"] for _trivial, page in rows[name]) / 2
+            # Warmed up as the wrk runs are: the page stored minutes ago is gone from the cache by now, and
+            # the first second would measure every thread rendering it at once.
+            run_wrk(base_url + path, 2, args.connections, sessions_file)
             halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
             print(name, halves[name], file=sys.stderr)
     finally:
