@@ -193,6 +193,27 @@ def test_a_shared_page_form_accepts_its_own_readers_token(world):
     assert world["target"].supports.filter(user=second).exists()
 
 
+def test_a_reader_with_a_csrf_cookie_gets_a_new_mask_of_it_that_their_post_passes(world):
+    """Once the reader has a CSRF cookie, the shared page's token is masked by portal/core/csrf_tokens.py."""
+    first, second = _verified(world, "Aruzhan Bekova"), _verified(world, "Daniyar Omarov")
+    url = world["pages"]["detail"]
+    _client(first).get(url)
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(second)
+    support = re.compile(
+        r'action="(/en/proposals/\d+/support/)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"'
+    )
+    before = support.search(reader.get(url).content.decode())  # Django draws the secret and sets the cookie
+    assert "csrftoken" in reader.cookies
+    response = reader.get(url)
+    assert response["X-Signed-In-Page"] == "hit"
+    form = support.search(response.content.decode())
+    assert form.group(2) != before.group(2)  # masked anew for each response
+    assert reader.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code in (200, 302)
+    assert world["target"].supports.filter(user=second).exists()
+
+
 def test_a_personal_marker_typed_by_a_person_stays_text(world):
     """The marker is derived from the secret key and its angle brackets are escaped in user text."""
     marker = shared_pages.personal_marker("includes/nav_account.html")
