@@ -10,6 +10,7 @@ from portal.core.roles import is_staff_member
 from portal.notifications.messages import register_messages
 
 from . import models
+from .models.proposal import VISIBLE_STATUSES
 from .notification_messages import PROPOSAL_MESSAGES
 from .permissions.consultation import can_import_document, can_manage_consultations
 from .permissions.hearing import can_manage_hearings
@@ -35,8 +36,6 @@ SHOWN_SITE_WIDE = (
     models.Hearing,
     models.AgendaItem,
     models.HearingDocument,
-    models.Proposal,
-    models.Attachment,
     models.ProposalResponse,
     # Commitments show on the tracker, and on the pages of the articles and proposals behind them.
     models.ResponsibleBody,
@@ -47,6 +46,27 @@ SHOWN_SITE_WIDE = (
 
 def _proposal_generation(comment) -> str:
     return f"proposal:{comment.proposal_id}"
+
+
+def _proposal_shown(proposal, update_fields) -> bool:
+    """Whether saving this proposal may change a page readers share: when its page is reachable, or when its
+    status changes (it enters or leaves the public; `proposal_transition` is the one path that changes it,
+    and names the field). Drafts saved by their authors and what screening writes on a submission nobody
+    else sees yet change none: in a busy intake they would renew every page of the site several times a
+    second (docs/BENCHMARKS.md)."""
+    if proposal.status in VISIBLE_STATUSES:
+        return True
+    if update_fields is None:
+        return proposal.status != models.ProposalStatus.DRAFT  # a draft never was public
+    return "status" in update_fields
+
+
+def _attachment_shown(attachment, update_fields) -> bool:
+    try:
+        proposal = attachment.proposal
+    except models.Proposal.DoesNotExist:  # deleted with its proposal, which bumps
+        return True
+    return _proposal_shown(proposal, None)
 
 
 def _authored_count(model):
@@ -71,10 +91,13 @@ def _documents_panel(request) -> dict:
 def register() -> None:
     for model in SHOWN_SITE_WIDE:
         page_cache.invalidate_on_change(model)
+    page_cache.invalidate_on_change(models.Proposal, shown=_proposal_shown)
+    # Attachments show on their proposal's page; a draft's are uploaded while it is written.
+    page_cache.invalidate_on_change(models.Attachment, shown=_attachment_shown)
     # Comments are shown only on their proposal's page.
     page_cache.invalidate_on_change(models.Comment, generation=_proposal_generation)
     # A proposal's article references are shown on its card and on the article pages.
-    page_cache.invalidate_on_m2m_change(models.Proposal.articles.through)
+    page_cache.invalidate_on_m2m_change(models.Proposal.articles.through, shown=_proposal_shown)
 
     for name, export in personal_data_selectors.EXPORTS.items():
         registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))

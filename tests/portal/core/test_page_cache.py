@@ -5,18 +5,20 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
 from portal.core import page_cache
-from proposals.models import Proposal
+from proposals.models import Attachment, Proposal
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_act
+from proposals.services.proposal import proposal_transition
 from proposals.services.support import support_add
 from tests.conftest import needs_concurrent_connections
 from tests.factories import UserFactory
 from tests.identity import make_iin
-from tests.proposals.factories import ConsultationFactory, ProposalFactory
+from tests.proposals.factories import ArticleIdentityFactory, ConsultationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,34 @@ def test_a_new_comment_renews_only_its_proposals_page(client, proposal, verified
     assert b"publish their budgets monthly" in renewed.content
     assert _get(client, f"/en/proposals/{other.pk}/")["X-Page-Cache"] == "hit"
     assert _get(client, "/en/proposals/")["X-Page-Cache"] == "hit"
+
+
+def test_a_draft_being_written_and_screened_renews_no_stored_page(client, proposal):
+    """In a busy intake, drafts are saved and screened all the time; nobody else sees them, and renewing
+    every page of the site for each would have every reader of a page render it at once."""
+    article = ArticleIdentityFactory(document__consultation=proposal.consultation)
+    author = UserFactory()
+    pages = ["/en/proposals/", f"/en/proposals/{proposal.pk}/"]
+    for path in pages:
+        _get(client, path)
+    draft = ProposalFactory(
+        consultation=proposal.consultation, author=author, status="draft", published_at=None
+    )
+    draft.title = "A better title"
+    draft.save()  # as the author's draft form saves it
+    draft.articles.add(article)
+    Attachment.objects.create(
+        proposal=draft, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), original_name="a.pdf", size=8
+    )
+    Proposal.objects.filter(pk=draft.pk).update(status="submitted")
+    draft.refresh_from_db()
+    draft.save(update_fields=["text_fingerprint", "minhash"])  # what screening writes
+    assert [_get(client, path)["X-Page-Cache"] for path in pages] == ["hit", "hit"]
+    # A page readers share changes when a proposal's status does, and with anything of a visible one.
+    proposal_transition(proposal=draft, to_status="in_moderation", actor=None)
+    assert _get(client, pages[0])["X-Page-Cache"] == "miss"
+    proposal.articles.add(article)
+    assert _get(client, pages[1])["X-Page-Cache"] == "miss"
 
 
 def test_support_counts_lag_until_the_page_expires_and_never_drift(
