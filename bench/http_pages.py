@@ -13,7 +13,8 @@ open loop: bench/http_attempts.py), give the p95 "at half of saturation". Prints
 `--page-cache-seconds 0` measures every page rendered from the database. `--people N` measures the pages
 as N different signed-in citizens: each request carries the next person's cookies (session, CSRF) in turn
 (bench/wrk_people.lua), so no reader's own state is reused; the open-loop run at half of saturation signs
-in as one of them. Only loopback traffic; every run is bounded by --duration.
+in as one of them. `--drafts-per-second R` has authors save drafts meanwhile (bench/draft_writer.py), as in
+a busy intake. Only loopback traffic; every run is bounded by --duration.
 """
 
 import json
@@ -155,6 +156,9 @@ def main() -> None:
     )
     parser.add_argument("--worker", action="store_true", help="a Celery worker beside the server (recounts)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of (trivial view, page) pairs; medians")
+    parser.add_argument(
+        "--drafts-per-second", type=float, default=0, help="drafts saved meanwhile (bench/draft_writer.py)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -187,6 +191,14 @@ def main() -> None:
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "WARNING"],
             env=env, cwd=BASE, start_new_session=True,
         )  # fmt: skip
+    writer = None
+    if args.drafts_per_second:
+        # For longer than the run can last: it is stopped with the server.
+        writer = subprocess.Popen(
+            [sys.executable, "bench/draft_writer.py", "--rate", str(args.drafts_per_second),
+             "--seconds", "3600"],
+            env=env, cwd=BASE, start_new_session=True,
+        )  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
     trivial_path = paths.pop("trivial view (/livez)")
     rounds: dict[str, list[tuple[dict, dict]]] = {name: [] for name in paths}
@@ -213,7 +225,7 @@ def main() -> None:
             halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
             print(name, halves[name], file=sys.stderr)
     finally:
-        for process in (server, worker):
+        for process in (server, worker, writer):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
@@ -221,6 +233,8 @@ def main() -> None:
     cache = f"page cache {args.page_cache_seconds} s" if args.page_cache_seconds else "page cache off"
     if args.people:
         cache += f", {args.people} signed-in people taking turns"
+    if args.drafts_per_second:
+        cache += f", {args.drafts_per_second:g} draft saves a second meanwhile"
     print(
         f"\n{args.server}, {args.workers} workers, {cache}, wrk {args.connections} connections, "
         f"{args.duration} s each, {args.rounds} round(s) of (trivial view, page) pairs, "

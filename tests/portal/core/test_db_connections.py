@@ -23,6 +23,8 @@ def checks(monkeypatch):
     connection.ensure_connection()
     monkeypatch.setattr(connection, "health_check_done", False)
     monkeypatch.setattr(connection, "served_at", None)
+    # Not closed for its age (CONN_MAX_AGE) during the test: a new connection is not checked either.
+    monkeypatch.setattr(connection, "close_at", None)
     monkeypatch.setattr(connection, "health_check_enabled", True)
     made = []
     usable = connection.is_usable
