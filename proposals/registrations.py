@@ -48,12 +48,11 @@ def _proposal_generation(comment) -> str:
     return f"proposal:{comment.proposal_id}"
 
 
-def _proposal_shown(proposal, update_fields) -> bool:
+def _proposal_shown(proposal, update_fields, created=False) -> bool:
     """Whether saving this proposal may change a page readers share: when its page is reachable, or when its
     status changes (it enters or leaves the public; `proposal_transition` is the one path that changes it,
     and names the field). Drafts saved by their authors and what screening writes on a submission nobody
-    else sees yet change none: in a busy intake they would renew every page of the site several times a
-    second (docs/BENCHMARKS.md)."""
+    else sees yet change none."""
     if proposal.status in VISIBLE_STATUSES:
         return True
     if update_fields is None:
@@ -61,7 +60,7 @@ def _proposal_shown(proposal, update_fields) -> bool:
     return "status" in update_fields
 
 
-def _attachment_shown(attachment, update_fields) -> bool:
+def _attachment_shown(attachment, update_fields, created) -> bool:
     try:
         proposal = attachment.proposal
     except models.Proposal.DoesNotExist:  # deleted with its proposal, which bumps

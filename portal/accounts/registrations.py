@@ -39,7 +39,10 @@ def register() -> None:
     ):
         registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))
     page_cache.invalidate_on_change(Organisation)
-    page_cache.invalidate_on_change(User, fields=USER_FIELDS_SHOWN)
+    # An account just opened has written nothing a page shows yet; on publication day thousands open.
+    page_cache.invalidate_on_change(
+        User, fields=USER_FIELDS_SHOWN, shown=lambda user, update_fields, created: not created
+    )
     registries.staff_panels.register(
         registries.StaffPanel(
             template="account/staff/panel_verify_person.html",

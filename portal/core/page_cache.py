@@ -131,21 +131,24 @@ def invalidate_on_change(
     *,
     generation: Callable[[object], str] | None = None,
     fields: Iterable[str] | None = None,
-    shown: Callable[[object, frozenset | None], bool] | None = None,
+    shown: Callable[[object, frozenset | None, bool], bool] | None = None,
 ) -> None:
     """Apps call this when they start, for each model whose rows appear on cached pages: a save or delete of
     a row bumps `generation(row)` (`site` when not given). With `fields`, a save bumps only when it may have
     changed one of them (a save without `update_fields` may have). With `shown`, only when
-    `shown(row, update_fields)` says the row is or was on a page that is shared (a deletion passes None).
+    `shown(row, update_fields, created)` says the row is or was on a page that is shared (a deletion passes
+    None and False).
 
     A bump renews every page of its generation, and each reader of a page arriving while it renders renders
-    it too: rows nobody but their author or staff can see (a draft being written) must not bump `site`."""
+    it too: rows nobody but their author or staff can see (a draft being written, an account just opened)
+    must not bump `site`: in a busy intake they would renew every page several times a second
+    (docs/BENCHMARKS.md)."""
     watched = frozenset(fields) if fields is not None else None
 
-    def changed(sender, instance, update_fields=None, **kwargs):
+    def changed(sender, instance, update_fields=None, created=False, **kwargs):
         if watched is not None and update_fields is not None and not watched.intersection(update_fields):
             return
-        if shown is not None and not shown(instance, frozenset(update_fields) if update_fields else None):
+        if shown is not None and not shown(instance, frozenset(update_fields or ()) or None, created):
             return
         invalidate(generation(instance) if generation else "site")
 
@@ -155,13 +158,13 @@ def invalidate_on_change(
 
 
 def invalidate_on_m2m_change(
-    through, *, shown: Callable[[object, frozenset | None], bool] | None = None
+    through, *, shown: Callable[[object, frozenset | None, bool], bool] | None = None
 ) -> None:
     """Like `invalidate_on_change`, for a many-to-many relation shown on site-wide pages. `shown` is asked
     about the row on the relation's own side (`instance` when the change was made from that side)."""
 
     def changed(sender, instance, reverse, **kwargs):
-        if shown is not None and not reverse and not shown(instance, None):
+        if shown is not None and not reverse and not shown(instance, None, False):
             return
         invalidate("site")
 

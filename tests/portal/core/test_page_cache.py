@@ -108,8 +108,8 @@ def test_a_new_comment_renews_only_its_proposals_page(client, proposal, verified
 
 
 def test_a_draft_being_written_and_screened_renews_no_stored_page(client, proposal):
-    """In a busy intake, drafts are saved and screened all the time; nobody else sees them, and renewing
-    every page of the site for each would have every reader of a page render it at once."""
+    """In a busy intake, drafts are saved and screened and accounts opened all the time; nobody else sees
+    them, and renewing every page of the site for each would have every reader of a page render it at once."""
     article = ArticleIdentityFactory(document__consultation=proposal.consultation)
     author = UserFactory()
     pages = ["/en/proposals/", f"/en/proposals/{proposal.pk}/"]
@@ -127,11 +127,16 @@ def test_a_draft_being_written_and_screened_renews_no_stored_page(client, propos
     Proposal.objects.filter(pk=draft.pk).update(status="submitted")
     draft.refresh_from_db()
     draft.save(update_fields=["text_fingerprint", "minhash"])  # what screening writes
+    UserFactory()  # an account opened: nothing of it is on a page yet
     assert [_get(client, path)["X-Page-Cache"] for path in pages] == ["hit", "hit"]
     # A page readers share changes when a proposal's status does, and with anything of a visible one.
     proposal_transition(proposal=draft, to_status="in_moderation", actor=None)
     assert _get(client, pages[0])["X-Page-Cache"] == "miss"
     proposal.articles.add(article)
+    assert _get(client, pages[1])["X-Page-Cache"] == "miss"
+    _get(client, pages[1])
+    proposal.author.display_name = "Aigerim S."
+    proposal.author.save(update_fields=["display_name"])  # the author's public name is on the page
     assert _get(client, pages[1])["X-Page-Cache"] == "miss"
 
 
