@@ -36,7 +36,6 @@ SHOWN_SITE_WIDE = (
     models.Hearing,
     models.AgendaItem,
     models.HearingDocument,
-    models.ProposalResponse,
     # Commitments show on the tracker, and on the pages of the articles and proposals behind them.
     models.ResponsibleBody,
     models.Commitment,
@@ -93,6 +92,11 @@ def register() -> None:
     page_cache.invalidate_on_change(models.Proposal, shown=_proposal_shown)
     # Attachments show on their proposal's page; a draft's are uploaded while it is written.
     page_cache.invalidate_on_change(models.Attachment, shown=_attachment_shown)
+    # The Commission's answers show once published; drafting and reviewing them is its own business.
+    page_cache.invalidate_on_change(
+        models.ProposalResponse,
+        shown=lambda response, update_fields, created: response.state == models.ResponseState.PUBLISHED,
+    )
     # Comments are shown only on their proposal's page.
     page_cache.invalidate_on_change(models.Comment, generation=_proposal_generation)
     # A proposal's article references are shown on its card and on the article pages.

@@ -14,6 +14,12 @@ from proposals.models import Attachment, Proposal
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_act
 from proposals.services.proposal import proposal_transition
+from proposals.services.response import (
+    ResponseInput,
+    response_approve,
+    response_draft_save,
+    response_submit,
+)
 from proposals.services.support import support_add
 from tests.conftest import needs_concurrent_connections
 from tests.factories import UserFactory
@@ -138,6 +144,22 @@ def test_a_draft_being_written_and_screened_renews_no_stored_page(client, propos
     proposal.author.display_name = "Aigerim S."
     proposal.author.save(update_fields=["display_name"])  # the author's public name is on the page
     assert _get(client, pages[1])["X-Page-Cache"] == "miss"
+
+
+def test_an_answer_renews_the_pages_when_it_is_published_not_while_it_is_drafted(
+    client, proposal, commissioner, second_commissioner
+):
+    path = f"/en/proposals/{proposal.pk}/"
+    _get(client, path)
+    draft = ResponseInput(status="accepted", reasoning_en="The Commission agrees: budgets are published.")
+    response = response_draft_save(proposal=proposal, author=commissioner, data=draft)
+    response = response_draft_save(proposal=proposal, author=commissioner, data=draft)  # edited again
+    response_submit(response=response, actor=commissioner)
+    assert _get(client, path)["X-Page-Cache"] == "hit"
+    response_approve(response=response, reviewer=second_commissioner)
+    published = _get(client, path)
+    assert published["X-Page-Cache"] == "miss"
+    assert b"budgets are published" in published.content
 
 
 def test_support_counts_lag_until_the_page_expires_and_never_drift(
