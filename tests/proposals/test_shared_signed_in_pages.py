@@ -175,19 +175,27 @@ def test_the_shared_page_follows_a_change_at_once(world):
     assert "Open budgets in every district" in response.content.decode()
 
 
-def test_a_shared_page_form_accepts_its_own_readers_token(world):
+SUPPORT_FORM = re.compile(
+    r'action="(/en/proposals/\d+/support/)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+    r'value="([^"]+)"'
+)
+
+
+def _second_reader(world) -> tuple[Client, object, str]:
+    """A reader whose client checks CSRF as a browser's would, of a proposal page another reader stored."""
     first, second = _verified(world, "Aruzhan Bekova"), _verified(world, "Daniyar Omarov")
     url = world["pages"]["detail"]
     _client(first).get(url)
     reader = Client(enforce_csrf_checks=True)
     reader.force_login(second)
+    return reader, second, url
+
+
+def test_a_shared_page_form_accepts_its_own_readers_token(world):
+    reader, second, url = _second_reader(world)
     response = reader.get(url)
     assert response["X-Signed-In-Page"] == "hit"
-    form = re.search(
-        r'action="(/en/proposals/\d+/support/)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
-        r'value="([^"]+)"',
-        response.content.decode(),
-    )
+    form = SUPPORT_FORM.search(response.content.decode())
     assert form, "the support form carries a token"
     assert reader.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code in (200, 302)
     assert world["target"].supports.filter(user=second).exists()
@@ -195,20 +203,12 @@ def test_a_shared_page_form_accepts_its_own_readers_token(world):
 
 def test_a_reader_with_a_csrf_cookie_gets_a_new_mask_of_it_that_their_post_passes(world):
     """Once the reader has a CSRF cookie, the shared page's token is masked by portal/core/csrf_tokens.py."""
-    first, second = _verified(world, "Aruzhan Bekova"), _verified(world, "Daniyar Omarov")
-    url = world["pages"]["detail"]
-    _client(first).get(url)
-    reader = Client(enforce_csrf_checks=True)
-    reader.force_login(second)
-    support = re.compile(
-        r'action="(/en/proposals/\d+/support/)"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
-        r'value="([^"]+)"'
-    )
-    before = support.search(reader.get(url).content.decode())  # Django draws the secret and sets the cookie
+    reader, second, url = _second_reader(world)
+    before = SUPPORT_FORM.search(reader.get(url).content.decode())  # Django draws the secret, sets the cookie
     assert "csrftoken" in reader.cookies
     response = reader.get(url)
     assert response["X-Signed-In-Page"] == "hit"
-    form = support.search(response.content.decode())
+    form = SUPPORT_FORM.search(response.content.decode())
     assert form.group(2) != before.group(2)  # masked anew for each response
     assert reader.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code in (200, 302)
     assert world["target"].supports.filter(user=second).exists()
