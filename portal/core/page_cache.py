@@ -148,7 +148,7 @@ def invalidate_on_change(
     def changed(sender, instance, update_fields=None, created=False, **kwargs):
         if watched is not None and update_fields is not None and not watched.intersection(update_fields):
             return
-        if shown is not None and not shown(instance, frozenset(update_fields or ()) or None, created):
+        if shown is not None and not shown(instance, update_fields, created):
             return
         invalidate(generation(instance) if generation else "site")
 

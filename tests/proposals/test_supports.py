@@ -238,25 +238,33 @@ def test_without_skip_locked_the_counter_moves_in_the_supports_transaction(
     assert not SupportTally.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_support_that_lost_a_deadlock_is_written_once_on_its_second_try(verify, monkeypatch):
-    """PostgreSQL aborts one side of a deadlock; the support's own statement runs again and counts once."""
+def _failing_statements(monkeypatch, error: Exception, times: int) -> list:
+    """The support's counted statement raises `error` its first `times` runs, then runs; returns the runs."""
     if connection.vendor != "postgresql":
         pytest.skip("the counted statement is PostgreSQL's")
-    proposal = ProposalFactory()
-    (person,) = verify(UserFactory())
     real_cursor = support_module.prepared_cursor
     attempts = []
 
     @contextmanager
-    def deadlocking_once(*args, **kwargs):
+    def failing(*args, **kwargs):
         attempts.append(1)
-        if len(attempts) == 1:
-            raise OperationalError("deadlock detected") from DeadlockDetected("deadlock detected")
+        if len(attempts) <= times:
+            raise error
         with real_cursor(*args, **kwargs) as cursor:
             yield cursor
 
-    monkeypatch.setattr(support_module, "prepared_cursor", deadlocking_once)
+    monkeypatch.setattr(support_module, "prepared_cursor", failing)
+    return attempts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_that_lost_a_deadlock_is_written_once_on_its_second_try(verify, monkeypatch):
+    """PostgreSQL aborts one side of a deadlock; the support's own statement runs again and counts once."""
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = DeadlockDetected("deadlock detected")
+    attempts = _failing_statements(monkeypatch, deadlock, times=1)
+    proposal = ProposalFactory()
+    (person,) = verify(UserFactory())
     assert support_add(user=person, proposal=proposal) is True
     assert len(attempts) == 2
     assert Support.objects.filter(proposal=proposal).count() == 1 == supports_count_now(proposal.pk)
@@ -264,19 +272,9 @@ def test_a_support_that_lost_a_deadlock_is_written_once_on_its_second_try(verify
 
 @pytest.mark.django_db(transaction=True)
 def test_other_database_errors_of_a_support_are_not_repeated(verify, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the counted statement is PostgreSQL's")
+    attempts = _failing_statements(monkeypatch, OperationalError("the server closed the connection"), times=9)
     proposal = ProposalFactory()
     (person,) = verify(UserFactory())
-    attempts = []
-
-    @contextmanager
-    def failing(*args, **kwargs):
-        attempts.append(1)
-        raise OperationalError("the server closed the connection")
-        yield
-
-    monkeypatch.setattr(support_module, "prepared_cursor", failing)
     with pytest.raises(OperationalError):
         support_add(user=person, proposal=proposal)
     assert len(attempts) == 1

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from portal.core import switches
 from portal.core.models import SiteSwitches
 from proposals.models import Proposal
 from proposals.permissions.proposal import support_refusal
@@ -31,10 +32,10 @@ def _draft(consultation, author, n=0):
 
 
 def _switch(**flags):
-    switches = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches()
+    row = SiteSwitches.objects.filter(pk=1).first() or SiteSwitches()
     for name, value in flags.items():
-        setattr(switches, name, value)
-    switches.save()
+        setattr(row, name, value)
+    row.save()
 
 
 def test_paused_submissions_keep_the_draft_and_say_why(consultation, citizen, client):
@@ -177,8 +178,6 @@ def test_the_web_form_refuses_a_submission_over_the_account_limit_and_keeps_the_
 def test_switches_saved_on_the_staff_page_apply_at_once_with_the_banner_in_each_language(
     client, admin_user, citizen, settings
 ):
-    from portal.core import switches
-
     settings.PORTAL_STAFF_MFA = "optional"  # the second-factor gate has its own tests
     assert switches.current().submissions_paused is False  # now cached for a few seconds
     client.force_login(admin_user)
@@ -201,7 +200,6 @@ def test_a_request_reads_the_switches_once_and_the_next_request_sees_a_change(
     """A proposal page and a support read the switches with the proposal, in the same query: no read of the
     shared cache, and a switch saved between two requests applies to the second. A search reads them from
     the cache once, however often the request asks."""
-    from portal.core import switches
     from portal.core.models import SWITCHES_CACHE_KEY
 
     reads = []
@@ -237,7 +235,6 @@ def test_a_request_that_ends_unusually_leaves_no_switches_behind(published, citi
     """A view that raises, or a streamed file nobody reads to its end, ends its request without the usual
     signal: the thread's next work outside a request (a task, the shell) still reads the switches as they
     are now, each time."""
-    from portal.core import switches
 
     def failing(*args, **kwargs):
         switches.current()

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
+from redis._parsers import _HiredisParser
 
 from portal.core.cache import DegradingRedisCache
 from portal.core.ratelimit import rate_limit_hit
@@ -80,8 +81,6 @@ def test_the_redis_client_object_is_built_once_and_shared():
 def test_replies_are_parsed_by_hiredis():
     """A signed-in page makes two round trips to Redis; redis-py parses their replies in C when hiredis is
     installed (requirements.txt), and silently in Python when it is not."""
-    from redis._parsers import _HiredisParser
-
     cache = _cache(redis_url_or_skip())
     connection = cache._cache.get_client().connection_pool.get_connection()
     try:
