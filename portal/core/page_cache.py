@@ -42,8 +42,13 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified", "
 STALE_SECONDS = 30
 # Time one request has to render an expired page again before another one may try.
 RENEWAL_LOCK_SECONDS = 10
+# How long a reader waits for the page another request is rendering, and how often it looks, before it
+# renders the page itself. A thread that waits costs no CPU; one that renders too slows every other.
+RENEWAL_WAIT_SECONDS = 2.0
+RENEWAL_POLL_SECONDS = 0.005
 # The wall clock that decides freshness; tests move it instead of sleeping past a page's lifetime.
 clock = time.time
+sleep = time.sleep
 
 
 def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
@@ -62,7 +67,7 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
                 dump=_stored_from,
                 keep=lambda response: _cacheable_response(request, response),
             )
-            if state in ("hit", "stale"):
+            if state in ("hit", "stale", "waited"):
                 return _response_from(response, state)
             if state == "miss":
                 response["X-Page-Cache"] = "miss"
@@ -76,39 +81,73 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
 def kept(key: str, generations: Iterable[str], compute: Callable, *, dump=lambda value: value, keep=None):
     """What is stored under `key` while the generations `site` and `generations` are those it was computed
     under and for `PAGE_CACHE_SECONDS` at most; otherwise `compute()`, stored (as `dump(value)`) when
-    `keep(value)` allows. Answers `(value, state)`: the stored value for "hit" and "stale", the computed one
-    for "miss" (stored), "not kept" and "unreachable" (the cache did not answer: nothing is stored).
+    `keep(value)` allows. Answers `(value, state)`: the stored value for "hit", "stale" and "waited", the
+    computed one for "miss" (stored), "not kept" and "unreachable" (the cache did not answer: nothing is
+    stored).
 
-    One round trip reads the value and the generations together. After an expiry with nothing it shows
-    changed, one request computes it again while the others are given the stored value ("stale"), so that
-    the expiry of a popular page does not send every reader of that second to the database at once. The
-    anonymous page cache and the signed-in pages (`portal/core/shared_pages.py`) keep their pages here."""
+    One round trip reads the value and the generations together. One request at a time computes a value
+    again (it holds the renewal lock); meanwhile the others are given what is stored:
+    - after an expiry with nothing it shows changed, the stored value ("stale");
+    - after a change it shows (a generation bumped) or when nothing is stored, the value that request
+      stores, once it has ("waited"). An outdated value is never given out, so they wait for it: rendered
+      by each of them at once, a popular page took the machine several times as long to render
+      (docs/BENCHMARKS.md). If it does not come within `RENEWAL_WAIT_SECONDS`, they compute it themselves.
+    The anonymous page cache and the signed-in pages (`portal/core/shared_pages.py`) keep their pages here."""
     generation_keys = [generation_key(name) for name in ("site", *generations)]
     found = safe(cache.get_many, [*generation_keys, key])
     if found is None:
         return compute(), "unreachable"
     current = [found.get(name, 0) for name in generation_keys]
     stored = found.get(key)
-    renewing = False
     if stored is not None and stored["generations"] == current:
         if stored["fresh_until"] > clock():
             return stored["value"], "hit"
-        renewing = bool(safe(cache.add, f"{key}:renewing", 1, RENEWAL_LOCK_SECONDS))
-        if not renewing:
+        if not _claim_renewal(key, when_unreachable=False):
             return stored["value"], "stale"
+    elif not _claim_renewal(key, when_unreachable=True):
+        waited = _stored_by_another(key, current)
+        if waited is not None:
+            return waited, "waited"
+        return _computed(key, current, compute, dump, keep)
+    try:
+        return _computed(key, current, compute, dump, keep)
+    finally:
+        safe(cache.delete, _renewal_key(key))
+
+
+def _computed(key: str, current: list, compute: Callable, dump, keep):
     value = compute()
-    state = "not kept"
-    if keep is None or keep(value):
-        entry = {
-            "value": dump(value),
-            "generations": current,
-            "fresh_until": clock() + settings.PAGE_CACHE_SECONDS,
-        }
-        safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
-        state = "miss"
-    if renewing:
-        safe(cache.delete, f"{key}:renewing")
-    return value, state
+    if keep is not None and not keep(value):
+        return value, "not kept"
+    fresh_until = clock() + settings.PAGE_CACHE_SECONDS
+    entry = {"value": dump(value), "generations": current, "fresh_until": fresh_until}
+    safe(cache.set, key, entry, settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
+    return value, "miss"
+
+
+def _renewal_key(key: str) -> str:
+    return f"{key}:renewing"
+
+
+def _claim_renewal(key: str, *, when_unreachable: bool) -> bool:
+    claimed = safe(cache.add, _renewal_key(key), 1, RENEWAL_LOCK_SECONDS)
+    return when_unreachable if claimed is None else bool(claimed)
+
+
+def _stored_by_another(key: str, current: list):
+    """The value stored under the `current` generations by the request that holds the renewal lock, once it
+    lets the lock go; None if it stored nothing usable (it failed, the value was not kept, or a later
+    change bumped a generation) or took longer than `RENEWAL_WAIT_SECONDS`. Only the small lock is read
+    while waiting."""
+    deadline = time.monotonic() + RENEWAL_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        sleep(RENEWAL_POLL_SECONDS)
+        if safe(cache.get, _renewal_key(key)) is None:
+            stored = safe(cache.get, key)
+            if stored is not None and stored["generations"] == current:
+                return stored["value"]
+            return None
+    return None
 
 
 def invalidate(*names: str) -> None:

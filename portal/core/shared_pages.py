@@ -87,7 +87,7 @@ def render_for_reader(request, template_name: str, context, *, situation, tags=(
         lambda: render_to_string(template_name, {**_context(context), **_shared_context()}, request),
     )
     response = HttpResponse(_personalised(request, html))
-    response["X-Signed-In-Page"] = state if state in ("hit", "stale") else "miss"
+    response["X-Signed-In-Page"] = state if state in ("hit", "stale", "waited") else "miss"
     return response
 
 

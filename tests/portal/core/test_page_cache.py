@@ -1,5 +1,6 @@
 """The anonymous page cache: shared pages are served from the cache, and a change shows at the next request."""
 
+import contextlib
 import threading
 import time
 
@@ -282,9 +283,10 @@ def test_an_expired_page_is_rendered_by_one_request_while_the_others_get_the_sto
 
 
 def test_an_expired_page_is_not_given_out_once_what_it_shows_changed(
-    client, proposal, moderator, settings, advance_clock
+    client, proposal, moderator, settings, advance_clock, monkeypatch
 ):
     settings.PAGE_CACHE_SECONDS = 1
+    monkeypatch.setattr(page_cache, "RENEWAL_WAIT_SECONDS", 0.05)
     _get(client, "/en/proposals/")
     advance_clock(1.1)
     key = _page_key_of("/en/proposals/")
@@ -333,3 +335,66 @@ def _page_key_of(path: str) -> str:
     request = RequestFactory().get(path)
     request.LANGUAGE_CODE = "en"
     return _page_key(request)
+
+
+def _rendering_in_another_request(key: str, value: str, *, seconds: float, fails: bool = False):
+    """Starts a thread that renders the page under `key` as another request would, taking `seconds`; answers
+    the thread, once it holds the renewal lock."""
+    holding = threading.Event()
+
+    def render():
+        holding.set()
+        time.sleep(seconds)
+        if fails:
+            raise RuntimeError("the other request failed")
+        return value
+
+    def other_request():
+        with contextlib.suppress(RuntimeError):
+            page_cache.kept(key, (), render)
+
+    thread = threading.Thread(target=other_request)
+    thread.start()
+    assert holding.wait(5)
+    return thread
+
+
+def _stored_then_changed(key: str) -> None:
+    page_cache.kept(key, (), lambda: "the page before the change")
+    page_cache.invalidate("site")
+
+
+def test_readers_of_a_changed_page_wait_for_the_one_request_rendering_it():
+    """After a change, the readers who arrive while one request renders the page are given what it stores:
+    rendered by each of them at once, a popular page cost the machine many renderings (docs/BENCHMARKS.md)."""
+    _stored_then_changed("page:test:changed")
+    other = _rendering_in_another_request("page:test:changed", "the page after the change", seconds=0.2)
+    rendered = []
+    value, state = page_cache.kept("page:test:changed", (), lambda: rendered.append(1) or "rendered again")
+    other.join()
+    assert (value, state) == ("the page after the change", "waited")
+    assert rendered == []
+
+
+def test_a_reader_waiting_never_gets_the_page_from_before_the_change(monkeypatch):
+    monkeypatch.setattr(page_cache, "RENEWAL_WAIT_SECONDS", 0.1)
+    _stored_then_changed("page:test:slow")
+    # The other request holds the lock for longer than a reader waits: the reader renders the page itself.
+    other = _rendering_in_another_request("page:test:slow", "the page after the change", seconds=0.5)
+    assert page_cache.kept("page:test:slow", (), lambda: "rendered by the reader") == (
+        "rendered by the reader",
+        "miss",
+    )
+    other.join()
+
+
+def test_when_the_request_rendering_a_page_fails_the_waiting_readers_render_it_themselves():
+    _stored_then_changed("page:test:failing")
+    other = _rendering_in_another_request("page:test:failing", "", seconds=0.1, fails=True)
+    started = time.monotonic()
+    value, state = page_cache.kept("page:test:failing", (), lambda: "rendered by the reader")
+    other.join()
+    assert (value, state) == ("rendered by the reader", "miss")
+    # It stopped waiting when the failed request let the lock go, not after the whole wait.
+    assert time.monotonic() - started < page_cache.RENEWAL_WAIT_SECONDS
+    assert cache.get("page:test:failing:renewing") is None
