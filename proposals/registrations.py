@@ -4,7 +4,7 @@ texts."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.verification.services import erasure_hooks
+from portal.accounts.verification.services import identity_release_hooks
 from portal.core import page_cache, registries
 from portal.core.roles import is_staff_member
 from portal.notifications.messages import register_messages
@@ -18,7 +18,7 @@ from .permissions.moderation import can_moderate
 from .permissions.response import can_work_commission_queue
 from .selectors import personal_data as personal_data_selectors
 from .services import personal_data as personal_data_services
-from .services.support import supports_retain_on_erasure
+from .services.support import supports_retain_on_identity_release
 
 # Shown on many pages (lists, article pages, the outcome, banners): a change renews every cached page.
 # Support rows and counters are left out on purpose: counts may lag by PAGE_CACHE_SECONDS, and a support
@@ -134,7 +134,8 @@ def register() -> None:
     for label, model in ((_("Proposals"), models.Proposal), (_("Comments"), models.Comment)):
         registries.person_facts.register(registries.PersonFact(label=label, count=_authored_count(model)))
     register_messages(PROPOSAL_MESSAGES)
-    # An erased account's supports stay counted; the IIN's fingerprint is kept beside each supported proposal
-    # so that a new account with the same IIN cannot support it again.
-    if supports_retain_on_erasure not in erasure_hooks:
-        erasure_hooks.append(supports_retain_on_erasure)
+    # An erased account's supports stay counted, and so do those of an account verified again with another
+    # IIN; the released IIN's fingerprint is kept beside each proposal it supported, so that another account
+    # verified with it cannot support that proposal again.
+    if supports_retain_on_identity_release not in identity_release_hooks:
+        identity_release_hooks.append(supports_retain_on_identity_release)

@@ -218,8 +218,9 @@ def support_withdraw_counted(*, user, proposal: Proposal) -> SupportCounted:
     return SupportCounted(added=bool(deleted), supports_count=supports_count_now(proposal.pk))
 
 
-def supports_retain_on_erasure(user, identity_hash: str) -> None:
-    """Keeps the IIN fingerprint beside each proposal an erased account supported (accounts' erasure hook)."""
+def supports_retain_on_identity_release(user, identity_hash: str) -> None:
+    """Keeps the IIN fingerprint beside each proposal the account supported while the IIN was its own: the
+    account is erased or verified again with another IIN (accounts' `identity_release_hooks`)."""
     proposal_ids = Support.objects.filter(user=user).values_list("proposal_id", flat=True)
     RetainedSupport.objects.bulk_create(
         [RetainedSupport(proposal_id=pk, identity_hash=identity_hash) for pk in proposal_ids],

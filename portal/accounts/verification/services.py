@@ -13,9 +13,10 @@ from portal.core.audit import audit_record
 from ..models import LEVEL_OF_METHOD, IdentityVerification, User
 from .iin import iin_canonical
 
-# Called with (user, identity_hash) just before an account's verification is erased, so that apps above
-# accounts keep what must outlive the account (filled in by their AppConfig.ready()).
-erasure_hooks: list[Callable[[User, str], None]] = []
+# Called with (user, identity_hash) just before an IIN's fingerprint stops belonging to an account (erased, or
+# verified again with another IIN), so that apps above accounts keep what the IIN did while it was the
+# account's: the IIN may then verify another account (filled in by their AppConfig.ready()).
+identity_release_hooks: list[Callable[[User, str], None]] = []
 
 
 def identity_fingerprint(identity: str) -> str:
@@ -34,7 +35,10 @@ def identity_verification_record(
 ) -> IdentityVerification:
     """Marks `user` as a verified person. An identity already used by another account is refused.
 
-    Staff verification (`identity=None`) needs an administrator; re-verifying replaces the old record.
+    Staff verification (`identity=None`) needs an administrator; re-verifying replaces the old record, but
+    never lets an IIN go unnoticed: a staff check keeps the IIN the person verified with (released, it could
+    verify a second account that supports again what this one supports), and another IIN releases the old
+    one through `identity_release_hooks`.
     """
     if method == IdentityVerification.Method.STAFF and (
         verified_by is None or not can_verify_identities(verified_by)
@@ -48,6 +52,15 @@ def identity_verification_record(
         raise ValidationError(
             {"iin": _("This IIN already verifies another account. Contact support if this is a mistake.")}
         )
+    previous = IdentityVerification.objects.select_for_update().filter(user=user).first()
+    needs_reconfirmation = False
+    if previous is not None and previous.identity_hash:
+        if fingerprint is None:
+            # The flag is about the kept fingerprint (portal/accounts/models.py), so it stays with it.
+            fingerprint, needs_reconfirmation = previous.identity_hash, previous.needs_reconfirmation
+        elif fingerprint != previous.identity_hash:
+            for hook in identity_release_hooks:
+                hook(user, previous.identity_hash)
     try:
         with transaction.atomic():
             verification, _created = IdentityVerification.objects.update_or_create(
@@ -57,7 +70,7 @@ def identity_verification_record(
                     "identity_hash": fingerprint,
                     "verified_by": verified_by,
                     "note": note,
-                    "needs_reconfirmation": False,
+                    "needs_reconfirmation": needs_reconfirmation,
                 },
             )
     except IntegrityError:
@@ -76,22 +89,11 @@ def identity_verification_record(
 
 
 def identity_verification_erase(*, user: User) -> None:
-    """Deletes an erased account's verification, after `erasure_hooks` kept what must outlive it."""
+    """Deletes an erased account's verification, after `identity_release_hooks` kept what must outlive it."""
     verification = IdentityVerification.objects.filter(user=user).first()
     if verification is None:
         return
     if verification.identity_hash:
-        for hook in erasure_hooks:
+        for hook in identity_release_hooks:
             hook(user, verification.identity_hash)
     verification.delete()
-
-
-@transaction.atomic
-def identity_verification_revoke(*, user: User, revoked_by: User, reason: str) -> None:
-    if not can_verify_identities(revoked_by):
-        raise PermissionDenied(_("Only administrators can revoke a verification."))
-    deleted, _rows = IdentityVerification.objects.filter(user=user).delete()
-    user.__dict__.pop("_portal_verified", None)
-    user.__dict__.pop("_portal_identity_level", None)
-    if deleted:
-        audit_record(actor=revoked_by, action="identity.revoked", target=user, details={"reason": reason})

@@ -160,3 +160,48 @@ def test_legacy_fingerprint_counts_again_only_after_reconfirmation():
 )
 def test_privacy_notice_explains_the_kept_fingerprint_in_each_language(client, language, phrase):
     assert phrase in client.get(f"/{language}/privacy/").content.decode()
+
+
+def test_a_staff_check_keeps_the_iin_so_a_second_account_cannot_verify_with_it():
+    """The attack: a person verified with an IIN supports; staff record a routine check of the same person,
+    which used to replace the IIN's fingerprint with none; a second account then verified with the IIN and
+    supported again."""
+    proposal = ProposalFactory(consultation=ConsultationFactory())
+    first, _response = _verified_by_form(IIN)
+    assert support_add(user=first, proposal=proposal)
+    admin = UserFactory(is_superuser=True)
+    identity_verification_record(user=first, method="staff", identity=None, verified_by=admin, note="ID seen")
+    verification = IdentityVerification.objects.get(user=first)
+    assert verification.method == "staff"
+    assert verification.identity_hash == identity_fingerprint(IIN)
+
+    second, response = _verified_by_form(IIN)
+    assert "already verifies another account" in " ".join(response.context["iin_form"].errors["iin"])
+    assert not IdentityVerification.objects.filter(user=second).exists()
+    with pytest.raises(PermissionDenied):
+        support_add(user=second, proposal=proposal)
+    assert Proposal.objects.get(pk=proposal.pk).supports_count == 1
+
+
+def test_verifying_again_with_another_iin_does_not_free_the_first_for_what_it_supported():
+    proposal = ProposalFactory(consultation=ConsultationFactory())
+    first, _response = _verified_by_form(IIN)
+    assert support_add(user=first, proposal=proposal)
+    identity_verification_record(user=first, method="iin", identity=make_iin(), verified_by=None)
+
+    second, response = _verified_by_form(IIN)
+    assert response.status_code == 302  # the first IIN is no longer that account's
+    with pytest.raises(PermissionDenied, match="already counted"):
+        support_add(user=second, proposal=proposal)
+    assert Proposal.objects.get(pk=proposal.pk).supports_count == 1
+    other = ProposalFactory(consultation=proposal.consultation)
+    assert support_add(user=second, proposal=other)
+
+
+def test_a_staff_check_of_a_person_verified_by_staff_only_names_no_iin():
+    admin = UserFactory(is_superuser=True)
+    person = UserFactory()
+    for note in ("ID card seen", "Seen again at the hearing"):
+        identity_verification_record(user=person, method="staff", identity=None, verified_by=admin, note=note)
+    verification = IdentityVerification.objects.get(user=person)
+    assert (verification.identity_hash, verification.note) == (None, "Seen again at the hearing")
