@@ -9,6 +9,9 @@ from django.utils.crypto import salted_hmac
 IPV4_NETWORK_PREFIX = 24
 IPV6_NETWORK_PREFIX = 48
 NETWORK_FINGERPRINT_LENGTH = 16
+# What one IPv6 customer is usually given: a limit per address would let them use any of 2^64 addresses in
+# turn. allauth's own limits count IPv6 the same way (ACCOUNT_RATE_LIMIT_IPV6_PREFIX, 64 by default).
+IPV6_RATE_LIMIT_PREFIX = 64
 
 
 def client_ip(request) -> str | None:
@@ -22,6 +25,20 @@ def client_ip(request) -> str | None:
         if len(chain) >= hops:
             return chain[-hops]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def rate_limit_address(address: str | None) -> str | None:
+    """What a per-address limit counts: an IPv4 address (also written as IPv4-mapped IPv6) as it is, an IPv6
+    address by its /64 network; None for a missing or unreadable address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 4:
+        return str(ip)
+    return str(ipaddress.ip_network(f"{ip}/{IPV6_RATE_LIMIT_PREFIX}", strict=False))
 
 
 def network_fingerprint(address: str | None) -> str:

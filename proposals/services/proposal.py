@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_act_for_organisation, is_blocked
 from portal.core import switches
+from portal.core.http import rate_limit_address
 from portal.core.lifecycle import Lifecycle
 from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
@@ -178,9 +179,13 @@ def _check_submission_pace(*, author: User, ip: str | None) -> None:
         scope="submit-account", key=str(author.pk), limit=settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR,
         period_seconds=3600,
     )  # fmt: skip
-    if within and ip:
+    address = rate_limit_address(ip)
+    if within and address:
         within = rate_limit_hit(
-            scope="submit-ip", key=ip, limit=settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+            scope="submit-ip",
+            key=address,
+            limit=settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR,
+            period_seconds=3600,
         )
     if not within:
         raise SubmissionThrottled(

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from portal.core import switches
+from portal.core.http import rate_limit_address
 from portal.core.models import SiteSwitches
 from proposals.models import Proposal
 from proposals.permissions.proposal import support_refusal
@@ -69,6 +70,38 @@ def test_one_address_with_many_accounts_is_stopped_others_are_not(consultation, 
     assert outcomes == ["ok"] * 5 + ["throttled"] * 2
     neighbour = UserFactory()
     proposal_submit(proposal=_draft(consultation, neighbour, 99), author=neighbour, ip="198.51.100.8")
+
+
+def test_the_addresses_of_one_ipv6_network_count_as_one(consultation, settings):
+    """An IPv6 customer is given a whole /64: each of its 2^64 addresses in turn used to count apart."""
+    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 3
+    outcomes = []
+    for n, account in enumerate(UserFactory.create_batch(5)):
+        try:
+            proposal_submit(
+                proposal=_draft(consultation, account, n), author=account, ip=f"2001:db8:1:2::{n + 1:x}"
+            )
+            outcomes.append("ok")
+        except SubmissionThrottled:
+            outcomes.append("throttled")
+    assert outcomes == ["ok"] * 3 + ["throttled"] * 2
+    neighbour = UserFactory()
+    proposal_submit(proposal=_draft(consultation, neighbour, 99), author=neighbour, ip="2001:db8:1:3::1")
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+        ("not an address", None),
+        (None, None),
+    ],
+)
+def test_what_a_per_address_limit_counts(address, counted_as):
+    assert rate_limit_address(address) == counted_as
 
 
 def test_one_account_is_limited_per_hour(consultation, citizen, settings):
