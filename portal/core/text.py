@@ -41,12 +41,26 @@ class Casefold(Func):
 _KEPT_CONTROLS = {"\n", "\t"}
 _REMOVED_CATEGORIES = frozenset({"Cc", "Co", "Cs", "Cn"})
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters that draw nothing: the Hangul fillers, the blank Braille pattern, the Mongolian vowel separator.
+# With the format characters (zero-width space and joiners, marks, tags) they make text that looks blank
+# but passes a check for white space: a title of them showed as an empty heading.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
 
 
 def plain_text(value: str) -> str:
-    """`value` in NFC with Windows and old Mac line ends as "\n", without the characters above."""
+    """`value` in NFC with Windows and old Mac line ends as "\n", without the characters above; "" when
+    what is left shows nothing but has more than white space in it, so that it is refused or left out as
+    an empty value would be. Zero-width characters inside visible text stay (emoji and some scripts join
+    letters with them)."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(char for char in value if char in _KEPT_CONTROLS or not _unwanted(char))
+    value = "".join(char for char in value if char in _KEPT_CONTROLS or not _unwanted(char))
+    if value.strip() and all(_shows_nothing(char) for char in value):
+        return ""
+    return value
+
+
+def _shows_nothing(char: str) -> bool:
+    return char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
 
 
 def _unwanted(char: str) -> bool:
@@ -74,4 +88,7 @@ class NormalisedSchema(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _plain_text(cls, value):
-        return _normalised(value)
+        normalised = _normalised(value)
+        if type(value) is str and value.strip() and not normalised:
+            raise ValueError("The text shows nothing: it has only invisible characters.")
+        return normalised
