@@ -111,6 +111,12 @@ class ModerationCase(OldestFirst):
         return self.appeal_of_id is not None
 
     @property
+    def outcome_label(self) -> str:
+        """The decision as its author reads it afterwards ("Rejected"), not as the moderator's button
+        ("Reject")."""
+        return DECISION_OUTCOMES.get(self.decision, self.get_decision_display())
+
+    @property
     def kind(self) -> str:
         return "comment" if self.comment_id else "proposal"
 
@@ -132,6 +138,15 @@ CASE_PRIORITY = {
 # An account made this shortly before it reports is "new": throw-away accounts are made for a campaign. Their
 # reports reach the moderator but count as one voice together towards hiding (services/report.py).
 NEW_ACCOUNT_AGE = timedelta(days=7)
+
+
+DECISION_OUTCOMES = {
+    ModerationCase.Decision.APPROVE: _("Approved"),
+    ModerationCase.Decision.REJECT: _("Rejected by moderation"),
+    ModerationCase.Decision.REQUEST_CHANGES: _("Changes requested"),
+    ModerationCase.Decision.MERGE: _("Merged"),
+    ModerationCase.Decision.HIDE: _("Hidden by moderation"),
+}
 
 
 class Report(OldestFirst):

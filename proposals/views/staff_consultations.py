@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,7 +80,13 @@ def _page_context(consultation, **forms):
         "form": forms.get("form")
         or ConsultationEditForm(initial=ConsultationEditForm.initial_for(consultation)),
         "document_form": forms.get("document_form") or DocumentCreateForm(prefix="document"),
-        "intake_form": forms.get("intake_form") or IntakeOpenForm(),
+        # The intake's end planned when the consultation was created, while it is still ahead.
+        "intake_form": forms.get("intake_form")
+        or IntakeOpenForm(
+            initial={"ends_at": now_intake.ends_at}
+            if now_intake is not None and now_intake.ends_at and now_intake.ends_at > timezone.now()
+            else {}
+        ),
         "archive_form": forms.get("archive_form") or ArchiveForm(),
         "outcome_form": forms.get("outcome_form")
         or OutcomePublishForm(

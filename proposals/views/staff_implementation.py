@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from portal.core.forms import add_service_errors, error_text
@@ -99,13 +101,18 @@ def _update_form(commitment, data=None):
     statuses = [(commitment.status, commitment.get_status_display())] + [
         (value, label) for value, label in CommitmentStatus.choices if value in targets
     ]
-    published = [u for u in commitment.updates.all() if u.state == UpdateState.PUBLISHED]
+    updates = [u for u in commitment.updates.all() if u.state == UpdateState.PUBLISHED]
     return CommitmentUpdateForm(
         data,
         initial={"to_status": commitment.status, "progress": commitment.progress},
         status_choices=statuses,
-        update_choices=[(u.pk, f"{u.published_at:%Y-%m-%d} · {u.translated_text[:60]}") for u in published],
+        # Dates as the page's language writes them, like every other date of the page.
+        update_choices=[(u.pk, f"{_short_date(u.published_at)} · {u.translated_text[:60]}") for u in updates],
     )
+
+
+def _short_date(moment) -> str:
+    return date_format(localtime(moment), "SHORT_DATE_FORMAT")
 
 
 def _staff_page(request, commitment, form, status=200):

@@ -443,3 +443,14 @@ def test_a_commitment_of_a_draft_consultation_cannot_be_followed(client, citizen
     consultation.save()
     assert client.post(url).status_code == 302
     assert citizen.commitment_follows.filter(commitment=on_time).exists()
+
+
+def test_the_update_a_correction_names_is_dated_as_the_page_language_writes_dates(
+    staff_client, change, commissioner
+):
+    commitment = record(change, commissioner)
+    published = post(commitment, commissioner, to_status="in_progress", progress=40)
+    day = timezone.localtime(published.published_at)
+    page = staff_client.get(f"/ru/staff/implementation/{commitment.pk}/").content.decode()
+    assert f">{day:%d.%m.%Y} · " in page
+    assert f"{day:%Y-%m-%d} · " not in page

@@ -180,6 +180,10 @@ def test_staff_create_a_consultation_and_its_document_from_the_staff_area(staff_
     document = consultation.documents.get()
     assert response.url == reverse("staff_document_import", kwargs={"pk": document.pk})
     staff_client.post(reverse("staff_consultation_publish", kwargs={"pk": consultation.pk}))
+    # The form that opens the intake starts from the end planned at creation.
+    planned_end = (now + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    page = staff_client.get(reverse("staff_consultation", kwargs={"pk": consultation.pk})).content.decode()
+    assert f'name="ends_at" value="{planned_end}"' in page
     staff_client.post(
         reverse("staff_consultation_intake_open", kwargs={"pk": consultation.pk}), {"ends_at": ""}
     )

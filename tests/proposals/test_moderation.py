@@ -122,6 +122,10 @@ def test_rejection_needs_a_reason_and_reaches_the_author_by_email_and_on_the_pag
     client.force_login(citizen)
     page = client.get(f"/en/proposals/{case.proposal_id}/").content.decode()
     assert STATEMENT in page and "Appeal this decision" in page
+    # The author reads what happened, not the moderator's button ("Отклонить", "reject!").
+    assert "<strong>Rejected by moderation</strong>" in page
+    russian = client.get(f"/ru/proposals/{case.proposal_id}/").content.decode()
+    assert "<strong>Отклонено модерацией</strong>" in russian and "Отклонить" not in russian
 
 
 def test_an_appeal_needs_grounds_of_ten_characters(case, citizen, moderator):
