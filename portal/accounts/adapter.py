@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -5,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -21,6 +24,15 @@ from .verification.services import identity_verification_record
 
 # The links allauth puts into account emails (confirm an address, set a new password).
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url")
+
+
+def _site_of_links(request) -> Site:
+    """The site as an account email names it: at the address its links use (allauth builds them from the
+    request; without one, from SITE_URL). The Site row keeps the domain of the first migration, which a later
+    SITE_URL or PORT does not change: emails named the wrong address beside working links."""
+    site = get_current_site(request)
+    domain = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+    return Site(pk=site.pk, name=site.name, domain=domain)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -40,7 +52,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None:
             user = get_user_model().objects.filter(email__iexact=email).first()
         language = getattr(user, "preferred_language", None) or translation.get_language()
-        full_context = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full_context = {"request": request, "email": email, "current_site": _site_of_links(request)}
         full_context.update(context)
         # allauth built its links in the language of the page that asked; they open in the email's language.
         for name in LINKS_IN_EMAILS:

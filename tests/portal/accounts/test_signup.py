@@ -2,6 +2,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.sites.models import Site
 from django.core import mail
 
 from portal.accounts.models import User
@@ -9,7 +10,7 @@ from portal.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def _signup(client, django_capture_on_commit_callbacks, language="kk", **overrides):
+def _signup(client, django_capture_on_commit_callbacks, language="kk", HTTP_HOST="testserver", **overrides):
     data = {
         "email": "new.person@example.test",
         "display_name": "Жаңа қатысушы",
@@ -20,7 +21,7 @@ def _signup(client, django_capture_on_commit_callbacks, language="kk", **overrid
     }
     data.update(overrides)
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(f"/{language}/accounts/signup/", data)
+        return client.post(f"/{language}/accounts/signup/", data, HTTP_HOST=HTTP_HOST)
 
 
 def test_signup_stores_public_name_and_language_and_sends_verification_in_that_language(
@@ -36,6 +37,17 @@ def test_signup_stores_public_name_and_language_and_sends_verification_in_that_l
     # Russian, the person's choice, although they signed up on the Kazakh page.
     assert "подтвердите" in mail.outbox[0].subject.lower()
     assert "Qatysu" in mail.outbox[0].body
+
+
+def test_the_email_names_the_address_its_link_uses(client, django_capture_on_commit_callbacks, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.test"]
+    # The row written at the first migration, before the portal moved to another address or port.
+    Site.objects.filter(pk=1).update(domain="127.0.0.1:8000")
+    _signup(client, django_capture_on_commit_callbacks, HTTP_HOST="portal.example.test")
+    body = mail.outbox[0].body
+    assert re.search(r"https?://portal\.example\.test/\S+/accounts/confirm-email/", body)
+    assert "127.0.0.1:8000" not in body
+    assert body.rstrip().endswith("portal.example.test")
 
 
 def test_unverified_account_cannot_log_in_until_the_link_is_followed(
