@@ -8,13 +8,16 @@
     2. Second paragraph.
 
 Pure functions, no database: `parse` reads one file (one language), `merge` checks that the files of the
-other languages have the same structure.
+other languages have the same structure. Errors are written in the active language: the secretariat reads them
+on the import page.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _NUMBERED_HEADING = re.compile(
@@ -81,18 +84,19 @@ def parse(text: str, *, file: str) -> ParsedDocument:
         if heading:
             level, content = len(heading.group(1)), heading.group(2)
             if level > 2:
-                fail(index, f"expected a section (#) or article (##) heading, found a level-{level} heading")
+                fail(
+                    index,
+                    _("expected a section (#) or article (##) heading, found a level-%(level)d heading")
+                    % {"level": level},
+                )
             numbered = _NUMBERED_HEADING.match(content)
             if not numbered:
-                kind = "section" if level == 1 else "article"
-                fail(index, f"expected a {kind} heading of the form '{'#' * level} <number>. <heading>'")
+                fail(index, _section_heading_expected() if level == 1 else _article_heading_expected())
             if level == 1:
                 if numbered.group("key"):
-                    fail(index, "a section heading cannot carry an article key {#…}")
+                    fail(index, _("a section heading cannot carry an article key {#…}"))
                 if article is not None and not article.paragraphs:
-                    fail(
-                        article.line, f"expected at least one numbered paragraph in article {article.number}"
-                    )
+                    fail(article.line, _no_paragraph(article))
                 section = ParsedSection(
                     number=numbered.group("number"), heading=numbered.group("heading"), line=index
                 )
@@ -100,14 +104,12 @@ def parse(text: str, *, file: str) -> ParsedDocument:
                 article = paragraph = None
             else:
                 if section is None:
-                    fail(index, "expected a section heading '# <number>. <heading>' before the first article")
+                    fail(index, _section_heading_expected())
                 if article is not None and not article.paragraphs:
-                    fail(
-                        article.line, f"expected at least one numbered paragraph in article {article.number}"
-                    )
+                    fail(article.line, _no_paragraph(article))
                 number = numbered.group("number")
                 if any(a.number == number for a in document.articles()):
-                    fail(index, f"article {number} appears twice")
+                    fail(index, _("article %(article)s appears twice") % {"article": number})
                 article = ParsedArticle(
                     number=number, heading=numbered.group("heading"), key=numbered.group("key"), line=index
                 )
@@ -117,33 +119,54 @@ def parse(text: str, *, file: str) -> ParsedDocument:
         numbered_paragraph = _PARAGRAPH.match(line)
         if numbered_paragraph and (paragraph is None or not raw.startswith((" ", "\t"))):
             if article is None:
-                fail(index, "expected an article heading '## <number>. <heading>' before the first paragraph")
+                fail(index, _article_heading_expected())
             number = int(numbered_paragraph.group("number"))
             expected = len(article.paragraphs) + 1
             if number != expected:
-                fail(index, f"expected paragraph {expected} of article {article.number}, found {number}")
+                fail(
+                    index,
+                    _("expected paragraph %(expected)d of article %(article)s, found %(found)d")
+                    % {"expected": expected, "article": article.number, "found": number},
+                )
             paragraph = ParsedParagraph(number=number, text=numbered_paragraph.group("text"), line=index)
             article.paragraphs.append(paragraph)
             continue
         if paragraph is None:
+            if section is None:
+                fail(index, _section_heading_expected())
             if article is None:
-                fail(index, "expected a section heading '# <number>. <heading>'")
-            fail(index, f"expected a numbered paragraph '{len(article.paragraphs) + 1}. <text>'")
+                fail(index, _article_heading_expected())
+            fail(
+                index,
+                _("expected a numbered paragraph '%(number)d. <text>'")
+                % {"number": len(article.paragraphs) + 1},
+            )
         paragraph.text = f"{paragraph.text} {line}"
     if article is not None and not article.paragraphs:
-        fail(article.line, f"expected at least one numbered paragraph in article {article.number}")
+        fail(article.line, _no_paragraph(article))
     if not document.sections:
-        fail(1, "expected at least one section heading '# <number>. <heading>'")
+        fail(1, _section_heading_expected())
     return document
 
 
+def _section_heading_expected() -> str:
+    return _("expected a section heading of the form '# <number>. <heading>'")
+
+
+def _article_heading_expected() -> str:
+    return _("expected an article heading of the form '## <number>. <heading>'")
+
+
+def _no_paragraph(article: ParsedArticle) -> str:
+    return _("expected at least one numbered paragraph in article %(article)s") % {"article": article.number}
+
+
 def _unlike(
-    reference: ParsedDocument, other: ParsedDocument, line: int, expected: str, found: str = ""
+    reference: ParsedDocument, other: ParsedDocument, line: int, message: str, **values
 ) -> DocumentFormatError:
     """Every language must have the first one's structure: the error points at the other language's file and
-    line, and names the file it should agree with."""
-    message = f"expected {expected} as in {reference.file}" + (f", found {found}" if found else "")
-    return DocumentFormatError(other.file, line, message)
+    line, and names the file it should agree with (`%(reference)s` in `message`)."""
+    return DocumentFormatError(other.file, line, message % {**values, "reference": reference.file})
 
 
 def merge(documents: dict[str, ParsedDocument]) -> None:
@@ -154,18 +177,31 @@ def merge(documents: dict[str, ParsedDocument]) -> None:
         other = documents[language]
         if len(other.sections) != len(reference.sections):
             raise _unlike(
-                reference, other, 1, f"{len(reference.sections)} sections", f"{len(other.sections)}"
-            )
+                reference, other, 1, _("expected %(count)d sections as in %(reference)s, found %(found)d"),
+                count=len(reference.sections), found=len(other.sections),
+            )  # fmt: skip
         for ref_section, section in zip(reference.sections, other.sections, strict=True):
             if section.number != ref_section.number:
-                raise _unlike(reference, other, section.line, f"section {ref_section.number}")
+                raise _unlike(
+                    reference, other, section.line, _("expected section %(section)s as in %(reference)s"),
+                    section=ref_section.number,
+                )  # fmt: skip
             if len(section.articles) != len(ref_section.articles):
-                expected = f"{len(ref_section.articles)} articles in section {section.number}"
-                raise _unlike(reference, other, section.line, expected)
+                raise _unlike(
+                    reference, other, section.line,
+                    _("expected %(count)d articles in section %(section)s as in %(reference)s"),
+                    count=len(ref_section.articles), section=section.number,
+                )  # fmt: skip
             for ref_article, article in zip(ref_section.articles, section.articles, strict=True):
                 if (article.number, article.key) != (ref_article.number, ref_article.key):
                     key = f" {{#{ref_article.key}}}" if ref_article.key else ""
-                    raise _unlike(reference, other, article.line, f"article {ref_article.number}{key}")
+                    raise _unlike(
+                        reference, other, article.line, _("expected article %(article)s as in %(reference)s"),
+                        article=f"{ref_article.number}{key}",
+                    )  # fmt: skip
                 if len(article.paragraphs) != len(ref_article.paragraphs):
-                    expected = f"{len(ref_article.paragraphs)} paragraphs in article {article.number}"
-                    raise _unlike(reference, other, article.line, expected)
+                    raise _unlike(
+                        reference, other, article.line,
+                        _("expected %(count)d paragraphs in article %(article)s as in %(reference)s"),
+                        count=len(ref_article.paragraphs), article=article.number,
+                    )  # fmt: skip

@@ -68,14 +68,9 @@ def document_import(request, pk):
                 document=document, labels=labels, sources=form.cleaned_data["texts"], imported_by=request.user
             )
         except DocumentFormatError as error:
-            # The parser's detail is technical English (it also serves the command line); where and what
-            # to do is said in the reader's language.
             form.add_error(
                 None,
-                _(
-                    "%(file)s, line %(line)d, does not follow the layout of the draft "
-                    "(docs/document-format.md); nothing was imported. Detail: %(detail)s"
-                )
+                _("%(file)s, line %(line)d: %(detail)s. Nothing was imported.")
                 % {"file": error.file, "line": error.line, "detail": error.message},
             )
         else:
