@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.notifications.messages import in_every_language
 from portal.notifications.models import Notification
 
 from ..models import (
@@ -390,7 +391,10 @@ def seed_digest_notifications(*, consultation: Consultation) -> int:
                 recipient=person,
                 category="proposals",
                 kind="proposal.status_changed",
-                params={"title": proposals[0].title, "status": str(ProposalStatus.UNDER_REVIEW.label)},
+                params={
+                    "title": proposals[0].title,
+                    "status": in_every_language(ProposalStatus.UNDER_REVIEW.label),
+                },
                 url=proposals[0].get_absolute_url(),
             )
         ]

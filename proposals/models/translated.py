@@ -25,6 +25,11 @@ class TranslatedFieldsMixin:
                 return value, code
         return "", language
 
+    def in_every_language(self, name: str) -> dict[str, str]:
+        """The text as each language reads it (with `translated`'s fallback), for something shown later in a
+        language not known yet: a notification keeps all three and shows its reader's."""
+        return {code: self.translated(name, code) for code in LANGUAGE_ORDER}
+
     def __getattr__(self, attribute: str):
         # Templates read `translated_heading`, `translated_title`… as the current language's text.
         if attribute.startswith("translated_"):

@@ -9,21 +9,20 @@ logs a `CommitmentTransition`. Status, progress and due date change only through
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.lifecycle import Lifecycle
+from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
 
 from ..models import (
@@ -358,24 +357,18 @@ def commitment_followers(commitment: Commitment) -> set[int]:
 
 
 def _notify_followers(*, update: CommitmentUpdate, commitment: Commitment, actor: User) -> None:
-    """One notification per follower, its title and status in the follower's language."""
-    by_language: dict[str, set[int]] = defaultdict(set)
-    users = get_user_model().objects.filter(pk__in=commitment_followers(commitment))
-    for user_id, language in users.values_list("pk", "preferred_language"):
-        by_language[language if language in LANGUAGES else "kk"].add(user_id)
-    for language, recipients in sorted(by_language.items()):
-        with translation.override(language):
-            notify(
-                recipients=recipients,
-                category="responses",
-                kind="commitment.updated",
-                params={
-                    "title": commitment.translated("title", language),
-                    "status": str(S(commitment.status).label),
-                },
-                url=commitment.get_absolute_url(),
-                exclude=actor,
-            )
+    """One notification per follower; title and status in every language, so each reader gets theirs."""
+    notify(
+        recipients=commitment_followers(commitment),
+        category="responses",
+        kind="commitment.updated",
+        params={
+            "title": commitment.in_every_language("title"),
+            "status": in_every_language(S(commitment.status).label),
+        },
+        url=commitment.get_absolute_url(),
+        exclude=actor,
+    )
 
 
 def commitment_follow_set(

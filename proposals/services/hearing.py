@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -426,29 +425,23 @@ def notify_hearing_users(
     extra: dict[str, str] | None = None,
     email: bool = True,
 ) -> int:
-    """Notifies each person with the hearing's title in their own language."""
-    by_language: dict[str, list[int]] = defaultdict(list)
-    for pk, language in User.objects.filter(pk__in=set(user_ids)).values_list("pk", "preferred_language"):
-        by_language[language or "kk"].append(pk)
-    sent = 0
-    for language, ids in by_language.items():
-        params = {
-            "title": hearing.translated("title", language),
-            # Written in the reader's language when the notification is shown.
-            "start": iso_datetime(hearing.starts_at),
-            "venue": hearing.translated("venue", language) or "—",
-            **(extra or {}),
-        }
-        sent += notify(
-            recipients=ids,
-            category=category,
-            kind=kind,
-            params=params,
-            url=hearing.get_absolute_url(),
-            exclude=exclude,
-            email=email,
-        )
-    return sent
+    """Notifies each person; the title and venue go in every language, so each reader gets theirs."""
+    params = {
+        "title": hearing.in_every_language("title"),
+        # Written in the reader's language when the notification is shown.
+        "start": iso_datetime(hearing.starts_at),
+        "venue": hearing.in_every_language("venue"),
+        **(extra or {}),
+    }
+    return notify(
+        recipients=user_ids,
+        category=category,
+        kind=kind,
+        params=params,
+        url=hearing.get_absolute_url(),
+        exclude=exclude,
+        email=email,
+    )
 
 
 def hearing_reminders_send(*, now: datetime | None = None) -> int:

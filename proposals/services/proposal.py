@@ -18,6 +18,7 @@ from portal.core.lifecycle import Lifecycle
 from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.text import plain_text
+from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
@@ -272,7 +273,8 @@ def _notify_transition(
             recipients=followers,
             category="proposals",
             kind="proposal.status_changed",
-            params={**title, "status": str(S(to_status).label)},
+            # In every language: the actor's page language is not the one each follower reads it in.
+            params={**title, "status": in_every_language(S(to_status).label)},
             url=url,
             exclude=actor,
         )

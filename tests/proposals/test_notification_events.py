@@ -1,11 +1,18 @@
 """Events raised by the services reach the right people: answers to followers of the proposal, its articles
 and its topic; agenda places to authors and followers; registrations in the centre without a second email;
-new comments to followers."""
+new comments to followers. Each reader gets the text in the language they read it in, whatever the language of
+the page the actor was on."""
+
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone, translation
 
+from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
+from proposals.demo.outcome import seed_digest_notifications
 from proposals.services import hearing as hearing_services
 from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
@@ -102,3 +109,77 @@ def test_a_decision_tells_the_author_once_and_gives_the_reason_where_it_has_one(
     notice = Notification.objects.get(recipient=proposal.author)
     assert notice.kind == kind
     assert notice.params.get("reason") == ("Please shorten it." if with_reason else None)
+
+
+def _centre(client, user, language: str) -> str:
+    client.force_login(user)
+    return client.get(f"/{language}/notifications/").content.decode()
+
+
+UNDER_REVIEW = {
+    "kk": "Комиссияның қарауында",
+    "ru": "На рассмотрении Комиссии",
+    "en": "Under Commission review",
+}
+
+
+def test_a_status_change_reads_in_the_language_of_the_page_and_of_the_digest_not_of_the_actor(
+    client, consultation
+):
+    proposal = ProposalFactory(consultation=consultation)
+    follower = UserFactory(preferred_language="kk")
+    follow_add(user=follower, proposal=proposal)
+    with translation.override("ru"):
+        proposal_transition(proposal=proposal, to_status="under_review", actor=None)
+    for language, label in UNDER_REVIEW.items():
+        page = _centre(client, follower, language)
+        assert label in page, language
+        assert {other for other in UNDER_REVIEW.values() if other in page} == {label}, language
+    Notification.objects.filter(recipient=follower).update(created_at=timezone.now() - timedelta(days=1))
+    mail.outbox.clear()
+    call_command("send_digests", frequency="daily")
+    [digest] = [message for message in mail.outbox if message.to == [follower.email]]
+    assert UNDER_REVIEW["kk"] in digest.body and UNDER_REVIEW["ru"] not in digest.body
+
+
+def test_a_notification_stored_with_its_status_as_text_still_reads(client, citizen):
+    Notification.objects.create(
+        recipient=citizen,
+        category="proposals",
+        kind="proposal.status_changed",
+        params={"title": "Жергілікті бюджеттер", "status": UNDER_REVIEW["kk"]},
+        url="/kk/proposals/1/",
+    )
+    page = _centre(client, citizen, "en")
+    assert f"The proposal “Жергілікті бюджеттер” is now: {UNDER_REVIEW['kk']}." in page
+
+
+def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
+    client, consultation, commissioner, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(
+        consultation=consultation,
+        title_kk="Жергілікті бюджеттер",
+        title_ru="Местные бюджеты",
+        title_en="Budgets",
+    )
+    person = UserFactory(preferred_language="kk")
+    hearing_services.hearing_register(user=person, hearing=hearing)
+    mail.outbox.clear()
+    with translation.override("ru"), django_capture_on_commit_callbacks(execute=True):
+        hearing_services.hearing_transition(hearing=hearing, to_status="cancelled", actor=commissioner)
+    assert "The hearing “Budgets” is cancelled." in _centre(client, person, "en")
+    assert "Слушания «Местные бюджеты» отменены." in _centre(client, person, "ru")
+    [email] = [message for message in mail.outbox if message.to == [person.email]]
+    assert "«Жергілікті бюджеттер» тыңдауы тоқтатылды." in email.body
+
+
+def test_the_demo_status_notice_reads_in_every_language(consultation):
+    ProposalFactory(consultation=consultation)
+    UserFactory(email="citizen@demo.test")
+    with translation.override("kk"):
+        seed_digest_notifications(consultation=consultation)
+    notice = Notification.objects.filter(kind="proposal.status_changed").first()
+    for language, label in UNDER_REVIEW.items():
+        with translation.override(language):
+            assert render_message(notice.kind, notice.params).endswith(f": {label}."), language
