@@ -1,4 +1,5 @@
-"""The texts of notifications, keyed by kind. Rendered in the recipient's language at display time.
+"""The texts of notifications, keyed by kind, and their links. Rendered in the reader's language at display
+time: the language of the page in the centre, the recipient's preferred one in an email.
 
 Each app registers the texts of the kinds it raises when it starts (`register_messages`); `notify` refuses a
 kind that nobody registered, so a missing text fails the first test that raises it.
@@ -71,3 +72,17 @@ def in_every_language(*texts: Promise, separator: str = ", ") -> dict[str, str]:
         with translation.override(code):
             values[code] = separator.join(str(text) for text in texts)
     return values
+
+
+def link_in(url: str, language: str) -> str:
+    """The notification's link opening its page in `language`.
+
+    Links are stored as the actor's request built them (`get_absolute_url()` under that page's language
+    prefix), so the prefix is replaced here rather than trusted: a person reads the link in the language they
+    read the notification in. Links without a language prefix (another site, a path outside `i18n_patterns`)
+    are left as they are.
+    """
+    for code, _name in settings.LANGUAGES:
+        if url.startswith(f"/{code}/"):
+            return f"/{language}{url.removeprefix(f'/{code}')}"
+    return url

@@ -58,6 +58,8 @@ class Notification(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     kind = models.CharField(max_length=60)
     params = models.JSONField(default=dict, blank=True)
+    # As the actor's request built it, with that page's language prefix; `messages.link_in` opens it in the
+    # reader's language.
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.queue import enqueue_on_commit
 
-from .messages import MESSAGES, render_message
+from .messages import MESSAGES, link_in, render_message
 from .models import (
     DEFAULT_FREQUENCIES,
     Category,
@@ -191,10 +191,11 @@ def _grouped(notifications: list[Notification], *, user) -> list[tuple[str, list
     """(category label, items in order, the one-click link that stops this category's email)."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
+        url = link_in(item.url, user.preferred_language)
         groups[item.category].append(
             {
                 "text": render_message(item.kind, item.params),
-                "url": settings.SITE_URL + item.url if item.url.startswith("/") else item.url,
+                "url": settings.SITE_URL + url if url.startswith("/") else url,
                 "created_at": item.created_at,
             }
         )

@@ -4,15 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.forms import IdsForm, PortalForm
 
 from . import services
-from .messages import render_message
+from .messages import link_in, render_message
 from .models import Category, Frequency, Notification
 
 
@@ -21,7 +21,11 @@ def centre(request):
     page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
         request.GET.get("page")
     )
-    items = [{"notification": n, "text": render_message(n.kind, n.params)} for n in page.object_list]
+    language = get_language()
+    items = [
+        {"notification": n, "text": render_message(n.kind, n.params), "url": link_in(n.url, language)}
+        for n in page.object_list
+    ]
     return render(request, "notifications/centre.html", {"page": page, "items": items})
 
 

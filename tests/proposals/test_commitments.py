@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from portal.core.lifecycle import TransitionNotAllowed
 from portal.core.models import AuditEntry
-from portal.notifications.messages import render_message
+from portal.notifications.messages import link_in, render_message
 from portal.notifications.models import Notification
 from portal.notifications.services import preference_set
 from proposals.demo import seed_commitments
@@ -272,6 +272,8 @@ def test_followers_of_the_commitment_its_body_and_its_articles_are_told_in_their
             with translation.override(language):
                 text = render_message(note.kind, note.params)
             assert title in text and status in text, (person.preferred_language, language, text)
+            with translation.override(language):
+                assert link_in(note.url, language) == commitment.get_absolute_url()
 
 
 def test_a_follower_on_a_daily_digest_gets_the_update_in_the_digest_in_russian(change, commissioner):

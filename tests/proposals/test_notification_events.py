@@ -1,11 +1,12 @@
 """Events raised by the services reach the right people: answers to followers of the proposal, its articles
 and its topic; agenda places to authors and followers; registrations in the centre without a second email;
-new comments to followers. Each reader gets the text in the language they read it in, whatever the language of
-the page the actor was on."""
+new comments to followers. Each reader gets the text and the link in the language they read it in, whatever
+the language of the page the actor was on."""
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone, translation
@@ -152,6 +153,7 @@ def test_a_notification_stored_with_its_status_as_text_still_reads(client, citiz
     )
     page = _centre(client, citizen, "en")
     assert f"The proposal “Жергілікті бюджеттер” is now: {UNDER_REVIEW['kk']}." in page
+    assert 'href="/en/proposals/1/"' in page
 
 
 def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
@@ -172,6 +174,23 @@ def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
     assert "Слушания «Местные бюджеты» отменены." in _centre(client, person, "ru")
     [email] = [message for message in mail.outbox if message.to == [person.email]]
     assert "«Жергілікті бюджеттер» тыңдауы тоқтатылды." in email.body
+
+
+def test_a_decision_links_to_the_page_in_the_recipients_language_not_the_moderators(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    author = UserFactory(preferred_language="kk")
+    proposal = ProposalFactory(consultation=consultation, author=author, status="submitted")
+    mail.outbox.clear()
+    with translation.override("ru"), django_capture_on_commit_callbacks(execute=True):
+        proposal_transition(proposal=proposal, to_status="rejected", actor=None, reason="Please shorten it.")
+    [email] = [message for message in mail.outbox if message.to == [author.email]]
+    path = f"/proposals/{proposal.pk}/"
+    assert f"{settings.SITE_URL}/kk{path}" in email.body and f"/ru{path}" not in email.body
+    html = email.alternatives[0][0]
+    assert f'href="{settings.SITE_URL}/kk{path}"' in html and f"/ru{path}" not in html
+    for language in ("kk", "ru", "en"):
+        assert f'href="/{language}{path}"' in _centre(client, author, language), language
 
 
 def test_the_demo_status_notice_reads_in_every_language(consultation):

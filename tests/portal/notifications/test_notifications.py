@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.notifications import services
+from portal.notifications.messages import link_in
 from portal.notifications.models import DigestDelivery, Frequency, Notification
 from tests.factories import UserFactory
 
@@ -260,3 +261,18 @@ def test_immediate_email_goes_out_from_the_request_when_the_broker_is_down(
         use_broker(app, None)
     assert [message.to for message in mail.outbox] == [[citizen.email]]
     assert Notification.objects.get().emailed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("stored", "language", "shown"),
+    [
+        ("/ru/proposals/5/", "kk", "/kk/proposals/5/"),
+        ("/kk/proposals/5/#comment-9", "en", "/en/proposals/5/#comment-9"),
+        ("/en/hearings/2/?tab=agenda", "ru", "/ru/hearings/2/?tab=agenda"),
+        ("/hearings.ics", "kk", "/hearings.ics"),
+        ("https://example.org/ru/page/", "kk", "https://example.org/ru/page/"),
+        ("", "kk", ""),
+    ],
+)
+def test_a_link_opens_in_the_readers_language_whatever_language_it_was_raised_in(stored, language, shown):
+    assert link_in(stored, language) == shown
