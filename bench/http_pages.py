@@ -14,7 +14,8 @@ open loop: bench/http_attempts.py), give the p95 "at half of saturation". Prints
 as N different signed-in citizens: each request carries the next person's cookies (session, CSRF) in turn
 (bench/wrk_people.lua), so no reader's own state is reused; the open-loop run at half of saturation signs
 in as one of them. `--drafts-per-second R` has authors save drafts meanwhile (bench/draft_writer.py), as in
-a busy intake. Only loopback traffic; every run is bounded by --duration.
+a busy intake; `--site-changes-per-second R` changes what every page shows (bench/site_changes.py), as
+publications do. Only loopback traffic; every run is bounded by --duration.
 """
 
 import json
@@ -159,6 +160,10 @@ def main() -> None:
     parser.add_argument(
         "--drafts-per-second", type=float, default=0, help="drafts saved meanwhile (bench/draft_writer.py)"
     )
+    parser.add_argument(
+        "--site-changes-per-second", type=float, default=0,
+        help="changes every page shows, meanwhile (bench/site_changes.py)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -199,6 +204,13 @@ def main() -> None:
              "--seconds", "3600"],
             env=env, cwd=BASE, start_new_session=True,
         )  # fmt: skip
+    changer = None
+    if args.site_changes_per_second:
+        changer = subprocess.Popen(
+            [sys.executable, "bench/site_changes.py", "--rate", str(args.site_changes_per_second),
+             "--seconds", "3600"],
+            env=env, cwd=BASE, start_new_session=True,
+        )  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
     trivial_path = paths.pop("trivial view (/livez)")
     rounds: dict[str, list[tuple[dict, dict]]] = {name: [] for name in paths}
@@ -225,7 +237,7 @@ def main() -> None:
             halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
             print(name, halves[name], file=sys.stderr)
     finally:
-        for process in (server, worker, writer):
+        for process in (server, worker, writer, changer):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
@@ -235,6 +247,8 @@ def main() -> None:
         cache += f", {args.people} signed-in people taking turns"
     if args.drafts_per_second:
         cache += f", {args.drafts_per_second:g} draft saves a second meanwhile"
+    if args.site_changes_per_second:
+        cache += f", {args.site_changes_per_second:g} changes of every page a second meanwhile"
     print(
         f"\n{args.server}, {args.workers} workers, {cache}, wrk {args.connections} connections, "
         f"{args.duration} s each, {args.rounds} round(s) of (trivial view, page) pairs, "
