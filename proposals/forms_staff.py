@@ -17,8 +17,9 @@ from .models import (
     ResponseStatus,
 )
 from .models.consultation import default_accepted_levels
+from .selectors.hearing import consultations_taking_hearings
 from .services.consultation import ConsultationInput, PhaseDates
-from .services.hearing import HEARING_FIELDS
+from .services.hearing import HEARING_FIELDS, HearingInput
 from .services.hearing_agenda import AGENDA_ITEM_FIELDS, AgendaItemInput
 from .services.obligation import MAX_DAYS, ObligationInput
 from .services.response_template import ResponseTemplateInput
@@ -193,6 +194,22 @@ class HearingForm(PortalModelForm):
             "starts_at": _("Almaty time."),
             "stream_url": _("An embeddable https:// link, e.g. https://www.youtube.com/embed/…"),
         }
+
+    def to_input(self) -> HearingInput:
+        return HearingInput(**{name: self.cleaned_data[name] for name in HEARING_FIELDS})
+
+
+class HearingCreateForm(HearingForm):
+    """A new hearing names its consultation; an existing one keeps it, since its agenda holds that
+    consultation's proposals and articles."""
+
+    consultation = forms.ModelChoiceField(
+        label=_("consultation"),
+        queryset=consultations_taking_hearings(),
+        to_field_name="slug",
+        error_messages={"required": _("Choose the consultation the hearing is about.")},
+    )
+    field_order = ["consultation"]
 
 
 class AgendaItemForm(PortalForm):

@@ -5,15 +5,28 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import has_verified_email
 from portal.core.roles import is_commission_member
 
+from ..models.consultation import ConsultationStatus
 from ..models.hearing import HearingStatus
 from ..models.proposal import PUBLIC_STATUSES
 
 _TAKING_SPEAKER_REQUESTS = {HearingStatus.SCHEDULED, HearingStatus.POSTPONED}
+# A hearing is public as soon as it is scheduled, so its consultation must be public too (not a draft), and an
+# archived consultation takes nothing new.
+CONSULTATIONS_TAKING_HEARINGS = (ConsultationStatus.PUBLISHED, ConsultationStatus.OUTCOME_PUBLISHED)
 
 
 def can_manage_hearings(user) -> bool:
     """Commission members (and admins) schedule hearings, set agendas, decide on speakers, publish minutes."""
     return is_commission_member(user)
+
+
+def new_hearing_refusal(consultation) -> str | None:
+    """Why a new hearing cannot be held in `consultation`, as a message for staff; None when it can."""
+    if consultation is None:
+        return _("Choose the consultation the hearing is about.")
+    if consultation.status not in CONSULTATIONS_TAKING_HEARINGS:
+        return _("Hearings are held only in published consultations that are not archived.")
+    return None
 
 
 def hearing_registration_refusal(user, hearing) -> str | None:

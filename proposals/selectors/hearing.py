@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from ..models import (
     AgendaItem,
     ArticleIdentity,
+    Consultation,
     Hearing,
     HearingRegistration,
     HearingStatus,
@@ -13,6 +14,7 @@ from ..models import (
     SpeakerRequest,
 )
 from ..models.proposal import PUBLIC_STATUSES
+from ..permissions.hearing import CONSULTATIONS_TAKING_HEARINGS
 
 UPCOMING_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.LIVE, HearingStatus.POSTPONED)
 PAST_STATUSES = (HearingStatus.FINISHED, HearingStatus.CANCELLED)
@@ -32,6 +34,13 @@ def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
 
 def hearing_staff_list() -> QuerySet[Hearing]:
     return _with_seats(Hearing.objects.all()).order_by("-starts_at", "-id")
+
+
+def consultations_taking_hearings() -> QuerySet[Consultation]:
+    """The consultations a new hearing may be held in, newest first."""
+    return Consultation.objects.filter(status__in=CONSULTATIONS_TAKING_HEARINGS).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def hearing_all() -> QuerySet[Hearing]:

@@ -30,6 +30,7 @@ from proposals.permissions.hearing import (
     can_cancel_hearing_registration,
     can_manage_hearings,
     hearing_registration_refusal,
+    new_hearing_refusal,
 )
 
 from ..models import (
@@ -148,12 +149,19 @@ def hearing_save(
     consultation: Consultation | None = None,
     hearing: Hearing | None = None,
 ) -> Hearing:
-    """Creates a hearing in `consultation`, or edits `hearing`. A new time, venue or format is told to
-    everyone registered or concerned; more seats promote people from the waiting list."""
+    """Creates a hearing in `consultation` (published and not archived), or edits `hearing`, which keeps its
+    consultation. A new time, venue or format is told to everyone registered or concerned; more seats promote
+    people from the waiting list."""
     require_hearing_manager(actor)
     _validate_hearing(data)
     moved = False
     if hearing is None:
+        if consultation is not None:
+            # Locked, so that the consultation cannot be archived while its new hearing is written.
+            consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        refusal = new_hearing_refusal(consultation)
+        if refusal:
+            raise ValidationError({"consultation": refusal})
         hearing = Hearing(consultation=consultation)
     else:
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)

@@ -25,6 +25,7 @@ from ..forms_staff import (
 )
 from ..models import Consultation, ConsultationStatus, DocumentVersion, Phase
 from ..permissions import consultation as permissions
+from ..permissions.hearing import new_hearing_refusal
 from ..selectors import consultation as selectors
 from ..selectors.response_template import staff_templates
 from ..services import consultation as services
@@ -109,6 +110,8 @@ def _page_context(consultation, **forms):
         .filter(document__consultation=consultation)
         .exists(),
         "obligations": consultation.obligation_rules.order_by("min_supports", "days", "pk"),
+        "hearings": consultation.hearings.order_by("-starts_at", "-pk"),
+        "takes_hearings": new_hearing_refusal(consultation) is None,
         "statuses": ConsultationStatus,
     }
 

@@ -5,30 +5,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.core.form_views import refusal_flashed
-from portal.core.forms import add_service_errors, form_errors_text
+from portal.core.form_views import refusal_flashed, service_form_page
+from portal.core.forms import add_service_errors, form_errors_text, posted_data
 from portal.core.roles import role_required, staff_action
-from proposals.permissions.hearing import can_manage_hearings
+from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
 from ..forms_staff import (
     AgendaItemForm,
+    HearingCreateForm,
     HearingForm,
     HearingOutcomeForm,
     HearingTransitionForm,
     SpeakerDecisionForm,
 )
-from ..models import AgendaItem, ArticleIdentity, Hearing, Proposal, SpeakerRequest
+from ..models import AgendaItem, ArticleIdentity, Consultation, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import hearing as selectors
 from ..selectors.consultation import current_consultation
 from ..services import hearing as services
 from ..services import hearing_agenda as agenda
-from ..services.hearing import HearingInput
 
 # The agenda form shares its page with the hearing form, whose fields have the same names (and ids).
 AGENDA_PREFIX = "agenda"
+TEMPLATE = "proposals/staff/hearing_form.html"
 
 
 @login_required
@@ -37,25 +39,37 @@ def hearing_list(request):
     return render(request, "proposals/staff/hearing_list.html", {"hearings": selectors.hearing_staff_list()})
 
 
+def _first_consultation(request) -> Consultation | None:
+    """The consultation a new hearing's form starts with: the one named by ?consultation=<slug> (as the
+    consultation's staff page links), else the current one, if a hearing may be held in it."""
+    slug = request.GET.get("consultation", "")
+    named = selectors.consultations_taking_hearings().filter(slug=slug).first() if slug else None
+    if named is not None:
+        return named
+    current = current_consultation()
+    return current if new_hearing_refusal(current) is None else None
+
+
+def _staff_page(hearing) -> str:
+    return reverse("staff_hearing_edit", kwargs={"pk": hearing.pk})
+
+
 @login_required
 @role_required(can_manage_hearings)
 def hearing_create(request):
-    consultation = current_consultation()
-    form = HearingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if consultation is None:
-            form.add_error(None, _("There is no consultation to hold a hearing in."))
-        else:
-            try:
-                hearing = services.hearing_save(
-                    actor=request.user, consultation=consultation, data=HearingInput(**form.cleaned_data)
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The hearing is scheduled."))
-                return redirect("staff_hearing_edit", pk=hearing.pk)
-    return render(request, "proposals/staff/hearing_form.html", {"form": form, "hearing": None})
+    initial = {} if request.method == "POST" else {"consultation": _first_consultation(request)}
+    return service_form_page(
+        request,
+        HearingCreateForm(posted_data(request), initial=initial),
+        save=lambda form: services.hearing_save(
+            actor=request.user, consultation=form.cleaned_data["consultation"], data=form.to_input()
+        ),
+        success=_("The hearing is scheduled."),
+        next_url=_staff_page,
+        template=TEMPLATE,
+        context={"hearing": None},
+        invalid_status=200,
+    )
 
 
 def _agenda_choices(hearing):
@@ -79,7 +93,7 @@ def hearing_edit(request, pk):
     form = HearingForm(request.POST or None, instance=hearing)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hearing_save(actor=request.user, hearing=hearing, data=HearingInput(**form.cleaned_data))
+            services.hearing_save(actor=request.user, hearing=hearing, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

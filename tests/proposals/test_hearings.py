@@ -350,6 +350,7 @@ def test_the_staff_form_shows_the_stream_refusal(client, consultation, commissio
     response = client.post(
         "/en/staff/hearings/new/",
         {
+            "consultation": consultation.slug,
             "title_en": "Hearing",
             "starts_at": "2030-03-15T10:00",
             "ends_at": "2030-03-15T12:00",

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.notifications.models import Notification
-from proposals.forms_staff import HearingForm
+from proposals.forms_staff import HearingCreateForm, HearingForm
 from proposals.models import AgendaItem, Hearing, SpeakerRequest
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
@@ -18,7 +18,7 @@ from proposals.services.hearing_agenda import AgendaItemInput
 from tests.conftest import sign_in_staff
 
 from .conftest import SMALL_DRAFT
-from .factories import AgendaItemFactory
+from .factories import AgendaItemFactory, ConsultationFactory, ProposalFactory, close_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,8 @@ def test_an_agenda_links_only_articles_the_public_can_read(client, hearing, draf
 
 def test_the_staff_hearing_form_edits_exactly_the_fields_of_the_service_input():
     assert tuple(HearingForm.base_fields) == tuple(field.name for field in fields(HearingInput))
+    # A new hearing's form only adds, first, the consultation the service takes beside the input.
+    assert tuple(HearingCreateForm().fields) == ("consultation", *HearingForm.base_fields)
 
 
 def test_staff_get_actions_are_refused(client, hearing, commissioner):
@@ -201,6 +203,7 @@ def test_staff_creates_a_hearing_in_almaty_time(client, consultation, commission
     response = client.post(
         "/en/staff/hearings/new/",
         {
+            "consultation": consultation.slug,
             "title_en": "Budgets",
             "starts_at": "2030-03-15T10:00",
             "ends_at": "2030-03-15T12:00",
@@ -264,3 +267,89 @@ def test_the_requester_is_told_the_decision_with_its_note_or_a_dash(hearing, pub
         ).values_list("kind", "params__note")
     )
     assert told == {"hearing.speaker_accepted": "From 10:30", "hearing.speaker_declined": "—"}
+
+
+# --- the consultation of a new hearing -------------------------------------------------------------------
+
+NEW_HEARING = {
+    "title_en": "Hearing on the closed intake",
+    "starts_at": "2030-03-15T10:00",
+    "ends_at": "2030-03-15T12:00",
+    "format": "in_person",
+    "capacity": "30",
+}
+
+
+def test_staff_schedule_a_hearing_in_a_consultation_whose_intake_is_closed_and_put_its_proposals_on_it(
+    client, consultation, commissioner, other_citizen
+):
+    closed = ConsultationFactory(title_en="Closed intake")
+    proposal = ProposalFactory(consultation=closed, author=other_citizen)
+    close_intake(closed)
+    sign_in_staff(client, commissioner)
+    response = client.post("/en/staff/hearings/new/", {**NEW_HEARING, "consultation": closed.slug})
+    assert response.status_code == 302
+    hearing = Hearing.objects.get()
+    assert hearing.consultation == closed
+    response = client.post(
+        f"/en/staff/hearings/{hearing.pk}/agenda/",
+        {"agenda-title_en": "The closed intake's proposal", "agenda-proposals": [proposal.pk]},
+    )
+    assert response.status_code == 302
+    assert list(hearing.agenda_items.get().proposals.all()) == [proposal]
+
+
+def test_the_new_hearing_form_offers_the_consultations_that_take_hearings_and_starts_with_the_current(
+    client, consultation, commissioner
+):
+    closed = ConsultationFactory(title_en="Closed intake")
+    close_intake(closed)
+    archived = ConsultationFactory(title_en="Archived", status="archived")
+    draft = ConsultationFactory(title_en="Draft", status="draft")
+    sign_in_staff(client, commissioner)
+    field = client.get("/en/staff/hearings/new/").context["form"]["consultation"]
+    offered = {value for value, _label in field.field.choices if value}
+    assert {str(value) for value in offered} == {consultation.slug, closed.slug}
+    assert archived.slug not in offered and draft.slug not in offered
+    assert field.value() == consultation.slug
+    named = client.get(f"/en/staff/hearings/new/?consultation={closed.slug}").context["form"]
+    assert named["consultation"].value() == closed.slug
+    # A consultation that takes no hearing is not preselected by its address either.
+    unnamed = client.get(f"/en/staff/hearings/new/?consultation={archived.slug}").context["form"]
+    assert unnamed["consultation"].value() == consultation.slug
+
+
+def test_no_hearing_is_scheduled_in_an_archived_or_draft_consultation(client, commissioner):
+    sign_in_staff(client, commissioner)
+    for status in ("archived", "draft"):
+        gone = ConsultationFactory(status=status)
+        data = HearingInput(
+            title_en="Late",
+            starts_at=datetime(2030, 3, 15, 5, tzinfo=UTC),
+            ends_at=datetime(2030, 3, 15, 7, tzinfo=UTC),
+        )
+        with pytest.raises(ValidationError) as refused:
+            services.hearing_save(actor=commissioner, consultation=gone, data=data)
+        assert list(refused.value.message_dict) == ["consultation"]
+        response = client.post("/en/staff/hearings/new/", {**NEW_HEARING, "consultation": gone.slug})
+        assert response.status_code == 200
+        assert "consultation" in response.context["form"].errors
+        assert "Hearing on the closed intake" in response.content.decode()
+    assert not Hearing.objects.exists()
+
+
+def test_the_staff_page_of_a_consultation_lists_its_hearings_and_schedules_one_in_it(
+    client, consultation, hearing, admin_user
+):
+    other = ConsultationFactory(title_en="Another")
+    sign_in_staff(client, admin_user)
+    page = client.get(f"/en/staff/consultations/{other.pk}/").content.decode()
+    link = f"/en/staff/hearings/new/?consultation={other.slug}"
+    assert f'href="{link}"' in page
+    assert f"/en/staff/hearings/{hearing.pk}/" not in page
+    assert client.get(link).context["form"]["consultation"].value() == other.slug
+    page = client.get(f"/en/staff/consultations/{consultation.pk}/").content.decode()
+    assert f'href="/en/staff/hearings/{hearing.pk}/"' in page
+    archived = ConsultationFactory(status="archived")
+    page = client.get(f"/en/staff/consultations/{archived.pk}/").content.decode()
+    assert "/en/staff/hearings/new/" not in page
