@@ -240,7 +240,11 @@ class AgendaItemForm(PortalForm):
 
 
 class HearingTransitionForm(PortalForm):
-    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    to_status = forms.ChoiceField(
+        label=_("New status"),
+        choices=(),
+        error_messages={"invalid_choice": _("This change of status is not possible.")},
+    )
     reason = forms.CharField(label=_("reason"), required=False, max_length=1000)
 
     def __init__(self, *args, targets=(), **kwargs):

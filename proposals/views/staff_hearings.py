@@ -3,13 +3,12 @@ status, speaker requests, minutes and registrations. Every view asks `can_manage
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.core.form_views import refusal_flashed, service_form_page
-from portal.core.forms import add_service_errors, form_errors_text, posted_data
+from portal.core.forms import posted_data
 from portal.core.roles import role_required, staff_action
 from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
@@ -86,22 +85,11 @@ def _agenda_choices(hearing):
     }
 
 
-@login_required
-@role_required(can_manage_hearings)
-def hearing_edit(request, pk):
-    hearing = get_object_or_404(Hearing.objects.select_related("consultation"), pk=pk)
-    form = HearingForm(request.POST or None, instance=hearing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hearing_save(actor=request.user, hearing=hearing, data=form.to_input())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The hearing is saved."))
-            return redirect("staff_hearing_edit", pk=hearing.pk)
+def _page_context(pk: int) -> dict:
+    """The hearing's staff page with each of its forms empty (or as the hearing stands)."""
     hearing = selectors.hearing_detail(pk=pk)
-    context = {
-        "form": form,
+    return {
+        "form": HearingForm(instance=hearing),
         "hearing": hearing,
         "agenda_form": AgendaItemForm(prefix=AGENDA_PREFIX, **_agenda_choices(hearing)),
         "transition_form": HearingTransitionForm(targets=services.HEARING_LIFECYCLE.targets(hearing.status)),
@@ -121,20 +109,51 @@ def hearing_edit(request, pk):
         "decision_form": SpeakerDecisionForm(),
         "transitions": hearing.transitions.select_related("actor"),
     }
-    return render(request, "proposals/staff/hearing_form.html", context)
+
+
+def _page_form(request, hearing, form_name: str, form, *, save, success: str, status: int = 400):
+    """One form of the hearing's staff page: `save(form)` runs its service; a refusal or an invalid form
+    shows the whole page again with what was typed and the errors beside this form's fields."""
+    return service_form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        next_url=lambda saved: _staff_page(hearing),
+        template=TEMPLATE,
+        # Read again: a model form that failed validation has written what was typed onto `hearing`.
+        context=lambda: _page_context(hearing.pk),
+        form_name=form_name,
+        invalid_status=status,
+    )
+
+
+@login_required
+@role_required(can_manage_hearings)
+def hearing_edit(request, pk):
+    hearing = get_object_or_404(Hearing, pk=pk)
+    return _page_form(
+        request,
+        hearing,
+        "form",
+        HearingForm(posted_data(request), instance=hearing),
+        save=lambda form: services.hearing_save(actor=request.user, hearing=hearing, data=form.to_input()),
+        success=_("The hearing is saved."),
+        status=200,
+    )
 
 
 @staff_action(can_manage_hearings)
 def agenda_item_add(request, pk):
     hearing = get_object_or_404(Hearing.objects.select_related("consultation"), pk=pk)
-    form = AgendaItemForm(request.POST, prefix=AGENDA_PREFIX, **_agenda_choices(hearing))
-    if not form.is_valid():
-        messages.error(request, form_errors_text(form))
-    else:
-        with refusal_flashed(request):
-            agenda.agenda_item_save(actor=request.user, hearing=hearing, data=form.to_input())
-            messages.success(request, _("The agenda item is added."))
-    return redirect("staff_hearing_edit", pk=hearing.pk)
+    return _page_form(
+        request,
+        hearing,
+        "agenda_form",
+        AgendaItemForm(request.POST, prefix=AGENDA_PREFIX, **_agenda_choices(hearing)),
+        save=lambda form: agenda.agenda_item_save(actor=request.user, hearing=hearing, data=form.to_input()),
+        success=_("The agenda item is added."),
+    )
 
 
 @staff_action(can_manage_hearings)
@@ -145,39 +164,35 @@ def agenda_item_delete(request, pk):
     return redirect("staff_hearing_edit", pk=item.hearing_id)
 
 
-def _save_on_hearing(request, hearing, form, service, *, success: str, invalid=form_errors_text):
-    """A form of the hearing's page whose fields are all the service takes beside the hearing and the actor;
-    the outcome is flashed on the hearing's page."""
-    if form.is_valid():
-        service(hearing=hearing, actor=request.user, **form.cleaned_data)
-        messages.success(request, success)
-    else:
-        messages.error(request, invalid(form))
-    return redirect("staff_hearing_edit", pk=hearing.pk)
-
-
 @staff_action(can_manage_hearings)
 def hearing_status(request, pk):
     hearing = get_object_or_404(Hearing, pk=pk)
-    form = HearingTransitionForm(request.POST, targets=services.HEARING_LIFECYCLE.targets(hearing.status))
-    return _save_on_hearing(
+    return _page_form(
         request,
         hearing,
-        form,
-        services.hearing_transition,
+        "transition_form",
+        HearingTransitionForm(request.POST, targets=services.HEARING_LIFECYCLE.targets(hearing.status)),
+        save=lambda form: services.hearing_transition(
+            hearing=hearing,
+            actor=request.user,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+        ),
         success=_("The status is changed."),
-        invalid=lambda form: _("This change of status is not possible."),
     )
 
 
 @staff_action(can_manage_hearings)
 def hearing_outcome(request, pk):
     hearing = get_object_or_404(Hearing, pk=pk)
-    return _save_on_hearing(
+    return _page_form(
         request,
         hearing,
+        "outcome_form",
         HearingOutcomeForm(request.POST),
-        services.hearing_outcome_save,
+        save=lambda form: services.hearing_outcome_save(
+            hearing=hearing, actor=request.user, **form.cleaned_data
+        ),
         success=_("The minutes and links are published."),
     )
 

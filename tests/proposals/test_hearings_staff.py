@@ -353,3 +353,57 @@ def test_the_staff_page_of_a_consultation_lists_its_hearings_and_schedules_one_i
     archived = ConsultationFactory(status="archived")
     page = client.get(f"/en/staff/consultations/{archived.pk}/").content.decode()
     assert "/en/staff/hearings/new/" not in page
+
+
+# --- forms of a hearing's page shown again with what was typed ------------------------------------------
+
+
+def test_minutes_with_a_bad_documents_line_come_back_with_what_was_typed(client, hearing, commissioner):
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/ru/staff/hearings/{hearing.pk}/outcome/",
+        {"minutes_ru": "Итоги слушаний: три выступления.", "documents": "Протокол без ссылки"},
+    )
+    assert response.status_code == 400
+    form = response.context["outcome_form"]
+    assert list(form.errors) == ["documents"]
+    page = response.content.decode()
+    assert "Итоги слушаний: три выступления." in page and "Протокол без ссылки" in page
+    assert "В каждой строке нужны название, «|» и ссылка http(s): Протокол без ссылки" in page
+    hearing.refresh_from_db()
+    assert hearing.minutes_ru == ""
+
+
+def test_an_agenda_item_ending_before_it_starts_comes_back_with_what_was_typed(client, hearing, commissioner):
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/ru/staff/hearings/{hearing.pk}/agenda/",
+        {
+            "agenda-title_ru": "Местные бюджеты",
+            "agenda-starts_at": "2030-03-15T11:00",
+            "agenda-ends_at": "2030-03-15T10:00",
+        },
+    )
+    assert response.status_code == 400
+    assert list(response.context["agenda_form"].errors) == ["ends_at"]
+    page = response.content.decode()
+    assert "Пункт должен заканчиваться после начала." in page
+    assert 'value="Местные бюджеты"' in page and 'value="2030-03-15T11:00"' in page
+    assert '<details class="card" open>' in page
+    # The hearing's own form is left as the hearing stands.
+    assert response.context["form"].instance.pk == hearing.pk and not response.context["form"].is_bound
+    assert not AgendaItem.objects.exists()
+
+
+def test_an_impossible_status_change_keeps_its_reason(client, hearing, commissioner):
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/en/staff/hearings/{hearing.pk}/status/", {"to_status": "scheduled", "reason": "Room moved"}
+    )
+    assert response.status_code == 400
+    assert response.context["transition_form"].errors["to_status"] == [
+        "This change of status is not possible."
+    ]
+    assert 'value="Room moved"' in response.content.decode()
+    hearing.refresh_from_db()
+    assert hearing.status == "scheduled"
