@@ -115,7 +115,7 @@ def search_filter(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(search_vector=query).annotate(search_rank=_rank(query))
 
 
-def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple[str, ...]) -> QuerySet:
+def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple) -> QuerySet:
     """The matches of `text` among `queryset`, capped to the first `SEARCH_CANDIDATES` in `ordering`, with
     their rank: only those are scored and counted. A word matching fewer proposals is ranked over all."""
     text = _cleaned(text)

@@ -33,12 +33,15 @@ from .similar_proposals import rank_similar
 
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
 
+# Every listed proposal has been published, so `published_at` is never null here; `responded_at` is null until
+# the answer, and PostgreSQL puts nulls first in a descending order: "recently answered" would open with the
+# unanswered. Its index is built with the same NULLS LAST (migration 0010), so the page still walks it.
 ORDERINGS = {
     "-created": ("-published_at", "-id"),
     "created": ("published_at", "id"),
     "-supports": ("-supports_count", "-id"),
     "-comments": ("-comments_count", "-id"),
-    "-responded": ("-responded_at", "-id"),
+    "-responded": (F("responded_at").desc(nulls_last=True), "-id"),
 }
 DEFAULT_ORDERING = "-created"
 

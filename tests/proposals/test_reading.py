@@ -1,6 +1,9 @@
 """Lists, detail pages, search and comments; query counts bounded whatever the volume (acceptance 4)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from proposals.models import Support
 from proposals.services.comment import comment_create, comment_delete, comment_edit, comment_like
@@ -66,6 +69,21 @@ def test_list_filters_sort_and_search(client, consultation):
     assert sorted_page.index("Budget councils") < sorted_page.index("Independent judges")
     found = client.get("/en/proposals/?q=judges").content.decode()
     assert "Independent judges" in found and "Budget councils" not in found
+
+
+def test_recently_answered_lists_the_newest_answer_first_and_the_unanswered_last(client, consultation):
+    """PostgreSQL sorts nulls first in a descending order: unanswered proposals came before every answer."""
+    now = timezone.now()
+    ProposalFactory(consultation=consultation, title="Waiting for an answer", responded_at=None)
+    ProposalFactory(
+        consultation=consultation, title="Answered last week", responded_at=now - timedelta(days=7)
+    )
+    ProposalFactory(
+        consultation=consultation, title="Answered yesterday", responded_at=now - timedelta(days=1)
+    )
+    titles = ["Answered yesterday", "Answered last week", "Waiting for an answer"]
+    page = client.get("/en/proposals/?ordering=-responded").content.decode()
+    assert sorted(titles, key=page.index) == titles
 
 
 @pytest.mark.parametrize(
