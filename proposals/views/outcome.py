@@ -26,40 +26,25 @@ from ..selectors import response as response_selectors
 from ..services.outcome_report import outcome_report_is_current, outcome_report_request
 from .consultation import visible_consultation
 
-# A 640-unit-wide drawing: labels end at LABEL_END (right-aligned), bars start at BAR_START. At 13 px, a label
-# of LABEL_CHARS letters fits its column in every language ("Статья 4 (больше нет в проекте)" is 31); the
-# table under the chart gives every label whole. The longest bar leaves room for a five-digit value after it.
-LABEL_END = 300
-BAR_START = 308
-BAR_AREA = 280  # width of the longest bar, in SVG units
-LABEL_CHARS = 36
-ROW_HEIGHT = 28
+# Labels and numbers are HTML text at the page's size, wrapping where a phone is narrow: inside a 640-unit SVG
+# they shrank with the drawing (to 7 px at 390 px) and a long label had to be cut. Only the bars are drawn,
+# each its own SVG stretched over the bar column, BAR_AREA units for the largest count.
+BAR_AREA = 280
 
 
-def chart(*, key: str, title: str, description: str, items: list[tuple[str, int]]) -> dict:
-    """A horizontal bar chart's geometry; the template draws it as SVG and repeats the numbers in a table."""
-    largest = max((value for _label, value in items), default=0) or 1
-    rows = [
-        {
-            "label": label,
-            "value": value,
-            "rect_y": index * ROW_HEIGHT + 4,
-            "text_y": index * ROW_HEIGHT + 18,
-            "width": round(BAR_AREA * value / largest, 1),
-            "value_x": BAR_START + 6 + round(BAR_AREA * value / largest, 1),
-        }
-        for index, (label, value) in enumerate(items)
-    ]
-    return {
-        "key": key,
-        "label_end": LABEL_END,
-        "bar_start": BAR_START,
-        "label_chars": LABEL_CHARS,
-        "title": title,
-        "description": description,
-        "rows": rows,
-        "height": max(len(rows), 1) * ROW_HEIGHT,
-    }
+def chart(*, key: str, title: str, items: list[tuple[str, int]]) -> dict:
+    """A horizontal bar chart's rows; the template draws the bars and repeats the numbers in a table. A chart
+    whose every count is 0 has no rows: its page says there is nothing to show, not a row of blank bars."""
+    largest = max((value for _label, value in items), default=0)
+    rows = (
+        [
+            {"label": label, "value": value, "width": round(BAR_AREA * value / largest, 1)}
+            for label, value in items
+        ]
+        if largest
+        else []
+    )
+    return {"key": key, "title": title, "bar_area": BAR_AREA, "rows": rows}
 
 
 def _article_items(consultation, by_article: dict[str, int]) -> list[tuple[str, int]]:
@@ -81,9 +66,6 @@ def outcome_charts(stats: dict, consultation) -> list[dict]:
     response_labels = dict(ResponseStatus.choices)
     topics = {topic.slug: str(topic) for topic in Topic.objects.filter(slug__in=list(stats["by_topic"]))}
     submitter_labels = dict(Proposal.SubmitterType.choices)
-
-    def describe(items):
-        return "; ".join(f"{label}: {value}" for label, value in items)
 
     specs = [
         (
@@ -118,9 +100,7 @@ def outcome_charts(stats: dict, consultation) -> list[dict]:
             [(format_when(date.fromisoformat(day), "date_short"), n) for day, n in stats["by_week"].items()],
         ),
     ]
-    return [
-        chart(key=key, title=title, description=describe(items), items=items) for key, title, items in specs
-    ]
+    return [chart(key=key, title=title, items=items) for key, title, items in specs]
 
 
 @cache_anonymous_page()

@@ -292,9 +292,7 @@ def test_gate_fails_on_a_chart_label_cut_off_at_the_edge_and_passes_the_portal_c
         label in problem and "cut off" in problem for problem in _crafted(page, live_server, narrow, "ru")
     )
 
-    chart = outcome_chart(
-        key="articles", title="Статьи", description="Статьи", items=[(label, 1), ("Статья 1", 3)]
-    )
+    chart = outcome_chart(key="articles", title="Статьи", items=[(label, 1), ("Статья 1", 3)])
     with translation.override("ru"):
         svg = render_to_string("proposals/includes/bar_chart.html", {"chart": chart})
     portal = PAGE.replace("{% block body %}{% endblock %}", svg).replace("{{ LANGUAGE_CODE }}", "ru")
