@@ -1,0 +1,30 @@
+"""At 390 px, a common phone's width, the pages with figures and charts fit the screen (WCAG 1.4.10 Reflow)
+and the charts' labels keep a readable size, in every language."""
+
+import pytest
+
+from tests.proposals.factories import ConsultationFactory, ProposalFactory, publish_response
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+# Laid out at 390 px, these pages were 580 to 730 px wide (the moderation figures' label column never
+# shrank), and the chart labels, drawn inside a 640-unit SVG, were 7 px tall.
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+# The rendered size of the smallest chart label: text inside an SVG is scaled with the drawing.
+SMALLEST_LABEL = """() => Math.min(...[...document.querySelectorAll('.chart :is(text, .bar-label)')].map(
+    (label) => parseFloat(getComputedStyle(label).fontSize) * (label.getScreenCTM ? label.getScreenCTM().a : 1)))"""
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_outcome_and_moderation_figures_fit_a_phone(page, commissioner, second_commissioner, language):
+    consultation = ConsultationFactory(slug="reform")
+    for status in ("accepted", "out_of_scope", "already_reflected"):
+        answered = ProposalFactory(consultation=consultation)
+        publish_response(answered, drafter=commissioner, approver=second_commissioner, status=status)
+    page.set_viewport_size(PHONE)
+    for path in (f"/{language}/consultations/reform/outcome/", f"/{language}/transparency/moderation/"):
+        page.goto(path)
+        assert page.evaluate(FITS), f"{path} scrolls sideways"
+    page.goto(f"/{language}/consultations/reform/outcome/")
+    assert page.evaluate(SMALLEST_LABEL) >= 12
