@@ -90,7 +90,19 @@ def phase_timeline(consultation: Consultation, now=None) -> list[dict]:
 def intake_closed_message(consultation: Consultation, now=None) -> str:
     """Why proposals cannot be written now, with the date it opens or closed."""
     now = now or timezone.now()
-    intake = consultation.phases.filter(kind=Phase.Kind.INTAKE).first()
+    return _closed_message(consultation.phases.filter(kind=Phase.Kind.INTAKE).first(), now)
+
+
+def intake_closed_note(consultation: Consultation, now=None) -> str | None:
+    """`intake_closed_message` while proposals cannot be written, None while they can; one query."""
+    now = now or timezone.now()
+    intakes = list(consultation.phases.filter(kind=Phase.Kind.INTAKE).order_by("starts_at"))
+    if any(intake.starts_at <= now < intake.ends_at for intake in intakes):
+        return None
+    return _closed_message(intakes[0] if intakes else None, now)
+
+
+def _closed_message(intake: Phase | None, now) -> str:
     if intake is None:
         return _("This consultation does not take proposals.")
     if now < intake.starts_at:

@@ -1,7 +1,8 @@
 import functools
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 
 from portal.core.rows import prepared_cursor
 
@@ -139,6 +140,29 @@ def _follows_article_sql() -> str:
 def article_heading_in_version(identity: ArticleIdentity, version: DocumentVersion) -> Article | None:
     """The article with its section, without its text (`article_paragraphs` reads that)."""
     return Article.objects.filter(identity=identity, version=version).select_related("section").first()
+
+
+@dataclass(frozen=True)
+class ArticleNeighbours:
+    previous: Article | None
+    next: Article | None
+
+
+def article_neighbours(article: Article) -> ArticleNeighbours:
+    """The articles before and after `article` in its version (across sections), with their identities for
+    their addresses: one query, whatever the length of the document."""
+    same_version = Article.objects.filter(version_id=article.version_id)
+    before = same_version.filter(position__lt=article.position).order_by("-position").values("position")[:1]
+    after = same_version.filter(position__gt=article.position).order_by("position").values("position")[:1]
+    found = list(
+        same_version.filter(Q(position=Subquery(before)) | Q(position=Subquery(after))).select_related(
+            "identity"
+        )
+    )
+    return ArticleNeighbours(
+        previous=next((other for other in found if other.position < article.position), None),
+        next=next((other for other in found if other.position > article.position), None),
+    )
 
 
 def article_paragraphs(article: Article) -> list[Paragraph]:

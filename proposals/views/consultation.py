@@ -118,6 +118,8 @@ def _article_context(request, slug, document, key) -> dict:
         "proposals_count": lambda: document_selectors.article_proposal_count(identity),
         "changes": lambda: article_changes(identity=identity, language=language),
         "commitments": lambda: commitments_for_article(identity),
+        "neighbours": lambda: document_selectors.article_neighbours(article) if article else None,
+        "intake_closed": lambda: consultation_selectors.intake_closed_note(document.consultation),
         "follows": identity.followed,
     }
 

@@ -1,5 +1,6 @@
 """The draft: Markdown import with precise errors, stable article identities, reading pages, phases."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,18 @@ from proposals.models import Article, ArticleIdentity, Document, DocumentVersion
 from proposals.selectors.consultation import intake_closed_message
 from proposals.services.document import document_version_import
 
-from .factories import ConsultationFactory, close_intake
+from .factories import ConsultationFactory, close_intake, import_published
 
+# Three articles in two sections: "next" and "previous" cross the section boundary.
+TWO_SECTIONS = """# 1. General provisions
+## 1. The state {#state}
+1. The Republic is a democratic state.
+## 2. Local budgets {#local-budgets}
+1. Local councils approve local budgets.
+# 2. Courts
+## 3. Judges {#judges}
+1. Judges are independent.
+"""
 GOOD = "# 1. General\n## 1. State {#state}\n1. One.\n2. Two,\ncontinued.\n\n## 2. People\n1. Everyone.\n"
 
 
@@ -213,3 +224,68 @@ def test_an_article_with_its_own_key_keeps_it_and_is_not_flagged_for_confirmatio
     document_version_import(document=document, labels={}, sources={"en": ("v2.md", GOOD)}, imported_by=None)
     keyed = Article.objects.get(version__position=2, number="1")
     assert (keyed.identity.key, keyed.identity_proposed) == ("state", False)
+
+
+def _two_section_draft(consultation):
+    document = Document.objects.create(consultation=consultation, slug="basic-law", title_en="Basic Law")
+    return import_published(
+        document=document, labels={"en": "Draft"}, sources={"en": ("en.md", TWO_SECTIONS)}, imported_by=None
+    )
+
+
+def _article_url(consultation, key, version=None):
+    url = f"/en/consultations/{consultation.slug}/basic-law/articles/{key}/"
+    return f"{url}?version={version.position}" if version else url
+
+
+def _pager(html):
+    pager = re.search(r'<nav class="article-pager".*?</nav>', html, re.S)
+    return {
+        rel: " ".join(re.sub(r"<[^>]+>", " ", text).split()) for rel, text in _PAGER_LINK.findall(pager[0])
+    }
+
+
+_PAGER_LINK = re.compile(r'<a rel="(prev|next)" href="[^"]*">(.*?)</a>', re.S)
+
+
+@pytest.mark.django_db
+def test_an_article_links_to_the_articles_before_and_after_it_in_the_same_version(
+    client, django_assert_max_num_queries
+):
+    consultation = ConsultationFactory()
+    version = _two_section_draft(consultation)
+    with django_assert_max_num_queries(14):
+        html = client.get(_article_url(consultation, "local-budgets")).content.decode()
+    assert _pager(html) == {
+        "prev": "← Previous article Article 1. The state",
+        "next": "Next article → Article 3. Judges",
+    }
+    assert f'href="{_article_url(consultation, "judges", version)}"' in html
+    # Across the section boundary, and nothing before the first article or after the last.
+    assert _pager(client.get(_article_url(consultation, "judges")).content.decode()) == {
+        "prev": "← Previous article Article 2. Local budgets"
+    }
+    assert _pager(client.get(_article_url(consultation, "state")).content.decode()) == {
+        "next": "Next article → Article 2. Local budgets"
+    }
+
+
+@pytest.mark.django_db
+def test_proposing_a_change_to_an_article_names_its_consultation_and_the_article(client):
+    consultation = ConsultationFactory()
+    ConsultationFactory()  # another consultation taking proposals: the form must not pick one itself
+    _two_section_draft(consultation)
+    judges = ArticleIdentity.objects.get(key="judges")
+    html = client.get(_article_url(consultation, "judges")).content.decode()
+    assert f'href="/en/proposals/new/?consultation={consultation.slug}&amp;article={judges.pk}"' in html
+
+
+@pytest.mark.django_db
+def test_once_intake_is_closed_the_article_page_says_so_instead_of_offering_to_propose(client):
+    consultation = ConsultationFactory()
+    close_intake(consultation, days_ago=3)
+    _two_section_draft(consultation)
+    html = client.get(_article_url(consultation, "judges")).content.decode()
+    assert "Propose a change to this article" not in html
+    assert "/en/proposals/new/" not in html
+    assert "Proposal intake closed on " in html
