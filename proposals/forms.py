@@ -282,6 +282,7 @@ class SpeakerRequestForm(PortalForm):
 class CommissionQueueForm(PortalForm):
     """Filters of the Commission's work queue (validated values only reach the selector)."""
 
+    consultation = forms.ChoiceField(label=_("Consultation"), required=False)
     article = forms.TypedChoiceField(label=_("Article"), required=False, coerce=int, empty_value=None)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     min_supports = forms.IntegerField(
@@ -299,8 +300,9 @@ class CommissionQueueForm(PortalForm):
         _("Assigned to"), anything=_("Anyone"), choices=[("me", _("Me")), ("none", _("Nobody yet"))]
     )
 
-    def __init__(self, *args, article_choices=(), **kwargs):
+    def __init__(self, *args, consultation_choices=(), article_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consultation"].choices = [("", _("All consultations")), *consultation_choices]
         self.fields["article"].choices = [("", _("All articles")), *article_choices]
         self.fields["topic"].choices = [
             ("", _("All topics")),

@@ -120,6 +120,7 @@ def overdue_proposals(*, consultation, now: datetime | None = None) -> list[Dead
 
 @dataclass(frozen=True)
 class QueueFilters:
+    consultation: str | None = None  # a slug
     article: int | None = None
     topic: str | None = None
     min_supports: int | None = None
@@ -132,6 +133,8 @@ def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = No
     """Proposals (a campaign cluster by its representative) awaiting an answer, oldest first."""
     now = now or timezone.now()
     queryset = Proposal.objects.filter(status__in=AWAITING_ANSWER, cluster_of__isnull=True)
+    if filters.consultation:
+        queryset = queryset.filter(consultation__slug=filters.consultation)
     if filters.article is not None:
         queryset = queryset.filter(articles=filters.article)
     if filters.topic:

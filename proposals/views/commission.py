@@ -18,6 +18,7 @@ from proposals.permissions.response import can_draft_response, can_review_respon
 from ..forms import AssignForm, CommissionQueueForm, NoteForm, ResponseForm, ReturnForm
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
 from ..selectors import response as selectors
+from ..selectors.consultation import public_consultations
 from ..selectors.document import article_choices
 from ..services import response as services
 
@@ -25,7 +26,14 @@ from ..services import response as services
 @login_required
 @role_required(can_work_commission_queue)
 def queue(request):
-    form = CommissionQueueForm(request.GET or None, article_choices=article_choices())
+    consultations = list(public_consultations())
+    # The article filter offers the chosen consultation's articles (by default the current one's).
+    chosen = next((c for c in consultations if c.slug == request.GET.get("consultation")), None)
+    form = CommissionQueueForm(
+        request.GET or None,
+        consultation_choices=[(consultation.slug, str(consultation)) for consultation in consultations],
+        article_choices=article_choices(chosen),
+    )
     filters = selectors.QueueFilters()
     if form.is_valid():
         filters = selectors.QueueFilters(**{name: form.cleaned_data[name] or None for name in form.fields})

@@ -13,6 +13,7 @@ from portal.core.roles import is_commission_member
 from portal.notifications.models import Notification
 from proposals.models import (
     CommissionAssignment,
+    Document,
     ObligationRule,
     Proposal,
     ProposalResponse,
@@ -30,6 +31,7 @@ from .factories import (
     ConsultationFactory,
     ProposalFactory,
     TopicFactory,
+    import_published,
     publish_response,
 )
 
@@ -250,6 +252,26 @@ def test_queue_lists_awaiting_proposals_and_clusters_once(
     assert "On the article" in html and "Campaign text" not in html
     html = client.get("/en/staff/commission/?topic=courts").content.decode()
     assert "On the article" in html and "Campaign text" not in html
+
+
+def test_queue_filters_by_consultation_and_offers_that_consultations_articles(
+    consultation, commissioner, staff_client, draft_article
+):
+    other = ConsultationFactory(title_en="Land Code", slug="land-code")
+    document = Document.objects.create(consultation=other, slug="land-code", title_en="Land Code")
+    import_published(
+        document=document, labels={"en": "Draft"}, imported_by=None,
+        sources={"en": ("en.md", "# 1. Land\n## 1. Leases {#leases}\n1. Leases run for 25 years.\n")},
+    )  # fmt: skip
+    ProposalFactory(consultation=consultation, title="About the constitution")
+    ProposalFactory(consultation=other, title="About the land")
+    client = staff_client(commissioner)
+    html = client.get("/en/staff/commission/?consultation=land-code").content.decode()
+    assert "About the land" in html and "About the constitution" not in html
+    assert "1. Leases" in html and "2. Local budgets" not in html
+    html = client.get("/en/staff/commission/").content.decode()
+    assert "About the land" in html and "About the constitution" in html
+    assert '<option value="land-code">Land Code</option>' in html
 
 
 def test_queue_filters_by_deadline_age_and_assignee(
