@@ -76,6 +76,16 @@ def _save(request, form, *, consultation, proposal=None):
     return proposal
 
 
+def _ask_for_files_again(form) -> None:
+    """A browser does not send back the files it sent when the page comes back with an error, so the person
+    is told beside the field rather than finding out after saving."""
+    if form.is_bound and form.files and form.errors and "attachments" not in form.errors:
+        form.add_error(
+            "attachments",
+            _("Choose the file again: the page came back because of an error, and files are not kept then."),
+        )
+
+
 def _chosen_consultation(request) -> tuple[Consultation | None, list[Consultation]]:
     """The consultation named by ?consultation=slug; else the only one taking proposals; else a choice."""
     slug = request.GET.get("consultation", "")
@@ -114,6 +124,7 @@ def proposal_write(request):
         if proposal is not None:
             messages.success(request, _("Your draft is saved."))
             return redirect("proposal_compare", pk=proposal.pk)
+    _ask_for_files_again(form)
     return render(
         request,
         "proposals/proposal_write.html",
@@ -154,6 +165,7 @@ def proposal_edit(request, pk):
             return redirect(
                 "proposal_preview" if saved.status == ProposalStatus.DRAFT else "proposal_detail", pk=saved.pk
             )
+    _ask_for_files_again(form)
     return render(
         request,
         "proposals/proposal_write.html",

@@ -111,6 +111,21 @@ def test_bad_attachments_are_refused_with_a_message(client, citizen, consultatio
     assert not Proposal.objects.filter(attachments__isnull=False).exists()
 
 
+def test_a_file_chosen_with_an_error_elsewhere_is_asked_for_again(client, citizen, consultation):
+    """The browser does not send the file back with the page: the person is told, not left to find out."""
+    client.force_login(citizen)
+    response = client.post(
+        "/ru/proposals/new/", {**_data(summary=""), "attachments": SimpleUploadedFile("plan.pdf", PDF)}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Выберите файл снова" in page
+    assert not Proposal.objects.exists()
+    # Without a file there is nothing to choose again.
+    page = client.post("/ru/proposals/new/", _data(summary="")).content.decode()
+    assert "Выберите файл снова" not in page
+
+
 def test_pdf_attachment_is_stored_and_served_as_a_download(client, citizen, consultation):
     client.force_login(citizen)
     client.post("/en/proposals/new/", {**_data(), "attachments": SimpleUploadedFile("<b>plan</b>.pdf", PDF)})
