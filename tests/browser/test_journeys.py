@@ -85,7 +85,7 @@ def _citizen_journey(page, lang, email="citizen@example.test"):
     # Read an article and propose a change to it.
     page.goto(ARTICLE.format(lang=lang))
     expect(page.locator("main h1").first).to_be_visible()
-    page.locator('a[href*="/proposals/new/?article="]').click()
+    page.locator('a[href*="/proposals/new/?consultation="][href*="&article="]').click()
     page.locator("#id_title").fill("Public hearings before budget votes")
     page.locator("#id_summary").fill("Local budgets need a public hearing before the council votes.")
     page.locator("#id_body").fill("Every local budget is discussed in a public hearing first.")
