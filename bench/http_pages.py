@@ -13,9 +13,9 @@ open loop: bench/http_attempts.py), give the p95 "at half of saturation". Prints
 `--page-cache-seconds 0` measures every page rendered from the database. `--people N` measures the pages
 as N different signed-in citizens: each request carries the next person's cookies (session, CSRF) in turn
 (bench/wrk_people.lua), so no reader's own state is reused; the open-loop run at half of saturation signs
-in as one of them. `--drafts-per-second R` has authors save drafts meanwhile (bench/draft_writer.py), as in
-a busy intake; `--site-changes-per-second R` changes what every page shows (bench/site_changes.py), as
-publications do. Only loopback traffic; every run is bounded by --duration.
+in as one of them. `--drafts-per-second R` has authors save drafts meanwhile, as in a busy intake;
+`--site-changes-per-second R` changes what every page shows, as publications do (bench/meanwhile.py).
+Only loopback traffic; every run is bounded by --duration.
 """
 
 import json
@@ -158,11 +158,11 @@ def main() -> None:
     parser.add_argument("--worker", action="store_true", help="a Celery worker beside the server (recounts)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of (trivial view, page) pairs; medians")
     parser.add_argument(
-        "--drafts-per-second", type=float, default=0, help="drafts saved meanwhile (bench/draft_writer.py)"
+        "--drafts-per-second", type=float, default=0, help="drafts saved meanwhile (bench/meanwhile.py)"
     )
     parser.add_argument(
         "--site-changes-per-second", type=float, default=0,
-        help="changes every page shows, meanwhile (bench/site_changes.py)",
+        help="changes every page shows, meanwhile (bench/meanwhile.py)",
     )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -196,21 +196,15 @@ def main() -> None:
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "WARNING"],
             env=env, cwd=BASE, start_new_session=True,
         )  # fmt: skip
-    writer = None
-    if args.drafts_per_second:
-        # For longer than the run can last: it is stopped with the server.
-        writer = subprocess.Popen(
-            [sys.executable, "bench/draft_writer.py", "--rate", str(args.drafts_per_second),
-             "--seconds", "3600"],
+    # For longer than the run can last: they are stopped with the server.
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "bench/meanwhile.py", kind, "--rate", str(rate), "--seconds", "3600"],
             env=env, cwd=BASE, start_new_session=True,
-        )  # fmt: skip
-    changer = None
-    if args.site_changes_per_second:
-        changer = subprocess.Popen(
-            [sys.executable, "bench/site_changes.py", "--rate", str(args.site_changes_per_second),
-             "--seconds", "3600"],
-            env=env, cwd=BASE, start_new_session=True,
-        )  # fmt: skip
+        )
+        for kind, rate in (("drafts", args.drafts_per_second), ("site-changes", args.site_changes_per_second))
+        if rate
+    ]  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
     trivial_path = paths.pop("trivial view (/livez)")
     rounds: dict[str, list[tuple[dict, dict]]] = {name: [] for name in paths}
@@ -237,7 +231,7 @@ def main() -> None:
             halves[name] = run_at_half(args.port, path, half_rate, args.duration, cookie)
             print(name, halves[name], file=sys.stderr)
     finally:
-        for process in (server, worker, writer, changer):
+        for process in (server, worker, *writers):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
