@@ -57,36 +57,30 @@ def test_paused_submissions_keep_the_draft_and_say_why(consultation, citizen, cl
     )
 
 
-def test_one_address_with_many_accounts_is_stopped_others_are_not(consultation, settings):
-    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 5
-    accounts = UserFactory.create_batch(7)
+def _submitted_by_new_accounts(consultation, addresses: list[str]) -> list[str]:
+    """Each address submits one proposal through an account of its own: "ok" or "throttled" for each."""
     outcomes = []
-    for n, account in enumerate(accounts):
+    for n, address in enumerate(addresses):
+        account = UserFactory()
         try:
-            proposal_submit(proposal=_draft(consultation, account, n), author=account, ip="198.51.100.7")
+            proposal_submit(proposal=_draft(consultation, account, n), author=account, ip=address)
             outcomes.append("ok")
         except SubmissionThrottled:
             outcomes.append("throttled")
-    assert outcomes == ["ok"] * 5 + ["throttled"] * 2
-    neighbour = UserFactory()
-    proposal_submit(proposal=_draft(consultation, neighbour, 99), author=neighbour, ip="198.51.100.8")
+    return outcomes
+
+
+def test_one_address_with_many_accounts_is_stopped_others_are_not(consultation, settings):
+    settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 5
+    outcomes = _submitted_by_new_accounts(consultation, ["198.51.100.7"] * 7 + ["198.51.100.8"])
+    assert outcomes == ["ok"] * 5 + ["throttled"] * 2 + ["ok"]
 
 
 def test_the_addresses_of_one_ipv6_network_count_as_one(consultation, settings):
     """An IPv6 customer is given a whole /64: each of its 2^64 addresses in turn used to count apart."""
     settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR = 3
-    outcomes = []
-    for n, account in enumerate(UserFactory.create_batch(5)):
-        try:
-            proposal_submit(
-                proposal=_draft(consultation, account, n), author=account, ip=f"2001:db8:1:2::{n + 1:x}"
-            )
-            outcomes.append("ok")
-        except SubmissionThrottled:
-            outcomes.append("throttled")
-    assert outcomes == ["ok"] * 3 + ["throttled"] * 2
-    neighbour = UserFactory()
-    proposal_submit(proposal=_draft(consultation, neighbour, 99), author=neighbour, ip="2001:db8:1:3::1")
+    addresses = [f"2001:db8:1:2::{n:x}" for n in range(1, 6)] + ["2001:db8:1:3::1"]
+    assert _submitted_by_new_accounts(consultation, addresses) == ["ok"] * 3 + ["throttled"] * 2 + ["ok"]
 
 
 @pytest.mark.parametrize(
