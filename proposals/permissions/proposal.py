@@ -66,13 +66,18 @@ def can_view_proposal(user, proposal) -> bool:
     )
 
 
+# Hidden by moderation, or withdrawn by the author: the privacy notice promises that what a person withdraws
+# while intake is open does not stay published (also when they delete their account and withdraw with it).
+CONTENT_WITHHELD = frozenset({ProposalStatus.HIDDEN, ProposalStatus.WITHDRAWN})
+
+
 def can_read_proposal_content(user, proposal) -> bool:
-    """The text, attachments and comments of a proposal. A hidden proposal's page stays reachable (it says
-    why it is hidden), but what it carries is for its author and moderators only: every door to the content
-    (page, attachment, API) asks this, not `can_view_proposal`."""
+    """The text, attachments and comments of a proposal. A hidden or withdrawn proposal's page stays reachable
+    (it says what happened and why), but what it carries is for its author and moderators only: every door to
+    the content (page, attachment, API) asks this, not `can_view_proposal`."""
     if not can_view_proposal(user, proposal):
         return False
-    if proposal.status != ProposalStatus.HIDDEN:
+    if proposal.status not in CONTENT_WITHHELD:
         return True
     return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user))
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from proposals.models import Proposal, ProposalTransition
 from proposals.services.comment import comment_create
 from proposals.services.proposal import ProposalInput, proposal_draft_save
+from tests.conftest import give_totp
 from tests.factories import OrganisationFactory
 
 from .factories import ProposalFactory, close_intake
@@ -210,6 +211,26 @@ def test_withdraw_needs_a_reason_and_is_logged(client, published):
     assert published.withdrawal_reason == "Covered by another proposal."
     page = client.get(f"/en/proposals/{published.pk}/").content.decode()
     assert "Covered by another proposal." in page
+
+
+def test_a_withdrawn_proposal_keeps_its_page_but_not_its_text_for_others(client, published, moderator):
+    """The privacy notice: what a person withdraws while intake is open does not stay published. The page
+    still says what happened and why, by link; the text, its files and the thread stay with its author and
+    the moderators."""
+    published.title, published.summary = "Budget councils", "Only the author keeps this text."
+    published.save()
+    client.force_login(published.author)
+    client.post(f"/en/proposals/{published.pk}/withdraw/", {"reason": "Covered by another proposal."})
+    assert "Only the author keeps this text." in client.get(f"/en/proposals/{published.pk}/").content.decode()
+    client.logout()
+    for language, heading in (("en", "Withdrawn by its author"), ("ru", "Отозвано автором")):
+        page = client.get(f"/{language}/proposals/{published.pk}/").content.decode()
+        assert heading in page and "Covered by another proposal." in page
+        assert "Only the author keeps this text." not in page and "Budget councils" not in page
+    assert client.get(f"/api/v1/proposals/{published.pk}").status_code == 404
+    give_totp(moderator)
+    client.force_login(moderator)
+    assert "Only the author keeps this text." in client.get(f"/en/proposals/{published.pk}/").content.decode()
 
 
 def test_submitting_for_an_organisation_needs_a_delegation(client, citizen, consultation):
