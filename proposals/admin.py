@@ -93,7 +93,8 @@ class ResponseTemplateAdmin(AdministratorsOnly):
 
 @admin.register(ObligationRule)
 class ObligationRuleAdmin(AdministratorsOnly):
-    list_display = ("name", "consultation", "min_supports", "days", "is_active")
+    list_display = ("__str__", "consultation", "min_supports", "days", "is_active")
+    search_fields = ("name_kk", "name_ru", "name_en")
     list_filter = ("is_active", "consultation")
 
 

@@ -341,15 +341,26 @@ def _consultation_choice():
 
 class ObligationForm(InitialFromInstance, PortalForm):
     consultation = _consultation_choice()
-    name = forms.CharField(
-        label=_("name"), max_length=200, help_text=_("Shown to the public, e.g. “Answered within 30 days”.")
+    name_kk = forms.CharField(
+        label=_("name (Kazakh)"),
+        max_length=200,
+        help_text=_("Shown to the public, e.g. “Answered within 30 days”."),
     )
+    name_ru = forms.CharField(label=_("name (Russian)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("name (English)"), max_length=200, required=False)
     days = forms.IntegerField(label=_("answered within (days)"), min_value=1, max_value=MAX_DAYS)
     min_supports = forms.IntegerField(label=_("at least this many supports"), min_value=0, initial=0)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
     def to_input(self) -> ObligationInput:
-        return ObligationInput(**self.cleaned_data)
+        data = self.cleaned_data
+        return ObligationInput(
+            consultation=data["consultation"],
+            names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")},
+            days=data["days"],
+            min_supports=data["min_supports"],
+            is_active=data["is_active"],
+        )
 
 
 class ResponsibleBodyForm(InitialFromInstance, PortalForm):

@@ -36,6 +36,7 @@ from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..services.document import document_version_import, document_version_publish
 from ..services.follow import follow_add
+from ..services.obligation import answer_within_names
 from ..services.staff_list import per_language
 from . import discussion_item
 
@@ -241,7 +242,7 @@ def seed_closed_consultation() -> Consultation | None:
     )
     ObligationRule.objects.create(
         consultation=consultation,
-        name="30 күн ішінде жауап",
+        **per_language("name", answer_within_names(ANSWER_DAYS)),
         min_supports=0,
         days=ANSWER_DAYS,
     )
@@ -355,7 +356,8 @@ def _seed_held_hearing(consultation: Consultation, proposals: list[Proposal], *,
 def seed_open_consultation_deadline(consultation: Consultation) -> None:
     """The open demo consultation promises answers too, so its proposals show a deadline."""
     ObligationRule.objects.get_or_create(
-        consultation=consultation, defaults={"name": "45 күн ішінде жауап", "min_supports": 0, "days": 45}
+        consultation=consultation,
+        defaults={**per_language("name", answer_within_names(45)), "min_supports": 0, "days": 45},
     )
 
 

@@ -140,9 +140,10 @@ class CommissionNote(OldestFirst):
         return f"note on {self.proposal_id}"
 
 
-class ObligationRule(models.Model):
+class ObligationRule(TranslatedFieldsMixin, models.Model):
     """A promise about answers: published proposals with at least `min_supports` supports are answered
-    within `days` days of publication. Several rules may apply; the earliest deadline counts."""
+    within `days` days of publication. Several rules may apply; the earliest deadline counts. Its name is
+    kept per language, so each reader sees it in theirs."""
 
     consultation = optional_link(
         "proposals.Consultation",
@@ -150,10 +151,14 @@ class ObligationRule(models.Model):
         help_text=_("Leave empty for every consultation."),
         verbose_name=_("consultation"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     min_supports = models.PositiveIntegerField(_("at least this many supports"), default=0)
     days = models.PositiveIntegerField(_("answered within (days)"))
     is_active = models.BooleanField(_("active"), default=True)
+
+    translated_fields = ("name",)
 
     class Meta:
         verbose_name = _("answer obligation")
@@ -162,7 +167,7 @@ class ObligationRule(models.Model):
         constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="obligation_days_positive")]
 
     def __str__(self):
-        return self.name
+        return self.translated("name")
 
 
 class MissedDeadline(models.Model):

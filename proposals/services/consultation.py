@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions.consultation import can_manage_consultations
-from .obligation import MAX_DAYS
+from .obligation import MAX_DAYS, answer_within_names
 from .support import supports_reconcile
 
 S = ConsultationStatus
@@ -145,7 +145,7 @@ def consultation_create(*, actor, data: ConsultationInput) -> Consultation:
         # The first promise comes with the consultation; more are kept on the obligations pages.
         ObligationRule.objects.create(
             consultation=consultation,
-            name=_("Answer within %(days)d days") % {"days": data.answer_days},
+            **{f"name_{code}": name for code, name in answer_within_names(data.answer_days).items()},
             days=data.answer_days,
             min_supports=data.answer_min_supports,
         )

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
 from ..models import Consultation, ObligationRule
 from ..permissions.consultation import can_manage_consultations
-from .staff_list import StaffList
+from .staff_list import LANGUAGES, StaffList, per_language, stripped
 
 # Ten years: a longer promise is a typing mistake, and dates that far out overflow nothing but help nobody.
 MAX_DAYS = 3650
@@ -18,7 +18,7 @@ MAX_DAYS = 3650
 
 @dataclass(frozen=True)
 class ObligationInput:
-    name: str
+    names: dict[str, str]
     days: int
     min_supports: int = 0
     is_active: bool = True
@@ -30,10 +30,21 @@ _NOT_ALLOWED = gettext_lazy("Only administrators can manage answer obligations."
 OBLIGATIONS = StaffList(ObligationRule, can_manage_consultations, _NOT_ALLOWED, "obligation")
 
 
+def answer_within_names(days: int) -> dict[str, str]:
+    """The name of a plain "answered within `days` days" obligation in each language, for one made without
+    staff naming it (the first obligation of a new consultation)."""
+    names = {}
+    for code in LANGUAGES:
+        with override(code):
+            names[code] = _("Answer within %(days)d days") % {"days": days}
+    return names
+
+
 def _clean(data: ObligationInput) -> dict:
     errors = {}
-    if not data.name.strip():
-        errors["name"] = _("Give the obligation a name the public understands.")
+    names = stripped(data.names)
+    if not names["kk"]:
+        errors["name_kk"] = _("Give the name in Kazakh.")
     if not 0 < data.days <= MAX_DAYS:
         errors["days"] = _("Between 1 and %(max)d days.") % {"max": MAX_DAYS}
     if data.min_supports < 0:
@@ -41,7 +52,7 @@ def _clean(data: ObligationInput) -> dict:
     if errors:
         raise ValidationError(errors)
     return {
-        "name": data.name.strip(),
+        **per_language("name", names),
         "days": data.days,
         "min_supports": data.min_supports,
         "is_active": data.is_active,

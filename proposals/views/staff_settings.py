@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from portal.core.form_views import service_form_page
 from portal.core.forms import posted_data
 from portal.core.roles import role_required
+from portal.core.templatetags.translated import translated_text
 
 from ..forms_staff import ObligationForm, ResponsibleBodyForm, TopicForm
 from ..models import Consultation, ObligationRule, ResponsibleBody, Topic
@@ -172,7 +174,9 @@ def _obligation_rows():
     )
     for rule in rules:
         consultation = str(rule.consultation) if rule.consultation else _("Every consultation")
-        yield rule, [rule.name, consultation, rule.days, rule.min_supports, _yes_no(rule.is_active)]
+        # A name kept in another language only is marked as such, as on every page that shows it.
+        name = render_to_string("includes/translated_text.html", translated_text(rule, "name"))
+        yield rule, [name, consultation, rule.days, rule.min_supports, _yes_no(rule.is_active)]
 
 
 def _obligation_initial(request) -> dict:

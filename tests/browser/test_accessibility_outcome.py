@@ -26,7 +26,7 @@ def test_no_wcag_violations_on_answer_and_outcome_pages(
 ):
     consultation = ConsultationFactory(slug="reform")
     _document, _old, new, liberty = revised_document(consultation)
-    ObligationRule.objects.create(name="Within 7 days", days=7)
+    ObligationRule.objects.create(name_en="Within 7 days", days=7)
     answered = ProposalFactory(consultation=consultation, title="Answered proposal")
     answered.articles.add(liberty)
     waiting = ProposalFactory(

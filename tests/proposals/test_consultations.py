@@ -5,7 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document as DocxDocument
 from pypdf import PdfReader
 
@@ -315,3 +315,17 @@ def test_an_intake_opened_without_an_end_or_a_planned_one_runs_thirty_days(admin
     services.consultation_intake_open(consultation=consultation, actor=admin_user, now=now)
     intake = consultation.phases.get(kind="intake")
     assert (intake.starts_at, intake.ends_at) == (now, now + timedelta(days=30))
+
+
+def test_the_first_obligation_is_named_in_every_language_whoever_creates_it(staff_client, admin_user):
+    with translation.override("kk"):
+        consultation = services.consultation_create(actor=admin_user, data=_input(answer_days=30))
+    rule = ObligationRule.objects.get(consultation=consultation)
+    assert (rule.name_kk, rule.name_ru, rule.name_en) == (
+        "30 күн ішінде жауап беру",
+        "Ответ в течение 30 дней",
+        "Answer within 30 days",
+    )
+    page = staff_client.get(f"/ru/staff/consultations/{consultation.pk}/").content.decode()
+    assert '<span lang="ru">Ответ в течение 30 дней</span>' in page
+    assert "күн ішінде" not in page

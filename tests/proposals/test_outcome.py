@@ -208,8 +208,8 @@ def test_stats_api_refuses_unknown_and_malformed_parameters(client, consultation
 def test_overdue_proposal_is_listed_until_it_is_answered(
     client, consultation, commissioner, second_commissioner
 ):
-    ObligationRule.objects.create(name="Every proposal within 7 days", days=7)
-    ObligationRule.objects.create(name="Popular ones within 3 days", days=3, min_supports=5)
+    ObligationRule.objects.create(name_en="Every proposal within 7 days", days=7)
+    ObligationRule.objects.create(name_en="Popular ones within 3 days", days=3, min_supports=5)
     late = ProposalFactory(consultation=consultation, title="Late proposal", published_at=_days_ago(10))
     popular = ProposalFactory(
         consultation=consultation, title="Popular proposal", supports_count=6, published_at=_days_ago(4)
@@ -272,7 +272,7 @@ def test_article_without_answers_has_no_what_changed_section(client, consultatio
 def test_obligations_kept_and_missed_are_counted_and_shown(
     client, consultation, commissioner, second_commissioner
 ):
-    ObligationRule.objects.create(name="Within 5 days", days=5)
+    ObligationRule.objects.create(name_en="Within 5 days", days=5)
     on_time = ProposalFactory(consultation=consultation, title="Answered in time", published_at=_days_ago(3))
     late = ProposalFactory(consultation=consultation, title="Answered late", published_at=_days_ago(9))
     ProposalFactory(consultation=consultation, title="Still waiting", published_at=_days_ago(6))

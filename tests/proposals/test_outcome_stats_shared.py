@@ -93,7 +93,7 @@ def test_the_outcome_page_reads_the_overdue_count_from_the_shared_numbers(
 ):
     """The page used to read up to 500 overdue proposals with their articles for each reader."""
     settings.PAGE_CACHE_SECONDS = 0  # rendered for each reader, as signed-in people get it
-    ObligationRule.objects.create(name="Every proposal within 7 days", days=7)
+    ObligationRule.objects.create(name_en="Every proposal within 7 days", days=7)
     ProposalFactory.create_batch(
         3, consultation=consultation, published_at=timezone.now() - timedelta(days=10)
     )

@@ -199,8 +199,8 @@ def test_one_response_for_a_cluster_answers_every_member(
 
 
 def test_proposal_page_shows_its_answer_deadline(consultation, client):
-    ObligationRule.objects.create(name="Every proposal in 30 days", days=30)
-    ObligationRule.objects.create(name="Popular in 10 days", days=10, min_supports=5)
+    ObligationRule.objects.create(name_en="Every proposal in 30 days", days=30)
+    ObligationRule.objects.create(name_en="Popular in 10 days", days=10, min_supports=5)
     quiet = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=1))
     popular = ProposalFactory(
         consultation=consultation, supports_count=7, published_at=timezone.now() - timedelta(days=1)
@@ -215,7 +215,7 @@ def test_proposal_page_shows_its_answer_deadline(consultation, client):
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_the_answer_deadline_sentence_ends_with_one_full_stop(consultation, client, language):
     """Kazakh and Russian long dates end with an abbreviation ("ж.", "г."): no second full stop after it."""
-    ObligationRule.objects.create(name="Every proposal in 30 days", days=30)
+    ObligationRule.objects.create(name_en="Every proposal in 30 days", days=30)
     proposal = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=1))
     page = client.get(f"/{language}/proposals/{proposal.pk}/").content.decode()
     sentence = re.search(r'<p class="message" id="answer-deadline">(.*?)</p>', page, re.S).group(1)
@@ -277,7 +277,7 @@ def test_queue_filters_by_consultation_and_offers_that_consultations_articles(
 def test_queue_filters_by_deadline_age_and_assignee(
     consultation, commissioner, second_commissioner, staff_client
 ):
-    ObligationRule.objects.create(name="30 days", days=30)
+    ObligationRule.objects.create(name_en="30 days", days=30)
     late = ProposalFactory(
         consultation=consultation, title="Late one", published_at=timezone.now() - timedelta(days=40)
     )
@@ -462,7 +462,7 @@ def test_missed_deadline_is_announced_once_and_not_for_answered_or_clustered(
     from proposals.models import MissedDeadline
     from proposals.tasks import record_missed_deadlines
 
-    ObligationRule.objects.create(name="Within 7 days", days=7)
+    ObligationRule.objects.create(name_en="Within 7 days", days=7)
     late = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=9))
     follow_add(user=citizen, proposal=late)
     services.commission_assign(proposal=late, assignee=commissioner, actor=second_commissioner)
@@ -488,7 +488,7 @@ def test_a_sweep_records_at_most_its_limit_of_misses_across_consultations(consul
     """Two late proposals in each of two consultations, three at most a run: three, then the last one."""
     from proposals.models import MissedDeadline
 
-    ObligationRule.objects.create(name="Within 7 days", days=7)
+    ObligationRule.objects.create(name_en="Within 7 days", days=7)
     nine_days_ago = timezone.now() - timedelta(days=9)
     for each in (consultation, ConsultationFactory()):
         ProposalFactory.create_batch(2, consultation=each, published_at=nine_days_ago)
@@ -530,7 +530,7 @@ def test_a_superuser_still_manages_templates_and_obligations_in_the_django_admin
         assert client.get(f"/en/admin/proposals/{model}/add/").status_code == 200
     answer = client.post(
         "/en/admin/proposals/obligationrule/add/",
-        {"name": "Every proposal within 30 days", "min_supports": 0, "days": 30, "is_active": "on"},
+        {"name_en": "Every proposal within 30 days", "min_supports": 0, "days": 30, "is_active": "on"},
     )
     assert answer.status_code == 302
     assert ObligationRule.objects.get().days == 30
@@ -541,7 +541,7 @@ def test_commission_members_cannot_change_admin_settings(client, commissioner):
     client.force_login(commissioner)
     assert client.get("/en/admin/proposals/obligationrule/").status_code in (302, 403)
     assert client.post(
-        "/en/admin/proposals/obligationrule/add/", {"name": "x", "min_supports": 0, "days": 1}
+        "/en/admin/proposals/obligationrule/add/", {"name_en": "x", "min_supports": 0, "days": 1}
     ).status_code in (302, 403)
     assert not ObligationRule.objects.exists()
 

@@ -57,7 +57,8 @@ def test_obligations_are_kept_on_staff_pages_per_consultation_and_for_all(secret
         reverse("staff_obligation_create"),
         {
             "consultation": consultation.pk,
-            "name": "Answer in 30 days",
+            "name_kk": "30 күнде жауап",
+            "name_en": "Answer in 30 days",
             "days": "30",
             "min_supports": "0",
             "is_active": "on",
@@ -66,9 +67,15 @@ def test_obligations_are_kept_on_staff_pages_per_consultation_and_for_all(secret
     assert answer.url.endswith("#obligations")
     secretariat.post(
         reverse("staff_obligation_create"),
-        {"name": "Popular ones in 10 days", "days": "10", "min_supports": "100", "is_active": "on"},
+        {
+            "name_kk": "Танымалдарына 10 күнде",
+            "name_en": "Popular ones in 10 days",
+            "days": "10",
+            "min_supports": "100",
+            "is_active": "on",
+        },
     )
-    rules = {rule.name: rule for rule in ObligationRule.objects.all()}
+    rules = {rule.name_en: rule for rule in ObligationRule.objects.all()}
     assert rules["Answer in 30 days"].consultation == consultation
     assert rules["Popular ones in 10 days"].consultation is None
     assert AuditEntry.objects.filter(action="obligation.created").count() == 2
@@ -82,10 +89,10 @@ def test_obligations_are_kept_on_staff_pages_per_consultation_and_for_all(secret
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"name": "", "days": "30", "min_supports": "0"}, "name"),
-        ({"name": "Zero", "days": "0", "min_supports": "0"}, "days"),
-        ({"name": "Huge", "days": "99999999999", "min_supports": "0"}, "days"),
-        ({"name": "Negative", "days": "5", "min_supports": "-1"}, "min_supports"),
+        ({"name_kk": "", "name_en": "In English only", "days": "30", "min_supports": "0"}, "name_kk"),
+        ({"name_kk": "Нөл", "days": "0", "min_supports": "0"}, "days"),
+        ({"name_kk": "Үлкен", "days": "99999999999", "min_supports": "0"}, "days"),
+        ({"name_kk": "Теріс", "days": "5", "min_supports": "-1"}, "min_supports"),
     ],
 )
 def test_a_bad_obligation_is_refused_with_a_clear_error(secretariat, data, field):
@@ -161,3 +168,15 @@ def test_only_administrators_keep_obligations_topics_and_switches(client, reques
             == 403
         )
     assert not ObligationRule.objects.exists() and not Topic.objects.exists()
+
+
+def test_an_obligation_named_in_one_language_is_marked_as_such_in_the_others(secretariat):
+    consultation = ConsultationFactory()
+    ObligationRule.objects.create(consultation=consultation, name_kk="Жедел жауап", days=5)
+    for page in (
+        secretariat.get(reverse("staff_obligation_list").replace("/en/", "/ru/", 1)),
+        secretariat.get(f"/ru/staff/consultations/{consultation.pk}/"),
+    ):
+        html = page.content.decode()
+        assert '<span lang="kk">Жедел жауап</span>' in html
+        assert "есть только на казахском языке" in html

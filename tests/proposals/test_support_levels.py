@@ -123,7 +123,7 @@ def test_narrowing_the_levels_on_the_staff_page_recounts_and_moves_answer_deadli
 ):
     supported.published_at = timezone.now() - timedelta(days=5)
     supported.save(update_fields=["published_at"])
-    ObligationRule.objects.create(name="Popular ones within 3 days", days=3, min_supports=8)
+    ObligationRule.objects.create(name_en="Popular ones within 3 days", days=3, min_supports=8)
     assert answer_deadline(supported) is not None  # 10 supports: the rule applies
 
     give_totp(admin_user)

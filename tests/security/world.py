@@ -136,7 +136,9 @@ def build_world(*, citizen, other_citizen) -> World:
             "answer_template": ResponseTemplate.objects.create(
                 consultation=consultation, name="Out of scope", text_kk="Тыс.", text_ru="Вне.", text_en="Out."
             ),
-            "obligation": ObligationRule.objects.create(consultation=consultation, name="30 days", days=30),
+            "obligation": ObligationRule.objects.create(
+                consultation=consultation, name_en="30 days", days=30
+            ),
             "pending_update": pending_update,
             "unsubscribe": unsubscribe_token(user_id=citizen.pk, category=None),
             "cancel": cancel_token(registration),

@@ -1,0 +1,28 @@
+"""The one name an answer obligation had becomes a name per language."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("proposals", "0010_responded_index_nulls_last")]
+AFTER = [("proposals", "0011_obligation_names_in_languages")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_names_are_kept_in_their_language_and_automatic_ones_in_all_three():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("proposals", "ObligationRule")
+    automatic = old.objects.create(name="30 күн ішінде жауап беру", days=30)
+    typed = old.objects.create(name="Популярные за неделю", days=7, min_supports=100)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps.get_model("proposals", "ObligationRule")
+    names = {rule.pk: (rule.name_kk, rule.name_ru, rule.name_en) for rule in new.objects.all()}
+    assert names[automatic.pk] == (
+        "30 күн ішінде жауап беру",
+        "Ответ в течение 30 дней",
+        "Answer within 30 days",
+    )
+    assert names[typed.pk] == ("", "Популярные за неделю", "")
