@@ -344,6 +344,16 @@ def test_the_public_pages_speak_the_reader_language(
         assert leaks == [], (url, leaks)
 
 
+def test_a_description_in_one_language_is_marked_with_it_on_the_pages_of_the_others(
+    client, consultation, change, commissioner
+):
+    commitment = record(change, commissioner, description_ru="Описание есть только по-русски.")
+    url = f"/kk/consultations/{consultation.slug}/implementation/{commitment.pk}/"
+    html = client.get(url).content.decode()
+    assert '<div lang="ru"><p>Описание есть только по-русски.</p></div>' in html
+    assert "тек орыс тілінде" in html
+
+
 def _without_the_chart(response):
     """The progress chart is our own SVG (dates and numbers only); the finder would count any <svg>."""
     response.content = re.sub(
