@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 
-from ..models import ArticleIdentity, Comment, Proposal, ProposalStatus, Support, Topic
+from ..models import ArticleIdentity, Comment, Proposal, ProposalStatus, ProposalTransition, Support, Topic
 from ..rich_text import render_markdown
 from ..search import search_index_update
 
@@ -184,6 +184,47 @@ def seed_proposals(*, count: int, consultation, article_ids: list[int], rng: ran
         copy_rows(through, ["proposal_id", "articleidentity_id"], links, len(new_ids), "article links")
     search_index_update(_seeded_proposals())
     return missing
+
+
+S = ProposalStatus
+
+# The steps a proposal took from its draft to each status seeded, as `proposal_transition` logs them, so the
+# public timeline ("What happened so far") of a seeded proposal reads like a real one's.
+STATUS_PATHS = {
+    S.SUBMITTED: (S.SUBMITTED,),
+    S.IN_MODERATION: (S.SUBMITTED, S.IN_MODERATION),
+    S.PUBLISHED: (S.SUBMITTED, S.PUBLISHED),
+    S.UNDER_REVIEW: (S.SUBMITTED, S.PUBLISHED, S.UNDER_REVIEW),
+    S.RESPONDED: (S.SUBMITTED, S.PUBLISHED, S.RESPONDED),
+}
+TRANSITION_COLUMNS = ["proposal_id", "from_status", "to_status", "reason", "internal_note", "created_at"]
+
+
+@transaction.atomic
+def seed_timelines() -> int:
+    """Logs the steps of every seeded proposal that has none yet (new ones, or those of a seed made before
+    the steps were), dated by the proposal's own timestamps. Returns the number of steps written."""
+    proposals = list(
+        _seeded_proposals()
+        .filter(status__in=STATUS_PATHS, transitions__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "status", "submitted_at", "published_at", "responded_at", "updated_at")
+    )
+    if not proposals:
+        return 0
+    total = sum(len(STATUS_PATHS[status]) for _pk, status, *_moments in proposals)
+
+    def rows():
+        for pk, status, submitted_at, published_at, responded_at, updated_at in proposals:
+            # A step without a stamp of its own (moderation, review) happened by the latest one known.
+            moments = {S.SUBMITTED: submitted_at, S.PUBLISHED: published_at, S.RESPONDED: responded_at}
+            previous = S.DRAFT
+            for step in STATUS_PATHS[status]:
+                yield (pk, previous, step, "", "", moments.get(step) or updated_at)
+                previous = step
+
+    copy_rows(ProposalTransition, TRANSITION_COLUMNS, rows(), total, "timeline steps")
+    return total
 
 
 def _top_up(

@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 count=options["proposals"], consultation=consultation, article_ids=article_ids, rng=rng
             )
             self.stdout.write(f"demo proposals: {added} added")
+            self.stdout.write(f"timeline steps of demo proposals: {seeding.seed_timelines()} added")
             self.stdout.write(f"supports: {seeding.seed_supports(count=options['supports'], rng=rng)} added")
             self.stdout.write(f"comments: {seeding.seed_comments(count=options['comments'], rng=rng)} added")
             added = proposal_demo.seed_hearings(count=options["hearings"], consultation=consultation)

@@ -1,11 +1,14 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import is_verified_person
 from portal.core.roles import is_admin, is_commission_member, is_moderator
 from portal.notifications.models import Notification
-from proposals.models import Comment, Follow, Hearing, Proposal, Support
+from proposals.demo.bulk import SEED_TAG, STATUS_PATHS
+from proposals.models import Comment, Follow, Hearing, Proposal, ProposalStatus, ProposalTransition, Support
+from proposals.services.proposal import PROPOSAL_LIFECYCLE
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +145,36 @@ def test_the_demo_digest_speaks_only_of_proposals_its_readers_follow(settings):
         }
         assert digest.count() == 3
         assert {notification.url for notification in digest} <= followed
+
+
+def test_seeded_proposals_have_the_timeline_of_their_status(client):
+    call_command("seed_demo", users=3, proposals=5, supports=0, comments=0)
+    seeded = Proposal.objects.filter(summary__startswith=SEED_TAG)
+    assert seeded.count() == 5
+    for proposal in seeded:
+        steps = [(step.from_status, step.to_status) for step in proposal.transitions.order_by("pk")]
+        assert steps == [("draft", "submitted"), ("submitted", "published")]
+        assert proposal.status == ProposalStatus.PUBLISHED
+    with translation.override("en"):
+        url = seeded.first().get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "— Submitted" in page and "— Published" in page
+    steps = ProposalTransition.objects.count()
+    call_command("seed_demo", users=3, proposals=5, supports=0, comments=0)
+    assert ProposalTransition.objects.count() == steps
+
+
+def test_a_seed_made_without_timelines_gets_them_on_the_next_run():
+    call_command("seed_demo", users=3, proposals=4, supports=0, comments=0)
+    ProposalTransition.objects.filter(proposal__summary__startswith=SEED_TAG).delete()
+    call_command("seed_demo", users=3, proposals=4, supports=0, comments=0)
+    assert ProposalTransition.objects.filter(proposal__summary__startswith=SEED_TAG).count() == 4 * 2
+
+
+@pytest.mark.parametrize("status", list(STATUS_PATHS))
+def test_every_seeded_path_is_one_the_lifecycle_allows(status):
+    previous = ProposalStatus.DRAFT
+    for step in STATUS_PATHS[status]:
+        assert PROPOSAL_LIFECYCLE.allows(previous, step), (previous, step)
+        previous = step
+    assert previous == status
