@@ -12,7 +12,6 @@ from portal.core.widgets import LanguageSelect
 
 from .models import (
     CommitmentStatus,
-    DocumentVersion,
     EvidenceKind,
     MeasureKind,
     ModerationCase,
@@ -22,7 +21,7 @@ from .models import (
     Topic,
 )
 from .models.proposal import PUBLIC_STATUSES, Proposal
-from .selectors.document import consultation_articles
+from .selectors.document import consultation_articles, versions_an_answer_may_name
 from .selectors.filter_choices import FilterChoices, proposal_filter_choices
 from .selectors.proposal import ORDERINGS, ProposalFilters
 from .selectors.response_template import templates_offered
@@ -310,7 +309,51 @@ class CommissionQueueForm(PortalForm):
         ]
 
 
-class ResponseForm(PortalForm):
+class AnswerLinksForm(PortalForm):
+    """Where an answer says the change was made: the articles and the version of the draft. A version not
+    yet published may be named; public pages name it once it is published."""
+
+    articles = forms.TypedMultipleChoiceField(
+        label=_("Articles the answer concerns"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    version = forms.TypedChoiceField(
+        label=_("Draft version where the change was made"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("A version not yet published may be named: public pages name it once it is published."),
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        removed = _("no longer in the draft")
+        self.fields["articles"].choices = [
+            (
+                identity.pk,
+                f"{identity.number}. {identity.translated('heading')}"
+                + ("" if in_draft else f" ({removed})"),
+            )
+            for identity, in_draft in consultation_articles(consultation)
+        ]
+        unpublished = _("not yet published")
+        self.fields["version"].choices = [
+            ("", _("— none —")),
+            *[
+                (
+                    version.pk,
+                    f"{version.document} — {version}" + ("" if version.is_published else f" ({unpublished})"),
+                )
+                for version in versions_an_answer_may_name(consultation)
+            ],
+        ]
+
+
+class ResponseForm(AnswerLinksForm):
+    field_order = ["status", "template", "reasoning_kk", "reasoning_ru", "reasoning_en"]
+
     status = forms.ChoiceField(label=_("Outcome"), required=False)
     template = forms.ModelChoiceField(
         label=_("Start from a template"),
@@ -327,39 +370,11 @@ class ResponseForm(PortalForm):
     reasoning_en = textarea_field(
         _("Reasoning in English"), rows=5, lang="en", required=False, max_length=10000
     )
-    articles = forms.TypedMultipleChoiceField(
-        label=_("Articles the answer concerns"),
-        required=False,
-        coerce=int,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    version = forms.TypedChoiceField(
-        label=_("Draft version where the change was made"), required=False, coerce=int, empty_value=None
-    )
 
     def __init__(self, *args, consultation, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, consultation=consultation, **kwargs)
         self.fields["status"].choices = [("", _("— choose —")), *ResponseStatus.choices]
         self.fields["template"].queryset = templates_offered(consultation)
-        removed = _("no longer in the draft")
-        self.fields["articles"].choices = [
-            (
-                identity.pk,
-                f"{identity.number}. {identity.translated('heading')}"
-                + ("" if in_draft else f" ({removed})"),
-            )
-            for identity, in_draft in consultation_articles(consultation)
-        ]
-        # Answers are public, so they name only versions the public can read.
-        versions = (
-            DocumentVersion.objects.published()
-            .filter(document__consultation=consultation)
-            .select_related("document")
-        )
-        self.fields["version"].choices = [
-            ("", _("— none —")),
-            *[(version.pk, f"{version.document} — {version}") for version in versions],
-        ]
 
     def clean(self):
         data = super().clean()
@@ -371,6 +386,12 @@ class ResponseForm(PortalForm):
             if not data.get("status") and template.status:
                 data["status"] = template.status
         return data
+
+
+class ResponseCorrectionForm(AnswerLinksForm):
+    """Corrects where a published answer says the change was made; its decision and reasons stay."""
+
+    reason = textarea_field(_("Why the correction (kept in the answer's history)"), rows=2, max_length=1000)
 
 
 class AssignForm(PortalForm):

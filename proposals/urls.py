@@ -105,7 +105,7 @@ _commission_routes = [
         "proposals/<int:pk>/response/",
         commission,
         "response",
-        ("submit", "approve", "return"),
+        ("submit", "approve", "return", "correct"),
         name="commission_response",
     ),
 ]

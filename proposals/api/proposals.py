@@ -93,7 +93,9 @@ class ResponseOut(Schema):
         ..., description="language code → text, for the languages it is written in"
     )
     articles: list[ArticleRef]
-    version: str | None = Field(None, description="the draft version where the change was made")
+    version: str | None = Field(
+        None, description="the draft version where the change was made; null until that version is published"
+    )
     published_at: datetime
     covers_cluster: bool = Field(
         ..., description="true when the answer was given to the cluster's first proposal"
@@ -218,7 +220,7 @@ def _response_out(proposal: Proposal) -> dict | None:
             {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
             for a in response.articles.all()
         ],
-        "version": str(response.version) if response.version_id else None,
+        "version": str(response.public_version) if response.public_version else None,
         "published_at": response.published_at,
         "covers_cluster": response.proposal_id != proposal.pk,
     }

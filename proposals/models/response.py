@@ -100,6 +100,14 @@ class ProposalResponse(TranslatedFieldsMixin, Timestamped):
     def is_published(self) -> bool:
         return self.state == ResponseState.PUBLISHED
 
+    @property
+    def public_version(self):
+        """The version named as carrying the change, once the public can read it. An answer may name a draft
+        version staff are still preparing; until it is published, public pages, the API and open data name no
+        version rather than one that does not carry the change."""
+        version = self.version
+        return version if version is not None and version.is_published else None
+
 
 class ResponseTransition(TransitionLog):
     """The log of a response's review lifecycle. Internal: the reviewer of a returned draft stays private."""

@@ -53,3 +53,12 @@ def can_review_response(user, response) -> bool:
     if settings.RESPONSE_FOUR_EYES:
         return response.state == ResponseState.IN_REVIEW and response.drafted_by_id != user.pk
     return True
+
+
+def can_correct_response(user, response) -> bool:
+    """Correcting the articles and version a published answer names, with a reason (logged)."""
+    return (
+        is_commission_member(user)
+        and response.state == ResponseState.PUBLISHED
+        and not has_interest_in_answer(user, response.proposal)
+    )

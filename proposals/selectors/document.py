@@ -63,6 +63,17 @@ def article_choices(consultation=None) -> list[tuple[int, str]]:
     return choices
 
 
+def versions_an_answer_may_name(consultation):
+    """Every version of the consultation's documents, published or still a draft: an answer may name the
+    draft version that will carry the change, and the public pages name it once it is published. Versions
+    are published in order, so a draft is always newer than every published version of its document."""
+    return (
+        DocumentVersion.objects.filter(document__consultation=consultation)
+        .select_related("document")
+        .order_by("document_id", "position")
+    )
+
+
 def consultation_articles(consultation) -> list[tuple[ArticleIdentity, bool]]:
     """Every article identity of the consultation with whether the latest draft still has it: the latest
     version's articles in their order first, then those removed since (which keep their last number, so a

@@ -77,7 +77,13 @@ FIELD_DICTIONARY = {
     "response_reasoning_ru": ("string", _("Reasons of the answer in Russian.")),
     "response_reasoning_en": ("string", _("Reasons of the answer in English.")),
     "response_articles": ("string", _("Keys of the articles the answer changed, separated by spaces.")),
-    "response_version": ("integer", _("Number (position) of the draft version that reflects the answer.")),
+    "response_version": (
+        "integer",
+        _(
+            "Number (position) of the draft version that reflects the answer; "
+            "empty until that version is published."
+        ),
+    ),
     "response_published_at": ("datetime", _("When the answer was published (UTC, ISO 8601).")),
 }
 
@@ -133,7 +139,9 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             "response_reasoning_ru": response.reasoning_ru if response else None,
             "response_reasoning_en": response.reasoning_en if response else None,
             "response_articles": [article.key for article in response.articles.all()] if response else [],
-            "response_version": response.version.position if response and response.version else None,
+            "response_version": response.public_version.position
+            if response and response.public_version
+            else None,
             "response_published_at": iso_utc(response.published_at) if response else None,
         }
 

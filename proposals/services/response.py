@@ -24,6 +24,7 @@ from portal.core.roles import is_commission_member
 from portal.notifications.services import notify
 from proposals.permissions.response import (
     can_answer_proposal,
+    can_correct_response,
     can_draft_response,
     can_review_response,
     can_work_commission_queue,
@@ -92,23 +93,32 @@ def _clean(data: ResponseInput, *, proposal: Proposal) -> dict:
             _("Give the reasons at least in the language of the proposal (%(language)s).")
             % {"language": dict(settings.LANGUAGES)[language]}
         ]
-    articles = list(
-        ArticleIdentity.objects.filter(
-            pk__in=data.article_ids, document__consultation_id=proposal.consultation_id
-        )
+    articles, version = _links(
+        article_ids=data.article_ids, version_id=data.version_id, proposal=proposal, errors=errors
     )
-    if len(articles) != len(set(data.article_ids)):
-        errors["articles"] = [_("Choose articles of this consultation's draft.")]
-    version = None
-    if data.version_id is not None:
-        version = DocumentVersion.objects.filter(
-            pk=data.version_id, document__consultation_id=proposal.consultation_id
-        ).first()
-        if version is None:
-            errors["version"] = [_("Choose a version of this consultation's draft.")]
     if errors:
         raise ValidationError(errors)
     return {"status": data.status, "articles": articles, "version": version, **reasoning}
+
+
+def _links(
+    *, article_ids: tuple[int, ...], version_id: int | None, proposal: Proposal, errors: dict
+) -> tuple[list[ArticleIdentity], DocumentVersion | None]:
+    """The articles and version an answer names, of the proposal's consultation. The version may still be a
+    draft: public pages name it once it is published (`ProposalResponse.public_version`)."""
+    articles = list(
+        ArticleIdentity.objects.filter(pk__in=article_ids, document__consultation_id=proposal.consultation_id)
+    )
+    if len(articles) != len(set(article_ids)):
+        errors["articles"] = [_("Choose articles of this consultation's draft.")]
+    version = None
+    if version_id is not None:
+        version = DocumentVersion.objects.filter(
+            pk=version_id, document__consultation_id=proposal.consultation_id
+        ).first()
+        if version is None:
+            errors["version"] = [_("Choose a version of this consultation's draft.")]
+    return articles, version
 
 
 @transaction.atomic
@@ -212,6 +222,60 @@ def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResp
         actor=actor, action="response.published", target=representative, details={"status": response.status}
     )
     return response
+
+
+@dataclass(frozen=True)
+class ResponseCorrection:
+    reason: str
+    article_ids: tuple[int, ...] = ()
+    version_id: int | None = None
+
+
+@transaction.atomic
+def response_correct(
+    *, response: ProposalResponse, actor: User, data: ResponseCorrection
+) -> ProposalResponse:
+    """Corrects the articles and version a published answer names, never its decision or reasons. The
+    correction is logged in the answer's history (a published → published row with the reason) and in the
+    audit log with what was named before and after; saving the published answer renews the pages that show it.
+
+    One member corrects without a second one's approval even under four eyes: the approval guards what the
+    Commission decides and why, which stays as approved; the correction only points to where the text carries
+    the change, which anyone can check against the published versions."""
+    locked = ProposalResponse.objects.select_for_update().select_related("proposal").get(pk=response.pk)
+    if not can_correct_response(actor, locked):
+        raise PermissionDenied(_("You may not correct this answer."))
+    errors: dict[str, list[str]] = {}
+    reason = data.reason.strip()
+    if not reason:
+        errors["reason"] = [_("Say why the answer is corrected.")]
+    articles, version = _links(
+        article_ids=data.article_ids, version_id=data.version_id, proposal=locked.proposal, errors=errors
+    )
+    before = sorted(locked.articles.values_list("pk", flat=True))
+    after = sorted(article.pk for article in articles)
+    if not errors and before == after and locked.version_id == (version.pk if version else None):
+        errors["version"] = [_("Nothing to correct: the articles and the version are those already named.")]
+    if errors:
+        raise ValidationError(errors)
+    previous_version_id = locked.version_id
+    locked.articles.set(articles)
+    locked.version = version
+    locked.save(update_fields=["version", "updated_at"])
+    ResponseTransition.objects.create(
+        response=locked, from_state=R.PUBLISHED, to_state=R.PUBLISHED, actor=actor, note=reason
+    )
+    audit_record(
+        actor=actor,
+        action="response.corrected",
+        target=locked.proposal,
+        details={
+            "reason": reason,
+            "articles": {"from": before, "to": after},
+            "version": {"from": previous_version_id, "to": locked.version_id},
+        },
+    )
+    return locked
 
 
 def _answer_params(response: ProposalResponse) -> dict:

@@ -13,9 +13,21 @@ from django.utils.translation import gettext as _
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
 from portal.core.roles import role_required, staff_action
-from proposals.permissions.response import can_draft_response, can_review_response, can_work_commission_queue
+from proposals.permissions.response import (
+    can_correct_response,
+    can_draft_response,
+    can_review_response,
+    can_work_commission_queue,
+)
 
-from ..forms import AssignForm, CommissionQueueForm, NoteForm, ResponseForm, ReturnForm
+from ..forms import (
+    AssignForm,
+    CommissionQueueForm,
+    NoteForm,
+    ResponseCorrectionForm,
+    ResponseForm,
+    ReturnForm,
+)
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
 from ..selectors import response as selectors
 from ..selectors.consultation import public_consultations
@@ -83,6 +95,7 @@ def _work_context(request, proposal, **forms):
             "articles": [article.pk for article in response.articles.all()],
             "version": response.version_id,
         }
+    can_correct = response is not None and can_correct_response(request.user, response)
     return {
         "proposal": proposal,
         "response": response,
@@ -97,6 +110,14 @@ def _work_context(request, proposal, **forms):
         "return_form": forms.get("return_form") or ReturnForm(),
         "can_edit": response is None or can_draft_response(request.user, response),
         "can_review": response is not None and can_review_response(request.user, response),
+        "can_correct": can_correct,
+        # Built only for a member who may correct: it reads the consultation's articles and versions.
+        "correction_form": forms.get("correction_form")
+        or (
+            ResponseCorrectionForm(initial=initial, consultation=proposal.consultation)
+            if can_correct
+            else None
+        ),
     }
 
 
@@ -216,4 +237,30 @@ def response_return(request, pk):
         messages.success(request, _("The draft is returned to its drafter."))
         return redirect("commission_work", pk=proposal.pk)
     context = _work_context(request, proposal, return_form=form)
+    return render(request, "proposals/commission/work.html", context, status=400)
+
+
+@staff_action(can_work_commission_queue)
+def response_correct(request, pk):
+    proposal = _proposal(pk)
+    response = _response_of(proposal)
+    if not can_correct_response(request.user, response):
+        raise PermissionDenied
+    form = ResponseCorrectionForm(request.POST, consultation=proposal.consultation)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.response_correct(
+                response=response,
+                actor=request.user,
+                data=services.ResponseCorrection(
+                    reason=data["reason"], article_ids=tuple(data["articles"]), version_id=data["version"]
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The answer is corrected; its history keeps the reason."))
+            return redirect("commission_work", pk=proposal.pk)
+    context = _work_context(request, proposal, correction_form=form)
     return render(request, "proposals/commission/work.html", context, status=400)

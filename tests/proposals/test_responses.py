@@ -373,6 +373,7 @@ STAFF_POST = [
     ("/en/staff/commission/proposals/{pk}/response/submit/", {}),
     ("/en/staff/commission/proposals/{pk}/response/approve/", {}),
     ("/en/staff/commission/proposals/{pk}/response/return/", {"note": "no"}),
+    ("/en/staff/commission/proposals/{pk}/response/correct/", {"reason": "wrong version"}),
 ]
 
 

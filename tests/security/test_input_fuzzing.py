@@ -83,7 +83,9 @@ def our_input_schemas() -> list[type]:
 # Arguments some forms take besides their data.
 EXTRA_ARGUMENTS = {
     "PreferencesForm": lambda: {"current": defaultdict(str)},
+    "AnswerLinksForm": lambda: {"consultation": ConsultationFactory()},
     "ResponseForm": lambda: {"consultation": ConsultationFactory()},
+    "ResponseCorrectionForm": lambda: {"consultation": ConsultationFactory()},
 }
 
 

@@ -1,0 +1,294 @@
+"""Where an answer says the change was made: it may name a draft version, which public pages, the API and
+open data name only once it is published; a published answer's articles and version are corrected with a
+reason, logged, and the stored pages that show them are renewed."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.core.models import AuditEntry
+from proposals.forms import ResponseForm
+from proposals.models import Document, ResponseTransition
+from proposals.services import response as services
+from proposals.services.document import document_version_import, document_version_publish
+from proposals.services.response import ResponseCorrection
+from tests.conftest import give_totp
+
+from .factories import ArticleIdentityFactory, ProposalFactory, import_published, publish_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _lease_text(years: int) -> str:
+    return (
+        "# 1. Land\n## 1. Ownership {#ownership}\n1. Land belongs to the people.\n"
+        "## 2. Land lease {#lease}\n"
+        f"1. Land is leased for at most {years} years.\n"
+    )
+
+
+@pytest.fixture
+def land_code(consultation):
+    """Version 1 (49 years) published; version 2 (25 years) imported by staff and still a draft."""
+    document = Document.objects.create(consultation=consultation, slug="land-code", title_en="Land Code")
+    first = import_published(
+        document=document,
+        labels={"en": "Draft, edition 1"},
+        sources={"en": ("v1.md", _lease_text(49))},
+        imported_by=None,
+    )
+    second = document_version_import(
+        document=document,
+        labels={"en": "Draft, edition 2"},
+        sources={"en": ("v2.md", _lease_text(25))},
+        imported_by=None,
+    )
+    lease = document.identities.get(key="lease")
+    return first, second, lease
+
+
+@pytest.fixture
+def answered(consultation, land_code, commissioner, second_commissioner):
+    """A proposal about the lease term, answered as changed in the still unpublished version 2."""
+    _first, second, lease = land_code
+    proposal = ProposalFactory(consultation=consultation, title="Shorten land leases")
+    proposal.articles.add(lease)
+    response = publish_response(
+        proposal,
+        drafter=commissioner,
+        approver=second_commissioner,
+        articles=[lease],
+        version=second,
+        reasoning_en="Leases are now limited to 25 years.",
+    )
+    return proposal, response
+
+
+def _open_data_row(client, proposal):
+    answer = client.get("/open-data/proposals.json")
+    rows = json.loads(b"".join(answer.streaming_content))["results"]
+    return next(row for row in rows if row["id"] == proposal.pk)
+
+
+def _public(client, proposal, lease):
+    """What the public reads of the answer's version on every page that shows it."""
+    article_url = lease.get_absolute_url().replace("/kk/", "/en/")
+    return {
+        "proposal": client.get(f"/en/proposals/{proposal.pk}/").content.decode(),
+        "article": client.get(article_url).content.decode(),
+        "outcome": client.get(f"/en/consultations/{proposal.consultation.slug}/outcome/").content.decode(),
+        "api": client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["version"],
+        "open_data": _open_data_row(client, proposal)["response_version"],
+        "article_url": article_url,
+    }
+
+
+# --- an answer naming a draft version ----------------------------------------------------------------------
+
+
+def test_answer_form_offers_the_draft_version_marked_as_not_yet_published(consultation, land_code):
+    first, second, _lease = land_code
+    choices = dict(ResponseForm(consultation=consultation).fields["version"].choices)
+    assert choices[first.pk] == "Land Code — Draft, edition 1"
+    assert choices[second.pk] == "Land Code — Draft, edition 2 (not yet published)"
+
+
+def test_answer_naming_a_draft_version_names_it_publicly_only_once_it_is_published(
+    client, settings, land_code, answered
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    _first, second, lease = land_code
+    proposal, _response = answered
+    before = _public(client, proposal, lease)
+    assert "Leases are now limited to 25 years." in before["proposal"]
+    assert "Draft, edition 2" not in before["proposal"]
+    assert "?version=" not in before["proposal"]
+    assert before["article_url"] + "#what-changed" in before["proposal"]
+    assert 'id="what-changed"' not in before["article"]
+    assert before["article_url"] + "#what-changed" not in before["outcome"]
+    assert before["api"] is None
+    assert before["open_data"] is None
+
+    document_version_publish(version=second, actor=None)
+
+    after = _public(client, proposal, lease)
+    assert "Draft, edition 2" in after["proposal"]
+    assert after["article_url"] + "?version=2#what-changed" in after["proposal"]
+    section = after["article"][after["article"].index('id="what-changed"') :]
+    assert "From “Draft, edition 1” to “Draft, edition 2”" in section
+    assert "Shorten land leases" in section
+    assert "<del><span" in section and "49" in section and "25" in section
+    assert after["article_url"] + "#what-changed" in after["outcome"]
+    assert after["api"] == "Draft, edition 2"
+    assert after["open_data"] == 2
+
+
+def test_signed_in_readers_see_the_version_once_it_is_published(
+    client, settings, citizen, land_code, answered
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    _first, second, _lease = land_code
+    proposal, _response = answered
+    client.force_login(citizen)
+    assert "Draft, edition 2" not in client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    document_version_publish(version=second, actor=None)
+    assert "Draft, edition 2" in client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+
+
+def test_a_draft_version_an_answer_names_cannot_be_discarded(land_code, answered, admin_user):
+    from proposals.services.document import document_version_discard
+
+    _first, second, _lease = land_code
+    with pytest.raises(ValidationError):
+        document_version_discard(version=second, actor=admin_user)
+
+
+# --- correcting a published answer ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wrongly_answered(consultation, land_code, commissioner, second_commissioner):
+    """The defect as found: the answer names version 1, the only one the form used to offer."""
+    first, _second, lease = land_code
+    proposal = ProposalFactory(consultation=consultation, title="Shorten land leases")
+    response = publish_response(
+        proposal,
+        drafter=commissioner,
+        approver=second_commissioner,
+        articles=[lease],
+        version=first,
+        reasoning_en="Leases are now limited to 25 years.",
+    )
+    return proposal, response
+
+
+def _correct(response, actor, version, articles=(), reason="Version 2 carries the change, not version 1."):
+    return services.response_correct(
+        response=response,
+        actor=actor,
+        data=ResponseCorrection(
+            reason=reason,
+            article_ids=tuple(article.pk for article in articles),
+            version_id=version.pk if version else None,
+        ),
+    )
+
+
+def test_correcting_the_version_is_logged_and_renews_the_public_pages(
+    client, settings, land_code, wrongly_answered, commissioner
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    first, second, lease = land_code
+    document_version_publish(version=second, actor=None)
+    proposal, response = wrongly_answered
+    wrong = _public(client, proposal, lease)
+    assert "Draft, edition 1" in wrong["proposal"]
+    assert wrong["open_data"] == 1
+
+    _correct(response, commissioner, second, articles=[lease])
+
+    response.refresh_from_db()
+    assert response.version == second
+    assert response.state == "published"
+    log = ResponseTransition.objects.filter(response=response).order_by("pk").last()
+    assert (log.from_state, log.to_state, log.actor) == ("published", "published", commissioner)
+    assert log.note == "Version 2 carries the change, not version 1."
+    entry = AuditEntry.objects.get(action="response.corrected")
+    assert entry.details["version"] == {"from": first.pk, "to": second.pk}
+    assert entry.details["articles"] == {"from": [lease.pk], "to": [lease.pk]}
+    assert entry.details["reason"] == "Version 2 carries the change, not version 1."
+    corrected = _public(client, proposal, lease)
+    assert "Draft, edition 2" in corrected["proposal"]
+    assert corrected["article_url"] + "?version=2#what-changed" in corrected["proposal"]
+    section = corrected["article"][corrected["article"].index('id="what-changed"') :]
+    assert "From “Draft, edition 1” to “Draft, edition 2”" in section
+    assert corrected["api"] == "Draft, edition 2"
+    assert corrected["open_data"] == 2
+
+
+def test_correcting_the_articles_changes_the_public_links(
+    client, settings, consultation, land_code, wrongly_answered, commissioner
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    _first, second, lease = land_code
+    proposal, response = wrongly_answered
+    ownership = consultation.documents.get().identities.get(key="ownership")
+    assert (
+        ownership.get_absolute_url().replace("/kk/", "/en/")
+        not in client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    )
+    _correct(response, commissioner, second, articles=[lease, ownership])
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    assert ownership.get_absolute_url().replace("/kk/", "/en/") + "#what-changed" in page
+    assert "Draft, edition 2" not in page  # named once version 2 is published
+
+
+def test_a_correction_needs_a_reason_and_a_change(land_code, wrongly_answered, commissioner):
+    first, second, lease = land_code
+    _proposal, response = wrongly_answered
+    with pytest.raises(ValidationError) as error:
+        _correct(response, commissioner, second, articles=[lease], reason="  ")
+    assert "reason" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        _correct(response, commissioner, first, articles=[lease])
+    assert "version" in error.value.message_dict
+    response.refresh_from_db()
+    assert response.version == first
+    assert not ResponseTransition.objects.filter(response=response, from_state="published").exists()
+    assert not AuditEntry.objects.filter(action="response.corrected").exists()
+
+
+def test_a_correction_names_only_this_consultations_articles_and_versions(
+    land_code, wrongly_answered, commissioner
+):
+    _first, second, _lease = land_code
+    _proposal, response = wrongly_answered
+    elsewhere = ArticleIdentityFactory()
+    with pytest.raises(ValidationError) as error:
+        _correct(response, commissioner, second, articles=[elsewhere])
+    assert "articles" in error.value.message_dict
+
+
+def test_only_members_without_an_interest_correct_published_answers(
+    consultation, land_code, wrongly_answered, citizen, moderator, commissioner, second_commissioner
+):
+    _first, second, _lease = land_code
+    proposal, response = wrongly_answered
+    for person in (citizen, moderator):
+        with pytest.raises(PermissionDenied):
+            _correct(response, person, second)
+    proposal.author = second_commissioner
+    proposal.save()
+    with pytest.raises(PermissionDenied):
+        _correct(response, second_commissioner, second)
+    draft = services.response_draft_save(
+        proposal=ProposalFactory(consultation=consultation),
+        author=commissioner,
+        data=services.ResponseInput(status="accepted", reasoning_kk="Иә.", reasoning_en="Yes."),
+    )
+    with pytest.raises(PermissionDenied):
+        _correct(draft, commissioner, second)
+
+
+def test_member_corrects_from_the_work_page(client, land_code, wrongly_answered, commissioner):
+    _first, second, lease = land_code
+    proposal, response = wrongly_answered
+    give_totp(commissioner)
+    client.force_login(commissioner)
+    work = f"/en/staff/commission/proposals/{proposal.pk}/"
+    page = client.get(work).content.decode()
+    assert "Correct the articles and the version" in page
+    answer = client.post(
+        work + "response/correct/",
+        {"articles": [lease.pk], "version": second.pk, "reason": "Version 2 carries the change."},
+    )
+    assert answer.status_code == 302
+    response.refresh_from_db()
+    assert response.version == second
+    page = client.get(work).content.decode()
+    assert "Corrected (Commissioner Erlan): Version 2 carries the change." in page
+    assert "Draft, edition 2 (not yet published)" in page
+    refused = client.post(work + "response/correct/", {"articles": [lease.pk], "version": second.pk})
+    assert refused.status_code == 400
+    assert "This field is required." in refused.content.decode()
