@@ -10,6 +10,7 @@ from portal.core.roles import is_staff_member
 from portal.notifications.messages import register_messages
 
 from . import models
+from .audit_actions import PROPOSALS_AUDIT
 from .models.proposal import VISIBLE_STATUSES
 from .notification_messages import PROPOSAL_MESSAGES
 from .permissions.consultation import can_import_document, can_manage_consultations
@@ -134,6 +135,7 @@ def register() -> None:
     for label, model in ((_("Proposals"), models.Proposal), (_("Comments"), models.Comment)):
         registries.person_facts.register(registries.PersonFact(label=label, count=_authored_count(model)))
     register_messages(PROPOSAL_MESSAGES)
+    registries.audit_vocabularies.register(PROPOSALS_AUDIT)
     # An erased account's supports stay counted, and so do those of an account verified again with another
     # IIN; the released IIN's fingerprint is kept beside each proposal it supported, so that another account
     # verified with it cannot support that proposal again.

@@ -8,6 +8,7 @@ from portal.core import page_cache, registries
 from portal.notifications.messages import register_messages
 
 from . import privacy, selectors
+from .audit_actions import ACCOUNTS_AUDIT
 from .forms import StaffIdentityForm
 from .models import Organisation, User
 from .notification_messages import ACCOUNT_MESSAGES
@@ -60,3 +61,4 @@ def register() -> None:
         )
     )
     register_messages(ACCOUNT_MESSAGES)
+    registries.audit_vocabularies.register(ACCOUNTS_AUDIT)

@@ -1,5 +1,9 @@
+from django.apps import apps
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
+from . import registries
 from .models import AuditEntry
 
 
@@ -12,3 +16,54 @@ def audit_record(*, actor, action: str, target: models.Model | None = None, deta
         target_id=str(target.pk) if target is not None else "",
         details=details or {},
     )
+
+
+def audit_action_label(action: str) -> str:
+    """The name the writing app registered for an action code, else the code itself."""
+    for vocabulary in registries.audit_vocabularies:
+        if action in vocabulary.actions:
+            return str(vocabulary.actions[action])
+    return action
+
+
+def audit_target_type_label(target_type: str) -> str:
+    """The model's own name for a target type (`proposals.proposal`), else the type as written."""
+    try:
+        return str(capfirst(apps.get_model(target_type)._meta.verbose_name))
+    except (LookupError, ValueError):
+        return target_type
+
+
+def audit_target_type_choices() -> list[tuple[str, str]]:
+    """The target types the log holds, by their readable names."""
+    types = AuditEntry.objects.exclude(target_type="").order_by().values_list("target_type", flat=True)
+    choices = [(target_type, audit_target_type_label(target_type)) for target_type in types.distinct()]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+def audit_detail_pairs(details: dict) -> list[tuple[str, str]]:
+    """An entry's details as (name, value) pairs for people to read."""
+    names = {}
+    for vocabulary in registries.audit_vocabularies:
+        names.update(vocabulary.details)
+    return [
+        (str(names.get(key, key.replace("_", " "))), _readable(value))
+        for key, value in (details or {}).items()
+    ]
+
+
+def _readable(value) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if value is True:
+        return gettext("yes")
+    if value is False:
+        return gettext("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        # A pair of lists is a before and after (identity levels): each in brackets.
+        return ", ".join(
+            f"({_readable(item)})" if isinstance(item, list | tuple) else _readable(item) for item in value
+        )
+    return str(value)

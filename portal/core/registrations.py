@@ -1,10 +1,13 @@
 """What the core app registers when it starts."""
 
 from django.db.backends.signals import connection_created
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from . import page_cache, registries
 from .models import SiteSwitches
 from .roles import is_admin
+from .switches import SWITCH_NAMES
 from .text import register_casefold
 
 
@@ -15,4 +18,12 @@ def register() -> None:
     page_cache.invalidate_on_change(SiteSwitches)
     registries.staff_panels.register(
         registries.StaffPanel(template="staff/panels/administration.html", visible=is_admin, order=900)
+    )
+    registries.audit_vocabularies.register(
+        registries.AuditVocabulary(
+            actions={"site.switches_changed": _("Site switches changed")},
+            details={
+                name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES
+            },
+        )
     )

@@ -9,8 +9,8 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -75,6 +75,16 @@ class PersonFact:
     count: Callable[[Any], int]
 
 
+@dataclass(frozen=True)
+class AuditVocabulary:
+    """The readable names of an app's audit entries, for the audit log page: `actions` by the action codes
+    the app writes, `details` by the keys of their details. A code without a name is shown as it is."""
+
+    actions: Mapping[str, Any]
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
 personal_data: Registry[PersonalDataPart] = Registry("personal data")
 staff_panels: Registry[StaffPanel] = Registry("staff panels")
 person_facts: Registry[PersonFact] = Registry("person facts")
+audit_vocabularies: Registry[AuditVocabulary] = Registry("audit vocabularies")

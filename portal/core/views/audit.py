@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.audit import audit_target_type_choices
 from portal.core.forms import PortalForm
 from portal.core.models import AuditEntry
 from portal.core.roles import can_view_audit_log, role_required
@@ -14,12 +15,14 @@ from portal.core.roles import can_view_audit_log, role_required
 class AuditFilterForm(PortalForm):
     action = forms.CharField(label=_("Action starts with"), required=False, max_length=80)
     actor = forms.IntegerField(label=_("Actor (account number)"), required=False, min_value=1)
-    target_type = forms.CharField(
-        label=_("Target type, e.g. proposals.proposal"), required=False, max_length=80
-    )
+    target_type = forms.ChoiceField(label=_("Target type"), required=False)
     target_id = forms.CharField(label=_("Target number"), required=False, max_length=40)
     since = forms.DateField(label=_("From (YYYY-MM-DD)"), required=False)
     until = forms.DateField(label=_("Until (YYYY-MM-DD)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_type"].choices = [("", _("Any")), *audit_target_type_choices()]
 
 
 # Each field of the filter form and the lookup it applies: fixed here, never taken from the request.

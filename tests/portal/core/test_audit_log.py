@@ -44,3 +44,24 @@ def test_each_filter_narrows_the_log_by_its_own_field(client, admin_user, entrie
     assert _actions(client, f"since={earlier}") == {"organisation.verified", "person.revealed"}
     assert _actions(client, f"until={earlier}") == {"retention.purged"}
     assert _actions(client, f"since={today}&until={today}&target_id={second.pk}") == {"person.revealed"}
+
+
+def test_entries_read_in_words_in_the_reader_language(client, admin_user):
+    person = UserFactory()
+    audit_record(actor=admin_user, action="role.granted", target=person, details={"role": "moderator"})
+    audit_record(actor=admin_user, action="hearing.saved", details={"moved": False})
+    audit_record(actor=admin_user, action="moderation.hide", details={"merge_into": None, "appeal": True})
+    sign_in_staff(client, admin_user)
+    html = client.get("/ru/staff/audit/").content.decode()
+    assert "Роль выдана" in html and "Слушание сохранено" in html and "Модерация: скрыто" in html
+    assert "Изменены время или место: нет" in html
+    assert "Объединено с предложением: —" in html and "Апелляция: да" in html
+    assert "{&#x27;" not in html and "{'" not in html and "None" not in html
+    assert f"Пользователь #{person.pk}" in html
+
+
+def test_target_type_filter_offers_the_types_of_the_log_by_name(client, admin_user, entries):
+    sign_in_staff(client, admin_user)
+    html = client.get("/kk/staff/audit/").content.decode()
+    assert '<option value="accounts.user">' in html
+    assert "e.g. proposals.proposal" not in html and "мысалы proposals.proposal" not in html

@@ -1,0 +1,61 @@
+"""The names of the domain's audit log entries, registered in `registrations.py` for the audit log page."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.registries import AuditVocabulary
+
+from .models import ModerationCase
+
+MODERATION_ACTIONS = {
+    ModerationCase.Decision.APPROVE: _("Moderation: approved"),
+    ModerationCase.Decision.REJECT: _("Moderation: rejected"),
+    ModerationCase.Decision.REQUEST_CHANGES: _("Moderation: changes requested"),
+    ModerationCase.Decision.MERGE: _("Moderation: merged as a duplicate"),
+    ModerationCase.Decision.HIDE: _("Moderation: hidden"),
+}
+
+PROPOSALS_AUDIT = AuditVocabulary(
+    actions={
+        "consultation.created": _("Consultation created"),
+        "consultation.updated": _("Consultation edited"),
+        "consultation.published": _("Consultation published"),
+        "consultation.intake_opened": _("Proposal intake opened"),
+        "consultation.intake_closed": _("Proposal intake closed"),
+        "consultation.outcome_published": _("Consultation outcome published"),
+        "consultation.archived": _("Consultation archived"),
+        "document.created": _("Document created"),
+        "document.version_imported": _("Document version imported"),
+        "document.version_published": _("Document version published"),
+        "document.version_discarded": _("Document version discarded"),
+        "document.article_match_confirmed": _("Article match confirmed"),
+        "commitment.created": _("Commitment created"),
+        "commitment.update_requested": _("Commitment update awaiting approval"),
+        "commitment.update_declined": _("Commitment update declined"),
+        "commitment.updated": _("Commitment update published"),
+        "hearing.saved": _("Hearing saved"),
+        "hearing.outcome_saved": _("Hearing outcome saved"),
+        "response.returned": _("Answer returned for changes"),
+        "response.published": _("Answer published"),
+        "topic.created": _("Topic created"),
+        "topic.updated": _("Topic edited"),
+        "response_template.created": _("Answer template created"),
+        "response_template.updated": _("Answer template edited"),
+        "responsible_body.created": _("Responsible body created"),
+        "responsible_body.updated": _("Responsible body edited"),
+        "obligation.created": _("Answer obligation created"),
+        "obligation.updated": _("Answer obligation edited"),
+        **{f"moderation.{decision.value}": label for decision, label in MODERATION_ACTIONS.items()},
+    },
+    details={
+        "accepted_identity_levels": _("Identity levels that may support"),
+        "moved": _("Time or place changed"),
+        "case": _("Moderation case"),
+        "reason_code": _("Reason"),
+        "appeal": _("Appeal"),
+        "merge_into": _("Merged into proposal"),
+        "update": _("Status update"),
+        "from": _("Was"),
+        "to": _("Became"),
+        "status": _("Status"),
+    },
+)
