@@ -395,7 +395,9 @@ class ResponseCorrectionForm(AnswerLinksForm):
 
 
 class AssignForm(PortalForm):
-    assignee = forms.ModelChoiceField(label=_("Commission member"), queryset=None)
+    assignee = forms.ModelChoiceField(
+        label=_("Commission member"), queryset=None, empty_label=_("Choose a member")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -407,7 +409,8 @@ class AssignForm(PortalForm):
             .distinct()
             .order_by("display_name")
         )
-        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+        # Two members may share a display name; the account number tells them apart without an email.
+        self.fields["assignee"].label_from_instance = lambda user: f"{user.display_name} (#{user.pk})"
 
 
 class NoteForm(PortalForm):
