@@ -30,6 +30,9 @@ from portal.core.roles import (
 
 logger = logging.getLogger(__name__)
 
+# The staff page a person asked for before being sent to set up a second factor.
+SECOND_FACTOR_NEXT_KEY = "portal_second_factor_next"
+
 
 class StaffSecondFactorMiddleware:
     """Marks the request's user with whether this session has passed a second factor (which `roles_of` reads:
@@ -55,6 +58,10 @@ class StaffSecondFactorMiddleware:
                 request,
                 _("Staff pages need a second factor. Set up an authenticator app to continue."),
             )
+            # allauth's setup drops a `next` on the way (its form posts to a bare URL, its success URL is
+            # fixed), so the page to return to waits in the session for the recovery codes page.
+            if request.method == "GET":
+                request.session[SECOND_FACTOR_NEXT_KEY] = request.get_full_path()
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -1,7 +1,10 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.http import urlencode
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from portal.core.middleware import SECOND_FACTOR_NEXT_KEY
+from portal.core.roles import is_staff_member
 
 register = template.Library()
 
@@ -30,3 +33,18 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def after_second_factor_url(context) -> str:
+    """Where a person who has just set up a second factor goes on: the staff page they asked for (a local
+    URL only), else the staff area for staff, else nowhere ("")."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    wanted = request.session.get(SECOND_FACTOR_NEXT_KEY, "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("staff_dashboard") if is_staff_member(request.user) else ""

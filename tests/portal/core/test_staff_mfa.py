@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import current_totp_code, give_totp
+from portal.core.middleware import SECOND_FACTOR_NEXT_KEY
+from portal.core.templatetags.portal_tags import after_second_factor_url
+from tests.conftest import current_totp_code, give_totp, sign_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,40 @@ def test_login_with_totp_asks_for_the_code_and_then_opens_the_staff_area(client,
     response = client.post("/en/accounts/2fa/authenticate/", {"code": current_totp_code(secret)})
     assert response.status_code == 302
     assert client.get(STAFF_PAGE).status_code == 200
+
+
+def _set_up_totp_after_asking_for(client, user, page: str):
+    """Signs in with the password, asks for `page`, and sets TOTP up on the page the gate sends to."""
+    client.post("/ru/accounts/login/", {"login": user.email, "password": "correct-horse-battery"})
+    sent = client.get(page)
+    assert sent["Location"] == "/ru/accounts/2fa/totp/activate/"
+    confirm = client.get(sent["Location"])
+    if confirm.status_code == 302:  # allauth asks for the password again before a change of sign-in methods
+        client.post(confirm["Location"], {"password": "correct-horse-battery"})
+    secret = client.get(sent["Location"]).context["form"].secret
+    return client.post(sent["Location"], {"code": current_totp_code(secret)}, follow=True)
+
+
+# Committed for real: allauth's "authenticator added" signal, which makes the setup count as the session's
+# second factor, waits for the commit.
+@pytest.mark.django_db(transaction=True)
+def test_after_setting_up_totp_staff_find_their_way_back_to_the_page_they_asked_for(
+    client, moderator, settings
+):
+    settings.PORTAL_STAFF_MFA = "required"
+    codes_page = _set_up_totp_after_asking_for(client, moderator, "/ru/moderation/?source=report")
+    assert codes_page.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    html = codes_page.content.decode()
+    assert 'href="/ru/moderation/?source=report"' in html
+    assert "Перейти в служебный раздел" in html
+    assert client.get("/ru/moderation/?source=report").status_code == 200
+
+
+def test_a_destination_that_is_not_local_gives_way_to_the_staff_area(client, moderator, settings):
+    settings.PORTAL_STAFF_MFA = "required"
+    sign_in_staff(client, moderator)
+    session = client.session
+    session[SECOND_FACTOR_NEXT_KEY] = "https://evil.example/staff/"
+    session.save()
+    request = client.get("/ru/").wsgi_request
+    assert after_second_factor_url({"request": request}) == "/ru/staff/"
