@@ -2,6 +2,7 @@
 check the rules and write."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,9 +72,7 @@ class ConsultationForm(PortalForm):
     description_kk = textarea_field(_("description (Kazakh)"), rows=4, lang="kk", required=False)
     description_ru = textarea_field(_("description (Russian)"), rows=4, lang="ru", required=False)
     description_en = textarea_field(_("description (English)"), rows=4, lang="en", required=False)
-    moderation_policy = forms.ChoiceField(
-        label=_("moderation policy"), choices=Consultation.ModerationPolicy.choices, required=False
-    )
+    moderation_policy = forms.ChoiceField(label=_("moderation policy"), required=False)
     accepted_identity_levels = accepted_levels_field()
     intake_starts = _local_datetime(_("Proposal intake: starts"))
     intake_ends = _local_datetime(_("Proposal intake: ends"))
@@ -93,6 +92,16 @@ class ConsultationForm(PortalForm):
     answer_min_supports = forms.IntegerField(
         label=_("…once it has at least this many supports"), min_value=0, required=False, initial=0
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's label for the default names the environment variable; staff need the policy it holds.
+        policies = Consultation.ModerationPolicy
+        site_default = dict(policies.choices).get(settings.PORTAL_MODERATION_POLICY, "")
+        self.fields["moderation_policy"].choices = [
+            (policies.DEFAULT, _("Site default: %(policy)s") % {"policy": site_default}),
+            *((policy.value, policy.label) for policy in policies if policy != policies.DEFAULT),
+        ]
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import model_to_dict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.text import plain_text, reject_line_breaks
@@ -15,9 +16,10 @@ MAX_ID = 2**31 - 1
 class NormalisedInputMixin:
     """Every text value a bound form receives goes through `plain_text` before any field sees it;
     single-line text inputs refuse line breaks; integer fields without bounds of their own get those of an
-    integer column (a 20-digit number would otherwise reach the database and fail there). Our forms inherit
-    it through `PortalForm`/`PortalModelForm`; tests/security/test_input_fuzzing.py fails on one that does
-    not."""
+    integer column (a 20-digit number would otherwise reach the database and fail there); every label starts
+    with a capital letter, since many reuse a model field's verbose name, which Django keeps lower-case. Our
+    forms inherit it through `PortalForm`/`PortalModelForm`; tests/security/test_input_fuzzing.py fails on
+    one that does not."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +32,7 @@ class NormalisedInputMixin:
                 data = {key: _normalised(value) for key, value in data.items()}
             self.data = data
         for field in self.fields.values():
+            field.label = capfirst(field.label)
             if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
                 field.validators = [*field.validators, reject_line_breaks]
             if isinstance(field, forms.IntegerField):

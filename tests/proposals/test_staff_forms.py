@@ -6,6 +6,7 @@ from django.utils import translation
 from portal.accounts import services as account_services
 from portal.core.roles import Role
 from proposals.forms import AssignForm
+from proposals.forms_staff import ConsultationForm, HearingOutcomeForm
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,3 +21,27 @@ def test_assign_form_tells_apart_members_of_the_same_name_without_emails():
     assert f"Aigerim (#{first.pk})" in html and f"Aigerim (#{second.pk})" in html
     assert "Выберите участника" in html and "---------" not in html
     assert "@example.test" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("kk", ("Тақырыбы (қазақша)", "Модерация саясаты")),
+        ("ru", ("Заголовок (на русском)", "Политика модерации")),
+    ],
+)
+def test_staff_form_labels_start_with_a_capital_letter(language, labels):
+    with translation.override(language):
+        html = str(ConsultationForm())
+        minutes = str(HearingOutcomeForm()["minutes_ru"].label_tag())
+    for label in labels:
+        assert label in html
+    assert {"kk": "Хаттама (орысша)", "ru": "Протокол (на русском)"}[language] in minutes
+
+
+def test_the_default_moderation_policy_names_the_policy_not_an_environment_variable(settings):
+    settings.PORTAL_MODERATION_POLICY = "review_all"
+    with translation.override("ru"):
+        html = str(ConsultationForm()["moderation_policy"])
+    assert "PORTAL_MODERATION_POLICY" not in html
+    assert "По умолчанию для сайта: " in html
