@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ModerationCase, ProposalStatus, ProposalTransition, Report
+from ..models import ArticleIdentity, ModerationCase, ProposalStatus, ProposalTransition, Report
 from ..models.moderation import NEW_ACCOUNT_AGE
 
 Decision = ModerationCase.Decision
@@ -62,11 +62,18 @@ class QueueFilters:
     mine_of: int | None = None
 
 
+def with_where_it_belongs(cases: QuerySet[ModerationCase]) -> QuerySet[ModerationCase]:
+    """Cases with the consultation and the articles of their proposal, read in two queries for any number of
+    cases, so the moderator sees where each item belongs."""
+    return cases.select_related("proposal__consultation").prefetch_related(
+        Prefetch("proposal__articles", queryset=ArticleIdentity.objects.order_by("id"))
+    )
+
+
 def queue_cases(filters: QueueFilters) -> QuerySet[ModerationCase]:
     """Open cases, most urgent first: impersonation, appeals, reports, then screening; oldest first within."""
-    cases = ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).select_related(
-        "proposal", "comment", "claimed_by"
-    )
+    open_cases = ModerationCase.objects.filter(status=ModerationCase.Status.OPEN)
+    cases = with_where_it_belongs(open_cases).select_related("comment", "claimed_by")
     if filters.reason:
         # Reason codes are plain words inside a JSON list: a quoted substring match works on every database.
         cases = cases.filter(reasons__icontains=f'"{filters.reason[:40]}')

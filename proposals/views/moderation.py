@@ -96,7 +96,7 @@ def _case_context(request, case, form=None, block_form=None):
 
 def _get_case(pk):
     return get_object_or_404(
-        ModerationCase.objects.select_related(
+        selectors.with_where_it_belongs(ModerationCase.objects).select_related(
             "proposal__author", "comment__author", "claimed_by", "appeal_of", "decided_by"
         ),
         pk=pk,

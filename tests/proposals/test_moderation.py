@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.accounts import services as account_services
@@ -21,7 +23,7 @@ from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
 from tests.factories import UserFactory
 
-from .factories import ProposalFactory
+from .factories import ArticleIdentityFactory, ConsultationFactory, DocumentFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "The text contains a personal identity number; remove it and submit again."
@@ -250,3 +252,32 @@ def test_a_duplicate_is_merged_only_into_another_published_proposal(published, m
     )
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into_id) == ("merged", published.pk)
+
+
+def _case_in(consultation, *article_numbers):
+    document = DocumentFactory(consultation=consultation)
+    proposal = ProposalFactory(consultation=consultation, status="in_moderation")
+    proposal.articles.set(
+        [ArticleIdentityFactory(document=document, number=number) for number in article_numbers]
+    )
+    return moderation_case_open(proposal=proposal)
+
+
+def test_queue_and_case_name_the_consultation_and_articles_without_a_query_per_row(client, moderator):
+    tax = ConsultationFactory(title_kk="Салық кодексі", title_ru="Налоговый кодекс")
+    case = _case_in(tax, "12", "14")
+    give_totp(moderator)
+    client.force_login(moderator)
+    queue = client.get("/ru/moderation/").content.decode()
+    assert "Налоговый кодекс" in queue and "12, 14" in queue
+    page = client.get(f"/kk/moderation/cases/{case.pk}/").content.decode()
+    assert "Салық кодексі" in page and "12, 14" in page
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/ru/moderation/")
+    for number in range(4):
+        _case_in(ConsultationFactory(title_ru=f"Консультация {number}"), str(number))
+    with CaptureQueriesContext(connection) as many:
+        queue = client.get("/ru/moderation/").content.decode()
+    assert "Консультация 3" in queue
+    assert len(many.captured_queries) == len(few.captured_queries)
