@@ -2,6 +2,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from django.conf import settings
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,18 @@ def test_every_string_of_our_catalogue_is_translated(language):
         )
         assert result.returncode == 0, result.stderr
         assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, (po_file, result.stderr)
+
+
+@pytest.mark.parametrize(("language", "other_word"), [("kk", "алқылау"), ("ru", "бсужден")])
+def test_a_consultation_has_one_name_in_each_language(language, other_word):
+    """The menu said «Консультации» while page titles said «обсуждение» (in Kazakh «талқылау») for the same
+    thing; the other word stays for a discussion under a proposal."""
+    with Path(settings.BASE_DIR, "locale", language, "LC_MESSAGES", "django.po").open("rb") as po_file:
+        catalogue = read_po(po_file)
+    mixed = []
+    for message in catalogue:
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        if "consultation" in source.lower() and any(other_word in text for text in translations):
+            mixed.append(source)
+    assert not mixed

@@ -158,17 +158,3 @@ def test_the_admin_javascript_catalogue_is_kazakh_for_every_string(client, admin
 def test_the_russian_admin_javascript_catalogue_stays_django_own(client, admin_user):
     catalogue, _formats = _admin_javascript(client, admin_user, "ru")
     assert catalogue["December"] == "Декабрь"
-
-
-def test_a_consultation_has_one_name_in_kazakh():
-    """The menu said "Консультациялар" while page titles said "талқылау" for the same thing; "талқылау" stays
-    the word for a discussion under a proposal."""
-    with Path(settings.BASE_DIR, "locale", "kk", "LC_MESSAGES", "django.po").open("rb") as po_file:
-        catalogue = read_po(po_file)
-    mixed = []
-    for message in catalogue:
-        source = message.id[0] if isinstance(message.id, tuple) else message.id
-        translations = message.string if isinstance(message.string, tuple) else (message.string,)
-        if "consultation" in source.lower() and any("алқылау" in text for text in translations):
-            mixed.append(source)
-    assert not mixed
