@@ -38,7 +38,8 @@ from ..services import response as services
 @login_required
 @role_required(can_work_commission_queue)
 def queue(request):
-    consultations = list(public_consultations())
+    # Only their slugs and titles are needed here, not the phases and documents the public pages prefetch.
+    consultations = list(public_consultations().prefetch_related(None))
     # The article filter offers the chosen consultation's articles (by default the current one's).
     chosen = next((c for c in consultations if c.slug == request.GET.get("consultation")), None)
     form = CommissionQueueForm(

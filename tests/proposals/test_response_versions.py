@@ -48,21 +48,28 @@ def land_code(consultation):
     return first, second, lease
 
 
+def _lease_answer(consultation, lease, version, *, drafter, approver, about_lease: bool):
+    proposal = ProposalFactory(consultation=consultation, title="Shorten land leases")
+    if about_lease:
+        proposal.articles.add(lease)
+    response = publish_response(
+        proposal,
+        drafter=drafter,
+        approver=approver,
+        articles=[lease],
+        version=version,
+        reasoning_en="Leases are now limited to 25 years.",
+    )
+    return proposal, response
+
+
 @pytest.fixture
 def answered(consultation, land_code, commissioner, second_commissioner):
     """A proposal about the lease term, answered as changed in the still unpublished version 2."""
     _first, second, lease = land_code
-    proposal = ProposalFactory(consultation=consultation, title="Shorten land leases")
-    proposal.articles.add(lease)
-    response = publish_response(
-        proposal,
-        drafter=commissioner,
-        approver=second_commissioner,
-        articles=[lease],
-        version=second,
-        reasoning_en="Leases are now limited to 25 years.",
+    return _lease_answer(
+        consultation, lease, second, drafter=commissioner, approver=second_commissioner, about_lease=True
     )
-    return proposal, response
 
 
 def _open_data_row(client, proposal):
@@ -151,16 +158,9 @@ def test_a_draft_version_an_answer_names_cannot_be_discarded(land_code, answered
 def wrongly_answered(consultation, land_code, commissioner, second_commissioner):
     """The defect as found: the answer names version 1, the only one the form used to offer."""
     first, _second, lease = land_code
-    proposal = ProposalFactory(consultation=consultation, title="Shorten land leases")
-    response = publish_response(
-        proposal,
-        drafter=commissioner,
-        approver=second_commissioner,
-        articles=[lease],
-        version=first,
-        reasoning_en="Leases are now limited to 25 years.",
+    return _lease_answer(
+        consultation, lease, first, drafter=commissioner, approver=second_commissioner, about_lease=False
     )
-    return proposal, response
 
 
 def _correct(response, actor, version, articles=(), reason="Version 2 carries the change, not version 1."):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
+from portal.accounts.verification.services import identity_verification_record
 from portal.core import page_cache
 from proposals.models import Attachment, Proposal
 from proposals.services.comment import comment_create
@@ -37,8 +38,6 @@ def proposal(db):
 
 @pytest.fixture
 def verified(db):
-    from portal.accounts.verification.services import identity_verification_record
-
     person = UserFactory()
     identity_verification_record(user=person, method="iin", identity=make_iin(), verified_by=None)
     return person
