@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.registries import AuditVocabulary
 
-from .models import ModerationCase
+from .models import (
+    CommitmentStatus,
+    ConsultationStatus,
+    HearingStatus,
+    ModerationCase,
+    ProposalStatus,
+    ResponseState,
+)
 
 MODERATION_ACTIONS = {
     ModerationCase.Decision.APPROVE: _("Moderation: approved"),
@@ -12,6 +19,14 @@ MODERATION_ACTIONS = {
     ModerationCase.Decision.REQUEST_CHANGES: _("Moderation: changes requested"),
     ModerationCase.Decision.MERGE: _("Moderation: merged as a duplicate"),
     ModerationCase.Decision.HIDE: _("Moderation: hidden"),
+}
+
+# The statuses that "from", "to" and "status" hold, whichever lifecycle wrote them: a code that two of them
+# share ("draft", "published") has the same meaning in each.
+STATUS_LABELS = {
+    code: label
+    for statuses in (ConsultationStatus, HearingStatus, ResponseState, ProposalStatus, CommitmentStatus)
+    for code, label in statuses.choices
 }
 
 PROPOSALS_AUDIT = AuditVocabulary(
@@ -58,4 +73,6 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "to": _("Became"),
         "status": _("Status"),
     },
+    values=dict.fromkeys(("from", "to", "status"), STATUS_LABELS)
+    | {"reason_code": dict(ModerationCase.ReasonCode.choices)},
 )

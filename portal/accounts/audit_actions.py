@@ -3,6 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.registries import AuditVocabulary
+from portal.core.roles import ROLE_LABELS
+
+from .models import IdentityLevel, IdentityVerification
 
 ACCOUNTS_AUDIT = AuditVocabulary(
     actions={
@@ -28,5 +31,10 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "reason": _("Reason"),
         "method": _("Method"),
         "level": _("Level"),
+    },
+    values={
+        "role": {str(role): label for role, label in ROLE_LABELS.items()},
+        "method": dict(IdentityVerification.Method.choices),
+        "level": dict(IdentityLevel.choices),
     },
 )

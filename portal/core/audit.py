@@ -43,16 +43,18 @@ def audit_target_type_choices() -> list[tuple[str, str]]:
 
 def audit_detail_pairs(details: dict) -> list[tuple[str, str]]:
     """An entry's details as (name, value) pairs for people to read."""
-    names = {}
+    names, values = {}, {}
     for vocabulary in registries.audit_vocabularies:
         names.update(vocabulary.details)
+        for key, labels in vocabulary.values.items():
+            values.setdefault(key, {}).update(labels)
     return [
-        (str(names.get(key, key.replace("_", " "))), _readable(value))
+        (str(names.get(key, key.replace("_", " "))), _readable(value, values.get(key, {})))
         for key, value in (details or {}).items()
     ]
 
 
-def _readable(value) -> str:
+def _readable(value, labels: dict) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if value is True:
@@ -60,10 +62,11 @@ def _readable(value) -> str:
     if value is False:
         return gettext("no")
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
+        return "; ".join(f"{key}: {_readable(item, labels)}" for key, item in value.items())
     if isinstance(value, list | tuple):
         # A pair of lists is a before and after (identity levels): each in brackets.
         return ", ".join(
-            f"({_readable(item)})" if isinstance(item, list | tuple) else _readable(item) for item in value
+            f"({_readable(item, labels)})" if isinstance(item, list | tuple) else _readable(item, labels)
+            for item in value
         )
-    return str(value)
+    return str(labels.get(value, value)) if isinstance(value, str) else str(value)

@@ -78,10 +78,12 @@ class PersonFact:
 @dataclass(frozen=True)
 class AuditVocabulary:
     """The readable names of an app's audit entries, for the audit log page: `actions` by the action codes
-    the app writes, `details` by the keys of their details. A code without a name is shown as it is."""
+    the app writes, `details` by the keys of their details, and `values` the codes a detail holds (a status,
+    a reason), by the detail's key. A code without a name is shown as it is."""
 
     actions: Mapping[str, Any]
     details: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 personal_data: Registry[PersonalDataPart] = Registry("personal data")

@@ -60,6 +60,18 @@ def test_entries_read_in_words_in_the_reader_language(client, admin_user):
     assert f"Пользователь #{person.pk}" in html
 
 
+def test_codes_in_the_details_read_as_words_in_the_reader_language(client, admin_user):
+    person = UserFactory()
+    audit_record(actor=admin_user, action="role.granted", target=person, details={"role": "moderator"})
+    audit_record(actor=admin_user, action="commitment.updated", details={"from": "planned", "to": "dropped"})
+    audit_record(actor=admin_user, action="moderation.hide", details={"reason_code": "spam"})
+    sign_in_staff(client, admin_user)
+    html = client.get("/ru/staff/audit/").content.decode()
+    for code in ("planned", "dropped", "moderator", "spam"):
+        assert f": {code}" not in html, code
+    assert "Было: Запланировано" in html
+
+
 def test_target_type_filter_offers_the_types_of_the_log_by_name(client, admin_user, entries):
     sign_in_staff(client, admin_user)
     html = client.get("/kk/staff/audit/").content.decode()
