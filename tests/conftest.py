@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -41,8 +42,8 @@ def pytest_collection_modifyitems(items):
         # ports and cores: with `--dist loadgroup`, one parallel worker runs them one after another.
         if item.get_closest_marker("services"):
             item.add_marker(pytest.mark.xdist_group("services"))
-            # A message on the shared test broker can go to a worker that an earlier test is still shutting
-            # down; such a test runs again (the report lists every rerun, so a real failure stays visible).
+            # They share ports and cores, and wait on timings: such a test runs again (the report lists every
+            # rerun, so a real failure stays visible). Their broker queues are their own (`queue_of_a_test`).
             item.add_marker(pytest.mark.flaky(reruns=2))
             item.fixturenames.insert(0, "_broker_queues_empty")
         if _flushes_the_database(item):
@@ -274,15 +275,24 @@ def _broker_queues_empty():
 
 
 @pytest.fixture
-def real_worker(settings):
+def real_worker():
     """A Celery worker thread consuming from the Redis broker named by REDIS_URL (skips or fails without)."""
+    with real_worker_for_test() as app:
+        yield app
+
+
+@contextlib.contextmanager
+def real_worker_for_test():
+    """The worker of `real_worker`. It and the test share a queue of their own (`queue_of_a_test`): a message
+    of this test cannot go to a consumer that an earlier test left behind, and an earlier test's leftovers
+    are not handed to this one."""
     from celery.contrib.testing.worker import start_worker
 
     from portal.celery import app
     from tests.services import redis_url_or_skip
 
     redis_url = redis_url_or_skip()
-    use_broker(app, redis_url)
+    use_broker(app, redis_url, queue=queue_of_a_test("worker"))
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
@@ -290,16 +300,28 @@ def real_worker(settings):
         use_broker(app, None)
 
 
-def use_broker(app, url):
-    """Points the Celery app at another broker (None: back to in-process tasks), dropping cached pools."""
+def queue_of_a_test(purpose: str) -> str:
+    """A broker queue for one test: named after the run's (so that the services tests' cleanup deletes what is
+    left in it) and unique to the test."""
+    import uuid
+
+    from django.conf import settings
+
+    return f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{purpose}-{uuid.uuid4().hex[:8]}"
+
+
+def use_broker(app, url, queue: str | None = None):
+    """Points the Celery app at another broker (None: back to in-process tasks) and queue (None: the run's),
+    dropping cached pools and the cached queue map, routes and producer."""
     from django.conf import settings
 
     if url is None:
         app.conf.update(task_always_eager=True, broker_url=settings.CELERY_BROKER_URL)
     else:
         app.conf.update(task_always_eager=False, broker_url=url)
+    app.conf.task_default_queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
     app._pool = None
-    app.amqp._producer_pool = None
+    app.__dict__.pop("amqp", None)  # a cached property: rebuilt from the configuration above when next read
 
 
 def wait_until(predicate, timeout: float = 30.0) -> bool:

@@ -21,6 +21,7 @@ from portal.accounts.models import ApiToken, IdentityVerification, User
 from portal.accounts.tokens import TOKEN_PREFIX, _hash
 from proposals.models import Proposal, Support, SupportTally
 from proposals.selectors.proposal import supports_by_level
+from tests.conftest import queue_of_a_test
 from tests.proposals.factories import ConsultationFactory, ProposalFactory
 from tests.services import database_url_for_subprocesses, redis_url_or_skip
 from tests.smtp_sink import free_port
@@ -87,6 +88,8 @@ def test_a_storm_of_supports_counts_each_person_once():
         "REDIS_URL": redis_url,
         "SECRET_KEY": "storm-test-secret-0123456789-0123456789-0123456789-0123456789",
         "LOG_LEVEL": "WARNING",
+        # Its folds go to a queue of its own, which a later test's worker does not share.
+        "CELERY_TASK_DEFAULT_QUEUE": queue_of_a_test("storm"),
     }
     port = free_port()
     web = _start([sys.executable, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3",

@@ -1,13 +1,17 @@
 """The real path: a task travels through Redis to a Celery worker, and its effect is seen here."""
 
+import threading
+
 import pytest
+import redis
 from django.core import mail
 from django.core.cache import cache
 
 from portal.core.tasks import HEARTBEAT_KEY, record_worker_heartbeat
 from portal.notifications.email import email_to_payload
 from portal.notifications.tasks import send_email_message
-from tests.conftest import wait_until
+from tests.conftest import real_worker_for_test, wait_until
+from tests.services import redis_url_or_skip
 
 pytestmark = pytest.mark.services
 
@@ -27,10 +31,39 @@ def test_task_sent_through_redis_is_run_by_a_worker(real_worker):
 @pytest.mark.django_db(transaction=True)
 def test_periodic_heartbeat_runs_on_the_worker(real_worker):
     cache.delete(HEARTBEAT_KEY)
-    # Sent again every few seconds, as beat sends it every minute: on the shared test broker a message can
-    # go to a worker that an earlier test is still shutting down, which takes it and never runs it.
-    for _attempt in range(6):
-        record_worker_heartbeat.delay()
-        if wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, timeout=5):
-            break
-    assert cache.get(HEARTBEAT_KEY) is not None
+    record_worker_heartbeat.delay()  # what beat sends every minute
+    assert wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_left_behind_takes_nothing_of_a_later_test(settings):
+    """What made these tests fail now and then: an earlier worker's connection, still blocked in BRPOP on the
+    queue the run shared, was handed the next test's message first (Redis serves the longest waiting).
+    Each test's worker now has a queue of its own (`queue_of_a_test`)."""
+    redis_url = redis_url_or_skip()
+    stray = redis.Redis.from_url(redis_url, socket_timeout=30)
+    taken = []
+
+    def wait_for_a_message():
+        try:
+            taken.append(stray.brpop([settings.CELERY_TASK_DEFAULT_QUEUE], timeout=8))
+        except redis.RedisError as error:
+            taken.append(error)
+
+    waiting = threading.Thread(target=wait_for_a_message)
+    waiting.start()
+    try:
+        assert wait_until(lambda: _blocked_in_brpop(stray), timeout=5)
+        with real_worker_for_test() as app:
+            cache.delete(HEARTBEAT_KEY)
+            record_worker_heartbeat.delay()
+            assert wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, timeout=20)
+            assert app.conf.task_default_queue != settings.CELERY_TASK_DEFAULT_QUEUE
+    finally:
+        waiting.join()
+        stray.close()
+    assert taken == [None], "the stray consumer took a message of this test"
+
+
+def _blocked_in_brpop(client) -> bool:
+    return any(entry.get("cmd") == "brpop" for entry in client.client_list())

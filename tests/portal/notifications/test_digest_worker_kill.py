@@ -15,19 +15,17 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.celery import app
 from portal.notifications.models import DigestDelivery, Notification
-from tests.conftest import use_broker, wait_until
+from tests.conftest import queue_of_a_test, use_broker, wait_until
 from tests.services import database_url_for_subprocesses, redis_url_or_skip
 from tests.smtp_sink import SmtpSink, start_sink
 
@@ -89,7 +87,7 @@ def test_killing_the_worker_mid_digest_loses_nothing_and_doubles_nothing():
 
     sink = SlowSink()
     controller, port = start_sink(sink)
-    queue = f"digest-drill-{uuid.uuid4().hex[:8]}"
+    queue = queue_of_a_test("digest")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -100,8 +98,7 @@ def test_killing_the_worker_mid_digest_loses_nothing_and_doubles_nothing():
         # Claims of the killed worker count as stale after two seconds, not the production ten minutes.
         "DIGEST_CLAIM_STALE_SECONDS": "2",
     }
-    use_broker(app, redis_url)
-    app.conf.task_default_queue = queue
+    use_broker(app, redis_url, queue=queue)
     workers = []
     try:
         workers.append(_start_worker(env))
@@ -130,7 +127,6 @@ def test_killing_the_worker_mid_digest_loses_nothing_and_doubles_nothing():
         for worker in workers:
             _kill(worker)
         controller.stop()
-        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
         use_broker(app, None)
 
     assert DigestDelivery.objects.filter(status="sent").count() == PEOPLE
