@@ -18,6 +18,7 @@ from .models import (
     ResponseStatus,
 )
 from .models.consultation import default_accepted_levels
+from .models.translated import LANGUAGE_ORDER
 from .selectors.hearing import consultations_taking_hearings
 from .services.consultation import ConsultationInput, PhaseDates
 from .services.hearing import HEARING_FIELDS, HearingInput
@@ -26,6 +27,12 @@ from .services.obligation import MAX_DAYS, ObligationInput
 from .services.response_template import ResponseTemplateInput
 from .services.responsible_body import ResponsibleBodyInput
 from .services.topic import TopicInput
+
+
+def texts_by_language(data: dict, prefix: str) -> dict[str, str]:
+    """One text per language from a form's `<prefix>_kk`, `<prefix>_ru` and `<prefix>_en` fields, keyed by
+    language as the services take translated texts."""
+    return {code: data[f"{prefix}_{code}"] for code in LANGUAGE_ORDER}
 
 
 def _local_datetime_widget():
@@ -127,8 +134,8 @@ class ConsultationForm(PortalForm):
         data = self.cleaned_data
         return ConsultationInput(
             slug=data["slug"],
-            titles={code: data[f"title_{code}"] for code in ("kk", "ru", "en")},
-            descriptions={code: data[f"description_{code}"] for code in ("kk", "ru", "en")},
+            titles=texts_by_language(data, "title"),
+            descriptions=texts_by_language(data, "description"),
             moderation_policy=data["moderation_policy"] or "",
             accepted_identity_levels=tuple(data["accepted_identity_levels"]),
             phases=tuple(
@@ -335,7 +342,7 @@ class ResponseTemplateForm(InitialFromInstance, PortalForm):
             name=data["name"],
             status=data["status"],
             is_active=data["is_active"],
-            texts={code: data[f"text_{code}"] for code in ("kk", "ru", "en")},
+            texts=texts_by_language(data, "text"),
         )
 
 
@@ -365,7 +372,7 @@ class ObligationForm(InitialFromInstance, PortalForm):
         data = self.cleaned_data
         return ObligationInput(
             consultation=data["consultation"],
-            names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")},
+            names=texts_by_language(data, "name"),
             days=data["days"],
             min_supports=data["min_supports"],
             is_active=data["is_active"],
@@ -380,9 +387,7 @@ class ResponsibleBodyForm(InitialFromInstance, PortalForm):
 
     def to_input(self) -> ResponsibleBodyInput:
         data = self.cleaned_data
-        return ResponsibleBodyInput(
-            slug=data["slug"], names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")}
-        )
+        return ResponsibleBodyInput(slug=data["slug"], names=texts_by_language(data, "name"))
 
 
 class TopicForm(InitialFromInstance, PortalForm):
@@ -397,7 +402,7 @@ class TopicForm(InitialFromInstance, PortalForm):
         data = self.cleaned_data
         return TopicInput(
             slug=data["slug"],
-            names={code: data[f"name_{code}"] for code in ("kk", "ru", "en")},
+            names=texts_by_language(data, "name"),
             position=data["position"],
             is_active=data["is_active"],
         )

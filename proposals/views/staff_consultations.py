@@ -22,6 +22,7 @@ from ..forms_staff import (
     DocumentCreateForm,
     IntakeOpenForm,
     OutcomePublishForm,
+    texts_by_language,
 )
 from ..models import Consultation, ConsultationStatus, DocumentVersion, Phase
 from ..permissions import consultation as permissions
@@ -169,7 +170,7 @@ def document_create(request, pk):
             consultation=consultation,
             actor=request.user,
             slug=form.cleaned_data["slug"],
-            titles={code: form.cleaned_data[f"title_{code}"] for code in ("kk", "ru", "en")},
+            titles=texts_by_language(form.cleaned_data, "title"),
         ),
         success=_("The document is created: upload its first version."),
         next_url=lambda document: reverse("staff_document_import", kwargs={"pk": document.pk}),
@@ -238,7 +239,7 @@ def consultation_outcome_publish(request, pk):
         save=lambda form: services.consultation_outcome_publish(
             consultation=consultation,
             actor=request.user,
-            summaries={code: form.cleaned_data[f"summary_{code}"] for code in ("kk", "ru", "en")},
+            summaries=texts_by_language(form.cleaned_data, "summary"),
         ),
         success=_("The outcome is published."),
         next_url=lambda consultation: reverse("consultation_outcome", kwargs={"slug": consultation.slug}),

@@ -6,7 +6,7 @@ from django.utils import translation
 from portal.accounts import services as account_services
 from portal.core.roles import Role
 from proposals.forms import AssignForm
-from proposals.forms_staff import ConsultationForm, HearingOutcomeForm
+from proposals.forms_staff import ConsultationForm, HearingOutcomeForm, TopicForm, texts_by_language
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,16 @@ def test_the_default_moderation_policy_names_the_policy_not_an_environment_varia
         html = str(ConsultationForm()["moderation_policy"])
     assert "PORTAL_MODERATION_POLICY" not in html
     assert "По умолчанию для сайта: " in html
+
+
+def test_texts_by_language_reads_one_field_per_language_in_the_site_order():
+    data = {"name_en": "Roads", "name_kk": "Жолдар", "name_ru": "Дороги", "slug": "roads"}
+    texts = texts_by_language(data, "name")
+    assert texts == {"kk": "Жолдар", "ru": "Дороги", "en": "Roads"}
+    assert list(texts) == ["kk", "ru", "en"]
+
+
+def test_a_list_form_hands_its_names_to_the_service_by_language():
+    form = TopicForm({"slug": "roads", "name_kk": "Жолдар", "name_ru": "", "name_en": "Roads", "position": 2})
+    assert form.is_valid(), form.errors
+    assert form.to_input().names == {"kk": "Жолдар", "ru": "", "en": "Roads"}
