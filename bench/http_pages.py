@@ -14,7 +14,8 @@ open loop: bench/http_attempts.py), give the p95 "at half of saturation". Prints
 as N different signed-in citizens: each request carries the next person's cookies (session, CSRF) in turn
 (bench/wrk_people.lua), so no reader's own state is reused; the open-loop run at half of saturation signs
 in as one of them. `--drafts-per-second R` has authors save drafts meanwhile, as in a busy intake;
-`--site-changes-per-second R` changes what every page shows, as publications do (bench/meanwhile.py).
+`--site-changes-per-second R` changes what every page shows, as answers and hearings do;
+`--publications-per-second R` publishes proposals, as moderators do (bench/meanwhile.py).
 Only loopback traffic; every run is bounded by --duration.
 """
 
@@ -161,8 +162,14 @@ def main() -> None:
         "--drafts-per-second", type=float, default=0, help="drafts saved meanwhile (bench/meanwhile.py)"
     )
     parser.add_argument(
-        "--site-changes-per-second", type=float, default=0,
+        "--site-changes-per-second",
+        type=float,
+        default=0,
         help="changes every page shows, meanwhile (bench/meanwhile.py)",
+    )
+    parser.add_argument(
+        "--publications-per-second", type=float, default=0,
+        help="proposals published meanwhile (bench/meanwhile.py)",
     )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -202,7 +209,11 @@ def main() -> None:
             [sys.executable, "bench/meanwhile.py", kind, "--rate", str(rate), "--seconds", "3600"],
             env=env, cwd=BASE, start_new_session=True,
         )
-        for kind, rate in (("drafts", args.drafts_per_second), ("site-changes", args.site_changes_per_second))
+        for kind, rate in (
+            ("drafts", args.drafts_per_second),
+            ("site-changes", args.site_changes_per_second),
+            ("publications", args.publications_per_second),
+        )
         if rate
     ]  # fmt: skip
     base_url = f"http://127.0.0.1:{args.port}"
@@ -243,6 +254,8 @@ def main() -> None:
         cache += f", {args.drafts_per_second:g} draft saves a second meanwhile"
     if args.site_changes_per_second:
         cache += f", {args.site_changes_per_second:g} changes of every page a second meanwhile"
+    if args.publications_per_second:
+        cache += f", {args.publications_per_second:g} proposals published a second meanwhile"
     print(
         f"\n{args.server}, {args.workers} workers, {cache}, wrk {args.connections} connections, "
         f"{args.duration} s each, {args.rounds} round(s) of (trivial view, page) pairs, "

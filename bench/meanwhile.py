@@ -7,6 +7,10 @@ the server's environment:
 - `site-changes`: changes every page shows, as publications make them: the `site` generation is bumped
   (`page_cache.invalidate("site")`, what a published proposal, answer or hearing does after its commit), and
   every page is rendered again by its next reader (`--site-changes-per-second R`).
+- `publications`: proposals published one after another, as moderators do on publication day: each bumps
+  what a publication bumps after its commit (`proposals/registrations.py`): `proposals` (the lists, counts
+  and article pages) and the page of the proposal published, here one of the least supported, not one the
+  benchmark reads (`--publications-per-second R`).
 
     DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=… \\
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_perf REDIS_URL=redis://127.0.0.1:6379/1 \\
@@ -32,7 +36,7 @@ django.setup()
 
 from portal.accounts.models import User  # noqa: E402
 from portal.core import page_cache  # noqa: E402
-from proposals.models import ArticleIdentity, Consultation  # noqa: E402
+from proposals.models import ArticleIdentity, Consultation, Proposal  # noqa: E402
 from proposals.permissions.consultation import intake_is_open  # noqa: E402
 from proposals.services.proposal import ProposalInput, proposal_draft_save  # noqa: E402
 
@@ -67,6 +71,15 @@ def site_changes(_turn: int) -> None:
     page_cache.invalidate("site")
 
 
+def publications() -> Callable[[int], None]:
+    published = list(Proposal.objects.order_by("supports_count", "pk").values_list("pk", flat=True)[:1000])
+
+    def publish(turn: int) -> None:
+        page_cache.invalidate("proposals", f"proposal:{published[turn % len(published)]}")
+
+    return publish
+
+
 def paced(write: Callable[[int], None], *, rate: float, seconds: float) -> tuple[int, float]:
     """Calls `write(turn)` `rate` times a second for `seconds`; answers how many calls and the time taken."""
     started = time.monotonic()
@@ -82,12 +95,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("kind", choices=["drafts", "site-changes"])
+    parser.add_argument("kind", choices=["drafts", "site-changes", "publications"])
     parser.add_argument("--rate", type=float, default=1.0, help="writes a second")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--authors", type=int, default=20, help="drafts: how many citizens write")
     args = parser.parse_args()
-    write = draft_saves(args.authors) if args.kind == "drafts" else site_changes
+    write = {
+        "drafts": lambda: draft_saves(args.authors),
+        "site-changes": lambda: site_changes,
+        "publications": publications,
+    }[args.kind]()
     count, elapsed = paced(write, rate=args.rate, seconds=args.seconds)
     print(
         f"{count} writes ({args.kind}) in {elapsed:.1f} s ({count / elapsed:.2f} a second)", file=sys.stderr

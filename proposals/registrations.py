@@ -2,6 +2,7 @@
 changes make cached pages stale, its staff panels, the facts on a person's staff page and its notification
 texts."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.verification.services import identity_release_hooks
@@ -48,6 +49,21 @@ def _proposal_generation(comment) -> str:
     return f"proposal:{comment.proposal_id}"
 
 
+def _proposal_generations(proposal) -> list[str]:
+    """A proposal shows on the lists, counts and article pages (`proposals`) and on its own page; the pages
+    of the proposals merged into it or clustered under it name it, with its title."""
+    pointing_here = models.Proposal.objects.filter(
+        Q(merged_into_id=proposal.pk) | Q(cluster_of_id=proposal.pk)
+    ).values_list("pk", flat=True)
+    return ["proposals", f"proposal:{proposal.pk}", *(f"proposal:{pk}" for pk in pointing_here)]
+
+
+def _article_link_generations(instance, reverse: bool, pk_set) -> list[str]:
+    """A proposal's article references show on its card, its page and the article pages."""
+    proposal_ids = (pk_set or ()) if reverse else (instance.pk,)
+    return ["proposals", *(f"proposal:{pk}" for pk in proposal_ids)]
+
+
 def _proposal_shown(proposal, update_fields, created=False) -> bool:
     """Whether saving this proposal may change a page readers share: when its page is reachable, or when its
     status changes (it enters or leaves the public; `proposal_transition` is the one path that changes it,
@@ -90,9 +106,16 @@ def _documents_panel(request) -> dict:
 def register() -> None:
     for model in SHOWN_SITE_WIDE:
         page_cache.invalidate_on_change(model)
-    page_cache.invalidate_on_change(models.Proposal, shown=_proposal_shown)
+    # Most pages show proposals other than their own; a proposal's page shows only its own (and the one it
+    # was merged into), so publishing or hiding one renews the lists and its page, not every proposal's.
+    page_cache.shown_on_most_pages("proposals")
+    page_cache.invalidate_on_change(models.Proposal, shown=_proposal_shown, generation=_proposal_generations)
     # Attachments show on their proposal's page; a draft's are uploaded while it is written.
-    page_cache.invalidate_on_change(models.Attachment, shown=_attachment_shown)
+    page_cache.invalidate_on_change(
+        models.Attachment,
+        shown=_attachment_shown,
+        generation=lambda attachment: ["proposals", f"proposal:{attachment.proposal_id}"],
+    )
     # The Commission's answers show once published; drafting and reviewing them is its own business.
     page_cache.invalidate_on_change(
         models.ProposalResponse,
@@ -101,7 +124,9 @@ def register() -> None:
     # Comments are shown only on their proposal's page.
     page_cache.invalidate_on_change(models.Comment, generation=_proposal_generation)
     # A proposal's article references are shown on its card and on the article pages.
-    page_cache.invalidate_on_m2m_change(models.Proposal.articles.through, shown=_proposal_shown)
+    page_cache.invalidate_on_m2m_change(
+        models.Proposal.articles.through, shown=_proposal_shown, generation=_article_link_generations
+    )
 
     for name, export in personal_data_selectors.EXPORTS.items():
         registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))

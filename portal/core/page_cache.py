@@ -4,9 +4,13 @@ On publication day almost all traffic is people who are not signed in, reading t
 pages are the same for every anonymous reader of a language, so a rendered page is kept for
 `PAGE_CACHE_SECONDS`, together with the *generations* of what it shows at the time it was rendered:
 
-- `site`: anything shown on many pages (a proposal's status, title or text, a draft, a hearing, a Commission
-  answer, a site switch's banner). Bumped after every such write commits.
-- `proposal:<id>`: what only that proposal's page shows (its comments).
+- `site`: anything shown on many pages (a draft, a hearing, a Commission answer, a site switch's banner).
+  Bumped after every such write commits.
+- generations that apps declare shown on most pages when they start (`shown_on_most_pages`): `proposals`,
+  the proposals that lists, counts and article pages show. Every page depends on them but a page that says
+  it leaves one out (`leaves_out`): a proposal's own page does not list the others, so a moderator
+  publishing proposals one after another renews the lists, not the page of every proposal read meanwhile.
+- `proposal:<id>`: what only that proposal's page shows (its text, status and comments).
 
 A stored page is given out only while those generations are still current: bumping one makes every page
 that showed the old state be rendered again, so a hidden proposal or a correction disappears at the next
@@ -46,14 +50,26 @@ RENEWAL_LOCK_SECONDS = 10
 # renders the page itself. A thread that waits costs no CPU; one that renders too slows every other.
 RENEWAL_WAIT_SECONDS = 2.0
 RENEWAL_POLL_SECONDS = 0.005
+# The generations every stored page depends on, but those it leaves out: `site`, and those apps add.
+_SHOWN_ON_MOST_PAGES: list[str] = ["site"]
 # The wall clock that decides freshness; tests move it instead of sleeping past a page's lifetime.
 clock = time.time
 sleep = time.sleep
 
 
-def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
+def shown_on_most_pages(name: str) -> None:
+    """Apps call this when they start, for a generation of theirs that most pages show: every stored page
+    then depends on it, unless it says it leaves it out (`kept(..., leaves_out=...)`)."""
+    if name not in _SHOWN_ON_MOST_PAGES:
+        _SHOWN_ON_MOST_PAGES.append(name)
+
+
+def cache_anonymous_page(
+    tags: Callable[[dict], Iterable[str]] | None = None, *, leaves_out: Iterable[str] = ()
+):
     """Decorates a GET view whose anonymous page may be shared. `tags(view_kwargs)` names the extra
-    generations the page depends on besides `site`, e.g. `lambda kw: [f"proposal:{kw['pk']}"]`."""
+    generations the page depends on besides `site`, e.g. `lambda kw: [f"proposal:{kw['pk']}"]`; `leaves_out`
+    names generations shown on most pages that this one does not show (see `kept`)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -66,6 +82,7 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
                 lambda: view(request, *args, **kwargs),
                 dump=_stored_from,
                 keep=lambda response: _cacheable_response(request, response),
+                leaves_out=leaves_out,
             )
             if state in ("hit", "stale", "waited"):
                 return _response_from(response, state)
@@ -78,12 +95,20 @@ def cache_anonymous_page(tags: Callable[[dict], Iterable[str]] | None = None):
     return decorator
 
 
-def kept(key: str, generations: Iterable[str], compute: Callable, *, dump=lambda value: value, keep=None):
-    """What is stored under `key` while the generations `site` and `generations` are those it was computed
-    under and for `PAGE_CACHE_SECONDS` at most; otherwise `compute()`, stored (as `dump(value)`) when
-    `keep(value)` allows. Answers `(value, state)`: the stored value for "hit", "stale" and "waited", the
-    computed one for "miss" (stored), "not kept" and "unreachable" (the cache did not answer: nothing is
-    stored).
+def kept(
+    key: str,
+    generations: Iterable[str],
+    compute: Callable,
+    *,
+    dump=lambda value: value,
+    keep=None,
+    leaves_out: Iterable[str] = (),
+):
+    """What is stored under `key` while the generations `site`, those shown on most pages (but the ones it
+    `leaves_out`) and `generations` are those it was computed under, and for `PAGE_CACHE_SECONDS` at most;
+    otherwise `compute()`, stored (as `dump(value)`) when `keep(value)` allows. Answers `(value, state)`: the
+    stored value for "hit", "stale" and "waited", the computed one for "miss" (stored), "not kept" and
+    "unreachable" (the cache did not answer: nothing is stored).
 
     One round trip reads the value and the generations together. One request at a time computes a value
     again (it holds the renewal lock); meanwhile the others are given what is stored:
@@ -93,7 +118,10 @@ def kept(key: str, generations: Iterable[str], compute: Callable, *, dump=lambda
       by each of them at once, a popular page took the machine several times as long to render
       (docs/BENCHMARKS.md). If it does not come within `RENEWAL_WAIT_SECONDS`, they compute it themselves.
     The anonymous page cache and the signed-in pages (`portal/core/shared_pages.py`) keep their pages here."""
-    generation_keys = [generation_key(name) for name in ("site", *generations)]
+    if "site" in leaves_out:
+        raise ValueError("every stored page shows what `site` stands for")
+    shown = [name for name in _SHOWN_ON_MOST_PAGES if name not in leaves_out]
+    generation_keys = [generation_key(name) for name in (*shown, *generations)]
     found = safe(cache.get_many, [*generation_keys, key])
     if found is None:
         return compute(), "unreachable"
@@ -168,15 +196,15 @@ def invalidate(*names: str) -> None:
 def invalidate_on_change(
     model,
     *,
-    generation: Callable[[object], str] | None = None,
+    generation: Callable[[object], str | Iterable[str]] | None = None,
     fields: Iterable[str] | None = None,
     shown: Callable[[object, frozenset | None, bool], bool] | None = None,
 ) -> None:
     """Apps call this when they start, for each model whose rows appear on cached pages: a save or delete of
-    a row bumps `generation(row)` (`site` when not given). With `fields`, a save bumps only when it may have
-    changed one of them (a save without `update_fields` may have). With `shown`, only when
-    `shown(row, update_fields, created)` says the row is or was on a page that is shared (a deletion passes
-    None and False).
+    a row bumps `generation(row)` (one name or several; `site` when not given). With `fields`, a save bumps
+    only when it may have changed one of them (a save without `update_fields` may have). With `shown`, only
+    when `shown(row, update_fields, created)` says the row is or was on a page that is shared (a deletion
+    passes None and False).
 
     A bump renews every page of its generation, and each reader of a page arriving while it renders renders
     it too: rows nobody but their author or staff can see (a draft being written, an account just opened)
@@ -189,7 +217,12 @@ def invalidate_on_change(
             return
         if shown is not None and not shown(instance, update_fields, created):
             return
-        invalidate(generation(instance) if generation else "site")
+        names = generation(instance) if generation else "site"
+        names = [names] if isinstance(names, str) else list(names)
+        if kwargs.get("signal") is post_delete and "site" not in names:
+            # The rows that pointed at a deleted one lose the link by an UPDATE that sends no signal.
+            names.append("site")
+        invalidate(*names)
 
     uid = f"page-cache-{model._meta.label}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
@@ -197,15 +230,19 @@ def invalidate_on_change(
 
 
 def invalidate_on_m2m_change(
-    through, *, shown: Callable[[object, frozenset | None, bool], bool] | None = None
+    through,
+    *,
+    shown: Callable[[object, frozenset | None, bool], bool] | None = None,
+    generation: Callable[[object, bool, Iterable | None], Iterable[str]] | None = None,
 ) -> None:
-    """Like `invalidate_on_change`, for a many-to-many relation shown on site-wide pages. `shown` is asked
-    about the row on the relation's own side (`instance` when the change was made from that side)."""
+    """Like `invalidate_on_change`, for a many-to-many relation shown on cached pages. `shown` is asked
+    about the row on the relation's own side (`instance` when the change was made from that side);
+    `generation(instance, reverse, pk_set)` names what to bump (`site` when not given)."""
 
-    def changed(sender, instance, reverse, **kwargs):
+    def changed(sender, instance, reverse, pk_set=None, **kwargs):
         if shown is not None and not reverse and not shown(instance, None, False):
             return
-        invalidate("site")
+        invalidate(*(generation(instance, reverse, pk_set) if generation else ("site",)))
 
     m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"page-cache-{through._meta.label}")
 

@@ -71,11 +71,14 @@ def rendering_shared(context) -> bool:
     return bool(context.get("rendering_shared_page"))
 
 
-def render_for_reader(request, template_name: str, context, *, situation, tags=()) -> HttpResponse:
+def render_for_reader(
+    request, template_name: str, context, *, situation, tags=(), leaves_out=()
+) -> HttpResponse:
     """The page for this request: shared with every reader in `situation` when the reader is signed in and
     the situation is not `None`, rendered for this request alone otherwise. `context` is the template's
     context, or a function that returns it (and may raise Http404), called only when the page is rendered:
-    a stored page exists only if it was rendered under the current generations."""
+    a stored page exists only if it was rendered under the current generations (`tags` and `leaves_out` as
+    in `page_cache.kept`)."""
     if situation is None or not _shareable_request(request):
         response = HttpResponse(render_to_string(template_name, _context(context), request))
         if request.user.is_authenticated:
@@ -85,6 +88,7 @@ def render_for_reader(request, template_name: str, context, *, situation, tags=(
         _page_key(request, situation),
         tags,
         lambda: render_to_string(template_name, {**_context(context), **_shared_context()}, request),
+        leaves_out=leaves_out,
     )
     response = HttpResponse(_personalised(request, html))
     response["X-Signed-In-Page"] = state if state in ("hit", "stale", "waited") else "miss"

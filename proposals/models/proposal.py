@@ -58,6 +58,9 @@ PUBLIC_STATUSES = (
 )
 # Statuses whose page stays reachable by link, to explain what happened (a hidden one shows only why).
 VISIBLE_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.MERGED, ProposalStatus.WITHDRAWN, ProposalStatus.HIDDEN)
+# Hidden by moderation, or withdrawn by the author: the page stays reachable and says why, but the title, text
+# and thread are withheld (proposals/permissions/proposal.py).
+CONTENT_WITHHELD = frozenset({ProposalStatus.HIDDEN, ProposalStatus.WITHDRAWN})
 
 
 def _another_proposal(related_name: str) -> models.ForeignKey:
@@ -155,6 +158,11 @@ class Proposal(Timestamped):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def content_withheld(self) -> bool:
+        """Whether its title and text are withheld from the public (another proposal's page names it)."""
+        return self.status in CONTENT_WITHHELD
 
 
 class ProposalTransition(TransitionLog):

@@ -7,7 +7,7 @@ from portal.accounts.permissions import can_participate, is_blocked, is_verified
 from portal.core import switches
 from portal.core.roles import is_commission_member, is_moderator
 
-from ..models.proposal import PUBLIC_STATUSES, VISIBLE_STATUSES, ProposalStatus
+from ..models.proposal import CONTENT_WITHHELD, PUBLIC_STATUSES, VISIBLE_STATUSES, ProposalStatus
 from .consultation import intake_is_open
 
 # Who may move a proposal into each status (actor=None, the system, is not asked).
@@ -66,9 +66,9 @@ def can_view_proposal(user, proposal) -> bool:
     )
 
 
-# Hidden by moderation, or withdrawn by the author: the privacy notice promises that what a person withdraws
-# while intake is open does not stay published (also when they delete their account and withdraw with it).
-CONTENT_WITHHELD = frozenset({ProposalStatus.HIDDEN, ProposalStatus.WITHDRAWN})
+# Hidden by moderation, or withdrawn by the author (`CONTENT_WITHHELD`): the privacy notice promises that
+# what a person withdraws while intake is open does not stay published (also when they delete their account
+# and withdraw with it).
 
 
 def can_read_proposal_content(user, proposal) -> bool:

@@ -98,7 +98,9 @@ def _topic_with_follow(slug: str, viewer):
     return topics.annotate(followed=Value(False)).first()
 
 
-@cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"])
+# The page shows its proposal, not the others (`proposals`): publishing or hiding another renews the lists,
+# not this page. The proposals it names (merged into, clustered under) renew it (proposals/registrations.py).
+@cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"], leaves_out=("proposals",))
 def proposal_detail(request, pk):
     # Who may see what is decided on the proposal read with its facts and the reader's state; the page's
     # full proposal (author, organisation, topic, merges) is read only when the page is rendered.
@@ -189,6 +191,7 @@ def proposal_detail(request, pk):
         context,
         situation=situation,
         tags=[f"proposal:{pk}"],
+        leaves_out=("proposals",),
     )
 
 

@@ -113,6 +113,32 @@ def test_a_new_comment_renews_only_its_proposals_page(client, proposal, verified
     assert _get(client, "/en/proposals/")["X-Page-Cache"] == "hit"
 
 
+def test_hiding_a_proposal_renews_the_pages_that_name_it(client, proposal, moderator):
+    """The page of a proposal merged into another names that one; hiding it takes its title off that page at
+    once, although that page does not depend on the other proposals."""
+    merged = ProposalFactory(consultation=proposal.consultation, status="merged", merged_into=proposal)
+    assert b"Open budgets for every district" in _get(client, f"/en/proposals/{merged.pk}/").content
+    moderation_act(moderator=moderator, proposal=proposal, decision="hide", reason_code="personal_data",
+                   statement="Contains a phone number.")  # fmt: skip
+    page = _get(client, f"/en/proposals/{merged.pk}/")
+    assert page["X-Page-Cache"] == "miss"
+    assert b"Open budgets for every district" not in page.content
+    assert b"that proposal is no longer published." in page.content
+
+
+def test_deleting_a_row_renews_every_page(client, proposal):
+    """The rows that pointed at a deleted one lose the link by an UPDATE that sends no signal."""
+    other = ProposalFactory(consultation=proposal.consultation)
+    _get(client, f"/en/proposals/{other.pk}/")
+    proposal.delete()
+    assert _get(client, f"/en/proposals/{other.pk}/")["X-Page-Cache"] == "miss"
+
+
+def test_no_stored_page_leaves_out_what_site_stands_for():
+    with pytest.raises(ValueError):
+        page_cache.kept("page:test", (), lambda: "page", leaves_out=("site",))
+
+
 def test_a_draft_being_written_and_screened_renews_no_stored_page(client, proposal):
     """In a busy intake, drafts are saved and screened and accounts opened all the time; nobody else sees
     them, and renewing every page of the site for each would have every reader of a page render it at once."""
