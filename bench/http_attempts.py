@@ -39,9 +39,16 @@ def run(
 
 
 def run_at_rate(
-    host: str, port: int, attempt: Attempt, *, rate: float, seconds: float, timeout: float = 30
+    host: str,
+    port: int,
+    attempt: Attempt | list[Attempt],
+    *,
+    rate: float,
+    seconds: float,
+    timeout: float = 30,
 ) -> list[Outcome]:
-    """Sends `attempt` `rate` times a second for `seconds`, whether or not earlier ones were answered.
+    """Sends `attempt` `rate` times a second for `seconds`, whether or not earlier ones were answered (a list:
+    each in turn).
 
     An open loop, as real visitors arrive: each latency counts from the moment the request was due, so time
     spent waiting for a free connection or a busy server is included (no "coordinated omission")."""
@@ -124,7 +131,8 @@ async def _paced(host, port, attempt, rate, seconds, timeout) -> list[Outcome]:
         due = start + index / rate
         if (wait := due - loop.time()) > 0:
             await asyncio.sleep(wait)
-        tasks.append(asyncio.create_task(_one(host, port, attempt, index, due, idle, timeout)))
+        this = attempt[index % len(attempt)] if isinstance(attempt, list) else attempt
+        tasks.append(asyncio.create_task(_one(host, port, this, index, due, idle, timeout)))
     return list(await asyncio.gather(*tasks))
 
 

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -109,9 +110,17 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 def run_wrk(url: str, duration: int, connections: int, sessions_file: Path | None = None) -> dict:
-    script = LUA if sessions_file is None else PEOPLE_LUA
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(script), url]
+    """wrk against `url`; a URL with several paths (separated by spaces, see `bench/targets.py`) asks for each
+    in turn."""
+    base, *paths = url.split(" ")
+    script = LUA if sessions_file is None and len(paths) == 0 else PEOPLE_LUA
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(script), base]
     env = {**os.environ, "WRK_REPORT_LUA": str(LUA), "WRK_SESSIONS": str(sessions_file or "")}
+    env["WRK_PATHS"] = ""
+    if paths:
+        paths_file = Path(tempfile.mkstemp(suffix=".paths")[1])
+        paths_file.write_text("\n".join([urllib.parse.urlsplit(base).path, *paths]) + "\n")
+        env["WRK_PATHS"] = str(paths_file)
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=duration + 30, env=env
     ).stdout
@@ -122,9 +131,8 @@ def run_wrk(url: str, duration: int, connections: int, sessions_file: Path | Non
 def run_at_half(url_base_port: int, path: str, rate: float, duration: int, cookie: str = "") -> dict:
     """Requests at a fixed total `rate` (an open loop) for `duration` seconds, with latency percentiles."""
     headers = (("Cookie", cookie),) if cookie else ()
-    outcomes = http_attempts.run_at_rate(
-        "127.0.0.1", url_base_port, http_attempts.Attempt("GET", path, headers), rate=rate, seconds=duration
-    )
+    attempts = [http_attempts.Attempt("GET", each, headers) for each in path.split(" ")]
+    outcomes = http_attempts.run_at_rate("127.0.0.1", url_base_port, attempts, rate=rate, seconds=duration)
     result = http_attempts.summary(outcomes, duration)
     result["errors"] = sum(1 for outcome in outcomes if not 200 <= outcome.status < 400)
     return result

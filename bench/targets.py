@@ -21,6 +21,10 @@ def bench_paths() -> dict[str, str]:
     }
     if hot is not None:
         paths["proposal detail (most supported)"] = f"/en/proposals/{hot.pk}/"
+    # Publication day: readers spread over many proposals' pages (paths in turn, separated by spaces).
+    many = Proposal.objects.filter(status__in=PUBLIC_STATUSES).order_by("-supports_count", "pk")[:100]
+    if many:
+        paths["proposal pages, 100 most supported in turn"] = " ".join(f"/en/proposals/{p.pk}/" for p in many)
     if article is not None:
         paths["article page"] = article.get_absolute_url().replace("/kk/", "/en/", 1)
     consultation = Consultation.objects.order_by("pk").first()
