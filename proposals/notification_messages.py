@@ -13,6 +13,10 @@ PROPOSAL_MESSAGES = {
     "proposal.responded": _(
         "The Commission answered the proposal “%(title)s”: %(decision)s. Reasons: %(reason)s"
     ),
+    "proposal.answer_corrected": _(
+        "The Commission corrected the articles or the draft version its answer to “%(title)s” names. "
+        "Reason: %(reason)s"
+    ),
     "proposal.hidden": _(
         "Your proposal “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once on the "
         "proposal's page."

@@ -256,6 +256,17 @@ def response_correct(
     after = sorted(article.pk for article in articles)
     if not errors and before == after and locked.version_id == (version.pk if version else None):
         errors["version"] = [_("Nothing to correct: the articles and the version are those already named.")]
+    # A commitment stands on this answer's change of its articles: dropping one would break the public chain
+    # proposal → answer → article → commitment.
+    carried = ArticleIdentity.objects.filter(
+        pk__in=set(before) - set(after), commitments__responses=locked
+    ).distinct()
+    if carried:
+        names = ", ".join(_("Article %(number)s") % {"number": a.number or a.key} for a in carried)
+        errors["articles"] = [
+            _("Commitments carry out this answer's change of these articles; keep them named: %(articles)s.")
+            % {"articles": names}
+        ]
     if errors:
         raise ValidationError(errors)
     previous_version_id = locked.version_id
@@ -275,6 +286,7 @@ def response_correct(
             "version": {"from": previous_version_id, "to": locked.version_id},
         },
     )
+    _notify_corrected(locked, actor=actor, reason=reason)
     return locked
 
 
@@ -290,18 +302,36 @@ def _answer_params(response: ProposalResponse) -> dict:
     }
 
 
+def _answer_audience(proposal: Proposal) -> set[int]:
+    """Who hears about a proposal's answer: its author and the followers of the proposal, of the articles
+    it concerns and of its topic."""
+    targets = Q(proposal=proposal) | Q(article__in=proposal.articles.all())
+    if proposal.topic_id:
+        targets |= Q(topic_id=proposal.topic_id)
+    return {proposal.author_id, *Follow.objects.filter(targets).values_list("user_id", flat=True)}
+
+
 def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
     for proposal in proposals:
-        # Followers of the proposal, and of the articles it concerns and its topic.
-        targets = Q(proposal=proposal) | Q(article__in=proposal.articles.all())
-        if proposal.topic_id:
-            targets |= Q(topic_id=proposal.topic_id)
-        followers = set(Follow.objects.filter(targets).values_list("user_id", flat=True))
         notify(
-            recipients={proposal.author_id, *followers},
+            recipients=_answer_audience(proposal),
             category="responses",
             kind="proposal.responded",
             params={"title": proposal.title, **_answer_params(response)},
+            url=proposal.get_absolute_url(),
+            exclude=actor,
+        )
+
+
+def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -> None:
+    """Those told of the answer are told of its correction too: the links they followed may have moved."""
+    representative = response.proposal
+    for proposal in [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]:
+        notify(
+            recipients=_answer_audience(proposal),
+            category="responses",
+            kind="proposal.answer_corrected",
+            params={"title": proposal.title, "reason": reason},
             url=proposal.get_absolute_url(),
             exclude=actor,
         )

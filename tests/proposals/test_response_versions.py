@@ -3,18 +3,25 @@ open data name only once it is published; a published answer's articles and vers
 reason, logged, and the stored pages that show them are renewed."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from portal.core.models import AuditEntry
+from portal.notifications.models import Notification
 from proposals.forms import ResponseForm
 from proposals.models import Document, ResponseTransition
 from proposals.services import response as services
+from proposals.services.commitment import CommitmentInput, commitment_create
 from proposals.services.document import document_version_import, document_version_publish
+from proposals.services.follow import follow_add
 from proposals.services.response import ResponseCorrection
 from tests.conftest import give_totp
 
+from .commitment_helpers import body
 from .factories import ArticleIdentityFactory, ProposalFactory, import_published, publish_response
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +299,55 @@ def test_member_corrects_from_the_work_page(client, land_code, wrongly_answered,
     refused = client.post(work + "response/correct/", {"articles": [lease.pk], "version": second.pk})
     assert refused.status_code == 400
     assert "This field is required." in refused.content.decode()
+
+
+def test_the_author_and_followers_are_told_when_a_published_answer_is_corrected(
+    land_code, wrongly_answered, commissioner, citizen, other_citizen, django_capture_on_commit_callbacks
+):
+    _first, second, lease = land_code
+    proposal, response = wrongly_answered
+    proposal.author = other_citizen
+    proposal.save()
+    citizen.preferred_language = "ru"
+    citizen.save()
+    follow_add(user=citizen, proposal=proposal)
+    follow_add(user=commissioner, proposal=proposal)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(response, commissioner, second, articles=[lease])
+    told = Notification.objects.filter(kind="proposal.answer_corrected")
+    assert set(told.values_list("recipient_id", flat=True)) == {citizen.pk, other_citizen.pk}
+    assert told.first().url == proposal.get_absolute_url()
+    to_follower = [m for m in mail.outbox if m.to == [citizen.email]]
+    assert len(to_follower) == 1
+    assert "Комиссия исправила" in to_follower[0].subject
+    assert "Version 2 carries the change, not version 1." in to_follower[0].body
+
+
+def test_a_correction_keeps_the_articles_a_commitment_carries_out(
+    consultation, land_code, answered, commissioner
+):
+    _first, second, lease = land_code
+    proposal, response = answered
+    ownership = consultation.documents.get().identities.get(key="ownership")
+    commitment_create(
+        consultation=consultation,
+        actor=commissioner,
+        data=CommitmentInput(
+            title_kk="Жалға беру мерзімі",
+            title_ru="Срок аренды",
+            title_en="Lease term",
+            body_id=body().pk,
+            measure="law",
+            due_date=timezone.localdate() + timedelta(days=30),
+            article_ids=(lease.pk,),
+            response_ids=(response.pk,),
+        ),
+    )
+    with pytest.raises(ValidationError) as error:
+        _correct(response, commissioner, second, articles=[ownership])
+    assert "articles" in error.value.message_dict
+    assert list(response.articles.all()) == [lease]
+    # Adding an article beside it is still a correction.
+    _correct(response, commissioner, second, articles=[lease, ownership], reason="Ownership changed too.")
+    assert set(response.articles.all()) == {lease, ownership}
