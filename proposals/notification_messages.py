@@ -59,6 +59,9 @@ PROPOSAL_MESSAGES = {
     "hearing.speaker_declined": _(
         "Your request to present “%(proposal)s” at the hearing “%(title)s” was declined. Note: %(note)s"
     ),
+    "commitment.recorded": _(
+        "New commitment “%(title)s”: it carries out a change adopted in answer to proposals."
+    ),
     "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”."),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
 }

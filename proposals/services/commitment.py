@@ -36,6 +36,7 @@ from ..models import (
     EvidenceKind,
     Follow,
     MeasureKind,
+    Proposal,
     ProposalResponse,
     ResponseState,
     ResponsibleBody,
@@ -171,6 +172,14 @@ def commitment_create(*, consultation: Consultation, actor: User, data: Commitme
     commitment.articles.set(articles)
     commitment.responses.set(responses)
     audit_record(actor=actor, action="commitment.created", target=commitment)
+    notify(
+        recipients=commitment_followers(commitment),
+        category="responses",
+        kind="commitment.recorded",
+        params={"title": commitment.in_every_language("title")},
+        url=commitment.get_absolute_url(),
+        exclude=actor,
+    )
     return commitment
 
 
@@ -190,6 +199,12 @@ def _clean_update(data: UpdateInput, *, commitment: Commitment) -> dict:
                 errors[name] = [
                     _("Delaying or dropping a commitment needs a public reason in each language.")
                 ]
+    # A later due date is a delay whatever the status says: without a reason the commitment would leave the
+    # overdue list unexplained.
+    elif data.due_date and data.due_date > commitment.due_date:
+        for name, value in reasons.items():
+            if not value:
+                errors[name] = [_("Moving the due date later needs a public reason in each language.")]
     progress = (
         commitment.progress if data.progress is None else (None if data.progress < 0 else data.progress)
     )
@@ -344,15 +359,19 @@ def _publish(*, update: CommitmentUpdate, commitment: Commitment, actor: User) -
 
 
 def commitment_followers(commitment: Commitment) -> set[int]:
-    """Everyone who follows the commitment, its responsible body or one of its articles."""
+    """Everyone who follows the commitment, its responsible body or one of its articles, and the authors and
+    followers of the proposals (a cluster's members too) whose answers it carries out."""
     followers = set(
         CommitmentFollow.objects.filter(Q(commitment=commitment) | Q(body_id=commitment.body_id)).values_list(
             "user_id", flat=True
         )
     )
-    followers |= set(
-        Follow.objects.filter(article__in=commitment.articles.all()).values_list("user_id", flat=True)
+    proposals = Proposal.objects.filter(
+        Q(response__commitments=commitment) | Q(cluster_of__response__commitments=commitment)
     )
+    followers |= set(proposals.values_list("author_id", flat=True))
+    follows = Follow.objects.filter(Q(article__in=commitment.articles.all()) | Q(proposal__in=proposals))
+    followers |= set(follows.values_list("user_id", flat=True))
     return followers
 
 

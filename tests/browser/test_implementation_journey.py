@@ -116,10 +116,11 @@ def test_commitment_from_an_adopted_change_to_done_with_a_follower_in_kazakh(
         "done",
     ]
 
-    # The follower was told of each of the three published updates, in Kazakh.
+    # The follower was told of each of the three published updates, in Kazakh; so was the author of the
+    # proposal whose answer the commitment carries out.
     told = Notification.objects.filter(recipient=follower, kind="commitment.updated")
     assert told.count() == 3
-    assert {m.to[0] for m in mail.outbox} == {"follower@example.test"}
+    assert {m.to[0] for m in mail.outbox} == {"follower@example.test", change.proposal.author.email}
     login_as(follower)
     page.goto("/kk/notifications/")
     assert page.get_by_text("«Қамауды сот тексереді» міндеттемесі бойынша жаңалық").count() == 3

@@ -142,6 +142,28 @@ def test_delaying_needs_a_public_reason_in_each_language(change, commissioner):
     assert update.reason_en == "Approval is needed." and update.changes_due_date
 
 
+def test_moving_the_due_date_later_needs_a_public_reason_in_each_language(change, commissioner):
+    commitment = record(change, commissioner)
+    post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=20)
+    later = commitment.due_date + timedelta(days=90)
+    with pytest.raises(ValidationError) as error:
+        post(commitment, commissioner, due_date=later, **texts(prefix="text"))
+    assert {"reason_kk", "reason_ru", "reason_en"} <= set(error.value.message_dict)
+    commitment.refresh_from_db()
+    assert commitment.due_date == later - timedelta(days=90)
+    update = post(
+        commitment,
+        commissioner,
+        due_date=later,
+        **texts("Сенат қарайды.", "Сенат рассматривает.", "The Senate reviews it first.", prefix="reason"),
+    )
+    assert update.reason_en == "The Senate reviews it first." and update.changes_due_date
+    # An earlier due date promises more, not less: no reason is asked.
+    post(commitment, commissioner, due_date=later - timedelta(days=10))
+    commitment.refresh_from_db()
+    assert commitment.due_date == later - timedelta(days=10)
+
+
 def test_an_update_that_changes_nothing_is_refused(change, commissioner):
     commitment = record(change, commissioner)
     with pytest.raises(ValidationError):
@@ -258,7 +280,7 @@ def test_followers_of_the_commitment_its_body_and_its_articles_are_told_in_their
     follow_add(user=english, article=change.article)
     post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=10)
     notes = {n.recipient_id: n for n in Notification.objects.filter(kind="commitment.updated")}
-    assert set(notes) == {kazakh.pk, russian.pk, english.pk}
+    assert set(notes) == {kazakh.pk, russian.pk, english.pk, change.proposal.author_id}
     assert bystander.pk not in notes
     read = {
         "kk": ("Қамауды сот тексереді", "Орындалуда"),
@@ -274,6 +296,29 @@ def test_followers_of_the_commitment_its_body_and_its_articles_are_told_in_their
             assert title in text and status in text, (person.preferred_language, language, text)
             with translation.override(language):
                 assert link_in(note.url, language) == commitment.get_absolute_url()
+
+
+def test_authors_and_followers_of_the_proposals_behind_it_hear_of_the_commitment_and_its_updates(
+    consultation, change, commissioner, second_commissioner
+):
+    follower = UserFactory(preferred_language="ru")
+    member_author = UserFactory()
+    bystander = UserFactory()
+    follow_add(user=follower, proposal=change.proposal)
+    ProposalFactory(consultation=consultation, author=member_author, cluster_of=change.proposal)
+    commitment = record(change, commissioner)
+    told = {change.proposal.author_id, follower.pk, member_author.pk}
+    recorded = Notification.objects.filter(kind="commitment.recorded")
+    assert set(recorded.values_list("recipient_id", flat=True)) == told
+    note = recorded.get(recipient=follower)
+    with translation.override("ru"):
+        assert "Новое обязательство «Суд проверяет каждый арест»" in render_message(note.kind, note.params)
+    assert note.url == commitment.get_absolute_url()
+    post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=10)
+    updated = Notification.objects.filter(kind="commitment.updated")
+    assert set(updated.values_list("recipient_id", flat=True)) == told
+    assert not Notification.objects.filter(recipient=bystander).exists()
+    assert not Notification.objects.filter(recipient=commissioner, kind__startswith="commitment.").exists()
 
 
 def test_a_follower_on_a_daily_digest_gets_the_update_in_the_digest_in_russian(change, commissioner):
