@@ -3,6 +3,7 @@ and the charts' labels keep a readable size, in every language."""
 
 import pytest
 
+from tests.proposals.commitment_helpers import adopted_change, post, record
 from tests.proposals.factories import ConsultationFactory, ProposalFactory, publish_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,4 +28,28 @@ def test_outcome_and_moderation_figures_fit_a_phone(page, commissioner, second_c
         page.goto(path)
         assert page.evaluate(FITS), f"{path} scrolls sideways"
     page.goto(f"/{language}/consultations/reform/outcome/")
+    assert page.evaluate(SMALLEST_LABEL) >= 12
+
+
+# The stacked cells of a table on a phone: each that has no visible column header beside it.
+UNNAMED_CELLS = """() => [...document.querySelectorAll('table.commitments td, table.chart-data td')]
+    .filter((cell) => !getComputedStyle(cell, '::before').content.includes(cell.dataset.label || '\\u0000'))
+    .map((cell) => cell.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_implementation_pages_fit_a_phone_and_each_figure_names_its_column(
+    page, commissioner, second_commissioner, language
+):
+    consultation = ConsultationFactory(slug="reform")
+    change = adopted_change(consultation, drafter=commissioner, approver=second_commissioner)
+    commitment = record(change, commissioner)
+    post(commitment, commissioner, to_status="in_progress", progress=40)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/{language}/consultations/reform/implementation/{commitment.pk}/")
+    assert page.evaluate(FITS), "the commitment page scrolls sideways"
+    page.goto(f"/{language}/consultations/reform/implementation/")
+    assert page.evaluate(FITS), "the tracker scrolls sideways"
+    assert page.locator("table.chart-data td").count() >= 3
+    assert page.evaluate(UNNAMED_CELLS) == []
     assert page.evaluate(SMALLEST_LABEL) >= 12

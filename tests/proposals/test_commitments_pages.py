@@ -132,7 +132,7 @@ def test_the_progress_chart_is_accessible_and_its_numbers_are_never_localised(
     assert all("," not in value for value in re.findall(r'c[xy]="([^"]+)"', svg.group(0)))
     assert 'data-chart="progress"' in html, "the same numbers as a table"
     # Average of 20% and 35% on the day of the last update.
-    assert "<td>28%</td>" in html
+    assert ">28%</td>" in html
 
 
 def test_the_commitment_page_shows_the_whole_chain_and_the_updates(
