@@ -66,7 +66,11 @@ def with_where_it_belongs(cases: QuerySet[ModerationCase]) -> QuerySet[Moderatio
     """Cases with the consultation and the articles of their proposal, read in two queries for any number of
     cases, so the moderator sees where each item belongs."""
     return cases.select_related("proposal__consultation").prefetch_related(
-        Prefetch("proposal__articles", queryset=ArticleIdentity.objects.order_by("id"))
+        # With document and consultation: each article is a link to its page.
+        Prefetch(
+            "proposal__articles",
+            queryset=ArticleIdentity.objects.select_related("document__consultation").order_by("id"),
+        )
     )
 
 

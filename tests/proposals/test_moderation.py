@@ -268,10 +268,13 @@ def test_queue_and_case_name_the_consultation_and_articles_without_a_query_per_r
     case = _case_in(tax, "12", "14")
     give_totp(moderator)
     client.force_login(moderator)
+    twelve = case.proposal.articles.get(number="12")
     queue = client.get("/ru/moderation/").content.decode()
-    assert "Налоговый кодекс" in queue and "12, 14" in queue
+    # Articles say what they are and lead to their page, not bare numbers.
+    assert "Налоговый кодекс" in queue and ">Статья 12</a>, <a " in queue and ">Статья 14</a>" in queue
+    assert f'href="/ru/{twelve.get_absolute_url()[4:]}" class="nowrap"' in queue
     page = client.get(f"/kk/moderation/cases/{case.pk}/").content.decode()
-    assert "Салық кодексі" in page and "12, 14" in page
+    assert "Салық кодексі" in page and ">12-бап</a>, <a " in page and ">14-бап</a>" in page
 
     with CaptureQueriesContext(connection) as few:
         client.get("/ru/moderation/")

@@ -248,6 +248,12 @@ def test_queue_lists_awaiting_proposals_and_clusters_once(
     assert "On the article" in html and "Campaign text" in html
     assert "Campaign member" not in html and "Already answered" not in html
     assert "<td>40</td>" in html
+    # The article column says "Article 7" and leads to the article, not a bare number.
+    number = draft_article.number or draft_article.key
+    assert (
+        f'<a href="{draft_article.get_absolute_url().replace("/kk/", "/en/")}" class="nowrap">Article {number}</a>'
+        in html
+    )
     html = client.get(f"/en/staff/commission/?article={draft_article.pk}&min_supports=5").content.decode()
     assert "On the article" in html and "Campaign text" not in html
     html = client.get("/en/staff/commission/?topic=courts").content.decode()
