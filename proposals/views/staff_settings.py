@@ -119,8 +119,9 @@ def _list_view(spec: _List, rows: Callable):
     return view
 
 
-def _form_page(request, spec: _List, *, form, save, title, back=None):
-    """Shows `form`; on a valid POST calls `save(form)` (a service) and goes back, else shows its errors."""
+def _form_page(request, spec: _List, *, form, save, title, back=None, item=None):
+    """Shows `form`; on a valid POST calls `save(form)` (a service) and goes back, else shows its errors.
+    An `item`'s heading is its name marked with the language it is written in."""
     return service_form_page(
         request,
         form,
@@ -128,7 +129,7 @@ def _form_page(request, spec: _List, *, form, save, title, back=None):
         success=_("Your changes are saved."),
         next_url=back or (lambda saved: reverse(spec.list_url)),
         template="proposals/staff/settings_form.html",
-        context={"list": spec, "title": title},
+        context={"list": spec, "title": title, "item": item},
     )
 
 
@@ -160,6 +161,7 @@ def _edit_views(spec: _List, *, initial: Callable = lambda request: None, back=N
             save=lambda form: spec.update(item, actor=request.user, data=form.to_input()),
             title=str(item),
             back=back,
+            item=item,
         )
 
     return create, edit

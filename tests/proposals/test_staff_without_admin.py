@@ -180,3 +180,7 @@ def test_an_obligation_named_in_one_language_is_marked_as_such_in_the_others(sec
         html = page.content.decode()
         assert '<span lang="kk">Жедел жауап</span>' in html
         assert "есть только на казахском языке" in html
+    rule = ObligationRule.objects.get()
+    html = secretariat.get(f"/ru/staff/obligations/{rule.pk}/").content.decode()
+    assert '<h1><span lang="kk">Жедел жауап</span>' in html
+    assert "есть только на казахском языке" in html
