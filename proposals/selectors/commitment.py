@@ -10,6 +10,7 @@ from datetime import UTC, date
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     OPEN_COMMITMENT_STATUSES,
@@ -199,16 +200,14 @@ def progress_history(*, consultation) -> list[ProgressPoint]:
 
 # --- open data ---------------------------------------------------------------------------------------------
 
-# The languages of every text, with the English names the field descriptions give them.
+# The languages of every text kept in each language.
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
 
 
-def _in_languages(name: str, description: str) -> dict:
-    """The three fields of a text kept in each language (`title_kk`…), described as `description` followed
-    by the language's name."""
+def _in_languages(name: str, kk: str, ru: str, en: str) -> dict:
+    """The three fields of a text kept in each language (`title_kk`…), each with its description."""
     return {
-        f"{name}_{code}": ("string", f"{description} {language}.")
-        for code, language in LANGUAGE_NAMES.items()
+        f"{name}_{code}": ("string", text) for code, text in zip(LANGUAGE_NAMES, (kk, ru, en), strict=True)
     }
 
 
@@ -217,65 +216,92 @@ def _texts(item, field: str, *, name: str | None = None) -> dict:
     return {f"{name or field}_{code}": getattr(item, f"{field}_{code}") for code in LANGUAGE_NAMES}
 
 
-# Frictionless Table Schema fields of the two files; the data package reads these (`OPEN_DATA_RESOURCES`).
+# Frictionless Table Schema fields of the two files; the data package and the open-data page read these
+# (`OPEN_DATA_RESOURCES`), in each reader's language.
 COMMITMENT_FIELDS = {
-    "id": ("integer", "Identifier of the commitment."),
-    "url": ("string", "Public page of the commitment."),
-    "consultation": ("string", "Slug of the consultation."),
-    **_in_languages("title", "Title in"),
-    **_in_languages("description", "Description in"),
-    "body": ("string", "Slug of the responsible body."),
-    **_in_languages("body_name", "Name of the responsible body in"),
-    "measure": ("string", "Kind of measure: law, regulation, body, budget, other."),
-    "status": ("string", "planned, in_progress, done, delayed or dropped."),
-    "progress": ("integer", "Progress in per cent, where it means something; empty otherwise."),
-    "due_date": ("date", "Date by which the commitment is due."),
-    "overdue": ("boolean", "True when past the due date and neither done nor dropped."),
-    "articles": ("string", "Keys of the changed articles, separated by spaces (a list in JSON)."),
-    "responses": ("string", "Identifiers of the proposals whose answers it carries out (list in JSON)."),
-    "created_at": ("datetime", "When it was recorded (UTC)."),
-    "updated_at": ("datetime", "Last published update (UTC); empty without one."),
+    "id": ("integer", _("Identifier of the commitment.")),
+    "url": ("string", _("Public page of the commitment.")),
+    "consultation": ("string", _("Short name (slug) of the consultation.")),
+    **_in_languages("title", _("Title in Kazakh."), _("Title in Russian."), _("Title in English.")),
+    **_in_languages(
+        "description", _("Description in Kazakh."), _("Description in Russian."), _("Description in English.")
+    ),
+    "body": ("string", _("Short name (slug) of the responsible body.")),
+    **_in_languages(
+        "body_name",
+        _("Name of the responsible body in Kazakh."),
+        _("Name of the responsible body in Russian."),
+        _("Name of the responsible body in English."),
+    ),
+    "measure": ("string", _("Kind of measure: law, regulation, body, budget or other.")),
+    "status": ("string", _("Status code: planned, in_progress, done, delayed or dropped.")),
+    "progress": ("integer", _("Progress in per cent, where it means something; empty otherwise.")),
+    "due_date": ("date", _("Date by which the commitment is due.")),
+    "overdue": ("boolean", _("True when past the due date and neither done nor dropped.")),
+    "articles": ("string", _("Keys of the changed articles, separated by spaces (a list in JSON).")),
+    "responses": (
+        "string",
+        _("Numbers of the proposals whose answers it carries out, separated by spaces (a list in JSON)."),
+    ),
+    "created_at": ("datetime", _("When it was recorded (UTC, ISO 8601).")),
+    "updated_at": ("datetime", _("When its last update was published (UTC, ISO 8601); empty without one.")),
 }
 UPDATE_FIELDS = {
-    "id": ("integer", "Identifier of the update."),
-    "commitment": ("integer", "Identifier of the commitment it updates."),
-    "published_at": ("datetime", "When it was published (UTC)."),
-    **_in_languages("text", "Text in"),
-    **_in_languages("reason", "Public reason of a delay or drop, in"),
-    "from_status": ("string", "Status before the update."),
-    "to_status": ("string", "Status after the update."),
-    "from_progress": ("integer", "Progress before, per cent."),
-    "to_progress": ("integer", "Progress after, per cent."),
-    "from_due_date": ("date", "Due date before."),
-    "to_due_date": ("date", "Due date after."),
-    "corrects": ("integer", "Identifier of the update this one corrects; empty otherwise."),
-    "evidence": ("string", "Evidence links, separated by spaces (objects with kind, title and url in JSON)."),
+    "id": ("integer", _("Identifier of the update.")),
+    "commitment": ("integer", _("Identifier of the commitment it updates.")),
+    "published_at": ("datetime", _("When it was published (UTC, ISO 8601).")),
+    **_in_languages("text", _("Text in Kazakh."), _("Text in Russian."), _("Text in English.")),
+    **_in_languages(
+        "reason",
+        _("Public reason of a delay or drop, in Kazakh."),
+        _("Public reason of a delay or drop, in Russian."),
+        _("Public reason of a delay or drop, in English."),
+    ),
+    "from_status": ("string", _("Status code before the update.")),
+    "to_status": ("string", _("Status code after the update.")),
+    "from_progress": ("integer", _("Progress before the update, in per cent.")),
+    "to_progress": ("integer", _("Progress after the update, in per cent.")),
+    "from_due_date": ("date", _("Due date before the update.")),
+    "to_due_date": ("date", _("Due date after the update.")),
+    "corrects": ("integer", _("Identifier of the update this one corrects; empty otherwise.")),
+    "evidence": (
+        "string",
+        _("Evidence links, separated by spaces (objects with kind, title and url in JSON)."),
+    ),
 }
 OPEN_DATA_RESOURCES = [
     {
         "name": "commitments",
         "paths": ("open-data/commitments.csv", "open-data/commitments.json"),
-        "title": "Commitments that carry out adopted changes",
+        "title": _("Commitments that carry out adopted changes"),
         "fields": COMMITMENT_FIELDS,
     },
     {
         "name": "commitment-updates",
         "paths": ("open-data/commitment-updates.csv", "open-data/commitment-updates.json"),
-        "title": "Dated public updates of the commitments",
+        "title": _("Dated public updates of the commitments"),
         "fields": UPDATE_FIELDS,
     },
 ]
 
 
+def in_dictionary_languages(text) -> dict[str, str]:
+    """A translatable text as each language of the data dictionary reads it."""
+    texts = {}
+    for code in LANGUAGE_NAMES:
+        with translation.override(code):
+            texts[code] = str(text)
+    return texts
+
+
 def table_schema(fields: dict) -> dict:
-    """A Frictionless Table Schema for one of the field dicts above."""
-    return {
-        "fields": [
-            {"name": name, "type": kind, "description": description}
-            for name, (kind, description) in fields.items()
-        ],
-        "primaryKey": "id",
-    }
+    """A Frictionless Table Schema for one of the field dicts above: `description` in English (the standard's
+    one text), `descriptions` in kk, ru and en."""
+    schema_fields = []
+    for name, (kind, description) in fields.items():
+        texts = in_dictionary_languages(description)
+        schema_fields.append({"name": name, "type": kind, "description": texts["en"], "descriptions": texts})
+    return {"fields": schema_fields, "primaryKey": "id"}
 
 
 def iso_utc(moment) -> str | None:

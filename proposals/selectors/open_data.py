@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
 from ..models.proposal import PUBLIC_STATUSES
-from .commitment import OPEN_DATA_RESOURCES, iso_utc, table_schema
+from .commitment import OPEN_DATA_RESOURCES, in_dictionary_languages, iso_utc, table_schema
 from .proposal import with_supports_by_level
 from .response import answer_deadline, obligation_rules
 
@@ -186,6 +186,8 @@ def open_data_package(*, site_url: str) -> dict:
             {
                 "profile": "tabular-data-resource",
                 "name": "proposals",
+                "title": titles["en"],
+                "titles": titles,
                 "path": f"{site_url}/open-data/proposals.csv",
                 "format": "csv",
                 "mediatype": "text/csv",
@@ -198,7 +200,8 @@ def open_data_package(*, site_url: str) -> dict:
                 {
                     "profile": "tabular-data-resource",
                     "name": resource["name"],
-                    "title": resource["title"],
+                    "title": str(resource["title"]),
+                    "titles": in_dictionary_languages(resource["title"]),
                     "path": f"{site_url}/{resource['paths'][0]}",
                     "format": "csv",
                     "mediatype": "text/csv",

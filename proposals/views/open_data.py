@@ -103,14 +103,26 @@ def commitment_updates_json(request):
 
 @require_GET
 def open_data_landing(request):
-    """What the open data holds, its licence and the field dictionary, in the reader's language."""
+    """What the open data holds (each file of the data package with its links and field dictionary), and its
+    licence, in the reader's language."""
     package = open_data_package(site_url=settings.SITE_URL)
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in DICTIONARY_LANGUAGES else "kk"
-    fields = [
-        {"name": field["name"], "type": field["type"], "description": field["descriptions"][language]}
-        for field in package["resources"][0]["schema"]["fields"]
-    ]
-    return render(request, "proposals/open_data.html", {"fields": fields, "licence": LICENCE})
+    datasets = []
+    for resource in package["resources"]:
+        csv_path = "/" + resource["path"].removeprefix(settings.SITE_URL).lstrip("/")
+        datasets.append(
+            {
+                "name": resource["name"],
+                "title": resource["titles"][language],
+                "csv": csv_path,
+                "json": csv_path.removesuffix(".csv") + ".json",
+                "fields": [
+                    {"name": f["name"], "type": f["type"], "description": f["descriptions"][language]}
+                    for f in resource["schema"]["fields"]
+                ],
+            }
+        )
+    return render(request, "proposals/open_data.html", {"datasets": datasets, "licence": LICENCE})
 
 
 @require_GET

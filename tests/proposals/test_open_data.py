@@ -268,6 +268,21 @@ def test_open_data_landing_shows_the_licence_and_dictionary_in_the_reader_langua
     assert 'name="description"' in page
 
 
+def test_open_data_landing_leads_to_every_file_with_its_dictionary_in_the_reader_language(client):
+    page = client.get("/ru/open-data/").content.decode()
+    for path in ("proposals", "commitments", "commitment-updates"):
+        assert f'href="/open-data/{path}.csv"' in page and f'href="/open-data/{path}.json"' in page
+    assert "Обязательства по исполнению принятых изменений" in page
+    assert "Идентификатор обязательства." in page and "Код статуса после обновления." in page
+    package = client.get("/open-data/datapackage.json").json()
+    for resource in package["resources"]:
+        assert len(set(resource["titles"].values())) == 3, resource["name"]
+        for field in resource["schema"]["fields"]:
+            descriptions = field["descriptions"]
+            assert len(set(descriptions.values())) == 3, (resource["name"], field["name"])
+            assert field["description"] == descriptions["en"]
+
+
 def test_robots_txt_allows_public_pages_and_keeps_staff_pages_out(client):
     answer = client.get("/robots.txt")
     assert answer.status_code == 200
