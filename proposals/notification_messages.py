@@ -62,6 +62,9 @@ PROPOSAL_MESSAGES = {
     "commitment.recorded": _(
         "New commitment “%(title)s”: it carries out a change adopted in answer to proposals."
     ),
+    "commitment.overdue": _(
+        "The commitment “%(title)s” is overdue: its due date has passed and it is neither done nor dropped."
+    ),
     "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”."),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
 }

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .models import Comment, Consultation, Proposal, ProposalStatus
 from .selectors import outcome as outcome_selectors
+from .services.commitment import commitment_overdue_announce
 from .services.hearing import hearing_reminders_send
 from .services.outcome_report import outcome_report_build
 from .services.response import deadline_misses_record
@@ -85,6 +86,12 @@ def send_hearing_reminders() -> int:
 def record_missed_deadlines() -> int:
     """Beat sweep: announces, once each, the answers that became overdue (see `deadline_misses_record`)."""
     return deadline_misses_record()
+
+
+@shared_task
+def announce_overdue_commitments() -> int:
+    """Beat sweep: tells followers, once per due date, of the commitments that became overdue."""
+    return commitment_overdue_announce()
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=10, max_retries=3)

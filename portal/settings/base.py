@@ -221,6 +221,8 @@ CELERY_BEAT_SCHEDULE = {
     "fold-support-tallies": _job("proposals.tasks.fold_support_tallies", 10.0),
     # Answers that passed their deadline are announced once to the author, followers and assignee.
     "missed-answer-deadlines": _job("proposals.tasks.record_missed_deadlines", crontab(minute=5)),
+    # Commitments that passed their due date unfinished are announced to their followers, once per due date.
+    "overdue-commitments": _job("proposals.tasks.announce_overdue_commitments", crontab(minute=10)),
     # Digests at 07:00 Almaty time: yesterday's events daily, last week's on Mondays.
     "daily-digests": _job("portal.notifications.tasks.plan_digests", crontab(hour=7, minute=0), "daily"),
     # Digest chains stopped by a crashed worker are restarted; a no-op when nothing is pending.

@@ -85,6 +85,8 @@ class Commitment(TranslatedFieldsMixin, Timestamped):
     status = lifecycle_status(CommitmentStatus, default=CommitmentStatus.PLANNED, max_length=12)
     progress = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_by = actor_field(blank=False, editable=False)
+    # The due date whose passing the followers were told of: told once per due date, again after a new one.
+    overdue_announced_for = models.DateField(null=True, blank=True, editable=False)
 
     translated_fields = ("title", "description")
 

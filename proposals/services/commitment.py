@@ -15,7 +15,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,7 @@ from ..models import (
 from ..models.commitment import CommitmentStatus as S
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions import commitment as rules
-from ..selectors.commitment import ADOPTING_RESPONSES
+from ..selectors.commitment import ADOPTING_RESPONSES, overdue_condition
 from .follow import follow_row_set
 
 COMMITMENT_LIFECYCLE = Lifecycle(
@@ -388,6 +388,29 @@ def _notify_followers(*, update: CommitmentUpdate, commitment: Commitment, actor
         url=commitment.get_absolute_url(),
         exclude=actor,
     )
+
+
+def commitment_overdue_announce(*, on: date | None = None, limit: int = 1000) -> int:
+    """Beat sweep: tells the followers of each commitment that passed its due date neither done nor dropped,
+    once per due date (a conditional UPDATE claims it, so two sweeps never tell twice); a commitment given a
+    new due date is told of again if that one passes too."""
+    on = on or timezone.localdate()
+    overdue = Commitment.objects.filter(overdue_condition(on))
+    unannounced = overdue.exclude(overdue_announced_for=F("due_date"))
+    told = 0
+    for commitment in unannounced.order_by("due_date", "id")[:limit]:
+        with transaction.atomic():
+            if not unannounced.filter(pk=commitment.pk).update(overdue_announced_for=F("due_date")):
+                continue
+            notify(
+                recipients=commitment_followers(commitment),
+                category="responses",
+                kind="commitment.overdue",
+                params={"title": commitment.in_every_language("title")},
+                url=commitment.get_absolute_url(),
+            )
+        told += 1
+    return told
 
 
 def commitment_follow_set(

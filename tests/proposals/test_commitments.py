@@ -22,11 +22,13 @@ from proposals.services.commitment import (
     COMMITMENT_LIFECYCLE,
     Evidence,
     commitment_follow_set,
+    commitment_overdue_announce,
     commitment_transition,
     commitment_update_approve,
     commitment_update_decline,
 )
 from proposals.services.follow import follow_add
+from proposals.tasks import announce_overdue_commitments
 from tests.factories import UserFactory
 from tests.proposals.factories import ConsultationFactory, ProposalFactory, publish_response
 
@@ -346,6 +348,45 @@ def test_a_pending_change_tells_nobody_until_approved(change, commissioner, seco
     assert not Notification.objects.filter(recipient=follower).exists()
     commitment_update_approve(update=pending, reviewer=second_commissioner)
     assert Notification.objects.filter(recipient=follower, kind="commitment.updated").count() == 1
+
+
+def test_followers_are_told_once_when_a_commitment_becomes_overdue_and_again_after_a_later_due_date(
+    change, commissioner, second_commissioner
+):
+    commitment = record(change, commissioner)
+    follower = UserFactory(preferred_language="ru")
+    commitment_follow_set(user=follower, follow=True, commitment=commitment)
+    due = commitment.due_date
+    assert commitment_overdue_announce(on=due) == 0, "not overdue on its due date"
+    assert commitment_overdue_announce(on=due + timedelta(days=1)) == 1
+    assert commitment_overdue_announce(on=due + timedelta(days=2)) == 0, "told once"
+    told = Notification.objects.filter(kind="commitment.overdue")
+    assert set(told.values_list("recipient_id", flat=True)) == {follower.pk, change.proposal.author_id}
+    note = told.get(recipient=follower)
+    with translation.override("ru"):
+        assert "Обязательство «Суд проверяет каждый арест» просрочено" in render_message(
+            note.kind, note.params
+        )
+    assert note.url == commitment.get_absolute_url()
+    later = due + timedelta(days=60)
+    post(commitment, commissioner, due_date=later, **texts(prefix="reason"))
+    assert commitment_overdue_announce(on=due + timedelta(days=3)) == 0, "no longer overdue"
+    assert commitment_overdue_announce(on=later + timedelta(days=1)) == 1, "the new due date passed too"
+    assert told.filter(recipient=follower).count() == 2
+    pending = post(commitment, commissioner, to_status=S.DONE)
+    commitment_update_approve(update=pending, reviewer=second_commissioner)
+    commitment.refresh_from_db()
+    commitment.due_date = later + timedelta(days=10)
+    commitment.save(update_fields=["due_date"])
+    assert commitment_overdue_announce(on=later + timedelta(days=400)) == 0, "done is never overdue"
+
+
+def test_the_overdue_sweep_is_a_beat_task(settings, change, commissioner):
+    record(change, commissioner, due_date=timezone.localdate() - timedelta(days=1))
+    entry = settings.CELERY_BEAT_SCHEDULE["overdue-commitments"]
+    assert entry["task"] == "proposals.tasks.announce_overdue_commitments"
+    assert announce_overdue_commitments.delay().get() == 1
+    assert announce_overdue_commitments.delay().get() == 0
 
 
 def test_following_twice_is_one_follow_and_unfollowing_stops_the_news(change, commissioner, citizen):
