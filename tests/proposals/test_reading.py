@@ -191,6 +191,20 @@ def test_article_page_queries_are_bounded(
     assert f"{count} proposal" in response.content.decode()
 
 
+def test_the_follow_button_reads_as_an_action_and_the_home_page_step_as_advice(client, published, citizen):
+    client.force_login(citizen)
+    buttons = {"ru": ("Подписаться", "Отписаться"), "kk": ("Бақылау", "Бақылауды тоқтату")}
+    for language, (follow, _unfollow) in buttons.items():
+        page = client.get(f"/{language}/proposals/{published.pk}/").content.decode()
+        assert f'class="button-secondary">{follow}</button>' in page
+    client.post(f"/en/proposals/{published.pk}/follow/")
+    for language, (_follow, unfollow) in buttons.items():
+        page = client.get(f"/{language}/proposals/{published.pk}/").content.decode()
+        assert f'class="button-secondary">{unfollow}</button>' in page
+    assert "<h3>Следите</h3>" in client.get("/ru/").content.decode()
+    assert "<h3>Бақылаңыз</h3>" in client.get("/kk/").content.decode()
+
+
 def test_follow_an_article_and_a_topic(client, citizen, draft_article):
     topic = TopicFactory(slug="rights")
     client.force_login(citizen)
