@@ -178,6 +178,10 @@ class OutcomePublishForm(PortalForm):
     summary_kk = textarea_field(_("Summary of the outcome (Kazakh)"), rows=5, lang="kk")
     summary_ru = textarea_field(_("Summary of the outcome (Russian)"), rows=5, lang="ru")
     summary_en = textarea_field(_("Summary of the outcome (English)"), rows=5, lang="en")
+    despite_unanswered = forms.BooleanField(
+        label=_("Publish the outcome although some published proposals have no public answer yet"),
+        required=False,
+    )
 
 
 # --- hearings -------------------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ DEMO_ACCOUNTS = [
     # email, public name, role
     ("citizen@demo.test", "Aigerim S.", None),
     ("citizen2@demo.test", "Timur K.", None),
-    ("moderator@demo.test", "Moderator Dana", Role.MODERATOR),
-    ("commission@demo.test", "Commissioner Erlan", Role.COMMISSION),
-    ("admin@demo.test", "Administrator", Role.ADMIN),
+    ("moderator@demo.test", "Dana Seitkali", Role.MODERATOR),
+    ("commission@demo.test", "Erlan Abenov", Role.COMMISSION),
+    ("admin@demo.test", "Saule Temirova", Role.ADMIN),
 ]
 
 _FIRST = [

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
 
-from ..models import Consultation, ConsultationStatus, Document, Phase
+from ..models import Consultation, ConsultationStatus, Document, Phase, Proposal, ProposalStatus
 
 
 def public_consultations() -> QuerySet[Consultation]:
@@ -116,3 +116,13 @@ def staff_consultations() -> QuerySet[Consultation]:
         Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
         Prefetch("documents", queryset=Document.objects.order_by("pk")),
     ).order_by("-created_at", "-pk")
+
+
+def awaiting_answer_count(consultation: Consultation) -> int:
+    """Published proposals of the consultation still without a public answer (a text submitted by several
+    people counts once, as it is answered once)."""
+    return Proposal.objects.filter(
+        consultation=consultation,
+        status__in=(ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW),
+        cluster_of__isnull=True,
+    ).count()

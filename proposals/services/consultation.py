@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.accounts.models import IdentityLevel
 from portal.core.audit import audit_record
@@ -25,6 +26,7 @@ from ..models import (
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions.consultation import can_manage_consultations
+from ..selectors.consultation import awaiting_answer_count
 from .obligation import MAX_DAYS, answer_within_names
 from .support import supports_reconcile
 
@@ -262,15 +264,37 @@ def consultation_intake_close(
 
 @transaction.atomic
 def consultation_outcome_publish(
-    *, consultation: Consultation, actor, summaries: dict[str, str], now: datetime | None = None
+    *,
+    consultation: Consultation,
+    actor,
+    summaries: dict[str, str],
+    despite_unanswered: bool = False,
+    now: datetime | None = None,
 ) -> Consultation:
-    """Publishes the outcome with a summary in each language; intake, if still open, closes first."""
+    """Publishes the outcome with a summary in each language; intake, if still open, closes first.
+
+    Every proposal is owed a reasoned public answer: while some have none, the outcome is published only when
+    the member says so knowingly (`despite_unanswered`); their answers stay due, with their deadlines."""
     _require_manager(actor)
     now = now or timezone.now()
     missing = [code for code in LANGUAGES if not summaries.get(code, "").strip()]
     if missing:
         raise ValidationError(
             {f"summary_{code}": _("Write the summary in this language.") for code in missing}
+        )
+    unanswered = awaiting_answer_count(consultation)
+    if unanswered and not despite_unanswered:
+        raise ValidationError(
+            {
+                "despite_unanswered": ngettext(
+                    "%(count)d published proposal has no public answer yet. Answer it first, or confirm "
+                    "that the outcome is published before it is answered.",
+                    "%(count)d published proposals have no public answer yet. Answer them first, or confirm "
+                    "that the outcome is published before they are answered.",
+                    unanswered,
+                )
+                % {"count": unanswered}
+            }
         )
     _close_running_intake(consultation, actor=actor, now=now)
     Consultation.objects.filter(pk=consultation.pk).update(

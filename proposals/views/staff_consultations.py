@@ -97,6 +97,7 @@ def _page_context(consultation, **forms):
                 for code in ["kk", "ru", "en"]
             }
         ),
+        "awaiting_answer": selectors.awaiting_answer_count(consultation),
         "intake": now_intake,
         "intake_open": now_intake is not None and now_intake.state() == "current",
         "documents": consultation.documents.order_by("pk").prefetch_related(
@@ -240,6 +241,7 @@ def consultation_outcome_publish(request, pk):
             consultation=consultation,
             actor=request.user,
             summaries=texts_by_language(form.cleaned_data, "summary"),
+            despite_unanswered=form.cleaned_data["despite_unanswered"],
         ),
         success=_("The outcome is published."),
         next_url=lambda consultation: reverse("consultation_outcome", kwargs={"slug": consultation.slug}),

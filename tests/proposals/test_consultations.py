@@ -150,6 +150,30 @@ def test_a_consultation_cannot_skip_its_lifecycle(admin_user):
         )
 
 
+def test_the_outcome_waits_for_every_answer_unless_published_knowingly(staff_client, admin_user):
+    """Every proposal is owed a reasoned public answer: publishing the outcome while some have none is refused
+    until the member confirms it; the page says how many are waiting and leads to the Commission queue."""
+    consultation = ConsultationFactory()
+    ProposalFactory(consultation=consultation, status="published")
+    ProposalFactory(consultation=consultation, status="under_review")
+    ProposalFactory(consultation=consultation, status="responded")
+    summaries = {"summary_kk": "Қорытынды", "summary_ru": "Итог", "summary_en": "Outcome"}
+    url = reverse("staff_consultation_outcome_publish", kwargs={"pk": consultation.pk})
+    page = staff_client.get(reverse("staff_consultation", kwargs={"pk": consultation.pk})).content.decode()
+    assert "2 published proposals have no public answer yet." in page
+    assert f"?consultation={consultation.slug}" in page
+
+    refused = staff_client.post(url, summaries)
+    assert refused.status_code == 400
+    assert "2 published proposals have no public answer yet." in refused.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.PUBLISHED
+
+    staff_client.post(url, {**summaries, "despite_unanswered": "on"})
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.OUTCOME_PUBLISHED
+
+
 def test_only_administrators_run_consultations(commissioner):
     with pytest.raises(services.PermissionDenied):
         services.consultation_create(actor=commissioner, data=_input())
