@@ -97,10 +97,13 @@ def _work_context(request, proposal, **forms):
             "version": response.version_id,
         }
     can_correct = response is not None and can_correct_response(request.user, response)
+    deadline = selectors.answer_deadline(proposal)
     return {
         "proposal": proposal,
         "response": response,
-        "deadline": selectors.answer_deadline(proposal),
+        "deadline": deadline,
+        # As in the queue: past its deadline and not answered in public yet.
+        "overdue": bool(deadline and deadline < timezone.now() and not proposal.responded_at),
         "notes": proposal.commission_notes.select_related("author"),
         "assignment": getattr(proposal, "commission_assignment", None),
         "members": proposal.cluster_members.order_by("pk"),

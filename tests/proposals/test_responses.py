@@ -223,6 +223,17 @@ def test_the_answer_deadline_sentence_ends_with_one_full_stop(consultation, clie
     assert text.endswith(".") and not text.endswith(".."), text
 
 
+def test_the_work_page_marks_an_answer_past_its_deadline_as_overdue(consultation, staff_client, commissioner):
+    staff_client = staff_client(commissioner)
+    ObligationRule.objects.create(name_en="Every proposal in 30 days", days=30)
+    late = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=31))
+    early = ProposalFactory(consultation=consultation, published_at=timezone.now() - timedelta(days=1))
+    page = staff_client.get(f"/en/staff/commission/proposals/{late.pk}/").content.decode()
+    assert '<span class="badge badge-alert">overdue</span>' in page
+    page = staff_client.get(f"/en/staff/commission/proposals/{early.pk}/").content.decode()
+    assert "overdue</span>" not in page
+
+
 # --- the work queue ------------------------------------------------------------------------------------
 
 
