@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core.audit import audit_record
+from portal.core.text import _shows_nothing as shows_nothing
 from portal.notifications.services import notify
 from proposals.permissions.moderation import can_decide_case, can_moderate
 from proposals.permissions.proposal import has_interest_in
@@ -28,6 +30,9 @@ from .proposal import proposal_transition
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
 CLAIM_EXPIRY = timedelta(minutes=30)
 MIN_STATEMENT = 20
+OWN_CONTENT = gettext_lazy(
+    "You cannot decide on your own content, your organisation's, or comments under them."
+)
 Decision = ModerationCase.Decision
 Source = ModerationCase.Source
 S = ProposalStatus
@@ -99,7 +104,7 @@ def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     if case.status != ModerationCase.Status.OPEN:
         raise ValidationError(_("This case is already decided."))
     if not can_decide_case(moderator, case):
-        raise PermissionDenied(_("You cannot decide on your own content or your organisation's."))
+        raise PermissionDenied(OWN_CONTENT)
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
         raise PermissionDenied(_("An appeal must be decided by another moderator."))
     fresh = case.claimed_at and timezone.now() - case.claimed_at < CLAIM_EXPIRY
@@ -129,6 +134,14 @@ def allowed_decisions(case: ModerationCase) -> list[str]:
     return []
 
 
+def shown_length(text: str) -> int:
+    """How many characters of `text` a reader sees: zero-width and other format characters and blank letters
+    draw nothing, so "x" followed by nineteen zero-width spaces is one character of reasons, not twenty; a
+    run of white space counts as one."""
+    visible = "".join(char for char in text if char.isspace() or not shows_nothing(char))
+    return len(" ".join(visible.split()))
+
+
 def _validate_decision(case, *, moderator, decision, reason_code, statement, merge_into) -> None:
     if decision not in Decision.values or decision not in allowed_decisions(case):
         raise ValidationError({"decision": _("Choose one of the decisions offered for this case.")})
@@ -137,7 +150,7 @@ def _validate_decision(case, *, moderator, decision, reason_code, statement, mer
     errors = {}
     if reason_code not in ModerationCase.ReasonCode.values:
         errors["reason_code"] = _("Choose the reason.")
-    if len(statement) < MIN_STATEMENT:
+    if shown_length(statement) < MIN_STATEMENT:
         errors["statement"] = _("Explain the decision to the author in at least 20 characters.")
     if decision == Decision.MERGE and (
         merge_into is None or merge_into.pk == case.proposal_id or not merge_into.is_public
@@ -206,7 +219,7 @@ def moderation_decide(
     if case.claimed_by_id != moderator.pk:
         raise PermissionDenied(_("Claim the case before deciding it."))
     if not can_decide_case(moderator, case):
-        raise PermissionDenied(_("You cannot decide on your own content or your organisation's."))
+        raise PermissionDenied(OWN_CONTENT)
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
         raise PermissionDenied(_("An appeal must be decided by another moderator."))
     statement = statement.strip()
@@ -282,7 +295,7 @@ def moderation_decide_bulk(
 def moderation_appeal(*, proposal: Proposal, author, grounds: str) -> ModerationCase:
     """The author contests a rejection or a hiding once; the appeal goes to a different moderator."""
     grounds = grounds.strip()
-    if len(grounds) < 10:
+    if shown_length(grounds) < 10:
         raise ValidationError({"grounds": _("Say why the decision should change (at least 10 characters).")})
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     last = (

@@ -14,6 +14,7 @@ from portal.core.roles import Role
 from proposals.models import ModerationCase, Proposal
 from proposals.services.moderation import (
     CaseTaken,
+    moderation_act,
     moderation_appeal,
     moderation_case_claim,
     moderation_case_open,
@@ -23,7 +24,13 @@ from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
 from tests.factories import UserFactory
 
-from .factories import ArticleIdentityFactory, ConsultationFactory, DocumentFactory, ProposalFactory
+from .factories import (
+    ArticleIdentityFactory,
+    CommentFactory,
+    ConsultationFactory,
+    DocumentFactory,
+    ProposalFactory,
+)
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "The text contains a personal identity number; remove it and submit again."
@@ -284,3 +291,80 @@ def test_queue_and_case_name_the_consultation_and_articles_without_a_query_per_r
         queue = client.get("/ru/moderation/").content.decode()
     assert "Консультация 3" in queue
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "padded",
+    [
+        "x" + "\u200b" * 19,  # one letter and zero-width spaces
+        "ok" + "\u2060" * 30,  # word joiners
+        "." + "\u3164" * 25,  # Hangul fillers, letters that draw nothing
+        "no " + "\u200d " * 20,  # zero-width joiners between spaces
+    ],
+)
+def test_a_statement_padded_with_invisible_characters_is_no_statement_of_reasons(case, moderator, padded):
+    moderation_case_claim(case=case, moderator=moderator)
+    with pytest.raises(ValidationError) as refusal:
+        moderation_decide(
+            case=case, moderator=moderator, decision="reject", reason_code="abuse", statement=padded
+        )
+    assert "statement" in refusal.value.message_dict
+    assert Proposal.objects.get(pk=case.proposal_id).status == "in_moderation"
+
+
+def test_the_decision_form_refuses_a_statement_that_shows_one_letter(client, case, moderator):
+    give_totp(moderator)
+    client.force_login(moderator)
+    moderation_case_claim(case=case, moderator=moderator)
+    response = client.post(
+        f"/en/moderation/cases/{case.pk}/decide/",
+        {"decision": "reject", "reason_code": "abuse", "statement": "x" + "\u200b" * 40},
+    )
+    assert response.status_code == 400
+    assert "at least 20 characters" in response.content.decode()
+    assert Proposal.objects.get(pk=case.proposal_id).status == "in_moderation"
+
+
+def test_appeal_grounds_padded_with_invisible_characters_are_refused(case, citizen, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    with pytest.raises(ValidationError):
+        moderation_appeal(proposal=case.proposal, author=citizen, grounds="no" + "\u200b" * 20)
+    assert Proposal.objects.get(pk=case.proposal_id).status == "rejected"
+
+
+def test_a_moderator_cannot_hide_a_comment_under_their_own_proposal(client, moderator, second_moderator):
+    """Hiding criticism of one's own proposal is deciding in one's own cause: a colleague decides."""
+    proposal = ProposalFactory(author=moderator, status="published")
+    critic = UserFactory()
+    comment = CommentFactory(proposal=proposal, author=critic, body="This proposal ignores article 5.")
+    with pytest.raises(PermissionDenied):
+        moderation_act(
+            moderator=moderator,
+            proposal=proposal,
+            comment=comment,
+            decision="hide",
+            reason_code="abuse",
+            statement=STATEMENT,
+        )
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+    give_totp(moderator)
+    client.force_login(moderator)
+    client.post(
+        f"/en/moderation/proposals/{proposal.pk}/act/",
+        {"decision": "hide", "comment": comment.pk, "reason_code": "abuse", "statement": STATEMENT},
+    )
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+    case = ModerationCase.objects.create(proposal=proposal, comment=comment, source="report", priority=20)
+    with pytest.raises(PermissionDenied):
+        moderation_case_claim(case=case, moderator=moderator)
+    moderation_case_claim(case=case, moderator=second_moderator)
+    moderation_decide(
+        case=case, moderator=second_moderator, decision="hide", reason_code="abuse", statement=STATEMENT
+    )
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
