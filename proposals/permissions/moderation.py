@@ -17,3 +17,12 @@ def can_decide_case(user, case) -> bool:
     if case.comment_id is not None and case.comment.author_id == user.pk:
         return False
     return not has_interest_in(user, case.proposal)
+
+
+def is_for_another_moderator(user, case) -> bool:
+    """Whether the queue should tell `user` to leave the case to a colleague: it is about their own content or
+    a comment under it, or appeals their own decision. Reads only what the queue has loaded (the case's
+    proposal, comment and appealed case); the organisation check stays with `can_decide_case`."""
+    if user.pk in (case.proposal.author_id, case.comment.author_id if case.comment_id else None):
+        return True
+    return case.appeal_of_id is not None and case.appeal_of.decided_by_id == user.pk

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ArticleIdentity, ModerationCase, ProposalStatus, ProposalTransition, Report
@@ -51,6 +52,62 @@ def reason_labels(reasons: list[str]) -> list[str]:
     return labels
 
 
+# Screening stores some excerpts as counts written in English ("6 links", "4 in 10 min", "#49 (71%)"): they
+# are read back here and said in the moderator's language.
+_LINKS_EXCERPT = re.compile(r"^(\d+) links$")
+_BURST_EXCERPT = re.compile(r"^(\d+) in (\d+) min$")
+_DUPLICATE_EXCERPT = re.compile(r"^#(\d+) \((\d+)%\)$")
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    label: str
+    excerpt: str
+    duplicate_of: int | None = None  # the proposal a possible duplicate resembles
+
+
+def finding_rows(findings: list[dict]) -> list[FindingRow]:
+    """What screening found, as the moderator reads it: each reason's label and its excerpt in the active
+    language (masked personal data and the first letter of an abusive word stay as stored)."""
+    rows = []
+    for finding in findings:
+        reason, excerpt = finding.get("reason", ""), finding.get("excerpt", "")
+        label = str(REASON_LABELS.get(reason, reason))
+        if match := _LINKS_EXCERPT.match(excerpt):
+            count = int(match[1])
+            excerpt = ngettext("%(count)d link", "%(count)d links", count) % {"count": count}
+        elif match := _BURST_EXCERPT.match(excerpt):
+            count, minutes = int(match[1]), int(match[2])
+            excerpt = ngettext(
+                "%(count)d within %(minutes)d minutes", "%(count)d within %(minutes)d minutes", count
+            ) % {"count": count, "minutes": minutes}
+        elif match := _DUPLICATE_EXCERPT.match(excerpt):
+            rows.append(
+                FindingRow(
+                    label,
+                    gettext("proposal no. %(number)s, %(share)s%% alike")
+                    % {"number": match[1], "share": match[2]},
+                    duplicate_of=int(match[1]),
+                )
+            )
+            continue
+        rows.append(FindingRow(label, excerpt))
+    return rows
+
+
+def earlier_decisions(case: ModerationCase) -> QuerySet[ModerationCase]:
+    """The decisions already taken on the same proposal or comment, newest first: a resubmission after a
+    request for changes, or content reported again after it was kept, is judged knowing what was said."""
+    return (
+        ModerationCase.objects.filter(
+            proposal_id=case.proposal_id, comment_id=case.comment_id, status=ModerationCase.Status.DECIDED
+        )
+        .exclude(pk=case.pk)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     reason: str = ""
@@ -77,7 +134,7 @@ def with_where_it_belongs(cases: QuerySet[ModerationCase]) -> QuerySet[Moderatio
 def queue_cases(filters: QueueFilters) -> QuerySet[ModerationCase]:
     """Open cases, most urgent first: impersonation, appeals, reports, then screening; oldest first within."""
     open_cases = ModerationCase.objects.filter(status=ModerationCase.Status.OPEN)
-    cases = with_where_it_belongs(open_cases).select_related("comment", "claimed_by")
+    cases = with_where_it_belongs(open_cases).select_related("comment", "claimed_by", "appeal_of")
     if filters.reason:
         # Reason codes are plain words inside a JSON list: a quoted substring match works on every database.
         cases = cases.filter(reasons__icontains=f'"{filters.reason[:40]}')
@@ -168,7 +225,7 @@ class TransparencyReport:
     open_cases: int
     automatic_publications: int
     by_reason: list[tuple[str, int]]
-    by_week: list[tuple[str, dict[str, int]]]
+    by_week: list[tuple[date, dict[str, int]]]  # each week's Monday
     columns: list[str]  # of the weekly table: approvals, then each reason code
     median_hours_to_decision: float | None
     appeals: int
@@ -185,11 +242,13 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     rows = list(decided.values_list("decision", "reason_code", "created_at", "decided_at", "appeal_of_id"))
     by_reason = Counter(reason for decision, reason, *_ in rows if decision != Decision.APPROVE and reason)
     since = timezone.now() - timedelta(weeks=weeks)
-    per_week: dict[str, Counter] = defaultdict(Counter)
+    # Weeks by their Monday (local time): a date every language can show, unlike an ISO week code.
+    per_week: dict[date, Counter] = defaultdict(Counter)
     for decision, reason, _created, decided_at, _appeal in rows:
         if decided_at and decided_at >= since:
-            year, week, _day = timezone.localtime(decided_at).isocalendar()
-            per_week[f"{year}-W{week:02d}"][reason if decision != Decision.APPROVE else APPROVED] += 1
+            day = timezone.localdate(decided_at)
+            monday = day - timedelta(days=day.weekday())
+            per_week[monday][reason if decision != Decision.APPROVE else APPROVED] += 1
     durations = [
         (decided_at - created).total_seconds() / 3600
         for _d, _r, created, decided_at, _a in rows

@@ -1,6 +1,8 @@
 """Moderation pages: the queue (filters, bulk decisions, keyboard shortcuts), a case (claim, decide, block the
 author), hiding and restoring content, readers' reports, appeals, and the public transparency page."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from portal.core.form_views import refusal_flashed
 from portal.core.forms import IdsForm, add_service_errors, error_text
 from portal.core.http import client_ip
 from portal.core.roles import role_required
-from proposals.permissions.moderation import can_moderate
+from proposals.permissions.moderation import can_moderate, is_for_another_moderator
 from proposals.permissions.proposal import can_view_proposal
 
 from ..forms import (
@@ -63,6 +65,7 @@ def queue(request):
                 "age_days": days,
                 "overdue": overdue,
                 "reasons": selectors.reason_labels(case.reasons),
+                "for_another_moderator": is_for_another_moderator(request.user, case),
             }
         )
     query = request.GET.copy()
@@ -86,6 +89,8 @@ def _case_context(request, case, form=None, block_form=None):
     return {
         "case": case,
         "reasons": selectors.reason_labels(case.reasons),
+        "findings": selectors.finding_rows(case.findings),
+        "earlier_decisions": selectors.earlier_decisions(case),
         "form": form or DecisionForm(allowed=allowed),
         "block_form": block_form or AccountBlockForm(),
         "allowed": allowed,
@@ -316,6 +321,9 @@ def proposal_appeal(request, pk):
 # --- transparency --------------------------------------------------------------------------------------
 
 
+WEEK_END = timedelta(days=6)  # from a Monday to its Sunday
+
+
 def transparency(request):
     """Public: decisions per reason and week, time to decision, appeals and reversals."""
     report = selectors.transparency_report()
@@ -328,8 +336,8 @@ def transparency(request):
             "by_reason": [(labels.get(code, code), count) for code, count in report.by_reason],
             "columns": [labels[column] for column in report.columns],
             "weeks": [
-                (week, [counts.get(column, 0) for column in report.columns])
-                for week, counts in report.by_week
+                (monday, monday + WEEK_END, [counts.get(column, 0) for column in report.columns])
+                for monday, counts in report.by_week
             ],
         },
     )

@@ -20,6 +20,7 @@ from proposals.services.moderation import (
     moderation_case_open,
     moderation_decide,
 )
+from proposals.services.proposal import proposal_submit
 from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
 from tests.factories import UserFactory
@@ -368,3 +369,47 @@ def test_a_moderator_cannot_hide_a_comment_under_their_own_proposal(client, mode
     )
     comment.refresh_from_db()
     assert comment.hidden_at is not None
+
+
+def test_case_page_says_what_screening_found_in_the_moderators_language(client, moderator, citizen):
+    proposal = ProposalFactory(author=citizen, status="in_moderation", title="Links")
+    case = ModerationCase.objects.create(
+        proposal=proposal,
+        source="screening",
+        priority=0,
+        reasons=["burst_account", "near_duplicate", "spam_links"],
+        findings=[
+            {"reason": "spam_links", "excerpt": "6 links"},
+            {"reason": "burst_account", "excerpt": "4 in 10 min"},
+            {"reason": "near_duplicate", "excerpt": "#49 (71%)"},
+            {"reason": "personal_data_iin", "excerpt": "90••••••••15"},
+        ],
+    )
+    give_totp(moderator)
+    client.force_login(moderator)
+    russian = client.get(f"/ru/moderation/cases/{case.pk}/").content.decode()
+    assert "Спам: много ссылок: <code>6 ссылок</code>" in russian
+    assert "4 за 10 мин." in russian and "предложение № 49, сходство 71%" in russian
+    assert 'href="/ru/proposals/49/"' in russian and "<code>90••••••••15</code>" in russian
+    kazakh = client.get(f"/kk/moderation/cases/{case.pk}/").content.decode()
+    for code in ("spam_links", "burst_account", "near_duplicate", "personal_data_iin", "6 links", "10 min"):
+        assert code not in kazakh.split("<main", 1)[1]
+
+
+def test_case_page_of_a_resubmission_shows_what_was_asked_before(client, case, citizen, moderator):
+    citizen.preferred_language = "ru"
+    citizen.save()
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="request_changes", reason_code="abuse", statement=STATEMENT
+    )
+    proposal = proposal_submit(proposal=Proposal.objects.get(pk=case.proposal_id), author=citizen)
+    proposal_screen(proposal=proposal)
+    again = ModerationCase.objects.get(proposal=proposal, status="open")
+    give_totp(moderator)
+    client.force_login(moderator)
+    moderation_case_claim(case=again, moderator=moderator)
+    page = client.get(f"/en/moderation/cases/{again.pk}/").content.decode()
+    assert "Earlier decisions on this content" in page and STATEMENT in page
+    assert "Request changes" in page and moderator.display_name in page
+    assert "The author reads the portal in Russian" in page

@@ -1,0 +1,85 @@
+"""What moderators and authors read about moderation: the queue (its count, the cases to leave to a
+colleague, column names on a phone), the transparency figures by dated week, and My participation."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.accounts import services as account_services
+from portal.core.roles import Role
+from proposals.models import ModerationCase
+from proposals.selectors.moderation import transparency_report
+from proposals.services.moderation import (
+    moderation_appeal,
+    moderation_case_claim,
+    moderation_case_open,
+    moderation_decide,
+)
+from tests.conftest import give_totp
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
+
+
+@pytest.fixture
+def second_moderator(db):
+    user = UserFactory(display_name="Moderator Asel")
+    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
+    return user
+
+
+def test_queue_counts_its_cases_and_names_each_column_on_a_phone(client, moderator, citizen):
+    for _ in range(3):
+        moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation", language="ru"))
+    moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation", language="kk"))
+    give_totp(moderator)
+    client.force_login(moderator)
+    everything = client.get("/ru/moderation/").content.decode()
+    assert "4 открытых дела." in everything
+    assert 'data-label="Риск"' in everything and 'data-label="Язык"' in everything
+    filtered = client.get("/en/moderation/?language=ru").content.decode()
+    assert "3 open cases match the filters." in filtered
+
+
+def test_queue_marks_the_cases_a_moderator_must_leave_to_a_colleague(
+    client, moderator, second_moderator, citizen
+):
+    own = moderation_case_open(proposal=ProposalFactory(author=moderator, status="in_moderation"))
+    rejected = ProposalFactory(author=citizen, status="in_moderation")
+    first = moderation_case_open(proposal=rejected)
+    moderation_case_claim(case=first, moderator=moderator)
+    moderation_decide(
+        case=first, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    appeal = moderation_appeal(proposal=rejected, author=citizen, grounds="It is a fair criticism.")
+    other = moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation"))
+    give_totp(moderator)
+    client.force_login(moderator)
+    page = client.get("/en/moderation/").content.decode()
+    marked = "for another moderator: your own content or decision"
+    rows = {
+        pk: page.split(f'data-case="{pk}"', 1)[1].split("</tr>", 1)[0] for pk in (own.pk, appeal.pk, other.pk)
+    }
+    assert marked in rows[own.pk] and marked in rows[appeal.pk] and marked not in rows[other.pk]
+    give_totp(second_moderator)
+    client.force_login(second_moderator)
+    assert marked not in client.get("/en/moderation/").content.decode()
+
+
+def test_transparency_weeks_are_dates_in_the_readers_language(client, moderator, citizen):
+    case = moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation"))
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    day = timezone.localdate(ModerationCase.objects.get(pk=case.pk).decided_at)
+    monday = day - timedelta(days=day.weekday())
+    assert [week for week, _counts in transparency_report().by_week] == [monday]
+    html = client.get("/ru/transparency/moderation/").content.decode()
+    assert "-W" not in html.split("<main", 1)[1]
+    assert f'<time datetime="{monday.isoformat()}">' in html
+    assert f'<time datetime="{(monday + timedelta(days=6)).isoformat()}">' in html
