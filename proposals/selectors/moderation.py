@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ArticleIdentity, ModerationCase, ProposalStatus, ProposalTransition, Report
+from ..models import ArticleIdentity, ModerationCase, Proposal, ProposalStatus, ProposalTransition, Report
 from ..models.moderation import NEW_ACCOUNT_AGE
 
 Decision = ModerationCase.Decision
@@ -106,6 +106,29 @@ def earlier_decisions(case: ModerationCase) -> QuerySet[ModerationCase]:
         .select_related("decided_by")
         .order_by("-decided_at", "-id")
     )
+
+
+def changes_request() -> Subquery:
+    """For a proposal row (`OuterRef("pk")`): what a moderator, or screening finding personal data, asked its
+    author to change when it last sent it back to draft; None for a draft never sent back."""
+    return Subquery(
+        ProposalTransition.objects.filter(proposal=OuterRef("pk"), to_status=ProposalStatus.DRAFT)
+        .exclude(from_status__in=["", ProposalStatus.DRAFT])
+        .order_by("-created_at", "-id")
+        .values("reason")[:1]
+    )
+
+
+def proposal_changes_request(proposal) -> str | None:
+    """What its author was last asked to change, while the proposal is a draft sent back to them."""
+    if proposal.status != ProposalStatus.DRAFT:
+        return None
+    return Proposal.objects.filter(pk=proposal.pk).values_list(changes_request(), flat=True).first()
+
+
+def under_review() -> Exists:
+    """For a comment row (`OuterRef("pk")`): whether a moderation case on it is still open."""
+    return Exists(ModerationCase.objects.filter(comment=OuterRef("pk"), status=ModerationCase.Status.OPEN))
 
 
 @dataclass(frozen=True)

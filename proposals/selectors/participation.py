@@ -15,6 +15,7 @@ from ..models import (
     Report,
     Support,
 )
+from .moderation import changes_request, under_review
 
 # Each list shows the newest this many; the page is an overview, the lists elsewhere have everything.
 LIMIT = 50
@@ -35,10 +36,11 @@ class Participation:
 def participation_of(user) -> Participation:
     own = Proposal.objects.filter(author=user).select_related("consultation").order_by("-updated_at", "-pk")
     return Participation(
-        drafts=own.filter(status=ProposalStatus.DRAFT)[:LIMIT],
+        drafts=own.filter(status=ProposalStatus.DRAFT).annotate(changes_requested=changes_request())[:LIMIT],
         proposals=own.exclude(status=ProposalStatus.DRAFT)[:LIMIT],
         supports=Support.objects.filter(user=user).select_related("proposal").order_by("-created_at")[:LIMIT],
         comments=Comment.objects.filter(author=user, deleted_at__isnull=True)
+        .annotate(under_review=under_review())
         .select_related("proposal")
         .order_by("-created_at")[:LIMIT],
         follows=Follow.objects.filter(user=user)

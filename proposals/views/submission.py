@@ -19,6 +19,7 @@ from ..language import detect_language
 from ..models import Consultation, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import consultation as consultation_selectors
+from ..selectors import moderation as moderation_selectors
 from ..selectors.document import article_choices
 from ..selectors.proposal import similar_proposals
 from ..services import attachment as attachment_services
@@ -169,7 +170,13 @@ def proposal_edit(request, pk):
     return render(
         request,
         "proposals/proposal_write.html",
-        {"form": form, "proposal": proposal, "closed": None, "consultation": proposal.consultation},
+        {
+            "form": form,
+            "proposal": proposal,
+            "closed": None,
+            "consultation": proposal.consultation,
+            "changes_requested": moderation_selectors.proposal_changes_request(proposal),
+        },
     )
 
 

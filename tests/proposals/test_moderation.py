@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from portal.accounts import services as account_services
 from portal.core.roles import Role
@@ -413,3 +414,39 @@ def test_case_page_of_a_resubmission_shows_what_was_asked_before(client, case, c
     assert "Earlier decisions on this content" in page and STATEMENT in page
     assert "Request changes" in page and moderator.display_name in page
     assert "The author reads the portal in Russian" in page
+
+
+def test_author_sees_what_to_change_when_editing_a_draft_sent_back(client, case, citizen, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="request_changes", reason_code="abuse", statement=STATEMENT
+    )
+    client.force_login(citizen)
+    edit = client.get(f"/en/proposals/{case.proposal_id}/edit/").content.decode()
+    assert "Sent back to you for changes:" in edit and STATEMENT in edit
+    mine = client.get("/en/me/").content.decode()
+    assert "Sent back to you for changes:" in mine and STATEMENT in mine
+
+
+# The word for a reader's report in each language: an appeal must not read as one more report.
+REPORT_WORDS = {"kk": "шағым", "ru": "жалоб"}
+APPEAL_TEXTS = [
+    "Appeal",
+    "appeal",
+    "Appeals",
+    "Appeal this decision",
+    "Send the appeal",
+    "Grounds of the appeal",
+    "An appeal must be decided by another moderator.",
+    "Your appeal is sent. Another moderator will review the decision.",
+    "Another moderator reviews the appeal; that decision is final.",
+    "This decision was already reviewed on appeal; it is final.",
+]
+
+
+@pytest.mark.parametrize("language", sorted(REPORT_WORDS))
+def test_an_appeal_is_not_called_a_report(language):
+    with translation.override(language):
+        assert REPORT_WORDS[language] in gettext("Readers' reports").lower()
+        for text in APPEAL_TEXTS:
+            assert REPORT_WORDS[language] not in gettext(text).lower(), text

@@ -10,12 +10,16 @@ from portal.accounts import services as account_services
 from portal.core.roles import Role
 from proposals.models import ModerationCase
 from proposals.selectors.moderation import transparency_report
+from proposals.services.comment import comment_create
 from proposals.services.moderation import (
+    comment_set_hidden,
+    moderation_act,
     moderation_appeal,
     moderation_case_claim,
     moderation_case_open,
     moderation_decide,
 )
+from proposals.services.report import report_create
 from tests.conftest import give_totp
 from tests.factories import UserFactory
 
@@ -83,3 +87,30 @@ def test_transparency_weeks_are_dates_in_the_readers_language(client, moderator,
     assert "-W" not in html.split("<main", 1)[1]
     assert f'<time datetime="{monday.isoformat()}">' in html
     assert f'<time datetime="{(monday + timedelta(days=6)).isoformat()}">' in html
+
+
+def test_my_participation_tells_a_held_comment_from_a_hidden_one_and_names_reports(
+    client, moderator, citizen, other_citizen
+):
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    held = comment_create(author=citizen, proposal=proposal, body="A comment someone reported.")
+    hidden = comment_create(author=citizen, proposal=proposal, body="A comment a moderator hid.")
+    moderation_case_open(proposal=proposal, comment=held, reasons=["report_abuse"])
+    comment_set_hidden(comment=held, hidden=True)
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        comment=hidden,
+        decision="hide",
+        reason_code="abuse",
+        statement=STATEMENT,
+    )
+    report_create(reporter=citizen, proposal=ProposalFactory(status="published"), kind="spam")
+    client.force_login(citizen)
+    page = client.get("/ru/me/").content.decode()
+    comments = page.split('id="comments"', 1)[1].split('id="follows"', 1)[0]
+    held_row = comments.split("A comment someone reported.", 1)[1].split("</li>", 1)[0]
+    hidden_row = comments.split("A comment a moderator hid.", 1)[1].split("</li>", 1)[0]
+    assert "задержан для проверки" in held_row and "задержан для проверки" not in hidden_row
+    assert "скрыт модерацией" in hidden_row and "скрыт модерацией" not in held_row
+    assert "<li>Жалоба: " in page and "Пожаловаться:" not in page
