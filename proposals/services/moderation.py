@@ -183,8 +183,16 @@ def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, me
     if target == status:  # hidden content kept hidden: nothing moves, the statement is still sent
         _notify_hidden(proposal=proposal, statement=statement)
         return
+    # A hidden proposal's page stays public to say that it is hidden, timeline included: the statement of
+    # reasons, which may quote what was hidden (a name, a phone number), goes to the author only.
+    public_reason = "" if target == S.HIDDEN else statement
     proposal_transition(
-        proposal=proposal, to_status=target, actor=moderator, reason=statement, merged_into=merge_into
+        proposal=proposal,
+        to_status=target,
+        actor=moderator,
+        reason=public_reason,
+        internal_note=f"moderation case {case.pk}" if target == S.HIDDEN else "",
+        merged_into=merge_into,
     )
     if target == S.HIDDEN:
         _notify_hidden(proposal=proposal, statement=statement)
