@@ -39,7 +39,10 @@ PROPOSAL_MESSAGES = {
         "as: %(reason)s (%(count)s independent reports from verified people). This was done automatically, "
         "not by a moderator's decision; a moderator reviews it before anything else in the queue."
     ),
-    "comment.hidden": _("Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s"),
+    "comment.hidden": _(
+        "Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once from "
+        "My participation."
+    ),
     "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
     "comment.new": _("%(author)s commented on “%(title)s”."),
     "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),

@@ -181,6 +181,7 @@ urlpatterns = [
     path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
     *_actions("comments/<int:comment_pk>/", participation, "comment", ("edit", "delete", "like")),
     path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
+    path("comments/<int:comment_pk>/appeal/", moderation.comment_appeal, name="comment_appeal"),
     path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),

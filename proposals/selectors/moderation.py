@@ -126,6 +126,20 @@ def proposal_changes_request(proposal) -> str | None:
     return Proposal.objects.filter(pk=proposal.pk).values_list(changes_request(), flat=True).first()
 
 
+def appealable_hiding() -> Exists:
+    """For a comment row (`OuterRef("pk")`): a moderator's decision to hide it, not appealed yet (an
+    appeal is once, and the decision on it is final)."""
+    return Exists(
+        ModerationCase.objects.filter(
+            comment=OuterRef("pk"),
+            status=ModerationCase.Status.DECIDED,
+            decision=Decision.HIDE,
+            appeal_of__isnull=True,
+            appeals__isnull=True,
+        )
+    )
+
+
 def under_review() -> Exists:
     """For a comment row (`OuterRef("pk")`): whether a moderation case on it is still open."""
     return Exists(ModerationCase.objects.filter(comment=OuterRef("pk"), status=ModerationCase.Status.OPEN))

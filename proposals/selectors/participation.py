@@ -15,7 +15,7 @@ from ..models import (
     Report,
     Support,
 )
-from .moderation import changes_request, under_review
+from .moderation import appealable_hiding, changes_request, under_review
 
 # Each list shows the newest this many; the page is an overview, the lists elsewhere have everything.
 LIMIT = 50
@@ -40,7 +40,7 @@ def participation_of(user) -> Participation:
         proposals=own.exclude(status=ProposalStatus.DRAFT)[:LIMIT],
         supports=Support.objects.filter(user=user).select_related("proposal").order_by("-created_at")[:LIMIT],
         comments=Comment.objects.filter(author=user, deleted_at__isnull=True)
-        .annotate(under_review=under_review())
+        .annotate(under_review=under_review(), appealable=appealable_hiding())
         .select_related("proposal")
         .order_by("-created_at")[:LIMIT],
         follows=Follow.objects.filter(user=user)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -300,35 +301,73 @@ def moderation_decide_bulk(
 
 
 @transaction.atomic
-def moderation_appeal(*, proposal: Proposal, author, grounds: str) -> ModerationCase:
-    """The author contests a rejection or a hiding once; the appeal goes to a different moderator."""
+def moderation_appeal(
+    *, proposal: Proposal, author, grounds: str, comment: Comment | None = None
+) -> ModerationCase:
+    """The author contests a moderator's rejection or hiding of their proposal, or hiding of their comment,
+    once; the appeal goes to a different moderator."""
     grounds = grounds.strip()
     if shown_length(grounds) < 10:
         raise ValidationError({"grounds": _("Say why the decision should change (at least 10 characters).")})
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    last = (
-        ModerationCase.objects.filter(
-            proposal=proposal, comment__isnull=True, decision__in=[Decision.REJECT, Decision.HIDE]
+    if comment is None:
+        last = (
+            ModerationCase.objects.filter(
+                proposal=proposal, comment__isnull=True, decision__in=[Decision.REJECT, Decision.HIDE]
+            )
+            .order_by("-decided_at", "-id")
+            .first()
         )
-        .order_by("-decided_at", "-id")
-        .first()
-    )
-    if last is None or proposal.author_id != author.pk or proposal.status not in (S.REJECTED, S.HIDDEN):
-        raise PermissionDenied(_("Only the author of a rejected or hidden proposal can appeal."))
+        if last is None or proposal.author_id != author.pk or proposal.status not in (S.REJECTED, S.HIDDEN):
+            raise PermissionDenied(_("Only the author of a rejected or hidden proposal can appeal."))
+    else:
+        comment = Comment.objects.select_for_update().get(pk=comment.pk, proposal=proposal)
+        last = (
+            ModerationCase.objects.filter(comment=comment, status=ModerationCase.Status.DECIDED)
+            .order_by("-decided_at", "-id")
+            .first()
+        )
+        if (
+            last is None
+            or last.decision != Decision.HIDE
+            or comment.author_id != author.pk
+            or comment.hidden_at is None
+            or comment.deleted_at is not None
+        ):
+            raise PermissionDenied(_("Only the author of a comment a moderator hid can appeal."))
     if last.is_appeal or last.appeals.exists():
         raise ValidationError(_("This decision was already reviewed on appeal; it is final."))
-    if proposal.status == S.REJECTED:
+    if comment is None and proposal.status == S.REJECTED:
         proposal_transition(proposal=proposal, to_status=S.IN_MODERATION, actor=author, reason=grounds)
+    appeal = {
+        "source": Source.APPEAL,
+        "priority": CASE_PRIORITY[Source.APPEAL],
+        "appeal_of": last,
+        "appeal_grounds": grounds,
+    }
+    # A case already open on the content (readers reported it meanwhile) becomes the appeal, with its
+    # reports, since only one case is open per item; the one who took the appealed decision lets go of it.
+    waiting = (
+        ModerationCase.objects.select_for_update(of=("self",))
+        .filter(status=ModerationCase.Status.OPEN, proposal=proposal, comment=comment)
+        .first()
+    )
+    if waiting is not None:
+        for name, value in appeal.items():
+            setattr(waiting, name, value)
+        waiting.reasons = sorted(set(waiting.reasons) | set(last.reasons))
+        if waiting.claimed_by_id == last.decided_by_id:
+            waiting.claimed_by, waiting.claimed_at = None, None
+        waiting.save()
+        return waiting
     return ModerationCase.objects.create(
         proposal=proposal,
-        source=Source.APPEAL,
-        priority=CASE_PRIORITY[Source.APPEAL],
+        comment=comment,
         language=proposal.language,
         risk_score=last.risk_score,
         reasons=last.reasons,
         findings=last.findings,
-        appeal_of=last,
-        appeal_grounds=grounds,
+        **appeal,
     )
 
 
@@ -371,7 +410,8 @@ def _notify_comment_hidden(comment: Comment, statement: str) -> None:
         category="moderation",
         kind="comment.hidden",
         params={"title": comment.proposal.title, "reason": statement},
-        url=f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}",
+        # Where the author finds the decision's appeal.
+        url=f"{reverse('participation')}#my-comment-{comment.pk}",
     )
 
 

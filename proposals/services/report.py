@@ -67,7 +67,14 @@ def report_create(
     if author_id == reporter.pk:
         raise ValidationError(_("You cannot report your own content; edit or withdraw it instead."))
     # Lock the content so that the count of distinct reporters and the hiding agree under concurrency.
-    Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    locked = Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    # Hidden content shows nothing to report, and what is left to decide on it is its author's appeal.
+    if (
+        Comment.objects.filter(pk=comment.pk).exclude(hidden_at=None, deleted_at=None).exists()
+        if comment
+        else locked.status == ProposalStatus.HIDDEN
+    ):
+        raise ValidationError(_("This is already hidden; moderators decide on it."))
     try:
         with transaction.atomic():
             report = Report.objects.create(

@@ -318,6 +318,28 @@ def proposal_appeal(request, pk):
     return redirect(proposal)
 
 
+@login_required
+@require_POST
+def comment_appeal(request, comment_pk):
+    """The author of a comment a moderator hid contests the decision, from My participation."""
+    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
+    if comment.author_id != request.user.pk:
+        raise Http404
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        with refusal_flashed(request, ValidationError, PermissionDenied):
+            services.moderation_appeal(
+                proposal=comment.proposal,
+                comment=comment,
+                author=request.user,
+                grounds=form.cleaned_data["grounds"],
+            )
+            messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
+    else:
+        messages.error(request, _("Say why the decision should change."))
+    return redirect(f"{reverse('participation')}#my-comment-{comment.pk}")
+
+
 # --- transparency --------------------------------------------------------------------------------------
 
 

@@ -1,15 +1,41 @@
 """Hidden content and appeals: what a hidden proposal's public page keeps to its author, appeals of a hidden
 comment, and reports of content that is already hidden."""
 
-import pytest
+from datetime import timedelta
 
-from proposals.models import ModerationCase, ProposalTransition
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from portal.accounts import services as account_services
+from portal.core.roles import Role
+from proposals.models import ModerationCase, ProposalTransition, Report
+from proposals.services.comment import comment_create
 from proposals.services.moderation import (
+    comment_set_hidden,
     moderation_act,
+    moderation_appeal,
+    moderation_case_claim,
+    moderation_case_open,
+    moderation_decide,
 )
+from proposals.services.report import report_create
+from tests.factories import UserFactory
+
+from .factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
+# Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).
+LONG_AGO = timezone.now() - timedelta(days=400)
+
+
+@pytest.fixture
+def second_moderator(db):
+    user = UserFactory(display_name="Moderator Asel")
+    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
+    return user
 
 
 def test_the_statement_of_a_hiding_reaches_the_author_but_not_the_public_page(
@@ -35,3 +61,115 @@ def test_the_statement_of_a_hiding_reaches_the_author_but_not_the_public_page(
     assert case.statement == quoting
     transition = ProposalTransition.objects.get(proposal=published, to_status="hidden")
     assert transition.reason == "" and str(case.pk) in transition.internal_note
+
+
+def test_the_author_of_a_hidden_comment_appeals_once_from_my_participation(
+    client, moderator, second_moderator, citizen, other_citizen, django_capture_on_commit_callbacks
+):
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    comment = comment_create(author=citizen, proposal=proposal, body="The article forgets small towns.")
+    citizen.preferred_language = "en"
+    citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_act(
+            moderator=moderator,
+            proposal=proposal,
+            comment=comment,
+            decision="hide",
+            reason_code="abuse",
+            statement=STATEMENT,
+        )
+    assert any(
+        STATEMENT in m.body
+        and "appeal once from My participation" in m.body
+        and f"#my-comment-{comment.pk}" in m.body
+        for m in mail.outbox
+        if m.to == [citizen.email]
+    )
+    client.force_login(other_citizen)
+    assert (
+        client.post(f"/en/comments/{comment.pk}/appeal/", {"grounds": "It is a fair criticism."}).status_code
+        == 404
+    )
+    client.force_login(citizen)
+    mine = client.get("/en/me/").content.decode()
+    assert f'action="/en/comments/{comment.pk}/appeal/"' in mine
+    client.post(
+        f"/en/comments/{comment.pk}/appeal/", {"grounds": "It criticises the article, nobody in person."}
+    )
+    appeal = ModerationCase.objects.get(comment=comment, status="open")
+    assert appeal.source == "appeal" and appeal.appeal_of.decided_by == moderator
+    assert f'action="/en/comments/{comment.pk}/appeal/"' not in client.get("/en/me/").content.decode()
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        moderation_case_claim(case=appeal, moderator=moderator)
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        comment=comment,
+        decision="hide",
+        reason_code="abuse",
+        statement=STATEMENT,
+    )
+    again = moderation_appeal(
+        proposal=proposal, comment=comment, author=citizen, grounds="Still fair criticism."
+    )
+    moderation_case_claim(case=again, moderator=second_moderator)
+    moderation_decide(
+        case=again, moderator=second_moderator, decision="hide", reason_code="abuse", statement=STATEMENT
+    )
+    with pytest.raises(ValidationError, match="final"):
+        moderation_appeal(
+            proposal=proposal, comment=comment, author=citizen, grounds="Please look once more."
+        )
+
+
+def test_a_comment_held_by_screening_or_reports_is_not_appealed_before_a_moderator_decides(
+    moderator, citizen, other_citizen
+):
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    comment = comment_create(author=citizen, proposal=proposal, body="A comment held for review.")
+    moderation_case_open(proposal=proposal, comment=comment, reasons=["report_abuse"])
+    comment_set_hidden(comment=comment, hidden=True)
+    with pytest.raises(PermissionDenied):
+        moderation_appeal(
+            proposal=proposal, comment=comment, author=citizen, grounds="It is a fair criticism."
+        )
+
+
+def test_hidden_content_is_not_reported_and_a_report_never_blocks_the_authors_appeal(
+    client, published, other_citizen, moderator, second_moderator, verify
+):
+    moderation_act(
+        moderator=moderator, proposal=published, decision="hide", reason_code="abuse", statement=STATEMENT
+    )
+    (reader,) = verify(UserFactory(date_joined=LONG_AGO))
+    with pytest.raises(ValidationError, match="already hidden"):
+        report_create(reporter=reader, proposal=published, kind="spam")
+    client.force_login(reader)
+    client.post(f"/en/proposals/{published.pk}/report/", {"kind": "spam"})
+    assert not Report.objects.filter(proposal=published).exists()
+    # A case left open on the content (reported before this rule) becomes the appeal instead of a 500.
+    waiting = ModerationCase.objects.create(
+        proposal=published,
+        source="report",
+        priority=10,
+        reasons=["report_spam"],
+        claimed_by=moderator,
+        claimed_at=timezone.now(),
+    )
+    client.force_login(other_citizen)
+    response = client.post(
+        f"/en/proposals/{published.pk}/appeal/", {"grounds": "It criticises a policy only."}
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.source == "appeal" and waiting.appeal_of.decision == "hide" and waiting.claimed_by is None
+    assert "report_spam" in waiting.reasons
+    moderation_case_claim(case=waiting, moderator=second_moderator)
+    moderation_decide(case=waiting, moderator=second_moderator, decision="approve")
+    published.refresh_from_db()
+    assert published.status == "published"
