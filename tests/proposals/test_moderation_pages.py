@@ -40,11 +40,17 @@ def test_queue_counts_its_cases_and_names_each_column_on_a_phone(client, moderat
     for _ in range(3):
         moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation", language="ru"))
     moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation", language="kk"))
+    # A case whose language is not known (the column is blank) says so.
+    ModerationCase.objects.filter(
+        pk=moderation_case_open(proposal=ProposalFactory(status="in_moderation")).pk
+    ).update(language="")
     give_totp(moderator)
     client.force_login(moderator)
     everything = client.get("/ru/moderation/").content.decode()
-    assert "4 открытых дела." in everything
+    assert "5 открытых дел." in everything and 'data-label="Язык">—</td>' in everything
     assert 'data-label="Риск"' in everything and 'data-label="Язык"' in everything
+    # Languages by name, not by code.
+    assert 'data-label="Язык">Русский</td>' in everything and 'data-label="Язык">Казахский</td>' in everything
     filtered = client.get("/en/moderation/?language=ru").content.decode()
     assert "3 open cases match the filters." in filtered
 
