@@ -149,10 +149,17 @@ class ContentActForm(DecisionForm):
 
 
 class BulkDecisionForm(PortalForm):
+    # No decision is chosen in advance: a keyboard user reaching the button must not approve a whole
+    # selection by default.
     decision = forms.ChoiceField(
         label=_("Decision for the selected cases"),
         choices=[
-            (v, label) for v, label in ModerationCase.Decision.choices if v != ModerationCase.Decision.MERGE
+            ("", _("— choose —")),
+            *(
+                (value, label)
+                for value, label in ModerationCase.Decision.choices
+                if value != ModerationCase.Decision.MERGE
+            ),
         ],
     )
     reason_code = forms.ChoiceField(label=_("Reason"), required=False, choices=_REASON_CHOICES)

@@ -120,3 +120,17 @@ def test_my_participation_tells_a_held_comment_from_a_hidden_one_and_names_repor
     assert "задержан для проверки" in held_row and "задержан для проверки" not in hidden_row
     assert "скрыт модерацией" in hidden_row and "скрыт модерацией" not in held_row
     assert "<li>Жалоба: " in page and "Пожаловаться:" not in page
+
+
+def test_a_bulk_decision_is_chosen_never_approval_by_default(client, moderator):
+    cases = [
+        moderation_case_open(proposal=p) for p in ProposalFactory.create_batch(2, status="in_moderation")
+    ]
+    give_totp(moderator)
+    client.force_login(moderator)
+    page = client.get("/en/moderation/").content.decode()
+    bulk = page.split('name="decision"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>— choose —</option>' in bulk
+    response = client.post("/en/moderation/cases/bulk/", {"cases": [c.pk for c in cases]}, follow=True)
+    assert "This field is required." in response.content.decode()
+    assert ModerationCase.objects.filter(pk__in=[c.pk for c in cases], status="open").count() == 2
