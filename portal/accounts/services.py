@@ -15,6 +15,7 @@ from portal.accounts.permissions import can_block_accounts, can_manage_roles, ca
 from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
 from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_admin, is_staff_member
+from portal.core.text import shown_length
 from portal.notifications.services import notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
@@ -135,7 +136,7 @@ def account_block(*, user: User, blocked_by: User, days: int, reason: str):
     if is_staff_member(user):
         raise PermissionDenied(_("Staff accounts are not blocked here; an admin removes their role instead."))
     reason = reason.strip()
-    if len(reason) < 20:
+    if shown_length(reason) < 20:
         raise ValidationError({"reason": _("Explain the block to the person in at least 20 characters.")})
     if not 1 <= days <= 365:
         raise ValidationError({"days": _("Block for 1 to 365 days.")})

@@ -63,6 +63,15 @@ def _shows_nothing(char: str) -> bool:
     return char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
 
 
+def shown_length(text: str) -> int:
+    """How many characters of `text` a reader sees, for the minimum lengths of reasons (a moderator's
+    statement, an appeal's grounds, an account block's reason): zero-width and other format characters and
+    blank letters draw nothing, so "x" followed by nineteen zero-width spaces is one character of reasons,
+    not twenty; a run of white space counts as one."""
+    visible = "".join(char for char in text if char.isspace() or not _shows_nothing(char))
+    return len(" ".join(visible.split()))
+
+
 def _unwanted(char: str) -> bool:
     return unicodedata.category(char) in _REMOVED_CATEGORIES or char in _BIDI_CONTROLS
 

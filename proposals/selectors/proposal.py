@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.proposal import PUBLIC_STATUSES
 from ..search import search_candidates
+from .moderation import under_review
 from .similar_proposals import rank_similar
 
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
@@ -154,11 +155,15 @@ COMMENT_ORDERINGS = {
 
 
 def proposal_comments(*, proposal: Proposal, ordering: str = "oldest") -> QuerySet[Comment]:
-    """Top-level comments with their replies (oldest first) and authors: two queries per page."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    """Top-level comments with their replies (oldest first) and authors: two queries per page. Each says
+    whether a moderation case on it is open (`under_review`): the author of a hidden comment is told it is
+    held only while it is."""
+    replies = Comment.objects.select_related("author").annotate(under_review=under_review())
+    replies = replies.order_by("created_at", "id")
     return (
         Comment.objects.filter(proposal=proposal, parent__isnull=True)
         .select_related("author")
+        .annotate(under_review=under_review())
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by(*COMMENT_ORDERINGS.get(ordering, COMMENT_ORDERINGS["oldest"]))
     )

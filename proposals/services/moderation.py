@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.core.audit import audit_record
-from portal.core.text import _shows_nothing as shows_nothing
+from portal.core.text import shown_length
 from portal.notifications.services import notify
 from proposals.permissions.moderation import can_decide_case, can_moderate
 from proposals.permissions.proposal import has_interest_in
@@ -133,14 +133,6 @@ def allowed_decisions(case: ModerationCase) -> list[str]:
     if status == S.HIDDEN:
         return [Decision.APPROVE, Decision.HIDE, Decision.MERGE]
     return []
-
-
-def shown_length(text: str) -> int:
-    """How many characters of `text` a reader sees: zero-width and other format characters and blank letters
-    draw nothing, so "x" followed by nineteen zero-width spaces is one character of reasons, not twenty; a
-    run of white space counts as one."""
-    visible = "".join(char for char in text if char.isspace() or not shows_nothing(char))
-    return len(" ".join(visible.split()))
 
 
 def _validate_decision(case, *, moderator, decision, reason_code, statement, merge_into) -> None:

@@ -27,7 +27,7 @@ from proposals.permissions.proposal import (
 
 from .. import search
 from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
-from ..models import Attachment, Follow, ModerationCase, Report, Topic
+from ..models import Attachment, Follow, ModerationCase, ProposalStatus, Report, Topic
 from ..selectors import commitment as commitment_selectors
 from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
@@ -236,6 +236,8 @@ def _last_decision(proposal, viewer):
     """The author sees the latest moderation decision with its statement of reasons, and may appeal once."""
     if not viewer.is_authenticated or viewer.pk != proposal.author_id:
         return None
+    if proposal.status in (ProposalStatus.SUBMITTED, ProposalStatus.IN_MODERATION):
+        return None  # sent again after changes: what was asked before is answered, a new decision is due
     case = (
         proposal.moderation_cases.filter(status="decided", comment__isnull=True)
         .exclude(decision="approve")

@@ -428,6 +428,18 @@ def test_author_sees_what_to_change_when_editing_a_draft_sent_back(client, case,
     assert "Sent back to you for changes:" in mine and STATEMENT in mine
 
 
+def test_a_resubmitted_proposal_no_longer_shows_the_changes_asked_before(client, case, citizen, moderator):
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="request_changes", reason_code="abuse", statement=STATEMENT
+    )
+    proposal_submit(proposal=Proposal.objects.get(pk=case.proposal_id), author=citizen)
+    client.force_login(citizen)
+    page = client.get(f"/en/proposals/{case.proposal_id}/").content.decode()
+    assert f"<p>{STATEMENT}</p>" not in page  # the notice; the history below keeps the step
+    assert '<div class="message message-warning" role="status">' not in page
+
+
 # The word for a reader's report in each language: an appeal must not read as one more report.
 REPORT_WORDS = {"kk": "шағым", "ru": "жалоб"}
 APPEAL_TEXTS = [

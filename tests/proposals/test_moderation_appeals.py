@@ -173,3 +173,28 @@ def test_hidden_content_is_not_reported_and_a_report_never_blocks_the_authors_ap
     moderation_decide(case=waiting, moderator=second_moderator, decision="approve")
     published.refresh_from_db()
     assert published.status == "published"
+
+
+def test_the_author_reads_a_hidden_comment_as_held_only_while_its_case_is_open(
+    client, moderator, citizen, other_citizen
+):
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    held = comment_create(author=citizen, proposal=proposal, body="A comment held for review.")
+    moderation_case_open(proposal=proposal, comment=held, reasons=["report_abuse"])
+    comment_set_hidden(comment=held, hidden=True)
+    decided = comment_create(author=citizen, proposal=proposal, body="A comment a moderator hid.")
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        comment=decided,
+        decision="hide",
+        reason_code="abuse",
+        statement=STATEMENT,
+    )
+    client.force_login(citizen)
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    held_part = page.split(f'id="comment-{held.pk}"', 1)[1].split("</article>", 1)[0]
+    decided_part = page.split(f'id="comment-{decided.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "held until a moderator has looked at it" in held_part
+    assert "held until" not in decided_part
+    assert "A moderator hid your comment" in decided_part and 'href="/en/me/"' in decided_part

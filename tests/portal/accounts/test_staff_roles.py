@@ -1,6 +1,7 @@
 """Roles and early lifting of blocks, which only the Django admin offered: now staff pages, audited."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portal.accounts import services
@@ -82,3 +83,11 @@ def test_only_administrators_manage_roles(client, request, persona, other_citize
         == 403
     )
     assert _roles(other_citizen) == frozenset()
+
+
+def test_a_block_reason_counts_what_the_person_sees(moderator, citizen):
+    """Twenty characters of reasons are twenty a reader sees, not one letter padded with zero-width spaces."""
+    with pytest.raises(ValidationError) as refused:
+        services.account_block(user=citizen, blocked_by=moderator, days=7, reason="x" + "\u200b" * 40)
+    assert "reason" in refused.value.message_dict
+    assert not is_blocked(citizen)
