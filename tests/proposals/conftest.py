@@ -1,6 +1,9 @@
 import pytest
 
+from portal.accounts import services as account_services
 from portal.accounts.verification.services import identity_verification_record
+from portal.core.roles import Role
+from tests.factories import UserFactory
 from tests.identity import make_iin
 
 from .factories import ConsultationFactory, HearingFactory, ProposalFactory
@@ -26,6 +29,13 @@ def verify():
         return users
 
     return _verify
+
+
+@pytest.fixture
+def second_moderator(db):
+    user = UserFactory(display_name="Moderator Asel")
+    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
+    return user
 
 
 @pytest.fixture

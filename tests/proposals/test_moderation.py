@@ -10,8 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from portal.accounts import services as account_services
-from portal.core.roles import Role
 from proposals.models import ModerationCase, Proposal
 from proposals.services.moderation import (
     CaseTaken,
@@ -36,13 +34,6 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "The text contains a personal identity number; remove it and submit again."
-
-
-@pytest.fixture
-def second_moderator(db):
-    user = UserFactory(display_name="Moderator Asel")
-    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
-    return user
 
 
 @pytest.fixture

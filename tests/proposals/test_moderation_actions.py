@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from portal.accounts import services as account_services
 from portal.core.models import AuditEntry
-from portal.core.roles import Role
 from proposals.models import ModerationCase, Proposal, ProposalTransition, Report
 from proposals.selectors.moderation import QueueFilters, queue_cases, transparency_report
 from proposals.services.comment import comment_create
@@ -29,18 +28,9 @@ from tests.conftest import give_totp, needs_concurrent_connections
 from tests.factories import UserFactory
 
 from .factories import CommentFactory, ProposalFactory
+from .moderation_helpers import LONG_AGO, STATEMENT
 
 pytestmark = pytest.mark.django_db
-STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
-# Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).
-LONG_AGO = timezone.now() - timedelta(days=400)
-
-
-@pytest.fixture
-def second_moderator(db):
-    user = UserFactory(display_name="Moderator Asel")
-    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
-    return user
 
 
 # --- reports -------------------------------------------------------------------------------------------

@@ -1,15 +1,11 @@
 """Hidden content and appeals: what a hidden proposal's public page keeps to its author, appeals of a hidden
 comment, and reports of content that is already hidden."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from portal.accounts import services as account_services
-from portal.core.roles import Role
 from proposals.models import ModerationCase, ProposalTransition, Report
 from proposals.services.comment import comment_create
 from proposals.services.moderation import (
@@ -24,18 +20,9 @@ from proposals.services.report import report_create
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory
+from .moderation_helpers import LONG_AGO, STATEMENT
 
 pytestmark = pytest.mark.django_db
-STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
-# Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).
-LONG_AGO = timezone.now() - timedelta(days=400)
-
-
-@pytest.fixture
-def second_moderator(db):
-    user = UserFactory(display_name="Moderator Asel")
-    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
-    return user
 
 
 def test_the_statement_of_a_hiding_reaches_the_author_but_not_the_public_page(

@@ -6,8 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.accounts import services as account_services
-from portal.core.roles import Role
 from proposals.models import ModerationCase
 from proposals.selectors.moderation import transparency_report
 from proposals.services.comment import comment_create
@@ -21,19 +19,11 @@ from proposals.services.moderation import (
 )
 from proposals.services.report import report_create
 from tests.conftest import give_totp
-from tests.factories import UserFactory
 
 from .factories import ProposalFactory
+from .moderation_helpers import STATEMENT
 
 pytestmark = pytest.mark.django_db
-STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
-
-
-@pytest.fixture
-def second_moderator(db):
-    user = UserFactory(display_name="Moderator Asel")
-    account_services.user_grant_role(user=user, role=Role.MODERATOR, granted_by=None)
-    return user
 
 
 def test_queue_counts_its_cases_and_names_each_column_on_a_phone(client, moderator, citizen):
