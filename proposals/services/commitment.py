@@ -172,14 +172,7 @@ def commitment_create(*, consultation: Consultation, actor: User, data: Commitme
     commitment.articles.set(articles)
     commitment.responses.set(responses)
     audit_record(actor=actor, action="commitment.created", target=commitment)
-    notify(
-        recipients=commitment_followers(commitment),
-        category="responses",
-        kind="commitment.recorded",
-        params={"title": commitment.in_every_language("title")},
-        url=commitment.get_absolute_url(),
-        exclude=actor,
-    )
+    _tell_followers(commitment, "commitment.recorded", exclude=actor)
     return commitment
 
 
@@ -376,17 +369,24 @@ def commitment_followers(commitment: Commitment) -> set[int]:
 
 
 def _notify_followers(*, update: CommitmentUpdate, commitment: Commitment, actor: User) -> None:
-    """One notification per follower; title and status in every language, so each reader gets theirs."""
+    _tell_followers(
+        commitment,
+        "commitment.updated",
+        exclude=actor,
+        status=in_every_language(S(commitment.status).label),
+    )
+
+
+def _tell_followers(commitment: Commitment, kind: str, *, exclude: User | None = None, **params) -> None:
+    """One notification per follower of the commitment (`commitment_followers`); the title, and any other
+    text in `params`, in every language, so each reader gets theirs."""
     notify(
         recipients=commitment_followers(commitment),
         category="responses",
-        kind="commitment.updated",
-        params={
-            "title": commitment.in_every_language("title"),
-            "status": in_every_language(S(commitment.status).label),
-        },
+        kind=kind,
+        params={"title": commitment.in_every_language("title"), **params},
         url=commitment.get_absolute_url(),
-        exclude=actor,
+        exclude=exclude,
     )
 
 
@@ -402,13 +402,7 @@ def commitment_overdue_announce(*, on: date | None = None, limit: int = 1000) ->
         with transaction.atomic():
             if not unannounced.filter(pk=commitment.pk).update(overdue_announced_for=F("due_date")):
                 continue
-            notify(
-                recipients=commitment_followers(commitment),
-                category="responses",
-                kind="commitment.overdue",
-                params={"title": commitment.in_every_language("title")},
-                url=commitment.get_absolute_url(),
-            )
+            _tell_followers(commitment, "commitment.overdue")
         told += 1
     return told
 

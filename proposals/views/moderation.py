@@ -306,15 +306,7 @@ def proposal_appeal(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     if proposal.author_id != request.user.pk:
         raise Http404
-    form = AppealForm(request.POST)
-    if form.is_valid():
-        with refusal_flashed(request, ValidationError, PermissionDenied):
-            services.moderation_appeal(
-                proposal=proposal, author=request.user, grounds=form.cleaned_data["grounds"]
-            )
-            messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
-    else:
-        messages.error(request, _("Say why the decision should change."))
+    _appeal(request, proposal=proposal)
     return redirect(proposal)
 
 
@@ -325,19 +317,21 @@ def comment_appeal(request, comment_pk):
     comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
     if comment.author_id != request.user.pk:
         raise Http404
-    form = AppealForm(request.POST)
-    if form.is_valid():
-        with refusal_flashed(request, ValidationError, PermissionDenied):
-            services.moderation_appeal(
-                proposal=comment.proposal,
-                comment=comment,
-                author=request.user,
-                grounds=form.cleaned_data["grounds"],
-            )
-            messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
-    else:
-        messages.error(request, _("Say why the decision should change."))
+    _appeal(request, proposal=comment.proposal, comment=comment)
     return redirect(f"{reverse('participation')}#my-comment-{comment.pk}")
+
+
+def _appeal(request, *, proposal, comment=None) -> None:
+    """Sends the author's appeal with the grounds posted; the outcome is told as a flash message."""
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the decision should change."))
+        return
+    with refusal_flashed(request, ValidationError, PermissionDenied):
+        services.moderation_appeal(
+            proposal=proposal, comment=comment, author=request.user, grounds=form.cleaned_data["grounds"]
+        )
+        messages.success(request, _("Your appeal is sent. Another moderator will review the decision."))
 
 
 # --- transparency --------------------------------------------------------------------------------------
