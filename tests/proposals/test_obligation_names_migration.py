@@ -1,6 +1,7 @@
 """The one name an answer obligation had becomes a name per language."""
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -36,3 +37,11 @@ def test_old_names_are_kept_in_their_language_and_automatic_ones_in_all_three(ba
         "Answer within 30 days",
     )
     assert names[typed.pk] == ("", "Популярные за неделю", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_schema_is_whole_again_after_it():
+    """Transactional like the test above, so it runs after it in file order (pytest-django runs transactional
+    tests last): every column of every model is read, as the pages of the tests that follow read them."""
+    for model in apps.get_models():
+        list(model.objects.all()[:1])
