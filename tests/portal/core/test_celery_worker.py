@@ -41,29 +41,41 @@ def test_a_consumer_left_behind_takes_nothing_of_a_later_test(settings):
     queue the run shared, was handed the next test's message first (Redis serves the longest waiting).
     Each test's worker now has a queue of its own (`queue_of_a_test`)."""
     redis_url = redis_url_or_skip()
-    stray = redis.Redis.from_url(redis_url, socket_timeout=30)
+    shared_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    stray = redis.Redis.from_url(redis_url, socket_timeout=120, client_name="stray-consumer")
     taken = []
 
     def wait_for_a_message():
         try:
-            taken.append(stray.brpop([settings.CELERY_TASK_DEFAULT_QUEUE], timeout=8))
+            taken.append(stray.brpop([shared_queue], timeout=90))
         except redis.RedisError as error:
             taken.append(error)
 
     waiting = threading.Thread(target=wait_for_a_message)
     waiting.start()
     try:
-        assert wait_until(lambda: _blocked_in_brpop(stray), timeout=5)
+        assert wait_until(lambda: _stray_is_waiting(redis_url), timeout=10)
         with real_worker_for_test() as app:
             cache.delete(HEARTBEAT_KEY)
             record_worker_heartbeat.delay()
-            assert wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, timeout=20)
-            assert app.conf.task_default_queue != settings.CELERY_TASK_DEFAULT_QUEUE
+            assert wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None)
+            assert app.conf.task_default_queue != shared_queue
     finally:
+        # What the stray takes first, once the test is over, says whether it took anything before.
+        releasing = redis.Redis.from_url(redis_url)
+        releasing.lpush(shared_queue, b"released")
+        releasing.close()
         waiting.join()
         stray.close()
-    assert taken == [None], "the stray consumer took a message of this test"
+    assert taken == [(shared_queue.encode(), b"released")], "the stray consumer took a message of this test"
 
 
-def _blocked_in_brpop(client) -> bool:
-    return any(entry.get("cmd") == "brpop" for entry in client.client_list())
+def _stray_is_waiting(redis_url: str) -> bool:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return any(
+            entry.get("name") == "stray-consumer" and entry.get("cmd") == "brpop"
+            for entry in client.client_list()
+        )
+    finally:
+        client.close()
