@@ -116,14 +116,14 @@ def run_wrk(url: str, duration: int, connections: int, sessions_file: Path | Non
     script = LUA if sessions_file is None and len(paths) == 0 else PEOPLE_LUA
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(script), base]
     env = {**os.environ, "WRK_REPORT_LUA": str(LUA), "WRK_SESSIONS": str(sessions_file or "")}
-    env["WRK_PATHS"] = ""
-    if paths:
-        paths_file = Path(tempfile.mkstemp(suffix=".paths")[1])
-        paths_file.write_text("\n".join([urllib.parse.urlsplit(base).path, *paths]) + "\n")
-        env["WRK_PATHS"] = str(paths_file)
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=duration + 30, env=env
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".paths") as paths_file:
+        if paths:
+            paths_file.write("\n".join([urllib.parse.urlsplit(base).path, *paths]) + "\n")
+            paths_file.flush()
+        env["WRK_PATHS"] = paths_file.name if paths else ""
+        output = subprocess.run(
+            command, capture_output=True, text=True, check=True, timeout=duration + 30, env=env
+        ).stdout
     line = next(line for line in output.splitlines() if line.startswith("{"))
     return json.loads(line)
 

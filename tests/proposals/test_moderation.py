@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from proposals.models import ModerationCase, Proposal
 from proposals.services.moderation import (
     CaseTaken,
-    moderation_act,
     moderation_appeal,
     moderation_case_claim,
     moderation_case_open,
@@ -31,6 +30,7 @@ from .factories import (
     DocumentFactory,
     ProposalFactory,
 )
+from .moderation_helpers import hide_comment
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "The text contains a personal identity number; remove it and submit again."
@@ -334,14 +334,7 @@ def test_a_moderator_cannot_hide_a_comment_under_their_own_proposal(client, mode
     critic = UserFactory()
     comment = CommentFactory(proposal=proposal, author=critic, body="This proposal ignores article 5.")
     with pytest.raises(PermissionDenied):
-        moderation_act(
-            moderator=moderator,
-            proposal=proposal,
-            comment=comment,
-            decision="hide",
-            reason_code="abuse",
-            statement=STATEMENT,
-        )
+        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
     comment.refresh_from_db()
     assert comment.hidden_at is None
     give_totp(moderator)

@@ -20,7 +20,7 @@ from proposals.services.report import report_create
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory
-from .moderation_helpers import LONG_AGO, STATEMENT
+from .moderation_helpers import LONG_AGO, STATEMENT, hide_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +58,7 @@ def test_the_author_of_a_hidden_comment_appeals_once_from_my_participation(
     citizen.preferred_language = "en"
     citizen.save()
     with django_capture_on_commit_callbacks(execute=True):
-        moderation_act(
-            moderator=moderator,
-            proposal=proposal,
-            comment=comment,
-            decision="hide",
-            reason_code="abuse",
-            statement=STATEMENT,
-        )
+        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
     assert any(
         STATEMENT in m.body
         and "appeal once from My participation" in m.body
@@ -93,14 +86,7 @@ def test_the_author_of_a_hidden_comment_appeals_once_from_my_participation(
     moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
     comment.refresh_from_db()
     assert comment.hidden_at is None
-    moderation_act(
-        moderator=moderator,
-        proposal=proposal,
-        comment=comment,
-        decision="hide",
-        reason_code="abuse",
-        statement=STATEMENT,
-    )
+    hide_comment(moderator=moderator, proposal=proposal, comment=comment)
     again = moderation_appeal(
         proposal=proposal, comment=comment, author=citizen, grounds="Still fair criticism."
     )
@@ -170,14 +156,7 @@ def test_the_author_reads_a_hidden_comment_as_held_only_while_its_case_is_open(
     moderation_case_open(proposal=proposal, comment=held, reasons=["report_abuse"])
     comment_set_hidden(comment=held, hidden=True)
     decided = comment_create(author=citizen, proposal=proposal, body="A comment a moderator hid.")
-    moderation_act(
-        moderator=moderator,
-        proposal=proposal,
-        comment=decided,
-        decision="hide",
-        reason_code="abuse",
-        statement=STATEMENT,
-    )
+    hide_comment(moderator=moderator, proposal=proposal, comment=decided)
     client.force_login(citizen)
     page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
     held_part = page.split(f'id="comment-{held.pk}"', 1)[1].split("</article>", 1)[0]

@@ -11,7 +11,6 @@ from proposals.selectors.moderation import transparency_report
 from proposals.services.comment import comment_create
 from proposals.services.moderation import (
     comment_set_hidden,
-    moderation_act,
     moderation_appeal,
     moderation_case_claim,
     moderation_case_open,
@@ -21,7 +20,7 @@ from proposals.services.report import report_create
 from tests.conftest import give_totp
 
 from .factories import ProposalFactory
-from .moderation_helpers import STATEMENT
+from .moderation_helpers import STATEMENT, hide_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -93,14 +92,7 @@ def test_my_participation_tells_a_held_comment_from_a_hidden_one_and_names_repor
     hidden = comment_create(author=citizen, proposal=proposal, body="A comment a moderator hid.")
     moderation_case_open(proposal=proposal, comment=held, reasons=["report_abuse"])
     comment_set_hidden(comment=held, hidden=True)
-    moderation_act(
-        moderator=moderator,
-        proposal=proposal,
-        comment=hidden,
-        decision="hide",
-        reason_code="abuse",
-        statement=STATEMENT,
-    )
+    hide_comment(moderator=moderator, proposal=proposal, comment=hidden)
     report_create(reporter=citizen, proposal=ProposalFactory(status="published"), kind="spam")
     client.force_login(citizen)
     page = client.get("/ru/me/").content.decode()
