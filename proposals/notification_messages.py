@@ -30,6 +30,21 @@ PROPOSAL_MESSAGES = {
         "Your proposal “%(title)s” was merged into the proposal “%(into)s” by a moderator, as a duplicate. "
         "Reasons: %(reason)s"
     ),
+    "proposal.appeal_upheld": _(
+        "Your appeal was upheld: another moderator reversed the decision on your proposal “%(title)s”. "
+        "Reasons: %(reason)s"
+    ),
+    "proposal.appeal_dismissed": _(
+        "Your appeal was not upheld: another moderator confirmed the decision on your proposal “%(title)s”. "
+        "This decision is final. Reasons: %(reason)s"
+    ),
+    "comment.appeal_upheld": _(
+        "Your appeal was upheld: another moderator restored your comment on “%(title)s”. Reasons: %(reason)s"
+    ),
+    "comment.appeal_dismissed": _(
+        "Your appeal was not upheld: another moderator confirmed the hiding of your comment on “%(title)s”. "
+        "This decision is final. Reasons: %(reason)s"
+    ),
     "comment.held": _(
         "Your comment on “%(title)s” is held until a moderator has looked at it: the automatic check found "
         "something to review. Only you see it in the meantime."

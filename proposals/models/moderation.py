@@ -114,6 +114,8 @@ class ModerationCase(OldestFirst):
     def outcome_label(self) -> str:
         """The decision as its author reads it afterwards ("Rejected"), not as the moderator's button
         ("Reject")."""
+        if self.is_appeal and self.decision:
+            return _("Appeal upheld") if self.decision == self.Decision.APPROVE else _("Appeal not upheld")
         return DECISION_OUTCOMES.get(self.decision, self.get_decision_display())
 
     @property

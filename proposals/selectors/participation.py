@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ..models import (
     Comment,
@@ -54,7 +54,9 @@ def participation_of(user) -> Participation:
         reports=Report.objects.filter(reporter=user)
         .select_related("proposal", "comment", "case")
         .order_by("-created_at")[:LIMIT],
-        appeals=ModerationCase.objects.filter(appeal_of__isnull=False, proposal__author=user)
+        # Their own appeals: of a decision on their proposal, or on their comment (under anyone's proposal).
+        appeals=ModerationCase.objects.filter(appeal_of__isnull=False)
+        .filter(Q(comment__isnull=True, proposal__author=user) | Q(comment__author=user))
         .select_related("proposal")
         .order_by("-created_at")[:LIMIT],
     )

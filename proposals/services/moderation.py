@@ -138,10 +138,11 @@ def allowed_decisions(case: ModerationCase) -> list[str]:
 def _validate_decision(case, *, moderator, decision, reason_code, statement, merge_into) -> None:
     if decision not in Decision.values or decision not in allowed_decisions(case):
         raise ValidationError({"decision": _("Choose one of the decisions offered for this case.")})
-    if decision == Decision.APPROVE:
+    # An approval answers no one, except on appeal: the author who appealed is owed the reasons either way.
+    if decision == Decision.APPROVE and not case.is_appeal:
         return
     errors = {}
-    if reason_code not in ModerationCase.ReasonCode.values:
+    if decision != Decision.APPROVE and reason_code not in ModerationCase.ReasonCode.values:
         errors["reason_code"] = _("Choose the reason.")
     if shown_length(statement) < MIN_STATEMENT:
         errors["statement"] = _("Explain the decision to the author in at least 20 characters.")
@@ -157,15 +158,41 @@ def _validate_decision(case, *, moderator, decision, reason_code, statement, mer
 
 
 def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, merge_into) -> None:
-    """Carries the decision out on the content, through the transition service for proposals."""
+    """Carries the decision out on the content, through the transition service for proposals.
+
+    The author of an appeal hears the appeal's outcome, which is final, instead of the notice of a first
+    decision: that one offers the appeal they have just made, and a reversal would read as a bare
+    "published"."""
+    first_decision = not case.is_appeal
     if case.comment_id:
-        hidden = decision == Decision.HIDE
-        comment_set_hidden(comment=case.comment, hidden=hidden, moderator=moderator, statement=statement)
-        return
+        comment_set_hidden(
+            comment=case.comment,
+            hidden=decision == Decision.HIDE,
+            moderator=moderator,
+            statement=statement,
+            tell_author=first_decision,
+        )
+    else:
+        _apply_to_proposal(
+            case, moderator=moderator, decision=decision, statement=statement, merge_into=merge_into
+        )
+    # A merge on appeal is told by its own notice, with the reasons.
+    if case.is_appeal and decision != Decision.MERGE:
+        _notify_appeal_decided(case, upheld=decision == Decision.APPROVE, statement=statement)
+
+
+def _apply_to_proposal(case: ModerationCase, *, moderator, decision: str, statement: str, merge_into) -> None:
     proposal, status = case.proposal, case.proposal.status
+    tell_author = not case.is_appeal
     if decision == Decision.APPROVE:
         if status in (S.IN_MODERATION, S.HIDDEN):
-            proposal_transition(proposal=proposal, to_status=S.PUBLISHED, actor=moderator, reason=statement)
+            proposal_transition(
+                proposal=proposal,
+                to_status=S.PUBLISHED,
+                actor=moderator,
+                reason=statement,
+                tell_author=tell_author,
+            )
         return
     target = {
         Decision.REJECT: S.REJECTED,
@@ -174,7 +201,8 @@ def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, me
         Decision.HIDE: S.HIDDEN,
     }[decision]
     if target == status:  # hidden content kept hidden: nothing moves, the statement is still sent
-        _notify_hidden(proposal=proposal, statement=statement)
+        if tell_author:
+            _notify_hidden(proposal=proposal, statement=statement)
         return
     # A hidden proposal's page stays public to say that it is hidden, timeline included: the statement of
     # reasons, which may quote what was hidden (a name, a phone number), goes to the author only.
@@ -186,8 +214,9 @@ def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, me
         reason=public_reason,
         internal_note=f"moderation case {case.pk}" if target == S.HIDDEN else "",
         merged_into=merge_into,
+        tell_author=tell_author,
     )
-    if target == S.HIDDEN:
+    if target == S.HIDDEN and tell_author:
         _notify_hidden(proposal=proposal, statement=statement)
     elif target == S.MERGED:
         notify(
@@ -197,6 +226,22 @@ def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, me
             params={"title": proposal.title, "into": merge_into.title, "reason": statement},
             url=merge_into.get_absolute_url(),
         )
+
+
+def _notify_appeal_decided(case: ModerationCase, *, upheld: bool, statement: str) -> None:
+    if case.comment_id:
+        kind = "comment.appeal_upheld" if upheld else "comment.appeal_dismissed"
+        recipient, url = case.comment.author_id, f"{reverse('participation')}#my-comment-{case.comment_id}"
+    else:
+        kind = "proposal.appeal_upheld" if upheld else "proposal.appeal_dismissed"
+        recipient, url = case.proposal.author_id, case.proposal.get_absolute_url()
+    notify(
+        recipients=[recipient],
+        category="moderation",
+        kind=kind,
+        params={"title": case.proposal.title, "reason": statement},
+        url=url,
+    )
 
 
 @transaction.atomic
@@ -376,11 +421,15 @@ def _notify_hidden(*, proposal: Proposal, statement: str) -> None:
     )
 
 
-def comment_set_hidden(*, comment: Comment, hidden: bool, moderator=None, statement: str = "") -> Comment:
-    """Hides a comment (it leaves the count; its place in the thread says why) or restores it."""
+def comment_set_hidden(
+    *, comment: Comment, hidden: bool, moderator=None, statement: str = "", tell_author: bool = True
+) -> Comment:
+    """Hides a comment (it leaves the count; its place in the thread says why) or restores it. A moderator's
+    hiding is told to the author (`tell_author`), unless the caller tells them otherwise (an appeal)."""
+    tell_author = tell_author and moderator is not None
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if (comment.hidden_at is not None) == hidden:
-        if hidden and moderator is not None:
+        if hidden and tell_author:
             _notify_comment_hidden(comment, statement)
         return comment
     comment.hidden_at = timezone.now() if hidden else None
@@ -391,7 +440,7 @@ def comment_set_hidden(*, comment: Comment, hidden: bool, moderator=None, statem
             counted.filter(comments_count__gt=0).update(comments_count=F("comments_count") - 1)
         else:
             counted.update(comments_count=F("comments_count") + 1)
-    if hidden and moderator is not None:
+    if hidden and tell_author:
         _notify_comment_hidden(comment, statement)
     return comment
 

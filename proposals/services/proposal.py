@@ -216,11 +216,13 @@ def proposal_transition(
     reason: str = "",
     internal_note: str = "",
     merged_into: Proposal | None = None,
+    tell_author: bool = True,
 ) -> Proposal:
     """The only code path that changes a proposal's status.
 
     Locks the row, checks the actor's permission (`actor=None` is the system: screening, sweeps) and the
     lifecycle table, writes the log row and stamps the time. Raises TransitionNotAllowed or PermissionDenied.
+    `tell_author=False` leaves the author's notice to the caller (an appeal's outcome is told as such).
     """
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if actor is not None and not can_transition_proposal(actor, locked, to_status):
@@ -242,7 +244,14 @@ def proposal_transition(
     locked.transitions.create(
         from_status=from_status, to_status=to_status, actor=actor, reason=reason, internal_note=internal_note
     )
-    _notify_transition(locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    _notify_transition(
+        locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        tell_author=tell_author,
+    )
     return locked
 
 
@@ -256,13 +265,19 @@ AUTHOR_NOTICES = {
 
 
 def _notify_transition(
-    proposal: Proposal, *, from_status: str, to_status: str, actor: User | None, reason: str
+    proposal: Proposal,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    reason: str,
+    tell_author: bool,
 ) -> None:
     """Tells the author about decisions on their proposal, and followers about public status changes."""
     url = proposal.get_absolute_url()
     title = {"title": proposal.title}
     notice = AUTHOR_NOTICES.get(to_status)
-    if notice and from_status != to_status:
+    if notice and tell_author and from_status != to_status:
         kind, with_reason = notice
         params = {**title, "reason": reason} if with_reason else title
         notify(recipients=[proposal.author_id], category="moderation", kind=kind, params=params, url=url)

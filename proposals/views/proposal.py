@@ -238,13 +238,14 @@ def _last_decision(proposal, viewer):
         return None
     if proposal.status in (ProposalStatus.SUBMITTED, ProposalStatus.IN_MODERATION):
         return None  # sent again after changes: what was asked before is answered, a new decision is due
+    # The latest decision stands: an approval after a hiding (on appeal or on a moderator's own review)
+    # supersedes it. A plain approval needs no word; an appeal is answered either way, with its reasons.
     case = (
         proposal.moderation_cases.filter(status="decided", comment__isnull=True)
-        .exclude(decision="approve")
-        .order_by("-decided_at")
+        .order_by("-decided_at", "-id")
         .first()
     )
-    if case is None:
+    if case is None or (case.decision == "approve" and not case.is_appeal):
         return None
     can_appeal = (
         proposal.status in ("rejected", "hidden")

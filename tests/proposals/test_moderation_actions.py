@@ -208,7 +208,7 @@ def test_a_proposal_restored_on_appeal_of_a_hiding_on_reports_is_not_hidden_agai
         proposal=published, author=other_citizen, grounds="Nothing in it insults anyone."
     )
     moderation_case_claim(case=appeal, moderator=second_moderator)
-    moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=STATEMENT)
     published.refresh_from_db()
     assert published.status == "published"
     report_create(reporter=fourth, proposal=published, kind="abuse")
@@ -315,7 +315,7 @@ def test_a_moderator_hides_published_content_and_the_author_is_told_and_may_appe
     with pytest.raises(PermissionDenied, match="another moderator"):
         moderation_case_claim(case=appeal, moderator=moderator)
     moderation_case_claim(case=appeal, moderator=second_moderator)
-    moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=STATEMENT)
     published.refresh_from_db()
     assert published.status == "published"
     assert AuditEntry.objects.filter(action="moderation.approve", details__appeal=True).exists()
@@ -536,7 +536,7 @@ def test_transparency_counts_decisions_appeals_and_reversals(client, moderator, 
     )
     appeal = moderation_appeal(proposal=proposal, author=citizen, grounds="It is a fair criticism.")
     moderation_case_claim(case=appeal, moderator=second_moderator)
-    moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=STATEMENT)
     report = transparency_report()
     assert report.decided == 2 and report.appeals == 1 and report.reversals == 1
     assert dict(report.by_reason) == {"abuse": 1}

@@ -83,7 +83,7 @@ def test_the_author_of_a_hidden_comment_appeals_once_from_my_participation(
     with pytest.raises(PermissionDenied, match="another moderator"):
         moderation_case_claim(case=appeal, moderator=moderator)
     moderation_case_claim(case=appeal, moderator=second_moderator)
-    moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=STATEMENT)
     comment.refresh_from_db()
     assert comment.hidden_at is None
     hide_comment(moderator=moderator, proposal=proposal, comment=comment)
@@ -143,7 +143,7 @@ def test_hidden_content_is_not_reported_and_a_report_never_blocks_the_authors_ap
     assert waiting.source == "appeal" and waiting.appeal_of.decision == "hide" and waiting.claimed_by is None
     assert "report_spam" in waiting.reasons
     moderation_case_claim(case=waiting, moderator=second_moderator)
-    moderation_decide(case=waiting, moderator=second_moderator, decision="approve")
+    moderation_decide(case=waiting, moderator=second_moderator, decision="approve", statement=STATEMENT)
     published.refresh_from_db()
     assert published.status == "published"
 
@@ -164,3 +164,94 @@ def test_the_author_reads_a_hidden_comment_as_held_only_while_its_case_is_open(
     assert "held until a moderator has looked at it" in held_part
     assert "held until" not in decided_part
     assert "A moderator hid your comment" in decided_part and 'href="/en/me/"' in decided_part
+
+
+# --- the outcome of an appeal, told to its author --------------------------------------------------------
+
+UPHELD = "The text criticises a policy and names no private person; it may stay published."
+
+
+def _mails_to(person) -> list[str]:
+    return [message.body for message in mail.outbox if message.to == [person.email]]
+
+
+def test_an_appeal_is_upheld_only_with_reasons_and_its_author_reads_them(
+    client, published, other_citizen, moderator, second_moderator, django_capture_on_commit_callbacks
+):
+    other_citizen.preferred_language = "en"
+    other_citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the hiding's own notice goes out now
+        moderation_act(
+            moderator=moderator, proposal=published, decision="hide", reason_code="abuse", statement=STATEMENT
+        )
+    appeal = moderation_appeal(proposal=published, author=other_citizen, grounds="It criticises a policy.")
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    with pytest.raises(ValidationError, match="at least 20 characters"):
+        moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
+    published.refresh_from_db()
+    assert published.status == "hidden"  # nothing half-done
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=UPHELD)
+    published.refresh_from_db()
+    assert published.status == "published"
+    # One notice, the appeal's, with its reasons; not a bare "published".
+    bodies = _mails_to(other_citizen)
+    assert len(bodies) == 1 and "Your appeal was upheld" in bodies[0] and UPHELD in bodies[0]
+    # The author's page shows the appeal's answer, not the hiding it reversed, and offers no appeal.
+    client.force_login(other_citizen)
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    decision = page.split('<div class="message message-warning" role="status">', 1)[1].split("</div>", 1)[0]
+    assert "Appeal upheld" in decision and UPHELD in decision
+    assert STATEMENT not in page and "Appeal this decision" not in page
+    mine = client.get("/en/me/").content.decode()
+    assert "Appeal upheld" in mine and UPHELD in mine
+
+
+def test_an_appeal_not_upheld_is_told_as_final_not_as_a_new_decision_to_appeal(
+    client, published, other_citizen, moderator, second_moderator, django_capture_on_commit_callbacks
+):
+    other_citizen.preferred_language = "en"
+    other_citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the hiding's own notice goes out now
+        moderation_act(
+            moderator=moderator, proposal=published, decision="hide", reason_code="abuse", statement=STATEMENT
+        )
+    appeal = moderation_appeal(proposal=published, author=other_citizen, grounds="It criticises a policy.")
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    kept = "The text names a private person and calls them a thief; it stays hidden."
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_decide(
+            case=appeal, moderator=second_moderator, decision="hide", reason_code="abuse", statement=kept
+        )
+    bodies = _mails_to(other_citizen)
+    assert len(bodies) == 1 and "not upheld" in bodies[0] and "final" in bodies[0] and kept in bodies[0]
+    assert "You can appeal" not in bodies[0]
+    client.force_login(other_citizen)
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "Appeal not upheld" in page and kept in page and "Appeal this decision" not in page
+
+
+def test_the_outcome_of_a_comment_appeal_reaches_its_author_with_reasons(
+    client, moderator, second_moderator, citizen, other_citizen, django_capture_on_commit_callbacks
+):
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    comment = comment_create(author=citizen, proposal=proposal, body="The article forgets small towns.")
+    citizen.preferred_language = "en"
+    citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
+    appeal = moderation_appeal(proposal=proposal, comment=comment, author=citizen, grounds="Fair criticism.")
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=UPHELD)
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+    bodies = _mails_to(citizen)
+    assert len(bodies) == 1 and "restored your comment" in bodies[0] and UPHELD in bodies[0]
+    # The appeal is listed on the comment author's page (the proposal is someone else's).
+    client.force_login(citizen)
+    mine = client.get("/en/me/").content.decode()
+    assert "Appeal upheld" in mine and "your comment" in mine
