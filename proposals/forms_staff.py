@@ -215,6 +215,15 @@ class HearingForm(PortalModelForm):
             "stream_url": _("An embeddable https:// link, e.g. https://www.youtube.com/embed/…"),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            # Beside the field and in words (as `hearing_save` says it): otherwise the model's check
+            # constraint answers first, at the top of the form and with its bare name.
+            self.add_error("ends_at", _("The hearing must end after it starts."))
+        return cleaned
+
     def to_input(self) -> HearingInput:
         return HearingInput(**{name: self.cleaned_data[name] for name in HEARING_FIELDS})
 

@@ -407,3 +407,28 @@ def test_an_impossible_status_change_keeps_its_reason(client, hearing, commissio
     assert 'value="Room moved"' in response.content.decode()
     hearing.refresh_from_db()
     assert hearing.status == "scheduled"
+
+
+def test_a_hearing_ending_before_it_starts_is_refused_beside_its_end_in_plain_words(
+    client, hearing, commissioner
+):
+    sign_in_staff(client, commissioner)
+    data = {
+        "title_ru": "Местные бюджеты",
+        "starts_at": "2030-03-15T11:00",
+        "ends_at": "2030-03-15T10:00",
+        "format": "in_person",
+        "capacity": "30",
+    }
+    response = client.post(f"/ru/staff/hearings/{hearing.pk}/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"ends_at": ["Слушания должны заканчиваться после начала."]}
+    page = response.content.decode()
+    # The database constraint's name is no message for the secretariat.
+    assert "hearing_ends_after_start" not in page
+    assert 'value="Местные бюджеты"' in page and 'value="2030-03-15T10:00"' in page
+    hearing.refresh_from_db()
+    assert hearing.title_ru == ""
+    response = client.post("/ru/staff/hearings/new/", {**data, "consultation": hearing.consultation.slug})
+    assert response.context["form"].errors == {"ends_at": ["Слушания должны заканчиваться после начала."]}
+    assert Hearing.objects.count() == 1
