@@ -166,6 +166,9 @@ def hearing_save(
     else:
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
         moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
+        if hearing.starts_at != data.starts_at:
+            # A reminder of the old start says nothing of the new one: the sweep reminds again before it.
+            _active(hearing.pk).update(reminder_sent_at=None)
     for name in HEARING_FIELDS:
         setattr(hearing, name, getattr(data, name))
     if moved:

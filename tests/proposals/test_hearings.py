@@ -256,6 +256,39 @@ def test_parallel_reminder_sweeps_send_each_reminder_once_on_postgresql(settings
     assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people)
 
 
+def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
+    consultation, commissioner, citizen, settings
+):
+    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
+    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
+    services.hearing_register(user=citizen, hearing=hearing)
+    assert services.hearing_reminders_send() == 1
+    services.hearing_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=replace(
+            HearingInput.of(hearing),
+            starts_at=hearing.starts_at + timedelta(days=3),
+            ends_at=hearing.ends_at + timedelta(days=3),
+        ),
+    )
+    assert services.hearing_reminders_send() == 0  # the new start is days away
+    a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
+    assert services.hearing_reminders_send(now=a_day_before) == 1
+    assert Notification.objects.filter(kind="hearing.reminder", recipient=citizen).count() == 2
+
+
+def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citizen, settings):
+    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
+    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
+    services.hearing_register(user=citizen, hearing=hearing)
+    assert services.hearing_reminders_send() == 1
+    services.hearing_save(
+        actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), venue_en="Hall 3")
+    )
+    assert services.hearing_reminders_send() == 0
+
+
 def test_reminders_are_a_periodic_sweep(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "proposals.tasks.send_hearing_reminders" in tasks
