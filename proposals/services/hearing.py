@@ -349,7 +349,10 @@ def _fill_seats(hearing: Hearing) -> list[HearingRegistration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         _send_registration_email(registration, hearing=hearing, user=registration.user, promoted=True)
-        notify_hearing_users(hearing, [registration.user_id], kind="hearing.promoted", category="hearings")
+        # In the centre only, as for a registration: the email with the code is the one just sent.
+        notify_hearing_users(
+            hearing, [registration.user_id], kind="hearing.promoted", category="hearings", email=False
+        )
     return waiting
 
 

@@ -81,6 +81,21 @@ def test_beyond_capacity_people_wait_and_a_cancellation_promotes_the_first(
     assert any(registrations[2].code in m.body for m in mail.outbox)
 
 
+def test_a_promoted_person_gets_one_email_with_the_code_and_a_line_in_the_centre(
+    consultation, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    first, waiting = UserFactory(), UserFactory()
+    registration = services.hearing_register(user=first, hearing=hearing)
+    services.hearing_register(user=waiting, hearing=hearing)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.hearing_registration_cancel(registration=registration, user=first)
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    assert promoted.code in mail.outbox[0].body and "/hearings/cancel/" in mail.outbox[0].body
+    assert Notification.objects.filter(recipient=waiting, kind="hearing.promoted").count() == 1
+
+
 def test_registration_needs_a_verified_email_and_an_open_window(hearing, citizen):
     EmailAddress.objects.filter(user=citizen).update(verified=False)
     with pytest.raises(PermissionDenied, match="Confirm your email"):
