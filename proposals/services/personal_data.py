@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
 from portal.accounts.models import User
 
@@ -19,6 +18,7 @@ from ..models import (
 )
 from ..permissions.consultation import intake_is_open
 from .comment import comment_delete
+from .hearing import hearing_registration_cancel
 from .proposal import PROPOSAL_LIFECYCLE, proposal_transition
 
 
@@ -48,9 +48,11 @@ def participation_erase(user: User) -> None:
     Proposal.objects.filter(author=user).update(submission_ip=None)
     Follow.objects.filter(user=user).delete()
     Report.objects.filter(reporter=user).update(details="", network="")
-    HearingRegistration.objects.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).update(
-        status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now()
-    )
+    # One by one through the service, so that each seat given back goes to the first person waiting.
+    for registration in HearingRegistration.objects.filter(user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    ):
+        hearing_registration_cancel(registration=registration, user=user)
 
 
 def submission_addresses_purge(now: datetime) -> dict[str, int]:

@@ -81,21 +81,6 @@ def test_beyond_capacity_people_wait_and_a_cancellation_promotes_the_first(
     assert any(registrations[2].code in m.body for m in mail.outbox)
 
 
-def test_a_promoted_person_gets_one_email_with_the_code_and_a_line_in_the_centre(
-    consultation, django_capture_on_commit_callbacks
-):
-    hearing = HearingFactory(consultation=consultation, capacity=1)
-    first, waiting = UserFactory(), UserFactory()
-    registration = services.hearing_register(user=first, hearing=hearing)
-    services.hearing_register(user=waiting, hearing=hearing)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.hearing_registration_cancel(registration=registration, user=first)
-    assert [m.to for m in mail.outbox] == [[waiting.email]]
-    assert promoted.code in mail.outbox[0].body and "/hearings/cancel/" in mail.outbox[0].body
-    assert Notification.objects.filter(recipient=waiting, kind="hearing.promoted").count() == 1
-
-
 def test_registration_needs_a_verified_email_and_an_open_window(hearing, citizen):
     EmailAddress.objects.filter(user=citizen).update(verified=False)
     with pytest.raises(PermissionDenied, match="Confirm your email"):
@@ -269,39 +254,6 @@ def test_parallel_reminder_sweeps_send_each_reminder_once_on_postgresql(settings
     assert sum(sent) == 20
     reminders = Notification.objects.filter(kind="hearing.reminder")
     assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people)
-
-
-def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
-    consultation, commissioner, citizen, settings
-):
-    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
-    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
-    services.hearing_register(user=citizen, hearing=hearing)
-    assert services.hearing_reminders_send() == 1
-    services.hearing_save(
-        actor=commissioner,
-        hearing=hearing,
-        data=replace(
-            HearingInput.of(hearing),
-            starts_at=hearing.starts_at + timedelta(days=3),
-            ends_at=hearing.ends_at + timedelta(days=3),
-        ),
-    )
-    assert services.hearing_reminders_send() == 0  # the new start is days away
-    a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
-    assert services.hearing_reminders_send(now=a_day_before) == 1
-    assert Notification.objects.filter(kind="hearing.reminder", recipient=citizen).count() == 2
-
-
-def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citizen, settings):
-    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
-    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
-    services.hearing_register(user=citizen, hearing=hearing)
-    assert services.hearing_reminders_send() == 1
-    services.hearing_save(
-        actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), venue_en="Hall 3")
-    )
-    assert services.hearing_reminders_send() == 0
 
 
 def test_reminders_are_a_periodic_sweep(settings):

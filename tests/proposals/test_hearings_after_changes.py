@@ -1,0 +1,87 @@
+"""What follows a change to a hearing or to a person: a freed seat goes to the first person waiting (told once,
+with the code), and a new start is reminded again."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from portal.accounts import privacy
+from portal.accounts.models import User
+from portal.notifications.models import Notification
+from proposals.models import HearingRegistration
+from proposals.services import hearing as services
+from proposals.services.hearing import HearingInput
+from tests.factories import UserFactory
+
+from .factories import HearingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_promoted_person_gets_one_email_with_the_code_and_a_line_in_the_centre(
+    consultation, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    first, waiting = UserFactory(), UserFactory()
+    registration = services.hearing_register(user=first, hearing=hearing)
+    services.hearing_register(user=waiting, hearing=hearing)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.hearing_registration_cancel(registration=registration, user=first)
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    assert promoted.code in mail.outbox[0].body and "/hearings/cancel/" in mail.outbox[0].body
+    assert Notification.objects.filter(recipient=waiting, kind="hearing.promoted").count() == 1
+
+
+def test_an_erased_accounts_seat_goes_to_the_first_person_waiting(
+    consultation, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    leaving, waiting = UserFactory(), UserFactory()
+    services.hearing_register(user=leaving, hearing=hearing)
+    services.hearing_register(user=waiting, hearing=hearing)
+    privacy.account_deletion_request(user=leaving, requested_by=leaving, withdraw_content=False)
+    User.objects.filter(pk=leaving.pk).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy.accounts_erase_due() == 1
+    statuses = dict(HearingRegistration.objects.values_list("user_id", "status"))
+    # Not a free seat for whoever comes next, ahead of the person who was waiting.
+    assert statuses == {leaving.pk: "cancelled", waiting.pk: "registered"}
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+
+
+def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
+    consultation, commissioner, citizen, settings
+):
+    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
+    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
+    services.hearing_register(user=citizen, hearing=hearing)
+    assert services.hearing_reminders_send() == 1
+    services.hearing_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=replace(
+            HearingInput.of(hearing),
+            starts_at=hearing.starts_at + timedelta(days=3),
+            ends_at=hearing.ends_at + timedelta(days=3),
+        ),
+    )
+    assert services.hearing_reminders_send() == 0  # the new start is days away
+    a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
+    assert services.hearing_reminders_send(now=a_day_before) == 1
+    assert Notification.objects.filter(kind="hearing.reminder", recipient=citizen).count() == 2
+
+
+def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citizen, settings):
+    settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
+    hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
+    services.hearing_register(user=citizen, hearing=hearing)
+    assert services.hearing_reminders_send() == 1
+    services.hearing_save(
+        actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), venue_en="Hall 3")
+    )
+    assert services.hearing_reminders_send() == 0
