@@ -380,8 +380,9 @@ def registration_from_token(token: str) -> HearingRegistration | None:
 
 
 def _local(moment: datetime) -> str:
-    # The zone is named by the email template ("Almaty time"), so the short form without it.
-    return format_when(moment, "date_short") + ", " + format_when(moment, "time")
+    # The month by its name in the reader's language ("15 наурыз 2030 ж."): figures read differently from
+    # country to country. The zone is named by the email template ("Almaty time"), so the form without it.
+    return format_when(moment, "date_long") + ", " + format_when(moment, "time")
 
 
 def _send_registration_email(registration, *, hearing: Hearing, user: User, promoted: bool = False) -> None:

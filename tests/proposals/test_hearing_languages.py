@@ -4,14 +4,16 @@ their revision (SEQUENCE, LAST-MODIFIED), so a moved or cancelled hearing replac
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
 from proposals.services import hearing as services
 from proposals.services.hearing import HearingInput
+from tests.factories import UserFactory
 
 from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, publish_response
 
@@ -120,3 +122,25 @@ def test_a_proposal_title_is_marked_with_the_language_it_was_written_in(client, 
         "detail": {"Amend Article 32"},
         "hearing": {"Amend Article 32"},
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("kk", "Басталуы: 15 наурыз 2030 ж., 10:00 (Алматы уақыты)"),
+        ("ru", "Начало: 15 марта 2030 г., 10:00 (время Алматы)"),
+        ("en", "Starts: 15 March 2030, 10:00 (Almaty time)"),
+    ],
+)
+def test_the_registration_email_writes_the_start_in_words_of_the_readers_language(
+    consultation, language, start, django_capture_on_commit_callbacks
+):
+    """A date in figures reads differently from country to country (15.03 or 03/15); the month's name does not."""
+    hearing = HearingFactory(
+        consultation=consultation,
+        starts_at=datetime(2030, 3, 15, 5, tzinfo=UTC),
+        ends_at=datetime(2030, 3, 15, 7, tzinfo=UTC),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hearing_register(user=UserFactory(preferred_language=language), hearing=hearing)
+    assert start in mail.outbox[0].body
