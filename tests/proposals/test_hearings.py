@@ -540,3 +540,19 @@ def test_seed_demo_hearings_adds_nothing_twice():
     assert first[0] == 2 and first[1] > 0
     assert hearings.filter(status="finished").count() == 1
     assert HearingDiscussion.objects.exists()
+
+
+def test_the_page_says_when_registration_opens_and_closes(client, consultation):
+    """Without it, "Registration for this hearing is not open" leaves the reader guessing whether it ever will."""
+    hearing = HearingFactory(
+        consultation=consultation,
+        starts_at=datetime(2030, 3, 15, 5, tzinfo=UTC),
+        ends_at=datetime(2030, 3, 15, 7, tzinfo=UTC),
+        registration_opens_at=datetime(2030, 3, 1, 4, tzinfo=UTC),
+        registration_closes_at=datetime(2030, 3, 14, 13, tzinfo=UTC),
+    )
+    page = client.get(f"/ru/hearings/{hearing.pk}/").content.decode()
+    assert "Регистрация открывается" in page and "1 марта 2030 г., 09:00" in page
+    assert "Регистрация закрывается" in page and "14 марта 2030 г., 18:00" in page
+    page = client.get(f"/kk/hearings/{hearing.pk}/").content.decode()
+    assert "Тіркелу ашылады" in page and "1 наурыз 2030 ж., 09:00" in page
