@@ -1,5 +1,6 @@
 """What follows a change to a hearing or to a person: a freed seat goes to the first person waiting (told once,
-with the code), and a new start is reminded again."""
+with the code), a new start is reminded again, and a person's list of registrations says when a hearing is
+cancelled or postponed."""
 
 from dataclasses import replace
 from datetime import timedelta
@@ -85,3 +86,21 @@ def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citize
         actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), venue_en="Hall 3")
     )
     assert services.hearing_reminders_send() == 0
+
+
+def test_my_registrations_say_when_the_hearing_is_cancelled_or_postponed(client, consultation, citizen):
+    cancelled, postponed, held = (HearingFactory(consultation=consultation) for _ in range(3))
+    for hearing in (cancelled, postponed, held):
+        services.hearing_register(user=citizen, hearing=hearing)
+    services.hearing_transition(hearing=cancelled, to_status="cancelled", actor=None)
+    services.hearing_transition(hearing=postponed, to_status="postponed", actor=None)
+    client.force_login(citizen)
+    page = client.get("/ru/me/").content.decode()
+    rows = {
+        hearing.pk: next(line for line in page.splitlines() if f"/ru/hearings/{hearing.pk}/" in line)
+        for hearing in (cancelled, postponed, held)
+    }
+    # «Зарегистрирована» beside a cancelled hearing would send the reader to a hearing that will not be held.
+    assert "Отменено" in rows[cancelled.pk] and "Зарегистрирован" not in rows[cancelled.pk]
+    assert "Перенесено" in rows[postponed.pk]
+    assert "Зарегистрирован" in rows[held.pk]
