@@ -130,6 +130,11 @@ def _validate_hearing(data: HearingInput) -> None:
     if data.starts_at and data.ends_at and data.ends_at <= data.starts_at:
         errors.setdefault("ends_at", []).append(_("The hearing must end after it starts."))
     opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and data.starts_at and opens >= data.starts_at:
+        # Registration ends when the hearing starts (`registration_is_open`): such a window lets nobody in.
+        errors.setdefault("registration_opens_at", []).append(
+            _("Registration must open before the hearing starts.")
+        )
     if opens and closes and closes <= opens:
         errors.setdefault("registration_closes_at", []).append(_("Registration must close after it opens."))
     try:

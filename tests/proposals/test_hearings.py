@@ -345,6 +345,30 @@ def test_a_registration_window_may_be_open_at_either_end_but_must_close_after_it
     assert Hearing.objects.count() == 3
 
 
+def test_a_registration_window_opening_only_after_the_hearing_starts_is_refused(
+    client, hearing, commissioner
+):
+    """Registration closes when the hearing starts, so such a window would never let anybody in."""
+    sign_in_staff(client, commissioner)
+    response = client.post(
+        f"/ru/staff/hearings/{hearing.pk}/",
+        {
+            "title_ru": "Слушания",
+            "starts_at": "2030-03-15T10:00",
+            "ends_at": "2030-03-15T12:00",
+            "format": "online",
+            "capacity": "10",
+            "registration_opens_at": "2030-03-16T10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "registration_opens_at": ["Регистрация должна открываться до начала слушаний."]
+    }
+    hearing.refresh_from_db()
+    assert hearing.registration_opens_at is None
+
+
 def test_the_staff_form_shows_the_stream_refusal(client, consultation, commissioner):
     sign_in_staff(client, commissioner)
     response = client.post(
