@@ -83,6 +83,6 @@ PROPOSAL_MESSAGES = {
     "commitment.overdue": _(
         "The commitment “%(title)s” is overdue: its due date has passed and it is neither done nor dropped."
     ),
-    "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”."),
+    "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”. %(news)s"),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
 }

@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
@@ -369,12 +370,29 @@ def commitment_followers(commitment: Commitment) -> set[int]:
 
 
 def _notify_followers(*, update: CommitmentUpdate, commitment: Commitment, actor: User) -> None:
+    # What the update says travels with it: a status alone ("in progress", again) tells a follower nothing.
     _tell_followers(
         commitment,
         "commitment.updated",
         exclude=actor,
         status=in_every_language(S(commitment.status).label),
+        news=_update_news(update),
     )
+
+
+# A notice carries the start of an update; the commitment's page, which it links to, has the whole of it.
+NEWS_LENGTH = 400
+
+
+def _update_news(update: CommitmentUpdate) -> dict[str, str]:
+    """The update's text, with its reason when it gives one (a delay), in each language."""
+    news = {}
+    for code, text in update.in_every_language("text").items():
+        reason = update.translated("reason", code)
+        with translation.override(code):
+            said = f"{text} {_('Reason')}: {reason}" if reason else text
+        news[code] = Truncator(said).chars(NEWS_LENGTH)
+    return news
 
 
 def _tell_followers(commitment: Commitment, kind: str, *, exclude: User | None = None, **params) -> None:

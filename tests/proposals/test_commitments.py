@@ -335,9 +335,35 @@ def test_a_follower_on_a_daily_digest_gets_the_update_in_the_digest_in_russian(c
     [digest] = mail.outbox
     assert digest.to == ["digest@example.test"]
     assert (
-        "Новость по обязательству «Суд проверяет каждый арест»: его статус теперь «Выполняется»."
-        in digest.body
+        "Новость по обязательству «Суд проверяет каждый арест»: его статус теперь «Выполняется». "
+        "Работа началась." in digest.body
     )
+
+
+def test_an_update_notice_says_what_the_update_says_and_why_a_delay_in_the_readers_language(
+    change, commissioner
+):
+    commitment = record(change, commissioner)
+    follower = UserFactory(preferred_language="kk")
+    commitment_follow_set(user=follower, follow=True, commitment=commitment)
+    post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=10)
+    post(
+        commitment,
+        commissioner,
+        to_status=S.DELAYED,
+        **texts(kk="Жоба екінші оқылымда.", ru="Проект во втором чтении.", en="The bill is in second reading."),
+        **texts(kk="Мәжіліс сессиясы ауысты.", ru="Сессию Мажилиса перенесли.", en="The session moved.",
+                prefix="reason"),
+    )  # fmt: skip
+    started, delayed = Notification.objects.filter(recipient=follower).order_by("pk")
+    with translation.override("kk"):
+        assert "Жұмыс басталды." in render_message(started.kind, started.params)
+        told = render_message(delayed.kind, delayed.params)
+        assert "Жоба екінші оқылымда. Себебі: Мәжіліс сессиясы ауысты." in told
+    with translation.override("en"):
+        assert "The bill is in second reading. Reason: The session moved." in render_message(
+            delayed.kind, delayed.params
+        )
 
 
 def test_a_pending_change_tells_nobody_until_approved(change, commissioner, second_commissioner):
