@@ -89,7 +89,29 @@ class Hearing(TitledInLanguages, TimeSpan, Timestamped):
 
     @property
     def is_upcoming(self) -> bool:
-        return self.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED, HearingStatus.LIVE)
+        return (
+            self.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED, HearingStatus.LIVE)
+            and not self.awaits_closing
+        )
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    @property
+    def awaits_closing(self) -> bool:
+        """Its time is over, but the secretariat has not yet marked it finished: readers see it as ended (not
+        "scheduled", in the upcoming list), staff see that it waits for them."""
+        return self.status in (HearingStatus.SCHEDULED, HearingStatus.LIVE) and timezone.now() >= self.ends_at
+
+    @property
+    def status_key(self) -> str:
+        """The status as pages show it, for its badge's class and label."""
+        return "ended" if self.awaits_closing else self.status
+
+    @property
+    def status_label(self) -> str:
+        return _("Ended") if self.awaits_closing else self.get_status_display()
 
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -1,6 +1,7 @@
 """Reads of hearings: public lists, the detail page, a proposal's hearings, staff lists."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from ..models import (
     AgendaItem,
@@ -27,9 +28,15 @@ def _with_seats(queryset: QuerySet[Hearing]) -> QuerySet[Hearing]:
 
 
 def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
+    # A hearing whose time is over is past, whether or not the secretariat has marked it finished yet.
+    ended = Q(status__in=(HearingStatus.SCHEDULED, HearingStatus.LIVE), ends_at__lte=timezone.now())
     if past:
-        return _with_seats(Hearing.objects.filter(status__in=PAST_STATUSES)).order_by("-starts_at", "-id")
-    return _with_seats(Hearing.objects.filter(status__in=UPCOMING_STATUSES)).order_by("starts_at", "id")
+        return _with_seats(Hearing.objects.filter(Q(status__in=PAST_STATUSES) | ended)).order_by(
+            "-starts_at", "-id"
+        )
+    return _with_seats(Hearing.objects.filter(status__in=UPCOMING_STATUSES).exclude(ended)).order_by(
+        "starts_at", "id"
+    )
 
 
 def hearing_staff_list() -> QuerySet[Hearing]:

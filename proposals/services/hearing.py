@@ -202,6 +202,9 @@ def hearing_outcome_save(
     document links."""
     require_hearing_manager(actor)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    # A record of what was said exists only once something was said; a cancelled hearing keeps none.
+    if not hearing.has_started or hearing.status in (H.CANCELLED, H.POSTPONED):
+        raise ValidationError(_("The record of a hearing is published once it has taken place."))
     minutes = {"kk": minutes_kk, "ru": minutes_ru, "en": minutes_en}
     for code, text in minutes.items():
         setattr(hearing, f"minutes_{code}", text.strip())
@@ -313,20 +316,33 @@ def hearing_register(*, user: User, hearing: Hearing) -> HearingRegistration:
 
 
 def hearing_registration_cancel(
-    *, registration: HearingRegistration, user: User | None = None, by_signed_link: bool = False
+    *,
+    registration: HearingRegistration,
+    user: User | None = None,
+    by_signed_link: bool = False,
+    erasing: bool = False,
 ) -> HearingRegistration | None:
-    """Cancels a registration (by its owner, or through the signed link of its email).
+    """Cancels a registration (by its owner, or through the signed link of its email, or as the account is
+    erased).
 
     A freed seat goes to the first person on the waiting list, who is told and emailed; returns that
-    person's registration, if any. Cancelling twice does nothing more.
+    person's registration, if any. Cancelling twice does nothing more. Once the hearing has begun, its
+    registrations are the record of who was expected, and only an erasure takes one back.
     """
     with transaction.atomic():
-        Hearing.objects.select_for_update().filter(pk=registration.hearing_id).first()
+        hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
         locked = HearingRegistration.objects.select_for_update().get(pk=registration.pk)
-        if not by_signed_link and not can_cancel_hearing_registration(user, locked):
+        if not (by_signed_link or erasing) and not can_cancel_hearing_registration(user, locked):
             raise PermissionDenied(_("You may not cancel this registration."))
         if locked.status == R.CANCELLED:
             return None
+        if hearing.has_started and not erasing:
+            raise ValidationError(
+                _(
+                    "The hearing has begun: registrations can no longer be cancelled, they record who was "
+                    "expected."
+                )
+            )
         locked.status = R.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at"])
@@ -335,8 +351,9 @@ def hearing_registration_cancel(
 
 
 def _fill_seats(hearing: Hearing) -> list[HearingRegistration]:
-    """Moves people from the waiting list into free seats, first come first served (hearing row locked)."""
-    if hearing.status != H.SCHEDULED:
+    """Moves people from the waiting list into free seats, first come first served (hearing row locked);
+    not once it has begun: a seat offered then could not be taken."""
+    if hearing.status != H.SCHEDULED or hearing.has_started:
         return []
     free = hearing.capacity - _active(hearing.pk).filter(status=R.REGISTERED).count()
     if free <= 0:

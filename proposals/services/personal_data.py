@@ -52,7 +52,7 @@ def participation_erase(user: User) -> None:
     for registration in HearingRegistration.objects.filter(user=user).exclude(
         status=RegistrationStatus.CANCELLED
     ):
-        hearing_registration_cancel(registration=registration, user=user)
+        hearing_registration_cancel(registration=registration, user=user, erasing=True)
 
 
 def submission_addresses_purge(now: datetime) -> dict[str, int]:

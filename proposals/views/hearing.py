@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.form_views import refusal_flashed
 from portal.core.forms import error_text
 from portal.core.page_cache import cache_anonymous_page
 from proposals.permissions.hearing import can_manage_hearings, hearing_registration_refusal
@@ -87,8 +88,9 @@ def hearing_unregister(request, pk):
     if registration is None:
         messages.error(request, _("You are not registered for this hearing."))
         return redirect(hearing)
-    services.hearing_registration_cancel(registration=registration, user=request.user)
-    messages.success(request, _("Your registration is cancelled."))
+    with refusal_flashed(request):
+        services.hearing_registration_cancel(registration=registration, user=request.user)
+        messages.success(request, _("Your registration is cancelled."))
     return redirect(hearing)
 
 
@@ -99,8 +101,9 @@ def hearing_cancel_link(request, token):
     if registration is None:
         raise Http404
     if request.method == "POST":
-        services.hearing_registration_cancel(registration=registration, by_signed_link=True)
-        messages.success(request, _("Your registration is cancelled."))
+        with refusal_flashed(request):
+            services.hearing_registration_cancel(registration=registration, by_signed_link=True)
+            messages.success(request, _("Your registration is cancelled."))
         return redirect(registration.hearing)
     return render(
         request,

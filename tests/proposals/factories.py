@@ -122,6 +122,14 @@ class HearingFactory(factory.django.DjangoModelFactory):
     capacity = 50
 
 
+def held(hearing):
+    """The hearing moved to yesterday: it has taken place, and its record may be published."""
+    hearing.starts_at = timezone.now() - timedelta(days=1)
+    hearing.ends_at = hearing.starts_at + timedelta(hours=2)
+    hearing.save(update_fields=["starts_at", "ends_at"])
+    return hearing
+
+
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgendaItem

@@ -15,7 +15,7 @@ from proposals.services import hearing as services
 from proposals.services.hearing import HearingInput
 from tests.factories import UserFactory
 
-from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, publish_response
+from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, held, publish_response
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_a_text_in_another_language_only_is_marked_and_says_so(client, consultat
 
 
 def test_minutes_are_kept_per_language(client, consultation, commissioner):
-    hearing = HearingFactory(consultation=consultation)
+    hearing = held(HearingFactory(consultation=consultation))
     services.hearing_outcome_save(
         actor=commissioner, hearing=hearing, minutes_kk="**Шешілді**", minutes_en="**Decided**"
     )

@@ -31,7 +31,7 @@ from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import AgendaItemFactory, HearingFactory, ProposalFactory
+from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, held
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -511,7 +511,7 @@ def test_more_seats_promote_people_waiting(consultation, commissioner):
 def test_minutes_are_sanitised_markdown(client, hearing, commissioner):
     services.hearing_outcome_save(
         actor=commissioner,
-        hearing=hearing,
+        hearing=held(hearing),
         minutes_en="**Decided**\n\n<script>alert(1)</script>",
         recording_url="https://example.test/recording",
         documents=[("Presentation", "https://example.test/slides.pdf")],

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.accounts import privacy
@@ -15,9 +16,10 @@ from portal.notifications.models import Notification
 from proposals.models import HearingRegistration
 from proposals.services import hearing as services
 from proposals.services.hearing import HearingInput
+from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import HearingFactory
+from .factories import HearingFactory, held
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +91,8 @@ def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citize
 
 
 def test_my_registrations_say_when_the_hearing_is_cancelled_or_postponed(client, consultation, citizen):
-    cancelled, postponed, held = (HearingFactory(consultation=consultation) for _ in range(3))
-    for hearing in (cancelled, postponed, held):
+    cancelled, postponed, coming = (HearingFactory(consultation=consultation) for _ in range(3))
+    for hearing in (cancelled, postponed, coming):
         services.hearing_register(user=citizen, hearing=hearing)
     services.hearing_transition(hearing=cancelled, to_status="cancelled", actor=None)
     services.hearing_transition(hearing=postponed, to_status="postponed", actor=None)
@@ -98,9 +100,76 @@ def test_my_registrations_say_when_the_hearing_is_cancelled_or_postponed(client,
     page = client.get("/ru/me/").content.decode()
     rows = {
         hearing.pk: next(line for line in page.splitlines() if f"/ru/hearings/{hearing.pk}/" in line)
-        for hearing in (cancelled, postponed, held)
+        for hearing in (cancelled, postponed, coming)
     }
     # «Зарегистрирована» beside a cancelled hearing would send the reader to a hearing that will not be held.
     assert "Отменено" in rows[cancelled.pk] and "Зарегистрирован" not in rows[cancelled.pk]
     assert "Перенесено" in rows[postponed.pk]
-    assert "Зарегистрирован" in rows[held.pk]
+    assert "Зарегистрирован" in rows[coming.pk]
+
+
+# --- once the hearing's time has come -------------------------------------------------------------------
+
+
+def test_a_hearing_whose_time_is_over_reads_as_ended_until_the_secretariat_closes_it(
+    client, consultation, commissioner
+):
+    over = held(HearingFactory(consultation=consultation, title_en="Hearing on the courts"))
+    coming = HearingFactory(consultation=consultation, title_en="Hearing on the regions")
+    upcoming = client.get("/en/hearings/").content.decode()
+    assert "Hearing on the regions" in upcoming and "Hearing on the courts" not in upcoming
+    past = client.get("/en/hearings/?when=past").content.decode()
+    assert "Hearing on the courts" in past and "Hearing on the regions" not in past
+    page = client.get(f"/ru/hearings/{over.pk}/").content.decode()
+    assert "Прошло" in page and "Запланировано" not in page
+    sign_in_staff(client, commissioner)
+    staff = client.get("/en/staff/hearings/").content.decode()
+    row = next(line for line in staff.split("<tr>") if "Hearing on the courts" in line)
+    assert "to close: mark it finished or cancelled" in row
+    assert "to close" not in next(line for line in staff.split("<tr>") if "Hearing on the regions" in line)
+    services.hearing_transition(hearing=over, to_status="finished", actor=commissioner)
+    assert "Завершено" in client.get(f"/ru/hearings/{over.pk}/").content.decode()
+    assert coming.is_upcoming and not over.is_upcoming
+
+
+def test_once_the_hearing_has_begun_registrations_stand_and_nobody_is_promoted(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    came, waiting = UserFactory(), UserFactory()
+    registration = services.hearing_register(user=came, hearing=hearing)
+    services.hearing_register(user=waiting, hearing=hearing)
+    held(hearing)
+    with pytest.raises(ValidationError, match="has begun"):
+        services.hearing_registration_cancel(registration=registration, user=came)
+    with pytest.raises(ValidationError, match="has begun"):
+        services.hearing_registration_cancel(registration=registration, by_signed_link=True)
+    client.force_login(came)
+    response = client.post(f"/en/hearings/{hearing.pk}/unregister/", follow=True)
+    assert "registrations can no longer be cancelled" in response.content.decode()
+    assert HearingRegistration.objects.get(user=came).status == "registered"
+    # An erasure still takes the registration back, and offers the seat to nobody after the start.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hearing_registration_cancel(registration=registration, user=came, erasing=True)
+    statuses = dict(HearingRegistration.objects.values_list("user_id", "status"))
+    assert statuses == {came.pk: "cancelled", waiting.pk: "waitlisted"}
+    assert mail.outbox == []
+
+
+def test_the_record_of_a_hearing_waits_until_it_has_taken_place(client, consultation, commissioner):
+    hearing = HearingFactory(consultation=consultation)
+    with pytest.raises(ValidationError, match="once it has taken place"):
+        services.hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en="It went well.")
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/en/staff/hearings/{hearing.pk}/").content.decode()
+    assert "published once it has taken place" in page and "minutes_en" not in page
+    held(hearing)
+    services.hearing_transition(hearing=hearing, to_status="cancelled", actor=commissioner)
+    with pytest.raises(ValidationError, match="once it has taken place"):
+        services.hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en="It went well.")
+    finished = held(HearingFactory(consultation=consultation))
+    services.hearing_outcome_save(actor=commissioner, hearing=finished, minutes_en="Three speakers.")
+    finished.refresh_from_db()
+    assert finished.minutes_en == "Three speakers."
+    assert 'name="minutes_en"' in client.get(f"/en/staff/hearings/{finished.pk}/").content.decode()

@@ -18,7 +18,7 @@ from proposals.services.hearing_agenda import AgendaItemInput
 from tests.conftest import sign_in_staff
 
 from .conftest import SMALL_DRAFT
-from .factories import AgendaItemFactory, ConsultationFactory, ProposalFactory, close_intake
+from .factories import AgendaItemFactory, ConsultationFactory, ProposalFactory, close_intake, held
 
 pytestmark = pytest.mark.django_db
 
@@ -84,9 +84,10 @@ def _staff_requests(hearing, item, speaker_request):
         ("get", "/en/staff/hearings/new/", {}),
         ("get", f"/en/staff/hearings/{hearing.pk}/", {}),
         ("get", f"/en/staff/hearings/{hearing.pk}/registrations/", {}),
+        # The record first: a postponed hearing keeps none.
+        ("post", f"/en/staff/hearings/{hearing.pk}/outcome/", {"minutes_en": "Done"}),
         ("post", f"/en/staff/hearings/{hearing.pk}/status/", {"to_status": "postponed"}),
         ("post", f"/en/staff/hearings/{hearing.pk}/agenda/", {"agenda-title_en": "Opening"}),
-        ("post", f"/en/staff/hearings/{hearing.pk}/outcome/", {"minutes_en": "Done"}),
         ("post", f"/en/staff/agenda-items/{item.pk}/delete/", {}),
         ("post", f"/en/staff/speaker-requests/{speaker_request.pk}/decide/", {"decision": "decline"}),
     ]
@@ -97,6 +98,7 @@ def _staff_requests(hearing, item, speaker_request):
     [(None, False), ("citizen", False), ("moderator", False), ("commissioner", True), ("admin_user", True)],
 )
 def test_staff_hearing_pages_matrix(client, request, hearing, published, persona, allowed):
+    held(hearing)
     item = AgendaItemFactory(hearing=hearing, proposals=[published])
     speaker_request = agenda.speaker_request_create(
         user=published.author, hearing=hearing, proposal=published
@@ -359,6 +361,7 @@ def test_the_staff_page_of_a_consultation_lists_its_hearings_and_schedules_one_i
 
 
 def test_minutes_with_a_bad_documents_line_come_back_with_what_was_typed(client, hearing, commissioner):
+    held(hearing)
     sign_in_staff(client, commissioner)
     response = client.post(
         f"/ru/staff/hearings/{hearing.pk}/outcome/",

@@ -24,6 +24,7 @@ from tests.proposals.factories import (
     ConsultationFactory,
     HearingFactory,
     ProposalFactory,
+    held,
     publish_response,
 )
 
@@ -141,7 +142,7 @@ def written(citizen, commissioner, second_commissioner):
         )
         publish_response(proposal, drafter=commissioner, approver=second_commissioner, reasoning_en=payload)
         hearing = HearingFactory(consultation=consultation, title_en=payload[:200], venue_en=payload[:300])
-        hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en=payload)
+        hearing_outcome_save(actor=commissioner, hearing=held(hearing), minutes_en=payload)
         proposals.append((proposal, case, hearing, organisation))
     return proposals
 
