@@ -274,7 +274,11 @@ class HearingTransitionForm(PortalForm):
         choices=(),
         error_messages={"invalid_choice": _("This change of status is not possible.")},
     )
-    reason = forms.CharField(label=_("reason"), required=False, max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason, shown on the hearing's page and told to everyone registered"),
+        required=False,
+        max_length=1000,
+    )
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,6 +65,10 @@ PROPOSAL_MESSAGES = {
     "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
     "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
     "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
+    "hearing.postponed_because": _(
+        "The hearing “%(title)s” is postponed; a new date will be announced. Reason: %(reason)s"
+    ),
+    "hearing.cancelled_because": _("The hearing “%(title)s” is cancelled. Reason: %(reason)s"),
     "hearing.scheduled": _(
         "A proposal you wrote or follow is on the agenda of the hearing “%(title)s” on %(start)s."
     ),

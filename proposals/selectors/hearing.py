@@ -76,6 +76,16 @@ def hearing_detail(*, pk: int) -> Hearing | None:
     )
 
 
+def hearing_status_reason(hearing: Hearing) -> str:
+    """Why the hearing is postponed or cancelled, as the secretariat wrote it when it changed the status."""
+    if hearing.status not in (HearingStatus.POSTPONED, HearingStatus.CANCELLED):
+        return ""
+    reasons = (
+        hearing.transitions.filter(to_status=hearing.status).order_by("-id").values_list("reason", flat=True)
+    )
+    return reasons.first() or ""
+
+
 def registration_of(*, user, hearing: Hearing) -> HearingRegistration | None:
     if not user.is_authenticated:
         return None

@@ -253,7 +253,10 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, 
         )
     elif to_status in (H.POSTPONED, H.CANCELLED):
         kind = "hearing.postponed" if to_status == H.POSTPONED else "hearing.cancelled"
-        _notify_audience(locked, kind=kind, exclude=actor)
+        # The secretariat's reason goes with it, as typed (it is also on the hearing's page).
+        if reason.strip():
+            kind += "_because"
+        _notify_audience(locked, kind=kind, exclude=actor, extra={"reason": reason.strip()})
     elif to_status == H.SCHEDULED:
         _fill_seats(locked)
     return locked
@@ -446,9 +449,11 @@ def hearing_audience(hearing: Hearing) -> set[int]:
     return registered | followers
 
 
-def _notify_audience(hearing: Hearing, *, kind: str, exclude=None) -> int:
+def _notify_audience(
+    hearing: Hearing, *, kind: str, exclude=None, extra: dict[str, str] | None = None
+) -> int:
     return notify_hearing_users(
-        hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude
+        hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude, extra=extra
     )
 
 

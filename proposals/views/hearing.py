@@ -51,6 +51,7 @@ def hearing_detail(request, pk):
         if registration and registration.status == RegistrationStatus.WAITLISTED
         else None,
         "registration_refusal": hearing_registration_refusal(request.user, hearing),
+        "status_reason": selectors.hearing_status_reason(hearing),
         "seats_left": max(hearing.capacity - hearing.seats_taken, 0),
         "show_stream": hearing.status == HearingStatus.LIVE and hearing.stream_url,
         "stream_src": hearing.stream_embed_url,

@@ -173,3 +173,32 @@ def test_the_record_of_a_hearing_waits_until_it_has_taken_place(client, consulta
     finished.refresh_from_db()
     assert finished.minutes_en == "Three speakers."
     assert 'name="minutes_en"' in client.get(f"/en/staff/hearings/{finished.pk}/").content.decode()
+
+
+def test_the_reason_of_a_cancellation_is_on_the_page_and_in_the_notice(
+    client, consultation, commissioner, citizen, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation)
+    services.hearing_register(user=citizen, hearing=hearing)
+    citizen.preferred_language = "ru"
+    citizen.save()
+    sign_in_staff(client, commissioner)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/ru/staff/hearings/{hearing.pk}/status/",
+            {"to_status": "cancelled", "reason": "Зал закрыт на ремонт; слушания пройдут онлайн 20 декабря."},
+        )
+    hearing.refresh_from_db()
+    assert hearing.status == "cancelled"
+    [told] = [m.body for m in mail.outbox if m.to == [citizen.email]]
+    assert "Слушания «" in told and "отменены. Причина: Зал закрыт на ремонт" in told
+    page = client.get(f"/kk/hearings/{hearing.pk}/").content.decode()
+    assert "Себебі: Зал закрыт на ремонт" in page
+    # Without a reason, the notice says what it always said, with no dangling "Reason:".
+    other = HearingFactory(consultation=consultation)
+    services.hearing_register(user=citizen, hearing=other)
+    services.hearing_transition(hearing=other, to_status="postponed", actor=commissioner)
+    notice = Notification.objects.filter(recipient=citizen, kind="hearing.postponed").get()
+    assert notice.params["reason"] == ""
+    assert "Себебі" not in client.get(f"/kk/hearings/{other.pk}/").content.decode()
