@@ -53,3 +53,23 @@ def test_implementation_pages_fit_a_phone_and_each_figure_names_its_column(
     assert page.locator("table.chart-data td").count() >= 3
     assert page.evaluate(UNNAMED_CELLS) == []
     assert page.evaluate(SMALLEST_LABEL) >= 12
+
+
+# Every stacked cell of every table on the page.
+UNNAMED_ANYWHERE = UNNAMED_CELLS.replace("table.commitments td, table.chart-data td", "table td")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_table_names_its_columns_on_a_phone(page, login_as, citizen, language):
+    """Tables whose templates write no column names (a citizen's proposals, a staff list) get them from
+    their header row: stacked on a phone, a bare "0" or "Constitutional reform" said nothing."""
+    consultation = ConsultationFactory(slug="reform")
+    ProposalFactory(consultation=consultation, author=citizen, status="published")
+    login_as(citizen)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/{language}/me/")
+    assert page.locator("#proposals table td").count() == 4
+    assert page.evaluate(UNNAMED_ANYWHERE) == []
+    supports = "Қолдау" if language == "kk" else "Поддержки"
+    label = page.locator("#proposals table td").nth(3).get_attribute("data-label")
+    assert label.startswith(supports[:5]), label
