@@ -52,6 +52,6 @@ def speaker_request_refusal(user, hearing, proposal) -> str | None:
         return _("You can ask to present only your own proposal.")
     if proposal.status not in PUBLIC_STATUSES or proposal.consultation_id != hearing.consultation_id:
         return _("Only published proposals of this consultation can be presented.")
-    if hearing.status not in _TAKING_SPEAKER_REQUESTS:
+    if hearing.status not in _TAKING_SPEAKER_REQUESTS or hearing.has_started:
         return _("This hearing no longer takes speaker requests.")
     return None

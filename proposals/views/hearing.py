@@ -42,7 +42,12 @@ def hearing_detail(request, pk):
     registration = selectors.registration_of(user=request.user, hearing=hearing)
     speakable = selectors.speakable_proposals(user=request.user, hearing=hearing)
     speaker_form = None
-    if hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED) and speakable:
+    # Asked for a hearing still to come; not one whose time is over (the secretariat may not have closed it).
+    if (
+        hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED)
+        and not hearing.has_started
+        and speakable
+    ):
         speaker_form = SpeakerRequestForm(proposal_choices=[(p.pk, p.title) for p in speakable])
     context = {
         "hearing": hearing,

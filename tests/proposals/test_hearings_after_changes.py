@@ -19,7 +19,7 @@ from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import HearingFactory, held
+from .factories import HearingFactory, ProposalFactory, held
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,12 @@ def test_a_hearing_whose_time_is_over_reads_as_ended_until_the_secretariat_close
     assert "Hearing on the courts" in past and "Hearing on the regions" not in past
     page = client.get(f"/ru/hearings/{over.pk}/").content.decode()
     assert "Прошло" in page and "Запланировано" not in page
+    # Nothing offered that it is too late for: seats, registration, a request to speak.
+    assert "Свободно" not in page and 'id="registration-heading"' not in page
+    author = ProposalFactory(consultation=consultation, status="published").author
+    client.force_login(author)
+    assert "Попросить" not in client.get(f"/ru/hearings/{over.pk}/").content.decode()
+    assert "Попросить" in client.get(f"/ru/hearings/{coming.pk}/").content.decode()
     sign_in_staff(client, commissioner)
     staff = client.get("/en/staff/hearings/").content.decode()
     row = next(line for line in staff.split("<tr>") if "Hearing on the courts" in line)

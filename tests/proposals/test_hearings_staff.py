@@ -98,11 +98,11 @@ def _staff_requests(hearing, item, speaker_request):
     [(None, False), ("citizen", False), ("moderator", False), ("commissioner", True), ("admin_user", True)],
 )
 def test_staff_hearing_pages_matrix(client, request, hearing, published, persona, allowed):
-    held(hearing)
     item = AgendaItemFactory(hearing=hearing, proposals=[published])
     speaker_request = agenda.speaker_request_create(
         user=published.author, hearing=hearing, proposal=published
     )
+    held(hearing)  # so that its record may be published
     if persona:
         sign_in_staff(client, request.getfixturevalue(persona))
     for method, path, data in _staff_requests(hearing, item, speaker_request):
