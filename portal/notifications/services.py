@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.core.queue import enqueue_on_commit
@@ -241,7 +242,9 @@ def build_email(
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
         message = mail.EmailMultiAlternatives(
-            subject=f"[Qatysu] {subject}",
+            # A subject is one header line: a moderator's reason quoted in it may have line breaks, and Django
+            # refuses such a message (the person's later emails with it, as it stays the oldest unsent one).
+            subject=f"[Qatysu] {' '.join(subject.split())}",
             body=text,
             to=[user.email],
             headers={
@@ -454,6 +457,10 @@ def send_or_suppress(message, address: str) -> bool:
     return True
 
 
+# A long notification (a quoted reason) is cut in the subject, with an ellipsis; the body has all of it.
+SUBJECT_LENGTH = 120
+
+
 def immediate_send(*, user_ids: list[int]) -> int:
     """Emails each person their unsent immediate-category notifications over one SMTP connection; each person
     is locked, and their notifications marked, in the transaction that sends."""
@@ -477,7 +484,7 @@ def immediate_send(*, user_ids: list[int]) -> int:
                 message = build_email(
                     user=user,
                     notifications=notifications,
-                    subject=subject[:120],
+                    subject=Truncator(subject).chars(SUBJECT_LENGTH),
                     category=notifications[0].category,
                     connection=connection,
                     msgid=message_id("notification", f"{notifications[0].pk}.{len(notifications)}"),

@@ -4,7 +4,8 @@ from django.core.mail import EmailMultiAlternatives
 
 from portal.accounts.models import User
 from portal.notifications.email import email_from_payload, email_queue, email_to_payload
-from portal.notifications.services import build_email
+from portal.notifications.models import Notification
+from portal.notifications.services import build_email, notify
 
 
 def test_payload_round_trip_keeps_headers_and_html():
@@ -54,3 +55,40 @@ def test_every_email_names_the_language_it_is_written_in(
     digest = build_email(user=reader, notifications=[], subject="digest", category=None)
     assert digest.extra_headers["Content-Language"] == language
     assert f'<html lang="{language}">' in digest.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_a_reason_written_on_several_lines_still_reaches_the_author_with_a_one_line_subject(
+    citizen, django_capture_on_commit_callbacks
+):
+    """Moderators write reasons in a text area; the subject quotes the start of the notification, and a line
+    break in a header makes Django refuse the message (and every later one of that person, which stays
+    unsent and is picked up again)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[citizen],
+            category="moderation",
+            kind="proposal.changes_requested",
+            params={"title": "Жоба", "reason": "Телефон нөмірі бар.\r\nОны алып тастаңыз."},
+            url="/kk/proposals/1/",
+        )
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.message()["Subject"]
+    assert Notification.objects.get().emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_long_notification_is_cut_in_the_subject_with_an_ellipsis(
+    citizen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[citizen],
+            category="moderation",
+            kind="proposal.changes_requested",
+            params={"title": "Жоба", "reason": "Мәтін " * 40},
+        )
+    (message,) = mail.outbox
+    assert message.subject.endswith("…")
+    assert ("Мәтін " * 40).strip() in message.body
