@@ -270,7 +270,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # Per address asked for, whatever the client address: the form writes to addresses without an account too
+    # (ACCOUNT_PREVENT_ENUMERATION), and allauth's 5 a minute let anyone have the portal flood an inbox.
+    "reset_password": "20/m/ip,3/15m/key,10/d/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",

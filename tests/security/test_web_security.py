@@ -192,6 +192,19 @@ def test_a_flood_of_password_reset_requests_gets_429(client):
     assert statuses[-1] == 429
 
 
+def test_password_reset_emails_to_one_address_are_few_however_many_client_addresses_ask(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """The form also writes to addresses without an account (enumeration is prevented), so whoever rotates
+    client addresses could have the portal mail anyone's inbox five times a minute, all day long."""
+    for number in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            Client(REMOTE_ADDR=f"203.0.113.{number + 1}").post(
+                reverse("account_reset_password"), {"email": "Someone.Else@example.test"}
+            )
+    assert 1 <= len(mailoutbox) <= 3
+
+
 def test_a_flood_of_signups_from_one_address_gets_429(client):
     statuses = [client.post(reverse("account_signup"), {}).status_code for _ in range(25)]
     assert statuses[0] == 200
