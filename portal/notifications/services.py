@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -123,6 +124,29 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))
     return queryset.update(read_at=timezone.now())
+
+
+def notifications_withdraw(*, url: str, keep_for: int | None = None) -> int:
+    """Removes every notification that links to `url` (a page, or a part of it: `…/#comment-9`), in whichever
+    language it was raised, except those of `keep_for` (the content's author); a page's link takes its parts
+    with it. Returns how many went.
+
+    For content moderation hides: a notification repeats its title, which may be why it was hidden (a name,
+    a phone number), and a digest or the centre would show it to followers after the page stopped doing so.
+    """
+    codes = [code for code, _name in settings.LANGUAGES]
+    prefix = next((f"/{code}" for code in codes if url.startswith(f"/{code}/")), None)
+    if prefix is None:
+        return 0  # not a page of ours under a language prefix
+    links = [f"/{code}{url.removeprefix(prefix)}" for code in codes]
+    match = Q(url__in=links)
+    if "#" not in url:
+        for link in links:
+            match |= Q(url__startswith=f"{link}#")
+    notifications = Notification.objects.filter(match)
+    if keep_for is not None:
+        notifications = notifications.exclude(recipient_id=keep_for)
+    return notifications.delete()[0]
 
 
 # --- unsubscribe tokens ---------------------------------------------------------------------------------

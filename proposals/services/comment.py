@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.core.queue import enqueue_on_commit
 from portal.core.roles import is_commission_member
 from portal.core.text import plain_text
-from portal.notifications.services import notify
+from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.proposal import can_comment
 
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
@@ -64,12 +64,17 @@ def _screen_after_commit(comment: Comment) -> None:
     enqueue_on_commit("proposals.tasks.screen_comment", comment.pk)
 
 
+def comment_url(comment: Comment) -> str:
+    """The comment's place in its proposal's thread: what notifications about it link to."""
+    return f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}"
+
+
 def _notify_comment(comment: Comment) -> None:
     """A new comment tells the proposal's author and followers; a reply tells the author of the comment it
     answers and the proposal's author. Never the commenter."""
     proposal = comment.proposal
     params = {"author": comment.author.display_name, "title": proposal.title}
-    url = f"{proposal.get_absolute_url()}#comment-{comment.pk}"
+    url = comment_url(comment)
     if comment.parent_id:
         notify(
             recipients=[comment.parent.author_id],
@@ -133,6 +138,7 @@ def comment_delete(*, comment: Comment, deleted_by: User) -> Comment:
     if comment.deleted_at is None:
         comment.deleted_at = timezone.now()
         comment.save(update_fields=["deleted_at"])
+        notifications_withdraw(url=comment_url(comment), keep_for=comment.author_id)
         Proposal.objects.filter(pk=comment.proposal_id).update(comments_count=F("comments_count") - 1)
     return comment
 

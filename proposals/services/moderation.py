@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy
 
 from portal.core.audit import audit_record
 from portal.core.text import shown_length
-from portal.notifications.services import notify
+from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.moderation import can_decide_case, can_moderate
 from proposals.permissions.proposal import has_interest_in
 
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
+from .comment import comment_url
 from .proposal import proposal_transition
 
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
@@ -434,6 +435,8 @@ def comment_set_hidden(
         return comment
     comment.hidden_at = timezone.now() if hidden else None
     comment.save(update_fields=["hidden_at"])
+    if hidden:
+        notifications_withdraw(url=comment_url(comment), keep_for=comment.author_id)
     if comment.deleted_at is None:
         counted = Proposal.objects.filter(pk=comment.proposal_id)
         if hidden:

@@ -19,7 +19,7 @@ from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.text import plain_text
 from portal.notifications.messages import in_every_language
-from portal.notifications.services import notify
+from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
 
@@ -275,6 +275,8 @@ def _notify_transition(
 ) -> None:
     """Tells the author about decisions on their proposal, and followers about public status changes."""
     url = proposal.get_absolute_url()
+    if to_status == S.HIDDEN:
+        notifications_withdraw(url=url, keep_for=proposal.author_id)
     title = {"title": proposal.title}
     notice = AUTHOR_NOTICES.get(to_status)
     if notice and tell_author and from_status != to_status:

@@ -32,6 +32,7 @@ from proposals.permissions.proposal import can_report
 
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus, Report
 from ..models.moderation import CASE_PRIORITY, NEW_ACCOUNT_AGE
+from .comment import comment_url
 from .moderation import Source, comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 
@@ -208,7 +209,7 @@ def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports
                 category="moderation",
                 kind="comment.hidden_pending",
                 params=notice,
-                url=f"{proposal.get_absolute_url()}#comment-{comment.pk}",
+                url=comment_url(comment),
             )
         return
     proposal = Proposal.objects.get(pk=proposal.pk)

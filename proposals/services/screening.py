@@ -23,6 +23,7 @@ from ..detectors.minhash import band_buckets, signature
 from ..models import Comment, DuplicateBand, ModerationCase, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
+from .comment import comment_url
 from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 
@@ -212,6 +213,6 @@ def comment_screen(*, comment: Comment) -> bool:
         category="moderation",
         kind="comment.held",
         params={"title": comment.proposal.title},
-        url=f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}",
+        url=comment_url(comment),
     )
     return True

@@ -1,0 +1,72 @@
+"""What moderation hides leaves the notifications of everyone but its author: a notification repeats the
+proposal's title, and the title may be why it was hidden (a name, a phone number). The next digest, the
+notification centre and the bell say nothing more about it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from portal.notifications.models import Notification
+from proposals.services.comment import comment_create, comment_delete
+from proposals.services.follow import follow_add
+from proposals.services.moderation import moderation_act
+from tests.factories import UserFactory
+from tests.proposals.moderation_helpers import STATEMENT
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Call Aidos Bekov at +7 701 123 4567"
+
+
+def _a_day_passes():
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=1))
+
+
+def test_a_hidden_proposal_leaves_its_followers_digest_and_centre(published, citizen, moderator):
+    published.title = TITLE
+    published.save(update_fields=["title"])
+    follower = UserFactory()
+    follow_add(user=follower, proposal=published)
+    comment_create(author=citizen, proposal=published, body="A comment before it was hidden.")
+    moderation_act(
+        moderator=moderator,
+        proposal=published,
+        decision="hide",
+        reason_code="personal_data",
+        statement=STATEMENT,
+    )
+    _a_day_passes()
+    call_command("send_digests", frequency="daily")
+    assert not Notification.objects.filter(recipient=follower).exists()
+    assert all(TITLE not in message.body for message in mail.outbox if message.to == [follower.email])
+    # The author is told why, and keeps what they were told.
+    assert Notification.objects.filter(recipient=published.author, kind="proposal.hidden").exists()
+    assert Notification.objects.filter(recipient=published.author, kind="comment.new").exists()
+
+
+def test_a_hidden_comment_leaves_the_notifications_of_others_but_not_the_rest_of_the_thread(
+    published, citizen, moderator
+):
+    hidden = comment_create(author=citizen, proposal=published, body="Phone me at +7 701 123 4567.")
+    kept = comment_create(author=UserFactory(), proposal=published, body="A fair point.")
+    moderation_act(
+        moderator=moderator,
+        proposal=published,
+        comment=hidden,
+        decision="hide",
+        reason_code="personal_data",
+        statement=STATEMENT,
+    )
+    urls = set(Notification.objects.filter(recipient=published.author).values_list("url", flat=True))
+    assert not any(url.endswith(f"#comment-{hidden.pk}") for url in urls)
+    assert any(url.endswith(f"#comment-{kept.pk}") for url in urls)
+    assert Notification.objects.filter(recipient=citizen, kind="comment.hidden").exists()
+
+
+def test_a_comment_its_author_deleted_is_no_longer_announced(published, citizen):
+    comment = comment_create(author=citizen, proposal=published, body="Posted in haste.")
+    comment_delete(comment=comment, deleted_by=citizen)
+    assert not Notification.objects.filter(recipient=published.author).exists()
