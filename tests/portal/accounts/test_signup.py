@@ -175,3 +175,21 @@ def test_account_emails_link_to_pages_in_the_language_they_are_written_in(
     assert re.search(r"https?://[^/\s]+/ru/accounts/confirm-email/\S+/", message.body)
     assert "/en/accounts/" not in message.body
     assert "Благодарим вас за использование сайта «Qatysu»!" in message.body  # allauth's ru: «Qatysu!»
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_confirmation_email_carries_no_text_of_the_person_who_signed_up(
+    client, django_capture_on_commit_callbacks, language
+):
+    """Anyone may sign up with someone else's address: the public name they chose went into the email the
+    portal sent to that address, so its 60 characters were theirs to write to any inbox ("prize at ...")."""
+    _signup(
+        client,
+        django_capture_on_commit_callbacks,
+        language=language,
+        preferred_language=language,
+        display_name="Claim your prize at prize dot example",
+    )
+    (message,) = mail.outbox
+    assert "prize" not in message.body.lower()
+    assert re.search(r"/accounts/confirm-email/\S+/", message.body)
