@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.core.forms import IdsForm, PortalForm
 
@@ -27,6 +28,18 @@ def centre(request):
         for n in page.object_list
     ]
     return render(request, "notifications/centre.html", {"page": page, "items": items})
+
+
+@login_required
+@require_GET
+def open_notification(request, pk):
+    """Goes to the notification's page and marks it read: following it from the centre is reading it."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(user=request.user, notification_ids=[notification.pk])
+    url = link_in(notification.url, get_language())
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect("notifications_centre")
+    return redirect(url)
 
 
 @login_required

@@ -50,6 +50,7 @@ def url_kwargs(name: str, world) -> dict:
         "account_data_export_download": {"token": "not-a-token"},
         "account_api_token_revoke": {"pk": world.token.pk},
         "notifications_unsubscribe": {"token": world.unsubscribe},
+        "notifications_open": {"pk": world.notification.pk},
         "hearing_cancel_link": {"token": world.cancel},
         "target_follow": {"kind": "article", "pk": world.identity.pk},
         "commitment_detail": {"slug": world.consultation.slug, "pk": world.commitment.pk},

@@ -120,6 +120,7 @@ GET = {
     "mfa_download_recovery_codes": "login deny deny deny deny deny",
     "notifications_centre": "login 200 200 200 200 200",
     "notifications_mark_read": "login 405 405 405 405 405",
+    "notifications_open": "login redirect deny deny deny deny",
     "notifications_preferences": "login 200 200 200 200 200",
     "notifications_unsubscribe": "200 200 200 200 200 200",
     "staff_dashboard": "login deny deny 200 200 200",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.accounts.models import Organisation, OrganisationMembership
 from portal.accounts.tokens import api_token_create
+from portal.notifications.models import Notification
 from portal.notifications.services import unsubscribe_token
 from proposals.models import (
     Attachment,
@@ -141,6 +142,9 @@ def build_world(*, citizen, other_citizen) -> World:
             ),
             "pending_update": pending_update,
             "unsubscribe": unsubscribe_token(user_id=citizen.pk, category=None),
+            "notification": Notification.objects.create(
+                recipient=citizen, category="comments", kind="comment.new", url=published.get_absolute_url()
+            ),
             "cancel": cancel_token(registration),
         }
     )

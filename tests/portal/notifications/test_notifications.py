@@ -276,3 +276,28 @@ def test_immediate_email_goes_out_from_the_request_when_the_broker_is_down(
 )
 def test_a_link_opens_in_the_readers_language_whatever_language_it_was_raised_in(stored, language, shown):
     assert link_in(stored, language) == shown
+
+
+def test_opening_a_notification_from_the_centre_marks_it_read_and_goes_to_its_page(
+    client, citizen, other_citizen
+):
+    """Following a link from the centre is reading it: the count beside the bell went down only when the
+    person found "Mark all as read"."""
+    services.notify(
+        recipients=[citizen, other_citizen],
+        category="comments",
+        kind="comment.new",
+        params={"author": "Timur", "title": "Жоба"},
+        url="/kk/proposals/7/#comment-3",
+    )
+    mine = Notification.objects.get(recipient=citizen)
+    theirs = Notification.objects.get(recipient=other_citizen)
+    client.force_login(citizen)
+    centre = client.get("/ru/notifications/").content.decode()
+    link = re.search(r'<a href="([^"]+)">Timur', centre)[1]
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == "/ru/proposals/7/#comment-3"
+    assert services.unread_count(citizen) == 0
+    assert client.get(link.replace(str(mine.pk), str(theirs.pk))).status_code == 404
+    assert services.unread_count(other_citizen) == 1
