@@ -505,11 +505,13 @@ def immediate_send(*, user_ids: list[int]) -> int:
                     continue
                 with translation.override(user.preferred_language):
                     subject = render_message(notifications[0].kind, notifications[0].params)
+                carried = sorted({n.category for n in notifications})
                 message = build_email(
                     user=user,
                     notifications=notifications,
                     subject=Truncator(subject).chars(SUBJECT_LENGTH),
-                    category=notifications[0].category,
+                    # The email's unsubscribe link stops what it carries: its one category, or all of them.
+                    category=carried[0] if len(carried) == 1 else None,
                     connection=connection,
                     msgid=message_id("notification", f"{notifications[0].pk}.{len(notifications)}"),
                 )

@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from portal.accounts.models import User
 from portal.notifications.email import email_from_payload, email_queue, email_to_payload
 from portal.notifications.models import Notification
-from portal.notifications.services import build_email, notify
+from portal.notifications.services import build_email, notify, unsubscribe_read
 
 
 def test_payload_round_trip_keeps_headers_and_html():
@@ -92,3 +92,17 @@ def test_a_long_notification_is_cut_in_the_subject_with_an_ellipsis(
     (message,) = mail.outbox
     assert message.subject.endswith("…")
     assert ("Мәтін " * 40).strip() in message.body
+
+
+@pytest.mark.django_db
+def test_stop_these_emails_in_an_email_of_two_categories_stops_both(
+    citizen, django_capture_on_commit_callbacks
+):
+    """An immediate email carries every category the person wants at once; its one-click link stopped only
+    the category of the first notification, and the next email of the other came anyway."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[citizen], category="moderation", kind="proposal.published", params={"title": "A"})
+        notify(recipients=[citizen], category="hearings", kind="hearing.cancelled", params={"title": "B"})
+    (message,) = mail.outbox
+    token = message.extra_headers["List-Unsubscribe"].rstrip("/>").rsplit("/", 1)[1]
+    assert unsubscribe_read(token) == (citizen.pk, None)
