@@ -80,6 +80,8 @@ def unsubscribe(request, token):
     if decoded is None:
         raise Http404(gettext_lazy("This unsubscribe link is not valid."))
     user_id, category = decoded
+    # Named on both pages: the person came from one link of several in an email and confirms what it stops.
+    category = Category(category) if category else None
     if request.method == "POST":
         services.unsubscribe_apply(user_id=user_id, category=category)
         if request.POST.get("List-Unsubscribe") == "One-Click":

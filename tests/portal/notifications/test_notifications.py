@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail, signing
@@ -301,3 +302,9 @@ def test_opening_a_notification_from_the_centre_marks_it_read_and_goes_to_its_pa
     assert services.unread_count(citizen) == 0
     assert client.get(link.replace(str(mine.pk), str(theirs.pk))).status_code == 404
     assert services.unread_count(other_citizen) == 1
+
+
+def test_the_unsubscribe_pages_name_the_kind_of_email_they_stop(citizen, client):
+    path = link_in(urlsplit(services.unsubscribe_url(user_id=citizen.pk, category="comments")).path, "ru")
+    assert "Ответы и новые комментарии" in client.get(path).content.decode()
+    assert "Ответы и новые комментарии" in client.post(path).content.decode()
