@@ -6,6 +6,7 @@ from portal.accounts.models import User
 from portal.notifications.email import email_from_payload, email_queue, email_to_payload
 from portal.notifications.models import Notification
 from portal.notifications.services import build_email, notify, unsubscribe_read
+from tests.factories import UserFactory
 
 
 def test_payload_round_trip_keeps_headers_and_html():
@@ -106,3 +107,19 @@ def test_stop_these_emails_in_an_email_of_two_categories_stops_both(
     (message,) = mail.outbox
     token = message.extra_headers["List-Unsubscribe"].rstrip("/>").rsplit("/", 1)[1]
     assert unsubscribe_read(token) == (citizen.pk, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        ("kk", "хабарлама баптауларыңызға сәйкес"),
+        ("ru", "вашими настройками уведомлений"),
+        ("en", "because of"),
+    ],
+)
+def test_a_notification_email_says_why_the_person_gets_it(language, why):
+    reader = UserFactory(preferred_language=language)
+    message = build_email(user=reader, notifications=[], subject="digest", category=None)
+    assert why in message.body
+    assert why in message.alternatives[0][0]
