@@ -3,6 +3,7 @@ and its topic; agenda places to authors and followers; registrations in the cent
 new comments to followers. Each reader gets the text and the link in the language they read it in, whatever
 the language of the page the actor was on."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -117,6 +118,12 @@ def _centre(client, user, language: str) -> str:
     return client.get(f"/{language}/notifications/").content.decode()
 
 
+def _centre_links(client, user, language: str) -> list[str]:
+    """Where the links of the centre lead (they go through a step that marks the notification read)."""
+    links = re.findall(r'<a href="(/\w\w/notifications/\d+/)">', _centre(client, user, language))
+    return [client.get(link)["Location"] for link in links]
+
+
 UNDER_REVIEW = {
     "kk": "Комиссияның қарауында",
     "ru": "На рассмотрении Комиссии",
@@ -153,7 +160,7 @@ def test_a_notification_stored_with_its_status_as_text_still_reads(client, citiz
     )
     page = _centre(client, citizen, "en")
     assert f"The proposal “Жергілікті бюджеттер” is now: {UNDER_REVIEW['kk']}." in page
-    assert 'href="/en/proposals/1/"' in page
+    assert _centre_links(client, citizen, "en") == ["/en/proposals/1/"]
 
 
 def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
@@ -190,7 +197,7 @@ def test_a_decision_links_to_the_page_in_the_recipients_language_not_the_moderat
     html = email.alternatives[0][0]
     assert f'href="{settings.SITE_URL}/kk{path}"' in html and f"/ru{path}" not in html
     for language in ("kk", "ru", "en"):
-        assert f'href="/{language}{path}"' in _centre(client, author, language), language
+        assert _centre_links(client, author, language) == [f"/{language}{path}"], language
 
 
 def test_the_demo_status_notice_reads_in_every_language(consultation):
