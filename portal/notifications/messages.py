@@ -33,7 +33,8 @@ def _readable(params: dict) -> dict:
             if len(value) == len("2026-12-08"):
                 readable[name] = format_when(date.fromisoformat(value), "date_long")
             else:
-                readable[name] = format_when(datetime.fromisoformat(value), "datetime_short")
+                # Written out: "07/12/2026" is 12 July to a reader used to US dates.
+                readable[name] = format_when(datetime.fromisoformat(value), "datetime_long")
         except ValueError:
             continue
     return readable

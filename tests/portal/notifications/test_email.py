@@ -1,12 +1,18 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
 
 from portal.accounts.models import User
 from portal.notifications.email import email_from_payload, email_queue, email_to_payload
+from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from portal.notifications.services import build_email, notify, unsubscribe_read
+from proposals.services.hearing import hearing_register
 from tests.factories import UserFactory
+from tests.proposals.factories import HearingFactory
 
 
 def test_payload_round_trip_keeps_headers_and_html():
@@ -123,3 +129,29 @@ def test_a_notification_email_says_why_the_person_gets_it(language, why):
     message = build_email(user=reader, notifications=[], subject="digest", category=None)
     assert why in message.body
     assert why in message.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("kk", "7 желтоқсан 2026 ж., 10:00"),
+        ("ru", "7 декабря 2026 г., 10:00"),
+        ("en", "7 December 2026, 10:00"),
+    ],
+)
+def test_a_moment_in_a_notification_is_written_out_in_the_readers_language(language, written):
+    """ "07/12/2026" reads as 12 July to a reader used to US dates, and a digit-only date is the one part of
+    a Kazakh or Russian sentence that does not read as one."""
+    with translation.override(language):
+        text = render_message("hearing.reminder", {"title": "T", "start": "2026-12-07T10:00:00+05:00"})
+    assert written in text
+
+
+@pytest.mark.django_db
+def test_the_hearing_registration_email_writes_the_start_out(citizen, django_capture_on_commit_callbacks):
+    citizen.preferred_language = "en"
+    citizen.save()
+    hearing = HearingFactory(starts_at=datetime(2036, 12, 7, 5, 0, tzinfo=UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        hearing_register(user=citizen, hearing=hearing)
+    assert "Starts: 7 December 2036, 10:00" in mail.outbox[0].body
