@@ -126,27 +126,36 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     return queryset.update(read_at=timezone.now())
 
 
-def notifications_withdraw(*, url: str, keep_for: int | None = None) -> int:
-    """Removes every notification that links to `url` (a page, or a part of it: `…/#comment-9`), in whichever
-    language it was raised, except those of `keep_for` (the content's author); a page's link takes its parts
-    with it. Returns how many went.
+# Links per query: SQLite refuses a statement with too many parameters.
+WITHDRAW_CHUNK = 300
+
+
+def notifications_withdraw(*, urls: Iterable[str], keep_for: int | None = None) -> int:
+    """Removes every notification that links to one of `urls` (a page, or a part of it: `…/#comment-9`), in
+    whichever language it was raised, except those of `keep_for` (the content's author); a page's link takes
+    its parts with it. Returns how many went.
 
     For content moderation hides: a notification repeats its title, which may be why it was hidden (a name,
     a phone number), and a digest or the centre would show it to followers after the page stopped doing so.
     """
     codes = [code for code, _name in settings.LANGUAGES]
-    prefix = next((f"/{code}" for code in codes if url.startswith(f"/{code}/")), None)
-    if prefix is None:
-        return 0  # not a page of ours under a language prefix
-    links = [f"/{code}{url.removeprefix(prefix)}" for code in codes]
-    match = Q(url__in=links)
-    if "#" not in url:
-        for link in links:
-            match |= Q(url__startswith=f"{link}#")
-    notifications = Notification.objects.filter(match)
-    if keep_for is not None:
-        notifications = notifications.exclude(recipient_id=keep_for)
-    return notifications.delete()[0]
+    links = []
+    for url in urls:
+        prefix = next((f"/{code}" for code in codes if url.startswith(f"/{code}/")), None)
+        if prefix is not None:  # a page of ours under a language prefix
+            links.extend(f"/{code}{url.removeprefix(prefix)}" for code in codes)
+    withdrawn = 0
+    for start in range(0, len(links), WITHDRAW_CHUNK):
+        chunk = links[start : start + WITHDRAW_CHUNK]
+        match = Q(url__in=chunk)
+        for link in chunk:
+            if "#" not in link:
+                match |= Q(url__startswith=f"{link}#")
+        notifications = Notification.objects.filter(match)
+        if keep_for is not None:
+            notifications = notifications.exclude(recipient_id=keep_for)
+        withdrawn += notifications.delete()[0]
+    return withdrawn
 
 
 # --- unsubscribe tokens ---------------------------------------------------------------------------------

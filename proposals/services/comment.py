@@ -138,7 +138,7 @@ def comment_delete(*, comment: Comment, deleted_by: User) -> Comment:
     if comment.deleted_at is None:
         comment.deleted_at = timezone.now()
         comment.save(update_fields=["deleted_at"])
-        notifications_withdraw(url=comment_url(comment), keep_for=comment.author_id)
+        notifications_withdraw(urls=[comment_url(comment)], keep_for=comment.author_id)
         Proposal.objects.filter(pk=comment.proposal_id).update(comments_count=F("comments_count") - 1)
     return comment
 

@@ -436,7 +436,7 @@ def comment_set_hidden(
     comment.hidden_at = timezone.now() if hidden else None
     comment.save(update_fields=["hidden_at"])
     if hidden:
-        notifications_withdraw(url=comment_url(comment), keep_for=comment.author_id)
+        notifications_withdraw(urls=[comment_url(comment)], keep_for=comment.author_id)
     if comment.deleted_at is None:
         counted = Proposal.objects.filter(pk=comment.proposal_id)
         if hidden:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from portal.accounts.models import User
+from portal.notifications.services import notifications_withdraw
 
 from ..models import (
     Comment,
@@ -17,7 +18,7 @@ from ..models import (
     Support,
 )
 from ..permissions.consultation import intake_is_open
-from .comment import comment_delete
+from .comment import comment_delete, comment_url
 from .hearing import hearing_registration_cancel
 from .proposal import PROPOSAL_LIFECYCLE, proposal_transition
 
@@ -47,6 +48,10 @@ def participation_erase(user: User) -> None:
     Support.objects.filter(user=user).update(user=None)
     Proposal.objects.filter(author=user).update(submission_ip=None)
     Follow.objects.filter(user=user).delete()
+    # What others were told of the person's comments names them ("Aliya commented on …") where the comments
+    # themselves now show "Former participant".
+    comments = Comment.objects.filter(author=user).select_related("proposal")
+    notifications_withdraw(urls=[comment_url(comment) for comment in comments.iterator()])
     Report.objects.filter(reporter=user).update(details="", network="")
     # One by one through the service, so that each seat given back goes to the first person waiting.
     for registration in HearingRegistration.objects.filter(user=user).exclude(

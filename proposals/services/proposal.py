@@ -276,7 +276,7 @@ def _notify_transition(
     """Tells the author about decisions on their proposal, and followers about public status changes."""
     url = proposal.get_absolute_url()
     if to_status == S.HIDDEN:
-        notifications_withdraw(url=url, keep_for=proposal.author_id)
+        notifications_withdraw(urls=[url], keep_for=proposal.author_id)
     title = {"title": proposal.title}
     notice = AUTHOR_NOTICES.get(to_status)
     if notice and tell_author and from_status != to_status:

@@ -20,6 +20,7 @@ from portal.core.models import AuditEntry
 from portal.notifications.models import Notification, SuppressedAddress
 from portal.notifications.services import notify
 from proposals.models import RetainedSupport, Support
+from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
 from proposals.services.hearing import hearing_register
 from proposals.services.report import report_create
@@ -28,7 +29,6 @@ from tests.conftest import give_totp
 from tests.factories import UserFactory
 from tests.identity import make_iin
 from tests.proposals.factories import (
-    CommentFactory,
     ConsultationFactory,
     HearingFactory,
     ProposalFactory,
@@ -57,8 +57,8 @@ def person(db):
     )
     other = ProposalFactory(consultation=consultation, title="Someone else's proposal")
     support_add(user=user, proposal=other)
-    CommentFactory(author=user, proposal=other, body="A comment by the seeded person.")
-    type(other).objects.filter(pk=other.pk).update(comments_count=1)  # the factory bypasses the service
+    # Through the service: it tells the proposal's author, whose notification names the person.
+    comment_create(author=user, proposal=other, body="A comment by the seeded person.")
     report_create(reporter=user, proposal=other, kind="spam", details="Looks like advertising")
     follow_add(user=user, proposal=other)
     hearing_register(user=user, hearing=HearingFactory(consultation=consultation))
