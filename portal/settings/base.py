@@ -269,7 +269,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    # Also what signing up with an address that has an account sends ("an account already exists"): a day's
+    # cap, or rotating client addresses would mail one inbox 480 times a day.
+    "confirm_email": "1/3m/key,10/d/key",
     # Per address asked for, whatever the client address: the form writes to addresses without an account too
     # (ACCOUNT_PREVENT_ENUMERATION), and allauth's 5 a minute let anyone have the portal flood an inbox.
     "reset_password": "20/m/ip,3/15m/key,10/d/key",

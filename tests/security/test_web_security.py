@@ -15,8 +15,11 @@ import json
 import os
 import subprocess
 import sys
+import time
+from types import SimpleNamespace
 
 import pytest
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.test import Client
 from django.urls import reverse
 
@@ -203,6 +206,31 @@ def test_password_reset_emails_to_one_address_are_few_however_many_client_addres
                 reverse("account_reset_password"), {"email": "Someone.Else@example.test"}
             )
     assert 1 <= len(mailoutbox) <= 3
+
+
+def test_sign_ups_with_someone_elses_address_mail_them_a_few_times_a_day_at_most(
+    citizen, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Signing up with an address that has an account mails that address ("an account already exists"),
+    once in 3 minutes: from rotating client addresses, 480 emails a day into one inbox."""
+    clock = SimpleNamespace(time=time.time, monotonic=time.monotonic, sleep=time.sleep)
+    monkeypatch.setattr(allauth_ratelimit, "time", clock)
+    start = time.time()
+    for attempt in range(30):
+        clock.time = lambda attempt=attempt: start + attempt * 240  # 4 minutes apart, 2 hours in all
+        with django_capture_on_commit_callbacks(execute=True):
+            Client(REMOTE_ADDR=f"203.0.113.{attempt + 1}").post(
+                reverse("account_signup"),
+                {
+                    "email": citizen.email,
+                    "display_name": "Someone",
+                    "preferred_language": "en",
+                    "password1": "a-long-enough-password",
+                    "password2": "a-long-enough-password",
+                    "accept_privacy": "on",
+                },
+            )
+    assert 1 <= len([message for message in mailoutbox if message.to == [citizen.email]]) <= 10
 
 
 def test_a_flood_of_signups_from_one_address_gets_429(client):
