@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from portal.core.formats import format_when
 from portal.core.queue import enqueue_on_commit
 
 from .messages import MESSAGES, link_in, render_message
@@ -448,9 +449,7 @@ def _deliver(delivery: DigestDelivery, connection, *, chunk: _ChunkData, token: 
         delivery.status = DigestDelivery.Status.SUPPRESSED
     else:
         with translation.override(user.preferred_language):
-            subject = (
-                _("Your daily digest") if delivery.frequency == Frequency.DAILY else _("Your weekly digest")
-            )
+            subject = _digest_subject(delivery)
         message = build_email(
             user=user,
             notifications=notifications,
@@ -470,6 +469,18 @@ def _deliver(delivery: DigestDelivery, connection, *, chunk: _ChunkData, token: 
     if message is not None and not send_or_suppress(message, user.email):
         delivery.status, delivery.sent_at = DigestDelivery.Status.SUPPRESSED, None
         delivery.save(update_fields=["status", "sent_at"])
+
+
+def _digest_subject(delivery: DigestDelivery) -> str:
+    """Names the day or the week the digest covers: with one subject every day, mail clients ran a month of
+    digests into one conversation, and a reader could not find one day's news."""
+    last_day = timezone.localtime(delivery.period_end).date() - timedelta(days=1)
+    if delivery.frequency == Frequency.DAILY:
+        return _("Your daily digest: %(day)s") % {"day": format_when(last_day, "date_long")}
+    return _("Your weekly digest: %(first)s – %(last)s") % {
+        "first": format_when(last_day - timedelta(days=6), "date_long"),
+        "last": format_when(last_day, "date_long"),
+    }
 
 
 def send_or_suppress(message, address: str) -> bool:

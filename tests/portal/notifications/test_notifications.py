@@ -1,6 +1,7 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail, signing
@@ -308,3 +309,24 @@ def test_the_unsubscribe_pages_name_the_kind_of_email_they_stop(citizen, client)
     path = link_in(urlsplit(services.unsubscribe_url(user_id=citizen.pk, category="comments")).path, "ru")
     assert "Ответы и новые комментарии" in client.get(path).content.decode()
     assert "Ответы и новые комментарии" in client.post(path).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "frequency", "named"),
+    [
+        ("kk", "daily", "6 желтоқсан 2026 ж."),
+        ("ru", "daily", "6 декабря 2026 г."),
+        ("en", "weekly", "30 November 2026 – 6 December 2026"),
+    ],
+)
+def test_a_digest_subject_names_the_day_or_week_it_covers(language, frequency, named):
+    """One subject every day ran a month of digests into one conversation in mail clients."""
+    person = UserFactory(preferred_language=language)
+    services.preference_set(user=person, category="proposals", frequency=frequency)
+    _yesterday_event(person)
+    sunday_noon = datetime(2026, 12, 6, 12, tzinfo=ZoneInfo("Asia/Almaty"))
+    Notification.objects.update(created_at=sunday_noon)
+    services.digest_plan(frequency=frequency, now=sunday_noon + timedelta(hours=20))
+    services.digest_send_batch(frequency=frequency)
+    (message,) = mail.outbox
+    assert message.subject.endswith(named)
