@@ -304,10 +304,11 @@ POST = {
     "hearing_register": "login redirect redirect redirect redirect redirect",
     "hearing_unregister": "login redirect redirect redirect redirect redirect",
     "hearing_speaker_request": "login refused refused refused refused refused",
-    # An empty agenda item or status change stays beside its form on the hearing's page (400).
+    # An empty agenda item or status change stays beside its form on the hearing's page (400), as does the
+    # record of the world's hearing, which has not taken place yet.
     "staff_agenda_item_add": "login deny deny deny 400 400",
     "staff_hearing_status": "login deny deny deny 400 400",
-    "staff_hearing_outcome": "login deny deny deny redirect redirect",
+    "staff_hearing_outcome": "login deny deny deny 400 400",
     "staff_agenda_item_delete": "login deny deny deny redirect deny",
     "staff_speaker_request_decide": "login deny deny deny redirect redirect",
     "commitment_follow": "login redirect redirect redirect redirect redirect",
