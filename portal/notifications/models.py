@@ -74,6 +74,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["recipient", "emailed_at", "created_at"], name="notification_pending_idx"),
+            # Content hidden by moderation takes back what others were told of it, by its link and the links
+            # of its parts (`url LIKE '…#%'`): without an index each hide read the whole table.
+            models.Index(fields=["url"], name="notification_url_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

@@ -6,12 +6,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail, signing
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.notifications import services
 from portal.notifications.messages import link_in
 from portal.notifications.models import DigestDelivery, Frequency, Notification
 from tests.factories import UserFactory
+from tests.services import missing
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +333,22 @@ def test_a_digest_subject_names_the_day_or_week_it_covers(language, frequency, n
     services.digest_send_batch(frequency=frequency)
     (message,) = mail.outbox
     assert message.subject.endswith(named)
+
+
+def test_taking_back_what_was_told_of_hidden_content_reads_the_link_index_not_the_table():
+    """A moderation hide withdraws the notifications that link to the content; on a table of millions of rows
+    that must be an index look-up (equality and `LIKE 'link#%'`), not a read of the whole table."""
+    if connection.vendor != "postgresql":
+        missing("the plan is PostgreSQL's")
+    user = UserFactory()
+    Notification.objects.bulk_create(
+        Notification(recipient=user, category="proposals", kind="comment.new", url=f"/kk/proposals/{n}/#c{n}")
+        for n in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_notification")
+    query = Notification.objects.filter(
+        Q(url__in=["/kk/proposals/7/", "/ru/proposals/7/"]) | Q(url__startswith="/kk/proposals/7/#")
+    )
+    plan = query.explain()
+    assert "notification_url_idx" in plan and "Seq Scan" not in plan, plan
