@@ -236,6 +236,7 @@ class HearingCreateForm(HearingForm):
         label=_("consultation"),
         queryset=consultations_taking_hearings(),
         to_field_name="slug",
+        empty_label=_("— choose —"),
         error_messages={"required": _("Choose the consultation the hearing is about.")},
     )
     field_order = ["consultation"]

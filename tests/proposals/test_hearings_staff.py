@@ -435,3 +435,15 @@ def test_a_hearing_ending_before_it_starts_is_refused_beside_its_end_in_plain_wo
     response = client.post("/ru/staff/hearings/new/", {**data, "consultation": hearing.consultation.slug})
     assert response.context["form"].errors == {"ends_at": ["Слушания должны заканчиваться после начала."]}
     assert Hearing.objects.count() == 1
+
+
+def test_the_registrations_list_names_people_and_the_new_hearing_form_asks_to_choose(
+    client, hearing, citizen, commissioner
+):
+    services.hearing_register(user=citizen, hearing=hearing)
+    sign_in_staff(client, commissioner)
+    listing = client.get(f"/kk/staff/hearings/{hearing.pk}/registrations/").content.decode()
+    # «Аты», a person's name, not «Атауы», the name of a thing.
+    assert '<th scope="col">Аты</th>' in listing and citizen.display_name in listing
+    new = client.get("/ru/staff/hearings/new/").content.decode()
+    assert "— выберите —" in new and "---------" not in new
