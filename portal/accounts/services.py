@@ -19,7 +19,7 @@ from portal.core.text import shown_length
 from portal.notifications.services import notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
-from .validators import validate_display_name
+from .validators import organisation_name_keys, validate_display_name
 
 
 def user_update_profile(*, user: User, display_name: str, preferred_language: str) -> User:
@@ -74,6 +74,20 @@ def organisation_register(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("The organisation needs a name.")})
+    # A second "Amanat" spelt with a Cyrillic letter or a zero-width space would pass for the first on every
+    # proposal card; the real one's people join it through its representative instead.
+    keys = organisation_name_keys(name)
+    if any(
+        keys & organisation_name_keys(taken) for taken in Organisation.objects.values_list("name", flat=True)
+    ):
+        raise ValidationError(
+            {
+                "name": _(
+                    "An organisation with this name, or one that looks the same, is already registered. "
+                    "If you represent it, ask its representative to add you."
+                )
+            }
+        )
     organisation = Organisation(
         name=name, slug=_unique_slug(name), kind=kind, description=description, website=website
     )

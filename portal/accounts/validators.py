@@ -38,6 +38,16 @@ def _name_words(value: str) -> list[str]:
 _UNSEEN = frozenset({"Mn", "Me", "Cf"})
 
 
+def organisation_name_keys(value: str) -> frozenset[str]:
+    """How an organisation's name reads: its visible words folded towards Cyrillic and towards Latin. Two
+    names look the same when they share a key: "Аmanat" (a Cyrillic А), "Ama\u200bnat" and "AMANAT!" share
+    those of "Amanat"."""
+    words = _name_words(value)
+    return frozenset(
+        " ".join(fold(word) for word in words) for fold in (lookalikes.cyrillic_form, lookalikes.latin_form)
+    )
+
+
 def _uses_staff_words(value: str) -> bool:
     return any(
         form.startswith(reserved)

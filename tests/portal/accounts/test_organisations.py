@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.accounts import services
 from portal.accounts.models import Organisation, OrganisationMembership
@@ -85,7 +85,7 @@ def test_only_representatives_and_admins_add_members(citizen, other_citizen, adm
 
 def test_a_long_name_gives_an_address_of_seventy_characters_and_a_repeated_one_a_number(citizen):
     first = services.organisation_register(name="A" * 100, kind="ngo", registered_by=citizen)
-    second = services.organisation_register(name="A" * 100, kind="ngo", registered_by=citizen)
+    second = services.organisation_register(name="A" * 99 + "B", kind="ngo", registered_by=citizen)
     assert (first.slug, second.slug) == ("a" * 70, "a" * 70 + "-2")
 
 
@@ -99,3 +99,36 @@ def test_a_member_is_added_with_its_audit_entry_or_not_at_all(citizen, other_cit
     with pytest.raises(RuntimeError):
         services.organisation_add_member(organisation=organisation, user=other_citizen, added_by=citizen)
     assert not organisation.memberships.filter(user=other_citizen).exists()
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Amanat",  # the same name again
+        "\u0410manat",  # a Cyrillic А
+        "Ama\u200bnat",  # a zero-width space
+        "AMANAT!",
+        "Amanát",
+        "Am\u0430n\u0430t",  # Cyrillic а twice
+    ],
+)
+def test_a_name_that_looks_like_a_registered_one_is_refused(citizen, other_citizen, look_alike):
+    services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    with pytest.raises(ValidationError) as refused:
+        services.organisation_register(name=look_alike, kind="party", registered_by=other_citizen)
+    assert "name" in refused.value.message_dict
+    assert Organisation.objects.count() == 1
+
+
+def test_a_different_name_is_registered_beside_another(citizen, other_citizen):
+    services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    services.organisation_register(name="Amanat Youth", kind="ngo", registered_by=other_citizen)
+    assert Organisation.objects.count() == 2
+
+
+def test_the_form_says_why_a_look_alike_name_is_refused(client, citizen, other_citizen):
+    services.organisation_register(name="Civic Lawyers", kind="ngo", registered_by=citizen)
+    client.force_login(other_citizen)
+    response = client.post("/en/accounts/organisations/new/", {"name": "Civic Lawyer\u0455", "kind": "ngo"})
+    assert response.status_code == 200
+    assert "looks the same" in " ".join(response.context["form"].errors["name"])
