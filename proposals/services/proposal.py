@@ -154,6 +154,12 @@ def proposal_submit(*, proposal: Proposal, author: User, ip: str | None = None) 
     _check_intake(proposal.consultation)
     if is_blocked(author):
         raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
+    # The draft was saved while the author could act for the organisation; a representative may have taken
+    # that back since, and the proposal would still go out in its name.
+    if proposal.organisation_id is not None and not can_act_for_organisation(author, proposal.organisation):
+        raise PermissionDenied(
+            _("You can submit only for a verified organisation that lets you act on its behalf.")
+        )
     _check_submission_pace(author=author, ip=ip)
     if ip:
         Proposal.objects.filter(pk=proposal.pk).update(submission_ip=ip)

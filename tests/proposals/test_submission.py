@@ -3,13 +3,13 @@
 import dataclasses
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from proposals.models import Proposal, ProposalTransition
 from proposals.services.comment import comment_create
-from proposals.services.proposal import ProposalInput, proposal_draft_save
+from proposals.services.proposal import ProposalInput, proposal_draft_save, proposal_submit
 from tests.conftest import give_totp
 from tests.factories import OrganisationFactory
 
@@ -244,6 +244,30 @@ def test_submitting_for_an_organisation_needs_a_delegation(client, citizen, cons
     response = client.post("/en/proposals/new/", _data(organisation=organisation.pk))
     assert response.status_code == 302
     assert Proposal.objects.get().submitter_type == "organisation"
+
+
+def test_a_draft_for_an_organisation_is_not_submitted_after_the_delegation_is_taken_back(
+    citizen, other_citizen, consultation
+):
+    from portal.accounts import services as account_services
+
+    organisation = account_services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    account_services.organisation_verify(organisation=organisation, verified_by=None)
+    account_services.organisation_add_member(
+        organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=True
+    )
+    draft = proposal_draft_save(
+        author=other_citizen,
+        consultation=consultation,
+        data=ProposalInput(**_data(), organisation_id=organisation.pk),
+    )
+    account_services.organisation_add_member(
+        organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=False
+    )
+    with pytest.raises(PermissionDenied):
+        proposal_submit(proposal=draft, author=other_citizen)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_compare_step_flags_a_language_that_does_not_match_the_text(client, citizen, consultation):
