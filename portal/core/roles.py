@@ -63,9 +63,10 @@ def roles_of(user) -> frozenset[Role]:
     """The roles `user` may exercise now. Under PORTAL_STAFF_MFA=required, a user that came with a web request
     whose session has not passed a second factor (or with an API token, which is no second factor) exercises
     none: every page, API answer, object visibility and service check is written on these roles, so each of
-    them refuses staff powers without a second factor by construction. Users loaded outside a request (tasks,
-    commands) carry no mark and keep their roles."""
-    if lacks_session_second_factor(user):
+    them refuses staff powers without a second factor by construction. A user that came with an API token
+    exercises none under any setting: a token is for a program reading or writing as a participant. Users
+    loaded outside a request (tasks, commands) carry no mark and keep their roles."""
+    if getattr(user, "_portal_api_token", False) or lacks_session_second_factor(user):
         return frozenset()
     return held_roles(user)
 
@@ -78,6 +79,12 @@ def forget_roles(user) -> None:
 def mark_second_factor(user, *, verified: bool) -> None:
     """Record on the request's user whether its session (or token) has passed a second factor."""
     user._portal_second_factor = verified
+
+
+def mark_api_token(user) -> None:
+    """Record that the request's user came with an API token: it exercises no staff role (`roles_of`)."""
+    user._portal_api_token = True
+    mark_second_factor(user, verified=False)
 
 
 def session_has_second_factor(request, user) -> bool:

@@ -3,6 +3,9 @@ from django.core.management import CommandError, call_command
 
 from portal.accounts.models import ApiToken
 from portal.accounts.tokens import api_token_authenticate, api_token_create
+from portal.core.roles import is_moderator, roles_of
+from proposals.api.auth import TokenAuth
+from tests.conftest import give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,14 @@ def test_token_name_is_required(client, citizen):
     response = client.post("/en/accounts/tokens/", {"name": "  "})
     assert response.context["form"].errors["name"]
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("staff_mfa", ["required", "optional"])
+def test_a_staff_members_token_carries_no_staff_role(rf, moderator, settings, staff_mfa):
+    settings.PORTAL_STAFF_MFA = staff_mfa
+    give_totp(moderator)
+    _token, plain = api_token_create(user=moderator, name="script")
+    user = TokenAuth().authenticate(rf.get("/api/v1/proposals"), plain)
+    assert user == moderator
+    assert roles_of(user) == frozenset()
+    assert not is_moderator(user)
