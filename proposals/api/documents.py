@@ -19,9 +19,12 @@ from ..models import (
 )
 from ..selectors.comparison import compare_versions
 from ..selectors.consultation import public_consultations
+from .errors import refuse_unknown_parameters
 from .types import MAX_ID, SLUG, Translated, page_of, translated
 
 router = Router(tags=["consultations and documents"])
+PAGE_PARAMETERS = {"page", "page_size"}
+DIFF_PARAMETERS = {"from", "to", "language"}
 
 
 class PhaseOut(Schema):
@@ -84,8 +87,23 @@ class DiffSummaryOut(Schema):
 
 
 class Page(Schema):
-    page: int = Field(1, ge=1, le=10_000)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=100)
+
+
+class ConsultationPage(Schema):
+    count: int
+    results: list[ConsultationOut]
+
+
+class VersionList(Schema):
+    count: int
+    results: list[VersionOut]
+
+
+class ArticlePage(Schema):
+    count: int
+    results: list[ArticleOut]
 
 
 def _consultation_out(consultation: Consultation) -> dict:
@@ -104,14 +122,16 @@ def _consultation_out(consultation: Consultation) -> dict:
     }
 
 
-@router.get("/consultations", response=dict)
+@router.get("/consultations", response=ConsultationPage)
 def list_consultations(request, paging: Query[Page]):
+    refuse_unknown_parameters(request, PAGE_PARAMETERS)
     queryset = public_consultations()
     return page_of(queryset, page=paging.page, page_size=paging.page_size, out=_consultation_out)
 
 
 @router.get("/consultations/{slug}", response=ConsultationOut)
 def get_consultation(request, slug: str = Path(..., pattern=SLUG, max_length=100)):
+    refuse_unknown_parameters(request, set())
     consultation = public_consultations().filter(slug=slug).first()
     if consultation is None:
         raise Http404
@@ -142,6 +162,7 @@ def _version_out(version: DocumentVersion) -> dict:
 
 @router.get("/documents/{int:document_id}", response=DocumentOut)
 def get_document(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, set())
     document = _document(document_id)
     return {
         "id": document.pk,
@@ -152,8 +173,9 @@ def get_document(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
     }
 
 
-@router.get("/documents/{int:document_id}/versions", response=dict)
+@router.get("/documents/{int:document_id}/versions", response=VersionList)
 def list_versions(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, set())
     versions = [_version_out(v) for v in _document(document_id).versions.published().order_by("position")]
     return {"count": len(versions), "results": versions}
 
@@ -177,8 +199,9 @@ def _articles(**filters):
     )
 
 
-@router.get("/versions/{int:version_id}/articles", response=dict)
-def list_articles(request, version_id: int, paging: Query[Page]):
+@router.get("/versions/{int:version_id}/articles", response=ArticlePage)
+def list_articles(request, paging: Query[Page], version_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, PAGE_PARAMETERS)
     public = DocumentVersion.objects.published().exclude(
         document__consultation__status=ConsultationStatus.DRAFT
     )
@@ -195,6 +218,7 @@ def get_article(
     key: str = Path(..., pattern=SLUG, max_length=100),
 ):
     """The article as it stands in the latest published version that has it."""
+    refuse_unknown_parameters(request, set())
     identity = ArticleIdentity.objects.filter(document=_document(document_id), key=key).first()
     article = (
         _articles(identity=identity, version__published_at__isnull=False)
@@ -216,6 +240,7 @@ class DiffQuery(NormalisedSchema):
 
 @router.get("/documents/{int:document_id}/diff", response=DiffSummaryOut)
 def diff_summary(request, query: Query[DiffQuery], document_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, DIFF_PARAMETERS)
     document = _document(document_id)
     versions = {v.position: v for v in document.versions.published()}
     old, new = versions.get(query.from_version), versions.get(query.to_version)

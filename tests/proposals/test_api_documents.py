@@ -53,3 +53,35 @@ def test_diff_summary_bad_parameters_are_422(client, demo, query):
 def test_unknown_versions_are_404(client, demo):
     assert client.get(f"/api/v1/documents/{demo.pk}/diff?from=1&to=9").status_code == 404
     assert client.get("/api/v1/versions/999999/articles").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/consultations?status=open",
+        "/api/v1/consultations/constitutional-reform?lang=ru",
+        "/api/v1/documents/{document}?version=1",
+        "/api/v1/documents/{document}/versions?page=2",
+        "/api/v1/versions/{version}/articles?section=2",
+        "/api/v1/documents/{document}/articles/local-budgets?version=1",
+        "/api/v1/documents/{document}/diff?from=1&to=2&lang=ru",
+    ],
+)
+def test_a_misspelt_or_unknown_parameter_is_refused_not_ignored(client, demo, path):
+    version = DocumentVersion.objects.get(document=demo, position=2)
+    response = client.get(path.format(document=demo.pk, version=version.pk))
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Unknown query parameter(s)."
+
+
+def test_every_list_of_documents_is_described_in_the_openapi_document(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/consultations",
+        "/api/v1/documents/{document_id}/versions",
+        "/api/v1/versions/{version_id}/articles",
+    ):
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        described = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
+        assert set(described["properties"]) == {"count", "results"}
+        assert "$ref" in described["properties"]["results"]["items"]
