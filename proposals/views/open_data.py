@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..selectors import commitment as commitment_selectors
 from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
@@ -59,7 +59,7 @@ def _json_response(fields, rows) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def proposals_csv(request):
     return _csv_response(FIELDS, open_data_rows(site_url=settings.SITE_URL), "proposals.csv")
 
@@ -73,35 +73,35 @@ def _flat(value):
     return value
 
 
-@require_GET
+@require_safe
 def proposals_json(request):
     return _json_response(FIELDS, open_data_rows(site_url=settings.SITE_URL))
 
 
-@require_GET
+@require_safe
 def commitments_csv(request):
     rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
     return _csv_response(list(commitment_selectors.COMMITMENT_FIELDS), rows, "commitments.csv")
 
 
-@require_GET
+@require_safe
 def commitments_json(request):
     rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
     return _json_response(list(commitment_selectors.COMMITMENT_FIELDS), rows)
 
 
-@require_GET
+@require_safe
 def commitment_updates_csv(request):
     rows = commitment_selectors.update_rows()
     return _csv_response(list(commitment_selectors.UPDATE_FIELDS), rows, "commitment-updates.csv")
 
 
-@require_GET
+@require_safe
 def commitment_updates_json(request):
     return _json_response(list(commitment_selectors.UPDATE_FIELDS), commitment_selectors.update_rows())
 
 
-@require_GET
+@require_safe
 def open_data_landing(request):
     """What the open data holds (each file of the data package with its links and field dictionary), and its
     licence, in the reader's language."""
@@ -125,7 +125,7 @@ def open_data_landing(request):
     return render(request, "proposals/open_data.html", {"datasets": datasets, "licence": LICENCE})
 
 
-@require_GET
+@require_safe
 def datapackage_json(request):
     response = JsonResponse(
         open_data_package(site_url=settings.SITE_URL), json_dumps_params={"ensure_ascii": False}
