@@ -56,7 +56,7 @@ FIELD_DICTIONARY = {
     "summary": ("string", _("Summary, as the author wrote it.")),
     "language": ("string", _("Language the proposal is written in: kk, ru or en.")),
     "status": ("string", _("Status code of the proposal, e.g. published or responded.")),
-    "submitter_type": ("string", _("Submitted by a person or an organisation: person or organisation.")),
+    "submitter_type": ("string", _("Submitted by a person or an organisation: individual or organisation.")),
     "organisation": ("string", _("Name of the organisation that submitted it, if any.")),
     "topic": ("string", _("Short name (slug) of the topic.")),
     "articles": ("string", _("Keys of the articles the proposal refers to, separated by spaces.")),

@@ -12,7 +12,7 @@ from proposals.models import ProposalTransition
 from proposals.services import response as services
 from proposals.services.response import ResponseInput
 from proposals.views.open_data import csv_safe
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import ProposalFactory, TopicFactory, publish_response, revised_document
 
@@ -295,3 +295,32 @@ def test_favicon_ico_leads_to_the_portal_icon(client):
     answer = client.get("/favicon.ico")
     assert answer.status_code == 301
     assert answer["Location"].endswith(".svg") and "favicon" in answer["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/open-data/proposals.csv",
+        "/open-data/proposals.json",
+        "/open-data/commitments.csv",
+        "/open-data/commitment-updates.json",
+        "/open-data/datapackage.json",
+    ],
+)
+def test_open_data_answers_head_as_link_checkers_and_harvesters_ask(client, path):
+    answer = client.head(path)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == client.get(path)["Content-Type"]
+
+
+def test_the_dictionary_names_the_codes_submitter_type_holds(client, consultation):
+    ProposalFactory(consultation=consultation)
+    ProposalFactory(
+        consultation=consultation, organisation=OrganisationFactory(), submitter_type="organisation"
+    )
+    codes = {row["submitter_type"] for row in _json(client)["results"]}
+    assert codes == {"individual", "organisation"}
+    fields = client.get("/open-data/datapackage.json").json()["resources"][0]["schema"]["fields"]
+    (field,) = [field for field in fields if field["name"] == "submitter_type"]
+    for description in field["descriptions"].values():
+        assert all(code in description for code in codes), description
