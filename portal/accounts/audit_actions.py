@@ -20,6 +20,7 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "organisation.registered": _("Organisation registered"),
         "organisation.verified": _("Organisation verified"),
         "organisation.member_added": _("Organisation member added"),
+        "organisation.member_left": _("Organisation member left"),
         "person.details_revealed": _("Personal details revealed"),
         "role.granted": _("Role granted"),
         "role.revoked": _("Role revoked"),

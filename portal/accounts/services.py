@@ -143,6 +143,16 @@ def organisation_add_member(
 
 
 @transaction.atomic
+def organisation_leave(*, organisation: Organisation, user: User) -> bool:
+    """The person stops belonging to the organisation: no longer named on its page nor acting for it.
+    What they submitted for it stays the organisation's. False when they did not belong to it."""
+    left, _details = OrganisationMembership.objects.filter(organisation=organisation, user=user).delete()
+    if left:
+        audit_record(actor=user, action="organisation.member_left", target=organisation)
+    return bool(left)
+
+
+@transaction.atomic
 def account_block(*, user: User, blocked_by: User, days: int, reason: str):
     """Blocks an account for `days` with a reason the person is told (in-app and by email)."""
     if not can_block_accounts(blocked_by):

@@ -20,4 +20,5 @@ urlpatterns = [
     path("privacy/delete/", privacy.account_delete, name="account_delete"),
     path("organisations/new/", account.organisation_register, name="organisation_register"),
     path("organisations/<slug:slug>/", account.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/leave/", account.organisation_leave, name="organisation_leave"),
 ]

@@ -81,7 +81,9 @@ def url_kwargs(name: str, world) -> dict:
         "pk": world.published.pk,
         "proposal_id": world.published.pk,
         "comment_pk": world.comment.pk,
-        "slug": world.organisation.slug if name == "organisation_detail" else world.consultation.slug,
+        "slug": world.organisation.slug
+        if name in ("organisation_detail", "organisation_leave")
+        else world.consultation.slug,
         "document": world.document.slug,
         "document_id": world.document.pk,
         "version_id": world.version.pk,

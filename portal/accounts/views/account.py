@@ -66,6 +66,15 @@ def organisation_detail(request, slug):
     )
 
 
+@login_required
+@require_POST
+def organisation_leave(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, memberships__user=request.user)
+    services.organisation_leave(organisation=organisation, user=request.user)
+    messages.success(request, _("You no longer belong to %(name)s.") % {"name": organisation.name})
+    return redirect("account_profile")
+
+
 IDENTITY_ATTEMPTS_PER_HOUR = 5
 
 

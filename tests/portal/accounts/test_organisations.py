@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.accounts import services
 from portal.accounts.models import Organisation, OrganisationMembership
+from portal.accounts.permissions import can_act_for_organisation
+from portal.core.models import AuditEntry
 from tests.conftest import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,28 @@ def test_the_form_says_why_a_look_alike_name_is_refused(client, citizen, other_c
     response = client.post("/en/accounts/organisations/new/", {"name": "Civic Lawyer\u0455", "kind": "ngo"})
     assert response.status_code == 200
     assert "looks the same" in " ".join(response.context["form"].errors["name"])
+
+
+def test_a_member_leaves_and_is_no_longer_named_nor_acting_for_it(client, citizen, other_citizen):
+    organisation = services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    services.organisation_verify(organisation=organisation, verified_by=None)
+    services.organisation_add_member(
+        organisation=organisation, user=other_citizen, added_by=citizen, can_act_on_behalf=True
+    )
+    assert other_citizen.display_name in client.get(organisation.get_absolute_url()).content.decode()
+    client.force_login(other_citizen)
+    response = client.post(f"/en/accounts/organisations/{organisation.slug}/leave/")
+    assert response.status_code == 302
+    assert not organisation.memberships.filter(user=other_citizen).exists()
+    assert not can_act_for_organisation(other_citizen, organisation)
+    assert AuditEntry.objects.filter(action="organisation.member_left", actor=other_citizen).exists()
+    client.logout()
+    assert other_citizen.display_name not in client.get(organisation.get_absolute_url()).content.decode()
+
+
+def test_leaving_an_organisation_one_does_not_belong_to_is_not_found(client, citizen, other_citizen):
+    organisation = services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    client.force_login(other_citizen)
+    assert client.post(f"/en/accounts/organisations/{organisation.slug}/leave/").status_code == 404
+    assert organisation.memberships.filter(user=citizen).exists()
+
