@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import LEVEL_OF_METHOD, IdentityVerification, Organisation, OrganisationMembership
 
@@ -12,9 +12,14 @@ def organisations_of(*, user) -> QuerySet[OrganisationMembership]:
 
 
 def organisation_public_members(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:
-    """Members as the public sees them: display names only."""
+    """The people who speak for the organisation (its representatives and those who may submit for it), as
+    the public sees them: display names only. The rest of its members are nobody else's business: belonging
+    to a party is a political opinion."""
     return (
-        organisation.memberships.select_related("user")
+        organisation.memberships.filter(
+            Q(role=OrganisationMembership.Role.REPRESENTATIVE) | Q(can_act_on_behalf=True)
+        )
+        .select_related("user")
         .only("role", "user__display_name", "organisation_id")
         .order_by("role", "user__display_name")
     )

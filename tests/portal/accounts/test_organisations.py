@@ -159,3 +159,10 @@ def test_leaving_an_organisation_one_does_not_belong_to_is_not_found(client, cit
     assert client.post(f"/en/accounts/organisations/{organisation.slug}/leave/").status_code == 404
     assert organisation.memberships.filter(user=citizen).exists()
 
+
+def test_the_public_page_names_who_acts_for_it_and_not_the_other_members(client, citizen, other_citizen):
+    organisation = services.organisation_register(name="Party of Tests", kind="party", registered_by=citizen)
+    services.organisation_add_member(organisation=organisation, user=other_citizen, added_by=citizen)
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert citizen.display_name in page
+    assert other_citizen.display_name not in page
