@@ -14,6 +14,7 @@ from .errors import UnknownParameter
 from .hearings import router as hearings_router
 from .proposals import router as proposals_router
 from .stats import router as stats_router
+from .topics import router as topics_router
 
 _ERROR_SCHEMA = {
     "title": "Error",
@@ -71,6 +72,7 @@ api = PortalAPI(
 api.add_router("/proposals", proposals_router)
 api.add_router("/hearings", hearings_router)
 api.add_router("/stats", stats_router)
+api.add_router("/topics", topics_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/", documents_router)
 

@@ -365,3 +365,14 @@ def test_create_goes_to_the_named_consultation_when_several_take_proposals(clien
         **_auth(token),
     )
     assert unknown.status_code == 422
+
+
+def test_a_proposals_topic_slug_is_named_in_each_language_by_the_topics_list(client, consultation):
+    topic = TopicFactory(slug="courts", name_kk="Соттар", name_ru="Суды", name_en="Courts")
+    TopicFactory(slug="old", is_active=False)
+    ProposalFactory(consultation=consultation, topic=topic)
+    slug = client.get("/api/v1/proposals").json()["results"][0]["topic"]
+    topics = {item["slug"]: item for item in client.get("/api/v1/topics").json()["results"]}
+    assert topics[slug]["name"] == {"kk": "Соттар", "ru": "Суды", "en": "Courts"}
+    assert topics["old"]["is_active"] is False
+    assert client.get("/api/v1/topics?lang=ru").status_code == 400

@@ -44,6 +44,7 @@ GET = {
     "api-v1:list_hearings": "200 200 200 200 200 200",
     "api-v1:get_hearing": "200 200 200 200 200 200",
     "api-v1:stats": "200 200 200 200 200 200",
+    "api-v1:list_topics": "200 200 200 200 200 200",
     "api-v1:list_consultations": "200 200 200 200 200 200",
     "api-v1:get_consultation": "200 200 200 200 200 200",
     "api-v1:get_document": "200 200 200 200 200 200",
