@@ -7,8 +7,7 @@ from ninja.decorators import decorate_view
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.text import NormalisedSchema
 
-from ..models import Consultation
-from ..selectors.consultation import current_consultation
+from ..selectors.consultation import current_consultation, public_consultations
 from ..selectors.outcome import consultation_stats_shared
 from .errors import refuse_unknown_parameters
 
@@ -49,7 +48,7 @@ class StatsOut(Schema):
 def stats(request, filters: Query[StatsFilters]):
     refuse_unknown_parameters(request, PARAMETERS)
     if filters.consultation:
-        consultation = Consultation.objects.filter(slug=filters.consultation).first()
+        consultation = public_consultations().filter(slug=filters.consultation).first()
     else:
         consultation = current_consultation()
     if consultation is None:

@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from proposals.models import ArticleIdentity, ObligationRule
+from proposals.models import ArticleIdentity, ConsultationStatus, ObligationRule
 from proposals.selectors.outcome import consultation_stats
 from proposals.views.outcome import BAR_AREA
 from tests.factories import OrganisationFactory
 
-from .factories import ProposalFactory, TopicFactory, publish_response, revised_document
+from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response, revised_document
 
 FULL_BAR = f'width="{float(BAR_AREA)}" height="20"'  # the largest bar of a chart, never localised
 CHART_KEYS = ("response-status", "status", "topic", "article", "submitter", "week")
@@ -200,6 +200,11 @@ def test_stats_api_refuses_unknown_and_malformed_parameters(client, consultation
     assert client.get("/api/v1/stats?colour=red").status_code == 400
     assert client.get("/api/v1/stats?consultation=bad%20slug!").status_code == 422
     assert client.get("/api/v1/stats?consultation=missing").status_code == 404
+
+
+def test_stats_api_knows_no_draft_consultation(client, consultation):
+    draft = ConsultationFactory(status=ConsultationStatus.DRAFT)
+    assert client.get(f"/api/v1/stats?consultation={draft.slug}").status_code == 404
 
 
 # --- obligations: the overdue page --------------------------------------------------------------------------
