@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -64,9 +65,16 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected organisations"))
     def verify(self, request, queryset):
+        verified = 0
         for organisation in queryset:
-            services.organisation_verify(organisation=organisation, verified_by=request.user)
-        messages.success(request, _("Verified."))
+            try:
+                services.organisation_verify(organisation=organisation, verified_by=request.user)
+            except ValidationError as error:  # a look-alike of a verified one: the others still go on
+                messages.error(request, " ".join(error.messages))
+            else:
+                verified += 1
+        if verified:
+            messages.success(request, _("Verified."))
 
 
 @admin.register(AccountBlock)

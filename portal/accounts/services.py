@@ -64,6 +64,15 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _verified_look_alike(name: str, *, besides: Organisation | None = None) -> Organisation | None:
+    """A verified organisation whose name reads like `name` (`organisation_name_keys`), if there is one."""
+    keys = organisation_name_keys(name)
+    verified = Organisation.objects.filter(verified_at__isnull=False).only("name")
+    if besides is not None:
+        verified = verified.exclude(pk=besides.pk)
+    return next((other for other in verified if keys & organisation_name_keys(other.name)), None)
+
+
 @transaction.atomic
 def organisation_register(
     *, name: str, kind: str, description: str = "", website: str = "", registered_by: User
@@ -75,11 +84,9 @@ def organisation_register(
     if not name:
         raise ValidationError({"name": _("The organisation needs a name.")})
     # A second "Amanat" spelt with a Cyrillic letter or a zero-width space would pass for the first on every
-    # proposal card; the real one's people join it through its representative instead.
-    keys = organisation_name_keys(name)
-    if any(
-        keys & organisation_name_keys(taken) for taken in Organisation.objects.values_list("name", flat=True)
-    ):
+    # proposal card; the real one's people join it through its representative instead. Only verified names
+    # are taken: a squatter's unverified copy must not keep the real organisation out.
+    if _verified_look_alike(name) is not None:
         raise ValidationError(
             {
                 "name": _(
@@ -110,6 +117,15 @@ def organisation_verify(*, organisation: Organisation, verified_by: User | None)
         raise PermissionDenied(_("Only administrators can verify organisations."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.verified_at is None:
+        look_alike = _verified_look_alike(organisation.name, besides=organisation)
+        if look_alike is not None:
+            raise ValidationError(
+                _(
+                    "“%(name)s” reads like “%(other)s”, which is already verified; "
+                    "two of them would be told apart by nobody."
+                )
+                % {"name": organisation.name, "other": look_alike.name}
+            )
         organisation.verified_at = timezone.now()
         organisation.verified_by = verified_by
         organisation.save(update_fields=["verified_at", "verified_by"])

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.core import registries
+from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
 from portal.core.roles import ROLE_LABELS, held_roles, role_required, staff_action
 
@@ -29,8 +30,9 @@ from ..verification import get_backend
 @staff_action(can_verify_organisation)
 def organisation_verify(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    services.organisation_verify(organisation=organisation, verified_by=request.user)
-    messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
+    with refusal_flashed(request):
+        services.organisation_verify(organisation=organisation, verified_by=request.user)
+        messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
     return redirect("staff_dashboard")
 
 

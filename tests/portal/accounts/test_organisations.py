@@ -114,8 +114,9 @@ def test_a_member_is_added_with_its_audit_entry_or_not_at_all(citizen, other_cit
         "Am\u0430n\u0430t",  # Cyrillic а twice
     ],
 )
-def test_a_name_that_looks_like_a_registered_one_is_refused(citizen, other_citizen, look_alike):
-    services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+def test_a_name_that_looks_like_a_verified_one_is_refused(citizen, other_citizen, look_alike):
+    verified = services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    services.organisation_verify(organisation=verified, verified_by=None)
     with pytest.raises(ValidationError) as refused:
         services.organisation_register(name=look_alike, kind="party", registered_by=other_citizen)
     assert "name" in refused.value.message_dict
@@ -123,13 +124,31 @@ def test_a_name_that_looks_like_a_registered_one_is_refused(citizen, other_citiz
 
 
 def test_a_different_name_is_registered_beside_another(citizen, other_citizen):
-    services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    verified = services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    services.organisation_verify(organisation=verified, verified_by=None)
     services.organisation_register(name="Amanat Youth", kind="ngo", registered_by=other_citizen)
     assert Organisation.objects.count() == 2
 
 
+def test_an_unverified_squatter_does_not_keep_the_real_organisation_out(
+    client, citizen, other_citizen, admin_user
+):
+    squatter = services.organisation_register(name="Amanat", kind="party", registered_by=other_citizen)
+    real = services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    services.organisation_verify(organisation=real, verified_by=None)
+    with pytest.raises(ValidationError):
+        services.organisation_verify(organisation=squatter, verified_by=None)
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.post(f"/en/staff/organisations/{squatter.pk}/verify/", follow=True)
+    assert "already verified" in response.content.decode()
+    squatter.refresh_from_db()
+    assert not squatter.is_verified
+
+
 def test_the_form_says_why_a_look_alike_name_is_refused(client, citizen, other_citizen):
-    services.organisation_register(name="Civic Lawyers", kind="ngo", registered_by=citizen)
+    verified = services.organisation_register(name="Civic Lawyers", kind="ngo", registered_by=citizen)
+    services.organisation_verify(organisation=verified, verified_by=None)
     client.force_login(other_citizen)
     response = client.post("/en/accounts/organisations/new/", {"name": "Civic Lawyer\u0455", "kind": "ngo"})
     assert response.status_code == 200
