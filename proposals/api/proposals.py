@@ -130,7 +130,10 @@ class ProposalIn(NormalisedSchema):
     articles: list[Annotated[str, StringConstraints(pattern=SLUG)]] = Field(
         default_factory=list, max_length=20, description="article keys"
     )
-    organisation: int | None = Field(None, ge=1, description="id of a verified organisation you act for")
+    # Strict: JSON's `true` or "1" read as organisation 1 would post on behalf of whichever one has that id.
+    organisation: int | None = Field(
+        None, ge=1, le=MAX_ID, strict=True, description="id of a verified organisation you act for"
+    )
     consultation: str | None = Field(
         None, pattern=SLUG, description="slug of the consultation; default: the newest taking proposals"
     )

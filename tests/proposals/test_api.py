@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from portal.accounts.models import ApiToken
+from portal.accounts.models import ApiToken, OrganisationMembership
 from portal.accounts.tokens import api_token_authenticate, api_token_create
 from portal.core import switches
 from proposals.models import Proposal, SupportTally
 from proposals.services.support import support_add
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import ConsultationFactory, ProposalFactory, TopicFactory, close_intake
 
@@ -376,3 +377,17 @@ def test_a_proposals_topic_slug_is_named_in_each_language_by_the_topics_list(cli
     assert topics[slug]["name"] == {"kk": "Соттар", "ru": "Суды", "en": "Courts"}
     assert topics["old"]["is_active"] is False
     assert client.get("/api/v1/topics?lang=ru").status_code == 400
+
+
+@pytest.mark.parametrize("organisation", [True, "1", 1.0])
+def test_an_organisation_given_as_anything_but_a_whole_number_is_refused(
+    client, consultation, token, citizen, organisation
+):
+    """`true` read as organisation 1 would post on behalf of whichever organisation has that id."""
+    acting_for = OrganisationFactory(pk=1, verified_at=timezone.now())
+    OrganisationMembership.objects.create(organisation=acting_for, user=citizen, can_act_on_behalf=True)
+    payload = {"title": "T", "summary": "S.", "body": "B.", "language": "en", "organisation": organisation}
+    response = client.post("/api/v1/proposals", payload, content_type="application/json", **_auth(token))
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["loc"][-1] == "organisation"
+    assert not Proposal.objects.exists()
