@@ -22,7 +22,7 @@ from proposals.permissions.consultation import intake_is_open
 from ..models import ArticleIdentity, Proposal, ProposalStatus, Topic
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import proposal as selectors
-from ..selectors.consultation import current_consultation, public_consultations
+from ..selectors.consultation import current_consultation, public_consultation_slugs, public_consultations
 from ..selectors.response import public_response_for
 from ..services import proposal as proposal_services
 from ..services import support as support_services
@@ -31,7 +31,9 @@ from .errors import UnknownParameter
 from .types import MAX_ID, NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
-LIST_PARAMETERS = {"status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size"}
+LIST_PARAMETERS = {
+    "consultation", "status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size",
+}  # fmt: skip
 
 
 class Ordering(StrEnum):
@@ -50,6 +52,7 @@ class SubmitterType(StrEnum):
 
 
 class ListFilters(NormalisedSchema):
+    consultation: str | None = Field(None, max_length=80, pattern=SLUG, description="consultation slug")
     status: PublicStatus | None = None
     topic: str | None = Field(None, max_length=60, pattern=SLUG, description="topic slug")
     article: str | None = Field(
@@ -70,6 +73,7 @@ class ArticleRef(Schema):
 
 class ProposalOut(Schema):
     id: int
+    consultation: str = Field(..., description="slug of the consultation it was submitted to")
     title: str
     summary: str
     status: str
@@ -148,9 +152,10 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _out(proposal: Proposal) -> dict:
+def _out(proposal: Proposal, *, consultation: str) -> dict:
     return {
         "id": proposal.pk,
+        "consultation": consultation,
         "title": proposal.title,
         "summary": proposal.summary,
         "status": proposal.status,
@@ -181,6 +186,10 @@ def list_proposals(request, filters: Query[ListFilters]):
         article_id = (
             ArticleIdentity.objects.filter(key=filters.article).values_list("pk", flat=True).first() or -1
         )
+    slugs = public_consultation_slugs()
+    consultation_id = None
+    if filters.consultation:
+        consultation_id = next((pk for pk, slug in slugs.items() if slug == filters.consultation), -1)
     queryset = selectors.proposal_list(
         filters=selectors.ProposalFilters(
             status=filters.status,
@@ -189,12 +198,16 @@ def list_proposals(request, filters: Query[ListFilters]):
             submitter_type=filters.submitter_type,
             q=filters.q,
             ordering=filters.ordering,
+            consultation_id=consultation_id,
         )
     )
     start = (filters.page - 1) * filters.page_size
     return {
         "count": queryset.count(),
-        "results": [_out(p) for p in queryset[start : start + filters.page_size]],
+        "results": [
+            _out(p, consultation=slugs[p.consultation_id])
+            for p in queryset[start : start + filters.page_size]
+        ],
     }
 
 
@@ -236,7 +249,7 @@ def get_proposal(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
         raise UnknownParameter(set(request.GET))
     proposal = _public_proposal(proposal_id)
     return {
-        **_out(proposal),
+        **_out(proposal, consultation=proposal.consultation.slug),
         "body": proposal.body,
         "supports_by_level": selectors.supports_by_level(proposal.pk).counts,
         "response": _response_out(proposal),
@@ -293,7 +306,7 @@ def create_proposal(request, data: ProposalIn):
     return Status(
         201,
         {
-            **_out(proposal),
+            **_out(proposal, consultation=consultation.slug),
             "body": proposal.body,
             "supports_by_level": selectors.supports_by_level(proposal.pk).counts,
             "response": None,

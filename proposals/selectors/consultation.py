@@ -30,6 +30,11 @@ def intake_open_consultations(now=None) -> QuerySet[Consultation]:
     return public_consultations().exclude(status=ConsultationStatus.ARCHIVED).filter(Exists(open_intake))
 
 
+def public_consultation_slugs() -> dict[int, str]:
+    """The slug of every public consultation by its id: a handful of rows, read once per list."""
+    return dict(Consultation.objects.exclude(status=ConsultationStatus.DRAFT).values_list("pk", "slug"))
+
+
 def current_consultation() -> Consultation | None:
     """The consultation meant when none is named: the newest taking proposals, else the newest public one."""
     return intake_open_consultations().first() or public_consultations().first()

@@ -391,3 +391,15 @@ def test_an_organisation_given_as_anything_but_a_whole_number_is_refused(
     assert response.status_code == 422, response.content
     assert response.json()["errors"][0]["loc"][-1] == "organisation"
     assert not Proposal.objects.exists()
+
+
+def test_each_proposal_names_its_consultation_and_the_list_filters_by_it(client, consultation):
+    other = ConsultationFactory(slug="public-councils")
+    ProposalFactory(consultation=consultation)
+    in_other = ProposalFactory(consultation=other)
+    results = client.get("/api/v1/proposals").json()["results"]
+    assert {item["id"]: item["consultation"] for item in results}[in_other.pk] == "public-councils"
+    only = client.get("/api/v1/proposals?consultation=public-councils").json()
+    assert [item["id"] for item in only["results"]] == [in_other.pk]
+    assert client.get("/api/v1/proposals?consultation=no-such").json()["count"] == 0
+    assert client.get(f"/api/v1/proposals/{in_other.pk}").json()["consultation"] == "public-councils"
