@@ -10,8 +10,7 @@ from portal.core.widgets import LanguageSelect
 
 from .models import Organisation, User
 from .privacy import consent_accept, current_notice
-from .services import user_update_profile
-from .validators import validate_display_name
+from .services import user_update_profile, validate_public_name
 
 
 class SignupDetailsForm(PortalForm):
@@ -46,7 +45,7 @@ class SignupDetailsForm(PortalForm):
     def clean_display_name(self):
         value = " ".join(self.cleaned_data["display_name"].split())
         try:
-            validate_display_name(value)
+            validate_public_name(value)
         except ValidationError as error:
             raise ValidationError(error.message_dict["display_name"]) from error
         return value

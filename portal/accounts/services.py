@@ -22,10 +22,25 @@ from .models import AccountBlock, Organisation, OrganisationMembership, User
 from .validators import organisation_name_keys, validate_display_name
 
 
+def validate_public_name(display_name: str) -> None:
+    """`validate_display_name`, and not the name of a verified organisation in any look-alike spelling: a
+    person's proposal signed "Amanat" would read as the party's."""
+    validate_display_name(display_name)
+    if _verified_look_alike(display_name) is not None:
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "This is the name of a verified organisation. Choose another name; to submit for the "
+                    "organisation, ask its representative to add you."
+                )
+            }
+        )
+
+
 def user_update_profile(*, user: User, display_name: str, preferred_language: str) -> User:
     """Sets the public name and the language of the person's emails."""
     display_name = " ".join(display_name.split())
-    validate_display_name(display_name)
+    validate_public_name(display_name)
     if preferred_language not in User.Language.values:
         raise ValidationError({"preferred_language": _("Choose Kazakh, Russian or English.")})
     user.display_name = display_name

@@ -185,3 +185,17 @@ def test_the_public_page_names_who_acts_for_it_and_not_the_other_members(client,
     page = client.get(organisation.get_absolute_url()).content.decode()
     assert citizen.display_name in page
     assert other_citizen.display_name not in page
+
+
+@pytest.mark.parametrize("name", ["Amanat", "Аmanat", "A m a n a t"])
+def test_a_person_cannot_take_a_verified_organisations_name(client, citizen, other_citizen, name):
+    verified = services.organisation_register(name="Amanat", kind="party", registered_by=citizen)
+    services.organisation_verify(organisation=verified, verified_by=None)
+    with pytest.raises(ValidationError):
+        services.user_update_profile(user=other_citizen, display_name=name, preferred_language="kk")
+    client.force_login(other_citizen)
+    response = client.post("/en/accounts/profile/", {"display_name": name, "preferred_language": "en"})
+    assert response.status_code == 200
+    assert "verified organisation" in " ".join(response.context["form"].errors["display_name"])
+    other_citizen.refresh_from_db()
+    assert other_citizen.display_name != name
