@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from proposals.models import Support
 from proposals.services.comment import comment_create, comment_delete, comment_edit, comment_like
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import ArticleIdentityFactory, CommentFactory, ProposalFactory, TopicFactory
 
@@ -259,3 +259,11 @@ def test_a_second_like_of_the_same_comment_is_refused_quietly_and_counted_once(
     assert comment_like(comment=comment, user=other_citizen) is False
     comment.refresh_from_db()
     assert comment.likes_count == 1
+
+
+def test_a_card_tells_an_organisations_proposal_from_a_persons_of_the_same_name(client, consultation):
+    organisation = OrganisationFactory(name="Amanat")
+    ProposalFactory(consultation=consultation, organisation=organisation, submitter_type="organisation")
+    ProposalFactory(consultation=consultation, author=UserFactory(display_name="Amanat"))
+    page = client.get("/en/proposals/").content.decode()
+    assert page.count("Submitted on behalf of Amanat") == 1
