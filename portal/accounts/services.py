@@ -81,7 +81,7 @@ def _unique_slug(name: str) -> str:
 
 def _verified_look_alike(name: str, *, besides: Organisation | None = None) -> Organisation | None:
     """A verified organisation whose name reads like `name` (`organisation_name_keys`), if there is one."""
-    keys = organisation_name_keys(name)
+    keys = organisation_name_keys(name) - {""}  # a name of punctuation only reads like no other
     verified = Organisation.objects.filter(verified_at__isnull=False).only("name")
     if besides is not None:
         verified = verified.exclude(pk=besides.pk)

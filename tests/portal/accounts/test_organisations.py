@@ -199,3 +199,10 @@ def test_a_person_cannot_take_a_verified_organisations_name(client, citizen, oth
     assert "verified organisation" in " ".join(response.context["form"].errors["display_name"])
     other_citizen.refresh_from_db()
     assert other_citizen.display_name != name
+
+
+def test_names_without_letters_are_not_look_alikes_of_each_other(citizen, other_citizen):
+    verified = services.organisation_register(name="***", kind="other", registered_by=citizen)
+    services.organisation_verify(organisation=verified, verified_by=None)
+    services.user_update_profile(user=other_citizen, display_name="--", preferred_language="kk")
+    assert other_citizen.display_name == "--"
