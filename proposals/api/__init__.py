@@ -1,7 +1,10 @@
 """The public REST API under /api/v1/ (django-ninja); the OpenAPI document is /api/v1/openapi.json."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
@@ -42,8 +45,32 @@ _AUTHENTICATED_ERRORS = {
 }
 
 
+def _json_method_refusal(view):
+    """django-ninja refuses a method an operation lacks with a plain-text 405; every other refusal of the API
+    is JSON with a `detail`."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            refusal = JsonResponse({"detail": "Method not allowed."}, status=405)
+            refusal["Allow"] = response["Allow"]
+            return refusal
+        return response
+
+    return wrapper
+
+
 class PortalAPI(NinjaAPI):
     """Documents the JSON errors the handlers below answer, so clients (and schemathesis) can rely on them."""
+
+    def _get_urls(self):
+        return [
+            URLPattern(url.pattern, _json_method_refusal(url.callback), url.default_args, url.name)
+            if isinstance(url, URLPattern)
+            else url
+            for url in super()._get_urls()
+        ]
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)

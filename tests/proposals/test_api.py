@@ -403,3 +403,11 @@ def test_each_proposal_names_its_consultation_and_the_list_filters_by_it(client,
     assert [item["id"] for item in only["results"]] == [in_other.pk]
     assert client.get("/api/v1/proposals?consultation=no-such").json()["count"] == 0
     assert client.get(f"/api/v1/proposals/{in_other.pk}").json()["consultation"] == "public-councils"
+
+
+def test_a_method_an_endpoint_lacks_is_refused_in_json(client, published):
+    response = client.put(f"/api/v1/proposals/{published.pk}")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method not allowed."}
+    assert response["Allow"] == "GET"
+    assert client.get(f"/api/v1/proposals/{published.pk}").status_code == 200
