@@ -176,7 +176,16 @@ def organisation_add_member(
 @transaction.atomic
 def organisation_leave(*, organisation: Organisation, user: User) -> bool:
     """The person stops belonging to the organisation: no longer named on its page nor acting for it.
-    What they submitted for it stays the organisation's. False when they did not belong to it."""
+    What they submitted for it stays the organisation's. False when they did not belong to it.
+
+    Its only representative stays until they name another: without one, nobody could speak for it again
+    but an administrator."""
+    memberships = OrganisationMembership.objects.select_for_update().filter(organisation=organisation)
+    representatives = [m.user_id for m in memberships if m.role == OrganisationMembership.Role.REPRESENTATIVE]
+    if representatives == [user.pk]:
+        raise ValidationError(
+            _("You are its only representative: make another member a representative before you leave.")
+        )
     left, _details = OrganisationMembership.objects.filter(organisation=organisation, user=user).delete()
     if left:
         audit_record(actor=user, action="organisation.member_left", target=organisation)

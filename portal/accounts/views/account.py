@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
 from portal.core.ratelimit import rate_limit_hit
 
@@ -70,8 +71,9 @@ def organisation_detail(request, slug):
 @require_POST
 def organisation_leave(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, memberships__user=request.user)
-    services.organisation_leave(organisation=organisation, user=request.user)
-    messages.success(request, _("You no longer belong to %(name)s.") % {"name": organisation.name})
+    with refusal_flashed(request):
+        services.organisation_leave(organisation=organisation, user=request.user)
+        messages.success(request, _("You no longer belong to %(name)s.") % {"name": organisation.name})
     return redirect("account_profile")
 
 

@@ -206,3 +206,19 @@ def test_names_without_letters_are_not_look_alikes_of_each_other(citizen, other_
     services.organisation_verify(organisation=verified, verified_by=None)
     services.user_update_profile(user=other_citizen, display_name="--", preferred_language="kk")
     assert other_citizen.display_name == "--"
+
+
+def test_its_only_representative_names_another_before_leaving(client, citizen, other_citizen):
+    organisation = services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    client.force_login(citizen)
+    profile = client.get("/en/accounts/profile/").content.decode()
+    # Two steps: the button that leaves is behind a summary that says what leaving does.
+    assert "<summary>Leave</summary>" in profile and "Leave Lawyers" in profile
+    response = client.post(f"/en/accounts/organisations/{organisation.slug}/leave/", follow=True)
+    assert "only representative" in response.content.decode()
+    assert organisation.memberships.filter(user=citizen).exists()
+    services.organisation_add_member(
+        organisation=organisation, user=other_citizen, added_by=citizen, role="representative"
+    )
+    client.post(f"/en/accounts/organisations/{organisation.slug}/leave/")
+    assert not organisation.memberships.filter(user=citizen).exists()
