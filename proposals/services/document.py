@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.text import plain_text
 from proposals.permissions.consultation import can_import_document
 
 from ..documents.draft_format import ParsedArticle, merge, parse
@@ -92,14 +93,16 @@ def document_version_import(
     """Adds a draft version from one Markdown text per language ({language: (file name, text)}); it stays
     out of public pages, API and open data until `document_version_publish`.
 
-    Raises DocumentFormatError (file, line, what was expected) before anything is written.
+    Raises DocumentFormatError (file, line, what was expected) before anything is written. The text is
+    normalised as every typed input is (`plain_text`): a NUL byte from an uploaded file would fail on
+    PostgreSQL, and bidi overrides could make an article read otherwise than its stored words.
     """
     if imported_by is not None and not can_import_document(imported_by):
         raise PermissionDenied(_("Only administrators can import documents."))
     unknown = set(sources) - set(LANGUAGES)
     if unknown or not sources:
         raise ValueError(f"languages must be among {LANGUAGES}")
-    parsed = {language: parse(text, file=name) for language, (name, text) in sources.items()}
+    parsed = {language: parse(plain_text(text), file=name) for language, (name, text) in sources.items()}
     merge(parsed)
     reference = parsed[next(iter(parsed))]
     identities = _propose_identities(document, reference.articles())

@@ -67,3 +67,15 @@ def test_confirming_needs_an_admin(client, document, moderator):
     give_totp(moderator)
     client.force_login(moderator)
     assert client.get(f"/en/staff/documents/{document.pk}/matches/").status_code == 403
+
+
+def test_an_upload_with_control_characters_is_imported_without_them(client, document, admin_user):
+    # A NUL byte failed the import with a server error on PostgreSQL; a bidi override reversed what readers saw.
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = _upload(
+        client, document, "# 1. S\n## 1. Budgets\n1. Local\x00 councils \u202eapprove\u202c budgets.\n"
+    )
+    assert response.status_code == 302
+    paragraph = Article.objects.get(version__document=document).paragraphs.get()
+    assert paragraph.text_kk == "Local councils approve budgets."
