@@ -21,7 +21,7 @@ from .models import (
     Topic,
 )
 from .models.proposal import PUBLIC_STATUSES, Proposal
-from .selectors.document import consultation_articles, versions_an_answer_may_name
+from .selectors.document import articles_new_in_drafts, consultation_articles, versions_an_answer_may_name
 from .selectors.filter_choices import FilterChoices, proposal_filter_choices
 from .selectors.proposal import ORDERINGS, ProposalFilters
 from .selectors.response_template import templates_offered
@@ -318,7 +318,8 @@ class CommissionQueueForm(PortalForm):
 
 class AnswerLinksForm(PortalForm):
     """Where an answer says the change was made: the articles and the version of the draft. A version not
-    yet published may be named; public pages name it once it is published."""
+    yet published may be named, and so may an article new in it; public pages name them once the version is
+    published."""
 
     articles = forms.TypedMultipleChoiceField(
         label=_("Articles the answer concerns"),
@@ -344,6 +345,14 @@ class AnswerLinksForm(PortalForm):
                 + ("" if in_draft else f" ({removed})"),
             )
             for identity, in_draft in consultation_articles(consultation)
+        ] + [
+            (
+                article.identity_id,
+                f"{article.number}. {article.translated('heading')} ("
+                + _("new in “%(version)s”, not yet published") % {"version": article.version}
+                + ")",
+            )
+            for article in articles_new_in_drafts(consultation)
         ]
         unpublished = _("not yet published")
         self.fields["version"].choices = [

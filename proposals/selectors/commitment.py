@@ -29,7 +29,11 @@ from ..models import (
 
 # Answers that adopt a change: only these can stand behind a commitment.
 ADOPTING_RESPONSES = (ResponseStatus.ACCEPTED, ResponseStatus.PARTIALLY_ACCEPTED)
-_ARTICLES = ArticleIdentity.objects.select_related("document__consultation").order_by("document_id", "id")
+# Published articles only: an answer may name an article new in a draft, which commitments cannot carry out
+# (nor the public read) before its version is published.
+_ARTICLES = (
+    ArticleIdentity.objects.published().select_related("document__consultation").order_by("document_id", "id")
+)
 _PUBLISHED_UPDATES = CommitmentUpdate.objects.filter(state=UpdateState.PUBLISHED).order_by(
     "published_at", "id"
 )

@@ -93,6 +93,26 @@ def consultation_articles(consultation) -> list[tuple[ArticleIdentity, bool]]:
     return ordered
 
 
+def articles_new_in_drafts(consultation) -> list[Article]:
+    """The articles of the consultation's unpublished versions whose identity no published version has, as
+    the latest draft words them, in the drafts' order: an answer may name the article that will carry the
+    change before the public can read it. One query."""
+    latest: dict[int, Article] = {}
+    for article in (
+        Article.objects.filter(
+            version__document__consultation=consultation, version__published_at__isnull=True
+        )
+        .exclude(identity__in=ArticleIdentity.objects.published())
+        .select_related("version__document")
+        .order_by("version__document_id", "-version__position", "position")
+    ):
+        latest.setdefault(article.identity_id, article)
+    return sorted(
+        latest.values(),
+        key=lambda a: (a.version.document_id, a.version.position, a.position),
+    )
+
+
 def version_table_of_contents(version: DocumentVersion):
     """Sections with their articles (no paragraph text): two queries."""
     return (

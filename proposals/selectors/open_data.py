@@ -12,7 +12,7 @@ from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
 from ..models.proposal import PUBLIC_STATUSES
 from .commitment import OPEN_DATA_RESOURCES, in_dictionary_languages, iso_utc, table_schema
 from .proposal import with_supports_by_level
-from .response import answer_deadline, obligation_rules
+from .response import PUBLIC_ANSWER_ARTICLES, answer_deadline, obligation_rules
 
 FIELDS = (
     "id",
@@ -96,7 +96,7 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
         response.proposal_id: response
         for response in ProposalResponse.objects.filter(state=ResponseState.PUBLISHED)
         .select_related("version")
-        .prefetch_related(Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")))
+        .prefetch_related(Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES.order_by("id")))
     }
     queryset = with_supports_by_level(
         Proposal.objects.filter(status__in=PUBLIC_STATUSES)

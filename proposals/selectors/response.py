@@ -25,6 +25,9 @@ from .comparison import _text
 
 AWAITING_ANSWER = ("published", "under_review")
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
+# The articles a published answer names that the public may read: an answer may name an article new in a draft
+# version, which no page, API or open data names (by number, heading or key) before that version is published.
+PUBLIC_ANSWER_ARTICLES = ArticleIdentity.objects.published().select_related("document__consultation")
 
 
 def published_responses() -> QuerySet[ProposalResponse]:
@@ -38,7 +41,7 @@ def public_response_for(proposal: Proposal) -> ProposalResponse | None:
         published_responses()
         .filter(proposal_id=target)
         .select_related("version", "proposal")
-        .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
+        .prefetch_related(Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES))
         .first()
     )
 
@@ -216,7 +219,8 @@ def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
 def articles_with_changes(*, consultation) -> QuerySet[ArticleIdentity]:
     """Articles that published answers link to a draft version, for the outcome page."""
     return (
-        ArticleIdentity.objects.filter(
+        ArticleIdentity.objects.published()
+        .filter(
             document__consultation=consultation,
             responses__state=ResponseState.PUBLISHED,
             responses__version__published_at__isnull=False,

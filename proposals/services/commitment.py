@@ -125,8 +125,11 @@ def _clean_commitment(data: CommitmentInput, *, consultation: Consultation) -> d
     body = ResponsibleBody.objects.filter(pk=data.body_id).first()
     if body is None:
         errors["body"] = [_("Choose the responsible body.")]
+    # An article new in a draft is not public yet: a commitment naming it would show it on the tracker.
     articles = list(
-        ArticleIdentity.objects.filter(pk__in=data.article_ids, document__consultation=consultation)
+        ArticleIdentity.objects.published().filter(
+            pk__in=data.article_ids, document__consultation=consultation
+        )
     )
     if not articles or len(articles) != len(set(data.article_ids)):
         errors["articles"] = [_("Choose at least one changed article of this consultation.")]

@@ -351,3 +351,86 @@ def test_a_correction_keeps_the_articles_a_commitment_carries_out(
     # Adding an article beside it is still a correction.
     _correct(response, commissioner, second, articles=[lease, ownership], reason="Ownership changed too.")
     assert set(response.articles.all()) == {lease, ownership}
+
+
+# --- an answer naming an article new in a draft version -----------------------------------------------------
+
+
+@pytest.fixture
+def auctions(consultation, land_code):
+    """Version 3, a draft, adds article 3 on land auctions, which no published version has."""
+    document = consultation.documents.get()
+    third = document_version_import(
+        document=document,
+        labels={"en": "Draft, edition 3"},
+        sources={
+            "en": (
+                "v3.md",
+                _lease_text(25) + "## 3. Land auctions {#auctions}\n1. Land is sold at auction.\n",
+            )
+        },
+        imported_by=None,
+    )
+    return third, document.identities.get(key="auctions")
+
+
+def test_answer_form_offers_an_article_new_in_a_draft_marked_as_not_yet_published(consultation, auctions):
+    _third, article = auctions
+    choices = dict(ResponseForm(consultation=consultation).fields["articles"].choices)
+    assert choices[article.pk] == "3. Land auctions (new in “Draft, edition 3”, not yet published)"
+    form = ResponseForm(
+        {"status": "accepted", "reasoning_en": "Auctions added.", "articles": [str(article.pk)]},
+        consultation=consultation,
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_an_article_new_in_a_draft_is_named_publicly_only_once_its_version_is_published(
+    client, settings, consultation, auctions, commissioner, second_commissioner
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    third, article = auctions
+    proposal, _response = _lease_answer(
+        consultation, article, third, drafter=commissioner, approver=second_commissioner, about_lease=False
+    )
+    before = _public(client, proposal, article)
+    for page in (before["proposal"], before["outcome"]):
+        assert "auctions" not in page and "Land auctions" not in page and "Article 3" not in page
+    assert client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["articles"] == []
+    assert _open_data_row(client, proposal)["response_articles"] == []
+
+    document_version_publish(version=consultation.documents.get().versions.get(position=2), actor=None)
+    document_version_publish(version=third, actor=None)
+
+    after = _public(client, proposal, article)
+    assert after["article_url"] + "?version=3#what-changed" in after["proposal"]
+    assert after["article_url"] + "#what-changed" in after["outcome"]
+    assert [
+        a["key"] for a in client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["articles"]
+    ] == ["auctions"]
+    assert _open_data_row(client, proposal)["response_articles"] == ["auctions"]
+
+
+def test_a_commitment_cannot_carry_out_an_article_new_in_an_unpublished_draft(
+    consultation, auctions, commissioner, second_commissioner
+):
+    third, article = auctions
+    _proposal, response = _lease_answer(
+        consultation, article, third, drafter=commissioner, approver=second_commissioner, about_lease=False
+    )
+    with pytest.raises(ValidationError) as error:
+        commitment_create(
+            consultation=consultation,
+            actor=commissioner,
+            data=CommitmentInput(
+                title_kk="Аукциондар",
+                title_ru="Аукционы",
+                title_en="Auctions",
+                body_id=body().pk,
+                measure="law",
+                due_date=timezone.localdate() + timedelta(days=30),
+                article_ids=(article.pk,),
+                response_ids=(response.pk,),
+            ),
+        )
+    assert "articles" in error.value.message_dict
