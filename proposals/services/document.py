@@ -204,6 +204,13 @@ def document_version_discard(*, version: DocumentVersion, actor) -> None:
     if DocumentVersion.objects.filter(document_id=locked.document_id, position__gt=locked.position).exists():
         raise ValidationError(_("Discard the later versions first."))
     identity_ids = list(Article.objects.filter(version=locked).values_list("identity_id", flat=True))
+    # An answer naming an article new in this draft would be left pointing at an article no version has.
+    if (
+        ArticleIdentity.objects.filter(pk__in=identity_ids, responses__isnull=False)
+        .exclude(pk__in=ArticleIdentity.objects.published())
+        .exists()
+    ):
+        raise ValidationError(_("A Commission answer names an article new in this version."))
     audit_record(actor=actor, action="document.version_discarded", target=locked.document)
     locked.delete()
     # Identities nothing else refers to go with it; one that a proposal, answer, follow or agenda names stays.

@@ -434,3 +434,17 @@ def test_a_commitment_cannot_carry_out_an_article_new_in_an_unpublished_draft(
             ),
         )
     assert "articles" in error.value.message_dict
+
+
+def test_a_draft_with_a_new_article_an_answer_names_cannot_be_discarded(
+    consultation, auctions, commissioner, second_commissioner, admin_user
+):
+    from proposals.services.document import document_version_discard
+
+    third, article = auctions
+    _lease_answer(
+        consultation, article, None, drafter=commissioner, approver=second_commissioner, about_lease=False
+    )
+    with pytest.raises(ValidationError):
+        document_version_discard(version=third, actor=admin_user)
+    assert third.articles.filter(identity=article).exists()
