@@ -3,7 +3,7 @@ and the Commission's published answers with reasons. Public material only."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 
 from ..models import Article, ArticleIdentity, Paragraph, Proposal, ProposalResponse, ResponseState
 from ..models.proposal import PUBLIC_STATUSES
@@ -36,7 +36,7 @@ def report_stamp(consultation) -> str:
     """Changes whenever something the report shows changes, so a stale file is rebuilt."""
     latest_answer = ProposalResponse.objects.filter(
         proposal__consultation=consultation, state=ResponseState.PUBLISHED
-    ).aggregate(latest=Max("published_at"), count=Max("id"))
+    ).aggregate(latest=Max("published_at"), count=Max("id"), corrected=Max("updated_at"))
     latest_version = (
         Article.objects.filter(
             version__document__consultation=consultation, version__published_at__isnull=False
@@ -47,6 +47,8 @@ def report_stamp(consultation) -> str:
         for value in (
             latest_answer["latest"],
             latest_answer["count"],
+            # A published answer's articles and version may be corrected; the report names both.
+            latest_answer["corrected"],
             latest_version,
             consultation.outcome_published_at,
         )
@@ -71,9 +73,16 @@ def report_article(identity: ArticleIdentity, *, language: str) -> ReportArticle
         .order_by("version__position")
     )
     old, new = (versions[0], versions[-1]) if versions else (None, None)
+    # The proposals on the article, and those whose published answer says it changed the article: a proposal
+    # may drive a change of an article it did not name, and the report must show what drove each change.
     proposals = (
-        Proposal.objects.filter(articles=identity, status__in=PUBLIC_STATUSES, cluster_of__isnull=True)
+        Proposal.objects.filter(
+            Q(articles=identity) | Q(response__articles=identity, response__state=ResponseState.PUBLISHED),
+            status__in=PUBLIC_STATUSES,
+            cluster_of__isnull=True,
+        )
         .select_related("response")
+        .distinct()
         .order_by("-supports_count", "pk")
     )
     rows = []

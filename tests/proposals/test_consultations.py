@@ -17,9 +17,11 @@ from proposals.models import (
     ObligationRule,
     OutcomeReport,
     Phase,
+    ProposalResponse,
     ReportState,
 )
 from proposals.services import consultation as services
+from proposals.services.response import ResponseCorrection, response_correct
 from tests.conftest import give_totp
 
 from .factories import ConsultationFactory, ProposalFactory, close_intake, publish_response, revised_document
@@ -353,3 +355,21 @@ def test_the_first_obligation_is_named_in_every_language_whoever_creates_it(staf
     page = staff_client.get(f"/ru/staff/consultations/{consultation.pk}/").content.decode()
     assert '<span lang="ru">Ответ в течение 30 дней</span>' in page
     assert "күн ішінде" not in page
+
+
+def test_the_outcome_report_is_rebuilt_when_a_published_answer_is_corrected(
+    client, admin_user, commissioner, second_commissioner, django_capture_on_commit_callbacks
+):
+    consultation = _answered_consultation(admin_user, commissioner, second_commissioner)
+    url = reverse("consultation_outcome_report_pdf", kwargs={"slug": consultation.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    assert client.get(url).status_code == 200
+    response = ProposalResponse.objects.get(proposal__consultation=consultation)
+    response_correct(
+        response=response,
+        actor=commissioner,
+        data=ResponseCorrection(reason="No version carries it.", article_ids=(), version_id=None),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url).status_code == 202

@@ -14,6 +14,7 @@ from portal.core.models import AuditEntry
 from portal.notifications.models import Notification
 from proposals.forms import ResponseForm
 from proposals.models import Document, ResponseTransition
+from proposals.selectors.outcome_report import report_article
 from proposals.services import response as services
 from proposals.services.commitment import CommitmentInput, commitment_create
 from proposals.services.document import document_version_import, document_version_publish
@@ -448,3 +449,14 @@ def test_a_draft_with_a_new_article_an_answer_names_cannot_be_discarded(
     with pytest.raises(ValidationError):
         document_version_discard(version=third, actor=admin_user)
     assert third.articles.filter(identity=article).exists()
+
+
+def test_the_outcome_report_lists_under_an_article_the_answers_that_changed_it(
+    consultation, land_code, commissioner, second_commissioner
+):
+    first, _second, lease = land_code
+    proposal, _response = _lease_answer(
+        consultation, lease, first, drafter=commissioner, approver=second_commissioner, about_lease=False
+    )
+    rows = report_article(lease, language="en").proposals
+    assert [(row.pk, row.reasons) for row in rows] == [(proposal.pk, "Leases are now limited to 25 years.")]
