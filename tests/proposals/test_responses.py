@@ -566,3 +566,12 @@ def test_commission_members_cannot_change_admin_settings(client, commissioner):
 
 def test_stats_endpoint_is_in_the_openapi_document(client):
     assert "/api/v1/stats" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_the_work_page_names_the_language_the_reasoning_is_required_in(
+    consultation, staff_client, commissioner
+):
+    staff_client = staff_client(commissioner)
+    proposal = ProposalFactory(consultation=consultation, language="en")
+    page = staff_client.get(f"/ru/staff/commission/proposals/{proposal.pk}/").content.decode()
+    assert "(Английский)" in page
