@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
@@ -180,6 +181,18 @@ def document_version_publish(*, version: DocumentVersion, actor, now=None) -> Do
         raise ValidationError(
             _("Publish or discard version %(number)d first.") % {"number": earlier_draft.position}
         )
+    # A guessed match decides which article's history, proposals, answers and followers the new text joins;
+    # once public, correcting it would rewrite what readers already followed.
+    unconfirmed = Article.objects.filter(version=locked, identity_proposed=True).count()
+    if unconfirmed:
+        raise ValidationError(
+            ngettext(
+                "Confirm the %(count)d article match proposed by similarity first.",
+                "Confirm the %(count)d article matches proposed by similarity first.",
+                unconfirmed,
+            )
+            % {"count": unconfirmed}
+        )
     locked.published_at = now or timezone.now()
     locked.published_by = actor
     locked.save(update_fields=["published_at", "published_by"])
@@ -225,6 +238,8 @@ def article_identity_confirm(
     """An admin confirms (identity=None keeps it) or corrects the identity proposed by similarity."""
     if not can_import_document(confirmed_by):
         raise PermissionDenied(_("Only administrators can confirm article matches."))
+    if article.version.is_published:
+        raise ValidationError(_("The articles of a published version keep their identities."))
     if identity is not None and identity.pk != article.identity_id:
         if Article.objects.filter(version=article.version, identity=identity).exists():
             raise ValueError("that identity is already used in this version")

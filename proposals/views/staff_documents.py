@@ -120,6 +120,8 @@ def article_match_confirm(request, pk):
         article_identity_confirm(article=article, identity=identity, confirmed_by=request.user)
     except ValueError:
         messages.error(request, _("That article identity is already used in this version."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The match is confirmed."))
     return redirect("staff_document_matches", pk=article.version.document_id)

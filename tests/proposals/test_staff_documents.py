@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proposals.models import Article, Document, DocumentVersion
+from proposals.models import Article, ArticleIdentity, Document, DocumentVersion
 from tests.conftest import give_totp
 
 from .factories import ConsultationFactory
@@ -79,3 +79,39 @@ def test_an_upload_with_control_characters_is_imported_without_them(client, docu
     assert response.status_code == 302
     paragraph = Article.objects.get(version__document=document).paragraphs.get()
     assert paragraph.text_kk == "Local councils approve budgets."
+
+
+def test_a_version_with_unconfirmed_matches_is_published_only_once_they_are_confirmed(
+    client, document, admin_user
+):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    _upload(client, document, V1)
+    client.post(f"/en/staff/versions/{DocumentVersion.objects.get(position=1).pk}/publish/")
+    _upload(client, document, V2)
+    second = DocumentVersion.objects.get(document=document, position=2)
+    page = client.post(f"/en/staff/versions/{second.pk}/publish/", follow=True).content.decode()
+    assert "Confirm the 1 article match proposed by similarity first." in page
+    second.refresh_from_db()
+    assert not second.is_published
+    proposed = Article.objects.get(version=second)
+    client.post(f"/en/staff/articles/{proposed.pk}/confirm-match/", {"identity": ""})
+    client.post(f"/en/staff/versions/{second.pk}/publish/")
+    second.refresh_from_db()
+    assert second.is_published
+
+
+def test_the_articles_of_a_published_version_keep_their_identities(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    _upload(client, document, V1)
+    first = DocumentVersion.objects.get(document=document, position=1)
+    client.post(f"/en/staff/versions/{first.pk}/publish/")
+    article = Article.objects.get(version=first)
+    other = ArticleIdentity.objects.create(document=document, key="other")
+    page = client.post(
+        f"/en/staff/articles/{article.pk}/confirm-match/", {"identity": other.pk}, follow=True
+    ).content.decode()
+    assert "The articles of a published version keep their identities." in page
+    article.refresh_from_db()
+    assert article.identity.key != "other"

@@ -271,8 +271,9 @@ POST = {
     "moderation_account_block": "login deny deny 400 deny 400",
     "moderation_case_bulk": "login deny deny refused deny refused",
     "moderation_content_act": "login deny deny refused deny refused",
-    "staff_article_match_confirm": "login deny deny deny deny redirect",
-    # The world's version is published: publishing again and discarding are refused with the reason.
+    # The world's version is published: its articles keep their identities, publishing again and discarding
+    # are refused with the reason.
+    "staff_article_match_confirm": "login deny deny deny deny refused",
     "staff_version_publish": "login deny deny deny deny refused",
     "staff_version_discard": "login deny deny deny deny refused",
     "staff_answer_template_create": "login deny deny deny deny 400",
