@@ -129,3 +129,17 @@ def test_akn_export_refuses_an_unknown_language(client):
     seed_consultation()
     url = "/en/consultations/constitutional-reform/constitution/versions/1/akn.xml?language=de"
     assert client.get(url).status_code == 400
+
+
+def test_each_compared_article_leads_to_its_page_with_the_answers_behind_it(client):
+    seed_consultation()
+    response = client.get(COMPARE + "?from=1&to=2")
+    page = response.content.decode()
+    rows = response.context["rows"]
+    assert rows
+    for row in rows:
+        version = 2 if row.new else 1
+        assert (
+            f'href="/en/consultations/constitutional-reform/constitution/articles/{row.identity_key}/?version={version}"'
+            in page
+        )
