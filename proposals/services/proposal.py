@@ -23,7 +23,7 @@ from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
 
-from ..models import Consultation, Proposal, ProposalStatus
+from ..models import ArticleIdentity, Consultation, Proposal, ProposalStatus
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
@@ -116,6 +116,15 @@ def _clean_input(data: ProposalInput, *, author: User) -> dict:
     }
 
 
+def _check_articles(article_ids: tuple[int, ...], consultation) -> None:
+    """A proposal names articles the public can read, of its own consultation: an article new in a draft
+    version would otherwise show on the proposal's page before its version is published."""
+    wanted = set(article_ids)
+    found = ArticleIdentity.objects.published().filter(pk__in=wanted, document__consultation=consultation)
+    if found.count() != len(wanted):
+        raise ValidationError({"articles": _("Choose articles of this consultation's published draft.")})
+
+
 def _check_intake(consultation) -> None:
     if not intake_is_open(consultation):
         raise ValidationError(intake_closed_message(consultation))
@@ -132,6 +141,7 @@ def proposal_draft_save(
         raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
     _check_intake(consultation)
     fields = _clean_input(data, author=author)
+    _check_articles(data.article_ids, consultation)
     if proposal is None:
         proposal = Proposal(consultation=consultation, author=author)
     else:

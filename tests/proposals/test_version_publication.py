@@ -19,6 +19,7 @@ from proposals.services.document import (
     document_version_import,
     document_version_publish,
 )
+from proposals.services.proposal import ProposalInput, proposal_draft_save
 from tests.conftest import give_totp
 
 from .factories import ConsultationFactory, ProposalFactory, import_published
@@ -205,3 +206,31 @@ def test_a_proposal_page_linking_a_published_article_still_works_while_a_draft_w
     proposal.articles.set([ArticleIdentity.objects.get(key="budgets")])
     document_version_import(document=document, labels={}, sources={"en": ("en.md", V2)}, imported_by=None)
     assert client.get(proposal.get_absolute_url()).status_code == 200
+
+
+def test_a_proposal_names_only_published_articles_of_its_consultation(secretariat, document, citizen):
+    _upload(secretariat, document)
+    secret = ArticleIdentity.objects.get(document=document, key="secret")
+    budgets = ArticleIdentity.objects.get(document=document, key="budgets")
+    elsewhere = Document.objects.create(consultation=ConsultationFactory(), slug="other")
+    foreign = ArticleIdentity.objects.create(document=elsewhere, key="foreign")
+    data = {
+        "title": "Budgets",
+        "summary": "Yearly budgets.",
+        "body": "Approve them yearly.",
+        "language": "en",
+    }
+    for article in (secret, foreign):
+        with pytest.raises(ValidationError) as error:
+            proposal_draft_save(
+                author=citizen,
+                consultation=document.consultation,
+                data=ProposalInput(**data, article_ids=(article.pk,)),
+            )
+        assert "articles" in error.value.message_dict
+    proposal = proposal_draft_save(
+        author=citizen,
+        consultation=document.consultation,
+        data=ProposalInput(**data, article_ids=(budgets.pk,)),
+    )
+    assert list(proposal.articles.all()) == [budgets]
