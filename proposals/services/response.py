@@ -31,6 +31,7 @@ from proposals.permissions.response import (
 )
 
 from ..models import (
+    Article,
     ArticleIdentity,
     CommissionAssignment,
     CommissionNote,
@@ -118,6 +119,23 @@ def _links(
         ).first()
         if version is None:
             errors["version"] = [_("Choose a version of this consultation's draft.")]
+    if version is not None and articles and "articles" not in errors:
+        # The version carries the change of each article named: the article is in it, or was in the version
+        # before it and is removed by it. Otherwise the public "what changed" shows no change at all.
+        carried = set(
+            Article.objects.filter(
+                version__document_id=version.document_id,
+                version__position__in=(version.position - 1, version.position),
+                identity__in=articles,
+            ).values_list("identity_id", flat=True)
+        )
+        missing = [article for article in articles if article.pk not in carried]
+        if missing:
+            names = ", ".join(_("Article %(number)s") % {"number": a.number or a.key} for a in missing)
+            errors["articles"] = [
+                _("“%(version)s” neither has nor removes these articles: %(articles)s.")
+                % {"version": version, "articles": names}
+            ]
     return articles, version
 
 

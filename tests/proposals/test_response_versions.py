@@ -460,3 +460,36 @@ def test_the_outcome_report_lists_under_an_article_the_answers_that_changed_it(
     )
     rows = report_article(lease, language="en").proposals
     assert [(row.pk, row.reasons) for row in rows] == [(proposal.pk, "Leases are now limited to 25 years.")]
+
+
+def test_an_answer_names_a_version_that_has_or_removes_each_article_it_names(
+    consultation, land_code, auctions, commissioner, second_commissioner
+):
+    first, _second, lease = land_code
+    _third, article = auctions
+    proposal = ProposalFactory(consultation=consultation, language="en")
+    data = {"status": "accepted", "reasoning_en": "Auctions added."}
+    with pytest.raises(ValidationError) as error:
+        services.response_draft_save(
+            proposal=proposal,
+            author=commissioner,
+            data=services.ResponseInput(**data, article_ids=(article.pk, lease.pk), version_id=first.pk),
+        )
+    assert error.value.message_dict["articles"] == [
+        "“Draft, edition 1” neither has nor removes these articles: Article auctions."
+    ]
+    document = consultation.documents.get()
+    without_lease = document_version_import(
+        document=document,
+        labels={"en": "Draft, edition 4"},
+        sources={
+            "en": ("v4.md", "# 1. Land\n## 1. Ownership {#ownership}\n1. Land belongs to the people.\n")
+        },
+        imported_by=None,
+    )
+    response = services.response_draft_save(
+        proposal=proposal,
+        author=commissioner,
+        data=services.ResponseInput(**data, article_ids=(lease.pk,), version_id=without_lease.pk),
+    )
+    assert list(response.articles.all()) == [lease]
