@@ -1,6 +1,7 @@
 """The compare page and the Akoma Ntoso export."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import etree
@@ -143,3 +144,17 @@ def test_each_compared_article_leads_to_its_page_with_the_answers_behind_it(clie
             f'href="/en/consultations/constitutional-reform/constitution/articles/{row.identity_key}/?version={version}"'
             in page
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [("kk", "7 желтоқсан 2026 ж."), ("ru", "7 декабря 2026 г."), ("en", "7 December 2026")],
+)
+def test_versions_to_compare_are_named_with_their_day_of_publication_in_the_readers_language(
+    client, language, day
+):
+    seed_consultation()
+    DocumentVersion.objects.update(published_at=datetime(2026, 12, 7, 12, tzinfo=UTC))
+    page = client.get(COMPARE.replace("/en/", f"/{language}/")).content.decode()
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert len(options) == 4 and all(option.endswith(f" — {day}") for option in options), options
