@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import form_errors_text
 from portal.core.ratelimit import rate_limit_hit
+from proposals.permissions.consultation import can_view_consultation
 from proposals.permissions.proposal import can_view_proposal
 
 from ..forms import CommentForm
@@ -161,10 +162,18 @@ def proposal_follow(request, pk):
 @require_POST
 def target_follow(request, kind, pk):
     """Follow or unfollow an article (identity) or a topic; back to where the person was."""
-    model = {"article": ArticleIdentity, "topic": Topic}.get(kind)
-    if model is None:
+    # Articles the reader may read only: a followed article is listed, with its number, heading and address,
+    # on the reader's participation page, so any other id would show an article new in a draft version, or
+    # one of a consultation still in preparation.
+    targets = {
+        "article": ArticleIdentity.objects.published().select_related("document__consultation"),
+        "topic": Topic.objects.all(),
+    }.get(kind)
+    if targets is None:
         raise Http404
-    target = get_object_or_404(model, pk=pk)
+    target = get_object_or_404(targets, pk=pk)
+    if kind == "article" and not can_view_consultation(request.user, target.document.consultation):
+        raise Http404
     if request.POST.get("action") == "unfollow":
         follow_services.follow_set(user=request.user, **{kind: target}, follow=False)
         messages.success(request, _("You no longer follow this."))

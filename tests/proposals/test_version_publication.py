@@ -234,3 +234,20 @@ def test_a_proposal_names_only_published_articles_of_its_consultation(secretaria
         data=ProposalInput(**data, article_ids=(budgets.pk,)),
     )
     assert list(proposal.articles.all()) == [budgets]
+
+
+def test_an_article_new_in_a_draft_or_of_a_consultation_in_preparation_cannot_be_followed(
+    client, secretariat, document, citizen
+):
+    _upload(secretariat, document)
+    secret = ArticleIdentity.objects.get(document=document, key="secret")
+    hidden = Document.objects.create(consultation=ConsultationFactory(status="draft"), slug="hidden")
+    import_published(document=hidden, labels={"en": "First"}, sources={"en": ("en.md", V1)}, imported_by=None)
+    prepared = hidden.identities.get()
+    client.force_login(citizen)
+    for article in (secret, prepared):
+        assert client.post(f"/en/follow/article/{article.pk}/").status_code == 404
+        assert not article.follows.exists()
+    budgets = ArticleIdentity.objects.get(document=document, key="budgets")
+    assert client.post(f"/en/follow/article/{budgets.pk}/").status_code == 302
+    assert budgets.follows.filter(user=citizen).exists()
