@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.core.forms import PortalForm, posted_data
+from portal.core.forms import PortalForm, form_errors_text, posted_data
 from portal.core.roles import role_required, staff_action
 from proposals.permissions.consultation import can_import_document
 
@@ -53,6 +53,15 @@ class ImportForm(PortalForm):
                 ) from None
         data["texts"] = texts
         return data
+
+
+class DiscardForm(PortalForm):
+    """Discarding deletes the imported text of every language, so the button asks for a ticked box first."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand: the draft's text is deleted, and this cannot be undone."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm discarding the draft.")},
+    )
 
 
 @login_required
@@ -147,4 +156,9 @@ def version_publish(request, pk):
 
 @staff_action(can_import_document)
 def version_discard(request, pk):
+    form = DiscardForm(request.POST)
+    if not form.is_valid():
+        version = get_object_or_404(DocumentVersion, pk=pk)
+        messages.error(request, form_errors_text(form))
+        return redirect("staff_document_import", pk=version.document_id)
     return _version_action(request, pk, document_version_discard, _("Draft version %(number)d is discarded."))

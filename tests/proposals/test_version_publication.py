@@ -135,7 +135,12 @@ def test_versions_are_published_in_order(document, admin_user):
 def test_a_draft_imported_by_mistake_is_discarded_with_its_new_articles(secretariat, document):
     _upload(secretariat, document)
     draft = document.versions.get(position=2)
-    answer = secretariat.post(reverse("staff_version_discard", kwargs={"pk": draft.pk}), follow=True)
+    url = reverse("staff_version_discard", kwargs={"pk": draft.pk})
+    # The imported text of every language goes: the box must be ticked.
+    answer = secretariat.post(url, follow=True)
+    assert "Tick the box to confirm discarding the draft." in answer.content.decode()
+    assert DocumentVersion.objects.filter(pk=draft.pk).exists()
+    answer = secretariat.post(url, {"confirm": "on"}, follow=True)
     assert "is discarded" in answer.content.decode()
     assert not DocumentVersion.objects.filter(pk=draft.pk).exists()
     assert not ArticleIdentity.objects.filter(document=document, key="secret").exists()
