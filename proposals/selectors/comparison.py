@@ -22,6 +22,7 @@ class ArticleComparison:
     renumbered: bool
     measure: ChangeMeasure
     html: str = ""
+    language: str = ""
 
     @property
     def article(self) -> Article:
@@ -52,6 +53,16 @@ class ComparisonSummary:
             "renumbered": self.renumbered,
             "changed_percent": self.changed_percent,
         }
+
+
+def text_language(article: Article | None, language: str) -> str:
+    """The language `_text` shows the article in: `language` when every paragraph has it, else the first
+    language that every paragraph has (a page names it, and marks the text with it)."""
+    paragraphs = list(article.paragraphs.all()) if article is not None else []
+    return next(
+        (code for code in (language, *LANGUAGE_ORDER) if all(getattr(p, f"text_{code}") for p in paragraphs)),
+        language,
+    )
 
 
 def _text(article: Article | None, language: str) -> str:
@@ -107,6 +118,7 @@ def compare_versions(
             moved=moved,
             renumbered=renumbered,
             measure=change,
+            language=text_language(new or old, language),
         )
         if with_html and status != "unchanged":
             row.html = render_html(ops, added_label=added_label, removed_label=removed_label)

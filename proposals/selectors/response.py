@@ -21,7 +21,7 @@ from ..models import (
     ProposalResponse,
     ResponseState,
 )
-from .comparison import _text
+from .comparison import _text, text_language
 
 AWAITING_ANSWER = ("published", "under_review")
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
@@ -210,6 +210,7 @@ def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
                 "article": new,
                 "diff_html": render_html(ops, added_label=_("added"), removed_label=_("removed")),
                 "changed": any(op.tag != "equal" for op in ops),
+                "language": text_language(new or old, language),
                 "responses": entry["responses"],
             }
         )

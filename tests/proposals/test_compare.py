@@ -158,3 +158,18 @@ def test_versions_to_compare_are_named_with_their_day_of_publication_in_the_read
     page = client.get(COMPARE.replace("/en/", f"/{language}/")).content.decode()
     options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
     assert len(options) == 4 and all(option.endswith(f" — {day}") for option in options), options
+
+
+@pytest.mark.parametrize(("page_language", "note"), [("en", True), ("ru", True), ("kk", False)])
+def test_a_diff_shown_in_another_language_is_marked_with_it_and_says_so(client, page_language, note):
+    document = Document.objects.create(consultation=ConsultationFactory(slug="kazakh-only"), slug="law")
+    for text in ("Жер халыққа тиесілі.", "Жер мемлекетке тиесілі."):
+        import_published(
+            document=document,
+            labels={"kk": "Нұсқа"},
+            sources={"kk": ("kk.md", f"# 1. Жер\n## 1. Меншік {{#land}}\n1. {text}\n")},
+            imported_by=None,
+        )
+    page = client.get(f"/{page_language}/consultations/kazakh-only/law/compare/").content.decode()
+    assert '<div class="diff-text" lang="kk">' in page
+    assert ('class="muted other-language"' in page) is note

@@ -493,3 +493,12 @@ def test_an_answer_names_a_version_that_has_or_removes_each_article_it_names(
         data=services.ResponseInput(**data, article_ids=(lease.pk,), version_id=without_lease.pk),
     )
     assert list(response.articles.all()) == [lease]
+
+
+def test_what_changed_shown_in_another_language_is_marked_with_it(client, land_code, answered):
+    _first, second, lease = land_code
+    document_version_publish(version=second, actor=None)
+    page = client.get("/ru" + lease.get_absolute_url()[3:]).content.decode()
+    section = page[page.index('id="what-changed"') :]
+    assert '<div class="diff" lang="en">' in section
+    assert 'class="muted other-language"' in section
