@@ -64,6 +64,15 @@ class DiscardForm(PortalForm):
     )
 
 
+class PublishForm(PortalForm):
+    """Publishing cannot be taken back either: everyone reads the version, and answers name its articles."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have read the draft: once published, it cannot be taken back."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm publishing the version.")},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @role_required(can_import_document)
@@ -149,6 +158,8 @@ def _version_action(request, pk, action, success):
 
 @staff_action(can_import_document)
 def version_publish(request, pk):
+    if refused := _unconfirmed(request, pk, PublishForm):
+        return refused
     return _version_action(
         request, pk, document_version_publish, _("Version %(number)d is published: everyone can read it.")
     )
@@ -156,9 +167,16 @@ def version_publish(request, pk):
 
 @staff_action(can_import_document)
 def version_discard(request, pk):
-    form = DiscardForm(request.POST)
-    if not form.is_valid():
-        version = get_object_or_404(DocumentVersion, pk=pk)
-        messages.error(request, form_errors_text(form))
-        return redirect("staff_document_import", pk=version.document_id)
+    if refused := _unconfirmed(request, pk, DiscardForm):
+        return refused
     return _version_action(request, pk, document_version_discard, _("Draft version %(number)d is discarded."))
+
+
+def _unconfirmed(request, pk, form_class):
+    """Back to the document's page, saying why, when the box confirming an irreversible step is not ticked."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        return None
+    version = get_object_or_404(DocumentVersion, pk=pk)
+    messages.error(request, form_errors_text(form))
+    return redirect("staff_document_import", pk=version.document_id)

@@ -7,6 +7,9 @@ from tests.conftest import give_totp
 from .factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
+
+# The ticked box that publishing, which cannot be taken back, asks for.
+CONFIRMED = {"confirm": "on"}
 V1 = "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget every year.\n"
 V2 = "# 1. S\n## 1. Budgets\n1. Local councils approve the local budget each year.\n"
 
@@ -87,16 +90,16 @@ def test_a_version_with_unconfirmed_matches_is_published_only_once_they_are_conf
     give_totp(admin_user)
     client.force_login(admin_user)
     _upload(client, document, V1)
-    client.post(f"/en/staff/versions/{DocumentVersion.objects.get(position=1).pk}/publish/")
+    client.post(f"/en/staff/versions/{DocumentVersion.objects.get(position=1).pk}/publish/", CONFIRMED)
     _upload(client, document, V2)
     second = DocumentVersion.objects.get(document=document, position=2)
-    page = client.post(f"/en/staff/versions/{second.pk}/publish/", follow=True).content.decode()
+    page = client.post(f"/en/staff/versions/{second.pk}/publish/", CONFIRMED, follow=True).content.decode()
     assert "Confirm the 1 article match proposed by similarity first." in page
     second.refresh_from_db()
     assert not second.is_published
     proposed = Article.objects.get(version=second)
     client.post(f"/en/staff/articles/{proposed.pk}/confirm-match/", {"identity": ""})
-    client.post(f"/en/staff/versions/{second.pk}/publish/")
+    client.post(f"/en/staff/versions/{second.pk}/publish/", CONFIRMED)
     second.refresh_from_db()
     assert second.is_published
 
@@ -106,7 +109,7 @@ def test_the_articles_of_a_published_version_keep_their_identities(client, docum
     client.force_login(admin_user)
     _upload(client, document, V1)
     first = DocumentVersion.objects.get(document=document, position=1)
-    client.post(f"/en/staff/versions/{first.pk}/publish/")
+    client.post(f"/en/staff/versions/{first.pk}/publish/", CONFIRMED)
     article = Article.objects.get(version=first)
     other = ArticleIdentity.objects.create(document=document, key="other")
     page = client.post(

@@ -94,7 +94,12 @@ def test_staff_preview_the_draft_and_publish_it_with_a_date_and_an_audit_entry(
     ).content.decode()
     assert reverse("staff_version_publish", kwargs={"pk": draft.pk}) in staff_page
 
-    response = secretariat.post(reverse("staff_version_publish", kwargs={"pk": draft.pk}))
+    # Without the ticked box, nothing is published: it cannot be taken back.
+    unticked = secretariat.post(reverse("staff_version_publish", kwargs={"pk": draft.pk}), follow=True)
+    assert "Tick the box to confirm publishing the version." in unticked.content.decode()
+    draft.refresh_from_db()
+    assert draft.published_at is None
+    response = secretariat.post(reverse("staff_version_publish", kwargs={"pk": draft.pk}), {"confirm": "on"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.published_at is not None and draft.published_by == admin_user
