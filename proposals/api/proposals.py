@@ -236,10 +236,15 @@ def _response_out(proposal: Proposal) -> dict | None:
             {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
             for a in response.articles.all()
         ],
-        "version": str(response.public_version) if response.public_version else None,
+        # The Commission's own label, in another language if need be: a program matches it, a page reads it.
+        "version": _version_label(response.public_version) if response.public_version else None,
         "published_at": response.published_at,
         "covers_cluster": response.proposal_id != proposal.pk,
     }
+
+
+def _version_label(version) -> str:
+    return version.translated("label") or str(version)
 
 
 @router.get("/{int:proposal_id}", response=ProposalDetailOut, summary="One published proposal")

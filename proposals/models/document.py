@@ -7,6 +7,7 @@ follows and history attach to the identity, not to one version's row.
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import actor_field
@@ -69,7 +70,10 @@ class DocumentVersion(TranslatedFieldsMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.translated("label") or f"v{self.position}"
+        # A label the reader's language lacks is not borrowed from another ("3-жоба" on a Russian page): the
+        # version's number, said in the reader's language, names it as well.
+        own = getattr(self, f"label_{(get_language() or 'kk')[:2]}", "")
+        return own or str(_("Version %(number)d") % {"number": self.position})
 
     @property
     def is_published(self) -> bool:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from proposals.demo import DEMO_DIR, seed_consultation
 from proposals.documents.draft_format import DocumentFormatError, parse
@@ -289,3 +290,13 @@ def test_once_intake_is_closed_the_article_page_says_so_instead_of_offering_to_p
     assert "Propose a change to this article" not in html
     assert "/en/proposals/new/" not in html
     assert "Proposal intake closed on " in html
+
+
+def test_a_version_is_named_in_the_readers_language_not_by_another_languages_label():
+    version = DocumentVersion(position=3, label_kk="3-жоба")
+    with translation.override("kk"):
+        assert str(version) == "3-жоба"
+    with translation.override("ru"):
+        assert str(version) == "Версия 3"
+    with translation.override("en"):
+        assert str(version) == "Version 3"
