@@ -3,6 +3,7 @@ draft only staff see, then published by a staff member, or discarded while still
 
 from __future__ import annotations
 
+import heapq
 from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,10 @@ from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 
 # Below this similarity an unmarked article is treated as new rather than as a changed old one.
 MATCH_THRESHOLD = 0.55
+# The old articles whose exact similarity is worked out for each new one: those closest by shared trigrams.
+# The exact measure costs about 5 ms for two articles of 700 characters; every pair of two 100-article
+# versions took a minute of the import request.
+MATCH_SHORTLIST = 3
 # What may name an article identity; one no relation names is left over when its version goes.
 ARTICLE_IDENTITY_REFERENCES = ("versions", "proposals", "responses", "commitments", "follows", "agenda_items")
 
@@ -56,12 +61,17 @@ def _propose_identities(
             .select_related("identity")
             .prefetch_related("paragraphs")
         }
+        old_trigrams = [(identity, old_text, _trigrams(old_text)) for identity, old_text in old.values()]
         candidates = []
         for article in articles:
             if article.number in result:
                 continue
             text = _article_text(article)
-            for identity, old_text in old.values():
+            trigrams = _trigrams(text)
+            closest = heapq.nlargest(
+                MATCH_SHORTLIST, old_trigrams, key=lambda entry: _dice(trigrams, entry[2])
+            )
+            for identity, old_text, _old in closest:
                 ratio = SequenceMatcher(None, text, old_text, autojunk=False).ratio()
                 if ratio >= MATCH_THRESHOLD:
                     candidates.append((ratio, article.number, identity))
@@ -73,6 +83,15 @@ def _propose_identities(
         if article.number not in result:
             result[article.number] = (None, False)
     return result
+
+
+def _trigrams(text: str) -> set[str]:
+    folded = " ".join(text.casefold().split())
+    return {folded[start : start + 3] for start in range(max(len(folded) - 2, 1))}
+
+
+def _dice(first: set[str], second: set[str]) -> float:
+    return 2 * len(first & second) / (len(first) + len(second) or 1)
 
 
 def _new_identity(document: Document, number: str) -> ArticleIdentity:

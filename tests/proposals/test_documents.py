@@ -1,5 +1,6 @@
 """The draft: Markdown import with precise errors, stable article identities, reading pages, phases."""
 
+import difflib
 import re
 from pathlib import Path
 
@@ -124,6 +125,38 @@ def test_unmarked_articles_are_matched_by_similarity_and_flagged_for_confirmatio
     assert new_budgets.identity == old_budgets
     assert new_budgets.identity_proposed is True
     assert Article.objects.get(version__position=2, number="3").identity.versions.count() == 1
+
+
+# Forty articles of a draft as they read in Russian, each of its own words.
+_TOPICS = [f"статья о предмете номер {n}: " + " ".join(f"слово{n}_{k}" for k in range(12)) for n in range(40)]
+
+
+@pytest.mark.django_db
+def test_a_long_version_is_matched_with_a_few_exact_comparisons_per_article(monkeypatch):
+    """Every pair compared exactly took a minute of the import request for two 100-article versions; each
+    new article is compared exactly with the few old ones closest by shared trigrams, and still matched."""
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+
+    def version(texts):
+        articles = "".join(f"## {n + 1}. Статья\n1. {text}\n" for n, text in enumerate(texts))
+        return "# 1. Раздел\n" + articles
+
+    document_version_import(
+        document=document, labels={}, sources={"ru": ("v1.md", version(_TOPICS))}, imported_by=None
+    )
+    compared = []
+    exact = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or exact(self))
+    # The same articles, each lightly edited, in reverse order.
+    edited = [text.replace("слово", "слова", 2) for text in reversed(_TOPICS)]
+    document_version_import(
+        document=document, labels={}, sources={"ru": ("v2.md", version(edited))}, imported_by=None
+    )
+    assert len(compared) <= 3 * len(_TOPICS)
+    old = {a.identity_id: a.number for a in Article.objects.filter(version__position=1)}
+    for article in Article.objects.filter(version__position=2):
+        assert old[article.identity_id] == str(len(_TOPICS) + 1 - int(article.number))
+        assert article.identity_proposed
 
 
 @pytest.mark.django_db
