@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.fields import actor_field
+from portal.core.fields import actor_field, lifecycle_status
 
 
 class UserManager(BaseUserManager):
@@ -148,6 +148,46 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+class OrganisationInvitation(models.Model):
+    """An offer, sent to an email address, to join an organisation: nobody is named a member of a party or
+    an NGO without saying yes. Only a SHA-256 of the link's secret is stored, so the table cannot rebuild a
+    link; the link works once, and only until `expires_at`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=OrganisationMembership.Role.choices)
+    can_act_on_behalf = models.BooleanField(_("may submit on behalf of the organisation"), default=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = lifecycle_status(Status, default=Status.PENDING, max_length=10)
+    invited_by = actor_field(verbose_name=_("invited by"))
+    answered_by = actor_field(verbose_name=_("answered by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitation")
+        verbose_name_plural = _("organisation invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # A new invitation to the same address replaces the waiting one: one link to answer, not two.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(status="pending"),
+                name="accounts_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.status})"
 
 
 class IdentityLevel(models.TextChoices):
