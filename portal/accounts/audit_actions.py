@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.registries import AuditVocabulary
 from portal.core.roles import ROLE_LABELS
 
-from .models import IdentityLevel, IdentityVerification
+from .models import IdentityLevel, IdentityVerification, OrganisationMembership
 
 ACCOUNTS_AUDIT = AuditVocabulary(
     actions={
@@ -21,6 +21,12 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "organisation.verified": _("Organisation verified"),
         "organisation.member_added": _("Organisation member added"),
         "organisation.member_left": _("Organisation member left"),
+        "organisation.member_invited": _("Organisation member invited"),
+        "organisation.invitation_accepted": _("Organisation invitation accepted"),
+        "organisation.invitation_declined": _("Organisation invitation declined"),
+        "organisation.invitation_withdrawn": _("Organisation invitation withdrawn"),
+        "organisation.member_changed": _("Organisation member changed"),
+        "organisation.member_removed": _("Organisation member removed"),
         "person.details_revealed": _("Personal details revealed"),
         "role.granted": _("Role granted"),
         "role.revoked": _("Role revoked"),
@@ -32,10 +38,14 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "reason": _("Reason"),
         "method": _("Method"),
         "level": _("Level"),
+        "person": _("Person"),
+        "membership_role": _("Role in the organisation"),
+        "on_behalf": _("May submit on its behalf"),
     },
     values={
         "role": {str(role): label for role, label in ROLE_LABELS.items()},
         "method": dict(IdentityVerification.Method.choices),
         "level": dict(IdentityLevel.choices),
+        "membership_role": dict(OrganisationMembership.Role.choices),
     },
 )

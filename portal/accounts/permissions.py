@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.core.roles import is_admin, is_moderator, is_staff_member
 
-from .models import AccountBlock, IdentityVerification
+from .models import AccountBlock, IdentityVerification, OrganisationMembership
 
 
 def can_manage_roles(user) -> bool:
@@ -39,6 +39,20 @@ def can_act_for_organisation(user, organisation) -> bool:
     if not organisation.is_verified or not user.is_authenticated:
         return False
     return organisation.memberships.filter(user=user, can_act_on_behalf=True).exists()
+
+
+def is_representative(user, organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return organisation.memberships.filter(
+        user=user, role=OrganisationMembership.Role.REPRESENTATIVE
+    ).exists()
+
+
+def can_manage_members(user, organisation) -> bool:
+    """Its representatives invite, change and remove members; admins too, for an organisation whose
+    representatives are gone. Members and everybody else see only the public page."""
+    return is_representative(user, organisation) or is_admin(user)
 
 
 def is_blocked(user) -> bool:

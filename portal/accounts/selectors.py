@@ -1,6 +1,13 @@
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import LEVEL_OF_METHOD, IdentityVerification, Organisation, OrganisationMembership
+from .models import (
+    LEVEL_OF_METHOD,
+    IdentityVerification,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
@@ -23,6 +30,29 @@ def organisation_public_members(*, organisation: Organisation) -> QuerySet[Organ
         .only("role", "user__display_name", "organisation_id")
         .order_by("role", "user__display_name")
     )
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    """Every member, for its representatives' page: representatives first, then by public name."""
+    return (
+        organisation.memberships.select_related("user")
+        .only(
+            "role",
+            "can_act_on_behalf",
+            "created_at",
+            "organisation_id",
+            "user__display_name",
+            "user__erased_at",
+        )
+        .order_by("-role", "user__display_name", "pk")
+    )
+
+
+def organisation_pending_invitations(*, organisation: Organisation) -> QuerySet[OrganisationInvitation]:
+    """Invitations that can still be answered, newest first."""
+    return organisation.invitations.filter(
+        status=OrganisationInvitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
 
 
 def identity_level(user) -> str | None:

@@ -11,10 +11,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.accounts.permissions import can_block_accounts, can_manage_roles, can_verify_organisation
+from portal.accounts.permissions import (
+    can_block_accounts,
+    can_manage_members,
+    can_manage_roles,
+    can_verify_organisation,
+)
 from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
-from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_admin, is_staff_member
+from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_staff_member
 from portal.core.text import shown_length
 from portal.notifications.services import notify
 
@@ -157,13 +162,12 @@ def organisation_add_member(
     role: str = OrganisationMembership.Role.MEMBER,
     can_act_on_behalf: bool = False,
 ) -> OrganisationMembership:
-    """Adds or updates a member. Representatives of the organisation and admins may do this."""
-    if added_by is not None:
-        is_representative = organisation.memberships.filter(
-            user=added_by, role=OrganisationMembership.Role.REPRESENTATIVE
-        ).exists()
-        if not (is_representative or is_admin(added_by)):
-            raise PermissionDenied(_("Only the organisation's representatives can add members."))
+    """Adds or updates a member. Representatives of the organisation and admins may do this.
+
+    No page calls it: a person joins by accepting an invitation (`invitations.invitation_accept`). Seed data
+    and the admin site use it."""
+    if added_by is not None and not can_manage_members(added_by, organisation):
+        raise PermissionDenied(_("Only the organisation's representatives can add members."))
     membership, _created = OrganisationMembership.objects.update_or_create(
         organisation=organisation,
         user=user,
@@ -171,6 +175,80 @@ def organisation_add_member(
     )
     audit_record(actor=added_by, action="organisation.member_added", target=organisation)
     return membership
+
+
+def _locked_membership(membership: OrganisationMembership) -> tuple[OrganisationMembership, list[int]]:
+    """The membership as it is now and the user ids of the organisation's representatives, every membership
+    of the organisation locked: two representatives demoting each other at once must not leave it none."""
+    memberships = list(
+        OrganisationMembership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id)
+        .order_by("pk")
+    )
+    current = next((m for m in memberships if m.pk == membership.pk), None)
+    if current is None:
+        raise ValidationError(_("This person no longer belongs to the organisation."))
+    representatives = [m.user_id for m in memberships if m.role == OrganisationMembership.Role.REPRESENTATIVE]
+    return current, representatives
+
+
+@transaction.atomic
+def organisation_member_update(
+    *, membership: OrganisationMembership, role: str, can_act_on_behalf: bool, updated_by: User
+) -> OrganisationMembership:
+    """Sets a member's role and whether they may submit for the organisation. Its last representative
+    stays one: without a representative nobody but an administrator could manage it again."""
+    organisation = membership.organisation
+    if not can_manage_members(updated_by, organisation):
+        raise PermissionDenied(_("Only the organisation's representatives can change its members."))
+    if role not in OrganisationMembership.Role.values:
+        raise ValidationError({"role": _("Choose representative or member.")})
+    current, representatives = _locked_membership(membership)
+    if role != OrganisationMembership.Role.REPRESENTATIVE and representatives == [current.user_id]:
+        raise ValidationError(
+            {
+                "role": _(
+                    "%(name)s is the organisation's only representative: make another member a "
+                    "representative first."
+                )
+                % {"name": current.user.public_name}
+            }
+        )
+    if (current.role, current.can_act_on_behalf) != (role, can_act_on_behalf):
+        current.role = role
+        current.can_act_on_behalf = can_act_on_behalf
+        current.save(update_fields=["role", "can_act_on_behalf"])
+        audit_record(
+            actor=updated_by,
+            action="organisation.member_changed",
+            target=organisation,
+            details={"person": current.user_id, "membership_role": role, "on_behalf": can_act_on_behalf},
+        )
+    return current
+
+
+@transaction.atomic
+def organisation_member_remove(*, membership: OrganisationMembership, removed_by: User) -> None:
+    """Ends someone else's membership; what they submitted for the organisation stays its. Leaving oneself
+    is `organisation_leave`, and the last representative cannot be removed."""
+    organisation = membership.organisation
+    if not can_manage_members(removed_by, organisation):
+        raise PermissionDenied(_("Only the organisation's representatives can remove members."))
+    if membership.user_id == removed_by.pk:
+        raise ValidationError(_("To leave the organisation yourself, use “Leave” on your account page."))
+    current, representatives = _locked_membership(membership)
+    if representatives == [current.user_id]:
+        raise ValidationError(
+            _("%(name)s is the organisation's only representative and cannot be removed.")
+            % {"name": current.user.public_name}
+        )
+    current.delete()
+    audit_record(
+        actor=removed_by,
+        action="organisation.member_removed",
+        target=organisation,
+        details={"person": current.user_id},
+    )
 
 
 @transaction.atomic
