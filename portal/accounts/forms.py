@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.forms import PortalForm, textarea_field
 from portal.core.widgets import LanguageSelect
 
-from .models import Organisation, User
+from .models import Organisation, OrganisationMembership, User
 from .privacy import consent_accept, current_notice
 from .services import user_update_profile, validate_public_name
 
@@ -72,6 +72,31 @@ class OrganisationRegisterForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
     description = textarea_field(_("Description"), rows=4, required=False, max_length=2000)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class MembershipForm(PortalForm):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=OrganisationMembership.Role.choices,
+        initial=OrganisationMembership.Role.MEMBER,
+        help_text=_("Representatives manage the organisation's members."),
+    )
+    can_act_on_behalf = forms.BooleanField(
+        label=_("May submit on behalf of the organisation"),
+        required=False,
+        help_text=_("Once the organisation is verified, proposals they submit for it carry its name."),
+    )
+
+
+class InvitationForm(PortalForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("Only the person who has confirmed this address on the portal can accept."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = MembershipForm.base_fields["role"]
+    can_act_on_behalf = MembershipForm.base_fields["can_act_on_behalf"]
 
 
 class ApiTokenForm(PortalForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, privacy
+from .views import account, organisation_members, privacy
 
 urlpatterns = [
     path("profile/", account.profile, name="account_profile"),
@@ -21,4 +21,30 @@ urlpatterns = [
     path("organisations/new/", account.organisation_register, name="organisation_register"),
     path("organisations/<slug:slug>/", account.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/leave/", account.organisation_leave, name="organisation_leave"),
+    path(
+        "organisations/<slug:slug>/members/",
+        organisation_members.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:pk>/",
+        organisation_members.organisation_member_update,
+        name="organisation_member_update",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:pk>/remove/",
+        organisation_members.organisation_member_remove,
+        name="organisation_member_remove",
+    ),
+    path(
+        "organisations/<slug:slug>/invitations/<int:pk>/withdraw/",
+        organisation_members.organisation_invitation_withdraw,
+        name="organisation_invitation_withdraw",
+    ),
+    # Outside /organisations/<slug>/: a signed token must never be read as an organisation's slug.
+    path(
+        "invitations/<str:token>/",
+        organisation_members.organisation_invitation,
+        name="organisation_invitation",
+    ),
 ]

@@ -19,6 +19,7 @@ from portal.core.ratelimit import rate_limit_hit
 from .. import selectors, services
 from ..forms import ApiTokenForm, OrganisationRegisterForm, ProfileForm
 from ..models import ApiToken, IdentityVerification, Organisation
+from ..permissions import can_manage_members
 from ..tokens import api_token_create, api_token_revoke
 from ..verification import get_backend
 from ..verification.signature import challenge_content, signature_challenge_issue, signature_verify
@@ -62,9 +63,12 @@ def organisation_register(request):
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     members = selectors.organisation_public_members(organisation=organisation)
-    return render(
-        request, "account/organisation_detail.html", {"organisation": organisation, "members": members}
-    )
+    context = {
+        "organisation": organisation,
+        "members": members,
+        "can_manage_members": can_manage_members(request.user, organisation),
+    }
+    return render(request, "account/organisation_detail.html", context)
 
 
 @login_required
