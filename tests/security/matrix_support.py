@@ -43,6 +43,10 @@ def url_kwargs(name: str, world) -> dict:
         "staff_agenda_item_delete": {"pk": world.agenda_item.pk},
         "staff_speaker_request_decide": {"pk": world.speaker_request.pk},
         "staff_organisation_verify": {"pk": world.organisation.pk},
+        "organisation_member_update": {"slug": world.organisation.slug, "pk": world.membership.pk},
+        "organisation_member_remove": {"slug": world.organisation.slug, "pk": world.membership.pk},
+        "organisation_invitation_withdraw": {"slug": world.organisation.slug, "pk": world.invitation.pk},
+        "organisation_invitation": {"token": "not-a-token"},
         "staff_person": {"pk": world.published.author_id},
         "staff_person_reveal": {"pk": world.published.author_id},
         "staff_person_unblock": {"pk": world.published.author_id},
@@ -82,7 +86,7 @@ def url_kwargs(name: str, world) -> dict:
         "proposal_id": world.published.pk,
         "comment_pk": world.comment.pk,
         "slug": world.organisation.slug
-        if name in ("organisation_detail", "organisation_leave")
+        if name in ("organisation_detail", "organisation_leave", "organisation_members")
         else world.consultation.slug,
         "document": world.document.slug,
         "document_id": world.document.pk,

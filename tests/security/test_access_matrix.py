@@ -97,6 +97,13 @@ GET = {
     "organisation_register": "login 200 200 200 200 200",
     "organisation_detail": "200 200 200 200 200 200",
     "organisation_leave": "login 405 405 405 405 405",
+    # The world's organisation has `citizen` as a plain member: only an admin manages its members.
+    "organisation_members": "login deny deny deny deny 200",
+    "organisation_member_update": "login 405 405 405 405 405",
+    "organisation_member_remove": "login 405 405 405 405 405",
+    "organisation_invitation_withdraw": "login 405 405 405 405 405",
+    # A link the portal did not sign names no invitation, for everyone alike.
+    "organisation_invitation": "deny deny deny deny deny deny",
     "account_login": "200 redirect redirect redirect redirect redirect",
     "account_logout": "redirect 200 200 200 200 200",
     "account_inactive": "200 200 200 200 200 200",
@@ -245,6 +252,13 @@ POST = {
     "api-v1:withdraw_support": "401 401 401 401 401 401",
     "account_api_token_revoke": "login redirect deny deny deny deny",
     "organisation_leave": "login redirect deny deny deny deny",
+    "organisation_members": "login deny deny deny deny 400",
+    "organisation_member_update": "login deny deny deny deny refused",
+    # The member is not the admin, nor the only representative (it has none): removed.
+    "organisation_member_remove": "login deny deny deny deny redirect",
+    # The world's invitation waits for an answer: withdrawn.
+    "organisation_invitation_withdraw": "login deny deny deny deny redirect",
+    "organisation_invitation": "deny deny deny deny deny deny",
     "notifications_mark_read": "login redirect redirect redirect redirect redirect",
     "staff_person_verify": "login deny deny deny deny refused",
     "account_data_export": "login redirect redirect redirect redirect redirect",

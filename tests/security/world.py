@@ -5,11 +5,12 @@ from this world (by parameter name, with a per-URL override where a name means d
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from portal.accounts.models import Organisation, OrganisationMembership
+from portal.accounts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from portal.accounts.tokens import api_token_create
 from portal.notifications.models import Notification
 from portal.notifications.services import unsubscribe_token
@@ -27,6 +28,7 @@ from proposals.models import (
 from proposals.services.hearing import cancel_token, hearing_register
 from proposals.services.moderation import moderation_case_open
 from proposals.services.report import report_create
+from tests.factories import UserFactory
 from tests.proposals.factories import (
     AgendaItemFactory,
     CommentFactory,
@@ -77,6 +79,18 @@ def build_world(*, citizen, other_citizen) -> World:
     speaker_request = SpeakerRequest.objects.create(hearing=hearing, proposal=published, user=citizen)
     organisation = Organisation.objects.create(name="Civic Lab", slug="civic-lab", kind=Organisation.Kind.NGO)
     OrganisationMembership.objects.create(organisation=organisation, user=citizen)
+    # A member of no role of the matrix, for the members page to change and remove without touching
+    # `citizen`'s own membership (which `organisation_leave` ends).
+    membership = OrganisationMembership.objects.create(
+        organisation=organisation, user=UserFactory(display_name="Civic Lab member")
+    )
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation,
+        email="invited@example.test",
+        role=OrganisationMembership.Role.MEMBER,
+        secret_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     token, _plain = api_token_create(user=citizen, name="matrix")
     # After the outcome: an answered proposal, a commitment on its article and a "done" awaiting approval.
     answered = ProposalFactory(consultation=consultation, author=other_citizen, status="responded")
@@ -131,6 +145,8 @@ def build_world(*, citizen, other_citizen) -> World:
             "registration": registration,
             "speaker_request": speaker_request,
             "organisation": organisation,
+            "membership": membership,
+            "invitation": invitation,
             "token": token,
             "commitment": commitment,
             "body": body,
