@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,16 @@ from portal.core.audit import audit_record
 from portal.core.exports import at, iso, rows_export
 from portal.core.queue import enqueue_on_commit
 
-from .models import ConsentRecord, DataExport, IdentityVerification, PrivacyNotice, SignatureChallenge, User
+from .invitations import normalised_email
+from .models import (
+    ConsentRecord,
+    DataExport,
+    IdentityVerification,
+    OrganisationInvitation,
+    PrivacyNotice,
+    SignatureChallenge,
+    User,
+)
 from .verification.services import identity_verification_erase
 
 _CURRENT_NOTICE_TTL = 60.0
@@ -143,6 +153,29 @@ organisations_of = rows_export(
         "may_act_on_behalf": "can_act_on_behalf",
     },
 )
+organisation_invitations_of = rows_export(
+    # Those sent to the person's addresses; the ones they sent name other people's addresses.
+    lambda user: OrganisationInvitation.objects.filter(email__in=_addresses_of(user)).select_related(
+        "organisation"
+    ),
+    {
+        "organisation": lambda invitation: invitation.organisation.name,
+        "role": "role",
+        "may_act_on_behalf": "can_act_on_behalf",
+        "status": "status",
+        "sent": at("created_at"),
+        "answered": at("answered_at"),
+    },
+)
+
+
+def _addresses_of(user: User) -> set[str]:
+    return {
+        normalised_email(user.email),
+        *map(normalised_email, user.emailaddress_set.values_list("email", flat=True)),
+    }
+
+
 account_blocks_of = rows_export(
     lambda user: user.blocks,
     {"until": at("blocked_until"), "reason": "reason", "lifted_at": at("lifted_at")},
@@ -287,6 +320,8 @@ def account_erase(*, user_id: int) -> bool:
     identity_verification_erase(user=user)
     user.api_tokens.all().delete()
     Authenticator.objects.filter(user=user).delete()
+    # Invitations to the person's addresses name them; those they answered too (the address may be gone).
+    OrganisationInvitation.objects.filter(Q(email__in=_addresses_of(user)) | Q(answered_by=user)).delete()
     EmailAddress.objects.filter(user=user).delete()
     ConsentRecord.objects.filter(user=user).delete()
     user.memberships.all().delete()
@@ -336,6 +371,12 @@ def retention_purge(*, now=None) -> dict[str, int]:
             # A challenge is good for minutes; a day later it is only a record of a page view.
             "signature_challenges": SignatureChallenge.objects.filter(
                 expires_at__lt=now - timedelta(days=1)
+            ).delete()[0],
+            # An invitation names an address, maybe of someone who never signed up: once answered, withdrawn
+            # or expired, it is kept as long as a network address is, then goes.
+            "organisation_invitations": OrganisationInvitation.objects.filter(
+                Q(answered_at__lt=now - timedelta(days=settings.PRIVACY_IP_RETENTION_DAYS))
+                | Q(expires_at__lt=now - timedelta(days=settings.PRIVACY_IP_RETENTION_DAYS))
             ).delete()[0],
         }
         for part in registries.personal_data:

@@ -34,6 +34,7 @@ def register() -> None:
         ("profile", privacy.profile_of),
         ("verification", privacy.verification_of),
         ("organisations", privacy.organisations_of),
+        ("organisation_invitations", privacy.organisation_invitations_of),
         ("account_blocks", privacy.account_blocks_of),
         ("consents", privacy.consents_of),
         ("api_tokens", privacy.api_tokens_of),

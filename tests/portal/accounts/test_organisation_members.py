@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from portal.accounts import invitations, services
+from portal.accounts import invitations, privacy, services
 from portal.accounts.models import OrganisationInvitation, OrganisationMembership
 from portal.core.models import AuditEntry
 from tests.factories import UserFactory
@@ -312,3 +312,33 @@ def test_accepting_does_not_change_an_existing_membership(citizen, organisation)
     )
     invitations.invitation_accept(invitation=invitation, user=citizen)
     assert organisation.memberships.get(user=citizen).role == REPRESENTATIVE
+
+
+def test_invitations_are_in_the_persons_data_erased_with_them_and_purged_after_their_time(citizen):
+    """An invitation names an address, maybe of someone who never signed up: it is in the export of the
+    address's owner, goes with their account, and goes 30 days after it was answered or expired."""
+    organisation = services.organisation_register(name="Lawyers", kind="ngo", registered_by=citizen)
+    invitee, stranger = UserFactory(email="Invitee@Example.test"), "nobody@example.test"
+    to_invitee = invitations.invitation_send(
+        organisation=organisation, email="invitee@example.test", role="member", can_act_on_behalf=False,
+        invited_by=citizen,
+    )  # fmt: skip
+    to_stranger = invitations.invitation_send(
+        organisation=organisation, email=stranger, role="member", can_act_on_behalf=False, invited_by=citizen
+    )
+    exported = privacy.personal_data_of(invitee)["organisation_invitations"]
+    assert [row["organisation"] for row in exported] == ["Lawyers"] and "email" not in exported[0]
+    assert privacy.personal_data_of(citizen)["organisation_invitations"] == []
+    # Retention: a waiting invitation stays; one expired more than 30 days ago goes.
+    assert privacy.retention_purge()["organisation_invitations"] == 0
+    OrganisationInvitation.objects.filter(pk=to_stranger.pk).update(
+        expires_at=timezone.now() - timedelta(days=31)
+    )
+    assert privacy.retention_purge()["organisation_invitations"] == 1
+    # Erasure: the invitation to the person's address goes with their account.
+    privacy.account_deletion_request(user=invitee, requested_by=invitee, withdraw_content=False)
+    invitee.__class__.objects.filter(pk=invitee.pk).update(
+        deletion_due_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert privacy.accounts_erase_due() == 1
+    assert not OrganisationInvitation.objects.filter(pk=to_invitee.pk).exists()

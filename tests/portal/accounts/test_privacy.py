@@ -355,6 +355,7 @@ def test_retention_removes_exactly_what_is_past_its_period_and_twice_is_once(
         "verification_notes": 1,
         "notifications": 1,
         "signature_challenges": 1,
+        "organisation_invitations": 0,
         "exports": 0,
     }
     assert list(SignatureChallenge.objects.values_list("pk", flat=True)) == [fresh_challenge.pk]
@@ -365,6 +366,7 @@ def test_retention_removes_exactly_what_is_past_its_period_and_twice_is_once(
         "verification_notes": 0,
         "notifications": 0,
         "signature_challenges": 0,
+        "organisation_invitations": 0,
         "exports": 0,
     }
     assert _state() == after_first
