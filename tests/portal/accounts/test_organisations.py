@@ -213,7 +213,7 @@ def test_its_only_representative_names_another_before_leaving(client, citizen, o
     client.force_login(citizen)
     profile = client.get("/en/accounts/profile/").content.decode()
     # Two steps: the button that leaves is behind a summary that says what leaving does.
-    assert "<summary>Leave</summary>" in profile and "Leave Lawyers" in profile
+    assert "<summary>Leave the organisation</summary>" in profile and "Leave Lawyers" in profile
     response = client.post(f"/en/accounts/organisations/{organisation.slug}/leave/", follow=True)
     assert "only representative" in response.content.decode()
     assert organisation.memberships.filter(user=citizen).exists()
