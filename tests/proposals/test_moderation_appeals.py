@@ -175,17 +175,25 @@ def _mails_to(person) -> list[str]:
     return [message.body for message in mail.outbox if message.to == [person.email]]
 
 
+def _hidden_and_appealed(proposal, moderator, second_moderator, capture):
+    """The proposal hidden by `moderator` (its author, who reads English, told at once), appealed by its
+    author, and the appeal claimed by `second_moderator`."""
+    author = proposal.author
+    author.preferred_language = "en"
+    author.save()
+    with capture(execute=True):
+        moderation_act(
+            moderator=moderator, proposal=proposal, decision="hide", reason_code="abuse", statement=STATEMENT
+        )
+    appeal = moderation_appeal(proposal=proposal, author=author, grounds="It criticises a policy.")
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    return appeal
+
+
 def test_an_appeal_is_upheld_only_with_reasons_and_its_author_reads_them(
     client, published, other_citizen, moderator, second_moderator, django_capture_on_commit_callbacks
 ):
-    other_citizen.preferred_language = "en"
-    other_citizen.save()
-    with django_capture_on_commit_callbacks(execute=True):  # the hiding's own notice goes out now
-        moderation_act(
-            moderator=moderator, proposal=published, decision="hide", reason_code="abuse", statement=STATEMENT
-        )
-    appeal = moderation_appeal(proposal=published, author=other_citizen, grounds="It criticises a policy.")
-    moderation_case_claim(case=appeal, moderator=second_moderator)
+    appeal = _hidden_and_appealed(published, moderator, second_moderator, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="at least 20 characters"):
         moderation_decide(case=appeal, moderator=second_moderator, decision="approve")
     published.refresh_from_db()
@@ -211,14 +219,7 @@ def test_an_appeal_is_upheld_only_with_reasons_and_its_author_reads_them(
 def test_an_appeal_not_upheld_is_told_as_final_not_as_a_new_decision_to_appeal(
     client, published, other_citizen, moderator, second_moderator, django_capture_on_commit_callbacks
 ):
-    other_citizen.preferred_language = "en"
-    other_citizen.save()
-    with django_capture_on_commit_callbacks(execute=True):  # the hiding's own notice goes out now
-        moderation_act(
-            moderator=moderator, proposal=published, decision="hide", reason_code="abuse", statement=STATEMENT
-        )
-    appeal = moderation_appeal(proposal=published, author=other_citizen, grounds="It criticises a policy.")
-    moderation_case_claim(case=appeal, moderator=second_moderator)
+    appeal = _hidden_and_appealed(published, moderator, second_moderator, django_capture_on_commit_callbacks)
     kept = "The text names a private person and calls them a thief; it stays hidden."
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
