@@ -67,11 +67,29 @@ class ProfileForm(PortalForm):
     clean_display_name = SignupDetailsForm.clean_display_name
 
 
+KINDS_WITH_BUSINESS_NUMBER = (Organisation.Kind.POLITICAL_PARTY, Organisation.Kind.NGO)
+
+
 class OrganisationRegisterForm(PortalForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
     description = textarea_field(_("Description"), rows=4, required=False, max_length=2000)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    business_number = forms.CharField(
+        label=_("BIN"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "12 digits, as in the state register: needed for a party or an NGO; staff check it there."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        # Parties and NGOs are legal entities: their number in the state register is what staff verify.
+        if data.get("kind") in KINDS_WITH_BUSINESS_NUMBER and not data.get("business_number", "").strip():
+            self.add_error("business_number", _("A party or an NGO gives its BIN, as in the state register."))
+        return data
 
 
 class MembershipForm(PortalForm):

@@ -105,6 +105,8 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Public in the state register: staff check it there before verifying, and readers can too.
+    business_number = models.CharField(_("business identification number (BIN)"), max_length=12, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = actor_field(verbose_name=_("verified by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -25,6 +25,7 @@ from portal.notifications.services import notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
 from .validators import organisation_name_keys, validate_display_name
+from .verification.bin import bin_canonical
 
 
 def validate_public_name(display_name: str) -> None:
@@ -95,11 +96,18 @@ def _verified_look_alike(name: str, *, besides: Organisation | None = None) -> O
 
 @transaction.atomic
 def organisation_register(
-    *, name: str, kind: str, description: str = "", website: str = "", registered_by: User
+    *,
+    name: str,
+    kind: str,
+    description: str = "",
+    website: str = "",
+    business_number: str = "",
+    registered_by: User,
 ) -> Organisation:
     """Creates an unverified organisation; the person registering it becomes its representative."""
     if kind not in Organisation.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of organisation.")})
+    business_number = _business_number(business_number)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("The organisation needs a name.")})
@@ -116,7 +124,12 @@ def organisation_register(
             }
         )
     organisation = Organisation(
-        name=name, slug=_unique_slug(name), kind=kind, description=description, website=website
+        name=name,
+        slug=_unique_slug(name),
+        kind=kind,
+        description=description,
+        website=website,
+        business_number=business_number,
     )
     organisation.full_clean()
     organisation.save()
@@ -130,6 +143,27 @@ def organisation_register(
     return organisation
 
 
+def _business_number(value: str) -> str:
+    if not value.strip():
+        return ""
+    try:
+        number = bin_canonical(value)
+    except ValidationError as error:
+        raise ValidationError({"business_number": error.messages}) from error
+    # Whoever registers a verified organisation's number is not it; only verified ones hold theirs, so that a
+    # squatter's unverified registration cannot keep the real one out.
+    if Organisation.objects.filter(business_number=number, verified_at__isnull=False).exists():
+        raise ValidationError(
+            {
+                "business_number": _(
+                    "A verified organisation has this BIN. If you represent it, ask its representative to "
+                    "add you."
+                )
+            }
+        )
+    return number
+
+
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, verified_by: User | None) -> Organisation:
     """Marks the organisation as verified; its delegated members may then act on its behalf."""
@@ -137,6 +171,13 @@ def organisation_verify(*, organisation: Organisation, verified_by: User | None)
         raise PermissionDenied(_("Only administrators can verify organisations."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.verified_at is None:
+        if (
+            organisation.business_number
+            and Organisation.objects.filter(
+                business_number=organisation.business_number, verified_at__isnull=False
+            ).exists()
+        ):
+            raise ValidationError(_("Another verified organisation has this BIN."))
         look_alike = _verified_look_alike(organisation.name, besides=organisation)
         if look_alike is not None:
             raise ValidationError(

@@ -113,6 +113,7 @@ def _seed_demo_organisation() -> None:
         name="Demo Civic Lawyers Association",
         kind=Organisation.Kind.NGO,
         description="A fictional NGO of lawyers, created for the demo.",
+        business_number="240140000011",
         registered_by=representative,
     )
     # Keep the slug stable so that a second run finds it.

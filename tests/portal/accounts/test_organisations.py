@@ -7,6 +7,10 @@ from portal.accounts.permissions import can_act_for_organisation
 from portal.core.models import AuditEntry
 from tests.conftest import give_totp
 
+# A valid BIN: registered in January 2024, a resident legal entity, its check digit computed as an IIN's.
+PARTY_BIN = "240140000011"
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,7 +18,13 @@ def test_registering_makes_the_person_its_representative(client, citizen):
     client.force_login(citizen)
     response = client.post(
         "/en/accounts/organisations/new/",
-        {"name": "Civic  Lawyers", "kind": "ngo", "description": "", "website": ""},
+        {
+            "name": "Civic  Lawyers",
+            "kind": "ngo",
+            "description": "",
+            "website": "",
+            "business_number": PARTY_BIN,
+        },
     )
     organisation = Organisation.objects.get()
     assert response.status_code == 302
@@ -150,7 +160,10 @@ def test_the_form_says_why_a_look_alike_name_is_refused(client, citizen, other_c
     verified = services.organisation_register(name="Civic Lawyers", kind="ngo", registered_by=citizen)
     services.organisation_verify(organisation=verified, verified_by=None)
     client.force_login(other_citizen)
-    response = client.post("/en/accounts/organisations/new/", {"name": "Civic Lawyer\u0455", "kind": "ngo"})
+    response = client.post(
+        "/en/accounts/organisations/new/",
+        {"name": "Civic Lawyer\u0455", "kind": "ngo", "business_number": PARTY_BIN},
+    )
     assert response.status_code == 200
     assert "looks the same" in " ".join(response.context["form"].errors["name"])
 
@@ -222,3 +235,27 @@ def test_its_only_representative_names_another_before_leaving(client, citizen, o
     )
     client.post(f"/en/accounts/organisations/{organisation.slug}/leave/")
     assert not organisation.memberships.filter(user=citizen).exists()
+
+
+def test_a_party_registers_with_its_bin_which_staff_see_and_which_a_second_registration_cannot_take(
+    client, citizen, other_citizen
+):
+    client.force_login(citizen)
+    form = {"name": "Civic Lawyers", "kind": "ngo", "description": "", "website": ""}
+    missing = client.post("/ru/accounts/organisations/new/", form)
+    assert missing.status_code == 200 and "БИН" in missing.content.decode()
+    for wrong in ("24014000001", "240140000012", "２４０１４００００００１１", "241340000011"):
+        page = client.post("/en/accounts/organisations/new/", {**form, "business_number": wrong})
+        assert "BIN" in page.content.decode() and not Organisation.objects.exists(), wrong
+    client.post("/en/accounts/organisations/new/", {**form, "business_number": "2401 4000 0011"})
+    organisation = Organisation.objects.get()
+    assert organisation.business_number == PARTY_BIN
+    assert PARTY_BIN in client.get(organisation.get_absolute_url()).content.decode()
+    services.organisation_verify(organisation=organisation, verified_by=None)
+    # Someone else registering the verified organisation's number is not it.
+    with pytest.raises(ValidationError, match="verified organisation has this BIN"):
+        services.organisation_register(
+            name="Other Lawyers", kind="ngo", business_number=PARTY_BIN, registered_by=other_citizen
+        )
+    # An expert body need not be a legal entity.
+    services.organisation_register(name="Experts", kind="expert", registered_by=other_citizen)
