@@ -225,9 +225,16 @@ def response_approve(*, response: ProposalResponse, reviewer: User) -> ProposalR
 @transaction.atomic
 def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResponse:
     """Publishes the answer: the proposal and each cluster member move to `responded`, and their authors and
-    followers are told (in-app and by email in their language)."""
+    followers are told (in-app and by email in their language). Refused once the proposal no longer awaits an
+    answer (hidden, withdrawn, back in moderation or merged since the draft was written): the answer would be
+    public beside a proposal that is not, and the article pages would name it."""
+    representative = Proposal.objects.get(pk=response.proposal_id)
+    if representative.status not in AWAITING_ANSWER:
+        raise ValidationError(
+            _("This proposal no longer awaits an answer (%(status)s); the answer cannot be published.")
+            % {"status": representative.get_status_display()}
+        )
     response = response_transition(response=response, to_state=R.PUBLISHED, actor=actor)
-    representative = response.proposal
     proposals = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
     answered = []
     for proposal in proposals:

@@ -227,8 +227,9 @@ def response_submit(request, pk):
 @staff_action(can_work_commission_queue)
 def response_approve(request, pk):
     proposal, response = _response_to_review(request, pk)
-    services.response_approve(response=response, reviewer=request.user)
-    messages.success(request, _("The answer is published; the authors and followers are told."))
+    with refusal_flashed(request):
+        services.response_approve(response=response, reviewer=request.user)
+        messages.success(request, _("The answer is published; the authors and followers are told."))
     return redirect("commission_work", pk=proposal.pk)
 
 

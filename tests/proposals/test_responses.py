@@ -22,6 +22,7 @@ from proposals.models import (
 )
 from proposals.services import response as services
 from proposals.services.follow import follow_add
+from proposals.services.proposal import proposal_transition
 from proposals.services.response import RESPONSE_LIFECYCLE, ResponseInput
 from tests.conftest import give_totp
 from tests.factories import UserFactory
@@ -152,6 +153,23 @@ def test_published_response_cannot_be_edited_or_published_twice(published, commi
         _draft(published, commissioner)
     with pytest.raises(TransitionNotAllowed):
         services.response_transition(response=response, to_state="in_review", actor=commissioner)
+
+
+@pytest.mark.parametrize("to_status", ["hidden", "withdrawn", "in_moderation"])
+def test_an_answer_is_not_published_for_a_proposal_no_longer_awaiting_one(
+    published, commissioner, second_commissioner, staff_client, to_status
+):
+    response = _draft(published, commissioner)
+    services.response_submit(response=response, actor=commissioner)
+    proposal_transition(proposal=published, to_status=to_status, actor=None)
+    client = staff_client(second_commissioner)
+    url = f"/en/staff/commission/proposals/{published.pk}/"
+    refused = client.post(url + "response/approve/", follow=True)
+    assert refused.status_code == 200
+    assert "no longer awaits an answer" in str(list(refused.context["messages"]))
+    response.refresh_from_db()
+    assert (response.state, response.published_at) == ("in_review", None)
+    assert not Notification.objects.filter(kind="proposal.responded").exists()
 
 
 def test_lifecycle_table_allows_exactly_these_moves():
