@@ -23,7 +23,16 @@ from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.consultation import intake_is_open
 from proposals.permissions.proposal import can_edit_proposal, can_transition_proposal
 
-from ..models import ArticleIdentity, Consultation, Proposal, ProposalStatus
+from ..models import (
+    ArticleIdentity,
+    CommissionAssignment,
+    CommissionNote,
+    Consultation,
+    Proposal,
+    ProposalResponse,
+    ProposalStatus,
+    ResponseState,
+)
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
@@ -255,6 +264,8 @@ def proposal_transition(
         locked.merged_into = merged_into
         update_fields.append("merged_into")
     locked.save(update_fields=update_fields)
+    if to_status in _LEAVES_PUBLIC and locked.cluster_of_id is None:
+        _cluster_hand_over(locked)
     if to_status == S.PUBLISHED:
         search_index_update(Proposal.objects.filter(pk=locked.pk))
     locked.transitions.create(
@@ -269,6 +280,34 @@ def proposal_transition(
         tell_author=tell_author,
     )
     return locked
+
+
+# Statuses in which a proposal is no longer listed nor answered.
+_LEAVES_PUBLIC = (S.WITHDRAWN, S.HIDDEN, S.IN_MODERATION, S.MERGED)
+
+
+def _cluster_hand_over(representative: Proposal) -> None:
+    """A campaign is listed, queued and answered as its representative: one leaving the public view hands
+    that over to the oldest member still awaiting an answer, with the campaign's unpublished answer, its
+    assignment and its internal notes. Without it the other members vanished from every list and from the
+    Commission's queue, and nobody could answer them."""
+    members = list(
+        Proposal.objects.select_for_update().filter(cluster_of=representative).order_by("published_at", "id")
+    )
+    heir = next((member for member in members if member.status in (S.PUBLISHED, S.UNDER_REVIEW)), None)
+    if heir is None:
+        return
+    Proposal.objects.filter(cluster_of=representative).exclude(pk=heir.pk).update(cluster_of=heir)
+    heir.cluster_of = None
+    heir.cluster_size = len(members)
+    heir.save(update_fields=["cluster_of", "cluster_size", "updated_at"])
+    representative.cluster_size = 1
+    representative.save(update_fields=["cluster_size"])
+    ProposalResponse.objects.filter(proposal=representative).exclude(state=ResponseState.PUBLISHED).update(
+        proposal=heir
+    )
+    CommissionAssignment.objects.filter(proposal=representative).update(proposal=heir)
+    CommissionNote.objects.filter(proposal=representative).update(proposal=heir)
 
 
 # The notification kind that tells the author of a decision moving their proposal to each status, and whether

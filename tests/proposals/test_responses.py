@@ -213,6 +213,33 @@ def test_one_response_for_a_cluster_answers_every_member(
     assert Notification.objects.filter(kind="proposal.responded").count() == 3
 
 
+@pytest.mark.parametrize("to_status", ["withdrawn", "hidden"])
+def test_a_campaign_whose_representative_leaves_is_still_queued_and_answered(
+    consultation, commissioner, second_commissioner, staff_client, to_status
+):
+    representative = ProposalFactory(consultation=consultation, cluster_size=3, title="First of the campaign")
+    members = [
+        ProposalFactory(consultation=consultation, cluster_of=representative, title=f"Member {n}")
+        for n in range(2)
+    ]
+    draft = _draft(representative, commissioner, reasoning_en="Drafted before the first author left.")
+    services.commission_note_add(proposal=representative, author=commissioner, body="Check article 3.")
+    proposal_transition(proposal=representative, to_status=to_status, actor=None)
+    queue = staff_client(commissioner).get("/en/staff/commission/")
+    rows = [row["proposal"] for row in queue.context["rows"]]
+    assert [(row.pk, row.cluster_size) for row in rows] == [(members[0].pk, 2)]
+    draft.refresh_from_db()
+    assert draft.proposal_id == members[0].pk
+    assert members[0].commission_notes.get().body == "Check article 3."
+    services.response_submit(response=draft, actor=commissioner)
+    services.response_approve(response=draft, reviewer=second_commissioner)
+    for member in members:
+        member.refresh_from_db()
+        assert member.status == "responded"
+    representative.refresh_from_db()
+    assert representative.status == to_status
+
+
 # --- deadlines on the proposal page ----------------------------------------------------------------------
 
 
