@@ -20,6 +20,7 @@ from ..models import (
     Proposal,
     ProposalResponse,
     ResponseState,
+    ResponseTransition,
 )
 from .comparison import _text, text_language
 
@@ -35,13 +36,20 @@ def published_responses() -> QuerySet[ProposalResponse]:
 
 
 def public_response_for(proposal: Proposal) -> ProposalResponse | None:
-    """The published answer shown on a proposal's page: its own, or its cluster representative's."""
+    """The published answer shown on a proposal's page: its own, or its cluster representative's, with its
+    public corrections as `corrections` (when and why; the review before publication stays internal)."""
     target = proposal.cluster_of_id or proposal.pk
+    corrections = ResponseTransition.objects.filter(
+        from_state=ResponseState.PUBLISHED, to_state=ResponseState.PUBLISHED
+    ).order_by("created_at", "id")
     return (
         published_responses()
         .filter(proposal_id=target)
         .select_related("version", "proposal")
-        .prefetch_related(Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES))
+        .prefetch_related(
+            Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES),
+            Prefetch("transitions", queryset=corrections, to_attr="corrections"),
+        )
         .first()
     )
 

@@ -232,6 +232,30 @@ def test_correcting_the_articles_changes_the_public_links(
     assert "Draft, edition 2" not in page  # named once version 2 is published
 
 
+def test_the_proposal_page_shows_when_and_why_its_answer_was_corrected_but_not_the_review(
+    client, consultation, land_code, commissioner, second_commissioner
+):
+    _first, second, lease = land_code
+    proposal = ProposalFactory(consultation=consultation)
+    response = services.response_draft_save(
+        proposal=proposal,
+        author=commissioner,
+        data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
+    )
+    services.response_submit(response=response, actor=commissioner)
+    services.response_return(response=response, reviewer=second_commissioner, note="Internal: cite the law.")
+    services.response_submit(response=response, actor=commissioner)
+    services.response_approve(response=response, reviewer=second_commissioner)
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    assert "were corrected" not in page
+    _correct(response, commissioner, second, articles=[lease])
+    page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    answer = page[page.index('id="response-heading"') :]
+    assert "The articles and the version this answer names were corrected:" in answer
+    assert "Version 2 carries the change, not version 1." in answer
+    assert "Internal: cite the law." not in page
+
+
 def test_a_correction_needs_a_reason_and_a_change(land_code, wrongly_answered, commissioner):
     first, second, lease = land_code
     _proposal, response = wrongly_answered
