@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,8 +140,24 @@ class QueueFilters:
     assignee: str | None = None  # "me" or "none"
 
 
+def _answer_due(rules: list[ObligationRule]):
+    """`answer_deadline` as a database expression: of the rules that apply, the one with the fewest days
+    (tried first) sets the earliest deadline."""
+    whens = [
+        When(
+            Q(supports_count__gte=rule.min_supports)
+            & (Q(consultation_id=rule.consultation_id) if rule.consultation_id else Q()),
+            then=F("published_at") + timedelta(days=rule.days),
+        )
+        for rule in sorted(rules, key=lambda rule: (rule.days, rule.pk))
+    ]
+    return Case(*whens, output_field=DateTimeField()) if whens else Value(None, output_field=DateTimeField())
+
+
 def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = None) -> QuerySet[Proposal]:
-    """Proposals (a campaign cluster by its representative) awaiting an answer, oldest first."""
+    """Proposals (a campaign cluster by its representative) awaiting an answer, the soonest (or longest
+    overdue) deadline first, then oldest first: consultations and levels of support promise different
+    delays, so the oldest proposal is not always the most urgent."""
     now = now or timezone.now()
     queryset = Proposal.objects.filter(status__in=AWAITING_ANSWER, cluster_of__isnull=True)
     if filters.consultation:
@@ -171,8 +187,9 @@ def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = No
         .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
         .annotate(
             has_assignment=Exists(CommissionAssignment.objects.filter(proposal=OuterRef("pk"))),
+            answer_due=_answer_due(list(ObligationRule.objects.filter(is_active=True))),
         )
-        .order_by("published_at", "id")
+        .order_by(F("answer_due").asc(nulls_last=True), "published_at", "id")
     )
 
 

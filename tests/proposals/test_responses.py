@@ -316,6 +316,26 @@ def test_queue_lists_awaiting_proposals_and_clusters_once(
     assert "On the article" in html and "Campaign text" not in html
 
 
+def test_queue_lists_the_soonest_deadline_first_across_consultations_and_support_levels(
+    commissioner, staff_client
+):
+    slow, fast = ConsultationFactory(), ConsultationFactory()
+    ObligationRule.objects.create(name_en="Slow", consultation=slow, days=45)
+    ObligationRule.objects.create(name_en="Fast", consultation=fast, days=30)
+    ObligationRule.objects.create(name_en="Popular", days=10, min_supports=100)
+    now = timezone.now()
+    oldest = ProposalFactory(consultation=slow, published_at=now - timedelta(days=40))  # due in 5 days
+    overdue = ProposalFactory(consultation=fast, published_at=now - timedelta(days=35))  # 5 days late
+    popular = ProposalFactory(consultation=slow, published_at=now - timedelta(days=12), supports_count=150)
+    without_rule = ConsultationFactory()
+    unbound = ProposalFactory(consultation=without_rule, published_at=now - timedelta(days=90))
+    ObligationRule.objects.filter(name_en="Popular").update(consultation=slow)
+    queue = staff_client(commissioner).get("/en/staff/commission/")
+    rows = queue.context["rows"]
+    assert [row["proposal"].pk for row in rows] == [overdue.pk, popular.pk, oldest.pk, unbound.pk]
+    assert [row["overdue"] for row in rows] == [True, True, False, False]
+
+
 def test_queue_filters_by_consultation_and_offers_that_consultations_articles(
     consultation, commissioner, staff_client, draft_article
 ):
