@@ -94,6 +94,25 @@ def test_second_member_approval_publishes_and_answers_the_proposal(
     assert [t.to_state for t in response.transitions.all()] == ["in_review", "published"]
 
 
+def test_the_author_is_emailed_an_answer_whose_reasons_have_paragraphs(
+    published, commissioner, second_commissioner, django_capture_on_commit_callbacks
+):
+    published.title = "Open the council meetings"
+    published.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(
+            published,
+            drafter=commissioner,
+            approver=second_commissioner,
+            **{f"reasoning_{published.language}": "Accepted.\n\nArticle 3 now opens the meetings."},
+        )
+    [message] = mail.outbox
+    assert "\n" not in message.subject
+    assert "Accepted. Article 3" in message.subject
+    assert "Article 3 now opens the meetings." in message.body
+
+
 def test_without_four_eyes_the_drafter_publishes(published, commissioner, settings):
     settings.RESPONSE_FOUR_EYES = False
     response = _draft(published, commissioner)
