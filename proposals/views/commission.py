@@ -164,9 +164,10 @@ def note_add(request, pk):
     if form.is_valid():
         services.commission_note_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("Write the note."))
-    return redirect("commission_work", pk=proposal.pk)
+        return redirect("commission_work", pk=proposal.pk)
+    # Shown again with what was typed (a note over the limit was lost behind a redirect).
+    context = _work_context(request, proposal, note_form=form)
+    return render(request, "proposals/commission/work.html", context, status=400)
 
 
 @staff_action(can_work_commission_queue)

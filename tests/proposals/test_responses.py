@@ -540,6 +540,16 @@ def test_member_adds_an_internal_note_never_shown_publicly(published, commission
     assert "INTERNAL-NOTE-MARK" not in client.get(f"/en/proposals/{published.pk}/").content.decode()
 
 
+def test_a_note_over_the_limit_is_refused_with_what_was_typed(published, commissioner, staff_client):
+    client = staff_client(commissioner)
+    typed = "Check the budget article. " * 120
+    refused = client.post(f"/en/staff/commission/proposals/{published.pk}/notes/", {"body": typed})
+    assert refused.status_code == 400
+    assert refused.context["note_form"].errors["body"]
+    assert typed.strip() in refused.content.decode()
+    assert not published.commission_notes.exists()
+
+
 def test_staff_without_second_factor_are_sent_to_set_it_up(published, commissioner, client):
     client.force_login(commissioner)
     answer = client.get("/en/staff/commission/")

@@ -313,7 +313,7 @@ POST = {
     # Archiving cannot be undone: without the ticked confirmation the page asks for it (400).
     "staff_consultation_archive": "login deny deny deny deny 400",
     "commission_assign": "login deny deny deny refused refused",
-    "commission_note_add": "login deny deny deny refused refused",
+    "commission_note_add": "login deny deny deny 400 400",
     "commission_response_save": "login deny deny deny 400 400",
     "commission_response_submit": "login deny deny deny deny deny",
     "commission_response_approve": "login deny deny deny deny deny",
