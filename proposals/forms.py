@@ -375,6 +375,7 @@ class ResponseForm(AnswerLinksForm):
         label=_("Start from a template"),
         required=False,
         queryset=None,
+        empty_label=_("— none —"),
         help_text=_("Fills the reasoning in the languages you leave empty."),
     )
     reasoning_kk = textarea_field(

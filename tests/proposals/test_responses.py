@@ -540,6 +540,17 @@ def test_member_adds_an_internal_note_never_shown_publicly(published, commission
     assert "INTERNAL-NOTE-MARK" not in client.get(f"/en/proposals/{published.pk}/").content.decode()
 
 
+@pytest.mark.parametrize("language, name", [("kk", "Қазақша"), ("ru", "Казахский"), ("en", "Kazakh")])
+def test_the_work_page_names_the_language_the_reasons_are_required_in(
+    consultation, commissioner, staff_client, language, name
+):
+    proposal = ProposalFactory(consultation=consultation, language="kk")
+    page = staff_client(commissioner).get(f"/{language}/staff/commission/proposals/{proposal.pk}/")
+    hint = re.search(r'<p class="muted">([^<]*\(([^)]*)\)[^<]*)</p>', page.content.decode()).group(2)
+    assert hint == name
+    assert "---------" not in page.content.decode()  # the template choice's empty option reads in words
+
+
 def test_a_note_over_the_limit_is_refused_with_what_was_typed(published, commissioner, staff_client):
     client = staff_client(commissioner)
     typed = "Check the budget article. " * 120
