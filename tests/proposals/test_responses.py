@@ -355,6 +355,22 @@ def test_queue_lists_the_soonest_deadline_first_across_consultations_and_support
     assert [row["overdue"] for row in rows] == [True, True, False, False]
 
 
+@pytest.mark.parametrize(
+    "language, count, text",
+    [
+        ("en", 51, "51 proposals await an answer."),
+        ("ru", 52, "52 предложения ждут ответа."),
+        ("kk", 1, "1 ұсыныс"),
+    ],
+)
+def test_queue_says_how_many_proposals_await_an_answer_beyond_its_page(
+    consultation, commissioner, staff_client, language, count, text
+):
+    ProposalFactory.create_batch(count, consultation=consultation)
+    page = staff_client(commissioner).get(f"/{language}/staff/commission/").content.decode()
+    assert text in page
+
+
 def test_queue_filters_by_consultation_and_offers_that_consultations_articles(
     consultation, commissioner, staff_client, draft_article
 ):
