@@ -353,6 +353,8 @@ def test_queue_lists_the_soonest_deadline_first_across_consultations_and_support
     rows = queue.context["rows"]
     assert [row["proposal"].pk for row in rows] == [overdue.pk, popular.pk, oldest.pk, unbound.pk]
     assert [row["overdue"] for row in rows] == [True, True, False, False]
+    # Marked as the work page marks it, not as a grey label like the topic beside it.
+    assert queue.content.decode().count('<span class="badge badge-alert">overdue</span>') == 2
 
 
 @pytest.mark.parametrize(
