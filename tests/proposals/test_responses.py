@@ -322,7 +322,7 @@ def test_queue_lists_awaiting_proposals_and_clusters_once(
     assert page.status_code == 200
     assert "On the article" in html and "Campaign text" in html
     assert "Campaign member" not in html and "Already answered" not in html
-    assert "<td>40</td>" in html
+    assert '<td data-label="People">40</td>' in html
     # The article column says "Article 7" and leads to the article, not a bare number.
     number = draft_article.number or draft_article.key
     assert (
@@ -355,6 +355,10 @@ def test_queue_lists_the_soonest_deadline_first_across_consultations_and_support
     assert [row["overdue"] for row in rows] == [True, True, False, False]
     # Marked as the work page marks it, not as a grey label like the topic beside it.
     assert queue.content.decode().count('<span class="badge badge-alert">overdue</span>') == 2
+    # On a phone the table's head is out of sight: each value says which column it is.
+    first_row = queue.content.decode().split("<tbody>")[1].split("</tr>")[0]
+    labels = re.findall(r'<td data-label="([^"]+)">', first_row)
+    assert labels == ["People", "Supports", "Articles", "Age", "Deadline", "Assigned to", "Answer"]
 
 
 @pytest.mark.parametrize(
