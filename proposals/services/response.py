@@ -370,6 +370,11 @@ def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> Com
     if not is_commission_member(assignee):
         raise ValidationError({"assignee": _("Choose a Commission member.")})
     proposal = _answerable(proposal)
+    # Given to its own author, the proposal would wait on someone who may not answer it.
+    if not can_answer_proposal(assignee, proposal):
+        raise ValidationError(
+            {"assignee": _("This member cannot answer it: it is their own proposal or their organisation's.")}
+        )
     assignment, _created = CommissionAssignment.objects.update_or_create(
         proposal=proposal, defaults={"assignee": assignee, "assigned_by": actor}
     )

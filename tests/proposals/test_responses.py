@@ -441,6 +441,15 @@ def test_citizen_cannot_be_assigned(published, commissioner, citizen):
         services.commission_assign(proposal=published, assignee=citizen, actor=commissioner)
 
 
+def test_a_member_is_not_assigned_their_own_proposal(consultation, commissioner, second_commissioner):
+    own = ProposalFactory(consultation=consultation, author=commissioner)
+    with pytest.raises(ValidationError) as refused:
+        services.commission_assign(proposal=own, assignee=commissioner, actor=second_commissioner)
+    assert "their own proposal" in str(refused.value)
+    assert not CommissionAssignment.objects.exists()
+    services.commission_assign(proposal=own, assignee=second_commissioner, actor=commissioner)
+
+
 def test_member_drafts_from_a_template_and_another_approves_through_the_pages(
     published, commissioner, second_commissioner, client, draft_article
 ):
