@@ -336,10 +336,23 @@ def _answer_audience(proposal: Proposal) -> set[int]:
     return {proposal.author_id, *Follow.objects.filter(targets).values_list("user_id", flat=True)}
 
 
-def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
+def _once_each(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
+    """Who is told of each proposal of a campaign, each person once: an author of the proposal they wrote,
+    anyone else of the first one they follow (a follower of the topic was told once per member)."""
+    authors = {proposal.author_id for proposal in proposals}
+    told: set[int] = set()
+    audiences = []
     for proposal in proposals:
+        recipients = _answer_audience(proposal) - told - (authors - {proposal.author_id})
+        told |= recipients
+        audiences.append((proposal, recipients))
+    return audiences
+
+
+def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
+    for proposal, recipients in _once_each(proposals):
         notify(
-            recipients=_answer_audience(proposal),
+            recipients=recipients,
             category="responses",
             kind="proposal.responded",
             params={"title": proposal.title, **_answer_params(response)},
@@ -351,9 +364,10 @@ def _notify_answered(proposals: list[Proposal], *, actor: User, response: Propos
 def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -> None:
     """Those told of the answer are told of its correction too: the links they followed may have moved."""
     representative = response.proposal
-    for proposal in [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]:
+    cluster = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
+    for proposal, recipients in _once_each(cluster):
         notify(
-            recipients=_answer_audience(proposal),
+            recipients=recipients,
             category="responses",
             kind="proposal.answer_corrected",
             params={"title": proposal.title, "reason": reason},

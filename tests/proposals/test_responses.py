@@ -259,6 +259,36 @@ def test_a_campaign_whose_representative_leaves_is_still_queued_and_answered(
     assert representative.status == to_status
 
 
+def test_a_campaign_answer_tells_each_person_once(
+    consultation,
+    commissioner,
+    second_commissioner,
+    citizen,
+    draft_article,
+    django_capture_on_commit_callbacks,
+):
+    topic = TopicFactory(slug="local-councils")
+    representative = ProposalFactory(consultation=consultation, topic=topic, cluster_size=4)
+    members = [
+        ProposalFactory(consultation=consultation, topic=topic, cluster_of=representative) for _ in range(3)
+    ]
+    for proposal in [representative, *members]:
+        proposal.articles.add(draft_article)
+    follow_add(user=citizen, topic=topic)
+    follow_add(user=citizen, article=draft_article)
+    # The author of one campaign proposal follows the topic too: told of their own proposal's answer.
+    follow_add(user=members[1].author, topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(representative, drafter=commissioner, approver=second_commissioner)
+    told = Notification.objects.filter(kind="proposal.responded")
+    assert told.filter(recipient=citizen).count() == 1
+    assert told.get(recipient=members[1].author).url.endswith(f"/proposals/{members[1].pk}/")
+    assert told.count() == 5  # four authors and the follower
+    correct = services.ResponseCorrection(reason="Named the article.", article_ids=(draft_article.pk,))
+    services.response_correct(response=representative.response, actor=commissioner, data=correct)
+    assert Notification.objects.filter(kind="proposal.answer_corrected", recipient=citizen).count() == 1
+
+
 # --- deadlines on the proposal page ----------------------------------------------------------------------
 
 
