@@ -1,0 +1,205 @@
+"""The Commission answering at volume: the queue's order and counts, campaigns whose first proposal leaves,
+answers refused for proposals no longer awaiting one, and who is told what, once."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.notifications.models import Notification
+from proposals.models import CommissionAssignment, ObligationRule
+from proposals.services import response as services
+from proposals.services.follow import follow_add
+from proposals.services.proposal import proposal_transition
+from proposals.services.response import ResponseInput
+from tests.conftest import give_totp
+
+from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(proposal, author, **fields):
+    fields.setdefault("status", "accepted")
+    fields.setdefault(f"reasoning_{proposal.language}", "Accepted: the article is rewritten.")
+    return services.response_draft_save(proposal=proposal, author=author, data=ResponseInput(**fields))
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as the given staff member, with the second factor staff pages require."""
+
+    def _login(user):
+        give_totp(user)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.mark.parametrize("to_status", ["hidden", "withdrawn", "in_moderation"])
+def test_an_answer_is_not_published_for_a_proposal_no_longer_awaiting_one(
+    published, commissioner, second_commissioner, staff_client, to_status
+):
+    response = _draft(published, commissioner)
+    services.response_submit(response=response, actor=commissioner)
+    proposal_transition(proposal=published, to_status=to_status, actor=None)
+    client = staff_client(second_commissioner)
+    url = f"/en/staff/commission/proposals/{published.pk}/"
+    refused = client.post(url + "response/approve/", follow=True)
+    assert refused.status_code == 200
+    assert "no longer awaits an answer" in str(list(refused.context["messages"]))
+    response.refresh_from_db()
+    assert (response.state, response.published_at) == ("in_review", None)
+    assert not Notification.objects.filter(kind="proposal.responded").exists()
+
+
+@pytest.mark.parametrize("to_status", ["withdrawn", "hidden"])
+def test_a_campaign_whose_representative_leaves_is_still_queued_and_answered(
+    consultation, commissioner, second_commissioner, staff_client, to_status
+):
+    representative = ProposalFactory(consultation=consultation, cluster_size=3, title="First of the campaign")
+    members = [
+        ProposalFactory(consultation=consultation, cluster_of=representative, title=f"Member {n}")
+        for n in range(2)
+    ]
+    draft = _draft(representative, commissioner, reasoning_en="Drafted before the first author left.")
+    services.commission_note_add(proposal=representative, author=commissioner, body="Check article 3.")
+    proposal_transition(proposal=representative, to_status=to_status, actor=None)
+    queue = staff_client(commissioner).get("/en/staff/commission/")
+    rows = [row["proposal"] for row in queue.context["rows"]]
+    assert [(row.pk, row.cluster_size) for row in rows] == [(members[0].pk, 2)]
+    draft.refresh_from_db()
+    assert draft.proposal_id == members[0].pk
+    assert members[0].commission_notes.get().body == "Check article 3."
+    services.response_submit(response=draft, actor=commissioner)
+    services.response_approve(response=draft, reviewer=second_commissioner)
+    for member in members:
+        member.refresh_from_db()
+        assert member.status == "responded"
+    representative.refresh_from_db()
+    assert representative.status == to_status
+
+
+def test_a_campaign_answer_tells_each_person_once(
+    consultation,
+    commissioner,
+    second_commissioner,
+    citizen,
+    draft_article,
+    django_capture_on_commit_callbacks,
+):
+    topic = TopicFactory(slug="local-councils")
+    representative = ProposalFactory(consultation=consultation, topic=topic, cluster_size=4)
+    members = [
+        ProposalFactory(consultation=consultation, topic=topic, cluster_of=representative) for _ in range(3)
+    ]
+    for proposal in [representative, *members]:
+        proposal.articles.add(draft_article)
+    follow_add(user=citizen, topic=topic)
+    follow_add(user=citizen, article=draft_article)
+    # The author of one campaign proposal follows the topic too: told of their own proposal's answer.
+    follow_add(user=members[1].author, topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(representative, drafter=commissioner, approver=second_commissioner)
+    told = Notification.objects.filter(kind="proposal.responded")
+    assert told.filter(recipient=citizen).count() == 1
+    assert told.get(recipient=members[1].author).url.endswith(f"/proposals/{members[1].pk}/")
+    assert told.count() == 5  # four authors and the follower
+    correct = services.ResponseCorrection(reason="Named the article.", article_ids=(draft_article.pk,))
+    services.response_correct(response=representative.response, actor=commissioner, data=correct)
+    assert Notification.objects.filter(kind="proposal.answer_corrected", recipient=citizen).count() == 1
+
+
+def test_queue_lists_the_soonest_deadline_first_across_consultations_and_support_levels(
+    commissioner, staff_client
+):
+    slow, fast = ConsultationFactory(), ConsultationFactory()
+    ObligationRule.objects.create(name_en="Slow", consultation=slow, days=45)
+    ObligationRule.objects.create(name_en="Fast", consultation=fast, days=30)
+    ObligationRule.objects.create(name_en="Popular", days=10, min_supports=100)
+    now = timezone.now()
+    oldest = ProposalFactory(consultation=slow, published_at=now - timedelta(days=40))  # due in 5 days
+    overdue = ProposalFactory(consultation=fast, published_at=now - timedelta(days=35))  # 5 days late
+    popular = ProposalFactory(consultation=slow, published_at=now - timedelta(days=12), supports_count=150)
+    without_rule = ConsultationFactory()
+    unbound = ProposalFactory(consultation=without_rule, published_at=now - timedelta(days=90))
+    ObligationRule.objects.filter(name_en="Popular").update(consultation=slow)
+    queue = staff_client(commissioner).get("/en/staff/commission/")
+    rows = queue.context["rows"]
+    assert [row["proposal"].pk for row in rows] == [overdue.pk, popular.pk, oldest.pk, unbound.pk]
+    assert [row["overdue"] for row in rows] == [True, True, False, False]
+    # Marked as the work page marks it, not as a grey label like the topic beside it.
+    assert queue.content.decode().count('<span class="badge badge-alert">overdue</span>') == 2
+    # On a phone the table's head is out of sight: each value says which column it is.
+    first_row = queue.content.decode().split("<tbody>")[1].split("</tr>")[0]
+    labels = re.findall(r'<td data-label="([^"]+)">', first_row)
+    assert labels == ["People", "Supports", "Articles", "Age", "Deadline", "Assigned to", "Answer"]
+
+
+@pytest.mark.parametrize(
+    "language, count, text",
+    [
+        ("en", 51, "51 proposals await an answer."),
+        ("ru", 52, "52 предложения ждут ответа."),
+        ("kk", 1, "1 ұсыныс"),
+    ],
+)
+def test_queue_says_how_many_proposals_await_an_answer_beyond_its_page(
+    consultation, commissioner, staff_client, language, count, text
+):
+    ProposalFactory.create_batch(count, consultation=consultation)
+    page = staff_client(commissioner).get(f"/{language}/staff/commission/").content.decode()
+    assert text in page
+
+
+def test_the_author_is_emailed_an_answer_whose_reasons_have_paragraphs(
+    published, commissioner, second_commissioner, django_capture_on_commit_callbacks
+):
+    published.title = "Open the council meetings"
+    published.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(
+            published,
+            drafter=commissioner,
+            approver=second_commissioner,
+            **{f"reasoning_{published.language}": "Accepted.\n\nArticle 3 now opens the meetings."},
+        )
+    [message] = mail.outbox
+    assert "\n" not in message.subject
+    assert "Accepted. Article 3" in message.subject
+    assert "Article 3 now opens the meetings." in message.body
+
+
+@pytest.mark.parametrize("language, name", [("kk", "Қазақша"), ("ru", "Казахский"), ("en", "Kazakh")])
+def test_the_work_page_names_the_language_the_reasons_are_required_in(
+    consultation, commissioner, staff_client, language, name
+):
+    proposal = ProposalFactory(consultation=consultation, language="kk")
+    page = staff_client(commissioner).get(f"/{language}/staff/commission/proposals/{proposal.pk}/")
+    hint = re.search(r'<p class="muted">([^<]*\(([^)]*)\)[^<]*)</p>', page.content.decode()).group(2)
+    assert hint == name
+    assert "---------" not in page.content.decode()  # the template choice's empty option reads in words
+
+
+def test_a_note_over_the_limit_is_refused_with_what_was_typed(published, commissioner, staff_client):
+    client = staff_client(commissioner)
+    typed = "Check the budget article. " * 120
+    refused = client.post(f"/en/staff/commission/proposals/{published.pk}/notes/", {"body": typed})
+    assert refused.status_code == 400
+    assert refused.context["note_form"].errors["body"]
+    assert typed.strip() in refused.content.decode()
+    assert not published.commission_notes.exists()
+
+
+def test_a_member_is_not_assigned_their_own_proposal(consultation, commissioner, second_commissioner):
+    own = ProposalFactory(consultation=consultation, author=commissioner)
+    with pytest.raises(ValidationError) as refused:
+        services.commission_assign(proposal=own, assignee=commissioner, actor=second_commissioner)
+    assert "their own proposal" in str(refused.value)
+    assert not CommissionAssignment.objects.exists()
+    services.commission_assign(proposal=own, assignee=second_commissioner, actor=commissioner)
