@@ -384,6 +384,8 @@ def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> Com
     if not is_commission_member(assignee):
         raise ValidationError({"assignee": _("Choose a Commission member.")})
     proposal = _answerable(proposal)
+    if not can_answer_proposal(actor, proposal):
+        raise PermissionDenied(_("You cannot answer your own proposal or your organisation's."))
     # Given to its own author, the proposal would wait on someone who may not answer it.
     if not can_answer_proposal(assignee, proposal):
         raise ValidationError(
@@ -401,10 +403,13 @@ def commission_note_add(*, proposal: Proposal, author: User, body: str) -> Commi
     """An internal note on a proposal; only Commission members ever read it."""
     if not can_work_commission_queue(author):
         raise PermissionDenied(_("Only Commission members write internal notes."))
+    proposal = _answerable(proposal)
+    if not can_answer_proposal(author, proposal):
+        raise PermissionDenied(_("You cannot answer your own proposal or your organisation's."))
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write the note.")})
-    return CommissionNote.objects.create(proposal=_answerable(proposal), author=author, body=body[:3000])
+    return CommissionNote.objects.create(proposal=proposal, author=author, body=body[:3000])
 
 
 def deadline_misses_record(*, now: datetime | None = None, limit: int = 1000) -> int:

@@ -14,6 +14,7 @@ from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
 from portal.core.roles import role_required, staff_action
 from proposals.permissions.response import (
+    can_answer_proposal,
     can_correct_response,
     can_draft_response,
     can_review_response,
@@ -125,18 +126,23 @@ def _work_context(request, proposal, **forms):
     }
 
 
-def _proposal(pk) -> Proposal:
+def _proposal(pk, user) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related("consultation", "topic", "author", "cluster_of"), pk=pk
     )
     # A cluster is worked on, and answered, as its representative.
-    return proposal.cluster_of or proposal
+    proposal = proposal.cluster_of or proposal
+    # A member stands aside from their own proposal (or their organisation's): its draft answer, the review
+    # and the internal notes are the Commission's deliberation about their own text.
+    if not can_answer_proposal(user, proposal):
+        raise PermissionDenied
+    return proposal
 
 
 @login_required
 @role_required(can_work_commission_queue)
 def work(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     if proposal.pk != pk:
         return redirect("commission_work", pk=proposal.pk)
     return render(request, "proposals/commission/work.html", _work_context(request, proposal))
@@ -144,7 +150,7 @@ def work(request, pk):
 
 @staff_action(can_work_commission_queue)
 def assign(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a Commission member."))
@@ -159,7 +165,7 @@ def assign(request, pk):
 
 @staff_action(can_work_commission_queue)
 def note_add(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.commission_note_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"])
@@ -172,7 +178,7 @@ def note_add(request, pk):
 
 @staff_action(can_work_commission_queue)
 def response_save(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     form = ResponseForm(request.POST, consultation=proposal.consultation)
     if form.is_valid():
         data = form.cleaned_data
@@ -209,7 +215,7 @@ def _response_of(proposal) -> ProposalResponse:
 
 def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
     """The proposal and its answer, when the member may review it (not its drafter: four eyes)."""
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     response = _response_of(proposal)
     if not can_review_response(request.user, response):
         raise PermissionDenied
@@ -218,7 +224,7 @@ def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
 
 @staff_action(can_work_commission_queue)
 def response_submit(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     with refusal_flashed(request, ValidationError, PermissionDenied):
         services.response_submit(response=_response_of(proposal), actor=request.user)
         messages.success(request, _("The answer is sent for approval by another member."))
@@ -248,7 +254,7 @@ def response_return(request, pk):
 
 @staff_action(can_work_commission_queue)
 def response_correct(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(pk, request.user)
     response = _response_of(proposal)
     if not can_correct_response(request.user, response):
         raise PermissionDenied

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from portal.notifications.models import Notification
@@ -202,4 +202,24 @@ def test_a_member_is_not_assigned_their_own_proposal(consultation, commissioner,
         services.commission_assign(proposal=own, assignee=commissioner, actor=second_commissioner)
     assert "their own proposal" in str(refused.value)
     assert not CommissionAssignment.objects.exists()
-    services.commission_assign(proposal=own, assignee=second_commissioner, actor=commissioner)
+    services.commission_assign(proposal=own, assignee=second_commissioner, actor=second_commissioner)
+
+
+def test_a_member_stands_aside_from_the_work_on_their_own_proposal(
+    consultation, commissioner, second_commissioner, staff_client
+):
+    own = ProposalFactory(consultation=consultation, author=commissioner, language="en")
+    services.commission_note_add(proposal=own, author=second_commissioner, body="INTERNAL-ON-OWN")
+    _draft(own, second_commissioner, reasoning_en="DRAFT-ON-OWN")
+    client = staff_client(commissioner)
+    url = f"/en/staff/commission/proposals/{own.pk}/"
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "INTERNAL-ON-OWN" not in page.content.decode() and "DRAFT-ON-OWN" not in page.content.decode()
+    assert client.post(url + "notes/", {"body": "Be kind to it."}).status_code == 403
+    assert client.post(url + "assign/", {"assignee": second_commissioner.pk}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.commission_assign(proposal=own, assignee=second_commissioner, actor=commissioner)
+    assert list(own.commission_notes.values_list("body", flat=True)) == ["INTERNAL-ON-OWN"]
+    assert not CommissionAssignment.objects.exists()
+    assert staff_client(second_commissioner).get(url).status_code == 200
