@@ -122,6 +122,7 @@ PAGES = {
     "staff_responsible_body_edit": "commissioner",
     "staff_site_switches": "admin",
     "staff_roles": "admin",
+    "organisation_members": "admin",
     "socialaccount_connections": "citizen",
     "socialaccount_login_cancelled": "anonymous",
 }

@@ -61,6 +61,8 @@ def test_admin_runs_a_second_consultation_to_its_report_while_the_first_keeps_wo
     page.get_by_role("button", name="Импорттау").click()
     page.get_by_text("1-нұсқа тек қызметкерлер көретін жоба ретінде жүктелді").wait_for()
     # The version stays a draft until published from the same page.
+    # Publishing cannot be taken back: the box beside the button says the draft was read.
+    page.get_by_label("Жобаны оқып шықтым: жарияланған соң оны қайтарып алуға болмайды.").check()
     page.get_by_role("button", name="Осы нұсқаны жариялау").click()
     page.get_by_text("1-нұсқа жарияланды: оны бәрі оқи алады.").wait_for()
     page.get_by_role("link", name="Жергілікті кеңестер туралы заң").first.click()

@@ -115,6 +115,7 @@ GATE_PAGES = {
         "staff_topic_edit",
         "staff_site_switches",
         "staff_roles",
+        "organisation_members",
     ],
     # Django's admin is for the superusers who maintain the installation (an Administrator is refused).
     "superuser": [
