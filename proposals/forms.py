@@ -229,6 +229,8 @@ class ProposalFilterForm(PortalForm):
     has_response = filter_choice(
         _("Answer"), anything=_("Any"), choices=[("yes", _("Answered")), ("no", _("Not answered yet"))]
     )
+    # Reached from an organisation's page; the list says above it which organisation it is.
+    organisation = forms.SlugField(required=False, max_length=80, widget=forms.HiddenInput)
     ordering = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -263,6 +265,7 @@ class ProposalFilterForm(PortalForm):
             topic=data.get("topic") or None,
             article=data.get("article"),
             submitter_type=data.get("submitter_type") or None,
+            organisation=data.get("organisation") or None,
             has_response=has_response,
             ordering=ordering if ordering in ORDERINGS else "-created",
             **extra,

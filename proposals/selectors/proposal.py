@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification
+from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification, Organisation
 from portal.core import switches
 from portal.core.models import SiteSwitches
 from portal.core.rows import instance_from_row, prepared_cursor, select_list
@@ -59,6 +59,12 @@ class ProposalFilters:
     q: str = ""
     ordering: str = DEFAULT_ORDERING
     consultation_id: int | None = None
+    organisation: str | None = None  # slug: what was submitted on its behalf
+
+
+def organisation_named(slug: str | None) -> Organisation | None:
+    """The organisation a list is filtered by, to say so above it."""
+    return Organisation.objects.filter(slug=slug).first() if slug else None
 
 
 def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[Proposal]:
@@ -75,6 +81,10 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
         queryset = queryset.filter(articles=filters.article)
     if filters.submitter_type:
         queryset = queryset.filter(submitter_type=filters.submitter_type)
+    if filters.organisation:
+        queryset = queryset.filter(
+            submitter_type=Proposal.SubmitterType.ORGANISATION, organisation__slug=filters.organisation
+        )
     if filters.has_response is not None:
         queryset = queryset.filter(responded_at__isnull=not filters.has_response)
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS[DEFAULT_ORDERING])

@@ -66,6 +66,7 @@ def proposal_list(request):
         "query": query.urlencode(),
         "topic": topic,
         "follows_topic": bool(topic and topic.followed),
+        "filtered_organisation": lambda: selectors.organisation_named(form_and_filters()[1].organisation),
     }
     # Outside its personal parts the list shows only whether the reader follows the filtered topic.
     return render_for_reader(request, template, context, situation=(context["follows_topic"],))

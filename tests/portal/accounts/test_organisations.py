@@ -6,6 +6,7 @@ from portal.accounts.models import Organisation, OrganisationMembership
 from portal.accounts.permissions import can_act_for_organisation
 from portal.core.models import AuditEntry
 from tests.conftest import give_totp
+from tests.proposals.factories import ProposalFactory
 
 # A valid BIN: registered in January 2024, a resident legal entity, its check digit computed as an IIN's.
 PARTY_BIN = "240140000011"
@@ -259,3 +260,21 @@ def test_a_party_registers_with_its_bin_which_staff_see_and_which_a_second_regis
         )
     # An expert body need not be a legal entity.
     services.organisation_register(name="Experts", kind="expert", registered_by=other_citizen)
+
+
+def test_an_organisations_page_leads_to_the_proposals_submitted_on_its_behalf(client, citizen, other_citizen):
+    organisation = services.organisation_register(name="Civic Lawyers", kind="expert", registered_by=citizen)
+    services.organisation_verify(organisation=organisation, verified_by=None)
+    ours = ProposalFactory(
+        title="Courts publish every judgment", submitter_type="organisation", organisation=organisation
+    )
+    ProposalFactory(title="A person's own proposal", author=citizen, consultation=ours.consultation)
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert f"/proposals/?organisation={organisation.slug}" in page
+    listing = client.get(f"/ru/proposals/?organisation={organisation.slug}").content.decode()
+    assert "Courts publish every judgment" in listing and "A person's own proposal" not in listing
+    assert "Предложения, поданные от имени Civic Lawyers." in listing
+    # The filter stays when the form is sent again; a slug that is not one is no filter, not an error page.
+    assert f'type="hidden" name="organisation" value="{organisation.slug}"' in listing
+    odd = client.get("/en/proposals/?organisation=%3Cscript%3E")
+    assert odd.status_code == 200 and "<script>" not in odd.content.decode()
