@@ -276,7 +276,9 @@ def organisation_member_remove(*, membership: OrganisationMembership, removed_by
     if not can_manage_members(removed_by, organisation):
         raise PermissionDenied(_("Only the organisation's representatives can remove members."))
     if membership.user_id == removed_by.pk:
-        raise ValidationError(_("To leave the organisation yourself, use “Leave” on your account page."))
+        raise ValidationError(
+            _("To leave the organisation yourself, use “Leave the organisation” on your account page.")
+        )
     current, representatives = _locked_membership(membership)
     if representatives == [current.user_id]:
         raise ValidationError(
