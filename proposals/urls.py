@@ -98,7 +98,9 @@ _staff_consultation_routes = [
 _commission_routes = [
     path("", commission.queue, name="commission_queue"),
     path("proposals/<int:pk>/", commission.work, name="commission_work"),
+    path("assign/", commission.assign_bulk, name="commission_assign_bulk"),
     path("proposals/<int:pk>/assign/", commission.assign, name="commission_assign"),
+    path("proposals/<int:pk>/assign/me/", commission.assign_me, name="commission_assign_me"),
     path("proposals/<int:pk>/notes/", commission.note_add, name="commission_note_add"),
     path("proposals/<int:pk>/response/", commission.response_save, name="commission_response_save"),
     *_actions(

@@ -193,6 +193,20 @@ def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = No
     )
 
 
+def proposals_with_interest(*, user, proposal_ids) -> set[int]:
+    """Of `proposal_ids`, those `user` may not answer (`has_interest_in_answer`): their own, their
+    organisation's, or a cluster holding one of those. One query for a whole queue page."""
+    if not user.is_authenticated:
+        return set()
+    interest = (
+        Q(author_id=user.pk)
+        | Q(organisation__memberships__user_id=user.pk)
+        | Q(cluster_members__author_id=user.pk)
+        | Q(cluster_members__organisation__memberships__user_id=user.pk)
+    )
+    return set(Proposal.objects.filter(interest, pk__in=proposal_ids).values_list("pk", flat=True).distinct())
+
+
 # --- what changed and why ----------------------------------------------------------------------------------
 
 

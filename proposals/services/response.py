@@ -7,7 +7,7 @@ Publishing moves the proposal, and every member of its campaign cluster, to `res
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -386,6 +386,11 @@ def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> Com
     proposal = _answerable(proposal)
     if not can_answer_proposal(actor, proposal):
         raise PermissionDenied(_("You cannot answer your own proposal or your organisation's."))
+    # An answered or withdrawn proposal would sit with a member who has nothing left to do on it.
+    if proposal.status == ProposalStatus.RESPONDED:
+        raise ValidationError(_("It is already answered."))
+    if proposal.status not in AWAITING_ANSWER:
+        raise ValidationError(_("It is not awaiting an answer."))
     # Given to its own author, the proposal would wait on someone who may not answer it.
     if not can_answer_proposal(assignee, proposal):
         raise ValidationError(
@@ -397,6 +402,35 @@ def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> Com
     if proposal.status == ProposalStatus.PUBLISHED:
         proposal_transition(proposal=proposal, to_status=ProposalStatus.UNDER_REVIEW, actor=actor)
     return assignment
+
+
+@dataclass
+class AssignOutcome:
+    assigned: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def commission_assign_bulk(*, proposal_ids: list[int], assignee: User, actor: User) -> AssignOutcome:
+    """Gives many proposals to one member through `commission_assign`, each in its own transaction, so that
+    one refused (the actor's own, answered meanwhile, withdrawn) does not stop the rest; every refusal is
+    kept with its reason."""
+    if not can_work_commission_queue(actor):
+        raise PermissionDenied(_("Only Commission members assign proposals."))
+    if not is_commission_member(assignee):
+        raise ValidationError({"assignee": _("Choose a Commission member.")})
+    outcome = AssignOutcome()
+    found = list(Proposal.objects.filter(pk__in=proposal_ids).order_by("pk"))
+    for proposal_id in sorted(set(proposal_ids) - {proposal.pk for proposal in found}):
+        outcome.refused[proposal_id] = _("There is no such proposal.")
+    for proposal in found:
+        try:
+            with transaction.atomic():
+                commission_assign(proposal=proposal, assignee=assignee, actor=actor)
+        except (ValidationError, PermissionDenied) as error:
+            outcome.refused[proposal.pk] = " ".join(getattr(error, "messages", [str(error)]))
+        else:
+            outcome.assigned.append(proposal.pk)
+    return outcome
 
 
 def commission_note_add(*, proposal: Proposal, author: User, body: str) -> CommissionNote:

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.core.form_views import refusal_flashed
-from portal.core.forms import add_service_errors
+from portal.core.forms import IdsForm, add_service_errors
 from portal.core.roles import role_required, staff_action
 from proposals.permissions.response import (
     can_answer_proposal,
@@ -56,6 +59,10 @@ def queue(request):
     )
     active_rules = list(ObligationRule.objects.filter(is_active=True))
     now = timezone.now()
+    # The member's own and their organisation's proposals are not offered to them.
+    interested = selectors.proposals_with_interest(
+        user=request.user, proposal_ids=[proposal.pk for proposal in page.object_list]
+    )
     rows = []
     for proposal in page.object_list:
         rules = selectors.obligation_rules(proposal.consultation_id, among=active_rules)
@@ -66,6 +73,7 @@ def queue(request):
                 "age_days": (now - proposal.published_at).days if proposal.published_at else 0,
                 "deadline": deadline,
                 "overdue": bool(deadline and deadline < now),
+                "can_take": proposal.pk not in interested,
             }
         )
     query = request.GET.copy()
@@ -73,7 +81,13 @@ def queue(request):
     return render(
         request,
         "proposals/commission/queue.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "assign_form": AssignForm(auto_id="bulk_%s"),
+        },
     )
 
 
@@ -161,6 +175,59 @@ def assign(request, pk):
         )
         messages.success(request, _("Assigned."))
     return redirect("commission_work", pk=proposal.pk)
+
+
+def _back_to_queue(request):
+    """The queue with the filters and page the member was on, sent back by the form as `back`."""
+    back = request.POST.get("back", "")
+    queue_url = reverse("commission_queue")
+    if back.startswith(queue_url) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
+    return redirect(queue_url)
+
+
+@staff_action(can_work_commission_queue)
+def assign_me(request, pk):
+    """From a queue row: the member takes the proposal. The service refuses their own or their
+    organisation's, and one no longer awaiting an answer."""
+    proposal = get_object_or_404(Proposal, pk=pk)
+    with refusal_flashed(request, ValidationError, PermissionDenied):
+        services.commission_assign(proposal=proposal, assignee=request.user, actor=request.user)
+        messages.success(request, _("“%(title)s” is assigned to you.") % {"title": proposal.title})
+    return _back_to_queue(request)
+
+
+@staff_action(can_work_commission_queue)
+def assign_bulk(request):
+    ids = IdsForm({"id": request.POST.getlist("proposals")})
+    proposal_ids = ids.cleaned_data["id"] if ids.is_valid() else []
+    form = AssignForm(request.POST)
+    if not proposal_ids:
+        messages.error(request, _("Select at least one proposal."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose a Commission member."))
+    else:
+        with refusal_flashed(request, ValidationError, PermissionDenied):
+            outcome = services.commission_assign_bulk(
+                proposal_ids=proposal_ids, assignee=form.cleaned_data["assignee"], actor=request.user
+            )
+            if outcome.assigned:
+                count = len(outcome.assigned)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d proposal assigned to %(name)s.",
+                        "%(count)d proposals assigned to %(name)s.",
+                        count,
+                    )
+                    % {"count": count, "name": form.cleaned_data["assignee"].display_name},
+                )
+            for proposal_id, reason in outcome.refused.items():
+                messages.error(
+                    request,
+                    _("Proposal %(id)d not assigned: %(reason)s") % {"id": proposal_id, "reason": reason},
+                )
+    return _back_to_queue(request)
 
 
 @staff_action(can_work_commission_queue)

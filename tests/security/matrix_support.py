@@ -26,6 +26,8 @@ def url_kwargs(name: str, world) -> dict:
         "proposal_preview": {"pk": world.draft.pk},
         "proposal_submit": {"pk": world.draft.pk},
         "proposal_appeal": {"pk": world.rejected.pk},
+        # A proposal awaiting an answer whose author is a citizen: any member may take it.
+        "commission_assign_me": {"pk": world.published.pk},
         "moderation_case": {"pk": world.case.pk},
         "moderation_case_claim": {"pk": world.case.pk},
         "moderation_case_decide": {"pk": world.case.pk},

@@ -220,6 +220,8 @@ GET = {
     "commission_queue": "login deny deny deny 200 200",
     "commission_work": "login deny deny deny 200 200",
     "commission_assign": "login 405 405 405 405 405",
+    "commission_assign_me": "login 405 405 405 405 405",
+    "commission_assign_bulk": "login 405 405 405 405 405",
     "commission_note_add": "login 405 405 405 405 405",
     "commission_response_save": "login 405 405 405 405 405",
     "commission_response_submit": "login 405 405 405 405 405",
@@ -313,6 +315,10 @@ POST = {
     # Archiving cannot be undone: without the ticked confirmation the page asks for it (400).
     "staff_consultation_archive": "login deny deny deny deny 400",
     "commission_assign": "login deny deny deny refused refused",
+    # The world's published proposal is not a member's own: each member takes it in turn.
+    "commission_assign_me": "login deny deny deny redirect redirect",
+    # Nothing selected: refused with the reason, back on the queue.
+    "commission_assign_bulk": "login deny deny deny refused refused",
     "commission_note_add": "login deny deny deny 400 400",
     "commission_response_save": "login deny deny deny 400 400",
     "commission_response_submit": "login deny deny deny deny deny",
