@@ -13,6 +13,10 @@ PROPOSAL_MESSAGES = {
     "proposal.responded": _(
         "The Commission answered the proposal “%(title)s”: %(decision)s. Reasons: %(reason)s"
     ),
+    "proposal.responded_articles": _(
+        "The Commission answered the proposal “%(title)s”: %(decision)s. Articles changed: %(articles)s. "
+        "Reasons: %(reason)s"
+    ),
     "proposal.answer_corrected": _(
         "The Commission corrected the articles or the draft version its answer to “%(title)s” names. "
         "Reason: %(reason)s"

@@ -316,13 +316,20 @@ def response_correct(
 
 
 def _answer_params(response: ProposalResponse) -> dict:
-    """The decision and its reasons in every language, so each reader gets theirs."""
-    decision = {}
+    """The decision, the articles it changes that the public can read, and its reasons, in every language,
+    so each reader gets theirs."""
+    numbers = [
+        identity.number or identity.key
+        for identity in ArticleIdentity.objects.published().filter(responses=response).order_by("pk")
+    ]
+    decision, articles = {}, {}
     for code in LANGUAGES:
         with translation.override(code):
             decision[code] = str(ResponseStatus(response.status).label)
+            articles[code] = ", ".join(_("Article %(number)s") % {"number": number} for number in numbers)
     return {
         "decision": decision,
+        "articles": articles if numbers else "",
         "reason": {code: response.translated("reasoning", code) for code in LANGUAGES},
     }
 
@@ -350,12 +357,14 @@ def _once_each(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
 
 
 def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
+    params = _answer_params(response)
     for proposal, recipients in _once_each(proposals):
         notify(
             recipients=recipients,
             category="responses",
-            kind="proposal.responded",
-            params={"title": proposal.title, **_answer_params(response)},
+            # The chain from a proposal to the article it changed, told with the answer itself.
+            kind="proposal.responded_articles" if params["articles"] else "proposal.responded",
+            params={"title": proposal.title, **params},
             url=proposal.get_absolute_url(),
             exclude=actor,
         )

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.core.models import AuditEntry
+from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.forms import ResponseForm
 from proposals.models import Document, ResponseTransition
@@ -434,6 +435,33 @@ def test_an_article_new_in_a_draft_is_named_publicly_only_once_its_version_is_pu
         a["key"] for a in client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["articles"]
     ] == ["auctions"]
     assert _open_data_row(client, proposal)["response_articles"] == ["auctions"]
+
+
+def test_the_answer_notice_names_the_articles_it_changed_but_not_one_still_in_a_draft(
+    consultation, land_code, auctions, commissioner, second_commissioner
+):
+    """The chain from a proposal to the article it changed, told with the answer: in the reader's words,
+    and only for an article the public can read."""
+    _first, second, lease = land_code
+    third, new_article = auctions
+    named, _response = _lease_answer(
+        consultation, lease, second, drafter=commissioner, approver=second_commissioner, about_lease=True
+    )
+    notice = Notification.objects.get(recipient=named.author, kind="proposal.responded_articles")
+    with translation.override("kk"):
+        assert "Өзгерген баптар: 2-бап." in render_message(notice.kind, notice.params)
+    with translation.override("ru"):
+        assert "Изменённые статьи: Статья 2." in render_message(notice.kind, notice.params)
+    unpublished, _response = _lease_answer(
+        consultation,
+        new_article,
+        third,
+        drafter=commissioner,
+        approver=second_commissioner,
+        about_lease=False,
+    )
+    [plain] = Notification.objects.filter(recipient=unpublished.author, kind__startswith="proposal.responded")
+    assert plain.kind == "proposal.responded" and "3" not in json.dumps(plain.params["articles"])
 
 
 def test_a_commitment_cannot_carry_out_an_article_new_in_an_unpublished_draft(
