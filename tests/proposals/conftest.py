@@ -3,6 +3,7 @@ import pytest
 from portal.accounts import services as account_services
 from portal.accounts.verification.services import identity_verification_record
 from portal.core.roles import Role
+from tests.conftest import give_totp
 from tests.factories import UserFactory
 from tests.identity import make_iin
 
@@ -63,3 +64,16 @@ def draft_article(consultation):
         document=document, labels={"en": "Draft"}, sources={"en": ("en.md", SMALL_DRAFT)}, imported_by=None
     )
     return version.articles.get(number="2").identity
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as the given staff member, with the second factor staff pages require (a module
+    whose staff are one person overrides it with that person)."""
+
+    def _login(user):
+        give_totp(user)
+        client.force_login(user)
+        return client
+
+    return _login

@@ -14,37 +14,18 @@ from proposals.models import CommissionAssignment, ObligationRule
 from proposals.services import response as services
 from proposals.services.follow import follow_add
 from proposals.services.proposal import proposal_transition
-from proposals.services.response import ResponseInput
-from tests.conftest import give_totp
 
 from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response
+from .response_helpers import draft_answer
 
 pytestmark = pytest.mark.django_db
-
-
-def _draft(proposal, author, **fields):
-    fields.setdefault("status", "accepted")
-    fields.setdefault(f"reasoning_{proposal.language}", "Accepted: the article is rewritten.")
-    return services.response_draft_save(proposal=proposal, author=author, data=ResponseInput(**fields))
-
-
-@pytest.fixture
-def staff_client(client):
-    """A client logged in as the given staff member, with the second factor staff pages require."""
-
-    def _login(user):
-        give_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login
 
 
 @pytest.mark.parametrize("to_status", ["hidden", "withdrawn", "in_moderation"])
 def test_an_answer_is_not_published_for_a_proposal_no_longer_awaiting_one(
     published, commissioner, second_commissioner, staff_client, to_status
 ):
-    response = _draft(published, commissioner)
+    response = draft_answer(published, commissioner)
     services.response_submit(response=response, actor=commissioner)
     proposal_transition(proposal=published, to_status=to_status, actor=None)
     client = staff_client(second_commissioner)
@@ -66,7 +47,7 @@ def test_a_campaign_whose_representative_leaves_is_still_queued_and_answered(
         ProposalFactory(consultation=consultation, cluster_of=representative, title=f"Member {n}")
         for n in range(2)
     ]
-    draft = _draft(representative, commissioner, reasoning_en="Drafted before the first author left.")
+    draft = draft_answer(representative, commissioner, reasoning_en="Drafted before the first author left.")
     services.commission_note_add(proposal=representative, author=commissioner, body="Check article 3.")
     proposal_transition(proposal=representative, to_status=to_status, actor=None)
     queue = staff_client(commissioner).get("/en/staff/commission/")
@@ -210,7 +191,7 @@ def test_a_member_stands_aside_from_the_work_on_their_own_proposal(
 ):
     own = ProposalFactory(consultation=consultation, author=commissioner, language="en")
     services.commission_note_add(proposal=own, author=second_commissioner, body="INTERNAL-ON-OWN")
-    _draft(own, second_commissioner, reasoning_en="DRAFT-ON-OWN")
+    draft_answer(own, second_commissioner, reasoning_en="DRAFT-ON-OWN")
     client = staff_client(commissioner)
     url = f"/en/staff/commission/proposals/{own.pk}/"
     page = client.get(url)

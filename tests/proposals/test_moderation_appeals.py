@@ -50,15 +50,24 @@ def test_the_statement_of_a_hiding_reaches_the_author_but_not_the_public_page(
     assert transition.reason == "" and str(case.pk) in transition.internal_note
 
 
+def _hidden_comment(*, by, under, moderator, capture):
+    """A comment of `by` (who reads English) under a proposal of `under`, hidden by `moderator`; the notice
+    of the hiding goes out at once."""
+    proposal = ProposalFactory(author=under, status="published")
+    comment = comment_create(author=by, proposal=proposal, body="The article forgets small towns.")
+    by.preferred_language = "en"
+    by.save()
+    with capture(execute=True):
+        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
+    return proposal, comment
+
+
 def test_the_author_of_a_hidden_comment_appeals_once_from_my_participation(
     client, moderator, second_moderator, citizen, other_citizen, django_capture_on_commit_callbacks
 ):
-    proposal = ProposalFactory(author=other_citizen, status="published")
-    comment = comment_create(author=citizen, proposal=proposal, body="The article forgets small towns.")
-    citizen.preferred_language = "en"
-    citizen.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
+    proposal, comment = _hidden_comment(
+        by=citizen, under=other_citizen, moderator=moderator, capture=django_capture_on_commit_callbacks
+    )
     assert any(
         STATEMENT in m.body
         and "appeal once from My participation" in m.body
@@ -237,12 +246,9 @@ def test_an_appeal_not_upheld_is_told_as_final_not_as_a_new_decision_to_appeal(
 def test_the_outcome_of_a_comment_appeal_reaches_its_author_with_reasons(
     client, moderator, second_moderator, citizen, other_citizen, django_capture_on_commit_callbacks
 ):
-    proposal = ProposalFactory(author=other_citizen, status="published")
-    comment = comment_create(author=citizen, proposal=proposal, body="The article forgets small towns.")
-    citizen.preferred_language = "en"
-    citizen.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        hide_comment(moderator=moderator, proposal=proposal, comment=comment)
+    proposal, comment = _hidden_comment(
+        by=citizen, under=other_citizen, moderator=moderator, capture=django_capture_on_commit_callbacks
+    )
     appeal = moderation_appeal(proposal=proposal, comment=comment, author=citizen, grounds="Fair criticism.")
     moderation_case_claim(case=appeal, moderator=second_moderator)
     mail.outbox.clear()

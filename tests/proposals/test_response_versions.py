@@ -81,6 +81,24 @@ def answered(consultation, land_code, commissioner, second_commissioner):
     )
 
 
+def _commit(consultation, actor, *, article, response):
+    """A commitment carrying out the change of `article` that `response` adopted."""
+    return commitment_create(
+        consultation=consultation,
+        actor=actor,
+        data=CommitmentInput(
+            title_kk="Міндеттеме",
+            title_ru="Обязательство",
+            title_en="Commitment",
+            body_id=body().pk,
+            measure="law",
+            due_date=timezone.localdate() + timedelta(days=30),
+            article_ids=(article.pk,),
+            response_ids=(response.pk,),
+        ),
+    )
+
+
 def _open_data_row(client, proposal):
     answer = client.get("/open-data/proposals.json")
     rows = json.loads(b"".join(answer.streaming_content))["results"]
@@ -356,20 +374,7 @@ def test_a_correction_keeps_the_articles_a_commitment_carries_out(
     _first, second, lease = land_code
     proposal, response = answered
     ownership = consultation.documents.get().identities.get(key="ownership")
-    commitment_create(
-        consultation=consultation,
-        actor=commissioner,
-        data=CommitmentInput(
-            title_kk="Жалға беру мерзімі",
-            title_ru="Срок аренды",
-            title_en="Lease term",
-            body_id=body().pk,
-            measure="law",
-            due_date=timezone.localdate() + timedelta(days=30),
-            article_ids=(lease.pk,),
-            response_ids=(response.pk,),
-        ),
-    )
+    _commit(consultation, commissioner, article=lease, response=response)
     with pytest.raises(ValidationError) as error:
         _correct(response, commissioner, second, articles=[ownership])
     assert "articles" in error.value.message_dict
@@ -472,20 +477,7 @@ def test_a_commitment_cannot_carry_out_an_article_new_in_an_unpublished_draft(
         consultation, article, third, drafter=commissioner, approver=second_commissioner, about_lease=False
     )
     with pytest.raises(ValidationError) as error:
-        commitment_create(
-            consultation=consultation,
-            actor=commissioner,
-            data=CommitmentInput(
-                title_kk="Аукциондар",
-                title_ru="Аукционы",
-                title_en="Auctions",
-                body_id=body().pk,
-                measure="law",
-                due_date=timezone.localdate() + timedelta(days=30),
-                article_ids=(article.pk,),
-                response_ids=(response.pk,),
-            ),
-        )
+        _commit(consultation, commissioner, article=article, response=response)
     assert "articles" in error.value.message_dict
 
 

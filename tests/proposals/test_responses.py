@@ -34,33 +34,16 @@ from .factories import (
     import_published,
     publish_response,
 )
+from .response_helpers import draft_answer
 
 pytestmark = pytest.mark.django_db
-
-
-def _draft(proposal, author, **fields):
-    fields.setdefault("status", "accepted")
-    fields.setdefault(f"reasoning_{proposal.language}", "Accepted: the article is rewritten.")
-    return services.response_draft_save(proposal=proposal, author=author, data=ResponseInput(**fields))
-
-
-@pytest.fixture
-def staff_client(client):
-    """A client logged in as the given staff member, with the second factor staff pages require."""
-
-    def _login(user):
-        give_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login
 
 
 # --- four eyes and the lifecycle ----------------------------------------------------------------------
 
 
 def test_drafter_cannot_approve_their_own_response(published, commissioner):
-    response = _draft(published, commissioner)
+    response = draft_answer(published, commissioner)
     services.response_submit(response=response, actor=commissioner)
     with pytest.raises(PermissionDenied):
         services.response_approve(response=response, reviewer=commissioner)
@@ -95,7 +78,7 @@ def test_second_member_approval_publishes_and_answers_the_proposal(
 
 def test_without_four_eyes_the_drafter_publishes(published, commissioner, settings):
     settings.RESPONSE_FOUR_EYES = False
-    response = _draft(published, commissioner)
+    response = draft_answer(published, commissioner)
     services.response_approve(response=response, reviewer=commissioner)
     published.refresh_from_db()
     assert published.status == "responded"
@@ -121,12 +104,12 @@ def test_reasoning_is_required_in_the_language_of_the_proposal(consultation, com
 def test_articles_and_version_must_belong_to_the_consultation(published, commissioner):
     foreign = ArticleIdentityFactory()
     with pytest.raises(ValidationError) as error:
-        _draft(published, commissioner, article_ids=(foreign.pk,))
+        draft_answer(published, commissioner, article_ids=(foreign.pk,))
     assert "articles" in error.value.message_dict
 
 
 def test_returned_draft_goes_back_with_a_note_then_is_approved(published, commissioner, second_commissioner):
-    response = _draft(published, commissioner)
+    response = draft_answer(published, commissioner)
     services.response_submit(response=response, actor=commissioner)
     with pytest.raises(ValidationError):
         services.response_return(response=response, reviewer=second_commissioner, note="  ")
@@ -134,7 +117,7 @@ def test_returned_draft_goes_back_with_a_note_then_is_approved(published, commis
     response.refresh_from_db()
     assert response.state == "returned" and response.review_note == "Cite article 7."
     assert response.reviewed_by == second_commissioner
-    _draft(published, commissioner, reasoning_en="Accepted: article 7 is rewritten.")
+    draft_answer(published, commissioner, reasoning_en="Accepted: article 7 is rewritten.")
     services.response_submit(response=response, actor=commissioner)
     services.response_approve(response=response, reviewer=second_commissioner)
     assert ProposalResponse.objects.get(pk=response.pk).state == "published"
@@ -149,7 +132,7 @@ def test_returned_draft_goes_back_with_a_note_then_is_approved(published, commis
 def test_published_response_cannot_be_edited_or_published_twice(published, commissioner, second_commissioner):
     response = publish_response(published, drafter=commissioner, approver=second_commissioner)
     with pytest.raises(ValidationError):
-        _draft(published, commissioner)
+        draft_answer(published, commissioner)
     with pytest.raises(TransitionNotAllowed):
         services.response_transition(response=response, to_state="in_review", actor=commissioner)
 
@@ -170,7 +153,7 @@ def test_lifecycle_table_allows_exactly_these_moves():
 def test_citizen_and_moderator_cannot_draft(published, citizen, moderator):
     for person in (citizen, moderator):
         with pytest.raises(PermissionDenied):
-            _draft(published, person)
+            draft_answer(published, person)
 
 
 # --- clusters ------------------------------------------------------------------------------------------
@@ -182,7 +165,7 @@ def test_one_response_for_a_cluster_answers_every_member(
     representative = ProposalFactory(consultation=consultation, cluster_size=3)
     members = [ProposalFactory(consultation=consultation, cluster_of=representative) for _ in range(2)]
     # Answering from a member's page answers the representative, once.
-    response = _draft(members[0], commissioner, reasoning_en="One answer for the campaign text.")
+    response = draft_answer(members[0], commissioner, reasoning_en="One answer for the campaign text.")
     assert response.proposal_id == representative.pk
     services.response_submit(response=response, actor=commissioner)
     services.response_approve(response=response, reviewer=second_commissioner)
