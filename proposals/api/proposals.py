@@ -23,7 +23,7 @@ from ..models import ArticleIdentity, Proposal, ProposalStatus, Topic
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import proposal as selectors
 from ..selectors.consultation import current_consultation, public_consultation_slugs, public_consultations
-from ..selectors.response import public_response_for
+from ..selectors.response import public_corrections, public_response_for
 from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
@@ -89,6 +89,11 @@ class ProposalOut(Schema):
     url: str
 
 
+class CorrectionOut(Schema):
+    at: datetime
+    reason: str
+
+
 class ResponseOut(Schema):
     status: str = Field(
         ..., description="accepted, partially_accepted, rejected, already_reflected, out_of_scope"
@@ -103,6 +108,11 @@ class ResponseOut(Schema):
     published_at: datetime
     covers_cluster: bool = Field(
         ..., description="true when the answer was given to the cluster's first proposal"
+    )
+    corrections: list[CorrectionOut] = Field(
+        ...,
+        description="when and why the articles or the version it names were corrected, oldest first; "
+        "the decision and its reasoning are never corrected",
     )
 
 
@@ -240,6 +250,7 @@ def _response_out(proposal: Proposal) -> dict | None:
         "version": _version_label(response.public_version) if response.public_version else None,
         "published_at": response.published_at,
         "covers_cluster": response.proposal_id != proposal.pk,
+        "corrections": public_corrections(response),
     }
 
 

@@ -12,7 +12,13 @@ from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
 from ..models.proposal import PUBLIC_STATUSES
 from .commitment import OPEN_DATA_RESOURCES, in_dictionary_languages, iso_utc, table_schema
 from .proposal import with_supports_by_level
-from .response import PUBLIC_ANSWER_ARTICLES, answer_deadline, obligation_rules
+from .response import (
+    PUBLIC_ANSWER_ARTICLES,
+    PUBLIC_CORRECTIONS,
+    answer_deadline,
+    obligation_rules,
+    public_corrections,
+)
 
 FIELDS = (
     "id",
@@ -45,6 +51,7 @@ FIELDS = (
     "response_articles",
     "response_version",
     "response_published_at",
+    "response_corrections",
 )
 
 # The data dictionary: each field's Frictionless type and what it holds (shown in kk, ru and en).
@@ -85,6 +92,14 @@ FIELD_DICTIONARY = {
         ),
     ),
     "response_published_at": ("datetime", _("When the answer was published (UTC, ISO 8601).")),
+    "response_corrections": (
+        "string",
+        _(
+            "When and why the articles or the version the answer names were corrected, oldest first: one "
+            "line each, the time (UTC, ISO 8601) and the reason (objects with at and reason in JSON). "
+            "The decision and its reasons are never corrected."
+        ),
+    ),
 }
 
 
@@ -96,7 +111,10 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
         response.proposal_id: response
         for response in ProposalResponse.objects.filter(state=ResponseState.PUBLISHED)
         .select_related("version")
-        .prefetch_related(Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES.order_by("id")))
+        .prefetch_related(
+            Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES.order_by("id")),
+            Prefetch("transitions", queryset=PUBLIC_CORRECTIONS, to_attr="corrections"),
+        )
     }
     queryset = with_supports_by_level(
         Proposal.objects.filter(status__in=PUBLIC_STATUSES)
@@ -143,6 +161,12 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             if response and response.public_version
             else None,
             "response_published_at": iso_utc(response.published_at) if response else None,
+            "response_corrections": [
+                {"at": iso_utc(correction["at"]), "reason": correction["reason"]}
+                for correction in public_corrections(response)
+            ]
+            if response
+            else [],
         }
 
 

@@ -29,6 +29,11 @@ _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
 # The articles a published answer names that the public may read: an answer may name an article new in a draft
 # version, which no page, API or open data names (by number, heading or key) before that version is published.
 PUBLIC_ANSWER_ARTICLES = ArticleIdentity.objects.published().select_related("document__consultation")
+# A published answer's public corrections (when and why its articles or version were corrected), oldest
+# first: the published → published rows of its log. The review before publication stays internal.
+PUBLIC_CORRECTIONS = ResponseTransition.objects.filter(
+    from_state=ResponseState.PUBLISHED, to_state=ResponseState.PUBLISHED
+).order_by("created_at", "id")
 
 
 def published_responses() -> QuerySet[ProposalResponse]:
@@ -39,19 +44,22 @@ def public_response_for(proposal: Proposal) -> ProposalResponse | None:
     """The published answer shown on a proposal's page: its own, or its cluster representative's, with its
     public corrections as `corrections` (when and why; the review before publication stays internal)."""
     target = proposal.cluster_of_id or proposal.pk
-    corrections = ResponseTransition.objects.filter(
-        from_state=ResponseState.PUBLISHED, to_state=ResponseState.PUBLISHED
-    ).order_by("created_at", "id")
     return (
         published_responses()
         .filter(proposal_id=target)
         .select_related("version", "proposal")
         .prefetch_related(
             Prefetch("articles", queryset=PUBLIC_ANSWER_ARTICLES),
-            Prefetch("transitions", queryset=corrections, to_attr="corrections"),
+            Prefetch("transitions", queryset=PUBLIC_CORRECTIONS, to_attr="corrections"),
         )
         .first()
     )
+
+
+def public_corrections(response: ProposalResponse) -> list[dict]:
+    """The corrections as open data and the API give them: when (UTC) and why, oldest first. `response`
+    comes with `corrections` prefetched (`PUBLIC_CORRECTIONS`)."""
+    return [{"at": correction.created_at, "reason": correction.note} for correction in response.corrections]
 
 
 # --- obligations -----------------------------------------------------------------------------------------

@@ -65,6 +65,9 @@ def proposals_csv(request):
 
 
 def _flat(value):
+    if value and isinstance(value, list) and isinstance(value[0], dict) and "reason" in value[0]:
+        # An answer's corrections: one line each, its time and its reason (a reason has spaces of its own).
+        return "\n".join(f"{item['at']} {item['reason']}" for item in value)
     if isinstance(value, list):
         # Evidence objects flatten to their links; the JSON keeps kind and title too.
         return " ".join(str(item["url"] if isinstance(item, dict) else item) for item in value)

@@ -2,6 +2,8 @@
 open data name only once it is published; a published answer's articles and version are corrected with a
 reason, logged, and the stored pages that show them are renewed."""
 
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -273,6 +275,47 @@ def test_the_proposal_page_shows_when_and_why_its_answer_was_corrected_but_not_t
     assert "The articles and the version this answer names were corrected:" in answer
     assert "Version 2 carries the change, not version 1." in answer
     assert "Internal: cite the law." not in page
+
+
+def test_the_api_and_open_data_give_when_and_why_an_answer_was_corrected_but_not_the_review(
+    client, consultation, land_code, commissioner, second_commissioner
+):
+    _first, second, lease = land_code
+    proposal = ProposalFactory(consultation=consultation)
+    response = services.response_draft_save(
+        proposal=proposal,
+        author=commissioner,
+        data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
+    )
+    services.response_submit(response=response, actor=commissioner)
+    services.response_return(response=response, reviewer=second_commissioner, note="Internal: cite the law.")
+    services.response_submit(response=response, actor=commissioner)
+    services.response_approve(response=response, reviewer=second_commissioner)
+    assert client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["corrections"] == []
+    assert _open_data_row(client, proposal)["response_corrections"] == []
+
+    _correct(response, commissioner, second, articles=[lease])
+    _correct(response, second_commissioner, None, articles=[lease], reason="No version carries it yet.")
+
+    api = client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["corrections"]
+    assert [c["reason"] for c in api] == [
+        "Version 2 carries the change, not version 1.",
+        "No version carries it yet.",
+    ]
+    assert all(c["at"] for c in api)
+    row = _open_data_row(client, proposal)["response_corrections"]
+    assert [c["reason"] for c in row] == [c["reason"] for c in api]
+    assert row[0]["at"].endswith("+00:00")  # UTC, as every time in the open data
+    csv_text = b"".join(client.get("/open-data/proposals.csv").streaming_content).decode()
+    cell = next(r for r in csv.DictReader(io.StringIO(csv_text[1:])) if r["id"] == str(proposal.pk))
+    lines = cell["response_corrections"].split("\n")
+    assert [line.split(" ", 1)[1] for line in lines] == [c["reason"] for c in api]
+    assert lines[0].split(" ", 1)[0] == row[0]["at"]
+    everything = json.dumps(api) + json.dumps(row) + csv_text
+    assert "Internal: cite the law." not in everything
+    package = client.get("/open-data/datapackage.json").json()
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert "Решение и его обоснование не исправляются" in fields["response_corrections"]["descriptions"]["ru"]
 
 
 def test_a_correction_needs_a_reason_and_a_change(land_code, wrongly_answered, commissioner):
