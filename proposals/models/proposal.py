@@ -292,6 +292,9 @@ class Comment(OldestFirst):
     hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when pre-screening has looked at the current text; an edit clears it so the new text is screened.
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the proposal's author and followers were told of it: after screening passed it, or when a
+    # moderator restored a comment screening held, never before (they would be sent to a hidden comment).
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(OldestFirst.Meta):
         verbose_name = _("comment")

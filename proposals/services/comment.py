@@ -1,7 +1,9 @@
 """Comments: one level of replies, edits within 15 minutes, soft deletion and likes.
 
 Comments appear at once; every new or edited text is pre-screened by a Celery task after commit, which
-hides it pending review when it finds something. Reports are in `report.py`.
+hides it pending review when it finds something. The proposal's author and followers are told of a comment
+once screening has passed it (`comment_announce`), so that no notice or email leads to a comment screening
+then holds. Reports are in `report.py`.
 """
 
 from datetime import timedelta
@@ -55,9 +57,19 @@ def comment_create(*, author: User, proposal: Proposal, body: str, parent: Comme
         is_official=is_commission_member(author),
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
-    _notify_comment(comment)
     _screen_after_commit(comment)
     return comment
+
+
+def comment_announce(comment: Comment) -> bool:
+    """Tells the proposal's author and followers (a reply: the thread) of a comment they can read, once:
+    called when screening passes it and when a moderator restores it. Returns whether it told anyone now."""
+    if comment.announced_at is not None or comment.is_removed:
+        return False
+    comment.announced_at = timezone.now()
+    comment.save(update_fields=["announced_at"])
+    _notify_comment(comment)
+    return True
 
 
 def _screen_after_commit(comment: Comment) -> None:

@@ -26,7 +26,7 @@ from proposals.permissions.proposal import has_interest_in
 
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
-from .comment import comment_url
+from .comment import comment_announce, comment_url
 from .proposal import proposal_transition
 
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
@@ -443,6 +443,8 @@ def comment_set_hidden(
             counted.filter(comments_count__gt=0).update(comments_count=F("comments_count") - 1)
         else:
             counted.update(comments_count=F("comments_count") + 1)
+            # A comment that screening held was never announced: its readers hear of it now.
+            comment_announce(comment)
     if hidden and tell_author:
         _notify_comment_hidden(comment, statement)
     return comment

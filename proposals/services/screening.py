@@ -23,7 +23,7 @@ from ..detectors.minhash import band_buckets, signature
 from ..models import Comment, DuplicateBand, ModerationCase, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
-from .comment import comment_url
+from .comment import comment_announce, comment_url
 from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 
@@ -204,6 +204,7 @@ def comment_screen(*, comment: Comment) -> bool:
     comment.screened_at = timezone.now()
     comment.save(update_fields=["screened_at"])
     if not result.findings:
+        comment_announce(comment)
         return False
     comment_set_hidden(comment=comment, hidden=True)
     moderation_case_open(proposal=comment.proposal, comment=comment, result=result)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import factory
+from django.test import TestCase
 from django.utils import timezone
 
 from proposals.models import (
@@ -15,6 +16,7 @@ from proposals.models import (
     Topic,
 )
 from proposals.search import search_index_update
+from proposals.services.comment import comment_create
 from tests.factories import UserFactory
 
 
@@ -120,6 +122,13 @@ class HearingFactory(factory.django.DjangoModelFactory):
     venue_ru = "Астана, зал 2"
     venue_en = "Astana, hall 2"
     capacity = 50
+
+
+def comment_posted(**kwargs):
+    """A comment as a person posts it: created, then screened once the request commits, which is when the
+    proposal's author and followers are told of it (`comment_announce`)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return comment_create(**kwargs)
 
 
 def held(hearing):

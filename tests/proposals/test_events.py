@@ -7,7 +7,7 @@ from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
 from proposals.services.proposal import proposal_transition
 
-from .factories import ProposalFactory
+from .factories import ProposalFactory, comment_posted
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ def test_followers_hear_about_review_but_not_the_actor(citizen, other_citizen, c
 
 def test_a_reply_tells_the_parent_author_and_the_proposal_author(citizen, other_citizen, moderator):
     proposal = ProposalFactory(author=citizen)
-    top = comment_create(author=other_citizen, proposal=proposal, body="First")
+    top = comment_posted(author=other_citizen, proposal=proposal, body="First")
     Notification.objects.all().delete()
-    comment_create(author=moderator, proposal=proposal, body="Reply", parent=top)
+    comment_posted(author=moderator, proposal=proposal, body="Reply", parent=top)
     kinds = dict(Notification.objects.values_list("recipient_id", "kind"))
     assert kinds == {other_citizen.pk: "comment.reply", citizen.pk: "comment.new"}
 

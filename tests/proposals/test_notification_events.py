@@ -16,7 +16,6 @@ from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.demo.outcome import seed_digest_notifications
 from proposals.services import hearing as hearing_services
-from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
 from proposals.services.hearing_agenda import AgendaItemInput, agenda_item_save
 from proposals.services.proposal import proposal_transition
@@ -26,6 +25,7 @@ from tests.proposals.factories import (
     HearingFactory,
     ProposalFactory,
     TopicFactory,
+    comment_posted,
     publish_response,
 )
 
@@ -86,11 +86,11 @@ def test_a_registration_is_in_the_centre_and_emailed_once(
 def test_a_new_comment_reaches_the_author_and_followers_a_reply_the_thread(published, citizen, other_citizen):
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
-    first = comment_create(author=citizen, proposal=published, body="A first remark.")
+    first = comment_posted(author=citizen, proposal=published, body="A first remark.")
     assert "comment.new" in _kinds(follower) and "comment.new" in _kinds(
         other_citizen
     )  # other_citizen: author
-    comment_create(author=follower, proposal=published, body="A reply.", parent=first)
+    comment_posted(author=follower, proposal=published, body="A reply.", parent=first)
     assert "comment.reply" in _kinds(citizen)
     assert _kinds(follower).count("comment.new") == 1
 

@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from portal.notifications.models import Notification
-from proposals.services.comment import comment_create, comment_delete
+from proposals.models import ModerationCase
+from proposals.services.comment import comment_delete, comment_edit
 from proposals.services.follow import follow_add
-from proposals.services.moderation import moderation_act
+from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
 from tests.factories import UserFactory
+from tests.proposals.factories import comment_posted
 from tests.proposals.moderation_helpers import STATEMENT
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +33,7 @@ def test_a_hidden_proposal_leaves_its_followers_digest_and_centre(published, cit
     published.save(update_fields=["title"])
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
-    comment_create(author=citizen, proposal=published, body="A comment before it was hidden.")
+    comment_posted(author=citizen, proposal=published, body="A comment before it was hidden.")
     moderation_act(
         moderator=moderator,
         proposal=published,
@@ -50,8 +53,9 @@ def test_a_hidden_proposal_leaves_its_followers_digest_and_centre(published, cit
 def test_a_hidden_comment_leaves_the_notifications_of_others_but_not_the_rest_of_the_thread(
     published, citizen, moderator
 ):
-    hidden = comment_create(author=citizen, proposal=published, body="Phone me at +7 701 123 4567.")
-    kept = comment_create(author=UserFactory(), proposal=published, body="A fair point.")
+    hidden = comment_posted(author=citizen, proposal=published, body="Aidos Bekov on Abai street cheats.")
+    kept = comment_posted(author=UserFactory(), proposal=published, body="A fair point.")
+    assert Notification.objects.filter(url__endswith=f"#comment-{hidden.pk}").exists()
     moderation_act(
         moderator=moderator,
         proposal=published,
@@ -67,6 +71,39 @@ def test_a_hidden_comment_leaves_the_notifications_of_others_but_not_the_rest_of
 
 
 def test_a_comment_its_author_deleted_is_no_longer_announced(published, citizen):
-    comment = comment_create(author=citizen, proposal=published, body="Posted in haste.")
+    comment = comment_posted(author=citizen, proposal=published, body="Posted in haste.")
+    assert Notification.objects.filter(recipient=published.author).exists()
     comment_delete(comment=comment, deleted_by=citizen)
     assert not Notification.objects.filter(recipient=published.author).exists()
+
+
+def test_a_comment_screening_holds_is_announced_to_nobody_until_a_moderator_restores_it(
+    published, citizen, moderator
+):
+    follower = UserFactory()
+    follow_add(user=follower, proposal=published)
+    mail.outbox.clear()
+    held = comment_posted(author=citizen, proposal=published, body="Phone me at +7 701 123 4567.")
+    held.refresh_from_db()
+    assert held.hidden_at is not None and held.announced_at is None
+    for reader in (published.author, follower):
+        assert not Notification.objects.filter(recipient=reader).exists()
+        assert not [message for message in mail.outbox if message.to == [reader.email]]
+    assert Notification.objects.filter(recipient=citizen, kind="comment.held").exists()
+
+    case = ModerationCase.objects.get(comment=held, status="open")
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(case=case, moderator=moderator, decision="approve")
+    for reader in (published.author, follower):
+        assert list(Notification.objects.filter(recipient=reader).values_list("kind", flat=True)) == [
+            "comment.new"
+        ]
+
+
+def test_a_comment_is_announced_once_however_often_it_is_screened_again(published, citizen):
+    comment = comment_posted(author=citizen, proposal=published, body="A first thought.")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        comment_edit(comment=comment, editor=citizen, body="A first thought, better put.")
+    comment.refresh_from_db()
+    assert comment.screened_at is not None and comment.announced_at is not None
+    assert Notification.objects.filter(recipient=published.author, kind="comment.new").count() == 1
