@@ -32,7 +32,8 @@ from .types import MAX_ID, NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {
-    "consultation", "status", "topic", "article", "submitter_type", "q", "ordering", "page", "page_size",
+    "consultation", "status", "topic", "article", "submitter_type", "organisation", "q", "ordering", "page",
+    "page_size",
 }  # fmt: skip
 
 
@@ -59,6 +60,12 @@ class ListFilters(NormalisedSchema):
         None, max_length=40, pattern=SLUG, description="article key, e.g. `local-budgets`"
     )
     submitter_type: SubmitterType | None = None
+    organisation: str | None = Field(
+        None,
+        max_length=80,
+        pattern=SLUG,
+        description="slug of an organisation: the proposals submitted on its behalf",
+    )
     q: str = Field("", max_length=200, pattern=NO_NUL, description="full-text search")
     ordering: Ordering = Ordering.NEWEST
     page: int = Field(1, ge=1, le=100_000)
@@ -80,7 +87,10 @@ class ProposalOut(Schema):
     language: str
     submitter_type: str
     author: str
-    organisation: str | None
+    organisation: str | None = Field(..., description="name of the organisation it was submitted for")
+    organisation_slug: str | None = Field(
+        ..., description="its slug: the `organisation` filter, and its public page on the site"
+    )
     topic: str | None
     articles: list[ArticleRef]
     supports_count: int
@@ -173,6 +183,7 @@ def _out(proposal: Proposal, *, consultation: str) -> dict:
         "submitter_type": proposal.submitter_type,
         "author": proposal.author.public_name,
         "organisation": proposal.organisation.name if proposal.organisation_id else None,
+        "organisation_slug": proposal.organisation.slug if proposal.organisation_id else None,
         "topic": proposal.topic.slug if proposal.topic_id else None,
         "articles": [
             {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
@@ -206,6 +217,7 @@ def list_proposals(request, filters: Query[ListFilters]):
             topic=filters.topic,
             article=article_id,
             submitter_type=filters.submitter_type,
+            organisation=filters.organisation,
             q=filters.q,
             ordering=filters.ordering,
             consultation_id=consultation_id,

@@ -411,3 +411,22 @@ def test_a_method_an_endpoint_lacks_is_refused_in_json(client, published):
     assert response.json() == {"detail": "Method not allowed."}
     assert response["Allow"] == "GET"
     assert client.get(f"/api/v1/proposals/{published.pk}").status_code == 200
+
+
+def test_proposals_of_an_organisation_are_listed_by_its_slug_which_each_proposal_gives(client, consultation):
+    amanat = OrganisationFactory(name="Amanat", slug="amanat")
+    ProposalFactory(
+        consultation=consultation, organisation=amanat, submitter_type="organisation", title="Ours"
+    )
+    # A person who chose the organisation's name as theirs is not the organisation.
+    ProposalFactory(consultation=consultation, author=UserFactory(display_name="Amanat"), title="A person's")
+    listed = client.get("/api/v1/proposals?organisation=amanat").json()
+    assert [p["title"] for p in listed["results"]] == ["Ours"]
+    assert (listed["results"][0]["organisation"], listed["results"][0]["organisation_slug"]) == (
+        "Amanat",
+        "amanat",
+    )
+    everything = client.get("/api/v1/proposals").json()["results"]
+    assert {p["title"]: p["organisation_slug"] for p in everything} == {"Ours": "amanat", "A person's": None}
+    assert client.get("/api/v1/proposals?organisation=nobody").json() == {"count": 0, "results": []}
+    assert client.get("/api/v1/proposals?organisation=not%20a%20slug").status_code == 422
