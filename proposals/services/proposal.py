@@ -33,6 +33,7 @@ from ..models import (
     ProposalStatus,
     ResponseState,
 )
+from ..models.proposal import CONTENT_WITHHELD
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
@@ -330,7 +331,9 @@ def _notify_transition(
 ) -> None:
     """Tells the author about decisions on their proposal, and followers about public status changes."""
     url = proposal.get_absolute_url()
-    if to_status == S.HIDDEN:
+    # Withdrawn by its author or hidden by moderation, the title and the thread leave the page: what others
+    # were told of them leaves their notification centre and next digest too.
+    if to_status in CONTENT_WITHHELD:
         notifications_withdraw(urls=[url], keep_for=proposal.author_id)
     title = {"title": proposal.title}
     notice = AUTHOR_NOTICES.get(to_status)

@@ -1,13 +1,13 @@
-"""What moderation hides leaves the notifications of everyone but its author: a notification repeats the
-proposal's title, and the title may be why it was hidden (a name, a phone number). The next digest, the
-notification centre and the bell say nothing more about it."""
+"""What moderation hides, or its author withdraws, leaves the notifications and the pages of everyone but its
+author: a notification repeats the proposal's title, and the title may be why it was hidden (a name, a phone
+number). The next digest, the notification centre, the bell and "My participation" say nothing more about it."""
 
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from portal.notifications.models import Notification
@@ -15,6 +15,8 @@ from proposals.models import ModerationCase
 from proposals.services.comment import comment_delete, comment_edit
 from proposals.services.follow import follow_add
 from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
+from proposals.services.proposal import proposal_withdraw
+from proposals.services.support import support_add
 from tests.factories import UserFactory
 from tests.proposals.factories import comment_posted
 from tests.proposals.moderation_helpers import STATEMENT
@@ -107,3 +109,50 @@ def test_a_comment_is_announced_once_however_often_it_is_screened_again(publishe
     comment.refresh_from_db()
     assert comment.screened_at is not None and comment.announced_at is not None
     assert Notification.objects.filter(recipient=published.author, kind="comment.new").count() == 1
+
+
+def test_a_proposal_its_author_withdrew_leaves_the_notifications_of_others(published, citizen):
+    published.title = TITLE
+    published.save(update_fields=["title"])
+    follower = UserFactory()
+    follow_add(user=follower, proposal=published)
+    comment = comment_create(author=follower, proposal=published, body="Why this article?")
+    comment_create(author=published.author, proposal=published, body="Because.", parent=comment)
+    assert Notification.objects.filter(recipient=follower).exists()
+    proposal_withdraw(proposal=published, author=published.author, reason="I wrote a name in the title.")
+    _a_day_passes()
+    call_command("send_digests", frequency="daily")
+    assert not Notification.objects.filter(recipient=follower).exists()
+    assert all(TITLE not in message.body for message in mail.outbox if message.to == [follower.email])
+    assert Notification.objects.filter(recipient=published.author, kind="comment.new").exists()
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "hidden"])
+def test_my_participation_names_a_withdrawn_or_hidden_proposal_of_another_by_what_happened(
+    how, published, citizen, moderator, verify
+):
+    published.title = TITLE
+    published.save(update_fields=["title"])
+    verify(citizen)
+    support_add(user=citizen, proposal=published)
+    follow_add(user=citizen, proposal=published)
+    comment_create(author=citizen, proposal=published, body="My own words stay mine.")
+    if how == "withdrawn":
+        proposal_withdraw(proposal=published, author=published.author, reason="Second thoughts.")
+    else:
+        moderation_act(
+            moderator=moderator,
+            proposal=published,
+            decision="hide",
+            reason_code="personal_data",
+            statement=STATEMENT,
+        )
+    reader = Client()
+    reader.force_login(citizen)
+    page = reader.get("/en/me/").content.decode()
+    assert TITLE not in page
+    assert page.count("Withdrawn by its author" if how == "withdrawn" else "Hidden by moderation") == 3
+    assert "My own words stay mine." in page
+    author = Client()
+    author.force_login(published.author)
+    assert TITLE in author.get("/en/me/").content.decode()
