@@ -11,10 +11,13 @@ _DIGITS = re.compile(r"\d")
 # The words of staff badges ("Moderator", "Commission member", "Administrator", "Official Commission comment")
 # in kk, ru and en, as word beginnings: a public name with one of them, in any look-alike spelling, could pass
 # for staff.
+# The Cyrillic words are also written in Latin letters as they sound (Kazakh's Latin alphabet, Russian
+# transliteration): "Komissiya", "Resmi", "Äkımşı", "Ofitsialnyi".
 _RESERVED_STEMS = (
     "moderat", "commission", "admin", "official",
     "модерат", "комисси", "комисс", "админ", "официал",
     "әкімші", "ресми", "комиссия",
+    "komis", "resmi", "akimshi", "akimsi", "akımsı", "ofitsial", "ofisial",
 )  # fmt: skip
 _RESERVED_FORMS = frozenset(form for stem in _RESERVED_STEMS for form in lookalikes.forms(stem))
 
@@ -67,7 +70,8 @@ def validate_display_name(value: str) -> None:
         raise ValidationError(
             {"display_name": _("This name uses a word reserved for staff badges. Choose another name.")}
         )
-    if _EMAIL_LIKE.search(value):
+    # Full-width "＠" and "．" read as an address too.
+    if _EMAIL_LIKE.search(unicodedata.normalize("NFKC", value)):
         raise ValidationError({"display_name": _("Do not use an email address as your public name.")})
     if len(_DIGITS.findall(value)) >= 6:
         raise ValidationError(
