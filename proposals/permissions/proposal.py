@@ -82,14 +82,28 @@ def can_read_proposal_content(user, proposal) -> bool:
     return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user))
 
 
+class Refusal(str):
+    """A reason in the reader's language, with the step that lifts it when there is one (`SIGN_IN`, `VERIFY`):
+    the page offers that step's link by the step, never by looking for a word in the translated message."""
+
+    SIGN_IN = "sign_in"
+    VERIFY = "verify"
+
+    def __new__(cls, message: str, *, next_step: str = ""):
+        refusal = super().__new__(cls, message)
+        refusal.next_step = next_step
+        return refusal
+
+
 def support_refusal(user, proposal) -> str | None:
     """Why `user` may not support `proposal` now, as a message for them; None when they may."""
-    if not user.is_authenticated:
-        return _("Sign in to support proposals.")
-    if is_blocked(user):
-        return _("Your account is blocked for now; you can read but not support.")
+    # A proposal nobody may support says so first: signing in would lead nowhere.
     if proposal.status not in PUBLIC_STATUSES:
         return _("Only published proposals can be supported.")
+    if not user.is_authenticated:
+        return Refusal(_("Sign in to support proposals."), next_step=Refusal.SIGN_IN)
+    if is_blocked(user):
+        return _("Your account is blocked for now; you can read but not support.")
     if proposal.author_id == user.pk:
         return _("You cannot support your own proposal.")
     if not intake_is_open(proposal.consultation):
@@ -97,7 +111,9 @@ def support_refusal(user, proposal) -> str | None:
     if switches.current().supports_paused:
         return _("Supports are paused for a short while because of heavy load. Please come back later.")
     if not is_verified_person(user):
-        return _("Verify your identity to support proposals: one person, one support.")
+        return Refusal(
+            _("Verify your identity to support proposals: one person, one support."), next_step=Refusal.VERIFY
+        )
     return None
 
 

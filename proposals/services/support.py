@@ -27,6 +27,7 @@ from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.rows import prepared_cursor
 from proposals.permissions.consultation import intake_is_open
+from proposals.permissions.proposal import Refusal
 from proposals.permissions.proposal import support_refusal as site_support_refusal
 
 from ..models import Consultation, Proposal, RetainedSupport, Support, SupportTally
@@ -54,9 +55,12 @@ def support_refusal(user, proposal: Proposal) -> str | None:
     accepted = proposal.consultation.accepted_identity_levels
     if identity_level(user) not in accepted:
         if set(accepted) <= STRONG_LEVELS | {IdentityLevel.STAFF}:
-            return _(
-                "This consultation counts supports only from people verified with a digital signature "
-                "or national sign-in. Verify your identity that way to support."
+            return Refusal(
+                _(
+                    "This consultation counts supports only from people verified with a digital signature "
+                    "or national sign-in. Verify your identity that way to support."
+                ),
+                next_step=Refusal.VERIFY,
             )
         return _("Your kind of identity verification cannot support in this consultation.")
     if _erased_account_supported(user, proposal):

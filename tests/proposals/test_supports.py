@@ -206,6 +206,21 @@ def test_support_view_answers_htmx_with_the_new_block(client, published, citizen
     assert b"<strong>1</strong>" in response.content
 
 
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_unverified_reader_is_led_to_verification_in_every_language(client, published, citizen, language):
+    client.force_login(citizen)
+    page = client.get(f"/{language}/proposals/{published.pk}/").content.decode()
+    assert f'href="/{language}/accounts/verify/?next=' in page
+
+
+def test_a_withdrawn_proposal_does_not_ask_an_anonymous_reader_to_sign_in_to_support_it(client, published):
+    published.status = "withdrawn"
+    published.save(update_fields=["status"])
+    page = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "Only published proposals can be supported." in page
+    assert "Sign in to support" not in page
+
+
 def test_support_view_needs_login_and_post(client, published):
     assert client.post(f"/en/proposals/{published.pk}/support/").status_code == 302
     assert client.get(f"/en/proposals/{published.pk}/support/").status_code in (302, 405)
