@@ -193,3 +193,15 @@ def test_the_confirmation_email_carries_no_text_of_the_person_who_signed_up(
     (message,) = mail.outbox
     assert "prize" not in message.body.lower()
     assert re.search(r"/accounts/confirm-email/\S+/", message.body)
+
+
+@pytest.mark.parametrize(("language", "sign_in"), [("kk", "кіріңіз"), ("ru", "Войдите"), ("en", "Sign in")])
+def test_the_page_after_signing_up_says_how_to_get_a_new_link(
+    client, django_capture_on_commit_callbacks, language, sign_in
+):
+    response = _signup(client, django_capture_on_commit_callbacks, language=language)
+    page = client.get(response["Location"]).content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    # Signing in again sends a new link; there is no contact desk to write to.
+    assert f'<a href="/{language}/accounts/login/">{sign_in}</a>' in main
+    assert f'href="/{language}/accounts/signup/"' in main
