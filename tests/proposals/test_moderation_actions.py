@@ -69,6 +69,17 @@ def test_a_hidden_proposal_shows_only_why_to_the_public(client, published, moder
     assert published.body in client.get(f"/en/proposals/{published.pk}/").content.decode()
 
 
+def test_the_comments_of_a_withheld_proposal_are_said_to_be_withheld_not_offered_in_three_orders(
+    client, published, citizen
+):
+    comment_create(author=citizen, proposal=published, body="A first thought.")
+    published.status = "withdrawn"
+    published.save(update_fields=["status"])
+    html = client.get(f"/en/proposals/{published.pk}/").content.decode()
+    assert "The comments are not shown while the proposal is withdrawn or hidden." in html
+    assert "?comments=newest" not in html and "A first thought." not in html
+
+
 def test_impersonation_reports_go_first_in_the_queue(published, citizen):
     older = ProposalFactory(status="in_moderation")
     moderation_case_open(proposal=older)
