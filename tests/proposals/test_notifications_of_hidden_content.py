@@ -116,8 +116,8 @@ def test_a_proposal_its_author_withdrew_leaves_the_notifications_of_others(publi
     published.save(update_fields=["title"])
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
-    comment = comment_create(author=follower, proposal=published, body="Why this article?")
-    comment_create(author=published.author, proposal=published, body="Because.", parent=comment)
+    comment = comment_posted(author=follower, proposal=published, body="Why this article?")
+    comment_posted(author=published.author, proposal=published, body="Because.", parent=comment)
     assert Notification.objects.filter(recipient=follower).exists()
     proposal_withdraw(proposal=published, author=published.author, reason="I wrote a name in the title.")
     _a_day_passes()
@@ -136,7 +136,7 @@ def test_my_participation_names_a_withdrawn_or_hidden_proposal_of_another_by_wha
     verify(citizen)
     support_add(user=citizen, proposal=published)
     follow_add(user=citizen, proposal=published)
-    comment_create(author=citizen, proposal=published, body="My own words stay mine.")
+    comment_posted(author=citizen, proposal=published, body="My own words stay mine.")
     if how == "withdrawn":
         proposal_withdraw(proposal=published, author=published.author, reason="Second thoughts.")
     else:
