@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -101,6 +102,9 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through the project's templates, so templates/django/forms/div.html (every form's layout, with
+# its error summary) replaces Django's own; Django's widget templates are found through "django.forms" above.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: SQLite is the embedded default, PostgreSQL (psycopg 3) in production and CI.
 DATABASES = {

@@ -331,3 +331,14 @@ def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page
     page.locator("p", has_text="Typed without a mouse.").first.wait_for()
     proposal.refresh_from_db()
     assert (proposal.supports_count, proposal.comments_count) == (1, 1)
+
+    # A proposal sent empty comes back with the focus on the list of problems; its links lead to the fields.
+    page.goto(f"/en/proposals/new/?consultation={proposal.consultation.slug}")
+    _tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.matches('.error-summary[role=alert]')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_title"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_title"

@@ -1,0 +1,100 @@
+"""What a screen reader is given beyond what axe-core checks: a form sent back with errors announces them and
+links each to its field, every error a field points to exists, and headings nest."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.conftest import give_totp
+
+pytestmark = pytest.mark.django_db
+
+
+class _Markup(HTMLParser):
+    """The ids, the aria-describedby references, the headings and the error summaries of a page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.described_by: dict[str, list[str]] = {}
+        self.headings: list[tuple[int, str]] = []
+        self.summaries: list[dict] = []
+        self._heading = None
+        self._summary = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if attrs.get("aria-describedby"):
+            self.described_by[attrs.get("id") or tag] = attrs["aria-describedby"].split()
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self._heading = [int(tag[1]), ""]
+        if "error-summary" in (attrs.get("class") or "").split():
+            self._summary = {"attrs": attrs, "links": [], "text": ""}
+            self.summaries.append(self._summary)
+        if tag == "a" and self._summary is not None:
+            self._summary["links"].append(attrs.get("href"))
+
+    def handle_endtag(self, tag):
+        if self._heading and tag == f"h{self._heading[0]}":
+            self.headings.append((self._heading[0], self._heading[1].strip()))
+            self._heading = None
+        if tag == "div" and self._summary is not None:  # the summary holds no div of its own
+            self._summary = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._heading[1] += data
+        if self._summary is not None:
+            self._summary["text"] += data
+
+    def dangling_references(self) -> dict[str, list[str]]:
+        return {
+            owner: missing
+            for owner, references in self.described_by.items()
+            if (missing := [ref for ref in references if ref not in self.ids])
+        }
+
+
+def test_a_wrong_password_is_announced_and_takes_the_focus(client, citizen):
+    response = client.post("/kk/accounts/login/", {"login": citizen.email, "password": "not the password"})
+    markup = _Markup(response.content.decode())
+    [summary] = markup.summaries
+    assert summary["attrs"]["role"] == "alert"
+    assert "autofocus" in summary["attrs"] and summary["attrs"]["tabindex"] == "-1"
+    assert "Төмендегі қателерді түзетіңіз." in summary["text"]
+    # The sign-in error is said once, in the summary, not again in a list of its own.
+    assert response.content.decode().count('class="errorlist nonfield"') == 0
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_empty_proposal_lists_each_missing_field_as_a_link_to_it(client, citizen, consultation, language):
+    client.force_login(citizen)
+    response = client.post(f"/{language}/proposals/new/?consultation={consultation.slug}", {"language": "en"})
+    assert response.status_code == 200
+    markup = _Markup(response.content.decode())
+    [summary] = markup.summaries
+    assert summary["links"] == ["#id_title", "#id_summary", "#id_body"]
+    assert {"id_title", "id_summary", "id_body"} <= markup.ids
+    assert markup.described_by["id_title"] == ["id_title_helptext", "id_title_error"]
+    assert markup.dangling_references() == {}
+
+
+def test_a_bad_queue_filter_is_described_to_its_field(client, moderator):
+    give_totp(moderator)
+    client.force_login(moderator)
+    response = client.get("/ru/moderation/?min_risk=lots")
+    markup = _Markup(response.content.decode())
+    assert markup.described_by["id_min_risk"] == ["id_min_risk_error"]
+    assert markup.dangling_references() == {}
+
+
+def test_a_bad_audit_filter_is_described_to_its_field(client, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.get("/ru/staff/audit/?actor=x")
+    markup = _Markup(response.content.decode())
+    assert markup.described_by["id_actor"] == ["id_actor_error"]
+    assert markup.dangling_references() == {}
