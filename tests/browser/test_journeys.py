@@ -323,12 +323,17 @@ def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page
     _tab_to(page, f'form[action$="/proposals/{proposal.pk}/support/"] [type=submit]')
     page.keyboard.press("Enter")
     expect(page.locator("#support-block .supports-count strong")).to_have_text("1")
+    # The swapped-in block keeps the keyboard where it was, and the thanks is said in the status region now.
+    assert page.evaluate("document.activeElement.id") == "support-button"
+    expect(page.locator("#messages[role=status]")).to_contain_text("your support is counted")
 
     _tab_to(page, f'form[action$="/proposals/{proposal.pk}/comments/"] textarea')
     page.keyboard.type("Typed without a mouse.")
     _tab_to(page, f'form[action$="/proposals/{proposal.pk}/comments/"] [type=submit]')
     page.keyboard.press("Enter")
     page.locator("p", has_text="Typed without a mouse.").first.wait_for()
+    # The support's thanks was said once, not again on the next page.
+    expect(page.locator("#messages")).not_to_contain_text("your support is counted")
     proposal.refresh_from_db()
     assert (proposal.supports_count, proposal.comments_count) == (1, 1)
 
