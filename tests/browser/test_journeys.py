@@ -315,6 +315,12 @@ def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page
     identity_verification_record(user=citizen, method="iin", identity=make_iin(), verified_by=None)
     login_as_in(page, citizen)
     page.goto("/en/proposals/")
+    # A filter refreshes the list in place: the count is read out, not every card again.
+    page.locator("#id_status").focus()
+    page.select_option("#id_status", "published")
+    expect(page.locator("#results-status[role=status]")).to_have_text("1 proposal")
+    assert page.locator("#results").get_attribute("aria-live") is None
+    assert page.evaluate("document.activeElement.id") == "id_status"
 
     _tab_to(page, f'a[href$="/proposals/{proposal.pk}/"]')
     page.keyboard.press("Enter")
