@@ -119,7 +119,7 @@ def test_a_proposal_title_is_marked_with_the_language_it_was_written_in(client, 
     found = {name: set(marked.findall(page)) for name, page in pages.items()}
     assert found == {
         "list": {"Amend Article 32", "Widen the article."},
-        "detail": {"Amend Article 32"},
+        "detail": {"Amend Article 32", "Widen the article."},
         "hearing": {"Amend Article 32"},
     }
 

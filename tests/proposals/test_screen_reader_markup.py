@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import give_totp
 
+from .factories import ProposalFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -98,3 +100,17 @@ def test_a_bad_audit_filter_is_described_to_its_field(client, admin_user):
     markup = _Markup(response.content.decode())
     assert markup.described_by["id_actor"] == ["id_actor_error"]
     assert markup.dangling_references() == {}
+
+
+def test_proposals_on_an_article_are_headed_under_its_list(client, consultation, draft_article):
+    proposal = ProposalFactory(consultation=consultation, title="Councils approve budgets", language="ru")
+    proposal.articles.add(draft_article)
+    markup = _Markup(client.get(draft_article.get_absolute_url()).content.decode())
+    levels = {text: level for level, text in markup.headings}
+    assert levels["Councils approve budgets"] == levels["1 proposal on this article"] + 1
+
+
+def test_a_summary_in_another_language_is_read_in_that_language(client, consultation):
+    proposal = ProposalFactory(consultation=consultation, language="ru", summary="Расширить права советов.")
+    content = client.get(f"/kk/proposals/{proposal.pk}/").content.decode()
+    assert '<p class="lead" lang="ru">Расширить права советов.</p>' in content
