@@ -1,7 +1,22 @@
-// Keyboard shortcuts for moderators (listed on the queue page). No shortcut fires while typing in a field.
+// Keyboard shortcuts for moderators (listed on the queue page). No shortcut fires while typing in a field,
+// nor at all once the moderator turns them off (WCAG 2.1.4: speech input types letters as words, and "c"
+// would claim a case); the choice is kept in this browser.
 (function () {
   "use strict";
+  var KEY = "moderation-shortcuts";
+  function enabled() {
+    try { return window.localStorage.getItem(KEY) !== "off"; } catch (error) { return true; }
+  }
+  function switchBox() {
+    var box = document.getElementById("shortcuts-on");
+    if (!box) return;
+    box.checked = enabled();
+    box.addEventListener("change", function () {
+      try { window.localStorage.setItem(KEY, box.checked ? "on" : "off"); } catch (error) { /* private mode */ }
+    });
+  }
   function typing(event) {
+    if (!enabled()) return true;
     var target = event.target;
     if (target.tagName === "INPUT") return !/^(radio|checkbox|button|submit)$/.test(target.type);
     return target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName);
@@ -48,6 +63,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    switchBox();
     if (document.querySelector("table.queue")) queue();
     if (document.getElementById("decision-form") || document.getElementById("claim-form")) caseForm();
   });

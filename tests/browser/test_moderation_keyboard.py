@@ -41,3 +41,27 @@ def test_bulk_approval_and_a_rejection_from_the_keyboard(page, login_as, moderat
     page.wait_for_selector("text=Decision recorded")
     assert ModerationCase.objects.get(pk=cases[2].pk).decision == "reject"
     assert page.console_errors == []
+
+
+def test_single_key_shortcuts_can_be_turned_off_and_stay_off(page, login_as, moderator):
+    """WCAG 2.1.4: speech input types letters as words; with the shortcuts off, "c" claims nothing."""
+    case = moderation_case_open(proposal=ProposalFactory(status="in_moderation", title="Queued"))
+    give_totp(moderator)
+    login_as(moderator)
+    page.goto(f"/ru/moderation/cases/{case.pk}/")
+    switch = page.get_by_label("Использовать горячие клавиши из одной буквы")
+    assert switch.is_checked()
+    switch.uncheck()
+    page.goto("/ru/moderation/")
+    assert not page.get_by_label("Использовать горячие клавиши из одной буквы").is_checked()
+    page.keyboard.press("j")
+    assert page.locator("table.queue tr.current").count() == 0
+    page.goto(f"/ru/moderation/cases/{case.pk}/")
+    page.keyboard.press("c")
+    page.wait_for_timeout(300)
+    assert ModerationCase.objects.get(pk=case.pk).claimed_by_id is None
+    page.get_by_label("Использовать горячие клавиши из одной буквы").check()
+    page.keyboard.press("c")
+    page.wait_for_selector("#decision-form")
+    assert ModerationCase.objects.get(pk=case.pk).claimed_by_id == moderator.pk
+    assert page.console_errors == []
