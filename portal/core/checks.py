@@ -8,7 +8,7 @@ classes by what they are and ask the same questions, so `check --deploy` still f
 And one check of the database settings: a connection through PgBouncer must say so (`DATABASE_POOLER`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Info, Tags, Warning, register
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.module_loading import import_string
@@ -72,4 +72,19 @@ def preparing_through_pgbouncer(databases: dict) -> list[str]:
         if database.get("ENGINE") in ("django.db.backends.postgresql", "portal.core.postgresql")
         and str(database.get("PORT")) == PGBOUNCER_PORT
         and database.get("OPTIONS", {}).get("prepare_threshold") is not None
+    ]
+
+
+@register(Tags.compatibility, deploy=True)
+def contact_address_set(app_configs, **kwargs):
+    """Information, not a warning: a deployment without the address still works, but where the portal
+    cannot help a person itself (no IIN; an IIN another account holds) it names nobody to write to."""
+    if settings.CONTACT_EMAIL:
+        return []
+    return [
+        Info(
+            "CONTACT_EMAIL is empty: the footer and the identity page name no address of the Commission's "
+            "office for people the portal cannot help itself.",
+            id="portal.I040",
+        )
     ]

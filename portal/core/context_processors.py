@@ -13,4 +13,5 @@ def portal(request):
         "site_banner": lambda: switches.current().banner((get_language() or "kk")[:2]),
         "is_staff_member": is_staff_member(user) if user else False,
         "SITE_URL": settings.SITE_URL,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
     }

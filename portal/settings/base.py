@@ -1,7 +1,7 @@
 """Settings shared by every environment, read from the environment with django-environ.
 
 Environment variables (see README): DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL, PORTAL_STAFF_MFA.
+EMAIL_URL, DEFAULT_FROM_EMAIL, CONTACT_EMAIL, SITE_URL, PORTAL_STAFF_MFA.
 """
 
 from datetime import timedelta
@@ -446,6 +446,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Qatysu <no-reply@qatysu.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to a person at the Commission's office: in the footer of every page, and where the
+# portal cannot help them itself (no IIN to verify with, an IIN already verifying another account). Empty,
+# those places say to contact the office with no address (`manage.py check --deploy` says so: portal.I040).
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="")
 
 # --- Languages: Kazakh is the state language and the default; Russian and English.
 LANGUAGE_CODE = "kk"

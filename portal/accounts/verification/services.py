@@ -49,9 +49,7 @@ def identity_verification_record(
         fingerprint
         and IdentityVerification.objects.filter(identity_hash=fingerprint).exclude(user=user).exists()
     ):
-        raise ValidationError(
-            {"iin": _("This IIN already verifies another account. Contact support if this is a mistake.")}
-        )
+        raise ValidationError({"iin": _already_verifying()})
     previous = IdentityVerification.objects.select_for_update().filter(user=user).first()
     needs_reconfirmation = False
     if previous is not None and previous.identity_hash:
@@ -97,3 +95,14 @@ def identity_verification_erase(*, user: User) -> None:
         for hook in identity_release_hooks:
             hook(user, verification.identity_hash)
     verification.delete()
+
+
+def _already_verifying() -> str:
+    """The refusal of an IIN that verifies another account, with where to write when it is a mistake (a
+    person whose IIN someone else used cannot undo that on the portal)."""
+    if settings.CONTACT_EMAIL:
+        return _(
+            "This IIN already verifies another account. If this is a mistake, write to the Commission's "
+            "office: %(address)s."
+        ) % {"address": settings.CONTACT_EMAIL}
+    return _("This IIN already verifies another account. Contact support if this is a mistake.")

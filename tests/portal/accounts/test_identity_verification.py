@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from portal.accounts.models import IdentityVerification
 from portal.accounts.permissions import is_verified_person
 from portal.accounts.verification.services import identity_verification_record
+from portal.core.checks import contact_address_set
 from tests.conftest import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,37 @@ def test_invalid_iin_is_explained_beside_the_field_and_kept(client, citizen, iin
     assert message in " ".join(response.context["iin_form"].errors["iin"])
     assert f'value="{iin}"' in response.content.decode()
     assert not is_verified_person(citizen)
+
+
+def test_people_the_portal_cannot_help_itself_are_given_the_offices_address(
+    client, settings, citizen, other_citizen
+):
+    """No IIN, or an IIN another account holds: "contact the office" named no address to write to."""
+    settings.CONTACT_EMAIL = "office@konstitucia.example.kz"
+    identity_verification_record(user=citizen, method="iin", identity=VALID_IIN, verified_by=None)
+    client.force_login(other_citizen)
+    page = client.get("/ru/accounts/verify/").content.decode()
+    assert (
+        "напишите в аппарат Комиссии: "
+        '<a href="mailto:office@konstitucia.example.kz">office@konstitucia.example.kz</a>' in page
+    )
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert 'href="mailto:office@konstitucia.example.kz"' in footer
+    refused = client.post("/ru/accounts/verify/", {"iin": VALID_IIN})
+    assert refused.context["iin_form"].errors["iin"] == [
+        "Этот ИИН уже подтверждает другую учётную запись. Если это ошибка, напишите в аппарат Комиссии: "
+        "office@konstitucia.example.kz."
+    ]
+    settings.CONTACT_EMAIL = ""
+    page = client.get("/ru/accounts/verify/").content.decode()
+    assert "mailto:" not in page
+
+
+def test_the_deploy_check_says_when_no_address_of_the_office_is_set(settings):
+    settings.CONTACT_EMAIL = ""
+    assert [message.id for message in contact_address_set(None)] == ["portal.I040"]
+    settings.CONTACT_EMAIL = "office@konstitucia.example.kz"
+    assert contact_address_set(None) == []
 
 
 def test_one_iin_verifies_only_one_account(client, citizen, other_citizen):
