@@ -17,7 +17,7 @@ def service_form_page(
     form,
     *,
     save: Callable,
-    success: str,
+    success: str | Callable[[object], str],
     next_url: Callable,
     template: str,
     context: dict | Callable[[], dict] | None = None,
@@ -25,16 +25,16 @@ def service_form_page(
     invalid_status: int = 400,
 ):
     """Shows `form` (as `form_name`, beside `context`, which may be a function so that a redirect does not
-    build it); on a valid POST calls `save(form)` (a service), flashes `success` and redirects to
-    `next_url(saved)`. A refusal of the service lands on the form, and the page answers `invalid_status` when
-    what was sent is shown again."""
+    build it); on a valid POST calls `save(form)` (a service), flashes `success` (or `success(saved)`, when
+    what happened decides the words) and redirects to `next_url(saved)`. A refusal of the service lands on
+    the form, and the page answers `invalid_status` when what was sent is shown again."""
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(saved) if callable(success) else success)
             return redirect(next_url(saved))
     shown = context() if callable(context) else context
     return render(

@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.core.form_views import refusal_flashed
-from portal.core.forms import IdsForm, add_service_errors
+from portal.core.form_views import refusal_flashed, service_form_page
+from portal.core.forms import IdsForm
 from portal.core.roles import role_required, staff_action
 from proposals.permissions.response import (
     can_answer_proposal,
@@ -230,50 +230,71 @@ def assign_bulk(request):
     return _back_to_queue(request)
 
 
+def _work_form(request, proposal, form, *, form_name: str, save, success):
+    """One form of the work page: `save(form)` runs its service; an invalid form or a refusal shows the
+    whole page again with what was typed beside the errors (a note over the limit was lost behind a
+    redirect)."""
+    return service_form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        next_url=lambda _saved: reverse("commission_work", kwargs={"pk": proposal.pk}),
+        template="proposals/commission/work.html",
+        context=lambda: _work_context(request, proposal, **{form_name: form}),
+        form_name=form_name,
+    )
+
+
 @staff_action(can_work_commission_queue)
 def note_add(request, pk):
     proposal = _proposal(pk, request.user)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        services.commission_note_add(proposal=proposal, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Note added."))
-        return redirect("commission_work", pk=proposal.pk)
-    # Shown again with what was typed (a note over the limit was lost behind a redirect).
-    context = _work_context(request, proposal, note_form=form)
-    return render(request, "proposals/commission/work.html", context, status=400)
+    return _work_form(
+        request,
+        proposal,
+        NoteForm(request.POST),
+        form_name="note_form",
+        save=lambda form: services.commission_note_add(
+            proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+        ),
+        success=_("Note added."),
+    )
 
 
 @staff_action(can_work_commission_queue)
 def response_save(request, pk):
     proposal = _proposal(pk, request.user)
-    form = ResponseForm(request.POST, consultation=proposal.consultation)
-    if form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            response = services.response_draft_save(
-                proposal=proposal,
-                author=request.user,
-                data=services.ResponseInput(
-                    status=data["status"],
-                    reasoning_kk=data["reasoning_kk"],
-                    reasoning_ru=data["reasoning_ru"],
-                    reasoning_en=data["reasoning_en"],
-                    article_ids=tuple(data["articles"]),
-                    version_id=data["version"],
-                ),
-            )
-            if request.POST.get("submit") == "review":
-                response = services.response_submit(response=response, actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if response.state == "in_review":
-                messages.success(request, _("The answer is sent for approval by another member."))
-            else:
-                messages.success(request, _("Draft saved."))
-            return redirect("commission_work", pk=proposal.pk)
-    context = _work_context(request, proposal, response_form=form)
-    return render(request, "proposals/commission/work.html", context, status=400)
+        response = services.response_draft_save(
+            proposal=proposal,
+            author=request.user,
+            data=services.ResponseInput(
+                status=data["status"],
+                reasoning_kk=data["reasoning_kk"],
+                reasoning_ru=data["reasoning_ru"],
+                reasoning_en=data["reasoning_en"],
+                article_ids=tuple(data["articles"]),
+                version_id=data["version"],
+            ),
+        )
+        if request.POST.get("submit") == "review":
+            response = services.response_submit(response=response, actor=request.user)
+        return response
+
+    return _work_form(
+        request,
+        proposal,
+        ResponseForm(request.POST, consultation=proposal.consultation),
+        form_name="response_form",
+        save=save,
+        success=lambda response: (
+            _("The answer is sent for approval by another member.")
+            if response.state == "in_review"
+            else _("Draft saved.")
+        ),
+    )
 
 
 def _response_of(proposal) -> ProposalResponse:
@@ -310,13 +331,16 @@ def response_approve(request, pk):
 @staff_action(can_work_commission_queue)
 def response_return(request, pk):
     proposal, response = _response_to_review(request, pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        services.response_return(response=response, reviewer=request.user, note=form.cleaned_data["note"])
-        messages.success(request, _("The draft is returned to its drafter."))
-        return redirect("commission_work", pk=proposal.pk)
-    context = _work_context(request, proposal, return_form=form)
-    return render(request, "proposals/commission/work.html", context, status=400)
+    return _work_form(
+        request,
+        proposal,
+        ReturnForm(request.POST),
+        form_name="return_form",
+        save=lambda form: services.response_return(
+            response=response, reviewer=request.user, note=form.cleaned_data["note"]
+        ),
+        success=_("The draft is returned to its drafter."),
+    )
 
 
 @staff_action(can_work_commission_queue)
@@ -325,21 +349,19 @@ def response_correct(request, pk):
     response = _response_of(proposal)
     if not can_correct_response(request.user, response):
         raise PermissionDenied
-    form = ResponseCorrectionForm(request.POST, consultation=proposal.consultation)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.response_correct(
-                response=response,
-                actor=request.user,
-                data=services.ResponseCorrection(
-                    reason=data["reason"], article_ids=tuple(data["articles"]), version_id=data["version"]
-                ),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The answer is corrected; its history keeps the reason."))
-            return redirect("commission_work", pk=proposal.pk)
-    context = _work_context(request, proposal, correction_form=form)
-    return render(request, "proposals/commission/work.html", context, status=400)
+    return _work_form(
+        request,
+        proposal,
+        ResponseCorrectionForm(request.POST, consultation=proposal.consultation),
+        form_name="correction_form",
+        save=lambda form: services.response_correct(
+            response=response,
+            actor=request.user,
+            data=services.ResponseCorrection(
+                reason=form.cleaned_data["reason"],
+                article_ids=tuple(form.cleaned_data["articles"]),
+                version_id=form.cleaned_data["version"],
+            ),
+        ),
+        success=_("The answer is corrected; its history keeps the reason."),
+    )
