@@ -65,6 +65,13 @@ HEARING_LIFECYCLE = Lifecycle(
 CANCEL_SALT = "hearings.registration.cancel"
 
 
+def hearing_status_targets(hearing: Hearing) -> frozenset[str]:
+    """The statuses `hearing` may be moved to now: the table's, less finished before its start (a finished
+    hearing is final, and its minutes wait for a start that has passed: marked early, it would be stuck)."""
+    targets = HEARING_LIFECYCLE.targets(hearing.status)
+    return targets if hearing.has_started else targets - {H.FINISHED}
+
+
 @dataclass(frozen=True, kw_only=True)
 class HearingInput:
     """What staff edit on a hearing, in the order the form shows it; `hearing_save` checks the rules and
@@ -239,6 +246,15 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, 
     if actor is not None:
         require_hearing_manager(actor)
     locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    if to_status == H.FINISHED and not locked.has_started:
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "The hearing has not started yet: it is marked finished once it has taken place. "
+                    "If it was held at another time, correct its start and end first."
+                )
+            }
+        )
     from_status = HEARING_LIFECYCLE.move(locked, to_status)
     locked.sequence += 1
     locked.save(update_fields=["status", "sequence", "updated_at"])

@@ -92,7 +92,7 @@ def _page_context(pk: int) -> dict:
         "form": HearingForm(instance=hearing),
         "hearing": hearing,
         "agenda_form": AgendaItemForm(prefix=AGENDA_PREFIX, **_agenda_choices(hearing)),
-        "transition_form": HearingTransitionForm(targets=services.HEARING_LIFECYCLE.targets(hearing.status)),
+        "transition_form": HearingTransitionForm(targets=services.hearing_status_targets(hearing)),
         "outcome_form": HearingOutcomeForm(
             initial={
                 "minutes_kk": hearing.minutes_kk,
@@ -171,7 +171,7 @@ def hearing_status(request, pk):
         request,
         hearing,
         "transition_form",
-        HearingTransitionForm(request.POST, targets=services.HEARING_LIFECYCLE.targets(hearing.status)),
+        HearingTransitionForm(request.POST, targets=services.hearing_status_targets(hearing)),
         save=lambda form: services.hearing_transition(
             hearing=hearing,
             actor=request.user,

@@ -411,6 +411,7 @@ def test_lifecycle_table_is_enforced_and_logged(hearing, commissioner):
     services.hearing_transition(hearing=hearing, to_status="live", actor=commissioner)
     with pytest.raises(TransitionNotAllowed):
         services.hearing_transition(hearing=hearing, to_status="scheduled", actor=commissioner)
+    held(hearing)
     services.hearing_transition(hearing=hearing, to_status="finished", actor=commissioner)
     assert list(HearingTransition.objects.values_list("from_status", "to_status", "actor")) == [
         ("scheduled", "live", commissioner.pk),
@@ -431,6 +432,7 @@ def test_a_proposal_on_the_agenda_shows_the_hearing_then_that_it_was_heard(clien
     page = client.get(f"/en/proposals/{published.pk}/").content.decode()
     assert "To be discussed at the hearing" in page and hearing.title_en in page
     services.hearing_transition(hearing=hearing, to_status="live", actor=None)
+    held(hearing)
     services.hearing_transition(hearing=hearing, to_status="finished", actor=None)
     assert HearingDiscussion.objects.filter(hearing=hearing, proposal=published).count() == 1
     page = client.get(f"/en/proposals/{published.pk}/").content.decode()
@@ -527,7 +529,7 @@ def test_minutes_are_sanitised_markdown(client, hearing, commissioner):
 
 def test_upcoming_and_past_lists(client, consultation, django_assert_max_num_queries):
     upcoming = HearingFactory(consultation=consultation, title_en="Coming soon")
-    past = HearingFactory(consultation=consultation, title_en="Long ago")
+    past = held(HearingFactory(consultation=consultation, title_en="Long ago"))
     services.hearing_transition(hearing=past, to_status="finished", actor=None)
     for _ in range(5):
         HearingFactory(consultation=consultation)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from portal.notifications.models import Notification
 from proposals.forms_staff import HearingCreateForm, HearingForm
@@ -447,3 +448,36 @@ def test_the_registrations_list_names_people_and_the_new_hearing_form_asks_to_ch
     assert '<th scope="col">Аты</th>' in listing and citizen.display_name in listing
     new = client.get("/ru/staff/hearings/new/").content.decode()
     assert "— выберите —" in new and "---------" not in new
+
+
+def test_a_hearing_not_yet_held_cannot_be_marked_finished_and_keeps_its_page(client, hearing, commissioner):
+    """Finished is final and minutes wait for the start: marked finished a fortnight early, a hearing was
+    shown as held, and the secretariat could neither undo it nor publish its minutes."""
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/ru/staff/hearings/{hearing.pk}/")
+    assert [value for value, _label in page.context["transition_form"].fields["to_status"].choices] == [
+        "",
+        "live",
+        "postponed",
+        "cancelled",
+    ]
+    response = client.post(
+        f"/ru/staff/hearings/{hearing.pk}/status/", {"to_status": "finished", "reason": "Зал свободен"}
+    )
+    assert response.status_code == 400
+    hearing.refresh_from_db()
+    assert hearing.status == "scheduled"
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.hearing_transition(hearing=hearing, to_status="finished", actor=None)
+    assert refused.value.message_dict == {
+        "to_status": [
+            "The hearing has not started yet: it is marked finished once it has taken place. "
+            "If it was held at another time, correct its start and end first."
+        ]
+    }
+    held(hearing)
+    page = client.get(f"/ru/staff/hearings/{hearing.pk}/")
+    assert "finished" in dict(page.context["transition_form"].fields["to_status"].choices)
+    client.post(f"/ru/staff/hearings/{hearing.pk}/status/", {"to_status": "finished"})
+    hearing.refresh_from_db()
+    assert hearing.status == "finished"
