@@ -69,6 +69,13 @@ def agenda_item_save(
         raise ValidationError({"articles": _("Choose published articles of this consultation's documents.")})
     if data.starts_at and data.ends_at and data.ends_at <= data.starts_at:
         raise ValidationError({"ends_at": _("The item must end after it starts.")})
+    # The public agenda shows an item's time of day only, on the hearing's date: a slot on another day would
+    # read as a wrong time on the hearing's.
+    outside = _("An agenda item takes place during the hearing: between its start and its end.")
+    if data.starts_at and not hearing.starts_at <= data.starts_at < hearing.ends_at:
+        raise ValidationError({"starts_at": outside})
+    if data.ends_at and not hearing.starts_at < data.ends_at <= hearing.ends_at:
+        raise ValidationError({"ends_at": outside})
     if not any(getattr(data, f"title_{code}").strip() for code in ("kk", "ru", "en")):
         raise ValidationError({"title_kk": _("Give the item a title in at least one language.")})
     if item is None:

@@ -2,11 +2,11 @@
 use them, and what the agenda and the schedule forms write."""
 
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.notifications.models import Notification
 from proposals.forms_staff import HearingCreateForm, HearingForm
@@ -237,14 +237,14 @@ def test_registrations_list_shows_names_and_public_pages_never_emails(client, he
 
 
 def test_an_agenda_item_must_end_after_it_starts(hearing, commissioner):
-    nine, ten = datetime(2027, 3, 1, 4, tzinfo=UTC), datetime(2027, 3, 1, 5, tzinfo=UTC)
+    nine, ten = hearing.starts_at, hearing.starts_at + timedelta(hours=1)
     item = agenda.agenda_item_save(
         actor=commissioner,
         hearing=hearing,
         data=AgendaItemInput(title_en="Opening", starts_at=nine, ends_at=ten),
     )
     assert (item.starts_at, item.ends_at) == (nine, ten)
-    for ends_at in (nine, datetime(2027, 3, 1, 3, tzinfo=UTC)):
+    for ends_at in (nine, nine - timedelta(hours=1)):
         with pytest.raises(ValidationError) as refused:
             agenda.agenda_item_save(
                 actor=commissioner,
@@ -448,6 +448,33 @@ def test_the_registrations_list_names_people_and_the_new_hearing_form_asks_to_ch
     assert '<th scope="col">Аты</th>' in listing and citizen.display_name in listing
     new = client.get("/ru/staff/hearings/new/").content.decode()
     assert "— выберите —" in new and "---------" not in new
+
+
+def test_an_agenda_item_on_another_day_than_the_hearing_comes_back_with_what_was_typed(
+    client, hearing, commissioner
+):
+    """The public agenda gives an item's time of day only: a slot on the next day read as a wrong hour of the
+    hearing's day, and its speakers were told that hour."""
+    sign_in_staff(client, commissioner)
+    next_day = timezone.localtime(hearing.starts_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/ru/staff/hearings/{hearing.pk}/agenda/",
+        {"agenda-title_ru": "Местные бюджеты", "agenda-starts_at": next_day},
+    )
+    assert response.status_code == 400
+    assert response.context["agenda_form"].errors == {
+        "starts_at": ["Пункт повестки проходит во время слушаний: между их началом и окончанием."]
+    }
+    page = response.content.decode()
+    assert 'value="Местные бюджеты"' in page and f'value="{next_day}"' in page
+    assert not AgendaItem.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        agenda.agenda_item_save(
+            actor=commissioner,
+            hearing=hearing,
+            data=AgendaItemInput(title_en="Late", ends_at=hearing.ends_at + timedelta(minutes=30)),
+        )
+    assert "ends_at" in refused.value.message_dict
 
 
 def test_a_hearing_not_yet_held_cannot_be_marked_finished_and_keeps_its_page(client, hearing, commissioner):
