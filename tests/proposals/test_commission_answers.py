@@ -15,7 +15,7 @@ from proposals.services import response as services
 from proposals.services.follow import follow_add
 from proposals.services.proposal import proposal_transition
 
-from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response
+from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response, revised_document
 from .response_helpers import draft_answer
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +204,19 @@ def test_a_member_stands_aside_from_the_work_on_their_own_proposal(
     assert list(own.commission_notes.values_list("body", flat=True)) == ["INTERNAL-ON-OWN"]
     assert not CommissionAssignment.objects.exists()
     assert staff_client(second_commissioner).get(url).status_code == 200
+
+
+def test_the_work_page_names_the_articles_of_an_answer_awaiting_approval_as_readers_do(
+    consultation, commissioner, second_commissioner, staff_client
+):
+    """The approving member read "1" where the answer concerned "Article 7. Personal liberty"."""
+    _document, _old, _new, liberty = revised_document(consultation)
+    proposal = ProposalFactory(consultation=consultation, language="en")
+    response = draft_answer(proposal, commissioner, article_ids=(liberty.pk,))
+    services.response_submit(response=response, actor=commissioner)
+    page = (
+        staff_client(second_commissioner)
+        .get(f"/en/staff/commission/proposals/{proposal.pk}/")
+        .content.decode()
+    )
+    assert "<dd>Article 7. Personal liberty</dd>" in page
