@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.http import client_ip
 from portal.notifications.email import email_queue
+from portal.notifications.services import address_is_suppressed
 
 from .models import IdentityVerification
 from .privacy import account_deletion_cancel
@@ -24,6 +25,8 @@ from .verification.services import identity_verification_record
 
 # The links allauth puts into account emails (confirm an address, set a new password).
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url")
+# allauth's "we sent a confirmation to …", which would contradict the page's word that nothing was sent.
+SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
 
 
 def _site_of_links(request) -> Site:
@@ -48,6 +51,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
+        if address_is_suppressed(email):
+            # A hard bounce put the address on the suppression list, as for notifications: mailing it again
+            # would only be refused again, and the person would wait for a link that never comes.
+            if request is not None:
+                request.unmailable_addresses = {*getattr(request, "unmailable_addresses", ()), email.lower()}
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was sent: this email address cannot receive our emails, because its mail "
+                        "server refused an earlier message for good. Check the address, or contact the "
+                        "portal's support."
+                    ),
+                )
+            return
         user = context.get("user")
         if user is None:
             user = get_user_model().objects.filter(email__iexact=email).first()
@@ -61,6 +78,15 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, full_context)
         email_queue(message=message, language=language)
+
+    def add_message(self, request, level, message_template=None, message_context=None, *args, **kwargs):
+        unmailable = getattr(request, "unmailable_addresses", ())
+        if (
+            message_template == SENT_MESSAGE
+            and (message_context or {}).get("email", "").lower() in unmailable
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, *args, **kwargs)
 
     def login(self, request, user):
         """Logging in during the grace period of a requested deletion cancels it."""

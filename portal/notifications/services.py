@@ -214,7 +214,8 @@ def unsubscribe_apply(*, user_id: int, category: str | None) -> None:
 # --- emails --------------------------------------------------------------------------------------------
 
 
-def _is_suppressed(email: str) -> bool:
+def address_is_suppressed(email: str) -> bool:
+    """The address refused a message for good (a hard bounce, or an admin listed it): nothing goes there."""
     return SuppressedAddress.objects.filter(email__iexact=email).exists()
 
 
@@ -521,7 +522,7 @@ def immediate_send(*, user_ids: list[int]) -> int:
                     .filter(recipient=user, emailed_at__isnull=True, category__in=categories)
                     .order_by("created_at", "id")
                 )
-                if not notifications or _is_suppressed(user.email):
+                if not notifications or address_is_suppressed(user.email):
                     continue
                 with translation.override(user.preferred_language):
                     subject = render_message(notifications[0].kind, notifications[0].params)

@@ -6,6 +6,7 @@ from django.contrib.sites.models import Site
 from django.core import mail
 
 from portal.accounts.models import User
+from portal.notifications.services import suppress_address
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,32 @@ def test_the_page_after_signing_up_says_how_to_get_a_new_link(
     # Signing in again sends a new link; there is no contact desk to write to.
     assert f'<a href="/{language}/accounts/login/">{sign_in}</a>' in main
     assert f'href="/{language}/accounts/signup/"' in main
+
+
+def test_a_password_reset_to_a_bounced_address_sends_nothing_and_says_so(
+    client, django_capture_on_commit_callbacks, citizen
+):
+    """Notifications respected the suppression list; the reset link went on being mailed to an address whose
+    server had refused mail for good, and the person waited for it."""
+    suppress_address(email=citizen.email.upper(), reason="permanent refusal 550")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ru/accounts/password/reset/", {"email": citizen.email}, follow=True)
+    assert mail.outbox == []
+    page = response.content.decode()
+    assert "Ничего не отправлено: этот адрес электронной почты не может получать наши письма" in page
+    # Another address of the portal is still mailed.
+    other = User.objects.create_user(email="other@example.test", password="a-long-enough-password")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ru/accounts/password/reset/", {"email": other.email})
+    assert [m.to for m in mail.outbox] == [[other.email]]
+
+
+def test_signing_up_with_a_bounced_address_sends_no_confirmation_and_says_so(
+    client, django_capture_on_commit_callbacks
+):
+    suppress_address(email="new.person@example.test", reason="permanent refusal 550")
+    response = _signup(client, django_capture_on_commit_callbacks, language="en")
+    assert mail.outbox == []
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was sent: this email address cannot receive our emails" in page
+    assert "Confirmation email sent" not in page and "new.person@example.test" not in page
