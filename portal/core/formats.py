@@ -30,9 +30,10 @@ PATTERNS = {
     },
     "en": {
         "date_long": "d MMMM y",
-        "date_short": "dd/MM/y",
+        # The month by its short name: "07/12/2026" reads as 12 July to a reader used to US dates.
+        "date_short": "d MMM y",
         "datetime_long": "d MMMM y, HH:mm",
-        "datetime_short": "dd/MM/y, HH:mm",
+        "datetime_short": "d MMM y, HH:mm",
         "time": "HH:mm",
     },
 }

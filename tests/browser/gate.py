@@ -37,18 +37,18 @@ WRONG_DATES_EVERYWHERE = [
     r"\b\d{1,2}:\d{2}\s?(?:Т\.Ж\.|Т\.Қ\.|Т\.Ж|Т\.Қ)",
     r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?",
     r"\b\d{1,2}/\d{1,2}/\d{2}\b",
+    # Digits only, day and month apart by a slash: US readers take "07/12/2026" for 12 July.
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b",
 ]
 WRONG_DATES = {
     "kk": [
         *WRONG_DATES_EVERYWHERE,
-        r"\b\d{1,2}/\d{1,2}/\d{4}\b",
         rf"\b\d{{1,2}} (?:{MONTHS_RU}|{MONTHS_EN})\b",
         rf"\b\d{{1,2}} (?:{MONTHS_KK}) \d{{4}}(?! ж\.)",
         rf"\b\d{{4}} ж\. \d{{1,2}} (?:{MONTHS_KK})",
     ],
     "ru": [
         *WRONG_DATES_EVERYWHERE,
-        r"\b\d{1,2}/\d{1,2}/\d{4}\b",
         rf"\b\d{{1,2}} (?:{MONTHS_KK}|{MONTHS_EN})\b",
         rf"\b\d{{1,2}} (?:{MONTHS_RU}) \d{{4}}(?! г\.)",
     ],

@@ -508,3 +508,19 @@ def test_a_hearing_not_yet_held_cannot_be_marked_finished_and_keeps_its_page(cli
     client.post(f"/ru/staff/hearings/{hearing.pk}/status/", {"to_status": "finished"})
     hearing.refresh_from_db()
     assert hearing.status == "finished"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "7 Dec 2026, 10:00"), ("ru", "07.12.2026, 10:00"), ("kk", "07.12.2026, 10:00")],
+)
+def test_the_registrations_table_dates_read_the_same_way_in_every_country(
+    client, hearing, citizen, commissioner, language, written
+):
+    """The English table said "07/12/2026", 12 July to a reader used to US dates."""
+    registration = services.hearing_register(user=citizen, hearing=hearing)
+    registration.created_at = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
+    registration.save(update_fields=["created_at"])
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/{language}/staff/hearings/{hearing.pk}/registrations/").content.decode()
+    assert written in page and "07/12/2026" not in page

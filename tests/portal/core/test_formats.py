@@ -26,7 +26,10 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
         ("ru", "date_long", "2 декабря 2026 г."),
         ("ru", "datetime_short", "02.12.2026, 16:22 (время Алматы)"),
         ("en", "date_long", "2 December 2026"),
-        ("en", "datetime_short", "02/12/2026, 16:22 (Almaty time)"),
+        ("en", "date_short", "2 Dec 2026"),
+        ("en", "datetime_short", "2 Dec 2026, 16:22 (Almaty time)"),
+        ("ru", "date_short", "02.12.2026"),
+        ("kk", "date_short", "02.12.2026"),
         ("en", "time", "16:22"),
     ],
 )
@@ -67,6 +70,11 @@ def test_django_own_formats_follow_the_same_rules_in_the_admin():
         assert (
             formats.date_format(datetime(2026, 12, 2, 16, 22), "DATETIME_FORMAT")
             == "2 декабря 2026 г., 16:22"
+        )
+    with translation.override("en"):
+        assert formats.date_format(date(2026, 12, 7), "SHORT_DATE_FORMAT") == "7 Dec 2026"
+        assert (
+            formats.date_format(datetime(2026, 12, 7, 9, 5), "SHORT_DATETIME_FORMAT") == "7 Dec 2026, 09:05"
         )
 
 
