@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,9 +24,12 @@ from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
 from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_staff_member
 from portal.core.text import shown_length
-from portal.notifications.services import notify
+from portal.notifications.email import email_queue
+from portal.notifications.messages import link_in
+from portal.notifications.services import address_is_suppressed, notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
+from .notification_messages import ORGANISATION_REMOVED
 from .validators import organisation_name_keys, validate_display_name
 from .verification.bin import bin_canonical
 
@@ -291,6 +297,36 @@ def organisation_member_remove(*, membership: OrganisationMembership, removed_by
         action="organisation.member_removed",
         target=organisation,
         details={"person": current.user_id},
+    )
+    _tell_removed_member(current.user, organisation=organisation, removed_by=removed_by)
+
+
+def _tell_removed_member(user: User, *, organisation: Organisation, removed_by: User) -> None:
+    """The person learns which organisation dropped them, who did, and where its representatives are listed:
+    in the centre, and by email in their language (a change to what their account may do, so whatever
+    their notification settings, unless the address refuses mail)."""
+    params = {"organisation": organisation.name, "by": removed_by.public_name}
+    url = organisation.get_absolute_url()
+    # "Proposals": what the membership changed is whose name their proposals may carry.
+    notify(
+        recipients=[user],
+        category="proposals",
+        kind=ORGANISATION_REMOVED,
+        params=params,
+        url=url,
+        email=False,
+    )
+    if not user.is_active or address_is_suppressed(user.email):
+        return
+    language = user.preferred_language or "kk"
+    with translation.override(language):
+        subject = _("You are no longer a member of “%(organisation)s”") % params
+        body = render_to_string(
+            "account/email/organisation_member_removed.txt",
+            {**params, "organisation_url": settings.SITE_URL + link_in(url, language)},
+        )
+    email_queue(
+        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
     )
 
 
