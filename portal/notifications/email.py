@@ -1,8 +1,14 @@
 """Sending email: rendered in the request's process, delivered by a Celery task after commit."""
 
+import logging
+
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 
 from portal.core.queue import enqueue_on_commit
+
+from .services import address_is_suppressed, send_or_suppress
+
+logger = logging.getLogger(__name__)
 
 
 def email_to_payload(message: EmailMessage) -> dict:
@@ -45,5 +51,17 @@ def email_queue(*, message: EmailMessage, language: str) -> None:
     )
 
 
+def email_deliver(payload: dict) -> bool:
+    """Delivers a queued message unless its address is on the suppression list, as notifications do: an
+    address whose server refused mail for good (a registration, an invitation, a hearing's change) is not
+    mailed again, and a new permanent refusal puts it there. Returns whether it was sent."""
+    message = email_from_payload(payload)
+    message.to = [address for address in message.to if not address_is_suppressed(address)]
+    if not message.to:
+        logger.info("email not sent: its address is on the suppression list")
+        return False
+    return send_or_suppress(message, message.to[0])
+
+
 def _send_now(payload: dict) -> None:
-    email_from_payload(payload).send()
+    email_deliver(payload)

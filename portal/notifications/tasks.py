@@ -6,7 +6,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
 from . import services
-from .email import email_from_payload
+from .email import email_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +29,11 @@ def _retry_later(task, error: Exception):
 def send_email_message(self, payload: dict) -> None:
     """Delivers one rendered message. Retries with backoff while the mail server is unreachable."""
     try:
-        email_from_payload(payload).send()
+        sent = email_deliver(payload)
     except TEMPORARY_FAILURES as error:
         raise _retry_later(self, error)
-    logger.info("email sent", extra={"subject": payload["subject"], "recipients": len(payload["to"])})
+    if sent:
+        logger.info("email sent", extra={"subject": payload["subject"], "recipients": len(payload["to"])})
 
 
 @shared_task(bind=True, max_retries=8)

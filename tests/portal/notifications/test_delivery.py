@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.notifications import services
+from portal.notifications.email import email_queue
 from portal.notifications.models import DigestDelivery, Notification, SuppressedAddress
 from tests.factories import UserFactory
 from tests.smtp_sink import SmtpSink, start_sink
@@ -233,3 +235,23 @@ def test_one_batch_sends_two_hundred_deliveries_and_leaves_the_rest_to_the_next(
     )
     assert services.digest_send_batch(frequency="daily") == 200
     assert DigestDelivery.objects.filter(status="pending").count() == 1
+
+
+def test_one_off_emails_skip_suppressed_addresses_and_suppress_a_permanent_refusal(
+    sink, django_capture_on_commit_callbacks
+):
+    """A hearing's registration, an invitation or a changed hearing goes out through `email_queue`; it
+    mailed an address on the suppression list, and a hard bounce of it put nothing there."""
+    gone, bouncing, fine = UserFactory(), UserFactory(), UserFactory()
+    services.suppress_address(email=gone.email.upper(), reason="permanent refusal 550")
+    sink.refuse.add(bouncing.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (gone, bouncing, fine):
+            email_queue(
+                message=EmailMessage(subject="[Qatysu] Registered", body="See you there.", to=[person.email]),
+                language="kk",
+            )
+    assert sink.for_address(gone.email) == [] and sink.for_address(bouncing.email) == []
+    assert len(sink.for_address(fine.email)) == 1
+    assert SuppressedAddress.objects.filter(email=bouncing.email.lower()).exists()
+    assert not SuppressedAddress.objects.filter(email=fine.email.lower()).exists()
