@@ -7,7 +7,7 @@ import dataclasses
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,11 +65,25 @@ HEARING_LIFECYCLE = Lifecycle(
 CANCEL_SALT = "hearings.registration.cancel"
 
 
+# A hearing goes live from this long before its start (the doors open, the broadcast begins), not days early:
+# "Live now" on the hearing's page and in the lists would send people to a room that is not there yet.
+LIVE_FROM_BEFORE_START = timedelta(hours=1)
+
+
 def hearing_status_targets(hearing: Hearing) -> frozenset[str]:
     """The statuses `hearing` may be moved to now: the table's, less finished before its start (a finished
-    hearing is final, and its minutes wait for a start that has passed: marked early, it would be stuck)."""
+    hearing is final, and its minutes wait for a start that has passed: marked early, it would be stuck)
+    and live until shortly before it."""
     targets = HEARING_LIFECYCLE.targets(hearing.status)
-    return targets if hearing.has_started else targets - {H.FINISHED}
+    if not hearing.has_started:
+        targets -= {H.FINISHED}
+    if not _may_go_live(hearing):
+        targets -= {H.LIVE}
+    return targets
+
+
+def _may_go_live(hearing: Hearing) -> bool:
+    return timezone.now() >= hearing.starts_at - LIVE_FROM_BEFORE_START
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,6 +266,15 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, 
                 "to_status": _(
                     "The hearing has not started yet: it is marked finished once it has taken place. "
                     "If it was held at another time, correct its start and end first."
+                )
+            }
+        )
+    if to_status == H.LIVE and not _may_go_live(locked):
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "The hearing starts later: it can be marked live from an hour before its start. "
+                    "If it is held earlier, correct its start first."
                 )
             }
         )

@@ -131,6 +131,14 @@ def comment_posted(**kwargs):
         return comment_create(**kwargs)
 
 
+def under_way(hearing):
+    """The hearing moved to have begun a few minutes ago: it may be marked live (not days before)."""
+    hearing.starts_at = timezone.now() - timedelta(minutes=10)
+    hearing.ends_at = hearing.starts_at + timedelta(hours=2)
+    hearing.save(update_fields=["starts_at", "ends_at"])
+    return hearing
+
+
 def held(hearing):
     """The hearing moved to yesterday: it has taken place, and its record may be published."""
     hearing.starts_at = timezone.now() - timedelta(days=1)

@@ -31,7 +31,7 @@ from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, held
+from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, held, under_way
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -394,6 +394,7 @@ def test_the_stream_is_embedded_only_while_live_and_csp_frames_only_allowed_host
     hearing = HearingFactory(consultation=consultation, stream_url="https://www.youtube.com/watch?v=abc123")
     page = client.get(f"/en/hearings/{hearing.pk}/")
     assert "<iframe" not in page.content.decode()
+    under_way(hearing)
     services.hearing_transition(hearing=hearing, to_status="live", actor=None)
     page = client.get(f"/en/hearings/{hearing.pk}/")
     assert '<iframe class="stream" src="https://www.youtube.com/embed/abc123"' in page.content.decode()
@@ -408,6 +409,7 @@ def test_the_stream_is_embedded_only_while_live_and_csp_frames_only_allowed_host
 def test_lifecycle_table_is_enforced_and_logged(hearing, commissioner):
     from portal.core.lifecycle import TransitionNotAllowed
 
+    under_way(hearing)
     services.hearing_transition(hearing=hearing, to_status="live", actor=commissioner)
     with pytest.raises(TransitionNotAllowed):
         services.hearing_transition(hearing=hearing, to_status="scheduled", actor=commissioner)
@@ -431,6 +433,7 @@ def test_a_proposal_on_the_agenda_shows_the_hearing_then_that_it_was_heard(clien
     AgendaItemFactory(hearing=hearing, proposals=[published])
     page = client.get(f"/en/proposals/{published.pk}/").content.decode()
     assert "To be discussed at the hearing" in page and hearing.title_en in page
+    under_way(hearing)
     services.hearing_transition(hearing=hearing, to_status="live", actor=None)
     held(hearing)
     services.hearing_transition(hearing=hearing, to_status="finished", actor=None)

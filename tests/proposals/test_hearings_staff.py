@@ -484,7 +484,6 @@ def test_a_hearing_not_yet_held_cannot_be_marked_finished_and_keeps_its_page(cli
     page = client.get(f"/ru/staff/hearings/{hearing.pk}/")
     assert [value for value, _label in page.context["transition_form"].fields["to_status"].choices] == [
         "",
-        "live",
         "postponed",
         "cancelled",
     ]
@@ -524,3 +523,22 @@ def test_the_registrations_table_dates_read_the_same_way_in_every_country(
     sign_in_staff(client, commissioner)
     page = client.get(f"/{language}/staff/hearings/{hearing.pk}/registrations/").content.decode()
     assert written in page and "07/12/2026" not in page
+
+
+def test_a_hearing_goes_live_only_from_an_hour_before_its_start(client, hearing, commissioner):
+    """Marked live a fortnight early, the hearing read "Live now" to everyone and sent them to no room."""
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.hearing_transition(hearing=hearing, to_status="live", actor=commissioner)
+    assert "it can be marked live from an hour before its start" in refused.value.message_dict["to_status"][0]
+    hearing.refresh_from_db()
+    assert hearing.status == "scheduled"
+    length = hearing.ends_at - hearing.starts_at
+    hearing.starts_at = timezone.now() + timedelta(minutes=50)
+    hearing.ends_at = hearing.starts_at + length
+    hearing.save(update_fields=["starts_at", "ends_at"])
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/ru/staff/hearings/{hearing.pk}/")
+    assert "live" in dict(page.context["transition_form"].fields["to_status"].choices)
+    client.post(f"/ru/staff/hearings/{hearing.pk}/status/", {"to_status": "live"})
+    hearing.refresh_from_db()
+    assert hearing.status == "live"
