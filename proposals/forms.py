@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -476,12 +477,32 @@ class CommitmentForm(PortalForm):
     due_date = forms.DateField(label=_("Due date"), widget=_date_widget())
     articles = forms.TypedMultipleChoiceField(label=_("Changed articles"), coerce=int, choices=())
     responses = forms.TypedMultipleChoiceField(label=_("Answers behind it"), coerce=int, choices=())
+    already_overdue = forms.BooleanField(
+        label=_("The due date has passed: record the commitment as already overdue"), required=False
+    )
+
+    # Not the service's input: a question the form asks about a due date that has passed.
+    confirmations = ("already_overdue",)
 
     def __init__(self, *args, bodies=(), article_choices=(), response_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = [("", "—"), *[(b.pk, str(b)) for b in bodies]]
         self.fields["articles"].choices = list(article_choices)
         self.fields["responses"].choices = list(response_choices)
+
+    def clean(self):
+        # A mistyped year (2026 for 2027) showed a new commitment as overdue to the public at once.
+        cleaned = super().clean()
+        due = cleaned.get("due_date")
+        if due and due < timezone.localdate() and not cleaned.get("already_overdue"):
+            self.add_error(
+                "due_date",
+                _(
+                    "This date has passed, so the commitment would be shown as overdue at once. Correct the "
+                    "date, or tick the box below if it is already overdue."
+                ),
+            )
+        return cleaned
 
 
 class CommitmentUpdateForm(PortalForm):

@@ -79,7 +79,7 @@ def commitment_create(request, slug):
                     **{
                         name: data[name]
                         for name in form.fields
-                        if name not in ("body", "articles", "responses")
+                        if name not in ("body", "articles", "responses", *form.confirmations)
                     },
                     body_id=data["body"],
                     article_ids=tuple(data["articles"]),

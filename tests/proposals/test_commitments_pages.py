@@ -269,6 +269,31 @@ def test_staff_record_a_commitment_from_an_adopted_change(
     assert commitment.title_ru == "Работа началась." and commitment.measure == "regulation"
 
 
+def test_a_due_date_that_has_passed_is_asked_about_and_kept_in_the_form(staff_client, change):
+    """A mistyped year (2026 for 2027) showed the new commitment to the public as overdue at once."""
+    link = f"/ru/staff/implementation/new/{change.consultation.slug}/?article={change.article.pk}"
+    passed = (timezone.localdate() - timedelta(days=300)).isoformat()
+    sent = {
+        **texts(prefix="title"),
+        "body": body().pk,
+        "measure": "law",
+        "due_date": passed,
+        "articles": [change.article.pk],
+        "responses": [change.response.pk],
+    }
+    refused = staff_client.post(link, sent)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["due_date"] == [
+        "Эта дата уже прошла, поэтому обязательство сразу будет показано как просроченное. Исправьте дату "
+        "или отметьте поле ниже, если срок действительно уже истёк."
+    ]
+    assert f'value="{passed}"' in refused.content.decode()
+    assert not change.consultation.commitments.exists()
+    staff_client.post(link, {**sent, "already_overdue": "on"})
+    commitment = change.consultation.commitments.get()
+    assert commitment.due_date.isoformat() == passed and commitment.is_overdue
+
+
 def test_staff_post_an_update_and_a_second_member_approves_done(
     staff_client, change, commissioner, second_commissioner
 ):
