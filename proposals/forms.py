@@ -100,7 +100,13 @@ class ProposalForm(PortalForm):
 
 
 class WithdrawForm(PortalForm):
-    reason = textarea_field(_("Why do you withdraw it?"), rows=3, max_length=1000)
+    # The reason stands on the proposal's public page; the author is told before they write it.
+    reason = textarea_field(
+        _("Why do you withdraw it?"),
+        rows=3,
+        max_length=1000,
+        help_text=_("Shown to everyone on the proposal's page, with its history."),
+    )
 
 
 class CommentForm(PortalForm):

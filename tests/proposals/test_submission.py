@@ -202,6 +202,13 @@ def test_nobody_else_edits_or_submits_a_draft(client, citizen, other_citizen, co
 
 def test_withdraw_needs_a_reason_and_is_logged(client, published):
     client.force_login(published.author)
+    # The reason is public; the form says so before the author writes it.
+    form = client.get(f"/ru/proposals/{published.pk}/").content.decode()
+    form = form[form.index(f'action="/ru/proposals/{published.pk}/withdraw/"') :]
+    assert (
+        "Ваш ответ увидят все на странице предложения, вместе с его историей."
+        in form[: form.index("</form>")]
+    )
     client.post(f"/en/proposals/{published.pk}/withdraw/", {"reason": ""})
     published.refresh_from_db()
     assert published.status == "published"
