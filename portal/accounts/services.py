@@ -11,7 +11,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import (
@@ -23,7 +22,7 @@ from portal.accounts.permissions import (
 from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
 from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_staff_member
-from portal.core.text import shown_length
+from portal.core.text import latin_slug, shown_length
 from portal.notifications.email import email_queue
 from portal.notifications.messages import link_in
 from portal.notifications.services import address_is_suppressed, notify
@@ -83,7 +82,9 @@ def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> None
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=False)[:70] or "organisation"
+    # Transliterated: Django's slugify dropped every Cyrillic letter, and Kazakh and Russian names all
+    # became "organisation-2", "organisation-3"…
+    base = latin_slug(name, max_length=70) or "organisation"
     slug, counter = base, 2
     while Organisation.objects.filter(slug=slug).exists():
         slug = f"{base}-{counter}"

@@ -13,6 +13,7 @@ from django.db.models import Func, TextField
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import field_validator
+from slugify import slugify
 
 CASEFOLD_FUNCTION = "portal_casefold"
 
@@ -101,3 +102,18 @@ class NormalisedSchema(Schema):
         if type(value) is str and value.strip() and not normalised:
             raise ValueError("The text shows nothing: it has only invisible characters.")
         return normalised
+
+
+# The letters of Kazakh that Russian lacks, as the Latin alphabet of 2021 writes them without diacritics:
+# python-slugify's tables drop them ("Әділет" became "dilet"); Russian letters it transliterates itself.
+_KAZAKH_LATIN = [
+    [cyrillic, latin]
+    for pair in ("әa", "ғg", "қq", "ңn", "өo", "ұu", "үu", "һh", "іi")
+    for cyrillic, latin in ((pair[0], pair[1]), (pair[0].upper(), pair[1].upper()))
+]
+
+
+def latin_slug(text: str, *, max_length: int) -> str:
+    """A web address's part for a name in Kazakh, Russian or English: "Қазақстан заңгерлер одағы" →
+    "qazaqstan-zangerler-odagy" (empty for a name with no letters or digits)."""
+    return slugify(text, replacements=_KAZAKH_LATIN, max_length=max_length, word_boundary=True)

@@ -278,3 +278,18 @@ def test_an_organisations_page_leads_to_the_proposals_submitted_on_its_behalf(cl
     assert f'type="hidden" name="organisation" value="{organisation.slug}"' in listing
     odd = client.get("/en/proposals/?organisation=%3Cscript%3E")
     assert odd.status_code == 200 and "<script>" not in odd.content.decode()
+
+
+def test_kazakh_and_russian_names_give_readable_web_addresses(citizen, other_citizen, admin_user):
+    """Every Cyrillic letter was dropped: all such organisations were /organisations/organisation-2/, -3/…"""
+    names = {
+        "Қазақстан заңгерлер одағы": "qazaqstan-zangerler-odagy",
+        "Ассоциация юристов Казахстана": "assotsiatsiia-iuristov-kazakhstana",
+        "Әділет": "adilet",
+        "«!!!»": "organisation",
+    }
+    registrars = [citizen, other_citizen, admin_user, citizen]
+    for (name, slug), person in zip(names.items(), registrars, strict=True):
+        assert services.organisation_register(name=name, kind="other", registered_by=person).slug == slug
+    again = services.organisation_register(name="Әділет", kind="other", registered_by=other_citizen)
+    assert again.slug == "adilet-2"
