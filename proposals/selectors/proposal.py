@@ -18,6 +18,7 @@ from portal.core.rows import instance_from_row, prepared_cursor, select_list
 from ..models import (
     ArticleIdentity,
     Comment,
+    CommentLike,
     Consultation,
     Follow,
     Phase,
@@ -179,6 +180,17 @@ def proposal_comments(*, proposal: Proposal, ordering: str = "oldest") -> QueryS
     )
 
 
+def comments_liked_by(*, proposal_id: int, viewer) -> frozenset[int]:
+    """The ids of the proposal's comments the reader likes: their like buttons are shown pressed."""
+    if not viewer.is_authenticated:
+        return frozenset()
+    return frozenset(
+        CommentLike.objects.filter(comment__proposal_id=proposal_id, user=viewer).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
 def article_proposals(*, identity_id: int) -> QuerySet[Proposal]:
     return proposal_list(filters=ProposalFilters(article=identity_id))
 
@@ -216,8 +228,9 @@ def supportable_proposal(*, pk: int, supporter) -> Proposal | None:
 def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
     """The proposal as its page decides who may see what: its own fields but the texts (deferred), its
     consultation, the facts of `supportable_proposal`, and the reader's own state (`viewer_supports`,
-    `viewer_follows`, `viewer_commented`), in one query written once per process. A reader given the
-    shared page needs nothing more; the page's full proposal (`proposal_detail`) is read only to render it."""
+    `viewer_follows`, `viewer_commented`, `viewer_liked`: likes one of its comments), in one query written
+    once per process. A reader given the shared page needs nothing more; the page's full proposal
+    (`proposal_detail`) is read only to render it."""
     return _proposal_with_facts(pk=pk, viewer=viewer, fields=_READER_FIELDS, reader=True)
 
 
@@ -237,7 +250,7 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
         row = cursor.fetchone()
     if row is None:
         return None
-    facts = 5 if reader else 2
+    facts = 6 if reader else 2
     split = facts + len(fields)
     proposal = instance_from_row(Proposal, list(fields), row[facts:split], using=using)
     consultation_end = split + len(_CONSULTATION_FIELDS)
@@ -253,7 +266,12 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
     proposal.consultation.intake_open_now = bool(row[0])
     proposal.erased_account_supported = bool(row[1])
     if reader:
-        proposal.viewer_supports, proposal.viewer_follows, proposal.viewer_commented = map(bool, row[2:5])
+        (
+            proposal.viewer_supports,
+            proposal.viewer_follows,
+            proposal.viewer_commented,
+            proposal.viewer_liked,
+        ) = map(bool, row[2:6])
     return proposal
 
 
@@ -283,6 +301,13 @@ def _proposal_with_facts_sql(fields: tuple[str, ...], reader: bool) -> str:
             ),"""  # noqa: S608 (names from the models)
         for model, column in owned_by
     )
+    # Whether the reader likes one of its comments: the thread then shows their own pressed buttons.
+    viewer_state += f"""
+            EXISTS (
+                SELECT 1 FROM {quote(CommentLike._meta.db_table)} l
+                JOIN {quote(Comment._meta.db_table)} lc ON lc.id = l.comment_id
+                WHERE lc.proposal_id = p.id AND l.user_id = %(viewer)s
+            ),"""  # noqa: S608 (names from the models)
     return f"""
         SELECT
             EXISTS (

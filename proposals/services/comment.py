@@ -155,9 +155,14 @@ def comment_delete(*, comment: Comment, deleted_by: User) -> Comment:
     return comment
 
 
-def comment_like(*, comment: Comment, user: User) -> bool:
+def _check_may_like(comment: Comment, user: User) -> None:
     if not user.is_authenticated or comment.author_id == user.pk or comment.is_removed:
         raise PermissionDenied(_("You cannot like this comment."))
+
+
+def comment_like(*, comment: Comment, user: User) -> bool:
+    """Records the person's like once; True when it is new. A second like changes nothing."""
+    _check_may_like(comment, user)
     try:
         with transaction.atomic():
             CommentLike.objects.create(comment=comment, user=user)
@@ -165,3 +170,14 @@ def comment_like(*, comment: Comment, user: User) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def comment_unlike(*, comment: Comment, user: User) -> bool:
+    """Takes the person's like back; True when there was one. The counter falls only with a like actually
+    removed, so it stays the number of likes and never goes below zero. Refused where a like would be."""
+    _check_may_like(comment, user)
+    with transaction.atomic():
+        removed, _kinds = CommentLike.objects.filter(comment=comment, user=user).delete()
+        if removed:
+            Comment.objects.filter(pk=comment.pk, likes_count__gt=0).update(likes_count=F("likes_count") - 1)
+    return bool(removed)

@@ -140,9 +140,13 @@ def comment_delete(request, comment_pk):
 @login_required
 @require_POST
 def comment_like(request, comment_pk):
-    return _own_action(
-        request, comment_pk, lambda c: comment_services.comment_like(comment=c, user=request.user)
+    """The like button is a toggle: a person who liked the comment presses it again to take the like back."""
+    service = (
+        comment_services.comment_unlike
+        if request.POST.get("action") == "unlike"
+        else comment_services.comment_like
     )
+    return _own_action(request, comment_pk, lambda c: service(comment=c, user=request.user))
 
 
 @login_required

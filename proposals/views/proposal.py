@@ -122,6 +122,7 @@ def proposal_detail(request, pk):
     support_refusal = support_services.support_refusal(request.user, facts)
     can_edit = request.user.is_authenticated and can_edit_proposal(request.user, facts)
     may_report = can_report(request.user) and request.user.pk != facts.author_id
+    thread_is_shared = not (facts.viewer_commented or facts.viewer_liked)
     # What every reader sees alike is rendered once and shared (templates/proposals/proposal_detail.html);
     # the values below that only those parts use are read when a part is rendered, not on every request.
     context = {
@@ -137,7 +138,8 @@ def proposal_detail(request, pk):
             if shown.hidden_at and not shown.deleted_at
         ),
         "comment_ordering": ordering if ordering in selectors.COMMENT_ORDERINGS else "oldest",
-        # The thread is shared by readers of the same kind; one who commented here gets their own actions.
+        # The thread is shared by readers of the same kind; one who commented or liked a comment here gets
+        # their own actions and pressed like buttons, so the shared thread never shows anyone's likes.
         "thread_key": (
             ordering,
             comment_page,
@@ -146,7 +148,12 @@ def proposal_detail(request, pk):
             content_hidden,
             request.user.is_authenticated,
         ),
-        "thread_is_shared": not facts.viewer_commented,
+        "thread_is_shared": thread_is_shared,
+        "liked_comments": (
+            frozenset()
+            if thread_is_shared
+            else SimpleLazyObject(lambda: selectors.comments_liked_by(proposal_id=pk, viewer=request.user))
+        ),
         "comment_form": SimpleLazyObject(CommentForm),
         "withdraw_form": SimpleLazyObject(WithdrawForm),
         "support_refusal": support_refusal,
@@ -171,8 +178,9 @@ def proposal_detail(request, pk):
         "hearings": lambda: hearing_selectors.hearings_of_proposal(proposal),
     }
     # Readers who are not its author, moderate nothing and have not commented here see the same page as
-    # everyone in their situation; the others see their own parts of it (withdrawal, appeals, own comments).
-    own_page = request.user.pk == facts.author_id or is_moderator or facts.viewer_commented
+    # everyone in their situation; the others see their own parts of it (withdrawal, appeals, own comments,
+    # the comments they like).
+    own_page = request.user.pk == facts.author_id or is_moderator or not thread_is_shared
     situation = (
         None
         if own_page

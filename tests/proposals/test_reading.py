@@ -3,10 +3,19 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
 from proposals.models import Support
-from proposals.services.comment import comment_create, comment_delete, comment_edit, comment_like
+from proposals.services.comment import (
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_like,
+    comment_unlike,
+)
 from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import ArticleIdentityFactory, CommentFactory, ProposalFactory, TopicFactory
@@ -259,6 +268,51 @@ def test_a_second_like_of_the_same_comment_is_refused_quietly_and_counted_once(
     assert comment_like(comment=comment, user=other_citizen) is False
     comment.refresh_from_db()
     assert comment.likes_count == 1
+
+
+def test_a_like_taken_back_counts_one_less_once_and_never_below_zero(published, citizen, other_citizen):
+    comment = comment_create(author=citizen, proposal=published, body="Worth a like")
+    assert comment_unlike(comment=comment, user=other_citizen) is False  # nothing to take back
+    comment.refresh_from_db()
+    assert comment.likes_count == 0
+    comment_like(comment=comment, user=other_citizen)
+    assert comment_unlike(comment=comment, user=other_citizen) is True
+    assert comment_unlike(comment=comment, user=other_citizen) is False
+    comment.refresh_from_db()
+    assert comment.likes_count == 0
+    assert comment_like(comment=comment, user=other_citizen) is True, "liked again after taking it back"
+    comment.refresh_from_db()
+    assert comment.likes_count == 1
+
+
+def test_taking_a_like_back_is_refused_where_liking_is(published, citizen, other_citizen):
+    comment = comment_create(author=citizen, proposal=published, body="Mine")
+    with pytest.raises(PermissionDenied):
+        comment_unlike(comment=comment, user=citizen)
+    with pytest.raises(PermissionDenied):
+        comment_unlike(comment=comment, user=AnonymousUser())
+
+
+def test_the_like_button_shows_whether_the_reader_likes_the_comment_and_takes_it_back(
+    published, citizen, other_citizen
+):
+    comment = comment_create(author=citizen, proposal=published, body="Worth a like")
+    reader = Client()
+    reader.force_login(other_citizen)
+    url = f"/en/proposals/{published.pk}/"
+    like = f"/en/comments/{comment.pk}/like/"
+    page = reader.get(url).content.decode()
+    assert 'aria-pressed="false">Like<span class="visually-hidden"> comment by Aigerim</span>' in page
+    reader.post(like)
+    page = reader.get(url).content.decode()
+    assert 'aria-pressed="true">Liked<span class="visually-hidden"> comment by Aigerim</span>' in page
+    assert '<input type="hidden" name="action" value="unlike">' in page
+    assert "1 like" in page
+    reader.post(like, {"action": "unlike"})
+    comment.refresh_from_db()
+    assert comment.likes_count == 0
+    page = reader.get(url).content.decode()
+    assert 'aria-pressed="false">Like<' in page and 'aria-pressed="true"' not in page
 
 
 def test_a_card_tells_an_organisations_proposal_from_a_persons_of_the_same_name(client, consultation):

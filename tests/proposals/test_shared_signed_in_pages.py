@@ -15,7 +15,7 @@ from portal.core import page_cache, shared_pages
 from portal.core.models import SiteSwitches
 from portal.notifications.models import Notification
 from proposals.forms import ProposalFilterForm
-from proposals.services.comment import comment_create
+from proposals.services.comment import comment_create, comment_like
 from proposals.services.follow import follow_add
 from proposals.services.support import support_add
 from tests.conftest import give_totp
@@ -144,16 +144,20 @@ def test_a_flash_message_reaches_only_its_reader_on_a_shared_page(world):
     assert notice not in page, "shown once, to the reader whose request raised it"
 
 
-@pytest.mark.parametrize("who", ["author", "moderator", "commenter"])
+@pytest.mark.parametrize("who", ["author", "moderator", "commenter", "liker"])
 def test_a_page_that_is_the_readers_own_is_rendered_for_them_alone(world, who, moderator, other_citizen):
     target = world["target"]
     reader = {
         "author": other_citizen,
         "moderator": moderator,
         "commenter": _verified(world, "Daniyar Omarov"),
+        "liker": _verified(world, "Daniyar Omarov"),
     }[who]
     if who == "commenter":
         comment_create(author=reader, proposal=target, body="My own words")
+    if who == "liker":
+        comment = comment_create(author=other_citizen, proposal=target, body="Worth a like")
+        comment_like(comment=comment, user=reader)
     if who == "moderator":
         give_totp(reader)  # staff powers need the second factor
     url = world["pages"]["detail"]
@@ -161,6 +165,29 @@ def test_a_page_that_is_the_readers_own_is_rendered_for_them_alone(world, who, m
     response = _client(reader).get(url)
     assert response["X-Signed-In-Page"] == "own"
     assert _html(response) == _alone(reader, url)
+
+
+@pytest.mark.parametrize("liker_first", [True, False], ids=["liker first", "other reader first"])
+def test_ones_likes_are_never_shown_to_another_reader_in_the_same_situation(
+    world, other_citizen, liker_first
+):
+    """Two readers alike in every fact of the page's situation; one likes a comment. Whoever renders the
+    page and its thread first, only the liker sees the button pressed."""
+    target = world["target"]
+    comment = comment_create(author=other_citizen, proposal=target, body="Worth a like")
+    liker, other = _verified(world, "Aruzhan Bekova"), _verified(world, "Daniyar Omarov")
+    comment_like(comment=comment, user=liker)
+    url = world["pages"]["detail"]
+    readers = [(liker, True), (other, False)] if liker_first else [(other, False), (liker, True)]
+    for _round in range(2):
+        for reader, pressed in readers:
+            response = _client(reader).get(url)
+            page = response.content.decode()
+            assert ('aria-pressed="true"' in page) is pressed
+            assert ('name="action" value="unlike"' in page) is pressed
+            # The liker's page is their own; the other reader's is the one shared in their situation.
+            assert (response["X-Signed-In-Page"] == "own") is pressed
+    assert _html(_client(other).get(url)) == _alone(other, url)
 
 
 def test_the_shared_page_follows_a_change_at_once(world):

@@ -13,7 +13,7 @@ from portal.accounts.models import ApiToken
 from portal.accounts.tokens import api_token_authenticate, api_token_create
 from portal.core import page_cache
 from proposals.models import Proposal, Support
-from proposals.services.comment import comment_create
+from proposals.services.comment import comment_create, comment_like
 from proposals.services.support import support_add
 from tests.factories import UserFactory
 
@@ -79,6 +79,21 @@ def test_every_signed_in_page_runs_a_bounded_number_of_queries(
         with django_assert_max_num_queries(QUERY_BOUND + _session_reads()):
             response = second.get(url)
         assert response.status_code == 200, name
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_a_reader_who_likes_a_comment_gets_their_own_thread_within_the_bound(
+    consultation, draft_article, citizen, other_citizen, count, django_assert_max_num_queries
+):
+    """Their pressed buttons make the thread theirs alone: rendered for them, still in bounded queries."""
+    target = _populate(consultation, draft_article, count)
+    comment_like(comment=target.comments.filter(parent__isnull=True).first(), user=other_citizen)
+    _signed_in(citizen).get(f"/en/proposals/{target.pk}/")
+    reader = _signed_in(other_citizen)
+    for url in (f"/en/proposals/{target.pk}/", f"/en/proposals/{target.pk}/?comments=liked"):
+        with django_assert_max_num_queries(QUERY_BOUND + _session_reads()):
+            page = reader.get(url).content.decode()
+        assert page.count('aria-pressed="true"') == 1, url
 
 
 @pytest.mark.parametrize("count", [1, 60])
