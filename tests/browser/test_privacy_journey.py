@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.models import ConsentRecord, PrivacyNotice, User
+from portal.accounts.models import ConsentRecord, DataExport, PrivacyNotice, User
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,6 +69,29 @@ def test_person_downloads_their_data_once(page, login_as):
     page.reload()
     expect(page.get_by_text("You downloaded this archive")).to_be_visible()
     assert page.get_by_role("button", name="Download my data (ZIP)").count() == 0
+
+
+def test_the_export_status_is_said_in_a_region_that_stays_in_place(page, login_as):
+    """While the archive is built the part of the page polls every 2 s; its change of state is written into a
+    status region that is never replaced, once, and nothing is said while nothing changes."""
+    person = UserFactory(preferred_language="en")
+    login_as(person)
+    page.goto("/en/accounts/privacy/")
+    page.get_by_role("button", name="Prepare my data").click()
+    page.get_by_role("button", name="Download my data (ZIP)").wait_for()
+    DataExport.objects.filter(user=person).update(status=DataExport.Status.BUILDING)
+    page.reload()
+    region = page.locator("#data-export-said")
+    region.evaluate("element => { window.keptRegion = element; }")
+    for _poll in range(2):  # the second answer comes after the first was swapped in
+        with page.expect_response(re.compile(r"/privacy/export/\d+/$")):
+            pass
+    # A poll with no change says nothing.
+    expect(region).to_have_text("")
+    DataExport.objects.filter(user=person).update(status=DataExport.Status.READY)
+    expect(region).to_have_text(re.compile(r"^Your archive is ready\."))
+    assert region.evaluate("element => element === window.keptRegion"), "the region is the one first shown"
+    assert region.get_attribute("role") == "status"
 
 
 @pytest.fixture

@@ -184,6 +184,30 @@ def test_export_progress_fragment_is_only_for_the_owner(
     assert _logged_in(other_citizen).get(f"/en/accounts/privacy/export/{export.pk}/").status_code == 404
 
 
+def test_export_progress_is_told_in_a_live_region_that_polling_leaves_in_place(
+    person, django_capture_on_commit_callbacks
+):
+    """A region replaced every 2 s may never be announced: the polled part is no live region, and names the
+    persistent one its state is written into (static/js/live-status.js)."""
+    client = _logged_in(person)
+    export, _token = _request_export(client, django_capture_on_commit_callbacks)
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.BUILDING)
+    page = client.get("/en/accounts/privacy/").content.decode()
+    region = '<p id="data-export-said" class="visually-hidden" role="status"></p>'
+    assert region in page
+    assert "js/live-status.js" in page
+    polled = client.get(f"/en/accounts/privacy/export/{export.pk}/").content.decode()
+    assert 'data-hx-swap="outerHTML"' in polled and 'data-live-status="data-export-said"' in polled
+    assert (
+        "aria-live" not in polled and 'role="status"' not in polled and 'id="data-export-said"' not in polled
+    )
+    assert '<span class="live-status-text">Your archive is being prepared.</span>' in polled
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.READY)
+    polled = client.get(f"/en/accounts/privacy/export/{export.pk}/").content.decode()
+    assert '<p class="live-status-text">Your archive is ready.' in polled
+    assert "data-hx-trigger" not in polled, "polling stops once the archive is ready"
+
+
 # --- 2. Account deletion ---------------------------------------------------------------------------------
 
 
