@@ -1,5 +1,6 @@
 """Moderation core: screening opens cases, one moderator at a time, decisions with reasons, one appeal."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -446,3 +447,29 @@ def test_an_appeal_is_not_called_a_report(language):
         assert REPORT_WORDS[language] in gettext("Readers' reports").lower()
         for text in APPEAL_TEXTS:
             assert REPORT_WORDS[language] not in gettext(text).lower(), text
+
+
+def test_a_case_page_title_names_the_case_and_what_it_is_about(client, moderator):
+    """Open cases in several tabs or a history list are told apart by their titles."""
+    proposal_case = _case_in(ConsultationFactory())
+    comment = CommentFactory(proposal=ProposalFactory(status="published"), author=UserFactory())
+    comment_case = ModerationCase.objects.create(
+        proposal=comment.proposal, comment=comment, source="report", priority=20
+    )
+    give_totp(moderator)
+    client.force_login(moderator)
+    titles = {
+        (language, case.pk): re.search(
+            r"<title>(.*?) · ", client.get(f"/{language}/moderation/cases/{case.pk}/").content.decode()
+        ).group(1)
+        for language in ("en", "ru", "kk")
+        for case in (proposal_case, comment_case)
+    }
+    assert titles == {
+        ("en", proposal_case.pk): f"Moderation case {proposal_case.pk}: proposal",
+        ("en", comment_case.pk): f"Moderation case {comment_case.pk}: comment",
+        ("ru", proposal_case.pk): f"Дело модерации № {proposal_case.pk}: предложение",
+        ("ru", comment_case.pk): f"Дело модерации № {comment_case.pk}: комментарий",
+        ("kk", proposal_case.pk): f"Модерация ісі № {proposal_case.pk}: ұсыныс",
+        ("kk", comment_case.pk): f"Модерация ісі № {comment_case.pk}: пікір",
+    }
