@@ -125,5 +125,16 @@ def can_comment(user, proposal) -> bool:
     )
 
 
+def can_like(user, comment) -> bool:
+    """Someone else's comment that is shown, on a proposal open to participation; a like by a script through
+    a guessed id of a hidden or withdrawn proposal's comment would count where nobody can read it."""
+    return (
+        can_participate(user)
+        and comment.author_id != user.pk
+        and not comment.is_removed
+        and comment.proposal.status in PUBLIC_STATUSES
+    )
+
+
 def can_report(user) -> bool:
     return can_participate(user)

@@ -19,7 +19,7 @@ from portal.core.queue import enqueue_on_commit
 from portal.core.roles import is_commission_member
 from portal.core.text import plain_text
 from portal.notifications.services import notifications_withdraw, notify
-from proposals.permissions.proposal import can_comment
+from proposals.permissions.proposal import can_comment, can_like
 
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
 
@@ -156,7 +156,7 @@ def comment_delete(*, comment: Comment, deleted_by: User) -> Comment:
 
 
 def _check_may_like(comment: Comment, user: User) -> None:
-    if not user.is_authenticated or comment.author_id == user.pk or comment.is_removed:
+    if not can_like(user, comment):
         raise PermissionDenied(_("You cannot like this comment."))
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
-from proposals.models import Support
+from proposals.models import Proposal, Support
 from proposals.services.comment import (
     comment_create,
     comment_delete,
@@ -291,6 +291,21 @@ def test_taking_a_like_back_is_refused_where_liking_is(published, citizen, other
         comment_unlike(comment=comment, user=citizen)
     with pytest.raises(PermissionDenied):
         comment_unlike(comment=comment, user=AnonymousUser())
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "hidden"])
+def test_a_comment_of_a_withdrawn_or_hidden_proposal_cannot_be_liked_by_a_guessed_id(
+    client, published, citizen, other_citizen, status
+):
+    comment = comment_create(author=citizen, proposal=published, body="Said before it was withdrawn")
+    Proposal.objects.filter(pk=published.pk).update(status=status)
+    comment.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        comment_like(comment=comment, user=other_citizen)
+    client.force_login(other_citizen)
+    client.post(f"/en/comments/{comment.pk}/like/")
+    comment.refresh_from_db()
+    assert comment.likes_count == 0
 
 
 def test_the_like_button_shows_whether_the_reader_likes_the_comment_and_takes_it_back(
