@@ -1,8 +1,10 @@
 """The Celery application. Every setting lives in Django settings under the CELERY_ namespace."""
 
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -12,3 +14,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # up a task for a row that is not committed yet (or never will be), and a broker outage leaves the row for a
 # periodic sweep instead of failing the request.
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_the_portals_logging(**kwargs):
+    """Workers and beat log through settings.LOGGING, as the web processes do. Without a receiver here,
+    Celery replaces the root logger's handlers with its own: the redaction of personal data and secrets
+    (portal.core.logging) and production's one-JSON-object-per-line format would be gone from every task's
+    log lines."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
