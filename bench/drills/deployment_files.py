@@ -85,6 +85,7 @@ def render_nginx(layout: NginxLayout) -> Path:
         "/srv/qatysu/staticfiles/": f"{layout.static_root}/",
         "/srv/qatysu/media/": f"{layout.media_root}/",
         "include snippets/qatysu-proxy.conf;": f"include {snippet};",
+        "/var/log/nginx/qatysu-access.log": str(root / "access.log"),
     }
     if not layout.per_address_limits:
         replacements["rate=30r/s;"] = "rate=100000r/s;"

@@ -3,14 +3,17 @@ environment file, uploads leave through nginx after the permission check, and th
 real PgBouncer in transaction mode with the settings DATABASE_POOLER=pgbouncer turns on (and fails without
 them). The whole set running together is the deployment drill's (tests/resilience/test_drills.py)."""
 
+import http.server
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+import requests
 from django.core.files.base import ContentFile
 from django.db import connection
 
@@ -75,8 +78,95 @@ def test_client_max_body_size_matches_the_upload_limit(settings):
     site = (BASE_DIR / "deploy" / "nginx" / "qatysu.conf").read_text()
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", site).group(1))
     allowed = megabytes * 1024 * 1024
-    # Room for one attachment and the form around it, not for much more.
-    assert settings.PROPOSAL_ATTACHMENT_MAX_BYTES < allowed <= settings.PROPOSAL_ATTACHMENT_MAX_BYTES + 2**21
+    # The proposal form sends all its attachments at once ("Up to 5 PDF files of at most 10 MB each"): room
+    # for all of them and the form around them, not for much more.
+    largest = settings.PROPOSAL_MAX_ATTACHMENTS * settings.PROPOSAL_ATTACHMENT_MAX_BYTES
+    assert largest < allowed <= largest + 2**21
+
+
+class _RecordingUpstream(http.server.BaseHTTPRequestHandler):
+    """Stands in for the web processes: answers 200 and keeps the headers nginx passed on."""
+
+    seen: list[dict[str, str]] = []
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        while length > 0:
+            length -= len(self.rfile.read(min(length, 1 << 20)))
+        type(self).seen.append(dict(self.headers.items()))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    do_GET = do_POST = _answer  # noqa: N815 (http.server's names)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nginx_in_front(tmp_path):
+    """The shipped site, served by a real nginx in front of a recording upstream."""
+    layout = _nginx_layout(tmp_path)
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", layout.web_port), _RecordingUpstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    _RecordingUpstream.seen = []
+    # Bodies kept in memory: as root, nginx's workers run as nobody, who cannot write under pytest's tmp_path.
+    layout.extra_http.append("client_body_buffer_size 64m;")
+    deployment_files.render_nginx(layout)
+    nginx = subprocess.Popen(deployment_files.nginx_command(layout), stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not _listening(layout.https_port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield layout
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        upstream.shutdown()
+
+
+def _https(layout, path: str, **options):
+    return requests.request(
+        options.pop("method", "GET"), f"https://localhost:{layout.https_port}{path}", verify=str(layout.certificate),
+        timeout=30, **options,
+    )  # fmt: skip
+
+
+def test_nginx_replaces_a_forwarded_for_sent_from_outside(nginx_in_front):
+    layout = nginx_in_front
+    spoofed = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "http"}
+    assert _https(layout, "/en/proposals/", headers=spoofed).status_code == 200
+    probe = requests.get(f"http://127.0.0.1:{layout.http_port}/healthz", headers=spoofed, timeout=30)
+    assert probe.status_code == 200
+    page, health = _RecordingUpstream.seen
+    # PORTAL_TRUSTED_PROXY_HOPS=1 reads the last entry: the address nginx saw, never the client's claim.
+    assert page["X-Forwarded-For"] == "127.0.0.1" and page["X-Forwarded-Proto"] == "https"
+    assert health["X-Forwarded-For"] == "127.0.0.1" and health["X-Forwarded-Proto"] == "http"
+    assert page["X-Request-Start"].startswith("t=")
+
+
+def test_nginx_logs_no_query_string_and_no_key_of_a_link(nginx_in_front):
+    layout = nginx_in_front
+    _https(layout, "/en/proposals/?q=Aigerim+aigerim@example.kz&iin=900101300123")
+    _https(layout, "/kk/accounts/password/reset/key/1-c9xk2a-0d3e6f5b7a9c1e2f4a6b8c0d2e4f6a8b/")
+    _https(layout, "/notifications/unsubscribe/eyJ1IjozfQ:1xaW59:IKQ6ISYS5u1sd-Yn3As/")
+    nginx_in_front_log = (layout.root / "access.log").read_text()
+    assert "GET /en/proposals/ HTTP/" in nginx_in_front_log
+    assert "/kk/accounts/password/reset/key/[token]" in nginx_in_front_log
+    assert "/notifications/unsubscribe/[token]" in nginx_in_front_log
+    for secret in ("aigerim", "900101300123", "c9xk2a", "eyJ1IjozfQ", "?"):
+        assert secret not in nginx_in_front_log
+
+
+def test_nginx_lets_the_whole_proposal_form_through_and_refuses_more_with_a_page(nginx_in_front, settings):
+    layout = nginx_in_front
+    form = settings.PROPOSAL_MAX_ATTACHMENTS * settings.PROPOSAL_ATTACHMENT_MAX_BYTES + 100_000
+    assert _https(layout, "/en/proposals/new/", method="POST", data=b"x" * form).status_code == 200
+    refused = _https(layout, "/en/proposals/new/", method="POST", data=b"x" * (60 * 2**20))
+    assert refused.status_code == 413
+    assert "10 MB" in refused.text and 'lang="kk"' in refused.text
 
 
 @pytest.mark.parametrize("unit", UNITS)
