@@ -4,7 +4,11 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import beat_init, setup_logging, worker_init
+from django.conf import settings
+from django.core import checks
+
+from portal.core.checks import SETTINGS_TAG
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -22,6 +26,14 @@ def use_the_portals_logging(**kwargs):
     Celery replaces the root logger's handlers with its own: the redaction of personal data and secrets
     (portal.core.logging) and production's one-JSON-object-per-line format would be gone from every task's
     log lines."""
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_to_start_misconfigured(**kwargs):
+    """Workers and beat check the settings given in the environment, as `manage.py serve` does (Django's
+    checks): a worker on SQLite or with a mistyped setting stops at once, saying which variable is wrong."""
+    serious = [message for message in checks.run_checks(tags=[SETTINGS_TAG]) if message.is_serious()]
+    if serious:
+        raise SystemExit("\n".join(["The settings are wrong:", *map(str, serious)]))

@@ -5,10 +5,17 @@ subclasses: they would warn that the protection is gone (security.W002, W003, si
 skip what depends on it (a secure CSRF cookie, W016; `X-Frame-Options: DENY`, W019). These checks find the
 classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out.
 
-And one check of the database settings: a connection through PgBouncer must say so (`DATABASE_POOLER`)."""
+And one check of the database settings: a connection through PgBouncer must say so (`DATABASE_POOLER`).
+
+The settings an operator gives in the environment are checked at every start (not only by `check --deploy`):
+`manage.py serve`, `migrate` and the other commands run Django's checks first, and Celery workers and beat run
+these (portal/celery.py). A value that would quietly do something else — production on SQLite or without
+Redis, a mistyped PORTAL_STAFF_MFA that leaves staff without a second factor, a rotated SECRET_KEY that
+orphans every IIN fingerprint — stops the process with a message naming the variable, instead of surfacing
+at the first request or never."""
 
 from django.conf import settings
-from django.core.checks import Info, Tags, Warning, register
+from django.core.checks import Error, Info, Tags, Warning, register
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.module_loading import import_string
@@ -75,6 +82,75 @@ def preparing_through_pgbouncer(databases: dict) -> list[str]:
     ]
 
 
+# The tag of the checks of environment-given settings; Celery workers and beat run the checks of this tag.
+SETTINGS_TAG = "portal_settings"
+POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "portal.core.postgresql")
+STAFF_MFA_VALUES = ("required", "optional")
+
+
+def default_database_engine() -> str:
+    return settings.DATABASES["default"]["ENGINE"]
+
+
+@register(SETTINGS_TAG)
+def environment_settings(app_configs, **kwargs):
+    errors = []
+    if settings.PORTAL_STAFF_MFA not in STAFF_MFA_VALUES:
+        errors.append(
+            Error(
+                f"PORTAL_STAFF_MFA is {settings.PORTAL_STAFF_MFA!r}: it must be 'required' or 'optional' "
+                "(any other value would leave staff pages without a second factor).",
+                id="portal.E040",
+            )
+        )
+    if not getattr(settings, "PORTAL_PRODUCTION", False):
+        return errors
+    engine = default_database_engine()
+    if engine not in POSTGRESQL_ENGINES:
+        errors.append(
+            Error(
+                f"DATABASE_URL is unset or not PostgreSQL (engine {engine}): production keeps its data "
+                "in PostgreSQL, e.g. DATABASE_URL=postgres://qatysu:…@127.0.0.1:6432/qatysu "
+                "(deploy/env.example).",
+                id="portal.E041",
+            )
+        )
+    if not settings.REDIS_URL:
+        errors.append(
+            Error(
+                "REDIS_URL is unset: without Redis every background task would run inside a web request "
+                "and each process would keep its own rate limits. Set REDIS_URL=redis://…/0 "
+                "(deploy/env.example).",
+                id="portal.E042",
+            )
+        )
+    if settings.SECRET_KEY_FALLBACKS and not settings.IDENTITY_HASH_KEY_PINNED:
+        errors.append(
+            Error(
+                "SECRET_KEY is being rotated (SECRET_KEY_FALLBACKS is set) but IDENTITY_HASH_KEY is not: "
+                "the IIN fingerprints derived from the previous key would no longer match, and a verified "
+                "person could verify and support again. Set IDENTITY_HASH_KEY=identity:<the previous "
+                "SECRET_KEY> "
+                "(docs/DEPLOYMENT.md, 'Rotating keys').",
+                id="portal.E043",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def staff_second_factor_required(app_configs, **kwargs):
+    if getattr(settings, "PORTAL_PRODUCTION", False) and settings.PORTAL_STAFF_MFA == "optional":
+        return [
+            Warning(
+                "PORTAL_STAFF_MFA=optional: staff (moderators, the Commission, administrators) can act "
+                "with a password alone. Production needs 'required'.",
+                id="portal.W044",
+            )
+        ]
+    return []
+
+
 @register(Tags.compatibility, deploy=True)
 def contact_address_set(app_configs, **kwargs):
     """Information, not a warning: a deployment without the address still works, but where the portal
@@ -85,6 +161,6 @@ def contact_address_set(app_configs, **kwargs):
         Info(
             "CONTACT_EMAIL is empty: the footer and the identity page name no address of the Commission's "
             "office for people the portal cannot help itself.",
-            id="portal.I040",
+            id="portal.I046",
         )
     ]

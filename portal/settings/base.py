@@ -17,6 +17,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
+# Previous keys, comma-separated, while SECRET_KEY is rotated: sessions, password-reset and emailed signed
+# links made with them stay valid until they expire (docs/DEPLOYMENT.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # Without SITE_URL, links in emails, calendar files and open data follow the port `make run` serves on.
@@ -343,6 +346,7 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 # Key of the one-way IIN fingerprint. Changing it orphans every stored fingerprint: set it once.
+IDENTITY_HASH_KEY_PINNED = bool(env("IDENTITY_HASH_KEY", default=""))
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 
 # Proposals: how many files an author may attach, and how large each may be.
@@ -448,7 +452,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Qatysu <no-reply@qatysu.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where people write to a person at the Commission's office: in the footer of every page, and where the
 # portal cannot help them itself (no IIN to verify with, an IIN already verifying another account). Empty,
-# those places say to contact the office with no address (`manage.py check --deploy` says so: portal.I040).
+# those places say to contact the office with no address (`manage.py check --deploy` says so: portal.I046).
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="")
 
 # --- Languages: Kazakh is the state language and the default; Russian and English.

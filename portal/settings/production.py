@@ -4,8 +4,14 @@ from .base import *  # noqa: F401,F403
 from .base import LOGGING, env
 
 DEBUG = False
+# What the checks of environment-given settings hold to (portal/core/checks.py: PostgreSQL, Redis, …).
+PORTAL_PRODUCTION = True
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Links in emails (List-Unsubscribe must be HTTPS), calendars and open data: the site's own name, not the
+# development default of http://127.0.0.1:8000.
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Derived from the production SECRET_KEY unless set; rotating SECRET_KEY then needs IDENTITY_HASH_KEY pinned.
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="") or f"identity:{SECRET_KEY}"
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="required")

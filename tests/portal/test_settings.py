@@ -91,3 +91,45 @@ def test_production_staff_mfa_defaults_to_required():
         timeout=120,
     )
     assert result.stdout.strip() == "required", result.stderr
+
+
+def _production_env(**extra):
+    env = _settings_env(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="a-production-secret-key-of-more-than-fifty-characters-with-variety-9Xq!",
+        ALLOWED_HOSTS="qatysu.example.kz,www.qatysu.example.kz",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_ci"),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+    )
+    env.pop("SITE_URL", None)
+    env.update(extra)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def test_the_web_server_refuses_to_start_in_production_on_sqlite_or_without_redis():
+    """`manage.py serve` runs the checks before it starts granian: the operator reads which variable is
+    missing at once, rather than a site that quietly writes to a file in the checkout."""
+    env = _production_env(DATABASE_URL=None, REDIS_URL=None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "serve", "--print"], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "portal.E041" in result.stderr and "DATABASE_URL" in result.stderr
+    assert "portal.E042" in result.stderr and "REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    started = subprocess.run(
+        [sys.executable, "manage.py", "serve", "--print"], cwd=BASE_DIR, env=_production_env(),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    assert "granian" in started.stdout
+
+
+def test_production_links_name_the_site_over_https_without_site_url():
+    code = "from django.conf import settings as s; print(s.SITE_URL, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=BASE_DIR, env=_production_env(),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.stdout.split() == ["https://qatysu.example.kz", "https"], result.stderr

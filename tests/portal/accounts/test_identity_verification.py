@@ -70,7 +70,7 @@ def test_people_the_portal_cannot_help_itself_are_given_the_offices_address(
 
 def test_the_deploy_check_says_when_no_address_of_the_office_is_set(settings):
     settings.CONTACT_EMAIL = ""
-    assert [message.id for message in contact_address_set(None)] == ["portal.I040"]
+    assert [message.id for message in contact_address_set(None)] == ["portal.I046"]
     settings.CONTACT_EMAIL = "office@konstitucia.example.kz"
     assert contact_address_set(None) == []
 

@@ -3,12 +3,16 @@
 
 from django.conf import settings
 
+from portal.core import checks
 from portal.core.checks import (
     clickjacking_protection_installed,
     csrf_protection_installed,
+    environment_settings,
     pooler_declared,
     preparing_through_pgbouncer,
+    staff_second_factor_required,
 )
+from proposals.checks import moderation_policy_known
 
 
 def _ids(results) -> list[str]:
@@ -58,3 +62,62 @@ def test_a_database_on_pgbouncers_port_that_prepares_statements_is_reported():
 
 def test_the_test_settings_pass_the_pooler_check():
     assert _ids(pooler_declared(None)) == []
+
+
+# --- settings given in the environment, checked at every start -----------------------------------------
+
+
+def test_a_mistyped_staff_mfa_value_stops_the_start(settings):
+    settings.PORTAL_STAFF_MFA = "requried"
+    assert _ids(environment_settings(None)) == ["portal.E040"]
+    for value in ("required", "optional"):
+        settings.PORTAL_STAFF_MFA = value
+        assert _ids(environment_settings(None)) == []
+
+
+def test_a_mistyped_moderation_policy_stops_the_start(settings):
+    settings.PORTAL_MODERATION_POLICY = "review-all"
+    assert _ids(moderation_policy_known(None)) == ["portal.E045"]
+    for value in ("review_all", "auto_publish_clean"):
+        settings.PORTAL_MODERATION_POLICY = value
+        assert _ids(moderation_policy_known(None)) == []
+
+
+def _production(settings, monkeypatch, engine="portal.core.postgresql"):
+    settings.PORTAL_PRODUCTION = True
+    settings.PORTAL_STAFF_MFA = "required"
+    monkeypatch.setattr(checks, "default_database_engine", lambda: engine)
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.SECRET_KEY_FALLBACKS = []
+    settings.IDENTITY_HASH_KEY_PINNED = False
+
+
+def test_production_without_postgresql_or_redis_stops_the_start(settings, monkeypatch):
+    _production(settings, monkeypatch)
+    assert _ids(environment_settings(None)) == []
+    _production(settings, monkeypatch, engine="django.db.backends.sqlite3")
+    settings.REDIS_URL = ""
+    assert _ids(environment_settings(None)) == ["portal.E041", "portal.E042"]
+
+
+def test_rotating_the_secret_key_without_pinning_the_identity_key_stops_the_start(settings, monkeypatch):
+    _production(settings, monkeypatch)
+    settings.SECRET_KEY_FALLBACKS = ["the-previous-key"]
+    assert _ids(environment_settings(None)) == ["portal.E043"]
+    settings.IDENTITY_HASH_KEY_PINNED = True
+    assert _ids(environment_settings(None)) == []
+
+
+def test_development_and_tests_are_not_held_to_production(settings):
+    settings.PORTAL_PRODUCTION = False
+    settings.PORTAL_STAFF_MFA = "optional"
+    settings.REDIS_URL = ""
+    assert _ids(environment_settings(None)) == []
+    assert _ids(staff_second_factor_required(None)) == []
+
+
+def test_production_with_optional_staff_mfa_fails_the_deploy_check(settings, monkeypatch):
+    _production(settings, monkeypatch)
+    assert _ids(staff_second_factor_required(None)) == []
+    settings.PORTAL_STAFF_MFA = "optional"
+    assert _ids(staff_second_factor_required(None)) == ["portal.W044"]
