@@ -1,13 +1,28 @@
 """Production: every secret comes from the environment; passes `check --deploy --fail-level WARNING`."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F401,F403
 from .base import LOGGING, env
+
+
+def _required(name: str, read=env.str):
+    """A variable production cannot start without: its absence ends the process with one line saying so
+    (every process reads settings first: serve, migrate, workers, beat), not with a traceback."""
+    try:
+        value = read(name)
+    except ImproperlyConfigured:
+        value = None
+    if not value:
+        raise SystemExit(f"{name} is not set: production needs it (README, deploy/env.example)")
+    return value
+
 
 DEBUG = False
 # What the checks of environment-given settings hold to (portal/core/checks.py: PostgreSQL, Redis, …).
 PORTAL_PRODUCTION = True
-SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SECRET_KEY = _required("SECRET_KEY")
+ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list)
 # Links in emails (List-Unsubscribe must be HTTPS), calendars and open data: the site's own name, not the
 # development default of http://127.0.0.1:8000.
 SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
