@@ -177,6 +177,21 @@ def test_every_unit_restarts_always_from_the_one_environment_file(unit):
     assert int(re.search(r"LimitNOFILE=(\d+)", text).group(1)) >= 65536
 
 
+def test_behind_pgbouncer_the_web_processes_connect_as_the_role_that_carries_the_statement_timeout():
+    """DATABASE_STATEMENT_TIMEOUT_MS is a connection option, which PgBouncer refuses (the settings leave it out
+    with DATABASE_POOLER=pgbouncer): the web unit reads the web role's DATABASE_URL after the shared file."""
+    unit = (BASE_DIR / "deploy" / "systemd" / "qatysu-web.service").read_text()
+    files = re.findall(r"^EnvironmentFile=(.+)$", unit, re.MULTILINE)
+    assert files == ["/etc/qatysu/env", "-/etc/qatysu/web.env"]
+    web_env = (BASE_DIR / "deploy" / "web.env.example").read_text()
+    assert re.search(r"^DATABASE_URL=postgres://qatysu_web:[^@]+@127\.0\.0\.1:6432/", web_env, re.MULTILINE)
+    roles = (BASE_DIR / "deploy" / "postgresql" / "roles.sql").read_text()
+    assert "ALTER ROLE qatysu_web SET statement_timeout" in roles
+    shared = (BASE_DIR / "deploy" / "env.example").read_text()
+    assert "DATABASE_POOLER=pgbouncer" in shared
+    assert "postgres://qatysu:" in shared  # workers, beat and migrations: the owner, without the limit
+
+
 def test_the_units_run_the_portals_own_commands(tmp_path):
     python = sys.executable
     web = deployment_files.read_unit("qatysu-web.service", python=python, state_directory=tmp_path)
