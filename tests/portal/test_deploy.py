@@ -169,6 +169,12 @@ def test_nginx_lets_the_whole_proposal_form_through_and_refuses_more_with_a_page
     assert "10 MB" in refused.text and 'lang="kk"' in refused.text
 
 
+def test_every_job_of_the_beat_schedule_is_documented_for_the_operator(settings):
+    documented = (BASE_DIR / "docs" / "DEPLOYMENT.md").read_text()
+    missing_jobs = [name for name in settings.CELERY_BEAT_SCHEDULE if f"| `{name}` |" not in documented]
+    assert missing_jobs == [], "add them to docs/DEPLOYMENT.md, 'Celery beat: the schedule'"
+
+
 @pytest.mark.parametrize("unit", UNITS)
 def test_every_unit_restarts_always_from_the_one_environment_file(unit):
     text = (BASE_DIR / "deploy" / "systemd" / unit).read_text()
