@@ -152,11 +152,14 @@ def test_nginx_logs_no_query_string_and_no_key_of_a_link(nginx_in_front):
     _https(layout, "/en/proposals/?q=Aigerim+aigerim@example.kz&iin=900101300123")
     _https(layout, "/kk/accounts/password/reset/key/1-c9xk2a-0d3e6f5b7a9c1e2f4a6b8c0d2e4f6a8b/")
     _https(layout, "/notifications/unsubscribe/eyJ1IjozfQ:1xaW59:IKQ6ISYS5u1sd-Yn3As/")
+    _https(layout, "/ru/accounts/privacy/export/download/Zq8s7Vd0kLr3TmPx9Wc2/")
+    _https(layout, "/en/accounts/invitations/Hb6Jf1Ga4Ue7Is0Od3/")
     nginx_in_front_log = (layout.root / "access.log").read_text()
     assert "GET /en/proposals/ HTTP/" in nginx_in_front_log
     assert "/kk/accounts/password/reset/key/[token]" in nginx_in_front_log
     assert "/notifications/unsubscribe/[token]" in nginx_in_front_log
-    for secret in ("aigerim", "900101300123", "c9xk2a", "eyJ1IjozfQ", "?"):
+    assert "/ru/accounts/privacy/export/download/[token]" in nginx_in_front_log
+    for secret in ("aigerim", "900101300123", "c9xk2a", "eyJ1IjozfQ", "Zq8s7Vd0", "Hb6Jf1Ga", "?"):
         assert secret not in nginx_in_front_log
 
 
