@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import secrets
 import time
 import zipfile
@@ -39,6 +40,11 @@ from .models import (
     User,
 )
 from .verification.services import identity_verification_erase
+
+# Erasures and deletion requests are also log lines (by account number only), kept outside the database: a
+# restored backup has lost the ones made after its dump, and `manage.py erase_accounts` replays them from
+# these lines (docs/DEPLOYMENT.md, "Backups and the restore drill").
+logger = logging.getLogger(__name__)
 
 _CURRENT_NOTICE_TTL = 60.0
 _current_notice_cache: dict = {}
@@ -282,6 +288,7 @@ def account_deletion_request(*, user: User, requested_by: User, withdraw_content
     user.deletion_withdraws_content = bool(withdraw_content)
     user.save(update_fields=["deletion_due_at", "deletion_withdraws_content"])
     audit_record(actor=requested_by, action="account.deletion_requested", target=user)
+    logger.info("account deletion requested: account %s", user.pk)
     return user
 
 
@@ -294,6 +301,7 @@ def account_deletion_cancel(*, user: User) -> bool:
         user.deletion_due_at = None
         user.deletion_withdraws_content = False
         audit_record(actor=user, action="account.deletion_cancelled", target=user)
+        logger.info("account deletion cancelled: account %s", user.pk)
     return bool(cancelled)
 
 
@@ -347,7 +355,20 @@ def account_erase(*, user_id: int) -> bool:
         if part.erase is not None:
             part.erase(user)
     audit_record(actor=None, action="account.erased", target=user)
+    logger.info("account erased: account %s", user.pk)
     return True
+
+
+def accounts_erase_again(*, user_ids: list[int], grace: bool = False) -> int:
+    """After a restore: the erasures (or, with `grace`, the deletion requests) made since the dump, replayed
+    from the log lines above. Erased now, or scheduled after a fresh grace period that logging in still
+    cancels. Accounts already erased are left alone. Returns how many were erased or scheduled."""
+    pending = User.objects.filter(pk__in=user_ids, erased_at__isnull=True)
+    if grace:
+        due = timezone.now() + timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS)
+        return pending.update(deletion_due_at=due)
+    pending.update(deletion_due_at=timezone.now())
+    return sum(1 for user_id in user_ids if account_erase(user_id=user_id))
 
 
 def accounts_erase_due(*, now=None) -> int:
