@@ -45,9 +45,11 @@ from bench.cli import bench_parser  # noqa: E402
 def server_command(kind: str, port: int, workers: int) -> list[str]:
     python = sys.executable
     if kind == "serve":
-        # The production command (granian as `manage.py serve` configures it), bound to loopback.
+        # The production command (granian as `manage.py serve` configures it), bound to loopback. Its start-up
+        # checks are skipped: a benchmark may measure production settings without Redis (--redis-url is
+        # optional here), which they refuse for a deployment (portal.E042).
         return ["env", f"WEB_CONCURRENCY={workers}", "HOST=127.0.0.1", f"PORT={port}", "LOG_LEVEL=WARNING",
-                python, "manage.py", "serve"]  # fmt: skip
+                python, "manage.py", "serve", "--skip-checks"]  # fmt: skip
     if kind == "gunicorn":
         return [
             python,
