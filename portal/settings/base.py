@@ -544,10 +544,13 @@ LOGGING = {
     "filters": {"redact": {"()": "portal.core.logging.RedactPersonalDataFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # `time` in ISO 8601 and UTC, as nginx's access log writes it: %(asctime)s would be the process's
+        # local time (Django sets it to Asia/Almaty) without its offset.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
         },
     },
     "handlers": {

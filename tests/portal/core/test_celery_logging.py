@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -60,6 +61,8 @@ def test_a_production_worker_logs_one_json_object_per_line():
     line = next(line for line in output.splitlines() if "probe mail" in line)
     record = json.loads(line)
     assert record["level"] == "WARNING" and record["logger"] == "proposals.tasks"
+    # UTC with its offset, as nginx's access log: the process's own time zone is Asia/Almaty.
+    assert datetime.fromisoformat(record["time"]).utcoffset() == timedelta(0)
     assert "aigerim@example.kz" not in line and "900101300123" not in line
 
 
