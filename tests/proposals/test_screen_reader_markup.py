@@ -1,9 +1,11 @@
 """What a screen reader is given beyond what axe-core checks: a form sent back with errors announces them and
 links each to its field, every error a field points to exists, and headings nest."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import give_totp
 
@@ -114,3 +116,19 @@ def test_a_summary_in_another_language_is_read_in_that_language(client, consulta
     proposal = ProposalFactory(consultation=consultation, language="ru", summary="Расширить права советов.")
     content = client.get(f"/kk/proposals/{proposal.pk}/").content.decode()
     assert '<p class="lead" lang="ru">Расширить права советов.</p>' in content
+
+
+def test_every_table_has_a_name_a_screen_reader_lists_it_by():
+    """A screen reader's list of tables said "table, table, table" on the staff pages: each now has a caption
+    (visually hidden where a heading says the same) or is labelled by its heading."""
+    unnamed = []
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        text = template.read_text()
+        for match in re.finditer(r"<table\b[^>]*>", text):
+            labelled = "aria-label" in match.group(0)
+            captioned = text[match.end() :].lstrip().startswith("<caption")
+            if not (labelled or captioned):
+                unnamed.append(
+                    f"{template.relative_to(settings.BASE_DIR)}:{text[: match.start()].count(chr(10)) + 1}"
+                )
+    assert unnamed == []
