@@ -22,3 +22,13 @@ def test_the_message_after_following_a_proposal_is_written_into_a_status_region(
     assert said.text_content() == page.locator("#messages .message").first.text_content().strip()
     assert "Вы следите за этим предложением" in said.text_content()
     assert page.console_errors == []
+
+
+def test_a_page_sent_back_with_errors_says_so_in_its_title(page):
+    page.goto("/kk/accounts/login/")
+    title = page.title()
+    page.fill("input[name=login]", "nobody@example.kz")
+    page.fill("input[name=password]", "wrong-password-1")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert page.title() == f"Қате: {title}"
