@@ -49,6 +49,14 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine client IP address")
         return ip
 
+    def clean_email(self, email: str) -> str:
+        """Sign-up, a password reset and a new address refuse an address on the suppression list on the form
+        itself: a link mailed there never arrives, and the person would wait for it on the next page."""
+        email = super().clean_email(email)
+        if address_is_suppressed(email):
+            raise ValidationError(_unmailable())
+        return email
+
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         if address_is_suppressed(email):
@@ -56,14 +64,7 @@ class AccountAdapter(DefaultAccountAdapter):
             # would only be refused again, and the person would wait for a link that never comes.
             if request is not None:
                 request.unmailable_addresses = {*getattr(request, "unmailable_addresses", ()), email.lower()}
-                messages.error(
-                    request,
-                    _(
-                        "Nothing was sent: this email address cannot receive our emails, because its mail "
-                        "server refused an earlier message for good. Check the address, or contact the "
-                        "portal's support."
-                    ),
-                )
+                messages.error(request, _unmailable())
             return
         user = context.get("user")
         if user is None:
@@ -131,3 +132,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         else:
             messages.success(request, _("Your identity is verified. You can now support proposals."))
         raise ImmediateHttpResponse(redirect("account_identity"))
+
+
+def _unmailable() -> str:
+    """Why nothing is mailed to an address on the suppression list, and where to turn."""
+    if settings.CONTACT_EMAIL:
+        return _(
+            "This email address cannot receive our emails: its mail server refused an earlier message for "
+            "good. Use another address, or write to the Commission's office: %(address)s."
+        ) % {"address": settings.CONTACT_EMAIL}
+    return _(
+        "This email address cannot receive our emails: its mail server refused an earlier message for "
+        "good. Use another address."
+    )
