@@ -8,6 +8,7 @@ from portal.core.roles import is_commission_member
 from ..models.consultation import ConsultationStatus
 from ..models.hearing import HearingStatus
 from ..models.proposal import PUBLIC_STATUSES
+from .proposal import has_interest_in
 
 _TAKING_SPEAKER_REQUESTS = {HearingStatus.SCHEDULED, HearingStatus.POSTPONED}
 # A hearing is public as soon as it is scheduled, so its consultation must be public too (not a draft), and an
@@ -18,6 +19,12 @@ CONSULTATIONS_TAKING_HEARINGS = (ConsultationStatus.PUBLISHED, ConsultationStatu
 def can_manage_hearings(user) -> bool:
     """Commission members (and admins) schedule hearings, set agendas, decide on speakers, publish minutes."""
     return is_commission_member(user)
+
+
+def can_decide_speaker_request(user, speaker_request) -> bool:
+    """Commission members decide who presents a proposal, except on their own proposal or their
+    organisation's: accepting would give themselves the floor at a public hearing."""
+    return can_manage_hearings(user) and not has_interest_in(user, speaker_request.proposal)
 
 
 def new_hearing_refusal(consultation) -> str | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from proposals.permissions.hearing import speaker_request_refusal
+from proposals.permissions.hearing import can_decide_speaker_request, speaker_request_refusal
 
 from ..models import AgendaItem, ArticleIdentity, Follow, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
@@ -140,6 +140,13 @@ def speaker_request_decide(
         .select_related("proposal", "hearing")
         .get(pk=speaker_request.pk)
     )
+    if not can_decide_speaker_request(actor, locked):
+        raise PermissionDenied(
+            _(
+                "Another Commission member decides on a request about your own proposal or your "
+                "organisation's."
+            )
+        )
     if locked.status != SpeakerRequest.Status.PENDING:
         raise ValidationError(_("This request is already decided."))
     locked.status = SpeakerRequest.Status.ACCEPTED if accept else SpeakerRequest.Status.DECLINED

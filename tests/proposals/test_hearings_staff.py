@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from portal.accounts.models import OrganisationMembership
 from portal.notifications.models import Notification
 from proposals.forms_staff import HearingCreateForm, HearingForm
 from proposals.models import AgendaItem, Hearing, SpeakerRequest
@@ -17,6 +18,7 @@ from proposals.services.document import document_version_import
 from proposals.services.hearing import HearingInput
 from proposals.services.hearing_agenda import AgendaItemInput
 from tests.conftest import sign_in_staff
+from tests.factories import OrganisationFactory
 
 from .conftest import SMALL_DRAFT
 from .factories import AgendaItemFactory, ConsultationFactory, ProposalFactory, close_intake, held
@@ -74,6 +76,32 @@ def test_only_commission_decides_speaker_requests(client, request, hearing, publ
         assert response.status_code == 403
     speaker_request.refresh_from_db()
     assert speaker_request.status == "pending"
+
+
+def test_a_member_does_not_decide_the_speaker_request_on_their_own_proposal(
+    client, hearing, consultation, commissioner, citizen
+):
+    """A member who wrote the proposal, or belongs to the organisation it was submitted for, would give
+    themselves (or their organisation) the floor at a public hearing: another member decides."""
+    own = ProposalFactory(consultation=consultation, author=commissioner)
+    speaker_request = agenda.speaker_request_create(user=commissioner, hearing=hearing, proposal=own)
+    sign_in_staff(client, commissioner)
+    response = client.post(f"/en/staff/speaker-requests/{speaker_request.pk}/decide/", {"decision": "accept"})
+    assert response.status_code == 403
+    speaker_request.refresh_from_db()
+    assert speaker_request.status == "pending"
+    assert not AgendaItem.objects.filter(hearing=hearing).exists()
+
+    organisation = OrganisationFactory()
+    OrganisationMembership.objects.create(organisation=organisation, user=commissioner)
+    theirs = ProposalFactory(
+        consultation=consultation, author=citizen, organisation=organisation, submitter_type="organisation"
+    )
+    request_of_citizen = agenda.speaker_request_create(user=citizen, hearing=hearing, proposal=theirs)
+    with pytest.raises(PermissionDenied):
+        agenda.speaker_request_decide(speaker_request=request_of_citizen, actor=commissioner, accept=True)
+    request_of_citizen.refresh_from_db()
+    assert request_of_citizen.status == "pending"
 
 
 # --- staff pages -----------------------------------------------------------------------------------------
