@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch, Q
 
 from ..models import Article, ArticleIdentity, Paragraph, Proposal, ProposalResponse, ResponseState
-from ..models.proposal import PUBLIC_STATUSES
+from ..models.proposal import PUBLIC_STATUSES, ProposalTransition
 from .comparison import _text
 
 
@@ -42,6 +42,11 @@ def report_stamp(consultation) -> str:
             version__document__consultation=consultation, version__published_at__isnull=False
         ).aggregate(latest=Max("version_id"))
     )["latest"]
+    # A proposal hidden, withdrawn or merged after the file was written leaves the report (it lists public
+    # proposals only): every status change is a new transition row.
+    latest_transition = ProposalTransition.objects.filter(proposal__consultation=consultation).aggregate(
+        latest=Max("id")
+    )["latest"]
     return "|".join(
         str(value)
         for value in (
@@ -50,6 +55,7 @@ def report_stamp(consultation) -> str:
             # A published answer's articles and version may be corrected; the report names both.
             latest_answer["corrected"],
             latest_version,
+            latest_transition,
             consultation.outcome_published_at,
         )
     )

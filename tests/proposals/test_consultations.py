@@ -21,6 +21,7 @@ from proposals.models import (
     ReportState,
 )
 from proposals.services import consultation as services
+from proposals.services.moderation import moderation_act
 from proposals.services.response import ResponseCorrection, response_correct
 from tests.conftest import give_totp
 
@@ -373,3 +374,34 @@ def test_the_outcome_report_is_rebuilt_when_a_published_answer_is_corrected(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(url).status_code == 202
+
+
+def test_the_outcome_report_drops_a_proposal_hidden_after_it_was_built(
+    client, admin_user, commissioner, second_commissioner, moderator, django_capture_on_commit_callbacks
+):
+    """Moderation hides a published proposal after the report was written: the file given out next must not
+    carry its title and summary, which every public page now withholds."""
+    consultation = _answered_consultation(admin_user, commissioner, second_commissioner)
+    identity = consultation.proposals.get(title="Review arrests").articles.get()
+    unanswered = ProposalFactory(consultation=consultation, title="Close the registry", language="en")
+    unanswered.articles.set([identity])
+    url = reverse("consultation_outcome_report_docx", kwargs={"slug": consultation.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+
+    def cells():
+        docx = DocxDocument(BytesIO(b"".join(client.get(url).streaming_content)))
+        return " ".join(cell.text for table in docx.tables for row in table.rows for cell in row.cells)
+
+    assert "Close the registry" in cells()
+    moderation_act(
+        moderator=moderator,
+        proposal=unanswered,
+        decision="hide",
+        reason_code="personal_data",
+        statement="It names a private person who is not in public office.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url).status_code == 202
+    assert "Close the registry" not in cells()
+    assert "Review arrests" in cells()
