@@ -379,6 +379,9 @@ def account_block(*, user: User, blocked_by: User, days: int, reason: str):
 def account_unblock(*, user: User, lifted_by: User) -> int:
     if not can_block_accounts(lifted_by):
         raise PermissionDenied(_("Only moderators can lift blocks."))
+    # A person blocked before they were given a role would otherwise decide in their own cause.
+    if lifted_by.pk == user.pk:
+        raise PermissionDenied(_("Another moderator lifts a block on your own account."))
     lifted = AccountBlock.objects.filter(
         user=user, lifted_at__isnull=True, blocked_until__gt=timezone.now()
     ).update(lifted_at=timezone.now())
