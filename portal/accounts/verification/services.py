@@ -44,6 +44,10 @@ def identity_verification_record(
         verified_by is None or not can_verify_identities(verified_by)
     ):
         raise PermissionDenied(_("Only administrators can verify a person."))
+    # A staff check carries no IIN: an administrator vouching for themselves would be a verified person whom
+    # no document (and no uniqueness of an IIN) stands behind.
+    if method == IdentityVerification.Method.STAFF and verified_by.pk == user.pk:
+        raise PermissionDenied(_("Another administrator checks your own identity."))
     fingerprint = identity_fingerprint(identity) if identity else None
     if (
         fingerprint

@@ -112,3 +112,17 @@ def test_staff_verification_matrix(client, request, other_citizen, persona, expe
 def test_staff_verification_service_refuses_non_admins(citizen, moderator):
     with pytest.raises(PermissionDenied):
         identity_verification_record(user=citizen, method="staff", identity=None, verified_by=moderator)
+
+
+def test_an_administrator_does_not_verify_their_own_account(client, admin_user):
+    """A staff check names no IIN: vouching for oneself would make a verified person (one support per person)
+    whom no document stands behind, beside any account the same person verified with their IIN."""
+    with pytest.raises(PermissionDenied):
+        identity_verification_record(user=admin_user, method="staff", identity=None, verified_by=admin_user)
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.post(
+        "/en/staff/people/verify/", {"email": admin_user.email, "note": "Looked in a mirror"}
+    )
+    assert response.status_code == 403
+    assert not IdentityVerification.objects.filter(user=admin_user).exists()
