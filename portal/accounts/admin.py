@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -69,8 +69,11 @@ class OrganisationAdmin(admin.ModelAdmin):
         for organisation in queryset:
             try:
                 services.organisation_verify(organisation=organisation, verified_by=request.user)
-            except ValidationError as error:  # a look-alike of a verified one: the others still go on
+            # A look-alike of a verified one, or one the admin belongs to: the others still go on.
+            except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+            except PermissionDenied as error:
+                messages.error(request, str(error))
             else:
                 verified += 1
         if verified:

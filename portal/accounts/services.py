@@ -176,6 +176,9 @@ def organisation_verify(*, organisation: Organisation, verified_by: User | None)
     """Marks the organisation as verified; its delegated members may then act on its behalf."""
     if verified_by is not None and not can_verify_organisation(verified_by):
         raise PermissionDenied(_("Only administrators can verify organisations."))
+    # Verifying lets its delegated members submit in its name: its own members do not decide it.
+    if verified_by is not None and organisation.memberships.filter(user=verified_by).exists():
+        raise PermissionDenied(_("Another administrator verifies an organisation you belong to."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.verified_at is None:
         if (

@@ -1,7 +1,7 @@
 """Staff pages about people and organisations: verifying them, and a person's details on the record."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from ..verification import get_backend
 @staff_action(can_verify_organisation)
 def organisation_verify(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    with refusal_flashed(request):
+    with refusal_flashed(request, ValidationError, PermissionDenied):
         services.organisation_verify(organisation=organisation, verified_by=request.user)
         messages.success(request, _("%(name)s is verified.") % {"name": organisation.name})
     return redirect("staff_dashboard")

@@ -4,10 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from portal.accounts import services
+from portal.accounts.models import Organisation
 from portal.accounts.permissions import can_act_for_organisation
 from portal.core.models import AuditEntry
 from portal.core.roles import Role, is_admin, is_commission_member, is_moderator, is_staff_member, roles_of
 from proposals.permissions.response import can_review_response
+from tests.conftest import give_totp
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,20 @@ def test_member_acts_for_an_organisation_only_once_verified_and_delegated(admin_
     assert can_act_for_organisation(delegate, organisation)
     assert not can_act_for_organisation(plain_member, organisation)
     assert not can_act_for_organisation(outsider, organisation)
+
+
+def test_an_administrator_does_not_verify_an_organisation_they_belong_to(client, admin_user):
+    """Verification lets its delegated members submit in its name: one of them deciding it is deciding in
+    their own cause (staff page and Django admin action alike go through the service)."""
+    organisation = OrganisationFactory()
+    MembershipFactory(organisation=organisation, user=admin_user, can_act_on_behalf=True)
+    with pytest.raises(PermissionDenied):
+        services.organisation_verify(organisation=organisation, verified_by=admin_user)
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    client.post(f"/en/staff/organisations/{organisation.pk}/verify/")
+    assert Organisation.objects.get(pk=organisation.pk).verified_at is None
+    assert not can_act_for_organisation(admin_user, organisation)
 
 
 @pytest.mark.parametrize("state", ["draft", "in_review", "returned", "published"])
