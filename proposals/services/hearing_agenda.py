@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from proposals.permissions.hearing import can_decide_speaker_request, speaker_request_refusal
+from proposals.permissions.proposal import has_interest_in
 
 from ..models import AgendaItem, ArticleIdentity, Follow, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
@@ -62,6 +63,17 @@ def agenda_item_save(
     )
     if proposals.count() != len(proposal_ids):
         raise ValidationError({"proposals": _("Choose published proposals of this consultation.")})
+    # Putting one's own proposal (or one's organisation's) before a public hearing is for another member, as
+    # accepting one's own speaker request is; a link a colleague made stays when the item is edited.
+    linked = set(item.proposals.values_list("pk", flat=True)) if item is not None else set()
+    if any(has_interest_in(actor, p) for p in proposals if p.pk not in linked):
+        raise ValidationError(
+            {
+                "proposals": _(
+                    "Another Commission member puts your own proposal or your organisation's on the agenda."
+                )
+            }
+        )
     articles = ArticleIdentity.objects.published().filter(
         pk__in=article_ids, document__consultation=hearing.consultation
     )

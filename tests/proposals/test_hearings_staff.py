@@ -104,6 +104,29 @@ def test_a_member_does_not_decide_the_speaker_request_on_their_own_proposal(
     assert request_of_citizen.status == "pending"
 
 
+def test_a_member_does_not_put_their_own_proposal_on_the_agenda(
+    hearing, consultation, commissioner, admin_user
+):
+    own = ProposalFactory(consultation=consultation, author=commissioner)
+    with pytest.raises(ValidationError) as refused:
+        agenda.agenda_item_save(
+            actor=commissioner, hearing=hearing, data=AgendaItemInput(title_en="Mine", proposal_ids=(own.pk,))
+        )
+    assert "proposals" in refused.value.message_dict
+    assert not AgendaItem.objects.exists()
+    item = agenda.agenda_item_save(
+        actor=admin_user, hearing=hearing, data=AgendaItemInput(title_en="Theirs", proposal_ids=(own.pk,))
+    )
+    # Put there by a colleague, it stays when the member edits the item's time or title.
+    agenda.agenda_item_save(
+        actor=commissioner,
+        hearing=hearing,
+        item=item,
+        data=AgendaItemInput(title_en="Renamed", proposal_ids=(own.pk,)),
+    )
+    assert list(item.proposals.all()) == [own]
+
+
 # --- staff pages -----------------------------------------------------------------------------------------
 
 
