@@ -21,7 +21,14 @@ from portal.accounts.permissions import (
 )
 from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
-from portal.core.roles import ROLE_GROUPS, Role, forget_roles, is_staff_member
+from portal.core.roles import (
+    ROLE_GROUPS,
+    Role,
+    forget_roles,
+    has_second_factor,
+    is_staff_member,
+    staff_second_factor_required,
+)
 from portal.core.text import latin_slug, shown_length
 from portal.notifications.email import email_queue
 from portal.notifications.messages import link_in
@@ -65,6 +72,17 @@ def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
     """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
     if granted_by is not None and not can_manage_roles(granted_by):
         raise PermissionDenied(_("Only administrators can grant roles."))
+    if granted_by is not None and staff_second_factor_required() and not has_second_factor(user):
+        # Whoever holds the password of an account with no authenticator yet would set up their own, and
+        # the role with it: the second factor is set up before the power is given, not after.
+        raise ValidationError(
+            {
+                "email": _(
+                    "This account has no authenticator app yet. Ask the person to add one (their profile, "
+                    "Two-factor authentication), then grant the role."
+                )
+            }
+        )
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])
     # Only the group: the portal reads roles, and the Django admin (which reads `is_staff`) is for superusers.
     user.groups.add(group)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.core.forms import PortalForm, posted_data
+from portal.core.forms import PortalForm, add_service_errors, posted_data
 from portal.core.roles import ROLE_GROUPS, ROLE_LABELS, Role, role_required
 
 from .. import services
@@ -63,12 +63,17 @@ def staff_roles(request):
     form = GrantRoleForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         role = Role(form.cleaned_data["role"])
-        services.user_grant_role(user=form.person, role=role, granted_by=request.user)
-        messages.success(
-            request,
-            _("%(name)s is now: %(role)s.") % {"name": form.person.public_name, "role": ROLE_LABELS[role]},
-        )
-        return redirect("staff_roles")
+        try:
+            services.user_grant_role(user=form.person, role=role, granted_by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now: %(role)s.")
+                % {"name": form.person.public_name, "role": ROLE_LABELS[role]},
+            )
+            return redirect("staff_roles")
     return render(
         request,
         "account/staff/roles.html",

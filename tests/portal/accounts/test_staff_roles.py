@@ -26,6 +26,7 @@ def secretariat(client, admin_user):
 
 
 def test_an_administrator_grants_and_revokes_a_role_from_the_staff_area(secretariat, citizen, admin_user):
+    give_totp(citizen)
     assert reverse("staff_roles") in secretariat.get(reverse("staff_dashboard")).content.decode()
     answer = secretariat.post(reverse("staff_roles"), {"email": citizen.email.upper(), "role": "moderator"})
     assert answer.status_code == 302
@@ -41,6 +42,7 @@ def test_an_administrator_grants_and_revokes_a_role_from_the_staff_area(secretar
 def test_the_administrators_role_opens_the_staff_area_but_not_the_django_admin(secretariat, citizen):
     """The role is a group; Django's `is_staff` (what the admin reads) stays as it was, so the admin keeps to
     superusers even if its own check were loosened to Django's default."""
+    give_totp(citizen)
     secretariat.post(reverse("staff_roles"), {"email": citizen.email, "role": "admin"})
     citizen.refresh_from_db()
     assert _roles(citizen) == {Role.ADMIN}
@@ -91,3 +93,20 @@ def test_a_block_reason_counts_what_the_person_sees(moderator, citizen):
         services.account_block(user=citizen, blocked_by=moderator, days=7, reason="x" + "\u200b" * 40)
     assert "reason" in refused.value.message_dict
     assert not is_blocked(citizen)
+
+
+def test_a_role_waits_for_the_persons_authenticator(secretariat, citizen):
+    """Granted to an account with no authenticator, a staff role went to whoever had its password: they set up
+    their own second factor and held the power."""
+    page = secretariat.post("/ru/staff/roles/", {"email": citizen.email, "role": "moderator"})
+    assert page.status_code == 400
+    assert page.context["form"].errors["email"] == [
+        "У этой учётной записи ещё нет приложения-аутентификатора. Попросите человека добавить его (профиль, "
+        "двухфакторная аутентификация), затем назначьте роль."
+    ]
+    assert _roles(citizen) == frozenset()
+    give_totp(citizen)
+    assert (
+        secretariat.post("/ru/staff/roles/", {"email": citizen.email, "role": "moderator"}).status_code == 302
+    )
+    assert _roles(citizen) == {Role.MODERATOR}

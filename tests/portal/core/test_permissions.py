@@ -41,6 +41,7 @@ def test_anonymous_has_no_role():
 def test_only_admins_grant_roles(citizen, moderator, admin_user):
     with pytest.raises(PermissionDenied):
         services.user_grant_role(user=citizen, role=Role.MODERATOR, granted_by=moderator)
+    give_totp(citizen)
     services.user_grant_role(user=citizen, role=Role.MODERATOR, granted_by=admin_user)
     assert is_moderator(citizen)
     assert AuditEntry.objects.filter(action="role.granted", target_id=str(citizen.pk)).exists()
