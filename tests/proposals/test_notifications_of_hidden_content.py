@@ -26,6 +26,16 @@ pytestmark = pytest.mark.django_db
 TITLE = "Call Aidos Bekov at +7 701 123 4567"
 
 
+def _hide(proposal, moderator):
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        decision="hide",
+        reason_code="personal_data",
+        statement=STATEMENT,
+    )
+
+
 def _a_day_passes():
     Notification.objects.update(created_at=timezone.now() - timedelta(days=1))
 
@@ -36,13 +46,7 @@ def test_a_hidden_proposal_leaves_its_followers_digest_and_centre(published, cit
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
     comment_posted(author=citizen, proposal=published, body="A comment before it was hidden.")
-    moderation_act(
-        moderator=moderator,
-        proposal=published,
-        decision="hide",
-        reason_code="personal_data",
-        statement=STATEMENT,
-    )
+    _hide(published, moderator)
     _a_day_passes()
     call_command("send_digests", frequency="daily")
     assert not Notification.objects.filter(recipient=follower).exists()
@@ -140,13 +144,7 @@ def test_my_participation_names_a_withdrawn_or_hidden_proposal_of_another_by_wha
     if how == "withdrawn":
         proposal_withdraw(proposal=published, author=published.author, reason="Second thoughts.")
     else:
-        moderation_act(
-            moderator=moderator,
-            proposal=published,
-            decision="hide",
-            reason_code="personal_data",
-            statement=STATEMENT,
-        )
+        _hide(published, moderator)
     reader = Client()
     reader.force_login(citizen)
     page = reader.get("/en/me/").content.decode()

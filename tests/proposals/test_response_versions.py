@@ -253,20 +253,27 @@ def test_correcting_the_articles_changes_the_public_links(
     assert "Draft, edition 2" not in page  # named once version 2 is published
 
 
+def _published_after_a_return(consultation, lease, drafter, reviewer):
+    """An answer published after its reviewer returned it once with an internal note ("Internal: cite the
+    law."), which no public page, API or open data may show."""
+    proposal = ProposalFactory(consultation=consultation)
+    response = services.response_draft_save(
+        proposal=proposal,
+        author=drafter,
+        data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
+    )
+    services.response_submit(response=response, actor=drafter)
+    services.response_return(response=response, reviewer=reviewer, note="Internal: cite the law.")
+    services.response_submit(response=response, actor=drafter)
+    services.response_approve(response=response, reviewer=reviewer)
+    return proposal, response
+
+
 def test_the_proposal_page_shows_when_and_why_its_answer_was_corrected_but_not_the_review(
     client, consultation, land_code, commissioner, second_commissioner
 ):
     _first, second, lease = land_code
-    proposal = ProposalFactory(consultation=consultation)
-    response = services.response_draft_save(
-        proposal=proposal,
-        author=commissioner,
-        data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
-    )
-    services.response_submit(response=response, actor=commissioner)
-    services.response_return(response=response, reviewer=second_commissioner, note="Internal: cite the law.")
-    services.response_submit(response=response, actor=commissioner)
-    services.response_approve(response=response, reviewer=second_commissioner)
+    proposal, response = _published_after_a_return(consultation, lease, commissioner, second_commissioner)
     page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
     assert "were corrected" not in page
     _correct(response, commissioner, second, articles=[lease])
@@ -281,16 +288,7 @@ def test_the_api_and_open_data_give_when_and_why_an_answer_was_corrected_but_not
     client, consultation, land_code, commissioner, second_commissioner
 ):
     _first, second, lease = land_code
-    proposal = ProposalFactory(consultation=consultation)
-    response = services.response_draft_save(
-        proposal=proposal,
-        author=commissioner,
-        data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
-    )
-    services.response_submit(response=response, actor=commissioner)
-    services.response_return(response=response, reviewer=second_commissioner, note="Internal: cite the law.")
-    services.response_submit(response=response, actor=commissioner)
-    services.response_approve(response=response, reviewer=second_commissioner)
+    proposal, response = _published_after_a_return(consultation, lease, commissioner, second_commissioner)
     assert client.get(f"/api/v1/proposals/{proposal.pk}").json()["response"]["corrections"] == []
     assert _open_data_row(client, proposal)["response_corrections"] == []
 
