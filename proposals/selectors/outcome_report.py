@@ -43,10 +43,11 @@ def report_stamp(consultation) -> str:
         ).aggregate(latest=Max("version_id"))
     )["latest"]
     # A proposal hidden, withdrawn or merged after the file was written leaves the report (it lists public
-    # proposals only): every status change is a new transition row.
-    latest_transition = ProposalTransition.objects.filter(proposal__consultation=consultation).aggregate(
-        latest=Max("id")
-    )["latest"]
+    # proposals only): every status change is a new transition row. The newest row of all consultations, read
+    # from the key's index (0.6 ms): filtered by this consultation, the join took 300 ms at 100,000 proposals
+    # on every download. A change in another consultation rebuilds this report too, which after an outcome
+    # is published is rare.
+    latest_transition = ProposalTransition.objects.aggregate(latest=Max("id"))["latest"]
     return "|".join(
         str(value)
         for value in (
