@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.audit import audit_record
+from portal.core.roles import forget_roles
+
 from . import services
 from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyNotice, User
 from .privacy import privacy_notice_publish
@@ -46,6 +49,25 @@ class UserAdmin(BaseUserAdmin):
 
     def get_ordering(self, request):
         return self.ordering if request.user.is_superuser else ["pk"]
+
+    # Who may do what, changed here rather than on the staff roles page, is written to the audit log too, and
+    # the person's remembered roles are dropped (they would otherwise hold until their next request anyway).
+    _ACCESS_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+    def save_related(self, request, form, formsets, change):
+        person = form.instance
+        groups_before = sorted(person.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        groups_after = sorted(person.groups.values_list("name", flat=True))
+        flags = {name: getattr(person, name) for name in self._ACCESS_FLAGS if name in form.changed_data}
+        if groups_before != groups_after or flags:
+            forget_roles(person)
+            audit_record(
+                actor=request.user,
+                action="role.changed_in_admin",
+                target=person,
+                details={"groups": {"from": groups_before, "to": groups_after}, "flags": flags},
+            )
 
 
 class MembershipInline(admin.TabularInline):

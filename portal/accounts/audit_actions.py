@@ -30,6 +30,7 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "person.details_revealed": _("Personal details revealed"),
         "role.granted": _("Role granted"),
         "role.revoked": _("Role revoked"),
+        "role.changed_in_admin": _("Roles or access changed in the Django admin"),
     },
     details={
         "role": _("Role"),
@@ -41,6 +42,8 @@ ACCOUNTS_AUDIT = AuditVocabulary(
         "person": _("Person"),
         "membership_role": _("Role in the organisation"),
         "on_behalf": _("May submit on its behalf"),
+        "groups": _("Role groups"),
+        "flags": _("Access"),
     },
     values={
         "role": {str(role): label for role, label in ROLE_LABELS.items()},

@@ -18,6 +18,7 @@ from portal.accounts.permissions import (
     can_manage_members,
     can_manage_roles,
     can_verify_organisation,
+    is_blocked,
 )
 from portal.core.audit import audit_record
 from portal.core.formats import iso_datetime
@@ -72,6 +73,10 @@ def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
     """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
     if granted_by is not None and not can_manage_roles(granted_by):
         raise PermissionDenied(_("Only administrators can grant roles."))
+    if granted_by is not None and is_blocked(user):
+        raise ValidationError(
+            {"email": _("This account is blocked: lift the block first, then grant the role.")}
+        )
     if granted_by is not None and staff_second_factor_required() and not has_second_factor(user):
         # Whoever holds the password of an account with no authenticator yet would set up their own, and
         # the role with it: the second factor is set up before the power is given, not after.

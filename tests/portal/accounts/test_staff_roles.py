@@ -1,14 +1,17 @@
 """Roles and early lifting of blocks, which only the Django admin offered: now staff pages, audited."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts import services
 from portal.accounts.permissions import is_blocked
 from portal.core.models import AuditEntry
-from portal.core.roles import Role, held_roles
+from portal.core.roles import ROLE_GROUPS, Role, held_roles
 from tests.conftest import give_totp
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,51 @@ def test_a_role_waits_for_the_persons_authenticator(secretariat, citizen):
         secretariat.post("/ru/staff/roles/", {"email": citizen.email, "role": "moderator"}).status_code == 302
     )
     assert _roles(citizen) == {Role.MODERATOR}
+
+
+def test_roles_changed_in_the_django_admin_are_in_the_audit_log(client, citizen):
+    """The staff roles page wrote every grant to the audit log; the same change made in the Django admin left
+    no trace of who gave whom which power."""
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    give_totp(superuser)
+    client.force_login(superuser)
+    moderators, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.MODERATOR])
+    joined = timezone.localtime(citizen.date_joined)
+    answer = client.post(
+        f"/en/admin/accounts/user/{citizen.pk}/change/",
+        {
+            "email": citizen.email,
+            "display_name": citizen.display_name,
+            "preferred_language": citizen.preferred_language,
+            "first_name": "",
+            "last_name": "",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [moderators.pk],
+            "date_joined_0": joined.strftime("%Y-%m-%d"),
+            "date_joined_1": joined.strftime("%H:%M:%S"),
+            "_save": "Save",
+        },
+    )
+    assert (answer.status_code, answer["Location"]) == (302, "/en/admin/accounts/user/")
+    assert _roles(citizen) == {Role.MODERATOR}
+    entry = AuditEntry.objects.get(action="role.changed_in_admin", target_id=str(citizen.pk))
+    assert entry.actor == superuser
+    assert entry.details == {
+        "groups": {"from": [], "to": [ROLE_GROUPS[Role.MODERATOR]]},
+        "flags": {"is_staff": True},
+    }
+    log = client.get(reverse("staff_audit_log")).content.decode()
+    assert "Roles or access changed in the Django admin" in log
+
+
+def test_a_blocked_account_is_given_no_role(secretariat, citizen, moderator):
+    give_totp(citizen)
+    services.account_block(
+        user=citizen, blocked_by=moderator, days=7, reason="The same advertisement posted twenty times."
+    )
+    page = secretariat.post("/en/staff/roles/", {"email": citizen.email, "role": "moderator"})
+    assert page.context["form"].errors["email"] == [
+        "This account is blocked: lift the block first, then grant the role."
+    ]
+    assert _roles(citizen) == frozenset()
