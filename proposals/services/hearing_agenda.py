@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
@@ -18,6 +18,7 @@ from proposals.permissions.proposal import has_interest_in
 
 from ..models import AgendaItem, ArticleIdentity, Follow, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
+from ..models.translated import LANGUAGE_ORDER
 from .hearing import notify_hearing_users, require_hearing_manager
 
 
@@ -184,3 +185,20 @@ def speaker_request_decide(
         extra={"proposal": locked.proposal.title, "note": locked.decision_note or "—"},
     )
     return locked
+
+
+def agenda_titles_withhold(proposal: Proposal) -> int:
+    """An agenda item made from an accepted request to speak carries a copy of the proposal's title. When the
+    proposal is withdrawn or hidden, its title leaves every public page, the hearing's too (it may be why it
+    was hidden): the copy, where staff have not reworded it, becomes a neutral title in every language."""
+    copied = f"title_{proposal.language}"
+    changed = 0
+    for item in AgendaItem.objects.filter(proposals=proposal, **{copied: proposal.title}):
+        for code in LANGUAGE_ORDER:
+            field = f"title_{code}"
+            if field == copied or not getattr(item, field):
+                with translation.override(code):
+                    setattr(item, field, _("A proposal no longer shown"))
+        item.save(update_fields=[f"title_{code}" for code in LANGUAGE_ORDER])
+        changed += 1
+    return changed

@@ -38,6 +38,7 @@ from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
 from .follow import follow_add
+from .hearing_agenda import agenda_titles_withhold
 
 S = ProposalStatus
 
@@ -267,6 +268,8 @@ def proposal_transition(
     locked.save(update_fields=update_fields)
     if to_status in _LEAVES_PUBLIC and locked.cluster_of_id is None:
         _cluster_hand_over(locked)
+    if to_status in CONTENT_WITHHELD:
+        agenda_titles_withhold(locked)
     if to_status == S.PUBLISHED:
         search_index_update(Proposal.objects.filter(pk=locked.pk))
     locked.transitions.create(

@@ -11,14 +11,15 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from portal.notifications.models import Notification
-from proposals.models import ModerationCase
+from proposals.models import AgendaItem, ModerationCase
+from proposals.services import hearing_agenda as agenda
 from proposals.services.comment import comment_delete, comment_edit
 from proposals.services.follow import follow_add
 from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
 from proposals.services.proposal import proposal_withdraw
 from proposals.services.support import support_add
 from tests.factories import UserFactory
-from tests.proposals.factories import comment_posted
+from tests.proposals.factories import ProposalFactory, comment_posted
 from tests.proposals.moderation_helpers import STATEMENT
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,31 @@ def test_my_participation_names_a_withdrawn_or_hidden_proposal_of_another_by_wha
     author = Client()
     author.force_login(published.author)
     assert TITLE in author.get("/en/me/").content.decode()
+
+
+def test_a_hidden_proposal_leaves_the_agenda_its_request_to_speak_put_it_on(
+    client, hearing, consultation, commissioner, citizen, moderator
+):
+    """Accepting a request to speak copies the proposal's title into the agenda: hidden for the phone number in
+    it, the title stayed on the hearing's public page. A title staff wrote themselves stays."""
+    hidden = ProposalFactory(
+        consultation=consultation, author=citizen, language="ru", title="Звоните Айдосу +7 701 123 4567"
+    )
+    reworded = ProposalFactory(consultation=consultation, author=citizen, language="ru", title="О земле")
+    for proposal in (hidden, reworded):
+        request = agenda.speaker_request_create(user=citizen, hearing=hearing, proposal=proposal)
+        agenda.speaker_request_decide(speaker_request=request, actor=commissioner, accept=True)
+    AgendaItem.objects.filter(proposals=reworded).update(title_ru="Земельные вопросы")
+    for proposal in (hidden, reworded):
+        moderation_act(
+            moderator=moderator,
+            proposal=proposal,
+            decision="hide",
+            reason_code="personal_data",
+            statement=STATEMENT,
+        )
+    page = client.get(f"/ru/hearings/{hearing.pk}/").content.decode()
+    assert "+7 701 123 4567" not in page
+    assert "Предложение больше не показывается" in page and "Земельные вопросы" in page
+    kazakh = client.get(f"/kk/hearings/{hearing.pk}/").content.decode()
+    assert "Ұсыныс енді көрсетілмейді" in kazakh
