@@ -291,7 +291,16 @@ def seed_comments(*, count: int, rng: random.Random) -> int:
         now = timezone.now()
         for _index in range(target):
             language = rng.choice(("kk", "ru", "en"))
-            yield (rng.choice(proposal_ids), rng.choice(users), _COMMENTS[language], False, 0, now, now)
+            yield (
+                rng.choice(proposal_ids),
+                rng.choice(users),
+                _COMMENTS[language],
+                language,
+                False,
+                0,
+                now,
+                now,
+            )
 
     added = _top_up(
         model=Comment,
@@ -303,6 +312,7 @@ def seed_comments(*, count: int, rng: random.Random) -> int:
             "proposal_id",
             "author_id",
             "body",
+            "language",
             "is_official",
             "likes_count",
             "created_at",

@@ -284,6 +284,12 @@ class Comment(OldestFirst):
     # One level of replies: a reply's parent is always a top-level comment (enforced by the service).
     parent = optional_link("self", related_name="replies")
     body = models.TextField(_("comment"), max_length=3000)
+    # Guessed from the letters at each save, so that a screen reader reads a Russian comment on a Kazakh
+    # page in Russian and the moderation queue's language filter finds it; empty when there is nothing to
+    # tell by (emoji, numbers).
+    language = models.CharField(
+        _("language of the text"), max_length=2, blank=True, default="", editable=False
+    )
     is_official = models.BooleanField(_("official Commission comment"), default=False, editable=False)
     likes_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

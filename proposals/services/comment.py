@@ -21,6 +21,7 @@ from portal.core.text import plain_text
 from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.proposal import can_comment, can_like
 
+from ..language import detect_language
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -54,11 +55,17 @@ def comment_create(*, author: User, proposal: Proposal, body: str, parent: Comme
         author=author,
         parent=parent,
         body=body,
+        language=comment_language(body),
         is_official=is_commission_member(author),
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
     _screen_after_commit(comment)
     return comment
+
+
+def comment_language(body: str) -> str:
+    """The language a comment is written in, or "" when its letters do not tell: it then reads as the page."""
+    return detect_language(body, default="")
 
 
 def comment_announce(comment: Comment) -> bool:
@@ -131,9 +138,10 @@ def comment_edit(*, comment: Comment, editor: User, body: str) -> Comment:
             _("A moderator is reviewing this comment; it can be edited again once they decide.")
         )
     comment.body = _clean_body(body)
+    comment.language = comment_language(comment.body)
     comment.edited_at = timezone.now()
     comment.screened_at = None  # the new text is screened again
-    comment.save(update_fields=["body", "edited_at", "screened_at"])
+    comment.save(update_fields=["body", "language", "edited_at", "screened_at"])
     _screen_after_commit(comment)
     return comment
 

@@ -74,7 +74,8 @@ def moderation_case_open(
             comment=comment,
             source=source,
             priority=CASE_PRIORITY[source],
-            language=proposal.language,
+            # The queue's language filter sends a case to moderators who read the text under review.
+            language=(comment.language if comment is not None else "") or proposal.language,
             risk_score=result.risk_score if result else 0.0,
             reasons=sorted(set(new_reasons)),
             findings=findings,
