@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.forms import PortalForm, textarea_field
 from portal.core.roles import ROLE_GROUPS, Role
-from portal.core.widgets import LanguageSelect
+from portal.core.widgets import DatePartsInput, LanguageSelect
 
 from .models import (
     CommitmentStatus,
@@ -468,7 +468,7 @@ class TrackerFilterForm(PortalForm):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DatePartsInput()
 
 
 class CommitmentForm(PortalForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
 from portal.core.forms import InitialFromInstance, PortalForm, PortalModelForm, textarea_field
+from portal.core.widgets import DateTimePartsInput
 
 from .models import (
     Consultation,
@@ -36,7 +37,7 @@ def texts_by_language(data: dict, prefix: str) -> dict[str, str]:
 
 
 def _local_datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return DateTimePartsInput()
 
 
 def _local_datetime(label):

@@ -27,6 +27,14 @@ def _fill_texts(page, prefix, kk, ru, en):
     page.locator(f"#id_{prefix}_en").fill(en)
 
 
+def _fill_date(page, name, day):
+    """Day and year typed, the month chosen by its Kazakh name, as a person fills the date's parts."""
+    fieldset = page.locator("fieldset", has=page.locator(f"#id_{name}_0"))
+    fieldset.get_by_label("Күн", exact=True).fill(str(day.day))
+    fieldset.get_by_label("Ай", exact=True).select_option(str(day.month))
+    fieldset.get_by_label("Жыл", exact=True).fill(str(day.year))
+
+
 def test_commitment_from_an_adopted_change_to_done_with_a_follower_in_kazakh(
     page, login_as, commissioner, second_commissioner
 ):
@@ -47,7 +55,7 @@ def test_commitment_from_an_adopted_change_to_done_with_a_follower_in_kazakh(
     )
     page.get_by_label("Жауапты орган").select_option(label="Әділет министрлігі")
     page.get_by_label("Шара түрі").select_option(label="Қабылданатын заң")
-    page.locator("#id_due_date").fill(due.isoformat())
+    _fill_date(page, "due_date", due)
     page.get_by_role("button", name="Міндеттемені енгізу").click()
     page.get_by_text("Міндеттеме енгізілді және жария.").wait_for()
     commitment = Commitment.objects.get()
@@ -84,7 +92,7 @@ def test_commitment_from_an_adopted_change_to_done_with_a_follower_in_kazakh(
         "Senate review delayed.",
     )
     page.get_by_label("Жаңа мәртебе").select_option(label="Кейінге қалдырылды")
-    page.locator("#id_due_date").fill((due + timedelta(days=30)).isoformat())
+    _fill_date(page, "due_date", due + timedelta(days=30))
     _fill_texts(
         page,
         "reason",

@@ -1,4 +1,5 @@
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import factory
 from django.test import TestCase
@@ -228,3 +229,30 @@ def revised_document(consultation):
         imported_by=None,
     )
     return document, old, new, ArticleIdentity.objects.get(document=document, key="liberty")
+
+
+def date_parts(name: str, value: str) -> dict[str, str]:
+    """What a form's day, month, year (and time) boxes send for an ISO date or moment, as a person types it."""
+    moment = datetime.fromisoformat(value)
+    parts = {
+        f"{name}_day": str(moment.day),
+        f"{name}_month": str(moment.month),
+        f"{name}_year": str(moment.year),
+    }
+    if "T" in value:
+        parts[f"{name}_time"] = moment.strftime("%H:%M")
+    return parts
+
+
+def date_parts_shown(html: str, name: str, value: str) -> bool:
+    """Whether a page's form shows the ISO date or moment `value` in the boxes of the field `name`."""
+    shown = {}
+    for key in date_parts(name, value):
+        if key.endswith("_month"):
+            select = re.search(rf'<select name="{key}"[^>]*>(.*?)</select>', html, re.S)
+            chosen = select and re.search(r'<option value="(\d+)" selected>', select.group(1))
+            shown[key] = chosen.group(1) if chosen else None
+        else:
+            typed = re.search(rf'name="{key}" value="([^"]*)"', html)
+            shown[key] = typed.group(1) if typed else None
+    return shown == date_parts(name, value)

@@ -19,7 +19,9 @@ def kazakh_proposal(consultation, other_citizen):
     return ProposalFactory(consultation=consultation, author=other_citizen, language="kk")
 
 
-def test_a_russian_comment_on_a_kazakh_proposal_is_marked_russian_on_its_page(client, kazakh_proposal, citizen):
+def test_a_russian_comment_on_a_kazakh_proposal_is_marked_russian_on_its_page(
+    client, kazakh_proposal, citizen
+):
     comment_create(author=citizen, proposal=kazakh_proposal, body="Полностью согласен с этим предложением.")
     comment_create(author=citizen, proposal=kazakh_proposal, body="👍 +1")
 

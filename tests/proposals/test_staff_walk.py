@@ -33,7 +33,8 @@ def _url(name, language, **kwargs):
 def test_a_bad_intake_end_is_shown_beside_the_form_not_dropped(secretariat):
     consultation = ConsultationFactory(intake=False)
     page = secretariat.post(
-        _url("staff_consultation_intake_open", "kk", pk=consultation.pk), {"ends_at": "ертең"}
+        _url("staff_consultation_intake_open", "kk", pk=consultation.pk),
+        {"ends_at_day": "ертең", "ends_at_month": "12", "ends_at_year": "2026", "ends_at_time": "18:00"},
     )
     assert page.status_code == 400
     assert "ends_at" in page.context["intake_form"].errors
