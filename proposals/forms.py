@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.forms import PortalForm, textarea_field
 from portal.core.roles import ROLE_GROUPS, Role
-from portal.core.widgets import DatePartsInput, LanguageSelect
+from portal.core.widgets import DatePartsInput, LanguageSelect, MultipleFilePickerInput
 
 from .models import (
     CommitmentStatus,
@@ -36,13 +36,9 @@ def filter_choice(label, *, anything, choices, **options) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, required=False, choices=[("", anything), *choices], **options)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
+        kwargs.setdefault("widget", MultipleFilePickerInput(attrs={"accept": "application/pdf,.pdf"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

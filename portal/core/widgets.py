@@ -110,3 +110,19 @@ class DateTimePartsInput(DatePartsInput):
         if re.fullmatch(r"\d{3,4}", time):
             time = f"{time[:-2]}:{time[-2:]}"
         return TypedParts(f"{date}T{time}", date.parts)
+
+
+class FilePickerInput(forms.FileInput):
+    """A file input whose button and "no file chosen" are in the page's language.
+
+    The browser words its own file input in the browser's language ("Choose Files", "No file chosen" on a
+    Kazakh page). With scripts on (static/js/file-picker.js) the native input is kept for the keyboard and
+    screen readers but drawn as the page's own button and the names of the chosen files; without scripts the
+    browser's input shows as it is.
+    """
+
+    template_name = "django/forms/widgets/file_picker.html"
+
+
+class MultipleFilePickerInput(FilePickerInput):
+    allow_multiple_selected = True

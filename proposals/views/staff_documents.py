@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import PortalForm, form_errors_text, posted_data
 from portal.core.roles import role_required, staff_action
+from portal.core.widgets import FilePickerInput
 from proposals.permissions.consultation import can_import_document
 
 from ..documents.draft_format import DocumentFormatError
@@ -32,9 +33,15 @@ class ImportForm(PortalForm):
     label_kk = forms.CharField(label=gettext_lazy("Label (Kazakh)"), max_length=120)
     label_ru = forms.CharField(label=gettext_lazy("Label (Russian)"), max_length=120, required=False)
     label_en = forms.CharField(label=gettext_lazy("Label (English)"), max_length=120, required=False)
-    file_kk = forms.FileField(label=gettext_lazy("Markdown in Kazakh (kk.md)"), required=False)
-    file_ru = forms.FileField(label=gettext_lazy("Markdown in Russian (ru.md)"), required=False)
-    file_en = forms.FileField(label=gettext_lazy("Markdown in English (en.md)"), required=False)
+    file_kk = forms.FileField(
+        label=gettext_lazy("Markdown in Kazakh (kk.md)"), required=False, widget=FilePickerInput()
+    )
+    file_ru = forms.FileField(
+        label=gettext_lazy("Markdown in Russian (ru.md)"), required=False, widget=FilePickerInput()
+    )
+    file_en = forms.FileField(
+        label=gettext_lazy("Markdown in English (en.md)"), required=False, widget=FilePickerInput()
+    )
 
     def clean(self):
         data = super().clean()
