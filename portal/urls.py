@@ -25,6 +25,7 @@ def _csv_and_json(stem: str, view: str, *, name: str) -> list:
 urlpatterns = [
     # Unprefixed: machines call these, and they answer the same in every language.
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/workers", health.healthz_workers, name="healthz_workers"),
     path("livez", health.livez, name="livez"),
     path("api/v1/", api.urls),
     # A path under the API that no operation matches (e.g. `/api/v1/proposals/abc`) answers in JSON too.

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 # name: "anonymous citizen other_citizen moderator commissioner admin_user"
 GET = {
     "healthz": "200 200 200 200 200 200",
+    "healthz_workers": "200 200 200 200 200 200",
     "livez": "200 200 200 200 200 200",
     "api-v1:openapi-json": "200 200 200 200 200 200",
     "api-v1:list_proposals": "200 200 200 200 200 200",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.accounts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from portal.accounts.tokens import api_token_create
+from portal.core.tasks import record_worker_heartbeat
 from portal.notifications.models import Notification
 from portal.notifications.services import unsubscribe_token
 from proposals.models import (
@@ -55,6 +56,7 @@ class World:
 
 def build_world(*, citizen, other_citizen) -> World:
     consultation = ConsultationFactory(slug="reform")
+    record_worker_heartbeat()  # workers ran lately: /healthz/workers answers 200, with a broker or without
     document, old, new, identity = revised_document(consultation)
     topic = TopicFactory()
     published = ProposalFactory(consultation=consultation, author=citizen, topic=topic)

@@ -1,8 +1,12 @@
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db.utils import OperationalError
+from django.utils import timezone
 
+from portal.core.tasks import HEARTBEAT_KEY, record_worker_heartbeat
 from tests.services import redis_url_or_skip
 
 
@@ -49,3 +53,42 @@ def test_healthz_is_never_cached_and_needs_no_language_prefix(client, settings):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/healthz").status_code == 405
+
+
+# --- workers: beat's heartbeat, for a monitor --------------------------------------------------------------
+
+
+@pytest.fixture
+def with_broker(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # only whether one is configured matters here
+    yield
+    cache.delete(HEARTBEAT_KEY)
+
+
+def test_workers_are_ok_while_the_heartbeat_is_fresh(client, with_broker):
+    record_worker_heartbeat()
+    response = client.get("/healthz/workers")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok" and response.json()["workers"] == "ok"
+    assert response.json()["last_seen"] == cache.get(HEARTBEAT_KEY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("minutes_ago", [4, None], ids=["stale heartbeat", "no heartbeat"])
+def test_workers_that_stopped_make_the_monitor_fail_but_not_the_load_balancer(client, with_broker, minutes_ago):
+    if minutes_ago is None:
+        cache.delete(HEARTBEAT_KEY)
+    else:
+        cache.set(HEARTBEAT_KEY, (timezone.now() - timedelta(minutes=minutes_ago)).isoformat(), timeout=None)
+    response = client.get("/healthz/workers")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error" and response.json()["workers"] == "stale"
+    with mock.patch("portal.core.views.health.check_broker", return_value="ok"):
+        assert client.get("/healthz").status_code == 200
+
+
+def test_workers_are_disabled_without_a_broker(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz/workers")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "workers": "disabled", "last_seen": None}
