@@ -527,6 +527,8 @@ class CommitmentUpdateForm(PortalForm):
     evidence_url = forms.URLField(
         label=_("Link to the evidence"), required=False, max_length=500, assume_scheme="https"
     )
+    # The last published update on the page when it was shown: the service refuses a post it outdates.
+    seen = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, status_choices=(), update_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -145,6 +145,17 @@ def commitments_for_proposal(proposal: Proposal) -> list[Commitment]:
     )
 
 
+def last_published_update_id(commitment) -> int:
+    """The newest published update of the commitment (0 before the first): what a member saw when the update
+    form was shown. Every change of status, progress or due date publishes an update, an approval included."""
+    return (
+        CommitmentUpdate.objects.filter(commitment=commitment, state=UpdateState.PUBLISHED).aggregate(
+            last=Max("id")
+        )["last"]
+        or 0
+    )
+
+
 def pending_updates() -> QuerySet[CommitmentUpdate]:
     """Changes waiting for a second member's approval (staff only)."""
     return (

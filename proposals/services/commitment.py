@@ -46,7 +46,7 @@ from ..models import (
 from ..models.commitment import CommitmentStatus as S
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions import commitment as rules
-from ..selectors.commitment import ADOPTING_RESPONSES, overdue_condition
+from ..selectors.commitment import ADOPTING_RESPONSES, last_published_update_id, overdue_condition
 from .follow import follow_row_set
 
 COMMITMENT_LIFECYCLE = Lifecycle(
@@ -60,6 +60,8 @@ COMMITMENT_LIFECYCLE = Lifecycle(
     },
 )
 MAX_EVIDENCE = 10
+# The code of the refusal of an update written on a page that another member's update has since outdated.
+UPDATED_MEANWHILE = "updated_meanwhile"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class UpdateInput:
     due_date: date | None = None
     corrects_id: int | None = None
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    # The last published update the member saw (`last_published_update_id`); None skips the check.
+    seen_update_id: int | None = None
 
 
 def _text(value: str) -> str:
@@ -249,12 +253,28 @@ def _clean_update(data: UpdateInput, *, commitment: Commitment) -> dict:
     }
 
 
+def refuse_if_updated_meanwhile(commitment: Commitment, *, seen_update_id: int) -> None:
+    """Two members writing at once: the second one's form still holds the status and progress the first one
+    has just changed, and posting it would quietly undo that change. Refused unless `seen_update_id` is the
+    commitment's last published update."""
+    if seen_update_id != last_published_update_id(commitment):
+        raise ValidationError(
+            _(
+                "Another member published an update of this commitment while you were writing. It is shown "
+                "above and your text is kept: check the status, progress and due date, then post again."
+            ),
+            code=UPDATED_MEANWHILE,
+        )
+
+
 @transaction.atomic
 def commitment_update_post(*, commitment: Commitment, actor: User, data: UpdateInput) -> CommitmentUpdate:
     """Posts a dated update. It is public at once, unless it marks the commitment done or dropped under four
     eyes: then it waits, unapplied and private, for another member's approval."""
     _require_manager(actor)
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if data.seen_update_id is not None:
+        refuse_if_updated_meanwhile(commitment, seen_update_id=data.seen_update_id)
     fields = _clean_update(data, commitment=commitment)
     evidence = fields.pop("evidence")
     pending = rules.needs_second_approval(fields["to_status"]) and fields["to_status"] != commitment.status
@@ -286,10 +306,21 @@ def commitment_update_post(*, commitment: Commitment, actor: User, data: UpdateI
     return _publish(update=update, commitment=commitment, actor=actor)
 
 
+def _refuse_if_decided(update: CommitmentUpdate, reviewer: User) -> None:
+    """Two members deciding on the same pending change at once: the second learns that it is decided, and
+    how, rather than being told they may not decide."""
+    if rules.can_manage_commitments(reviewer) and update.state != UpdateState.PENDING:
+        raise ValidationError(
+            _("This change has already been decided on (%(state)s); see the updates.")
+            % {"state": update.get_state_display()}
+        )
+
+
 @transaction.atomic
 def commitment_update_approve(*, update: CommitmentUpdate, reviewer: User) -> CommitmentUpdate:
     """A second member approves a pending "done" or "dropped": the update is published and applied."""
     update = CommitmentUpdate.objects.select_for_update().get(pk=update.pk)
+    _refuse_if_decided(update, reviewer)
     if not rules.can_approve_update(reviewer, update):
         if update.posted_by_id == getattr(reviewer, "pk", None):
             raise PermissionDenied(_("Another Commission member must approve a change you posted."))
@@ -306,6 +337,7 @@ def commitment_update_approve(*, update: CommitmentUpdate, reviewer: User) -> Co
 def commitment_update_decline(*, update: CommitmentUpdate, reviewer: User) -> CommitmentUpdate:
     """A member declines (or its poster withdraws) a pending change: it is never published or applied."""
     update = CommitmentUpdate.objects.select_for_update().get(pk=update.pk)
+    _refuse_if_decided(update, reviewer)
     if not rules.can_decline_update(reviewer, update):
         raise PermissionDenied(_("Only a change awaiting approval can be declined."))
     update.state = UpdateState.DECLINED

@@ -97,6 +97,8 @@ def commitment_create(request, slug):
 
 
 def _update_form(commitment, data=None):
+    """The update form, starting from the commitment as it stands; `seen` names the last published update on
+    the page, so that a post another member's update has outdated since is refused, not applied."""
     targets = COMMITMENT_LIFECYCLE.targets(commitment.status)
     statuses = [(commitment.status, commitment.get_status_display())] + [
         (value, label) for value, label in CommitmentStatus.choices if value in targets
@@ -104,11 +106,29 @@ def _update_form(commitment, data=None):
     updates = [u for u in commitment.updates.all() if u.state == UpdateState.PUBLISHED]
     return CommitmentUpdateForm(
         data,
-        initial={"to_status": commitment.status, "progress": commitment.progress},
+        initial={
+            "to_status": commitment.status,
+            "progress": commitment.progress,
+            "seen": max((u.pk for u in updates), default=0),
+        },
         status_choices=statuses,
         # Dates as the page's language writes them, like every other date of the page.
         update_choices=[(u.pk, f"{_short_date(u.published_at)} · {u.translated_text[:60]}") for u in updates],
     )
+
+
+def _with_refusal(form, error, *, request, pk):
+    """The service's refusal on the form. Refused because another member's update outdated the page, what
+    was typed comes back on the form of the commitment as it stands now: the page shown again holds that
+    update, so the next post is written on it."""
+    if getattr(error, "code", None) == services.UPDATED_MEANWHILE:
+        commitment = selectors.staff_commitment(pk)
+        data = request.POST.copy()
+        data["seen"] = str(_update_form(commitment).initial["seen"])
+        form = _update_form(commitment, data)
+        form.is_valid()
+    add_service_errors(form, error)
+    return form
 
 
 def _short_date(moment) -> str:
@@ -163,16 +183,23 @@ def commitment_update_post(request, pk):
                     due_date=data["due_date"],
                     corrects_id=data["corrects"],
                     evidence=evidence,
+                    seen_update_id=data["seen"],
                 ),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form = _with_refusal(form, error, request=request, pk=pk)
         else:
             if update.state == UpdateState.PENDING:
                 messages.success(request, _("The change is sent for approval by another member."))
             else:
                 messages.success(request, _("The update is published."))
             return redirect("staff_commitment", pk=commitment.pk)
+    elif form.cleaned_data.get("seen") is not None:
+        # A form the commitment has outgrown (a status no longer offered) says why before what is wrong.
+        try:
+            services.refuse_if_updated_meanwhile(commitment, seen_update_id=form.cleaned_data["seen"])
+        except ValidationError as error:
+            form = _with_refusal(form, error, request=request, pk=pk)
     messages.error(request, _("The update was not posted: see the form."))
     return _staff_page(request, selectors.staff_commitment(pk), form, status=400)
 
@@ -194,7 +221,7 @@ def commitment_update_decline(request, pk):
     update = get_object_or_404(CommitmentUpdate, pk=pk)
     try:
         services.commitment_update_decline(update=update, reviewer=request.user)
-    except PermissionDenied as error:
+    except (PermissionDenied, ValidationError) as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("The change is declined; nothing was published."))

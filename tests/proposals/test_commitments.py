@@ -249,7 +249,7 @@ def test_a_declined_change_is_never_published_and_frees_the_commitment(
     pending = post(commitment, commissioner, to_status=S.DROPPED, **texts(prefix="reason"))
     declined = commitment_update_decline(update=pending, reviewer=second_commissioner)
     assert declined.state == "declined" and declined.published_at is None
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="already been decided on"):
         commitment_update_approve(update=declined, reviewer=second_commissioner)
     commitment.refresh_from_db()
     assert commitment.status == S.PLANNED
