@@ -26,6 +26,7 @@ from ..models import (
     ResponsibleBody,
     UpdateState,
 )
+from ..models.proposal import PUBLIC_STATUSES
 
 # Answers that adopt a change: only these can stand behind a commitment.
 ADOPTING_RESPONSES = (ResponseStatus.ACCEPTED, ResponseStatus.PARTIALLY_ACCEPTED)
@@ -34,6 +35,9 @@ ADOPTING_RESPONSES = (ResponseStatus.ACCEPTED, ResponseStatus.PARTIALLY_ACCEPTED
 _ARTICLES = (
     ArticleIdentity.objects.published().select_related("document__consultation").order_by("document_id", "id")
 )
+# The answers behind a commitment that public outputs name: a proposal taken out of public view (hidden by
+# moderation, withdrawn) is not named by its number or title there, as the proposals' open data leaves it out.
+_PUBLIC_ANSWERS = ProposalResponse.objects.filter(proposal__status__in=PUBLIC_STATUSES)
 _PUBLISHED_UPDATES = CommitmentUpdate.objects.filter(state=UpdateState.PUBLISHED).order_by(
     "published_at", "id"
 )
@@ -114,7 +118,7 @@ def commitment_detail(*, consultation, pk: int) -> Commitment | None:
             Prefetch("articles", queryset=_ARTICLES),
             Prefetch(
                 "responses",
-                queryset=ProposalResponse.objects.select_related("proposal", "version")
+                queryset=_PUBLIC_ANSWERS.select_related("proposal", "version")
                 .prefetch_related(Prefetch("articles", queryset=_ARTICLES))
                 .order_by("published_at", "id"),
             ),
@@ -330,7 +334,7 @@ def commitment_rows(*, site_url: str) -> Iterator[dict]:
         Commitment.objects.select_related("consultation", "body")
         .prefetch_related(
             Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")),
-            Prefetch("responses", queryset=ProposalResponse.objects.order_by("proposal_id")),
+            Prefetch("responses", queryset=_PUBLIC_ANSWERS.order_by("proposal_id")),
         )
         .order_by("id")
     )
@@ -472,7 +476,7 @@ def api_commitments(
         queryset.select_related("consultation", "body")
         .prefetch_related(
             Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")),
-            Prefetch("responses", queryset=ProposalResponse.objects.order_by("proposal_id")),
+            Prefetch("responses", queryset=_PUBLIC_ANSWERS.order_by("proposal_id")),
         )
         .distinct()
         .order_by("due_date", "id")

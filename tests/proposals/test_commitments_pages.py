@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.core.models import AuditEntry
-from proposals.models import CommitmentStatus, CommitmentUpdate
+from proposals.models import CommitmentStatus, CommitmentUpdate, Proposal
 from proposals.selectors.commitment import COMMITMENT_FIELDS, OPEN_DATA_RESOURCES, UPDATE_FIELDS, table_schema
 from proposals.services.commitment import Evidence, commitment_update_approve, commitment_update_decline
 from tests.conftest import give_totp
@@ -490,3 +490,19 @@ def test_the_update_a_correction_names_is_dated_as_the_page_language_writes_date
     page = staff_client.get(f"/ru/staff/implementation/{commitment.pk}/").content.decode()
     assert f">{day:%d.%m.%Y} · " in page
     assert f"{day:%Y-%m-%d} · " not in page
+
+
+@pytest.mark.parametrize("status", ["hidden", "withdrawn"])
+def test_a_proposal_taken_out_of_public_view_is_named_by_no_commitment_output(
+    client, change, commissioner, status
+):
+    """The answer stays behind the commitment, but the proposal's number and title leave the page, the API and
+    the open data, as they leave the proposals' own open data."""
+    commitment = record(change, commissioner)
+    Proposal.objects.filter(pk=change.proposal.pk).update(status=status, title="TAKEN-OUT-TITLE")
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "TAKEN-OUT-TITLE" not in page and change.proposal.get_absolute_url() not in page
+    assert client.get("/api/v1/commitments").json()["results"][0]["proposal_ids"] == []
+    assert client.get(f"/api/v1/commitments/{commitment.pk}").json()["proposal_ids"] == []
+    as_json, rows = _open_data(client, "commitments")
+    assert as_json["results"][0]["responses"] == [] and rows[0]["responses"] == ""
