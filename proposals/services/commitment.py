@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.formats import format_when
 from portal.core.lifecycle import Lifecycle
 from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
@@ -420,12 +421,21 @@ NEWS_LENGTH = 400
 
 
 def _update_news(update: CommitmentUpdate) -> dict[str, str]:
-    """The update's text, with its reason when it gives one (a delay), in each language."""
+    """The update's text, with its reason when it gives one (a delay), in each language; a moved due date
+    first, with both dates as the language writes them: a follower learns of the new deadline from the notice
+    itself, whatever the text says."""
     news = {}
     for code, text in update.in_every_language("text").items():
         reason = update.translated("reason", code)
         with translation.override(code):
             said = f"{text} {_('Reason')}: {reason}" if reason else text
+            if update.changes_due_date:
+                moved = _("Due date: %(before)s → %(after)s") % {
+                    "before": format_when(update.from_due_date, "date_long", code),
+                    "after": format_when(update.to_due_date, "date_long", code),
+                }
+                # Kazakh and Russian dates end with an abbreviation's full stop ("ж.", "г.").
+                said = f"{moved if moved.endswith('.') else moved + '.'} {said}"
         news[code] = Truncator(said).chars(NEWS_LENGTH)
     return news
 

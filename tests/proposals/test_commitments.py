@@ -2,7 +2,7 @@
 updates that are never silent edits, four eyes on "done" and "dropped", and followers told in their language."""
 
 from dataclasses import FrozenInstanceError
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -458,3 +458,22 @@ def test_a_commitment_as_given_cannot_be_altered_once_handed_to_the_service(chan
     data = commitment_input(change)
     with pytest.raises(FrozenInstanceError):
         data.title_en = "Something else"
+
+
+def test_an_update_notice_names_a_moved_due_date_as_the_readers_language_writes_dates(change, commissioner):
+    commitment = record(change, commissioner, due_date=date(2099, 2, 5))
+    follower = UserFactory(preferred_language="ru")
+    commitment_follow_set(user=follower, follow=True, commitment=commitment)
+    post(commitment, commissioner, due_date=date(2099, 4, 30), **texts(prefix="reason"))
+    notice = Notification.objects.get(recipient=follower)
+    with translation.override("ru"):
+        told = render_message(notice.kind, notice.params)
+        assert "Срок исполнения: 5 февраля 2099 г. → 30 апреля 2099 г. Работа началась." in told
+    with translation.override("kk"):
+        assert "Орындау мерзімі: 5 ақпан 2099 ж. → 30 сәуір 2099 ж. Жұмыс басталды." in render_message(
+            notice.kind, notice.params
+        )
+    with translation.override("en"):
+        assert "Due date: 5 February 2099 → 30 April 2099. Work has started." in render_message(
+            notice.kind, notice.params
+        )
