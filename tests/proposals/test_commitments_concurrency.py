@@ -16,12 +16,9 @@ S = CommitmentStatus
 
 
 @pytest.fixture
-def change(consultation, commissioner, second_commissioner):
-    return adopted_change(consultation, drafter=commissioner, approver=second_commissioner)
-
-
-@pytest.fixture
-def commitment(change, commissioner):
+def commitment(consultation, commissioner, second_commissioner):
+    """In progress at 20 per cent, one update published."""
+    change = adopted_change(consultation, drafter=commissioner, approver=second_commissioner)
     commitment = record(change, commissioner)
     post(commitment, commissioner, to_status=S.IN_PROGRESS, progress=20)
     return commitment
