@@ -215,6 +215,14 @@ def _clean_update(data: UpdateInput, *, commitment: Commitment) -> dict:
     if to_status == S.DONE:
         progress = 100 if progress is not None else None
     due_date = data.due_date or commitment.due_date
+    # Done or dropped is final: a percentage or a deadline moved afterwards would contradict it on the tracker
+    # ("done, 40 %"). Evidence and corrections still come.
+    if not COMMITMENT_LIFECYCLE.targets(commitment.status) and (
+        progress != commitment.progress or due_date != commitment.due_date
+    ):
+        errors["__all__"] = [
+            _("A commitment done or dropped keeps its progress and due date; add evidence or a correction.")
+        ]
     corrects = None
     if data.corrects_id is not None:
         corrects = commitment.updates.filter(pk=data.corrects_id, state=UpdateState.PUBLISHED).first()

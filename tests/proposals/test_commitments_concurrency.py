@@ -1,5 +1,8 @@
-"""Two Commission members keeping the same commitment at once: an update written on a page that another
-member's update has outdated since is refused with a clear message, never applied over it."""
+"""Keeping a commitment's record coherent: two Commission members at once (an update written on a page that
+another member's update has outdated since is refused with a clear message, never applied over it), and a
+commitment that is final."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,7 +10,9 @@ from django.test import Client
 
 from proposals.models import CommitmentStatus, CommitmentUpdate
 from proposals.selectors.commitment import last_published_update_id
+from proposals.services.commitment import Evidence
 from tests.conftest import sign_in_staff
+from tests.proposals.factories import ConsultationFactory
 
 from .commitment_helpers import adopted_change, post, record, texts
 
@@ -108,3 +113,21 @@ def test_a_change_decided_meanwhile_is_named_as_decided(
     assert "This change has already been decided on (Published); see the updates." in page
     pending.refresh_from_db()
     assert pending.state == "published"
+
+
+def test_a_final_commitment_keeps_its_progress_and_due_date_but_takes_evidence(
+    commitment, commissioner, second_commissioner, settings
+):
+    settings.RESPONSE_FOUR_EYES = False
+    post(commitment, commissioner, to_status=S.DONE)
+    later = commitment.due_date + timedelta(days=30)
+    with pytest.raises(ValidationError, match="keeps its progress and due date"):
+        post(commitment, commissioner, due_date=later, **texts(prefix="reason"))
+    post(commitment, commissioner, evidence=(Evidence("publication", "Gazette", "https://adilet.zan.kz/1"),))
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.progress, commitment.updates.count()) == (S.DONE, 100, 3)
+    elsewhere = adopted_change(ConsultationFactory(), drafter=commissioner, approver=second_commissioner)
+    dropped = record(elsewhere, commissioner)
+    post(dropped, commissioner, to_status=S.DROPPED, progress=30, **texts(prefix="reason"))
+    with pytest.raises(ValidationError, match="keeps its progress and due date"):
+        post(dropped, commissioner, progress=60)
