@@ -88,8 +88,10 @@ PROPOSAL_MESSAGES = {
     "commitment.recorded": _(
         "New commitment “%(title)s”: it carries out a change adopted in answer to proposals."
     ),
+    # `deadline` is written in the reader's language; older notices without it or `body` read a dash there.
     "commitment.overdue": _(
-        "The commitment “%(title)s” is overdue: its due date has passed and it is neither done nor dropped."
+        "The commitment “%(title)s” is overdue (due date: %(deadline)s): it is neither done nor dropped. "
+        "Responsible body: %(body)s."
     ),
     "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”. %(news)s"),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),

@@ -469,11 +469,17 @@ def commitment_overdue_announce(*, on: date | None = None, limit: int = 1000) ->
     overdue = Commitment.objects.filter(overdue_condition(on))
     unannounced = overdue.exclude(overdue_announced_for=F("due_date"))
     told = 0
-    for commitment in unannounced.order_by("due_date", "id")[:limit]:
+    for commitment in unannounced.select_related("body").order_by("due_date", "id")[:limit]:
         with transaction.atomic():
             if not unannounced.filter(pk=commitment.pk).update(overdue_announced_for=F("due_date")):
                 continue
-            _tell_followers(commitment, "commitment.overdue")
+            # Who is answerable and since when, in the notice itself: what a follower acts on.
+            _tell_followers(
+                commitment,
+                "commitment.overdue",
+                deadline=commitment.due_date.isoformat(),
+                body=commitment.body.in_every_language("name"),
+            )
         told += 1
     return told
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from portal.core.formats import format_when
 from portal.core.lifecycle import TransitionNotAllowed
 from portal.core.models import AuditEntry
 from portal.notifications.messages import link_in, render_message
@@ -390,9 +391,12 @@ def test_followers_are_told_once_when_a_commitment_becomes_overdue_and_again_aft
     assert set(told.values_list("recipient_id", flat=True)) == {follower.pk, change.proposal.author_id}
     note = told.get(recipient=follower)
     with translation.override("ru"):
-        assert "Обязательство «Суд проверяет каждый арест» просрочено" in render_message(
-            note.kind, note.params
+        assert render_message(note.kind, note.params) == (
+            f"Обязательство «Суд проверяет каждый арест» просрочено (срок исполнения: {format_when(due, 'date_long')}):"
+            " оно не выполнено и не отменено. Ответственный орган: Министерство юстиции."
         )
+    with translation.override("kk"):
+        assert "Жауапты орган: Әділет министрлігі." in render_message(note.kind, note.params)
     assert note.url == commitment.get_absolute_url()
     later = due + timedelta(days=60)
     post(commitment, commissioner, due_date=later, **texts(prefix="reason"))
