@@ -493,18 +493,22 @@ class CommitmentForm(PortalForm):
         self.fields["responses"].choices = list(response_choices)
 
     def clean(self):
-        # A mistyped year (2026 for 2027) showed a new commitment as overdue to the public at once.
-        cleaned = super().clean()
-        due = cleaned.get("due_date")
-        if due and due < timezone.localdate() and not cleaned.get("already_overdue"):
-            self.add_error(
-                "due_date",
-                _(
-                    "This date has passed, so the commitment would be shown as overdue at once. Correct the "
-                    "date, or tick the box below if it is already overdue."
-                ),
-            )
-        return cleaned
+        return _ask_about_a_passed_due_date(self, super().clean())
+
+
+def _ask_about_a_passed_due_date(form, cleaned: dict) -> dict:
+    """A mistyped year (2026 for 2027) showed a commitment as overdue to the public at once, and the hourly
+    sweep told its followers so: a due date that has passed needs the form's `already_overdue` ticked."""
+    due = cleaned.get("due_date")
+    if due and due < timezone.localdate() and not cleaned.get("already_overdue"):
+        form.add_error(
+            "due_date",
+            _(
+                "This date has passed, so the commitment would be shown as overdue at once. Correct the "
+                "date, or tick the box below if it is already overdue."
+            ),
+        )
+    return cleaned
 
 
 class CommitmentUpdateForm(PortalForm):
@@ -514,6 +518,9 @@ class CommitmentUpdateForm(PortalForm):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     progress = forms.IntegerField(label=_("Progress, per cent"), required=False, min_value=0, max_value=100)
     due_date = forms.DateField(label=_("New due date"), required=False, widget=_date_widget())
+    already_overdue = forms.BooleanField(
+        label=_("The new due date has passed: show the commitment as overdue"), required=False
+    )
     reason_kk = textarea_field(_("Reason for a delay or drop, in Kazakh"), rows=2, required=False)
     reason_ru = textarea_field(_("Reason for a delay or drop, in Russian"), rows=2, required=False)
     reason_en = textarea_field(_("Reason for a delay or drop, in English"), rows=2, required=False)
@@ -534,3 +541,6 @@ class CommitmentUpdateForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = list(status_choices)
         self.fields["corrects"].choices = [("", "—"), *update_choices]
+
+    def clean(self):
+        return _ask_about_a_passed_due_date(self, super().clean())

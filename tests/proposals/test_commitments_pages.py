@@ -295,6 +295,24 @@ def test_a_due_date_that_has_passed_is_asked_about_and_kept_in_the_form(staff_cl
     assert commitment.due_date.isoformat() == passed and commitment.is_overdue
 
 
+def test_an_update_moving_the_due_date_into_the_past_is_asked_about_too(staff_client, change, commissioner):
+    """The same mistyped year in an update showed the commitment as overdue and the sweep told its followers."""
+    commitment = record(change, commissioner)
+    url = f"/kk/staff/implementation/{commitment.pk}/updates/"
+    sent = {
+        **texts(),
+        "to_status": "planned",
+        "due_date": (timezone.localdate() - timedelta(days=300)).isoformat(),
+    }
+    refused = staff_client.post(url, sent)
+    assert refused.status_code == 400
+    assert "Бұл күн өтіп кетті" in refused.context["form"].errors["due_date"][0]
+    assert not CommitmentUpdate.objects.exists()
+    staff_client.post(url, {**sent, "already_overdue": "on"})
+    commitment.refresh_from_db()
+    assert commitment.is_overdue and commitment.updates.count() == 1
+
+
 def test_staff_post_an_update_and_a_second_member_approves_done(
     staff_client, change, commissioner, second_commissioner
 ):
