@@ -1,10 +1,11 @@
-"""At 390 px, a common phone's width, the pages with figures and charts fit the screen (WCAG 1.4.10 Reflow)
-and the charts' labels keep a readable size, in every language."""
+"""On a phone (390 px, a common width; 360 px, a small one) pages fit the screen (WCAG 1.4.10 Reflow), with what
+people write in them and the draft's long names; the charts' labels keep a readable size, in every language."""
 
 import pytest
 
+from proposals.demo import seed_consultation
 from tests.proposals.commitment_helpers import adopted_change, post, record
-from tests.proposals.factories import ConsultationFactory, ProposalFactory, publish_response
+from tests.proposals.factories import CommentFactory, ConsultationFactory, ProposalFactory, publish_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,48 @@ def test_every_table_names_its_columns_on_a_phone(page, login_as, citizen, langu
     supports = "Қолдау" if language == "kk" else "Поддержки"
     label = page.locator("#proposals table td").nth(3).get_attribute("data-label")
     assert label.startswith(supports[:5]), label
+
+
+SMALL_PHONE = {"width": 360, "height": 740}
+# An address and a word as long as people paste them: neither has a place where a line may break.
+LONG_ADDRESS = (
+    "https://www.gov.kz/memleket/entities/constitutional-commission/documents/details/"
+    "ПредложениеОбИзмененииКонституционныхПоложенийОтносительноГосударственногоЯзыка?lang=kk"
+)
+LONG_WORD = "Конституциялықбақылаутуралыұсыныстарыңыздыжинақтауменқорытындылаужөніндегіұсыныс"
+
+
+def test_the_draft_and_what_people_write_fit_a_small_phone_in_kazakh(page, citizen):
+    """At 360 px in Kazakh, the draft's pages (a version's long name in its select), the proposals list and a
+    proposal with an unbroken title, a long address, a code block and such a comment did not fit: the page
+    scrolled sideways by 80 to 1100 px."""
+    consultation = seed_consultation()
+    proposal = ProposalFactory(
+        consultation=consultation,
+        title=LONG_WORD[:150],
+        summary=f"Қараңыз: {LONG_ADDRESS}",
+        body_html=f"<p>{LONG_ADDRESS}</p><pre><code>{'a line of code that does not wrap ' * 5}</code></pre>",
+    )
+    CommentFactory(proposal=proposal, author=citizen, body=f"{LONG_ADDRESS} {LONG_WORD}")
+    document = f"/kk/consultations/{consultation.slug}/constitution"
+    page.set_viewport_size(SMALL_PHONE)
+    for path in (
+        f"{document}/",
+        f"{document}/compare/",
+        f"{document}/articles/local-budgets/",
+        "/kk/proposals/",
+        f"/kk/proposals/{proposal.pk}/",
+    ):
+        page.goto(path)
+        assert page.evaluate(FITS), f"{path} scrolls sideways"
+
+
+def test_the_consultation_cards_on_the_home_page_have_no_list_bullet_or_indent(page):
+    """The cards stood 40 px in from their heading, a list bullet beside each: on a phone, a ninth of the width."""
+    seed_consultation()
+    page.set_viewport_size(SMALL_PHONE)
+    page.goto("/kk/")
+    card = page.locator(".consultation-card").first
+    assert card.evaluate("(card) => getComputedStyle(card).listStyleType") == "none"
+    heading = page.locator("#consultations-open").bounding_box()
+    assert card.bounding_box()["x"] == heading["x"]
