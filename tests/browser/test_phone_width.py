@@ -119,3 +119,14 @@ def test_the_consultation_cards_on_the_home_page_have_no_list_bullet_or_indent(p
     assert card.evaluate("(card) => getComputedStyle(card).listStyleType") == "none"
     heading = page.locator("#consultations-open").bounding_box()
     assert card.bounding_box()["x"] == heading["x"]
+
+
+def test_an_unbroken_title_in_a_table_keeps_it_within_the_page_at_200_percent_zoom(page, login_as, citizen):
+    """A table is not stacked above a phone's width: at 700 px (a laptop at 200 %), one long word in a proposal's
+    title made My participation 1276 px wide."""
+    ProposalFactory(consultation=ConsultationFactory(), author=citizen, title=LONG_WORD[:150])
+    login_as(citizen)
+    page.set_viewport_size({"width": 700, "height": 740})
+    page.goto("/kk/me/")
+    assert page.locator("#proposals table td").count() == 4
+    assert page.evaluate(FITS), "My participation scrolls sideways"
