@@ -31,13 +31,15 @@ def _visible_proposal(request, pk) -> Proposal:
     return proposal
 
 
-def _support_block(request, proposal, status=200):
+def _support_block(request, proposal, status=200, refused=""):
+    """`refused`: why the button did nothing this time, said in the block beside it."""
     proposal.supports_count = proposal_selectors.supports_count_now(proposal.pk)
     proposal.viewer_supports = proposal.supports.filter(user=request.user).exists()
     context = {
         "proposal": proposal,
         "support_refusal": support_services.support_refusal(request.user, proposal),
         "supports_by_level": proposal_selectors.supports_by_level(proposal.pk),
+        "refused": refused,
     }
     return render(request, "proposals/includes/support_block.html", context, status=status)
 
@@ -53,8 +55,12 @@ def support(request, pk):
     try:
         added = support_services.support_add(user=request.user, proposal=proposal)
     except support_services.SupportsThrottled as error:
+        # Swapped in by htmx, the block says it beside the button: in the message region at the top of the
+        # page it was out of sight on a phone, and the button looked as if it had not been pressed.
+        if request.htmx:
+            return _support_block(request, proposal, status=429, refused=" ".join(error.messages))
         messages.error(request, " ".join(error.messages))
-        return _support_block(request, proposal, status=429) if request.htmx else redirect(proposal)
+        return redirect(proposal)
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:

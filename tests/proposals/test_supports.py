@@ -239,6 +239,24 @@ def test_supports_are_rate_limited(client, citizen, verify, consultation, monkey
     assert statuses[30] == 429
 
 
+def test_a_support_refused_for_going_too_fast_says_so_beside_the_button_once(
+    client, citizen, verify, consultation, monkeypatch
+):
+    """In the message region at the top of the page, the reason was out of sight on a phone; beside the button
+    it is an alert, and the message region (replaced by the same answer) does not say it again."""
+    monkeypatch.setattr(support_module, "SUPPORTS_PER_MINUTE", 0)
+    verify(citizen)
+    client.force_login(citizen)
+    proposal = ProposalFactory(consultation=consultation)
+    response = client.post(f"/en/proposals/{proposal.pk}/support/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 429
+    page = response.content.decode()
+    block, region = page.split('<div id="messages"')
+    assert '<p class="message message-error" role="alert">' in block
+    assert "too" in block.split('role="alert">')[1].split("</p>")[0].lower()
+    assert "message" not in region.split(">", 1)[1]
+
+
 def test_without_skip_locked_the_counter_moves_in_the_supports_transaction(
     published, citizen, other_citizen, verify, monkeypatch
 ):
