@@ -130,3 +130,12 @@ def test_an_unbroken_title_in_a_table_keeps_it_within_the_page_at_200_percent_zo
     page.goto("/kk/me/")
     assert page.locator("#proposals table td").count() == 4
     assert page.evaluate(FITS), "My participation scrolls sideways"
+
+
+def test_a_stacked_tables_caption_runs_across_the_width_on_a_phone(page):
+    """The open data's "Field dictionary" stood one word a line, squeezed to its longest word."""
+    page.set_viewport_size(SMALL_PHONE)
+    page.goto("/kk/open-data/")
+    caption = page.locator("caption").first.bounding_box()
+    table = page.locator("table:has(caption)").first.bounding_box()
+    assert caption["width"] == table["width"]
