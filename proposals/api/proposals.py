@@ -113,7 +113,18 @@ class ResponseOut(Schema):
     )
     articles: list[ArticleRef]
     version: str | None = Field(
-        None, description="the draft version where the change was made; null until that version is published"
+        None,
+        description="the label of the draft version where the change was made, in the request's language if "
+        "it has one; null until that version is published",
+    )
+    version_id: int | None = Field(
+        None, description="that version's id, as /api/v1/versions/{id}/articles takes it; null likewise"
+    )
+    version_position: int | None = Field(
+        None, description="that version's number in its document, as open data's response_version"
+    )
+    version_labels: dict[str, str] = Field(
+        default_factory=dict, description="language code → that version's label, in the languages it has"
     )
     published_at: datetime
     covers_cluster: bool = Field(
@@ -249,6 +260,7 @@ def _response_out(proposal: Proposal) -> dict | None:
     response = public_response_for(proposal)
     if response is None:
         return None
+    version = response.public_version
     return {
         "status": response.status,
         "reasoning": {
@@ -258,8 +270,14 @@ def _response_out(proposal: Proposal) -> dict | None:
             {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
             for a in response.articles.all()
         ],
-        # The Commission's own label, in another language if need be: a program matches it, a page reads it.
-        "version": _version_label(response.public_version) if response.public_version else None,
+        # The label reads in the request's language (or another if need be); a program matches the id or the
+        # number, which are the same whatever the language asked for.
+        "version": _version_label(version) if version else None,
+        "version_id": version.pk if version else None,
+        "version_position": version.position if version else None,
+        "version_labels": {code: getattr(version, f"label_{code}") for code in version.languages_of("label")}
+        if version
+        else {},
         "published_at": response.published_at,
         "covers_cluster": response.proposal_id != proposal.pk,
         "corrections": public_corrections(response),

@@ -116,6 +116,9 @@ def test_api_detail_includes_the_published_response(client, consultation, commis
     assert response["reasoning"] == {"ru": "Принято.", "en": "Accepted."}
     assert [a["key"] for a in response["articles"]] == ["liberty"]
     assert response["version"] == "New draft"
+    # A program matches the version by what stays the same in every language the API is asked in.
+    assert (response["version_id"], response["version_position"]) == (new.pk, new.position)
+    assert response["version_labels"] == {"en": "New draft"}
     assert response["covers_cluster"] is True
     assert client.get(f"/api/v1/proposals/{member.pk}?x=1").status_code == 400
 
