@@ -99,6 +99,16 @@ def _topic_with_follow(slug: str, viewer):
     return topics.annotate(followed=Value(False)).first()
 
 
+def _as_decided(proposal, facts):
+    """The page states what its permissions and buttons were decided on, in the first read: screening can
+    publish a just-submitted proposal before the second, and the page said "Published" beside "Only published
+    proposals can be supported"."""
+    proposal.status = facts.status
+    if hasattr(facts, "viewer_supports"):
+        proposal.viewer_supports, proposal.viewer_follows = facts.viewer_supports, facts.viewer_follows
+    return proposal
+
+
 # The page shows its proposal, not the others (`proposals`): publishing or hiding another renews the lists,
 # not this page. The proposals it names (merged into, clustered under) renew it (proposals/registrations.py).
 @cache_anonymous_page(tags=lambda kwargs: [f"proposal:{kwargs['pk']}"], leaves_out=("proposals",))
@@ -108,7 +118,9 @@ def proposal_detail(request, pk):
     facts = selectors.proposal_for_reader(pk=pk, viewer=request.user)
     if facts is None or not can_view_proposal(request.user, facts):
         raise Http404
-    proposal = SimpleLazyObject(lambda: selectors.proposal_detail(pk=pk, viewer=request.user))
+    proposal = SimpleLazyObject(
+        lambda: _as_decided(selectors.proposal_detail(pk=pk, viewer=request.user), facts)
+    )
     ordering = request.GET.get("comments", "oldest")
     comment_page = request.GET.get("page")
     comments = SimpleLazyObject(
