@@ -1,6 +1,7 @@
 """Texts of the notifications that the participation domain raises (registered with the notifications app)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 PROPOSAL_MESSAGES = {
     "proposal.published": _("Your proposal “%(title)s” is published."),
@@ -25,10 +26,15 @@ PROPOSAL_MESSAGES = {
         "Your proposal “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once on the "
         "proposal's page."
     ),
-    "proposal.hidden_pending": _(
+    # Plural forms: a Russian reader counts "1 жалоба", "3 жалобы", "5 жалоб".
+    "proposal.hidden_pending": ngettext_lazy(
+        "Your proposal “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it as: "
+        "%(reason)s (%(count)s independent report from verified people). This was done automatically, not "
+        "by a moderator's decision; a moderator reviews it before anything else in the queue.",
         "Your proposal “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it as: "
         "%(reason)s (%(count)s independent reports from verified people). This was done automatically, not "
-        "by a moderator's decision; a moderator reviews it before anything else in the queue."
+        "by a moderator's decision; a moderator reviews it before anything else in the queue.",
+        "count",
     ),
     "proposal.merged": _(
         "Your proposal “%(title)s” was merged into the proposal “%(into)s” by a moderator, as a duplicate. "
@@ -53,10 +59,14 @@ PROPOSAL_MESSAGES = {
         "Your comment on “%(title)s” is held until a moderator has looked at it: the automatic check found "
         "something to review. Only you see it in the meantime."
     ),
-    "comment.hidden_pending": _(
+    "comment.hidden_pending": ngettext_lazy(
+        "Your comment on “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it "
+        "as: %(reason)s (%(count)s independent report from verified people). This was done automatically, "
+        "not by a moderator's decision; a moderator reviews it before anything else in the queue.",
         "Your comment on “%(title)s” is hidden until a moderator reviews it. Reasons: readers reported it "
         "as: %(reason)s (%(count)s independent reports from verified people). This was done automatically, "
-        "not by a moderator's decision; a moderator reviews it before anything else in the queue."
+        "not by a moderator's decision; a moderator reviews it before anything else in the queue.",
+        "count",
     ),
     "comment.hidden": _(
         "Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once from "

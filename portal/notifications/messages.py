@@ -60,7 +60,8 @@ def render_message(kind: str, params: dict) -> str:
     if template is None:
         return kind
     try:
-        return str(template) % _Params(_readable(params))
+        # The lazy text itself takes the parameters: a plural text picks its form by the number among them.
+        return str(template % _Params(_readable(params)))
     except (TypeError, ValueError):
         return str(template)
 

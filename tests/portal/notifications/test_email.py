@@ -155,3 +155,33 @@ def test_the_hearing_registration_email_writes_the_start_out(citizen, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         hearing_register(user=citizen, hearing=hearing)
     assert "Starts: 7 December 2036, 10:00" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "count", "counted"),
+    [
+        ("ru", 1, "1 независимая жалоба от"),
+        ("ru", 3, "3 независимые жалобы от"),
+        ("ru", 5, "5 независимых жалоб от"),
+        ("ru", 22, "22 независимые жалобы от"),
+        ("en", 1, "1 independent report from"),
+        ("en", 3, "3 independent reports from"),
+        ("kk", 3, "3 тәуелсіз шағым"),
+    ],
+)
+def test_the_reports_that_hid_content_are_counted_in_the_plural_form_of_the_number(
+    language, count, counted, django_capture_on_commit_callbacks
+):
+    """With one form for every number, the author of content hidden by three reports read
+    "3 независимых жалоб" (the form of five) in Russian, and "1 independent reports" in English."""
+    author = UserFactory(preferred_language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[author],
+            category="moderation",
+            kind="comment.hidden_pending",
+            params={"title": "T", "reason": "Spam", "count": count},
+        )
+    (message,) = mail.outbox
+    assert counted in message.body and counted in message.alternatives[0][0]
