@@ -80,6 +80,11 @@ class AccountAdapter(DefaultAccountAdapter):
             message = self.render_mail(template_prefix, email, full_context)
         email_queue(message=message, language=language)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """A notice of a change to the account (password, address, second factor) in the account's language,
+        also when it goes to the address the account has just left, which no account has any more."""
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
+
     def add_message(self, request, level, message_template=None, message_context=None, *args, **kwargs):
         unmailable = getattr(request, "unmailable_addresses", ())
         if (

@@ -296,6 +296,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Qatysu] "
+# The owner hears of every change to the account's password, addresses and second factor, the address it
+# left included: a session taken over could otherwise change them all unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth's rate limits count in the default cache, i.e. Redis wherever REDIS_URL is set.
 ACCOUNT_RATE_LIMITS = {

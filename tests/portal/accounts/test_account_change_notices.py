@@ -1,0 +1,49 @@
+"""The owner of an account is told by email of each change to its password and addresses, in their language."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_changed_password_is_told_to_the_owner_in_their_language_with_the_time_and_its_zone(
+    client, citizen, django_capture_on_commit_callbacks
+):
+    """Without the notice, whoever held a session could change the password unnoticed; its time was printed
+    in Django's default format, without a zone to compare with the reader's clock."""
+    client.force_login(citizen)  # a Kazakh reader, on the English page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/accounts/password/change/",
+            {
+                "oldpassword": PASSWORD,
+                "password1": "a-new-long-password-7",
+                "password2": "a-new-long-password-7",
+            },
+        )
+    (notice,) = mail.outbox
+    assert notice.to == [citizen.email]
+    assert notice.subject == "[Qatysu] Құпиясөз өзгертілді"
+    assert "Құпиясөзіңіз өзгертілді." in notice.body
+    assert "(Алматы уақыты)" in notice.body
+
+
+def test_the_address_an_account_leaves_is_told_in_the_accounts_language(
+    client, citizen, django_capture_on_commit_callbacks
+):
+    """The address left behind belongs to no account any more, so the notice sent there was written in the
+    language of the page the change was made on."""
+    old_address = citizen.email
+    EmailAddress.objects.create(user=citizen, email="new.address@example.test", verified=True, primary=False)
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/email/", {"action_primary": "", "email": "new.address@example.test"})
+    citizen.refresh_from_db()
+    assert citizen.email == "new.address@example.test"
+    (notice,) = mail.outbox
+    assert notice.to == [old_address]
+    assert notice.subject == "[Qatysu] Электрондық пошта өзгертілді"
+    assert notice.extra_headers["Content-Language"] == "kk"
