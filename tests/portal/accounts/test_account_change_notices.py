@@ -47,3 +47,23 @@ def test_the_address_an_account_leaves_is_told_in_the_accounts_language(
     assert notice.to == [old_address]
     assert notice.subject == "[Qatysu] Электрондық пошта өзгертілді"
     assert notice.extra_headers["Content-Language"] == "kk"
+
+
+def test_a_russian_notice_has_a_subject_written_as_russian_is(
+    client, citizen, django_capture_on_commit_callbacks
+):
+    """allauth's Russian capitalised every word of a subject, as English titles do: «Пароль Изменён»."""
+    citizen.preferred_language = "ru"
+    citizen.save(update_fields=["preferred_language"])
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/ru/accounts/password/change/",
+            {
+                "oldpassword": PASSWORD,
+                "password1": "a-new-long-password-7",
+                "password2": "a-new-long-password-7",
+            },
+        )
+    (notice,) = mail.outbox
+    assert notice.subject == "[Qatysu] Пароль изменён"
