@@ -185,3 +185,17 @@ def test_the_reports_that_hid_content_are_counted_in_the_plural_form_of_the_numb
         )
     (message,) = mail.outbox
     assert counted in message.body and counted in message.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "written"),
+    [
+        ("hearing.reminder", "слушания «T» начнутся 7 декабря 2026 г., 10:00 (время Алматы)."),
+        ("hearing.moved", "теперь они начнутся 7 декабря 2026 г., 10:00 (время Алматы), место:"),
+    ],
+)
+def test_a_hearings_start_reads_as_russian(kind, written):
+    """«начинается в 7 декабря»: «в» goes with an hour, not with a date written out."""
+    with translation.override("ru"):
+        text = render_message(kind, {"title": "T", "start": "2026-12-07T10:00:00+05:00", "venue": "V"})
+    assert written in text
