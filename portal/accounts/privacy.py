@@ -18,16 +18,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can_delete_account, can_reveal_personal_details
 from portal.core import registries
 from portal.core.audit import audit_record
 from portal.core.exports import at, iso, rows_export
+from portal.core.formats import format_when
 from portal.core.queue import enqueue_on_commit
+from portal.notifications.email import email_queue
 
 from .invitations import normalised_email
 from .models import (
@@ -289,7 +294,24 @@ def account_deletion_request(*, user: User, requested_by: User, withdraw_content
     user.save(update_fields=["deletion_due_at", "deletion_withdraws_content"])
     audit_record(actor=requested_by, action="account.deletion_requested", target=user)
     logger.info("account deletion requested: account %s", user.pk)
+    _tell_deletion_scheduled(user)
     return user
+
+
+def _tell_deletion_scheduled(user: User) -> None:
+    """The owner learns by email when the account goes and how to keep it: the page that asked is gone with
+    the session, and whoever held that session may not have been the owner."""
+    language = user.preferred_language or "kk"
+    with translation.override(language):
+        due = format_when(user.deletion_due_at, "datetime_long")
+        subject = _("Your account will be deleted on %(date)s") % {"date": due}
+        body = render_to_string(
+            "account/email/account_deletion_scheduled.txt",
+            {"user": user, "due": due, "login_url": settings.SITE_URL + reverse("account_login")},
+        )
+    email_queue(
+        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
+    )
 
 
 def account_deletion_cancel(*, user: User) -> bool:

@@ -1,9 +1,13 @@
-"""The owner of an account is told by email of each change to its password and addresses, in their language."""
+"""The owner of an account is told by email of each change to its password and addresses, and of its coming
+deletion, in their language."""
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
 
+from portal.core.formats import format_when
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +71,24 @@ def test_a_russian_notice_has_a_subject_written_as_russian_is(
         )
     (notice,) = mail.outbox
     assert notice.subject == "[Qatysu] Пароль изменён"
+
+
+def test_a_requested_deletion_is_told_to_the_owner_with_its_date_and_how_to_keep_the_account(
+    client, citizen, django_capture_on_commit_callbacks
+):
+    """The page that asked logs the person out; nothing told the owner when the account goes, nor that
+    logging in keeps it, if whoever held the session was not them."""
+    client.force_login(citizen)  # a Kazakh reader, on the English page
+    with translation.override("en"):
+        url = reverse("account_delete")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"confirm": "on"})
+    citizen.refresh_from_db()
+    with translation.override("kk"):
+        due = format_when(citizen.deletion_due_at, "datetime_long")
+    (notice,) = mail.outbox
+    assert notice.to == [citizen.email]
+    assert notice.subject == f"[Qatysu] Тіркелгіңіз {due} жойылады"
+    assert "(Алматы уақыты)" in due and due in notice.body
+    assert "кіру жоюды болдырмайды" in notice.body
+    assert "/kk/accounts/login/" in notice.body
