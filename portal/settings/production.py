@@ -1,5 +1,7 @@
 """Production: every secret comes from the environment; passes `check --deploy --fail-level WARNING`."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -44,6 +46,10 @@ PORTAL_IDENTITY_DEFAULT_LEVELS = env.list(
 )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:25")
 vars().update(EMAIL_CONFIG)
+# The sender at the site's own domain unless set: the development default's `qatysu.local` does not resolve,
+# and receiving servers refuse or bin mail whose sender domain has no DNS (nor SPF, nor DMARC).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Qatysu <no-reply@{urlsplit(SITE_URL).hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

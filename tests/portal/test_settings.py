@@ -134,3 +134,16 @@ def test_production_links_name_the_site_over_https_without_site_url():
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.stdout.split() == ["https://qatysu.example.kz", "https"], result.stderr
+
+
+def test_production_mail_is_sent_from_the_sites_domain_without_default_from_email():
+    """The development sender, no-reply@qatysu.local, names a domain without DNS: receiving servers refuse it."""
+    code = "from django.conf import settings as s; print(s.DEFAULT_FROM_EMAIL, '|', s.SERVER_EMAIL)"
+    env = _production_env(DEFAULT_FROM_EMAIL=None)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (
+        result.stdout.strip() == "Qatysu <no-reply@qatysu.example.kz> | Qatysu <no-reply@qatysu.example.kz>"
+    ), result.stderr
