@@ -199,3 +199,19 @@ def test_a_hearings_start_reads_as_russian(kind, written):
     with translation.override("ru"):
         text = render_message(kind, {"title": "T", "start": "2026-12-07T10:00:00+05:00", "venue": "V"})
     assert written in text
+
+
+@pytest.mark.django_db
+def test_the_waiting_list_email_offers_to_leave_the_list_not_to_free_a_seat(
+    citizen, other_citizen, django_capture_on_commit_callbacks
+):
+    """A person on the waiting list has no seat: "cancel, so that someone else gets the seat" told them of
+    one they did not have."""
+    hearing = HearingFactory(capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        hearing_register(user=other_citizen, hearing=hearing)
+        hearing_register(user=citizen, hearing=hearing)  # Kazakh, second: on the waiting list
+    seat, waiting = mail.outbox
+    assert "Орын басқа адамға тиюі үшін" in seat.body
+    assert "Күту тізімінен осы жерде шығыңыз:" in waiting.body
+    assert "Орын басқа адамға тиюі үшін" not in waiting.body
