@@ -75,8 +75,8 @@ PROPOSAL_MESSAGES = {
     "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
     "comment.new": _("%(author)s commented on “%(title)s”."),
     "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),
-    "hearing.reminder": _("Reminder: the hearing “%(title)s” starts at %(start)s."),
-    "hearing.moved": _("The hearing “%(title)s” moved: it now starts at %(start)s, venue: %(venue)s."),
+    "hearing.reminder": _("Reminder: the hearing “%(title)s” starts on %(start)s."),
+    "hearing.moved": _("The hearing “%(title)s” moved: it now starts on %(start)s, venue: %(venue)s."),
     "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
     "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
     "hearing.postponed_because": _(

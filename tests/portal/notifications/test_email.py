@@ -188,15 +188,17 @@ def test_the_reports_that_hid_content_are_counted_in_the_plural_form_of_the_numb
 
 
 @pytest.mark.parametrize(
-    ("kind", "written"),
+    ("language", "kind", "written"),
     [
-        ("hearing.reminder", "слушания «T» начнутся 7 декабря 2026 г., 10:00 (время Алматы)."),
-        ("hearing.moved", "теперь они начнутся 7 декабря 2026 г., 10:00 (время Алматы), место:"),
+        ("ru", "hearing.reminder", "слушания «T» начнутся 7 декабря 2026 г., 10:00 (время Алматы)."),
+        ("ru", "hearing.moved", "теперь они начнутся 7 декабря 2026 г., 10:00 (время Алматы), место:"),
+        ("en", "hearing.reminder", "the hearing “T” starts on 7 December 2026, 10:00 (Almaty time)."),
+        ("en", "hearing.moved", "it now starts on 7 December 2026, 10:00 (Almaty time), venue:"),
     ],
 )
-def test_a_hearings_start_reads_as_russian(kind, written):
-    """«начинается в 7 декабря»: «в» goes with an hour, not with a date written out."""
-    with translation.override("ru"):
+def test_a_hearings_start_reads_as_the_language_writes_a_date(language, kind, written):
+    """«начинается в 7 декабря», "starts at 7 December": «в» and "at" go with an hour, not with a date."""
+    with translation.override(language):
         text = render_message(kind, {"title": "T", "start": "2026-12-07T10:00:00+05:00", "venue": "V"})
     assert written in text
 
