@@ -25,6 +25,7 @@ from portal.core.audit import audit_record
 from portal.core.formats import format_when, iso_datetime
 from portal.core.lifecycle import Lifecycle
 from portal.notifications.email import email_queue
+from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
 from proposals.permissions.hearing import (
     can_cancel_hearing_registration,
@@ -511,7 +512,8 @@ def notify_hearing_users(
         "title": hearing.in_every_language("title"),
         # Written in the reader's language when the notification is shown.
         "start": iso_datetime(hearing.starts_at),
-        "venue": hearing.in_every_language("venue"),
+        # An online hearing has no venue: its format says where, not a dash.
+        "venue": _venue_or_format(hearing),
         **(extra or {}),
     }
     return notify(
@@ -523,6 +525,11 @@ def notify_hearing_users(
         exclude=exclude,
         email=email,
     )
+
+
+def _venue_or_format(hearing: Hearing) -> dict[str, str]:
+    venue = hearing.in_every_language("venue")
+    return venue if any(venue.values()) else in_every_language(HearingFormat(hearing.format).label)
 
 
 def hearing_reminders_send(*, now: datetime | None = None) -> int:

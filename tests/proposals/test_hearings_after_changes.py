@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.accounts import privacy
 from portal.accounts.models import User
+from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.models import HearingRegistration
 from proposals.services import hearing as services
@@ -77,6 +78,28 @@ def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
     a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
     assert services.hearing_reminders_send(now=a_day_before) == 1
     assert Notification.objects.filter(kind="hearing.reminder", recipient=citizen).count() == 2
+
+
+def test_an_online_hearing_moved_names_its_format_where_the_venue_would_be(
+    consultation, commissioner, citizen
+):
+    """An online hearing has no venue: its move read "venue: —"."""
+    hearing = HearingFactory(
+        consultation=consultation, format="online", venue_kk="", venue_ru="", venue_en=""
+    )
+    services.hearing_register(user=citizen, hearing=hearing)
+    services.hearing_save(
+        actor=commissioner,
+        hearing=hearing,
+        data=replace(
+            HearingInput.of(hearing),
+            starts_at=hearing.starts_at + timedelta(days=1),
+            ends_at=hearing.ends_at + timedelta(days=1),
+        ),
+    )
+    moved = Notification.objects.get(kind="hearing.moved", recipient=citizen)
+    with translation.override("kk"):
+        assert render_message(moved.kind, moved.params).endswith("өтетін орны: Онлайн.")
 
 
 def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citizen, settings):
