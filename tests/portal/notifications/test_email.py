@@ -235,3 +235,15 @@ def test_a_reason_of_several_paragraphs_keeps_its_line_breaks_in_the_html_part(
     (message,) = mail.outbox
     assert "Бірінші абзац.\nЕкінші абзац." in message.body
     assert "Бірінші абзац.<br>Екінші абзац." in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_the_russian_link_that_stops_a_category_reads_as_russian():
+    """«письма о: Ответы Комиссии» put a colon between a preposition and its noun."""
+    reader = UserFactory(preferred_language="ru")
+    notification = Notification.objects.create(
+        recipient=reader, category="responses", kind="proposal.published", params={"title": "T"}
+    )
+    message = build_email(user=reader, notifications=[notification], subject="s", category=None)
+    assert "Больше не присылать письма по теме «Ответы Комиссии»" in message.body
+    assert "Больше не присылать письма по теме «Ответы Комиссии»" in message.alternatives[0][0]
