@@ -88,6 +88,21 @@ def test_email_to_an_address_without_an_account_is_in_kazakh(client, citizen, or
     assert path_of(link_in(message)).startswith("/kk/")
 
 
+@pytest.mark.parametrize(
+    ("days", "written"), [(1, "действует 1 день:"), (3, "действует 3 дня:"), (7, "действует 7 дней:")]
+)
+def test_the_russian_invitation_counts_the_days_of_its_link_in_the_plural_form_of_the_number(
+    client, citizen, organisation, invite, monkeypatch, days, written
+):
+    """«(срок — дней: 7)» stood in for the plural forms the text did not have."""
+    monkeypatch.setattr(invitations, "INVITATION_DAYS", days)
+    UserFactory(email="reader@example.test", preferred_language="ru")
+    client.force_login(citizen)
+    invite(client, organisation, "reader@example.test")
+    [message] = mail.outbox
+    assert written in message.body
+
+
 def test_someone_else_holding_the_link_cannot_accept(client, citizen, other_citizen, organisation, invite):
     UserFactory(email="bolat@example.test")
     client.force_login(citizen)
