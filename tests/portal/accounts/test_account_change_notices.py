@@ -53,9 +53,7 @@ def test_the_address_an_account_leaves_is_told_in_the_accounts_language(
     assert notice.extra_headers["Content-Language"] == "kk"
 
 
-def test_a_russian_notice_has_a_subject_written_as_russian_is(
-    client, citizen, django_capture_on_commit_callbacks
-):
+def test_a_russian_notice_reads_as_russian(client, citizen, django_capture_on_commit_callbacks):
     """allauth's Russian capitalised every word of a subject, as English titles do: «Пароль Изменён»."""
     citizen.preferred_language = "ru"
     citizen.save(update_fields=["preferred_language"])
@@ -71,6 +69,8 @@ def test_a_russian_notice_has_a_subject_written_as_russian_is(
         )
     (notice,) = mail.outbox
     assert notice.subject == "[Qatysu] Пароль изменён"
+    # allauth's own listed where the change came from in three different cases: «с: IP-адреса, Браузера, Дата».
+    assert "- с IP-адреса: 127.0.0.1\n- в браузере:" in notice.body
 
 
 def test_a_requested_deletion_is_told_to_the_owner_with_its_date_and_how_to_keep_the_account(
