@@ -135,9 +135,18 @@ def invitation_send(
 
 
 def _send_invitation_email(invitation: OrganisationInvitation, *, token: str, invited_by: User) -> None:
-    """In the language the address's account chose, else Kazakh, the state language."""
-    account = User.objects.filter(email__iexact=invitation.email).only("preferred_language").first()
-    language = (account.preferred_language if account is not None else "") or "kk"
+    """In the language of the account that confirmed the address (as its main one or another), else Kazakh,
+    the state language."""
+    confirmed = EmailAddress.objects.filter(email__iexact=invitation.email, verified=True)
+    language = (
+        User.objects.filter(pk__in=confirmed.values("user_id"))
+        .values_list("preferred_language", flat=True)
+        .first()
+        or User.objects.filter(email__iexact=invitation.email)
+        .values_list("preferred_language", flat=True)
+        .first()
+        or "kk"
+    )
     organisation = invitation.organisation
     with translation.override(language):
         context = {

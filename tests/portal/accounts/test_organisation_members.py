@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
@@ -101,6 +102,19 @@ def test_the_russian_invitation_counts_the_days_of_its_link_in_the_plural_form_o
     invite(client, organisation, "reader@example.test")
     [message] = mail.outbox
     assert written in message.body
+
+
+def test_email_to_an_accounts_second_address_is_in_the_accounts_language(
+    client, citizen, organisation, invite
+):
+    """The account that confirmed the address as its second one may accept; the email was in Kazakh."""
+    reader = UserFactory(preferred_language="en")
+    EmailAddress.objects.create(user=reader, email="work@example.test", verified=True, primary=False)
+    client.force_login(citizen)
+    invite(client, organisation, "work@example.test")
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "en"
+    assert path_of(link_in(message)).startswith("/en/")
 
 
 def test_someone_else_holding_the_link_cannot_accept(client, citizen, other_citizen, organisation, invite):
