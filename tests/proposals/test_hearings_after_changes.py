@@ -58,6 +58,19 @@ def test_an_erased_accounts_seat_goes_to_the_first_person_waiting(
     assert [m.to for m in mail.outbox] == [[waiting.email]]
 
 
+def _moved_later(hearing, *, by, days: int) -> None:
+    """Staff move the hearing `days` later, its length kept."""
+    services.hearing_save(
+        actor=by,
+        hearing=hearing,
+        data=replace(
+            HearingInput.of(hearing),
+            starts_at=hearing.starts_at + timedelta(days=days),
+            ends_at=hearing.ends_at + timedelta(days=days),
+        ),
+    )
+
+
 def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
     consultation, commissioner, citizen, settings
 ):
@@ -65,15 +78,7 @@ def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
     hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
     services.hearing_register(user=citizen, hearing=hearing)
     assert services.hearing_reminders_send() == 1
-    services.hearing_save(
-        actor=commissioner,
-        hearing=hearing,
-        data=replace(
-            HearingInput.of(hearing),
-            starts_at=hearing.starts_at + timedelta(days=3),
-            ends_at=hearing.ends_at + timedelta(days=3),
-        ),
-    )
+    _moved_later(hearing, by=commissioner, days=3)
     assert services.hearing_reminders_send() == 0  # the new start is days away
     a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
     assert services.hearing_reminders_send(now=a_day_before) == 1
@@ -88,15 +93,7 @@ def test_an_online_hearing_moved_names_its_format_where_the_venue_would_be(
         consultation=consultation, format="online", venue_kk="", venue_ru="", venue_en=""
     )
     services.hearing_register(user=citizen, hearing=hearing)
-    services.hearing_save(
-        actor=commissioner,
-        hearing=hearing,
-        data=replace(
-            HearingInput.of(hearing),
-            starts_at=hearing.starts_at + timedelta(days=1),
-            ends_at=hearing.ends_at + timedelta(days=1),
-        ),
-    )
+    _moved_later(hearing, by=commissioner, days=1)
     moved = Notification.objects.get(kind="hearing.moved", recipient=citizen)
     with translation.override("kk"):
         assert render_message(moved.kind, moved.params).endswith("өтетін орны: Онлайн.")
