@@ -1,17 +1,26 @@
 """The outcome report as a comparative table, the form officials in Kazakhstan work from: per article,
 the old and new wording side by side, then the proposals with their supports and the Commission's answers."""
 
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from portal.core.formats import format_when
+
 from ..selectors.outcome_report import ReportArticle
+
+# The file says which language it is in, so that a screen reader speaks it and a word processor checks its
+# spelling as Kazakh or Russian rather than as the English of its template.
+LANGUAGE_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
+AUTHOR = "Qatysu"
 
 
 def _labels() -> dict[str, str]:
@@ -29,6 +38,11 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _as_of(moment: datetime, language: str) -> str:
+    """The day the figures are from: the file is kept until what it reports on changes."""
+    return _("Report as of %(date)s") % {"date": format_when(moment, "date_long", language)}
+
+
 def _font_path(name: str) -> Path:
     return Path(settings.REPORT_FONT_DIR) / name
 
@@ -36,16 +50,22 @@ def _font_path(name: str) -> Path:
 class PdfReport:
     """Writes article after article; `finish()` returns the bytes."""
 
-    def __init__(self, *, title: str, summary: str):
+    def __init__(self, *, title: str, summary: str, language: str, moment: datetime):
         self.labels = _labels()
         self.pdf = FPDF(orientation="landscape", format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=12)
         self.pdf.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
         self.pdf.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
         self.pdf.set_title(title)
+        self.pdf.set_lang(LANGUAGE_TAGS[language])
+        self.pdf.set_author(AUTHOR)
+        self.pdf.set_creator(AUTHOR)
+        self.pdf.set_creation_date(moment)
         self.pdf.add_page()
         self.pdf.set_font("DejaVu", "B", 16)
         self.pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("DejaVu", "", 10)
+        self.pdf.multi_cell(0, 5, _as_of(moment, language), new_x="LMARGIN", new_y="NEXT")
         if summary:
             self.pdf.set_font("DejaVu", "", 10)
             self.pdf.multi_cell(0, 5, summary, new_x="LMARGIN", new_y="NEXT")
@@ -88,11 +108,20 @@ class PdfReport:
 
 
 class DocxReport:
-    def __init__(self, *, title: str, summary: str):
+    def __init__(self, *, title: str, summary: str, language: str, moment: datetime):
         self.labels = _labels()
         self.document = DocxDocument()
+        # python-docx's template says it was written by "python-docx" in 2013, and its text is US English.
+        properties = self.document.core_properties
+        properties.title, properties.language = title, LANGUAGE_TAGS[language]
+        properties.author = properties.last_modified_by = AUTHOR
+        properties.created = properties.modified = moment
+        properties.revision = 1
+        for text_language in self.document.styles.element.iter(qn("w:lang")):
+            text_language.set(qn("w:val"), LANGUAGE_TAGS[language])
         self.document.styles["Normal"].font.size = Pt(10)
         self.document.add_heading(title, level=0)
+        self.document.add_paragraph(_as_of(moment, language))
         if summary:
             self.document.add_paragraph(summary)
 

@@ -62,6 +62,8 @@ def outcome_report_build(*, report_id: int) -> OutcomeReport:
             writer = WRITERS[report.file_format](
                 title=consultation.translated("title", report.language),
                 summary=consultation.translated("outcome_summary", report.language),
+                language=report.language,
+                moment=timezone.now(),
             )
             for done, identity in enumerate(identities, start=1):
                 writer.add(report_article(identity, language=report.language))
