@@ -118,6 +118,9 @@ def consultation_outcome(request, slug):
             # The shared count, not the list of up to 500 overdue proposals read again for each reader.
             "overdue_count": stats["overdue"],
             "can_download_report": can_download_report,
+            # While intake or answering goes on, the page must not read as the final word.
+            "outcome_published": consultation.status
+            in (ConsultationStatus.OUTCOME_PUBLISHED, ConsultationStatus.ARCHIVED),
         }
 
     # Publication day is when the most people sign in to read it: everyone who may download the report sees

@@ -311,3 +311,21 @@ def test_the_outcome_numbers_are_counted_once_per_period_for_every_reader(client
     assert client.get("/api/v1/stats").json()["published"] == 1  # the shared count, seconds old
     cache.delete(f"outcome-stats:{consultation.pk}")  # what the expiry does
     assert client.get("/api/v1/stats").json()["published"] == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("kk", "Қорытынды әлі жарияланған жоқ"),
+        ("ru", "Итоги ещё не опубликованы"),
+        ("en", "The outcome has not been published yet"),
+    ],
+)
+def test_the_outcome_page_says_its_figures_are_interim_until_the_outcome_is_published(
+    client, consultation, language, note
+):
+    url = f"/{language}/consultations/{consultation.slug}/outcome/"
+    assert note in client.get(url).content.decode()
+    consultation.status = ConsultationStatus.OUTCOME_PUBLISHED
+    consultation.save()
+    assert note not in client.get(url).content.decode()
