@@ -264,9 +264,18 @@ def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
     return changes
 
 
-def articles_with_changes(*, consultation) -> QuerySet[ArticleIdentity]:
-    """Articles that published answers link to a draft version, for the outcome page."""
-    return (
+def _wording(article: Article | None) -> tuple:
+    """An article's paragraphs in every language: what a version may have changed."""
+    if article is None:
+        return ()
+    return tuple((p.number, p.text_kk, p.text_ru, p.text_en) for p in article.paragraphs.all())
+
+
+def articles_with_changes(*, consultation) -> list[ArticleIdentity]:
+    """Articles whose wording a published draft version changed where published answers name that version for
+    them, for the outcome page. An answer may name an article its version left word for word as it was: that
+    is no change (the article's page says so), and the outcome must not list it as one."""
+    named = list(
         ArticleIdentity.objects.published()
         .filter(
             document__consultation=consultation,
@@ -277,3 +286,30 @@ def articles_with_changes(*, consultation) -> QuerySet[ArticleIdentity]:
         .select_related("document__consultation")
         .order_by("document_id", "id")
     )
+    if not named:
+        return []
+    claims = set(
+        ProposalResponse.articles.through.objects.filter(
+            articleidentity__in=named,
+            proposalresponse__state=ResponseState.PUBLISHED,
+            proposalresponse__version__published_at__isnull=False,
+        ).values_list(
+            "articleidentity_id",
+            "proposalresponse__version__document_id",
+            "proposalresponse__version__position",
+        )
+    )
+    wordings = {
+        (article.identity_id, article.version.document_id, article.version.position): _wording(article)
+        for article in Article.objects.filter(identity__in=named, version__published_at__isnull=False)
+        .select_related("version")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
+    }
+
+    def changed(identity_id: int, document_id: int, position: int) -> bool:
+        earlier = [key[2] for key in wordings if key[:2] == (identity_id, document_id) and key[2] < position]
+        before = wordings.get((identity_id, document_id, max(earlier))) if earlier else ()
+        return wordings.get((identity_id, document_id, position), ()) != before
+
+    changed_ids = {identity_id for identity_id, *version in claims if changed(identity_id, *version)}
+    return [identity for identity in named if identity.pk in changed_ids]

@@ -329,3 +329,23 @@ def test_the_outcome_page_says_its_figures_are_interim_until_the_outcome_is_publ
     consultation.status = ConsultationStatus.OUTCOME_PUBLISHED
     consultation.save()
     assert note not in client.get(url).content.decode()
+
+
+def test_the_outcome_lists_as_changed_only_articles_whose_wording_the_named_version_changed(
+    client, consultation, commissioner, second_commissioner
+):
+    document, _old, new, liberty = revised_document(consultation)
+    untouched = ArticleIdentity.objects.get(document=document, key="article-3")
+    for article in (liberty, untouched):
+        publish_response(
+            ProposalFactory(consultation=consultation),
+            drafter=commissioner,
+            approver=second_commissioner,
+            articles=[article],
+            version=new,
+        )
+    outcome = client.get(f"/en/consultations/{consultation.slug}/outcome/").content.decode()
+    changed = outcome[outcome.index("Articles changed in answer to proposals") :]
+    assert liberty.get_absolute_url().replace("/kk/", "/en/") + "#what-changed" in changed
+    # Named by an answer, but the new draft has it word for word as before: its own page says it did not change.
+    assert untouched.get_absolute_url().replace("/kk/", "/en/") not in changed
