@@ -119,6 +119,8 @@ def test_api_detail_includes_the_published_response(client, consultation, commis
     # A program matches the version by what stays the same in every language the API is asked in.
     assert (response["version_id"], response["version_position"]) == (new.pk, new.position)
     assert response["version_labels"] == {"en": "New draft"}
+    versions = client.get(f"/api/v1/documents/{new.document_id}/versions").json()["results"]
+    assert {"id": new.pk, "position": 2} in [{"id": v["id"], "position": v["position"]} for v in versions]
     assert response["covers_cluster"] is True
     assert client.get(f"/api/v1/proposals/{member.pk}?x=1").status_code == 400
 
