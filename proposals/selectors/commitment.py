@@ -328,10 +328,14 @@ def iso_utc(moment) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
 
-def commitment_rows(*, site_url: str) -> Iterator[dict]:
+def commitment_rows(*, site_url: str, consultation=None) -> Iterator[dict]:
+    """The commitments' open data rows, of `consultation` when given."""
     on = today()
+    commitments = Commitment.objects.all()
+    if consultation is not None:
+        commitments = commitments.filter(consultation=consultation)
     queryset = (
-        Commitment.objects.select_related("consultation", "body")
+        commitments.select_related("consultation", "body")
         .prefetch_related(
             Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")),
             Prefetch("responses", queryset=_PUBLIC_ANSWERS.order_by("proposal_id")),
@@ -366,8 +370,12 @@ def commitment_rows(*, site_url: str) -> Iterator[dict]:
             }
 
 
-def update_rows() -> Iterator[dict]:
-    queryset = _PUBLISHED_UPDATES.prefetch_related(
+def update_rows(*, consultation=None) -> Iterator[dict]:
+    """The published updates' open data rows, of the commitments of `consultation` when given."""
+    updates = _PUBLISHED_UPDATES
+    if consultation is not None:
+        updates = updates.filter(commitment__consultation=consultation)
+    queryset = updates.prefetch_related(
         Prefetch("evidence", queryset=CommitmentEvidence.objects.order_by("id"))
     )
     for update in queryset.iterator(chunk_size=500):

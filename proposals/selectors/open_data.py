@@ -103,9 +103,9 @@ FIELD_DICTIONARY = {
 }
 
 
-def open_data_rows(*, site_url: str) -> Iterator[dict]:
-    """One dict per public proposal, oldest first, read in chunks. A cluster member carries its
-    representative's answer (one answer for the whole cluster)."""
+def open_data_rows(*, site_url: str, consultation=None) -> Iterator[dict]:
+    """One dict per public proposal (of `consultation` when given), oldest first, read in chunks. A cluster
+    member carries its representative's answer (one answer for the whole cluster)."""
     rules = list(ObligationRule.objects.filter(is_active=True))
     responses = {
         response.proposal_id: response
@@ -116,9 +116,11 @@ def open_data_rows(*, site_url: str) -> Iterator[dict]:
             Prefetch("transitions", queryset=PUBLIC_CORRECTIONS, to_attr="corrections"),
         )
     }
+    proposals = Proposal.objects.filter(status__in=PUBLIC_STATUSES)
+    if consultation is not None:
+        proposals = proposals.filter(consultation=consultation)
     queryset = with_supports_by_level(
-        Proposal.objects.filter(status__in=PUBLIC_STATUSES)
-        .select_related("consultation", "organisation", "topic", "cluster_of")
+        proposals.select_related("consultation", "organisation", "topic", "cluster_of")
         .prefetch_related(Prefetch("articles", queryset=ArticleIdentity.objects.order_by("id")))
         .order_by("published_at", "id")
     )

@@ -9,11 +9,12 @@ import csv
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..selectors import commitment as commitment_selectors
+from ..selectors.consultation import public_consultations
 from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -59,9 +60,27 @@ def _json_response(fields, rows) -> StreamingHttpResponse:
     return response
 
 
+def _consultation(request):
+    """`?consultation=<slug>`: one consultation's rows, the ones its outcome and tracker count; without it,
+    every consultation's."""
+    slug = request.GET.get("consultation")
+    if slug is None:
+        return None
+    consultation = public_consultations().filter(slug=slug).first()
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def _filename(stem: str, consultation) -> str:
+    return f"{stem}-{consultation.slug}.csv" if consultation else f"{stem}.csv"
+
+
 @require_safe
 def proposals_csv(request):
-    return _csv_response(FIELDS, open_data_rows(site_url=settings.SITE_URL), "proposals.csv")
+    consultation = _consultation(request)
+    rows = open_data_rows(site_url=settings.SITE_URL, consultation=consultation)
+    return _csv_response(FIELDS, rows, _filename("proposals", consultation))
 
 
 def _flat(value):
@@ -78,30 +97,37 @@ def _flat(value):
 
 @require_safe
 def proposals_json(request):
-    return _json_response(FIELDS, open_data_rows(site_url=settings.SITE_URL))
+    rows = open_data_rows(site_url=settings.SITE_URL, consultation=_consultation(request))
+    return _json_response(FIELDS, rows)
 
 
 @require_safe
 def commitments_csv(request):
-    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
-    return _csv_response(list(commitment_selectors.COMMITMENT_FIELDS), rows, "commitments.csv")
+    consultation = _consultation(request)
+    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
+    fields = list(commitment_selectors.COMMITMENT_FIELDS)
+    return _csv_response(fields, rows, _filename("commitments", consultation))
 
 
 @require_safe
 def commitments_json(request):
-    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL)
+    consultation = _consultation(request)
+    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
     return _json_response(list(commitment_selectors.COMMITMENT_FIELDS), rows)
 
 
 @require_safe
 def commitment_updates_csv(request):
-    rows = commitment_selectors.update_rows()
-    return _csv_response(list(commitment_selectors.UPDATE_FIELDS), rows, "commitment-updates.csv")
+    consultation = _consultation(request)
+    rows = commitment_selectors.update_rows(consultation=consultation)
+    fields = list(commitment_selectors.UPDATE_FIELDS)
+    return _csv_response(fields, rows, _filename("commitment-updates", consultation))
 
 
 @require_safe
 def commitment_updates_json(request):
-    return _json_response(list(commitment_selectors.UPDATE_FIELDS), commitment_selectors.update_rows())
+    rows = commitment_selectors.update_rows(consultation=_consultation(request))
+    return _json_response(list(commitment_selectors.UPDATE_FIELDS), rows)
 
 
 @require_safe

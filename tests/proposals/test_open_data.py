@@ -14,7 +14,7 @@ from proposals.services.response import ResponseInput
 from proposals.views.open_data import csv_safe
 from tests.factories import OrganisationFactory, UserFactory
 
-from .factories import ProposalFactory, TopicFactory, publish_response, revised_document
+from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response, revised_document
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +329,25 @@ def test_the_dictionary_names_the_codes_submitter_type_holds(client, consultatio
     (field,) = [field for field in fields if field["name"] == "submitter_type"]
     for description in field["descriptions"].values():
         assert all(code in description for code in codes), description
+
+
+def test_a_consultations_outcome_links_the_open_data_of_that_consultation_alone(client, consultation):
+    ours = ProposalFactory(consultation=consultation)
+    ProposalFactory(consultation=ConsultationFactory())
+    outcome = client.get(f"/en/consultations/{consultation.slug}/outcome/").content.decode()
+    for kind in ("csv", "json"):
+        url = f"/open-data/proposals.{kind}?consultation={consultation.slug}"
+        assert f'href="{url}"' in outcome
+        body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+        ids = (
+            [int(row["id"]) for row in csv.DictReader(io.StringIO(body))]
+            if kind == "csv"
+            else [row["id"] for row in json.loads(body)["results"]]
+        )
+        assert ids == [ours.pk]  # the page's count is this consultation's, and so is the file
+    assert len(_csv(client)) == 2  # without the parameter: every consultation
+    assert client.get("/open-data/proposals.csv?consultation=no-such-thing").status_code == 404
+    tracker = client.get(f"/en/consultations/{consultation.slug}/implementation/").content.decode()
+    assert f'href="/open-data/commitments.csv?consultation={consultation.slug}"' in tracker
+    for stem in ("commitments", "commitment-updates"):
+        assert client.get(f"/open-data/{stem}.json?consultation={consultation.slug}").status_code == 200
