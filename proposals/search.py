@@ -54,6 +54,12 @@ KAZAKH_ENDINGS = sorted(
 ALTERNATING_FINALS = "қғкгпб"
 MIN_STEM = 3
 WORD = re.compile(r"[^\W\d_]+")
+# Latin letters drawn as Cyrillic ones. Kazakh is often typed with a Latin "i" for "і" (layouts without it)
+# and "h" for "һ": inside a word that is otherwise Cyrillic they stand for the Cyrillic letter, and a search
+# for "мүшелерiн" written so matched nothing.
+_LATIN_LOOKALIKES = str.maketrans("aceiopxyhkABCEHIKMOPTX", "асеіорхуһкАВСЕНІКМОРТХ")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile(r"[a-zA-Z]")
 # A search ranks at most this many matches: the first ones in the list's order (the newest by default).
 # A common word matches tens of thousands of proposals; scoring and counting all of them took seconds at
 # 100,000 (docs/BENCHMARKS.md), while the first thousand are found by walking the ordering's index.
@@ -134,7 +140,14 @@ def _rank(query: SearchQuery) -> SearchRank:
 
 
 def _cleaned(text: str) -> str:
-    return " ".join(text.split())[:200]
+    return WORD.sub(_as_cyrillic, " ".join(text.split())[:200])
+
+
+def _as_cyrillic(match: re.Match) -> str:
+    word = match.group()
+    if _CYRILLIC_LETTER.search(word) and _LATIN_LETTER.search(word):
+        return word.translate(_LATIN_LOOKALIKES)
+    return word
 
 
 def _without_full_text(queryset: QuerySet, text: str) -> QuerySet:

@@ -145,3 +145,12 @@ def test_kazakh_word_forms_are_found_through_the_list_page(client, consultation)
     ProposalFactory(consultation=consultation, title="Азаматтардың құқықтары", language="kk")
     titles, _html = _titles_on_page(client, "q=құқығы")
     assert titles == ["Азаматтардың құқықтары"]
+
+
+def test_a_latin_i_typed_inside_a_kazakh_word_searches_for_the_kazakh_letter(consultation):
+    ProposalFactory(consultation=consultation, title="Кеңес мүшелерін сайлау", language="kk")
+    ProposalFactory(consultation=consultation, title="Open data", language="en")
+    # "і" typed as the Latin "i" (U+0069), as keyboards without the Kazakh letter make people write it.
+    assert _found("мүшелерiн") == {"Кеңес мүшелерін сайлау"}
+    assert _found("МҮШЕЛЕРIН") == {"Кеңес мүшелерін сайлау"}
+    assert _found("open data") == {"Open data"}  # Latin words stay Latin
