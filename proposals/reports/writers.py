@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 
 from portal.core.formats import format_when
 
-from ..selectors.outcome_report import ReportArticle
+from ..selectors.outcome_report import ReportArticle, ReportProposal
 
 # The file says which language it is in, so that a screen reader speaks it and a word processor checks its
 # spelling as Kazakh or Russian rather than as the English of its template.
@@ -35,7 +35,17 @@ def _labels() -> dict[str, str]:
         "reasons": _("Reasons"),
         "unanswered": _("Not answered yet"),
         "article": _("Article %(number)s"),
+        "unplaced": _("Proposals on no article"),
     }
+
+
+def _proposal_cells(proposal: ReportProposal, labels: dict[str, str]) -> list[str]:
+    return [
+        f"#{proposal.pk} {proposal.title}\n{proposal.summary}",
+        str(proposal.supports),
+        proposal.decision or labels["unanswered"],
+        proposal.reasons,
+    ]
 
 
 def _as_of(moment: datetime, language: str) -> str:
@@ -90,18 +100,21 @@ class PdfReport:
         if not article.proposals:
             pdf.cell(0, 6, labels["none"], new_x="LMARGIN", new_y="NEXT")
         else:
-            with pdf.table(col_widths=(4, 1, 2, 5), headings_style=bold) as table:
-                table.row(["№ / " + _("Proposal"), labels["supports"], labels["decision"], labels["reasons"]])
-                for proposal in article.proposals:
-                    table.row(
-                        [
-                            f"#{proposal.pk} {proposal.title}\n{proposal.summary}",
-                            str(proposal.supports),
-                            proposal.decision or labels["unanswered"],
-                            proposal.reasons,
-                        ]
-                    )
+            self._proposals(article.proposals)
         pdf.ln(5)
+
+    def add_unplaced(self, proposals: list[ReportProposal]) -> None:
+        self.pdf.set_font("DejaVu", "B", 12)
+        self.pdf.multi_cell(0, 7, self.labels["unplaced"], new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("DejaVu", "", 9)
+        self._proposals(proposals)
+
+    def _proposals(self, proposals: list[ReportProposal]) -> None:
+        labels = self.labels
+        with self.pdf.table(col_widths=(4, 1, 2, 5), headings_style=FontFace(emphasis="BOLD")) as table:
+            table.row(["№ / " + _("Proposal"), labels["supports"], labels["decision"], labels["reasons"]])
+            for proposal in proposals:
+                table.row(_proposal_cells(proposal, labels))
 
     def finish(self) -> bytes:
         return bytes(self.pdf.output())
@@ -138,7 +151,15 @@ class DocxReport:
         if not article.proposals:
             document.add_paragraph(labels["none"])
             return
-        table = document.add_table(rows=1, cols=4)
+        self._proposals(article.proposals)
+
+    def add_unplaced(self, proposals: list[ReportProposal]) -> None:
+        self.document.add_heading(self.labels["unplaced"], level=1)
+        self._proposals(proposals)
+
+    def _proposals(self, proposals: list[ReportProposal]) -> None:
+        labels = self.labels
+        table = self.document.add_table(rows=1, cols=4)
         table.style = "Table Grid"
         for cell, text in zip(
             table.rows[0].cells,
@@ -146,12 +167,9 @@ class DocxReport:
             strict=True,
         ):
             cell.text = text
-        for proposal in article.proposals:
-            cells = table.add_row().cells
-            cells[0].text = f"#{proposal.pk} {proposal.title}\n{proposal.summary}"
-            cells[1].text = str(proposal.supports)
-            cells[2].text = proposal.decision or labels["unanswered"]
-            cells[3].text = proposal.reasons
+        for proposal in proposals:
+            for cell, text in zip(table.add_row().cells, _proposal_cells(proposal, labels), strict=True):
+                cell.text = text
 
     def finish(self) -> bytes:
         buffer = BytesIO()

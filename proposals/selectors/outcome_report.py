@@ -92,6 +92,40 @@ def report_article(identity: ArticleIdentity, *, language: str) -> ReportArticle
         .distinct()
         .order_by("-supports_count", "pk")
     )
+    return ReportArticle(
+        number=(new.number if new else identity.number) or identity.key,
+        heading=(new.translated("heading", language) if new else identity.translated("heading", language)),
+        document=identity.document.translated("title", language),
+        old_label=old.version.translated("label", language) if old else "",
+        new_label=new.version.translated("label", language) if new and new is not old else "",
+        old_text=_text(old, language),
+        new_text=_text(new, language) if new is not old else "",
+        proposals=_rows(proposals, language),
+    )
+
+
+def report_unplaced(consultation, *, language: str) -> list[ReportProposal]:
+    """The public proposals that name no article and whose answer changed none: the report closes with them,
+    so that every answer the outcome page counts can be found in it."""
+    proposals = (
+        Proposal.objects.filter(
+            consultation=consultation,
+            status__in=PUBLIC_STATUSES,
+            cluster_of__isnull=True,
+            articles__isnull=True,
+        )
+        .exclude(
+            pk__in=ProposalResponse.articles.through.objects.filter(
+                proposalresponse__state=ResponseState.PUBLISHED
+            ).values("proposalresponse__proposal_id")
+        )
+        .select_related("response")
+        .order_by("-supports_count", "pk")
+    )
+    return _rows(proposals, language)
+
+
+def _rows(proposals, language: str) -> list[ReportProposal]:
     rows = []
     for proposal in proposals:
         response = getattr(proposal, "response", None)
@@ -106,13 +140,4 @@ def report_article(identity: ArticleIdentity, *, language: str) -> ReportArticle
                 reasons=response.translated("reasoning", language) if published else "",
             )
         )
-    return ReportArticle(
-        number=(new.number if new else identity.number) or identity.key,
-        heading=(new.translated("heading", language) if new else identity.translated("heading", language)),
-        document=identity.document.translated("title", language),
-        old_label=old.version.translated("label", language) if old else "",
-        new_label=new.version.translated("label", language) if new and new is not old else "",
-        old_text=_text(old, language),
-        new_text=_text(new, language) if new is not old else "",
-        proposals=rows,
-    )
+    return rows

@@ -11,7 +11,7 @@ from portal.core.queue import enqueue_on_commit
 
 from ..models import Consultation, OutcomeReport, ReportState
 from ..reports.writers import WRITERS
-from ..selectors.outcome_report import report_article, report_identities, report_stamp
+from ..selectors.outcome_report import report_article, report_identities, report_stamp, report_unplaced
 
 # Progress is saved after this many articles, so a large report shows it moving without a write per article.
 PROGRESS_EVERY = 10
@@ -69,6 +69,9 @@ def outcome_report_build(*, report_id: int) -> OutcomeReport:
                 writer.add(report_article(identity, language=report.language))
                 if done % PROGRESS_EVERY == 0:
                     OutcomeReport.objects.filter(pk=report.pk).update(done=done)
+            unplaced = report_unplaced(consultation, language=report.language)
+            if unplaced:
+                writer.add_unplaced(unplaced)
             content = writer.finish()
     except Exception:
         OutcomeReport.objects.filter(pk=report.pk).update(state=ReportState.FAILED)

@@ -1,15 +1,20 @@
-"""The outcome report's files describe themselves: their language, title, author and date, and the day their
-figures are from."""
+"""The outcome report's files describe themselves (their language, title, author and date, and the day their
+figures are from), and every answer the outcome counts is in them."""
 
 from datetime import UTC, datetime
 from io import BytesIO
 
+import pytest
 from django.utils import translation
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from proposals.models import OutcomeReport
 from proposals.reports.writers import DocxReport, PdfReport
+from proposals.services.outcome_report import outcome_report_build
+
+from .factories import ProposalFactory, publish_response, revised_document
 
 MOMENT = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 
@@ -42,3 +47,31 @@ def test_the_pdf_report_names_its_language_author_and_the_day_of_its_figures():
     assert reader.metadata.creation_date.year == 2026
     text = " ".join(reader.pages[0].extract_text().split())
     assert "Отчёт по состоянию на 7 декабря 2026 г." in text
+
+
+@pytest.mark.django_db
+def test_the_report_closes_with_the_answered_proposals_that_name_no_article(
+    consultation, commissioner, second_commissioner
+):
+    _document, _old, _new, liberty = revised_document(consultation)
+    on_article = ProposalFactory(consultation=consultation, title="Review arrests in court")
+    on_article.articles.add(liberty)
+    nowhere = ProposalFactory(consultation=consultation, title="Raise civil servants' pay")
+    publish_response(
+        nowhere,
+        drafter=commissioner,
+        approver=second_commissioner,
+        status="out_of_scope",
+        reasoning_en="Pay is set by the budget law.",
+    )
+    report = OutcomeReport.objects.create(consultation=consultation, language="en", file_format="docx")
+    with translation.override("en"):
+        report = outcome_report_build(report_id=report.pk)
+    with report.file.open("rb") as file:
+        document = DocxDocument(BytesIO(file.read()))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[-1] == "Proposals on no article"
+    last_table = [cell.text for row in document.tables[-1].rows for cell in row.cells]
+    assert f"#{nowhere.pk} Raise civil servants' pay" in last_table[4]
+    assert "Pay is set by the budget law." in last_table
+    assert not any("Review arrests in court" in cell for cell in last_table)  # it is under its article
