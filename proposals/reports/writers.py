@@ -21,6 +21,8 @@ from ..selectors.outcome_report import ReportArticle, ReportProposal
 # spelling as Kazakh or Russian rather than as the English of its template.
 LANGUAGE_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
 AUTHOR = "Qatysu"
+# Changes with what the writers put in a file, so that the files written before are written again.
+LAYOUT = "2"
 
 
 def _labels() -> dict[str, str]:

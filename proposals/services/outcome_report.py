@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from portal.core.queue import enqueue_on_commit
 
 from ..models import Consultation, OutcomeReport, ReportState
-from ..reports.writers import WRITERS
+from ..reports.writers import LAYOUT, WRITERS
 from ..selectors.outcome_report import report_article, report_identities, report_stamp, report_unplaced
 
 # Progress is saved after this many articles, so a large report shows it moving without a write per article.
@@ -19,8 +19,13 @@ PROGRESS_EVERY = 10
 STUCK_AFTER = timedelta(minutes=10)
 
 
+def _stamp(consultation: Consultation) -> str:
+    """What the file was written from, and how: a file written by older writers is rebuilt too."""
+    return f"{LAYOUT}|{report_stamp(consultation)}"
+
+
 def outcome_report_is_current(report: OutcomeReport) -> bool:
-    return report.state == ReportState.READY and report.source_stamp == report_stamp(report.consultation)
+    return report.state == ReportState.READY and report.source_stamp == _stamp(report.consultation)
 
 
 @transaction.atomic
@@ -52,7 +57,7 @@ def outcome_report_build(*, report_id: int) -> OutcomeReport:
     if outcome_report_is_current(report):
         return report
     consultation = report.consultation
-    stamp = report_stamp(consultation)
+    stamp = _stamp(consultation)
     identities = report_identities(consultation)
     OutcomeReport.objects.filter(pk=report.pk).update(
         state=ReportState.RUNNING, done=0, total=len(identities)

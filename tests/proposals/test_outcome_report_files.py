@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from proposals.models import OutcomeReport
 from proposals.reports.writers import DocxReport, PdfReport
-from proposals.services.outcome_report import outcome_report_build
+from proposals.services.outcome_report import outcome_report_build, outcome_report_is_current
 
 from .factories import ProposalFactory, publish_response, revised_document
 
@@ -75,3 +75,13 @@ def test_the_report_closes_with_the_answered_proposals_that_name_no_article(
     assert f"#{nowhere.pk} Raise civil servants' pay" in last_table[4]
     assert "Pay is set by the budget law." in last_table
     assert not any("Review arrests in court" in cell for cell in last_table)  # it is under its article
+
+
+@pytest.mark.django_db
+def test_a_file_written_by_older_writers_is_written_again(consultation, monkeypatch):
+    revised_document(consultation)
+    report = OutcomeReport.objects.create(consultation=consultation, language="en", file_format="pdf")
+    report = outcome_report_build(report_id=report.pk)
+    assert outcome_report_is_current(report)
+    monkeypatch.setattr("proposals.services.outcome_report.LAYOUT", "next")
+    assert not outcome_report_is_current(report)
