@@ -310,6 +310,12 @@ def test_a_large_report_shows_its_progress_while_it_is_written(
     page = response.content.decode()
     assert "The report is being written: 10 of 40 articles." in page
     assert 'value="25"' in page and 'http-equiv="refresh"' in page
+    # Queued, before the worker counted the articles: not "0 of 0 articles".
+    with translation.override("kk"):
+        url = reverse("consultation_outcome_report_pdf", kwargs={"slug": consultation.slug})
+    OutcomeReport.objects.create(consultation=consultation, language="kk", file_format="pdf")
+    page = client.get(url).content.decode()
+    assert "Есеп жасалу кезегін күтіп тұр." in page and "0 баптың 0" not in page
 
 
 def test_the_staff_page_of_a_consultation_counts_its_queries(staff_client, django_assert_max_num_queries):
