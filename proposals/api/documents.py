@@ -39,10 +39,21 @@ class DocumentRef(Schema):
     title: Translated
 
 
+class OutcomeOut(Schema):
+    published_at: datetime
+    summary: Translated
+
+
 class ConsultationOut(Schema):
     slug: str
     title: Translated
     description: Translated
+    status: str = Field(..., description="published, outcome_published or archived")
+    outcome: OutcomeOut | None = Field(
+        None,
+        description="when the Commission published the outcome, and its summary; null until then, while "
+        "`/stats` counts what has been answered so far",
+    )
     phases: list[PhaseOut]
     documents: list[DocumentRef]
 
@@ -111,6 +122,13 @@ def _consultation_out(consultation: Consultation) -> dict:
         "slug": consultation.slug,
         "title": translated(consultation, "title"),
         "description": translated(consultation, "description"),
+        "status": consultation.status,
+        "outcome": {
+            "published_at": consultation.outcome_published_at,
+            "summary": translated(consultation, "outcome_summary"),
+        }
+        if consultation.outcome_published_at
+        else None,
         "phases": [
             {"kind": p.kind, "starts_at": p.starts_at, "ends_at": p.ends_at}
             for p in consultation.phases.all()

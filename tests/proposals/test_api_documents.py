@@ -1,7 +1,10 @@
 import pytest
+from django.utils import timezone
 
 from proposals.demo import seed_consultation
-from proposals.models import Document, DocumentVersion
+from proposals.models import ConsultationStatus, Document, DocumentVersion
+
+from .factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +23,21 @@ def test_consultations_with_phases_and_documents(client, demo):
     assert [p["kind"] for p in item["phases"]] == ["intake", "hearings", "review", "outcome"]
     assert client.get("/api/v1/consultations/constitutional-reform").json()["documents"][0]["id"] == demo.pk
     assert client.get("/api/v1/consultations/nope").status_code == 404
+
+
+def test_a_consultation_says_whether_its_outcome_is_published_and_what_it_is(client, demo):
+    ongoing = client.get("/api/v1/consultations/constitutional-reform").json()
+    assert (ongoing["status"], ongoing["outcome"]) == ("published", None)
+    closed = ConsultationFactory(
+        status=ConsultationStatus.OUTCOME_PUBLISHED,
+        outcome_published_at=timezone.now(),
+        outcome_summary_kk="Комиссия 8 ұсыныстың 6-сына жауап берді.",
+        outcome_summary_ru="Комиссия ответила на 6 из 8 предложений.",
+        outcome_summary_en="The Commission answered 6 of 8 proposals.",
+    )
+    outcome = client.get(f"/api/v1/consultations/{closed.slug}").json()["outcome"]
+    assert outcome["summary"]["ru"] == "Комиссия ответила на 6 из 8 предложений."
+    assert outcome["published_at"].startswith(str(closed.outcome_published_at.year))
 
 
 def test_document_versions_and_articles_with_text_per_language(client, demo):
