@@ -6,6 +6,7 @@ rows (`open_data_rows`), so they always agree.
 """
 
 import csv
+import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,6 +18,7 @@ from ..selectors import commitment as commitment_selectors
 from ..selectors.consultation import public_consultations
 from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,7 +68,8 @@ def _consultation(request):
     slug = request.GET.get("consultation")
     if slug is None:
         return None
-    consultation = public_consultations().filter(slug=slug).first()
+    # A NUL would reach PostgreSQL, which refuses it with an error.
+    consultation = public_consultations().filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
     if consultation is None:
         raise Http404
     return consultation

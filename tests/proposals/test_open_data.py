@@ -346,7 +346,8 @@ def test_a_consultations_outcome_links_the_open_data_of_that_consultation_alone(
         )
         assert ids == [ours.pk]  # the page's count is this consultation's, and so is the file
     assert len(_csv(client)) == 2  # without the parameter: every consultation
-    assert client.get("/open-data/proposals.csv?consultation=no-such-thing").status_code == 404
+    for slug in ("no-such-thing", "%00", "a%20b", ""):
+        assert client.get(f"/open-data/proposals.csv?consultation={slug}").status_code == 404
     tracker = client.get(f"/en/consultations/{consultation.slug}/implementation/").content.decode()
     assert f'href="/open-data/commitments.csv?consultation={consultation.slug}"' in tracker
     for stem in ("commitments", "commitment-updates"):
