@@ -7,8 +7,11 @@ clock. Machine-readable values (`iso_datetime`) never depend on the language.
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
@@ -66,6 +69,24 @@ def format_when(
     if kind.startswith("datetime"):
         text = f"{text} ({gettext('Almaty time')})"
     return text
+
+
+def format_number(value: float | None, language: str | None = None) -> str:
+    """A count or measure for people, grouped and with the decimal sign of the language (CLDR): "100 000" and
+    "32,5" in kk and ru, "100,000" and "32.5" in en."""
+    if value is None or value == "":
+        return ""
+    return babel_format_decimal(value, locale=_language(language))
+
+
+def format_percent(value: float | None, language: str | None = None) -> str:
+    """A share given in percent (75.0) with one decimal, as the language writes it: "75,0%" in kk, "75,0 %"
+    in ru (with a no-break space), "75.0%" in en."""
+    if value is None or value == "":
+        return ""
+    code = _language(language)
+    pattern = Locale.parse(code).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+    return babel_format_percent(value / 100, pattern, locale=code)
 
 
 def iso_datetime(value: date | datetime | None) -> str:

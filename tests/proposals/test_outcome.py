@@ -349,3 +349,10 @@ def test_the_outcome_lists_as_changed_only_articles_whose_wording_the_named_vers
     assert liberty.get_absolute_url().replace("/kk/", "/en/") + "#what-changed" in changed
     # Named by an answer, but the new draft has it word for word as before: its own page says it did not change.
     assert untouched.get_absolute_url().replace("/kk/", "/en/") not in changed
+
+
+def test_the_outcome_numbers_are_written_as_each_language_writes_them(client, consultation, outcome):
+    russian = client.get(f"/ru/consultations/{consultation.slug}/outcome/").content.decode()
+    assert '<dd id="stat-rate">75,0\xa0%</dd>' in russian
+    kazakh = client.get(f"/kk/consultations/{consultation.slug}/outcome/").content.decode()
+    assert '<dd id="stat-rate">75,0%</dd>' in kazakh

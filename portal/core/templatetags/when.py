@@ -1,8 +1,9 @@
-"""The one set of date filters of every page and email: `{% load when %}`, then `value|date_long` etc."""
+"""The one set of date filters of every page and email: `{% load when %}`, then `value|date_long` etc.; and
+the numbers people read: `value|number`, `value|percent`."""
 
 from django import template
 
-from portal.core.formats import format_when, iso_datetime
+from portal.core.formats import format_number, format_percent, format_when, iso_datetime
 
 register = template.Library()
 
@@ -27,3 +28,5 @@ for filter_name, format_name in FORMAT_FILTERS.items():
     register.filter(filter_name, _format_filter(format_name))
 
 register.filter("iso", iso_datetime)
+register.filter("number", format_number)
+register.filter("percent", format_percent)

@@ -99,3 +99,13 @@ def test_admin_date_fields_show_and_read_the_day_first(language, shown, typed):
         assert field.widget.format_value(date(2026, 12, 3)) == shown
         assert field.clean(typed) == date(2026, 12, 3)
         assert field.clean("2026-12-03") == date(2026, 12, 3)  # ISO 8601 always
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "share"),
+    [("kk", "100\xa0000", "75,0%"), ("ru", "100\xa0000", "75,0\xa0%"), ("en", "100,000", "75.0%")],
+)
+def test_counts_and_shares_people_read_follow_the_language(language, count, share):
+    with translation.override(language):
+        html = Template("{{ n|number }} {{ rate|percent }}").render(Context({"n": 100000, "rate": 75.0}))
+    assert html == f"{count} {share}"
