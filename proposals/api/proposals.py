@@ -213,11 +213,6 @@ def list_proposals(request, filters: Query[ListFilters]):
     unknown = set(request.GET) - LIST_PARAMETERS
     if unknown:
         raise UnknownParameter(unknown)
-    article_id = None
-    if filters.article:
-        article_id = (
-            ArticleIdentity.objects.filter(key=filters.article).values_list("pk", flat=True).first() or -1
-        )
     slugs = public_consultation_slugs()
     consultation_id = None
     if filters.consultation:
@@ -226,7 +221,7 @@ def list_proposals(request, filters: Query[ListFilters]):
         filters=selectors.ProposalFilters(
             status=filters.status,
             topic=filters.topic,
-            article=article_id,
+            article_key=filters.article,
             submitter_type=filters.submitter_type,
             organisation=filters.organisation,
             q=filters.q,

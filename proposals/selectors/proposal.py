@@ -55,6 +55,9 @@ class ProposalFilters:
     status: str | None = None
     topic: str | None = None  # topic slug
     article: int | None = None  # ArticleIdentity pk
+    # An article by its key, which is unique within a document only: the same key in another consultation's
+    # draft is another article, and the consultation filter tells them apart.
+    article_key: str | None = None
     submitter_type: str | None = None
     has_response: bool | None = None
     q: str = ""
@@ -80,6 +83,12 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
         queryset = queryset.filter(topic__slug=filters.topic)
     if filters.article is not None:
         queryset = queryset.filter(articles=filters.article)
+    if filters.article_key:
+        queryset = queryset.filter(
+            pk__in=Proposal.articles.through.objects.filter(articleidentity__key=filters.article_key).values(
+                "proposal_id"
+            )
+        )
     if filters.submitter_type:
         queryset = queryset.filter(submitter_type=filters.submitter_type)
     if filters.organisation:

@@ -14,7 +14,7 @@ from proposals.models import Proposal, SupportTally
 from proposals.services.support import support_add
 from tests.factories import OrganisationFactory, UserFactory
 
-from .factories import ConsultationFactory, ProposalFactory, TopicFactory, close_intake
+from .factories import ConsultationFactory, ProposalFactory, TopicFactory, close_intake, revised_document
 
 pytestmark = pytest.mark.django_db
 
@@ -430,3 +430,20 @@ def test_proposals_of_an_organisation_are_listed_by_its_slug_which_each_proposal
     assert {p["title"]: p["organisation_slug"] for p in everything} == {"Ours": "amanat", "A person's": None}
     assert client.get("/api/v1/proposals?organisation=nobody").json() == {"count": 0, "results": []}
     assert client.get("/api/v1/proposals?organisation=not%20a%20slug").status_code == 422
+
+
+def test_the_article_filter_finds_the_article_of_that_key_in_each_consultation(client, consultation):
+    other = ConsultationFactory()
+    proposals = {}
+    for each in (consultation, other):
+        *_versions, liberty = revised_document(each)
+        proposals[each.slug] = ProposalFactory(consultation=each)
+        proposals[each.slug].articles.add(liberty)
+
+    def ids(query):
+        return {row["id"] for row in client.get(f"/api/v1/proposals?{query}").json()["results"]}
+
+    # Keys are unique within a document: the second consultation's "liberty" is its own article.
+    assert ids(f"article=liberty&consultation={other.slug}") == {proposals[other.slug].pk}
+    assert ids(f"article=liberty&consultation={consultation.slug}") == {proposals[consultation.slug].pk}
+    assert ids("article=liberty") == {p.pk for p in proposals.values()}
