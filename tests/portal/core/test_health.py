@@ -75,7 +75,9 @@ def test_workers_are_ok_while_the_heartbeat_is_fresh(client, with_broker):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("minutes_ago", [4, None], ids=["stale heartbeat", "no heartbeat"])
-def test_workers_that_stopped_make_the_monitor_fail_but_not_the_load_balancer(client, with_broker, minutes_ago):
+def test_workers_that_stopped_make_the_monitor_fail_but_not_the_load_balancer(
+    client, with_broker, minutes_ago
+):
     if minutes_ago is None:
         cache.delete(HEARTBEAT_KEY)
     else:
