@@ -37,7 +37,7 @@ from portal.notifications.services import address_is_suppressed, notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
 from .notification_messages import ORGANISATION_REMOVED
-from .validators import organisation_name_keys, validate_display_name
+from .validators import organisation_name_keys, validate_display_name, validate_organisation_name
 from .verification.bin import bin_canonical
 
 
@@ -141,6 +141,7 @@ def organisation_register(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("The organisation needs a name.")})
+    validate_organisation_name(name)
     # A second "Amanat" spelt with a Cyrillic letter or a zero-width space would pass for the first on every
     # proposal card; the real one's people join it through its representative instead. Only verified names
     # are taken: a squatter's unverified copy must not keep the real organisation out.

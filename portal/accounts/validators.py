@@ -60,6 +60,21 @@ def _uses_staff_words(value: str) -> bool:
     )
 
 
+def validate_organisation_name(value: str) -> None:
+    """An organisation's name may not use the words of staff badges either: "Конституциялық комиссия" or
+    "Official Commission" would speak for the Commission on its public page and on every proposal it signs."""
+    if _uses_staff_words(value):
+        raise ValidationError(
+            {
+                "name": _(
+                    "This name uses a word reserved for the portal's staff (Commission, moderator, "
+                    "administrator, official). If it is your organisation's registered name, write to the "
+                    "Commission's office."
+                )
+            }
+        )
+
+
 def validate_display_name(value: str) -> None:
     """A public name: 2–60 characters, no email address, no long digit runs (IIN, phone)."""
     if len(value) < 2:

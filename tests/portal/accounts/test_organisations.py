@@ -293,3 +293,27 @@ def test_kazakh_and_russian_names_give_readable_web_addresses(citizen, other_cit
         assert services.organisation_register(name=name, kind="other", registered_by=person).slug == slug
     again = services.organisation_register(name="Әділет", kind="other", registered_by=other_citizen)
     assert again.slug == "adilet-2"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Конституциялық комиссия",
+        "Official Commission",
+        "Оffiсial Соmmission",  # Cyrillic О, с and С among the Latin letters
+        "Конституционная к\u200bомиссия",  # a zero-width space inside the word
+        "Konstitutsiyalyq Komissiya",  # the Kazakh words in Latin letters, as they sound
+        "Ресми өкілдік",
+        "Portal Moderators",
+    ],
+)
+def test_an_organisation_may_not_take_the_words_of_staff_badges(client, citizen, name):
+    client.force_login(citizen)
+    response = client.post(
+        "/en/accounts/organisations/new/", {"name": name, "kind": "other", "description": "", "website": ""}
+    )
+    assert response.status_code == 200
+    assert "reserved for the portal" in response.context["form"].errors["name"][0]
+    assert not Organisation.objects.exists()
+    with pytest.raises(ValidationError):
+        services.organisation_register(name=name, kind="other", registered_by=citizen)
