@@ -3,12 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F
 
 from portal.accounts.models import User
 from portal.notifications.services import notifications_withdraw
 
 from ..models import (
     Comment,
+    CommentLike,
     Follow,
     HearingRegistration,
     Proposal,
@@ -43,11 +45,16 @@ def content_withdraw(user: User) -> None:
 
 
 def participation_erase(user: User) -> None:
-    """Supports keep counting (the counter is untouched) but lead to nobody; follows go, report texts and
-    network fingerprints are emptied, seats at hearings are given back."""
+    """Supports keep counting (the counter is untouched) but lead to nobody; follows and likes go, report
+    texts and network fingerprints are emptied, seats at hearings are given back."""
     Support.objects.filter(user=user).update(user=None)
     Proposal.objects.filter(author=user).update(submission_ip=None)
     Follow.objects.filter(user=user).delete()
+    # A like is no formal act the Commission counts, and nobody stands behind it any more: kept, it would go
+    # on ranking comments for a person who left (and who may come back and like them again).
+    liked = list(CommentLike.objects.filter(user=user).values_list("comment_id", flat=True))
+    CommentLike.objects.filter(user=user).delete()
+    Comment.objects.filter(pk__in=liked, likes_count__gt=0).update(likes_count=F("likes_count") - 1)
     # What others were told of the person's comments names them ("Aliya commented on …") where the comments
     # themselves now show "Former participant".
     comments = Comment.objects.filter(author=user).select_related("proposal")

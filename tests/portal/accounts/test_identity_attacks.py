@@ -17,11 +17,12 @@ from portal.accounts import permissions, privacy
 from portal.accounts.models import IdentityVerification, User
 from portal.accounts.verification.iin import iin_canonical
 from portal.accounts.verification.services import identity_fingerprint, identity_verification_record
-from proposals.models import Proposal, RetainedSupport, Support
+from proposals.models import Comment, CommentLike, Proposal, RetainedSupport, Support
+from proposals.services.comment import comment_like
 from proposals.services.support import support_add
 from tests.factories import UserFactory
 from tests.identity import make_iin
-from tests.proposals.factories import ConsultationFactory, ProposalFactory
+from tests.proposals.factories import CommentFactory, ConsultationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +133,21 @@ def test_erase_and_return_with_the_same_iin_cannot_support_the_same_proposal_aga
     ]
     other = ProposalFactory(consultation=proposal.consultation)
     assert support_add(user=returning, proposal=other)
+
+
+def test_an_erased_persons_likes_stop_counting_and_a_return_likes_once():
+    comment = CommentFactory(proposal=ProposalFactory(consultation=ConsultationFactory()))
+    first, _response = _verified_by_form(IIN)
+    assert comment_like(comment=comment, user=first)
+    privacy.account_deletion_request(user=first, requested_by=first, withdraw_content=False)
+    User.objects.filter(pk=first.pk).update(deletion_due_at=timezone.now())
+    assert privacy.accounts_erase_due() == 1
+    assert Comment.objects.get(pk=comment.pk).likes_count == 0
+    assert not CommentLike.objects.filter(user=first).exists()
+
+    returning, _response = _verified_by_form(IIN)
+    assert comment_like(comment=comment, user=returning)
+    assert Comment.objects.get(pk=comment.pk).likes_count == 1
 
 
 def test_legacy_fingerprint_counts_again_only_after_reconfirmation():
