@@ -25,8 +25,6 @@ from .verification.services import identity_verification_record
 
 # The links allauth puts into account emails (confirm an address, set a new password).
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url")
-# allauth's "we sent a confirmation to …", which would contradict the page's word that nothing was sent.
-SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
 
 
 def _site_of_links(request) -> Site:
@@ -49,22 +47,13 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine client IP address")
         return ip
 
-    def clean_email(self, email: str) -> str:
-        """Sign-up, a password reset and a new address refuse an address on the suppression list on the form
-        itself: a link mailed there never arrives, and the person would wait for it on the next page."""
-        email = super().clean_email(email)
-        if address_is_suppressed(email):
-            raise ValidationError(_unmailable())
-        return email
-
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         if address_is_suppressed(email):
             # A hard bounce put the address on the suppression list, as for notifications: mailing it again
-            # would only be refused again, and the person would wait for a link that never comes.
-            if request is not None:
-                request.unmailable_addresses = {*getattr(request, "unmailable_addresses", ()), email.lower()}
-                messages.error(request, _unmailable())
+            # would only be refused again. Nothing on the page says so: the forms that mail a typed address
+            # (sign-up, a password reset, a new address) would tell anyone which addresses the portal has
+            # mailed, i.e. whose account it knew. The next page's "no email?" names the office instead.
             return
         user = context.get("user")
         if user is None:
@@ -84,15 +73,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """A notice of a change to the account (password, address, second factor) in the account's language,
         also when it goes to the address the account has just left, which no account has any more."""
         super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
-
-    def add_message(self, request, level, message_template=None, message_context=None, *args, **kwargs):
-        unmailable = getattr(request, "unmailable_addresses", ())
-        if (
-            message_template == SENT_MESSAGE
-            and (message_context or {}).get("email", "").lower() in unmailable
-        ):
-            return
-        super().add_message(request, level, message_template, message_context, *args, **kwargs)
 
     def login(self, request, user):
         """Logging in during the grace period of a requested deletion cancels it."""
@@ -137,16 +117,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         else:
             messages.success(request, _("Your identity is verified. You can now support proposals."))
         raise ImmediateHttpResponse(redirect("account_identity"))
-
-
-def _unmailable() -> str:
-    """Why nothing is mailed to an address on the suppression list, and where to turn."""
-    if settings.CONTACT_EMAIL:
-        return _(
-            "This email address cannot receive our emails: its mail server refused an earlier message for "
-            "good. Use another address, or write to the Commission's office: %(address)s."
-        ) % {"address": settings.CONTACT_EMAIL}
-    return _(
-        "This email address cannot receive our emails: its mail server refused an earlier message for "
-        "good. Use another address."
-    )
