@@ -31,7 +31,9 @@ from portal.core import registries
 from portal.core.audit import audit_record
 from portal.core.exports import at, iso, rows_export
 from portal.core.formats import format_when
+from portal.core.http import rate_limit_address
 from portal.core.queue import enqueue_on_commit
+from portal.core.ratelimit import rate_limit_hit
 from portal.notifications.email import email_queue
 
 from .invitations import normalised_email
@@ -112,11 +114,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Each request builds an archive of everything the person did: a script repeating the request, or many
+# throw-away accounts behind one address, would keep the workers building archives nobody reads.
+EXPORTS_PER_ACCOUNT_PER_DAY = 5
+EXPORTS_PER_ADDRESS_PER_HOUR = 20
+
+
 @transaction.atomic
-def data_export_request(*, user: User, session_key: str) -> tuple[DataExport, str]:
+def data_export_request(*, user: User, session_key: str, ip: str | None = None) -> tuple[DataExport, str]:
     """Starts building an archive; returns the export and the plain download token (shown to the owner)."""
     if not user.is_authenticated or not session_key:
         raise PermissionDenied(_("Sign in to download your data."))
+    _check_export_pace(user=user, ip=ip)
     token = secrets.token_urlsafe(32)
     export = DataExport.objects.create(
         user=user,
@@ -131,6 +140,24 @@ def data_export_request(*, user: User, session_key: str) -> tuple[DataExport, st
         on_failure=lambda pk: data_export_build(export_id=pk),
     )
     return export, token
+
+
+def _check_export_pace(*, user: User, ip: str | None) -> None:
+    within = rate_limit_hit(
+        scope="export-account", key=str(user.pk), limit=EXPORTS_PER_ACCOUNT_PER_DAY, period_seconds=86400
+    )
+    address = rate_limit_address(ip)
+    if within and address:
+        within = rate_limit_hit(
+            scope="export-ip", key=address, limit=EXPORTS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+        )
+    if not within:
+        raise ValidationError(
+            _(
+                "You asked for your data too many times in a short while. Download the archive you asked "
+                "for last, or ask again later."
+            )
+        )
 
 
 def profile_of(user: User) -> dict:

@@ -12,7 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.form_views import refusal_flashed
 from portal.core.formats import format_when
+from portal.core.http import client_ip
 
 from .. import privacy
 from ..forms import AccountDeletionForm
@@ -84,15 +86,18 @@ def privacy_settings(request):
 def data_export_request(request):
     if not request.session.session_key:
         request.session.save()
-    export, token = privacy.data_export_request(user=request.user, session_key=request.session.session_key)
-    # Only this session can use the link; the plain token lives in it and nowhere else.
-    request.session["data_export_tokens"] = {str(export.pk): token}
-    # Without a broker the archive is built before this line: the message must not contradict the page.
-    export.refresh_from_db(fields=["status"])
-    if export.status == export.Status.READY:
-        messages.success(request, _("Your archive is ready: download it below."))
-    else:
-        messages.success(request, _("Your archive is being prepared. This page shows when it is ready."))
+    with refusal_flashed(request):
+        export, token = privacy.data_export_request(
+            user=request.user, session_key=request.session.session_key, ip=client_ip(request)
+        )
+        # Only this session can use the link; the plain token lives in it and nowhere else.
+        request.session["data_export_tokens"] = {str(export.pk): token}
+        # Without a broker the archive is built before this line: the message must not contradict the page.
+        export.refresh_from_db(fields=["status"])
+        if export.status == export.Status.READY:
+            messages.success(request, _("Your archive is ready: download it below."))
+        else:
+            messages.success(request, _("Your archive is being prepared. This page shows when it is ready."))
     return redirect("account_privacy")
 
 
