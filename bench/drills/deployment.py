@@ -128,6 +128,8 @@ class DeploymentDrill(contextlib.AbstractContextManager):
             "PORTAL_QUEUE_BUDGET_MS": "10000",
             "SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000",
             "SUBMISSIONS_PER_ADDRESS_PER_HOUR": "1000000",
+            "DRAFTS_PER_ACCOUNT_PER_HOUR": "1000000",
+            "DRAFTS_PER_ADDRESS_PER_HOUR": "1000000",
         }
         self.processes = harness.Processes(self.logdir, self.env)
         self.nginx: files.NginxLayout | None = None

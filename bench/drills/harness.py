@@ -41,8 +41,12 @@ if str(BASE) not in sys.path:
 # The server the drills' databases are made on (`make drills` passes DRILLS_POSTGRES through).
 POSTGRES_SERVER = os.environ.get("DRILLS_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"  # noqa: S105 (loopback drills)
-# The hourly per-account limit is not what is drilled: the clients submit far faster than people do.
-UNLIMITED_SUBMISSIONS = {"SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000"}
+# The hourly per-account limits are not what is drilled: the clients submit far faster than people do (each
+# submission through the API starts a draft too).
+UNLIMITED_SUBMISSIONS = {
+    "SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000",
+    "DRAFTS_PER_ACCOUNT_PER_HOUR": "1000000",
+}
 
 
 def free_port() -> int:
@@ -383,6 +387,7 @@ class Drill(contextlib.AbstractContextManager):
             "LOG_LEVEL": "WARNING",
             # Every account of a drill submits from 127.0.0.1: the per-address limit is not what is drilled.
             "SUBMISSIONS_PER_ADDRESS_PER_HOUR": "1000000",
+            "DRAFTS_PER_ADDRESS_PER_HOUR": "1000000",
             **(env or {}),
         }
         self.processes = Processes(self.logdir, self.env)

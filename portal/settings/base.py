@@ -414,6 +414,10 @@ _settings_from_env(
     # second is generous); the limits live on the shared cache.
     SUBMISSIONS_PER_ACCOUNT_PER_HOUR=10,
     SUBMISSIONS_PER_ADDRESS_PER_HOUR=60,
+    # New drafts per hour from one account and from one address: each may carry five files of 10 MB, and a
+    # draft is never submitted, so without a pace a script fills the disk through drafts alone.
+    DRAFTS_PER_ACCOUNT_PER_HOUR=20,
+    DRAFTS_PER_ADDRESS_PER_HOUR=120,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
     # that counters on public pages lag. 0 turns page caching off.
     PAGE_CACHE_SECONDS=5,

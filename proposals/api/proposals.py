@@ -338,6 +338,7 @@ def create_proposal(request, data: ProposalIn):
                 article_ids=tuple(article_ids),
                 organisation_id=data.organisation,
             ),
+            ip=client_ip(request),
         )
         proposal = proposal_services.proposal_submit(
             proposal=proposal, author=request.auth, ip=client_ip(request)

@@ -143,9 +143,15 @@ def _check_intake(consultation) -> None:
 
 @transaction.atomic
 def proposal_draft_save(
-    *, author: User, consultation: Consultation, data: ProposalInput, proposal: Proposal | None = None
+    *,
+    author: User,
+    consultation: Consultation,
+    data: ProposalInput,
+    proposal: Proposal | None = None,
+    ip: str | None = None,
 ) -> Proposal:
-    """Creates or updates the author's draft; a submitted proposal is frozen (see `can_edit_proposal`)."""
+    """Creates or updates the author's draft; a submitted proposal is frozen (see `can_edit_proposal`).
+    New drafts are paced per account and per client address `ip`."""
     if not author.is_authenticated:
         raise PermissionDenied
     if is_blocked(author):
@@ -154,6 +160,14 @@ def proposal_draft_save(
     fields = _clean_input(data, author=author)
     _check_articles(data.article_ids, consultation)
     if proposal is None:
+        _check_pace(
+            scope="draft",
+            author=author,
+            ip=ip,
+            limits=(settings.DRAFTS_PER_ACCOUNT_PER_HOUR, settings.DRAFTS_PER_ADDRESS_PER_HOUR),
+            refusal=_("Too many new drafts were started from your account or network in the last hour. "
+                      "Finish one of your drafts, or start a new one a little later."),
+        )  # fmt: skip
         proposal = Proposal(consultation=consultation, author=author)
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -203,23 +217,28 @@ def _check_submission_pace(*, author: User, ip: str | None) -> None:
         raise SubmissionThrottled(
             _("Submissions are paused for a short while because of heavy load. Your draft is saved.")
         )
-    within = rate_limit_hit(
-        scope="submit-account", key=str(author.pk), limit=settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR,
-        period_seconds=3600,
+    _check_pace(
+        scope="submit",
+        author=author,
+        ip=ip,
+        limits=(settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR, settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR),
+        refusal=_("Too many proposals were submitted from your account or network in the last hour. "
+                  "Your draft is saved; submit it a little later."),
     )  # fmt: skip
+
+
+def _check_pace(*, scope: str, author: User, ip: str | None, limits: tuple[int, int], refusal: str) -> None:
+    """At most `limits` (per account, per client address) an hour, counted on the shared cache so that they
+    hold across all web processes."""
+    per_account, per_address = limits
+    within = rate_limit_hit(
+        scope=f"{scope}-account", key=str(author.pk), limit=per_account, period_seconds=3600
+    )
     address = rate_limit_address(ip)
     if within and address:
-        within = rate_limit_hit(
-            scope="submit-ip",
-            key=address,
-            limit=settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR,
-            period_seconds=3600,
-        )
+        within = rate_limit_hit(scope=f"{scope}-ip", key=address, limit=per_address, period_seconds=3600)
     if not within:
-        raise SubmissionThrottled(
-            _("Too many proposals were submitted from your account or network in the last hour. "
-              "Your draft is saved; submit it a little later.")
-        )  # fmt: skip
+        raise SubmissionThrottled(refusal)
 
 
 @transaction.atomic

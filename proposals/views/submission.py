@@ -67,7 +67,11 @@ def _save(request, form, *, consultation, proposal=None):
     """Saves the draft and its new attachments; errors go back onto the form, the input stays."""
     try:
         proposal = services.proposal_draft_save(
-            author=request.user, consultation=consultation, data=_input_from(form), proposal=proposal
+            author=request.user,
+            consultation=consultation,
+            data=_input_from(form),
+            proposal=proposal,
+            ip=client_ip(request),
         )
         for uploaded in form.cleaned_data.get("attachments") or []:
             attachment_services.attachment_add(proposal=proposal, author=request.user, uploaded=uploaded)

@@ -274,3 +274,31 @@ def test_a_request_that_ends_unusually_leaves_no_switches_behind(published, citi
     assert switches.current().supports_paused is False
     _switch(supports_paused=True)
     assert switches.current().supports_paused is True
+
+
+def _start_draft(client, n, **extra):
+    payload = {"title": f"Idea {n}", "summary": "Summary.", "body": f"Text number {n}.", "language": "en"}
+    return client.post("/en/proposals/new/", payload, **extra)
+
+
+def test_new_drafts_are_paced_per_account_and_per_address_on_the_form(
+    consultation, citizen, client, settings
+):
+    """Drafts are never submitted and each carries five files of 10 MB: a script starting draft after draft
+    from one account, or from many accounts behind one address, filled the disk without meeting a limit."""
+    settings.DRAFTS_PER_ACCOUNT_PER_HOUR = 3
+    settings.DRAFTS_PER_ADDRESS_PER_HOUR = 5
+    client.force_login(citizen)
+    assert [_start_draft(client, n).status_code for n in range(4)] == [302, 302, 302, 200]
+    refused = _start_draft(client, 5)
+    assert "Too many new drafts" in refused.content.decode()
+    assert Proposal.objects.filter(author=citizen).count() == 3
+    # Fresh accounts behind the same address: two more drafts fit under its limit of five.
+    outcomes = []
+    for n in range(3):
+        other = UserFactory()
+        client.force_login(other)
+        outcomes.append(_start_draft(client, n).status_code)
+    assert outcomes == [302, 302, 200]
+    client.force_login(UserFactory())
+    assert _start_draft(client, 9, REMOTE_ADDR="198.51.100.8").status_code == 302
