@@ -46,6 +46,11 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # With the format characters (zero-width space and joiners, marks, tags) they make text that looks blank
 # but passes a check for white space: a title of them showed as an empty heading.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+# Combining marks kept in a row on one letter. After NFC, Kazakh, Russian and English need none, Vietnamese
+# one, a keycap emoji two, the scripts with most (Devanagari, Hebrew with points) three or four; a stack of
+# dozens ("Zalgo" text) draws over the lines above and below it, over others' comments and staff badges.
+MAX_COMBINING_RUN = 4
+_COMBINING = frozenset({"Mn", "Me"})
 
 
 def plain_text(value: str) -> str:
@@ -55,9 +60,19 @@ def plain_text(value: str) -> str:
     letters with them)."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     value = "".join(char for char in value if char in _KEPT_CONTROLS or not _unwanted(char))
+    value = _combining_runs_capped(value)
     if value.strip() and all(_shows_nothing(char) for char in value):
         return ""
     return value
+
+
+def _combining_runs_capped(value: str) -> str:
+    kept, run = [], 0
+    for char in value:
+        run = run + 1 if unicodedata.category(char) in _COMBINING else 0
+        if run <= MAX_COMBINING_RUN:
+            kept.append(char)
+    return "".join(kept)
 
 
 def _shows_nothing(char: str) -> bool:
