@@ -30,13 +30,30 @@ _TO_LATIN = str.maketrans(
 _KAZAKH_BASE = str.maketrans(
     {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"}
 )
+# Letters of other scripts drawn like Latin ones, as they read after case folding: Greek capitals (their lower
+# case is what `casefold` leaves: "Κ" is "κ"), Latin small capitals, a few Armenian letters and Cherokee
+# capitals (which `casefold` keeps). "Κommission"
+# with a Greek Kappa or "ᴄᴏᴍᴍɪssɪᴏɴ" read as "commission" to anyone looking at a name.
+_OTHER_SCRIPTS = str.maketrans(
+    {
+        "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ϲ": "c", "ϳ": "j",
+        "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+        "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u",
+        "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "զ": "q",
+        "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭰ": "d", "Ꭼ": "e", "Ꮐ": "g", "Ꮋ": "h", "Ꭵ": "i", "Ꭻ": "j", "Ꮶ": "k",
+        "Ꮮ": "l", "Ꮇ": "m", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s", "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
+    }
+)  # fmt: skip
 _TOKEN = re.compile(r"[\w@$]+")
 _REPEATS = re.compile(r"(.)\1+")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased tokens with accents and compatibility forms flattened (NFKC), digits kept."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Lower-cased tokens with accents and compatibility forms flattened (NFKC), letters of other scripts
+    that look Latin read as Latin, digits kept."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold().translate(_OTHER_SCRIPTS))
 
 
 def _squeeze(token: str) -> str:

@@ -305,6 +305,8 @@ def test_kazakh_and_russian_names_give_readable_web_addresses(citizen, other_cit
         "Konstitutsiyalyq Komissiya",  # the Kazakh words in Latin letters, as they sound
         "Ресми өкілдік",
         "Portal Moderators",
+        "\u039aommission",  # a Greek capital Kappa
+        "\u1d0f\ua730\ua730\u026a\u1d04\u026a\u1d00\u029f",  # "ᴏꜰꜰɪᴄɪᴀʟ" in small capitals
     ],
 )
 def test_an_organisation_may_not_take_the_words_of_staff_badges(client, citizen, name):
