@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_act_for_organisation, is_blocked
@@ -160,14 +161,7 @@ def proposal_draft_save(
     fields = _clean_input(data, author=author)
     _check_articles(data.article_ids, consultation)
     if proposal is None:
-        _check_pace(
-            scope="draft",
-            author=author,
-            ip=ip,
-            limits=(settings.DRAFTS_PER_ACCOUNT_PER_HOUR, settings.DRAFTS_PER_ADDRESS_PER_HOUR),
-            refusal=_("Too many new drafts were started from your account or network in the last hour. "
-                      "Finish one of your drafts, or start a new one a little later."),
-        )  # fmt: skip
+        _check_pace("draft", author=author, ip=ip)
         proposal = Proposal(consultation=consultation, author=author)
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -217,28 +211,44 @@ def _check_submission_pace(*, author: User, ip: str | None) -> None:
         raise SubmissionThrottled(
             _("Submissions are paused for a short while because of heavy load. Your draft is saved.")
         )
-    _check_pace(
-        scope="submit",
-        author=author,
-        ip=ip,
-        limits=(settings.SUBMISSIONS_PER_ACCOUNT_PER_HOUR, settings.SUBMISSIONS_PER_ADDRESS_PER_HOUR),
-        refusal=_("Too many proposals were submitted from your account or network in the last hour. "
-                  "Your draft is saved; submit it a little later."),
-    )  # fmt: skip
+    _check_pace("submit", author=author, ip=ip)
 
 
-def _check_pace(*, scope: str, author: User, ip: str | None, limits: tuple[int, int], refusal: str) -> None:
-    """At most `limits` (per account, per client address) an hour, counted on the shared cache so that they
-    hold across all web processes."""
-    per_account, per_address = limits
+# Each pace: the settings of its limits per account and per client address an hour, and its refusal.
+_PACES = {
+    "submit": (
+        ("SUBMISSIONS_PER_ACCOUNT_PER_HOUR", "SUBMISSIONS_PER_ADDRESS_PER_HOUR"),
+        gettext_lazy(
+            "Too many proposals were submitted from your account or network in the last hour. Your draft is "
+            "saved; submit it a little later."
+        ),
+    ),
+    "draft": (
+        ("DRAFTS_PER_ACCOUNT_PER_HOUR", "DRAFTS_PER_ADDRESS_PER_HOUR"),
+        gettext_lazy(
+            "Too many new drafts were started from your account or network in the last hour. Finish one of "
+            "your drafts, or start a new one a little later."
+        ),
+    ),
+}
+
+
+def _check_pace(scope: str, *, author: User, ip: str | None) -> None:
+    """Counted on the shared cache, so that the limits hold across all web processes."""
+    (per_account, per_address), refusal = _PACES[scope]
     within = rate_limit_hit(
-        scope=f"{scope}-account", key=str(author.pk), limit=per_account, period_seconds=3600
+        scope=f"{scope}-account",
+        key=str(author.pk),
+        limit=getattr(settings, per_account),
+        period_seconds=3600,
     )
     address = rate_limit_address(ip)
     if within and address:
-        within = rate_limit_hit(scope=f"{scope}-ip", key=address, limit=per_address, period_seconds=3600)
+        within = rate_limit_hit(
+            scope=f"{scope}-ip", key=address, limit=getattr(settings, per_address), period_seconds=3600
+        )
     if not within:
-        raise SubmissionThrottled(refusal)
+        raise SubmissionThrottled(str(refusal))
 
 
 @transaction.atomic
