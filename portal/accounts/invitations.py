@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
+from portal.core.http import rate_limit_address
 from portal.core.ratelimit import rate_limit_hit
 from portal.notifications.email import email_queue
 
@@ -34,6 +35,10 @@ from .permissions import can_manage_members
 INVITATION_DAYS = 7
 # Per organisation and day: enough for a party to bring in its people, too few to mail strangers in bulk.
 INVITATIONS_PER_DAY = 20
+# The same per person, whatever organisations they registered (any account registers as many as it likes, and
+# each invitation is an email from the portal with the organisation's name in it), and per client address for
+# many such accounts.
+INVITATIONS_PER_ADDRESS_PER_DAY = 60
 INVITATION_SALT = "accounts.organisation_invitation"
 
 Status = OrganisationInvitation.Status
@@ -87,9 +92,36 @@ def is_invitee(user, invitation: OrganisationInvitation) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
 
 
+def _check_sender_pace(*, invited_by: User, ip: str | None) -> None:
+    within = rate_limit_hit(
+        scope="organisation_invite_sender",
+        key=str(invited_by.pk),
+        limit=INVITATIONS_PER_DAY,
+        period_seconds=86400,
+    )
+    address = rate_limit_address(ip)
+    if within and address:
+        within = rate_limit_hit(
+            scope="organisation_invite_ip",
+            key=address,
+            limit=INVITATIONS_PER_ADDRESS_PER_DAY,
+            period_seconds=86400,
+        )
+    if not within:
+        raise ValidationError(
+            _("Too many invitations were sent from your account or network today. Send more tomorrow.")
+        )
+
+
 @transaction.atomic
 def invitation_send(
-    *, organisation: Organisation, email: str, role: str, can_act_on_behalf: bool, invited_by: User
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    can_act_on_behalf: bool,
+    invited_by: User,
+    ip: str | None = None,
 ) -> OrganisationInvitation:
     """Emails `email` a link to join the organisation with `role`. Answers alike whether or not the address
     has an account, and replaces a waiting invitation to the same address (its link stops working)."""
@@ -109,6 +141,7 @@ def invitation_send(
             _("The organisation has sent %(count)d invitations today. Send more tomorrow.")
             % {"count": INVITATIONS_PER_DAY}
         )
+    _check_sender_pace(invited_by=invited_by, ip=ip)
     now = timezone.now()
     OrganisationInvitation.objects.filter(
         organisation=organisation, email=email, status=Status.PENDING

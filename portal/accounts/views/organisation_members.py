@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.form_views import refusal_flashed, service_form_page
 from portal.core.forms import form_errors_text, posted_data
+from portal.core.http import client_ip
 
 from .. import invitations, selectors, services
 from ..forms import InvitationForm, MembershipForm
@@ -38,7 +39,7 @@ def organisation_members(request, slug):
         request,
         form,
         save=lambda form: invitations.invitation_send(
-            organisation=organisation, invited_by=request.user, **form.cleaned_data
+            organisation=organisation, invited_by=request.user, ip=client_ip(request), **form.cleaned_data
         ),
         # The same words whether or not the address has an account.
         success=_(

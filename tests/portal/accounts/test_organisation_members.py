@@ -214,6 +214,31 @@ def test_invitations_are_limited_per_organisation_and_day(client, citizen, organ
     assert len(mail.outbox) == invitations.INVITATIONS_PER_DAY
 
 
+def test_more_organisations_or_more_accounts_do_not_multiply_the_invitations(
+    client, citizen, organisation, invite, monkeypatch
+):
+    """Any account registers as many organisations as it likes, and each invitation is an email from the
+    portal carrying the organisation's name: the limit per organisation made the portal a mailer for spam."""
+    second = services.organisation_register(name="Second Lawyers", kind="ngo", registered_by=citizen)
+    client.force_login(citizen)
+    for number in range(invitations.INVITATIONS_PER_DAY):
+        assert (
+            invite(client, second if number % 2 else organisation, f"p{number}@example.test").status_code
+            == 302
+        )
+    third = services.organisation_register(name="Third Lawyers", kind="ngo", registered_by=citizen)
+    refused = invite(client, third, "one-more@example.test")
+    assert b"Too many invitations were sent from your account or network today" in refused.content
+    # Another account behind the same address: two more fit under the address's limit.
+    monkeypatch.setattr(invitations, "INVITATIONS_PER_ADDRESS_PER_DAY", invitations.INVITATIONS_PER_DAY + 2)
+    other = UserFactory()
+    fourth = services.organisation_register(name="Fourth Lawyers", kind="ngo", registered_by=other)
+    client.force_login(other)
+    statuses = [invite(client, fourth, f"q{number}@example.test").status_code for number in range(3)]
+    assert statuses == [302, 302, 400]
+    assert len(mail.outbox) == invitations.INVITATIONS_PER_DAY + 2
+
+
 def test_a_bad_address_is_an_error_and_what_was_typed_stays(client, citizen, organisation):
     client.force_login(citizen)
     response = client.post(members_url(organisation), {"email": "not an address", "role": "boss"})
