@@ -41,12 +41,8 @@ if str(BASE) not in sys.path:
 # The server the drills' databases are made on (`make drills` passes DRILLS_POSTGRES through).
 POSTGRES_SERVER = os.environ.get("DRILLS_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SECRET_KEY = "drill-only-secret-key-0123456789-0123456789-0123456789"  # noqa: S105 (loopback drills)
-# The hourly per-account limits are not what is drilled: the clients submit far faster than people do (each
-# submission through the API starts a draft too).
-UNLIMITED_SUBMISSIONS = {
-    "SUBMISSIONS_PER_ACCOUNT_PER_HOUR": "1000000",
-    "DRAFTS_PER_ACCOUNT_PER_HOUR": "1000000",
-}
+# Hourly per-account limits are not what is drilled: drill clients submit (and start drafts) far faster.
+UNLIMITED_SUBMISSIONS = {f"{kind}_PER_ACCOUNT_PER_HOUR": "1000000" for kind in ("SUBMISSIONS", "DRAFTS")}
 
 
 def free_port() -> int:
@@ -386,8 +382,7 @@ class Drill(contextlib.AbstractContextManager):
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "consolemail://",
             "LOG_LEVEL": "WARNING",
             # Every account of a drill submits from 127.0.0.1: the per-address limit is not what is drilled.
-            "SUBMISSIONS_PER_ADDRESS_PER_HOUR": "1000000",
-            "DRAFTS_PER_ADDRESS_PER_HOUR": "1000000",
+            **{f"{kind}_PER_ADDRESS_PER_HOUR": "1000000" for kind in ("SUBMISSIONS", "DRAFTS")},
             **(env or {}),
         }
         self.processes = Processes(self.logdir, self.env)
