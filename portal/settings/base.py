@@ -418,6 +418,9 @@ _settings_from_env(
     # draft is never submitted, so without a pace a script fills the disk through drafts alone.
     DRAFTS_PER_ACCOUNT_PER_HOUR=20,
     DRAFTS_PER_ADDRESS_PER_HOUR=120,
+    # New registrations for one hearing from one address a day: a class or an office may come together, a farm
+    # of throw-away accounts (they need only a confirmed email) must not take every seat.
+    HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY=20,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
     # that counters on public pages lag. 0 turns page caching off.
     PAGE_CACHE_SECONDS=5,

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.formats import format_when, iso_datetime
+from portal.core.http import rate_limit_address
 from portal.core.lifecycle import Lifecycle
+from portal.core.ratelimit import rate_limit_hit
 from portal.notifications.email import email_queue
 from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
@@ -321,12 +323,14 @@ def registration_code_new() -> str:
             return code
 
 
-def hearing_register(*, user: User, hearing: Hearing) -> HearingRegistration:
+def hearing_register(*, user: User, hearing: Hearing, ip: str | None = None) -> HearingRegistration:
     """Gives `user` a seat, or a place on the waiting list once every seat is taken.
 
     The hearing row is locked while seats are counted and the row is written, so parallel registrations are
     serialised: the capacity is never exceeded and the waiting list keeps the order in which people came. A
-    second registration by the same person returns the first.
+    second registration by the same person returns the first. New registrations from one client address `ip`
+    are limited per hearing and day: an account needs only a confirmed email, and throw-away accounts took
+    every seat of a hearing.
     """
     refusal = hearing_registration_refusal(user, hearing)
     if refusal:
@@ -338,6 +342,7 @@ def hearing_register(*, user: User, hearing: Hearing) -> HearingRegistration:
         existing = _active(locked.pk).filter(user=user).first()
         if existing is not None:
             return existing
+        _check_seats_pace(locked, ip)
         taken = _active(locked.pk).filter(status=R.REGISTERED).count()
         registration = HearingRegistration.objects.create(
             hearing=locked,
@@ -356,6 +361,19 @@ def hearing_register(*, user: User, hearing: Hearing) -> HearingRegistration:
             email=False,
         )
     return registration
+
+
+def _check_seats_pace(hearing: Hearing, ip: str | None) -> None:
+    address = rate_limit_address(ip)
+    if address and not rate_limit_hit(
+        scope=f"hearing-seat-{hearing.pk}",
+        key=address,
+        limit=settings.HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY,
+        period_seconds=86400,
+    ):
+        raise PermissionDenied(
+            _("Too many registrations for this hearing came from your network today. Try again tomorrow.")
+        )
 
 
 def hearing_registration_cancel(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import error_text
+from portal.core.http import client_ip
 from portal.core.page_cache import cache_anonymous_page
 from proposals.permissions.hearing import can_manage_hearings, hearing_registration_refusal
 
@@ -71,7 +72,7 @@ def hearing_detail(request, pk):
 def hearing_register(request, pk):
     hearing = get_object_or_404(Hearing, pk=pk)
     try:
-        registration = services.hearing_register(user=request.user, hearing=hearing)
+        registration = services.hearing_register(user=request.user, hearing=hearing, ip=client_ip(request))
     except PermissionDenied as error:
         messages.error(request, error_text(error))
     else:

@@ -228,3 +228,24 @@ def test_the_reason_of_a_cancellation_is_on_the_page_and_in_the_notice(
     notice = Notification.objects.filter(recipient=citizen, kind="hearing.postponed").get()
     assert notice.params["reason"] == ""
     assert "Себебі" not in client.get(f"/kk/hearings/{other.pk}/").content.decode()
+
+
+def test_throw_away_accounts_behind_one_address_cannot_take_every_seat(consultation, client, settings):
+    """An account needs only a confirmed email to register: a farm of them took every seat of a hearing."""
+    settings.HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY = 3
+    settings.PORTAL_TRUSTED_PROXY_HOPS = 1
+    hearing = HearingFactory(consultation=consultation, capacity=10)
+    statuses = []
+    for number in range(4):
+        client.force_login(UserFactory())
+        # What the client wrote before the proxy's own entry changes nothing.
+        client.post(
+            f"/en/hearings/{hearing.pk}/register/", HTTP_X_FORWARDED_FOR=f"10.1.{number}.1, 203.0.113.9"
+        )
+        statuses.append(HearingRegistration.objects.filter(hearing=hearing).count())
+    assert statuses == [1, 2, 3, 3]
+    refused = client.get(f"/en/hearings/{hearing.pk}/")
+    assert "Too many registrations for this hearing came from your network" in refused.content.decode()
+    client.force_login(UserFactory())
+    client.post(f"/en/hearings/{hearing.pk}/register/", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert HearingRegistration.objects.filter(hearing=hearing).count() == 4
