@@ -1,5 +1,6 @@
 """The client's address, as far as it can be trusted, and the keyed fingerprint of its network."""
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -16,15 +17,31 @@ IPV6_RATE_LIMIT_PREFIX = 64
 
 def client_ip(request) -> str | None:
     """REMOTE_ADDR, or with PORTAL_TRUSTED_PROXY_HOPS = n proxies in front, the address the outermost of
-    them saw: the n-th entry from the right of X-Forwarded-For (entries further left are client-supplied)."""
+    them saw: the n-th entry from the right of X-Forwarded-For (entries further left are client-supplied).
+    Only a connection from a proxy (PORTAL_TRUSTED_PROXY_NETWORKS) is asked: one that reached the web process
+    around it would name any address it liked, and each new one would start its limits afresh."""
     hops = settings.PORTAL_TRUSTED_PROXY_HOPS
-    if hops > 0:
+    peer = request.META.get("REMOTE_ADDR") or None
+    if hops > 0 and _from_a_proxy(peer, tuple(settings.PORTAL_TRUSTED_PROXY_NETWORKS)):
         chain = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
         ]
         if len(chain) >= hops:
             return chain[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    return peer
+
+
+@functools.lru_cache(maxsize=64)
+def _from_a_proxy(peer: str | None, networks: tuple[str, ...]) -> bool:
+    if not peer:  # a Unix socket: only the machine's own processes (nginx) reach it
+        return True
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def rate_limit_address(address: str | None) -> str | None:

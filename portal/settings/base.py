@@ -383,6 +383,13 @@ PROPOSAL_MAX_ATTACHMENTS = 5
 PROPOSAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # How many proxies (load balancers) stand in front of the web processes and append to X-Forwarded-For.
 PORTAL_TRUSTED_PROXY_HOPS = env.int("PORTAL_TRUSTED_PROXY_HOPS", default=0)
+# The connections whose X-Forwarded-For is read: loopback and private networks, where nginx and a load
+# balancer stand (a Unix socket counts too). A connection from anywhere else came around the proxy, straight
+# to the web process, and its X-Forwarded-For is only the client's claim.
+PORTAL_TRUSTED_PROXY_NETWORKS = env.list(
+    "PORTAL_TRUSTED_PROXY_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
 # allauth reads the client address through AccountAdapter.get_client_ip (ours); this keeps its own helpers,
 # used where no adapter is asked, on the same count of proxies.
 ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_HOPS
