@@ -133,15 +133,6 @@ def version_table_of_contents(version: DocumentVersion):
     )
 
 
-def article_in_version(identity: ArticleIdentity, version: DocumentVersion) -> Article | None:
-    return (
-        Article.objects.filter(identity=identity, version=version)
-        .select_related("section")
-        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
-        .first()
-    )
-
-
 def reader_follows_article(*, consultation_slug: str, document_slug: str, key: str, reader) -> bool:
     """Whether the reader follows the article at this address, asked before anything else on its page (the
     page itself may come from the shared store); SQL written once per process (portal/core/rows.py)."""

@@ -1,21 +1,21 @@
-"""Identity verification: pluggable backends that prove one account is one real person.
+"""Identity verification: backends that prove one account is one real person.
 
-A backend is a class with:
+A backend is a class (see `backends.py`) with:
 
 - ``code``: a short identifier stored on the verification (one of ``IdentityVerification.Method``; a new
   backend adds its method there),
+- ``level``: the ``IdentityLevel`` it proves (the level a verification carries is ``LEVEL_OF_METHOD`` of its
+  method),
 - ``label``: a translatable name shown to people,
-- ``form_class``: a Django form with the fields the person fills in (``None`` for backends that only staff
-  use),
-- ``self_service``: whether people start it themselves,
-- ``verify(*, user, cleaned_data) -> IdentityVerification``: checks the data and calls
-  ``identity_verification_record`` (raising ``django.core.exceptions.ValidationError`` with a message for
-  the person when the check fails).
+- ``form_class``: a Django form with the fields the person fills in (``None`` when the person fills in none),
+- ``verify(*, user, cleaned_data)`` for backends whose form the portal posts (the self-declared IIN, staff),
+  or ``is_configured()`` for those that need the operator's settings (digital signature, national sign-in),
+  whose own views verify the answer; either way the IIN is recorded through ``identity_verification_record``,
+  which stores only its keyed hash.
 
-Backends are listed in ``PORTAL_IDENTITY_BACKENDS``. An eGov (e.g. a government identity provider through
-OpenID Connect) or a digital-signature backend would implement the same interface: its view obtains the
-verified IIN from the provider, then calls ``identity_verification_record(user=…, method=…, identity=iin)``,
-which stores only the keyed hash. See docs/identity-verification.md.
+Backends are listed in ``PORTAL_IDENTITY_BACKENDS``; the identity page (``views/account.py``) asks for each
+one by its code with ``get_backend``, so a new backend also needs its part of that page. See
+docs/identity-verification.md.
 """
 
 from functools import cache
@@ -39,13 +39,5 @@ def _forget_backends(*, setting, **kwargs) -> None:
         _backends.cache_clear()
 
 
-def get_backends() -> dict:
-    return _backends()
-
-
 def get_backend(code: str):
     return _backends().get(code)
-
-
-def self_service_backends() -> list:
-    return [backend for backend in _backends().values() if backend.self_service]

@@ -22,10 +22,9 @@ class IinForm(PortalForm):
 
 
 class Backend:
-    """What a backend declares unless it says otherwise: people start it themselves, with no form."""
+    """What a backend declares unless it says otherwise: no form."""
 
     form_class = None
-    self_service = True
 
 
 class IinBackend(Backend):
@@ -73,7 +72,6 @@ class StaffBackend(Backend):
     code = IdentityVerification.Method.STAFF
     level = IdentityLevel.STAFF
     label = _("Checked by staff")
-    self_service = False
 
     def verify(self, *, user, cleaned_data) -> IdentityVerification:
         return identity_verification_record(
