@@ -1,5 +1,6 @@
 """Search on the corpus's most common words: what the proposal list runs for `?q=<word>` (the first page of
-cards and the count), before and after capping the ranked candidates (issue 21).
+cards and the count), before and after capping the ranked candidates: a common word matches most proposals,
+and ranking every match made its page the slowest of the list's (docs/BENCHMARKS.md).
 
     DJANGO_SETTINGS_MODULE=portal.settings.dev DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_perf \
         python bench/search_common_words.py [--words 20] [--rounds 5]

@@ -1,5 +1,5 @@
 """Signed-in pages: bounded queries whatever the volume, shared parts rendered once for every reader, and the
-person's own state never inside a shared part (issue 21)."""
+person's own state never inside a shared part (another reader would see it)."""
 
 import re
 from datetime import timedelta
