@@ -25,4 +25,4 @@ class CoreConfig(RegisteringAppConfig):
 
     def ready(self):
         super().ready()
-        import_module(f"{self.name}.checks")  # registers the deployment checks of the "Page…" middleware
+        import_module(f"{self.name}.checks")  # registers the checks of the settings and of the deployment

@@ -5,7 +5,9 @@ subclasses: they would warn that the protection is gone (security.W002, W003, si
 skip what depends on it (a secure CSRF cookie, W016; `X-Frame-Options: DENY`, W019). These checks find the
 classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out.
 
-And one check of the database settings: a connection through PgBouncer must say so (`DATABASE_POOLER`).
+Further deployment checks: a connection through PgBouncer must say so (`DATABASE_POOLER`), production's
+staff need a second factor (`PORTAL_STAFF_MFA`, W044), and the footer names the Commission's office
+(`CONTACT_EMAIL`, I046).
 
 The settings an operator gives in the environment are checked at every start (not only by `check --deploy`):
 `manage.py serve`, `migrate` and the other commands run Django's checks first, and Celery workers and beat run
