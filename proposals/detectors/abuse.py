@@ -3,7 +3,7 @@
 The lists live in `wordlists/<language>.txt`, one entry a line: `word` matches that word, `stem*` any word
 starting with the stem, and an entry of several words matches them in a row. Every list is checked against
 every text: people mix Kazakh, Russian and English in one sentence. Matching happens on folded forms (see
-`normalise`), so the lists need each word once, in plain spelling.
+`portal.core.lookalikes.forms`), so the lists need each word once, in plain spelling.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ _STAMPS = {S.SUBMITTED: "submitted_at", S.PUBLISHED: "published_at", S.RESPONDED
 
 @dataclass(frozen=True)
 class ProposalInput:
-    """What an author writes; validated by `proposal_validate` before anything is stored."""
+    """What an author writes; validated by `_clean_input` before anything is stored."""
 
     title: str
     summary: str
