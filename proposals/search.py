@@ -3,7 +3,7 @@
 PostgreSQL: Kazakh (simple), Russian and English stemming, plus Kazakh word forms: PostgreSQL has no Kazakh
 stemmer, so each query word is folded to a stem by stripping Kazakh endings (`kazakh_stem`) and matched as a
 prefix in the `simple` vector ("құқықтары" → "құқы:*" finds құқық, құқығы, құқықтары). The word-form set and
-its recall and precision are in `bench/search_word_forms.py` and docs/BENCHMARKS.md.
+its recall and precision are in `tests/proposals/search_word_forms.py` and docs/BENCHMARKS.md.
 SQLite: substring search that ignores case in every script (`Casefold`).
 """
 

@@ -36,7 +36,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The replica's tests (tests/portal/test_db_routing.py) read through a second connection to the test
+# The replica's tests (tests/portal/core/test_db_routing.py) read through a second connection to the test
 # database and turn the router on themselves; every other test reads from the primary alone.
 if DATABASES["default"]["ENGINE"] == "portal.core.postgresql":
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
