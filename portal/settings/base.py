@@ -243,7 +243,7 @@ def _job(task: str, schedule, *args) -> dict:
     return {"task": task, "schedule": schedule, **({"args": list(args)} if args else {})}
 
 
-# The one beat schedule: later sweeps (digests, reminders, retention) are added here.
+# The one beat schedule (celery beat, or `run_schedule` without a broker): a new periodic job is added here.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": _job("portal.core.tasks.record_worker_heartbeat", 60.0),
     # Answers kept for Idempotency-Key retries are forgotten after 24 hours.
