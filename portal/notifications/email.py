@@ -1,4 +1,5 @@
-"""Sending email: rendered in the request's process, delivered by a Celery task after commit."""
+"""Queuing and delivering an email its sender has already rendered: queued after commit, delivered by a
+Celery task unless the address is suppressed. Notification emails are rendered by `services.build_email`."""
 
 import logging
 

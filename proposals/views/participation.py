@@ -1,4 +1,5 @@
-"""Small POST-only actions: support, comment, like, report, follow. Each calls one service."""
+"""Small POST-only actions of readers: support, comment, like, follow. Each calls one service. (Reports and
+appeals are in `moderation.py`; the "My participation" page is `me.py`.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
