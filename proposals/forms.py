@@ -1,4 +1,5 @@
-"""Forms of the participation pages. They validate shape; services validate rules and write."""
+"""Forms of the public and working pages: proposals, comments, reports and appeals, the moderation queue, the
+Commission's answers and commitments. They validate shape; services validate rules and write."""
 
 from django import forms
 from django.conf import settings

@@ -1,4 +1,5 @@
-"""Forms of the staff pages that run a consultation's life and its hearings. They validate shape; services
+"""Forms of the staff pages that run a consultation's life and its hearings, and of the lists the
+secretariat keeps (answer templates, obligations, responsible bodies, topics). They validate shape; services
 check the rules and write."""
 
 from django import forms

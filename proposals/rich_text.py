@@ -1,4 +1,5 @@
-"""The safe Markdown subset of proposals and comments: rendered with markdown-it, sanitised with nh3."""
+"""The safe Markdown subset of proposals and hearing minutes: rendered with markdown-it, sanitised with nh3.
+Comments are plain text (their lines kept by the template)."""
 
 import nh3
 from markdown_it import MarkdownIt

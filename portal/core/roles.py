@@ -1,5 +1,5 @@
-"""Staff roles: who is a moderator, a Commission member or an administrator, and the one decorator that
-views use to ask for a role.
+"""Staff roles: who is a moderator, a Commission member or an administrator, and the two decorators that
+views use to ask for a role (`role_required` for a page, `staff_action` for a POST-only action).
 
 Roles are Django groups so that admins manage them without code. A person with no role is a citizen. The
 rules of each area (who may answer a proposal, who may register for a hearing, ...) live beside that area and

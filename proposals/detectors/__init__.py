@@ -1,6 +1,6 @@
 """Pre-screening of proposals and comments: pure detectors, no database.
 
-One module per signal: `pii` (personal data), `abuse` (word lists), `spam`, `duplicates` (MinHash/LSH),
+One module per signal: `pii` (personal data), `abuse` (word lists), `spam`, `minhash` (near-duplicates, LSH),
 `bursts`. `screen_text` runs the text detectors and combines their findings into a risk score; the
 screening service (`proposals/services/screening.py`) adds what needs the database (near-duplicates,
 bursts) and applies the moderation policy.
