@@ -1,7 +1,7 @@
 """Settings shared by every environment, read from the environment with django-environ.
 
-Environment variables (see README): DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-EMAIL_URL, DEFAULT_FROM_EMAIL, CONTACT_EMAIL, SITE_URL, PORTAL_STAFF_MFA.
+Every environment variable, with its meaning and default, is in the README's "Configuration" table; a new
+one is added there too.
 """
 
 from datetime import timedelta
