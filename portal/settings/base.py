@@ -1,7 +1,7 @@
 """Settings shared by every environment, read from the environment with django-environ.
 
-Every environment variable, with its meaning and default, is in the README's "Configuration" table; a new
-one is added there too.
+Every environment variable, with its meaning and default, is in the README's "Configuration" table (the
+retention periods in docs/PRIVACY.md); a new one is added there too.
 """
 
 from datetime import timedelta
