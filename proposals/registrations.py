@@ -128,11 +128,12 @@ def register() -> None:
         models.Proposal.articles.through, shown=_proposal_shown, generation=_article_link_generations
     )
 
-    for name, export in personal_data_selectors.EXPORTS.items():
-        registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))
+    for part in personal_data_selectors.PARTS:
+        registries.personal_data.register(part)
     registries.personal_data.register(
         registries.PersonalDataPart(
             name="participation",
+            models=personal_data_services.ERASED_MODELS,
             withdraw=personal_data_services.content_withdraw,
             erase=personal_data_services.participation_erase,
             purge=personal_data_services.submission_addresses_purge,

@@ -375,6 +375,7 @@ def account_erase(*, user_id: int) -> bool:
             if part.withdraw is not None:
                 part.withdraw(user)
     identity_verification_erase(user=user)
+    SignatureChallenge.objects.filter(user=user).delete()
     user.api_tokens.all().delete()
     Authenticator.objects.filter(user=user).delete()
     # Invitations to the person's addresses name them; those they answered too (the address may be gone).

@@ -10,7 +10,18 @@ from portal.notifications.messages import register_messages
 from . import privacy, selectors
 from .audit_actions import ACCOUNTS_AUDIT
 from .forms import StaffIdentityForm
-from .models import Organisation, User
+from .models import (
+    AccountBlock,
+    ApiToken,
+    ConsentRecord,
+    DataExport,
+    IdentityVerification,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    SignatureChallenge,
+    User,
+)
 from .notification_messages import ACCOUNT_MESSAGES
 from .permissions import can_verify_identities, can_verify_organisation
 
@@ -30,16 +41,17 @@ def _second_factor_set_up(sender, request, user, authenticator, **kwargs) -> Non
 
 def register() -> None:
     mfa_signals.authenticator_added.connect(_second_factor_set_up, dispatch_uid="portal-second-factor-set-up")
-    for name, export in (
-        ("profile", privacy.profile_of),
-        ("verification", privacy.verification_of),
-        ("organisations", privacy.organisations_of),
-        ("organisation_invitations", privacy.organisation_invitations_of),
-        ("account_blocks", privacy.account_blocks_of),
-        ("consents", privacy.consents_of),
-        ("api_tokens", privacy.api_tokens_of),
+    # Erased by `privacy.account_erase` itself, the account row's own rows; archives asked for go with it.
+    for name, export, models in (
+        ("profile", privacy.profile_of, (DataExport,)),
+        ("verification", privacy.verification_of, (IdentityVerification, SignatureChallenge)),
+        ("organisations", privacy.organisations_of, (OrganisationMembership,)),
+        ("organisation_invitations", privacy.organisation_invitations_of, (OrganisationInvitation,)),
+        ("account_blocks", privacy.account_blocks_of, (AccountBlock,)),
+        ("consents", privacy.consents_of, (ConsentRecord,)),
+        ("api_tokens", privacy.api_tokens_of, (ApiToken,)),
     ):
-        registries.personal_data.register(registries.PersonalDataPart(name=name, export=export))
+        registries.personal_data.register(registries.PersonalDataPart(name=name, export=export, models=models))
     page_cache.invalidate_on_change(Organisation)
     # An account just opened has written nothing a page shows yet; on publication day thousands open.
     page_cache.invalidate_on_change(

@@ -46,9 +46,13 @@ class PersonalDataPart:
     - `erase(user)`: removes or anonymises the person's rows; runs in the erasure transaction after the
       account row itself is anonymised (its email is then the erased placeholder).
     - `purge(now)`: the retention sweep; returns counts by kind.
+    - `models`: the models whose rows point at the person that this part exports or erases. Every model of
+      ours that points at a person is named by some part, or is listed as a record of an act that outlives
+      the account (tests/portal/core/test_personal_data_coverage.py): a new one cannot be forgotten.
     """
 
     name: str
+    models: tuple[type, ...] = ()
     export: Callable[[Any], list | dict] | None = None
     withdraw: Callable[[Any], None] | None = None
     erase: Callable[[Any], None] | None = None

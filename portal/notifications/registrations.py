@@ -2,6 +2,7 @@
 
 from portal.core import registries
 
+from .models import DigestDelivery, Notification, Preference
 from .personal_data import notifications_erase, notifications_of, notifications_purge
 
 
@@ -9,6 +10,7 @@ def register() -> None:
     registries.personal_data.register(
         registries.PersonalDataPart(
             name="notifications",
+            models=(Notification, DigestDelivery, Preference),
             export=notifications_of,
             erase=notifications_erase,
             purge=notifications_purge,

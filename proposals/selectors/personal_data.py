@@ -1,11 +1,13 @@
 """A person's share of the participation domain, for their "download my data" archive: one part per kind of
-row they own, named as the archive's files are."""
+row they own, named as the archive's files are, with the model each part covers."""
 
 from portal.core.exports import at, rows_export
+from portal.core.registries import PersonalDataPart
 
 from ..models import (
     Comment,
     CommentLike,
+    CommitmentFollow,
     Follow,
     HearingRegistration,
     Proposal,
@@ -14,9 +16,21 @@ from ..models import (
     Support,
 )
 
-EXPORTS = {
-    "proposals": rows_export(
-        lambda user: Proposal.objects.filter(author=user),
+
+def _owned(name: str, model, owner: str, columns: dict) -> PersonalDataPart:
+    """The part exporting the rows of `model` whose `owner` field is the person, in id order."""
+    return PersonalDataPart(
+        name=name,
+        models=(model,),
+        export=rows_export(lambda user: model.objects.filter(**{owner: user}), columns),
+    )
+
+
+PARTS = [
+    _owned(
+        "proposals",
+        Proposal,
+        "author",
         {
             "id": "pk",
             "title": "title",
@@ -27,8 +41,10 @@ EXPORTS = {
             "supports_count": "supports_count",
         },
     ),
-    "comments": rows_export(
-        lambda user: Comment.objects.filter(author=user),
+    _owned(
+        "comments",
+        Comment,
+        "author",
         {
             "id": "pk",
             "proposal": "proposal_id",
@@ -37,12 +53,11 @@ EXPORTS = {
             "deleted": lambda comment: comment.deleted_at is not None,
         },
     ),
-    "supports": rows_export(
-        lambda user: Support.objects.filter(user=user),
-        {"proposal": "proposal_id", "created_at": at("created_at")},
-    ),
-    "reports": rows_export(
-        lambda user: Report.objects.filter(reporter=user),
+    _owned("supports", Support, "user", {"proposal": "proposal_id", "created_at": at("created_at")}),
+    _owned(
+        "reports",
+        Report,
+        "reporter",
         {
             "proposal": "proposal_id",
             "comment": "comment_id",
@@ -52,8 +67,10 @@ EXPORTS = {
             "network_fingerprint": lambda report: report.network or None,
         },
     ),
-    "follows": rows_export(
-        lambda user: Follow.objects.filter(user=user),
+    _owned(
+        "follows",
+        Follow,
+        "user",
         {
             "proposal": "proposal_id",
             "article": "article_id",
@@ -61,16 +78,23 @@ EXPORTS = {
             "created_at": at("created_at"),
         },
     ),
-    "hearing_registrations": rows_export(
-        lambda user: HearingRegistration.objects.filter(user=user),
+    _owned(
+        "hearing_registrations",
+        HearingRegistration,
+        "user",
         {"hearing": "hearing_id", "status": "status", "created_at": at("created_at")},
     ),
-    "comment_likes": rows_export(
-        lambda user: CommentLike.objects.filter(user=user),
-        {"comment": "comment_id", "created_at": at("created_at")},
-    ),
-    "speaker_requests": rows_export(
-        lambda user: SpeakerRequest.objects.filter(user=user),
+    _owned("comment_likes", CommentLike, "user", {"comment": "comment_id", "created_at": at("created_at")}),
+    _owned(
+        "speaker_requests",
+        SpeakerRequest,
+        "user",
         {"hearing": "hearing_id", "proposal": "proposal_id", "message": "message", "status": "status"},
     ),
-}
+    _owned(
+        "commitment_follows",
+        CommitmentFollow,
+        "user",
+        {"commitment": "commitment_id", "responsible_body": "body_id", "created_at": at("created_at")},
+    ),
+]

@@ -11,12 +11,14 @@ from portal.notifications.services import notifications_withdraw
 from ..models import (
     Comment,
     CommentLike,
+    CommitmentFollow,
     Follow,
     HearingRegistration,
     Proposal,
     ProposalStatus,
     RegistrationStatus,
     Report,
+    SpeakerRequest,
     Support,
 )
 from ..permissions.consultation import intake_is_open
@@ -44,12 +46,30 @@ def content_withdraw(user: User) -> None:
             comment_delete(comment=comment, deleted_by=user)
 
 
+# What participation_erase changes; the rows that stay point at the anonymised account.
+ERASED_MODELS = (
+    Support,
+    Proposal,
+    Comment,
+    Follow,
+    CommitmentFollow,
+    CommentLike,
+    Report,
+    HearingRegistration,
+    SpeakerRequest,
+)
+
+
 def participation_erase(user: User) -> None:
     """Supports keep counting (the counter is untouched) but lead to nobody; follows and likes go, report
-    texts and network fingerprints are emptied, seats at hearings are given back."""
+    texts, requests to speak and network fingerprints are emptied, seats at hearings are given back."""
     Support.objects.filter(user=user).update(user=None)
     Proposal.objects.filter(author=user).update(submission_ip=None)
     Follow.objects.filter(user=user).delete()
+    # Followed commitments and bodies would go on sending the anonymised account their updates.
+    CommitmentFollow.objects.filter(user=user).delete()
+    # What the person wrote to the secretariat to be heard; the request itself stays in the hearing's record.
+    SpeakerRequest.objects.filter(user=user).update(message="")
     # A like is no formal act the Commission counts, and nobody stands behind it any more: kept, it would go
     # on ranking comments for a person who left (and who may come back and like them again).
     liked = list(CommentLike.objects.filter(user=user).values_list("comment_id", flat=True))
