@@ -22,30 +22,11 @@ _RESERVED_STEMS = (
 _RESERVED_FORMS = frozenset(form for stem in _RESERVED_STEMS for form in lookalikes.forms(stem))
 
 
-def _name_words(value: str) -> list[str]:
-    """The words a reader sees: invisible characters ("Mod\u200derator") and accents ("Admínistrator")
-    dropped, and letters spelled apart ("M o d e r a t o r", "A.d.m.i.n") read as one word."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    bare = "".join(char for char in decomposed if unicodedata.category(char) not in _UNSEEN)
-    words, letters = [], ""
-    for token in lookalikes.tokens(bare):
-        if len(token) == 1:
-            letters += token
-            continue
-        words.extend(filter(None, (letters, token)))
-        letters = ""
-    return [*words, letters] if letters else words
-
-
-# Combining marks and format characters (zero-width joiners, soft hyphens): not seen, or seen as accents.
-_UNSEEN = frozenset({"Mn", "Me", "Cf"})
-
-
 def organisation_name_keys(value: str) -> frozenset[str]:
     """How an organisation's name reads: its visible words folded towards Cyrillic and towards Latin. Two
     names look the same when they share a key: "Аmanat" (a Cyrillic А), "Ama\u200bnat" and "AMANAT!" share
     those of "Amanat"."""
-    words = _name_words(value)
+    words = lookalikes.seen_words(value)
     return frozenset(
         " ".join(fold(word) for word in words) for fold in (lookalikes.cyrillic_form, lookalikes.latin_form)
     )
@@ -54,7 +35,7 @@ def organisation_name_keys(value: str) -> frozenset[str]:
 def _uses_staff_words(value: str) -> bool:
     return any(
         form.startswith(reserved)
-        for token in _name_words(value)
+        for token in lookalikes.seen_words(value)
         for form in lookalikes.forms(token)
         for reserved in _RESERVED_FORMS
     )

@@ -16,14 +16,15 @@ _TO_CYRILLIC = str.maketrans(
     {
         "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
         "t": "т", "x": "х", "y": "у", "u": "и", "i": "і", "3": "з", "0": "о", "4": "ч", "6": "б",
-        "@": "а",
+        "@": "а", "α": "а", "ε": "е", "ι": "і", "κ": "к", "ο": "о", "ρ": "р", "τ": "т", "χ": "х",
     }
 )  # fmt: skip
 _TO_LATIN = str.maketrans(
     {
         "а": "a", "в": "b", "с": "c", "е": "e", "ё": "e", "н": "h", "к": "k", "м": "m", "о": "o",
         "р": "p", "т": "t", "х": "x", "у": "y", "і": "i", "ѕ": "s", "0": "o", "1": "i", "3": "e",
-        "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+        "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "α": "a", "ε": "e", "ι": "i", "κ": "k",
+        "ο": "o", "ρ": "p", "τ": "t", "χ": "x",
     }
 )  # fmt: skip
 # Kazakh letters and their Russian base letters, as in text typed on a Russian keyboard.
@@ -46,14 +47,39 @@ _OTHER_SCRIPTS = str.maketrans(
         "Ꮮ": "l", "Ꮇ": "m", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s", "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
     }
 )  # fmt: skip
-_TOKEN = re.compile(r"[\w@$]+")
+_TOKEN = re.compile(r"(?:[^\W_]|[@$])+")
 _REPEATS = re.compile(r"(.)\1+")
+# What a reader does not see, or sees only as a mark on a letter: combining marks (accents: "Admínistrator",
+# "и́диот") and format characters (zero-width space and joiners, word joiner, soft hyphen), which split a
+# word or a number for a filter while the reader still sees it whole.
+_UNSEEN = frozenset({"Mn", "Me", "Cf"})
+
+
+def undisguised(text: str) -> str:
+    """`text` as a filter should read it: compatibility forms flattened (NFKD: fullwidth and mathematical
+    letters and digits), then accents and invisible characters dropped. "+7 701\u200b123 45 67" is a phone
+    number again and "ид\u00adиот" one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if unicodedata.category(char) not in _UNSEEN)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased tokens with accents and compatibility forms flattened (NFKC), letters of other scripts
-    that look Latin read as Latin, digits kept."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold().translate(_OTHER_SCRIPTS))
+    """Lower-cased tokens of the undisguised text, letters of other scripts that look Latin read as Latin,
+    digits kept; "_" separates words as a space does."""
+    return _TOKEN.findall(undisguised(text).casefold().translate(_OTHER_SCRIPTS))
+
+
+def seen_words(text: str) -> list[str]:
+    """The words a reader sees: `tokens`, with letters spelled apart ("M o d e r a t o r", "и.д.и.о.т",
+    "i_d_i_o_t") read as one word."""
+    words, letters = [], ""
+    for token in tokens(text):
+        if len(token) == 1:
+            letters += token
+            continue
+        words.extend(filter(None, (letters, token)))
+        letters = ""
+    return [*words, letters] if letters else words
 
 
 def _squeeze(token: str) -> str:
@@ -61,7 +87,12 @@ def _squeeze(token: str) -> str:
 
 
 def cyrillic_form(token: str) -> str:
-    return _squeeze(token.translate(_TO_CYRILLIC).translate(_KAZAKH_BASE))
+    return _squeeze(kazakh_form(token).translate(_KAZAKH_BASE))
+
+
+def kazakh_form(token: str) -> str:
+    """The token as a Cyrillic word with its Kazakh letters kept: "өл" stays apart from "ол"."""
+    return _squeeze(token.translate(_TO_CYRILLIC))
 
 
 def latin_form(token: str) -> str:
@@ -69,8 +100,8 @@ def latin_form(token: str) -> str:
 
 
 def forms(token: str) -> set[str]:
-    """The token as a Cyrillic word and as a Latin word, disguises removed."""
-    return {cyrillic_form(token), latin_form(token)}
+    """The token as a Cyrillic word (Kazakh letters folded, and kept) and as a Latin word, undisguised."""
+    return {cyrillic_form(token), kazakh_form(token), latin_form(token)}
 
 
 def plain_words(*parts: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from portal.core.lookalikes import plain_words
+from portal.core.lookalikes import plain_words, undisguised
 
 from .abuse import detect_abuse
 from .pii import detect_personal_data
@@ -32,7 +32,9 @@ __all__ = [
 
 
 def screen_text(text: str, *, language: str | None = None) -> ScreeningResult:
-    """All text detectors on one text (the word lists of every language apply to every text)."""
+    """All text detectors on one text (the word lists of every language apply to every text), read as a
+    person sees it: a phone number or an insult split by invisible characters is still found."""
+    text = undisguised(text)
     return ScreeningResult(findings=detect_personal_data(text) + detect_abuse(text) + detect_spam(text))
 
 

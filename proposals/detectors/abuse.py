@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from portal.core.lookalikes import cyrillic_form, forms, latin_form, tokens
+from portal.core.lookalikes import cyrillic_form, forms, kazakh_form, latin_form, seen_words, tokens
 
 from .result import Finding, Reason
 
@@ -28,8 +28,18 @@ class WordList:
     phrases: tuple[tuple[str, ...], ...]
 
 
-def _fold_entry(word: str) -> set[str]:
-    return {cyrillic_form(word), latin_form(word)} if word.isascii() else {cyrillic_form(word)}
+# A short word with Kazakh letters is matched only with them: folded to their Russian base letters it is
+# another, common word ("өл" 'die' would be "ол" 'he, she, it', in nearly every Kazakh text; "боқ" would be
+# Russian "бок" 'side').
+SHORT_KAZAKH_WORD = 3
+
+
+def _fold_entry(word: str, *, stem: bool = False) -> set[str]:
+    if word.isascii():
+        return {cyrillic_form(word), latin_form(word)}
+    if not stem and len(word) <= SHORT_KAZAKH_WORD and kazakh_form(word) != cyrillic_form(word):
+        return {kazakh_form(word)}
+    return {cyrillic_form(word)}
 
 
 @cache
@@ -44,7 +54,7 @@ def wordlist() -> WordList:
             if len(parts) > 1:
                 phrases.append(tuple(cyrillic_form(part) for part in parts))
             elif entry.endswith("*") and len(parts[0]) >= MIN_STEM:
-                stems.update(_fold_entry(parts[0]))
+                stems.update(_fold_entry(parts[0], stem=True))
             else:
                 words.update(_fold_entry(parts[0]))
     return WordList(frozenset(words), frozenset(stems), tuple(phrases))
@@ -69,7 +79,7 @@ def detect_abuse(text: str) -> list[Finding]:
     """One finding per abusive word or phrase found; the excerpt shows the first letter only."""
     lists = wordlist()
     findings = []
-    words = tokens(text)
+    words = seen_words(text)
     for token in words:
         if _is_abusive(token):
             findings.append(Finding(Reason.ABUSE, token[:1] + "…", 0.6))

@@ -89,3 +89,17 @@ def test_card_numbers_valid_by_the_luhn_rule_are_found(number):
 
 def test_a_number_failing_the_luhn_rule_is_not_a_card():
     assert detect_personal_data("Order 4000 0000 0000 0094 was sent.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Звоните +7 701\u200b123\u200b45\u200b67", Reason.PERSONAL_DATA_PHONE),  # zero-width spaces
+        ("Звоните ＋７ ７０１ １２３ ４５ ６７", Reason.PERSONAL_DATA_PHONE),  # fullwidth digits
+        ("Пишите ivan.petrov\u200b@mail.kz", Reason.PERSONAL_DATA_EMAIL),
+        ("Пишите ivan\u00ad.petrov@mail\u00ad.kz", Reason.PERSONAL_DATA_EMAIL),  # soft hyphens
+        (f"ЖСН: {VALID_IIN[:6]}\u2060{VALID_IIN[6:]}", Reason.PERSONAL_DATA_IIN),  # word joiner
+    ],
+)
+def test_personal_data_split_by_invisible_characters_is_still_found(text, reason):
+    assert reason in {finding.reason for finding in screen_text(text).findings}
