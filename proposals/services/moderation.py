@@ -462,6 +462,31 @@ def _notify_comment_hidden(comment: Comment, statement: str) -> None:
     )
 
 
+def _refuse_stale_act(*, proposal: Proposal, comment: Comment | None, decision: str) -> None:
+    """The page offers to hide what is shown and to restore what is hidden. Two moderators on one page (or a
+    page left open) would otherwise both act: the second decision went through as "done", sent the author a
+    second statement of reasons and took the place of the first as the one to appeal. Reads the content
+    under a lock, so that of two simultaneous clicks the second sees the first's result."""
+    if comment is not None:
+        hidden = Comment.objects.select_for_update().get(pk=comment.pk).hidden_at is not None
+    else:
+        hidden = Proposal.objects.select_for_update().get(pk=proposal.pk).status == S.HIDDEN
+    if decision == Decision.HIDE and hidden:
+        raise ValidationError(
+            _(
+                "This is already hidden, probably by another moderator a moment ago: the page you acted "
+                "from was out of date. Nothing was changed."
+            )
+        )
+    if decision == Decision.APPROVE and not hidden:
+        raise ValidationError(
+            _(
+                "This is already shown, probably restored by another moderator a moment ago: the page you "
+                "acted from was out of date. Nothing was changed."
+            )
+        )
+
+
 @transaction.atomic
 def moderation_act(
     *,
@@ -476,6 +501,7 @@ def moderation_act(
     open, claim and decide at once, so it has the same statement of reasons, audit entry and appeal."""
     if not can_moderate(moderator):
         raise PermissionDenied(_("Only moderators can hide or restore content."))
+    _refuse_stale_act(proposal=proposal, comment=comment, decision=decision)
     case = moderation_case_open(proposal=proposal, comment=comment, source=Source.MODERATOR)
     moderation_case_claim(case=case, moderator=moderator)
     return moderation_decide(

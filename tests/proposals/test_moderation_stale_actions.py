@@ -1,0 +1,64 @@
+"""Two moderators acting on the same content from the pages they had open: the second is told that the page
+was out of date, and nothing of theirs is recorded or sent to the author."""
+
+import pytest
+from django.test import Client
+
+from portal.notifications.models import Notification
+from proposals.models import ModerationCase
+from proposals.services.comment import comment_create
+from tests.conftest import give_totp
+
+from .moderation_helpers import STATEMENT
+
+pytestmark = pytest.mark.django_db
+
+
+def _act(client, proposal, **data):
+    return client.post(
+        f"/ru/moderation/proposals/{proposal.pk}/act/",
+        {"reason_code": "abuse", "statement": STATEMENT, **data},
+        follow=True,
+    ).content.decode()
+
+
+def _signed_in(client_factory, user):
+    give_totp(user)
+    client = client_factory()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_moderators(moderator, second_moderator):
+    return _signed_in(Client, moderator), _signed_in(Client, second_moderator)
+
+
+def test_a_second_hiding_from_an_old_page_is_refused_with_a_clear_message(two_moderators, published):
+    first, second = two_moderators
+    _act(first, published, decision="hide")
+    page = _act(second, published, decision="hide")
+    assert "Это уже скрыто" in page and "Ничего не изменено." in page
+    decided = ModerationCase.objects.filter(proposal=published, status="decided")
+    assert decided.count() == 1 and decided.get().decided_by.display_name == "Moderator Dana"
+    hidden_notices = Notification.objects.filter(recipient=published.author, kind="proposal.hidden")
+    assert hidden_notices.count() == 1
+
+
+def test_a_second_restoring_from_an_old_page_is_refused(two_moderators, published):
+    first, second = two_moderators
+    _act(first, published, decision="hide")
+    _act(first, published, decision="approve")
+    page = _act(second, published, decision="approve")
+    assert "Это уже показано" in page
+    assert ModerationCase.objects.filter(proposal=published, decision="approve").count() == 1
+
+
+def test_a_comment_hidden_by_a_colleague_is_not_hidden_again(two_moderators, published, citizen):
+    first, second = two_moderators
+    comment = comment_create(author=citizen, proposal=published, body="Ordinary words about the budget.")
+    _act(first, published, decision="hide", comment=comment.pk)
+    page = _act(second, published, decision="hide", comment=comment.pk)
+    assert "Это уже скрыто" in page
+    assert ModerationCase.objects.filter(comment=comment, status="decided").count() == 1
+    assert Notification.objects.filter(recipient=citizen, kind="comment.hidden").count() == 1
