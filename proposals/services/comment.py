@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_blocked
 from portal.core.queue import enqueue_on_commit
 from portal.core.roles import is_commission_member
 from portal.core.text import plain_text
@@ -127,11 +128,16 @@ def _notify_comment(comment: Comment) -> None:
 
 @transaction.atomic
 def comment_edit(*, comment: Comment, editor: User, body: str) -> Comment:
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=comment.pk)
     if comment.author_id != editor.pk or comment.is_removed:
         raise PermissionDenied(_("Only the author can edit this comment."))
     if timezone.now() - comment.created_at > EDIT_WINDOW:
         raise PermissionDenied(_("Comments can be edited for 15 minutes after posting."))
+    # An edit writes new text as a new comment does: not while the account is blocked or comments are closed.
+    if is_blocked(editor):
+        raise PermissionDenied(_("Your account is blocked for now; you can read but not submit."))
+    if not can_comment(editor, comment.proposal):
+        raise PermissionDenied(_("You cannot comment on this proposal."))
     # A moderator decides on the text they read: a comment under review is frozen for its author.
     if ModerationCase.objects.filter(comment=comment, status=ModerationCase.Status.OPEN).exists():
         raise PermissionDenied(

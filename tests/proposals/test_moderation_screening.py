@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from portal.accounts.services import account_block
 from proposals.detectors.minhash import BANDS, band_buckets, signature
 from proposals.models import Comment, DuplicateBand, ModerationCase, Proposal
 from proposals.services.comment import comment_create, comment_edit
@@ -169,6 +170,17 @@ def test_an_edited_comment_is_screened_again(published, citizen, django_capture_
     comment.refresh_from_db()
     assert comment.hidden_at is not None
     assert ModerationCase.objects.filter(comment=comment, status="open").exists()
+
+
+def test_a_blocked_author_cannot_rewrite_a_comment_in_its_edit_window(published, citizen, moderator):
+    """A block stops new text: an edit of a comment posted just before the block is new text too."""
+    comment = comment_create(author=citizen, proposal=published, body="Fine words.")
+    account_block(user=citizen, blocked_by=moderator, days=3, reason="Insults in several comments today.")
+    citizen.__dict__.pop("_portal_blocked", None)
+    with pytest.raises(PermissionDenied, match="blocked"):
+        comment_edit(comment=comment, editor=citizen, body="Now something else entirely.")
+    comment.refresh_from_db()
+    assert comment.body == "Fine words." and comment.edited_at is None
 
 
 def test_the_sweep_screens_comments_the_broker_missed(published, citizen):
