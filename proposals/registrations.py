@@ -12,6 +12,7 @@ from portal.notifications.messages import register_messages
 
 from . import models
 from .audit_actions import PROPOSALS_AUDIT
+from .detectors.abuse import is_abusive
 from .models.proposal import VISIBLE_STATUSES
 from .notification_messages import PROPOSAL_MESSAGES
 from .permissions.consultation import can_import_document, can_manage_consultations
@@ -162,6 +163,7 @@ def register() -> None:
         registries.person_facts.register(registries.PersonFact(label=label, count=_authored_count(model)))
     register_messages(PROPOSAL_MESSAGES)
     registries.audit_vocabularies.register(PROPOSALS_AUDIT)
+    registries.public_name_refusals.register(is_abusive)
     # An erased account's supports stay counted, and so do those of an account verified again with another
     # IIN; the released IIN's fingerprint is kept beside each proposal it supported, so that another account
     # verified with it cannot support that proposal again.

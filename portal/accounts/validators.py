@@ -4,7 +4,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.core import lookalikes
+from portal.core import lookalikes, registries
 
 _EMAIL_LIKE = re.compile(r"\S+@\S+\.\S+")
 _DIGITS = re.compile(r"\d")
@@ -65,6 +65,12 @@ def validate_display_name(value: str) -> None:
     if _uses_staff_words(value):
         raise ValidationError(
             {"display_name": _("This name uses a word reserved for staff badges. Choose another name.")}
+        )
+    # The name stands beside every proposal and comment of the person, none of which screening would hold
+    # for it.
+    if any(refuses(value) for refuses in registries.public_name_refusals):
+        raise ValidationError(
+            {"display_name": _("This name contains a word not allowed on the portal. Choose another name.")}
         )
     # Full-width "＠" and "．" read as an address too.
     if _EMAIL_LIKE.search(unicodedata.normalize("NFKC", value)):

@@ -94,3 +94,6 @@ personal_data: Registry[PersonalDataPart] = Registry("personal data")
 staff_panels: Registry[StaffPanel] = Registry("staff panels")
 person_facts: Registry[PersonFact] = Registry("person facts")
 audit_vocabularies: Registry[AuditVocabulary] = Registry("audit vocabularies")
+# Checks of a public name (a person's display name), each true when the name may not be shown: the word
+# lists of abusive language belong to the participation domain's screening, above the accounts app.
+public_name_refusals: Registry[Callable[[str], bool]] = Registry("public name refusals")

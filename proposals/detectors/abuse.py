@@ -89,3 +89,8 @@ def detect_abuse(text: str) -> list[Finding]:
         if any(tuple(folded[i : i + size]) == phrase for i in range(len(folded) - size + 1)):
             findings.append(Finding(Reason.ABUSE, phrase[0][:1] + "…", 0.6))
     return findings[:10]
+
+
+def is_abusive(text: str) -> bool:
+    """Whether `text` has a word or phrase of the lists (a public name, for the accounts app)."""
+    return bool(detect_abuse(text))

@@ -154,6 +154,26 @@ def test_profile_page_changes_name_and_language(client, citizen):
     assert citizen.preferred_language == "en"
 
 
+@pytest.mark.parametrize("display_name", ["Депутаты — идиоты", "Ақымақ Бек", "M o r o n"])
+def test_a_public_name_with_abusive_words_is_refused(client, citizen, display_name):
+    """The name stands beside every proposal and comment; screening reads their text, not the name."""
+    client.force_login(citizen)
+    response = client.post(
+        "/ru/accounts/profile/", {"display_name": display_name, "preferred_language": "ru"}
+    )
+    assert "В этом имени есть слово, недопустимое на портале." in response.content.decode()
+    citizen.refresh_from_db()
+    assert citizen.display_name == "Aigerim"
+
+
+@pytest.mark.parametrize("display_name", ["Ольга Болатқызы", "Ол Жан", "Бокенбай Т."])
+def test_ordinary_names_pass_the_word_lists(client, citizen, display_name):
+    client.force_login(citizen)
+    client.post("/ru/accounts/profile/", {"display_name": display_name, "preferred_language": "ru"})
+    citizen.refresh_from_db()
+    assert citizen.display_name == display_name
+
+
 def test_profile_page_needs_login(client):
     response = client.get("/en/accounts/profile/")
     assert response.status_code == 302
