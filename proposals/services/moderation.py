@@ -315,6 +315,12 @@ def moderation_decide_bulk(
         raise ValidationError({"decision": _("Merging needs a target: decide duplicates one by one.")})
     outcome = BulkOutcome()
     for case in ModerationCase.objects.filter(pk__in=case_ids).order_by("pk"):
+        # An appeal is owed an answer to its grounds, which a bulk statement written for a wave of spam does
+        # not give; and a case selected in the queue may have become an appeal since (the author appealed
+        # and the waiting case took the appeal over).
+        if case.is_appeal:
+            outcome.skipped[case.pk] = _("An appeal is decided on its own page, after reading its grounds.")
+            continue
         try:
             with transaction.atomic():
                 moderation_case_claim(case=case, moderator=moderator)

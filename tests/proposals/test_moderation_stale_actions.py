@@ -1,5 +1,6 @@
-"""Two moderators acting on the same content from the pages they had open: the second is told that the page
-was out of date, and nothing of theirs is recorded or sent to the author."""
+"""Moderators acting from pages they had open: the second of two on the same content is told that the page
+was out of date, and nothing of theirs is recorded or sent to the author; a bulk decision leaves out a case
+that became an appeal meanwhile."""
 
 import pytest
 from django.test import Client
@@ -7,8 +8,15 @@ from django.test import Client
 from portal.notifications.models import Notification
 from proposals.models import ModerationCase
 from proposals.services.comment import comment_create
+from proposals.services.moderation import (
+    moderation_appeal,
+    moderation_case_claim,
+    moderation_case_open,
+    moderation_decide,
+)
 from tests.conftest import give_totp
 
+from .factories import ProposalFactory
 from .moderation_helpers import STATEMENT
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +70,27 @@ def test_a_comment_hidden_by_a_colleague_is_not_hidden_again(two_moderators, pub
     assert "Это уже скрыто" in page
     assert ModerationCase.objects.filter(comment=comment, status="decided").count() == 1
     assert Notification.objects.filter(recipient=citizen, kind="comment.hidden").count() == 1
+
+
+def test_a_bulk_decision_leaves_out_a_case_that_became_an_appeal(two_moderators, moderator, citizen):
+    first, second = two_moderators
+    rejected = ProposalFactory(author=citizen, status="in_moderation", language="ru")
+    decided = moderation_case_open(proposal=rejected)
+    moderation_case_claim(case=decided, moderator=moderator)
+    moderation_decide(
+        case=decided, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    spam = moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation"))
+    # The queue the second moderator loaded did not show the appeal yet: they select what they had.
+    appeal = moderation_appeal(
+        proposal=rejected, author=citizen, grounds="Я никого не оскорблял, это цитата."
+    )
+    page = second.post(
+        "/ru/moderation/cases/bulk/",
+        {"cases": [spam.pk, appeal.pk], "decision": "reject", "reason_code": "spam", "statement": STATEMENT},
+        follow=True,
+    ).content.decode()
+    assert "Апелляция решается на её собственной странице" in page
+    appeal.refresh_from_db()
+    spam.refresh_from_db()
+    assert appeal.status == "open" and spam.status == "decided"
