@@ -152,6 +152,13 @@ def _validate_decision(case, *, moderator, decision, reason_code, statement, mer
         merge_into is None or merge_into.pk == case.proposal_id or not merge_into.is_public
     ):
         errors["merge_into"] = _("Give the number of the published proposal this one duplicates.")
+    elif decision == Decision.MERGE and merge_into.consultation_id != case.proposal.consultation_id:
+        # A number mistyped by one digit names a proposal of another consultation just as well; its
+        # supporters and its answer belong to that consultation.
+        errors["merge_into"] = _(
+            "Proposal %(number)d belongs to another consultation: a proposal is merged only into one of its "
+            "own consultation."
+        ) % {"number": merge_into.pk}
     elif decision == Decision.MERGE and has_interest_in(moderator, merge_into):
         # A merge favours its target: its author (or their organisation) would decide in their own favour.
         errors["merge_into"] = _("You cannot merge into your own proposal or your organisation's.")

@@ -255,6 +255,30 @@ def test_a_duplicate_is_merged_only_into_another_published_proposal(published, m
     assert (duplicate.status, duplicate.merged_into_id) == ("merged", published.pk)
 
 
+def test_a_proposal_is_not_merged_into_another_consultations(published, moderator):
+    """A mistyped number can name a published proposal of another consultation: refused, with its number."""
+    duplicate = ProposalFactory(consultation=published.consultation, status="in_moderation")
+    elsewhere = ProposalFactory(status="published")
+    assert elsewhere.consultation_id != published.consultation_id
+    case = moderation_case_open(proposal=duplicate)
+    moderation_case_claim(case=case, moderator=moderator)
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        moderation_decide(
+            case=case,
+            moderator=moderator,
+            decision="merge",
+            reason_code="duplicate",
+            statement=STATEMENT,
+            merge_into=elsewhere,
+        )
+    assert refused.value.message_dict["merge_into"] == [
+        f"Предложение {elsewhere.pk} относится к другой консультации: предложение объединяется только с "
+        "предложением своей консультации."
+    ]
+    duplicate.refresh_from_db()
+    assert duplicate.status == "in_moderation"
+
+
 def _case_in(consultation, *article_numbers):
     document = DocumentFactory(consultation=consultation)
     proposal = ProposalFactory(consultation=consultation, status="in_moderation")

@@ -231,7 +231,7 @@ def test_author_of_a_comment_hidden_by_reports_is_told_the_reasons(behind_proxy)
 
 def test_author_of_a_merged_proposal_is_told_the_reasons_and_where_it_went():
     target = ProposalFactory(title="Open district budgets")
-    duplicate = ProposalFactory(status="in_moderation")
+    duplicate = ProposalFactory(consultation=target.consultation, status="in_moderation")
     moderator = UserFactory()
     account_services.user_grant_role(user=moderator, role=Role.MODERATOR, granted_by=None)
     case = moderation_case_open(proposal=duplicate, reasons=["near_duplicate"])
