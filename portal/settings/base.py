@@ -428,6 +428,9 @@ _settings_from_env(
     # New registrations for one hearing from one address a day: a class or an office may come together, a farm
     # of throw-away accounts (they need only a confirmed email) must not take every seat.
     HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY=20,
+    # Reports per hour from one address, whoever is signed in (each person may also make 30 an hour): every
+    # report of another item opens a moderation case.
+    REPORTS_PER_ADDRESS_PER_HOUR=120,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
     # that counters on public pages lag. 0 turns page caching off.
     PAGE_CACHE_SECONDS=5,
