@@ -113,20 +113,24 @@ def _kept_after_reports(*, proposal: Proposal, comment: Comment | None) -> bool:
     """Whether a moderator has kept or restored this published content: on reports, on an appeal of a
     decision on reports, or on their own initiative. They have judged it, so more reports go to them in the
     queue and no longer hide it by themselves. Approving a submission (screening, no reports) is not that."""
-    return (
-        ModerationCase.objects.filter(
-            proposal=proposal,
-            comment=comment,
-            status=ModerationCase.Status.DECIDED,
-            decision=ModerationCase.Decision.APPROVE,
-        )
-        .filter(
-            Q(reports__isnull=False)
-            | Q(appeal_of__reports__isnull=False)
-            | Q(source=ModerationCase.Source.MODERATOR)
-        )
-        .exists()
+    kept = ModerationCase.objects.filter(
+        proposal=proposal,
+        comment=comment,
+        status=ModerationCase.Status.DECIDED,
+        decision=ModerationCase.Decision.APPROVE,
+    ).filter(
+        Q(reports__isnull=False)
+        | Q(appeal_of__reports__isnull=False)
+        | Q(source=ModerationCase.Source.MODERATOR)
     )
+    # The moderator judged the text they read. A comment edited since (its edit window outlasts a quick
+    # decision) is text nobody has judged, and keeping the old one must not shield it.
+    edited_at = (
+        Comment.objects.filter(pk=comment.pk).values_list("edited_at", flat=True).first() if comment else None
+    )
+    if edited_at is not None:
+        kept = kept.filter(decided_at__gt=edited_at)
+    return kept.exists()
 
 
 # Signs of a report campaign on one piece of content, each a reason on the moderation case. They are for

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from proposals.models import ModerationCase, ProposalTransition, Report
-from proposals.services.comment import comment_create
+from proposals.services.comment import comment_create, comment_edit
 from proposals.services.moderation import (
     comment_set_hidden,
     moderation_act,
@@ -262,3 +262,20 @@ def test_the_outcome_of_a_comment_appeal_reaches_its_author_with_reasons(
     client.force_login(citizen)
     mine = client.get("/en/me/").content.decode()
     assert "Appeal upheld" in mine and "your comment" in mine
+
+
+def test_a_comment_edited_after_a_moderator_kept_it_is_hidden_by_reports_again(
+    published, citizen, moderator, verify
+):
+    """Keeping a reported comment judged its text then; an edit within the window is new text."""
+    comment = comment_create(author=citizen, proposal=published, body="The district budget is a secret.")
+    first, second, third = verify(*UserFactory.create_batch(3, date_joined=LONG_AGO))
+    for reporter in (first, second):
+        report_create(reporter=reporter, proposal=published, comment=comment, kind="abuse")
+    case = ModerationCase.objects.get(comment=comment, status="open")
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(case=case, moderator=moderator, decision="approve")
+    comment_edit(comment=comment, editor=citizen, body="Now the text says something else entirely.")
+    report_create(reporter=third, proposal=published, comment=comment, kind="abuse")
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
