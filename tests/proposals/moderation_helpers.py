@@ -5,7 +5,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from proposals.services.moderation import moderation_act
+from proposals.models import ModerationCase
+from proposals.services.comment import comment_create
+from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
+from proposals.services.report import report_create
 
 STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
 # Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).
@@ -22,3 +25,14 @@ def hide_comment(*, moderator, proposal, comment):
         reason_code="abuse",
         statement=STATEMENT,
     )
+
+
+def keep_reported_comment(*, proposal, author, moderator, reporters):
+    """A comment by `author` that `reporters` report and `moderator` keeps before any hiding."""
+    comment = comment_create(author=author, proposal=proposal, body="The district budget is a secret.")
+    for reporter in reporters:
+        report_create(reporter=reporter, proposal=proposal, comment=comment, kind="spam")
+    case = ModerationCase.objects.get(comment=comment, status="open")
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(case=case, moderator=moderator, decision="approve")
+    return comment

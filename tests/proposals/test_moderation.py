@@ -225,14 +225,16 @@ def test_only_the_author_can_appeal(client, case, other_citizen):
 
 
 def test_a_duplicate_is_merged_only_into_another_published_proposal(published, moderator):
-    """No target, the proposal itself, or one not public: refused beside the target field. The original,
+    """No target, the proposal itself, one not public or of another consultation: refused beside the target field. The original,
     published before the duplicate, is the usual target."""
     duplicate = ProposalFactory(consultation=published.consultation, status="in_moderation")
     case = moderation_case_open(proposal=duplicate)
     moderation_case_claim(case=case, moderator=moderator)
     not_public = ProposalFactory(consultation=published.consultation, status="rejected")
-    for target in (None, duplicate, not_public):
-        with pytest.raises(ValidationError) as refused:
+    # A number mistyped by a digit can name a published proposal of another consultation.
+    elsewhere = ProposalFactory(status="published")
+    for target in (None, duplicate, not_public, elsewhere):
+        with translation.override("ru"), pytest.raises(ValidationError) as refused:
             moderation_decide(
                 case=case,
                 moderator=moderator,
@@ -242,6 +244,10 @@ def test_a_duplicate_is_merged_only_into_another_published_proposal(published, m
                 merge_into=target,
             )
         assert "merge_into" in refused.value.message_dict
+    assert refused.value.message_dict["merge_into"] == [
+        f"Предложение {elsewhere.pk} относится к другой консультации: предложение объединяется только с "
+        "предложением своей консультации."
+    ]
     assert published.pk < duplicate.pk
     moderation_decide(
         case=case,
@@ -253,30 +259,6 @@ def test_a_duplicate_is_merged_only_into_another_published_proposal(published, m
     )
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into_id) == ("merged", published.pk)
-
-
-def test_a_proposal_is_not_merged_into_another_consultations(published, moderator):
-    """A mistyped number can name a published proposal of another consultation: refused, with its number."""
-    duplicate = ProposalFactory(consultation=published.consultation, status="in_moderation")
-    elsewhere = ProposalFactory(status="published")
-    assert elsewhere.consultation_id != published.consultation_id
-    case = moderation_case_open(proposal=duplicate)
-    moderation_case_claim(case=case, moderator=moderator)
-    with translation.override("ru"), pytest.raises(ValidationError) as refused:
-        moderation_decide(
-            case=case,
-            moderator=moderator,
-            decision="merge",
-            reason_code="duplicate",
-            statement=STATEMENT,
-            merge_into=elsewhere,
-        )
-    assert refused.value.message_dict["merge_into"] == [
-        f"Предложение {elsewhere.pk} относится к другой консультации: предложение объединяется только с "
-        "предложением своей консультации."
-    ]
-    duplicate.refresh_from_db()
-    assert duplicate.status == "in_moderation"
 
 
 def _case_in(consultation, *article_numbers):

@@ -28,7 +28,7 @@ from tests.conftest import give_totp, needs_concurrent_connections
 from tests.factories import UserFactory
 
 from .factories import CommentFactory, ProposalFactory
-from .moderation_helpers import LONG_AGO, STATEMENT
+from .moderation_helpers import LONG_AGO, STATEMENT, keep_reported_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -244,13 +244,10 @@ def test_content_a_moderator_restored_on_their_own_initiative_is_not_hidden_by_r
 def test_a_comment_a_moderator_kept_after_reports_is_not_hidden_by_more_reports(
     published, citizen, moderator, verify
 ):
-    comment = comment_create(author=citizen, proposal=published, body="The district budget is a secret.")
     first, second, third = verify(*UserFactory.create_batch(3, date_joined=LONG_AGO))
-    for reporter in (first, second):
-        report_create(reporter=reporter, proposal=published, comment=comment, kind="spam")
-    case = ModerationCase.objects.get(comment=comment, status="open")
-    moderation_case_claim(case=case, moderator=moderator)
-    moderation_decide(case=case, moderator=moderator, decision="approve")  # kept before any hiding
+    comment = keep_reported_comment(
+        proposal=published, author=citizen, moderator=moderator, reporters=(first, second)
+    )
     report_create(reporter=third, proposal=published, comment=comment, kind="spam")
     comment.refresh_from_db()
     assert comment.hidden_at is None

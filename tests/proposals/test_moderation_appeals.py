@@ -20,7 +20,7 @@ from proposals.services.report import report_create
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory
-from .moderation_helpers import LONG_AGO, STATEMENT, hide_comment
+from .moderation_helpers import LONG_AGO, STATEMENT, hide_comment, keep_reported_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -268,13 +268,10 @@ def test_a_comment_edited_after_a_moderator_kept_it_is_hidden_by_reports_again(
     published, citizen, moderator, verify
 ):
     """Keeping a reported comment judged its text then; an edit within the window is new text."""
-    comment = comment_create(author=citizen, proposal=published, body="The district budget is a secret.")
     first, second, third = verify(*UserFactory.create_batch(3, date_joined=LONG_AGO))
-    for reporter in (first, second):
-        report_create(reporter=reporter, proposal=published, comment=comment, kind="abuse")
-    case = ModerationCase.objects.get(comment=comment, status="open")
-    moderation_case_claim(case=case, moderator=moderator)
-    moderation_decide(case=case, moderator=moderator, decision="approve")
+    comment = keep_reported_comment(
+        proposal=published, author=citizen, moderator=moderator, reporters=(first, second)
+    )
     comment_edit(comment=comment, editor=citizen, body="Now the text says something else entirely.")
     report_create(reporter=third, proposal=published, comment=comment, kind="abuse")
     comment.refresh_from_db()
