@@ -1,10 +1,11 @@
 """axe-core (WCAG 2.1 A/AA) on the staff pages: dashboard, moderation queue and cases, a proposal as a moderator
-sees it, transparency, audit log, document import."""
+sees it, transparency (its weekly table at tablet and desktop widths too), audit log, document import."""
 
 import pytest
 
 from proposals.demo import seed_consultation
 from proposals.models import Document, ModerationCase
+from proposals.services.moderation import moderation_case_claim, moderation_case_open, moderation_decide
 from proposals.services.report import report_create
 from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
@@ -12,6 +13,7 @@ from tests.factories import UserFactory
 from tests.proposals.factories import CommentFactory, ProposalFactory
 
 from .test_accessibility import axe_violations
+from .test_phone_width import FITS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,3 +59,24 @@ def test_no_wcag_violations_on_staff_pages(page, login_as, admin_user, language)
         if violations:
             failures[path] = violations
     assert failures == {}
+
+
+@pytest.mark.parametrize("width", [768, 1280])
+def test_the_weekly_moderation_table_does_not_widen_a_tablet_or_desktop_page(page, moderator, width):
+    """Ten reason columns with long Kazakh words made the page 1,343 px wide on a 1,280 px screen (it stacks
+    only on a phone): the table scrolls in its own region instead."""
+    for reason in ("abuse", "spam", "personal_data"):
+        case = moderation_case_open(proposal=ProposalFactory(status="in_moderation"))
+        moderation_case_claim(case=case, moderator=moderator)
+        moderation_decide(
+            case=case,
+            moderator=moderator,
+            decision="reject",
+            reason_code=reason,
+            statement="The text breaks the consultation's rules.",
+        )
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/kk/transparency/moderation/")
+    assert page.locator("table[aria-labelledby=by-week] td").count() >= 9
+    assert page.evaluate(FITS), "the moderation figures scroll sideways"
+    assert axe_violations(page) == []  # the scrolling region is named and reached by keyboard
