@@ -80,3 +80,15 @@ def test_the_weekly_moderation_table_does_not_widen_a_tablet_or_desktop_page(pag
     assert page.locator("table[aria-labelledby=by-week] td").count() >= 9
     assert page.evaluate(FITS), "the moderation figures scroll sideways"
     assert axe_violations(page) == []  # the scrolling region is named and reached by keyboard
+
+
+def test_the_moderation_queue_does_not_widen_a_tablet_page(page, login_as, moderator):
+    """Eight columns of Russian headings and labels made the queue 909 px wide on a 768 px tablet."""
+    moderation_case_open(proposal=ProposalFactory(status="in_moderation", title="Прямые выборы акимов"))
+    give_totp(moderator)
+    login_as(moderator)
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.goto("/ru/moderation/")
+    assert page.locator("table.queue td").count() >= 8
+    assert page.evaluate(FITS), "the queue scrolls sideways"
+    assert axe_violations(page) == []
