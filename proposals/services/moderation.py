@@ -390,7 +390,11 @@ def moderation_appeal(
     if last.is_appeal or last.appeals.exists():
         raise ValidationError(_("This decision was already reviewed on appeal; it is final."))
     if comment is None and proposal.status == S.REJECTED:
-        proposal_transition(proposal=proposal, to_status=S.IN_MODERATION, actor=author, reason=grounds)
+        # The grounds are for the moderator (the case keeps them); written as the step's reason, they stood on
+        # the public timeline once the appeal was upheld, often with something about the author.
+        proposal_transition(
+            proposal=proposal, to_status=S.IN_MODERATION, actor=author, internal_note="appeal of a rejection"
+        )
     appeal = {
         "source": Source.APPEAL,
         "priority": CASE_PRIORITY[Source.APPEAL],

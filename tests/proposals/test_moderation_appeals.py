@@ -276,3 +276,24 @@ def test_a_comment_edited_after_a_moderator_kept_it_is_hidden_by_reports_again(
     report_create(reporter=third, proposal=published, comment=comment, kind="abuse")
     comment.refresh_from_db()
     assert comment.hidden_at is not None
+
+
+def test_the_grounds_of_an_appeal_stay_off_the_public_timeline(
+    client, moderator, second_moderator, other_citizen
+):
+    """The author writes them to a moderator, often about themselves; an upheld appeal publishes the page."""
+    rejected = ProposalFactory(author=other_citizen, status="in_moderation")
+    case = moderation_case_open(proposal=rejected)
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    grounds = "I teach at school 12 in Taraz and quoted a pupil; call me on 8 701 555 12 34."
+    appeal = moderation_appeal(proposal=rejected, author=other_citizen, grounds=grounds)
+    assert appeal.appeal_grounds == grounds
+    moderation_case_claim(case=appeal, moderator=second_moderator)
+    moderation_decide(case=appeal, moderator=second_moderator, decision="approve", statement=UPHELD)
+    rejected.refresh_from_db()
+    assert rejected.status == "published"
+    assert "school 12" not in client.get(f"/en/proposals/{rejected.pk}/").content.decode()
+    assert not ProposalTransition.objects.filter(proposal=rejected, reason__contains="school 12").exists()
