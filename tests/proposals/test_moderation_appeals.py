@@ -1,7 +1,10 @@
 """Hidden content and appeals: what a hidden proposal's public page keeps to its author, appeals of a hidden
 comment, and reports of content that is already hidden."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -297,3 +300,20 @@ def test_the_grounds_of_an_appeal_stay_off_the_public_timeline(
     assert rejected.status == "published"
     assert "school 12" not in client.get(f"/en/proposals/{rejected.pk}/").content.decode()
     assert not ProposalTransition.objects.filter(proposal=rejected, reason__contains="school 12").exists()
+
+
+def test_grounds_already_on_timelines_are_taken_off_by_the_migration(other_citizen):
+    """Appeals made before the fix left their grounds on the step back to moderation."""
+    proposal = ProposalFactory(author=other_citizen, status="published")
+    appealed = proposal.transitions.create(
+        from_status="rejected", to_status="in_moderation", actor=other_citizen, reason="I teach at school 12."
+    )
+    rejected = proposal.transitions.create(
+        from_status="in_moderation", to_status="rejected", reason=STATEMENT
+    )
+    import_module("proposals.migrations.0014_appeal_grounds_off_the_timeline").grounds_off_the_timeline(
+        apps, None
+    )
+    appealed.refresh_from_db()
+    rejected.refresh_from_db()
+    assert (appealed.reason, rejected.reason) == ("", STATEMENT)
