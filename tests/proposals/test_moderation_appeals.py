@@ -19,6 +19,7 @@ from proposals.services.moderation import (
     moderation_case_open,
     moderation_decide,
 )
+from proposals.services.proposal import proposal_transition
 from proposals.services.report import report_create
 from tests.factories import UserFactory
 
@@ -317,3 +318,21 @@ def test_grounds_already_on_timelines_are_taken_off_by_the_migration(other_citiz
     appealed.refresh_from_db()
     rejected.refresh_from_db()
     assert (appealed.reason, rejected.reason) == ("", STATEMENT)
+
+
+def test_what_a_moderator_asked_to_change_stays_off_the_public_timeline(client, moderator, other_citizen):
+    """The request was about text nobody else saw, and may quote it; the author reads it in their notices."""
+    proposal = ProposalFactory(author=other_citizen, status="in_moderation")
+    case = moderation_case_open(proposal=proposal)
+    moderation_case_claim(case=case, moderator=moderator)
+    asked = "Remove the phone number of your neighbour, 8 701 555 12 34, and send it again."
+    moderation_decide(
+        case=case,
+        moderator=moderator,
+        decision="request_changes",
+        reason_code="personal_data",
+        statement=asked,
+    )
+    proposal_transition(proposal=proposal, to_status="submitted", actor=other_citizen)
+    proposal_transition(proposal=proposal, to_status="published", actor=None)
+    assert "555 12 34" not in client.get(f"/en/proposals/{proposal.pk}/").content.decode()
