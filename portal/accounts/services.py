@@ -21,7 +21,7 @@ from portal.accounts.permissions import (
     is_blocked,
 )
 from portal.core.audit import audit_record
-from portal.core.formats import iso_datetime
+from portal.core.formats import format_when, iso_datetime
 from portal.core.roles import (
     ROLE_GROUPS,
     Role,
@@ -389,6 +389,20 @@ def account_block(*, user: User, blocked_by: User, days: int, reason: str):
         raise ValidationError({"reason": _("Explain the block to the person in at least 20 characters.")})
     if not 1 <= days <= 365:
         raise ValidationError({"days": _("Block for 1 to 365 days.")})
+    # Two moderators blocking the same person from their case pages (or one pressing twice) would each add a
+    # block and send a notice with their own reason and period; the person's row serialises them.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    current = AccountBlock.objects.filter(
+        user=user, lifted_at__isnull=True, blocked_until__gt=timezone.now()
+    ).first()
+    if current is not None:
+        raise ValidationError(
+            _(
+                "%(name)s's account is already blocked until %(until)s. Lift that block first to set another "
+                "period."
+            )
+            % {"name": user.display_name, "until": format_when(current.blocked_until)}
+        )
     until = timezone.now() + timedelta(days=days)
     block = AccountBlock.objects.create(user=user, blocked_until=until, reason=reason, blocked_by=blocked_by)
     user.__dict__.pop("_portal_blocked", None)

@@ -584,6 +584,7 @@ def test_a_block_lasts_from_one_day_to_a_year(citizen, moderator):
         with pytest.raises(ValidationError):
             account_services.account_block(user=citizen, blocked_by=moderator, days=days, reason=STATEMENT)
     for days in (1, 365):
+        account_services.account_unblock(user=citizen, lifted_by=moderator)
         block = account_services.account_block(
             user=citizen, blocked_by=moderator, days=days, reason=STATEMENT
         )

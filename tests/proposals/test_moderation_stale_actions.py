@@ -1,10 +1,11 @@
 """Moderators acting from pages they had open: the second of two on the same content is told that the page
 was out of date, and nothing of theirs is recorded or sent to the author; a bulk decision leaves out a case
-that became an appeal meanwhile."""
+that became an appeal meanwhile, and a second block of the same person is refused."""
 
 import pytest
 from django.test import Client
 
+from portal.accounts.models import AccountBlock
 from portal.notifications.models import Notification
 from proposals.models import ModerationCase
 from proposals.services.comment import comment_create
@@ -94,3 +95,16 @@ def test_a_bulk_decision_leaves_out_a_case_that_became_an_appeal(two_moderators,
     appeal.refresh_from_db()
     spam.refresh_from_db()
     assert appeal.status == "open" and spam.status == "decided"
+
+
+def test_a_second_moderator_blocking_the_same_person_is_told_until_when_they_are_blocked(
+    two_moderators, citizen
+):
+    first, second = two_moderators
+    case = moderation_case_open(proposal=ProposalFactory(author=citizen, status="in_moderation"))
+    block = {"days": 7, "reason": "Insults in several comments today."}
+    first.post(f"/ru/moderation/cases/{case.pk}/block/", block)
+    page = second.post(f"/ru/moderation/cases/{case.pk}/block/", {**block, "days": 30}, follow=True)
+    assert "Учётная запись Aigerim уже заблокирована до " in page.content.decode()
+    assert AccountBlock.objects.filter(user=citizen).count() == 1
+    assert Notification.objects.filter(recipient=citizen, kind="account.blocked").count() == 1
