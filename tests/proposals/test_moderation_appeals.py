@@ -312,7 +312,7 @@ def test_grounds_already_on_timelines_are_taken_off_by_the_migration(other_citiz
     rejected = proposal.transitions.create(
         from_status="in_moderation", to_status="rejected", reason=STATEMENT
     )
-    import_module("proposals.migrations.0014_appeal_grounds_off_the_timeline").grounds_off_the_timeline(
+    import_module("proposals.migrations.0015_appeal_grounds_off_the_timeline").grounds_off_the_timeline(
         apps, None
     )
     appealed.refresh_from_db()

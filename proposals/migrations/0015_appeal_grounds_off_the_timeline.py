@@ -11,7 +11,7 @@ def grounds_off_the_timeline(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0013_comment_announced"),
+        ("proposals", "0014_comment_language"),
     ]
 
     operations = [
