@@ -51,7 +51,9 @@ def register() -> None:
         ("consents", privacy.consents_of, (ConsentRecord,)),
         ("api_tokens", privacy.api_tokens_of, (ApiToken,)),
     ):
-        registries.personal_data.register(registries.PersonalDataPart(name=name, export=export, models=models))
+        registries.personal_data.register(
+            registries.PersonalDataPart(name=name, export=export, models=models)
+        )
     page_cache.invalidate_on_change(Organisation)
     # An account just opened has written nothing a page shows yet; on publication day thousands open.
     page_cache.invalidate_on_change(
