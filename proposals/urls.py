@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .views import (
+    actions,
     commission,
     consultation,
     hearing,
@@ -9,7 +10,6 @@ from .views import (
     me,
     moderation,
     outcome,
-    participation,
     proposal,
     staff_answer_templates,
     staff_consultations,
@@ -32,12 +32,12 @@ def _staff_list_routes(key: str, views) -> list:
     ]
 
 
-def _actions(prefix: str, views, key: str, actions: tuple[str, ...], *, name: str = "") -> list:
+def _actions(prefix: str, views, key: str, verbs: tuple[str, ...], *, name: str = "") -> list:
     """Routes of one thing that follow one naming rule: `<prefix><action>/` runs the view `<key>_<action>`
     and is named `<name>_<action>` (`name` defaults to `key`); a two-word action such as `intake/open` stands
     as `intake_open` in both. The table then says each route once instead of three times."""
     routes = []
-    for action in actions:
+    for action in verbs:
         suffix = action.replace("/", "_")
         routes.append(
             path(f"{prefix}{action}/", getattr(views, f"{key}_{suffix}"), name=f"{name or key}_{suffix}")
@@ -175,16 +175,16 @@ urlpatterns = [
     *_actions(
         "proposals/<int:pk>/", submission, "proposal", ("edit", "compare", "preview", "submit", "withdraw")
     ),
-    path("proposals/<int:pk>/support/", participation.support, name="support"),
-    path("proposals/<int:pk>/support/withdraw/", participation.support_withdraw, name="support_withdraw"),
-    path("proposals/<int:pk>/follow/", participation.proposal_follow, name="proposal_follow"),
-    path("proposals/<int:pk>/comments/", participation.comment_create, name="comment_create"),
+    path("proposals/<int:pk>/support/", actions.support, name="support"),
+    path("proposals/<int:pk>/support/withdraw/", actions.support_withdraw, name="support_withdraw"),
+    path("proposals/<int:pk>/follow/", actions.proposal_follow, name="proposal_follow"),
+    path("proposals/<int:pk>/comments/", actions.comment_create, name="comment_create"),
     path("proposals/<int:pk>/report/", moderation.proposal_report, name="proposal_report"),
     path("proposals/<int:pk>/appeal/", moderation.proposal_appeal, name="proposal_appeal"),
-    *_actions("comments/<int:comment_pk>/", participation, "comment", ("edit", "delete", "like")),
+    *_actions("comments/<int:comment_pk>/", actions, "comment", ("edit", "delete", "like")),
     path("comments/<int:comment_pk>/report/", moderation.comment_report, name="comment_report"),
     path("comments/<int:comment_pk>/appeal/", moderation.comment_appeal, name="comment_appeal"),
-    path("follow/<str:kind>/<int:pk>/", participation.target_follow, name="target_follow"),
+    path("follow/<str:kind>/<int:pk>/", actions.target_follow, name="target_follow"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/cases/<int:pk>/", moderation.case_detail, name="moderation_case"),
     *_actions("moderation/cases/<int:pk>/", moderation, "case", ("claim", "decide"), name="moderation_case"),

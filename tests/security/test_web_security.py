@@ -1,7 +1,7 @@
 """Open redirects, account enumeration, CSV injection, CSRF, rate limits and production security headers.
 
 Seen to fail once against broken variants while writing them:
-- open redirects: with `url_has_allowed_host_and_scheme` replaced by `True` in `participation.target_follow`,
+- open redirects: with `url_has_allowed_host_and_scheme` replaced by `True` in `actions.target_follow`,
   `test_follow_views_do_not_redirect_off_site` followed `//evil.test` off the site;
 - CSV injection: with `csv_safe` returning its value unchanged in proposals/views/open_data.py,
   `test_export_cells_cannot_start_a_formula` found cells starting with `=`, `+`, `-` and `@`;
