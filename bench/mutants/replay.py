@@ -113,7 +113,7 @@ MUTANTS = [
     ),
     _edit(
         "reports-counted-across-proposal-and-comments",
-        "proposals/services/report.py",
+        "proposals/services/reader_report.py",
         "Report.objects.filter(proposal=proposal, comment=comment)",
         "Report.objects.filter(proposal=proposal)",
         "tests/proposals/test_moderation_actions.py::"

@@ -138,7 +138,7 @@ CASE_PRIORITY = {
 
 
 # An account made this shortly before it reports is "new": throw-away accounts are made for a campaign. Their
-# reports reach the moderator but count as one voice together towards hiding (services/report.py).
+# reports reach the moderator but count as one voice together towards hiding (services/reader_report.py).
 NEW_ACCOUNT_AGE = timedelta(days=7)
 
 

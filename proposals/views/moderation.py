@@ -35,7 +35,7 @@ from ..forms import (
 from ..models import Comment, ModerationCase, Proposal
 from ..selectors import moderation as selectors
 from ..services import moderation as services
-from ..services import report as report_services
+from ..services import reader_report as report_services
 
 
 @login_required

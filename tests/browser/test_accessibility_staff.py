@@ -6,7 +6,7 @@ import pytest
 from proposals.demo import seed_consultation
 from proposals.models import Document, ModerationCase
 from proposals.services.moderation import moderation_case_claim, moderation_case_open, moderation_decide
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
 from tests.factories import UserFactory

@@ -8,7 +8,7 @@ from django.utils import timezone
 from proposals.models import ModerationCase
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 
 STATEMENT = "The text insults a named official; the rules of the consultation forbid this."
 # Accounts of long standing: new accounts reporting count as one voice together (a possible campaign).

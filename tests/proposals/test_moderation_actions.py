@@ -23,7 +23,7 @@ from proposals.services.moderation import (
     moderation_decide,
     moderation_decide_bulk,
 )
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from tests.conftest import give_totp, needs_concurrent_connections
 from tests.factories import UserFactory
 

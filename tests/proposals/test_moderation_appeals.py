@@ -20,7 +20,7 @@ from proposals.services.moderation import (
     moderation_decide,
 )
 from proposals.services.proposal import proposal_transition
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory

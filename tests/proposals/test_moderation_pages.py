@@ -16,7 +16,7 @@ from proposals.services.moderation import (
     moderation_case_open,
     moderation_decide,
 )
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from tests.conftest import give_totp
 
 from .factories import ProposalFactory

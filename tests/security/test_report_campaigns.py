@@ -22,7 +22,7 @@ from portal.notifications.models import Notification
 from proposals.models import ModerationCase, Report
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_case_claim, moderation_case_open, moderation_decide
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from tests.conftest import give_totp
 from tests.factories import UserFactory
 from tests.identity import make_iin

@@ -28,7 +28,7 @@ from proposals.models import (
 )
 from proposals.services.hearing import cancel_token, hearing_register
 from proposals.services.moderation import moderation_case_open
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from tests.factories import UserFactory
 from tests.proposals.factories import (
     AgendaItemFactory,

@@ -23,7 +23,7 @@ from proposals.models import RetainedSupport, Support
 from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
 from proposals.services.hearing import hearing_register
-from proposals.services.report import report_create
+from proposals.services.reader_report import report_create
 from proposals.services.support import support_add
 from tests.conftest import give_totp
 from tests.factories import UserFactory
