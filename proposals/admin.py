@@ -6,8 +6,8 @@ moderation queue and the Commission's work queue, never here."""
 from django.contrib import admin
 
 from portal.core.admin import (
-    AdministratorsOnly,
-    ReadOnlyForAdministrators,
+    ReadOnlyForSuperusers,
+    SuperusersOnly,
     is_superuser_with_powers,
 )
 from portal.core.forms import PortalModelForm
@@ -45,7 +45,7 @@ class ConsultationAdminForm(PortalModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(AdministratorsOnly):
+class ConsultationAdmin(SuperusersOnly):
     form = ConsultationAdminForm
     list_display = ("slug", "title_kk", "title_ru", "title_en", "moderation_policy", "created_at")
     fields = (
@@ -67,39 +67,39 @@ class ConsultationAdmin(AdministratorsOnly):
 
 
 @admin.register(Topic)
-class TopicAdmin(AdministratorsOnly):
+class TopicAdmin(SuperusersOnly):
     list_display = ("slug", "name_kk", "name_ru", "name_en", "position", "is_active")
     list_editable = ("position", "is_active")
 
 
 @admin.register(ModerationCase)
-class ModerationCaseAdmin(ReadOnlyForAdministrators):
+class ModerationCaseAdmin(ReadOnlyForSuperusers):
     list_display = ("pk", "proposal", "comment", "source", "status", "decision", "reason_code", "created_at")
     list_filter = ("status", "source", "decision", "reason_code", "language")
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyForAdministrators):
+class ReportAdmin(ReadOnlyForSuperusers):
     list_display = ("pk", "kind", "proposal", "comment", "created_at")
     list_filter = ("kind",)
 
 
 @admin.register(ResponseTemplate)
-class ResponseTemplateAdmin(AdministratorsOnly):
+class ResponseTemplateAdmin(SuperusersOnly):
     list_display = ("name", "status", "is_active")
     list_filter = ("is_active", "status")
     search_fields = ("name", "text_kk", "text_ru", "text_en")
 
 
 @admin.register(ObligationRule)
-class ObligationRuleAdmin(AdministratorsOnly):
+class ObligationRuleAdmin(SuperusersOnly):
     list_display = ("__str__", "consultation", "min_supports", "days", "is_active")
     search_fields = ("name_kk", "name_ru", "name_en")
     list_filter = ("is_active", "consultation")
 
 
 @admin.register(ResponsibleBody)
-class ResponsibleBodyAdmin(AdministratorsOnly):
+class ResponsibleBodyAdmin(SuperusersOnly):
     """The bodies commitments name; the commitments themselves are recorded on the staff pages."""
 
     list_display = ("slug", "name_kk", "name_ru", "name_en")

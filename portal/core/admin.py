@@ -13,7 +13,7 @@ def is_superuser_with_powers(user) -> bool:
     return user.is_superuser and is_admin(user)
 
 
-class AdministratorsOnly(admin.ModelAdmin):
+class SuperusersOnly(admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_superuser_with_powers(request.user)
 
@@ -30,7 +30,7 @@ class AdministratorsOnly(admin.ModelAdmin):
         return is_superuser_with_powers(request.user)
 
 
-class ReadOnlyForAdministrators(AdministratorsOnly):
+class ReadOnlyForSuperusers(SuperusersOnly):
     """A record written by the services (cases, reports, deliveries): superusers look, never edit."""
 
     def has_add_permission(self, request):
@@ -44,7 +44,7 @@ class ReadOnlyForAdministrators(AdministratorsOnly):
 
 
 @admin.register(SiteSwitches)
-class SiteSwitchesAdmin(AdministratorsOnly):
+class SiteSwitchesAdmin(SuperusersOnly):
     """One row: the surge switches and the banner that explains them."""
 
     fieldsets = [

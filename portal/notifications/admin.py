@@ -2,19 +2,19 @@
 
 from django.contrib import admin
 
-from portal.core.admin import AdministratorsOnly, ReadOnlyForAdministrators
+from portal.core.admin import ReadOnlyForSuperusers, SuperusersOnly
 
 from .models import DigestDelivery, SuppressedAddress
 
 
 @admin.register(SuppressedAddress)
-class SuppressedAddressAdmin(AdministratorsOnly):
+class SuppressedAddressAdmin(SuperusersOnly):
     list_display = ("email", "reason", "created_at")
     search_fields = ("email",)
     readonly_fields = ("created_at",)
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(ReadOnlyForAdministrators):
+class DigestDeliveryAdmin(ReadOnlyForSuperusers):
     list_display = ("user_id", "frequency", "period", "status", "attempts", "notifications_count", "sent_at")
     list_filter = ("frequency", "status", "period")
