@@ -1,11 +1,13 @@
 """Public hearings: lists, the detail page, registration, cancellation, speaker requests, calendar files."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -152,4 +154,11 @@ def hearing_ics(request, pk):
 
 
 def hearings_ics(request):
-    return _ics(selectors.hearing_all(), "hearings.ics")
+    """Every hearing; `?language=kk|ru|en` (the link on each language's list names its own) sets the language
+    of titles, places and links. A calendar app fetching a subscribed feed sends no cookie and often no
+    Accept-Language, so without it every subscriber would read the default language."""
+    language = request.GET.get("language", "")
+    with translation.override(
+        language if language in dict(settings.LANGUAGES) else translation.get_language()
+    ):
+        return _ics(selectors.hearing_all(), "hearings.ics")
