@@ -194,6 +194,7 @@ def hearing_save(
         hearing = Hearing(consultation=consultation)
     else:
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+        _seats_taken_fit(hearing, data.capacity)
         moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
         if hearing.starts_at != data.starts_at:
             # A reminder of the old start says nothing of the new one: the sweep reminds again before it.
@@ -208,6 +209,21 @@ def hearing_save(
     if moved and hearing.status in (H.SCHEDULED, H.POSTPONED, H.LIVE):
         _notify_audience(hearing, kind="hearing.moved", exclude=actor)
     return hearing
+
+
+def _seats_taken_fit(hearing: Hearing, capacity: int) -> None:
+    """Fewer seats than people already holding one would leave some with a code for a chair that is not there
+    (the hall is full at the door); the secretariat keeps enough seats, or those people cancel first."""
+    taken = _active(hearing.pk).filter(status=R.REGISTERED).count()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "Seats already taken: %(taken)s. The hearing cannot have fewer seats than that."
+                )
+                % {"taken": taken}
+            }
+        )
 
 
 @transaction.atomic

@@ -3,18 +3,22 @@ exist, a postponed hearing's date, the names of speakers, the cancel page of a p
 and what came of a hearing afterwards."""
 
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from icalendar import Calendar
 
 from proposals.services import hearing as services
 from proposals.services.hearing import HearingInput
+from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import HearingFactory
+from .factories import HearingFactory, date_parts
 
 pytestmark = pytest.mark.django_db
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 def _page(client, path):
@@ -46,3 +50,34 @@ def test_the_calendar_feed_without_or_with_an_unknown_language_still_answers(cli
         response = client.get(path)
         assert response.status_code == 200
         assert len(list(Calendar.from_ical(response.content).walk("VEVENT"))) == 1
+
+
+def test_seats_are_never_fewer_than_people_holding_one(client, consultation, commissioner):
+    hearing = HearingFactory(consultation=consultation, capacity=3)
+    for person in UserFactory.create_batch(2):
+        services.hearing_register(user=person, hearing=hearing)
+    with pytest.raises(ValidationError) as refused:
+        services.hearing_save(
+            actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), capacity=1)
+        )
+    assert list(refused.value.message_dict) == ["capacity"]
+    hearing.refresh_from_db()
+    assert hearing.capacity == 3
+    # As many seats as are taken is fine: nobody is left without a chair.
+    services.hearing_save(
+        actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), capacity=2)
+    )
+    sign_in_staff(client, commissioner)
+    starts = timezone.localtime(hearing.starts_at, ALMATY).strftime("%Y-%m-%dT%H:%M")
+    ends = timezone.localtime(hearing.ends_at, ALMATY).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "title_en": hearing.title_en,
+        **date_parts("starts_at", starts),
+        **date_parts("ends_at", ends),
+        "format": "in_person",
+        "capacity": "1",
+    }
+    response = client.post(f"/ru/staff/hearings/{hearing.pk}/", form)
+    assert response.context["form"].errors == {
+        "capacity": ["Уже занято мест: 2. Мест на слушаниях не может быть меньше."]
+    }
