@@ -1,8 +1,10 @@
 """Public hearings: who runs them, who may register and who may ask to speak."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import has_verified_email
+from portal.core.formats import format_when
 from portal.core.roles import is_commission_member
 
 from ..models.consultation import ConsultationStatus
@@ -37,14 +39,29 @@ def new_hearing_refusal(consultation) -> str | None:
 
 
 def hearing_registration_refusal(user, hearing) -> str | None:
-    """Why `user` may not register for `hearing` now, as a message for them; None when they may."""
+    """Why `user` may not register for `hearing` now, as a message for them; None when they may. A closed
+    window is said first: "sign in" for a registration nobody can make would send the visitor in a circle."""
+    if not hearing.registration_is_open():
+        return _registration_closed_reason(hearing)
     if not user.is_authenticated:
         return _("Sign in to register for the hearing.")
     if not has_verified_email(user):
         return _("Confirm your email address to register for hearings.")
-    if not hearing.registration_is_open():
-        return _("Registration for this hearing is not open.")
     return None
+
+
+def _registration_closed_reason(hearing) -> str:
+    """Whether registration will open, and when, rather than one "not open" for every case."""
+    if hearing.status == HearingStatus.POSTPONED:
+        return _("Registration resumes once the hearing has a new date.")
+    if hearing.status == HearingStatus.LIVE or hearing.has_started:
+        return _("The hearing has begun: registration is closed.")
+    opens = hearing.registration_opens_at
+    if hearing.status == HearingStatus.SCHEDULED and opens and timezone.now() < opens:
+        return _("Registration opens on %(when)s.") % {
+            "when": format_when(opens, "datetime_long")
+        }
+    return _("Registration for this hearing is not open.")
 
 
 def can_cancel_hearing_registration(user, registration) -> bool:

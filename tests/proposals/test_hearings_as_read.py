@@ -3,6 +3,7 @@ exist, a postponed hearing's date, the names of speakers, the cancel page of a p
 and what came of a hearing afterwards."""
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
-from .factories import HearingFactory, date_parts
+from .factories import HearingFactory, date_parts, under_way
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -81,3 +82,42 @@ def test_seats_are_never_fewer_than_people_holding_one(client, consultation, com
     assert response.context["form"].errors == {
         "capacity": ["Уже занято мест: 2. Мест на слушаниях не может быть меньше."]
     }
+
+
+def test_a_postponed_hearings_date_reads_as_not_confirmed(client, consultation, commissioner):
+    hearing = HearingFactory(consultation=consultation)
+    on_time = HearingFactory(consultation=consultation)
+    services.hearing_transition(hearing=hearing, to_status="postponed", actor=commissioner)
+    page = _page(client, f"/ru/hearings/{hearing.pk}/")
+    assert "Не подтверждено: слушания перенесены, Комиссия объявит их дату." in page
+    listing = _page(client, "/kk/hearings/")
+    assert listing.count("(расталмаған)") == 1
+    assert "Не подтверждено" not in _page(client, f"/ru/hearings/{on_time.pk}/")
+
+
+def test_a_closed_registration_says_why_and_does_not_send_visitors_to_sign_in(
+    client, consultation, commissioner
+):
+    starts = timezone.now() + timedelta(days=7)
+    not_yet = HearingFactory(
+        consultation=consultation,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        registration_opens_at=datetime(2030, 3, 1, 4, tzinfo=UTC),
+    )
+    postponed = HearingFactory(consultation=consultation)
+    services.hearing_transition(hearing=postponed, to_status="postponed", actor=commissioner)
+    begun = under_way(HearingFactory(consultation=consultation))
+    for hearing, reason in (
+        (not_yet, "Регистрация откроется 1 марта 2030 г., 09:00 (время Алматы)."),
+        (postponed, "Регистрация возобновится, когда у слушаний появится новая дата."),
+        (begun, "Слушания уже начались: регистрация закрыта."),
+    ):
+        page = _page(client, f"/ru/hearings/{hearing.pk}/")
+        assert reason in page
+        assert "/accounts/login/" not in page.split('id="registration-heading"')[1].split("</section>")[0]
+    # Seats of a hearing under way are no offer any more.
+    assert "Места" not in _page(client, f"/ru/hearings/{begun.pk}/").split("<dl")[1].split("</dl>")[0]
+    # An open one still asks a visitor to sign in.
+    open_page = _page(client, f"/ru/hearings/{HearingFactory(consultation=consultation).pk}/")
+    assert "Войдите, чтобы зарегистрироваться на слушания." in open_page
