@@ -55,7 +55,9 @@ def hearing_all() -> QuerySet[Hearing]:
 
 
 def _agenda() -> Prefetch:
-    accepted = SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED).select_related("user")
+    accepted = SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED).select_related(
+        "user", "proposal__organisation"
+    )
     return Prefetch(
         "agenda_items",
         queryset=AgendaItem.objects.prefetch_related(

@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
 
+from portal.accounts.models import User
 from proposals.services import hearing as services
+from proposals.services import hearing_agenda as agenda
 from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
-from .factories import HearingFactory, date_parts, under_way
+from .factories import HearingFactory, ProposalFactory, date_parts, under_way
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -121,3 +123,21 @@ def test_a_closed_registration_says_why_and_does_not_send_visitors_to_sign_in(
     # An open one still asks a visitor to sign in.
     open_page = _page(client, f"/ru/hearings/{HearingFactory(consultation=consultation).pk}/")
     assert "Войдите, чтобы зарегистрироваться на слушания." in open_page
+
+
+def test_a_speaker_is_named_as_on_their_proposal_with_their_organisation(client, consultation, commissioner):
+    hearing = HearingFactory(consultation=consultation)
+    member, erased = UserFactory(display_name="Dana"), UserFactory(display_name="Ruslan")
+    organisation = OrganisationFactory(name="Civic Lab")
+    on_behalf = ProposalFactory(
+        consultation=consultation, author=member, submitter_type="organisation", organisation=organisation
+    )
+    own = ProposalFactory(consultation=consultation, author=erased)
+    for author, proposal in ((member, on_behalf), (erased, own)):
+        asked = agenda.speaker_request_create(user=author, hearing=hearing, proposal=proposal)
+        agenda.speaker_request_decide(speaker_request=asked, actor=commissioner, accept=True)
+    User.objects.filter(pk=erased.pk).update(display_name="", erased_at=timezone.now())
+    agenda_html = _page(client, f"/en/hearings/{hearing.pk}/").split('id="agenda-heading"', 1)[1]
+    assert "Dana (Civic Lab)" in agenda_html
+    # An erased account speaks as a former participant, as on their proposal, not as a blank.
+    assert "Former participant" in agenda_html
