@@ -141,3 +141,15 @@ def test_a_speaker_is_named_as_on_their_proposal_with_their_organisation(client,
     assert "Dana (Civic Lab)" in agenda_html
     # An erased account speaks as a former participant, as on their proposal, not as a blank.
     assert "Former participant" in agenda_html
+
+
+def test_a_person_waiting_is_asked_to_leave_the_waiting_list_not_to_give_up_a_seat(client, consultation):
+    hearing = HearingFactory(consultation=consultation, capacity=1, title_ru="Бюджеты")
+    seated, waiting = UserFactory(), UserFactory()
+    services.hearing_register(user=seated, hearing=hearing)
+    registration = services.hearing_register(user=waiting, hearing=hearing)
+    page = _page(client, f"/ru/hearings/cancel/{services.cancel_token(registration)}/")
+    assert "Покинуть лист ожидания слушаний «Бюджеты»?" in page
+    assert "Ваше место перейдёт" not in page
+    client.force_login(waiting)
+    assert "Покинуть лист ожидания</button>" in _page(client, f"/ru/hearings/{hearing.pk}/")
