@@ -18,7 +18,7 @@ from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import OrganisationFactory, UserFactory
 
-from .factories import HearingFactory, ProposalFactory, date_parts, under_way
+from .factories import AgendaItemFactory, HearingFactory, ProposalFactory, date_parts, held, under_way
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -153,3 +153,20 @@ def test_a_person_waiting_is_asked_to_leave_the_waiting_list_not_to_give_up_a_se
     assert "Ваше место перейдёт" not in page
     client.force_login(waiting)
     assert "Покинуть лист ожидания</button>" in _page(client, f"/ru/hearings/{hearing.pk}/")
+
+
+def test_after_the_hearing_the_page_says_what_became_of_its_proposals_and_that_minutes_follow(
+    client, consultation, commissioner
+):
+    hearing = HearingFactory(consultation=consultation)
+    answered = ProposalFactory(consultation=consultation, status="responded")
+    AgendaItemFactory(hearing=hearing, title_en="Budgets", proposals=[answered])
+    before = _page(client, f"/en/hearings/{hearing.pk}/")
+    assert "status-responded" not in before and "will be published here" not in before
+    held(hearing)
+    services.hearing_transition(hearing=hearing, to_status="finished", actor=commissioner)
+    after = _page(client, f"/en/hearings/{hearing.pk}/")
+    assert '<span class="badge status-responded">Answered</span>' in after.split('id="agenda-heading"', 1)[1]
+    assert "The minutes and the recording will be published here." in after
+    services.hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en="Agreed.")
+    assert "will be published here" not in _page(client, f"/en/hearings/{hearing.pk}/")
