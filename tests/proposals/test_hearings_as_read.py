@@ -170,3 +170,13 @@ def test_after_the_hearing_the_page_says_what_became_of_its_proposals_and_that_m
     assert "The minutes and the recording will be published here." in after
     services.hearing_outcome_save(actor=commissioner, hearing=hearing, minutes_en="Agreed.")
     assert "will be published here" not in _page(client, f"/en/hearings/{hearing.pk}/")
+
+
+def test_a_live_stream_can_also_be_opened_on_its_own_site(client, consultation):
+    hearing = under_way(
+        HearingFactory(consultation=consultation, stream_url="https://www.youtube.com/watch?v=abc123")
+    )
+    link = '<a href="https://www.youtube.com/watch?v=abc123" rel="noopener noreferrer">Трансляцияны өз сайтында ашу</a>'
+    assert link not in _page(client, f"/kk/hearings/{hearing.pk}/")
+    services.hearing_transition(hearing=hearing, to_status="live", actor=None)
+    assert link in _page(client, f"/kk/hearings/{hearing.pk}/")
