@@ -180,3 +180,21 @@ def test_a_live_stream_can_also_be_opened_on_its_own_site(client, consultation):
     assert link not in _page(client, f"/kk/hearings/{hearing.pk}/")
     services.hearing_transition(hearing=hearing, to_status="live", actor=None)
     assert link in _page(client, f"/kk/hearings/{hearing.pk}/")
+
+
+def test_once_the_hearing_has_begun_no_page_offers_a_cancellation_that_would_be_refused(client, consultation):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    seated, waiting = UserFactory(), UserFactory()
+    registration = services.hearing_register(user=seated, hearing=hearing)
+    services.hearing_register(user=waiting, hearing=hearing)
+    under_way(hearing)
+    cancel_page = _page(client, f"/ru/hearings/cancel/{services.cancel_token(registration)}/")
+    assert "Слушания начались: регистрацию больше нельзя отменить" in cancel_page
+    assert "Отменить мою регистрацию" not in cancel_page
+    client.force_login(seated)
+    page = _page(client, f"/ru/hearings/{hearing.pk}/")
+    assert registration.code in page and "/unregister/" not in page
+    client.force_login(waiting)
+    page = _page(client, f"/ru/hearings/{hearing.pk}/")
+    assert "Слушания начались: место для вас так и не освободилось." in page
+    assert "Мы напишем вам" not in page and "/unregister/" not in page
