@@ -496,6 +496,7 @@ def _send_registration_email(registration, *, hearing: Hearing, user: User, prom
             "promoted": promoted,
             "start": _local(hearing.starts_at),
             "hearing_url": settings.SITE_URL + hearing.get_absolute_url(),
+            "ics_url": settings.SITE_URL + reverse("hearing_ics", kwargs={"pk": hearing.pk}),
             "cancel_url": settings.SITE_URL
             + reverse("hearing_cancel_link", kwargs={"token": cancel_token(registration)}),
         }

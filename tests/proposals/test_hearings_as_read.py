@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
@@ -198,3 +199,16 @@ def test_once_the_hearing_has_begun_no_page_offers_a_cancellation_that_would_be_
     page = _page(client, f"/ru/hearings/{hearing.pk}/")
     assert "Слушания начались: место для вас так и не освободилось." in page
     assert "Мы напишем вам" not in page and "/unregister/" not in page
+
+
+def test_the_seat_email_links_the_calendar_file_in_the_readers_language(
+    settings, consultation, django_capture_on_commit_callbacks
+):
+    hearing = HearingFactory(consultation=consultation, capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
+        services.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
+    seat, waiting = (message.body for message in mail.outbox)
+    assert f"Добавьте слушания в свой календарь: {settings.SITE_URL}/ru/hearings/{hearing.pk}.ics" in seat
+    # A place on the waiting list is no date to keep yet.
+    assert ".ics" not in waiting
