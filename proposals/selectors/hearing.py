@@ -18,7 +18,6 @@ from ..models.proposal import PUBLIC_STATUSES
 from ..permissions.hearing import CONSULTATIONS_TAKING_HEARINGS
 
 UPCOMING_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.LIVE, HearingStatus.POSTPONED)
-PAST_STATUSES = (HearingStatus.FINISHED, HearingStatus.CANCELLED)
 
 
 def _with_seats(queryset: QuerySet[Hearing]) -> QuerySet[Hearing]:
@@ -28,15 +27,19 @@ def _with_seats(queryset: QuerySet[Hearing]) -> QuerySet[Hearing]:
 
 
 def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
-    # A hearing whose time is over is past, whether or not the secretariat has marked it finished yet.
-    ended = Q(status__in=(HearingStatus.SCHEDULED, HearingStatus.LIVE), ends_at__lte=timezone.now())
+    # A hearing whose time is over is past, whether or not the secretariat has marked it finished yet. A
+    # cancelled one stays among the upcoming, marked cancelled, until its date: it never took place, and
+    # whoever planned to come looks for it where they saw it.
+    ended = Q(
+        status__in=(HearingStatus.SCHEDULED, HearingStatus.LIVE, HearingStatus.CANCELLED),
+        ends_at__lte=timezone.now(),
+    )
     if past:
-        return _with_seats(Hearing.objects.filter(Q(status__in=PAST_STATUSES) | ended)).order_by(
+        return _with_seats(Hearing.objects.filter(Q(status=HearingStatus.FINISHED) | ended)).order_by(
             "-starts_at", "-id"
         )
-    return _with_seats(Hearing.objects.filter(status__in=UPCOMING_STATUSES).exclude(ended)).order_by(
-        "starts_at", "id"
-    )
+    listed = (*UPCOMING_STATUSES, HearingStatus.CANCELLED)
+    return _with_seats(Hearing.objects.filter(status__in=listed).exclude(ended)).order_by("starts_at", "id")
 
 
 def hearing_staff_list() -> QuerySet[Hearing]:

@@ -212,3 +212,16 @@ def test_the_seat_email_links_the_calendar_file_in_the_readers_language(
     assert f"Добавьте слушания в свой календарь: {settings.SITE_URL}/ru/hearings/{hearing.pk}.ics" in seat
     # A place on the waiting list is no date to keep yet.
     assert ".ics" not in waiting
+
+
+def test_a_cancelled_hearing_stays_among_the_upcoming_until_its_date_marked_cancelled(
+    client, consultation, commissioner
+):
+    cancelled = HearingFactory(consultation=consultation, title_en="Called off")
+    services.hearing_transition(hearing=cancelled, to_status="cancelled", actor=commissioner)
+    upcoming = _page(client, "/en/hearings/")
+    assert "Called off" in upcoming and '<span class="badge status-cancelled">Cancelled</span>' in upcoming
+    assert "Called off" not in _page(client, "/en/hearings/?when=past")
+    held(cancelled)
+    assert "Called off" not in _page(client, "/en/hearings/")
+    assert "Called off" in _page(client, "/en/hearings/?when=past")
