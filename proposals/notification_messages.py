@@ -79,6 +79,9 @@ PROPOSAL_MESSAGES = {
     "hearing.moved": _("The hearing “%(title)s” moved: it now starts on %(start)s, venue: %(venue)s."),
     "hearing.postponed": _("The hearing “%(title)s” is postponed; a new date will be announced."),
     "hearing.cancelled": _("The hearing “%(title)s” is cancelled."),
+    "hearing.rescheduled": _(
+        "The hearing “%(title)s” is scheduled again: it starts on %(start)s, venue: %(venue)s."
+    ),
     "hearing.postponed_because": _(
         "The hearing “%(title)s” is postponed; a new date will be announced. Reason: %(reason)s"
     ),

@@ -58,9 +58,7 @@ def _registration_closed_reason(hearing) -> str:
         return _("The hearing has begun: registration is closed.")
     opens = hearing.registration_opens_at
     if hearing.status == HearingStatus.SCHEDULED and opens and timezone.now() < opens:
-        return _("Registration opens on %(when)s.") % {
-            "when": format_when(opens, "datetime_long")
-        }
+        return _("Registration opens on %(when)s.") % {"when": format_when(opens, "datetime_long")}
     return _("Registration for this hearing is not open.")
 
 

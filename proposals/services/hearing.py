@@ -316,6 +316,9 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, 
             kind += "_because"
         _notify_audience(locked, kind=kind, exclude=actor, extra={"reason": reason.strip()})
     elif to_status == H.SCHEDULED:
+        # Everyone was told "postponed, a new date will be announced": this is that announcement, whether
+        # or not the time was edited meanwhile.
+        _notify_audience(locked, kind="hearing.rescheduled", exclude=actor)
         _fill_seats(locked)
     return locked
 

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from portal.accounts.models import User
+from portal.notifications.messages import render_message
+from portal.notifications.models import Notification
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
 from proposals.services.hearing import HearingInput
@@ -225,3 +227,23 @@ def test_a_cancelled_hearing_stays_among_the_upcoming_until_its_date_marked_canc
     held(cancelled)
     assert "Called off" not in _page(client, "/en/hearings/")
     assert "Called off" in _page(client, "/en/hearings/?when=past")
+
+
+def test_those_told_of_a_postponement_are_told_when_the_hearing_is_on_again(
+    client, consultation, commissioner
+):
+    hearing = HearingFactory(
+        consultation=consultation, title_ru="Бюджеты", starts_at=datetime(2030, 3, 15, 5, tzinfo=UTC)
+    )
+    hearing.ends_at = hearing.starts_at + timedelta(hours=2)
+    hearing.save()
+    person = UserFactory()
+    services.hearing_register(user=person, hearing=hearing)
+    services.hearing_transition(hearing=hearing, to_status="postponed", actor=commissioner)
+    services.hearing_transition(hearing=hearing, to_status="scheduled", actor=commissioner)
+    notice = Notification.objects.get(recipient=person, kind="hearing.rescheduled")
+    with translation.override("ru"):
+        assert render_message(notice.kind, notice.params) == (
+            "Слушания «Бюджеты» снова назначены: они начнутся 15 марта 2030 г., 10:00 (время Алматы), "
+            "место: Астана, зал 2."
+        )
