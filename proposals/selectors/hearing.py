@@ -137,6 +137,17 @@ def speakable_proposals(*, user, hearing: Hearing) -> QuerySet[Proposal]:
     )
 
 
+def speaker_requests_of(*, user, hearing: Hearing) -> list[SpeakerRequest]:
+    """The viewer's own requests to present at the hearing, with the Commission's decisions."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        SpeakerRequest.objects.filter(hearing=hearing, user=user)
+        .select_related("proposal")
+        .order_by("created_at", "id")
+    )
+
+
 def registrations_for_staff(*, hearing: Hearing) -> QuerySet[HearingRegistration]:
     return (
         HearingRegistration.objects.filter(hearing=hearing)

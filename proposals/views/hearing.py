@@ -64,6 +64,7 @@ def hearing_detail(request, pk):
         "show_stream": hearing.status == HearingStatus.LIVE and hearing.stream_url,
         "stream_src": hearing.stream_embed_url,
         "speaker_form": speaker_form,
+        "my_speaker_requests": selectors.speaker_requests_of(user=request.user, hearing=hearing),
         "can_manage": can_manage_hearings(request.user),
     }
     return render(request, "proposals/hearings/hearing_detail.html", context)

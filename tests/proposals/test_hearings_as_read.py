@@ -15,6 +15,7 @@ from icalendar import Calendar
 from portal.accounts.models import User
 from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
+from proposals.models import SpeakerRequest
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
 from proposals.services.hearing import HearingInput
@@ -247,3 +248,22 @@ def test_those_told_of_a_postponement_are_told_when_the_hearing_is_on_again(
             "Слушания «Бюджеты» снова назначены: они начнутся 15 марта 2030 г., 10:00 (время Алматы), "
             "место: Астана, зал 2."
         )
+
+
+def test_a_request_to_speak_stays_visible_to_its_author_with_the_decision(client, consultation, commissioner):
+    hearing = HearingFactory(consultation=consultation)
+    author = UserFactory()
+    proposal = ProposalFactory(consultation=consultation, author=author, title="Local budgets")
+    client.force_login(author)
+    client.post(f"/ru/hearings/{hearing.pk}/speak/", {"proposal": proposal.pk, "message": ""})
+    section = _page(client, f"/ru/hearings/{hearing.pk}/").split('id="my-speaker-requests-heading"')[1]
+    assert "Local budgets" in section.split("</section>")[0] and "Ожидает решения" in section
+    asked = SpeakerRequest.objects.get()
+    agenda.speaker_request_decide(
+        speaker_request=asked, actor=commissioner, accept=False, note="Нет времени."
+    )
+    section = _page(client, f"/ru/hearings/{hearing.pk}/").split('id="my-speaker-requests-heading"')[1]
+    assert "Отклонено</span> Нет времени." in section
+    # Nobody else sees it.
+    client.force_login(UserFactory())
+    assert "my-speaker-requests-heading" not in _page(client, f"/ru/hearings/{hearing.pk}/")
