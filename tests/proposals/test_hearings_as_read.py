@@ -267,3 +267,18 @@ def test_a_request_to_speak_stays_visible_to_its_author_with_the_decision(client
     # Nobody else sees it.
     client.force_login(UserFactory())
     assert "my-speaker-requests-heading" not in _page(client, f"/ru/hearings/{hearing.pk}/")
+
+
+def test_the_join_link_is_offered_only_while_there_is_something_to_join(client, consultation, commissioner):
+    hearing = HearingFactory(
+        consultation=consultation, format="online", online_url="https://meet.example.org/h1"
+    )
+    called_off = HearingFactory(
+        consultation=consultation, format="online", online_url="https://meet.example.org/h2"
+    )
+    assert "https://meet.example.org/h1" in _page(client, f"/en/hearings/{hearing.pk}/")
+    held(hearing)
+    services.hearing_transition(hearing=hearing, to_status="finished", actor=commissioner)
+    services.hearing_transition(hearing=called_off, to_status="cancelled", actor=commissioner)
+    assert "Join online" not in _page(client, f"/en/hearings/{hearing.pk}/")
+    assert "Join online" not in _page(client, f"/en/hearings/{called_off.pk}/")
