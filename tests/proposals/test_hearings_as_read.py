@@ -282,3 +282,12 @@ def test_the_join_link_is_offered_only_while_there_is_something_to_join(client, 
     services.hearing_transition(hearing=called_off, to_status="cancelled", actor=commissioner)
     assert "Join online" not in _page(client, f"/en/hearings/{hearing.pk}/")
     assert "Join online" not in _page(client, f"/en/hearings/{called_off.pk}/")
+
+
+def test_a_hearing_whose_time_is_over_promises_no_livestream(client, consultation):
+    hearing = HearingFactory(consultation=consultation, stream_url="https://www.youtube.com/watch?v=abc123")
+    assert "The livestream appears here when the hearing starts." in _page(
+        client, f"/en/hearings/{hearing.pk}/"
+    )
+    held(hearing)
+    assert "The livestream appears here" not in _page(client, f"/en/hearings/{hearing.pk}/")
