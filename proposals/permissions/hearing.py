@@ -59,6 +59,9 @@ def _registration_closed_reason(hearing) -> str:
     opens = hearing.registration_opens_at
     if hearing.status == HearingStatus.SCHEDULED and opens and timezone.now() < opens:
         return _("Registration opens on %(when)s.") % {"when": format_when(opens, "datetime_long")}
+    closes = hearing.registration_closes_at
+    if hearing.status == HearingStatus.SCHEDULED and closes and timezone.now() >= closes:
+        return _("Registration closed on %(when)s.") % {"when": format_when(closes, "datetime_long")}
     return _("Registration for this hearing is not open.")
 
 

@@ -88,7 +88,7 @@ def test_registration_needs_a_verified_email_and_an_open_window(hearing, citizen
     EmailAddress.objects.filter(user=citizen).update(verified=True)
     Hearing.objects.filter(pk=hearing.pk).update(registration_closes_at=timezone.now() - timedelta(hours=1))
     hearing.refresh_from_db()
-    with pytest.raises(PermissionDenied, match="not open"):
+    with pytest.raises(PermissionDenied, match="Registration closed on"):
         services.hearing_register(user=citizen, hearing=hearing)
     assert not HearingRegistration.objects.exists()
 

@@ -114,10 +114,14 @@ def test_a_closed_registration_says_why_and_does_not_send_visitors_to_sign_in(
     postponed = HearingFactory(consultation=consultation)
     services.hearing_transition(hearing=postponed, to_status="postponed", actor=commissioner)
     begun = under_way(HearingFactory(consultation=consultation))
+    closed = HearingFactory(
+        consultation=consultation, registration_closes_at=datetime(2026, 1, 10, 13, tzinfo=UTC)
+    )
     for hearing, reason in (
         (not_yet, "Регистрация откроется 1 марта 2030 г., 09:00 (время Алматы)."),
         (postponed, "Регистрация возобновится, когда у слушаний появится новая дата."),
         (begun, "Слушания уже начались: регистрация закрыта."),
+        (closed, "Регистрация закрылась 10 января 2026 г., 18:00 (время Алматы)."),
     ):
         page = _page(client, f"/ru/hearings/{hearing.pk}/")
         assert reason in page
