@@ -295,3 +295,13 @@ def test_a_hearing_whose_time_is_over_promises_no_livestream(client, consultatio
     )
     held(hearing)
     assert "The livestream appears here" not in _page(client, f"/en/hearings/{hearing.pk}/")
+
+
+def test_a_proposal_is_not_still_to_be_discussed_at_a_hearing_whose_time_is_over(client, consultation):
+    hearing = HearingFactory(consultation=consultation)
+    proposal = ProposalFactory(consultation=consultation)
+    AgendaItemFactory(hearing=hearing, proposals=[proposal])
+    assert "Будет обсуждено на слушаниях" in _page(client, f"/ru/proposals/{proposal.pk}/")
+    held(hearing)
+    page = _page(client, f"/ru/proposals/{proposal.pk}/")
+    assert "В повестке слушаний" in page and "Будет обсуждено" not in page
