@@ -75,7 +75,8 @@ def parse(text: str, *, file: str) -> ParsedDocument:
     def fail(line: int, message: str):
         raise DocumentFormatError(file, line, message)
 
-    for index, raw in enumerate(text.splitlines(), start=1):
+    # Notepad and some word processors save UTF-8 with a byte-order mark, which would hide the first heading.
+    for index, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         line = raw.strip()
         if not line:
             paragraph = None
@@ -92,8 +93,11 @@ def parse(text: str, *, file: str) -> ParsedDocument:
             numbered = _NUMBERED_HEADING.match(content)
             if not numbered:
                 fail(index, _section_heading_expected() if level == 1 else _article_heading_expected())
+            # A key the pattern does not take would otherwise stay in the heading, shown to every reader,
+            # and leave the article without its identity across versions.
+            key_written = numbered.group("key") or "{#" in numbered.group("heading")
             if level == 1:
-                if numbered.group("key"):
+                if key_written:
                     fail(index, _("a section heading cannot carry an article key {#…}"))
                 if article is not None and not article.paragraphs:
                     fail(article.line, _no_paragraph(article))
@@ -110,9 +114,13 @@ def parse(text: str, *, file: str) -> ParsedDocument:
                 number = numbered.group("number")
                 if any(a.number == number for a in document.articles()):
                     fail(index, _("article %(article)s appears twice") % {"article": number})
-                article = ParsedArticle(
-                    number=number, heading=numbered.group("heading"), key=numbered.group("key"), line=index
-                )
+                key = numbered.group("key")
+                if key_written and not key:
+                    fail(index, _malformed_key())
+                owner = next((a for a in document.articles() if key and a.key == key), None)
+                if owner is not None:
+                    fail(index, _key_taken(key, owner))
+                article = ParsedArticle(number=number, heading=numbered.group("heading"), key=key, line=index)
                 section.articles.append(article)
                 paragraph = None
             continue
@@ -155,6 +163,21 @@ def _section_heading_expected() -> str:
 
 def _article_heading_expected() -> str:
     return _("expected an article heading of the form '## <number>. <heading>'")
+
+
+def _malformed_key() -> str:
+    return _(
+        "expected an article key of the form {#key} after a space: lower-case Latin letters, digits and "
+        "hyphens, at most 40 characters"
+    )
+
+
+def _key_taken(key: str, owner: ParsedArticle) -> str:
+    return _("the article key {#%(key)s} is already used by article %(article)s on line %(line)d") % {
+        "key": key,
+        "article": owner.number,
+        "line": owner.line,
+    }
 
 
 def _no_paragraph(article: ParsedArticle) -> str:

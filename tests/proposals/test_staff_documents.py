@@ -118,3 +118,32 @@ def test_the_articles_of_a_published_version_keep_their_identities(client, docum
     assert "The articles of a published version keep their identities." in page
     article.refresh_from_db()
     assert article.identity.key != "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A key the importer cannot read would stay in the heading every reader sees.
+        ("# 1. S\n## 1. The state {#State}\n1. x\n", "kk.md, line 2: expected an article key of the form"),
+        ("# 1. S\n## 1. The state{#state}\n1. x\n", "kk.md, line 2: expected an article key of the form"),
+        # Two articles cannot share one identity: the database refused it with a server error.
+        (
+            "# 1. S\n## 1. A {#state}\n1. x\n## 2. B {#state}\n1. y\n",
+            "kk.md, line 4: the article key {#state} is already used by article 1 on line 2",
+        ),
+    ],
+)
+def test_a_malformed_article_key_is_refused_with_its_line(client, document, admin_user, text, expected):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = _upload(client, document, text)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert not DocumentVersion.objects.exists()
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_imported(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    _upload(client, document, "\ufeff" + V1)
+    assert Article.objects.get(version__document=document).heading_kk == "Budgets"
