@@ -61,7 +61,13 @@ def _chosen_version(request, document):
     if not versions:
         raise Http404
     wanted = request.GET.get("version", "")
-    chosen = next((v for v in versions if str(v.position) == wanted), versions[-1])
+    if not wanted:
+        return versions, versions[-1]
+    chosen = next((v for v in versions if str(v.position) == wanted), None)
+    if chosen is None:
+        # A link to a version there is not (or not for this reader) would otherwise show another version's
+        # text under the asked-for address, as if it were that version's.
+        raise Http404
     return versions, chosen
 
 
