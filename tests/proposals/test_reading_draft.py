@@ -4,6 +4,9 @@ language, the page of an article a version left out."""
 import pytest
 
 from proposals.demo import seed_consultation
+from proposals.models import Document
+
+from .factories import ConsultationFactory, import_published
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +32,27 @@ def test_the_named_version_and_the_latest_by_default_are_shown(client, path, in_
     latest = client.get(f"{DOCUMENT.format(language='en')}{path}").content.decode()
     assert in_force in named and draft not in named
     assert draft in latest and in_force not in latest
+
+
+def test_an_article_a_version_left_out_is_named_by_its_heading_not_its_key(client):
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='ru')}articles/capital/").content.decode()
+    assert '<h1><span lang="ru">Столица</span>' in page
+    assert "<h1>capital</h1>" not in page
+
+
+def test_a_heading_shown_in_another_language_says_so(client):
+    consultation = ConsultationFactory(slug="reform")
+    document = Document.objects.create(consultation=consultation, slug="law", title_en="Law")
+    kazakh_only = "# 1. Жалпы ережелер\n## 1. Мемлекет {#state}\n1. Қазақстан — демократиялық мемлекет.\n"
+    import_published(
+        document=document, labels={"kk": "Жоба"}, sources={"kk": ("kk.md", kazakh_only)}, imported_by=None
+    )
+    contents = client.get("/en/consultations/reform/law/").content.decode()
+    article = client.get("/en/consultations/reform/law/articles/state/").content.decode()
+    for page in (contents, article):
+        assert (
+            '<span lang="kk">Мемлекет</span> <small class="muted other-language">(available in Kazakh only)'
+            in page
+        )
+        assert '<span lang="kk">Жалпы ережелер</span>' in page
