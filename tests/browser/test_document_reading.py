@@ -34,3 +34,24 @@ def test_read_an_article_in_kk_switch_to_ru_and_compare(page):
     expect(page.locator("del").first).to_be_visible()
     expect(page.get_by_role("heading", name="Сводка изменений")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_a_paragraph_link_marks_its_paragraph_and_printing_leaves_out_the_sites_controls(page):
+    seed_consultation()
+    page.goto("/kk/consultations/constitutional-reform/constitution/articles/privacy/#p-2")
+    # The paragraph reached stands out by a bar beside it, not by its tint alone.
+    expect(page.locator("#p-2")).to_have_css("box-shadow", re.compile(r"rgb\(242, 182, 50\)"))
+    expect(page.locator("#p-1")).to_have_css("box-shadow", "none")
+    page.emulate_media(media="print")
+    for control in (".site-header", ".site-footer", "#version-select", ".article-pager", "main .button"):
+        expect(page.locator(control).first).to_be_hidden()
+    expect(page.locator("#p-2")).to_be_visible()
+
+
+def test_the_contents_number_each_article_once(page):
+    seed_consultation()
+    page.goto("/kk/consultations/constitutional-reform/constitution/")
+    # "5-бап" is the first article of section 2: a list marker "1." before it would contradict it.
+    entries = page.locator(".toc-articles").nth(1)
+    expect(entries).to_have_css("list-style-type", "none")
+    expect(entries.get_by_role("link").first).to_have_text(re.compile(r"^5-бап\. Заң алдындағы теңдік$"))

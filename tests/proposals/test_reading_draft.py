@@ -56,3 +56,10 @@ def test_a_heading_shown_in_another_language_says_so(client):
             in page
         )
         assert '<span lang="kk">Жалпы ережелер</span>' in page
+
+
+def test_a_heading_in_a_link_ends_where_its_words_do(client):
+    # A line break after the heading would be underlined with the link, as a space trailing the words.
+    seed_consultation()
+    contents = client.get(DOCUMENT.format(language="en")).content.decode()
+    assert '<span lang="en">Personal liberty</span></a>' in contents
