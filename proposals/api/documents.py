@@ -78,6 +78,9 @@ class ParagraphOut(Schema):
 
 class ArticleOut(Schema):
     key: str
+    # An article the latest version left out is still answered, from the last version that has it: without
+    # its version a reader could not tell that text from the current one.
+    version: int = Field(..., description="Position of the version this text is from (see /versions).")
     number: str
     section: str
     heading: Translated
@@ -201,6 +204,7 @@ def list_versions(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
 def _article_out(article: Article) -> dict:
     return {
         "key": article.identity.key,
+        "version": article.version.position,
         "number": article.number,
         "section": article.section.number,
         "heading": translated(article, "heading"),
@@ -211,7 +215,7 @@ def _article_out(article: Article) -> dict:
 def _articles(**filters):
     return (
         Article.objects.filter(**filters)
-        .select_related("identity", "section")
+        .select_related("identity", "section", "version")
         .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
         .order_by("position")
     )

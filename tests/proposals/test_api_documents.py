@@ -103,3 +103,13 @@ def test_every_list_of_documents_is_described_in_the_openapi_document(client):
         described = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
         assert set(described["properties"]) == {"count", "results"}
         assert "$ref" in described["properties"]["results"]["items"]
+
+
+def test_an_article_says_which_version_its_text_is_from(client, demo, django_assert_max_num_queries):
+    # "capital" is left out of the draft: its text is the one in force, and must not pass for the draft's.
+    assert client.get(f"/api/v1/documents/{demo.pk}/articles/capital").json()["version"] == 1
+    assert client.get(f"/api/v1/documents/{demo.pk}/articles/liberty").json()["version"] == 2
+    draft = DocumentVersion.objects.get(document=demo, position=2)
+    with django_assert_max_num_queries(4):
+        listed = client.get(f"/api/v1/versions/{draft.pk}/articles?page_size=100").json()["results"]
+    assert {article["version"] for article in listed} == {2}
