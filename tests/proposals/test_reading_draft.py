@@ -6,7 +6,13 @@ import pytest
 from proposals.demo import seed_consultation
 from proposals.models import Document
 
-from .factories import ConsultationFactory, import_published
+from .factories import (
+    ConsultationFactory,
+    ProposalFactory,
+    import_published,
+    publish_response,
+    revised_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,24 @@ def test_a_heading_in_a_link_ends_where_its_words_do(client):
     seed_consultation()
     contents = client.get(DOCUMENT.format(language="en")).content.decode()
     assert '<span lang="en">Personal liberty</span></a>' in contents
+
+
+def test_an_answer_given_in_another_language_says_so_on_the_article(
+    client, consultation, commissioner, second_commissioner
+):
+    _document, _old, new, liberty = revised_document(consultation)
+    proposal = ProposalFactory(consultation=consultation, language="ru")
+    publish_response(
+        proposal,
+        drafter=commissioner,
+        approver=second_commissioner,
+        articles=[liberty],
+        version=new,
+        reasoning_ru="Суд проверяет каждое задержание.",
+    )
+    page = client.get(liberty.get_absolute_url()).content.decode()
+    section = page[page.index('id="what-changed"') :]
+    assert (
+        '<span lang="ru">Суд проверяет каждое задержание.</span> <small class="muted other-language">'
+        in section
+    )

@@ -2,17 +2,21 @@
 marked with that language (`lang`, WCAG 3.1.2) and a note saying so."""
 
 from django import template
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/translated_text.html")
-def translated_text(obj, name: str, block: bool = False, html: bool = False):
+def translated_text(obj, name: str, block: bool = False, html: bool = False, words: int = 0):
     """`obj` has per-language fields `<name>_kk`, `<name>_ru`, `<name>_en` and `translated_in(name)`.
-    `html`: the text is already sanitised HTML (rendered Markdown)."""
+    `html`: the text is already sanitised HTML (rendered Markdown). `words`: at most that many words of a
+    plain text, as the `truncatewords` filter cuts them."""
     reader = (get_language() or "kk")[:2]
     text, language = obj.translated_in(name, reader)
+    if words and not html:
+        text = Truncator(text).words(words, truncate=" …")
     return {"text": text, "language": language, "elsewhere": language != reader, "block": block, "html": html}
 
 
