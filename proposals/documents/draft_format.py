@@ -193,29 +193,21 @@ def _unlike(
 
 
 def merge(documents: dict[str, ParsedDocument]) -> None:
-    """Checks that every language has the same sections, articles, keys and paragraph counts."""
+    """Checks that every language has the same sections, articles, keys and paragraph counts.
+
+    Each difference is reported at the line where it is: the first section or article that differs, the first
+    one too many, or the last line read when the file stops short."""
     languages = list(documents)
     reference = documents[languages[0]]
     for language in languages[1:]:
         other = documents[language]
-        if len(other.sections) != len(reference.sections):
-            raise _unlike(
-                reference, other, 1, _("expected %(count)d sections as in %(reference)s, found %(found)d"),
-                count=len(reference.sections), found=len(other.sections),
-            )  # fmt: skip
-        for ref_section, section in zip(reference.sections, other.sections, strict=True):
+        for ref_section, section in zip(reference.sections, other.sections, strict=False):
             if section.number != ref_section.number:
                 raise _unlike(
                     reference, other, section.line, _("expected section %(section)s as in %(reference)s"),
                     section=ref_section.number,
                 )  # fmt: skip
-            if len(section.articles) != len(ref_section.articles):
-                raise _unlike(
-                    reference, other, section.line,
-                    _("expected %(count)d articles in section %(section)s as in %(reference)s"),
-                    count=len(ref_section.articles), section=section.number,
-                )  # fmt: skip
-            for ref_article, article in zip(ref_section.articles, section.articles, strict=True):
+            for ref_article, article in zip(ref_section.articles, section.articles, strict=False):
                 if (article.number, article.key) != (ref_article.number, ref_article.key):
                     key = f" {{#{ref_article.key}}}" if ref_article.key else ""
                     raise _unlike(
@@ -228,3 +220,31 @@ def merge(documents: dict[str, ParsedDocument]) -> None:
                         _("expected %(count)d paragraphs in article %(article)s as in %(reference)s"),
                         count=len(ref_article.paragraphs), article=article.number,
                     )  # fmt: skip
+            if len(section.articles) != len(ref_section.articles):
+                raise _unlike(
+                    reference, other, _where_lists_part(section.articles, ref_section.articles, section),
+                    _("expected %(count)d articles in section %(section)s as in %(reference)s"),
+                    count=len(ref_section.articles), section=section.number,
+                )  # fmt: skip
+        if len(other.sections) != len(reference.sections):
+            raise _unlike(
+                reference, other, _where_lists_part(other.sections, reference.sections, other.sections[-1]),
+                _("expected %(count)d sections as in %(reference)s, found %(found)d"),
+                count=len(reference.sections), found=len(other.sections),
+            )  # fmt: skip
+
+
+def _where_lists_part(items: list, expected: list, last) -> int:
+    """The line of the first item too many, or, when the list stops short, the last line of `last` (a
+    section or an article) after which the missing ones were expected."""
+    if len(items) > len(expected):
+        return items[len(expected)].line
+    return _last_line(last)
+
+
+def _last_line(part) -> int:
+    articles = part.articles if isinstance(part, ParsedSection) else [part]
+    if not articles:
+        return part.line
+    paragraphs = articles[-1].paragraphs
+    return paragraphs[-1].line if paragraphs else articles[-1].line

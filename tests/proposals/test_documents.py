@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from proposals.demo import DEMO_DIR, seed_consultation
-from proposals.documents.draft_format import DocumentFormatError, parse
+from proposals.documents.draft_format import DocumentFormatError, merge, parse
 from proposals.models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph
 from proposals.selectors.consultation import intake_closed_message
 from proposals.services.document import document_version_import
@@ -111,6 +111,30 @@ def test_languages_with_different_structure_are_refused():
             sources={"en": ("en.md", GOOD), "ru": ("ru.md", other)},
             imported_by=None,
         )
+
+
+KK_TWO_SECTIONS = "# 1. A\n## 1. S {#s}\n1. x\n## 2. T {#t}\n1. y\n# 2. B\n## 3. U {#u}\n1. z\n"
+
+
+@pytest.mark.parametrize(
+    ("ru", "line", "expected"),
+    [
+        # Stops short: the last line read, after which the rest was expected (not line 1).
+        ("# 1. A\n## 1. S {#s}\n1. x\n## 2. T {#t}\n1. y\n", 5, "expected 2 sections as in kk.md, found 1"),
+        (KK_TWO_SECTIONS + "# 3. C\n## 4. V {#v}\n1. w\n", 9, "expected 2 sections as in kk.md, found 3"),
+        ("# 1. A\n## 1. S {#s}\n1. x\n# 2. B\n## 3. U {#u}\n1. z\n", 3, "expected 2 articles in section 1"),
+        (
+            "# 1. A\n## 1. S {#s}\n1. x\n## 2. T {#t}\n1. y\n## 9. X {#x}\n1. q\n# 2. B\n## 3. U {#u}\n1. z\n",
+            6,
+            "expected 2 articles in section 1",
+        ),
+    ],
+)
+def test_a_language_unlike_the_first_is_refused_at_the_line_where_it_differs(ru, line, expected):
+    with pytest.raises(DocumentFormatError) as raised:
+        merge({"kk": parse(KK_TWO_SECTIONS, file="kk.md"), "ru": parse(ru, file="ru.md")})
+    assert (raised.value.file, raised.value.line) == ("ru.md", line)
+    assert expected in raised.value.message
 
 
 @pytest.mark.django_db
