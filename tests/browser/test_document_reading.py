@@ -55,3 +55,11 @@ def test_the_contents_number_each_article_once(page):
     entries = page.locator(".toc-articles").nth(1)
     expect(entries).to_have_css("list-style-type", "none")
     expect(entries.get_by_role("link").first).to_have_text(re.compile(r"^5-бап\. Заң алдындағы теңдік$"))
+
+
+def test_switching_language_keeps_the_paragraph_read(page):
+    seed_consultation()
+    page.goto("/kk/consultations/constitutional-reform/constitution/articles/privacy/?version=2#p-2")
+    page.get_by_role("navigation", name="Тіл").get_by_role("link", name="Русский").click()
+    page.wait_for_url(re.compile(r"/ru/consultations/.*/articles/privacy/\?version=2#p-2$"))
+    expect(page.locator("#p-2")).to_have_css("box-shadow", re.compile(r"rgb\(242, 182, 50\)"))
