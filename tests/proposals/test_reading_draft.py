@@ -90,3 +90,10 @@ def test_an_answer_given_in_another_language_says_so_on_the_article(
         '<span lang="ru">Суд проверяет каждое задержание.</span> <small class="muted other-language">'
         in section
     )
+
+
+def test_a_comparison_names_its_two_versions_outside_the_form_that_chose_them(client):
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='kk')}compare/").content.decode()
+    summary = page[page.index('id="summary-heading"') :]
+    assert "<p>«Қолданыстағы мәтін» нұсқасынан «31 қаңтардағы жоба» нұсқасына</p>" in summary
