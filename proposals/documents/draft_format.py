@@ -101,9 +101,10 @@ def parse(text: str, *, file: str) -> ParsedDocument:
                     fail(index, _("a section heading cannot carry an article key {#…}"))
                 if article is not None and not article.paragraphs:
                     fail(article.line, _no_paragraph(article))
-                section = ParsedSection(
-                    number=numbered.group("number"), heading=numbered.group("heading"), line=index
-                )
+                number = numbered.group("number")
+                if any(s.number == number for s in document.sections):
+                    fail(index, _("section %(section)s appears twice") % {"section": number})
+                section = ParsedSection(number=number, heading=numbered.group("heading"), line=index)
                 document.sections.append(section)
                 article = paragraph = None
             else:

@@ -47,6 +47,7 @@ def test_parse_builds_sections_articles_and_numbered_paragraphs():
         ("# 1. S\n### deeper\n", 2, "level-3 heading"),
         ("# One\n", 1, "expected a section heading of the form"),
         ("# 1. S\n## 1. A\n1. x\n## 1. Again\n1. y\n", 4, "article 1 appears twice"),
+        ("# 1. S\n## 1. A\n1. x\n# 1. Again\n## 2. B\n1. y\n", 4, "section 1 appears twice"),
         ("# 1. S\n## 1. A\n1. x\n\nstray text\n", 5, "expected a numbered paragraph '2. <text>'"),
     ],
 )
