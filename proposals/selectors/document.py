@@ -204,6 +204,13 @@ def article_proposal_count(identity: ArticleIdentity) -> int:
     return identity.proposals.filter(status__in=PUBLIC_STATUSES).count()
 
 
+def version_languages(version: DocumentVersion) -> list[str]:
+    """The languages the version's text was imported in. Each file of a version holds the whole structure
+    (docs/document-format.md), so one paragraph tells: one query."""
+    paragraph = Paragraph.objects.filter(article__version=version).order_by("pk").first()
+    return paragraph.languages_of("text") if paragraph else []
+
+
 def version_for_export(version: DocumentVersion, language: str):
     """(number, heading, [(number, heading, [(number, text)])]) per section, in `language` or a fallback."""
     sections = (

@@ -79,7 +79,13 @@ def document_detail(request, slug, document):
     return render(
         request,
         "proposals/document_detail.html",
-        {"document": document, "versions": versions, "version": version, "sections": sections},
+        {
+            "document": document,
+            "versions": versions,
+            "version": version,
+            "sections": sections,
+            "akn_language": _export_language(request, version),
+        },
     )
 
 
@@ -189,8 +195,15 @@ def document_compare(request, slug, document):
     )
 
 
+def _export_language(request, version) -> str:
+    """The reader's language when the version has its text, else the first language it has."""
+    languages = document_selectors.version_languages(version)
+    return request.LANGUAGE_CODE if request.LANGUAGE_CODE in languages or not languages else languages[0]
+
+
 def version_akn(request, slug, document, position):
-    """The version as Akoma Ntoso 3.0 XML in ?language=kk|ru|en (default: the page's language)."""
+    """The version as Akoma Ntoso 3.0 XML in ?language=kk|ru|en (default: the page's language, if the version
+    has it)."""
     document = _document(slug, document, request.user)
     version = next(
         (v for v in document_selectors.visible_versions(document, request.user) if v.position == position),
@@ -198,9 +211,15 @@ def version_akn(request, slug, document, position):
     )
     if version is None:
         raise Http404
-    language = request.GET.get("language", request.LANGUAGE_CODE)
+    language = request.GET.get("language") or _export_language(request, version)
     if language not in LANGUAGE_CODES:
         return HttpResponse("language must be kk, ru or en", status=400, content_type="text/plain")
+    if language not in document_selectors.version_languages(version):
+        # An expression in a language is that language's text: another language's text under its name
+        # would be wrong data, not a fallback.
+        return HttpResponse(
+            f"this version has no text in {language}", status=404, content_type="text/plain; charset=utf-8"
+        )
     xml = export_version(
         work_id=f"{slug}/{document.slug}",
         work_date=document_selectors.work_date(document),

@@ -97,3 +97,17 @@ def test_a_comparison_names_its_two_versions_outside_the_form_that_chose_them(cl
     page = client.get(f"{DOCUMENT.format(language='kk')}compare/").content.decode()
     summary = page[page.index('id="summary-heading"') :]
     assert "<p>«Қолданыстағы мәтін» нұсқасынан «31 қаңтардағы жоба» нұсқасына</p>" in summary
+
+
+def test_the_xml_of_a_version_is_offered_and_given_only_in_a_language_it_has(client):
+    consultation = ConsultationFactory(slug="reform")
+    document = Document.objects.create(consultation=consultation, slug="law", title_en="Law")
+    kazakh_only = "# 1. Жалпы ережелер\n## 1. Мемлекет {#state}\n1. Қазақстан — демократиялық мемлекет.\n"
+    import_published(
+        document=document, labels={"kk": "Жоба"}, sources={"kk": ("kk.md", kazakh_only)}, imported_by=None
+    )
+    contents = client.get("/en/consultations/reform/law/").content.decode()
+    assert 'akn.xml?language=kk" hreflang="kk" download>' in contents
+    assert client.get("/en/consultations/reform/law/versions/1/akn.xml?language=kk").status_code == 200
+    # Kazakh text under an English expression's name would be wrong data.
+    assert client.get("/en/consultations/reform/law/versions/1/akn.xml?language=en").status_code == 404
