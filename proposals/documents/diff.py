@@ -73,15 +73,19 @@ def measure(ops: list[DiffOp]) -> ChangeMeasure:
     return ChangeMeasure(changed, total)
 
 
-def render_html(ops: list[DiffOp], *, added_label: str, removed_label: str) -> str:
-    """<ins>/<del> markup with a visually hidden word for screen readers; every text is escaped first."""
+def render_html(ops: list[DiffOp], *, added_label: str, removed_label: str, end_label: str = "") -> str:
+    """<ins>/<del> markup with visually hidden words for screen readers; every text is escaped first.
+
+    A listener hears where a change starts ("added: …") and, with `end_label`, where it ends: without it the
+    unchanged words after an insertion sound as if they were inserted too."""
     parts = []
+    end = f'<span class="visually-hidden"> ({escape(end_label)}) </span>' if end_label else ""
     for op in ops:
         text = escape(op.text)
         if op.tag == "equal":
             parts.append(text)
-        elif op.tag == "insert":
-            parts.append(f'<ins><span class="visually-hidden">{escape(added_label)}: </span>{text}</ins>')
-        else:
-            parts.append(f'<del><span class="visually-hidden">{escape(removed_label)}: </span>{text}</del>')
+            continue
+        element, label = ("ins", added_label) if op.tag == "insert" else ("del", removed_label)
+        start = f'<span class="visually-hidden">{escape(label)}: </span>'
+        parts.append(f"<{element}>{start}{text}{end}</{element}>")
     return "".join(parts)

@@ -93,7 +93,7 @@ def compare_versions(
     order = list(new_articles) + [key for key in old_articles if key not in new_articles]
     summary = ComparisonSummary()
     rows = []
-    added_label, removed_label = _("added"), _("removed")
+    added_label, removed_label, end_label = _("added"), _("removed"), _("end of change")
     for identity_id in order:
         old, new = old_articles.get(identity_id), new_articles.get(identity_id)
         ops: list[DiffOp] = diff_words(_text(old, language), _text(new, language))
@@ -121,6 +121,8 @@ def compare_versions(
             language=text_language(new or old, language),
         )
         if with_html and status != "unchanged":
-            row.html = render_html(ops, added_label=added_label, removed_label=removed_label)
+            row.html = render_html(
+                ops, added_label=added_label, removed_label=removed_label, end_label=end_label
+            )
         rows.append(row)
     return rows, summary

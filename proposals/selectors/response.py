@@ -255,7 +255,9 @@ def article_changes(*, identity: ArticleIdentity, language: str) -> list[dict]:
                 "version": version,
                 "previous_version": old.version if old else None,
                 "article": new,
-                "diff_html": render_html(ops, added_label=_("added"), removed_label=_("removed")),
+                "diff_html": render_html(
+                    ops, added_label=_("added"), removed_label=_("removed"), end_label=_("end of change")
+                ),
                 "changed": any(op.tag != "equal" for op in ops),
                 "language": text_language(new or old, language),
                 "responses": entry["responses"],

@@ -111,3 +111,12 @@ def test_the_xml_of_a_version_is_offered_and_given_only_in_a_language_it_has(cli
     assert client.get("/en/consultations/reform/law/versions/1/akn.xml?language=kk").status_code == 200
     # Kazakh text under an English expression's name would be wrong data.
     assert client.get("/en/consultations/reform/law/versions/1/akn.xml?language=en").status_code == 404
+
+
+def test_a_screen_reader_hears_where_each_change_of_a_comparison_ends(client):
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='ru')}compare/").content.decode()
+    # "добавлено: и хранятся только с согласия" would pass the unchanged words off as added.
+    assert '<ins><span class="visually-hidden">добавлено: </span>' in page
+    assert '<span class="visually-hidden"> (конец изменения) </span></ins>' in page
+    assert '<span class="visually-hidden"> (конец изменения) </span></del>' in page
