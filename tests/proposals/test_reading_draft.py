@@ -19,6 +19,18 @@ pytestmark = pytest.mark.django_db
 DOCUMENT = "/{language}/consultations/constitutional-reform/constitution/"
 
 
+@pytest.fixture
+def kazakh_only_law():
+    """/<lang>/consultations/reform/law/: one published version, imported in Kazakh only."""
+    document = Document.objects.create(
+        consultation=ConsultationFactory(slug="reform"), slug="law", title_en="Law"
+    )
+    kazakh_only = "# 1. Жалпы ережелер\n## 1. Мемлекет {#state}\n1. Қазақстан — демократиялық мемлекет.\n"
+    return import_published(
+        document=document, labels={"kk": "Жоба"}, sources={"kk": ("kk.md", kazakh_only)}, imported_by=None
+    )
+
+
 @pytest.mark.parametrize("path", ["", "articles/liberty/"])
 @pytest.mark.parametrize("version", ["99", "abc", "0"])
 def test_an_address_naming_no_version_is_not_found_instead_of_showing_another(client, path, version):
@@ -47,13 +59,7 @@ def test_an_article_a_version_left_out_is_named_by_its_heading_not_its_key(clien
     assert "<h1>capital</h1>" not in page
 
 
-def test_a_heading_shown_in_another_language_says_so(client):
-    consultation = ConsultationFactory(slug="reform")
-    document = Document.objects.create(consultation=consultation, slug="law", title_en="Law")
-    kazakh_only = "# 1. Жалпы ережелер\n## 1. Мемлекет {#state}\n1. Қазақстан — демократиялық мемлекет.\n"
-    import_published(
-        document=document, labels={"kk": "Жоба"}, sources={"kk": ("kk.md", kazakh_only)}, imported_by=None
-    )
+def test_a_heading_shown_in_another_language_says_so(client, kazakh_only_law):
     contents = client.get("/en/consultations/reform/law/").content.decode()
     article = client.get("/en/consultations/reform/law/articles/state/").content.decode()
     for page in (contents, article):
@@ -99,13 +105,7 @@ def test_a_comparison_names_its_two_versions_outside_the_form_that_chose_them(cl
     assert "<p>«Қолданыстағы мәтін» нұсқасынан «31 қаңтардағы жоба» нұсқасына</p>" in summary
 
 
-def test_the_xml_of_a_version_is_offered_and_given_only_in_a_language_it_has(client):
-    consultation = ConsultationFactory(slug="reform")
-    document = Document.objects.create(consultation=consultation, slug="law", title_en="Law")
-    kazakh_only = "# 1. Жалпы ережелер\n## 1. Мемлекет {#state}\n1. Қазақстан — демократиялық мемлекет.\n"
-    import_published(
-        document=document, labels={"kk": "Жоба"}, sources={"kk": ("kk.md", kazakh_only)}, imported_by=None
-    )
+def test_the_xml_of_a_version_is_offered_and_given_only_in_a_language_it_has(client, kazakh_only_law):
     contents = client.get("/en/consultations/reform/law/").content.decode()
     assert 'akn.xml?language=kk" hreflang="kk" download>' in contents
     assert client.get("/en/consultations/reform/law/versions/1/akn.xml?language=kk").status_code == 200
