@@ -26,6 +26,18 @@ def latest_version(document: Document) -> DocumentVersion | None:
     return document.versions.published().order_by("-position").first()
 
 
+def in_latest_version(identity: ArticleIdentity) -> bool:
+    """Whether the latest published version has the article: only such an article can be named by a
+    proposal (`article_choices`). One query."""
+    return Article.objects.filter(
+        identity=identity,
+        version=DocumentVersion.objects.published()
+        .filter(document_id=identity.document_id)
+        .order_by("-position")
+        .values("pk")[:1],
+    ).exists()
+
+
 def visible_versions(document: Document, user) -> list[DocumentVersion]:
     """The versions `user` may read, in order: published ones, and drafts too for staff who publish them."""
     versions = document.versions.order_by("position")

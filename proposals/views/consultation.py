@@ -132,8 +132,18 @@ def _article_context(request, slug, document, key) -> dict:
         "commitments": lambda: commitments_for_article(identity),
         "neighbours": lambda: document_selectors.article_neighbours(article) if article else None,
         "intake_closed": lambda: consultation_selectors.intake_closed_note(document.consultation),
+        "proposable": lambda: _proposable(identity, article, version, versions),
         "follows": identity.followed,
     }
+
+
+def _proposable(identity, article, version, versions) -> bool:
+    """Whether a proposal can name the article: the latest published version has it. Read from the page's
+    own version when that is the one, without a query."""
+    latest = next((v for v in reversed(versions) if v.is_published), None)
+    if version == latest:
+        return article is not None
+    return document_selectors.in_latest_version(identity)
 
 
 def _paragraphs(article, language: str) -> list[dict]:

@@ -120,3 +120,13 @@ def test_a_screen_reader_hears_where_each_change_of_a_comparison_ends(client):
     assert '<ins><span class="visually-hidden">добавлено: </span>' in page
     assert '<span class="visually-hidden"> (конец изменения) </span></ins>' in page
     assert '<span class="visually-hidden"> (конец изменения) </span></del>' in page
+
+
+def test_an_article_the_latest_version_left_out_offers_no_form_that_cannot_name_it(client):
+    seed_consultation()
+    removed = client.get(f"{DOCUMENT.format(language='ru')}articles/capital/").content.decode()
+    assert "?consultation=constitutional-reform&amp;article=" not in removed
+    assert "В последней версии проекта этой статьи больше нет" in removed
+    assert 'href="/ru/proposals/new/?consultation=constitutional-reform"' in removed
+    current = client.get(f"{DOCUMENT.format(language='ru')}articles/liberty/?version=1").content.decode()
+    assert "?consultation=constitutional-reform&amp;article=" in current
