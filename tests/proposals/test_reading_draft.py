@@ -130,3 +130,9 @@ def test_an_article_the_latest_version_left_out_offers_no_form_that_cannot_name_
     assert 'href="/ru/proposals/new/?consultation=constitutional-reform"' in removed
     current = client.get(f"{DOCUMENT.format(language='ru')}articles/liberty/?version=1").content.decode()
     assert "?consultation=constitutional-reform&amp;article=" in current
+
+
+def test_a_paragraphs_link_keeps_leading_to_its_version(client):
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='kk')}articles/liberty/").content.decode()
+    assert '<p id="p-2"><a class="paragraph-number" href="?version=2#p-2"' in page
