@@ -136,3 +136,10 @@ def test_a_paragraphs_link_keeps_leading_to_its_version(client):
     seed_consultation()
     page = client.get(f"{DOCUMENT.format(language='kk')}articles/liberty/").content.decode()
     assert '<p id="p-2"><a class="paragraph-number" href="?version=2#p-2"' in page
+
+
+def test_an_articles_title_names_it_and_its_document(client):
+    # Several articles open in tabs, or a screen reader's first words: "Статья 7" alone says little.
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='ru')}articles/liberty/").content.decode()
+    assert "<title>Статья 7. Личная свобода · Основной Закон · " in page
