@@ -55,6 +55,10 @@ def test_the_contents_number_each_article_once(page):
     entries = page.locator(".toc-articles").nth(1)
     expect(entries).to_have_css("list-style-type", "none")
     expect(entries.get_by_role("link").first).to_have_text(re.compile(r"^5-бап\. Заң алдындағы теңдік$"))
+    # Printed, the contents still say which version they list; the controls and the download are left out.
+    page.emulate_media(media="print")
+    expect(page.locator("p", has_text=re.compile(r"^31 қаңтардағы жоба — "))).to_be_visible()
+    expect(page.locator("main a[download]")).to_be_hidden()
 
 
 def test_switching_language_keeps_the_paragraph_read(page):
