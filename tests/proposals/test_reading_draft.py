@@ -143,3 +143,10 @@ def test_an_articles_title_names_it_and_its_document(client):
     seed_consultation()
     page = client.get(f"{DOCUMENT.format(language='ru')}articles/liberty/").content.decode()
     assert "<title>Статья 7. Личная свобода · Основной Закон · " in page
+
+
+def test_a_visitor_is_told_how_to_follow_an_article(client):
+    seed_consultation()
+    page = client.get(f"{DOCUMENT.format(language='kk')}articles/liberty/?version=1").content.decode()
+    login = "/kk/accounts/login/?next=/kk/consultations/constitutional-reform/constitution/articles/liberty/%3Fversion%3D1"
+    assert f'<a href="{login}">Бұл бапты бақылау үшін кіріңіз.</a>' in page
