@@ -143,6 +143,17 @@ def test_a_flood_of_login_requests_from_one_address_gets_429(client, citizen):
     assert statuses[-1] == 429
 
 
+def test_the_429_page_speaks_the_language_of_the_page_and_leads_on(client):
+    for n in range(35):
+        response = client.post("/kk/accounts/login/", {"login": f"x{n}@example.test", "password": "x"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert '<html lang="kk"' in page
+    assert "Әрекеттер тым көп" in page
+    assert "Too Many Requests" not in page
+    assert 'href="/kk/"' in page
+
+
 def test_profile_page_changes_name_and_language(client, citizen):
     client.force_login(citizen)
     response = client.post(
