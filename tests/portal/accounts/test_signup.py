@@ -9,6 +9,7 @@ from django.test import Client
 
 from portal.accounts.models import User
 from portal.notifications.services import suppress_address
+from tests.conftest import give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,10 @@ def test_the_page_after_asking_for_a_new_password_names_a_way_on_not_a_desk(clie
     assert 'href="/kk/accounts/password/reset/">қайта сұраңыз</a>' in main
     assert 'href="mailto:office@konstitucia.example.kz"' in main
     assert "contact us" not in main.lower()
+
+
+def test_the_second_factor_step_says_a_recovery_code_is_taken_too(client, citizen):
+    give_totp(citizen)
+    client.post("/kk/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
+    page = client.get("/kk/accounts/2fa/authenticate/").content.decode()
+    assert "қалпына келтіру кодтарыңыздың бірін" in page
