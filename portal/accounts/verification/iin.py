@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
@@ -56,4 +57,10 @@ def iin_canonical(value: str) -> str:
         raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_length")
     if not iin_is_valid(compact):
         raise ValidationError(_("This is not a valid IIN: check the digits."), code="iin_invalid")
+    # Structurally sound, but nobody alive has it yet: a generated number, or a mistyped year.
+    if iin_birth_date(compact) > timezone.localdate():
+        raise ValidationError(
+            _("An IIN begins with the birth date (YYMMDD), and this one is in the future: check the digits."),
+            code="iin_birth_in_future",
+        )
     return compact

@@ -1,10 +1,12 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.accounts.verification.iin import iin_birth_date, iin_check_digit, iin_is_valid
+from portal.accounts.verification.iin import iin_birth_date, iin_canonical, iin_check_digit, iin_is_valid
 
 # By hand: 9·1+0·2+0·3+1·4+0·5+1·6+3·7+0·8+0·9+1·10+2·11 = 72 = 6·11 + 6 → check digit 6.
 HAND_CHECKED = "900101300126"
@@ -93,3 +95,20 @@ def test_an_iin_with_its_check_digit_validates_and_any_other_check_digit_does_no
 )
 def test_the_seventh_digit_gives_the_century_of_birth(century_digit, year):
     assert iin_birth_date(f"050307{century_digit}00000") == date(year, 3, 7)
+
+
+def _iin_born_on(day: date) -> str:
+    for serial in range(10000):
+        prefix = f"{day:%y%m%d}{'5' if day.year >= 2000 else '3'}{serial:04d}"
+        check = iin_check_digit(prefix)
+        if check is not None:
+            return prefix + str(check)
+    raise AssertionError("no serial gives a check digit")
+
+
+def test_an_iin_born_tomorrow_is_refused_with_the_reason_and_one_born_today_is_taken():
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        iin_canonical(_iin_born_on(today + timedelta(days=1)))
+    assert refused.value.code == "iin_birth_in_future"
+    assert iin_canonical(_iin_born_on(today)) == _iin_born_on(today)
