@@ -11,8 +11,9 @@ from django.utils.translation import get_language_from_path
 from .privacy import needs_consent
 
 # Paths (after the language prefix) that open without the current consent: leaving, reading the notice,
-# accepting it, and what machines call.
-_OPEN_PATHS = ("/accounts/logout/", "/privacy/", "/accounts/privacy/consent/")
+# accepting it, and what machines call; and, for whoever does not accept the new notice, taking a copy of
+# their data and deleting the account (/accounts/privacy/), which must not need that acceptance first.
+_OPEN_PATHS = ("/accounts/logout/", "/privacy/", "/accounts/privacy/")
 _UNPREFIXED_OPEN = ("/static/", "/media/", "/healthz", "/livez", "/api/", "/open-data/", "/hearings.ics")
 
 
