@@ -319,3 +319,21 @@ def test_an_organisation_may_not_take_the_words_of_staff_badges(client, citizen,
     assert not Organisation.objects.exists()
     with pytest.raises(ValidationError):
         services.organisation_register(name=name, kind="other", registered_by=citizen)
+
+
+# «цифр» is a digit, «сан» a number: the IIN's messages say «цифр», and the BIN's said «12 сан».
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12345", "БСН дәл 12 цифрдан (0-9) тұрады."),
+        ("123456789012", "Бұл жарамды БСН емес: цифрларды тексеріңіз."),
+    ],
+)
+def test_a_refused_bin_is_told_in_kazakh_with_the_word_for_digits_the_iin_uses(
+    client, citizen, typed, message
+):
+    client.force_login(citizen)
+    page = client.post(
+        "/kk/accounts/organisations/new/", {"name": "Заңгерлер", "kind": "ngo", "business_number": typed}
+    ).content.decode()
+    assert message in page
