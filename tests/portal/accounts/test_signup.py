@@ -120,6 +120,9 @@ def test_password_reset_link_sets_a_new_password(client, django_capture_on_commi
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.check_password("brand-new-password-1")
+    # The page after it leads on to signing in with the new password.
+    done_page = client.get(response["Location"]).content.decode()
+    assert 'href="/kk/accounts/login/"' in done_page.split("<main")[1]  # the link's language is the citizen's
 
 
 def test_repeated_failed_logins_lock_the_account_for_a_while(client, citizen):
