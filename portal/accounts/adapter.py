@@ -15,7 +15,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.core.http import client_ip
+from portal.core.http import client_ip, ipv4_unmapped
 from portal.notifications.email import email_queue
 from portal.notifications.services import address_is_suppressed
 
@@ -45,7 +45,9 @@ class AccountAdapter(DefaultAccountAdapter):
         ip = client_ip(request)
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
-        return ip
+        # allauth counts IPv6 by its /64, and every IPv4-mapped address lies in ::/64: unmapped, each IPv4
+        # client has its own count instead of sharing one with all the others.
+        return ipv4_unmapped(ip)
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request

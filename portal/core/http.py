@@ -44,6 +44,15 @@ def _from_a_proxy(peer: str | None, networks: tuple[str, ...]) -> bool:
     return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
+def ipv4_unmapped(address: str) -> str:
+    """An IPv4 client as IPv4, also where a dual-stack socket reports it as IPv6 (::ffff:a.b.c.d)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    return str(ip.ipv4_mapped) if ip.version == 6 and ip.ipv4_mapped is not None else address
+
+
 def rate_limit_address(address: str | None) -> str | None:
     """What a per-address limit counts: an IPv4 address (also written as IPv4-mapped IPv6) as it is, an IPv6
     address by its /64 network; None for a missing or unreadable address."""

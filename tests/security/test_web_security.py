@@ -239,6 +239,17 @@ def test_a_flood_of_signups_from_one_address_gets_429(client):
     assert statuses[-1] == 429
 
 
+def test_sign_up_limits_count_each_ipv4_client_that_a_dual_stack_socket_writes_as_ipv6(client):
+    """A server listening on [::] sees IPv4 clients as ::ffff:a.b.c.d; allauth counts IPv6 by its /64, which
+    put every IPv4 client in one bucket (::), so one flood locked everybody out."""
+    flood = [
+        client.post(reverse("account_signup"), {}, REMOTE_ADDR="::ffff:198.51.100.7").status_code
+        for _ in range(25)
+    ]
+    assert flood[-1] == 429
+    assert client.post(reverse("account_signup"), {}, REMOTE_ADDR="::ffff:203.0.113.9").status_code == 200
+
+
 def test_too_many_identity_attempts_get_429(client, citizen):
     client.force_login(citizen)
     statuses = [
