@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core.http import client_ip, ipv4_unmapped
 from portal.notifications.email import email_queue
@@ -119,3 +121,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         else:
             messages.success(request, _("Your identity is verified. You can now support proposals."))
         raise ImmediateHttpResponse(redirect("account_identity"))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    # allauth keeps a new, unconfirmed address off an account with a second factor, and said only that: the
+    # person had no way to learn how to change their address.
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": gettext_lazy(
+            "An account protected by an authenticator app cannot take a new address. Turn the app off on the "
+            "two-factor authentication page, add the address, then turn the app on again."
+        ),
+    }

@@ -318,6 +318,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Qatysu"
+MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
 # `required`: staff must set up a second factor before any staff page; `optional`: they may.
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="optional")
 # URL paths (after the language prefix) that only staff reach; the MFA gate guards them.

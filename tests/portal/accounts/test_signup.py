@@ -308,3 +308,12 @@ def test_the_second_factor_step_says_a_recovery_code_is_taken_too(client, citize
     client.post("/kk/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
     page = client.get("/kk/accounts/2fa/authenticate/").content.decode()
     assert "қалпына келтіру кодтарыңыздың бірін" in page
+
+
+def test_a_new_address_refused_for_a_second_factor_says_how_to_change_it(client, citizen):
+    give_totp(citizen)
+    client.force_login(citizen)
+    page = client.post(
+        "/kk/accounts/email/", {"action_add": "", "email": "new@example.test"}
+    ).content.decode()
+    assert "қолданбаны өшіріп" in page
