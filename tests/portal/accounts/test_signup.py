@@ -317,3 +317,15 @@ def test_a_new_address_refused_for_a_second_factor_says_how_to_change_it(client,
         "/kk/accounts/email/", {"action_add": "", "email": "new@example.test"}
     ).content.decode()
     assert "қолданбаны өшіріп" in page
+
+
+def test_a_switched_off_account_is_told_whom_to_ask(client, citizen, settings):
+    settings.CONTACT_EMAIL = "office@example.test"
+    citizen.is_active = False
+    citizen.save(update_fields=["is_active"])
+    response = client.post(
+        "/ru/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"}, follow=True
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/ru/accounts/inactive/"
+    assert "напишите в аппарат Комиссии" in page and 'href="mailto:office@example.test"' in page
