@@ -124,10 +124,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    # allauth keeps a new, unconfirmed address off an account with a second factor, and said only that: the
-    # person had no way to learn how to change their address.
+    # allauth's refusals said what went wrong but not what to do: a new, unconfirmed address is kept off an
+    # account with a second factor, and a code typed late (or with the phone's clock off) is "Incorrect code."
     error_messages = {
         **DefaultMFAAdapter.error_messages,
+        "incorrect_code": gettext_lazy(
+            "This code is not right. Type the code your app shows now: it changes every 30 seconds."
+        ),
         "add_email_blocked": gettext_lazy(
             "An account protected by an authenticator app cannot take a new address. Turn the app off on the "
             "two-factor authentication page, add the address, then turn the app on again."

@@ -308,6 +308,9 @@ def test_the_second_factor_step_says_a_recovery_code_is_taken_too(client, citize
     client.post("/kk/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
     page = client.get("/kk/accounts/2fa/authenticate/").content.decode()
     assert "қалпына келтіру кодтарыңыздың бірін" in page
+    # A wrong code is refused with what to type instead.
+    page = client.post("/kk/accounts/2fa/authenticate/", {"code": "000000"}).content.decode()
+    assert "әр 30 секунд сайын ауысады" in page
 
 
 def test_a_new_address_refused_for_a_second_factor_says_how_to_change_it(client, citizen):
