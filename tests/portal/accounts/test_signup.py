@@ -158,6 +158,14 @@ def test_the_429_page_speaks_the_language_of_the_page_and_leads_on(client):
     assert 'href="/kk/"' in page
 
 
+def test_a_form_refused_for_its_csrf_token_is_explained_in_the_language_of_the_page():
+    response = Client(enforce_csrf_checks=True).post("/ru/accounts/login/", {"login": "a@example.test"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="ru"' in page
+    assert "Форму не удалось отправить" in page and "403 Forbidden" not in page
+
+
 def test_profile_page_changes_name_and_language(client, citizen):
     client.force_login(citizen)
     response = client.post(
