@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -123,11 +125,29 @@ class ApiTokenForm(PortalForm):
     )
 
 
+# Twelve digits, as people write an IIN: in one run or in groups.
+_TWELVE_DIGIT_NUMBER = re.compile(r"(?<!\d)(?:\d[\s-]?){11}\d(?!\d)")
+
+
 class StaffIdentityForm(PortalForm):
     email = forms.EmailField(label=_("Email address of the account"))
     note = forms.CharField(
         label=_("What was checked"), max_length=200, help_text=_("E.g. “ID card seen at the reception”.")
     )
+
+    def clean_note(self):
+        # The note is kept as written and shown to staff: an IIN copied from the document would be the one
+        # place the portal stores an IIN in clear.
+        note = self.cleaned_data["note"]
+        if _TWELVE_DIGIT_NUMBER.search(note):
+            raise ValidationError(
+                _(
+                    "Do not write the IIN in the note: say what was checked, "
+                    "e.g. “ID card seen at the reception”."
+                ),
+                code="iin_in_note",
+            )
+        return note
 
 
 class AccountDeletionForm(PortalForm):

@@ -126,3 +126,14 @@ def test_an_administrator_does_not_verify_their_own_account(client, admin_user):
     )
     assert response.status_code == 403
     assert not IdentityVerification.objects.filter(user=admin_user).exists()
+
+
+@pytest.mark.parametrize("note", [f"ID card {VALID_IIN} seen", "ЖСН 9001 0130 0126, куәлік"])
+def test_a_staff_note_with_the_iin_in_it_is_refused_and_nothing_is_recorded(
+    client, admin_user, other_citizen, note
+):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    client.post("/en/staff/people/verify/", {"email": other_citizen.email, "note": note})
+    assert not IdentityVerification.objects.filter(user=other_citizen).exists()
+    assert not IdentityVerification.objects.filter(note__contains="0126").exists()
