@@ -123,6 +123,8 @@ def test_password_reset_link_sets_a_new_password(client, django_capture_on_commi
     # The page after it leads on to signing in with the new password.
     done_page = client.get(response["Location"]).content.decode()
     assert 'href="/kk/accounts/login/"' in done_page.split("<main")[1]  # the link's language is the citizen's
+    # Used once, the link says so in words the person knows (allauth's heading was "Bad Token").
+    assert "Сілтеме жарамсыз" in client.get(path, follow=True).content.decode()
 
 
 def test_repeated_failed_logins_lock_the_account_for_a_while(client, citizen):
