@@ -3,10 +3,9 @@ counted under a lock of the hearing row, so capacity holds however many people r
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -119,7 +118,7 @@ class HearingInput:
 
 
 # The staff form's fields (`HearingForm`) are these, so form and service cannot drift apart.
-HEARING_FIELDS = tuple(field.name for field in dataclasses.fields(HearingInput))
+HEARING_FIELDS = tuple(field.name for field in fields(HearingInput))
 # A change of any of these tells everyone concerned.
 MOVE_FIELDS = ("starts_at", "ends_at", "venue_kk", "venue_ru", "venue_en", "format", "online_url")
 
