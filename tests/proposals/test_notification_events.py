@@ -180,7 +180,8 @@ def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
     assert "The hearing “Budgets” is cancelled." in _centre(client, person, "en")
     assert "Слушания «Местные бюджеты» отменены." in _centre(client, person, "ru")
     [email] = [message for message in mail.outbox if message.to == [person.email]]
-    assert "«Жергілікті бюджеттер» тыңдауы тоқтатылды." in email.body
+    # «болдырылмады», called off: «тоқтатылды» (stopped) read as a hearing halted midway.
+    assert "«Жергілікті бюджеттер» тыңдауы болдырылмады." in email.body
 
 
 def test_a_decision_links_to_the_page_in_the_recipients_language_not_the_moderators(
