@@ -109,6 +109,10 @@ class Organisation(models.Model):
     business_number = models.CharField(_("business identification number (BIN)"), max_length=12, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = actor_field(verbose_name=_("verified by"))
+    # A refusal leaves the queue and its reason is told to the representatives; verifying clears it.
+    refused_at = models.DateTimeField(_("verification refused at"), null=True, blank=True)
+    refused_by = actor_field(verbose_name=_("verification refused by"))
+    refusal_reason = models.TextField(_("reason for refusing verification"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="OrganisationMembership", related_name="organisations"

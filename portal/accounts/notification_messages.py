@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 ORGANISATION_REMOVED = "organisation.member_removed"
+ORGANISATION_VERIFIED = "organisation.verified"
+ORGANISATION_REFUSED = "organisation.refused"
 
 ACCOUNT_MESSAGES = {
     "account.blocked": _(
@@ -13,5 +15,13 @@ ACCOUNT_MESSAGES = {
         "%(by)s removed you from the members of “%(organisation)s”: you no longer act for it, and what you "
         "submitted for it stays the organisation's. If you think this is a mistake, write to its "
         "representatives, listed on the organisation's page."
+    ),
+    ORGANISATION_VERIFIED: _(
+        "“%(organisation)s” is verified: its members who may act on its behalf can now submit proposals "
+        "for it."
+    ),
+    ORGANISATION_REFUSED: _(
+        "An administrator did not verify “%(organisation)s”, so nobody can submit on its behalf. If its "
+        "details were wrong, register the organisation again with the right ones. Reason: %(reason)s"
     ),
 }

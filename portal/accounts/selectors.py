@@ -11,7 +11,10 @@ from .models import (
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(verified_at__isnull=True).order_by("created_at")
+    """Neither verified nor refused yet: a refused one waits for nobody."""
+    return Organisation.objects.filter(verified_at__isnull=True, refused_at__isnull=True).order_by(
+        "created_at"
+    )
 
 
 def organisations_of(*, user) -> QuerySet[OrganisationMembership]:

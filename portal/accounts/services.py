@@ -36,7 +36,7 @@ from portal.notifications.messages import link_in
 from portal.notifications.services import address_is_suppressed, notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
-from .notification_messages import ORGANISATION_REMOVED
+from .notification_messages import ORGANISATION_REFUSED, ORGANISATION_REMOVED, ORGANISATION_VERIFIED
 from .validators import organisation_name_keys, validate_display_name, validate_organisation_name
 from .verification.bin import bin_canonical
 
@@ -223,9 +223,57 @@ def organisation_verify(*, organisation: Organisation, verified_by: User | None)
             )
         organisation.verified_at = timezone.now()
         organisation.verified_by = verified_by
-        organisation.save(update_fields=["verified_at", "verified_by"])
+        organisation.refused_at = None
+        organisation.refused_by = None
+        organisation.refusal_reason = ""
+        organisation.save(
+            update_fields=["verified_at", "verified_by", "refused_at", "refused_by", "refusal_reason"]
+        )
         audit_record(actor=verified_by, action="organisation.verified", target=organisation)
+        _tell_representatives(
+            organisation, kind=ORGANISATION_VERIFIED, params={"organisation": organisation.name}
+        )
     return organisation
+
+
+@transaction.atomic
+def organisation_refuse(*, organisation: Organisation, refused_by: User, reason: str) -> Organisation:
+    """Refuses to verify the organisation, with a reason its representatives are told: it leaves the queue,
+    stays unverified, and may still be verified later (say, once the BIN is corrected)."""
+    if not can_verify_organisation(refused_by):
+        raise PermissionDenied(_("Only administrators can verify organisations."))
+    if organisation.memberships.filter(user=refused_by).exists():
+        raise PermissionDenied(_("Another administrator verifies an organisation you belong to."))
+    reason = reason.strip()
+    if shown_length(reason) < 20:
+        raise ValidationError(
+            {"reason": _("Explain the refusal to the organisation in at least 20 characters.")}
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at is not None:
+        raise ValidationError(_("%(name)s is already verified.") % {"name": organisation.name})
+    organisation.refused_at = timezone.now()
+    organisation.refused_by = refused_by
+    organisation.refusal_reason = reason
+    organisation.save(update_fields=["refused_at", "refused_by", "refusal_reason"])
+    audit_record(actor=refused_by, action="organisation.refused", target=organisation)
+    _tell_representatives(
+        organisation, kind=ORGANISATION_REFUSED, params={"organisation": organisation.name, "reason": reason}
+    )
+    return organisation
+
+
+def _tell_representatives(organisation: Organisation, *, kind: str, params: dict) -> None:
+    """The people who registered and speak for the organisation learn the staff's decision on it."""
+    notify(
+        recipients=organisation.memberships.filter(
+            role=OrganisationMembership.Role.REPRESENTATIVE
+        ).values_list("user_id", flat=True),
+        category="proposals",
+        kind=kind,
+        params=params,
+        url=organisation.get_absolute_url(),
+    )
 
 
 @transaction.atomic

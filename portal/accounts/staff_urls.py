@@ -10,4 +10,5 @@ urlpatterns = [
     path("roles/", staff_roles.staff_roles, name="staff_roles"),
     path("people/<int:pk>/roles/<str:role>/revoke/", staff_roles.staff_role_revoke, name="staff_role_revoke"),
     path("organisations/<int:pk>/verify/", staff.organisation_verify, name="staff_organisation_verify"),
+    path("organisations/<int:pk>/refuse/", staff.organisation_refuse, name="staff_organisation_refuse"),
 ]

@@ -45,6 +45,7 @@ def url_kwargs(name: str, world) -> dict:
         "staff_agenda_item_delete": {"pk": world.agenda_item.pk},
         "staff_speaker_request_decide": {"pk": world.speaker_request.pk},
         "staff_organisation_verify": {"pk": world.organisation.pk},
+        "staff_organisation_refuse": {"pk": world.organisation.pk},
         "organisation_member_update": {"slug": world.organisation.slug, "pk": world.membership.pk},
         "organisation_member_remove": {"slug": world.organisation.slug, "pk": world.membership.pk},
         "organisation_invitation_withdraw": {"slug": world.organisation.slug, "pk": world.invitation.pk},

@@ -146,6 +146,7 @@ GET = {
     "staff_person_reveal": "login 405 405 405 405 405",
     "staff_person_verify": "login 405 405 405 405 405",
     "staff_organisation_verify": "login 405 405 405 405 405",
+    "staff_organisation_refuse": "login 405 405 405 405 405",
     # The Django admin is for superusers only: an Administrator works from the staff area.
     "admin:index": "redirect redirect redirect redirect redirect redirect",
     "home": "200 200 200 200 200 200",
@@ -269,6 +270,7 @@ POST = {
     "account_delete": "login refused refused refused refused refused",
     "staff_person_reveal": "login deny deny deny deny 400",
     "staff_organisation_verify": "login deny deny deny deny redirect",
+    "staff_organisation_refuse": "login deny deny deny deny refused",
     "proposal_submit": "login redirect deny deny deny deny",
     "proposal_withdraw": "login refused deny deny deny deny",
     "support": "login refused refused refused refused refused",

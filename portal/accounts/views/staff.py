@@ -36,6 +36,20 @@ def organisation_verify(request, pk):
     return redirect("staff_dashboard")
 
 
+@staff_action(can_verify_organisation)
+def organisation_refuse(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    with refusal_flashed(request, ValidationError, PermissionDenied):
+        services.organisation_refuse(
+            organisation=organisation, refused_by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(
+            request,
+            _("%(name)s is not verified; its representatives are told why.") % {"name": organisation.name},
+        )
+    return redirect("staff_dashboard")
+
+
 @staff_action(can_verify_identities)
 def person_verify(request):
     """An administrator records that they checked a person's identity document."""

@@ -26,6 +26,7 @@ from tests.proposals.factories import ConsultationFactory, HearingFactory, Propo
 RECORDS_OF_ACTS = {
     ("core.AuditEntry", "actor"): "the audit log: who did what, by account number",
     ("accounts.Organisation", "verified_by"): "the administrator who verified an organisation",
+    ("accounts.Organisation", "refused_by"): "the administrator who refused to verify an organisation",
     ("accounts.IdentityVerification", "verified_by"): "the staff member who checked a person's documents",
     ("accounts.AccountBlock", "blocked_by"): "the moderator who blocked an account",
     ("proposals.Commitment", "created_by"): "the member who recorded a commitment",
