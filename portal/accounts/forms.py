@@ -156,7 +156,8 @@ class AccountDeletionForm(PortalForm):
         required=False,
         help_text=_(
             "Possible only while proposal intake is open. Otherwise what you published stays, "
-            "shown as by a former participant."
+            "shown as by a former participant. Proposals you submitted on an organisation's behalf stay "
+            "the organisation's."
         ),
     )
     confirm = forms.BooleanField(label=_("Yes, delete my account"))

@@ -3,7 +3,12 @@
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import OrganisationMembership
-from portal.accounts.permissions import can_participate, is_blocked, is_verified_person
+from portal.accounts.permissions import (
+    can_act_for_organisation,
+    can_participate,
+    is_blocked,
+    is_verified_person,
+)
 from portal.core import switches
 from portal.core.roles import is_commission_member, is_moderator
 
@@ -26,14 +31,22 @@ _COMMISSION_TARGETS = {ProposalStatus.UNDER_REVIEW, ProposalStatus.RESPONDED, Pr
 _AUTHOR_EDITABLE = {ProposalStatus.DRAFT}
 
 
+def _speaks_as_author(user, proposal) -> bool:
+    """The author, and for a proposal submitted on an organisation's behalf only while they may still act
+    for it: what a member submitted stays the organisation's when they leave or are removed."""
+    if proposal.author_id != user.pk:
+        return False
+    return proposal.organisation_id is None or can_act_for_organisation(user, proposal.organisation)
+
+
 def can_transition_proposal(user, proposal, to_status: str) -> bool:
-    if to_status in _AUTHOR_TARGETS and proposal.author_id == user.pk:
+    if to_status in _AUTHOR_TARGETS and _speaks_as_author(user, proposal):
         return True
     # An appeal: the author sends a rejected proposal back before a (different) moderator.
     if (
         to_status == ProposalStatus.IN_MODERATION
         and proposal.status == ProposalStatus.REJECTED
-        and proposal.author_id == user.pk
+        and _speaks_as_author(user, proposal)
     ):
         return True
     if to_status in _MODERATOR_TARGETS and is_moderator(user):

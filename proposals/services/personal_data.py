@@ -30,7 +30,10 @@ from .proposal import PROPOSAL_LIFECYCLE, proposal_transition
 def content_withdraw(user: User) -> None:
     """Withdraws the person's proposals and deletes their comments where the consultation still takes
     proposals; after intake, what they wrote is part of the record the Commission answered."""
-    for proposal in Proposal.objects.filter(author=user).select_related("consultation"):
+    # What they submitted for an organisation is the organisation's, and stays with its supports: a member
+    # leaving the portal does not take back the organisation's word (they can withdraw it first, if they may).
+    mine = Proposal.objects.filter(author=user, organisation__isnull=True)
+    for proposal in mine.select_related("consultation"):
         if not intake_is_open(proposal.consultation):
             continue
         if proposal.status != ProposalStatus.WITHDRAWN and PROPOSAL_LIFECYCLE.allows(

@@ -22,6 +22,7 @@ from proposals.permissions.proposal import (
     can_edit_proposal,
     can_read_proposal_content,
     can_report,
+    can_transition_proposal,
     can_view_proposal,
 )
 
@@ -168,6 +169,11 @@ def proposal_detail(request, pk):
         ),
         "comment_form": SimpleLazyObject(CommentForm),
         "withdraw_form": SimpleLazyObject(WithdrawForm),
+        # Not every author: one who submitted for an organisation only while they may still act for it.
+        "can_withdraw": lambda: (
+            request.user.is_authenticated
+            and can_transition_proposal(request.user, proposal, ProposalStatus.WITHDRAWN)
+        ),
         "support_refusal": support_refusal,
         "supports_by_level": SimpleLazyObject(lambda: selectors.supports_by_level(pk)),
         "can_edit": can_edit,
