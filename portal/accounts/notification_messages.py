@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 ORGANISATION_REMOVED = "organisation.member_removed"
 ORGANISATION_VERIFIED = "organisation.verified"
 ORGANISATION_REFUSED = "organisation.refused"
+ORGANISATION_NAMED = "organisation.member_named"
 
 ACCOUNT_MESSAGES = {
     "account.blocked": _(
@@ -23,5 +24,10 @@ ACCOUNT_MESSAGES = {
     ORGANISATION_REFUSED: _(
         "An administrator did not verify “%(organisation)s”, so nobody can submit on its behalf. If its "
         "details were wrong, register the organisation again with the right ones. Reason: %(reason)s"
+    ),
+    ORGANISATION_NAMED: _(
+        "%(by)s changed your role in “%(organisation)s”: your public name is now shown on the organisation's "
+        "page among those who act for it. If you do not want that, leave the organisation on your account "
+        "page."
     ),
 }

@@ -36,7 +36,12 @@ from portal.notifications.messages import link_in
 from portal.notifications.services import address_is_suppressed, notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
-from .notification_messages import ORGANISATION_REFUSED, ORGANISATION_REMOVED, ORGANISATION_VERIFIED
+from .notification_messages import (
+    ORGANISATION_NAMED,
+    ORGANISATION_REFUSED,
+    ORGANISATION_REMOVED,
+    ORGANISATION_VERIFIED,
+)
 from .validators import organisation_name_keys, validate_display_name, validate_organisation_name
 from .verification.bin import bin_canonical
 
@@ -230,9 +235,10 @@ def organisation_verify(*, organisation: Organisation, verified_by: User | None)
             update_fields=["verified_at", "verified_by", "refused_at", "refused_by", "refusal_reason"]
         )
         audit_record(actor=verified_by, action="organisation.verified", target=organisation)
-        _tell_representatives(
-            organisation, kind=ORGANISATION_VERIFIED, params={"organisation": organisation.name}
-        )
+        if verified_by is not None:  # the demo's seed verifies its own organisation: nobody to tell
+            _tell_representatives(
+                organisation, kind=ORGANISATION_VERIFIED, params={"organisation": organisation.name}
+            )
     return organisation
 
 
@@ -338,6 +344,7 @@ def organisation_member_update(
             }
         )
     if (current.role, current.can_act_on_behalf) != (role, can_act_on_behalf):
+        was_named = _publicly_named(current)
         current.role = role
         current.can_act_on_behalf = can_act_on_behalf
         current.save(update_fields=["role", "can_act_on_behalf"])
@@ -347,7 +354,23 @@ def organisation_member_update(
             target=organisation,
             details={"person": current.user_id, "membership_role": role, "on_behalf": can_act_on_behalf},
         )
+        # Belonging to a party is a political opinion: one who joined as a plain member, unnamed, learns that
+        # the organisation's page now names them, and can leave if they did not want that.
+        if not was_named and _publicly_named(current):
+            notify(
+                recipients=[current.user_id],
+                category="proposals",
+                kind=ORGANISATION_NAMED,
+                params={"organisation": organisation.name, "by": updated_by.public_name},
+                url=organisation.get_absolute_url(),
+                exclude=updated_by,
+            )
     return current
+
+
+def _publicly_named(membership: OrganisationMembership) -> bool:
+    """As `selectors.organisation_public_members` chooses whom the organisation's page names."""
+    return membership.role == OrganisationMembership.Role.REPRESENTATIVE or membership.can_act_on_behalf
 
 
 @transaction.atomic

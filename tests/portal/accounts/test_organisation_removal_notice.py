@@ -58,3 +58,24 @@ def test_a_removed_member_whose_address_bounced_is_told_in_the_centre_only(
     _remove(client, citizen, organisation, other_citizen, django_capture_on_commit_callbacks)
     assert Notification.objects.filter(recipient=other_citizen, kind="organisation.member_removed").exists()
     assert mail.outbox == []
+
+
+def test_a_plain_member_whom_a_representative_names_publicly_is_told(
+    client, citizen, other_citizen, organisation
+):
+    """Joining as a plain member keeps one off the organisation's page; being made one who acts for it puts
+    their name there, which they must learn of (and may leave over)."""
+    membership = OrganisationMembership.objects.create(organisation=organisation, user=other_citizen)
+    client.force_login(citizen)
+    url = f"/en/accounts/organisations/{organisation.slug}/members/{membership.pk}/"
+    client.post(url, {"role": "member", "can_act_on_behalf": "on"})
+    [notice] = Notification.objects.filter(recipient=other_citizen)
+    assert notice.kind == "organisation.member_named"
+    assert notice.params == {"organisation": "Civic Lawyers", "by": "Aigerim"}
+    client.post(url, {"role": "representative", "can_act_on_behalf": "on"})
+    assert Notification.objects.filter(recipient=other_citizen).count() == 1  # already named
+    client.force_login(other_citizen)
+    assert (
+        "ваше публичное имя показано на странице организации"
+        in client.get("/ru/notifications/").content.decode()
+    )
