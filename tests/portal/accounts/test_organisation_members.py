@@ -396,3 +396,21 @@ def test_invitations_are_in_the_persons_data_erased_with_them_and_purged_after_t
     )
     assert privacy.accounts_erase_due() == 1
     assert not OrganisationInvitation.objects.filter(pk=to_invitee.pk).exists()
+
+
+def test_an_invitation_from_an_unverified_organisation_says_so(
+    client, citizen, admin_user, organisation, invite
+):
+    """Anyone can register a party's name while the real one is not yet on the portal, and mail invitations
+    from the portal in it: the invitee must not take the portal's word for who invites them."""
+    warning = "портал оның атауында айтылған ұйым екеніне кепілдік бермейді"  # to an address unknown: Kazakh
+    client.force_login(citizen)
+    invite(client, organisation, "bolat@example.test")
+    [message] = mail.outbox
+    assert warning in message.body
+    assert warning in client.get(path_of(link_in(message))).content.decode()
+
+    services.organisation_verify(organisation=organisation, verified_by=admin_user)
+    invite(client, organisation, "dana@example.test")
+    assert warning not in mail.outbox[1].body
+    assert warning not in client.get(path_of(link_in(mail.outbox[1]))).content.decode()
