@@ -84,3 +84,13 @@ def test_only_an_administrator_who_is_not_a_member_refuses(client, request, orga
     assert response.status_code == 403
     organisation.refresh_from_db()
     assert organisation.refused_at is None
+
+
+def test_the_representatives_account_page_says_the_verification_was_refused(
+    admin_client, citizen, organisation
+):
+    admin_client.post(f"/en/staff/organisations/{organisation.pk}/refuse/", {"reason": REASON})
+    admin_client.force_login(citizen)
+    page = admin_client.get("/ru/accounts/profile/").content.decode()
+    assert "в подтверждении отказано" in page
+    assert "ожидает подтверждения" not in page
