@@ -84,3 +84,10 @@ def test_the_proposal_page_offers_withdrawal_only_to_who_may_withdraw(
     assert withdraw in client.get(f"/en/proposals/{party_proposal.pk}/").content.decode()
     organisation.memberships.filter(user=secretary).delete()
     assert withdraw not in client.get(f"/en/proposals/{party_proposal.pk}/").content.decode()
+
+
+def test_the_proposal_page_leads_to_the_organisation_it_was_submitted_for(
+    client, organisation, party_proposal
+):
+    page = client.get(f"/kk/proposals/{party_proposal.pk}/").content.decode()
+    assert f'<a href="/kk/accounts/organisations/{organisation.slug}/">' in page
