@@ -94,6 +94,12 @@ class OrganisationRegisterForm(PortalForm):
         return data
 
 
+class OrganisationEditForm(PortalForm):
+    name = OrganisationRegisterForm.base_fields["name"]
+    description = OrganisationRegisterForm.base_fields["description"]
+    website = OrganisationRegisterForm.base_fields["website"]
+
+
 class MembershipForm(PortalForm):
     role = forms.ChoiceField(
         label=_("Role"),

@@ -129,6 +129,26 @@ def _verified_look_alike(name: str, *, besides: Organisation | None = None) -> O
     return next((other for other in verified if keys & organisation_name_keys(other.name)), None)
 
 
+def _organisation_name(name: str, *, besides: Organisation | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("The organisation needs a name.")})
+    validate_organisation_name(name)
+    # A second "Amanat" spelt with a Cyrillic letter or a zero-width space would pass for the first on every
+    # proposal card; the real one's people join it through its representative instead. Only verified names
+    # are taken: a squatter's unverified copy must not keep the real organisation out.
+    if _verified_look_alike(name, besides=besides) is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "An organisation with this name, or one that looks the same, is already registered. "
+                    "If you represent it, ask its representative to add you."
+                )
+            }
+        )
+    return name
+
+
 @transaction.atomic
 def organisation_register(
     *,
@@ -143,22 +163,7 @@ def organisation_register(
     if kind not in Organisation.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of organisation.")})
     business_number = _business_number(business_number)
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": _("The organisation needs a name.")})
-    validate_organisation_name(name)
-    # A second "Amanat" spelt with a Cyrillic letter or a zero-width space would pass for the first on every
-    # proposal card; the real one's people join it through its representative instead. Only verified names
-    # are taken: a squatter's unverified copy must not keep the real organisation out.
-    if _verified_look_alike(name) is not None:
-        raise ValidationError(
-            {
-                "name": _(
-                    "An organisation with this name, or one that looks the same, is already registered. "
-                    "If you represent it, ask its representative to add you."
-                )
-            }
-        )
+    name = _organisation_name(name)
     organisation = Organisation(
         name=name,
         slug=_unique_slug(name),
@@ -198,6 +203,33 @@ def _business_number(value: str) -> str:
             }
         )
     return number
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, updated_by: User, name: str, description: str = "", website: str = ""
+) -> Organisation:
+    """Its representatives correct its public details. A new name sends a verified organisation back to the
+    verification queue: staff verified the name against the register, and a verified name is what readers
+    trust on every proposal card. The address of its page stays."""
+    if not can_manage_members(updated_by, organisation):
+        raise PermissionDenied(_("Only the organisation's representatives can change its details."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    name = _organisation_name(name, besides=organisation)
+    renamed = name != organisation.name
+    organisation.name, organisation.description, organisation.website = name, description.strip(), website
+    organisation.full_clean()
+    if renamed:
+        organisation.verified_at = organisation.verified_by = organisation.refused_at = None
+        organisation.refused_by = None
+        organisation.refusal_reason = ""
+    organisation.save()
+    audit_record(
+        actor=updated_by,
+        action="organisation.renamed" if renamed else "organisation.changed",
+        target=organisation,
+    )
+    return organisation
 
 
 @transaction.atomic

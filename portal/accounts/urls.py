@@ -27,6 +27,11 @@ urlpatterns = [
         name="organisation_members",
     ),
     path(
+        "organisations/<slug:slug>/edit/",
+        organisation_members.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
         "organisations/<slug:slug>/members/<int:pk>/",
         organisation_members.organisation_member_update,
         name="organisation_member_update",

@@ -47,6 +47,7 @@ def url_kwargs(name: str, world) -> dict:
         "staff_organisation_verify": {"pk": world.organisation.pk},
         "staff_organisation_refuse": {"pk": world.organisation.pk},
         "organisation_member_update": {"slug": world.organisation.slug, "pk": world.membership.pk},
+        "organisation_edit": {"slug": world.organisation.slug},
         "organisation_member_remove": {"slug": world.organisation.slug, "pk": world.membership.pk},
         "organisation_invitation_withdraw": {"slug": world.organisation.slug, "pk": world.invitation.pk},
         "organisation_invitation": {"token": "not-a-token"},

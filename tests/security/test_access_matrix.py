@@ -101,6 +101,7 @@ GET = {
     # The world's organisation has `citizen` as a plain member: only an admin manages its members.
     "organisation_members": "login deny deny deny deny 200",
     "organisation_member_update": "login 405 405 405 405 405",
+    "organisation_edit": "login 405 405 405 405 405",
     "organisation_member_remove": "login 405 405 405 405 405",
     "organisation_invitation_withdraw": "login 405 405 405 405 405",
     # A link the portal did not sign names no invitation, for everyone alike.
@@ -258,6 +259,7 @@ POST = {
     "organisation_leave": "login redirect deny deny deny deny",
     "organisation_members": "login deny deny deny deny 400",
     "organisation_member_update": "login deny deny deny deny refused",
+    "organisation_edit": "login deny deny deny deny refused",
     # The member is not the admin, nor the only representative (it has none): removed.
     "organisation_member_remove": "login deny deny deny deny redirect",
     # The world's invitation waits for an answer: withdrawn.

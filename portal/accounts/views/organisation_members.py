@@ -15,7 +15,7 @@ from portal.core.forms import form_errors_text, posted_data
 from portal.core.http import client_ip
 
 from .. import invitations, selectors, services
-from ..forms import InvitationForm, MembershipForm
+from ..forms import InvitationForm, MembershipForm, OrganisationEditForm
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
 from ..permissions import can_manage_members
 
@@ -55,6 +55,13 @@ def organisation_members(request, slug):
             "pending": selectors.organisation_pending_invitations(organisation=organisation),
             "roles": OrganisationMembership.Role.choices,
             "days": invitations.INVITATION_DAYS,
+            "edit_form": OrganisationEditForm(
+                initial={
+                    "name": organisation.name,
+                    "description": organisation.description,
+                    "website": organisation.website,
+                }
+            ),
         },
     )
 
@@ -75,6 +82,32 @@ def organisation_member_update(request, slug, pk):
             messages.success(request, _("%(name)s: saved.") % {"name": membership.user.public_name})
     if not can_manage_members(request.user, organisation):
         return redirect(organisation)  # they made someone else the representative and themselves a member
+    return redirect("organisation_members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def organisation_edit(request, slug):
+    organisation = _managed_organisation(request, slug)
+    was_verified = organisation.is_verified
+    form = OrganisationEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+    else:
+        with refusal_flashed(request):
+            organisation = services.organisation_update(
+                organisation=organisation, updated_by=request.user, **form.cleaned_data
+            )
+            if was_verified and not organisation.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "The new name is saved. An administrator verifies the organisation again; until then "
+                        "nobody can submit on its behalf."
+                    ),
+                )
+            else:
+                messages.success(request, _("The organisation's details are saved."))
     return redirect("organisation_members", slug=organisation.slug)
 
 
