@@ -98,6 +98,7 @@ class OrganisationEditForm(PortalForm):
     name = OrganisationRegisterForm.base_fields["name"]
     description = OrganisationRegisterForm.base_fields["description"]
     website = OrganisationRegisterForm.base_fields["website"]
+    business_number = OrganisationRegisterForm.base_fields["business_number"]
 
 
 class MembershipForm(PortalForm):

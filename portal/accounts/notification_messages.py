@@ -22,8 +22,8 @@ ACCOUNT_MESSAGES = {
         "for it."
     ),
     ORGANISATION_REFUSED: _(
-        "An administrator did not verify “%(organisation)s”, so nobody can submit on its behalf. If its "
-        "details were wrong, register the organisation again with the right ones. Reason: %(reason)s"
+        "An administrator did not verify “%(organisation)s”, so nobody can submit on its behalf. Correct its "
+        "details on its members page and save: it goes back to verification. Reason: %(reason)s"
     ),
     ORGANISATION_NAMED: _(
         "%(by)s changed your role in “%(organisation)s”: your public name is now shown on the organisation's "

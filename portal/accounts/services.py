@@ -207,17 +207,34 @@ def _business_number(value: str) -> str:
 
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, updated_by: User, name: str, description: str = "", website: str = ""
+    *,
+    organisation: Organisation,
+    updated_by: User,
+    name: str,
+    description: str = "",
+    website: str = "",
+    business_number: str = "",
 ) -> Organisation:
-    """Its representatives correct its public details. A new name sends a verified organisation back to the
-    verification queue: staff verified the name against the register, and a verified name is what readers
-    trust on every proposal card. The address of its page stays."""
+    """Its representatives correct its public details. A new name or BIN sends a verified organisation back
+    to the verification queue (staff checked both against the register, and a verified name is what readers
+    trust on every proposal card), and a refused one too: its representatives corrected what was refused.
+    The address of its page stays."""
     if not can_manage_members(updated_by, organisation):
         raise PermissionDenied(_("Only the organisation's representatives can change its details."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     name = _organisation_name(name, besides=organisation)
-    renamed = name != organisation.name
+    business_number = _business_number(business_number)
+    if not business_number and organisation.kind in (
+        Organisation.Kind.POLITICAL_PARTY,
+        Organisation.Kind.NGO,
+    ):
+        raise ValidationError(
+            {"business_number": _("A party or an NGO gives its BIN, as in the state register.")}
+        )
+    renamed = (name, business_number) != (organisation.name, organisation.business_number)
+    renamed = renamed or organisation.refused_at is not None
     organisation.name, organisation.description, organisation.website = name, description.strip(), website
+    organisation.business_number = business_number
     organisation.full_clean()
     if renamed:
         organisation.verified_at = organisation.verified_by = organisation.refused_at = None

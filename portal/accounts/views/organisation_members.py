@@ -60,6 +60,7 @@ def organisation_members(request, slug):
                     "name": organisation.name,
                     "description": organisation.description,
                     "website": organisation.website,
+                    "business_number": organisation.business_number,
                 }
             ),
         },
@@ -89,7 +90,7 @@ def organisation_member_update(request, slug, pk):
 @require_POST
 def organisation_edit(request, slug):
     organisation = _managed_organisation(request, slug)
-    was_verified = organisation.is_verified
+    was_verified, was_refused = organisation.is_verified, organisation.refused_at is not None
     form = OrganisationEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -98,12 +99,12 @@ def organisation_edit(request, slug):
             organisation = services.organisation_update(
                 organisation=organisation, updated_by=request.user, **form.cleaned_data
             )
-            if was_verified and not organisation.is_verified:
+            if organisation.verified_at is None and (was_verified or was_refused):
                 messages.warning(
                     request,
                     _(
-                        "The new name is saved. An administrator verifies the organisation again; until then "
-                        "nobody can submit on its behalf."
+                        "The details are saved, and an administrator verifies the organisation again; until "
+                        "then nobody can submit on its behalf."
                     ),
                 )
             else:

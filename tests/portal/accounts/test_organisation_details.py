@@ -42,7 +42,7 @@ def test_a_new_name_goes_back_to_the_verification_queue_under_the_same_address(
     response = client.post(
         edit_url(organisation), {**DETAILS, "name": "Lawyers for the Constitution"}, follow=True
     )
-    assert "An administrator verifies the organisation again" in response.content.decode()
+    assert "an administrator verifies the organisation again" in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.name == "Lawyers for the Constitution"
     assert organisation.slug == slug
@@ -69,3 +69,22 @@ def test_a_plain_member_cannot_change_the_details(client, other_citizen, organis
     assert client.post(edit_url(organisation), {**DETAILS, "name": "Hijacked"}).status_code == 404
     organisation.refresh_from_db()
     assert organisation.name == "Civic Lawyers"
+
+
+def test_a_refused_organisation_corrects_its_bin_and_goes_back_to_the_queue(client, citizen, admin_user):
+    party = services.organisation_register(
+        name="Party of Tests", kind="party", business_number="240151819093", registered_by=citizen
+    )
+    services.organisation_refuse(
+        organisation=party, refused_by=admin_user, reason="This BIN is not the party's in the state register."
+    )
+    client.force_login(citizen)
+    url = f"/en/accounts/organisations/{party.slug}/edit/"
+    client.post(url, {"name": "Party of Tests", "business_number": ""})
+    party.refresh_from_db()
+    assert party.refused_at is not None  # a party keeps a BIN
+    client.post(url, {"name": "Party of Tests", "business_number": "240158369492"})
+    party.refresh_from_db()
+    assert party.business_number == "240158369492"
+    assert party.refused_at is None and party.refusal_reason == ""
+    assert party in Organisation.objects.filter(verified_at__isnull=True, refused_at__isnull=True)
