@@ -184,7 +184,7 @@ def organisation_register(
     return organisation
 
 
-def _business_number(value: str) -> str:
+def _business_number(value: str, *, besides: Organisation | None = None) -> str:
     if not value.strip():
         return ""
     try:
@@ -193,7 +193,10 @@ def _business_number(value: str) -> str:
         raise ValidationError({"business_number": error.messages}) from error
     # Whoever registers a verified organisation's number is not it; only verified ones hold theirs, so that a
     # squatter's unverified registration cannot keep the real one out.
-    if Organisation.objects.filter(business_number=number, verified_at__isnull=False).exists():
+    holders = Organisation.objects.filter(business_number=number, verified_at__isnull=False)
+    if besides is not None:
+        holders = holders.exclude(pk=besides.pk)
+    if holders.exists():
         raise ValidationError(
             {
                 "business_number": _(
@@ -223,7 +226,7 @@ def organisation_update(
         raise PermissionDenied(_("Only the organisation's representatives can change its details."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     name = _organisation_name(name, besides=organisation)
-    business_number = _business_number(business_number)
+    business_number = _business_number(business_number, besides=organisation)
     if not business_number and organisation.kind in (
         Organisation.Kind.POLITICAL_PARTY,
         Organisation.Kind.NGO,

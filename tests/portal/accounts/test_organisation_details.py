@@ -88,3 +88,17 @@ def test_a_refused_organisation_corrects_its_bin_and_goes_back_to_the_queue(clie
     assert party.business_number == "240158369492"
     assert party.refused_at is None and party.refusal_reason == ""
     assert party in Organisation.objects.filter(verified_at__isnull=True, refused_at__isnull=True)
+
+
+def test_a_verified_party_edits_its_description_keeping_its_own_bin(client, citizen, admin_user):
+    party = services.organisation_register(
+        name="Party of Tests", kind="party", business_number="240151819093", registered_by=citizen
+    )
+    services.organisation_verify(organisation=party, verified_by=admin_user)
+    client.force_login(citizen)
+    client.post(
+        f"/en/accounts/organisations/{party.slug}/edit/",
+        {"name": "Party of Tests", "business_number": "240151819093", "description": "For tests."},
+    )
+    party.refresh_from_db()
+    assert party.description == "For tests." and party.is_verified
