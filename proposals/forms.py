@@ -394,6 +394,8 @@ class ResponseForm(AnswerLinksForm):
     reasoning_en = textarea_field(
         _("Reasoning in English"), rows=5, lang="en", required=False, max_length=10000
     )
+    # The answer as the page showed it: a save another member's save has outdated since is refused.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, consultation=consultation, **kwargs)

@@ -62,6 +62,12 @@ def public_corrections(response: ProposalResponse) -> list[dict]:
     return [{"at": correction.created_at, "reason": correction.note} for correction in response.corrections]
 
 
+def answer_revision(response: ProposalResponse | None) -> str:
+    """A mark of the answer as a page shows it ("" for no answer yet). Every save and every move of its
+    review renews `updated_at`, so a form carrying an older mark was written on an older text."""
+    return response.updated_at.isoformat() if response is not None else ""
+
+
 # --- obligations -----------------------------------------------------------------------------------------
 
 

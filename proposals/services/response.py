@@ -47,7 +47,7 @@ from ..models import (
     ResponseTransition,
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
-from ..selectors.response import answer_deadline, due_before, obligation_rules
+from ..selectors.response import answer_deadline, answer_revision, due_before, obligation_rules
 from .proposal import proposal_transition
 
 R = ResponseState
@@ -62,6 +62,8 @@ RESPONSE_LIFECYCLE = Lifecycle(
         R.PUBLISHED: [],
     },
 )
+# The code of a refusal because another member changed the answer after the page was shown.
+CHANGED_MEANWHILE = "changed_meanwhile"
 # Proposals that still wait for an answer.
 AWAITING_ANSWER = (ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW)
 
@@ -74,6 +76,9 @@ class ResponseInput:
     reasoning_en: str = ""
     article_ids: tuple[int, ...] = ()
     version_id: int | None = None
+    # The answer as the member's page showed it (`answer_revision`; "" for none yet): a save that another
+    # member's save has outdated since is refused, not applied over theirs. None: not checked.
+    seen: str | None = None
 
 
 def _answerable(proposal: Proposal) -> Proposal:
@@ -152,6 +157,14 @@ def response_draft_save(*, proposal: Proposal, author: User, data: ResponseInput
         raise ValidationError(_("Only published proposals awaiting an answer can be answered."))
     fields = _clean(data, proposal=proposal)
     response = ProposalResponse.objects.select_for_update().filter(proposal=proposal).first()
+    if data.seen is not None and data.seen != answer_revision(response):
+        raise ValidationError(
+            _(
+                "While you were writing, another Commission member saved this answer. Their text is shown "
+                "above and yours is kept in the form: compare them, then save again."
+            ),
+            code=CHANGED_MEANWHILE,
+        )
     if response is None:
         response = ProposalResponse(proposal=proposal)
     elif not can_draft_response(author, response):
@@ -212,13 +225,22 @@ def response_return(*, response: ProposalResponse, reviewer: User, note: str) ->
 
 
 @transaction.atomic
-def response_approve(*, response: ProposalResponse, reviewer: User) -> ProposalResponse:
-    """Approval publishes. Under four eyes (RESPONSE_FOUR_EYES) the drafter cannot approve their own."""
+def response_approve(
+    *, response: ProposalResponse, reviewer: User, seen: str | None = None
+) -> ProposalResponse:
+    """Approval publishes. Under four eyes (RESPONSE_FOUR_EYES) the drafter cannot approve their own.
+    `seen` is the answer as the reviewer's page showed it (`answer_revision`): returned, rewritten and sent
+    again since, the text they would publish is one they have not read, so the approval is refused."""
     locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
     if not can_review_response(reviewer, locked):
         if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
             raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
         raise PermissionDenied(_("You may not approve this answer."))
+    if seen is not None and seen != answer_revision(locked):
+        raise ValidationError(
+            _("The answer changed after you opened the page; nothing is published. Read it again below."),
+            code=CHANGED_MEANWHILE,
+        )
     return response_publish(response=locked, actor=reviewer)
 
 

@@ -101,9 +101,10 @@ def _work_context(request, proposal, **forms):
         .first()
     )
     # A new answer starts from the articles the proposal is about.
-    initial = {"articles": list(proposal.articles.values_list("pk", flat=True))}
+    initial = {"articles": list(proposal.articles.values_list("pk", flat=True)), "seen": ""}
     if response is not None:
         initial = {
+            "seen": selectors.answer_revision(response),
             "status": response.status,
             "reasoning_kk": response.reasoning_kk,
             "reasoning_ru": response.reasoning_ru,
@@ -127,6 +128,8 @@ def _work_context(request, proposal, **forms):
         "assign_form": forms.get("assign_form") or AssignForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
+        "seen": selectors.answer_revision(response),
+        "changed_meanwhile": forms.get("changed_meanwhile", False),
         "can_edit": response is None or can_draft_response(request.user, response),
         "can_review": response is not None and can_review_response(request.user, response),
         "can_correct": can_correct,
@@ -230,10 +233,10 @@ def assign_bulk(request):
     return _back_to_queue(request)
 
 
-def _work_form(request, proposal, form, *, form_name: str, save, success):
+def _work_form(request, proposal, form, *, form_name: str, save, success, shown=None):
     """One form of the work page: `save(form)` runs its service; an invalid form or a refusal shows the
     whole page again with what was typed beside the errors (a note over the limit was lost behind a
-    redirect)."""
+    redirect). `shown` adds to the page's context when it is shown again."""
     return service_form_page(
         request,
         form,
@@ -241,7 +244,7 @@ def _work_form(request, proposal, form, *, form_name: str, save, success):
         success=success,
         next_url=lambda _saved: reverse("commission_work", kwargs={"pk": proposal.pk}),
         template="proposals/commission/work.html",
-        context=lambda: _work_context(request, proposal, **{form_name: form}),
+        context=lambda: _work_context(request, proposal, **{form_name: form, **(shown or {})}),
         form_name=form_name,
     )
 
@@ -264,21 +267,35 @@ def note_add(request, pk):
 @staff_action(can_work_commission_queue)
 def response_save(request, pk):
     proposal = _proposal(pk, request.user)
+    shown = {}
 
     def save(form):
         data = form.cleaned_data
-        response = services.response_draft_save(
-            proposal=proposal,
-            author=request.user,
-            data=services.ResponseInput(
-                status=data["status"],
-                reasoning_kk=data["reasoning_kk"],
-                reasoning_ru=data["reasoning_ru"],
-                reasoning_en=data["reasoning_en"],
-                article_ids=tuple(data["articles"]),
-                version_id=data["version"],
-            ),
-        )
+        try:
+            response = services.response_draft_save(
+                proposal=proposal,
+                author=request.user,
+                data=services.ResponseInput(
+                    status=data["status"],
+                    reasoning_kk=data["reasoning_kk"],
+                    reasoning_ru=data["reasoning_ru"],
+                    reasoning_en=data["reasoning_en"],
+                    article_ids=tuple(data["articles"]),
+                    version_id=data["version"],
+                    # A post without the mark (not from the page) is not checked.
+                    seen=data["seen"] if "seen" in request.POST else None,
+                ),
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == services.CHANGED_MEANWHILE:
+                # The page shown again holds the other member's text beside this one; saving it now is
+                # a choice made having read theirs.
+                form.data = form.data.copy()
+                form.data["seen"] = selectors.answer_revision(
+                    ProposalResponse.objects.filter(proposal=proposal).first()
+                )
+                shown["changed_meanwhile"] = True
+            raise
         if request.POST.get("submit") == "review":
             response = services.response_submit(response=response, actor=request.user)
         return response
@@ -289,6 +306,7 @@ def response_save(request, pk):
         ResponseForm(request.POST, consultation=proposal.consultation),
         form_name="response_form",
         save=save,
+        shown=shown,
         success=lambda response: (
             _("The answer is sent for approval by another member.")
             if response.state == "in_review"
@@ -323,7 +341,7 @@ def response_submit(request, pk):
 def response_approve(request, pk):
     proposal, response = _response_to_review(request, pk)
     with refusal_flashed(request):
-        services.response_approve(response=response, reviewer=request.user)
+        services.response_approve(response=response, reviewer=request.user, seen=request.POST.get("seen"))
         messages.success(request, _("The answer is published; the authors and followers are told."))
     return redirect("commission_work", pk=proposal.pk)
 
