@@ -1,10 +1,16 @@
 """Text stored once per language (`title_kk`, `title_ru`, `title_en`) and read in the current one."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_ORDER = ("kk", "ru", "en")
+# The note pages put beside a text shown in another language than the reader's (includes/other_language_note).
+ONLY_IN = {
+    "kk": _("available in Kazakh only"),
+    "ru": _("available in Russian only"),
+    "en": _("available in English only"),
+}
 
 
 class TranslatedFieldsMixin:
@@ -29,6 +35,16 @@ class TranslatedFieldsMixin:
         """The text as each language reads it (with `translated`'s fallback), for something shown later in a
         language not known yet: a notification keeps all three and shows its reader's."""
         return {code: self.translated(name, code) for code in LANGUAGE_ORDER}
+
+    def in_every_language_noted(self, name: str) -> dict[str, str]:
+        """As `in_every_language`, with a text that falls back to another language followed by the note a page
+        shows beside it, in the reader's language: a notification is read without the page."""
+        noted = {}
+        for code in LANGUAGE_ORDER:
+            text, language = self.translated_in(name, code)
+            with override(code):
+                noted[code] = f"{text} ({ONLY_IN[language]})" if text and language != code else text
+        return noted
 
     def __getattr__(self, attribute: str):
         # Templates read `translated_heading`, `translated_title`… as the current language's text.

@@ -352,7 +352,8 @@ def _answer_params(response: ProposalResponse) -> dict:
     return {
         "decision": decision,
         "articles": articles if numbers else "",
-        "reason": {code: response.translated("reasoning", code) for code in LANGUAGES},
+        # Reasons written in fewer languages reach every reader, saying in which language they are.
+        "reason": response.in_every_language_noted("reasoning"),
     }
 
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.models import CommissionAssignment, ObligationRule
 from proposals.services import response as services
@@ -220,3 +221,22 @@ def test_the_work_page_names_the_articles_of_an_answer_awaiting_approval_as_read
         .content.decode()
     )
     assert "<dd>Article 7. Personal liberty</dd>" in page
+
+
+def test_an_answer_given_in_russian_only_tells_kazakh_readers_so(
+    consultation, commissioner, second_commissioner
+):
+    proposal = ProposalFactory(consultation=consultation, language="ru", title="Открыть заседания")
+    publish_response(
+        proposal,
+        drafter=commissioner,
+        approver=second_commissioner,
+        reasoning_ru="Статья 3 открывает заседания.",
+    )
+    notice = Notification.objects.get(recipient=proposal.author, kind="proposal.responded")
+    with translation.override("kk"):
+        kazakh = render_message(notice.kind, notice.params)
+    with translation.override("ru"):
+        russian = render_message(notice.kind, notice.params)
+    assert "Статья 3 открывает заседания. (тек орыс тілінде бар)" in kazakh
+    assert russian.endswith("Статья 3 открывает заседания.")
