@@ -350,7 +350,16 @@ class ResponseTemplateForm(InitialFromInstance, PortalForm):
         choices=[("", _("— none —")), *ResponseStatus.choices],
         help_text=_("Chosen for the answer when the Commission member has not chosen one."),
     )
-    text_kk = textarea_field(_("text (Kazakh)"), rows=5, lang="kk", max_length=10000)
+    text_kk = textarea_field(
+        _("text (Kazakh)"),
+        rows=5,
+        lang="kk",
+        max_length=10000,
+        help_text=_(
+            "Write what the member must fill in between double square brackets, e.g. [[article number]]: an "
+            "answer that still holds one is neither sent for approval nor published."
+        ),
+    )
     text_ru = textarea_field(_("text (Russian)"), rows=5, lang="ru", max_length=10000)
     text_en = textarea_field(_("text (English)"), rows=5, lang="en", max_length=10000)
     is_active = forms.BooleanField(label=_("offered to Commission members"), required=False, initial=True)

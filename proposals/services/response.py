@@ -49,6 +49,7 @@ from ..models import (
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..selectors.response import answer_deadline, answer_revision, due_before, obligation_rules
 from .proposal import proposal_transition
+from .response_template import unfilled_blanks
 
 R = ResponseState
 
@@ -207,7 +208,17 @@ def response_submit(*, response: ProposalResponse, actor: User) -> ProposalRespo
     response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
     if not can_draft_response(actor, response):
         raise PermissionDenied(_("You may not send this answer for approval."))
+    _refuse_unfilled_blanks(response)
     return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
+
+
+def _refuse_unfilled_blanks(response: ProposalResponse) -> None:
+    blanks = unfilled_blanks(*(getattr(response, f"reasoning_{code}") for code in LANGUAGES))
+    if blanks:
+        raise ValidationError(
+            _("The reasoning still holds a template's blanks to fill in: %(blanks)s. Replace them first.")
+            % {"blanks": ", ".join(blanks)}
+        )
 
 
 @transaction.atomic
@@ -256,6 +267,7 @@ def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResp
             _("This proposal no longer awaits an answer (%(status)s); the answer cannot be published.")
             % {"status": representative.get_status_display()}
         )
+    _refuse_unfilled_blanks(response)
     response = response_transition(response=response, to_state=R.PUBLISHED, actor=actor)
     proposals = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
     answered = []

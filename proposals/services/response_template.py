@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,14 @@ from .staff_list import LANGUAGES, StaffList, per_language, stripped
 
 # The same bound as an answer's reasoning, which a template fills.
 MAX_TEXT = 10000
+# A blank the member answering fills in, written in a template as "[[article number]]". An answer still
+# holding one would be published with the blank in it: sending it for approval and publishing are refused.
+BLANK = re.compile(r"\[\[[^\[\]\n]{0,120}\]\]")
+
+
+def unfilled_blanks(*texts: str) -> list[str]:
+    """The template blanks (`[[…]]`) left in `texts`, each once, in the order they come."""
+    return list(dict.fromkeys(blank for text in texts for blank in BLANK.findall(text)))
 
 
 @dataclass(frozen=True)

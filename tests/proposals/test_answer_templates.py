@@ -2,10 +2,12 @@
 members answering a proposal are offered those of its consultation and those for every consultation."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portal.core.models import AuditEntry
-from proposals.models import ResponseTemplate
+from proposals.models import ProposalResponse, ResponseTemplate
+from proposals.services.response import response_approve
 from tests.conftest import give_totp
 
 from .factories import ConsultationFactory, ProposalFactory
@@ -124,3 +126,39 @@ def test_only_the_secretariat_manages_answer_templates(client, request, persona)
     assert client.get(reverse("staff_answer_template_list")).status_code == 403
     assert client.post(reverse("staff_answer_template_create"), {"name": "x", **TEXTS}).status_code == 403
     assert not ResponseTemplate.objects.exists()
+
+
+def test_an_answer_still_holding_a_template_blank_is_neither_sent_for_approval_nor_published(
+    client, commissioner, second_commissioner, settings
+):
+    proposal = ProposalFactory(language="ru")
+    template = ResponseTemplate.objects.create(
+        name="Уже учтено",
+        status="already_reflected",
+        text_kk="Ұсыныс [[бап нөмірі]]-бапта ескерілген.",
+        text_ru="Предложение уже учтено в статье [[номер статьи]].",
+        text_en="The proposal is already reflected in Article [[article number]].",
+    )
+    give_totp(commissioner)
+    client.force_login(commissioner)
+    url = reverse("commission_work", kwargs={"pk": proposal.pk})
+    page = client.post(url + "response/", {"template": template.pk, "submit": "review"})
+    assert page.status_code == 400
+    assert "blanks to fill in: [[бап нөмірі]], [[номер статьи]], [[article number]]" in page.content.decode()
+    answer = ProposalResponse.objects.get(proposal=proposal)
+    assert answer.state == "draft"
+    # Nor is it published where one member publishes alone.
+    settings.RESPONSE_FOUR_EYES = False
+    with pytest.raises(ValidationError):
+        response_approve(response=answer, reviewer=second_commissioner)
+    answer.refresh_from_db()
+    assert answer.state == "draft"
+    filled = {
+        "reasoning_kk": "Ұсыныс 5-бапта ескерілген.",
+        "reasoning_ru": "Предложение уже учтено в статье 5.",
+        "reasoning_en": "The proposal is already reflected in Article 5.",
+    }
+    sent = client.post(url + "response/", {"status": "already_reflected", **filled, "submit": "review"})
+    assert sent.status_code == 302
+    answer.refresh_from_db()
+    assert answer.state == "in_review"
