@@ -28,6 +28,7 @@ from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
 from .comment import comment_announce, comment_url
 from .proposal import proposal_transition
+from .response import response_reach_late_member
 
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
 CLAIM_EXPIRY = timedelta(minutes=30)
@@ -195,13 +196,14 @@ def _apply_to_proposal(case: ModerationCase, *, moderator, decision: str, statem
     tell_author = not case.is_appeal
     if decision == Decision.APPROVE:
         if status in (S.IN_MODERATION, S.HIDDEN):
-            proposal_transition(
+            published = proposal_transition(
                 proposal=proposal,
                 to_status=S.PUBLISHED,
                 actor=moderator,
                 reason=statement,
                 tell_author=tell_author,
             )
+            response_reach_late_member(proposal=published)
         return
     target = {
         Decision.REJECT: S.REJECTED,

@@ -283,6 +283,29 @@ def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResp
     return response
 
 
+def response_reach_late_member(*, proposal: Proposal) -> Proposal:
+    """A copy of a campaign's text joins the campaign when screened, and may be published (at once, or by a
+    moderator) after the campaign was answered. The answer covers it too: it moves to `responded` and its
+    author is told, as the others were. Otherwise it stayed "published", out of the queue, which lists a
+    campaign by its answered representative, and its author was never told."""
+    if not proposal.cluster_of_id or proposal.status != ProposalStatus.PUBLISHED:
+        return proposal
+    response = ProposalResponse.objects.filter(proposal_id=proposal.cluster_of_id, state=R.PUBLISHED).first()
+    if response is None:
+        return proposal
+    proposal = proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=None)
+    params = _answer_params(response)
+    # Only its author: the campaign's followers were told of this answer when it was published.
+    notify(
+        recipients={proposal.author_id},
+        category="responses",
+        kind="proposal.responded_articles" if params["articles"] else "proposal.responded",
+        params={"title": proposal.title, **params},
+        url=proposal.get_absolute_url(),
+    )
+    return proposal
+
+
 @dataclass(frozen=True)
 class ResponseCorrection:
     reason: str

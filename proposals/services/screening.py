@@ -26,6 +26,7 @@ from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
 from .comment import comment_announce, comment_url
 from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
+from .response import response_reach_late_member
 
 
 def _burst_limits() -> BurstLimits:
@@ -72,7 +73,7 @@ def proposal_screen(*, proposal: Proposal) -> str:
         proposal = proposal_transition(
             proposal=proposal, to_status=ProposalStatus.PUBLISHED, actor=None, reason="automatic: no findings"
         )
-        return proposal.status
+        return response_reach_late_member(proposal=proposal).status
     proposal = proposal_transition(
         proposal=proposal,
         to_status=ProposalStatus.IN_MODERATION,

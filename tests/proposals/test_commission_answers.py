@@ -18,6 +18,7 @@ from proposals.services.proposal import proposal_transition
 
 from .factories import ConsultationFactory, ProposalFactory, TopicFactory, publish_response, revised_document
 from .response_helpers import draft_answer
+from .test_campaigns import CAMPAIGN, _submit
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,13 @@ def test_an_answer_given_in_russian_only_tells_kazakh_readers_so(
         russian = render_message(notice.kind, notice.params)
     assert "Статья 3 открывает заседания. (тек орыс тілінде бар)" in kazakh
     assert russian.endswith("Статья 3 открывает заседания.")
+
+
+def test_a_copy_published_after_its_campaign_was_answered_is_answered_and_its_author_told(
+    consultation, commissioner, second_commissioner, django_capture_on_commit_callbacks
+):
+    first = _submit(consultation, "Councils approve budgets.", CAMPAIGN, django_capture_on_commit_callbacks)
+    publish_response(first, drafter=commissioner, approver=second_commissioner)
+    late = _submit(consultation, "Councils approve budgets.", CAMPAIGN, django_capture_on_commit_callbacks)
+    assert (late.cluster_of_id, late.status) == (first.pk, "responded")
+    assert Notification.objects.filter(recipient=late.author, kind="proposal.responded").count() == 1
