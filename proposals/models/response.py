@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.fields import actor_field, lifecycle_status, optional_link, status_change
 from portal.core.models import OldestFirst, Timestamped, TransitionLog, published_has_date
 
+from ..language import detect_language
 from .translated import TranslatedFieldsMixin
 
 
@@ -118,6 +119,12 @@ class ResponseTransition(TransitionLog):
 
     def __str__(self):
         return f"{self.response_id}: {self.from_state} → {self.to_state}"
+
+    @property
+    def note_language(self) -> str:
+        """The language of the note, as its letters tell ("" when they do not): a public correction's reason
+        is written once, in one language, and pages in the others say so."""
+        return detect_language(self.note, default="")
 
 
 class CommissionAssignment(models.Model):

@@ -251,3 +251,22 @@ def test_a_copy_published_after_its_campaign_was_answered_is_answered_and_its_au
     late = _submit(consultation, "Councils approve budgets.", CAMPAIGN, django_capture_on_commit_callbacks)
     assert (late.cluster_of_id, late.status) == (first.pk, "responded")
     assert Notification.objects.filter(recipient=late.author, kind="proposal.responded").count() == 1
+
+
+def test_a_correction_reason_in_russian_is_marked_so_on_the_kazakh_page(
+    published, draft_article, commissioner, second_commissioner, client
+):
+    response = publish_response(published, drafter=commissioner, approver=second_commissioner)
+    services.response_correct(
+        response=response,
+        actor=commissioner,
+        data=services.ResponseCorrection(
+            reason="Ответ касается статьи 2.", article_ids=(draft_article.pk,), version_id=None
+        ),
+    )
+    kazakh = client.get(f"/kk/proposals/{published.pk}/").content.decode()
+    assert '<span lang="ru">Ответ касается статьи 2.</span> <small class="muted other-language">' in kazakh
+    assert "тек орыс тілінде бар" in kazakh
+    russian = client.get(f"/ru/proposals/{published.pk}/").content.decode()
+    assert '<span lang="ru">Ответ касается статьи 2.</span>' in russian
+    assert "есть только на русском языке" not in russian
