@@ -13,6 +13,15 @@ ONLY_IN = {
 }
 
 
+def with_language_note(text: str, language: str, reader: str) -> str:
+    """`text`, written in `language` ("" if unknown), as a reader of `reader`'s language gets it where no page
+    marks it (a notification): followed, in their language, by the note a page shows beside it."""
+    if not text or not language or language == reader:
+        return text
+    with override(reader):
+        return f"{text} ({ONLY_IN[language]})"
+
+
 class TranslatedFieldsMixin:
     """`translated("title")` gives the current language's text, falling back to the others in order."""
 
@@ -39,12 +48,7 @@ class TranslatedFieldsMixin:
     def in_every_language_noted(self, name: str) -> dict[str, str]:
         """As `in_every_language`, with a text that falls back to another language followed by the note a page
         shows beside it, in the reader's language: a notification is read without the page."""
-        noted = {}
-        for code in LANGUAGE_ORDER:
-            text, language = self.translated_in(name, code)
-            with override(code):
-                noted[code] = f"{text} ({ONLY_IN[language]})" if text and language != code else text
-        return noted
+        return {code: with_language_note(*self.translated_in(name, code), code) for code in LANGUAGE_ORDER}
 
     def __getattr__(self, attribute: str):
         # Templates read `translated_heading`, `translated_title`… as the current language's text.

@@ -30,6 +30,7 @@ from proposals.permissions.response import (
     can_work_commission_queue,
 )
 
+from ..language import detect_language
 from ..models import (
     Article,
     ArticleIdentity,
@@ -47,6 +48,7 @@ from ..models import (
     ResponseTransition,
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
+from ..models.translated import with_language_note
 from ..selectors.response import answer_deadline, answer_revision, due_before, obligation_rules
 from .proposal import proposal_transition
 from .response_template import unfilled_blanks
@@ -431,13 +433,16 @@ def _notify_answered(proposals: list[Proposal], *, actor: User, response: Propos
 def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -> None:
     """Those told of the answer are told of its correction too: the links they followed may have moved."""
     representative = response.proposal
+    # Written once: readers of the other languages are told which language it is in.
+    language = detect_language(reason, default="")
+    reason_noted = {code: with_language_note(reason, language, code) for code in LANGUAGES}
     cluster = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
     for proposal, recipients in _once_each(cluster):
         notify(
             recipients=recipients,
             category="responses",
             kind="proposal.answer_corrected",
-            params={"title": proposal.title, "reason": reason},
+            params={"title": proposal.title, "reason": reason_noted},
             url=proposal.get_absolute_url(),
             exclude=actor,
         )

@@ -270,3 +270,8 @@ def test_a_correction_reason_in_russian_is_marked_so_on_the_kazakh_page(
     russian = client.get(f"/ru/proposals/{published.pk}/").content.decode()
     assert '<span lang="ru">Ответ касается статьи 2.</span>' in russian
     assert "есть только на русском языке" not in russian
+    notice = Notification.objects.get(recipient=published.author, kind="proposal.answer_corrected")
+    with translation.override("kk"):
+        assert render_message(notice.kind, notice.params).endswith(
+            "Ответ касается статьи 2. (тек орыс тілінде бар)"
+        )
