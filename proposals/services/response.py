@@ -449,8 +449,12 @@ def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -
 
 
 @transaction.atomic
-def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> CommissionAssignment:
-    """Gives a proposal (a cluster's representative) to a member; it is then under Commission review."""
+def commission_assign(
+    *, proposal: Proposal, assignee: User, actor: User, seen_assignee_id: int | None = None
+) -> CommissionAssignment:
+    """Gives a proposal (a cluster's representative) to a member; it is then under Commission review.
+    `seen_assignee_id` is the member the actor's page showed it with (0: nobody): if another member took it
+    since, it is refused rather than taken from them unawares. None: not checked."""
     if not can_work_commission_queue(actor):
         raise PermissionDenied(_("Only Commission members assign proposals."))
     if not is_commission_member(assignee):
@@ -467,6 +471,15 @@ def commission_assign(*, proposal: Proposal, assignee: User, actor: User) -> Com
     if not can_answer_proposal(assignee, proposal):
         raise ValidationError(
             {"assignee": _("This member cannot answer it: it is their own proposal or their organisation's.")}
+        )
+    current = CommissionAssignment.objects.select_for_update().filter(proposal=proposal).first()
+    if seen_assignee_id is not None and (current.assignee_id if current else 0) != seen_assignee_id:
+        raise ValidationError(
+            _(
+                "%(name)s took this proposal meanwhile; it stays with them. "
+                "Reassign it from its page if needed."
+            )
+            % {"name": current.assignee.display_name if current else "—"}
         )
     assignment, _created = CommissionAssignment.objects.update_or_create(
         proposal=proposal, defaults={"assignee": assignee, "assigned_by": actor}

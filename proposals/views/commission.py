@@ -194,8 +194,13 @@ def assign_me(request, pk):
     """From a queue row: the member takes the proposal. The service refuses their own or their
     organisation's, and one no longer awaiting an answer."""
     proposal = get_object_or_404(Proposal, pk=pk)
+    # The member the row showed it with (0: nobody), so that one taken meanwhile is not taken from them.
+    was = request.GET.get("was", "")
+    seen = int(was) if was.isascii() and was.isdigit() and len(was) < 12 else None
     with refusal_flashed(request, ValidationError, PermissionDenied):
-        services.commission_assign(proposal=proposal, assignee=request.user, actor=request.user)
+        services.commission_assign(
+            proposal=proposal, assignee=request.user, actor=request.user, seen_assignee_id=seen
+        )
         messages.success(request, _("“%(title)s” is assigned to you.") % {"title": proposal.title})
     return _back_to_queue(request)
 

@@ -150,3 +150,16 @@ def test_a_member_without_the_second_factor_is_sent_to_set_it_up(published, comm
         response = client.post(url, data)
         assert response.status_code == 302 and "/2fa/totp/activate/" in response["Location"]
     assert not CommissionAssignment.objects.exists()
+
+
+def test_a_row_taken_by_another_member_meanwhile_is_not_taken_from_them(
+    published, commissioner, second_commissioner, member_client
+):
+    page = member_client.get(QUEUE).content.decode()
+    take = re.search(rf'formaction="([^"]*/proposals/{published.pk}/assign/me/[^"]*)"', page).group(1)
+    services.commission_assign(proposal=published, assignee=second_commissioner, actor=second_commissioner)
+    response = member_client.post(take.replace("&amp;", "&"))
+    assert _messages(response) == [
+        "Commissioner Gulnara took this proposal meanwhile; it stays with them. Reassign it from its page if needed."
+    ]
+    assert CommissionAssignment.objects.get(proposal=published).assignee == second_commissioner
