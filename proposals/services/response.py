@@ -245,15 +245,16 @@ def response_approve(
     `seen` is the answer as the reviewer's page showed it (`answer_revision`): returned, rewritten and sent
     again since, the text they would publish is one they have not read, so the approval is refused."""
     locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not can_review_response(reviewer, locked):
-        if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
-            raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
-        raise PermissionDenied(_("You may not approve this answer."))
+    # First: returned or published since, it is no longer for this reviewer to approve, and they are told why.
     if seen is not None and seen != answer_revision(locked):
         raise ValidationError(
             _("The answer changed after you opened the page; nothing is published. Read it again below."),
             code=CHANGED_MEANWHILE,
         )
+    if not can_review_response(reviewer, locked):
+        if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
+            raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
+        raise PermissionDenied(_("You may not approve this answer."))
     return response_publish(response=locked, actor=reviewer)
 
 

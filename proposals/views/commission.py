@@ -344,9 +344,16 @@ def response_submit(request, pk):
 
 @staff_action(can_work_commission_queue)
 def response_approve(request, pk):
-    proposal, response = _response_to_review(request, pk)
+    proposal = _proposal(pk, request.user)
+    response = _response_of(proposal)
+    seen = request.POST.get("seen")
+    # From a page another member's return or approval has outdated, the service says what happened.
+    if seen in (None, selectors.answer_revision(response)) and not can_review_response(
+        request.user, response
+    ):
+        raise PermissionDenied
     with refusal_flashed(request):
-        services.response_approve(response=response, reviewer=request.user, seen=request.POST.get("seen"))
+        services.response_approve(response=response, reviewer=request.user, seen=seen)
         messages.success(request, _("The answer is published; the authors and followers are told."))
     return redirect("commission_work", pk=proposal.pk)
 

@@ -89,3 +89,20 @@ def test_an_approval_from_a_page_showing_an_older_text_publishes_nothing(
     reviewer.post(f"/ru/staff/commission/proposals/{published.pk}/response/approve/", {"seen": fresh})
     answer.refresh_from_db()
     assert answer.state == "published"
+
+
+def test_an_approval_from_a_tab_opened_before_another_member_returned_the_answer_says_so(
+    published, commissioner, second_commissioner, admin_user
+):
+    answer = draft_answer(published, commissioner)
+    services.response_submit(response=answer, actor=commissioner)
+    reviewer = _signed_in(second_commissioner)
+    stale = _seen(_work(reviewer, published), "approve")
+    services.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    page = reviewer.post(
+        f"/ru/staff/commission/proposals/{published.pk}/response/approve/", {"seen": stale}, follow=True
+    )
+    assert page.status_code == 200
+    assert "ответ изменился после того, как вы открыли страницу" in page.content.decode().lower()
+    answer.refresh_from_db()
+    assert answer.state == "returned"
