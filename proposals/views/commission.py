@@ -302,7 +302,17 @@ def response_save(request, pk):
                 shown["changed_meanwhile"] = True
             raise
         if request.POST.get("submit") == "review":
-            response = services.response_submit(response=response, actor=request.user)
+            try:
+                response = services.response_submit(response=response, actor=request.user)
+            except ValidationError:
+                # The draft is saved: the form shows it as saved (a template's text with the blanks to fill),
+                # and marks it as this member's own latest save.
+                form.data = form.data.copy()
+                for code in ("kk", "ru", "en"):
+                    form.data[f"reasoning_{code}"] = getattr(response, f"reasoning_{code}")
+                form.data["template"] = ""
+                form.data["seen"] = selectors.answer_revision(response)
+                raise
         return response
 
     return _work_form(

@@ -158,7 +158,12 @@ def test_an_answer_still_holding_a_template_blank_is_neither_sent_for_approval_n
         "reasoning_ru": "Предложение уже учтено в статье 5.",
         "reasoning_en": "The proposal is already reflected in Article 5.",
     }
-    sent = client.post(url + "response/", {"status": "already_reflected", **filled, "submit": "review"})
+    # The form shows the saved draft with its blanks, marked as the member's own latest save.
+    assert page.context["response_form"]["reasoning_ru"].value() == template.text_ru
+    seen = page.context["response_form"]["seen"].value()
+    sent = client.post(
+        url + "response/", {"status": "already_reflected", **filled, "seen": seen, "submit": "review"}
+    )
     assert sent.status_code == 302
     answer.refresh_from_db()
     assert answer.state == "in_review"
