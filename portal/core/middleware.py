@@ -1,5 +1,6 @@
-"""The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files,
-a 503 for a request whose database connection was lost, and the lighter stack of the API."""
+"""The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files and
+their reading by other sites' web pages (CORS), a 503 for a request whose database connection was lost, and
+the lighter stack of the API."""
 
 import logging
 
@@ -90,6 +91,42 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
     def process_response(self, request, response):
         if request.path.startswith(self.PREFIXES):
             return super().process_response(request, response)
+        return response
+
+
+MACHINE_READABLE_PREFIXES = MachineReadableConditionalGetMiddleware.PREFIXES
+CORS_READ_METHODS = ("GET", "HEAD")
+
+
+class PublicReadCorsMiddleware:
+    """Lets a web page on any site read the API, open data and calendars, as a newsroom's chart or an NGO's
+    tracker does from the reader's browser. Reads only, and for any origin (`*`): a browser sends no cookie
+    with such a request and the API reads none, so another site learns only what anyone may fetch. Writes get
+    no CORS headers: their token stays with programs that run outside a browser page. A preflight (a read
+    with `If-None-Match`, say) is answered here, before anything else of the site runs."""
+
+    ALLOWED_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+    EXPOSED_HEADERS = "ETag, Retry-After, Content-Disposition"
+    PREFLIGHT_MAX_AGE = "86400"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(MACHINE_READABLE_PREFIXES):
+            return self.get_response(request)
+        requested = request.headers.get("Access-Control-Request-Method", "").upper()
+        if request.method == "OPTIONS" and "Origin" in request.headers and requested in CORS_READ_METHODS:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ", ".join(CORS_READ_METHODS)
+            response["Access-Control-Allow-Headers"] = self.ALLOWED_REQUEST_HEADERS
+            response["Access-Control-Max-Age"] = self.PREFLIGHT_MAX_AGE
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        response = self.get_response(request)
+        if request.method in CORS_READ_METHODS:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = self.EXPOSED_HEADERS
         return response
 
 

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for security headers: every answer to a public read, 503s included, may be read by
+    # other sites' pages, and a preflight is answered without touching the database.
+    "portal.core.middleware.PublicReadCorsMiddleware",
     # A lost database connection answers 503 with Retry-After, not 500 (its process_exception runs last).
     "portal.core.middleware.DatabaseUnavailableMiddleware",
     # The surge switches are read once per request (views, permissions and the banner all ask).
