@@ -356,6 +356,17 @@ def create_proposal(request, data: ProposalIn):
     )
 
 
+def _proposal_taking_supports(proposal_id: int, *, supporter) -> Proposal:
+    """The published proposal, or 404; 409 once intake is closed, for a support as for its withdrawal (the
+    services' own refusal would read 403, which the docs keep for what the person may not do)."""
+    proposal = selectors.supportable_proposal(pk=proposal_id, supporter=supporter)
+    if proposal is None:
+        raise Http404
+    if not intake_is_open(proposal.consultation):
+        raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
+    return proposal
+
+
 @router.post(
     "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Support a proposal"
 )
@@ -363,9 +374,7 @@ def create_proposal(request, data: ProposalIn):
 def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     """Idempotent: a second support by the same person changes nothing and still answers 200. With an
     `Idempotency-Key` header, a retry with the same key answers the first result (its count) again."""
-    proposal = selectors.supportable_proposal(pk=proposal_id, supporter=request.auth)
-    if proposal is None:
-        raise Http404
+    proposal = _proposal_taking_supports(proposal_id, supporter=request.auth)
     counted = support_services.support_add_counted(user=request.auth, proposal=proposal)
     return {"supported": True, "supports_count": counted.supports_count}
 
@@ -375,10 +384,6 @@ def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
 )
 def withdraw_support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     """Idempotent: withdrawing a support that is not there changes nothing and still answers 200."""
-    proposal = selectors.supportable_proposal(pk=proposal_id, supporter=request.auth)
-    if proposal is None:
-        raise Http404
-    if not intake_is_open(proposal.consultation):
-        raise HttpError(409, "Proposal intake is closed: supports can no longer change.")
+    proposal = _proposal_taking_supports(proposal_id, supporter=request.auth)
     counted = support_services.support_withdraw_counted(user=request.auth, proposal=proposal)
     return {"supported": False, "supports_count": counted.supports_count}

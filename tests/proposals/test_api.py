@@ -155,6 +155,20 @@ def test_support_twice_answers_200_and_counts_once(client, published, citizen, t
     assert response.json() == {"supported": False, "supports_count": 0}
 
 
+def test_supports_answer_409_once_intake_is_closed(client, published, citizen, token, verify):
+    """The docs name 409 for a closed intake: a program retries neither way, and support and withdrawal say
+    the same thing."""
+    verify(citizen)
+    close_intake(published.consultation)
+    for method in (client.post, client.delete):
+        response = method(
+            f"/api/v1/proposals/{published.pk}/support", HTTP_ACCEPT_LANGUAGE="en", **_auth(token)
+        )
+        assert response.status_code == 409
+        assert "intake is closed" in response.json()["detail"]
+    assert not published.supports.exists()
+
+
 def test_unverified_token_owner_cannot_support(client, published, token):
     response = client.post(f"/api/v1/proposals/{published.pk}/support", **_auth(token))
     assert response.status_code == 403
