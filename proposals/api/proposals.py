@@ -67,7 +67,9 @@ class ListFilters(NormalisedSchema):
         description="slug of an organisation: the proposals submitted on its behalf",
     )
     q: str = Field("", max_length=200, pattern=NO_NUL, description="full-text search")
-    ordering: Ordering = Ordering.NEWEST
+    ordering: Ordering | None = Field(
+        None, description="default: `-created`, but with `q` the best matches first, newest among equals"
+    )
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=100)
 
@@ -225,7 +227,8 @@ def list_proposals(request, filters: Query[ListFilters]):
             submitter_type=filters.submitter_type,
             organisation=filters.organisation,
             q=filters.q,
-            ordering=filters.ordering,
+            ordering=filters.ordering or Ordering.NEWEST,
+            relevance_first=filters.ordering is None,
             consultation_id=consultation_id,
         )
     )

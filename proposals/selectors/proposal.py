@@ -62,6 +62,9 @@ class ProposalFilters:
     has_response: bool | None = None
     q: str = ""
     ordering: str = DEFAULT_ORDERING
+    # With `q` and the default ordering, the best matches come first; an API client that names the ordering
+    # asks for that order exactly.
+    relevance_first: bool = True
     consultation_id: int | None = None
     organisation: str | None = None  # slug: what was submitted on its behalf
 
@@ -102,6 +105,7 @@ def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[P
         queryset = search_candidates(queryset, filters.q, ordering=ordering)
     if (
         filters.q
+        and filters.relevance_first
         and filters.ordering == DEFAULT_ORDERING
         and hasattr(queryset.query, "annotations")
         and ("search_rank" in queryset.query.annotations)

@@ -154,3 +154,20 @@ def test_a_latin_i_typed_inside_a_kazakh_word_searches_for_the_kazakh_letter(con
     assert _found("мүшелерiн") == {"Кеңес мүшелерін сайлау"}
     assert _found("МҮШЕЛЕРIН") == {"Кеңес мүшелерін сайлау"}
     assert _found("open data") == {"Open data"}  # Latin words stay Latin
+
+
+def test_an_api_search_keeps_the_ordering_it_names(client, consultation):
+    """Without `ordering`, the best matches come first; `ordering=-created` is the newest first, as documented,
+    even with `q`."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking is PostgreSQL's")
+    now = timezone.now()
+    ProposalFactory(consultation=consultation, title="Water water", published_at=now - timedelta(days=3))
+    ProposalFactory(consultation=consultation, title="Budget", summary="About water", published_at=now)
+
+    def titles(query):
+        return [p["title"] for p in client.get(f"/api/v1/proposals?{query}").json()["results"]]
+
+    assert titles("q=water") == ["Water water", "Budget"]
+    assert titles("q=water&ordering=-created") == ["Budget", "Water water"]
+    assert titles("q=water&ordering=created") == ["Water water", "Budget"]
