@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ..services.proposal import SubmissionThrottled
@@ -109,6 +110,14 @@ def unknown_parameter(request, error):
     return api.create_response(
         request, {"detail": "Unknown query parameter(s).", "parameters": error.names}, status=400
     )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error):
+    """HTTP's 401 names the scheme it wants (RFC 9110): client libraries read it to retry with a token."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

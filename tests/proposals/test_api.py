@@ -155,6 +155,15 @@ def test_support_twice_answers_200_and_counts_once(client, published, citizen, t
     assert response.json() == {"supported": False, "supports_count": 0}
 
 
+@pytest.mark.parametrize("authorization", [None, "Bearer qat_not-a-token", "Basic eDp5"])
+def test_a_write_without_a_valid_token_answers_401_naming_the_bearer_scheme(client, published, authorization):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response = client.post(f"/api/v1/proposals/{published.pk}/support", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
 def test_supports_answer_409_once_intake_is_closed(client, published, citizen, token, verify):
     """The docs name 409 for a closed intake: a program retries neither way, and support and withdrawal say
     the same thing."""
