@@ -20,10 +20,9 @@ from ..models import (
 from ..selectors.comparison import compare_versions
 from ..selectors.consultation import public_consultations
 from .errors import refuse_unknown_parameters
-from .types import MAX_ID, SLUG, Translated, page_of, translated
+from .types import MAX_ID, PAGE_PARAMETERS, SLUG, Page, Translated, page_of, translated
 
 router = Router(tags=["consultations and documents"])
-PAGE_PARAMETERS = {"page", "page_size"}
 DIFF_PARAMETERS = {"from", "to", "language"}
 
 
@@ -98,11 +97,6 @@ class DiffSummaryOut(Schema):
     moved: int
     renumbered: int
     changed_percent: float
-
-
-class Page(Schema):
-    page: int = Field(1, ge=1, le=100_000)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 class ConsultationPage(Schema):
@@ -195,10 +189,10 @@ def get_document(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
 
 
 @router.get("/documents/{int:document_id}/versions", response=VersionList)
-def list_versions(request, document_id: int = Path(..., ge=0, le=MAX_ID)):
-    refuse_unknown_parameters(request, set())
-    versions = [_version_out(v) for v in _document(document_id).versions.published().order_by("position")]
-    return {"count": len(versions), "results": versions}
+def list_versions(request, paging: Query[Page], document_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, PAGE_PARAMETERS)
+    queryset = _document(document_id).versions.published().order_by("position")
+    return page_of(queryset, page=paging.page, page_size=paging.page_size, out=_version_out)
 
 
 def _article_out(article: Article) -> dict:

@@ -7,7 +7,7 @@ PostgreSQL refuses strings with NUL characters, so parameters that reach a query
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-from ninja import Schema
+from ninja import Field, Schema
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 NO_NUL = r"^[^\x00]*$"
@@ -17,6 +17,7 @@ TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 # the database, where it would overflow the integer type.
 MAX_ID = 2**63 - 1
 LANGUAGE_CODES = ("kk", "ru", "en")
+PAGE_PARAMETERS = {"page", "page_size"}
 
 
 class Translated(Schema):
@@ -30,6 +31,13 @@ class Translated(Schema):
 def translated(obj, name: str) -> dict[str, str]:
     """`obj.<name>_kk`, `<name>_ru` and `<name>_en` as a `Translated`."""
     return {code: getattr(obj, f"{name}_{code}") for code in LANGUAGE_CODES}
+
+
+class Page(Schema):
+    """The query of a list that has no filters: every list takes these, so one client pages them all alike."""
+
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
 
 
 def page_of(queryset: QuerySet, *, page: int, page_size: int, out: Callable[[object], dict]) -> dict:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from proposals.demo import seed_consultation
 from proposals.models import ConsultationStatus, Document, DocumentVersion
 
-from .factories import ConsultationFactory
+from .factories import ConsultationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_unknown_versions_are_404(client, demo):
         "/api/v1/consultations?status=open",
         "/api/v1/consultations/constitutional-reform?lang=ru",
         "/api/v1/documents/{document}?version=1",
-        "/api/v1/documents/{document}/versions?page=2",
+        "/api/v1/documents/{document}/versions?position=2",
         "/api/v1/versions/{version}/articles?section=2",
         "/api/v1/documents/{document}/articles/local-budgets?version=1",
         "/api/v1/documents/{document}/diff?from=1&to=2&lang=ru",
@@ -103,6 +103,29 @@ def test_every_list_of_documents_is_described_in_the_openapi_document(client):
         described = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
         assert set(described["properties"]) == {"count", "results"}
         assert "$ref" in described["properties"]["results"]["items"]
+
+
+def test_every_list_takes_page_and_page_size(client, demo):
+    """The docs promise `page` and `page_size` on every list: a client that pages them all alike must not
+    be refused (400) by the short ones."""
+    schema = client.get("/api/v1/openapi.json").json()
+    lists = [
+        path
+        for path, operations in schema["paths"].items()
+        if "get" in operations
+        and (ok := operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]).get("$ref")
+        and "count" in schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]].get("properties", {})
+    ]
+    assert "/api/v1/topics" in lists and "/api/v1/documents/{document_id}/versions" in lists
+    for path in lists:
+        names = {parameter["name"] for parameter in schema["paths"][path]["get"].get("parameters", [])}
+        assert {"page", "page_size"} <= names, path
+    versions = client.get(f"/api/v1/documents/{demo.pk}/versions?page=2&page_size=1").json()
+    assert (versions["count"], [v["position"] for v in versions["results"]]) == (2, [2])
+    TopicFactory.create_batch(3)
+    topics = client.get("/api/v1/topics?page=2&page_size=2").json()
+    assert (topics["count"], len(topics["results"])) == (3, 1)
+    assert client.get("/api/v1/topics?page_size=101").status_code == 422
 
 
 def test_an_article_says_which_version_its_text_is_from(client, demo, django_assert_max_num_queries):
