@@ -19,7 +19,7 @@ from portal.core.page_cache import cache_anonymous_page
 from portal.core.text import NormalisedSchema
 from proposals.permissions.consultation import intake_is_open
 
-from ..models import ArticleIdentity, Proposal, ProposalStatus, Topic
+from ..models import ArticleIdentity, Proposal, ProposalStatus, ResponseStatus, Topic
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import proposal as selectors
 from ..selectors.consultation import current_consultation, public_consultation_slugs, public_consultations
@@ -28,7 +28,7 @@ from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
 from .errors import UnknownParameter
-from .types import MAX_ID, NO_NUL, SLUG, TEXT
+from .types import LANGUAGE_CODES, MAX_ID, NO_NUL, SLUG, TEXT
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {
@@ -50,6 +50,13 @@ PublicStatus = StrEnum("PublicStatus", {s.name: s.value for s in ProposalStatus 
 class SubmitterType(StrEnum):
     INDIVIDUAL = "individual"
     ORGANISATION = "organisation"
+
+
+# The codes a proposal and an answer carry, as enums in the OpenAPI document so generated clients know them.
+# Every status a proposal has: lists and reads show the public ones, a submission answers its own.
+StatusCode = StrEnum("StatusCode", {s.name: s.value for s in ProposalStatus})
+ResponseStatusCode = StrEnum("ResponseStatusCode", {s.name: s.value for s in ResponseStatus})
+LanguageCode = StrEnum("LanguageCode", {code.upper(): code for code in LANGUAGE_CODES})
 
 
 class ListFilters(NormalisedSchema):
@@ -85,9 +92,13 @@ class ProposalOut(Schema):
     consultation: str = Field(..., description="slug of the consultation it was submitted to")
     title: str
     summary: str
-    status: str
-    language: str
-    submitter_type: str
+    status: StatusCode = Field(
+        ...,
+        description="published, under_review or responded; the answer to a submission reads submitted, "
+        "until screening publishes it or sends it to moderation",
+    )
+    language: LanguageCode
+    submitter_type: SubmitterType
     author: str
     organisation: str | None = Field(..., description="name of the organisation it was submitted for")
     organisation_slug: str | None = Field(
@@ -107,9 +118,7 @@ class CorrectionOut(Schema):
 
 
 class ResponseOut(Schema):
-    status: str = Field(
-        ..., description="accepted, partially_accepted, rejected, already_reflected, out_of_scope"
-    )
+    status: ResponseStatusCode
     reasoning: dict[str, str] = Field(
         ..., description="language code → text, for the languages it is written in"
     )

@@ -128,6 +128,23 @@ def test_every_list_takes_page_and_page_size(client, demo):
     assert client.get("/api/v1/topics?page_size=101").status_code == 422
 
 
+def test_the_codes_of_a_proposal_and_its_answer_are_enums_in_the_openapi_document(client):
+    """Codes are the same in every language (docs/API.md): the schema lists them, so a generated client does
+    not take them for free text."""
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+
+    def codes(component, field):
+        ref = components[component]["properties"][field]
+        ref = ref.get("$ref") or ref["allOf"][0]["$ref"]
+        return set(components[ref.rsplit("/", 1)[-1]]["enum"])
+
+    assert {"published", "under_review", "responded", "submitted"} <= codes("ProposalOut", "status")
+    assert codes("ProposalOut", "language") == {"kk", "ru", "en"}
+    assert codes("ProposalOut", "submitter_type") == {"individual", "organisation"}
+    assert "partially_accepted" in codes("ResponseOut", "status")
+
+
 def test_an_article_says_which_version_its_text_is_from(client, demo, django_assert_max_num_queries):
     # "capital" is left out of the draft: its text is the one in force, and must not pass for the draft's.
     assert client.get(f"/api/v1/documents/{demo.pk}/articles/capital").json()["version"] == 1
