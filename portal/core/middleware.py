@@ -89,9 +89,16 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
     PREFIXES = ("/api/", "/open-data/", "/hearings.ics")
 
     def process_response(self, request, response):
-        if request.path.startswith(self.PREFIXES):
+        if not request.path.startswith(self.PREFIXES):
+            return response
+        if request.method != "HEAD":
             return super().process_response(request, response)
-        return response
+        # Django's answers GETs only; a HEAD carries the GET's headers (the WSGI server drops the body).
+        request.method = "GET"
+        try:
+            return super().process_response(request, response)
+        finally:
+            request.method = "HEAD"
 
 
 MACHINE_READABLE_PREFIXES = MachineReadableConditionalGetMiddleware.PREFIXES

@@ -48,10 +48,17 @@ _AUTHENTICATED_ERRORS = {
 
 def _json_method_refusal(view):
     """django-ninja refuses a method an operation lacks with a plain-text 405; every other refusal of the API
-    is JSON with a `detail`."""
+    is JSON with a `detail`. It also refuses HEAD, which HTTP asks of every GET (monitors and link checkers
+    send it): a HEAD is answered as the GET, whose body the WSGI server leaves out."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method == "HEAD":
+            request.method = "GET"
+            try:
+                return wrapper(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             refusal = JsonResponse({"detail": "Method not allowed."}, status=405)

@@ -48,3 +48,15 @@ def test_writes_and_pages_are_not_opened_to_other_sites(client, consultation):
     write = client.post(f"/api/v1/proposals/{proposal.pk}/support", **ORIGIN)
     assert "Access-Control-Allow-Origin" not in write
     assert "Access-Control-Allow-Origin" not in client.get("/en/", **ORIGIN)
+
+
+def test_a_head_request_answers_like_the_get(client, consultation):
+    """HTTP asks every GET to answer HEAD too; the CORS headers above name it."""
+    proposal = ProposalFactory(consultation=consultation)
+    for path in ("/api/v1/proposals", f"/api/v1/proposals/{proposal.pk}", "/api/v1/topics"):
+        head, get = client.head(path, **ORIGIN), client.get(path)
+        assert head.status_code == 200, path
+        assert head["ETag"] == get["ETag"]
+        assert head["Access-Control-Allow-Origin"] == "*"
+    assert client.head("/api/v1/proposals/999999").status_code == 404
+    assert client.head("/api/v1/proposals?colour=blue").status_code == 400
