@@ -14,7 +14,8 @@ from ninja.errors import HttpError
 from pydantic import StringConstraints
 
 from portal.core.http import client_ip
-from portal.core.idempotency import idempotent
+from portal.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from portal.core.idempotency import KEY_PATTERN, idempotent
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.text import NormalisedSchema
 from proposals.permissions.consultation import intake_is_open
@@ -35,6 +36,20 @@ LIST_PARAMETERS = {
     "consultation", "status", "topic", "article", "submitter_type", "organisation", "q", "ordering", "page",
     "page_size",
 }  # fmt: skip
+
+# The header `idempotent` reads, declared in the OpenAPI document of the writes that take it.
+IDEMPOTENCY_KEY = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": IDEMPOTENCY_HEADER,
+            "required": False,
+            "description": "the same key from the same token within 24 hours answers the first result again "
+            "and writes nothing",
+            "schema": {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"},
+        }
+    ]
+}
 
 
 class Ordering(StrEnum):
@@ -309,7 +324,13 @@ def get_proposal(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     }
 
 
-@router.post("", response={201: ProposalDetailOut}, auth=TokenAuth(), summary="Submit a proposal")
+@router.post(
+    "",
+    response={201: ProposalDetailOut},
+    auth=TokenAuth(),
+    summary="Submit a proposal",
+    openapi_extra=IDEMPOTENCY_KEY,
+)
 @decorate_view(idempotent)
 def create_proposal(request, data: ProposalIn):
     """Creates and submits a proposal in one step (one transaction); it is screened, then published or queued
@@ -380,7 +401,11 @@ def _proposal_taking_supports(proposal_id: int, *, supporter) -> Proposal:
 
 
 @router.post(
-    "/{int:proposal_id}/support", response=SupportOut, auth=TokenAuth(), summary="Support a proposal"
+    "/{int:proposal_id}/support",
+    response=SupportOut,
+    auth=TokenAuth(),
+    summary="Support a proposal",
+    openapi_extra=IDEMPOTENCY_KEY,
 )
 @decorate_view(idempotent)
 def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):

@@ -183,3 +183,14 @@ def test_a_support_with_a_key_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         replay = _post(client, path, token, "counted")
     assert replay[REPLAYED_HEADER] == "true"
+
+
+def test_the_openapi_document_declares_the_header_on_the_writes_that_take_it(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/proposals", "/api/v1/proposals/{proposal_id}/support"):
+        headers = [p for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
+        assert [h["name"] for h in headers] == ["Idempotency-Key"], path
+    # The other parameters are still there.
+    assert "proposal_id" in {
+        p["name"] for p in paths["/api/v1/proposals/{proposal_id}/support"]["post"]["parameters"]
+    }
