@@ -114,6 +114,7 @@ def list_commitments(request, filters: Query[ListFilters]):
 
 @router.get("/{int:commitment_id}", response=CommitmentDetailOut, summary="One commitment with its updates")
 def get_commitment(request, commitment_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, set())
     commitment = selectors.api_commitment(pk=commitment_id)
     if commitment is None:
         raise Http404

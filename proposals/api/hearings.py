@@ -102,6 +102,7 @@ def list_hearings(request, pagination: Query[Pagination]):
 
 @router.get("/{int:hearing_id}", response=HearingDetailOut, summary="One hearing with its agenda")
 def get_hearing(request, hearing_id: int = Path(..., ge=0, le=MAX_ID)):
+    refuse_unknown_parameters(request, set())
     hearing = selectors.hearing_detail(pk=hearing_id)
     if hearing is None:
         raise Http404

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -126,6 +128,18 @@ def test_every_list_takes_page_and_page_size(client, demo):
     topics = client.get("/api/v1/topics?page=2&page_size=2").json()
     assert (topics["count"], len(topics["results"])) == (3, 1)
     assert client.get("/api/v1/topics?page_size=101").status_code == 422
+
+
+def test_every_read_refuses_a_parameter_it_does_not_know(client):
+    """docs/API.md: a misspelt filter is never ignored, on one object's page as on a list."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    reads = [path for path, operations in paths.items() if "get" in operations]
+    assert {"/api/v1/hearings/{hearing_id}", "/api/v1/commitments/{commitment_id}"} <= set(reads)
+    for path in reads:
+        url = re.sub(r"\{slug\}|\{key\}", "x", re.sub(r"\{\w+_id\}", "1", path))
+        required = "from=1&to=2&" if path.endswith("/diff") else ""
+        response = client.get(f"{url}?{required}colour=blue")
+        assert (response.status_code, response.json().get("parameters")) == (400, ["colour"]), path
 
 
 def test_the_codes_of_a_proposal_and_its_answer_are_enums_in_the_openapi_document(client):
