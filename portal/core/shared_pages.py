@@ -31,6 +31,7 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.template import Context, Variable, VariableDoesNotExist, engines
 from django.template.loader import get_template, render_to_string
@@ -137,6 +138,12 @@ def _personalised(request, html: str) -> str:
     def part(match: re.Match) -> str:
         nonlocal context
         name, reads = match.group(1), match.group(2)
+        if name == MESSAGES_PART and name not in rendered and not get_messages(request):
+            # The flash messages' region is empty on nearly every page, and then the same for everyone: kept
+            # once, without running the context processors for it (counting does not mark messages as read).
+            rendered[name] = _remembered_parts.get(
+                (name, "empty"), lambda: _render_part(name, Context({"messages": ()}))
+            )
         if name not in rendered:
             # The context processors run once for all the parts, as they would for the whole page.
             context = context or Context(_request_context(request))
@@ -156,6 +163,10 @@ def _personalised(request, html: str) -> str:
 
 def _render_part(name: str, context) -> str:
     return get_template(name).template.render(context)
+
+
+# The region of flash messages (templates/base.html).
+MESSAGES_PART = "includes/messages.html"
 
 
 @functools.cache

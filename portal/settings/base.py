@@ -86,7 +86,7 @@ MIDDLEWARE = [
     # The surge switches are read once per request (views, permissions and the banner all ask).
     "portal.core.switches.ReadOncePerRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.core.csp.SitePolicyMiddleware",
     # Before sessions, users and views: a request that waited past its queue budget gets a quick 503.
     "portal.core.load_shedding.QueueTimeBudgetMiddleware",
     # Marks anonymous reads for the replica (portal/core/db_routing.py); before anything reads the database.

@@ -349,3 +349,18 @@ def test_the_outcome_page_offers_the_report_only_to_whom_it_may_and_is_shared_by
     response = _client(second).get(url)
     assert response["X-Signed-In-Page"] == "hit"
     assert _html(response) == _alone(second, url)
+
+
+def test_an_empty_message_region_is_kept_once_not_rendered_for_each_reader(world, monkeypatch):
+    """The flash messages' region is empty on nearly every page: rendering it for each request was a twentieth
+    of a signed-in page's processor time. A message still reaches its reader (the test above)."""
+    rendered = []
+    render = shared_pages._render_part
+    monkeypatch.setattr(
+        shared_pages, "_render_part", lambda name, context: rendered.append(name) or render(name, context)
+    )
+    shared_pages.forget_personal_parts()
+    for name in ("Aruzhan Bekova", "Daniyar Omarov", "Saule Nurova"):
+        page = _client(_plain(world, name)).get(world["pages"]["list"]).content.decode()
+        assert '<div class="messages" id="messages" role="status"></div>' in page
+    assert rendered.count(shared_pages.MESSAGES_PART) == 1
