@@ -313,6 +313,17 @@ def test_the_page_after_asking_for_a_new_password_names_a_way_on_not_a_desk(clie
     assert "contact us" not in main.lower()
 
 
+@pytest.mark.parametrize("office", ["office@konstitucia.example.kz", ""])
+def test_the_page_asking_for_a_new_password_names_the_office_or_no_desk(client, settings, office):
+    """allauth's form ended "contact us if you have any trouble", with nowhere to write."""
+    settings.CONTACT_EMAIL = office
+    main = client.get("/ru/accounts/password/reset/").content.decode()
+    main = main[main.index("<main") : main.index("</main>")]
+    assert "Свяжитесь с нами" not in main and "contact us" not in main.lower()
+    assert ('href="mailto:office@konstitucia.example.kz"' in main) == bool(office)
+    assert 'name="email"' in main
+
+
 def test_the_second_factor_step_says_a_recovery_code_is_taken_too(client, citizen):
     give_totp(citizen)
     client.post("/kk/accounts/login/", {"login": citizen.email, "password": "correct-horse-battery"})
