@@ -290,11 +290,24 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
 
 # What support_refusal reads; anything else is loaded if asked for (deferred), as with `only()`.
 _SUPPORT_FIELDS = ("id", "status", "author", "consultation")
-# The page's permissions and lazy parts read these; the texts and the search vector stay in the database.
+# The page's permissions and lazy parts read these. The texts, the search vector and what only screening reads
+# (the fingerprint, the MinHash signature: half a kilobyte sent as hex on every hit) stay in the database; the
+# page rendered for everyone reads the whole proposal itself (`proposal_detail`).
 _READER_FIELDS = tuple(
     field.name
     for field in Proposal._meta.concrete_fields
-    if field.name not in ("summary", "body", "body_html", "search_vector")
+    if field.name
+    not in (
+        "title",
+        "summary",
+        "body",
+        "body_html",
+        "search_vector",
+        "withdrawal_reason",
+        "text_fingerprint",
+        "minhash",
+        "submission_ip",
+    )
 )
 _CONSULTATION_FIELDS = ["id", "status", "accepted_identity_levels"]
 

@@ -229,3 +229,21 @@ def test_cards_show_counters_not_counts_over_joins(consultation, citizen, django
     assert Proposal.objects.get(pk=proposal.pk).supports.count() == 0
     page = _signed_in(citizen).get("/en/proposals/").content.decode()
     assert "7 supports" in page and "3 comments" in page
+
+
+def test_a_shared_proposal_page_reads_only_the_person_and_the_facts(
+    consultation, citizen, other_citizen, django_assert_max_num_queries
+):
+    """Once someone in the same situation rendered it, a reader's proposal page is two statements: the person,
+    and the proposal with its facts. A field the page's permissions read but the facts leave out would be
+    loaded by a query of its own on every hit."""
+    proposal = ProposalFactory(consultation=consultation)
+    CommentFactory(proposal=proposal)
+    url = f"/en/proposals/{proposal.pk}/"
+    _signed_in(other_citizen).get(url)
+    reader = _signed_in(citizen)
+    reader.get("/en/proposals/")  # the process's own caches (switches, privacy notice) are warm
+    with django_assert_max_num_queries(2 + _session_reads()) as queries:
+        response = reader.get(url)
+    assert response["X-Signed-In-Page"] == "hit"
+    assert "minhash" not in queries.captured_queries[-1]["sql"]
