@@ -30,8 +30,9 @@ def trust(session):
     return session
 
 
-# The start of nginx's own refusal page (deploy/nginx/qatysu.conf, `location @refused`).
-REFUSAL_MARK = '<title>Qatysu</title><p lang="kk">'
+# What nginx's own refusal pages carry near their start (deploy/nginx/qatysu.conf, `$qatysu_busy_page`); the
+# portal's own 503 page is titled "503 · Qatysu".
+REFUSAL_MARK = '<meta charset="utf-8"><title>Qatysu</title><p'
 # nginx lets this many requests be in flight for the whole site; the web processes (2 × 4 threads) serve 8.
 SITE_CONNECTIONS = 16
 

@@ -71,7 +71,7 @@ def test_the_nginx_site_does_what_the_portal_relies_on():
     assert "PORTAL_TRUSTED_PROXY_HOPS=1" in (BASE_DIR / "deploy" / "env.example").read_text()
     assert re.search(r"gzip_types[^;]*application/json", site)
     assert re.search(r"location /protected-uploads/ \{\s*internal;", site)
-    assert "limit_conn_status 503;" in site and "limit_req_status 503;" in site
+    assert "limit_conn_status 503;" in site and "limit_req_status 429;" in site
 
 
 def test_client_max_body_size_matches_the_upload_limit(settings):
@@ -101,6 +101,16 @@ class _RecordingUpstream(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST = _answer  # noqa: N815 (http.server's names)
 
+
+class _SlowUpstream(_RecordingUpstream):
+    """Keeps each request in flight for a second, so that a second one meets nginx's limit_conn."""
+
+    def _answer(self):
+        time.sleep(1)
+        super()._answer()
+
+    do_GET = do_POST = _answer  # noqa: N815 (http.server's names)
+
     def log_message(self, *args):
         pass
 
@@ -108,13 +118,19 @@ class _RecordingUpstream(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def nginx_in_front(tmp_path):
     """The shipped site, served by a real nginx in front of a recording upstream."""
+    yield from _serve_through_nginx(tmp_path)
+
+
+def _serve_through_nginx(tmp_path, limits: dict[str, str] | None = None, upstream_class=_RecordingUpstream):
+    """`limits`: texts of the rendered site replaced by others (a rate a test can reach), each required."""
     layout = _nginx_layout(tmp_path)
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", layout.web_port), _RecordingUpstream)
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", layout.web_port), upstream_class)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     _RecordingUpstream.seen = []
     # Bodies kept in memory: as root, nginx's workers run as nobody, who cannot write under pytest's tmp_path.
     layout.extra_http.append("client_body_buffer_size 64m;")
-    deployment_files.render_nginx(layout)
+    site = deployment_files.render_nginx(layout).parent / "qatysu.conf"
+    site.write_text(deployment_files.substitute(site.read_text(), limits or {}, "qatysu.conf"))
     nginx = subprocess.Popen(deployment_files.nginx_command(layout), stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
@@ -172,10 +188,118 @@ def test_nginx_lets_the_whole_proposal_form_through_and_refuses_more_with_a_page
     assert "10 MB" in refused.text and 'lang="kk"' in refused.text
 
 
+@pytest.fixture
+def nginx_with_a_low_rate(tmp_path):
+    """The shipped site with a per-address rate a test reaches in three requests: one a minute, one more at once."""
+    yield from _serve_through_nginx(
+        tmp_path, {"rate=30r/s;": "rate=1r/m;", "burst=120 nodelay;": "burst=1 nodelay;"}
+    )
+
+
+def _until_refused(layout, path: str, **options) -> requests.Response:
+    for _ in range(5):
+        response = _https(layout, path, **options)
+        if response.status_code != 200:
+            return response
+    pytest.fail(f"nginx never refused {path}")
+
+
+def test_nginx_refuses_a_fast_api_client_with_the_apis_json_429(nginx_with_a_low_rate):
+    """An API client reads `detail` and waits Retry-After seconds (docs/API.md), whoever refuses it; an HTML
+    503 page was neither JSON nor a status that says "slow down"."""
+    refused = _until_refused(nginx_with_a_low_rate, "/api/v1/proposals?page=2")
+    assert refused.status_code == 429
+    assert refused.headers["Content-Type"] == "application/json"
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Cache-Control"] == "no-store"
+    # A page on another site reading the API (CORS) can read the refusal and its Retry-After.
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Retry-After" in refused.headers["Access-Control-Expose-Headers"]
+    assert set(refused.json()) == {"detail"} and "Retry-After" in refused.json()["detail"]
+    # A write too: the client retries it with its Idempotency-Key.
+    write = _https(nginx_with_a_low_rate, "/api/v1/proposals", method="POST", json={})
+    assert write.status_code == 429 and write.json()["detail"]
+    opened = _https(nginx_with_a_low_rate, "/open-data/proposals.json")
+    assert opened.status_code == 429 and opened.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "text"),
+    [
+        ("/kk/proposals/", "kk", "Сіздің қосылымыңыздан қысқа уақытта тым көп сұрау келді"),
+        ("/ru/proposals/", "ru", "С вашего подключения за короткое время пришло слишком много запросов"),
+        ("/en/accounts/login/", "en", "Too many requests came from your connection"),
+    ],
+    ids=["kk", "ru", "en"],
+)
+def test_nginx_refuses_a_fast_reader_with_a_page_in_the_language_of_the_path(
+    nginx_with_a_low_rate, path, language, text
+):
+    refused = _until_refused(nginx_with_a_low_rate, path)
+    assert refused.status_code == 429
+    assert refused.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert refused.headers["Content-Language"] == language and int(refused.headers["Retry-After"]) > 0
+    assert f'<html lang="{language}">' in refused.text and text in refused.text
+    assert [other for other in ("kk", "ru", "en") if f'lang="{other}"' in refused.text] == [language]
+
+
+def test_nginx_refuses_a_page_without_a_language_in_all_three(nginx_with_a_low_rate):
+    refused = _until_refused(nginx_with_a_low_rate, "/hearings.ics")
+    assert refused.status_code == 429
+    assert "Content-Language" not in refused.headers
+    for language in ("kk", "ru", "en"):
+        assert f'<p lang="{language}">' in refused.text
+
+
+@pytest.fixture
+def nginx_with_one_request_in_flight(tmp_path):
+    yield from _serve_through_nginx(tmp_path, {"limit_conn qatysu_site 512;": "limit_conn qatysu_site 1;"},
+                                    upstream_class=_SlowUpstream)  # fmt: skip
+
+
+def test_during_a_surge_nginx_answers_busy_in_json_for_programs_and_a_page_for_people(
+    nginx_with_one_request_in_flight,
+):
+    layout = nginx_with_one_request_in_flight
+    for path, kind in (
+        ("/api/v1/proposals", "application/json"),
+        ("/ru/proposals/", "text/html; charset=utf-8"),
+    ):
+        holder = threading.Thread(target=_https, args=(layout, "/en/"))
+        holder.start()
+        time.sleep(0.3)  # the holder's request is in flight upstream
+        busy = _https(layout, path)
+        holder.join()
+        assert busy.status_code == 503, path
+        assert busy.headers["Content-Type"] == kind and int(busy.headers["Retry-After"]) > 0
+    assert busy.headers["Content-Language"] == "ru" and "Портал сейчас перегружен" in busy.text
+    holder = threading.Thread(target=_https, args=(layout, "/en/"))
+    holder.start()
+    time.sleep(0.3)
+    busy_api = _https(layout, "/api/v1/stats")
+    holder.join()
+    assert busy_api.json()["detail"].startswith("The portal is very busy")
+
+
 def test_every_job_of_the_beat_schedule_is_documented_for_the_operator(settings):
     documented = (BASE_DIR / "docs" / "DEPLOYMENT.md").read_text()
     missing_jobs = [name for name in settings.CELERY_BEAT_SCHEDULE if f"| `{name}` |" not in documented]
     assert missing_jobs == [], "add them to docs/DEPLOYMENT.md, 'Celery beat: the schedule'"
+
+
+def test_every_health_probe_is_documented_with_what_to_alert_on():
+    """A monitor set up from the documentation watches every probe the portal answers, with a threshold."""
+    from portal.urls import urlpatterns
+
+    documented = (BASE_DIR / "docs" / "DEPLOYMENT.md").read_text()
+    monitoring = documented.split("### Monitoring: what to alert on", 1)[1].split("\n## ", 1)[0]
+    probes = [
+        str(url.pattern) for url in urlpatterns if str(url.pattern).endswith(("healthz", "livez", "workers"))
+    ]
+    assert len(probes) == 3
+    for probe in probes:
+        row = re.search(rf"^\| `GET /{probe}` \| ([^|]+) \|", monitoring, re.MULTILINE)
+        assert row and re.search(r"\d", row.group(1)), f"/{probe}: when to alert, with a number"
 
 
 @pytest.mark.parametrize("unit", UNITS)
