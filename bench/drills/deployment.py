@@ -490,7 +490,7 @@ def surge(drill: DeploymentDrill, published, seconds: float) -> None:
             began = time.monotonic()
             try:
                 response = session.get(url, timeout=30)
-                status, by_nginx = response.status_code, REFUSAL_MARK in response.text[:200]
+                status, by_nginx = response.status_code, REFUSAL_MARK in response.text[:600]
             except requests.RequestException:
                 status, by_nginx = 0, False
             with lock:

@@ -32,7 +32,7 @@ def trust(session):
 
 # What nginx's own refusal pages carry near their start (deploy/nginx/qatysu.conf, `$qatysu_busy_page`); the
 # portal's own 503 page is titled "503 · Qatysu".
-REFUSAL_MARK = '<meta charset="utf-8"><title>Qatysu</title><p'
+REFUSAL_MARK = "</style><title>Qatysu</title><p"
 # nginx lets this many requests be in flight for the whole site; the web processes (2 × 4 threads) serve 8.
 SITE_CONNECTIONS = 16
 

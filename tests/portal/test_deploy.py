@@ -186,6 +186,7 @@ def test_nginx_lets_the_whole_proposal_form_through_and_refuses_more_with_a_page
     refused = _https(layout, "/en/proposals/new/", method="POST", data=b"x" * (60 * 2**20))
     assert refused.status_code == 413
     assert "10 MB" in refused.text and 'lang="kk"' in refused.text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in refused.text
 
 
 @pytest.fixture
@@ -240,6 +241,7 @@ def test_nginx_refuses_a_fast_reader_with_a_page_in_the_language_of_the_path(
     assert refused.headers["Content-Type"] == "text/html; charset=utf-8"
     assert refused.headers["Content-Language"] == language and int(refused.headers["Retry-After"]) > 0
     assert f'<html lang="{language}">' in refused.text and text in refused.text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in refused.text  # phones
     assert [other for other in ("kk", "ru", "en") if f'lang="{other}"' in refused.text] == [language]
 
 
@@ -273,6 +275,8 @@ def test_during_a_surge_nginx_answers_busy_in_json_for_programs_and_a_page_for_p
         assert busy.status_code == 503, path
         assert busy.headers["Content-Type"] == kind and int(busy.headers["Retry-After"]) > 0
     assert busy.headers["Content-Language"] == "ru" and "Портал сейчас перегружен" in busy.text
+    # How the deployment drill tells nginx's refusal from the portal's own (bench/drills/deployment_clients.py).
+    assert "</style><title>Qatysu</title><p" in busy.text[:600]
     holder = threading.Thread(target=_https, args=(layout, "/en/"))
     holder.start()
     time.sleep(0.3)
