@@ -153,6 +153,23 @@ def staff_second_factor_required(app_configs, **kwargs):
     return []
 
 
+@register(Tags.security, deploy=True)
+def proxy_hops_set(app_configs, **kwargs):
+    """Production stands behind nginx (it already trusts its X-Forwarded-Proto). Left at 0, the hops make
+    every request look as if it came from nginx's own address: every per-address limit becomes one for the
+    whole site, and ten mistyped passwords anywhere in a minute lock everyone out of signing in."""
+    if getattr(settings, "PORTAL_PRODUCTION", False) and settings.PORTAL_TRUSTED_PROXY_HOPS < 1:
+        return [
+            Warning(
+                "PORTAL_TRUSTED_PROXY_HOPS=0: behind nginx every request counts as nginx's own address, so "
+                "one address's failed logins, sign-ups and submissions would refuse everyone. Set it to the "
+                "proxies in front of the web processes (1 with deploy/nginx; deploy/env.example).",
+                id="portal.W047",
+            )
+        ]
+    return []
+
+
 @register(Tags.compatibility, deploy=True)
 def contact_address_set(app_configs, **kwargs):
     """Information, not a warning: a deployment without the address still works, but where the portal

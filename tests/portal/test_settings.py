@@ -49,6 +49,7 @@ def test_production_settings_pass_deploy_check():
         ALLOWED_HOSTS="qatysu.example.kz",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_ci"),
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+        PORTAL_TRUSTED_PROXY_HOPS="1",  # behind nginx, as deploy/env.example
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

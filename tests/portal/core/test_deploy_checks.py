@@ -10,6 +10,7 @@ from portal.core.checks import (
     environment_settings,
     pooler_declared,
     preparing_through_pgbouncer,
+    proxy_hops_set,
     staff_second_factor_required,
 )
 from proposals.checks import moderation_policy_known
@@ -121,3 +122,14 @@ def test_production_with_optional_staff_mfa_fails_the_deploy_check(settings, mon
     assert _ids(staff_second_factor_required(None)) == []
     settings.PORTAL_STAFF_MFA = "optional"
     assert _ids(staff_second_factor_required(None)) == ["portal.W044"]
+
+
+def test_production_without_the_proxy_hop_fails_the_deploy_check(settings, monkeypatch):
+    """Behind nginx with 0 hops, the portal would count every person as nginx's 127.0.0.1."""
+    _production(settings, monkeypatch)
+    settings.PORTAL_TRUSTED_PROXY_HOPS = 1
+    assert _ids(proxy_hops_set(None)) == []
+    settings.PORTAL_TRUSTED_PROXY_HOPS = 0
+    assert _ids(proxy_hops_set(None)) == ["portal.W047"]
+    settings.PORTAL_PRODUCTION = False  # development serves without a proxy
+    assert _ids(proxy_hops_set(None)) == []
