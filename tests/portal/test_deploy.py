@@ -121,9 +121,12 @@ def nginx_in_front(tmp_path):
     yield from _serve_through_nginx(tmp_path)
 
 
-def _serve_through_nginx(tmp_path, limits: dict[str, str] | None = None, upstream_class=_RecordingUpstream):
+def _serve_through_nginx(
+    tmp_path, limits: dict[str, str] | None = None, upstream_class=_RecordingUpstream, extra_http=()
+):
     """`limits`: texts of the rendered site replaced by others (a rate a test can reach), each required."""
     layout = _nginx_layout(tmp_path)
+    layout.extra_http.extend(extra_http)
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", layout.web_port), upstream_class)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     _RecordingUpstream.seen = []
@@ -251,6 +254,45 @@ def test_nginx_refuses_a_page_without_a_language_in_all_three(nginx_with_a_low_r
     assert "Content-Language" not in refused.headers
     for language in ("kk", "ru", "en"):
         assert f'<p lang="{language}">' in refused.text
+
+
+@pytest.fixture
+def nginx_seeing_any_address(tmp_path):
+    """The low rate of `nginx_with_a_low_rate`, with nginx taking the client's address from `X-Test-Client`
+    (its realip module): the test speaks as IPv6 and IPv4 clients it could not otherwise be."""
+    version = subprocess.run([deployment_files.NGINX, "-V"], capture_output=True, text=True).stderr
+    if "--with-http_realip_module" not in version:
+        missing("this nginx has no realip module")
+    yield from _serve_through_nginx(
+        tmp_path,
+        {"rate=30r/s;": "rate=1r/m;", "burst=120 nodelay;": "burst=1 nodelay;"},
+        extra_http=["set_real_ip_from 127.0.0.1;", "real_ip_header X-Test-Client;"],
+    )
+
+
+def _statuses_from(layout, client: str, times: int = 3) -> list[int]:
+    return [
+        _https(layout, "/api/v1/topics", headers={"X-Test-Client": client}).status_code for _ in range(times)
+    ]
+
+
+def test_nginx_counts_an_ipv6_client_by_its_network_not_by_each_address(nginx_seeing_any_address):
+    """One customer's /64 holds 2^64 addresses: counted one by one, a script would take a fresh rate limit
+    from each, as the portal's own limits already refuse it (portal/core/http.py)."""
+    layout = nginx_seeing_any_address
+    one_network = ["2001:db8:1:2::a", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2:3:4:5:6"]
+    assert [_statuses_from(layout, address, 1)[0] for address in one_network] == [200, 200, 429]
+    assert [_statuses_from(layout, address, 1)[0] for address in ("2001:db8::7", "2001:db8::1:0:0:8")] == [
+        200,
+        200,
+    ]
+    assert _statuses_from(layout, "2001:db8::9")[-1] == 429  # 2001:db8:0:0::/64 had its two
+    assert _statuses_from(layout, "2001:db8:0:1::a") == [200, 200, 429]  # the next /64: its own count
+    # IPv4 addresses, also written IPv4-mapped, are each their own.
+    assert _statuses_from(layout, "192.0.2.1") == [200, 200, 429]
+    assert _statuses_from(layout, "192.0.2.2") == [200, 200, 429]
+    assert _statuses_from(layout, "::ffff:192.0.2.3") == [200, 200, 429]
+    assert _statuses_from(layout, "::ffff:192.0.2.4") == [200, 200, 429]  # not one count for all of ::/64
 
 
 @pytest.fixture
