@@ -435,6 +435,9 @@ _settings_from_env(
     # Reports per hour from one address, whoever is signed in (each person may also make 30 an hour): every
     # report of another item opens a moderation case.
     REPORTS_PER_ADDRESS_PER_HOUR=120,
+    # Comments per hour from one address, whoever is signed in (each person may also write 5 a minute): a
+    # lecture hall during a hearing comments a lot, a farm of throw-away accounts must not flood every thread.
+    COMMENTS_PER_ADDRESS_PER_HOUR=300,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
     # that counters on public pages lag. 0 turns page caching off.
     PAGE_CACHE_SECONDS=5,

@@ -1,6 +1,7 @@
 """Small POST-only actions of readers: support, comment, like, follow. Each calls one service. (Reports and
 appeals are in `moderation.py`; the "My participation" page is `me.py`.)"""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import form_errors_text
+from portal.core.http import client_ip, rate_limit_address
 from portal.core.ratelimit import rate_limit_hit
 from proposals.permissions.consultation import can_view_consultation
 from proposals.permissions.proposal import can_view_proposal
@@ -47,6 +49,13 @@ def _support_block(request, proposal, status=200, refused=""):
 
 def _throttled(request, scope, limit) -> bool:
     return not rate_limit_hit(scope=scope, key=str(request.user.pk), limit=limit, period_seconds=60)
+
+
+def _address_throttled(request, scope, limit) -> bool:
+    """Per client address and hour, whichever accounts it signs in with: throw-away accounts each get the
+    per-person pace afresh."""
+    address = rate_limit_address(client_ip(request))
+    return bool(address) and not rate_limit_hit(scope=scope, key=address, limit=limit, period_seconds=3600)
 
 
 @login_required
@@ -98,6 +107,8 @@ def comment_create(request, pk):
     form = CommentForm(request.POST)
     if _throttled(request, "comment", COMMENTS_PER_MINUTE):
         messages.error(request, _("You are commenting very fast. Wait a minute and try again."))
+    elif _address_throttled(request, "comment-ip", settings.COMMENTS_PER_ADDRESS_PER_HOUR):
+        messages.error(request, _("Too many comments came from your network this hour. Try again later."))
     elif form.is_valid():
         parent = None
         if form.cleaned_data.get("parent"):
