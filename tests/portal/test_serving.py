@@ -43,17 +43,19 @@ def test_production_serves_wsgi_with_granian_one_process_per_core_and_few_thread
     # Each thread holds its own PostgreSQL connection: granian's default (hundreds) would exhaust the server.
     assert _option(command, "--blocking-threads") == "4"
     assert "--respawn-failed-workers" in command
-    assert (_option(command, "--host"), _option(command, "--port")) == ("0.0.0.0", "8000")  # noqa: S104
+    # Only the proxy on the same machine reaches it unless told otherwise: another host of a private network
+    # could otherwise write its own X-Forwarded-For, which the portal trusts from private addresses.
+    assert (_option(command, "--host"), _option(command, "--port")) == ("127.0.0.1", "8000")
 
 
 def test_the_serving_configuration_comes_from_the_environment(capsys, clean_environment):
-    for name, value in {"WEB_CONCURRENCY": "3", "WEB_THREADS": "2", "HOST": "127.0.0.1", "PORT": "9001",
+    for name, value in {"WEB_CONCURRENCY": "3", "WEB_THREADS": "2", "HOST": "0.0.0.0", "PORT": "9001",  # noqa: S104
                         "WEB_BACKLOG": "512", "LOG_LEVEL": "WARNING"}.items():  # fmt: skip
         clean_environment.setenv(name, value)
     command = _command(capsys)
     assert _option(command, "--workers") == "3"
     assert _option(command, "--blocking-threads") == "2"
-    assert (_option(command, "--host"), _option(command, "--port")) == ("127.0.0.1", "9001")
+    assert (_option(command, "--host"), _option(command, "--port")) == ("0.0.0.0", "9001")  # noqa: S104
     assert _option(command, "--backlog") == "512"
     assert _option(command, "--log-level") == "warning"
 

@@ -12,7 +12,9 @@ granian's default for WSGI is hundreds of threads per process, each opening its 
 answered 500. So the thread count is set here, small and explicit.
 
 Environment: WEB_CONCURRENCY (processes; default one per core), WEB_THREADS (threads per process, each with
-its own database connection; default 4), HOST and PORT (default 0.0.0.0:8000), WEB_BACKLOG (connections
+its own database connection; default 4), HOST and PORT (default 127.0.0.1:8000: the proxy on the same machine
+reaches it there, and nothing else on the network can, which matters because the portal believes the
+`X-Forwarded-For` of any address in a private range; a container sets HOST=0.0.0.0), WEB_BACKLOG (connections
 waiting to be accepted; default 2048), LOG_LEVEL. The command replaces itself with granian (exec), so signals
 from the process manager reach granian directly.
 """
@@ -30,7 +32,7 @@ def granian_command() -> list[str]:
     options = {
         "--workers": environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 2)),
         "--blocking-threads": environ.get("WEB_THREADS", "4"),
-        "--host": environ.get("HOST", "0.0.0.0"),  # noqa: S104 (behind the load balancer, inside the network)
+        "--host": environ.get("HOST", "127.0.0.1"),
         "--port": environ.get("PORT", "8000"),
         "--backlog": environ.get("WEB_BACKLOG", "2048"),
     }
