@@ -73,26 +73,33 @@ def user_update_profile(*, user: User, display_name: str, preferred_language: st
     return user
 
 
-@transaction.atomic
-def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
-    """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
-    if granted_by is not None and not can_manage_roles(granted_by):
-        raise PermissionDenied(_("Only administrators can grant roles."))
-    if granted_by is not None and is_blocked(user):
+def user_role_grant_check(*, user: User, field: str) -> None:
+    """Refuses a staff power (a role, or superuser in the Django admin) to an account that may not take one
+    now, naming `field` of the form that asked."""
+    if is_blocked(user):
         raise ValidationError(
-            {"email": _("This account is blocked: lift the block first, then grant the role.")}
+            {field: _("This account is blocked: lift the block first, then grant the role.")}
         )
-    if granted_by is not None and staff_second_factor_required() and not has_second_factor(user):
+    if staff_second_factor_required() and not has_second_factor(user):
         # Whoever holds the password of an account with no authenticator yet would set up their own, and
         # the role with it: the second factor is set up before the power is given, not after.
         raise ValidationError(
             {
-                "email": _(
+                field: _(
                     "This account has no authenticator app yet. Ask the person to add one (their profile, "
                     "Two-factor authentication), then grant the role."
                 )
             }
         )
+
+
+@transaction.atomic
+def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
+    """Adds `user` to the role's group. `granted_by=None` is the system (seed data, shell)."""
+    if granted_by is not None and not can_manage_roles(granted_by):
+        raise PermissionDenied(_("Only administrators can grant roles."))
+    if granted_by is not None:
+        user_role_grant_check(user=user, field="email")
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])
     # Only the group: the portal reads roles, and the Django admin (which reads `is_staff`) is for superusers.
     user.groups.add(group)

@@ -27,6 +27,8 @@ from portal.core.roles import (
     lacks_session_second_factor,
     mark_second_factor,
     session_has_second_factor,
+    session_second_factor_age,
+    staff_second_factor_required,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,25 @@ class StaffSecondFactorMiddleware:
             if request.method == "GET":
                 request.session[SECOND_FACTOR_NEXT_KEY] = request.get_full_path()
             return redirect("mfa_activate_totp")
+        if self._admin_needs_fresh_second_factor(request):
+            messages.warning(
+                request, _("The Django admin needs a recently confirmed second factor. Confirm it again.")
+            )
+            return redirect_to_login(request.get_full_path(), login_url=reverse("mfa_reauthenticate"))
         return self.get_response(request)
+
+    @classmethod
+    def _admin_needs_fresh_second_factor(cls, request) -> bool:
+        """The admin can change anyone's roles, password and authenticators: a session that passed its second
+        factor days ago (a computer left signed in) confirms it again before it opens, and every so often."""
+        path = cls._without_language(request.path_info)
+        if not path.startswith("/admin/") or path.startswith("/admin/logout/"):
+            return False
+        user = request.user
+        if not (staff_second_factor_required() and user.is_authenticated and user.is_superuser):
+            return False
+        age = session_second_factor_age(request, user)
+        return age is not None and age > settings.PORTAL_ADMIN_SECOND_FACTOR_MAX_AGE
 
     @staticmethod
     def _user_with_second_factor_mark(request):
@@ -73,12 +93,14 @@ class StaffSecondFactorMiddleware:
             mark_second_factor(user, verified=session_has_second_factor(request, user))
         return user
 
+    @classmethod
+    def _is_staff_path(cls, path: str) -> bool:
+        return cls._without_language(path).startswith(tuple(settings.PORTAL_STAFF_PATHS))
+
     @staticmethod
-    def _is_staff_path(path: str) -> bool:
+    def _without_language(path: str) -> str:
         language = get_language_from_path(path)
-        if language:
-            path = path[len(language) + 1 :]
-        return path.startswith(tuple(settings.PORTAL_STAFF_PATHS))
+        return path[len(language) + 1 :] if language else path
 
 
 class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):

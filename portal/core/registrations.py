@@ -21,9 +21,19 @@ def register() -> None:
     )
     registries.audit_vocabularies.register(
         registries.AuditVocabulary(
-            actions={"site.switches_changed": _("Site switches changed")},
+            actions={
+                "site.switches_changed": _("Site switches changed"),
+                "admin.added": _("Added in the Django admin"),
+                "admin.changed": _("Changed in the Django admin"),
+                "admin.deleted": _("Deleted in the Django admin"),
+                "admin.action": _("Action run in the Django admin"),
+            },
             details={
-                name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES
+                **{name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES},
+                "fields": _("Fields changed"),
+                "action": _("Action"),
+                "model": _("Records of"),
+                "ids": _("Record numbers"),
             },
         )
     )

@@ -9,6 +9,7 @@ are written in terms of these roles.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -90,6 +91,17 @@ def mark_api_token(user) -> None:
 def session_has_second_factor(request, user) -> bool:
     """Whether this session signed in (or re-authenticated) with TOTP or a recovery code."""
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+
+
+def session_second_factor_age(request, user) -> float | None:
+    """Seconds since this session last passed a second factor (signing in or confirming it again), None if
+    it never did."""
+    times = [
+        record.get("at", 0)
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "mfa"
+    ]
+    return time.time() - max(times) if times else None
 
 
 def lacks_session_second_factor(user) -> bool:

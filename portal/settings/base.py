@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
 
 INSTALLED_APPS = [
-    "portal.core.admin_site.SuperuserAdminConfig",
+    "portal.core.admin_config.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -326,6 +326,9 @@ MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
 PORTAL_STAFF_MFA = env("PORTAL_STAFF_MFA", default="optional")
 # URL paths (after the language prefix) that only staff reach; the MFA gate guards them.
 PORTAL_STAFF_PATHS = ("/staff/", "/admin/", "/moderation/", "/commission/")
+# Under `required`, the Django admin opens only within this many seconds of the session's last second factor;
+# after that the superuser confirms it again (the staff area keeps the sign-in's).
+PORTAL_ADMIN_SECOND_FACTOR_MAX_AGE = env.int("PORTAL_ADMIN_SECOND_FACTOR_MAX_AGE", default=30 * 60)
 
 # Identity verification backends (see portal/accounts/verification/__init__.py for the interface).
 # Development and the demo keep the weak self-declared IIN check so that a newcomer can try the portal;
