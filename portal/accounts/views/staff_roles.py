@@ -92,6 +92,17 @@ def staff_role_revoke(request, pk, role):
     if person.pk == request.user.pk and role == Role.ADMIN:
         messages.error(request, _("You cannot take the administrator role from yourself."))
         return redirect("staff_roles")
+    if person.is_superuser and role == Role.ADMIN:
+        # A superuser holds the administrator's powers whatever their groups: "no longer" would be untrue.
+        messages.error(
+            request,
+            _(
+                "%(name)s is a superuser and stays an administrator. Superuser status is removed in the "
+                "Django admin."
+            )
+            % {"name": person.public_name},
+        )
+        return redirect("staff_roles")
     services.user_revoke_role(user=person, role=Role(role), revoked_by=request.user)
     messages.success(
         request,

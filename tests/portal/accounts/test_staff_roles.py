@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts import services
+from portal.accounts.models import IdentityVerification
 from portal.accounts.permissions import is_blocked
 from portal.core.models import AuditEntry
 from portal.core.roles import ROLE_GROUPS, Role, held_roles
@@ -162,3 +163,31 @@ def test_a_blocked_account_is_given_no_role(secretariat, citizen, moderator):
         "This account is blocked: lift the block first, then grant the role."
     ]
     assert _roles(citizen) == frozenset()
+
+
+def test_revoking_the_administrator_role_of_a_superuser_says_they_stay_one(secretariat):
+    """A superuser holds the administrator's powers whatever their groups: the page said "no longer"."""
+    superuser = UserFactory(is_superuser=True, display_name="Root")
+    give_totp(superuser)
+    services.user_grant_role(user=superuser, role=Role.ADMIN, granted_by=None)
+    answer = secretariat.post(
+        reverse("staff_role_revoke", kwargs={"pk": superuser.pk, "role": "admin"}), follow=True
+    )
+    shown = [str(message) for message in answer.context["messages"]]
+    assert shown == [
+        "Root is a superuser and stays an administrator. Superuser status is removed in the Django admin."
+    ]
+    assert Role.ADMIN in _roles(superuser)
+    assert not AuditEntry.objects.filter(action="role.revoked").exists()
+
+
+def test_an_administrator_verifying_their_own_identity_is_told_why_not(secretariat, admin_user):
+    """The refusal was a bare 403 page; it is said on the staff page the form is on."""
+    answer = secretariat.post(
+        reverse("staff_person_verify"), {"email": admin_user.email, "note": "my passport"}, follow=True
+    )
+    assert answer.status_code == 200
+    assert [str(message) for message in answer.context["messages"]] == [
+        "Another administrator checks your own identity."
+    ]
+    assert not IdentityVerification.objects.filter(user=admin_user).exists()
