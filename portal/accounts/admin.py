@@ -1,7 +1,9 @@
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -211,3 +213,22 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups are the portal's roles: renamed or deleted here, every holder would lose the role at
+    once, with no entry per person. Roles are granted and revoked on the staff roles page (or per person)."""
+
+    @staticmethod
+    def _is_role(group) -> bool:
+        return group is not None and group.name in ROLE_GROUPS.values()
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_role(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_role(obj) and super().has_delete_permission(request, obj)

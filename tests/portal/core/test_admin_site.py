@@ -291,3 +291,16 @@ def test_the_admin_speaks_the_chosen_language(client, superuser):
     ):
         page = client.get(f"/{language}/admin/").content.decode()
         assert title in page and "Даңғо" not in page and "Django site admin" not in page
+
+
+def test_a_role_group_is_neither_renamed_nor_deleted_in_the_admin(client, superuser, moderator):
+    """Either would take the role from every moderator at once, with no entry per person."""
+    moderators = Group.objects.get(name=ROLE_GROUPS[Role.MODERATOR])
+    assert client.post(f"/en/admin/auth/group/{moderators.pk}/change/", {"name": "Gone"}).status_code == 403
+    assert client.post(f"/en/admin/auth/group/{moderators.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(
+        "/en/admin/auth/group/",
+        {"action": "delete_selected", "_selected_action": [moderators.pk], "post": "yes"},
+    )
+    assert Group.objects.filter(name=ROLE_GROUPS[Role.MODERATOR]).exists()
+    assert Role.MODERATOR in held_roles(type(moderator).objects.get(pk=moderator.pk))
