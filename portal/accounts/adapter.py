@@ -1,3 +1,5 @@
+import base64
+import functools
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -5,12 +7,15 @@ from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils import translation
@@ -136,3 +141,34 @@ class MFAAdapter(DefaultMFAAdapter):
             "two-factor authentication page, add the address, then turn the app on again."
         ),
     }
+
+    # A copy of the database (a backup, a replica, a dump handed to a contractor) must not carry the staff's
+    # second factor with it: authenticator secrets and recovery-code seeds are stored encrypted. The key comes
+    # from IDENTITY_HASH_KEY, which is set once and never rotated (docs/DEPLOYMENT.md, "Rotating keys"), so a
+    # rotation of SECRET_KEY locks nobody out of their authenticator app.
+    def encrypt(self, text: str) -> str:
+        token = authenticator_cipher(settings.IDENTITY_HASH_KEY).encrypt(text.encode())
+        return ENCRYPTED_PREFIX + token.decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # stored before secrets were encrypted (the migration encrypts those)
+        token = encrypted_text[len(ENCRYPTED_PREFIX) :].encode()
+        try:
+            return authenticator_cipher(settings.IDENTITY_HASH_KEY).decrypt(token).decode()
+        except InvalidToken as error:
+            raise ImproperlyConfigured(
+                "An authenticator secret does not decrypt with this IDENTITY_HASH_KEY: it was changed."
+            ) from error
+
+
+# Marks an encrypted secret, so that one stored in clear before (or by a fixture) is still read.
+ENCRYPTED_PREFIX = "fernet:"
+
+
+@functools.cache
+def authenticator_cipher(identity_hash_key: str) -> Fernet:
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"qatysu authenticator secrets").derive(
+        identity_hash_key.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
