@@ -11,7 +11,7 @@ from portal.core.audit import audit_record
 from portal.core.roles import ROLE_GROUPS, forget_roles
 
 from . import services
-from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyNotice, User
+from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyNotice, SecondFactor, User
 from .privacy import privacy_notice_publish
 
 
@@ -197,16 +197,32 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
 admin.site.unregister(Authenticator)
 
 
-@admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+@admin.register(SecondFactor)
+class SecondFactorAdmin(admin.ModelAdmin):
     """Which second factors people have, and removing one whose phone is lost (the person sets up a new one at
     their next staff page). Never its data: the TOTP secret and the recovery codes' seed would let whoever
-    reads them produce the person's codes."""
+    reads them produce the person's codes. Columns are named here: allauth's fields have English names only."""
 
-    list_display = ("user", "type", "created_at", "last_used_at")
+    list_display = ("person", "kind", "added", "last_used")
     list_filter = ("type",)
-    fields = ("user", "type", "created_at", "last_used_at")
+    fields = ("person", "kind", "added", "last_used")
     readonly_fields = fields
+
+    @admin.display(description=_("person"), ordering="user")
+    def person(self, factor):
+        return factor.user
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, factor):
+        return factor.get_type_display()
+
+    @admin.display(description=_("added"), ordering="created_at")
+    def added(self, factor):
+        return factor.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, factor):
+        return factor.last_used_at
 
     def has_add_permission(self, request):
         return False

@@ -7,4 +7,5 @@ class AccountsConfig(RegisteringAppConfig):
     default = True
     name = "portal.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    # allauth's own app is "Accounts" too: the Django admin listed two sections of that name.
+    verbose_name = _("People and organisations")

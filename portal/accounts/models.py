@@ -1,5 +1,6 @@
 """People and organisations. Only `display_name` and organisation profiles are ever public."""
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -383,3 +384,13 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.status}"
+
+
+class SecondFactor(Authenticator):
+    """allauth's authenticators as the Django admin lists them: allauth names them only in English, and its
+    Kazakh interface does not exist, so the admin's page of second factors is this proxy's, named in ours."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")

@@ -117,6 +117,8 @@ class DigestDelivery(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
         constraints = [
             models.UniqueConstraint(fields=["user", "frequency", "period"], name="digest_once_per_period"),
         ]

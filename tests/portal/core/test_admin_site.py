@@ -73,18 +73,18 @@ def test_the_site_itself_refuses_a_superuser_whose_session_has_no_second_factor(
 def test_no_secret_of_a_second_factor_is_shown_or_written(client, superuser, moderator):
     secret = give_totp(moderator)
     totp = Authenticator.objects.get(user=moderator, type=Authenticator.Type.TOTP)
-    change = f"/en/admin/mfa/authenticator/{totp.pk}/change/"
+    change = f"/en/admin/accounts/secondfactor/{totp.pk}/change/"
     page = client.get(change)
     assert page.status_code == 200 and secret not in page.content.decode()
     client.post(change, {"user": superuser.pk, "type": "totp", "data": '{"secret": "AAAA"}'})
-    assert client.get("/en/admin/mfa/authenticator/add/").status_code == 403
+    assert client.get("/en/admin/accounts/secondfactor/add/").status_code == 403
     totp.refresh_from_db()
     assert totp.user == moderator and MFAAdapter().decrypt(totp.data["secret"]) == secret
     # A lost phone: the authenticator is removed, and the audit log says by whom.
-    client.post(f"/en/admin/mfa/authenticator/{totp.pk}/delete/", {"post": "yes"})
+    client.post(f"/en/admin/accounts/secondfactor/{totp.pk}/delete/", {"post": "yes"})
     assert not Authenticator.objects.filter(pk=totp.pk).exists()
     entry = AuditEntry.objects.get(action="admin.deleted")
-    assert (entry.actor, entry.target_type, entry.target_id) == (superuser, "mfa.authenticator", str(totp.pk))
+    assert (entry.actor, entry.target_type, entry.target_id) == (superuser, "accounts.secondfactor", str(totp.pk))
 
 
 def test_every_addition_change_and_action_in_the_admin_is_audited(client, superuser, citizen):
@@ -305,3 +305,15 @@ def test_a_role_group_is_neither_renamed_nor_deleted_in_the_admin(client, superu
     )
     assert Group.objects.filter(name=ROLE_GROUPS[Role.MODERATOR]).exists()
     assert Role.MODERATOR in held_roles(type(moderator).objects.get(pk=moderator.pk))
+
+
+def test_the_admin_names_its_sections_and_second_factors_in_kazakh(client, superuser, moderator):
+    """allauth names authenticators only in English and has no Kazakh at all; its "Accounts" section stood
+    beside ours under the same name."""
+    give_totp(moderator)
+    index = client.get("/kk/admin/").content.decode()
+    assert "Адамдар мен ұйымдар" in index and "Екінші факторлар" in index and "Дайджест жіберілімдері" in index
+    assert "Authenticators" not in index and "Digest deliverys" not in index
+    page = client.get("/kk/admin/accounts/secondfactor/").content.decode()
+    assert "Аутентификатор қолданбасы (TOTP)" in page and "соңғы қолданылған" in page.lower()
+    assert "Last used at" not in page and "TOTP Authenticator" not in page

@@ -52,7 +52,8 @@ RECORDS_OF_ACTS = {
 def _links_to_people():
     person = get_user_model()
     for model in apps.get_models():
-        if not model.__module__.startswith(("portal.", "proposals.")):
+        # A proxy (the admin's `SecondFactor`) holds no rows of its own: they are its concrete model's.
+        if not model.__module__.startswith(("portal.", "proposals.")) or model._meta.proxy:
             continue
         for field in model._meta.get_fields():
             if (
