@@ -201,7 +201,7 @@ admin.site.unregister(Authenticator)
 class SecondFactorAdmin(admin.ModelAdmin):
     """Which second factors people have, and removing one whose phone is lost (the person sets up a new one at
     their next staff page). Never its data: the TOTP secret and the recovery codes' seed would let whoever
-    reads them produce the person's codes. Columns are named here: allauth's fields have English names only."""
+    reads them produce the person's codes. The columns are named here: allauth has English names only."""
 
     list_display = ("person", "kind", "added", "last_used")
     list_filter = ("type",)

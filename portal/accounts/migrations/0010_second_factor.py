@@ -4,24 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_encrypt_authenticator_secrets'),
-        ('mfa', '0003_authenticator_type_uniq'),
+        ("accounts", "0009_encrypt_authenticator_secrets"),
+        ("mfa", "0003_authenticator_type_uniq"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecondFactor',
-            fields=[
-            ],
+            name="SecondFactor",
+            fields=[],
             options={
-                'verbose_name': 'second factor',
-                'verbose_name_plural': 'second factors',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "second factor",
+                "verbose_name_plural": "second factors",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('mfa.authenticator',),
+            bases=("mfa.authenticator",),
         ),
     ]

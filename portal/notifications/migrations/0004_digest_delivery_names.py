@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_url_index'),
+        ("notifications", "0003_url_index"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='digestdelivery',
-            options={'verbose_name': 'digest delivery', 'verbose_name_plural': 'digest deliveries'},
+            name="digestdelivery",
+            options={"verbose_name": "digest delivery", "verbose_name_plural": "digest deliveries"},
         ),
     ]

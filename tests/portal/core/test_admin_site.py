@@ -84,7 +84,11 @@ def test_no_secret_of_a_second_factor_is_shown_or_written(client, superuser, mod
     client.post(f"/en/admin/accounts/secondfactor/{totp.pk}/delete/", {"post": "yes"})
     assert not Authenticator.objects.filter(pk=totp.pk).exists()
     entry = AuditEntry.objects.get(action="admin.deleted")
-    assert (entry.actor, entry.target_type, entry.target_id) == (superuser, "accounts.secondfactor", str(totp.pk))
+    assert (entry.actor, entry.target_type, entry.target_id) == (
+        superuser,
+        "accounts.secondfactor",
+        str(totp.pk),
+    )
 
 
 def test_every_addition_change_and_action_in_the_admin_is_audited(client, superuser, citizen):
@@ -312,7 +316,9 @@ def test_the_admin_names_its_sections_and_second_factors_in_kazakh(client, super
     beside ours under the same name."""
     give_totp(moderator)
     index = client.get("/kk/admin/").content.decode()
-    assert "Адамдар мен ұйымдар" in index and "Екінші факторлар" in index and "Дайджест жіберілімдері" in index
+    assert (
+        "Адамдар мен ұйымдар" in index and "Екінші факторлар" in index and "Дайджест жіберілімдері" in index
+    )
     assert "Authenticators" not in index and "Digest deliverys" not in index
     page = client.get("/kk/admin/accounts/secondfactor/").content.decode()
     assert "Аутентификатор қолданбасы (TOTP)" in page and "соңғы қолданылған" in page.lower()
