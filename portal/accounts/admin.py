@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin import ReadOnlyAdmin
 from portal.core.audit import audit_record
 from portal.core.roles import ROLE_GROUPS, forget_roles
 
@@ -121,7 +122,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "verified_at"]
     list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
@@ -131,16 +132,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     # Renamed here, an organisation would skip the check that refuses a look-alike of a verified one, and a
     # verified one would keep its mark under a name nobody checked; deleted, its proposals lose who sent them.
-    # Its representatives edit it on the portal; verifying is the action above, through the service.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    # Its representatives edit it on the portal; verifying is the action below, through the service.
     @admin.action(description=_("Verify the selected organisations"))
     def verify(self, request, queryset):
         verified = 0
@@ -159,21 +151,12 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountBlock)
-class AccountBlockAdmin(admin.ModelAdmin):
+class AccountBlockAdmin(ReadOnlyAdmin):
     """Read only: a block is placed from a moderation case and lifted on the person's staff page, where the
     services tell the person, refuse lifting one's own block and write the audit entry; its record is kept."""
 
     list_display = ("user", "blocked_until", "lifted_at", "blocked_by", "created_at")
     search_fields = ("user__display_name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PrivacyNotice)

@@ -30,8 +30,9 @@ class SuperusersOnly(admin.ModelAdmin):
         return is_superuser_with_powers(request.user)
 
 
-class ReadOnlyForSuperusers(SuperusersOnly):
-    """A record written by the services (cases, reports, deliveries): superusers look, never edit."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nothing is added, changed or deleted here: the services write these records, with their checks, their
+    notices and their audit entries, and the record is kept."""
 
     def has_add_permission(self, request):
         return False
@@ -41,6 +42,10 @@ class ReadOnlyForSuperusers(SuperusersOnly):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyForSuperusers(ReadOnlyAdmin, SuperusersOnly):
+    """A record written by the services (cases, reports, deliveries): superusers look, never edit."""
 
 
 @admin.register(SiteSwitches)
