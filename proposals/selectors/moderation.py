@@ -261,8 +261,11 @@ class TransparencyReport:
     decided: int
     open_cases: int
     automatic_publications: int
+    automatic_changes_requests: int  # submissions sent back by screening to remove personal data
+    automatic_hidings: int  # proposals hidden by readers' reports until a moderator decides
     by_reason: list[tuple[str, int]]
-    by_week: list[tuple[date, dict[str, int]]]  # each week's Monday
+    by_week: list[tuple[date, dict[str, int]]]  # each week's Monday, every week of the period
+    weeks: int  # how many weeks `by_week` covers, the current one included
     columns: list[str]  # of the weekly table: approvals, then each reason code
     median_hours_to_decision: float | None
     appeals: int
@@ -273,19 +276,24 @@ class TransparencyReport:
 def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     """What moderation did, for the public page: no names, no texts, only counts and durations.
 
-    Decisions by people (not the automatic request to remove personal data, which is counted apart).
+    Decisions by people; what the portal did by itself (the request to remove personal data, hiding after
+    readers' reports, publication after a clean screening) is counted apart. The weekly table has a row for
+    each of the last `weeks` weeks, empty ones too, so that a week without decisions reads as such rather than
+    as missing.
     """
     decided = ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=False)
     rows = list(decided.values_list("decision", "reason_code", "created_at", "decided_at", "appeal_of_id"))
     by_reason = Counter(reason for decision, reason, *_ in rows if decision != Decision.APPROVE and reason)
-    since = timezone.now() - timedelta(weeks=weeks)
     # Weeks by their Monday (local time): a date every language can show, unlike an ISO week code.
-    per_week: dict[date, Counter] = defaultdict(Counter)
+    today = timezone.localdate()
+    mondays = [today - timedelta(days=today.weekday(), weeks=back) for back in reversed(range(weeks))]
+    per_week: dict[date, Counter] = {monday: Counter() for monday in mondays}
     for decision, reason, _created, decided_at, _appeal in rows:
-        if decided_at and decided_at >= since:
+        if decided_at:
             day = timezone.localdate(decided_at)
             monday = day - timedelta(days=day.weekday())
-            per_week[monday][reason if decision != Decision.APPROVE else APPROVED] += 1
+            if monday in per_week:
+                per_week[monday][reason if decision != Decision.APPROVE else APPROVED] += 1
     durations = [
         (decided_at - created).total_seconds() / 3600
         for _d, _r, created, decided_at, _a in rows
@@ -296,12 +304,20 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     automatic = ProposalTransition.objects.filter(
         to_status=ProposalStatus.PUBLISHED, actor__isnull=True, from_status=ProposalStatus.SUBMITTED
     ).count()
+    any_in_period = any(per_week.values())
     return TransparencyReport(
         decided=len(rows),
         open_cases=ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).count(),
         automatic_publications=automatic,
+        automatic_changes_requests=ModerationCase.objects.filter(
+            status=ModerationCase.Status.DECIDED, decided_by__isnull=True
+        ).count(),
+        automatic_hidings=ProposalTransition.objects.filter(
+            to_status=ProposalStatus.HIDDEN, actor__isnull=True
+        ).count(),
         by_reason=sorted(by_reason.items(), key=lambda item: (-item[1], item[0])),
-        by_week=[(week, dict(per_week[week])) for week in sorted(per_week)],
+        by_week=[(week, dict(per_week[week])) for week in mondays] if any_in_period else [],
+        weeks=weeks,
         columns=[APPROVED, *ModerationCase.ReasonCode.values],
         median_hours_to_decision=round(statistics.median(durations), 1) if durations else None,
         appeals=appeals.count(),

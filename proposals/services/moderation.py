@@ -7,6 +7,7 @@ author receives in-app and by email and sees on their proposal, with the way to 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.moderation import can_decide_case, can_moderate
 from proposals.permissions.proposal import has_interest_in
 
+from ..detectors.pii import detect_personal_data
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
 from .comment import comment_announce, comment_url
@@ -149,6 +151,11 @@ def _validate_decision(case, *, moderator, decision, reason_code, statement, mer
         errors["reason_code"] = _("Choose the reason.")
     if shown_length(statement) < MIN_STATEMENT:
         errors["statement"] = _("Explain the decision to the author in at least 20 characters.")
+    elif _statement_is_public(case, decision) and detect_personal_data(_without_format_characters(statement)):
+        errors["statement"] = _(
+            "This statement of reasons is published on the proposal's page: remove the IIN, phone number, "
+            "email or card number from it."
+        )
     if decision == Decision.MERGE and (
         merge_into is None or merge_into.pk == case.proposal_id or not merge_into.is_public
     ):
@@ -165,6 +172,18 @@ def _validate_decision(case, *, moderator, decision, reason_code, statement, mer
         errors["merge_into"] = _("You cannot merge into your own proposal or your organisation's.")
     if errors:
         raise ValidationError(errors)
+
+
+def _statement_is_public(case: ModerationCase, decision: str) -> bool:
+    """Whether the statement is shown as the reason of its step on the proposal's public timeline: a
+    rejection's (read by everyone once an appeal is upheld) and a merge's. A hiding's, a request for changes'
+    and any on a comment go to the author only; an approval's step shows no reason."""
+    return not case.comment_id and decision in (Decision.REJECT, Decision.MERGE)
+
+
+def _without_format_characters(text: str) -> str:
+    # A zero-width space between the digits of an IIN hides it from the detector, not from the reader.
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def _apply(case: ModerationCase, *, moderator, decision: str, statement: str, merge_into) -> None:

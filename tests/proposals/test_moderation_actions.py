@@ -549,7 +549,7 @@ def test_transparency_counts_decisions_appeals_and_reversals(client, moderator, 
     assert report.decided == 2 and report.appeals == 1 and report.reversals == 1
     assert dict(report.by_reason) == {"abuse": 1}
     assert report.columns[:2] == ["approved", "personal_data"]
-    assert [counts for _week, counts in report.by_week] == [{"abuse": 1, "approved": 1}]
+    assert [counts for _week, counts in report.by_week if counts] == [{"abuse": 1, "approved": 1}]
     html = client.get("/en/transparency/moderation/").content.decode()
     assert "Decisions reversed on appeal" in html and "Abusive or hateful language" in html
     assert "Decisions per week and reason" in html and "Approved or kept" in html

@@ -77,7 +77,7 @@ def test_transparency_weeks_are_dates_in_the_readers_language(client, moderator,
     )
     day = timezone.localdate(ModerationCase.objects.get(pk=case.pk).decided_at)
     monday = day - timedelta(days=day.weekday())
-    assert [week for week, _counts in transparency_report().by_week] == [monday]
+    assert [week for week, counts in transparency_report().by_week if counts] == [monday]
     html = client.get("/ru/transparency/moderation/").content.decode()
     assert "-W" not in html.split("<main", 1)[1]
     assert f'<time datetime="{monday.isoformat()}">' in html
