@@ -78,8 +78,10 @@ class UserAdmin(BaseUserAdmin):
     def get_ordering(self, request):
         return self.ordering if request.user.is_superuser else ["pk"]
 
-    # Deleted here, a person's supports, follows and verification would go without the erasure's steps (the
-    # IIN kept from verifying a second account, what their proposals keep): accounts leave through erasure.
+    # Accounts leave through erasure, which keeps the row anonymised. Deleted here, the row took with it the
+    # actor of every audit entry and the moderator of every decision, so a person's use of staff powers
+    # vanished from the log and the transparency figures; and their supports, follows and verification went
+    # without the erasure's steps (the IIN kept from verifying a second account, what their proposals keep).
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -153,7 +155,8 @@ class OrganisationAdmin(ReadOnlyAdmin):
 @admin.register(AccountBlock)
 class AccountBlockAdmin(ReadOnlyAdmin):
     """Read only: a block is placed from a moderation case and lifted on the person's staff page, where the
-    services tell the person, refuse lifting one's own block and write the audit entry; its record is kept."""
+    services tell the person, refuse lifting one's own block and write the audit entry; edited here, a block
+    was lengthened, shortened or removed without a trace."""
 
     list_display = ("user", "blocked_until", "lifted_at", "blocked_by", "created_at")
     search_fields = ("user__display_name",)
