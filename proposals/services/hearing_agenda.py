@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.core.audit import audit_record
 from proposals.permissions.hearing import can_decide_speaker_request, speaker_request_refusal
 from proposals.permissions.proposal import has_interest_in
 
@@ -119,6 +120,16 @@ def _notify_scheduled(hearing: Hearing, proposals: list[Proposal], *, exclude=No
 @transaction.atomic
 def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     require_hearing_manager(actor)
+    # Who took an item, and which proposals with it, off a published agenda stays on record.
+    audit_record(
+        actor=actor,
+        action="hearing.agenda_item_deleted",
+        target=item,
+        details={
+            "hearing": item.hearing_id,
+            "proposals": sorted(item.proposals.values_list("id", flat=True)),
+        },
+    )
     item.delete()
 
 
@@ -177,6 +188,13 @@ def speaker_request_decide(
             item.proposals.add(locked.proposal)
         locked.agenda_item = item
     locked.save()
+    # Declining lets a citizen not speak: a use of the Commission's power the audit log names, like any other.
+    audit_record(
+        actor=actor,
+        action="hearing.speaker_accepted" if accept else "hearing.speaker_declined",
+        target=locked,
+        details={"hearing": locked.hearing_id, "proposal": locked.proposal_id},
+    )
     notify_hearing_users(
         locked.hearing,
         [locked.user_id],
