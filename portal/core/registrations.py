@@ -27,13 +27,21 @@ def register() -> None:
                 "admin.changed": _("Changed in the Django admin"),
                 "admin.deleted": _("Deleted in the Django admin"),
                 "admin.action": _("Action run in the Django admin"),
+                "audit.exported": _("Audit log exported"),
             },
             details={
                 **{name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES},
                 "fields": _("Fields changed"),
+                # The admin action run, or the filter an export of the audit log was taken with.
                 "action": _("Action"),
                 "model": _("Records of"),
                 "ids": _("Record numbers"),
+                # The other filters of an export of the audit log (the filter form's labels).
+                "actor": _("Actor (account number)"),
+                "target_type": _("Target type"),
+                "target_id": _("Target number"),
+                "since": _("From (YYYY-MM-DD)"),
+                "until": _("Until (YYYY-MM-DD)"),
             },
         )
     )

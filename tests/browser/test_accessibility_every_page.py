@@ -52,6 +52,7 @@ COVERED_ELSEWHERE = {
 # Not HTML pages, or pages that are not ours to fix.
 NOT_PAGES = {
     "healthz",
+    "staff_audit_log_csv",
     "healthz_workers",
     "livez",
     "hearings_ics",

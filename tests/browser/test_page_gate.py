@@ -128,6 +128,7 @@ GATE_PAGES = {
 # Answers that are not HTML pages for people, or redirects (they have no page of their own).
 NOT_PAGES = {
     "healthz",
+    "staff_audit_log_csv",
     "healthz_workers",
     "livez",
     "hearings_ics",

@@ -136,6 +136,7 @@ GET = {
     "notifications_unsubscribe": "200 200 200 200 200 200",
     "staff_dashboard": "login deny deny 200 200 200",
     "staff_audit_log": "login deny deny deny deny 200",
+    "staff_audit_log_csv": "login deny deny deny deny 200",
     "privacy_notice": "200 200 200 200 200 200",
     "account_privacy": "login 200 200 200 200 200",
     "account_privacy_consent": "login redirect redirect redirect redirect redirect",
