@@ -22,7 +22,7 @@ from proposals.services.moderation import (
 from proposals.services.reader_report import report_create
 from proposals.services.screening import proposal_screen
 from tests.conftest import give_totp
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.identity import make_iin
 
 from .factories import ProposalFactory
@@ -196,3 +196,37 @@ def test_the_transparency_page_shows_the_figures_and_its_period_in_the_readers_l
     assert "Оқырмандардың шағымдарынан кейін модератор шешім қабылдағанға дейін" in kk
     for name in (moderator.display_name, citizen.display_name, moderator.email, citizen.email):
         assert name not in page and name not in kk
+
+
+# --- hidden content in public ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("on_behalf", [False, True])
+def test_a_hidden_proposal_names_neither_its_author_nor_their_organisation_in_public(
+    client, moderator, citizen, other_citizen, on_behalf
+):
+    """It may be hidden for using another person's name, or for what it says of someone: a reader learns
+    that it was hidden, not whom to tie it to."""
+    fields = {"author": citizen, "status": "published"}
+    if on_behalf:
+        fields["organisation"] = OrganisationFactory(name="Almaty Residents Union")
+        fields["submitter_type"] = "organisation"
+    proposal = ProposalFactory(**fields)
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        decision="hide",
+        reason_code="impersonation",
+        statement=STATEMENT,
+    )
+    for reader in (None, other_citizen):
+        if reader:
+            client.force_login(reader)
+        page = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+        assert "This proposal is hidden by moderation." in page
+        assert citizen.display_name not in page and "Almaty Residents Union" not in page
+        assert "Submitted by" not in page and "Submitted on behalf of" not in page
+    # Its author still sees their own proposal as it was, with the decision and the way to appeal.
+    client.force_login(citizen)
+    own = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
+    assert STATEMENT in own and proposal.title in own
