@@ -6,6 +6,7 @@ Excerpts are masked: a moderator sees that an IIN is there, not the IIN.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from portal.accounts.verification.iin import iin_is_valid
 
@@ -46,3 +47,10 @@ def detect_personal_data(text: str) -> list[Finding]:
         if 13 <= len(digits) <= 19 and _luhn(digits) and not inside_iin:
             findings.append(Finding(Reason.PERSONAL_DATA_CARD, mask(digits), 0.9, match.span()))
     return findings
+
+
+def contains_personal_data(text: str) -> bool:
+    """Whether a text staff are about to publish (a statement of reasons, an answer) holds personal data. A
+    zero-width character between the digits of an IIN hides it from the patterns, not from the reader: format
+    characters are left out first."""
+    return bool(detect_personal_data("".join(char for char in text if unicodedata.category(char) != "Cf")))

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
@@ -30,6 +31,7 @@ from proposals.permissions.response import (
     can_work_commission_queue,
 )
 
+from ..detectors.pii import contains_personal_data
 from ..language import detect_language
 from ..models import (
     Article,
@@ -84,6 +86,13 @@ class ResponseInput:
     seen: str | None = None
 
 
+# The reasons of an answer and of its corrections are on the proposal's page, in the API and the open data.
+PUBLISHED_WITH_THE_ANSWER = gettext_lazy(
+    "This text is published with the answer and in the open data: remove the IIN, phone number, email or "
+    "card number from it."
+)
+
+
 def _answerable(proposal: Proposal) -> Proposal:
     """A cluster is answered once, on its representative."""
     if proposal.cluster_of_id:
@@ -102,6 +111,9 @@ def _clean(data: ResponseInput, *, proposal: Proposal) -> dict:
             _("Give the reasons at least in the language of the proposal (%(language)s).")
             % {"language": dict(settings.LANGUAGES)[language]}
         ]
+    for code, text in reasoning.items():
+        if contains_personal_data(text):
+            errors.setdefault(f"reasoning_{code}", []).append(str(PUBLISHED_WITH_THE_ANSWER))
     articles, version = _links(
         article_ids=data.article_ids, version_id=data.version_id, proposal=proposal, errors=errors
     )
@@ -334,6 +346,8 @@ def response_correct(
     reason = data.reason.strip()
     if not reason:
         errors["reason"] = [_("Say why the answer is corrected.")]
+    elif contains_personal_data(reason):
+        errors["reason"] = [str(PUBLISHED_WITH_THE_ANSWER)]
     articles, version = _links(
         article_ids=data.article_ids, version_id=data.version_id, proposal=locked.proposal, errors=errors
     )
