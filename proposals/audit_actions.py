@@ -63,6 +63,7 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "obligation.created": _("Answer obligation created"),
         "obligation.updated": _("Answer obligation edited"),
         **{f"moderation.{decision.value}": label for decision, label in MODERATION_ACTIONS.items()},
+        "moderation.refused_conflict": _("Moderation refused: own content or own decision on appeal"),
     },
     details={
         "accepted_identity_levels": _("Identity levels that may support"),

@@ -42,6 +42,11 @@ Source = ModerationCase.Source
 S = ProposalStatus
 
 
+class ConflictOfInterest(PermissionDenied):
+    """A moderator refused a case on their own content, their organisation's, or an appeal of their own
+    decision: the attempt is itself recorded (`moderation_conflict_record`)."""
+
+
 class CaseTaken(Exception):
     def __init__(self, holder_name: str):
         self.holder_name = holder_name
@@ -109,9 +114,9 @@ def moderation_case_claim(*, case: ModerationCase, moderator) -> ModerationCase:
     if case.status != ModerationCase.Status.OPEN:
         raise ValidationError(_("This case is already decided."))
     if not can_decide_case(moderator, case):
-        raise PermissionDenied(OWN_CONTENT)
+        raise ConflictOfInterest(OWN_CONTENT)
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
-        raise PermissionDenied(_("An appeal must be decided by another moderator."))
+        raise ConflictOfInterest(_("An appeal must be decided by another moderator."))
     fresh = case.claimed_at and timezone.now() - case.claimed_at < CLAIM_EXPIRY
     if case.claimed_by_id and case.claimed_by_id != moderator.pk and fresh:
         raise CaseTaken(case.claimed_by.display_name)
@@ -289,9 +294,9 @@ def moderation_decide(
     if case.claimed_by_id != moderator.pk:
         raise PermissionDenied(_("Claim the case before deciding it."))
     if not can_decide_case(moderator, case):
-        raise PermissionDenied(OWN_CONTENT)
+        raise ConflictOfInterest(OWN_CONTENT)
     if case.appeal_of_id and case.appeal_of.decided_by_id == moderator.pk:
-        raise PermissionDenied(_("An appeal must be decided by another moderator."))
+        raise ConflictOfInterest(_("An appeal must be decided by another moderator."))
     statement = statement.strip()
     _validate_decision(
         case,
@@ -359,9 +364,29 @@ def moderation_decide_bulk(
             }
         except (ValidationError, PermissionDenied) as error:
             outcome.skipped[case.pk] = " ".join(getattr(error, "messages", [str(error)]))
+            moderation_conflict_record(
+                error, moderator=moderator, proposal=case.proposal, comment=case.comment, case=case
+            )
         else:
             outcome.decided.append(case.pk)
     return outcome
+
+
+def moderation_conflict_record(error: Exception, *, moderator, proposal, comment=None, case=None) -> None:
+    """Writes the refused attempt to the audit log when `error` is a conflict of interest: the refusal
+    rolled back everything the attempt wrote, and a moderator trying to decide for themselves, or to confirm
+    their own decision on appeal, is what an auditor looks for. Called after the attempt's transaction."""
+    if not isinstance(error, ConflictOfInterest):
+        return
+    audit_record(
+        actor=moderator,
+        action="moderation.refused_conflict",
+        target=comment or proposal,
+        details={
+            "case": case.pk if case is not None and case.pk else None,
+            "appeal": bool(case and case.is_appeal),
+        },
+    )
 
 
 # --- appeals -------------------------------------------------------------------------------------------

@@ -126,6 +126,9 @@ def case_claim(request, pk):
         messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
+        services.moderation_conflict_record(
+            error, moderator=request.user, proposal=case.proposal, comment=case.comment, case=case
+        )
     return redirect("moderation_case", pk=case.pk)
 
 
@@ -145,6 +148,9 @@ def case_decide(request, pk):
             add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
+            services.moderation_conflict_record(
+                error, moderator=request.user, proposal=case.proposal, comment=case.comment, case=case
+            )
         else:
             messages.success(request, _("Decision recorded; the author is told."))
             return redirect("moderation_queue")
@@ -247,6 +253,7 @@ def content_act(request, pk):
         messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
+        services.moderation_conflict_record(error, moderator=request.user, proposal=proposal, comment=comment)
     else:
         messages.success(request, _("Done; the author is told."))
     return redirect(proposal)

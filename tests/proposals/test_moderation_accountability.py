@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.core.models import AuditEntry
 from proposals.models import ModerationCase, Proposal, ProposalTransition
 from proposals.selectors.moderation import transparency_report
 from proposals.services.moderation import (
@@ -21,7 +22,7 @@ from proposals.services.moderation import (
 )
 from proposals.services.reader_report import report_create
 from proposals.services.screening import proposal_screen
-from tests.conftest import give_totp
+from tests.conftest import give_totp, sign_in_staff
 from tests.factories import OrganisationFactory, UserFactory
 from tests.identity import make_iin
 
@@ -230,3 +231,67 @@ def test_a_hidden_proposal_names_neither_its_author_nor_their_organisation_in_pu
     client.force_login(citizen)
     own = client.get(f"/en/proposals/{proposal.pk}/").content.decode()
     assert STATEMENT in own and proposal.title in own
+
+
+# --- refused attempts ------------------------------------------------------------------------------------
+
+
+def test_a_moderator_trying_to_decide_on_their_own_content_is_refused_and_on_record(
+    client, moderator, second_moderator, citizen
+):
+    own = ProposalFactory(author=moderator, status="in_moderation")
+    case = moderation_case_open(proposal=own)
+    give_totp(moderator)
+    client.force_login(moderator)
+    client.post(f"/en/moderation/cases/{case.pk}/claim/")
+    published = ProposalFactory(author=moderator, status="published")
+    client.post(
+        f"/en/moderation/proposals/{published.pk}/act/",
+        {"decision": "hide", "reason_code": "abuse", "statement": STATEMENT},
+    )
+    assert ModerationCase.objects.get(pk=case.pk).claimed_by is None
+    assert Proposal.objects.get(pk=published.pk).status == "published"
+    refused = AuditEntry.objects.filter(action="moderation.refused_conflict", actor=moderator)
+    assert sorted(refused.values_list("target_id", flat=True)) == sorted([str(own.pk), str(published.pk)])
+    assert refused.get(target_id=str(own.pk)).details == {"case": case.pk, "appeal": False}
+
+
+def test_a_moderator_confirming_their_own_decision_on_appeal_is_refused_and_on_record(
+    client, moderator, citizen
+):
+    case = _claimed_case(moderator, status="in_moderation", author=citizen)
+    moderation_decide(
+        case=case, moderator=moderator, decision="reject", reason_code="abuse", statement=STATEMENT
+    )
+    appeal = moderation_appeal(proposal=case.proposal, author=citizen, grounds="It is a fair criticism.")
+    # Held by them somehow (an old claim): the decision itself is refused, and recorded.
+    ModerationCase.objects.filter(pk=appeal.pk).update(claimed_by=moderator, claimed_at=timezone.now())
+    give_totp(moderator)
+    client.force_login(moderator)
+    response = client.post(
+        f"/en/moderation/cases/{appeal.pk}/decide/",
+        {"decision": "reject", "reason_code": "abuse", "statement": STATEMENT},
+    )
+    assert response.status_code == 400
+    assert ModerationCase.objects.get(pk=appeal.pk).status == "open"
+    entry = AuditEntry.objects.get(action="moderation.refused_conflict")
+    assert (entry.actor, entry.target_id, entry.details) == (
+        moderator,
+        str(case.proposal_id),
+        {"case": appeal.pk, "appeal": True},
+    )
+    sign_in_staff(client, UserFactory(is_superuser=True))
+    log = client.get("/ru/staff/audit/?action=moderation.refused").content.decode()
+    assert "Модерация отклонена: собственный материал или своё же решение на апелляции" in log
+
+
+def test_an_ordinary_refusal_is_not_called_a_conflict(client, moderator, second_moderator):
+    case = _claimed_case(second_moderator, status="in_moderation")
+    give_totp(moderator)
+    client.force_login(moderator)
+    client.post(
+        f"/en/moderation/cases/{case.pk}/decide/",
+        {"decision": "reject", "reason_code": "abuse", "statement": STATEMENT},
+    )
+    assert ModerationCase.objects.get(pk=case.pk).status == "open"
+    assert not AuditEntry.objects.filter(action="moderation.refused_conflict").exists()
