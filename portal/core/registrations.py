@@ -32,16 +32,16 @@ def register() -> None:
             details={
                 **{name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES},
                 "fields": _("Fields changed"),
-                # The admin action run, or the filter an export of the audit log was taken with.
                 "action": _("Action"),
                 "model": _("Records of"),
                 "ids": _("Record numbers"),
-                # The other filters of an export of the audit log (the filter form's labels).
-                "actor": _("Actor (account number)"),
-                "target_type": _("Target type"),
-                "target_id": _("Target number"),
-                "since": _("From (YYYY-MM-DD)"),
-                "until": _("Until (YYYY-MM-DD)"),
+                # The filters an export of the audit log was taken with (the filter form's labels).
+                "filter_action": _("Action starts with"),
+                "filter_actor": _("Actor (account number)"),
+                "filter_target_type": _("Target type"),
+                "filter_target_id": _("Target number"),
+                "filter_since": _("From (YYYY-MM-DD)"),
+                "filter_until": _("Until (YYYY-MM-DD)"),
             },
         )
     )

@@ -107,8 +107,11 @@ def audit_log_csv(request):
     audit_record(
         actor=request.user,
         action="audit.exported",
+        # Keyed apart from what other entries record (an admin action's `action`, say), each with its label.
         details={
-            name: str(value) for name, value in (form.cleaned_data if form.is_bound else {}).items() if value
+            f"filter_{name}": str(value)
+            for name, value in (form.cleaned_data if form.is_bound else {}).items()
+            if value
         },
     )
     writer = csv.writer(_Echo())

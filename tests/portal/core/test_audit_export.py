@@ -49,7 +49,7 @@ def test_the_export_has_the_filtered_entries_and_is_itself_recorded(client, admi
     assert "secret.person@example.test" not in str(rows) and moderator.email not in str(rows)
     exported = AuditEntry.objects.get(action="audit.exported")
     assert exported.actor == admin_user
-    assert exported.details == {"action": "person.", "actor": str(moderator.pk)}
+    assert exported.details == {"filter_action": "person.", "filter_actor": str(moderator.pk)}
     log = client.get("/ru/staff/audit/?action=audit.").content.decode()
     assert "Журнал аудита выгружен" in log and "Действие начинается с: person." in log
     assert 'href="/ru/staff/audit/export.csv?action=audit."' in log
