@@ -273,6 +273,42 @@ class TransparencyReport:
     reversals: int
 
 
+# What the public figures count, shared by the transparency page and its open data (one definition, so the
+# two always agree).
+
+
+def moderator_decisions() -> QuerySet[ModerationCase]:
+    """Decisions taken by a person (an appeal's included)."""
+    return ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=False)
+
+
+def screening_changes_requests() -> QuerySet[ModerationCase]:
+    """Submissions screening sent back by itself to remove personal data."""
+    return ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=True)
+
+
+def appeal_cases() -> QuerySet[ModerationCase]:
+    return ModerationCase.objects.filter(appeal_of__isnull=False)
+
+
+def screening_publications() -> QuerySet[ProposalTransition]:
+    """Proposals the portal published by itself after a clean screening."""
+    return ProposalTransition.objects.filter(
+        to_status=ProposalStatus.PUBLISHED, actor__isnull=True, from_status=ProposalStatus.SUBMITTED
+    )
+
+
+def report_hidings() -> QuerySet[ProposalTransition]:
+    """Proposals hidden by readers' reports until a moderator decides."""
+    return ProposalTransition.objects.filter(to_status=ProposalStatus.HIDDEN, actor__isnull=True)
+
+
+def week_of(moment) -> date:
+    """The Monday (local time) of the week `moment` falls in: how the figures are grouped by week."""
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())
+
+
 def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     """What moderation did, for the public page: no names, no texts, only counts and durations.
 
@@ -281,8 +317,11 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     each of the last `weeks` weeks, empty ones too, so that a week without decisions reads as such rather than
     as missing.
     """
-    decided = ModerationCase.objects.filter(status=ModerationCase.Status.DECIDED, decided_by__isnull=False)
-    rows = list(decided.values_list("decision", "reason_code", "created_at", "decided_at", "appeal_of_id"))
+    rows = list(
+        moderator_decisions().values_list(
+            "decision", "reason_code", "created_at", "decided_at", "appeal_of_id"
+        )
+    )
     by_reason = Counter(reason for decision, reason, *_ in rows if decision != Decision.APPROVE and reason)
     # Weeks by their Monday (local time): a date every language can show, unlike an ISO week code.
     today = timezone.localdate()
@@ -290,8 +329,7 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
     per_week: dict[date, Counter] = {monday: Counter() for monday in mondays}
     for decision, reason, _created, decided_at, _appeal in rows:
         if decided_at:
-            day = timezone.localdate(decided_at)
-            monday = day - timedelta(days=day.weekday())
+            monday = week_of(decided_at)
             if monday in per_week:
                 per_week[monday][reason if decision != Decision.APPROVE else APPROVED] += 1
     durations = [
@@ -299,22 +337,16 @@ def transparency_report(*, weeks: int = 12) -> TransparencyReport:
         for _d, _r, created, decided_at, _a in rows
         if decided_at
     ]
-    appeals = ModerationCase.objects.filter(appeal_of__isnull=False)
+    appeals = appeal_cases()
     reversals = appeals.filter(status=ModerationCase.Status.DECIDED, decision=Decision.APPROVE).count()
-    automatic = ProposalTransition.objects.filter(
-        to_status=ProposalStatus.PUBLISHED, actor__isnull=True, from_status=ProposalStatus.SUBMITTED
-    ).count()
+    automatic = screening_publications().count()
     any_in_period = any(per_week.values())
     return TransparencyReport(
         decided=len(rows),
         open_cases=ModerationCase.objects.filter(status=ModerationCase.Status.OPEN).count(),
         automatic_publications=automatic,
-        automatic_changes_requests=ModerationCase.objects.filter(
-            status=ModerationCase.Status.DECIDED, decided_by__isnull=True
-        ).count(),
-        automatic_hidings=ProposalTransition.objects.filter(
-            to_status=ProposalStatus.HIDDEN, actor__isnull=True
-        ).count(),
+        automatic_changes_requests=screening_changes_requests().count(),
+        automatic_hidings=report_hidings().count(),
         by_reason=sorted(by_reason.items(), key=lambda item: (-item[1], item[0])),
         by_week=[(week, dict(per_week[week])) for week in mondays] if any_in_period else [],
         weeks=weeks,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
 from ..models.proposal import PUBLIC_STATUSES
 from .commitment import OPEN_DATA_RESOURCES, in_dictionary_languages, iso_utc, table_schema
+from .moderation_open_data import MODERATION_RESOURCES
 from .proposal import with_supports_by_level
 from .response import (
     PUBLIC_ANSWER_ARTICLES,
@@ -221,7 +222,8 @@ def open_data_package(*, site_url: str) -> dict:
                 "licenses": [LICENCE],
                 "schema": {"fields": fields, "primaryKey": ["id"]},
             },
-            # How adopted changes are carried out: commitments and their dated updates.
+            # How adopted changes are carried out: commitments and their dated updates; then what moderation
+            # did, the transparency page's figures, and the statements of reasons the public timelines show.
             *(
                 {
                     "profile": "tabular-data-resource",
@@ -233,9 +235,12 @@ def open_data_package(*, site_url: str) -> dict:
                     "mediatype": "text/csv",
                     "encoding": "utf-8-sig",
                     "licenses": [LICENCE],
-                    "schema": table_schema(resource["fields"]),
+                    "schema": {
+                        **table_schema(resource["fields"]),
+                        "primaryKey": resource.get("primary_key", "id"),
+                    },
                 }
-                for resource in OPEN_DATA_RESOURCES
+                for resource in (*OPEN_DATA_RESOURCES, *MODERATION_RESOURCES)
             ),
         ],
     }

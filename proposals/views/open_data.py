@@ -1,5 +1,6 @@
-"""Open data: every public proposal with its status and published answer, and every commitment with its
-public updates, as CSV and JSON.
+"""Open data: every public proposal with its status and published answer, every commitment with its
+public updates, and the moderation figures of the transparency page with the public statements of reasons,
+as CSV and JSON.
 
 Public fields only: no author, email, legal name, internal note or reviewer. Both formats stream the same
 rows (`open_data_rows`), so they always agree.
@@ -10,11 +11,12 @@ import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..selectors import commitment as commitment_selectors
+from ..selectors import moderation_open_data as moderation_selectors
 from ..selectors.consultation import public_consultations
 from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
 
@@ -34,7 +36,16 @@ class _Echo:
         return value
 
 
-def _csv_response(fields, rows, filename: str) -> StreamingHttpResponse:
+def _body(chunks, content_type: str, *, stream: bool) -> HttpResponse | StreamingHttpResponse:
+    """Streamed, for files as long as the proposals; whole, for short ones (the moderation figures), which
+    then carry an ETag and answer a revalidation with 304 (MachineReadableConditionalGetMiddleware), as the
+    pages that poll them expect."""
+    if stream:
+        return StreamingHttpResponse(chunks, content_type=content_type)
+    return HttpResponse("".join(chunks), content_type=content_type)
+
+
+def _csv_response(fields, rows, filename: str, *, stream: bool = True):
     writer = csv.writer(_Echo())
 
     def lines():
@@ -43,12 +54,12 @@ def _csv_response(fields, rows, filename: str) -> StreamingHttpResponse:
         for row in rows:
             yield writer.writerow([csv_safe("" if row[f] is None else _flat(row[f])) for f in fields])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = _body(lines(), "text/csv; charset=utf-8", stream=stream)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _json_response(fields, rows) -> StreamingHttpResponse:
+def _json_response(fields, rows, *, stream: bool = True):
     encoder = DjangoJSONEncoder(ensure_ascii=False)
 
     def chunks():
@@ -57,7 +68,7 @@ def _json_response(fields, rows) -> StreamingHttpResponse:
             yield ("," if index else "") + encoder.encode(row)
         yield "]}"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response = _body(chunks(), "application/json; charset=utf-8", stream=stream)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -131,6 +142,36 @@ def commitment_updates_csv(request):
 def commitment_updates_json(request):
     rows = commitment_selectors.update_rows(consultation=_consultation(request))
     return _json_response(list(commitment_selectors.UPDATE_FIELDS), rows)
+
+
+@require_safe
+def moderation_csv(request):
+    consultation = _consultation(request)
+    rows = moderation_selectors.moderation_rows(consultation=consultation)
+    fields = list(moderation_selectors.MODERATION_FIELDS)
+    return _csv_response(fields, rows, _filename("moderation", consultation), stream=False)
+
+
+@require_safe
+def moderation_json(request):
+    rows = moderation_selectors.moderation_rows(consultation=_consultation(request))
+    return _json_response(list(moderation_selectors.MODERATION_FIELDS), rows, stream=False)
+
+
+@require_safe
+def moderation_statements_csv(request):
+    consultation = _consultation(request)
+    rows = moderation_selectors.statement_rows(site_url=settings.SITE_URL, consultation=consultation)
+    fields = list(moderation_selectors.STATEMENT_FIELDS)
+    return _csv_response(fields, rows, _filename("moderation-statements", consultation), stream=False)
+
+
+@require_safe
+def moderation_statements_json(request):
+    rows = moderation_selectors.statement_rows(
+        site_url=settings.SITE_URL, consultation=_consultation(request)
+    )
+    return _json_response(list(moderation_selectors.STATEMENT_FIELDS), rows, stream=False)
 
 
 @require_safe

@@ -254,11 +254,13 @@ def test_datapackage_describes_the_csv_and_frictionless_finds_it_valid(
         "proposals",
         "commitments",
         "commitment-updates",
+        "moderation",
+        "moderation-statements",
     ]
     for resource in package["resources"]:
         served = "/" + resource["path"].split("/", 3)[3]
         local = served.rsplit("/", 1)[1]
-        (tmp_path / local).write_bytes(b"".join(client.get(served).streaming_content))
+        (tmp_path / local).write_bytes(client.get(served).getvalue())
         resource["path"] = local
     report = frictionless.Package(package, basepath=str(tmp_path)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
@@ -309,6 +311,8 @@ def test_favicon_ico_leads_to_the_portal_icon(client):
         "/open-data/proposals.json",
         "/open-data/commitments.csv",
         "/open-data/commitment-updates.json",
+        "/open-data/moderation.csv",
+        "/open-data/moderation-statements.json",
         "/open-data/datapackage.json",
     ],
 )
