@@ -140,7 +140,7 @@ def allowed_decisions(case: ModerationCase) -> list[str]:
     if status in (S.UNDER_REVIEW, S.RESPONDED):
         return [Decision.APPROVE]
     if status == S.HIDDEN:
-        return [Decision.APPROVE, Decision.HIDE, Decision.MERGE]
+        return [Decision.APPROVE, Decision.HIDE]  # merging would publish its text again (PROPOSAL_LIFECYCLE)
     return []
 
 

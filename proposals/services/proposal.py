@@ -53,8 +53,10 @@ PROPOSAL_LIFECYCLE = Lifecycle(
         # … or merges it into the published proposal it duplicates.
         S.IN_MODERATION: [S.PUBLISHED, S.REJECTED, S.DRAFT, S.WITHDRAWN, S.MERGED],
         S.PUBLISHED: [S.UNDER_REVIEW, S.RESPONDED, S.MERGED, S.WITHDRAWN, S.IN_MODERATION, S.HIDDEN],
-        # Hidden by a moderator or by enough readers' reports; a moderator restores, keeps or merges it.
-        S.HIDDEN: [S.PUBLISHED, S.MERGED],
+        # Hidden by a moderator or by enough readers' reports; a moderator restores it or keeps it hidden. Not
+        # merged while hidden: a merged proposal's text is public again, and what was hidden (abuse, someone's
+        # personal data) would show on its page. Restored first, it may then be merged like any other.
+        S.HIDDEN: [S.PUBLISHED],
         S.UNDER_REVIEW: [S.RESPONDED, S.MERGED],
         S.RESPONDED: [],
         # An appeal brings a rejected proposal back before a moderator.

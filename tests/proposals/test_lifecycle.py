@@ -23,7 +23,7 @@ DOCUMENTED = {
     "submitted": {"in_moderation", "published", "rejected", "withdrawn", "draft"},
     "in_moderation": {"published", "rejected", "draft", "withdrawn", "merged"},
     "published": {"under_review", "responded", "merged", "withdrawn", "in_moderation", "hidden"},
-    "hidden": {"published", "merged"},
+    "hidden": {"published"},
     "under_review": {"responded", "merged"},
     "responded": set(),
     "rejected": {"in_moderation"},
