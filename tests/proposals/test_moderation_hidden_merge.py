@@ -18,7 +18,9 @@ def test_a_hidden_proposal_is_restored_before_it_can_be_merged(client, consultat
     target = ProposalFactory(consultation=consultation)
     case = ModerationCase.objects.create(proposal=published, source=ModerationCase.Source.MODERATOR)
     moderation_case_claim(case=case, moderator=moderator)
-    moderation_decide(case=case, moderator=moderator, decision="hide", reason_code="abuse", statement=STATEMENT)
+    moderation_decide(
+        case=case, moderator=moderator, decision="hide", reason_code="abuse", statement=STATEMENT
+    )
     published.refresh_from_db()
     assert published.status == ProposalStatus.HIDDEN
     appeal = ModerationCase.objects.create(proposal=published, source=ModerationCase.Source.MODERATOR)
