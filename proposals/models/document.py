@@ -91,8 +91,10 @@ class ArticleIdentityQuerySet(models.QuerySet):
 class ArticleIdentity(TranslatedFieldsMixin, models.Model):
     """An article across versions. `key` is stable and appears in permalinks.
 
-    `number` and `heading_*` repeat the article as it stands in the latest published version (set when a
-    version is published), so lists can name it without joining the versions.
+    `number` and `heading_*` repeat the article as it stands in the latest published version that has it (set
+    when a version is published), so lists can name it without joining the versions. `removed_in` is the
+    position of the published version that left it out, while the latest still does: its number may then
+    belong to another article, and lists say which version it was in instead of showing it bare.
     """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="identities")
@@ -101,6 +103,7 @@ class ArticleIdentity(TranslatedFieldsMixin, models.Model):
     heading_kk = models.CharField(max_length=300, blank=True)
     heading_ru = models.CharField(max_length=300, blank=True)
     heading_en = models.CharField(max_length=300, blank=True)
+    removed_in = models.PositiveIntegerField(_("removed in version"), null=True, blank=True, editable=False)
 
     objects = ArticleIdentityQuerySet.as_manager()
 
@@ -119,6 +122,12 @@ class ArticleIdentity(TranslatedFieldsMixin, models.Model):
             "article_detail",
             kwargs={"slug": self.document.consultation.slug, "document": self.document.slug, "key": self.key},
         )
+
+    @property
+    def last_in(self) -> int | None:
+        """The position of the last version that has the removed article: versions are published in order,
+        so it is the one before the version that left it out."""
+        return self.removed_in - 1 if self.removed_in else None
 
 
 class Section(TranslatedFieldsMixin, models.Model):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from portal.core.fragments import shared
 
 from ..models import Topic
 from .consultation import current_consultation_among, public_consultations
-from .document import article_choices
+from .document import consultation_articles
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,23 @@ def _compute(consultation_slug: str) -> FilterChoices:
     return FilterChoices(
         consultations=[(c.slug, str(c), c.pk) for c in consultations],
         topics=[(topic.slug, str(topic)) for topic in Topic.objects.all()],
-        articles=article_choices(chosen),
+        articles=_article_choices(chosen),
     )
+
+
+def _article_choices(consultation) -> list[tuple[int, str]]:
+    """Every article proposals may have named, the latest version's first: proposals about an article a
+    later version removed are still found, and its old number (perhaps another article's now) says so."""
+    if consultation is None:
+        return []
+    choices = []
+    for identity, in_draft in consultation_articles(consultation):
+        label = f"{identity.number or identity.key}. {identity.translated('heading')}"
+        if not in_draft and identity.removed_in:
+            versions = {"version": identity.last_in, "removed": identity.removed_in}
+            label += " (" + _("version %(version)s, removed in version %(removed)s") % versions + ")"
+        choices.append((identity.pk, label))
+    return choices
 
 
 def proposal_filter_choices(*, consultation_slug: str = "") -> FilterChoices:

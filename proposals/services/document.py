@@ -218,8 +218,14 @@ def document_version_publish(*, version: DocumentVersion, actor, now=None) -> Do
     for article in Article.objects.filter(version=locked):
         ArticleIdentity.objects.filter(pk=article.identity_id).update(
             number=article.number,
+            removed_in=None,
             **{f"heading_{code}": getattr(article, f"heading_{code}") for code in LANGUAGES},
         )
+    # An article this version leaves out keeps its last number, which may now be another article's.
+    left_out = ArticleIdentity.objects.published().filter(document_id=locked.document_id)
+    left_out.filter(removed_in__isnull=True).exclude(versions__version=locked).update(
+        removed_in=locked.position
+    )
     audit_record(actor=actor, action="document.version_published", target=locked)
     return locked
 
