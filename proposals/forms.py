@@ -217,7 +217,9 @@ class QueueFilterForm(PortalForm):
 class ProposalFilterForm(PortalForm):
     """The list's query string. Unknown values are errors shown to the reader, never a 500."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    # A longer query (pasted) is searched by its first 200 characters, as the search reads it, not refused:
+    # refused, it left the whole list under an error, as if everything matched.
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"maxlength": 200}))
     consultation = forms.ChoiceField(label=_("Consultation"), required=False, choices=())
     status = filter_choice(
         _("Status"),
@@ -257,6 +259,25 @@ class ProposalFilterForm(PortalForm):
             ("", _("All consultations")),
             *[(slug, title) for slug, title, _pk in choices.consultations],
         ]
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:200]
+
+    def chosen(self) -> list[str]:
+        """The filters in force as "Label: value", for the page's title: a tab, a bookmark and the history
+        say which list it is. Only validated values; the default order is not named."""
+        chosen = []
+        for name, field in self.fields.items():
+            value = getattr(self, "cleaned_data", {}).get(name)
+            if value in (None, "") or isinstance(field.widget, forms.HiddenInput):
+                continue
+            if name == "ordering" and value == "-created":
+                continue
+            choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None) or ()
+            shown = str(dict(choices).get(value, value))
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            chosen.append(f"{field.label}: {shown}")
+        return chosen
 
     def to_filters(self, **extra) -> ProposalFilters:
         data = self.cleaned_data

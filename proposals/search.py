@@ -8,6 +8,7 @@ SQLite: substring search that ignores case in every script (`Casefold`).
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -140,6 +141,9 @@ def _rank(query: SearchQuery) -> SearchRank:
 
 
 def _cleaned(text: str) -> str:
+    # Format characters (zero-width space and joiners, soft hyphen, byte order mark) come with pasted text
+    # and draw nothing, but split a word in two for the search: "құ\u200bқық" found nothing.
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     return WORD.sub(_as_cyrillic, " ".join(text.split())[:200])
 
 

@@ -2,7 +2,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
 from portal.core.rows import prepared_cursor
 
@@ -10,6 +10,7 @@ from ..models import (
     Article,
     ArticleIdentity,
     Consultation,
+    ConsultationStatus,
     Document,
     DocumentVersion,
     Follow,
@@ -36,6 +37,19 @@ def in_latest_version(identity: ArticleIdentity) -> bool:
         .order_by("-position")
         .values("pk")[:1],
     ).exists()
+
+
+def article_consultation_slug(article_id: str) -> str:
+    """The slug of the public consultation an article identity belongs to ("" for none): one query."""
+    if not article_id.isdecimal() or len(article_id) > 18:
+        return ""
+    slug = (
+        ArticleIdentity.objects.filter(pk=int(article_id))
+        .exclude(document__consultation__status=ConsultationStatus.DRAFT)
+        .values_list("document__consultation__slug", flat=True)
+        .first()
+    )
+    return slug or ""
 
 
 def visible_versions(document: Document, user) -> list[DocumentVersion]:
@@ -73,6 +87,25 @@ def article_choices(consultation=None) -> list[tuple[int, str]]:
         ):
             choices.append((identity.pk, f"{identity.number}. {identity.translated('heading')}"))
     return choices
+
+
+def articles_ever_published(consultation) -> list[ArticleIdentity]:
+    """Every article identity a published version of the consultation's documents had: the latest version's
+    in its order, then those removed since. One query per document and one for its latest version, as
+    `article_choices` (the documents prefetched)."""
+    identities = []
+    for document in consultation.documents.all():
+        version = latest_version(document)
+        if version is None:
+            continue
+        position = Article.objects.filter(identity=OuterRef("pk"), version=version).values("position")[:1]
+        identities += (
+            ArticleIdentity.objects.published()
+            .filter(document=document)
+            .annotate(position=Subquery(position))
+            .order_by(F("position").asc(nulls_last=True), "pk")
+        )
+    return identities
 
 
 def versions_an_answer_may_name(consultation):
@@ -213,7 +246,8 @@ def article_history(identity: ArticleIdentity) -> list[Article]:
 
 
 def article_proposal_count(identity: ArticleIdentity) -> int:
-    return identity.proposals.filter(status__in=PUBLIC_STATUSES).count()
+    """As many as the list of proposals on the article shows: a campaign cluster counts once."""
+    return identity.proposals.filter(status__in=PUBLIC_STATUSES, cluster_of__isnull=True).count()
 
 
 def version_languages(version: DocumentVersion) -> list[str]:

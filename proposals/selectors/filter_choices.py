@@ -11,7 +11,7 @@ from portal.core.fragments import shared
 
 from ..models import Topic
 from .consultation import current_consultation_among, public_consultations
-from .document import consultation_articles
+from .document import articles_ever_published
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ def _article_choices(consultation) -> list[tuple[int, str]]:
     if consultation is None:
         return []
     choices = []
-    for identity, in_draft in consultation_articles(consultation):
+    for identity in articles_ever_published(consultation):
         label = f"{identity.number or identity.key}. {identity.translated('heading')}"
-        if not in_draft and identity.removed_in:
+        if identity.removed_in:
             versions = {"version": identity.last_in, "removed": identity.removed_in}
             label += " (" + _("version %(version)s, removed in version %(removed)s") % versions + ")"
         choices.append((identity.pk, label))

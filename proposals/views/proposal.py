@@ -33,6 +33,7 @@ from ..selectors import commitment as commitment_selectors
 from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
 from ..selectors import response as response_selectors
+from ..selectors.document import article_consultation_slug
 from ..selectors.filter_choices import proposal_filter_choices
 from ..services import support as support_services
 from ..services.comment import EDIT_WINDOW
@@ -68,6 +69,7 @@ def proposal_list(request):
         "topic": topic,
         "follows_topic": bool(topic and topic.followed),
         "filtered_organisation": lambda: selectors.organisation_named(form_and_filters()[1].organisation),
+        "title_parts": lambda: _title_parts(request, form_and_filters()[0]),
     }
     # Outside its personal parts the list shows only whether the reader follows the filtered topic.
     return render_for_reader(request, template, context, situation=(context["follows_topic"],))
@@ -78,16 +80,31 @@ def _filter_form(request) -> tuple[ProposalFilterForm, selectors.ProposalFilters
     offers every consultation's choices; the valid filters, or none, for a filtered one."""
     if not set(request.GET) - {"page"}:
         return ProposalFilterForm(None, choices=proposal_filter_choices()), selectors.ProposalFilters()
-    form = ProposalFilterForm(
-        request.GET,
-        choices=proposal_filter_choices(consultation_slug=request.GET.get("consultation", "")[:100]),
+    # An article followed from its page (or an old link) may be another consultation's than the current one:
+    # the article choices are that consultation's, so the form shows the article the list is filtered by.
+    consultation_slug = request.GET.get("consultation", "")[:100] or article_consultation_slug(
+        request.GET.get("article", "")
     )
-    filters = form.to_filters() if form.is_valid() else selectors.ProposalFilters()
+    choices = proposal_filter_choices(consultation_slug=consultation_slug)
+    form = ProposalFilterForm(request.GET, choices=choices)
+    # A wrong value is refused on its own field (the form says so there); the reader's other filters apply.
+    form.is_valid()
+    filters = form.to_filters()
     if filters.q and switches.current().search_paused:
         # Full-text search is the heaviest query of the list; an admin pauses it during a surge.
         messages.warning(request, _("Search is paused for a short while because of heavy load."))
         filters = dataclasses.replace(filters, q="")
     return form, filters
+
+
+def _title_parts(request, form) -> list[str]:
+    """What the page's title adds to "Proposals": the filters in force and the page number, so that tabs,
+    bookmarks and the browser's history tell one list from another."""
+    parts = form.chosen()
+    page = request.GET.get("page", "")
+    if page.isdecimal() and 1 < int(page) < 100_000:
+        parts.append(_("page %(number)s") % {"number": int(page)})
+    return parts
 
 
 def _topic_with_follow(slug: str, viewer):

@@ -1,0 +1,50 @@
+// The proposal list's filters are its address: htmx pushes the address of each filtered list.
+// Going back, htmx puts back the page it kept, whose form still shows what the page was first drawn with
+// (the reader's later choices live in the fields, not in the saved HTML): the list said "answered" while
+// the form said "any status". Each field is set from the restored address again.
+// Empty filters are left out of the address, which then names only the filters in force.
+(function () {
+  "use strict";
+  function filterForm() {
+    return document.querySelector("form.filters[data-hx-push-url]");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = filterForm();
+    if (!form || event.detail.elt !== form || event.detail.verb !== "get") {
+      return;
+    }
+    var parameters = event.detail.formData || event.detail.parameters;
+    var empty = [];
+    parameters.forEach(function (value, name) {
+      if (value === "") {
+        empty.push(name);
+      }
+    });
+    empty.forEach(function (name) {
+      parameters.delete(name);
+    });
+  });
+
+  document.addEventListener("htmx:historyRestore", function () {
+    var form = filterForm();
+    if (!form) {
+      return;
+    }
+    var address = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "submit") {
+        return;
+      }
+      var value = address.get(field.name) || "";
+      if (field.tagName === "SELECT") {
+        var known = Array.prototype.some.call(field.options, function (option) {
+          return option.value === value;
+        });
+        field.value = known ? value : field.options.length ? field.options[0].value : "";
+      } else {
+        field.value = value;
+      }
+    });
+  });
+})();
