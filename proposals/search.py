@@ -61,6 +61,10 @@ WORD = re.compile(r"[^\W\d_]+")
 _LATIN_LOOKALIKES = str.maketrans("aceiopxyhkABCEHIKMOPTX", "асеіорхуһкАВСЕНІКМОРТХ")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 _LATIN_LETTER = re.compile(r"[a-zA-Z]")
+# The Kazakh letters a Russian keyboard lacks, by the Russian letter typed for each.
+_KAZAKH_ON = {"а": "ә", "г": "ғ", "к": "қ", "н": "ң", "о": "ө", "у": "ұү", "х": "һ", "и": "і"}
+_KAZAKH_LETTER = re.compile("[әғқңөұүһі]")
+MAX_SPELLINGS = 16
 # A search ranks at most this many matches: the first ones in the list's order (the newest by default).
 # A common word matches tens of thousands of proposals; scoring and counting all of them took seconds at
 # 100,000 (docs/BENCHMARKS.md), while the first thousand are found by walking the ordering's index.
@@ -105,13 +109,34 @@ def search_index_update(queryset: QuerySet) -> int:
     return queryset.update(search_vector=proposal_search_vector())
 
 
+def kazakh_spellings(word: str) -> set[str]:
+    """The stems a word may stand for when typed on a Russian keyboard, without the Kazakh letters
+    ("кукыктары" for "құқықтары", "мушелерин" for "мүшелерін"): each of its Russian base letters may be the
+    Kazakh letter drawn on it. A word with a Kazakh letter was typed with them, and one with too many
+    readings (long Russian words) is left as it is: each reading is one more prefix for the index to walk."""
+    stem = kazakh_stem(word)
+    if len(stem) < MIN_STEM or not _CYRILLIC_LETTER.search(stem) or _KAZAKH_LETTER.search(stem):
+        return {stem}
+    spellings = [""]
+    for char in stem:
+        spellings = [start + option for start in spellings for option in char + _KAZAKH_ON.get(char, "")]
+        if len(spellings) > MAX_SPELLINGS:
+            return {stem}
+    # A Kazakh reading may show a Kazakh ending to strip ("мүшелерін"); one whose stem has lost every Kazakh
+    # letter is the Russian word cut short ("гражданін" → "граждан" would find "гражданство").
+    restemmed = ((spelling, kazakh_stem(spelling)) for spelling in spellings)
+    return {short if _KAZAKH_LETTER.search(short) else spelling for spelling, short in restemmed}
+
+
 def _word_forms_query(text: str) -> SearchQuery | None:
     # Only letters reach the raw tsquery, so the reader's text cannot inject operators.
-    stems = [kazakh_stem(word) for word in WORD.findall(text)]
-    stems = [stem for stem in stems if len(stem) >= MIN_STEM]
-    if not stems:
+    words = [kazakh_spellings(word) for word in WORD.findall(text)]
+    words = [[stem for stem in sorted(stems) if len(stem) >= MIN_STEM] for stems in words]
+    words = [stems for stems in words if stems]
+    if not words:
         return None
-    return SearchQuery(" & ".join(f"{stem}:*" for stem in stems), config="simple", search_type="raw")
+    alternatives = ["(" + " | ".join(f"{stem}:*" for stem in stems) + ")" for stems in words]
+    return SearchQuery(" & ".join(alternatives), config="simple", search_type="raw")
 
 
 def search_filter(queryset: QuerySet, text: str) -> QuerySet:

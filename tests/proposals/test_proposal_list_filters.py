@@ -64,6 +64,7 @@ def test_the_title_names_the_filters_in_force_and_the_page(client, consultation)
         "Proposals · Topic: Courts · Answer: Answered · Sort by: Most supported · page 2"
         " · Qatysu — public consultations"
     )
+    assert "<h1>Proposals</h1>" in html  # the heading stays short on a phone
     _titles_, html = _titles(client, "topic=courts", language="kk")
     assert _title_tag(html).startswith("Ұсыныстар · Тақырып: Courts · ")
     # The list htmx swaps in carries the title too, for the tab and the browser's history.

@@ -171,3 +171,16 @@ def test_an_api_search_keeps_the_ordering_it_names(client, consultation):
     assert titles("q=water") == ["Water water", "Budget"]
     assert titles("q=water&ordering=-created") == ["Budget", "Water water"]
     assert titles("q=water&ordering=created") == ["Water water", "Budget"]
+
+
+def test_kazakh_typed_without_its_letters_finds_the_kazakh_words(consultation):
+    """On a Russian keyboard "құқықтары" is typed "кукыктары", "мүшелерін" "мушелерин"."""
+    if connection.vendor != "postgresql":
+        pytest.skip("word forms are matched by PostgreSQL's full-text search")
+    ProposalFactory(consultation=consultation, title="Азаматтардың құқықтары", language="kk")
+    ProposalFactory(consultation=consultation, title="Кеңес мүшелерін сайлау", language="kk")
+    ProposalFactory(consultation=consultation, title="Права граждан", language="ru")
+    assert _found("кукыктары") == {"Азаматтардың құқықтары"}
+    assert _found("азаматтардын кукыктарын") == {"Азаматтардың құқықтары"}
+    assert _found("Кенес мушелерин") == {"Кеңес мүшелерін сайлау"}
+    assert _found("права") == {"Права граждан"}
