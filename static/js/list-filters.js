@@ -26,6 +26,32 @@
     });
   });
 
+  // The article choices are those of the chosen consultation, and htmx refreshes the list only: a new
+  // consultation loads the page anew (without the previous article, which is another consultation's), so the
+  // form offers its articles instead of the previous one's, whose choice would match nothing.
+  document.addEventListener(
+    "change",
+    function (event) {
+      var form = filterForm();
+      if (!form || event.target !== form.elements.consultation) {
+        return;
+      }
+      event.stopPropagation();
+      if (form.elements.article) {
+        form.elements.article.value = "";
+      }
+      var address = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (value !== "") {
+          address.append(name, value);
+        }
+      });
+      var query = address.toString();
+      window.location.assign(window.location.pathname + (query ? "?" + query : ""));
+    },
+    true
+  );
+
   document.addEventListener("htmx:historyRestore", function () {
     var form = filterForm();
     if (!form) {

@@ -2,11 +2,14 @@
 the address names the filters in force (and only those), the tab's title says which list it is, and going
 back shows the earlier list with the form saying what it is filtered by."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.proposals.factories import ConsultationFactory, ProposalFactory
+from proposals.models import Document
+from tests.proposals.factories import ConsultationFactory, ProposalFactory, import_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,4 +52,24 @@ def test_filters_are_in_the_address_and_title_and_survive_going_back(page, width
     expect(page.locator("#id_status")).to_have_value("")
     expect(page.locator(".results-count")).to_have_text("2 предложения")
     expect(page).to_have_title("Предложения · Qatysu — общественные консультации")
+    assert page.console_errors == []
+
+
+def test_choosing_a_consultation_offers_its_articles(page):
+    for slug, heading in (("older", "Budgets"), ("newer", "Courts")):
+        document = Document.objects.create(
+            consultation=ConsultationFactory(slug=slug, title_en=slug.title()), slug="law", title_en="Law"
+        )
+        text = f"# 1. S\n## 1. {heading} {{#{heading.lower()}}}\n1. Text.\n"
+        import_published(
+            document=document, labels={"en": "First"}, sources={"en": ("en.md", text)}, imported_by=None
+        )
+    page.goto("/en/proposals/")
+    expect(page.locator("#id_article option")).to_have_text(["Any article", "1. Courts"])
+    page.select_option("#id_article", label="1. Courts")
+    expect(page).to_have_url(re.compile(r"article=\d+"))
+    page.select_option("#id_consultation", "older")
+    expect(page).to_have_url("/en/proposals/?consultation=older&ordering=-created")
+    expect(page.locator("#id_article option")).to_have_text(["Any article", "1. Budgets"])
+    expect(page.locator("#id_article")).to_have_value("")
     assert page.console_errors == []

@@ -12,7 +12,7 @@ from django.utils import translation
 from proposals.models import ArticleIdentity, Document
 from proposals.selectors.filter_choices import proposal_filter_choices
 
-from .factories import ConsultationFactory, ProposalFactory, import_published
+from .factories import ConsultationFactory, ProposalFactory, import_published, publish_response
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,19 @@ def test_the_migration_marks_articles_removed_before_it(document):
     migration.removed_in_from_versions(apps, None)
     removed = dict(ArticleIdentity.objects.filter(document=document).values_list("key", "removed_in"))
     assert removed == {"budgets": None, "capital": 2, "symbols": None}
+
+
+def test_an_answer_naming_the_removed_article_says_so(
+    client, document, proposals, commissioner, second_commissioner
+):
+    on_capital, _on_symbols = proposals
+    capital = ArticleIdentity.objects.get(document=document, key="capital")
+    publish_response(
+        on_capital,
+        drafter=commissioner,
+        approver=second_commissioner,
+        articles=[capital],
+        version=document.versions.get(position=2),
+    )
+    page = _text(client.get(on_capital.get_absolute_url()).content.decode())
+    assert "Articles changed: Article 2 of version 1 (removed in version 2)" in page
