@@ -89,6 +89,14 @@ def test_cards_and_pages_say_the_removed_article_was_in_an_earlier_version(clien
     html = client.get(on_capital.get_absolute_url()).content.decode()
     assert "/en/consultations/law/basic-law/articles/capital/?version=1" in html
 
+    # Opened at the version that had it, the article says at once that a later version removed it.
+    as_it_was = _text(
+        client.get("/ru/consultations/law/basic-law/articles/capital/?version=1").content.decode()
+    )
+    assert "Эта статья удалена в версии 2: в последней версии проекта её нет." in as_it_was
+    current = client.get("/en/consultations/law/basic-law/articles/symbols/?version=1").content.decode()
+    assert 'id="article-removed"' not in current
+
     article_page = client.get("/en/consultations/law/basic-law/articles/capital/").content.decode()
     assert "Article 2 of version 1 (removed in version 2)" in _text(_card(article_page, "Keep the capital"))
 
