@@ -81,3 +81,14 @@ def network_fingerprint(address: str | None) -> str:
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     digest = salted_hmac("portal.core.http.network_fingerprint", str(network), algorithm="sha256")
     return digest.hexdigest()[:NETWORK_FINGERPRINT_LENGTH]
+
+
+def wants_fragment(request) -> bool:
+    """Whether htmx asked for the part of a page it swaps in. When the browser's history has no copy of a
+    page it goes back to, htmx asks for it again with the same header (and `HX-History-Restore-Request`) and
+    puts the answer in place of the whole body: that answer must be the whole page, or the page loses its
+    header, navigation and form."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )

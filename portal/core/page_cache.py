@@ -38,6 +38,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
+from .http import wants_fragment
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "page"
@@ -269,7 +271,7 @@ def _cacheable_response(request, response) -> bool:
 
 
 def _page_key(request) -> str:
-    variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    variant = "htmx" if wants_fragment(request) else "page"
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"{PREFIX}:{request.LANGUAGE_CODE}:{variant}:{request.method}:{address}"
 

@@ -40,6 +40,7 @@ from django.utils.translation import get_language
 from . import page_cache
 from .csrf_tokens import masked_token
 from .fragments import csrf_placeholder
+from .http import wants_fragment
 
 PREFIX = "signed-in"
 
@@ -119,7 +120,7 @@ def _shared_context() -> dict:
 
 
 def _page_key(request, situation) -> str:
-    variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    variant = "htmx" if wants_fragment(request) else "page"
     address = hashlib.sha256(f"{request.get_full_path()}\n{situation!r}".encode()).hexdigest()[:40]
     return f"{PREFIX}:{request.LANGUAGE_CODE}:{variant}:{address}"
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.core import switches
 from portal.core.files import private_file_response
+from portal.core.http import wants_fragment
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.shared_pages import render_for_reader
 from proposals.permissions.moderation import can_moderate
@@ -51,7 +52,10 @@ def proposal_list(request):
         form_and_filters()  # its message goes to this reader even when the page is the stored one
     query = request.GET.copy()
     query.pop("page", None)
-    template = "proposals/includes/proposal_results.html" if request.htmx else "proposals/proposal_list.html"
+    # A history restore asks with htmx's header too, for the whole page (portal.core.http.wants_fragment).
+    template = "proposals/proposal_list.html"
+    if wants_fragment(request):
+        template = "proposals/includes/proposal_results.html"
     topic_slug = form_and_filters()[1].topic if request.GET.get("topic") else None
     topic = _topic_with_follow(topic_slug, request.user) if topic_slug else None
     context = {

@@ -151,3 +151,21 @@ def test_pages_of_a_sort_order_hold_every_proposal_once(client, consultation):
         for page in (1, 2, 3):
             seen += _titles(client, f"q=budgets&page={page}")[0]
         assert len(seen) == len(set(seen)) == 45
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_htmx_going_back_to_a_list_it_did_not_keep_gets_the_whole_page(
+    client, consultation, citizen, signed_in
+):
+    """htmx keeps a few pages for the back button; for an older one it asks again with its header and puts
+    the answer in place of the whole body."""
+    if signed_in:
+        client.force_login(citizen)
+    ProposalFactory(consultation=consultation, title="Open budgets")
+    url = "/en/proposals/?ordering=-supports"
+    swapped = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Open budgets" in swapped and 'class="filters' not in swapped
+    restored = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    html = restored.content.decode()
+    assert 'class="filters' in html and "<header" in html and "Open budgets" in html
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == swapped
