@@ -65,6 +65,16 @@ _LATIN_LETTER = re.compile(r"[a-zA-Z]")
 _KAZAKH_ON = {"а": "ә", "г": "ғ", "к": "қ", "н": "ң", "о": "ө", "у": "ұү", "х": "һ", "и": "і"}
 _KAZAKH_LETTER = re.compile("[әғқңөұүһі]")
 MAX_SPELLINGS = 16
+# Kazakh written in Latin letters: the 2021 alphabet's letters and the usual informal spellings ("quqyq" for
+# "құқық", "azamattardyn"), a letter that may stand for several giving each reading.
+_LATIN_KAZAKH = {
+    "a": "а", "ä": "ә", "b": "б", "c": "с", "d": "д", "e": "е", "f": "ф", "g": "г", "ğ": "ғ", "h": "х",
+    "i": "іи", "ı": "ы", "j": "жй", "k": "к", "l": "л", "m": "м", "n": "н", "ñ": "ң", "o": "о", "ö": "ө",
+    "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "уұ", "ū": "ұ", "ü": "ү", "v": "в",
+    "w": "у", "x": "х", "y": "ый", "z": "з", "ç": "ч",
+}  # fmt: skip
+_DIGRAPH_LETTERS = {"sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "ya": "я", "yu": "ю"}
+_LATIN_PART = re.compile("|".join(_DIGRAPH_LETTERS) + "|.")
 # A search ranks at most this many matches: the first ones in the list's order (the newest by default).
 # A common word matches tens of thousands of proposals; scoring and counting all of them took seconds at
 # 100,000 (docs/BENCHMARKS.md), while the first thousand are found by walking the ordering's index.
@@ -128,9 +138,29 @@ def kazakh_spellings(word: str) -> set[str]:
     return {short if _KAZAKH_LETTER.search(short) else spelling for spelling, short in restemmed}
 
 
+def latin_readings(word: str) -> set[str]:
+    """The stems a Kazakh word written in Latin letters may stand for, with the word's own stem (it may be an
+    English word); only the own stem when it has too many readings or a letter Kazakh has no reading of."""
+    word = word.casefold()
+    own = {kazakh_stem(word)}
+    if not all(char in _LATIN_KAZAKH for char in word):
+        return own
+    readings = [""]
+    for part in _LATIN_PART.findall(word):
+        options = _DIGRAPH_LETTERS.get(part) or _LATIN_KAZAKH[part]
+        readings = [start + option for start in readings for option in options]
+        if len(readings) > MAX_SPELLINGS:
+            return own
+    stems = set().union(*(kazakh_spellings(reading) for reading in readings))
+    return own | (stems if len(stems) <= MAX_SPELLINGS else {kazakh_stem(reading) for reading in readings})
+
+
 def _word_forms_query(text: str) -> SearchQuery | None:
     # Only letters reach the raw tsquery, so the reader's text cannot inject operators.
-    words = [kazakh_spellings(word) for word in WORD.findall(text)]
+    words = [
+        latin_readings(word) if _LATIN_LETTER.search(word) else kazakh_spellings(word)
+        for word in WORD.findall(text)
+    ]
     words = [[stem for stem in sorted(stems) if len(stem) >= MIN_STEM] for stems in words]
     words = [stems for stems in words if stems]
     if not words:

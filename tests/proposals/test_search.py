@@ -184,3 +184,16 @@ def test_kazakh_typed_without_its_letters_finds_the_kazakh_words(consultation):
     assert _found("азаматтардын кукыктарын") == {"Азаматтардың құқықтары"}
     assert _found("Кенес мушелерин") == {"Кеңес мүшелерін сайлау"}
     assert _found("права") == {"Права граждан"}
+
+
+def test_kazakh_written_in_latin_letters_finds_the_kazakh_words(consultation):
+    if connection.vendor != "postgresql":
+        pytest.skip("word forms are matched by PostgreSQL's full-text search")
+    ProposalFactory(consultation=consultation, title="Азаматтардың құқықтары", language="kk")
+    ProposalFactory(consultation=consultation, title="Конституция мен сайлау", language="kk")
+    ProposalFactory(consultation=consultation, title="Open data", language="en")
+    assert _found("quqyqtary") == {"Азаматтардың құқықтары"}
+    assert _found("azamattardyñ qūqyqtary") == {"Азаматтардың құқықтары"}
+    assert _found("Konstitutsiya") == {"Конституция мен сайлау"}
+    assert _found("saylau") == {"Конституция мен сайлау"}
+    assert _found("open data") == {"Open data"}
