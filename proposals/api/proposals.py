@@ -98,8 +98,14 @@ class ListFilters(NormalisedSchema):
 
 class ArticleRef(Schema):
     key: str
-    number: str
+    number: str = Field(
+        description="its number in the latest published version that has it: with `removed_in`, the number "
+        "it had before, which that version may have given to another article"
+    )
     url: str
+    removed_in: int | None = Field(
+        None, description="position of the published version that removed the article; null while it is in"
+    )
 
 
 class ProposalOut(Schema):
@@ -209,6 +215,11 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _article_ref(article) -> dict:
+    url = _absolute(article.get_absolute_url())
+    return {"key": article.key, "number": article.number, "url": url, "removed_in": article.removed_in}
+
+
 def _out(proposal: Proposal, *, consultation: str) -> dict:
     return {
         "id": proposal.pk,
@@ -222,10 +233,7 @@ def _out(proposal: Proposal, *, consultation: str) -> dict:
         "organisation": proposal.organisation.name if proposal.organisation_id else None,
         "organisation_slug": proposal.organisation.slug if proposal.organisation_id else None,
         "topic": proposal.topic.slug if proposal.topic_id else None,
-        "articles": [
-            {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
-            for a in proposal.articles.all()
-        ],
+        "articles": [_article_ref(a) for a in proposal.articles.all()],
         "supports_count": proposal.supports_count,
         "comments_count": proposal.comments_count,
         "published_at": proposal.published_at,
@@ -288,10 +296,7 @@ def _response_out(proposal: Proposal) -> dict | None:
         "reasoning": {
             code: getattr(response, f"reasoning_{code}") for code in response.languages_of("reasoning")
         },
-        "articles": [
-            {"key": a.key, "number": a.number, "url": _absolute(a.get_absolute_url())}
-            for a in response.articles.all()
-        ],
+        "articles": [_article_ref(a) for a in response.articles.all()],
         # The label reads in the request's language (or another if need be); a program matches the id or the
         # number, which are the same whatever the language asked for.
         "version": _version_label(version) if version else None,

@@ -149,3 +149,16 @@ def test_an_answer_naming_the_removed_article_says_so(
     )
     page = _text(client.get(on_capital.get_absolute_url()).content.decode())
     assert "Articles changed: Article 2 of version 1 (removed in version 2)" in page
+
+
+def test_the_api_says_which_version_removed_the_article(client, document, proposals):
+    on_capital, on_symbols = proposals
+    listed = {p["title"]: p["articles"] for p in client.get("/api/v1/proposals").json()["results"]}
+    assert [(a["key"], a["number"], a["removed_in"]) for a in listed["Keep the capital"]] == [
+        ("capital", "2", 2)
+    ]
+    assert [(a["key"], a["number"], a["removed_in"]) for a in listed["A new flag"]] == [
+        ("symbols", "2", None)
+    ]
+    detail = client.get(f"/api/v1/proposals/{on_capital.pk}").json()
+    assert detail["articles"][0]["removed_in"] == 2
