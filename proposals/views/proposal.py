@@ -81,7 +81,7 @@ def proposal_list(request):
 
 def _filter_form(request) -> tuple[ProposalFilterForm, selectors.ProposalFilters]:
     """The list's filter form and the filters in force: none but the page for the plain list, whose form
-    offers every consultation's choices; the valid filters, or none, for a filtered one."""
+    offers every consultation's choices; for a filtered one, those of its values that are valid."""
     if not set(request.GET) - {"page"}:
         return ProposalFilterForm(None, choices=proposal_filter_choices()), selectors.ProposalFilters()
     # An article followed from its page (or an old link) may be another consultation's than the current one:
