@@ -12,7 +12,14 @@ from django.utils import translation
 from proposals.models import ArticleIdentity, Document
 from proposals.selectors.filter_choices import proposal_filter_choices
 
-from .factories import ConsultationFactory, ProposalFactory, import_published, publish_response
+from .factories import (
+    AgendaItemFactory,
+    ConsultationFactory,
+    HearingFactory,
+    ProposalFactory,
+    import_published,
+    publish_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +169,11 @@ def test_the_api_says_which_version_removed_the_article(client, document, propos
     ]
     detail = client.get(f"/api/v1/proposals/{on_capital.pk}").json()
     assert detail["articles"][0]["removed_in"] == 2
+
+
+def test_a_hearing_agenda_naming_the_removed_article_says_so(client, document):
+    capital = ArticleIdentity.objects.get(document=document, key="capital")
+    hearing = HearingFactory(consultation=document.consultation)
+    AgendaItemFactory(hearing=hearing).articles.set([capital])
+    page = _text(client.get(f"/en/hearings/{hearing.pk}/").content.decode())
+    assert "Articles: Article 2 of version 1 (removed in version 2)" in page
