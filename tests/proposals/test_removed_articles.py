@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-from proposals.models import ArticleIdentity, Document
+from proposals.models import ArticleIdentity, Document, Follow
 from proposals.selectors.filter_choices import proposal_filter_choices
 
 from .factories import (
@@ -177,3 +177,10 @@ def test_a_hearing_agenda_naming_the_removed_article_says_so(client, document):
     AgendaItemFactory(hearing=hearing).articles.set([capital])
     page = _text(client.get(f"/en/hearings/{hearing.pk}/").content.decode())
     assert "Articles: Article 2 of version 1 (removed in version 2)" in page
+
+
+def test_a_followed_article_that_was_removed_is_named_with_its_version(client, document, citizen):
+    Follow.objects.create(user=citizen, article=ArticleIdentity.objects.get(document=document, key="capital"))
+    client.force_login(citizen)
+    page = _text(client.get("/en/me/").content.decode())
+    assert "Article 2 of version 1 (removed in version 2). Capital" in page
