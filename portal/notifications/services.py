@@ -52,7 +52,14 @@ def preferences_of(user) -> dict[str, str]:
 def preference_set(*, user, category: str, frequency: str) -> None:
     if category not in Category.values or frequency not in Frequency.values:
         raise ValueError("unknown category or frequency")
+    was_off = preferences_of(user)[category] == Frequency.OFF
     Preference.objects.update_or_create(user=user, category=category, defaults={"frequency": frequency})
+    if was_off and frequency != Frequency.OFF:
+        # What was raised while the category was off was not to be mailed: without this, the next email (or
+        # digest) of the category carried a month of old news, led by the oldest in its subject.
+        Notification.objects.filter(recipient=user, category=category, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
 
 
 def _users_with_frequency(user_ids: Iterable[int], category: str, frequency: str) -> set[int]:
