@@ -230,8 +230,22 @@ def suppress_address(*, email: str, reason: str) -> None:
     SuppressedAddress.objects.get_or_create(email=email.lower(), defaults={"reason": reason[:200]})
 
 
-def _grouped(notifications: list[Notification], *, user) -> list[tuple[str, list[dict], str]]:
-    """(category label, items in order, the one-click link that stops this category's email)."""
+# Items of one category an email lists; the rest are counted, with a link to the centre. A popular proposal's
+# author got a digest of two thousand comments, nearly a megabyte that mail clients cut short or refuse.
+EMAIL_ITEMS_PER_CATEGORY = 20
+
+
+@dataclass
+class _Group:
+    label: str
+    items: list[dict]
+    more: int
+    unsubscribe_url: str
+
+
+def _grouped(notifications: list[Notification], *, user) -> list[_Group]:
+    """Per category: its label, its newest EMAIL_ITEMS_PER_CATEGORY items in order, how many more there are,
+    and the one-click link that stops this category's email."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
         url = link_in(item.url, user.preferred_language)
@@ -244,10 +258,11 @@ def _grouped(notifications: list[Notification], *, user) -> list[tuple[str, list
         )
     labels = dict(Category.choices)
     return [
-        (
-            str(labels[category]),
-            groups[category],
-            unsubscribe_url(user_id=user.pk, category=category, email=user.email),
+        _Group(
+            label=str(labels[category]),
+            items=groups[category][-EMAIL_ITEMS_PER_CATEGORY:],
+            more=max(0, len(groups[category]) - EMAIL_ITEMS_PER_CATEGORY),
+            unsubscribe_url=unsubscribe_url(user_id=user.pk, category=category, email=user.email),
         )
         for category in Category.values
         if category in groups
@@ -278,6 +293,7 @@ def build_email(
             "groups": _grouped(notifications, user=user),
             "unsubscribe_url": link,
             "preferences_url": settings.SITE_URL + reverse("notifications_preferences"),
+            "centre_url": settings.SITE_URL + reverse("notifications_centre"),
             "site_url": settings.SITE_URL,
             "subject": subject,
         }

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -52,3 +53,39 @@ def test_switching_between_digests_keeps_what_waits_for_one(citizen):
     call_command("send_digests", frequency="weekly")
     (message,) = mail.outbox
     assert "Waiting" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "more"),
+    [("ru", "Ещё 25 уведомлений — на сайте"), ("kk", "Тағы 25 хабарламаны сайттан қараңыз")],
+)
+def test_a_digest_of_a_busy_day_lists_the_newest_and_counts_the_rest(citizen, language, more):
+    """Two thousand comments on a popular proposal made a digest of nearly a megabyte: mail clients cut such a
+    message short (or refuse it). The email lists the newest of each category and links to the centre."""
+    citizen.preferred_language = language
+    citizen.save()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=citizen,
+            category="comments",
+            kind="comment.new",
+            params={"author": "Timur", "title": f"Item {n:02d}"},
+            url="/kk/proposals/1/",
+            created_at=timezone.now(),
+        )
+        for n in range(45)
+    )
+    for n, notification in enumerate(Notification.objects.order_by("pk")):
+        Notification.objects.filter(pk=notification.pk).update(
+            created_at=timezone.now() - timedelta(hours=30) + timedelta(minutes=n)
+        )
+    call_command("send_digests", frequency="daily")
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    centre = f"{settings.SITE_URL}/{language}/notifications/"
+    for part in (message.body, html):
+        assert "Item 24" not in part and "Item 25" in part and "Item 44" in part
+        assert more in part
+    assert f"{more} {centre}\n" in message.body
+    assert f'<a href="{centre}" style="color:#00587a;">{more}</a>' in html
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
