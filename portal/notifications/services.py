@@ -254,6 +254,8 @@ def _grouped(notifications: list[Notification], *, user) -> list[_Group]:
                 "text": render_message(item.kind, item.params),
                 "url": settings.SITE_URL + url if url.startswith("/") else url,
                 "created_at": item.created_at,
+                # The zone is named once, under the list: a week of "(Almaty time)" after each item is noise.
+                "when": ", ".join(format_when(item.created_at, kind) for kind in ("date_long", "time")),
             }
         )
     labels = dict(Category.choices)
@@ -284,8 +286,10 @@ def build_email(
     category: str | None,
     connection=None,
     msgid: str | None = None,
+    dated: bool = False,
 ) -> mail.EmailMultiAlternatives:
-    """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers."""
+    """A message in the person's language with both parts and RFC 8058 one-click unsubscribe headers;
+    `dated` (a digest) writes when each thing happened, as the reader's language writes a date."""
     with translation.override(user.preferred_language):
         link = unsubscribe_url(user_id=user.pk, category=category, email=user.email)
         context = {
@@ -296,6 +300,7 @@ def build_email(
             "centre_url": settings.SITE_URL + reverse("notifications_centre"),
             "site_url": settings.SITE_URL,
             "subject": subject,
+            "dated": dated,
         }
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
@@ -481,6 +486,7 @@ def _deliver(delivery: DigestDelivery, connection, *, chunk: _ChunkData, token: 
             category=None,
             connection=connection,
             msgid=message_id("digest", f"{delivery.pk}.{delivery.period}"),
+            dated=True,
         )
         delivery.status = DigestDelivery.Status.SENT
         delivery.sent_at = now

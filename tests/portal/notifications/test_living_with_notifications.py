@@ -1,6 +1,7 @@
 """A month with the portal's notifications: what a person switched off, switched on again, and opens."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from portal.notifications import services
 from portal.notifications.models import Notification
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,38 @@ def test_a_digest_of_a_busy_day_lists_the_newest_and_counts_the_rest(citizen, la
     assert f"{more} {centre}\n" in message.body
     assert f'<a href="{centre}" style="color:#00587a;">{more}</a>' in html
     assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "zone"),
+    [
+        ("kk", "3 желтоқсан 2026 ж., 09:05 — ", "Уақыт Алматы уақытымен көрсетілген."),
+        ("ru", "3 декабря 2026 г., 09:05 — ", "Время указано по Алматы."),
+        ("en", "3 December 2026, 09:05 — ", "Times are Almaty time."),
+    ],
+)
+def test_a_weekly_digest_says_when_each_thing_happened_in_the_readers_language(language, written, zone):
+    """A week of news without a date read as if it all happened the day the digest came."""
+    person = UserFactory(preferred_language=language)
+    services.preference_set(user=person, category="comments", frequency="weekly")
+    _comment(person, "Mid-week")
+    thursday = datetime(2026, 12, 3, 9, 5, tzinfo=ZoneInfo("Asia/Almaty"))
+    Notification.objects.update(created_at=thursday)
+    services.digest_plan(frequency="weekly", now=datetime(2026, 12, 7, 1, tzinfo=ZoneInfo("Asia/Almaty")))
+    services.digest_send_batch(frequency="weekly")
+    (message,) = mail.outbox
+    assert f"- {written}" in message.body and zone in message.body
+    html = message.alternatives[0][0]
+    assert f'<span style="color:#4a5566;">{written.removesuffix(" — ")}</span> — ' in html and zone in html
+
+
+def test_an_immediate_email_carries_no_date_of_its_own(citizen, django_capture_on_commit_callbacks):
+    """It is about what just happened: the date would only repeat the email's own."""
+    citizen.preferred_language = "en"
+    citizen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[citizen], category="moderation", kind="proposal.published", params={"title": "Now"}
+        )
+    (message,) = mail.outbox
+    assert "Almaty time" not in message.body and "- Your proposal “Now” is published." in message.body
