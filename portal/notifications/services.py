@@ -127,10 +127,15 @@ def _immediate_send_now(user_ids: list[int]) -> None:
         logger.exception("immediate notification email not sent (no broker, mail server failed)")
 
 
-def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(
+    *, user, notification_ids: Iterable[int] | None = None, up_to: int | None = None
+) -> int:
+    """Marks the person's own notifications read: those named, or all of them up to the id `up_to`."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))
+    if up_to is not None:
+        queryset = queryset.filter(pk__lte=up_to)
     return queryset.update(read_at=timezone.now())
 
 

@@ -27,7 +27,11 @@ def centre(request):
         {"notification": n, "text": render_message(n.kind, n.params), "url": link_in(n.url, language)}
         for n in page.object_list
     ]
-    return render(request, "notifications/centre.html", {"page": page, "items": items})
+    # "Mark all as read" covers what there was when the page was shown, not what came since, unseen.
+    newest = Notification.objects.filter(recipient=request.user).order_by("-pk").values_list("pk", flat=True)
+    return render(
+        request, "notifications/centre.html", {"page": page, "items": items, "up_to": newest.first()}
+    )
 
 
 @login_required
@@ -42,13 +46,19 @@ def open_notification(request, pk):
     return redirect(url)
 
 
+class MarkReadForm(IdsForm):
+    up_to = forms.IntegerField(required=False, min_value=0)
+
+
 @login_required
 @require_POST
 def mark_read(request):
-    form = IdsForm(request.POST)
+    form = MarkReadForm(request.POST)
     if not form.is_valid():
         return redirect("notifications_centre")
-    services.notification_mark_read(user=request.user, notification_ids=form.cleaned_data["id"] or None)
+    services.notification_mark_read(
+        user=request.user, notification_ids=form.cleaned_data["id"] or None, up_to=form.cleaned_data["up_to"]
+    )
     return redirect("notifications_centre")
 
 

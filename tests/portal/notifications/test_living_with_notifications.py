@@ -1,5 +1,6 @@
 """A month with the portal's notifications: what a person switched off, switched on again, and opens."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -126,3 +127,20 @@ def test_an_immediate_email_carries_no_date_of_its_own(citizen, django_capture_o
         )
     (message,) = mail.outbox
     assert "Almaty time" not in message.body and "- Your proposal “Now” is published." in message.body
+
+
+def test_mark_all_as_read_leaves_unread_what_came_after_the_page_was_shown(client, citizen, other_citizen):
+    """Without JavaScript, from the page the person read: news that arrived meanwhile was marked read unseen.
+    Nor does the form reach anyone else's notifications, whatever ids it is given."""
+    _comment(citizen, "Seen")
+    _comment(other_citizen, "Theirs")
+    client.force_login(citizen)
+    page = client.get("/kk/notifications/").content.decode()
+    up_to = re.search(r'name="up_to" value="(\d+)"', page)[1]
+    _comment(citizen, "Arrived meanwhile")
+    theirs = Notification.objects.get(recipient=other_citizen).pk
+    response = client.post("/kk/notifications/read/", {"up_to": up_to, "id": [theirs]})
+    assert response.status_code == 302
+    assert client.post("/kk/notifications/read/", {"up_to": up_to}).status_code == 302
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert sorted(unread.values_list("params__title", flat=True)) == ["Arrived meanwhile", "Theirs"]
