@@ -127,10 +127,8 @@ def _immediate_send_now(user_ids: list[int]) -> None:
         logger.exception("immediate notification email not sent (no broker, mail server failed)")
 
 
-def notification_mark_read(
-    *, user, notification_ids: Iterable[int] | None = None, up_to: int | None = None
-) -> int:
-    """Marks the person's own notifications read: those named, or all of them up to the id `up_to`."""
+def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None, up_to: int | None = None):
+    """The person's own notifications read: those named, or all (up to the id `up_to`)."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))
@@ -144,9 +142,9 @@ WITHDRAW_CHUNK = 300
 
 
 def notifications_withdraw(*, urls: Iterable[str], keep_for: int | None = None) -> int:
-    """Removes every notification that links to one of `urls` (a page, or a part of it: `…/#comment-9`), in
-    whichever language it was raised, except those of `keep_for` (the content's author); a page's link takes
-    its parts with it. Returns how many went.
+    """Removes every notification that links to one of `urls` (a page, or a part of it: `…/#comment-9`, on
+    whichever page of it, `…/?page=2#comment-9`), in whichever language it was raised, except those of
+    `keep_for` (the content's author); a page's link takes its parts with it. Returns how many went.
 
     For content moderation hides: a notification repeats its title, which may be why it was hidden (a name,
     a phone number), and a digest or the centre would show it to followers after the page stopped doing so.
@@ -162,8 +160,12 @@ def notifications_withdraw(*, urls: Iterable[str], keep_for: int | None = None) 
         chunk = links[start : start + WITHDRAW_CHUNK]
         match = Q(url__in=chunk)
         for link in chunk:
-            if "#" not in link:
-                match |= Q(url__startswith=f"{link}#")
+            page, _hash, part = link.partition("#")
+            page = page.partition("?")[0]
+            if part:  # the part wherever on the page (`…/?page=2#comment-9`), however the link was written
+                match |= Q(url__startswith=f"{page}?", url__endswith=f"#{part}") | Q(url=f"{page}#{part}")
+            else:
+                match |= Q(url__startswith=f"{page}#") | Q(url__startswith=f"{page}?")
         notifications = Notification.objects.filter(match)
         if keep_for is not None:
             notifications = notifications.exclude(recipient_id=keep_for)

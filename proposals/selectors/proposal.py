@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection, connections, router
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -176,6 +176,19 @@ COMMENT_ORDERINGS = {
     "oldest": ("created_at", "id"),
     "liked": ("-likes_count", "-id"),
 }
+# Top-level comments on a page of a proposal's thread; replies are shown under theirs.
+COMMENTS_PER_PAGE = 20
+
+
+def comment_thread_page(comment: Comment) -> int:
+    """The page of its proposal's thread, oldest first (as a link opens it), that shows the comment; a reply
+    is shown under the comment it answers. A deleted or hidden comment keeps its place, so the page a link
+    names stays right."""
+    top = comment.parent if comment.parent_id else comment
+    earlier = Comment.objects.filter(proposal_id=top.proposal_id, parent__isnull=True).filter(
+        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk)
+    )
+    return earlier.count() // COMMENTS_PER_PAGE + 1
 
 
 def proposal_comments(*, proposal: Proposal, ordering: str = "oldest") -> QuerySet[Comment]:

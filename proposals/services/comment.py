@@ -24,6 +24,7 @@ from proposals.permissions.proposal import can_comment, can_like
 
 from ..language import detect_language
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
+from ..selectors.proposal import comment_thread_page
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 3000
@@ -85,8 +86,12 @@ def _screen_after_commit(comment: Comment) -> None:
 
 
 def comment_url(comment: Comment) -> str:
-    """The comment's place in its proposal's thread: what notifications about it link to."""
-    return f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}"
+    """The comment's place in its proposal's thread: what notifications about it link to. On the page of the
+    thread that shows it: a popular proposal's newest comments are past the first page, where the link
+    found nothing to go to."""
+    page = comment_thread_page(comment)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{comment.proposal.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
 def _notify_comment(comment: Comment) -> None:

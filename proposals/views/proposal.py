@@ -146,9 +146,9 @@ def proposal_detail(request, pk):
     ordering = request.GET.get("comments", "oldest")
     comment_page = request.GET.get("page")
     comments = SimpleLazyObject(
-        lambda: Paginator(selectors.proposal_comments(proposal=proposal, ordering=ordering), 20).get_page(
-            comment_page
-        )
+        lambda: Paginator(
+            selectors.proposal_comments(proposal=proposal, ordering=ordering), selectors.COMMENTS_PER_PAGE
+        ).get_page(comment_page)
     )
     is_moderator = can_moderate(request.user)
     may_comment = can_comment(request.user, facts)

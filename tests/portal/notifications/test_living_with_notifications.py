@@ -144,3 +144,21 @@ def test_mark_all_as_read_leaves_unread_what_came_after_the_page_was_shown(clien
     assert client.post("/kk/notifications/read/", {"up_to": up_to}).status_code == 302
     unread = Notification.objects.filter(read_at__isnull=True)
     assert sorted(unread.values_list("params__title", flat=True)) == ["Arrived meanwhile", "Theirs"]
+
+
+def test_hidden_content_takes_back_its_notifications_whichever_page_or_language_they_link_to(citizen):
+    """Comment links name the page of the thread now; those stored before, without it, go as well."""
+    links = {
+        "/ru/proposals/5/#comment-9": True,
+        "/en/proposals/5/?page=3#comment-9": True,
+        "/kk/proposals/5/?page=2#comment-99": False,
+        "/kk/proposals/50/#comment-9": False,
+        "/kk/proposals/5/": False,
+    }
+    for link in links:
+        services.notify(
+            recipients=[citizen], category="comments", kind="comment.new", params={"title": link}, url=link
+        )
+    assert services.notifications_withdraw(urls=["/kk/proposals/5/?page=2#comment-9"]) == 2
+    kept = set(Notification.objects.values_list("url", flat=True))
+    assert kept == {link for link, withdrawn in links.items() if not withdrawn}

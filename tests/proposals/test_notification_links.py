@@ -1,0 +1,71 @@
+"""A notification about a comment opens the page of the thread that shows it: a popular proposal's thread runs
+over several pages, and its newest comments are on the last one."""
+
+import re
+
+import pytest
+
+from portal.notifications.messages import link_in
+from portal.notifications.models import Notification
+from proposals.services.follow import follow_add
+from proposals.services.moderation import moderation_act
+from tests.factories import UserFactory
+from tests.proposals.factories import CommentFactory, ProposalFactory, comment_posted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def long_thread(consultation):
+    """A published proposal whose thread already fills its first page (20 comments) and some of the second."""
+    proposal = ProposalFactory(consultation=consultation)
+    CommentFactory.create_batch(24, proposal=proposal, announced_at=proposal.published_at)
+    return proposal
+
+
+def _opened(client, reader, notification) -> str:
+    """The page the reader lands on from the centre, and whether the comment is on it."""
+    client.force_login(reader)
+    target = link_in(notification.url, "ru")
+    response = client.get(target)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_new_comment_on_a_long_thread_links_to_the_page_that_shows_it(client, long_thread):
+    commenter = UserFactory()
+    comment = comment_posted(author=commenter, proposal=long_thread, body="The twenty-fifth comment.")
+    notification = Notification.objects.get(recipient=long_thread.author, kind="comment.new")
+    assert notification.url.endswith(f"#comment-{comment.pk}")
+    assert f'id="comment-{comment.pk}"' in _opened(client, long_thread.author, notification)
+
+
+def test_a_reply_links_to_the_page_of_the_comment_it_answers(client, long_thread):
+    first_page_comment = long_thread.comments.order_by("created_at", "id").first()
+    replier = UserFactory()
+    reply = comment_posted(
+        author=replier, proposal=long_thread, body="A reply on the first page.", parent=first_page_comment
+    )
+    notification = Notification.objects.get(recipient=first_page_comment.author, kind="comment.reply")
+    assert f'id="comment-{reply.pk}"' in _opened(client, first_page_comment.author, notification)
+
+
+@pytest.mark.parametrize("hidden", ["comment", "proposal"])
+def test_hiding_a_comment_on_a_later_page_takes_back_what_others_were_told_of_it(
+    long_thread, moderator, hidden
+):
+    """What followers were told of hidden content leaves their centre, whichever page of the thread it is on."""
+    follower = UserFactory()
+    follow_add(user=follower, proposal=long_thread)
+    comment = comment_posted(author=UserFactory(), proposal=long_thread, body="A comment a moderator hides.")
+    told = Notification.objects.get(recipient=follower, kind="comment.new")
+    assert re.search(r"\?page=2#comment-\d+$", told.url)
+    moderation_act(
+        moderator=moderator,
+        proposal=long_thread,
+        comment=comment if hidden == "comment" else None,
+        decision="hide",
+        reason_code="personal_data",
+        statement="It gives a private person's phone number.",
+    )
+    assert not Notification.objects.filter(pk=told.pk).exists()
