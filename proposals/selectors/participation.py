@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from ..models import (
     Comment,
@@ -56,7 +56,9 @@ def participation_of(user) -> Participation:
             under_review=under_review(), appealable=appealable_hiding(), title_withheld=_title_withheld(user)
         )
         .select_related("proposal")
-        .order_by("-created_at")[:LIMIT],
+        # Those moderation hid first: the author is sent here to appeal, and an active commenter's hidden
+        # comment had dropped off the newest fifty, appeal and all.
+        .order_by(F("hidden_at").desc(nulls_last=True), "-created_at")[:LIMIT],
         follows=Follow.objects.filter(user=user)
         .annotate(title_withheld=_title_withheld(user))
         .select_related("proposal", "article__document__consultation", "topic")

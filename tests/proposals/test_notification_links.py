@@ -69,3 +69,27 @@ def test_hiding_a_comment_on_a_later_page_takes_back_what_others_were_told_of_it
         statement="It gives a private person's phone number.",
     )
     assert not Notification.objects.filter(pk=told.pk).exists()
+
+
+def test_the_notice_of_a_hidden_comment_leads_to_its_appeal_however_much_the_author_wrote_since(
+    client, consultation, moderator
+):
+    """ "You can appeal once from My participation": that page lists the newest comments, and the hidden one of
+    an active commenter had dropped off it, appeal and all."""
+    author = UserFactory()
+    proposal = ProposalFactory(consultation=consultation)
+    hidden = CommentFactory(proposal=proposal, author=author, body="The comment a moderator hides.")
+    moderation_act(
+        moderator=moderator,
+        proposal=proposal,
+        comment=hidden,
+        decision="hide",
+        reason_code="personal_data",
+        statement="It gives a private person's phone number.",
+    )
+    CommentFactory.create_batch(60, proposal=proposal, author=author)
+    notice = Notification.objects.get(recipient=author, kind="comment.hidden")
+    page = _opened(client, author, notice)
+    assert notice.url.endswith(f"#my-comment-{hidden.pk}")
+    assert f'id="my-comment-{hidden.pk}"' in page
+    assert f'id="comment-appeal-{hidden.pk}"' in page
