@@ -120,7 +120,8 @@ def comment_create(request, pk):
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
-            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+            # The page of the thread that shows it: past the first page, the comment seemed lost.
+            return redirect(comment_services.comment_url(comment))
     else:
         messages.error(request, form_errors_text(form))
     return redirect(f"{proposal.get_absolute_url()}#comments")
@@ -132,7 +133,7 @@ def _own_action(request, comment_pk, action):
         action(comment)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+    return redirect(comment_services.comment_url(comment))
 
 
 @login_required

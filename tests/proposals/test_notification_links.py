@@ -93,3 +93,16 @@ def test_the_notice_of_a_hidden_comment_leads_to_its_appeal_however_much_the_aut
     assert notice.url.endswith(f"#my-comment-{hidden.pk}")
     assert f'id="my-comment-{hidden.pk}"' in page
     assert f'id="comment-appeal-{hidden.pk}"' in page
+
+
+def test_a_comment_posted_or_liked_past_the_first_page_is_shown_after_the_redirect(client, long_thread):
+    """The commenter was sent to the first page, where their comment was not: it seemed lost."""
+    commenter = UserFactory()
+    client.force_login(commenter)
+    response = client.post(f"/kk/proposals/{long_thread.pk}/comments/", {"body": "The twenty-fifth comment."})
+    comment = long_thread.comments.get(author=commenter)
+    assert response["Location"] == f"/kk/proposals/{long_thread.pk}/?page=2#comment-{comment.pk}"
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+    last = long_thread.comments.exclude(pk=comment.pk).order_by("-created_at", "-id").first()
+    liked = client.post(f"/kk/comments/{last.pk}/like/")
+    assert liked["Location"] == f"/kk/proposals/{long_thread.pk}/?page=2#comment-{last.pk}"
