@@ -63,8 +63,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Set when an email (immediate or digest) carried it, or when its category was switched back on after it
-    # was raised while off (it is not to be mailed); a digest takes exactly the unset ones.
+    # Set when an email (immediate or digest) carried it, or when it is not to be mailed (its category off
+    # when it was raised, or switched off or on since); a digest takes exactly the unset ones.
     emailed_at = models.DateTimeField(null=True, blank=True)
     delivery = models.ForeignKey(
         "DigestDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"

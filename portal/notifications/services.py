@@ -54,9 +54,9 @@ def preference_set(*, user, category: str, frequency: str) -> None:
         raise ValueError("unknown category or frequency")
     was_off = preferences_of(user)[category] == Frequency.OFF
     Preference.objects.update_or_create(user=user, category=category, defaults={"frequency": frequency})
-    if was_off and frequency != Frequency.OFF:
-        # What was raised while the category was off was not to be mailed: without this, the next email (or
-        # digest) of the category carried a month of old news, led by the oldest in its subject.
+    if (frequency == Frequency.OFF) != was_off:
+        # Nothing of a category switched off is mailed: no digest reads it again day after day, nor does the
+        # next email once it is back on (it carried a month of old news, led by the oldest in its subject).
         Notification.objects.filter(recipient=user, category=category, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )
@@ -96,14 +96,12 @@ def notify(
         recipient_ids.discard(getattr(exclude, "pk", exclude))
     if not recipient_ids:
         return 0
-    emailed_at = None if email else timezone.now()
+    # Off: never to be mailed, so that no digest reads it again (see `preference_set`).
+    unmailed = _users_with_frequency(recipient_ids, category, Frequency.OFF) if email else recipient_ids
+    now, fields = timezone.now(), {"category": category, "kind": kind, "params": params, "url": url}
     Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=uid, category=category, kind=kind, params=params, url=url, emailed_at=emailed_at
-            )
-            for uid in recipient_ids
-        ]
+        Notification(recipient_id=uid, emailed_at=now if uid in unmailed else None, **fields)
+        for uid in recipient_ids
     )
     if not email:
         return len(recipient_ids)
@@ -128,7 +126,6 @@ def _immediate_send_now(user_ids: list[int]) -> None:
 
 
 def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None, up_to: int | None = None):
-    """The person's own notifications read: those named, or all (up to the id `up_to`)."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))

@@ -162,3 +162,19 @@ def test_hidden_content_takes_back_its_notifications_whichever_page_or_language_
     assert services.notifications_withdraw(urls=["/kk/proposals/5/?page=2#comment-9"]) == 2
     kept = set(Notification.objects.values_list("url", flat=True))
     assert kept == {link for link, withdrawn in links.items() if not withdrawn}
+
+
+def test_nothing_of_a_category_that_is_off_waits_in_the_digests_queue(citizen):
+    """The digest planner and sender read every notification not yet mailed, each day: a category off for a
+    year (a followed topic's comments) left thousands there, read again and again, never to be sent."""
+    services.preference_set(user=citizen, category="comments", frequency="off")
+    _comment(citizen, "Raised while off")
+    services.preference_set(user=citizen, category="proposals", frequency="daily")
+    services.notify(
+        recipients=[citizen], category="proposals", kind="proposal.published", params={"title": "P"}
+    )
+    waiting = Notification.objects.filter(emailed_at__isnull=True)
+    assert list(waiting.values_list("category", flat=True)) == ["proposals"]
+    services.preference_set(user=citizen, category="proposals", frequency="off")
+    assert not waiting.exists()
+    assert Notification.objects.filter(recipient=citizen).count() == 2  # both still in the centre
