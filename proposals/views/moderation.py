@@ -36,6 +36,7 @@ from ..models import Comment, ModerationCase, Proposal
 from ..selectors import moderation as selectors
 from ..services import moderation as services
 from ..services import reader_report as report_services
+from ..services.comment import comment_url
 
 
 @login_required
@@ -276,9 +277,7 @@ def _report(request, *, proposal, comment=None):
             **form.cleaned_data,
         )
         messages.success(request, _("Thank you. Moderators will look at this."))
-    return redirect(
-        f"{proposal.get_absolute_url()}#comment-{comment.pk}" if comment else proposal.get_absolute_url()
-    )
+    return redirect(comment_url(comment) if comment else proposal.get_absolute_url())
 
 
 def _visible(request, proposal):

@@ -106,3 +106,11 @@ def test_a_comment_posted_or_liked_past_the_first_page_is_shown_after_the_redire
     last = long_thread.comments.exclude(pk=comment.pk).order_by("-created_at", "-id").first()
     liked = client.post(f"/kk/comments/{last.pk}/like/")
     assert liked["Location"] == f"/kk/proposals/{long_thread.pk}/?page=2#comment-{last.pk}"
+
+
+def test_a_reader_who_reports_a_comment_past_the_first_page_is_sent_back_to_it(client, long_thread):
+    reader = UserFactory()
+    client.force_login(reader)
+    last = long_thread.comments.order_by("-created_at", "-id").first()
+    response = client.post(f"/kk/comments/{last.pk}/report/", {"kind": "spam"})
+    assert response["Location"] == f"/kk/proposals/{long_thread.pk}/?page=2#comment-{last.pk}"
