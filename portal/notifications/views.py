@@ -88,7 +88,11 @@ def preferences(request):
 def unsubscribe(request, token):
     decoded = services.unsubscribe_read(token)
     if decoded is None:
-        raise Http404(gettext_lazy("This unsubscribe link is not valid."))
+        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+            raise Http404(gettext_lazy("This unsubscribe link is not valid."))
+        # A person, not a mail client: an old email's link (the address changed) or one cut short by a mail
+        # program ended on "Page not found", with no way left to stop the emails.
+        return render(request, "notifications/unsubscribe_invalid.html", status=404)
     user_id, category = decoded
     # Named on both pages: the person came from one link of several in an email and confirms what it stops.
     category = Category(category) if category else None

@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.notifications import services
+from portal.notifications.messages import link_in
 from portal.notifications.models import Notification
 from tests.factories import UserFactory
 
@@ -178,3 +180,24 @@ def test_nothing_of_a_category_that_is_off_waits_in_the_digests_queue(citizen):
     services.preference_set(user=citizen, category="proposals", frequency="off")
     assert not waiting.exists()
     assert Notification.objects.filter(recipient=citizen).count() == 2  # both still in the centre
+
+
+@pytest.mark.parametrize(
+    ("language", "explained"),
+    [
+        ("kk", "Бұл сілтеме енді жарамсыз"),
+        ("ru", "Эта ссылка больше не действует"),
+        ("en", "This link no longer works"),
+    ],
+)
+def test_an_unsubscribe_link_of_an_old_address_says_why_and_where_to_go(client, citizen, language, explained):
+    """The link of an email sent before the account's address changed ended on "Page not found"."""
+    path = link_in(urlsplit(services.unsubscribe_url(user_id=citizen.pk, category="comments")).path, language)
+    citizen.email = "new-address@example.test"
+    citizen.save()
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert explained in page and f'href="/{language}/notifications/settings/"' in page
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert services.preferences_of(citizen)["comments"] != "off"
