@@ -17,6 +17,7 @@ from ..models import (
 )
 from ..models.proposal import CONTENT_WITHHELD
 from .moderation import appealable_hiding, changes_request, under_review
+from .proposal import with_thread_page
 
 # Each list shows the newest this many; the page is an overview, the lists elsewhere have everything.
 LIMIT = 50
@@ -51,7 +52,7 @@ def participation_of(user) -> Participation:
         .annotate(title_withheld=_title_withheld(user))
         .select_related("proposal")
         .order_by("-created_at")[:LIMIT],
-        comments=Comment.objects.filter(author=user, deleted_at__isnull=True)
+        comments=with_thread_page(Comment.objects.filter(author=user, deleted_at__isnull=True))
         .annotate(
             under_review=under_review(), appealable=appealable_hiding(), title_withheld=_title_withheld(user)
         )

@@ -191,6 +191,25 @@ def comment_thread_page(comment: Comment) -> int:
     return earlier.count() // COMMENTS_PER_PAGE + 1
 
 
+def with_thread_page(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """`comment_thread_page` for every comment of a list, in the list's query (`thread_page`)."""
+    placed = comments.annotate(
+        top_created=Coalesce("parent__created_at", "created_at"), top_pk=Coalesce("parent_id", "pk")
+    )
+    earlier = (
+        Comment.objects.filter(proposal_id=OuterRef("proposal_id"), parent__isnull=True)
+        .filter(
+            Q(created_at__lt=OuterRef("top_created"))
+            | Q(created_at=OuterRef("top_created"), pk__lt=OuterRef("top_pk"))
+        )
+        .order_by()
+        .values("proposal_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return placed.annotate(thread_page=Coalesce(Subquery(earlier), 0) / COMMENTS_PER_PAGE + 1)
+
+
 def proposal_comments(*, proposal: Proposal, ordering: str = "oldest") -> QuerySet[Comment]:
     """Top-level comments with their replies (oldest first) and authors: two queries per page. Each says
     whether a moderation case on it is open (`under_review`): the author of a hidden comment is told it is

@@ -114,3 +114,14 @@ def test_a_reader_who_reports_a_comment_past_the_first_page_is_sent_back_to_it(c
     last = long_thread.comments.order_by("-created_at", "-id").first()
     response = client.post(f"/kk/comments/{last.pk}/report/", {"kind": "spam"})
     assert response["Location"] == f"/kk/proposals/{long_thread.pk}/?page=2#comment-{last.pk}"
+
+
+def test_my_participation_links_each_comment_to_the_page_of_the_thread_that_shows_it(client, long_thread):
+    commenter = UserFactory()
+    first = long_thread.comments.order_by("created_at", "id").first()
+    late = comment_posted(author=commenter, proposal=long_thread, body="On the second page.")
+    reply = comment_posted(author=commenter, proposal=long_thread, body="On the first.", parent=first)
+    client.force_login(commenter)
+    page = client.get("/kk/me/").content.decode()
+    assert f'href="/kk/proposals/{long_thread.pk}/?page=2#comment-{late.pk}"' in page
+    assert f'href="/kk/proposals/{long_thread.pk}/#comment-{reply.pk}"' in page
