@@ -72,6 +72,9 @@ PROPOSAL_MESSAGES = {
         "Your comment on “%(title)s” was hidden by a moderator. Reasons: %(reason)s You can appeal once from "
         "My participation."
     ),
+    "comment.shown": _(
+        "A moderator looked at your comment on “%(title)s”: it is shown on the proposal's page."
+    ),
     "comment.reply": _("%(author)s replied to your comment on “%(title)s”."),
     "comment.new": _("%(author)s commented on “%(title)s”."),
     "hearing.changed": _("The hearing “%(title)s” changed: %(change)s"),

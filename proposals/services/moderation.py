@@ -505,6 +505,15 @@ def comment_set_hidden(
             comment_announce(comment)
     if hidden and tell_author:
         _notify_comment_hidden(comment, statement)
+    elif tell_author:
+        # Told it was held, or hidden until a moderator reviewed it, the author never heard it was shown.
+        notify(
+            recipients=[comment.author_id],
+            category="moderation",
+            kind="comment.shown",
+            params={"title": comment.proposal.title},
+            url=comment_url(comment),
+        )
     return comment
 
 

@@ -4,11 +4,13 @@ over several pages, and its newest comments are on the last one."""
 import re
 
 import pytest
+from django.utils import translation
 
-from portal.notifications.messages import link_in
+from portal.notifications.messages import link_in, render_message
 from portal.notifications.models import Notification
+from proposals.models import ModerationCase
 from proposals.services.follow import follow_add
-from proposals.services.moderation import moderation_act
+from proposals.services.moderation import moderation_act, moderation_case_claim, moderation_decide
 from tests.factories import UserFactory
 from tests.proposals.factories import CommentFactory, ProposalFactory, comment_posted
 
@@ -125,3 +127,24 @@ def test_my_participation_links_each_comment_to_the_page_of_the_thread_that_show
     page = client.get("/kk/me/").content.decode()
     assert f'href="/kk/proposals/{long_thread.pk}/?page=2#comment-{late.pk}"' in page
     assert f'href="/kk/proposals/{long_thread.pk}/#comment-{reply.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("kk", "пікіріңізді"), ("ru", "ваш комментарий"), ("en", "your comment")]
+)
+def test_the_author_of_a_held_comment_hears_that_a_moderator_let_it_through(
+    consultation, moderator, language, said
+):
+    """Told "held until a moderator has looked at it", the author never heard the outcome when it was shown."""
+    proposal = ProposalFactory(consultation=consultation)
+    author = UserFactory(preferred_language=language)
+    comment = comment_posted(author=author, proposal=proposal, body="Call the akimat on +7 701 000 0000.")
+    assert Notification.objects.filter(recipient=author, kind="comment.held").exists()
+    case = ModerationCase.objects.get(comment=comment, status="open")
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(case=case, moderator=moderator, decision="approve")
+    notice = Notification.objects.get(recipient=author, kind="comment.shown")
+    assert notice.url.endswith(f"#comment-{comment.pk}")
+    with translation.override(language):
+        text = render_message(notice.kind, notice.params)
+    assert proposal.title in text and said in text
