@@ -253,6 +253,8 @@ def test_the_page_after_signing_up_says_how_to_get_a_new_link(
     # Signing in again sends a new link; there is no contact desk to write to.
     assert f'<a href="/{language}/accounts/login/">{sign_in}</a>' in main
     assert f'href="/{language}/accounts/signup/"' in main
+    # A note for the template's readers is not shown to the page's readers.
+    assert "{#" not in main and "Signing in again" not in main
 
 
 def _visible(response) -> tuple:
