@@ -27,6 +27,10 @@ from ..services.document import (
 )
 
 MAX_UPLOAD = 2 * 1024 * 1024
+# The first bytes of the files the secretariat most often has instead of a text file: a Word document (.docx
+# is a ZIP archive, .doc an OLE file), a PDF, an RTF file. Each would otherwise be refused as "not UTF-8" or
+# as a missing heading on line 1, which does not tell a non-programmer what to do.
+_NOT_TEXT_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"{\\rtf")
 
 
 class ImportForm(PortalForm):
@@ -52,11 +56,24 @@ class ImportForm(PortalForm):
         for code, upload in files.items():
             if upload.size > MAX_UPLOAD:
                 raise forms.ValidationError(_("%(name)s is larger than 2 MB.") % {"name": f"{code}.md"})
+            content = upload.read()
+            if content.startswith(_NOT_TEXT_SIGNATURES):
+                raise forms.ValidationError(
+                    _(
+                        "%(name)s is a Word or PDF document, not a text file. Open it, choose Save as, pick "
+                        "“Plain text” with the encoding UTF-8, and upload the saved file."
+                    )
+                    % {"name": f"{code}.md"}
+                )
             try:
-                texts[code] = (f"{code}.md", upload.read().decode("utf-8"))
+                texts[code] = (f"{code}.md", content.decode("utf-8"))
             except UnicodeDecodeError:
                 raise forms.ValidationError(
-                    _("%(name)s is not UTF-8 text.") % {"name": f"{code}.md"}
+                    _(
+                        "%(name)s is not saved as UTF-8 text. Open it in a text editor, choose Save as with "
+                        "the encoding UTF-8, and upload it again."
+                    )
+                    % {"name": f"{code}.md"}
                 ) from None
         data["texts"] = texts
         return data

@@ -147,3 +147,29 @@ def test_a_file_saved_with_a_byte_order_mark_is_imported(client, document, admin
     client.force_login(admin_user)
     _upload(client, document, "\ufeff" + V1)
     assert Article.objects.get(version__document=document).heading_kk == "Budgets"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01", "is a Word or PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is a Word or PDF document"),
+        ("# 1. Жалпы ережелер\n".encode("cp1251"), "is not saved as UTF-8 text"),
+    ],
+)
+def test_a_file_that_is_not_utf8_markdown_is_refused_with_what_to_do(
+    client, document, admin_user, content, expected
+):
+    # A secretariat with the draft in Word got "line 1: expected a section heading" or "not UTF-8 text",
+    # neither of which says how to make the file the importer takes.
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/en/staff/documents/{document.pk}/import/",
+        {"label_kk": "Жоба", "file_kk": SimpleUploadedFile("kk.md", content)},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"kk.md {expected}" in page
+    assert "Save as" in page and "UTF-8" in page
+    assert not DocumentVersion.objects.exists()
