@@ -1,6 +1,7 @@
 """Staff pages of hearings (schedule, agenda, status, minutes, registrations) and speaker requests: who may
 use them, and what the agenda and the schedule forms write."""
 
+import re
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
@@ -596,3 +597,23 @@ def test_a_hearing_goes_live_only_from_an_hour_before_its_start(client, hearing,
     client.post(f"/ru/staff/hearings/{hearing.pk}/status/", {"to_status": "live"})
     hearing.refresh_from_db()
     assert hearing.status == "live"
+
+
+def test_the_minutes_form_leaves_checking_links_to_the_server_which_takes_one_without_https(
+    client, hearing, commissioner
+):
+    # The browser refused "youtube.com/watch?v=…" in the recording field with a bubble in its own language,
+    # and nothing was sent; the server takes such a link and names any mistake in the page's language.
+    held(hearing)
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/kk/staff/hearings/{hearing.pk}/").content.decode()
+    outcome_form = re.search(r'<form method="post" action="[^"]*/outcome/"[^>]*>', page).group(0)
+    agenda_form = re.search(r'<form method="post" action="[^"]*/agenda/"[^>]*>', page).group(0)
+    assert "novalidate" in outcome_form and "novalidate" in agenda_form
+    response = client.post(
+        f"/kk/staff/hearings/{hearing.pk}/outcome/",
+        {"minutes_kk": "Тыңдау өтті.", "recording_url": "youtube.com/watch?v=abc"},
+    )
+    assert response.status_code == 302
+    hearing.refresh_from_db()
+    assert hearing.recording_url == "https://youtube.com/watch?v=abc"
