@@ -184,6 +184,16 @@ class OutcomePublishForm(PortalForm):
         label=_("Publish the outcome although some published proposals have no public answer yet"),
         required=False,
     )
+    despite_open_intake = forms.BooleanField(
+        label=_("Publish the outcome now and stop taking proposals, although the intake is still open"),
+        required=False,
+    )
+
+    def __init__(self, *args, intake_open: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked only while proposals are being taken: otherwise there is nothing to end.
+        if not intake_open:
+            del self.fields["despite_open_intake"]
 
 
 # --- hearings -------------------------------------------------------------------------------------------

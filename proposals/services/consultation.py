@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from portal.accounts.models import IdentityLevel
 from portal.core.audit import audit_record
+from portal.core.formats import format_when
 from portal.core.lifecycle import Lifecycle
 
 from ..models import (
@@ -269,9 +270,12 @@ def consultation_outcome_publish(
     actor,
     summaries: dict[str, str],
     despite_unanswered: bool = False,
+    despite_open_intake: bool = False,
     now: datetime | None = None,
 ) -> Consultation:
-    """Publishes the outcome with a summary in each language; intake, if still open, closes first.
+    """Publishes the outcome with a summary in each language; intake, if still open, closes first — only when
+    the member says so knowingly (`despite_open_intake`), since the step cannot be taken back and would end
+    the intake before the date the public was given.
 
     Every proposal is owed a reasoned public answer: while some have none, the outcome is published only when
     the member says so knowingly (`despite_unanswered`); their answers stay due, with their deadlines."""
@@ -281,6 +285,17 @@ def consultation_outcome_publish(
     if missing:
         raise ValidationError(
             {f"summary_{code}": _("Write the summary in this language.") for code in missing}
+        )
+    running = _running_intake(consultation, now).first()
+    if running is not None and not despite_open_intake:
+        raise ValidationError(
+            {
+                "despite_open_intake": _(
+                    "Proposals are still being taken until %(date)s. Close the intake first, or confirm that "
+                    "publishing the outcome ends it now."
+                )
+                % {"date": format_when(running.ends_at)}
+            }
         )
     unanswered = awaiting_answer_count(consultation)
     if unanswered and not despite_unanswered:

@@ -77,6 +77,7 @@ def _staff_page(consultation) -> str:
 
 def _page_context(consultation, **forms):
     now_intake = consultation.phases.filter(kind=Phase.Kind.INTAKE).first()
+    intake_open = now_intake is not None and now_intake.state() == "current"
     return {
         "consultation": consultation,
         "form": forms.get("form")
@@ -95,11 +96,12 @@ def _page_context(consultation, **forms):
             initial={
                 f"summary_{code}": getattr(consultation, f"outcome_summary_{code}")
                 for code in ["kk", "ru", "en"]
-            }
+            },
+            intake_open=intake_open,
         ),
         "awaiting_answer": selectors.awaiting_answer_count(consultation),
         "intake": now_intake,
-        "intake_open": now_intake is not None and now_intake.state() == "current",
+        "intake_open": intake_open,
         "documents": consultation.documents.order_by("pk").prefetch_related(
             Prefetch("versions", queryset=DocumentVersion.objects.order_by("position"))
         ),
@@ -236,12 +238,13 @@ def consultation_outcome_publish(request, pk):
         request,
         consultation,
         "outcome_form",
-        OutcomePublishForm(request.POST),
+        OutcomePublishForm(request.POST, intake_open=permissions.intake_is_open(consultation)),
         save=lambda form: services.consultation_outcome_publish(
             consultation=consultation,
             actor=request.user,
             summaries=texts_by_language(form.cleaned_data, "summary"),
             despite_unanswered=form.cleaned_data["despite_unanswered"],
+            despite_open_intake=form.cleaned_data.get("despite_open_intake", False),
         ),
         success=_("The outcome is published."),
         next_url=lambda consultation: reverse("consultation_outcome", kwargs={"slug": consultation.slug}),

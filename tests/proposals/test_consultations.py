@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from docx import Document as DocxDocument
 from pypdf import PdfReader
 
+from portal.core.formats import format_when
 from portal.core.models import AuditEntry
 from proposals.models import (
     Consultation,
@@ -167,6 +168,7 @@ def test_the_outcome_waits_for_every_answer_unless_published_knowingly(staff_cli
     ProposalFactory(consultation=consultation, status="published")
     ProposalFactory(consultation=consultation, status="under_review")
     ProposalFactory(consultation=consultation, status="responded")
+    close_intake(consultation)
     summaries = {"summary_kk": "Қорытынды", "summary_ru": "Итог", "summary_en": "Outcome"}
     url = reverse("staff_consultation_outcome_publish", kwargs={"pk": consultation.pk})
     page = staff_client.get(reverse("staff_consultation", kwargs={"pk": consultation.pk})).content.decode()
@@ -418,3 +420,35 @@ def test_the_outcome_report_drops_a_proposal_hidden_after_it_was_built(
         assert client.get(url).status_code == 202
     assert "Close the registry" not in cells()
     assert "Review arrests" in cells()
+
+
+def test_the_outcome_is_not_published_during_the_intake_unless_the_member_ends_it_knowingly(staff_client):
+    """Publishing the outcome cannot be taken back and ends the intake: one click on a half-filled page cut an
+    intake announced until the end of January to the day it was pressed."""
+    consultation = ConsultationFactory()
+    ends_at = consultation.phases.get(kind="intake").ends_at
+    summaries = {"summary_kk": "Қорытынды", "summary_ru": "Итог", "summary_en": "Outcome"}
+    url = reverse("staff_consultation_outcome_publish", kwargs={"pk": consultation.pk})
+    page_url = reverse("staff_consultation", kwargs={"pk": consultation.pk}).replace("/en/", "/kk/")
+    assert 'name="despite_open_intake"' in staff_client.get(page_url).content.decode()
+
+    refused = staff_client.post(url.replace("/en/", "/kk/"), summaries)
+    assert refused.status_code == 400
+    with translation.override("kk"):
+        until = format_when(ends_at)
+    assert f"Ұсыныстар {until} дейін қабылданады." in refused.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.PUBLISHED
+    assert consultation.phases.get(kind="intake").ends_at == ends_at
+
+    staff_client.post(url, {**summaries, "despite_open_intake": "on"})
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.OUTCOME_PUBLISHED
+    assert consultation.phases.get(kind="intake").ends_at < ends_at
+
+
+def test_the_outcome_form_asks_about_the_intake_only_while_it_is_open(staff_client):
+    consultation = ConsultationFactory()
+    close_intake(consultation)
+    page = staff_client.get(reverse("staff_consultation", kwargs={"pk": consultation.pk})).content.decode()
+    assert 'name="despite_unanswered"' in page and 'name="despite_open_intake"' not in page
