@@ -524,3 +524,11 @@ def test_a_proposal_taken_out_of_public_view_is_named_by_no_commitment_output(
     assert client.get(f"/api/v1/commitments/{commitment.pk}").json()["proposal_ids"] == []
     as_json, rows = _open_data(client, "commitments")
     assert as_json["results"][0]["responses"] == [] and rows[0]["responses"] == ""
+
+
+def test_the_commitment_form_leads_to_adding_a_responsible_body_when_none_fits(staff_client, change):
+    # With no body recorded yet the list offered only "—" and the form refused "This field is required."
+    # without saying where bodies are added.
+    link = f"/kk/staff/implementation/new/{change.consultation.slug}/?article={change.article.pk}"
+    page = staff_client.get(link).content.decode()
+    assert 'Жауапты орган тізімде жоқ па? Алдымен оны <a href="/kk/staff/responsible-bodies/new/">' in page
