@@ -617,3 +617,14 @@ def test_the_minutes_form_leaves_checking_links_to_the_server_which_takes_one_wi
     assert response.status_code == 302
     hearing.refresh_from_db()
     assert hearing.recording_url == "https://youtube.com/watch?v=abc"
+
+
+def test_the_staff_page_of_a_consultation_shows_a_past_hearing_as_ended_as_its_own_pages_do(
+    client, consultation, hearing, admin_user
+):
+    # It said "Scheduled" for a hearing whose time had passed, while the hearing's pages said "Ended".
+    held(hearing)
+    sign_in_staff(client, admin_user)
+    page = client.get(f"/en/staff/consultations/{consultation.pk}/").content.decode()
+    item = re.search(rf'<li><a href="/en/staff/hearings/{hearing.pk}/">.*?</li>', page, re.S).group(0)
+    assert '<span class="badge status-ended">Ended</span>' in item
