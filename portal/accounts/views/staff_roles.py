@@ -22,9 +22,22 @@ from ..permissions import can_block_accounts, can_manage_roles
 class GrantRoleForm(PortalForm):
     email = forms.EmailField(
         label=gettext_lazy("Email address of the account"),
-        help_text=gettext_lazy("The person signs up first; the role takes effect at their next page."),
+        # A role is refused to an account without an authenticator: saying so here spares the trip through
+        # that refusal, and says where the person turns one on.
+        help_text=gettext_lazy(
+            "The person signs up first and turns on an authenticator app (their name at the top of the "
+            "page → Two-factor authentication); the role takes effect at their next page."
+        ),
     )
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=list(ROLE_LABELS.items()))
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=list(ROLE_LABELS.items()),
+        help_text=gettext_lazy(
+            "Administrator: the secretariat, who runs consultations, drafts, hearings and staff roles. "
+            "Commission member: answers proposals and keeps the implementation. Moderator: the moderation "
+            "queue."
+        ),
+    )
 
     def clean_email(self):
         email = self.cleaned_data["email"]

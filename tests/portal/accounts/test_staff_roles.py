@@ -191,3 +191,11 @@ def test_an_administrator_verifying_their_own_identity_is_told_why_not(secretari
         "Another administrator checks your own identity."
     ]
     assert not IdentityVerification.objects.filter(user=admin_user).exists()
+
+
+def test_the_grant_form_says_beforehand_what_a_role_needs_and_what_each_role_does(secretariat):
+    # The form said only "the person signs up first": the authenticator a role needs came up as a refusal,
+    # and nothing told the secretariat that "Administrator" is the role that runs consultations.
+    page = secretariat.get("/kk/staff/roles/").content.decode()
+    assert "Адам алдымен тіркеліп, аутентификатор қолданбасын қосады" in page
+    assert "Әкімші: консультацияларды, жобаларды, тыңдауларды" in page
