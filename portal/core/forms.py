@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.text import plain_text, reject_line_breaks
+from portal.core.widgets import DatePartsInput, DateTimePartsInput, TypedParts, explain_typed_date
 
 # The largest value PostgreSQL's integer columns hold: no id, count or bound of ours is larger.
 MAX_ID = 2**31 - 1
@@ -40,6 +41,35 @@ class NormalisedInputMixin:
                     field.validators = [*field.validators, MaxValueValidator(MAX_ID)]
                 if field.min_value is None:
                     field.validators = [*field.validators, MinValueValidator(-MAX_ID)]
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors:
+            self._explain_typed_dates()
+
+    def _explain_typed_dates(self) -> None:
+        """A date typed in parts and refused as invalid is told what is wrong with it: a missing time, a day
+        the month does not have."""
+        for name, errors in list(self._errors.items()):
+            field = self.fields.get(name)
+            if field is None or not isinstance(field.widget, DatePartsInput):
+                continue
+            typed = self[name].data
+            if not isinstance(typed, TypedParts):
+                continue
+            if not any(error.code == "invalid" for error in errors.as_data()):
+                continue
+            explained = explain_typed_date(
+                typed.parts, with_time=isinstance(field.widget, DateTimePartsInput)
+            )
+            if explained:
+                self._errors[name] = self.error_class(
+                    [
+                        explained if error.code == "invalid" else message
+                        for error, message in zip(errors.as_data(), errors, strict=True)
+                    ],
+                    renderer=self.renderer,
+                )
 
 
 def textarea_field(label, *, rows: int, lang: str | None = None, **options) -> forms.CharField:

@@ -112,6 +112,30 @@ class DateTimePartsInput(DatePartsInput):
         return TypedParts(f"{date}T{time}", date.parts)
 
 
+def explain_typed_date(parts: list[str], *, with_time: bool) -> str | None:
+    """What is wrong with a date typed in parts (day, month, year and, for a moment, the time), in words that
+    say what to do; None when nothing here explains it. Django's own "Enter a valid date/time" did not say
+    whether the day, the year or the time was at fault."""
+    day, month, year = (str(part or "").strip() for part in parts[:3])
+    if not (day and month and year):
+        return str(_("Give the day, choose the month and give the year."))
+    if not (day.isdigit() and year.isdigit() and len(year) == 4):
+        return str(_("Write the day and the year in digits, the year with four digits, for example 2027."))
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return str(_("The month chosen has no day %(day)s: check the day.") % {"day": day})
+    if not with_time:
+        return None
+    time = str(parts[3] if len(parts) > 3 else "").strip().replace(".", ":")
+    if not time:
+        return str(_("Give the time too, as hours and minutes, for example 14:30."))
+    match = re.fullmatch(r"(\d{1,2}):?(\d{2})", time)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return str(_("Write the time as hours and minutes from 00:00 to 23:59, for example 14:30."))
+    return None
+
+
 class FilePickerInput(forms.FileInput):
     """A file input whose button and "no file chosen" are in the page's language.
 

@@ -87,3 +87,38 @@ def test_an_optional_date_left_empty_is_none():
 
     form = Optional(data={"due_day": "", "due_month": "", "due_year": ""})
     assert form.is_valid() and form.cleaned_data["due"] is None
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("31", "2", "2027", "18:00"), "The month chosen has no day 31: check the day."),
+        (("1", "2", "2027", ""), "Give the time too, as hours and minutes, for example 14:30."),
+        (
+            ("1", "2", "2027", "25:00"),
+            "Write the time as hours and minutes from 00:00 to 23:59, for example 14:30.",
+        ),
+        (("1", "", "2027", "18:00"), "Give the day, choose the month and give the year."),
+        (
+            ("1", "2", "27", "18:00"),
+            "Write the day and the year in digits, the year with four digits, for example 2027.",
+        ),
+    ],
+)
+def test_a_refused_moment_says_which_part_is_wrong_and_how_to_write_it(parts, expected):
+    # "Enter a valid date/time." did not say that the time was missing or that February has no 31st.
+    day, month, year, time = parts
+    data = {"ends_at_day": day, "ends_at_month": month, "ends_at_year": year, "ends_at_time": time}
+    with translation.override("en"):
+        form = IntakeOpenForm(data=data)
+        assert not form.is_valid()
+        assert form.errors["ends_at"] == [expected]
+
+
+def test_the_explanation_is_in_the_pages_language_and_a_valid_moment_is_untouched():
+    data = {"ends_at_day": "1", "ends_at_month": "2", "ends_at_year": "2027", "ends_at_time": ""}
+    with translation.override("kk"):
+        form = IntakeOpenForm(data=data)
+        assert not form.is_valid()
+        assert form.errors["ends_at"] == ["Уақытын да көрсетіңіз: сағат пен минут, мысалы 14:30."]
+    assert IntakeOpenForm(data={**data, "ends_at_time": "18:00"}).is_valid()
