@@ -1,0 +1,43 @@
+"""Forms of the staff pages of hearings as a secretariat member meets them: what the browser leaves to the
+server, and how a hearing's state reads on its consultation's page."""
+
+import re
+
+import pytest
+
+from tests.conftest import sign_in_staff
+
+from .factories import held
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_minutes_form_leaves_checking_links_to_the_server_which_takes_one_without_https(
+    client, hearing, commissioner
+):
+    # The browser refused "youtube.com/watch?v=…" in the recording field with a bubble in its own language,
+    # and nothing was sent; the server takes such a link and names any mistake in the page's language.
+    held(hearing)
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/kk/staff/hearings/{hearing.pk}/").content.decode()
+    outcome_form = re.search(r'<form method="post" action="[^"]*/outcome/"[^>]*>', page).group(0)
+    agenda_form = re.search(r'<form method="post" action="[^"]*/agenda/"[^>]*>', page).group(0)
+    assert "novalidate" in outcome_form and "novalidate" in agenda_form
+    response = client.post(
+        f"/kk/staff/hearings/{hearing.pk}/outcome/",
+        {"minutes_kk": "Тыңдау өтті.", "recording_url": "youtube.com/watch?v=abc"},
+    )
+    assert response.status_code == 302
+    hearing.refresh_from_db()
+    assert hearing.recording_url == "https://youtube.com/watch?v=abc"
+
+
+def test_the_staff_page_of_a_consultation_shows_a_past_hearing_as_ended_as_its_own_pages_do(
+    client, consultation, hearing, admin_user
+):
+    # It said "Scheduled" for a hearing whose time had passed, while the hearing's pages said "Ended".
+    held(hearing)
+    sign_in_staff(client, admin_user)
+    page = client.get(f"/en/staff/consultations/{consultation.pk}/").content.decode()
+    item = re.search(rf'<li><a href="/en/staff/hearings/{hearing.pk}/">.*?</li>', page, re.S).group(0)
+    assert '<span class="badge status-ended">Ended</span>' in item
