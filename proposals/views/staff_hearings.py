@@ -81,7 +81,11 @@ def _agenda_choices(hearing):
     )
     return {
         "proposal_choices": [(p.pk, f"#{p.pk} {p.title}") for p in proposals.order_by("-id")[:500]],
-        "article_choices": [(a.pk, f"{a.document} · {a.number or a.key}") for a in articles.order_by("pk")],
+        # The heading beside the number: "Draft · 2" alone sent staff to the draft to find the article.
+        "article_choices": [
+            (a.pk, f"{a.document} · {a.number or a.key}. {a.translated('heading')}")
+            for a in articles.order_by("pk")
+        ],
     }
 
 

@@ -41,3 +41,12 @@ def test_the_staff_page_of_a_consultation_shows_a_past_hearing_as_ended_as_its_o
     page = client.get(f"/en/staff/consultations/{consultation.pk}/").content.decode()
     item = re.search(rf'<li><a href="/en/staff/hearings/{hearing.pk}/">.*?</li>', page, re.S).group(0)
     assert '<span class="badge status-ended">Ended</span>' in item
+
+
+def test_the_agenda_offers_each_article_with_its_heading(client, hearing, draft_article, commissioner):
+    # The list read "Document · 2": staff had to open the draft to learn which article that was.
+    sign_in_staff(client, commissioner)
+    offered = dict(
+        client.get(f"/en/staff/hearings/{hearing.pk}/").context["agenda_form"].fields["articles"].choices
+    )
+    assert offered[draft_article.pk].endswith("· 2. Local budgets")
