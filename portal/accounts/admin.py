@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin import ReadOnlyAdmin
 from portal.core.audit import audit_record
+from portal.core.forms import NormalisedInputMixin
 from portal.core.roles import ROLE_GROUPS, forget_roles
 
 from . import services
@@ -16,15 +17,19 @@ from .models import AccountBlock, Organisation, OrganisationMembership, PrivacyN
 from .privacy import privacy_notice_publish
 
 
-class PersonChangeForm(UserChangeForm):
+class PersonChangeForm(NormalisedInputMixin, UserChangeForm):
     """A role or superuser given here meets the rules of the staff roles page: not to a blocked account, nor
     to one without an authenticator app (whoever holds its password would set up their own)."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User  # Django's form names `auth.User`, which this project replaces
 
     def clean(self):
         cleaned = super().clean()
         person = self.instance
         role_groups = set(ROLE_GROUPS.values())
-        roles_before = set(person.groups.filter(name__in=role_groups).values_list("pk", flat=True))
+        held = person.groups.filter(name__in=role_groups) if person.pk else ()  # a new account holds none
+        roles_before = {group.pk for group in held}
         roles_after = {group.pk for group in cleaned.get("groups") or [] if group.name in role_groups}
         made_superuser = (
             cleaned.get("is_superuser") and not User.objects.filter(pk=person.pk, is_superuser=True).exists()

@@ -76,11 +76,12 @@ def user_update_profile(*, user: User, display_name: str, preferred_language: st
 def user_role_grant_check(*, user: User, field: str) -> None:
     """Refuses a staff power (a role, or superuser in the Django admin) to an account that may not take one
     now, naming `field` of the form that asked."""
-    if is_blocked(user):
+    # An account not yet saved is neither blocked nor holds an authenticator app.
+    if user.pk is not None and is_blocked(user):
         raise ValidationError(
             {field: _("This account is blocked: lift the block first, then grant the role.")}
         )
-    if staff_second_factor_required() and not has_second_factor(user):
+    if staff_second_factor_required() and (user.pk is None or not has_second_factor(user)):
         # Whoever holds the password of an account with no authenticator yet would set up their own, and
         # the role with it: the second factor is set up before the power is given, not after.
         raise ValidationError(
