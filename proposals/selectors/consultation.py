@@ -87,9 +87,22 @@ def consultation_groups(now=None) -> ConsultationGroups:
 def phase_timeline(consultation: Consultation, now=None) -> list[dict]:
     now = now or timezone.now()
     return [
-        {"phase": phase, "label": phase.get_kind_display(), "state": phase.state(now)}
+        {"phase": phase, "label": phase.get_kind_display(), "state": _phase_state(consultation, phase, now)}
         for phase in consultation.phases.all()
     ]
+
+
+def _phase_state(consultation: Consultation, phase: Phase, now) -> str:
+    # The dates were announced before; once the outcome is out the earlier phases are over whatever they said
+    # (the page listed hearings "upcoming" and the review "now" beside the published outcome), and an archived
+    # consultation has nothing current or ahead.
+    if consultation.status == ConsultationStatus.ARCHIVED:
+        return "past"
+    if consultation.status == ConsultationStatus.OUTCOME_PUBLISHED:
+        if phase.kind != Phase.Kind.OUTCOME:
+            return "past"
+        return "past" if phase.state(now) == "past" else "current"
+    return phase.state(now)
 
 
 def intake_closed_message(consultation: Consultation, now=None) -> str:
