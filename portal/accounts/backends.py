@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.core.rows import instance_from_row, prepared_cursor, select_list
-from portal.notifications.models import Notification
+from portal.notifications.models import UNREAD_COUNTED_UP_TO, Notification
 
 from .models import LEVEL_OF_METHOD, IdentityVerification, User
 from .standing import USER_FIELDS, standing_columns
@@ -59,14 +59,17 @@ def _viewer_sql() -> str:
     # The roles as one bit each, summed in one subquery: an EXISTS per role cost PostgreSQL three times as
     # much planning as the rest of the query together.
     bits = " ".join(f"WHEN %(group{index})s THEN {1 << index}" for index in range(len(ROLE_GROUPS)))
-    # Counted on the (recipient, read_at) index.
+    # Counted on the (recipient, read_at) index, up to the most the bell shows.
     return f"""
         SELECT
             {standing_columns("u.id")},
             EXISTS (SELECT 1 FROM {quote(IdentityVerification._meta.db_table)} iv WHERE iv.user_id = u.id),
             (
-                SELECT COUNT(*) FROM {quote(Notification._meta.db_table)} n
-                WHERE n.recipient_id = u.id AND n.read_at IS NULL
+                SELECT COUNT(*) FROM (
+                    SELECT 1 FROM {quote(Notification._meta.db_table)} n
+                    WHERE n.recipient_id = u.id AND n.read_at IS NULL
+                    LIMIT {UNREAD_COUNTED_UP_TO}
+                ) unread
             ),
             (
                 SELECT COALESCE(SUM(CASE g.name {bits} ELSE 0 END), 0)

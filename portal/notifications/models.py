@@ -21,6 +21,10 @@ class Frequency(models.TextChoices):
     OFF = "off", _("Off")
 
 
+# The bell counts unread notifications up to this many and shows "99+" beyond: every signed-in page counts
+# them, and a person with thousands unread made each page count thousands of index entries.
+UNREAD_COUNTED_UP_TO = 100
+
 # Decisions about a person's own content reach them at once; the rest is gathered into a digest.
 DEFAULT_FREQUENCIES = {
     Category.PROPOSALS: Frequency.DAILY,

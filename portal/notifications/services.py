@@ -29,6 +29,7 @@ from portal.core.queue import enqueue_on_commit
 from .messages import MESSAGES, link_in, render_message
 from .models import (
     DEFAULT_FREQUENCIES,
+    UNREAD_COUNTED_UP_TO,
     Category,
     DigestDelivery,
     Frequency,
@@ -580,7 +581,8 @@ def immediate_send(*, user_ids: list[int]) -> int:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return len(unread[:UNREAD_COUNTED_UP_TO].values("pk"))  # as far as the bell counts
 
 
 def digest_has_unsent(frequency: str) -> bool:
