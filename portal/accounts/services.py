@@ -24,6 +24,7 @@ from portal.core.audit import audit_record
 from portal.core.formats import format_when, iso_datetime
 from portal.core.roles import (
     ROLE_GROUPS,
+    ROLE_LABELS,
     Role,
     forget_roles,
     has_second_factor,
@@ -106,6 +107,8 @@ def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> None:
     user.groups.add(group)
     forget_roles(user)
     audit_record(actor=granted_by, action="role.granted", target=user, details={"role": str(role)})
+    if granted_by is not None:
+        _tell_role_changed(user=user, role=Role(role), by=granted_by, granted=True)
 
 
 @transaction.atomic
@@ -115,6 +118,30 @@ def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> None
     user.groups.remove(*Group.objects.filter(name=ROLE_GROUPS[Role(role)]))
     forget_roles(user)
     audit_record(actor=revoked_by, action="role.revoked", target=user, details={"role": str(role)})
+    if revoked_by is not None:
+        _tell_role_changed(user=user, role=Role(role), by=revoked_by, granted=False)
+
+
+def _tell_role_changed(*, user: User, role: Role, by: User, granted: bool) -> None:
+    """The person learns by email when someone gives or takes a staff role on their account: a power given by
+    an administrator whose account was taken over is noticed by the one person who did not ask for it."""
+    if not user.is_active or address_is_suppressed(user.email):
+        return
+    language = user.preferred_language or "kk"
+    with translation.override(language):
+        params = {"role": str(ROLE_LABELS[role]), "by": by.display_name}
+        subject = (
+            _("You were given the role “%(role)s” on Qatysu")
+            if granted
+            else _("Your role “%(role)s” on Qatysu was removed")
+        )
+        body = render_to_string(
+            "account/email/role_changed.txt", {**params, "granted": granted, "office": settings.CONTACT_EMAIL}
+        )
+    email_queue(
+        message=EmailMessage(subject=f"[Qatysu] {subject % params}", body=body, to=[user.email]),
+        language=language,
+    )
 
 
 def _unique_slug(name: str) -> str:
