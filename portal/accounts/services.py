@@ -125,22 +125,31 @@ def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> None
 def _tell_role_changed(*, user: User, role: Role, by: User, granted: bool) -> None:
     """The person learns by email when someone gives or takes a staff role on their account: a power given by
     an administrator whose account was taken over is noticed by the one person who did not ask for it."""
-    if not user.is_active or address_is_suppressed(user.email):
-        return
-    language = user.preferred_language or "kk"
-    with translation.override(language):
-        params = {"role": str(ROLE_LABELS[role]), "by": by.display_name}
+
+    def write(language: str) -> tuple[str, str]:
+        params = {"role": str(ROLE_LABELS[role]), "by": by.public_name}
         subject = (
             _("You were given the role “%(role)s” on Qatysu")
             if granted
             else _("Your role “%(role)s” on Qatysu was removed")
         )
-        body = render_to_string(
-            "account/email/role_changed.txt", {**params, "granted": granted, "office": settings.CONTACT_EMAIL}
-        )
+        context = {**params, "granted": granted, "office": settings.CONTACT_EMAIL}
+        return subject % params, render_to_string("account/email/role_changed.txt", context)
+
+    _email_person(user, write)
+
+
+def _email_person(user: User, write) -> None:
+    """An email about the person's own account, in their language and whatever their notification settings,
+    unless the account is closed or its address refuses mail: `write(language)` gives the subject and the
+    body, and is called in that language."""
+    if not user.is_active or address_is_suppressed(user.email):
+        return
+    language = user.preferred_language or "kk"
+    with translation.override(language):
+        subject, body = write(language)
     email_queue(
-        message=EmailMessage(subject=f"[Qatysu] {subject % params}", body=body, to=[user.email]),
-        language=language,
+        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
     )
 
 
@@ -502,18 +511,15 @@ def _tell_removed_member(user: User, *, organisation: Organisation, removed_by: 
         url=url,
         email=False,
     )
-    if not user.is_active or address_is_suppressed(user.email):
-        return
-    language = user.preferred_language or "kk"
-    with translation.override(language):
-        subject = _("You are no longer a member of “%(organisation)s”") % params
-        body = render_to_string(
-            "account/email/organisation_member_removed.txt",
-            {**params, "organisation_url": settings.SITE_URL + link_in(url, language)},
+
+    def write(language: str) -> tuple[str, str]:
+        context = {**params, "organisation_url": settings.SITE_URL + link_in(url, language)}
+        return (
+            _("You are no longer a member of “%(organisation)s”") % params,
+            render_to_string("account/email/organisation_member_removed.txt", context),
         )
-    email_queue(
-        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
-    )
+
+    _email_person(user, write)
 
 
 @transaction.atomic

@@ -582,7 +582,7 @@ def immediate_send(*, user_ids: list[int]) -> int:
 
 def unread_count(user) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return len(unread[:UNREAD_COUNTED_UP_TO].values("pk"))  # as far as the bell counts
+    return unread[:UNREAD_COUNTED_UP_TO].count()  # as far as the bell counts
 
 
 def digest_has_unsent(frequency: str) -> bool:
