@@ -348,7 +348,8 @@ def test_citizen_opens_supports_and_comments_with_the_keyboard_only(journey_page
     _tab_to(page, "main form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.matches('.error-summary[role=alert]')")
+    # The browser gives autofocus while it next renders, which may come after the load event: waited for.
+    expect(page.locator(".error-summary[role=alert]")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_title"
     page.keyboard.press("Enter")
