@@ -50,8 +50,14 @@ class ImportForm(PortalForm):
     def clean(self):
         data = super().clean()
         files = {code: data.get(f"file_{code}") for code in LANGUAGES if data.get(f"file_{code}")}
-        if not files:
-            raise forms.ValidationError(_("Upload the Markdown file of at least one language."))
+        # Kazakh is the state language: a version without its text would be published with Kazakh pages
+        # showing another language's wording as if it were the draft.
+        if "kk" not in files:
+            self.add_error(
+                "file_kk",
+                _("Upload the Kazakh text (kk.md): every version is published in the state language."),
+            )
+            return data
         texts = {}
         for code, upload in files.items():
             if upload.size > MAX_UPLOAD:

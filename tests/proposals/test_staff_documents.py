@@ -52,6 +52,20 @@ def test_a_malformed_upload_reports_file_and_line_and_imports_nothing(client, do
     assert not DocumentVersion.objects.exists()
 
 
+def test_a_version_without_the_kazakh_text_is_refused_with_the_field_named(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/ru/staff/documents/{document.pk}/import/",
+        {"label_kk": "Жоба", "file_ru": SimpleUploadedFile("ru.md", V1.encode())},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file_kk"] == [
+        "Загрузите текст на казахском языке (kk.md): каждая версия публикуется на государственном языке."
+    ]
+    assert not DocumentVersion.objects.exists()
+
+
 def test_similarity_matches_are_listed_and_confirmed(client, document, admin_user):
     give_totp(admin_user)
     client.force_login(admin_user)

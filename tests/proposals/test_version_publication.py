@@ -54,7 +54,12 @@ def secretariat(client, admin_user):
 def _upload(client, document, text=V2):
     return client.post(
         reverse("staff_document_import", kwargs={"pk": document.pk}),
-        {"label_kk": "Екінші", "label_en": "Second", "file_en": SimpleUploadedFile("en.md", text.encode())},
+        {
+            "label_kk": "Екінші",
+            "label_en": "Second",
+            "file_kk": SimpleUploadedFile("kk.md", text.encode()),
+            "file_en": SimpleUploadedFile("en.md", text.encode()),
+        },
     )
 
 
