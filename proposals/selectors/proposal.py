@@ -10,7 +10,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.accounts.models import STRONG_LEVELS, IdentityLevel, IdentityVerification, Organisation
+from portal.accounts.models import (
+    STRONG_LEVELS,
+    IdentityLevel,
+    IdentityVerification,
+    Organisation,
+    OrganisationMembership,
+)
 from portal.core import switches
 from portal.core.models import SiteSwitches
 from portal.core.rows import instance_from_row, prepared_cursor, select_list
@@ -435,3 +441,18 @@ def with_supports_by_level(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
             for level in IdentityLevel.values
         }
     )
+
+
+def proposal_speakers(proposal: Proposal) -> set[int]:
+    """Who hears of decisions on a proposal as its author does: the author and, for an organisation's
+    proposal, the organisation's representatives and the members who may submit for it. The proposal is the
+    organisation's: a decision or its reason told only to the member who typed it is lost when that member is
+    away or has left, and the organisation can neither appeal nor resubmit in time."""
+    speakers = {proposal.author_id} - {None}
+    if proposal.organisation_id is not None:
+        speakers |= set(
+            OrganisationMembership.objects.filter(organisation_id=proposal.organisation_id)
+            .filter(Q(role=OrganisationMembership.Role.REPRESENTATIVE) | Q(can_act_on_behalf=True))
+            .values_list("user_id", flat=True)
+        )
+    return speakers

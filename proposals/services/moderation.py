@@ -27,6 +27,7 @@ from proposals.permissions.proposal import has_interest_in
 from ..detectors.pii import contains_personal_data
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
+from ..selectors.proposal import proposal_speakers
 from .comment import comment_announce, comment_url
 from .proposal import proposal_transition
 from .response import response_reach_late_member
@@ -249,7 +250,7 @@ def _apply_to_proposal(case: ModerationCase, *, moderator, decision: str, statem
         _notify_hidden(proposal=proposal, statement=statement)
     elif target == S.MERGED:
         notify(
-            recipients=[proposal.author_id],
+            recipients=proposal_speakers(proposal),
             category="moderation",
             kind="proposal.merged",
             params={"title": proposal.title, "into": merge_into.title, "reason": statement},
@@ -472,7 +473,7 @@ def moderation_appeal(
 
 def _notify_hidden(*, proposal: Proposal, statement: str) -> None:
     notify(
-        recipients=[proposal.author_id],
+        recipients=proposal_speakers(proposal),
         category="moderation",
         kind="proposal.hidden",
         params={"title": proposal.title, "reason": statement},

@@ -38,6 +38,7 @@ from ..models.proposal import CONTENT_WITHHELD
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
+from ..selectors.proposal import proposal_speakers
 from .follow import follow_add
 from .hearing_agenda import agenda_titles_withhold
 
@@ -374,7 +375,8 @@ def _notify_transition(
     if notice and tell_author and from_status != to_status:
         kind, with_reason = notice
         params = {**title, "reason": reason} if with_reason else title
-        notify(recipients=[proposal.author_id], category="moderation", kind=kind, params=params, url=url)
+        speakers = proposal_speakers(proposal)
+        notify(recipients=speakers, category="moderation", kind=kind, params=params, url=url)
     # An answer (`responded`) is announced by `response_publish`, with the Commission's own message.
     if to_status in (S.UNDER_REVIEW, S.MERGED):
         followers = proposal.follows.values_list("user_id", flat=True)
