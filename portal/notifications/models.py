@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Category(models.TextChoices):
     PROPOSALS = "proposals", _("Status of my and followed proposals")
     MODERATION = "moderation", _("Moderation decisions on my content")
-    RESPONSES = "responses", _("Commission answers")
+    # Commitments carry an answer into practice: their progress and missed deadlines come with the answers.
+    RESPONSES = "responses", _("Commission answers and their implementation")
     COMMENTS = "comments", _("Replies and new comments")
     HEARINGS = "hearings", _("Hearings and registrations")
     REMINDERS = "reminders", _("Reminders and missed deadlines")

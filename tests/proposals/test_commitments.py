@@ -14,7 +14,7 @@ from portal.core.formats import format_when
 from portal.core.lifecycle import TransitionNotAllowed
 from portal.core.models import AuditEntry
 from portal.notifications.messages import link_in, render_message
-from portal.notifications.models import Notification
+from portal.notifications.models import Category, Notification
 from portal.notifications.services import preference_set
 from proposals.demo import seed_commitments
 from proposals.models import CommitmentStatus, CommitmentTransition, CommitmentUpdate, ProposalResponse
@@ -285,6 +285,9 @@ def test_followers_of_the_commitment_its_body_and_its_articles_are_told_in_their
     notes = {n.recipient_id: n for n in Notification.objects.filter(kind="commitment.updated")}
     assert set(notes) == {kazakh.pk, russian.pk, english.pk, change.proposal.author_id}
     assert bystander.pk not in notes
+    # Filed, and set in the notification settings, under a category whose name says it holds implementation.
+    with translation.override("kk"):
+        assert "орындалуы" in str(Category(notes[kazakh.pk].category).label)
     read = {
         "kk": ("Қамауды сот тексереді", "Орындалуда"),
         "ru": ("Суд проверяет каждый арест", "Выполняется"),

@@ -229,5 +229,7 @@ def test_the_russian_link_that_stops_a_category_reads_as_russian():
         recipient=reader, category="responses", kind="proposal.published", params={"title": "T"}
     )
     message = build_email(user=reader, notifications=[notification], subject="s", category=None)
-    assert "Больше не присылать письма по теме «Ответы Комиссии»" in message.body
-    assert "Больше не присылать письма по теме «Ответы Комиссии»" in message.alternatives[0][0]
+    assert "Больше не присылать письма по теме «Ответы Комиссии и их выполнение»" in message.body
+    assert (
+        "Больше не присылать письма по теме «Ответы Комиссии и их выполнение»" in message.alternatives[0][0]
+    )
