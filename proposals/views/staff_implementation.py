@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from portal.core.forms import add_service_errors, error_text
+from portal.core.form_views import refusal_flashed
+from portal.core.forms import add_service_errors
 from portal.core.roles import role_required, staff_action
 
 from ..forms import CommitmentForm, CommitmentUpdateForm
@@ -204,25 +205,25 @@ def commitment_update_post(request, pk):
     return _staff_page(request, selectors.staff_commitment(pk), form, status=400)
 
 
+def _review(request, pk, review, success: str):
+    """A second member's decision on a pending update: `review` is its service; a refusal is flashed instead
+    of `success`, and either way the commitment's staff page follows."""
+    update = get_object_or_404(CommitmentUpdate, pk=pk)
+    with refusal_flashed(request, PermissionDenied, ValidationError):
+        review(update=update, reviewer=request.user)
+        messages.success(request, success)
+    return redirect("staff_commitment", pk=update.commitment_id)
+
+
 @staff_action(rules.can_manage_commitments)
 def commitment_update_approve(request, pk):
-    update = get_object_or_404(CommitmentUpdate, pk=pk)
-    try:
-        services.commitment_update_approve(update=update, reviewer=request.user)
-    except (PermissionDenied, ValidationError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("The change is approved and published."))
-    return redirect("staff_commitment", pk=update.commitment_id)
+    return _review(
+        request, pk, services.commitment_update_approve, _("The change is approved and published.")
+    )
 
 
 @staff_action(rules.can_manage_commitments)
 def commitment_update_decline(request, pk):
-    update = get_object_or_404(CommitmentUpdate, pk=pk)
-    try:
-        services.commitment_update_decline(update=update, reviewer=request.user)
-    except (PermissionDenied, ValidationError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("The change is declined; nothing was published."))
-    return redirect("staff_commitment", pk=update.commitment_id)
+    return _review(
+        request, pk, services.commitment_update_decline, _("The change is declined; nothing was published.")
+    )
