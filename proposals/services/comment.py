@@ -94,6 +94,18 @@ def comment_url(comment: Comment) -> str:
     return f"{comment.proposal.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
+def comment_author_tell(*, comment: Comment, kind: str, params: dict | None = None, url: str = "") -> None:
+    """Tells a comment's author what moderation did with it: a notice of the moderation category, about the
+    proposal's title unless `params` says more, linking to the comment unless `url` names another place."""
+    notify(
+        recipients=[comment.author_id],
+        category="moderation",
+        kind=kind,
+        params=params or {"title": comment.proposal.title},
+        url=url or comment_url(comment),
+    )
+
+
 def _notify_comment(comment: Comment) -> None:
     """A new comment tells the proposal's author and followers; a reply tells the author of the comment it
     answers and the proposal's author. Never the commenter."""

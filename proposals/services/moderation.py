@@ -28,7 +28,7 @@ from ..detectors.pii import contains_personal_data
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus
 from ..models.moderation import CASE_PRIORITY
 from ..selectors.proposal import proposal_speakers
-from .comment import comment_announce, comment_url
+from .comment import comment_announce, comment_author_tell, comment_url
 from .proposal import proposal_transition
 from .response import response_reach_late_member
 
@@ -508,20 +508,13 @@ def comment_set_hidden(
         _notify_comment_hidden(comment, statement)
     elif tell_author:
         # Told it was held, or hidden until a moderator reviewed it, the author never heard it was shown.
-        notify(
-            recipients=[comment.author_id],
-            category="moderation",
-            kind="comment.shown",
-            params={"title": comment.proposal.title},
-            url=comment_url(comment),
-        )
+        comment_author_tell(comment=comment, kind="comment.shown")
     return comment
 
 
 def _notify_comment_hidden(comment: Comment, statement: str) -> None:
-    notify(
-        recipients=[comment.author_id],
-        category="moderation",
+    comment_author_tell(
+        comment=comment,
         kind="comment.hidden",
         params={"title": comment.proposal.title, "reason": statement},
         # Where the author finds the decision's appeal.

@@ -32,7 +32,7 @@ from proposals.permissions.proposal import can_report
 
 from ..models import Comment, ModerationCase, Proposal, ProposalStatus, Report
 from ..models.moderation import CASE_PRIORITY, NEW_ACCOUNT_AGE
-from .comment import comment_url
+from .comment import comment_author_tell
 from .moderation import Source, comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 
@@ -216,13 +216,7 @@ def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports
     if comment is not None:
         if Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).exists():
             comment_set_hidden(comment=comment, hidden=True)
-            notify(
-                recipients=[comment.author_id],
-                category="moderation",
-                kind="comment.hidden_pending",
-                params=notice,
-                url=comment_url(comment),
-            )
+            comment_author_tell(comment=comment, kind="comment.hidden_pending", params=notice)
         return
     proposal = Proposal.objects.get(pk=proposal.pk)
     if proposal.status == ProposalStatus.PUBLISHED:

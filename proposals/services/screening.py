@@ -15,15 +15,13 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from portal.notifications.services import notify
-
 from ..detectors import Finding, Reason, ScreeningResult, screen_text, text_fingerprint
 from ..detectors.bursts import BurstLimits, RecentCounts, detect_bursts
 from ..detectors.minhash import band_buckets, signature
 from ..models import Comment, DuplicateBand, ModerationCase, Proposal, ProposalStatus
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
-from .comment import comment_announce, comment_url
+from .comment import comment_announce, comment_author_tell
 from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
 from .response import response_reach_late_member
@@ -210,11 +208,5 @@ def comment_screen(*, comment: Comment) -> bool:
     comment_set_hidden(comment=comment, hidden=True)
     moderation_case_open(proposal=comment.proposal, comment=comment, result=result)
     # The author is told, rather than seeing the comment vanish.
-    notify(
-        recipients=[comment.author_id],
-        category="moderation",
-        kind="comment.held",
-        params={"title": comment.proposal.title},
-        url=comment_url(comment),
-    )
+    comment_author_tell(comment=comment, kind="comment.held")
     return True
