@@ -140,17 +140,22 @@ def environment_settings(app_configs, **kwargs):
     return errors
 
 
+def _in_production(wrong: bool, warning: Warning) -> list:
+    """`warning` where production runs with a setting that is `wrong` there; a development or test machine
+    may leave it so."""
+    return [warning] if getattr(settings, "PORTAL_PRODUCTION", False) and wrong else []
+
+
 @register(Tags.security, deploy=True)
 def staff_second_factor_required(app_configs, **kwargs):
-    if getattr(settings, "PORTAL_PRODUCTION", False) and settings.PORTAL_STAFF_MFA == "optional":
-        return [
-            Warning(
-                "PORTAL_STAFF_MFA=optional: staff (moderators, the Commission, administrators) can act "
-                "with a password alone. Production needs 'required'.",
-                id="portal.W044",
-            )
-        ]
-    return []
+    return _in_production(
+        settings.PORTAL_STAFF_MFA == "optional",
+        Warning(
+            "PORTAL_STAFF_MFA=optional: staff (moderators, the Commission, administrators) can act "
+            "with a password alone. Production needs 'required'.",
+            id="portal.W044",
+        ),
+    )
 
 
 @register(Tags.security, deploy=True)
@@ -158,16 +163,15 @@ def proxy_hops_set(app_configs, **kwargs):
     """Production stands behind nginx (it already trusts its X-Forwarded-Proto). Left at 0, the hops make
     every request look as if it came from nginx's own address: every per-address limit becomes one for the
     whole site, and ten mistyped passwords anywhere in a minute lock everyone out of signing in."""
-    if getattr(settings, "PORTAL_PRODUCTION", False) and settings.PORTAL_TRUSTED_PROXY_HOPS < 1:
-        return [
-            Warning(
-                "PORTAL_TRUSTED_PROXY_HOPS=0: behind nginx every request counts as nginx's own address, so "
-                "one address's failed logins, sign-ups and submissions would refuse everyone. Set it to the "
-                "proxies in front of the web processes (1 with deploy/nginx; deploy/env.example).",
-                id="portal.W047",
-            )
-        ]
-    return []
+    return _in_production(
+        settings.PORTAL_TRUSTED_PROXY_HOPS < 1,
+        Warning(
+            "PORTAL_TRUSTED_PROXY_HOPS=0: behind nginx every request counts as nginx's own address, so "
+            "one address's failed logins, sign-ups and submissions would refuse everyone. Set it to the "
+            "proxies in front of the web processes (1 with deploy/nginx; deploy/env.example).",
+            id="portal.W047",
+        ),
+    )
 
 
 @register(Tags.compatibility, deploy=True)
