@@ -92,3 +92,11 @@ def wants_fragment(request) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
+
+
+def query_without_page(request) -> str:
+    """A list's query string without its page number: what its page links carry, so that turning the page
+    keeps the filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -18,7 +18,7 @@ from portal.accounts import services as account_services
 from portal.accounts.permissions import can_block_accounts
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import IdsForm, add_service_errors, error_text
-from portal.core.http import client_ip
+from portal.core.http import client_ip, query_without_page
 from portal.core.roles import role_required
 from proposals.permissions.moderation import can_moderate, is_for_another_moderator
 from proposals.permissions.proposal import can_view_proposal
@@ -69,14 +69,12 @@ def queue(request):
                 "for_another_moderator": is_for_another_moderator(request.user, case),
             }
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "proposals/moderation/queue.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "rows": rows,
             "filter_form": form if form.is_bound else QueueFilterForm(),
             "bulk_form": BulkDecisionForm(),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.core import switches
 from portal.core.files import private_file_response
-from portal.core.http import wants_fragment
+from portal.core.http import query_without_page, wants_fragment
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.shared_pages import render_for_reader
 from proposals.permissions.moderation import can_moderate
@@ -50,8 +50,6 @@ def proposal_list(request):
     form_and_filters = functools.cache(lambda: _filter_form(request))
     if request.GET.get("q") and switches.current().search_paused:
         form_and_filters()  # its message goes to this reader even when the page is the stored one
-    query = request.GET.copy()
-    query.pop("page", None)
     # A history restore asks with htmx's header too, for the whole page (portal.core.http.wants_fragment).
     template = "proposals/proposal_list.html"
     if wants_fragment(request):
@@ -69,7 +67,7 @@ def proposal_list(request):
         # The cards depend on the address and on the filters in force (search may be paused).
         "cards_key": lambda: dataclasses.astuple(form_and_filters()[1]),
         "search_capped_at": lambda: search.SEARCH_CANDIDATES if form_and_filters()[1].q else None,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "topic": topic,
         "follows_topic": bool(topic and topic.followed),
         "filtered_organisation": lambda: selectors.organisation_named(form_and_filters()[1].organisation),
