@@ -37,8 +37,16 @@ class ImportForm(PortalForm):
     label_kk = forms.CharField(label=gettext_lazy("Label (Kazakh)"), max_length=120)
     label_ru = forms.CharField(label=gettext_lazy("Label (Russian)"), max_length=120, required=False)
     label_en = forms.CharField(label=gettext_lazy("Label (English)"), max_length=120, required=False)
+    # Kazakh is the state language: a version without its text would be published with Kazakh pages
+    # showing another language's wording as if it were the draft.
     file_kk = forms.FileField(
-        label=gettext_lazy("Markdown in Kazakh (kk.md)"), required=False, widget=FilePickerInput()
+        label=gettext_lazy("Markdown in Kazakh (kk.md)"),
+        widget=FilePickerInput(),
+        error_messages={
+            "required": gettext_lazy(
+                "Upload the Kazakh text (kk.md): every version is published in the state language."
+            )
+        },
     )
     file_ru = forms.FileField(
         label=gettext_lazy("Markdown in Russian (ru.md)"), required=False, widget=FilePickerInput()
@@ -50,13 +58,7 @@ class ImportForm(PortalForm):
     def clean(self):
         data = super().clean()
         files = {code: data.get(f"file_{code}") for code in LANGUAGES if data.get(f"file_{code}")}
-        # Kazakh is the state language: a version without its text would be published with Kazakh pages
-        # showing another language's wording as if it were the draft.
         if "kk" not in files:
-            self.add_error(
-                "file_kk",
-                _("Upload the Kazakh text (kk.md): every version is published in the state language."),
-            )
             return data
         texts = {}
         for code, upload in files.items():
