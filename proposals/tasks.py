@@ -9,7 +9,7 @@ from django.utils import timezone
 from .models import Comment, Consultation, Proposal, ProposalStatus
 from .selectors import outcome as outcome_selectors
 from .services.commitment import commitment_overdue_announce
-from .services.hearing import hearing_reminders_send
+from .services.hearing_notices import hearing_reminders_send
 from .services.outcome_report import outcome_report_build
 from .services.response import deadline_misses_record
 from .services.screening import comment_screen, proposal_screen

@@ -1,53 +1,37 @@
-"""Writes on hearings. The status changes only in `hearing_transition`, against HEARING_LIFECYCLE; seats are
-counted under a lock of the hearing row, so capacity holds however many people register at once."""
+"""Writes on hearings: scheduling and editing one, its status, and its record once held. The status changes
+only in `hearing_transition`, against HEARING_LIFECYCLE. Registrations are in `hearing_registration`, what
+people are told in `hearing_notices`."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
-from portal.core.formats import format_when, iso_datetime
-from portal.core.http import rate_limit_address
 from portal.core.lifecycle import Lifecycle
-from portal.core.ratelimit import rate_limit_hit
-from portal.notifications.email import email_queue
-from portal.notifications.messages import in_every_language
-from portal.notifications.services import notify
-from proposals.permissions.hearing import (
-    can_cancel_hearing_registration,
-    can_manage_hearings,
-    hearing_registration_refusal,
-    new_hearing_refusal,
-)
+from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
 from ..models import (
     Consultation,
-    Follow,
     Hearing,
     HearingDiscussion,
     HearingDocument,
     HearingFormat,
-    HearingRegistration,
     HearingTransition,
     Proposal,
 )
 from ..models.hearing import HearingStatus, RegistrationStatus
 from ..rich_text import render_markdown
+from .hearing_notices import active_registrations, hearing_change_notify
+from .hearing_registration import fill_seats
 
 H = HearingStatus
 R = RegistrationStatus
@@ -63,9 +47,6 @@ HEARING_LIFECYCLE = Lifecycle(
         H.CANCELLED: [],
     },
 )
-
-CANCEL_SALT = "hearings.registration.cancel"
-
 
 # A hearing goes live from this long before its start (the doors open, the broadcast begins), not days early:
 # "Live now" on the hearing's page and in the lists would send people to a room that is not there yet.
@@ -197,23 +178,23 @@ def hearing_save(
         moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
         if hearing.starts_at != data.starts_at:
             # A reminder of the old start says nothing of the new one: the sweep reminds again before it.
-            _active(hearing.pk).update(reminder_sent_at=None)
+            active_registrations(hearing.pk).update(reminder_sent_at=None)
     for name in HEARING_FIELDS:
         setattr(hearing, name, getattr(data, name))
     if moved:
         hearing.sequence += 1  # calendars replace their copy of the event with the higher revision
     hearing.save()
     audit_record(actor=actor, action="hearing.saved", target=hearing, details={"moved": moved})
-    _fill_seats(hearing)
+    fill_seats(hearing)
     if moved and hearing.status in (H.SCHEDULED, H.POSTPONED, H.LIVE):
-        _notify_audience(hearing, kind="hearing.moved", exclude=actor)
+        hearing_change_notify(hearing, kind="hearing.moved", exclude=actor)
     return hearing
 
 
 def _seats_taken_fit(hearing: Hearing, capacity: int) -> None:
     """Fewer seats than people already holding one would leave some with a code for a chair that is not there
     (the hall is full at the door); the secretariat keeps enough seats, or those people cancel first."""
-    taken = _active(hearing.pk).filter(status=R.REGISTERED).count()
+    taken = active_registrations(hearing.pk).filter(status=R.REGISTERED).count()
     if capacity < taken:
         raise ValidationError(
             {
@@ -313,288 +294,10 @@ def hearing_transition(*, hearing: Hearing, to_status: str, actor: User | None, 
         # The secretariat's reason goes with it, as typed (it is also on the hearing's page).
         if reason.strip():
             kind += "_because"
-        _notify_audience(locked, kind=kind, exclude=actor, extra={"reason": reason.strip()})
+        hearing_change_notify(locked, kind=kind, exclude=actor, extra={"reason": reason.strip()})
     elif to_status == H.SCHEDULED:
         # Everyone was told "postponed, a new date will be announced": this is that announcement, whether
         # or not the time was edited meanwhile.
-        _notify_audience(locked, kind="hearing.rescheduled", exclude=actor)
-        _fill_seats(locked)
+        hearing_change_notify(locked, kind="hearing.rescheduled", exclude=actor)
+        fill_seats(locked)
     return locked
-
-
-# --- registrations --------------------------------------------------------------------------------------
-
-
-def _active(hearing_id: int):
-    return HearingRegistration.objects.filter(hearing_id=hearing_id).exclude(status=R.CANCELLED)
-
-
-# A code read out at the door: capitals and digits without look-alikes (0/O, 1/I), in two groups of four.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def registration_code_new() -> str:
-    while True:
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        code = f"{raw[:4]}-{raw[4:]}"
-        if not HearingRegistration.objects.filter(code=code).exists():
-            return code
-
-
-def hearing_register(*, user: User, hearing: Hearing, ip: str | None = None) -> HearingRegistration:
-    """Gives `user` a seat, or a place on the waiting list once every seat is taken.
-
-    The hearing row is locked while seats are counted and the row is written, so parallel registrations are
-    serialised: the capacity is never exceeded and the waiting list keeps the order in which people came. A
-    second registration by the same person returns the first. New registrations from one client address `ip`
-    are limited per hearing and day: an account needs only a confirmed email, and throw-away accounts took
-    every seat of a hearing.
-    """
-    refusal = hearing_registration_refusal(user, hearing)
-    if refusal:
-        raise PermissionDenied(refusal)
-    with transaction.atomic():
-        locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
-        if not locked.registration_is_open():
-            raise PermissionDenied(_("Registration for this hearing is not open."))
-        existing = _active(locked.pk).filter(user=user).first()
-        if existing is not None:
-            return existing
-        _check_seats_pace(locked, ip)
-        taken = _active(locked.pk).filter(status=R.REGISTERED).count()
-        registration = HearingRegistration.objects.create(
-            hearing=locked,
-            user=user,
-            status=R.REGISTERED if taken < locked.capacity else R.WAITLISTED,
-            code=registration_code_new(),
-            created_at=timezone.now(),
-        )
-        _send_registration_email(registration, hearing=locked, user=user)
-        # In the notification centre too; the email with the code is the one just sent.
-        notify_hearing_users(
-            locked,
-            [user.pk],
-            kind="hearing.registered" if registration.status == R.REGISTERED else "hearing.waitlisted",
-            category="hearings",
-            email=False,
-        )
-    return registration
-
-
-def _check_seats_pace(hearing: Hearing, ip: str | None) -> None:
-    address = rate_limit_address(ip)
-    if address and not rate_limit_hit(
-        scope=f"hearing-seat-{hearing.pk}",
-        key=address,
-        limit=settings.HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY,
-        period_seconds=86400,
-    ):
-        raise PermissionDenied(
-            _("Too many registrations for this hearing came from your network today. Try again tomorrow.")
-        )
-
-
-def hearing_registration_cancel(
-    *,
-    registration: HearingRegistration,
-    user: User | None = None,
-    by_signed_link: bool = False,
-    erasing: bool = False,
-) -> HearingRegistration | None:
-    """Cancels a registration (by its owner, or through the signed link of its email, or as the account is
-    erased).
-
-    A freed seat goes to the first person on the waiting list, who is told and emailed; returns that
-    person's registration, if any. Cancelling twice does nothing more. Once the hearing has begun, its
-    registrations are the record of who was expected, and only an erasure takes one back.
-    """
-    with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
-        locked = HearingRegistration.objects.select_for_update().get(pk=registration.pk)
-        if not (by_signed_link or erasing) and not can_cancel_hearing_registration(user, locked):
-            raise PermissionDenied(_("You may not cancel this registration."))
-        if locked.status == R.CANCELLED:
-            return None
-        if hearing.has_started and not erasing:
-            raise ValidationError(
-                _(
-                    "The hearing has begun: registrations can no longer be cancelled, they record who was "
-                    "expected."
-                )
-            )
-        locked.status = R.CANCELLED
-        locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "cancelled_at"])
-        promoted = _fill_seats(Hearing.objects.get(pk=locked.hearing_id))
-    return promoted[0] if promoted else None
-
-
-def _fill_seats(hearing: Hearing) -> list[HearingRegistration]:
-    """Moves people from the waiting list into free seats, first come first served (hearing row locked);
-    not once it has begun: a seat offered then could not be taken."""
-    if hearing.status != H.SCHEDULED or hearing.has_started:
-        return []
-    free = hearing.capacity - _active(hearing.pk).filter(status=R.REGISTERED).count()
-    if free <= 0:
-        return []
-    waiting = list(
-        _active(hearing.pk)
-        .filter(status=R.WAITLISTED)
-        .select_related("user")
-        .select_for_update(of=("self",))
-        .order_by("created_at", "id")[:free]
-    )
-    now = timezone.now()
-    for registration in waiting:
-        registration.status = R.REGISTERED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        _send_registration_email(registration, hearing=hearing, user=registration.user, promoted=True)
-        # In the centre only, as for a registration: the email with the code is the one just sent.
-        notify_hearing_users(
-            hearing, [registration.user_id], kind="hearing.promoted", category="hearings", email=False
-        )
-    return waiting
-
-
-def cancel_token(registration: HearingRegistration) -> str:
-    return signing.dumps({"r": registration.pk, "c": registration.code}, salt=CANCEL_SALT, compress=True)
-
-
-def registration_from_token(token: str) -> HearingRegistration | None:
-    """The registration a cancel link names, while there is still something to cancel: the link dies when
-    the hearing ends (or is finished or cancelled), so an old email cannot be replayed."""
-    try:
-        data = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature:
-        return None
-    registration = HearingRegistration.objects.select_related("hearing").filter(pk=data.get("r")).first()
-    if registration is None or not secrets.compare_digest(registration.code, str(data.get("c", ""))):
-        return None
-    hearing = registration.hearing
-    if hearing.ends_at <= timezone.now() or hearing.status in (
-        H.FINISHED,
-        H.CANCELLED,
-    ):
-        return None
-    return registration
-
-
-def _local(moment: datetime) -> str:
-    # The month by its name in the reader's language ("15 наурыз 2030 ж."): figures read differently from
-    # country to country. The zone is named by the email template ("Almaty time"), so the form without it.
-    return format_when(moment, "date_long") + ", " + format_when(moment, "time")
-
-
-def _send_registration_email(registration, *, hearing: Hearing, user: User, promoted: bool = False) -> None:
-    """The confirmation with the registration code and a signed cancel link, in the person's language."""
-    language = user.preferred_language or "kk"
-    with translation.override(language):
-        context = {
-            "user": user,
-            "hearing": hearing,
-            "title": hearing.translated("title"),
-            "registration": registration,
-            "promoted": promoted,
-            "start": _local(hearing.starts_at),
-            "hearing_url": settings.SITE_URL + hearing.get_absolute_url(),
-            "ics_url": settings.SITE_URL + reverse("hearing_ics", kwargs={"pk": hearing.pk}),
-            "cancel_url": settings.SITE_URL
-            + reverse("hearing_cancel_link", kwargs={"token": cancel_token(registration)}),
-        }
-        if registration.status == R.REGISTERED:
-            subject = _("Your seat at the hearing “%(title)s”") % {"title": context["title"]}
-        else:
-            subject = _("You are on the waiting list of the hearing “%(title)s”") % {
-                "title": context["title"]
-            }
-        body = render_to_string("proposals/email/hearing_registration.txt", context)
-    email_queue(
-        message=EmailMessage(subject=f"[Qatysu] {subject}", body=body, to=[user.email]), language=language
-    )
-
-
-# --- notifications --------------------------------------------------------------------------------------
-
-
-def hearing_audience(hearing: Hearing) -> set[int]:
-    """Everyone registered or waiting, and the followers of the proposals on the agenda."""
-    registered = set(_active(hearing.pk).values_list("user_id", flat=True))
-    followers = set(
-        Follow.objects.filter(proposal__agenda_items__hearing=hearing).values_list("user_id", flat=True)
-    )
-    return registered | followers
-
-
-def _notify_audience(
-    hearing: Hearing, *, kind: str, exclude=None, extra: dict[str, str] | None = None
-) -> int:
-    return notify_hearing_users(
-        hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude, extra=extra
-    )
-
-
-def notify_hearing_users(
-    hearing: Hearing,
-    user_ids: Iterable[int],
-    *,
-    kind: str,
-    category: str,
-    exclude: User | int | None = None,
-    extra: dict[str, str] | None = None,
-    email: bool = True,
-) -> int:
-    """Notifies each person; the title and venue go in every language, so each reader gets theirs."""
-    params = {
-        "title": hearing.in_every_language("title"),
-        # Written in the reader's language when the notification is shown.
-        "start": iso_datetime(hearing.starts_at),
-        # An online hearing has no venue: its format says where, not a dash.
-        "venue": _venue_or_format(hearing),
-        **(extra or {}),
-    }
-    return notify(
-        recipients=user_ids,
-        category=category,
-        kind=kind,
-        params=params,
-        url=hearing.get_absolute_url(),
-        exclude=exclude,
-        email=email,
-    )
-
-
-def _venue_or_format(hearing: Hearing) -> dict[str, str]:
-    venue = hearing.in_every_language("venue")
-    return venue if any(venue.values()) else in_every_language(HearingFormat(hearing.format).label)
-
-
-def hearing_reminders_send(*, now: datetime | None = None) -> int:
-    """Reminds each registered person once, HEARING_REMINDER_BEFORE ahead of the start.
-
-    Each reminder is claimed by a conditional UPDATE (`reminder_sent_at IS NULL`) in its own transaction:
-    two sweeps running at once, or one run twice, send it once.
-    """
-    now = now or timezone.now()
-    due = HearingRegistration.objects.filter(
-        status=R.REGISTERED,
-        reminder_sent_at__isnull=True,
-        hearing__status=H.SCHEDULED,
-        hearing__starts_at__gt=now,
-        hearing__starts_at__lte=now + settings.HEARING_REMINDER_BEFORE,
-    ).values_list("pk", "hearing_id", "user_id")
-    hearings: dict[int, Hearing] = {}
-    sent = 0
-    for pk, hearing_id, user_id in list(due):
-        with transaction.atomic():
-            claimed = HearingRegistration.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            )
-            if not claimed:
-                continue
-            hearing = hearings.get(hearing_id) or hearings.setdefault(
-                hearing_id, Hearing.objects.get(pk=hearing_id)
-            )
-            notify_hearing_users(hearing, [user_id], kind="hearing.reminder", category="reminders")
-            sent += 1
-    return sent

@@ -20,7 +20,8 @@ from proposals.permissions.proposal import has_interest_in
 from ..models import AgendaItem, ArticleIdentity, Follow, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
 from ..models.translated import LANGUAGE_ORDER
-from .hearing import notify_hearing_users, require_hearing_manager
+from .hearing import require_hearing_manager
+from .hearing_notices import notify_hearing_users
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..permissions.consultation import intake_is_open
 from .comment import comment_delete, comment_url
-from .hearing import hearing_registration_cancel
+from .hearing_registration import hearing_registration_cancel
 from .proposal import PROPOSAL_LIFECYCLE, proposal_transition
 
 

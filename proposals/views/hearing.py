@@ -21,8 +21,8 @@ from ..calendar import hearings_calendar
 from ..forms import SpeakerRequestForm
 from ..models import Hearing, HearingStatus, Proposal, RegistrationStatus
 from ..selectors import hearing as selectors
-from ..services import hearing as services
 from ..services import hearing_agenda as agenda
+from ..services import hearing_registration
 
 PAGE_SIZE = 20
 
@@ -75,7 +75,9 @@ def hearing_detail(request, pk):
 def hearing_register(request, pk):
     hearing = get_object_or_404(Hearing, pk=pk)
     try:
-        registration = services.hearing_register(user=request.user, hearing=hearing, ip=client_ip(request))
+        registration = hearing_registration.hearing_register(
+            user=request.user, hearing=hearing, ip=client_ip(request)
+        )
     except PermissionDenied as error:
         messages.error(request, error_text(error))
     else:
@@ -99,7 +101,7 @@ def hearing_unregister(request, pk):
         messages.error(request, _("You are not registered for this hearing."))
         return redirect(hearing)
     with refusal_flashed(request):
-        services.hearing_registration_cancel(registration=registration, user=request.user)
+        hearing_registration.hearing_registration_cancel(registration=registration, user=request.user)
         messages.success(request, _("Your registration is cancelled."))
     return redirect(hearing)
 
@@ -107,12 +109,12 @@ def hearing_unregister(request, pk):
 @require_http_methods(["GET", "POST"])
 def hearing_cancel_link(request, token):
     """The signed link of the confirmation email: GET asks, POST cancels (no sign-in needed)."""
-    registration = services.registration_from_token(token)
+    registration = hearing_registration.registration_from_token(token)
     if registration is None:
         raise Http404
     if request.method == "POST":
         with refusal_flashed(request):
-            services.hearing_registration_cancel(registration=registration, by_signed_link=True)
+            hearing_registration.hearing_registration_cancel(registration=registration, by_signed_link=True)
             messages.success(request, _("Your registration is cancelled."))
         return redirect(registration.hearing)
     return render(

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from portal.accounts.tokens import api_token_create
-from proposals.services import hearing as services
+from proposals.services import hearing_registration
 
 from .factories import AgendaItemFactory, HearingFactory, ProposalFactory
 
@@ -43,7 +43,7 @@ def test_detail_has_the_agenda_with_proposal_ids_and_no_personal_data(client, co
     AgendaItemFactory(
         hearing=hearing, proposals=[proposal, hidden], speakers_en="Secretary of the Commission"
     )
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     response = client.get(f"/api/v1/hearings/{hearing.pk}")
     assert response.status_code == 200
     body = response.json()

@@ -16,7 +16,7 @@ from django.views.defaults import server_error
 from portal.accounts.models import DataExport
 from portal.notifications.models import Notification
 from proposals.models import Comment, ModerationCase
-from proposals.services import hearing as hearing_services
+from proposals.services import hearing_registration
 from proposals.services.comment import comment_create
 from proposals.services.screening import proposal_screen
 from proposals.services.support import support_add
@@ -93,7 +93,7 @@ def test_my_participation_gathers_supports_comments_follows_registrations_and_re
     commented = ProposalFactory(consultation=consultation, title="Commented one")
     comment_create(author=citizen, proposal=commented, body="A thought about budgets.")
     hearing = HearingFactory(consultation=consultation, title_en="Hearing on courts")
-    hearing_services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     client.force_login(citizen)
     with django_assert_max_num_queries(16):
         page = client.get(reverse("participation")).content.decode()
@@ -363,7 +363,7 @@ def test_the_answer_email_gives_the_decision_and_its_reasons(
 
 
 def test_a_hearing_registration_code_is_short_and_unambiguous(consultation, citizen):
-    registration = hearing_services.hearing_register(
+    registration = hearing_registration.hearing_register(
         user=citizen, hearing=HearingFactory(consultation=consultation)
     )
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", registration.code)

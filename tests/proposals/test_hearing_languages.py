@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from proposals.services import hearing as services
+from proposals.services import hearing_registration
 from proposals.services.hearing import HearingInput
 from tests.factories import UserFactory
 
@@ -142,5 +143,5 @@ def test_the_registration_email_writes_the_start_in_words_of_the_readers_languag
         ends_at=datetime(2030, 3, 15, 7, tzinfo=UTC),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_register(user=UserFactory(preferred_language=language), hearing=hearing)
+        hearing_registration.hearing_register(user=UserFactory(preferred_language=language), hearing=hearing)
     assert start in mail.outbox[0].body

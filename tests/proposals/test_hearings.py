@@ -26,6 +26,7 @@ from proposals.models import (
     HearingTransition,
 )
 from proposals.services import hearing as services
+from proposals.services import hearing_notices, hearing_registration
 from proposals.services.follow import follow_add
 from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
@@ -44,7 +45,7 @@ def test_registering_gives_a_seat_with_an_unguessable_code_and_emails_it(
     hearing, citizen, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.hearing_register(user=citizen, hearing=hearing)
+        registration = hearing_registration.hearing_register(user=citizen, hearing=hearing)
     assert registration.status == "registered"
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", registration.code)
     assert [m.to for m in mail.outbox] == [[citizen.email]]
@@ -54,8 +55,8 @@ def test_registering_gives_a_seat_with_an_unguessable_code_and_emails_it(
 
 
 def test_registering_twice_keeps_one_seat(hearing, citizen):
-    first = services.hearing_register(user=citizen, hearing=hearing)
-    second = services.hearing_register(user=citizen, hearing=hearing)
+    first = hearing_registration.hearing_register(user=citizen, hearing=hearing)
+    second = hearing_registration.hearing_register(user=citizen, hearing=hearing)
     assert first.pk == second.pk
     assert HearingRegistration.objects.filter(hearing=hearing).count() == 1
 
@@ -65,10 +66,12 @@ def test_beyond_capacity_people_wait_and_a_cancellation_promotes_the_first(
 ):
     hearing = HearingFactory(consultation=consultation, capacity=2)
     people = [UserFactory() for _ in range(4)]
-    registrations = [services.hearing_register(user=person, hearing=hearing) for person in people]
+    registrations = [hearing_registration.hearing_register(user=person, hearing=hearing) for person in people]
     assert [r.status for r in registrations] == ["registered", "registered", "waitlisted", "waitlisted"]
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.hearing_registration_cancel(registration=registrations[0], user=people[0])
+        promoted = hearing_registration.hearing_registration_cancel(
+            registration=registrations[0], user=people[0]
+        )
     assert promoted.pk == registrations[2].pk
     statuses = dict(HearingRegistration.objects.values_list("user_id", "status"))
     assert statuses == {
@@ -84,12 +87,12 @@ def test_beyond_capacity_people_wait_and_a_cancellation_promotes_the_first(
 def test_registration_needs_a_verified_email_and_an_open_window(hearing, citizen):
     EmailAddress.objects.filter(user=citizen).update(verified=False)
     with pytest.raises(PermissionDenied, match="Confirm your email"):
-        services.hearing_register(user=citizen, hearing=hearing)
+        hearing_registration.hearing_register(user=citizen, hearing=hearing)
     EmailAddress.objects.filter(user=citizen).update(verified=True)
     Hearing.objects.filter(pk=hearing.pk).update(registration_closes_at=timezone.now() - timedelta(hours=1))
     hearing.refresh_from_db()
     with pytest.raises(PermissionDenied, match="Registration closed on"):
-        services.hearing_register(user=citizen, hearing=hearing)
+        hearing_registration.hearing_register(user=citizen, hearing=hearing)
     assert not HearingRegistration.objects.exists()
 
 
@@ -131,7 +134,10 @@ def test_parallel_registrations_never_exceed_capacity_on_postgresql():
     hearing = HearingFactory(capacity=50)
     people = [UserFactory() for _ in range(100)]
     _in_parallel(
-        [lambda person=person: services.hearing_register(user=person, hearing=hearing) for person in people]
+        [
+            lambda person=person: hearing_registration.hearing_register(user=person, hearing=hearing)
+            for person in people
+        ]
     )
 
     rows = list(HearingRegistration.objects.filter(hearing=hearing).order_by("created_at", "id"))
@@ -144,7 +150,7 @@ def test_parallel_registrations_never_exceed_capacity_on_postgresql():
     mail.outbox.clear()
     cancelled = rows[10]
     first_waiting = rows[50]
-    promoted = services.hearing_registration_cancel(registration=cancelled, user=cancelled.user)
+    promoted = hearing_registration.hearing_registration_cancel(registration=cancelled, user=cancelled.user)
     assert promoted.pk == first_waiting.pk
     counts = {
         status: HearingRegistration.objects.filter(hearing=hearing, status=status).count()
@@ -156,8 +162,8 @@ def test_parallel_registrations_never_exceed_capacity_on_postgresql():
 
 
 def test_cancel_link_from_the_email_cancels_without_sign_in(client, hearing, citizen):
-    registration = services.hearing_register(user=citizen, hearing=hearing)
-    path = f"/en/hearings/cancel/{services.cancel_token(registration)}/"
+    registration = hearing_registration.hearing_register(user=citizen, hearing=hearing)
+    path = f"/en/hearings/cancel/{hearing_notices.cancel_token(registration)}/"
     page = client.get(path)
     assert page.status_code == 200
     assert registration.code in page.content.decode()
@@ -169,8 +175,8 @@ def test_cancel_link_from_the_email_cancels_without_sign_in(client, hearing, cit
 
 
 def test_a_forged_or_stale_cancel_link_is_refused(client, hearing, citizen):
-    registration = services.hearing_register(user=citizen, hearing=hearing)
-    token = services.cancel_token(registration)
+    registration = hearing_registration.hearing_register(user=citizen, hearing=hearing)
+    token = hearing_notices.cancel_token(registration)
     assert client.post(f"/en/hearings/cancel/{token[:-2]}xx/").status_code == 404
     HearingRegistration.objects.filter(pk=registration.pk).update(code="another-code")
     assert client.post(f"/en/hearings/cancel/{token}/").status_code == 404
@@ -179,9 +185,9 @@ def test_a_forged_or_stale_cancel_link_is_refused(client, hearing, citizen):
 
 
 def test_nobody_cancels_someone_elses_registration(hearing, citizen, other_citizen):
-    registration = services.hearing_register(user=citizen, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=citizen, hearing=hearing)
     with pytest.raises(PermissionDenied):
-        services.hearing_registration_cancel(registration=registration, user=other_citizen)
+        hearing_registration.hearing_registration_cancel(registration=registration, user=other_citizen)
     registration.refresh_from_db()
     assert registration.status == "registered"
 
@@ -227,13 +233,13 @@ def test_reminder_sweep_run_twice_sends_each_reminder_once(
     later = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(days=3))
     people = [UserFactory() for _ in range(3)]
     for person in people:
-        services.hearing_register(user=person, hearing=soon)
-        services.hearing_register(user=person, hearing=later)
+        hearing_registration.hearing_register(user=person, hearing=soon)
+        hearing_registration.hearing_register(user=person, hearing=later)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.hearing_reminders_send() == 2  # the third person waits for a seat
+        assert hearing_notices.hearing_reminders_send() == 2  # the third person waits for a seat
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.hearing_reminders_send() == 0
+        assert hearing_notices.hearing_reminders_send() == 0
     reminders = Notification.objects.filter(kind="hearing.reminder")
     assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people[:2])
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people[:2])
@@ -248,9 +254,9 @@ def test_parallel_reminder_sweeps_send_each_reminder_once_on_postgresql(settings
     hearing = HearingFactory(starts_at=timezone.now() + timedelta(hours=5))
     people = [UserFactory() for _ in range(20)]
     for person in people:
-        services.hearing_register(user=person, hearing=hearing)
+        hearing_registration.hearing_register(user=person, hearing=hearing)
     sent = []
-    _in_parallel([lambda: sent.append(services.hearing_reminders_send()) for _ in range(4)])
+    _in_parallel([lambda: sent.append(hearing_notices.hearing_reminders_send()) for _ in range(4)])
     assert sum(sent) == 20
     reminders = Notification.objects.filter(kind="hearing.reminder")
     assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people)
@@ -451,7 +457,7 @@ def test_changes_are_told_to_registered_people_and_followers_of_agenda_proposals
     hearing, published, commissioner, citizen, change
 ):
     AgendaItemFactory(hearing=hearing, proposals=[published])
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
     UserFactory()  # a bystander, told nothing
@@ -472,7 +478,7 @@ def test_changes_are_told_to_registered_people_and_followers_of_agenda_proposals
 
 
 def test_editing_without_moving_tells_nobody(hearing, citizen, commissioner):
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     services.hearing_save(
         actor=commissioner,
         hearing=hearing,
@@ -505,8 +511,8 @@ def test_moving_a_hearing_raises_its_calendar_revision_by_one_and_a_title_edit_l
 def test_more_seats_promote_people_waiting(consultation, commissioner):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     first, second = UserFactory(), UserFactory()
-    services.hearing_register(user=first, hearing=hearing)
-    assert services.hearing_register(user=second, hearing=hearing).status == "waitlisted"
+    hearing_registration.hearing_register(user=first, hearing=hearing)
+    assert hearing_registration.hearing_register(user=second, hearing=hearing).status == "waitlisted"
     services.hearing_save(
         actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), title_en="x", capacity=2)
     )

@@ -16,6 +16,7 @@ from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.models import HearingRegistration
 from proposals.services import hearing as services
+from proposals.services import hearing_notices, hearing_registration
 from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
@@ -30,11 +31,11 @@ def test_a_promoted_person_gets_one_email_with_the_code_and_a_line_in_the_centre
 ):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     first, waiting = UserFactory(), UserFactory()
-    registration = services.hearing_register(user=first, hearing=hearing)
-    services.hearing_register(user=waiting, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=first, hearing=hearing)
+    hearing_registration.hearing_register(user=waiting, hearing=hearing)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.hearing_registration_cancel(registration=registration, user=first)
+        promoted = hearing_registration.hearing_registration_cancel(registration=registration, user=first)
     assert [m.to for m in mail.outbox] == [[waiting.email]]
     assert promoted.code in mail.outbox[0].body and "/hearings/cancel/" in mail.outbox[0].body
     assert Notification.objects.filter(recipient=waiting, kind="hearing.promoted").count() == 1
@@ -45,8 +46,8 @@ def test_an_erased_accounts_seat_goes_to_the_first_person_waiting(
 ):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     leaving, waiting = UserFactory(), UserFactory()
-    services.hearing_register(user=leaving, hearing=hearing)
-    services.hearing_register(user=waiting, hearing=hearing)
+    hearing_registration.hearing_register(user=leaving, hearing=hearing)
+    hearing_registration.hearing_register(user=waiting, hearing=hearing)
     privacy.account_deletion_request(user=leaving, requested_by=leaving, withdraw_content=False)
     User.objects.filter(pk=leaving.pk).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
     mail.outbox.clear()
@@ -76,12 +77,12 @@ def test_a_hearing_moved_to_another_day_is_reminded_again_before_its_new_start(
 ):
     settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
     hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
-    services.hearing_register(user=citizen, hearing=hearing)
-    assert services.hearing_reminders_send() == 1
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
+    assert hearing_notices.hearing_reminders_send() == 1
     _moved_later(hearing, by=commissioner, days=3)
-    assert services.hearing_reminders_send() == 0  # the new start is days away
+    assert hearing_notices.hearing_reminders_send() == 0  # the new start is days away
     a_day_before = hearing.starts_at + timedelta(days=3) - timedelta(hours=10)
-    assert services.hearing_reminders_send(now=a_day_before) == 1
+    assert hearing_notices.hearing_reminders_send(now=a_day_before) == 1
     assert Notification.objects.filter(kind="hearing.reminder", recipient=citizen).count() == 2
 
 
@@ -92,7 +93,7 @@ def test_an_online_hearing_moved_names_its_format_where_the_venue_would_be(
     hearing = HearingFactory(
         consultation=consultation, format="online", venue_kk="", venue_ru="", venue_en=""
     )
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     _moved_later(hearing, by=commissioner, days=1)
     moved = Notification.objects.get(kind="hearing.moved", recipient=citizen)
     with translation.override("kk"):
@@ -102,18 +103,18 @@ def test_an_online_hearing_moved_names_its_format_where_the_venue_would_be(
 def test_a_venue_change_does_not_remind_twice(consultation, commissioner, citizen, settings):
     settings.HEARING_REMINDER_BEFORE = timedelta(hours=24)
     hearing = HearingFactory(consultation=consultation, starts_at=timezone.now() + timedelta(hours=10))
-    services.hearing_register(user=citizen, hearing=hearing)
-    assert services.hearing_reminders_send() == 1
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
+    assert hearing_notices.hearing_reminders_send() == 1
     services.hearing_save(
         actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), venue_en="Hall 3")
     )
-    assert services.hearing_reminders_send() == 0
+    assert hearing_notices.hearing_reminders_send() == 0
 
 
 def test_my_registrations_say_when_the_hearing_is_cancelled_or_postponed(client, consultation, citizen):
     cancelled, postponed, coming = (HearingFactory(consultation=consultation) for _ in range(3))
     for hearing in (cancelled, postponed, coming):
-        services.hearing_register(user=citizen, hearing=hearing)
+        hearing_registration.hearing_register(user=citizen, hearing=hearing)
     services.hearing_transition(hearing=cancelled, to_status="cancelled", actor=None)
     services.hearing_transition(hearing=postponed, to_status="postponed", actor=None)
     client.force_login(citizen)
@@ -163,13 +164,13 @@ def test_once_the_hearing_has_begun_registrations_stand_and_nobody_is_promoted(
 ):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     came, waiting = UserFactory(), UserFactory()
-    registration = services.hearing_register(user=came, hearing=hearing)
-    services.hearing_register(user=waiting, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=came, hearing=hearing)
+    hearing_registration.hearing_register(user=waiting, hearing=hearing)
     held(hearing)
     with pytest.raises(ValidationError, match="has begun"):
-        services.hearing_registration_cancel(registration=registration, user=came)
+        hearing_registration.hearing_registration_cancel(registration=registration, user=came)
     with pytest.raises(ValidationError, match="has begun"):
-        services.hearing_registration_cancel(registration=registration, by_signed_link=True)
+        hearing_registration.hearing_registration_cancel(registration=registration, by_signed_link=True)
     client.force_login(came)
     response = client.post(f"/en/hearings/{hearing.pk}/unregister/", follow=True)
     assert "registrations can no longer be cancelled" in response.content.decode()
@@ -177,7 +178,7 @@ def test_once_the_hearing_has_begun_registrations_stand_and_nobody_is_promoted(
     # An erasure still takes the registration back, and offers the seat to nobody after the start.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_registration_cancel(registration=registration, user=came, erasing=True)
+        hearing_registration.hearing_registration_cancel(registration=registration, user=came, erasing=True)
     statuses = dict(HearingRegistration.objects.values_list("user_id", "status"))
     assert statuses == {came.pk: "cancelled", waiting.pk: "waitlisted"}
     assert mail.outbox == []
@@ -205,7 +206,7 @@ def test_the_reason_of_a_cancellation_is_on_the_page_and_in_the_notice(
     client, consultation, commissioner, citizen, django_capture_on_commit_callbacks
 ):
     hearing = HearingFactory(consultation=consultation)
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     citizen.preferred_language = "ru"
     citizen.save()
     sign_in_staff(client, commissioner)
@@ -223,7 +224,7 @@ def test_the_reason_of_a_cancellation_is_on_the_page_and_in_the_notice(
     assert "Себебі: Зал закрыт на ремонт" in page
     # Without a reason, the notice says what it always said, with no dangling "Reason:".
     other = HearingFactory(consultation=consultation)
-    services.hearing_register(user=citizen, hearing=other)
+    hearing_registration.hearing_register(user=citizen, hearing=other)
     services.hearing_transition(hearing=other, to_status="postponed", actor=commissioner)
     notice = Notification.objects.filter(recipient=citizen, kind="hearing.postponed").get()
     assert notice.params["reason"] == ""

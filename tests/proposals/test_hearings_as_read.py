@@ -18,6 +18,7 @@ from portal.notifications.models import Notification
 from proposals.models import SpeakerRequest
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
+from proposals.services import hearing_notices, hearing_registration
 from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import OrganisationFactory, UserFactory
@@ -62,7 +63,7 @@ def test_the_calendar_feed_without_or_with_an_unknown_language_still_answers(cli
 def test_seats_are_never_fewer_than_people_holding_one(client, consultation, commissioner):
     hearing = HearingFactory(consultation=consultation, capacity=3)
     for person in UserFactory.create_batch(2):
-        services.hearing_register(user=person, hearing=hearing)
+        hearing_registration.hearing_register(user=person, hearing=hearing)
     with pytest.raises(ValidationError) as refused:
         services.hearing_save(
             actor=commissioner, hearing=hearing, data=replace(HearingInput.of(hearing), capacity=1)
@@ -154,9 +155,9 @@ def test_a_speaker_is_named_as_on_their_proposal_with_their_organisation(client,
 def test_a_person_waiting_is_asked_to_leave_the_waiting_list_not_to_give_up_a_seat(client, consultation):
     hearing = HearingFactory(consultation=consultation, capacity=1, title_ru="Бюджеты")
     seated, waiting = UserFactory(), UserFactory()
-    services.hearing_register(user=seated, hearing=hearing)
-    registration = services.hearing_register(user=waiting, hearing=hearing)
-    page = _page(client, f"/ru/hearings/cancel/{services.cancel_token(registration)}/")
+    hearing_registration.hearing_register(user=seated, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=waiting, hearing=hearing)
+    page = _page(client, f"/ru/hearings/cancel/{hearing_notices.cancel_token(registration)}/")
     assert "Покинуть лист ожидания слушаний «Бюджеты»?" in page
     assert "Ваше место перейдёт" not in page
     client.force_login(waiting)
@@ -193,10 +194,10 @@ def test_a_live_stream_can_also_be_opened_on_its_own_site(client, consultation):
 def test_once_the_hearing_has_begun_no_page_offers_a_cancellation_that_would_be_refused(client, consultation):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     seated, waiting = UserFactory(), UserFactory()
-    registration = services.hearing_register(user=seated, hearing=hearing)
-    services.hearing_register(user=waiting, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=seated, hearing=hearing)
+    hearing_registration.hearing_register(user=waiting, hearing=hearing)
     under_way(hearing)
-    cancel_page = _page(client, f"/ru/hearings/cancel/{services.cancel_token(registration)}/")
+    cancel_page = _page(client, f"/ru/hearings/cancel/{hearing_notices.cancel_token(registration)}/")
     assert "Слушания начались: регистрацию больше нельзя отменить" in cancel_page
     assert "Отменить мою регистрацию" not in cancel_page
     client.force_login(seated)
@@ -213,8 +214,8 @@ def test_the_seat_email_links_the_calendar_file_in_the_readers_language(
 ):
     hearing = HearingFactory(consultation=consultation, capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
-        services.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
+        hearing_registration.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
+        hearing_registration.hearing_register(user=UserFactory(preferred_language="ru"), hearing=hearing)
     seat, waiting = (message.body for message in mail.outbox)
     assert f"Добавьте слушания в свой календарь: {settings.SITE_URL}/ru/hearings/{hearing.pk}.ics" in seat
     # A place on the waiting list is no date to keep yet.
@@ -243,7 +244,7 @@ def test_those_told_of_a_postponement_are_told_when_the_hearing_is_on_again(
     hearing.ends_at = hearing.starts_at + timedelta(hours=2)
     hearing.save()
     person = UserFactory()
-    services.hearing_register(user=person, hearing=hearing)
+    hearing_registration.hearing_register(user=person, hearing=hearing)
     services.hearing_transition(hearing=hearing, to_status="postponed", actor=commissioner)
     services.hearing_transition(hearing=hearing, to_status="scheduled", actor=commissioner)
     notice = Notification.objects.get(recipient=person, kind="hearing.rescheduled")

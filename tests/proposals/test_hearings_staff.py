@@ -14,6 +14,7 @@ from proposals.forms_staff import HearingCreateForm, HearingForm
 from proposals.models import AgendaItem, Hearing, SpeakerRequest
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
+from proposals.services import hearing_registration
 from proposals.services.document import document_version_import
 from proposals.services.hearing import HearingInput
 from proposals.services.hearing_agenda import AgendaItemInput
@@ -273,7 +274,7 @@ def test_staff_creates_a_hearing_in_almaty_time(client, consultation, commission
 
 
 def test_registrations_list_shows_names_and_public_pages_never_emails(client, hearing, citizen, commissioner):
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     for path in (
         f"/en/hearings/{hearing.pk}/",
         "/en/hearings/",
@@ -495,7 +496,7 @@ def test_a_hearing_ending_before_it_starts_is_refused_beside_its_end_in_plain_wo
 def test_the_registrations_list_names_people_and_the_new_hearing_form_asks_to_choose(
     client, hearing, citizen, commissioner
 ):
-    services.hearing_register(user=citizen, hearing=hearing)
+    hearing_registration.hearing_register(user=citizen, hearing=hearing)
     sign_in_staff(client, commissioner)
     listing = client.get(f"/kk/staff/hearings/{hearing.pk}/registrations/").content.decode()
     # «Аты», a person's name, not «Атауы», the name of a thing.
@@ -571,7 +572,7 @@ def test_the_registrations_table_dates_read_the_same_way_in_every_country(
     client, hearing, citizen, commissioner, language, written
 ):
     """The English table said "07/12/2026", 12 July to a reader used to US dates."""
-    registration = services.hearing_register(user=citizen, hearing=hearing)
+    registration = hearing_registration.hearing_register(user=citizen, hearing=hearing)
     registration.created_at = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
     registration.save(update_fields=["created_at"])
     sign_in_staff(client, commissioner)

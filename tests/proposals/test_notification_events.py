@@ -16,6 +16,7 @@ from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.demo.outcome import seed_digest_notifications
 from proposals.services import hearing as hearing_services
+from proposals.services import hearing_registration
 from proposals.services.follow import follow_add
 from proposals.services.hearing_agenda import AgendaItemInput, agenda_item_save
 from proposals.services.proposal import proposal_transition
@@ -78,7 +79,7 @@ def test_a_registration_is_in_the_centre_and_emailed_once(
     hearing = HearingFactory(consultation=consultation)
     mail.outbox.clear()  # the citizen's email address is verified by the factory
     with django_capture_on_commit_callbacks(execute=True):
-        hearing_services.hearing_register(user=citizen, hearing=hearing)
+        hearing_registration.hearing_register(user=citizen, hearing=hearing)
     assert _kinds(citizen) == ["hearing.registered"]
     assert len([m for m in mail.outbox if m.to == [citizen.email]]) == 1
 
@@ -173,7 +174,7 @@ def test_a_hearing_notice_names_the_hearing_in_the_language_being_read(
         title_en="Budgets",
     )
     person = UserFactory(preferred_language="kk")
-    hearing_services.hearing_register(user=person, hearing=hearing)
+    hearing_registration.hearing_register(user=person, hearing=hearing)
     mail.outbox.clear()
     with translation.override("ru"), django_capture_on_commit_callbacks(execute=True):
         hearing_services.hearing_transition(hearing=hearing, to_status="cancelled", actor=commissioner)

@@ -26,7 +26,8 @@ from proposals.models import (
     ResponsibleBody,
     SpeakerRequest,
 )
-from proposals.services.hearing import cancel_token, hearing_register
+from proposals.services.hearing_notices import cancel_token
+from proposals.services.hearing_registration import hearing_register
 from proposals.services.moderation import moderation_case_open
 from proposals.services.reader_report import report_create
 from tests.factories import UserFactory

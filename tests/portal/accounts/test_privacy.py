@@ -22,7 +22,7 @@ from portal.notifications.services import notify
 from proposals.models import RetainedSupport, Support
 from proposals.services.comment import comment_create
 from proposals.services.follow import follow_add
-from proposals.services.hearing import hearing_register
+from proposals.services.hearing_registration import hearing_register
 from proposals.services.reader_report import report_create
 from proposals.services.support import support_add
 from tests.conftest import give_totp

@@ -10,7 +10,7 @@ from portal.notifications.email import email_from_payload, email_queue, email_to
 from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from portal.notifications.services import build_email, notify, unsubscribe_read
-from proposals.services.hearing import hearing_register
+from proposals.services.hearing_registration import hearing_register
 from tests.factories import UserFactory
 from tests.proposals.factories import HearingFactory
 
