@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.lifecycle import Lifecycle
+from portal.notifications.messages import in_every_language
 from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
 from ..models import (
@@ -102,6 +104,9 @@ class HearingInput:
 HEARING_FIELDS = tuple(field.name for field in fields(HearingInput))
 # A change of any of these tells everyone concerned.
 MOVE_FIELDS = ("starts_at", "ends_at", "venue_kk", "venue_ru", "venue_en", "format", "online_url")
+# A new livestream link is told too: people registered to watch would open the old one. The calendar file
+# carries no stream link, so its revision stays.
+LINK_FIELDS = ("stream_url",)
 
 
 def stream_url_validate(url: str) -> None:
@@ -159,11 +164,11 @@ def hearing_save(
     hearing: Hearing | None = None,
 ) -> Hearing:
     """Creates a hearing in `consultation` (published and not archived), or edits `hearing`, which keeps its
-    consultation. A new time, venue or format is told to everyone registered or concerned; more seats promote
-    people from the waiting list."""
+    consultation. A new time, venue, format or link is told to everyone registered or concerned; more seats
+    promote people from the waiting list."""
     require_hearing_manager(actor)
     _validate_hearing(data)
-    moved = False
+    moved = relinked = False
     if hearing is None:
         if consultation is not None:
             # Locked, so that the consultation cannot be archived while its new hearing is written.
@@ -176,6 +181,7 @@ def hearing_save(
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
         _seats_taken_fit(hearing, data.capacity)
         moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
+        relinked = any(getattr(hearing, name) != getattr(data, name) for name in LINK_FIELDS)
         if hearing.starts_at != data.starts_at:
             # A reminder of the old start says nothing of the new one: the sweep reminds again before it.
             active_registrations(hearing.pk).update(reminder_sent_at=None)
@@ -186,8 +192,16 @@ def hearing_save(
     hearing.save()
     audit_record(actor=actor, action="hearing.saved", target=hearing, details={"moved": moved})
     fill_seats(hearing)
-    if moved and hearing.status in (H.SCHEDULED, H.POSTPONED, H.LIVE):
-        hearing_change_notify(hearing, kind="hearing.moved", exclude=actor)
+    if hearing.status in (H.SCHEDULED, H.POSTPONED, H.LIVE):
+        if moved:
+            hearing_change_notify(hearing, kind="hearing.moved", exclude=actor)
+        elif relinked:
+            hearing_change_notify(
+                hearing,
+                kind="hearing.changed",
+                exclude=actor,
+                extra={"change": in_every_language(gettext_lazy("the livestream has a new link."))},
+            )
     return hearing
 
 

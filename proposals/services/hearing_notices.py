@@ -1,5 +1,10 @@
 """What people are told about a hearing: the registration email with its code, the notices of a change
-(cancelled, postponed, moved), and the reminders before it starts."""
+(cancelled, postponed, moved, a new link), and the reminders before it starts.
+
+A change reaches the people registered for the hearing by email at once, in their language, whatever their
+notification settings: it is about something they signed up for, as the registration email is; a
+cancellation read a day later in a digest sent people to a closed hall. Those who only follow the agenda's
+proposals are told as their settings say."""
 
 from __future__ import annotations
 
@@ -13,12 +18,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.formats import format_when, iso_datetime
 from portal.notifications.email import email_queue
-from portal.notifications.messages import in_every_language
+from portal.notifications.messages import in_every_language, render_message
 from portal.notifications.services import notify
 
 from ..models import Follow, Hearing, HearingFormat, HearingRegistration
@@ -28,6 +34,8 @@ H = HearingStatus
 R = RegistrationStatus
 
 CANCEL_SALT = "hearings.registration.cancel"
+# A long notice (a quoted reason) is cut in the subject, with an ellipsis; the body has all of it.
+SUBJECT_LENGTH = 120
 
 
 def active_registrations(hearing_id: int):
@@ -98,10 +106,48 @@ def hearing_audience(hearing: Hearing) -> set[int]:
 def hearing_change_notify(
     hearing: Hearing, *, kind: str, exclude: User | None = None, extra: dict[str, str] | None = None
 ) -> int:
-    """Tells everyone concerned that `hearing` changed (`kind`: cancelled, postponed, moved, …)."""
-    return notify_hearing_users(
-        hearing, hearing_audience(hearing), kind=kind, category="hearings", exclude=exclude, extra=extra
+    """Tells everyone concerned that `hearing` changed (`kind`: cancelled, postponed, moved, …).
+
+    Each person registered or waiting, with an account still in use, gets the notice in the centre and an
+    email at once, whatever their settings; followers get the notice as their settings say (the email is
+    the notice's own). A cancelled registration is no longer anyone's concern, and an address on the
+    suppression list is skipped where the email is delivered (`email_deliver`)."""
+    excluded = getattr(exclude, "pk", exclude)
+    registrations = list(active_registrations(hearing.pk).select_related("user").order_by("pk"))
+    attendees = [r for r in registrations if r.user.is_active and r.user_id != excluded]
+    attendee_ids = {registration.user_id for registration in attendees}
+    told = notify_hearing_users(
+        hearing, attendee_ids, kind=kind, category="hearings", extra=extra, email=False
     )
+    for registration in attendees:
+        _change_email_send(registration, hearing=hearing, kind=kind, extra=extra)
+    followers = hearing_audience(hearing) - {registration.user_id for registration in registrations}
+    return told + notify_hearing_users(
+        hearing, followers, kind=kind, category="hearings", exclude=exclude, extra=extra
+    )
+
+
+def _change_email_send(
+    registration: HearingRegistration, *, hearing: Hearing, kind: str, extra: dict[str, str] | None
+) -> None:
+    """The notice of a change as an email of its own, with what still holds: the time, the place, the links,
+    the registration code, and the cancel link while there is something to cancel."""
+    user = registration.user
+    language = user.preferred_language or "kk"
+    params = _notice_params(hearing, extra)
+    with translation.override(language):
+        context = {
+            **_email_context(registration, hearing=hearing, user=user),
+            "notice": render_message(kind, params),
+            # A postponed hearing's old time is void ("a new date will be announced"); a cancelled one has
+            # none.
+            "has_time": hearing.status in (H.SCHEDULED, H.LIVE),
+            "may_cancel": hearing.status in (H.SCHEDULED, H.POSTPONED),
+        }
+        # The subject without the reason, which the body quotes in full.
+        subject = render_message(kind.removesuffix("_because"), params)
+        body = render_to_string("proposals/email/hearing_change.txt", context)
+    _email_send(user=user, subject=Truncator(subject).chars(SUBJECT_LENGTH), body=body, language=language)
 
 
 def _notice_params(hearing: Hearing, extra: dict[str, str] | None) -> dict:
