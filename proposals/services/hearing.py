@@ -146,6 +146,12 @@ def _validate_hearing(data: HearingInput) -> None:
         )
     if opens and closes and closes <= opens:
         errors.setdefault("registration_closes_at", []).append(_("Registration must close after it opens."))
+    if closes and data.starts_at and closes > data.starts_at:
+        # Registration ends at the start whatever the form says (`registration_is_open`): a later closing time
+        # promised seats to people arriving during the hearing.
+        errors.setdefault("registration_closes_at", []).append(
+            _("Registration must close at the latest when the hearing starts.")
+        )
     try:
         stream_url_validate(data.stream_url)
     except ValidationError as error:
