@@ -68,6 +68,8 @@ PROPOSALS_AUDIT = AuditVocabulary(
     details={
         "accepted_identity_levels": _("Identity levels that may support"),
         "moved": _("Time or place changed"),
+        "agenda_items_moved": _("Agenda items moved with the hearing"),
+        "agenda_shift_minutes": _("Moved by (minutes)"),
         "case": _("Moderation case"),
         "hearing": _("Hearing"),
         "proposal": _("Proposal"),

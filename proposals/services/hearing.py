@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from portal.notifications.messages import in_every_language
 from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
 from ..models import (
+    AgendaItem,
     Consultation,
     Hearing,
     HearingDiscussion,
@@ -171,10 +173,13 @@ def hearing_save(
 ) -> Hearing:
     """Creates a hearing in `consultation` (published and not archived), or edits `hearing`, which keeps its
     consultation. A new time, venue, format or link is told to everyone registered or concerned; more seats
-    promote people from the waiting list."""
+    promote people from the waiting list. A new start moves the agenda's time slots with it, by as much, so
+    that the agenda still fits the hearing."""
     require_hearing_manager(actor)
     _validate_hearing(data)
     moved = relinked = False
+    agenda_moved: list[AgendaItem] = []
+    shift = timedelta(0)
     if hearing is None:
         if consultation is not None:
             # Locked, so that the consultation cannot be archived while its new hearing is written.
@@ -191,12 +196,18 @@ def hearing_save(
         if hearing.starts_at != data.starts_at:
             # A reminder of the old start says nothing of the new one: the sweep reminds again before it.
             active_registrations(hearing.pk).update(reminder_sent_at=None)
+            shift = data.starts_at - hearing.starts_at
+            agenda_moved = _agenda_move(hearing, data)
     for name in HEARING_FIELDS:
         setattr(hearing, name, getattr(data, name))
     if moved:
         hearing.sequence += 1  # calendars replace their copy of the event with the higher revision
     hearing.save()
-    audit_record(actor=actor, action="hearing.saved", target=hearing, details={"moved": moved})
+    details: dict = {"moved": moved}
+    if agenda_moved:
+        details["agenda_items_moved"] = [item.pk for item in agenda_moved]
+        details["agenda_shift_minutes"] = round(shift.total_seconds() / 60)
+    audit_record(actor=actor, action="hearing.saved", target=hearing, details=details)
     fill_seats(hearing)
     if hearing.status in (H.SCHEDULED, H.POSTPONED, H.LIVE):
         if moved:
@@ -209,6 +220,43 @@ def hearing_save(
                 extra={"change": in_every_language(gettext_lazy("the livestream has a new link."))},
             )
     return hearing
+
+
+def _agenda_move(hearing: Hearing, data: HearingInput) -> list[AgendaItem]:
+    """Moves the timed agenda items of `hearing` (locked, not yet changed) by as much as its start moves;
+    returns them. Items left behind at the old time were refused as outside the hearing, and the public agenda
+    showed times at which nothing happened. An item the new end would cut off is refused, by its title, so
+    that staff shorten it or keep the hearing long enough."""
+    shift = data.starts_at - hearing.starts_at
+    timed = list(
+        hearing.agenda_items.select_for_update()
+        .filter(Q(starts_at__isnull=False) | Q(ends_at__isnull=False))
+        .order_by("position", "pk")
+    )
+    for item in timed:
+        was_inside = not _runs_past(item, hearing.ends_at)
+        item.starts_at = item.starts_at + shift if item.starts_at else None
+        item.ends_at = item.ends_at + shift if item.ends_at else None
+        if was_inside and _runs_past(item, data.ends_at):
+            raise ValidationError(
+                {
+                    "ends_at": _(
+                        "The agenda item “%(item)s” would end after the hearing. Keep the hearing long "
+                        "enough, or change the item first."
+                    )
+                    % {"item": item.translated("title")}
+                }
+            )
+    AgendaItem.objects.bulk_update(timed, ["starts_at", "ends_at"])
+    return timed
+
+
+def _runs_past(item: AgendaItem, hearing_ends_at: datetime) -> bool:
+    """As `agenda_item_save` has it: an item starts before the hearing ends, and ends by then."""
+    return bool(
+        (item.starts_at and item.starts_at >= hearing_ends_at)
+        or (item.ends_at and item.ends_at > hearing_ends_at)
+    )
 
 
 def _seats_taken_fit(hearing: Hearing, capacity: int) -> None:

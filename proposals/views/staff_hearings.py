@@ -3,9 +3,11 @@ status, speaker requests, minutes and registrations. Every view asks `can_manage
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.core.form_views import refusal_flashed, service_form_page
 from portal.core.forms import posted_data
@@ -136,15 +138,33 @@ def _page_form(request, hearing, form_name: str, form, *, save, success: str, st
 @role_required(can_manage_hearings)
 def hearing_edit(request, pk):
     hearing = get_object_or_404(Hearing, pk=pk)
+    # Read before the form writes what was typed onto `hearing`.
+    started_at = hearing.starts_at
     return _page_form(
         request,
         hearing,
         "form",
         HearingForm(posted_data(request), instance=hearing),
         save=lambda form: services.hearing_save(actor=request.user, hearing=hearing, data=form.to_input()),
-        success=_("The hearing is saved."),
+        success=lambda saved: _saved_message(saved, started_at=started_at),
         status=200,
     )
+
+
+def _saved_message(hearing: Hearing, *, started_at) -> str:
+    """Says when the agenda's times moved with a new start: staff who set them would otherwise not know."""
+    saved = _("The hearing is saved.")
+    if hearing.starts_at == started_at:
+        return saved
+    timed = hearing.agenda_items.filter(Q(starts_at__isnull=False) | Q(ends_at__isnull=False)).count()
+    if not timed:
+        return saved
+    moved = ngettext(
+        "%(count)s agenda item moved with it to the new time.",
+        "%(count)s agenda items moved with it to the new time.",
+        timed,
+    ) % {"count": timed}
+    return f"{saved} {moved}"
 
 
 @staff_action(can_manage_hearings)
