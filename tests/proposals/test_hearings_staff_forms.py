@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from proposals.services import hearing as services
 from tests.conftest import sign_in_staff
 
 from .factories import held
@@ -50,3 +51,11 @@ def test_the_agenda_offers_each_article_with_its_heading(client, hearing, draft_
         client.get(f"/en/staff/hearings/{hearing.pk}/").context["agenda_form"].fields["articles"].choices
     )
     assert offered[draft_article.pk].endswith("· 2. Local budgets")
+
+
+def test_a_cancelled_hearings_staff_page_says_its_status_can_no_longer_change(client, hearing, commissioner):
+    # The form stayed, with "— choose —" as its only choice, which the server then refused.
+    services.hearing_transition(hearing=hearing, to_status="cancelled", actor=commissioner)
+    sign_in_staff(client, commissioner)
+    page = client.get(f"/en/staff/hearings/{hearing.pk}/").content.decode()
+    assert "The status can no longer change." in page and 'name="to_status"' not in page
