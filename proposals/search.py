@@ -5,10 +5,15 @@ stemmer, so each query word is folded to a stem by stripping Kazakh endings (`ka
 prefix in the `simple` vector ("құқықтары" → "құқы:*" finds құқық, құқығы, құқықтары). The word-form set and
 its recall and precision are in `tests/proposals/search_word_forms.py` and docs/BENCHMARKS.md.
 SQLite: substring search that ignores case in every script (`Casefold`).
+
+On both, a query is read as people write one for a web search (`search_terms`): its words must all be found,
+a "quoted phrase" (straight quotes, «ёлочки» or “curly” ones, as phone keyboards type them) word after word,
+and a -word or -"phrase" must not be; an exclusion leaves out what the same word would find.
 """
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -79,6 +84,53 @@ _LATIN_PART = re.compile("|".join(_DIGRAPH_LETTERS) + "|.")
 # A common word matches tens of thousands of proposals; scoring and counting all of them took seconds at
 # 100,000 (docs/BENCHMARKS.md), while the first thousand are found by walking the ordering's index.
 SEARCH_CANDIDATES = 300
+# Quotation marks open and close a phrase, whichever kind: keyboards set to Kazakh or Russian type « », and
+# phones turn a straight quote into a curly one (“ ” „).
+QUOTES = '"«»“”„'
+_QUOTE = re.compile(f"[{QUOTES}]")
+_TERM_END = re.compile(rf"[\s{QUOTES}]")
+# What the PostgreSQL parser counts as a word or number, and a chunk of them joined by hyphens: a compound
+# with a letter in it (нур-султан, covid-19) is one more word, counted before its parts.
+_WORD_OR_NUMBER = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """A word (as typed, "covid-19") or a phrase (its words) of a query, to be found or excluded."""
+
+    text: str
+    phrase: bool = False
+    excluded: bool = False
+
+    def as_websearch(self) -> str:
+        """The term in PostgreSQL's `websearch_to_tsquery` syntax."""
+        text = f'"{self.text}"' if self.phrase else self.text
+        return f"-{text}" if self.excluded else text
+
+
+def search_terms(text: str) -> list[SearchTerm]:
+    """The words, phrases and exclusions of a query. A quote left open runs to the end; a minus, quotes or
+    punctuation with no word in them are no term (nothing to find), so no query can fail to parse."""
+    terms, position = [], 0
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        excluded = text[position] == "-"
+        while position < len(text) and text[position] == "-":
+            position += 1
+        if position < len(text) and text[position] in QUOTES:
+            end = _QUOTE.search(text, position + 1)
+            closing = end.start() if end else len(text)
+            words, phrase, position = " ".join(text[position + 1 : closing].split()), True, closing + 1
+        else:
+            end = _TERM_END.search(text, position)
+            closing = end.start() if end else len(text)
+            words, phrase, position = text[position:closing], False, closing
+        if _WORD_OR_NUMBER.search(words):
+            terms.append(SearchTerm(words, phrase=phrase and " " in words, excluded=excluded))
+    return terms
 
 
 def kazakh_stem(word: str) -> str:
@@ -155,39 +207,75 @@ def latin_readings(word: str) -> set[str]:
     return own | (stems if len(stems) <= MAX_SPELLINGS else {kazakh_stem(reading) for reading in readings})
 
 
-def _word_forms_query(text: str) -> SearchQuery | None:
-    # Only letters reach the raw tsquery, so the reader's text cannot inject operators.
-    words = [
-        latin_readings(word) if _LATIN_LETTER.search(word) else kazakh_spellings(word)
-        for word in WORD.findall(text)
-    ]
-    words = [[stem for stem in sorted(stems) if len(stem) >= MIN_STEM] for stems in words]
-    words = [stems for stems in words if stems]
-    if not words:
+def _word_forms(word: str) -> str | None:
+    """The stems a word may stand for as prefixes in the `simple` vector, or None when it has none."""
+    stems = latin_readings(word) if _LATIN_LETTER.search(word) else kazakh_spellings(word)
+    stems = sorted(stem for stem in stems if len(stem) >= MIN_STEM)
+    return "(" + " | ".join(f"{stem}:*" for stem in stems) + ")" if stems else None
+
+
+def _phrase_forms(phrase: str) -> str | None:
+    """The phrase's word forms, each at its distance from the previous one: a word with no forms (a number, a
+    word of one or two letters) still takes its place ("права и свободы": прав… <2> свобод…)."""
+    parts, distance = [], 1
+    for chunk in _CHUNK.findall(phrase):
+        pieces = _WORD_OR_NUMBER.findall(chunk)
+        if len(pieces) > 1 and WORD.search(chunk):
+            pieces = ["", *pieces]  # the compound's own place, before its parts
+        for piece in pieces:
+            forms = _word_forms(piece) if WORD.fullmatch(piece) else None
+            if forms is None:
+                distance += 1 if parts else 0
+                continue
+            if parts:
+                parts.append("<->" if distance == 1 else f"<{distance}>")
+            parts.append(forms)
+            distance = 1
+    return " ".join(parts) or None
+
+
+def _term_forms(term: SearchTerm) -> str | None:
+    if term.phrase:
+        forms = _phrase_forms(term.text)
+    else:
+        forms = " & ".join(filter(None, map(_word_forms, WORD.findall(term.text)))) or None
+    if forms is None:
         return None
-    alternatives = ["(" + " | ".join(f"{stem}:*" for stem in stems) + ")" for stems in words]
-    return SearchQuery(" & ".join(alternatives), config="simple", search_type="raw")
+    return f"!({forms})" if term.excluded else forms
+
+
+def _word_forms_query(terms: list[SearchTerm]) -> SearchQuery | None:
+    # Only letters reach the raw tsquery, so the reader's text cannot inject operators.
+    forms = [forms for forms in map(_term_forms, terms) if forms]
+    if not forms:
+        return None
+    return SearchQuery(" & ".join(forms), config="simple", search_type="raw")
 
 
 def search_filter(queryset: QuerySet, text: str) -> QuerySet:
-    text = _cleaned(text)
-    if not text or not uses_postgres():
-        return _without_full_text(queryset, text)
-    query = _search_query(text)
-    return queryset.filter(search_vector=query).annotate(search_rank=_rank(query))
+    terms = search_terms(_cleaned(text))
+    if not terms or not uses_postgres():
+        return _without_full_text(queryset, terms)
+    query, ranked_by = _search_query(terms)
+    return _ranked(queryset.filter(search_vector=query), ranked_by)
 
 
 def search_candidates(queryset: QuerySet, text: str, *, ordering: tuple) -> QuerySet:
     """The matches of `text` among `queryset`, capped to the first `SEARCH_CANDIDATES` in `ordering`, with
-    their rank: only those are scored and counted. A word matching fewer proposals is ranked over all."""
-    text = _cleaned(text)
-    if not text or not uses_postgres():
-        return _without_full_text(queryset, text)
-    query = _search_query(text)
+    their rank: only those are scored and counted. A word matching fewer proposals is ranked over all.
+    A query of exclusions only is the list without them, in its own order (there is nothing to rank by)."""
+    terms = search_terms(_cleaned(text))
+    if not terms or not uses_postgres():
+        return _without_full_text(queryset, terms)
+    query, ranked_by = _search_query(terms)
     first = queryset.filter(search_vector=query).order_by(*ordering).values("pk")[:SEARCH_CANDIDATES]
     # The candidates matched already: the outer query only ranks them, without testing the match again
     # (each tsquery in the statement costs PostgreSQL planning time; there are four).
-    return queryset.filter(pk__in=first).annotate(search_rank=_rank(query))
+    return _ranked(queryset.filter(pk__in=first), ranked_by)
+
+
+def _ranked(queryset: QuerySet, query: SearchQuery | None) -> QuerySet:
+    return queryset if query is None else queryset.annotate(search_rank=_rank(query))
 
 
 def _rank(query: SearchQuery) -> SearchRank:
@@ -209,28 +297,47 @@ def _as_cyrillic(match: re.Match) -> str:
     return word
 
 
-def _without_full_text(queryset: QuerySet, text: str) -> QuerySet:
-    """No search (empty text), or SQLite's: a substring that ignores case in every script."""
-    return _folded_filter(queryset, text) if text else queryset
-
-
-def _folded_filter(queryset: QuerySet, text: str) -> QuerySet:
-    folded = text.casefold()
-    return queryset.alias(
+def _without_full_text(queryset: QuerySet, terms: list[SearchTerm]) -> QuerySet:
+    """No search (no term), or SQLite's: each term a substring that ignores case in every script."""
+    if not terms:
+        return queryset
+    queryset = queryset.alias(
         title_folded=Casefold("title"), summary_folded=Casefold("summary"), body_folded=Casefold("body")
-    ).filter(
-        Q(title_folded__contains=folded)
-        | Q(summary_folded__contains=folded)
-        | Q(body_folded__contains=folded)
     )
+    for term in terms:
+        folded = term.text.casefold()
+        found = (
+            Q(title_folded__contains=folded)
+            | Q(summary_folded__contains=folded)
+            | Q(body_folded__contains=folded)
+        )
+        queryset = queryset.filter(~found if term.excluded else found)
+    return queryset
 
 
-def _search_query(text: str) -> SearchQuery:
-    query = None
-    for config in CONFIGS:
-        part = SearchQuery(text, config=config, search_type="websearch")
-        query = part if query is None else query | part
-    word_forms = _word_forms_query(text)
-    if word_forms is not None:
-        query = query | word_forms
-    return query
+def _search_query(terms: list[SearchTerm]) -> tuple[SearchQuery, SearchQuery | None]:
+    """The query a proposal must match, and the part that ranks it (what is wanted; None if only exclusions).
+    Exclusions are left out of the ranking, so a query without one has the shape and cost it always had."""
+    wanted = [term for term in terms if not term.excluded]
+    unwanted = [term for term in terms if term.excluded]
+    found = None
+    if wanted:
+        text = " ".join(term.as_websearch() for term in wanted)
+        for config in CONFIGS:
+            part = SearchQuery(text, config=config, search_type="websearch")
+            found = part if found is None else found | part
+        word_forms = _word_forms_query(wanted)
+        if word_forms is not None:
+            found = found | word_forms
+    query = found
+    if unwanted:
+        # Each configuration's "-word" and the word forms' "!(…)" together: an exclusion leaves out whatever
+        # any of them would find for the word.
+        text = " ".join(term.as_websearch() for term in unwanted)
+        for part in (
+            *(SearchQuery(text, config=config, search_type="websearch") for config in CONFIGS),
+            _word_forms_query(unwanted),
+        ):
+            if part is not None:
+                query = part if query is None else query & part
+    return query, found
