@@ -28,7 +28,8 @@ from proposals.permissions.proposal import (
 )
 
 from .. import search
-from ..forms import CommentForm, DecisionForm, ProposalFilterForm, ReportForm, WithdrawForm
+from ..forms import CommentForm, DecisionForm, ReportForm, WithdrawForm
+from ..forms_list import ProposalFilterForm
 from ..models import Attachment, Follow, ModerationCase, ProposalStatus, Report, Topic
 from ..selectors import commitment as commitment_selectors
 from ..selectors import hearing as hearing_selectors

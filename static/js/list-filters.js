@@ -9,6 +9,24 @@
     return document.querySelector("form.filters[data-hx-push-url]");
   }
 
+  // The folded filters' summary says how many are in force ("(2 active)"); htmx refreshes the list only, so
+  // it is counted again from the fields. A field is in force when it is not at its first choice.
+  function countActiveFilters() {
+    var form = filterForm();
+    var count = form && form.querySelector("[data-active-filters]");
+    if (!count) {
+      return;
+    }
+    var active = 0;
+    Array.prototype.forEach.call(form.querySelectorAll(".folded-filters select"), function (field) {
+      if (field.options.length && field.value !== field.options[0].value) {
+        active += 1;
+      }
+    });
+    count.textContent = active ? " " + count.getAttribute("data-active-filters").replace("#", active) : "";
+  }
+  document.addEventListener("change", countActiveFilters);
+
   document.addEventListener("htmx:configRequest", function (event) {
     var form = filterForm();
     if (!form || event.detail.elt !== form || event.detail.verb !== "get") {
@@ -72,5 +90,6 @@
         field.value = value;
       }
     });
+    countActiveFilters();
   });
 })();

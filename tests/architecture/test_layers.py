@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("proposals.permissions",),
     ("proposals.selectors", "proposals.search", "proposals.calendar"),
     ("proposals.services", "proposals.reports"),
-    ("proposals.forms", "proposals.forms_staff"),
+    ("proposals.forms", "proposals.forms_staff", "proposals.forms_list"),
     # Views, API, tasks, commands, demo data, admin and start-up registrations.
     ("proposals",),
     ("proposals.urls",),

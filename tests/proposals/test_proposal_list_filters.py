@@ -169,3 +169,30 @@ def test_htmx_going_back_to_a_list_it_did_not_keep_gets_the_whole_page(
     html = restored.content.decode()
     assert 'class="filters' in html and "<header" in html and "Open budgets" in html
     assert client.get(url, headers={"HX-Request": "true"}).content.decode() == swapped
+
+
+def _summary(html):
+    summary = re.search(r"<summary>(.*?)</summary>", html, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", summary).strip()
+
+
+def test_the_filters_but_the_search_are_folded_under_a_summary_that_counts_those_in_force(
+    client, consultation
+):
+    """On a phone the eight filters stood a screen tall before the first proposal; folded (opened by the
+    browser itself, no script), the summary says how many are in force. A refused value opens them."""
+    ProposalFactory(consultation=consultation, title="Budgets")
+    _titles_, html = _titles(client, "", language="ru")
+    folded = re.search(r"<details[^>]*>.*?</details>", html, re.S).group()
+    assert folded.startswith('<details class="folded-filters">')
+    assert 'id="id_status"' in folded and 'id="id_ordering"' in folded and 'id="id_q"' not in folded
+    assert _summary(html) == "Фильтры"
+    # The search stays in sight, its help (the search syntax) read with it.
+    assert 'aria-describedby="id_q_helptext"' in html and 'id="id_q_helptext"' in html
+    _titles_, html = _titles(client, "q=budgets&status=published&ordering=-supports", language="ru")
+    assert _summary(html) == "Фильтры (выбрано: 2)"  # the search and the default order are not counted
+    assert '<details class="folded-filters">' in html
+    _titles_, html = _titles(client, "status=hidden&topic=nothing", language="kk")
+    assert _summary(html) == "Сүзгілер"
+    assert '<details class="folded-filters" open>' in html
+    assert 'aria-describedby="id_status_error"' in html and 'id="id_status_error"' in html

@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from portal.core import page_cache, shared_pages
 from portal.core.models import SiteSwitches
 from portal.notifications.models import Notification
-from proposals.forms import ProposalFilterForm
+from proposals.forms_list import ProposalFilterForm
 from proposals.services.comment import comment_create, comment_like
 from proposals.services.follow import follow_add
 from proposals.services.support import support_add
