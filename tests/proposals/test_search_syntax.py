@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from proposals.models import Proposal
-from proposals.search import SearchTerm, search_filter, search_terms
+from proposals.search import QUOTES, SearchTerm, search_filter, search_terms
 
 from .factories import ProposalFactory
 
@@ -137,3 +139,26 @@ def test_a_list_searched_by_exclusions_only_keeps_its_order(client, consultation
     titles, html = _titles_on_page(client, "q=water+-newest&ordering=created")
     assert titles == ["Oldest water"]
     assert "1 proposal" in html
+
+
+# What a query is made of: the syntax's marks among words of every script the portal reads, numbers and
+# punctuation, in any order (an exclusion of a phrase of nothing, a quote inside a word, "-" alone…).
+query_text = st.lists(
+    st.sampled_from([*QUOTES, "-", " ", "'", ":", "*", "!", "&", "|", "(", ")", "<", ">", "1", "\\"])
+    | st.sampled_from(["права", "құқық", "quqyq", "нур-султан", "и", "a", "kukyk", "граждан"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=query_text)
+def test_any_query_answers_and_an_exclusion_only_takes_away(consultation, text):
+    if not Proposal.objects.exists():
+        _make(consultation, "Права граждан", "Азаматтардың құқықтары", "Нур-султан қаласы")
+    found = _found(text)
+    wanted = " ".join(term.as_websearch() for term in search_terms(text) if not term.excluded)
+    assert found <= _found(wanted)
