@@ -54,6 +54,7 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "hearing.agenda_item_deleted": _("Hearing agenda item deleted"),
         "response.returned": _("Answer returned for changes"),
         "response.published": _("Answer published"),
+        "response.corrected": _("Published answer corrected: articles or version"),
         "topic.created": _("Topic created"),
         "topic.updated": _("Topic edited"),
         "response_template.created": _("Answer template created"),

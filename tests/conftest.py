@@ -229,6 +229,11 @@ def admin_user(db):
     return _with_role(Role.ADMIN, display_name="Admin Saule", email="saule@example.test")
 
 
+@pytest.fixture
+def auditor(db):
+    return _with_role(Role.AUDITOR, display_name="Auditor Gulnara", email="gulnara@example.test")
+
+
 def give_totp(user):
     """Sets up a TOTP authenticator for `user`; returns the secret."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

@@ -6,13 +6,18 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from portal.core.roles import is_admin, is_moderator, is_staff_member
+from portal.core.roles import is_admin, is_auditor, is_moderator, is_staff_member
 
 from .models import AccountBlock, IdentityVerification, OrganisationMembership
 
 
 def can_manage_roles(user) -> bool:
     return is_admin(user)
+
+
+def can_view_staff_roles(user) -> bool:
+    """Who holds which staff role now: those who give roles, and auditors, who read how power is held."""
+    return can_manage_roles(user) or is_auditor(user)
 
 
 def can_verify_organisation(user) -> bool:

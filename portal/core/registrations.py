@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import page_cache, registries
 from .models import SiteSwitches
-from .roles import is_admin
+from .roles import is_admin, is_auditor
 from .switches import SWITCH_NAMES
 from .text import register_casefold
 
@@ -19,6 +19,9 @@ def register() -> None:
     registries.staff_panels.register(
         registries.StaffPanel(template="staff/panels/administration.html", visible=is_admin, order=900)
     )
+    registries.staff_panels.register(
+        registries.StaffPanel(template="staff/panels/audit.html", visible=is_auditor, order=10)
+    )
     registries.audit_vocabularies.register(
         registries.AuditVocabulary(
             actions={
@@ -28,6 +31,7 @@ def register() -> None:
                 "admin.deleted": _("Deleted in the Django admin"),
                 "admin.action": _("Action run in the Django admin"),
                 "audit.exported": _("Audit log exported"),
+                "audit.viewed": _("Audit log read"),
             },
             details={
                 **{name: capfirst(SiteSwitches._meta.get_field(name).verbose_name) for name in SWITCH_NAMES},
@@ -42,6 +46,7 @@ def register() -> None:
                 "filter_target_id": _("Target number"),
                 "filter_since": _("From (YYYY-MM-DD)"),
                 "filter_until": _("Until (YYYY-MM-DD)"),
+                "page": _("Page"),
             },
         )
     )

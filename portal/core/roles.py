@@ -1,5 +1,6 @@
-"""Staff roles: who is a moderator, a Commission member or an administrator, and the two decorators that
-views use to ask for a role (`role_required` for a page, `staff_action` for a POST-only action).
+"""Staff roles: who is a moderator, a Commission member, an administrator or an auditor, and the two
+decorators that views use to ask for a role (`role_required` for a page, `staff_action` for a POST-only
+action).
 
 Roles are Django groups so that admins manage them without code. A person with no role is a citizen. The
 rules of each area (who may answer a proposal, who may register for a hearing, ...) live beside that area and
@@ -27,6 +28,9 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     COMMISSION = "commission"
     ADMIN = "admin"
+    # Reads what staff did (the audit log, moderation decisions, the Commission's answers) and changes
+    # nothing: an observer of the consultation answers to someone outside the secretariat.
+    AUDITOR = "auditor"
 
 
 # The group that carries each role; created by a data migration of the accounts app.
@@ -34,12 +38,14 @@ ROLE_GROUPS: dict[Role, str] = {
     Role.MODERATOR: "Moderators",
     Role.COMMISSION: "Commission members",
     Role.ADMIN: "Administrators",
+    Role.AUDITOR: "Auditors",
 }
 _GROUP_ROLES = {group: role for role, group in ROLE_GROUPS.items()}
 ROLE_LABELS = {
     Role.MODERATOR: _("Moderator"),
     Role.COMMISSION: _("Commission member"),
     Role.ADMIN: _("Administrator"),
+    Role.AUDITOR: _("Auditor"),
 }
 
 
@@ -124,8 +130,15 @@ def is_admin(user) -> bool:
     return Role.ADMIN in roles_of(user)
 
 
+def is_auditor(user) -> bool:
+    """An independent auditor: reads the staff pages of record, holds no power to change anything. Only this
+    role: an administrator who also audits keeps their own powers through `is_admin`."""
+    return Role.AUDITOR in roles_of(user)
+
+
 def is_staff_member(user) -> bool:
-    """Anyone with a staff role: moderators, Commission members and admins."""
+    """Anyone with a staff role: moderators, Commission members, admins and auditors. It opens pages, never
+    powers: each power asks its own role."""
     return bool(roles_of(user))
 
 
@@ -134,8 +147,8 @@ def can_open_staff_area(user) -> bool:
 
 
 def can_view_audit_log(user) -> bool:
-    """The audit log of staff actions: admins only (it names who did what to whom)."""
-    return is_admin(user)
+    """The audit log of staff actions: admins and auditors (it names who did what to whom)."""
+    return is_admin(user) or is_auditor(user)
 
 
 def staff_second_factor_required() -> bool:

@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = [
     ("moderator@demo.test", "Dana Seitkali", Role.MODERATOR),
     ("commission@demo.test", "Erlan Abenov", Role.COMMISSION),
     ("admin@demo.test", "Saule Temirova", Role.ADMIN),
+    ("auditor@demo.test", "Gulnara Mukhametova", Role.AUDITOR),
 ]
 
 _FIRST = [
@@ -79,7 +80,7 @@ def seed_users(*, count: int, rng: random.Random) -> int:
 
 
 def seed_demo_accounts(*, password: str) -> list[str]:
-    """The five named demo accounts with their roles, verified, with `password`. Returns the emails."""
+    """The named demo accounts with their roles, verified, with `password`. Returns the emails."""
     for email, display_name, role in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(email=email, defaults={"display_name": display_name})
         user.set_password(password)

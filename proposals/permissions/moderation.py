@@ -1,12 +1,18 @@
 """Moderation: the queue, decisions and account blocks."""
 
-from portal.core.roles import is_moderator
+from portal.core.roles import is_auditor, is_moderator
 
 from .proposal import has_interest_in
 
 
 def can_moderate(user) -> bool:
     return is_moderator(user)
+
+
+def can_read_moderation(user) -> bool:
+    """The queue and the cases with their decisions and reasons, to read: moderators, and auditors, who
+    answer for the decisions to someone outside the portal and take none."""
+    return can_moderate(user) or is_auditor(user)
 
 
 def can_decide_case(user, case) -> bool:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Q
 
-from portal.core.roles import is_commission_member
+from portal.core.roles import is_auditor, is_commission_member
 
 from ..models.proposal import Proposal
 from ..models.response import ResponseState
@@ -15,6 +15,20 @@ _DRAFTABLE = {ResponseState.DRAFT, ResponseState.RETURNED}
 def can_work_commission_queue(user) -> bool:
     """The Commission's work queue, internal notes and assignments."""
     return is_commission_member(user)
+
+
+def can_read_commission_work(user) -> bool:
+    """The work queue and the work pages to read: members, and auditors, who read the drafts, the four-eyes
+    review and the notes behind each answer and take no part in answering."""
+    return can_work_commission_queue(user) or is_auditor(user)
+
+
+def can_read_answer_work(user, proposal) -> bool:
+    """A proposal's work page. A member stands aside from their own proposal (or their organisation's):
+    its draft answer, the review and the notes are the Commission's deliberation about their own text."""
+    if can_work_commission_queue(user):
+        return can_answer_proposal(user, proposal)
+    return is_auditor(user)
 
 
 def has_interest_in_answer(user, proposal) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from portal.core.form_views import refusal_flashed, service_form_page
 from portal.core.forms import IdsForm
@@ -20,6 +21,8 @@ from proposals.permissions.response import (
     can_answer_proposal,
     can_correct_response,
     can_draft_response,
+    can_read_answer_work,
+    can_read_commission_work,
     can_review_response,
     can_work_commission_queue,
 )
@@ -40,7 +43,8 @@ from ..services import response as services
 
 
 @login_required
-@role_required(can_work_commission_queue)
+@require_safe
+@role_required(can_read_commission_work)
 def queue(request):
     # Only their slugs and titles are needed here, not the phases and documents the public pages prefetch.
     consultations = list(public_consultations().prefetch_related(None))
@@ -87,6 +91,7 @@ def queue(request):
             "rows": rows,
             "query": query.urlencode(),
             "assign_form": AssignForm(auto_id="bulk_%s"),
+            "can_work": can_work_commission_queue(request.user),
         },
     )
 
@@ -130,7 +135,9 @@ def _work_context(request, proposal, **forms):
         "return_form": forms.get("return_form") or ReturnForm(),
         "seen": selectors.answer_revision(response),
         "changed_meanwhile": forms.get("changed_meanwhile", False),
-        "can_edit": response is None or can_draft_response(request.user, response),
+        "can_work": can_work_commission_queue(request.user),
+        "can_edit": can_work_commission_queue(request.user)
+        and (response is None or can_draft_response(request.user, response)),
         "can_review": response is not None and can_review_response(request.user, response),
         "can_correct": can_correct,
         # Built only for a member who may correct: it reads the consultation's articles and versions.
@@ -143,7 +150,7 @@ def _work_context(request, proposal, **forms):
     }
 
 
-def _proposal(pk, user) -> Proposal:
+def _proposal(pk, user, *, can_open=can_answer_proposal) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related("consultation", "topic", "author", "cluster_of"), pk=pk
     )
@@ -151,15 +158,16 @@ def _proposal(pk, user) -> Proposal:
     proposal = proposal.cluster_of or proposal
     # A member stands aside from their own proposal (or their organisation's): its draft answer, the review
     # and the internal notes are the Commission's deliberation about their own text.
-    if not can_answer_proposal(user, proposal):
+    if not can_open(user, proposal):
         raise PermissionDenied
     return proposal
 
 
 @login_required
-@role_required(can_work_commission_queue)
+@require_safe
+@role_required(can_read_commission_work)
 def work(request, pk):
-    proposal = _proposal(pk, request.user)
+    proposal = _proposal(pk, request.user, can_open=can_read_answer_work)
     if proposal.pk != pk:
         return redirect("commission_work", pk=proposal.pk)
     return render(request, "proposals/commission/work.html", _work_context(request, proposal))

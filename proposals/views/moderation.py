@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts import services as account_services
 from portal.accounts.permissions import can_block_accounts
@@ -20,7 +20,7 @@ from portal.core.form_views import refusal_flashed
 from portal.core.forms import IdsForm, add_service_errors, error_text
 from portal.core.http import client_ip, query_without_page
 from portal.core.roles import role_required
-from proposals.permissions.moderation import can_moderate, is_for_another_moderator
+from proposals.permissions.moderation import can_moderate, can_read_moderation, is_for_another_moderator
 from proposals.permissions.proposal import can_view_proposal
 
 from ..forms import (
@@ -40,7 +40,8 @@ from ..services.comment import comment_url
 
 
 @login_required
-@role_required(can_moderate)
+@require_safe
+@role_required(can_read_moderation)
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = selectors.QueueFilters()
@@ -78,6 +79,7 @@ def queue(request):
             "rows": rows,
             "filter_form": form if form.is_bound else QueueFilterForm(),
             "bulk_form": BulkDecisionForm(),
+            "can_moderate": can_moderate(request.user),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -95,6 +97,9 @@ def _case_context(request, case, form=None, block_form=None):
         "allowed": allowed,
         "reports": selectors.case_reports(case),
         "can_block": can_block_accounts(request.user),
+        "can_moderate": can_moderate(request.user),
+        # An auditor reads hidden content here, on the case, not on the proposal's page.
+        "can_open_proposal": can_view_proposal(request.user, case.proposal),
     }
 
 
@@ -108,7 +113,8 @@ def _get_case(pk):
 
 
 @login_required
-@role_required(can_moderate)
+@require_safe
+@role_required(can_read_moderation)
 def case_detail(request, pk):
     case = _get_case(pk)
     return render(request, "proposals/moderation/case.html", _case_context(request, case))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-ROLES = ("anonymous", "citizen", "other_citizen", "moderator", "commissioner", "admin_user")
+ROLES = ("anonymous", "citizen", "other_citizen", "moderator", "commissioner", "admin_user", "auditor")
 
 
 def url_patterns(patterns=None, namespace=""):

@@ -4,22 +4,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from portal.core import registries
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
-from portal.core.roles import ROLE_LABELS, held_roles, role_required, staff_action
+from portal.core.roles import ROLE_LABELS, can_view_audit_log, held_roles, role_required, staff_action
 
 from .. import services
 from ..forms import RevealReasonForm, StaffIdentityForm
 from ..models import Organisation, User
 from ..permissions import (
     can_block_accounts,
-    can_manage_roles,
     can_reveal_personal_details,
     can_verify_identities,
     can_verify_organisation,
     can_view_person_page,
+    can_view_staff_roles,
     is_blocked,
     is_verified_person,
 )
@@ -77,6 +78,7 @@ def _person_context(person) -> dict:
     return {"person": person, "is_verified": is_verified_person(person), "facts": facts}
 
 
+@require_safe
 @role_required(can_view_person_page)
 def person_detail(request, pk):
     """A person's public information; personal details only through `person_reveal`, with a reason."""
@@ -86,7 +88,8 @@ def person_detail(request, pk):
     context["reveal_form"] = RevealReasonForm()
     context["can_unblock"] = can_block_accounts(request.user) and is_blocked(person)
     context["roles"] = [ROLE_LABELS[role] for role in sorted(held_roles(person))]
-    context["can_manage_roles"] = can_manage_roles(request.user)
+    context["can_view_staff_roles"] = can_view_staff_roles(request.user)
+    context["can_view_audit_log"] = can_view_audit_log(request.user)
     return render(request, "account/staff/person.html", context)
 
 

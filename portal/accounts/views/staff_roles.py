@@ -4,9 +4,10 @@ early (moderators). These were Django admin tasks; the services check and audit 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +17,7 @@ from portal.core.roles import ROLE_GROUPS, ROLE_LABELS, Role, role_required
 
 from .. import services
 from ..models import User
-from ..permissions import can_block_accounts, can_manage_roles
+from ..permissions import can_block_accounts, can_manage_roles, can_view_staff_roles
 
 
 class GrantRoleForm(PortalForm):
@@ -32,10 +33,17 @@ class GrantRoleForm(PortalForm):
     role = forms.ChoiceField(
         label=gettext_lazy("Role"),
         choices=list(ROLE_LABELS.items()),
-        help_text=gettext_lazy(
-            "Administrator: the secretariat, who runs consultations, drafts, hearings and staff roles. "
-            "Commission member: answers proposals and keeps the implementation. Moderator: the moderation "
-            "queue."
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy(
+                "Administrator: the secretariat, who runs consultations, drafts, hearings and staff roles. "
+                "Commission member: answers proposals and keeps the implementation. Moderator: the "
+                "moderation queue."
+            ),
+            gettext_lazy(
+                "Auditor: an independent observer who reads the audit log, moderation decisions and the "
+                "Commission's answers, and can change nothing."
+            ),
         ),
     )
 
@@ -71,8 +79,11 @@ def _staff_people():
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@role_required(can_manage_roles)
+@role_required(can_view_staff_roles)
 def staff_roles(request):
+    can_manage = can_manage_roles(request.user)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = GrantRoleForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         role = Role(form.cleaned_data["role"])
@@ -90,7 +101,7 @@ def staff_roles(request):
     return render(
         request,
         "account/staff/roles.html",
-        {"form": form, "people": _staff_people()},
+        {"form": form, "people": _staff_people(), "can_manage": can_manage},
         status=400 if form.is_bound else 200,
     )
 

@@ -1,4 +1,5 @@
-"""The audit log of staff actions, filterable, for admins; and its CSV export, with the same filters."""
+"""The audit log of staff actions, filterable, for admins and auditors; and its CSV export, with the same
+filters. Reading it is itself an entry: those who watch staff are watched in turn."""
 
 import csv
 import json
@@ -43,6 +44,14 @@ FILTER_LOOKUPS = {
 }
 
 
+def _filters_used(form: AuditFilterForm) -> dict[str, str]:
+    """The filters a reading was taken with, keyed apart from what other entries record (an admin action's
+    `action`, say), each with its label in the vocabulary."""
+    if not form.is_bound or not form.is_valid():
+        return {}
+    return {f"filter_{name}": str(value) for name, value in form.cleaned_data.items() if value}
+
+
 def _filtered(form: AuditFilterForm):
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
     if form.is_bound and form.is_valid():
@@ -53,18 +62,23 @@ def _filtered(form: AuditFilterForm):
 
 
 @login_required
+@require_safe
 @role_required(can_view_audit_log)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     page = Paginator(_filtered(form), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    response = render(
         request,
         "staff/audit_log.html",
         {"form": form if form.is_bound else AuditFilterForm(), "page": page, "query": query.urlencode()},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+    # Written after the page is read, so that it lists what was there, not the reading itself.
+    details = {**_filters_used(form), "page": page.number}
+    audit_record(actor=request.user, action="audit.viewed", details=details)
+    return response
 
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"): a display name or a
@@ -104,16 +118,7 @@ def audit_log_csv(request):
     if form.is_bound and not form.is_valid():
         return audit_log(request)
     entries = _filtered(form)
-    audit_record(
-        actor=request.user,
-        action="audit.exported",
-        # Keyed apart from what other entries record (an admin action's `action`, say), each with its label.
-        details={
-            f"filter_{name}": str(value)
-            for name, value in (form.cleaned_data if form.is_bound else {}).items()
-            if value
-        },
-    )
+    audit_record(actor=request.user, action="audit.exported", details=_filters_used(form))
     writer = csv.writer(_Echo())
 
     def lines():

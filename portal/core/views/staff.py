@@ -2,11 +2,13 @@
 to the people it is for. The second-factor gate runs before."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from portal.core import registries
 from portal.core.roles import ROLE_LABELS, can_open_staff_area, role_required, roles_of
 
 
+@require_safe
 @role_required(can_open_staff_area)
 def dashboard(request):
     panels = [

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo-accounts",
             action="store_true",
-            help="Create citizen@, citizen2@, moderator@, commission@ and admin@demo.test (DEBUG only).",
+            help="Create citizen@, citizen2@, moderator@, commission@, admin@ and auditor@demo.test "
+            "(DEBUG only).",
         )
         parser.add_argument("--demo-password", help="Password of the demo accounts.")
         parser.add_argument("--proposals", type=int, default=40, help="Published demo proposals.")

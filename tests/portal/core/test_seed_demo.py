@@ -5,7 +5,7 @@ from django.utils import translation
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import is_verified_person
 from portal.accounts.validators import validate_display_name
-from portal.core.roles import is_admin, is_commission_member, is_moderator
+from portal.core.roles import is_admin, is_auditor, is_commission_member, is_moderator
 from portal.notifications.models import Notification
 from proposals.demo.accounts import DEMO_ACCOUNTS
 from proposals.demo.bulk import SEED_TAG, STATUS_PATHS
@@ -25,7 +25,7 @@ def test_seed_demo_twice_adds_nothing_twice(settings):
     # The closed consultation adds 8 proposals with their supports (6, 6, 5, 4, 3, 2, 1, 0 of the 7 demo
     # citizens, never the author's own) and a draft law in two versions; the two members who post and approve
     # the demo commitments are accounts too.
-    assert counts == (7 + 5 + 2, 1, 6 + 8, 20 + 27, 9, 2 + 2)
+    assert counts == (7 + len(DEMO_ACCOUNTS) + 2, 1, 6 + 8, 20 + 27, 9, 2 + 2)
     assert sum(Proposal.objects.values_list("supports_count", flat=True)) == Support.objects.count()
 
 
@@ -60,6 +60,8 @@ def test_demo_accounts_have_their_roles_and_can_log_in(client, settings):
     assert is_moderator(User.objects.get(email="moderator@demo.test"))
     assert is_commission_member(User.objects.get(email="commission@demo.test"))
     assert is_admin(User.objects.get(email="admin@demo.test"))
+    auditor = User.objects.get(email="auditor@demo.test")
+    assert is_auditor(auditor) and not (is_admin(auditor) or is_moderator(auditor))
     response = client.post("/en/accounts/login/", {"login": "citizen@demo.test", "password": "demo-pass-123"})
     assert response.status_code == 302
     assert client.get("/en/accounts/profile/").status_code == 200
