@@ -65,6 +65,7 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "obligation.updated": _("Answer obligation edited"),
         **{f"moderation.{decision.value}": label for decision, label in MODERATION_ACTIONS.items()},
         "moderation.refused_conflict": _("Moderation refused: own content or own decision on appeal"),
+        "moderation.hidden_by_reports": _("Hidden after readers' reports, until a moderator decides"),
     },
     details={
         "accepted_identity_levels": _("Identity levels that may support"),
@@ -72,6 +73,7 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "agenda_items_moved": _("Agenda items moved with the hearing"),
         "agenda_shift_minutes": _("Moved by (minutes)"),
         "case": _("Moderation case"),
+        "voices": _("Independent verified reporters"),
         "hearing": _("Hearing"),
         "proposal": _("Proposal"),
         "proposals": _("Proposals"),

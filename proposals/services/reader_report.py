@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.audit import audit_record
 from portal.core.http import network_fingerprint, rate_limit_address
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.text import plain_text
@@ -105,7 +106,7 @@ def report_create(
     if voices >= reports_needed_to_hide(proposal=proposal, comment=comment) and not _kept_after_reports(
         proposal=proposal, comment=comment
     ):
-        _hide_pending_review(proposal=proposal, comment=comment, reports=reports, voices=voices)
+        _hide_pending_review(proposal=proposal, comment=comment, case=case, reports=reports, voices=voices)
     return report
 
 
@@ -207,7 +208,9 @@ def _what_readers_reported(reports) -> dict[str, str]:
     return in_every_language(*(Kind(kind).label for kind in kinds))
 
 
-def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports, voices: int) -> None:
+def _hide_pending_review(
+    *, proposal: Proposal, comment: Comment | None, case: ModerationCase, reports, voices: int
+) -> None:
     # Content hidden without a moderator's decision goes to the front of the queue.
     ModerationCase.objects.filter(
         status=ModerationCase.Status.OPEN, proposal=proposal, comment=comment
@@ -216,6 +219,7 @@ def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports
     if comment is not None:
         if Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).exists():
             comment_set_hidden(comment=comment, hidden=True)
+            _record_hidden_by_reports(comment, case=case, voices=voices)
             comment_author_tell(comment=comment, kind="comment.hidden_pending", params=notice)
         return
     proposal = Proposal.objects.get(pk=proposal.pk)
@@ -227,6 +231,7 @@ def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports
             reason="",
             internal_note=f"automatic: {voices} independent verified voices reported it; hidden for review",
         )
+        _record_hidden_by_reports(proposal, case=case, voices=voices)
         notify(
             recipients=[proposal.author_id],
             category="moderation",
@@ -234,3 +239,14 @@ def _hide_pending_review(*, proposal: Proposal, comment: Comment | None, reports
             params=notice,
             url=proposal.get_absolute_url(),
         )
+
+
+def _record_hidden_by_reports(content: Proposal | Comment, *, case: ModerationCase, voices: int) -> None:
+    """A hiding nobody decided leaves its entry as a moderator's does: the audit log is where an auditor
+    reads every hiding, and a comment has no lifecycle log of its own to keep this one."""
+    audit_record(
+        actor=None,
+        action="moderation.hidden_by_reports",
+        target=content,
+        details={"case": case.pk, "voices": voices},
+    )

@@ -1,17 +1,21 @@
-"""What an auditor reads of moderation and of the Commission's answers, with nothing to press."""
+"""What an auditor reads of moderation and of the Commission's answers, with nothing to press; and the trace
+a hiding by readers' reports leaves, as a moderator's hiding does."""
 
 import pytest
 from django.urls import reverse
 
 from portal.accounts import services as account_services
+from portal.core.models import AuditEntry
 from portal.core.roles import Role
 from proposals.models import ModerationCase
+from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_case_claim, moderation_decide
+from proposals.services.reader_report import report_create
 from proposals.services.response import commission_note_add, response_return, response_submit
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory
-from .moderation_helpers import STATEMENT
+from .moderation_helpers import LONG_AGO, STATEMENT
 from .response_helpers import draft_answer
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +23,33 @@ pytestmark = pytest.mark.django_db
 
 def _kk(name, **kwargs):
     return reverse(name, kwargs=kwargs or None).replace("/en/", "/kk/", 1)
+
+
+def test_a_comment_hidden_by_readers_reports_leaves_an_entry_in_the_audit_log(published, citizen, verify):
+    comment = comment_create(author=citizen, proposal=published, body="Buy cheap watches at my shop.")
+    for reporter in verify(*UserFactory.create_batch(3, date_joined=LONG_AGO)):
+        report_create(reporter=reporter, proposal=published, comment=comment, kind="spam")
+    case = ModerationCase.objects.get(comment=comment, status="open")
+    entry = AuditEntry.objects.get(action="moderation.hidden_by_reports")
+    assert entry.actor is None
+    assert (entry.target_type, entry.target_id) == ("proposals.comment", str(comment.pk))
+    assert entry.details == {"case": case.pk, "voices": 3}
+
+
+def test_a_proposal_hidden_by_readers_reports_leaves_an_entry_too(published, verify):
+    for reporter in verify(*UserFactory.create_batch(3, date_joined=LONG_AGO)):
+        report_create(reporter=reporter, proposal=published, kind="abuse")
+    entry = AuditEntry.objects.get(action="moderation.hidden_by_reports")
+    assert (entry.target_type, entry.target_id) == ("proposals.proposal", str(published.pk))
+
+
+def test_an_auditor_reads_the_hiding_in_words(staff_client, auditor, published, citizen, verify):
+    comment = comment_create(author=citizen, proposal=published, body="Buy cheap watches at my shop.")
+    for reporter in verify(*UserFactory.create_batch(3, date_joined=LONG_AGO)):
+        report_create(reporter=reporter, proposal=published, comment=comment, kind="spam")
+    log = staff_client(auditor).get("/ru/staff/audit/?action=moderation.").content.decode()
+    assert "Скрыто после жалоб читателей до решения модератора" in log
+    assert "Независимые подтверждённые заявители: 3" in log
 
 
 def test_an_auditor_reads_the_queue_and_a_decided_case_without_a_button(
