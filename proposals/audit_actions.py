@@ -85,6 +85,9 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "to": _("Became"),
         "status": _("Status"),
     },
+    # A proposal's staff page is the Commission's work page: its answer, the four-eyes review and the notes.
+    target_pages={"proposals.proposal": "commission_work"},
+    detail_pages={"case": "moderation_case"},
     values=dict.fromkeys(("from", "to", "status"), STATUS_LABELS)
     | {"reason_code": dict(ModerationCase.ReasonCode.choices)},
 )

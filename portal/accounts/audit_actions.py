@@ -8,6 +8,7 @@ from portal.core.roles import ROLE_LABELS
 from .models import IdentityLevel, IdentityVerification, OrganisationMembership
 
 ACCOUNTS_AUDIT = AuditVocabulary(
+    target_pages={"accounts.user": "staff_person"},
     actions={
         "account.block": _("Account blocked"),
         "account.unblock": _("Account unblocked"),

@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -41,17 +42,40 @@ def audit_target_type_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
-def audit_detail_pairs(details: dict) -> list[tuple[str, str]]:
-    """An entry's details as (name, value) pairs for people to read."""
-    names, values = {}, {}
+def audit_detail_pairs(details: dict) -> list[tuple[str, str, str]]:
+    """An entry's details as (name, value, staff page or "") for people to read."""
+    names, values, pages = {}, {}, {}
     for vocabulary in registries.audit_vocabularies:
         names.update(vocabulary.details)
+        pages.update(vocabulary.detail_pages)
         for key, labels in vocabulary.values.items():
             values.setdefault(key, {}).update(labels)
     return [
-        (str(names.get(key, key.replace("_", " "))), _readable(value, values.get(key, {})))
+        (
+            str(names.get(key, key.replace("_", " "))),
+            _readable(value, values.get(key, {})),
+            _page(pages.get(key), value),
+        )
         for key, value in (details or {}).items()
     ]
+
+
+def audit_target_url(entry: AuditEntry) -> str:
+    """The staff page of an entry's target, when its app names one; else ""."""
+    for vocabulary in registries.audit_vocabularies:
+        if entry.target_type in vocabulary.target_pages:
+            return _page(vocabulary.target_pages[entry.target_type], entry.target_id)
+    return ""
+
+
+def _page(url_name: str | None, pk) -> str:
+    # A detail or target written before its page existed, or not a number, links nowhere.
+    if url_name is None or not str(pk).isdigit():
+        return ""
+    try:
+        return reverse(url_name, kwargs={"pk": int(pk)})
+    except NoReverseMatch:
+        return ""
 
 
 def _readable(value, labels: dict) -> str:

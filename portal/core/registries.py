@@ -83,11 +83,15 @@ class PersonFact:
 class AuditVocabulary:
     """The readable names of an app's audit entries, for the audit log page: `actions` by the action codes
     the app writes, `details` by the keys of their details, and `values` the codes a detail holds (a status,
-    a reason), by the detail's key. A code without a name is shown as it is."""
+    a reason), by the detail's key. A code without a name is shown as it is. The staff pages an entry leads
+    to are URL names that take `pk`: `target_pages` by target type, `detail_pages` by the key of a detail
+    that holds a number (a moderation case)."""
 
     actions: Mapping[str, Any]
     details: Mapping[str, Any] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    target_pages: Mapping[str, str] = field(default_factory=dict)
+    detail_pages: Mapping[str, str] = field(default_factory=dict)
 
 
 personal_data: Registry[PersonalDataPart] = Registry("personal data")

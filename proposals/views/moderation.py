@@ -43,7 +43,10 @@ from ..services.comment import comment_url
 @require_safe
 @role_required(can_read_moderation)
 def queue(request):
+    moderates = can_moderate(request.user)
     form = QueueFilterForm(request.GET or None)
+    if not moderates:
+        del form.fields["mine"]  # an auditor claims no case
     filters = selectors.QueueFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -54,7 +57,7 @@ def queue(request):
             language=data["language"],
             kind=data["kind"],
             source=data["source"],
-            mine_of=request.user.pk if data["mine"] else None,
+            mine_of=request.user.pk if data.get("mine") else None,
         )
     page = Paginator(selectors.queue_cases(filters), 50).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -77,9 +80,9 @@ def queue(request):
             "page": page,
             "query": query_without_page(request),
             "rows": rows,
-            "filter_form": form if form.is_bound else QueueFilterForm(),
+            "filter_form": form,
             "bulk_form": BulkDecisionForm(),
-            "can_moderate": can_moderate(request.user),
+            "can_moderate": moderates,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

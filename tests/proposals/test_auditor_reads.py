@@ -66,6 +66,7 @@ def test_an_auditor_reads_the_queue_and_a_decided_case_without_a_button(
     html = queue.content.decode()
     assert queue.status_code == 200 and _kk("moderation_case", pk=open_case.pk) in html
     assert "moderation_case_bulk" not in html and 'name="cases"' not in html
+    assert 'name="mine"' not in html  # an auditor claims no case
     assert reverse("moderation_case_bulk").replace("/en/", "/kk/") not in html
     case = client.get(_kk("moderation_case", pk=decided.pk)).content.decode()
     assert STATEMENT in case and "Moderator Dana" in case
@@ -111,3 +112,23 @@ def test_an_auditor_reads_the_four_eyes_record_and_the_notes_of_an_answer(
         and "Эти заметки видят только члены Комиссии и аудиторы." in html
     )
     assert 'method="post"' not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_audit_log_leads_to_the_case_the_proposal_and_the_person_it_names(
+    staff_client, auditor, moderator, published
+):
+    case = ModerationCase.objects.create(proposal=published, source="report")
+    moderation_case_claim(case=case, moderator=moderator)
+    moderation_decide(
+        case=case, moderator=moderator, decision="hide", reason_code="abuse", statement=STATEMENT
+    )
+    account_services.user_grant_role(user=published.author, role=Role.COMMISSION, granted_by=None)
+    client = staff_client(auditor)
+    log = client.get("/kk/staff/audit/").content.decode()
+    for url in (
+        _kk("moderation_case", pk=case.pk),
+        _kk("commission_work", pk=published.pk),
+        _kk("staff_person", pk=published.author_id),
+    ):
+        assert f'href="{url}"' in log
+        assert client.get(url).status_code == 200, url
