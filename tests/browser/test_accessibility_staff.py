@@ -1,5 +1,6 @@
 """axe-core (WCAG 2.1 A/AA) on the staff pages: dashboard, moderation queue and cases, a proposal as a moderator
-sees it, transparency (its weekly table at tablet and desktop widths too), audit log, document import."""
+sees it, transparency (its weekly table at tablet and desktop widths too), audit log, document import; and
+what an auditor reads."""
 
 import pytest
 
@@ -92,3 +93,31 @@ def test_the_moderation_queue_does_not_widen_a_tablet_page(page, login_as, moder
     assert page.locator("table.queue td").count() >= 8
     assert page.evaluate(FITS), "the queue scrolls sideways"
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_no_wcag_violations_on_the_auditors_pages(page, login_as, auditor, language):
+    """What an auditor reads, without the forms the other staff see there: the staff area's panel, the log,
+    the queue and a case, the Commission's queue and a work page, the roles."""
+    consultation = seed_consultation()
+    published = ProposalFactory(consultation=consultation, title="Published and reported")
+    report_create(reporter=UserFactory(), proposal=published, kind="abuse")
+    case = ModerationCase.objects.get(proposal=published)
+    give_totp(auditor)
+    login_as(auditor)
+    failures = {}
+    for path in [
+        f"/{language}/staff/",
+        f"/{language}/staff/audit/",
+        f"/{language}/moderation/",
+        f"/{language}/moderation/cases/{case.pk}/",
+        f"/{language}/staff/commission/",
+        f"/{language}/staff/commission/proposals/{published.pk}/",
+        f"/{language}/staff/roles/",
+    ]:
+        page.goto(path)
+        assert page.url.endswith(path), f"redirected away from {path}"
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+    assert failures == {}
