@@ -38,6 +38,7 @@ urlpatterns = [
     *_csv_and_json("moderation-statements", "moderation_statements", name="open_data_moderation_statements"),
     path("open-data/datapackage.json", open_data.datapackage_json, name="open_data_datapackage"),
     path("robots.txt", site.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", site.security_txt, name="security_txt"),
     path("favicon.ico", site.favicon, name="favicon"),
 ]
 

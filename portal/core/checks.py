@@ -6,8 +6,8 @@ skip what depends on it (a secure CSRF cookie, W016; `X-Frame-Options: DENY`, W0
 classes by what they are and ask the same questions, so `check --deploy` still fails if one is taken out.
 
 Further deployment checks: a connection through PgBouncer must say so (`DATABASE_POOLER`), production's
-staff need a second factor (`PORTAL_STAFF_MFA`, W044), and the footer names the Commission's office
-(`CONTACT_EMAIL`, I046).
+staff need a second factor (`PORTAL_STAFF_MFA`, W044), the footer names the Commission's office
+(`CONTACT_EMAIL`, I046) and security.txt names where to report a hole (`SECURITY_CONTACT`, I048).
 
 The settings an operator gives in the environment are checked at every start (not only by `check --deploy`):
 `manage.py serve`, `migrate` and the other commands run Django's checks first, and Celery workers and beat run
@@ -185,5 +185,20 @@ def contact_address_set(app_configs, **kwargs):
             "CONTACT_EMAIL is empty: the footer and the identity page name no address of the Commission's "
             "office for people the portal cannot help itself.",
             id="portal.I046",
+        )
+    ]
+
+
+@register(Tags.compatibility, deploy=True)
+def security_contact_set(app_configs, **kwargs):
+    """Information: without a contact, /.well-known/security.txt answers 404, and whoever finds a hole has no
+    address to report it to but the public issue tracker."""
+    if settings.SECURITY_CONTACT or settings.CONTACT_EMAIL:
+        return []
+    return [
+        Info(
+            "SECURITY_CONTACT and CONTACT_EMAIL are empty: /.well-known/security.txt answers 404 and names "
+            "no address for reporting a security hole (SECURITY.md).",
+            id="portal.I048",
         )
     ]

@@ -510,6 +510,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # portal cannot help them itself (no IIN to verify with, an IIN already verifying another account). Empty,
 # those places say to contact the office with no address (`manage.py check --deploy` says so: portal.I046).
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="")
+# Where holes are reported (/.well-known/security.txt, RFC 9116): addresses or https:// URLs, else
+# CONTACT_EMAIL (neither: 404, portal.I048); the policy's public page, SECURITY.md as published (or none).
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
+SECURITY_POLICY_URL = env("SECURITY_POLICY_URL", default="")
 
 # --- Languages: Kazakh is the state language and the default; Russian and English.
 LANGUAGE_CODE = "kk"

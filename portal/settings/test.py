@@ -31,6 +31,8 @@ elif REDIS_URL:
         filter(None, ["portal-test", env("PYTEST_XDIST_WORKER", default="")])
     )
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# As a deployment has it, so /.well-known/security.txt answers (tests of the unset case override it).
+SECURITY_CONTACT = ["security@qatysu.test"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

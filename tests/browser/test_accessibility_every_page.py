@@ -69,6 +69,7 @@ NOT_PAGES = {
     "open_data_moderation_statements_json",
     "open_data_datapackage",
     "robots_txt",
+    "security_txt",
     "favicon",
     "version_akn",
     "attachment_download",

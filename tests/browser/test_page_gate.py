@@ -145,6 +145,7 @@ NOT_PAGES = {
     "open_data_moderation_statements_csv",
     "open_data_moderation_statements_json",
     "robots_txt",
+    "security_txt",
     "favicon",
     "version_akn",
     "attachment_download",
