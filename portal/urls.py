@@ -7,7 +7,7 @@ from portal.accounts.views import privacy as privacy_views
 from portal.core.views import health, site
 from proposals.api import api, api_not_found
 from proposals.views import hearing as hearing_views
-from proposals.views import open_data
+from proposals.views import open_data, sitemaps
 
 # Django admin logs in through allauth, so its second factor cannot be skipped.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -39,6 +39,9 @@ urlpatterns = [
     path("open-data/datapackage.json", open_data.datapackage_json, name="open_data_datapackage"),
     path("robots.txt", site.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", site.security_txt, name="security_txt"),
+    # For search engines: every public page in kk, ru and en; the index names each section's pages.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("favicon.ico", site.favicon, name="favicon"),
 ]
 

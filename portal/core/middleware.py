@@ -108,7 +108,7 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
     newsrooms, calendar apps) re-download nothing when nothing changed. HTML pages carry a CSRF token per
     response, so an ETag would never match there; they are left alone."""
 
-    PREFIXES = ("/api/", "/open-data/", "/hearings.ics", "/.well-known/")
+    PREFIXES = ("/api/", "/open-data/", "/hearings.ics", "/sitemap", "/.well-known/")
 
     def process_response(self, request, response):
         if not request.path.startswith(self.PREFIXES):

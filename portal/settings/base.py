@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its templates only: the sections are proposals/views/sitemaps.py
     "django.contrib.postgres",
     "django.forms",
     "allauth",

@@ -146,6 +146,8 @@ NOT_PAGES = {
     "open_data_moderation_statements_json",
     "robots_txt",
     "security_txt",
+    "sitemap",
+    "sitemap_section",
     "favicon",
     "version_akn",
     "attachment_download",

@@ -70,6 +70,8 @@ def test_the_nginx_site_does_what_the_portal_relies_on():
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in proxy
     assert "PORTAL_TRUSTED_PROXY_HOPS=1" in (BASE_DIR / "deploy" / "env.example").read_text()
     assert re.search(r"gzip_types[^;]*application/json", site)
+    # Sitemap sections of 50,000 addresses and the feeds leave compressed too.
+    assert re.search(r"gzip_types[^;]*application/xml[^;]*application/atom\+xml", site)
     assert re.search(r"location /protected-uploads/ \{\s*internal;", site)
     assert "limit_conn_status 503;" in site and "limit_req_status 429;" in site
 

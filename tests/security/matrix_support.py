@@ -72,6 +72,7 @@ def url_kwargs(name: str, world) -> dict:
         "account_confirm_email": {"key": "not-a-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
         "openid_connect_login": {"provider_id": "national"},
+        "sitemap_section": {"section": "proposals"},
         "openid_connect_callback": {"provider_id": "national"},
         "version_akn": {
             "slug": "reform",

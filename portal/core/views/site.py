@@ -28,7 +28,9 @@ SECURITY_TXT_LANGUAGES = "kk, ru, en"
 
 @require_GET
 def robots_txt(request):
-    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+    # Crawlers take the sitemap's address absolute, on the site's public address whatever host was asked.
+    sitemap = f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}\n"
+    return HttpResponse(ROBOTS + sitemap, content_type="text/plain; charset=utf-8")
 
 
 def _contact_uri(contact: str) -> str:

@@ -1,0 +1,143 @@
+"""sitemap.xml for search engines (Yandex, Google): an index of sections, each page of a section at most
+`limit` addresses, every address with its Kazakh, Russian and English alternates (hreflang).
+
+Django's sitemaps read every item to page them in every language; here a page reads only its own rows (one
+query, plus one to count), so 100,000 proposals cost what one page of them does. Addresses are built on
+SITE_URL, as links in open data and emails are, whatever host the request named."""
+
+from collections.abc import Callable
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from portal.core.page_cache import cache_anonymous_page
+
+from ..selectors import sitemap as selectors
+
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+class InEveryLanguage:
+    """The (row, language) pairs Django's i18n sitemap pages, read from `rows` one slice at a time."""
+
+    def __init__(self, rows: QuerySet, languages: tuple[str, ...]):
+        self.rows = rows
+        self.languages = languages
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count() * len(self.languages)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, wanted: slice) -> list:
+        width = len(self.languages)
+        first_row, end_row = wanted.start // width, -(-wanted.stop // width)
+        pairs = [(row, code) for row in self.rows[first_row:end_row] for code in self.languages]
+        skip = first_row * width
+        return pairs[wanted.start - skip : wanted.stop - skip]
+
+
+def _by_pk(row: dict) -> dict:
+    return {"pk": row["pk"]}
+
+
+def _by_slug(row: dict) -> dict:
+    return {"slug": row["slug"]}
+
+
+def _article(row: dict) -> dict:
+    return {"slug": row["consultation_slug"], "document": row["document_slug"], "key": row["key"]}
+
+
+class PortalSitemap(Sitemap):
+    """A section: the page `url_name` of each of `rows()` (dicts with `lastmod` and what `url_kwargs(row)`
+    makes the page's arguments of), in every language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    # The protocol's ceiling: at most 50,000 addresses a file (each language counts as one).
+    limit = 50_000
+
+    def __init__(
+        self, url_name: str, rows: Callable[[], QuerySet], url_kwargs: Callable[[dict], dict] = _by_pk
+    ):
+        self.url_name = url_name
+        self.rows = rows
+        self.url_kwargs = url_kwargs
+
+    def get_languages_for_item(self, item):
+        return list(LANGUAGES)
+
+    @property
+    def paginator(self):
+        return Paginator(InEveryLanguage(self.rows(), LANGUAGES), self.limit)
+
+    def items(self):
+        # Django's own paging and `get_latest_lastmod` would read every row; both are replaced here.
+        raise NotImplementedError("sections are paged by `paginator`")
+
+    def location(self, row):
+        return reverse(self.url_name, kwargs=self.url_kwargs(row))
+
+    def lastmod(self, row):
+        return row["lastmod"]
+
+    def get_latest_lastmod(self):
+        return self.rows().order_by().aggregate(latest=Max("lastmod"))["latest"]
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+# Made afresh for each request (Django's view calls them): a sitemap keeps the lastmod of the page it wrote.
+SECTIONS = {
+    "consultations": partial(PortalSitemap, "consultation_detail", selectors.sitemap_consultations, _by_slug),
+    "outcomes": partial(PortalSitemap, "consultation_outcome", selectors.sitemap_outcomes, _by_slug),
+    "articles": partial(PortalSitemap, "article_detail", selectors.sitemap_articles, _article),
+    "proposals": partial(PortalSitemap, "proposal_detail", selectors.sitemap_proposals),
+    "hearings": partial(PortalSitemap, "hearing_detail", selectors.sitemap_hearings),
+}
+
+
+@require_GET
+@x_robots_tag
+@cache_anonymous_page()
+def sitemap_index(request):
+    """The index: one address per page of each section, with the section's latest change."""
+    entries = []
+    for name, section in SECTIONS.items():
+        sitemap = section()
+        address = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": name})
+        latest = sitemap.get_latest_lastmod()
+        pages = sitemap.paginator.num_pages
+        entries.append(SitemapIndexItem(address, latest))
+        entries.extend(SitemapIndexItem(f"{address}?p={page}", latest) for page in range(2, pages + 1))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    ).render()
+
+
+@require_GET
+@cache_anonymous_page()
+def sitemap_section(request, section):
+    if section not in SECTIONS:
+        raise Http404
+    return django_sitemap(request, SECTIONS, section=section).render()
