@@ -103,15 +103,20 @@ class StaffSecondFactorMiddleware:
         return path[len(language) + 1 :] if language else path
 
 
+def is_machine_readable(path: str) -> bool:
+    """The API, open data, calendars, feeds (`.atom` in every language), sitemaps and security.txt."""
+    return path.startswith(MachineReadableConditionalGetMiddleware.PREFIXES) or path.endswith(".atom")
+
+
 class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
-    """ETag and 304 Not Modified for the API, open data and calendars: clients that poll (dashboards,
-    newsrooms, calendar apps) re-download nothing when nothing changed. HTML pages carry a CSRF token per
-    response, so an ETag would never match there; they are left alone."""
+    """ETag and 304 Not Modified for the API, open data, calendars, feeds and sitemaps: clients that poll
+    (dashboards, newsrooms, calendar apps, feed readers, crawlers) re-download nothing when nothing changed.
+    HTML pages carry a CSRF token per response, so an ETag would never match there; they are left alone."""
 
     PREFIXES = ("/api/", "/open-data/", "/hearings.ics", "/sitemap", "/.well-known/")
 
     def process_response(self, request, response):
-        if not request.path.startswith(self.PREFIXES):
+        if not is_machine_readable(request.path):
             return response
         if request.method != "HEAD":
             return super().process_response(request, response)
@@ -123,16 +128,15 @@ class MachineReadableConditionalGetMiddleware(ConditionalGetMiddleware):
             request.method = "HEAD"
 
 
-MACHINE_READABLE_PREFIXES = MachineReadableConditionalGetMiddleware.PREFIXES
 CORS_READ_METHODS = ("GET", "HEAD")
 
 
 class PublicReadCorsMiddleware:
-    """Lets a web page on any site read the API, open data and calendars, as a newsroom's chart or an NGO's
-    tracker does from the reader's browser. Reads only, and for any origin (`*`): a browser sends no cookie
-    with such a request and the API reads none, so another site learns only what anyone may fetch. Writes get
-    no CORS headers: their token stays with programs that run outside a browser page. A preflight (a read
-    with `If-None-Match`, say) is answered here, before anything else of the site runs."""
+    """Lets a web page on any site read the API, open data, calendars and feeds, as a newsroom's chart or an
+    NGO's tracker does from the reader's browser. Reads only, and for any origin (`*`): a browser sends no
+    cookie with such a request and the API reads none, so another site learns only what anyone may fetch.
+    Writes get no CORS headers: their token stays with programs that run outside a browser page. A preflight
+    (a read with `If-None-Match`, say) is answered here, before anything else of the site runs."""
 
     ALLOWED_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
     EXPOSED_HEADERS = "ETag, Retry-After, Content-Disposition"
@@ -142,7 +146,7 @@ class PublicReadCorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(MACHINE_READABLE_PREFIXES):
+        if not is_machine_readable(request.path):
             return self.get_response(request)
         requested = request.headers.get("Access-Control-Request-Method", "").upper()
         if request.method == "OPTIONS" and "Origin" in request.headers and requested in CORS_READ_METHODS:
