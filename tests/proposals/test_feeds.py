@@ -195,3 +195,10 @@ def test_pages_name_their_feeds_for_readers_and_for_browsers(client, consultatio
         page = client.get(path).content.decode()
         assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in page, path
         assert f'<a href="{feed}" type="application/atom+xml">' in page, path
+
+
+def test_a_draft_consultation_names_no_feed_to_the_staff_who_see_it(staff_client, admin_user):
+    draft = ConsultationFactory(status="draft")
+    page = staff_client(admin_user).get(f"/en/consultations/{draft.slug}/").content.decode()
+    assert "This consultation is a draft" in page
+    assert "application/atom+xml" not in page
