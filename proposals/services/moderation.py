@@ -30,7 +30,7 @@ from ..models.moderation import CASE_PRIORITY
 from ..selectors.proposal import proposal_speakers
 from .comment import comment_announce, comment_author_tell, comment_url
 from .proposal import proposal_transition
-from .response import response_reach_late_member
+from .response_approval import response_reach_late_member
 
 # A claim left untouched this long may be taken over (a moderator went home with a case open).
 CLAIM_EXPIRY = timedelta(minutes=30)

@@ -1,8 +1,8 @@
 """The Commission's answers: drafted by one member, approved (published) by another, with a logged lifecycle.
 
 `RESPONSE_LIFECYCLE` is the table; `response_transition` is the only writer of `ProposalResponse.state`.
-Publishing moves the proposal, and every member of its campaign cluster, to `responded` through
-`proposal_transition`, and tells authors and followers.
+Drafting and correcting are here, with the Commission's queue work (assignment, internal notes, missed
+deadlines); sending for approval, returning, approving and publishing are in `response_approval.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +27,6 @@ from proposals.permissions.response import (
     can_answer_proposal,
     can_correct_response,
     can_draft_response,
-    can_review_response,
     can_work_commission_queue,
 )
 
@@ -53,7 +52,6 @@ from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..models.translated import with_language_note
 from ..selectors.response import answer_deadline, answer_revision, due_before, obligation_rules
 from .proposal import proposal_transition
-from .response_template import unfilled_blanks
 
 R = ResponseState
 
@@ -216,111 +214,6 @@ def response_transition(
     return locked
 
 
-@transaction.atomic
-def response_submit(*, response: ProposalResponse, actor: User) -> ProposalResponse:
-    """The drafter asks another member to approve the answer."""
-    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not can_draft_response(actor, response):
-        raise PermissionDenied(_("You may not send this answer for approval."))
-    _refuse_unfilled_blanks(response)
-    return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
-
-
-def _refuse_unfilled_blanks(response: ProposalResponse) -> None:
-    blanks = unfilled_blanks(*(getattr(response, f"reasoning_{code}") for code in LANGUAGES))
-    if blanks:
-        raise ValidationError(
-            _("The reasoning still holds a template's blanks to fill in: %(blanks)s. Replace them first.")
-            % {"blanks": ", ".join(blanks)}
-        )
-
-
-@transaction.atomic
-def response_return(*, response: ProposalResponse, reviewer: User, note: str) -> ProposalResponse:
-    """A reviewer sends the draft back with a note for the drafter (internal, never public)."""
-    note = note.strip()
-    if not note:
-        raise ValidationError({"note": _("Tell the drafter what to change.")})
-    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    if not can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
-        raise PermissionDenied(_("You may not review this answer."))
-    response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)
-    audit_record(actor=reviewer, action="response.returned", target=response.proposal)
-    return response
-
-
-@transaction.atomic
-def response_approve(
-    *, response: ProposalResponse, reviewer: User, seen: str | None = None
-) -> ProposalResponse:
-    """Approval publishes. Under four eyes (RESPONSE_FOUR_EYES) the drafter cannot approve their own.
-    `seen` is the answer as the reviewer's page showed it (`answer_revision`): returned, rewritten and sent
-    again since, the text they would publish is one they have not read, so the approval is refused."""
-    locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
-    # First: returned or published since, it is no longer for this reviewer to approve, and they are told why.
-    if seen is not None and seen != answer_revision(locked):
-        raise ValidationError(
-            _("The answer changed after you opened the page; nothing is published. Read it again below."),
-            code=CHANGED_MEANWHILE,
-        )
-    if not can_review_response(reviewer, locked):
-        if settings.RESPONSE_FOUR_EYES and locked.drafted_by_id == getattr(reviewer, "pk", None):
-            raise PermissionDenied(_("Another Commission member must approve an answer you drafted."))
-        raise PermissionDenied(_("You may not approve this answer."))
-    return response_publish(response=locked, actor=reviewer)
-
-
-@transaction.atomic
-def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResponse:
-    """Publishes the answer: the proposal and each cluster member move to `responded`, and their authors and
-    followers are told (in-app and by email in their language). Refused once the proposal no longer awaits an
-    answer (hidden, withdrawn, back in moderation or merged since the draft was written): the answer would be
-    public beside a proposal that is not, and the article pages would name it."""
-    representative = Proposal.objects.get(pk=response.proposal_id)
-    if representative.status not in AWAITING_ANSWER:
-        raise ValidationError(
-            _("This proposal no longer awaits an answer (%(status)s); the answer cannot be published.")
-            % {"status": representative.get_status_display()}
-        )
-    _refuse_unfilled_blanks(response)
-    response = response_transition(response=response, to_state=R.PUBLISHED, actor=actor)
-    proposals = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
-    answered = []
-    for proposal in proposals:
-        if proposal.status in AWAITING_ANSWER:
-            answered.append(
-                proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=actor)
-            )
-    _notify_answered(answered, actor=actor, response=response)
-    audit_record(
-        actor=actor, action="response.published", target=representative, details={"status": response.status}
-    )
-    return response
-
-
-def response_reach_late_member(*, proposal: Proposal) -> Proposal:
-    """A copy of a campaign's text joins the campaign when screened, and may be published (at once, or by a
-    moderator) after the campaign was answered. The answer covers it too: it moves to `responded` and its
-    author is told, as the others were. Otherwise it stayed "published", out of the queue, which lists a
-    campaign by its answered representative, and its author was never told."""
-    if not proposal.cluster_of_id or proposal.status != ProposalStatus.PUBLISHED:
-        return proposal
-    response = ProposalResponse.objects.filter(proposal_id=proposal.cluster_of_id, state=R.PUBLISHED).first()
-    if response is None:
-        return proposal
-    proposal = proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=None)
-    params = _answer_params(response)
-    # Only its author: the campaign's followers were told of this answer when it was published.
-    notify(
-        recipients={proposal.author_id},
-        category="responses",
-        kind="proposal.responded_articles" if params["articles"] else "proposal.responded",
-        params={"title": proposal.title, **params},
-        url=proposal.get_absolute_url(),
-    )
-    return proposal
-
-
 @dataclass(frozen=True)
 class ResponseCorrection:
     reason: str
@@ -389,26 +282,6 @@ def response_correct(
     return locked
 
 
-def _answer_params(response: ProposalResponse) -> dict:
-    """The decision, the articles it changes that the public can read, and its reasons, in every language,
-    so each reader gets theirs."""
-    numbers = [
-        identity.number or identity.key
-        for identity in ArticleIdentity.objects.published().filter(responses=response).order_by("pk")
-    ]
-    decision, articles = {}, {}
-    for code in LANGUAGES:
-        with translation.override(code):
-            decision[code] = str(ResponseStatus(response.status).label)
-            articles[code] = ", ".join(_("Article %(number)s") % {"number": number} for number in numbers)
-    return {
-        "decision": decision,
-        "articles": articles if numbers else "",
-        # Reasons written in fewer languages reach every reader, saying in which language they are.
-        "reason": response.in_every_language_noted("reasoning"),
-    }
-
-
 def _answer_audience(proposal: Proposal) -> set[int]:
     """Who hears about a proposal's answer: its author and the followers of the proposal, of the articles
     it concerns and of its topic."""
@@ -418,7 +291,7 @@ def _answer_audience(proposal: Proposal) -> set[int]:
     return {proposal.author_id, *Follow.objects.filter(targets).values_list("user_id", flat=True)}
 
 
-def _once_each(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
+def answer_audiences(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
     """Who is told of each proposal of a campaign, each person once: an author of the proposal they wrote,
     anyone else of the first one they follow (a follower of the topic was told once per member)."""
     authors = {proposal.author_id for proposal in proposals}
@@ -431,20 +304,6 @@ def _once_each(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
     return audiences
 
 
-def _notify_answered(proposals: list[Proposal], *, actor: User, response: ProposalResponse) -> None:
-    params = _answer_params(response)
-    for proposal, recipients in _once_each(proposals):
-        notify(
-            recipients=recipients,
-            category="responses",
-            # The chain from a proposal to the article it changed, told with the answer itself.
-            kind="proposal.responded_articles" if params["articles"] else "proposal.responded",
-            params={"title": proposal.title, **params},
-            url=proposal.get_absolute_url(),
-            exclude=actor,
-        )
-
-
 def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -> None:
     """Those told of the answer are told of its correction too: the links they followed may have moved."""
     representative = response.proposal
@@ -452,7 +311,7 @@ def _notify_corrected(response: ProposalResponse, *, actor: User, reason: str) -
     language = detect_language(reason, default="")
     reason_noted = {code: with_language_note(reason, language, code) for code in LANGUAGES}
     cluster = [representative, *Proposal.objects.filter(cluster_of=representative).order_by("pk")]
-    for proposal, recipients in _once_each(cluster):
+    for proposal, recipients in answer_audiences(cluster):
         notify(
             recipients=recipients,
             category="responses",

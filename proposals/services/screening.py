@@ -24,7 +24,7 @@ from ..selectors.near_duplicates import COMPARED_STATUSES, similar_by_signature
 from .comment import comment_announce, comment_author_tell
 from .moderation import comment_set_hidden, moderation_case_open
 from .proposal import proposal_transition
-from .response import response_reach_late_member
+from .response_approval import response_reach_late_member
 
 
 def _burst_limits() -> BurstLimits:

@@ -40,6 +40,7 @@ from ..selectors import response as selectors
 from ..selectors.consultation import public_consultations
 from ..selectors.document import article_choices
 from ..services import response as services
+from ..services import response_approval as approval
 
 
 @login_required
@@ -311,7 +312,7 @@ def response_save(request, pk):
             raise
         if request.POST.get("submit") == "review":
             try:
-                response = services.response_submit(response=response, actor=request.user)
+                response = approval.response_submit(response=response, actor=request.user)
             except ValidationError:
                 # The draft is saved: the form shows it as saved (a template's text with the blanks to fill),
                 # and marks it as this member's own latest save.
@@ -355,7 +356,7 @@ def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
 def response_submit(request, pk):
     proposal = _proposal(pk, request.user)
     with refusal_flashed(request, ValidationError, PermissionDenied):
-        services.response_submit(response=_response_of(proposal), actor=request.user)
+        approval.response_submit(response=_response_of(proposal), actor=request.user)
         messages.success(request, _("The answer is sent for approval by another member."))
     return redirect("commission_work", pk=proposal.pk)
 
@@ -371,7 +372,7 @@ def response_approve(request, pk):
     ):
         raise PermissionDenied
     with refusal_flashed(request):
-        services.response_approve(response=response, reviewer=request.user, seen=seen)
+        approval.response_approve(response=response, reviewer=request.user, seen=seen)
         messages.success(request, _("The answer is published; the authors and followers are told."))
     return redirect("commission_work", pk=proposal.pk)
 
@@ -384,7 +385,7 @@ def response_return(request, pk):
         proposal,
         ReturnForm(request.POST),
         form_name="return_form",
-        save=lambda form: services.response_return(
+        save=lambda form: approval.response_return(
             response=response, reviewer=request.user, note=form.cleaned_data["note"]
         ),
         success=_("The draft is returned to its drafter."),

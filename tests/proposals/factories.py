@@ -167,12 +167,8 @@ def publish_response(
     proposal, *, drafter, approver, status="accepted", articles=(), version=None, **reasoning
 ):
     """An answer drafted by one Commission member and approved (published) by another, via the services."""
-    from proposals.services.response import (
-        ResponseInput,
-        response_approve,
-        response_draft_save,
-        response_submit,
-    )
+    from proposals.services.response import ResponseInput, response_draft_save
+    from proposals.services.response_approval import response_approve, response_submit
 
     reasoning = reasoning or {f"reasoning_{proposal.language}": "The Commission agrees with the proposal."}
     response = response_draft_save(

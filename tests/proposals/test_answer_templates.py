@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal.core.models import AuditEntry
 from proposals.models import ProposalResponse, ResponseTemplate
-from proposals.services.response import response_approve
+from proposals.services.response_approval import response_approve
 from tests.conftest import give_totp
 
 from .factories import ConsultationFactory, ProposalFactory

@@ -13,6 +13,7 @@ from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from proposals.models import CommissionAssignment, ObligationRule
 from proposals.services import response as services
+from proposals.services import response_approval as approval
 from proposals.services.follow import follow_add
 from proposals.services.proposal import proposal_transition
 
@@ -28,7 +29,7 @@ def test_an_answer_is_not_published_for_a_proposal_no_longer_awaiting_one(
     published, commissioner, second_commissioner, staff_client, to_status
 ):
     response = draft_answer(published, commissioner)
-    services.response_submit(response=response, actor=commissioner)
+    approval.response_submit(response=response, actor=commissioner)
     proposal_transition(proposal=published, to_status=to_status, actor=None)
     client = staff_client(second_commissioner)
     url = f"/en/staff/commission/proposals/{published.pk}/"
@@ -58,8 +59,8 @@ def test_a_campaign_whose_representative_leaves_is_still_queued_and_answered(
     draft.refresh_from_db()
     assert draft.proposal_id == members[0].pk
     assert members[0].commission_notes.get().body == "Check article 3."
-    services.response_submit(response=draft, actor=commissioner)
-    services.response_approve(response=draft, reviewer=second_commissioner)
+    approval.response_submit(response=draft, actor=commissioner)
+    approval.response_approve(response=draft, reviewer=second_commissioner)
     for member in members:
         member.refresh_from_db()
         assert member.status == "responded"
@@ -215,7 +216,7 @@ def test_the_work_page_names_the_articles_of_an_answer_awaiting_approval_as_read
     _document, _old, _new, liberty = revised_document(consultation)
     proposal = ProposalFactory(consultation=consultation, language="en")
     response = draft_answer(proposal, commissioner, article_ids=(liberty.pk,))
-    services.response_submit(response=response, actor=commissioner)
+    approval.response_submit(response=response, actor=commissioner)
     page = (
         staff_client(second_commissioner)
         .get(f"/en/staff/commission/proposals/{proposal.pk}/")

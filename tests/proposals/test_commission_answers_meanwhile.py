@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from proposals.models import ProposalResponse
-from proposals.services import response as services
+from proposals.services import response_approval as approval
 from tests.conftest import give_totp
 
 from .response_helpers import draft_answer
@@ -71,13 +71,13 @@ def test_an_approval_from_a_page_showing_an_older_text_publishes_nothing(
     published, commissioner, second_commissioner, admin_user
 ):
     answer = draft_answer(published, commissioner, reasoning_en="First text.", reasoning_kk="Бірінші мәтін.")
-    services.response_submit(response=answer, actor=commissioner)
+    approval.response_submit(response=answer, actor=commissioner)
     reviewer = _signed_in(second_commissioner)
     stale = _seen(_work(reviewer, published), "approve")
     # Meanwhile a third member returns it and the drafter rewrites it and sends it again.
-    services.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    approval.response_return(response=answer, reviewer=admin_user, note="Name the article.")
     answer = draft_answer(published, commissioner, reasoning_en="Second text.", reasoning_kk="Екінші мәтін.")
-    services.response_submit(response=answer, actor=commissioner)
+    approval.response_submit(response=answer, actor=commissioner)
     refused = reviewer.post(
         f"/ru/staff/commission/proposals/{published.pk}/response/approve/", {"seen": stale}, follow=True
     )
@@ -95,10 +95,10 @@ def test_an_approval_from_a_tab_opened_before_another_member_returned_the_answer
     published, commissioner, second_commissioner, admin_user
 ):
     answer = draft_answer(published, commissioner)
-    services.response_submit(response=answer, actor=commissioner)
+    approval.response_submit(response=answer, actor=commissioner)
     reviewer = _signed_in(second_commissioner)
     stale = _seen(_work(reviewer, published), "approve")
-    services.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    approval.response_return(response=answer, reviewer=admin_user, note="Name the article.")
     page = reviewer.post(
         f"/ru/staff/commission/proposals/{published.pk}/response/approve/", {"seen": stale}, follow=True
     )

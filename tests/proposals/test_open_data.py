@@ -10,6 +10,7 @@ import pytest
 from portal.core.roles import Role
 from proposals.models import ProposalTransition
 from proposals.services import response as services
+from proposals.services import response_approval as approval
 from proposals.services.response import ResponseInput
 from proposals.views.open_data import csv_safe
 from tests.factories import OrganisationFactory, UserFactory
@@ -174,14 +175,14 @@ def test_no_private_data_in_any_public_page_api_or_export(client, consultation):
         status="accepted", reasoning_en="Public reasoning.", article_ids=(liberty.pk,), version_id=new.pk
     )
     response = services.response_draft_save(proposal=proposal, author=drafter, data=data)
-    services.response_submit(response=response, actor=drafter)
-    services.response_return(response=response, reviewer=reviewer, note="RETURN-NOTE-MARK")
-    services.response_submit(response=response, actor=drafter)
-    services.response_approve(response=response, reviewer=approver)
+    approval.response_submit(response=response, actor=drafter)
+    approval.response_return(response=response, reviewer=reviewer, note="RETURN-NOTE-MARK")
+    approval.response_submit(response=response, actor=drafter)
+    approval.response_approve(response=response, reviewer=approver)
     # A second answer still returned, not published.
     other = services.response_draft_save(proposal=waiting, author=drafter, data=data)
-    services.response_submit(response=other, actor=drafter)
-    services.response_return(response=other, reviewer=reviewer, note="RETURN-NOTE-MARK")
+    approval.response_submit(response=other, actor=drafter)
+    approval.response_return(response=other, reviewer=reviewer, note="RETURN-NOTE-MARK")
 
     slug = consultation.slug
     article = liberty.get_absolute_url().split("/", 2)[2]

@@ -19,6 +19,7 @@ from proposals.forms import ResponseForm
 from proposals.models import Document, ResponseTransition
 from proposals.selectors.outcome_report import report_article
 from proposals.services import response as services
+from proposals.services import response_approval as approval
 from proposals.services.commitment import CommitmentInput, commitment_create
 from proposals.services.document import document_version_import, document_version_publish
 from proposals.services.follow import follow_add
@@ -262,10 +263,10 @@ def _published_after_a_return(consultation, lease, drafter, reviewer):
         author=drafter,
         data=services.ResponseInput(status="accepted", reasoning_en="Accepted.", article_ids=(lease.pk,)),
     )
-    services.response_submit(response=response, actor=drafter)
-    services.response_return(response=response, reviewer=reviewer, note="Internal: cite the law.")
-    services.response_submit(response=response, actor=drafter)
-    services.response_approve(response=response, reviewer=reviewer)
+    approval.response_submit(response=response, actor=drafter)
+    approval.response_return(response=response, reviewer=reviewer, note="Internal: cite the law.")
+    approval.response_submit(response=response, actor=drafter)
+    approval.response_approve(response=response, reviewer=reviewer)
     return proposal, response
 
 

@@ -21,6 +21,7 @@ from proposals.models import (
     ResponseTransition,
 )
 from proposals.services import response as services
+from proposals.services import response_approval as approval
 from proposals.services.follow import follow_add
 from proposals.services.response import RESPONSE_LIFECYCLE, ResponseInput
 from tests.conftest import give_totp
@@ -44,9 +45,9 @@ pytestmark = pytest.mark.django_db
 
 def test_drafter_cannot_approve_their_own_response(published, commissioner):
     response = draft_answer(published, commissioner)
-    services.response_submit(response=response, actor=commissioner)
+    approval.response_submit(response=response, actor=commissioner)
     with pytest.raises(PermissionDenied):
-        services.response_approve(response=response, reviewer=commissioner)
+        approval.response_approve(response=response, reviewer=commissioner)
     response.refresh_from_db()
     published.refresh_from_db()
     assert response.state == "in_review"
@@ -79,7 +80,7 @@ def test_second_member_approval_publishes_and_answers_the_proposal(
 def test_without_four_eyes_the_drafter_publishes(published, commissioner, settings):
     settings.RESPONSE_FOUR_EYES = False
     response = draft_answer(published, commissioner)
-    services.response_approve(response=response, reviewer=commissioner)
+    approval.response_approve(response=response, reviewer=commissioner)
     published.refresh_from_db()
     assert published.status == "responded"
 
@@ -110,16 +111,16 @@ def test_articles_and_version_must_belong_to_the_consultation(published, commiss
 
 def test_returned_draft_goes_back_with_a_note_then_is_approved(published, commissioner, second_commissioner):
     response = draft_answer(published, commissioner)
-    services.response_submit(response=response, actor=commissioner)
+    approval.response_submit(response=response, actor=commissioner)
     with pytest.raises(ValidationError):
-        services.response_return(response=response, reviewer=second_commissioner, note="  ")
-    services.response_return(response=response, reviewer=second_commissioner, note="Cite article 7.")
+        approval.response_return(response=response, reviewer=second_commissioner, note="  ")
+    approval.response_return(response=response, reviewer=second_commissioner, note="Cite article 7.")
     response.refresh_from_db()
     assert response.state == "returned" and response.review_note == "Cite article 7."
     assert response.reviewed_by == second_commissioner
     draft_answer(published, commissioner, reasoning_en="Accepted: article 7 is rewritten.")
-    services.response_submit(response=response, actor=commissioner)
-    services.response_approve(response=response, reviewer=second_commissioner)
+    approval.response_submit(response=response, actor=commissioner)
+    approval.response_approve(response=response, reviewer=second_commissioner)
     assert ProposalResponse.objects.get(pk=response.pk).state == "published"
     assert list(ResponseTransition.objects.filter(response=response).values_list("to_state", flat=True)) == [
         "in_review",
@@ -167,8 +168,8 @@ def test_one_response_for_a_cluster_answers_every_member(
     # Answering from a member's page answers the representative, once.
     response = draft_answer(members[0], commissioner, reasoning_en="One answer for the campaign text.")
     assert response.proposal_id == representative.pk
-    services.response_submit(response=response, actor=commissioner)
-    services.response_approve(response=response, reviewer=second_commissioner)
+    approval.response_submit(response=response, actor=commissioner)
+    approval.response_approve(response=response, reviewer=second_commissioner)
     assert ProposalResponse.objects.count() == 1
     for proposal in [representative, *members]:
         proposal.refresh_from_db()

@@ -16,12 +16,8 @@ from proposals.models import Attachment, Proposal
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_act
 from proposals.services.proposal import proposal_transition
-from proposals.services.response import (
-    ResponseInput,
-    response_approve,
-    response_draft_save,
-    response_submit,
-)
+from proposals.services.response import ResponseInput, response_draft_save
+from proposals.services.response_approval import response_approve, response_submit
 from proposals.services.support import support_add
 from tests.conftest import needs_concurrent_connections
 from tests.factories import UserFactory
