@@ -110,5 +110,14 @@ PROPOSAL_MESSAGES = {
         "Responsible body: %(body)s."
     ),
     "commitment.updated": _("News on the commitment “%(title)s”: its status is now “%(status)s”. %(news)s"),
+    # To Commission members (category `commission_work`): the four-eyes approval of an answer.
+    "response.awaiting_approval": _(
+        "An answer to “%(title)s” awaits your approval: %(by)s drafted it and sent it for approval. It is "
+        "published only once another Commission member approves it."
+    ),
+    "response.approved": _(
+        "%(by)s approved your answer to “%(title)s”: it is published, and the authors and followers are told."
+    ),
+    "response.returned": _("%(by)s returned your answer to “%(title)s” for changes. Reasons: %(reason)s"),
     "deadline.missed": _("The answer to “%(title)s” is overdue (deadline %(deadline)s)."),
 }

@@ -13,6 +13,11 @@ class Category(models.TextChoices):
     COMMENTS = "comments", _("Replies and new comments")
     HEARINGS = "hearings", _("Hearings and registrations")
     REMINDERS = "reminders", _("Reminders and missed deadlines")
+    # Internal to the Commission, apart from the public answers its members may follow as readers.
+    COMMISSION_WORK = (
+        "commission_work",
+        _("Commission work: answers awaiting my approval, and what became of the answers I drafted"),
+    )
 
 
 class Frequency(models.TextChoices):
@@ -34,6 +39,8 @@ DEFAULT_FREQUENCIES = {
     Category.COMMENTS: Frequency.DAILY,
     Category.HEARINGS: Frequency.IMMEDIATE,
     Category.REMINDERS: Frequency.IMMEDIATE,
+    # An answer waits on the second member's approval before the author hears anything.
+    Category.COMMISSION_WORK: Frequency.IMMEDIATE,
 }
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.roles import ROLE_GROUPS, Role
+from portal.notifications.models import Category
 from portal.notifications.services import notify
 from proposals.permissions.response import can_draft_response, can_review_response
 
@@ -34,7 +37,9 @@ def response_submit(*, response: ProposalResponse, actor: User) -> ProposalRespo
     if not can_draft_response(actor, response):
         raise PermissionDenied(_("You may not send this answer for approval."))
     _refuse_unfilled_blanks(response)
-    return response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
+    response = response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
+    _notify_approvers(response, actor=actor)
+    return response
 
 
 def _refuse_unfilled_blanks(response: ProposalResponse) -> None:
@@ -57,6 +62,7 @@ def response_return(*, response: ProposalResponse, reviewer: User, note: str) ->
         raise PermissionDenied(_("You may not review this answer."))
     response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)
     audit_record(actor=reviewer, action="response.returned", target=response.proposal)
+    _notify_drafter(response, actor=reviewer, kind="response.returned", reason=note)
     return response
 
 
@@ -103,6 +109,7 @@ def response_publish(*, response: ProposalResponse, actor: User) -> ProposalResp
                 proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=actor)
             )
     _notify_answered(answered, actor=actor, response=response)
+    _notify_drafter(response, actor=actor, kind="response.approved")
     audit_record(
         actor=actor, action="response.published", target=representative, details={"status": response.status}
     )
@@ -164,3 +171,57 @@ def _notify_answered(proposals: list[Proposal], *, actor: User, response: Propos
             url=proposal.get_absolute_url(),
             exclude=actor,
         )
+
+
+# --- telling the Commission -------------------------------------------------------------------------------
+# Internal notices, under their own category: Commission members choose how often they hear of their work
+# apart from the public answers they follow as readers. The link is the Commission's page of the proposal, a
+# staff path: whoever opens it passes their second factor first (`StaffSecondFactorMiddleware`).
+
+
+def _work_url(response: ProposalResponse) -> str:
+    return reverse("commission_work", kwargs={"pk": response.proposal_id})
+
+
+def _approvers(response: ProposalResponse) -> list[User]:
+    """Who may approve the answer now (`can_review_response`: never its drafter, nor a member with an interest
+    in the proposal): the Commission's members, or, when none of them may, the administrators, who may too."""
+    people = User.objects.filter(is_active=True).exclude(pk=response.drafted_by_id).order_by("pk")
+    for group in (ROLE_GROUPS[Role.COMMISSION], ROLE_GROUPS[Role.ADMIN]):
+        approvers = [
+            person
+            for person in people.filter(groups__name=group).distinct()
+            if can_review_response(person, response)
+        ]
+        if approvers:
+            return approvers
+    return []
+
+
+def _notify_approvers(response: ProposalResponse, *, actor: User) -> None:
+    """The answer waits for another member: they are told at once, not when someone next opens the queue."""
+    proposal = Proposal.objects.only("title").get(pk=response.proposal_id)
+    notify(
+        recipients=_approvers(response),
+        category=Category.COMMISSION_WORK,
+        kind="response.awaiting_approval",
+        params={"title": proposal.title, "by": actor.display_name},
+        url=_work_url(response),
+        exclude=actor,
+    )
+
+
+def _notify_drafter(response: ProposalResponse, *, actor: User, kind: str, reason: str = "") -> None:
+    """The drafter learns what became of the answer they sent: published, or returned with the reasons."""
+    proposal = Proposal.objects.only("title").get(pk=response.proposal_id)
+    params = {"title": proposal.title, "by": actor.display_name}
+    if reason:
+        params["reason"] = reason
+    notify(
+        recipients={response.drafted_by_id},
+        category=Category.COMMISSION_WORK,
+        kind=kind,
+        params=params,
+        url=_work_url(response),
+        exclude=actor,
+    )
