@@ -58,6 +58,14 @@ def can_draft_response(user, response=None) -> bool:
     )
 
 
+def can_submit_response(user, response) -> bool:
+    """Sending a draft or returned answer for approval. With four eyes on, only its drafter (the member who
+    saved it last): sent by another member, it could be approved by someone who wrote most of it."""
+    if not can_draft_response(user, response):
+        return False
+    return not settings.RESPONSE_FOUR_EYES or response.drafted_by_id == user.pk
+
+
 def can_review_response(user, response) -> bool:
     """Approving (publishing) or returning a draft. With four eyes on, never the member who drafted it."""
     if not is_commission_member(user) or response.state == ResponseState.PUBLISHED:

@@ -166,10 +166,23 @@ def response_draft_save(*, proposal: Proposal, author: User, data: ResponseInput
     proposal = Proposal.objects.select_for_update().get(pk=_answerable(proposal).pk)
     if not can_answer_proposal(author, proposal):
         raise PermissionDenied(_("You cannot answer your own proposal or your organisation's."))
+    response = ProposalResponse.objects.select_for_update().filter(proposal=proposal).first()
+    # Sent for approval or published since the page was shown, it is no longer a draft: that is what the
+    # member is told, rather than that the proposal is answered or that another member saved over their text.
+    no_longer_a_draft = ValidationError(
+        _("This answer is awaiting approval or published; it can no longer be edited.")
+    )
+    if response is not None and response.state == R.PUBLISHED:
+        raise no_longer_a_draft
     if proposal.status not in AWAITING_ANSWER:
         raise ValidationError(_("Only published proposals awaiting an answer can be answered."))
     fields = _clean(data, proposal=proposal)
-    response = ProposalResponse.objects.select_for_update().filter(proposal=proposal).first()
+    # The member's own save sent again (a double click, a form sent twice): it holds nothing new, and it is
+    # not another member's save to warn of.
+    if response is not None and _own_save_again(response, author=author, fields=fields):
+        return response
+    if response is not None and not can_draft_response(author, response):
+        raise no_longer_a_draft
     if data.seen is not None and data.seen != answer_revision(response):
         raise ValidationError(
             _(
@@ -180,8 +193,6 @@ def response_draft_save(*, proposal: Proposal, author: User, data: ResponseInput
         )
     if response is None:
         response = ProposalResponse(proposal=proposal)
-    elif not can_draft_response(author, response):
-        raise ValidationError(_("This answer is awaiting approval or published; it can no longer be edited."))
     response.status = fields["status"]
     for code in LANGUAGES:
         setattr(response, f"reasoning_{code}", fields[code])
@@ -190,6 +201,19 @@ def response_draft_save(*, proposal: Proposal, author: User, data: ResponseInput
     response.save()
     response.articles.set(fields["articles"])
     return response
+
+
+def _own_save_again(response: ProposalResponse, *, author: User, fields: dict) -> bool:
+    """Whether the cleaned fields are the unpublished answer exactly as `author` saved it last."""
+    return (
+        response.state != R.PUBLISHED
+        and response.drafted_by_id == author.pk
+        and response.status == fields["status"]
+        and all(getattr(response, f"reasoning_{code}") == fields[code] for code in LANGUAGES)
+        and response.version_id == (fields["version"].pk if fields["version"] else None)
+        and set(response.articles.values_list("pk", flat=True))
+        == {article.pk for article in fields["articles"]}
+    )
 
 
 @transaction.atomic

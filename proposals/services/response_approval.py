@@ -20,7 +20,7 @@ from portal.core.audit import audit_record
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.notifications.models import Category
 from portal.notifications.services import notify
-from proposals.permissions.response import can_draft_response, can_review_response
+from proposals.permissions.response import can_draft_response, can_review_response, can_submit_response
 
 from ..models import ArticleIdentity, Proposal, ProposalResponse, ProposalStatus, ResponseStatus
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
@@ -32,10 +32,21 @@ from .response_template import unfilled_blanks
 
 @transaction.atomic
 def response_submit(*, response: ProposalResponse, actor: User) -> ProposalResponse:
-    """The drafter asks another member to approve the answer."""
+    """The drafter asks another member to approve the answer (`can_submit_response`). Sent twice, it is sent
+    once: the second time changes nothing and tells nobody again."""
     response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if response.state == R.IN_REVIEW and response.drafted_by_id == actor.pk:
+        return response
     if not can_draft_response(actor, response):
         raise PermissionDenied(_("You may not send this answer for approval."))
+    if not can_submit_response(actor, response):
+        raise PermissionDenied(
+            _(
+                "%(name)s saved this answer last. Save it yourself first: whoever sends it for approval is "
+                "its drafter, and another member approves it."
+            )
+            % {"name": response.drafted_by.display_name}
+        )
     _refuse_unfilled_blanks(response)
     response = response_transition(response=response, to_state=R.IN_REVIEW, actor=actor)
     _notify_approvers(response, actor=actor)
@@ -74,6 +85,15 @@ def response_approve(
     `seen` is the answer as the reviewer's page showed it (`answer_revision`): returned, rewritten and sent
     again since, the text they would publish is one they have not read, so the approval is refused."""
     locked = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if locked.state == R.PUBLISHED:
+        # The reviewer's own approval sent twice (a double click): done already.
+        if locked.reviewed_by_id == getattr(reviewer, "pk", None):
+            return locked
+        raise ValidationError(
+            _("%(name)s has already approved and published this answer.")
+            % {"name": locked.reviewed_by.display_name if locked.reviewed_by else "—"},
+            code=CHANGED_MEANWHILE,
+        )
     # First: returned or published since, it is no longer for this reviewer to approve, and they are told why.
     if seen is not None and seen != answer_revision(locked):
         raise ValidationError(

@@ -24,6 +24,7 @@ from proposals.permissions.response import (
     can_read_answer_work,
     can_read_commission_work,
     can_review_response,
+    can_submit_response,
     can_work_commission_queue,
 )
 
@@ -140,6 +141,7 @@ def _work_context(request, proposal, **forms):
         "can_edit": can_work_commission_queue(request.user)
         and (response is None or can_draft_response(request.user, response)),
         "can_review": response is not None and can_review_response(request.user, response),
+        "can_submit": response is not None and can_submit_response(request.user, response),
         "can_correct": can_correct,
         # Built only for a member who may correct: it reads the consultation's articles and versions.
         "correction_form": forms.get("correction_form")
@@ -365,11 +367,11 @@ def response_submit(request, pk):
 def response_approve(request, pk):
     proposal = _proposal(pk, request.user)
     response = _response_of(proposal)
-    seen = request.POST.get("seen")
+    # The text approved is the one the member's page showed: a post without the page's mark has shown them
+    # none, and approves nothing.
+    seen = request.POST.get("seen", "")
     # From a page another member's return or approval has outdated, the service says what happened.
-    if seen in (None, selectors.answer_revision(response)) and not can_review_response(
-        request.user, response
-    ):
+    if seen in ("", selectors.answer_revision(response)) and not can_review_response(request.user, response):
         raise PermissionDenied
     with refusal_flashed(request):
         approval.response_approve(response=response, reviewer=request.user, seen=seen)

@@ -50,8 +50,16 @@ def test_member_drafts_another_approves_and_the_public_sees_the_answer(
     page.get_by_text("The answer is published").wait_for()
     response = ProposalResponse.objects.get(proposal=proposal)
     assert response.state == "published"
-    assert [m.to for m in mail.outbox] == [["author@example.test"]]
-    assert "The Commission answered the proposal" in mail.outbox[0].subject
+    # The author hears of the answer, and the drafter of its approval.
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == sorted(["author@example.test", commissioner.email])
+    assert "The Commission answered the proposal" in told["author@example.test"].subject
+    assert (
+        "Commissioner Gulnara «Courts must review every arrest» ұсынысына сіз дайындаған жауапты бекітті"
+        in (
+            told[commissioner.email].body  # in the drafter's language, Kazakh
+        )
+    )
 
     # The public sees the answer on the proposal page, and beside the diff on the article page.
     page.context.clear_cookies()

@@ -36,6 +36,7 @@ from .factories import (
     publish_response,
 )
 from .response_helpers import draft_answer
+from .test_commission_answers_meanwhile import _seen
 
 pytestmark = pytest.mark.django_db
 
@@ -347,8 +348,9 @@ def test_member_drafts_from_a_template_and_another_approves_through_the_pages(
     assert "Approve and publish" not in page
     assert client.post(url + "response/approve/").status_code == 403
     client.force_login(second_commissioner)
-    assert "Approve and publish" in client.get(url).content.decode()
-    assert client.post(url + "response/approve/").status_code == 302
+    page = client.get(url)
+    assert "Approve and publish" in page.content.decode()
+    assert client.post(url + "response/approve/", {"seen": _seen(page, "approve")}).status_code == 302
     published.refresh_from_db()
     assert published.status == "responded"
 
