@@ -246,6 +246,11 @@ class CommissionQueueForm(PortalForm):
     assignee = filter_choice(
         _("Assigned to"), anything=_("Anyone"), choices=[("me", _("Me")), ("none", _("Nobody yet"))]
     )
+    answer = filter_choice(
+        _("Answer"),
+        anything=_("Any"),
+        choices=[("to_approve", _("Awaiting my approval")), ("returned", _("Returned for changes"))],
+    )
 
     def __init__(self, *args, consultation_choices=(), article_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

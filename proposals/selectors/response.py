@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,6 +153,7 @@ class QueueFilters:
     min_age_days: int | None = None
     deadline: str | None = None  # "overdue" or "week"
     assignee: str | None = None  # "me" or "none"
+    answer: str | None = None  # "to_approve" (by the viewer) or "returned"
 
 
 def _answer_due(rules: list[ObligationRule]):
@@ -196,6 +198,13 @@ def commission_queue(*, filters: QueueFilters, viewer, now: datetime | None = No
         queryset = queryset.filter(commission_assignment__assignee=viewer)
     elif filters.assignee == "none":
         queryset = queryset.filter(commission_assignment__isnull=True)
+    if filters.answer == "to_approve":
+        # What the viewer may approve: another member's answer (under four eyes), sent for approval.
+        queryset = queryset.filter(response__state=ResponseState.IN_REVIEW)
+        if settings.RESPONSE_FOUR_EYES:
+            queryset = queryset.exclude(response__drafted_by=viewer)
+    elif filters.answer == "returned":
+        queryset = queryset.filter(response__state=ResponseState.RETURNED)
     return (
         queryset.select_related("topic", "commission_assignment__assignee", "response")
         .prefetch_related(Prefetch("articles", queryset=_ARTICLES))

@@ -24,7 +24,6 @@ from proposals.permissions.response import (
     can_read_answer_work,
     can_read_commission_work,
     can_review_response,
-    can_submit_response,
     can_work_commission_queue,
 )
 
@@ -141,7 +140,6 @@ def _work_context(request, proposal, **forms):
         "can_edit": can_work_commission_queue(request.user)
         and (response is None or can_draft_response(request.user, response)),
         "can_review": response is not None and can_review_response(request.user, response),
-        "can_submit": response is not None and can_submit_response(request.user, response),
         "can_correct": can_correct,
         # Built only for a member who may correct: it reads the consultation's articles and versions.
         "correction_form": forms.get("correction_form")

@@ -9,6 +9,7 @@ from portal.notifications.models import Notification
 from proposals.models import ProposalResponse
 from proposals.services import response_approval as approval
 
+from .factories import ProposalFactory
 from .response_helpers import draft_answer
 from .test_commission_answers_meanwhile import _save, _seen, _signed_in, _work
 
@@ -106,10 +107,44 @@ def test_only_the_member_who_saved_an_answer_last_sends_it_for_approval(
     answer = draft_answer(published, second_commissioner, reasoning_kk="Қысқа мәтін.")
     with pytest.raises(PermissionDenied, match="Commissioner Gulnara saved this answer last"):
         approval.response_submit(response=answer, actor=commissioner)
-    page = _work(_signed_in(commissioner), published).content.decode()
-    assert "/response/submit/" not in page
     # Saved by the first drafter, the answer is theirs to send, and the other member's to approve.
     answer = draft_answer(published, commissioner, reasoning_kk="Қысқа мәтін.")
     approval.response_submit(response=answer, actor=commissioner)
     approval.response_approve(response=answer, reviewer=second_commissioner)
     assert ProposalResponse.objects.get(proposal=published).state == "published"
+
+
+def test_a_returned_answer_is_sent_again_only_with_what_its_form_holds(
+    published, commissioner, second_commissioner
+):
+    answer = draft_answer(published, commissioner)
+    approval.response_submit(response=answer, actor=commissioner)
+    approval.response_return(response=answer, reviewer=second_commissioner, note="Shorter, please.")
+    page = _work(_signed_in(commissioner), published).content.decode()
+    # A second button beside the form sent the answer as it was returned, dropping what was just rewritten.
+    assert "/response/submit/" not in page
+    assert 'name="submit" value="review"' in page
+
+
+def test_the_queue_finds_the_answers_awaiting_the_member_s_approval(
+    consultation, commissioner, second_commissioner
+):
+    others = ProposalFactory(consultation=consultation, title="Drafted by another member")
+    own = ProposalFactory(consultation=consultation, title="Drafted by this member")
+    returned = ProposalFactory(consultation=consultation, title="Returned to its drafter")
+    ProposalFactory(consultation=consultation, title="Not answered yet")
+    approval.response_submit(response=draft_answer(others, commissioner), actor=commissioner)
+    approval.response_submit(response=draft_answer(own, second_commissioner), actor=second_commissioner)
+    sent_back = draft_answer(returned, commissioner)
+    approval.response_submit(response=sent_back, actor=commissioner)
+    approval.response_return(response=sent_back, reviewer=second_commissioner, note="Shorter.")
+    client = _signed_in(second_commissioner)
+    listed = {
+        choice: [
+            row["proposal"].title
+            for row in client.get(f"/kk/staff/commission/?answer={choice}").context["rows"]
+        ]
+        for choice in ("to_approve", "returned")
+    }
+    assert listed == {"to_approve": ["Drafted by another member"], "returned": ["Returned to its drafter"]}
+    assert "Менің бекітуімді күтуде" in client.get("/kk/staff/commission/").content.decode()
