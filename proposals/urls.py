@@ -110,7 +110,7 @@ _commission_routes = [
         "proposals/<int:pk>/response/",
         commission,
         "response",
-        ("submit", "approve", "return", "correct"),
+        ("submit", "recall", "approve", "return", "correct"),
         name="commission_response",
     ),
 ]

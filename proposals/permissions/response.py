@@ -66,6 +66,16 @@ def can_submit_response(user, response) -> bool:
     return not settings.RESPONSE_FOUR_EYES or response.drafted_by_id == user.pk
 
 
+def can_recall_response(user, response) -> bool:
+    """Taking an answer sent for approval back to a draft, before anyone approved it: its drafter."""
+    return (
+        is_commission_member(user)
+        and response.state == ResponseState.IN_REVIEW
+        and response.drafted_by_id == user.pk
+        and not has_interest_in_answer(user, response.proposal)
+    )
+
+
 def can_review_response(user, response) -> bool:
     """Approving (publishing) or returning a draft. With four eyes on, never the member who drafted it."""
     if not is_commission_member(user) or response.state == ResponseState.PUBLISHED:

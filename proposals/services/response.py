@@ -60,7 +60,8 @@ RESPONSE_LIFECYCLE = Lifecycle(
     {
         # Without four eyes a draft may be published directly; the service checks the setting.
         R.DRAFT: [R.IN_REVIEW, R.PUBLISHED],
-        R.IN_REVIEW: [R.PUBLISHED, R.RETURNED],
+        # Back to a draft: its drafter takes it back to correct it before anyone approved it.
+        R.IN_REVIEW: [R.PUBLISHED, R.RETURNED, R.DRAFT],
         R.RETURNED: [R.IN_REVIEW, R.PUBLISHED],
         R.PUBLISHED: [],
     },

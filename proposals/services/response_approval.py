@@ -20,7 +20,12 @@ from portal.core.audit import audit_record
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.notifications.models import Category
 from portal.notifications.services import notify
-from proposals.permissions.response import can_draft_response, can_review_response, can_submit_response
+from proposals.permissions.response import (
+    can_draft_response,
+    can_recall_response,
+    can_review_response,
+    can_submit_response,
+)
 
 from ..models import ArticleIdentity, Proposal, ProposalResponse, ProposalStatus, ResponseStatus
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
@@ -60,6 +65,18 @@ def _refuse_unfilled_blanks(response: ProposalResponse) -> None:
             _("The reasoning still holds a template's blanks to fill in: %(blanks)s. Replace them first.")
             % {"blanks": ", ".join(blanks)}
         )
+
+
+@transaction.atomic
+def response_recall(*, response: ProposalResponse, actor: User) -> ProposalResponse:
+    """The drafter takes the answer back to a draft while it awaits approval: a mistake seen after sending it
+    no longer waits for another member to return it. Taken back twice, it is taken back once."""
+    response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    if response.state == R.DRAFT and response.drafted_by_id == actor.pk:
+        return response
+    if not can_recall_response(actor, response):
+        raise PermissionDenied(_("Only its drafter takes an answer back, and only before it is approved."))
+    return response_transition(response=response, to_state=R.DRAFT, actor=actor)
 
 
 @transaction.atomic

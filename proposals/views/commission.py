@@ -23,6 +23,7 @@ from proposals.permissions.response import (
     can_draft_response,
     can_read_answer_work,
     can_read_commission_work,
+    can_recall_response,
     can_review_response,
     can_work_commission_queue,
 )
@@ -140,6 +141,7 @@ def _work_context(request, proposal, **forms):
         "can_edit": can_work_commission_queue(request.user)
         and (response is None or can_draft_response(request.user, response)),
         "can_review": response is not None and can_review_response(request.user, response),
+        "can_recall": response is not None and can_recall_response(request.user, response),
         "can_correct": can_correct,
         # Built only for a member who may correct: it reads the consultation's articles and versions.
         "correction_form": forms.get("correction_form")
@@ -358,6 +360,15 @@ def response_submit(request, pk):
     with refusal_flashed(request, ValidationError, PermissionDenied):
         approval.response_submit(response=_response_of(proposal), actor=request.user)
         messages.success(request, _("The answer is sent for approval by another member."))
+    return redirect("commission_work", pk=proposal.pk)
+
+
+@staff_action(can_work_commission_queue)
+def response_recall(request, pk):
+    proposal = _proposal(pk, request.user)
+    with refusal_flashed(request, ValidationError, PermissionDenied):
+        approval.response_recall(response=_response_of(proposal), actor=request.user)
+        messages.success(request, _("The answer is a draft again: correct it, then send it for approval."))
     return redirect("commission_work", pk=proposal.pk)
 
 

@@ -148,3 +148,28 @@ def test_the_queue_finds_the_answers_awaiting_the_member_s_approval(
     }
     assert listed == {"to_approve": ["Drafted by another member"], "returned": ["Returned to its drafter"]}
     assert "Менің бекітуімді күтуде" in client.get("/kk/staff/commission/").content.decode()
+
+
+def test_the_drafter_takes_an_answer_back_before_it_is_approved_and_no_one_else_does(
+    published, commissioner, second_commissioner
+):
+    approval.response_submit(response=draft_answer(published, commissioner), actor=commissioner)
+    reviewer = _signed_in(second_commissioner)
+    stale = _seen(_work(reviewer, published), "approve")
+    assert "/response/recall/" not in _work(reviewer, published).content.decode()
+    with pytest.raises(PermissionDenied):
+        approval.response_recall(
+            response=ProposalResponse.objects.get(proposal=published), actor=second_commissioner
+        )
+    drafter = _signed_in(commissioner)
+    url = f"/ru/staff/commission/proposals/{published.pk}/"
+    assert "/response/recall/" in _work(drafter, published).content.decode()
+    for _click in range(2):
+        taken = drafter.post(url + "response/recall/", follow=True)
+    assert "ответ снова черновик" in _flashed(taken).lower()
+    answer = ProposalResponse.objects.get(proposal=published)
+    assert [step.to_state for step in answer.transitions.all()] == ["in_review", "draft"]
+    # Its form is open again; the approval from a page shown before publishes nothing.
+    assert 'name="submit" value="review"' in taken.content.decode()
+    assert "ответ изменился" in _flashed(_approve(reviewer, published, stale)).lower()
+    assert ProposalResponse.objects.get(proposal=published).state == "draft"

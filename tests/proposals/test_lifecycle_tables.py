@@ -15,7 +15,7 @@ from proposals.services.response import RESPONSE_LIFECYCLE
 
 DOCUMENTED_RESPONSE = {
     "draft": {"in_review", "published"},
-    "in_review": {"published", "returned"},
+    "in_review": {"published", "returned", "draft"},
     "returned": {"in_review", "published"},
     "published": set(),
 }

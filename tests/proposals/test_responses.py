@@ -144,6 +144,7 @@ def test_lifecycle_table_allows_exactly_these_moves():
         [
             ("draft", "in_review"),
             ("draft", "published"),
+            ("in_review", "draft"),
             ("in_review", "published"),
             ("in_review", "returned"),
             ("returned", "in_review"),
