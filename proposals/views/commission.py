@@ -354,22 +354,30 @@ def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
     return proposal, response
 
 
-@staff_action(can_work_commission_queue)
-def response_submit(request, pk):
+def _drafter_action(request, pk, service, success: str):
+    """A drafter's move of the answer (`service(response=…, actor=…)`), its refusal flashed."""
     proposal = _proposal(pk, request.user)
     with refusal_flashed(request, ValidationError, PermissionDenied):
-        approval.response_submit(response=_response_of(proposal), actor=request.user)
-        messages.success(request, _("The answer is sent for approval by another member."))
+        service(response=_response_of(proposal), actor=request.user)
+        messages.success(request, success)
     return redirect("commission_work", pk=proposal.pk)
+
+
+@staff_action(can_work_commission_queue)
+def response_submit(request, pk):
+    return _drafter_action(
+        request, pk, approval.response_submit, _("The answer is sent for approval by another member.")
+    )
 
 
 @staff_action(can_work_commission_queue)
 def response_recall(request, pk):
-    proposal = _proposal(pk, request.user)
-    with refusal_flashed(request, ValidationError, PermissionDenied):
-        approval.response_recall(response=_response_of(proposal), actor=request.user)
-        messages.success(request, _("The answer is a draft again: correct it, then send it for approval."))
-    return redirect("commission_work", pk=proposal.pk)
+    return _drafter_action(
+        request,
+        pk,
+        approval.response_recall,
+        _("The answer is a draft again: correct it, then send it for approval."),
+    )
 
 
 @staff_action(can_work_commission_queue)
