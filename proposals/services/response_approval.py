@@ -86,6 +86,13 @@ def response_return(*, response: ProposalResponse, reviewer: User, note: str) ->
     if not note:
         raise ValidationError({"note": _("Tell the drafter what to change.")})
     response = ProposalResponse.objects.select_for_update().get(pk=response.pk)
+    # The same return sent twice (a double click): done already, and the drafter was told once.
+    if (
+        response.state == R.RETURNED
+        and response.reviewed_by_id == reviewer.pk
+        and response.review_note == note
+    ):
+        return response
     if not can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
         raise PermissionDenied(_("You may not review this answer."))
     response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)

@@ -36,7 +36,7 @@ from ..forms import (
     ResponseForm,
     ReturnForm,
 )
-from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse
+from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
 from ..selectors import response as selectors
 from ..selectors.consultation import public_consultations
 from ..selectors.document import article_choices
@@ -346,10 +346,12 @@ def _response_of(proposal) -> ProposalResponse:
 
 
 def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
-    """The proposal and its answer, when the member may review it (not its drafter: four eyes)."""
+    """The proposal and its answer, when the member may review it (not its drafter: four eyes), or has just
+    returned it: the same return sent twice (a double click) finds it done, which the service says."""
     proposal = _proposal(pk, request.user)
     response = _response_of(proposal)
-    if not can_review_response(request.user, response):
+    returned_by_them = response.state == ResponseState.RETURNED and response.reviewed_by_id == request.user.pk
+    if not (returned_by_them or can_review_response(request.user, response)):
         raise PermissionDenied
     return proposal, response
 

@@ -173,3 +173,18 @@ def test_the_drafter_takes_an_answer_back_before_it_is_approved_and_no_one_else_
     assert 'name="submit" value="review"' in taken.content.decode()
     assert "ответ изменился" in _flashed(_approve(reviewer, published, stale)).lower()
     assert ProposalResponse.objects.get(proposal=published).state == "draft"
+
+
+def test_return_clicked_twice_returns_once_and_says_it_is_returned(
+    published, commissioner, second_commissioner
+):
+    approval.response_submit(response=draft_answer(published, commissioner), actor=commissioner)
+    reviewer = _signed_in(second_commissioner)
+    url = f"/ru/staff/commission/proposals/{published.pk}/response/return/"
+    for _click in range(2):
+        returned = reviewer.post(url, {"note": "Сошлитесь на статью 3."}, follow=True)
+        assert returned.status_code == 200
+    assert "черновик возвращён автору" in _flashed(returned).lower()
+    answer = ProposalResponse.objects.get(proposal=published)
+    assert [step.to_state for step in answer.transitions.all()] == ["in_review", "returned"]
+    assert Notification.objects.filter(kind="response.returned").count() == 1
