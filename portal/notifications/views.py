@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.core.forms import IdsForm, PortalForm
+from portal.core.roles import Role, held_roles
 
 from . import services
 from .messages import link_in, render_message
@@ -62,10 +63,19 @@ def mark_read(request):
     return redirect("notifications_centre")
 
 
+def _categories_for(user) -> list[tuple[str, str]]:
+    """The categories a person can receive: the Commission's work only to those who hold a role that does
+    it (held, whether or not this session passed its second factor), not a line every citizen reads."""
+    commission = bool(held_roles(user) & {Role.COMMISSION, Role.ADMIN})
+    return [
+        (value, label) for value, label in Category.choices if commission or value != Category.COMMISSION_WORK
+    ]
+
+
 class PreferencesForm(PortalForm):
-    def __init__(self, *args, current: dict, **kwargs):
+    def __init__(self, *args, current: dict, categories: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in Category.choices:
+        for value, label in categories or Category.choices:
             self.fields[value] = forms.ChoiceField(
                 label=label, choices=Frequency.choices, initial=current[value]
             )
@@ -74,7 +84,11 @@ class PreferencesForm(PortalForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    form = PreferencesForm(request.POST or None, current=services.preferences_of(request.user))
+    form = PreferencesForm(
+        request.POST or None,
+        current=services.preferences_of(request.user),
+        categories=_categories_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         for category, frequency in form.cleaned_data.items():
             services.preference_set(user=request.user, category=category, frequency=frequency)

@@ -139,3 +139,11 @@ def test_a_campaign_member_s_author_on_the_commission_is_not_asked_to_approve(
     assert not Notification.objects.filter(
         kind="response.awaiting_approval", recipient=second_commissioner
     ).exists()
+
+
+def test_the_commission_work_category_is_offered_to_commission_members_only(client, citizen, commissioner):
+    label = "Комиссия жұмысы: менің бекітуімді күтетін жауаптар"
+    client.force_login(citizen)
+    assert label not in client.get("/kk/notifications/settings/").content.decode()
+    client.force_login(commissioner)  # before the second factor: the setting is theirs all the same
+    assert label in client.get("/kk/notifications/settings/").content.decode()
