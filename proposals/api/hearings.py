@@ -96,7 +96,7 @@ def _out(hearing: Hearing) -> dict:
 @decorate_view(cache_anonymous_page())
 def list_hearings(request, pagination: Query[Pagination]):
     refuse_unknown_parameters(request, LIST_PARAMETERS)
-    queryset = selectors.hearing_staff_list().order_by("starts_at", "id")
+    queryset = selectors.hearing_public_list()
     return page_of(queryset, page=pagination.page, page_size=pagination.page_size, out=_out)
 
 
@@ -104,7 +104,7 @@ def list_hearings(request, pagination: Query[Pagination]):
 def get_hearing(request, hearing_id: int = Path(..., ge=0, le=MAX_ID)):
     refuse_unknown_parameters(request, set())
     hearing = selectors.hearing_detail(pk=hearing_id)
-    if hearing is None:
+    if hearing is None or not hearing.consultation.is_public:
         raise Http404
     agenda = [
         {

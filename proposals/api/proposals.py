@@ -24,6 +24,7 @@ from ..models import ArticleIdentity, Proposal, ProposalStatus, ResponseStatus, 
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import proposal as selectors
 from ..selectors.consultation import current_consultation, public_consultation_slugs, public_consultations
+from ..selectors.public import public_proposals
 from ..selectors.response import public_corrections, public_response_for
 from ..services import proposal as proposal_services
 from ..services import support as support_services
@@ -276,9 +277,10 @@ def list_proposals(request, filters: Query[ListFilters]):
 
 def _public_proposal(pk: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_related("author", "organisation", "topic", "consultation")
+        public_proposals()
+        .select_related("author", "organisation", "topic", "consultation")
         .prefetch_related("articles__document__consultation")
-        .filter(pk=pk, status__in=PUBLIC_STATUSES)
+        .filter(pk=pk)
         .first()
     )
     if proposal is None:

@@ -27,6 +27,7 @@ from ..models import (
     UpdateState,
 )
 from ..models.proposal import PUBLIC_STATUSES
+from .public import public_commitment_updates, public_commitments
 
 # Answers that adopt a change: only these can stand behind a commitment.
 ADOPTING_RESPONSES = (ResponseStatus.ACCEPTED, ResponseStatus.PARTIALLY_ACCEPTED)
@@ -331,7 +332,7 @@ def iso_utc(moment) -> str | None:
 def commitment_rows(*, site_url: str, consultation=None) -> Iterator[dict]:
     """The commitments' open data rows, of `consultation` when given."""
     on = today()
-    commitments = Commitment.objects.all()
+    commitments = public_commitments()
     if consultation is not None:
         commitments = commitments.filter(consultation=consultation)
     queryset = (
@@ -372,7 +373,7 @@ def commitment_rows(*, site_url: str, consultation=None) -> Iterator[dict]:
 
 def update_rows(*, consultation=None) -> Iterator[dict]:
     """The published updates' open data rows, of the commitments of `consultation` when given."""
-    updates = _PUBLISHED_UPDATES
+    updates = public_commitment_updates()
     if consultation is not None:
         updates = updates.filter(commitment__consultation=consultation)
     queryset = updates.prefetch_related(
@@ -468,7 +469,7 @@ def api_commitments(
     article: str | None = None,
     overdue: bool | None = None,
 ) -> QuerySet[Commitment]:
-    queryset = Commitment.objects.all()
+    queryset = public_commitments()
     if consultation:
         queryset = queryset.filter(consultation__slug=consultation)
     if status:

@@ -16,6 +16,7 @@ from ..models import (
 )
 from ..models.proposal import PUBLIC_STATUSES
 from ..permissions.hearing import CONSULTATIONS_TAKING_HEARINGS
+from .public import public_hearings
 
 UPCOMING_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.LIVE, HearingStatus.POSTPONED)
 
@@ -40,6 +41,11 @@ def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
         )
     listed = (*UPCOMING_STATUSES, HearingStatus.CANCELLED)
     return _with_seats(Hearing.objects.filter(status__in=listed).exclude(ended)).order_by("starts_at", "id")
+
+
+def hearing_public_list() -> QuerySet[Hearing]:
+    """Every hearing of a published consultation, soonest first (the API's list)."""
+    return _with_seats(public_hearings()).order_by("starts_at", "id")
 
 
 def hearing_staff_list() -> QuerySet[Hearing]:

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ArticleIdentity, ObligationRule, Proposal, ProposalResponse, ResponseState
-from ..models.proposal import PUBLIC_STATUSES
+from ..models import ArticleIdentity, ObligationRule, ProposalResponse, ResponseState
 from .commitment import OPEN_DATA_RESOURCES, in_dictionary_languages, iso_utc, table_schema
 from .moderation_open_data import MODERATION_RESOURCES
 from .proposal import with_supports_by_level
+from .public import public_proposals
 from .response import (
     PUBLIC_ANSWER_ARTICLES,
     PUBLIC_CORRECTIONS,
@@ -117,7 +117,7 @@ def open_data_rows(*, site_url: str, consultation=None) -> Iterator[dict]:
             Prefetch("transitions", queryset=PUBLIC_CORRECTIONS, to_attr="corrections"),
         )
     }
-    proposals = Proposal.objects.filter(status__in=PUBLIC_STATUSES)
+    proposals = public_proposals()
     if consultation is not None:
         proposals = proposals.filter(consultation=consultation)
     queryset = with_supports_by_level(

@@ -37,6 +37,7 @@ from ..models import (
 from ..models.proposal import PUBLIC_STATUSES
 from ..search import search_candidates
 from .moderation import under_review
+from .public import public_proposals
 from .similar_proposals import rank_similar
 
 _ARTICLES = ArticleIdentity.objects.select_related("document__consultation")
@@ -83,7 +84,7 @@ def organisation_named(slug: str | None) -> Organisation | None:
 def proposal_list(*, filters: ProposalFilters = ProposalFilters()) -> QuerySet[Proposal]:
     """Public proposals matching the filters, ordered; one query for the page plus one for articles."""
     # Members of a campaign cluster are represented by its first proposal.
-    queryset = Proposal.objects.filter(status__in=PUBLIC_STATUSES, cluster_of__isnull=True)
+    queryset = public_proposals().filter(cluster_of__isnull=True)
     if filters.consultation_id is not None:
         queryset = queryset.filter(consultation_id=filters.consultation_id)
     if filters.status:
