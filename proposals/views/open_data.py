@@ -7,16 +7,23 @@ rows (`open_data_rows`), so they always agree.
 """
 
 import csv
+import math
 import re
+import time
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
+
+from portal.core.page_cache import safe
 
 from ..selectors import commitment as commitment_selectors
 from ..selectors import moderation_open_data as moderation_selectors
+from ..selectors import open_data_versions as versions
 from ..selectors.consultation import public_consultations
 from ..selectors.open_data import DICTIONARY_LANGUAGES, FIELDS, LICENCE, open_data_package, open_data_rows
 
@@ -37,9 +44,9 @@ class _Echo:
 
 
 def _body(chunks, content_type: str, *, stream: bool) -> HttpResponse | StreamingHttpResponse:
-    """Streamed, for files as long as the proposals; whole, for short ones (the moderation figures), which
-    then carry an ETag and answer a revalidation with 304 (MachineReadableConditionalGetMiddleware), as the
-    pages that poll them expect."""
+    """Streamed, for files as long as the proposals, whose ETag is their version (`_versioned`); whole, for
+    short ones (the moderation figures), whose ETag is the hash of the body and which answer a revalidation
+    with 304 (MachineReadableConditionalGetMiddleware), as the pages that poll them expect."""
     if stream:
         return StreamingHttpResponse(chunks, content_type=content_type)
     return HttpResponse("".join(chunks), content_type=content_type)
@@ -86,11 +93,54 @@ def _consultation(request):
     return consultation
 
 
+def _versioned(version_of):
+    """An ETag and a Last-Modified for a streamed file, computed before the file is: a client that sends
+    either back is answered 304 without a row being read (`open_data_versions`).
+
+    The ETag is the file's version. The Last-Modified is when this server first served that version (kept
+    in the cache, later than every earlier version's by at least a second, since HTTP dates count seconds):
+    no single column dates every change a row can show (a support withdrawn deletes its row). Without the
+    cache it is now, which costs a client a download rather than a stale copy."""
+
+    def version(request, **kwargs) -> str:
+        if not hasattr(request, "open_data_version"):
+            request.open_data_version = version_of(_consultation(request))
+        return request.open_data_version
+
+    def etag(request, **kwargs) -> str:
+        return f"{request.path.rsplit('/', 1)[-1]}-{version(request)}"
+
+    def last_modified(request, **kwargs) -> datetime:
+        key = f"open-data-since:{request.get_full_path()}"
+        stored = safe(cache.get, key) or {}
+        current = version(request)
+        since = stored.get("since")
+        if stored.get("version") != current or since is None:
+            since = max(math.ceil(time.time()), (since or 0) + 1)
+            safe(cache.set, key, {"version": current, "since": since}, None)
+        return datetime.fromtimestamp(since, tz=UTC)
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
+
+
+def _proposals_version(consultation) -> str:
+    return versions.proposals_version(consultation=consultation)
+
+
+def _commitments_version(consultation) -> str:
+    return versions.commitments_version(consultation=consultation, today=commitment_selectors.today())
+
+
+def _updates_version(consultation) -> str:
+    return versions.commitment_updates_version(consultation=consultation)
+
+
 def _filename(stem: str, consultation) -> str:
     return f"{stem}-{consultation.slug}.csv" if consultation else f"{stem}.csv"
 
 
 @require_safe
+@_versioned(_proposals_version)
 def proposals_csv(request):
     consultation = _consultation(request)
     rows = open_data_rows(site_url=settings.SITE_URL, consultation=consultation)
@@ -110,12 +160,14 @@ def _flat(value):
 
 
 @require_safe
+@_versioned(_proposals_version)
 def proposals_json(request):
     rows = open_data_rows(site_url=settings.SITE_URL, consultation=_consultation(request))
     return _json_response(FIELDS, rows)
 
 
 @require_safe
+@_versioned(_commitments_version)
 def commitments_csv(request):
     consultation = _consultation(request)
     rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
@@ -124,6 +176,7 @@ def commitments_csv(request):
 
 
 @require_safe
+@_versioned(_commitments_version)
 def commitments_json(request):
     consultation = _consultation(request)
     rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
@@ -131,6 +184,7 @@ def commitments_json(request):
 
 
 @require_safe
+@_versioned(_updates_version)
 def commitment_updates_csv(request):
     consultation = _consultation(request)
     rows = commitment_selectors.update_rows(consultation=consultation)
@@ -139,6 +193,7 @@ def commitment_updates_csv(request):
 
 
 @require_safe
+@_versioned(_updates_version)
 def commitment_updates_json(request):
     rows = commitment_selectors.update_rows(consultation=_consultation(request))
     return _json_response(list(commitment_selectors.UPDATE_FIELDS), rows)
