@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from portal.accounts.verification.iin import iin_is_valid
 
@@ -28,7 +29,36 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text as the patterns read it, with where each of its characters stands in `text`. Format characters
+    (zero-width spaces and joiners) are left out; compatibility forms (fullwidth digits, `＠`, `＋`) and
+    digits of other scripts (`٥`) read as their ASCII selves: they hide a number or an address from the
+    patterns, not from a reader."""
+    folded, positions = [], []
+    for position, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
+        digit = unicodedata.decimal(char, None)
+        if digit is not None:
+            char = str(digit)
+        else:
+            compatible = unicodedata.normalize("NFKC", char)
+            char = compatible if len(compatible) == 1 else char
+        folded.append(char)
+        positions.append(position)
+    return "".join(folded), positions
+
+
 def detect_personal_data(text: str) -> list[Finding]:
+    """What looks like personal data in `text`, each finding with its span in `text` itself."""
+    folded, positions = _folded(text)
+    return [
+        replace(finding, span=(positions[finding.span[0]], positions[finding.span[1] - 1] + 1))
+        for finding in _findings(folded)
+    ]
+
+
+def _findings(text: str) -> list[Finding]:
     findings = []
     iin_spans = []
     for match in _TWELVE_DIGITS.finditer(text):
@@ -50,7 +80,5 @@ def detect_personal_data(text: str) -> list[Finding]:
 
 
 def contains_personal_data(text: str) -> bool:
-    """Whether a text staff are about to publish (a statement of reasons, an answer) holds personal data. A
-    zero-width character between the digits of an IIN hides it from the patterns, not from the reader: format
-    characters are left out first."""
-    return bool(detect_personal_data("".join(char for char in text if unicodedata.category(char) != "Cf")))
+    """Whether a text staff are about to publish (a statement of reasons, an answer) holds personal data."""
+    return bool(detect_personal_data(text))

@@ -103,3 +103,23 @@ def test_a_number_failing_the_luhn_rule_is_not_a_card():
 )
 def test_personal_data_split_by_invisible_characters_is_still_found(text, reason):
     assert reason in {finding.reason for finding in screen_text(text).findings}
+
+
+@pytest.mark.parametrize(
+    ("disguised", "reason"),
+    [
+        ("".join(chr(ord(digit) + 0xFEE0) for digit in VALID_IIN), Reason.PERSONAL_DATA_IIN),
+        ("".join(chr(0x0660 + int(digit)) for digit in VALID_IIN), Reason.PERSONAL_DATA_IIN),
+        ("\u200b".join(VALID_IIN), Reason.PERSONAL_DATA_IIN),
+        ("+７ ７０１ １２３ ４５ ６７", Reason.PERSONAL_DATA_PHONE),
+        ("aliya＠example.kz", Reason.PERSONAL_DATA_EMAIL),
+    ],
+)
+def test_personal_data_in_other_forms_of_its_characters_is_found_where_it_stands(disguised, reason):
+    """What a reader reads as an IIN, a phone or an address is one for screening too (and so never published),
+    and its place is given in the text as written."""
+    text = f"Менің деректерім: {disguised}. Рахмет."
+    findings = detect_personal_data(text)
+    assert [finding.reason for finding in findings] == [reason]
+    start, end = findings[0].span
+    assert text[start:end] == disguised
