@@ -7,6 +7,7 @@ rows (`open_data_rows`), so they always agree.
 """
 
 import csv
+import functools
 import math
 import re
 import time
@@ -93,6 +94,28 @@ def _consultation(request):
     return consultation
 
 
+# A file's one parameter; anything else is refused rather than ignored, as the API does: a misspelt
+# `consultation` would otherwise pass the whole file off as one consultation's.
+PARAMETERS = frozenset({"consultation"})
+
+
+def _json_errors(view):
+    """A file's refusals as JSON with a `detail`, like the API's: the program that reads the file reads them
+    too, rather than an HTML page (a bad parameter is 400 naming it, an unknown consultation 404)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - PARAMETERS)
+        if unknown:
+            return JsonResponse({"detail": "Unknown query parameter(s).", "parameters": unknown}, status=400)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return JsonResponse({"detail": "Not found."}, status=404)
+
+    return wrapper
+
+
 def _versioned(version_of):
     """An ETag and a Last-Modified for a streamed file, computed before the file is: a client that sends
     either back is answered 304 without a row being read (`open_data_versions`).
@@ -140,6 +163,7 @@ def _filename(stem: str, consultation) -> str:
 
 
 @require_safe
+@_json_errors
 @_versioned(_proposals_version)
 def proposals_csv(request):
     consultation = _consultation(request)
@@ -160,6 +184,7 @@ def _flat(value):
 
 
 @require_safe
+@_json_errors
 @_versioned(_proposals_version)
 def proposals_json(request):
     rows = open_data_rows(site_url=settings.SITE_URL, consultation=_consultation(request))
@@ -167,6 +192,7 @@ def proposals_json(request):
 
 
 @require_safe
+@_json_errors
 @_versioned(_commitments_version)
 def commitments_csv(request):
     consultation = _consultation(request)
@@ -176,6 +202,7 @@ def commitments_csv(request):
 
 
 @require_safe
+@_json_errors
 @_versioned(_commitments_version)
 def commitments_json(request):
     consultation = _consultation(request)
@@ -184,6 +211,7 @@ def commitments_json(request):
 
 
 @require_safe
+@_json_errors
 @_versioned(_updates_version)
 def commitment_updates_csv(request):
     consultation = _consultation(request)
@@ -193,6 +221,7 @@ def commitment_updates_csv(request):
 
 
 @require_safe
+@_json_errors
 @_versioned(_updates_version)
 def commitment_updates_json(request):
     rows = commitment_selectors.update_rows(consultation=_consultation(request))
@@ -200,6 +229,7 @@ def commitment_updates_json(request):
 
 
 @require_safe
+@_json_errors
 def moderation_csv(request):
     consultation = _consultation(request)
     rows = moderation_selectors.moderation_rows(consultation=consultation)
@@ -208,12 +238,14 @@ def moderation_csv(request):
 
 
 @require_safe
+@_json_errors
 def moderation_json(request):
     rows = moderation_selectors.moderation_rows(consultation=_consultation(request))
     return _json_response(list(moderation_selectors.MODERATION_FIELDS), rows, stream=False)
 
 
 @require_safe
+@_json_errors
 def moderation_statements_csv(request):
     consultation = _consultation(request)
     rows = moderation_selectors.statement_rows(site_url=settings.SITE_URL, consultation=consultation)
@@ -222,6 +254,7 @@ def moderation_statements_csv(request):
 
 
 @require_safe
+@_json_errors
 def moderation_statements_json(request):
     rows = moderation_selectors.statement_rows(
         site_url=settings.SITE_URL, consultation=_consultation(request)
@@ -254,6 +287,7 @@ def open_data_landing(request):
 
 
 @require_safe
+@_json_errors
 def datapackage_json(request):
     response = JsonResponse(
         open_data_package(site_url=settings.SITE_URL), json_dumps_params={"ensure_ascii": False}

@@ -357,3 +357,22 @@ def test_a_consultations_outcome_links_the_open_data_of_that_consultation_alone(
     assert f'href="/open-data/commitments.csv?consultation={consultation.slug}"' in tracker
     for stem in ("commitments", "commitment-updates"):
         assert client.get(f"/open-data/{stem}.json?consultation={consultation.slug}").status_code == 200
+
+
+OPEN_DATA_FILES = [
+    f"{stem}.{kind}"
+    for stem in ("proposals", "commitments", "commitment-updates", "moderation", "moderation-statements")
+    for kind in ("csv", "json")
+]
+
+
+@pytest.mark.parametrize("name", OPEN_DATA_FILES)
+def test_a_bad_parameter_of_a_file_is_refused_in_json_never_ignored(client, consultation, name):
+    misspelt = client.get(f"/open-data/{name}?consultaton={consultation.slug}")
+    assert misspelt.status_code == 400
+    assert misspelt.json() == {"detail": "Unknown query parameter(s).", "parameters": ["consultaton"]}
+    for slug in ("no-such-consultation", "%00", "%F0%9F%98%80"):
+        unknown = client.get(f"/open-data/{name}?consultation={slug}")
+        assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json", slug
+        assert unknown.json() == {"detail": "Not found."}
+    assert client.get(f"/open-data/{name}?consultation={consultation.slug}").status_code == 200
