@@ -10,15 +10,17 @@ from ninja import Field, Path, Query, Router, Schema
 
 from portal.core.text import NormalisedSchema
 
-from ..models import Commitment, CommitmentStatus
+from ..models import Commitment, CommitmentStatus, EvidenceKind, MeasureKind
 from ..selectors import commitment as selectors
 from .errors import refuse_unknown_parameters
-from .types import MAX_ID, SLUG, Translated, page_of, translated
+from .types import MAX_ID, SLUG, Translated, codes, page_of, translated
 
 router = Router(tags=["commitments"])
 LIST_PARAMETERS = {"consultation", "status", "body", "article", "overdue", "page", "page_size"}
 
 Status = StrEnum("Status", {s.name: s.value for s in CommitmentStatus})
+MeasureCode = codes("MeasureCode", MeasureKind)
+EvidenceKindCode = codes("EvidenceKindCode", EvidenceKind)
 
 
 class ListFilters(NormalisedSchema):
@@ -37,7 +39,7 @@ class BodyOut(Schema):
 
 
 class EvidenceOut(Schema):
-    kind: str
+    kind: EvidenceKindCode
     title: str
     url: str
 
@@ -47,8 +49,8 @@ class UpdateOut(Schema):
     published_at: datetime
     text: Translated
     reason: Translated
-    from_status: str
-    to_status: str
+    from_status: Status
+    to_status: Status
     from_progress: int | None
     to_progress: int | None
     from_due_date: date
@@ -63,8 +65,8 @@ class CommitmentOut(Schema):
     consultation: str
     title: Translated
     body: BodyOut
-    measure: str
-    status: str
+    measure: MeasureCode
+    status: Status
     progress: int | None
     due_date: date
     overdue: bool

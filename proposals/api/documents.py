@@ -16,18 +16,26 @@ from ..models import (
     Document,
     DocumentVersion,
     Paragraph,
+    Phase,
 )
 from ..selectors.comparison import compare_versions
 from ..selectors.consultation import public_consultations
 from .errors import refuse_unknown_parameters
-from .types import MAX_ID, PAGE_PARAMETERS, SLUG, Page, Translated, page_of, translated
+from .types import MAX_ID, PAGE_PARAMETERS, SLUG, LanguageCode, Page, Translated, codes, page_of, translated
 
 router = Router(tags=["consultations and documents"])
 DIFF_PARAMETERS = {"from", "to", "language"}
 
 
+PhaseKindCode = codes("PhaseKindCode", Phase.Kind)
+# A draft consultation is never answered.
+ConsultationStatusCode = codes(
+    "ConsultationStatusCode", (status for status in ConsultationStatus if status != ConsultationStatus.DRAFT)
+)
+
+
 class PhaseOut(Schema):
-    kind: str
+    kind: PhaseKindCode
     starts_at: datetime
     ends_at: datetime
 
@@ -47,7 +55,7 @@ class ConsultationOut(Schema):
     slug: str
     title: Translated
     description: Translated
-    status: str = Field(..., description="published, outcome_published or archived")
+    status: ConsultationStatusCode
     outcome: OutcomeOut | None = Field(
         None,
         description="when the Commission published the outcome, and its summary; null until then, while "
@@ -89,7 +97,7 @@ class ArticleOut(Schema):
 class DiffSummaryOut(Schema):
     from_version: int
     to_version: int
-    language: str
+    language: LanguageCode
     unchanged: int
     changed: int
     added: int

@@ -10,10 +10,10 @@ from ninja.decorators import decorate_view
 
 from portal.core.page_cache import cache_anonymous_page
 
-from ..models import Hearing
+from ..models import Hearing, HearingFormat, HearingStatus
 from ..selectors import hearing as selectors
 from .errors import refuse_unknown_parameters
-from .types import MAX_ID, Translated, page_of, translated
+from .types import MAX_ID, Translated, codes, page_of, translated
 
 router = Router(tags=["hearings"])
 LIST_PARAMETERS = {"page", "page_size"}
@@ -40,8 +40,8 @@ class AgendaItemOut(Schema):
 class HearingOut(Schema):
     id: int
     title: Translated
-    status: str
-    format: str
+    status: codes("HearingStatusCode", HearingStatus)
+    format: codes("HearingFormatCode", HearingFormat)
     starts_at: datetime
     ends_at: datetime
     venue: str

@@ -30,7 +30,7 @@ from ..services import proposal as proposal_services
 from ..services import support as support_services
 from .auth import TokenAuth
 from .errors import UnknownParameter
-from .types import LANGUAGE_CODES, MAX_ID, NO_NUL, SLUG, TEXT
+from .types import MAX_ID, NO_NUL, SLUG, TEXT, LanguageCode
 
 router = Router(tags=["proposals"])
 LIST_PARAMETERS = {
@@ -72,7 +72,6 @@ class SubmitterType(StrEnum):
 # Every status a proposal has: lists and reads show the public ones, a submission answers its own.
 StatusCode = StrEnum("StatusCode", {s.name: s.value for s in ProposalStatus})
 ResponseStatusCode = StrEnum("ResponseStatusCode", {s.name: s.value for s in ResponseStatus})
-LanguageCode = StrEnum("LanguageCode", {code.upper(): code for code in LANGUAGE_CODES})
 
 
 class ListFilters(NormalisedSchema):

@@ -4,7 +4,8 @@ of a text in every language, and the shape of a page of a list.
 PostgreSQL refuses strings with NUL characters, so parameters that reach a query must not carry them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from enum import StrEnum
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -18,6 +19,15 @@ TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 MAX_ID = 2**63 - 1
 LANGUAGE_CODES = ("kk", "ru", "en")
 PAGE_PARAMETERS = {"page", "page_size"}
+
+
+def codes(name: str, choices: Iterable) -> type[StrEnum]:
+    """The codes of a model's choices as an enum, which the OpenAPI document lists: a client generated from
+    it knows every value a field can take."""
+    return StrEnum(name, {choice.name: choice.value for choice in choices})
+
+
+LanguageCode = StrEnum("LanguageCode", {code.upper(): code for code in LANGUAGE_CODES})
 
 
 class Translated(Schema):
