@@ -60,7 +60,8 @@ def consultations_taking_hearings() -> QuerySet[Consultation]:
 
 
 def hearing_all() -> QuerySet[Hearing]:
-    return Hearing.objects.order_by("starts_at", "id")
+    """Every hearing of a published consultation (the calendar feed)."""
+    return public_hearings().order_by("starts_at", "id")
 
 
 def _agenda() -> Prefetch:

@@ -152,7 +152,7 @@ def _ics(hearings, filename: str) -> HttpResponse:
 
 
 def hearing_ics(request, pk):
-    hearing = get_object_or_404(Hearing, pk=pk)
+    hearing = get_object_or_404(selectors.hearing_all(), pk=pk)
     return _ics([hearing], f"hearing-{hearing.pk}.ics")
 
 

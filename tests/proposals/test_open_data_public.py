@@ -62,3 +62,8 @@ def test_a_draft_consultation_shows_in_no_api_list_nor_object(client, draft_cons
         assert answer.status_code == 404, path
         assert answer.json()["detail"]
     assert client.get("/api/v1/proposals?consultation=secret-draft").json()["count"] == 0
+
+
+def test_a_draft_consultation_hearing_is_in_no_calendar(client, draft_consultation):
+    assert "Secret hearing" not in _body(client.get("/hearings.ics?language=en"))
+    assert client.get(f"/en/hearings/{draft_consultation['hearing'].pk}.ics").status_code == 404
