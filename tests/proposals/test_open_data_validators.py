@@ -92,12 +92,11 @@ def _changes_version(client, names, make_change):
 PROPOSAL_FILES = ("proposals.csv", "proposals.json")
 
 
-def test_a_status_change_gives_the_proposals_file_a_new_version(client, change):
+@pytest.mark.parametrize("status", [ProposalStatus.UNDER_REVIEW, ProposalStatus.HIDDEN])
+def test_a_status_change_or_a_hidden_proposal_gives_the_proposals_file_a_new_version(client, change, status):
     proposal = ProposalFactory(consultation=change.consultation)
     _changes_version(
-        client,
-        PROPOSAL_FILES,
-        lambda: proposal_transition(proposal=proposal, to_status=ProposalStatus.UNDER_REVIEW, actor=None),
+        client, PROPOSAL_FILES, lambda: proposal_transition(proposal=proposal, to_status=status, actor=None)
     )
 
 
@@ -109,15 +108,6 @@ def test_a_published_answer_gives_the_proposals_file_a_new_version(
         client,
         PROPOSAL_FILES,
         lambda: publish_response(proposal, drafter=commissioner, approver=second_commissioner),
-    )
-
-
-def test_a_hidden_proposal_gives_the_proposals_file_a_new_version(client, change):
-    proposal = ProposalFactory(consultation=change.consultation)
-    _changes_version(
-        client,
-        PROPOSAL_FILES,
-        lambda: proposal_transition(proposal=proposal, to_status=ProposalStatus.HIDDEN, actor=None),
     )
 
 
