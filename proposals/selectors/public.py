@@ -13,8 +13,6 @@ from ..models import (
     ConsultationStatus,
     Hearing,
     Proposal,
-    ProposalResponse,
-    ResponseState,
     UpdateState,
 )
 from ..models.proposal import PUBLIC_STATUSES
@@ -25,13 +23,6 @@ DRAFT = ConsultationStatus.DRAFT
 def public_proposals() -> QuerySet[Proposal]:
     """Published proposals (published, under review, answered) of published consultations."""
     return Proposal.objects.filter(status__in=PUBLIC_STATUSES).exclude(consultation__status=DRAFT)
-
-
-def public_responses() -> QuerySet[ProposalResponse]:
-    """The Commission's published answers to public proposals."""
-    return ProposalResponse.objects.filter(
-        state=ResponseState.PUBLISHED, proposal__status__in=PUBLIC_STATUSES
-    ).exclude(proposal__consultation__status=DRAFT)
 
 
 def public_commitments() -> QuerySet[Commitment]:
