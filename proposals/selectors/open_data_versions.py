@@ -58,6 +58,14 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _public_status_changes() -> QuerySet[ProposalTransition]:
+    """Proposals entering or leaving public view, or moving within it; what drafts and moderation do before
+    a proposal is public changes no file."""
+    return ProposalTransition.objects.filter(
+        Q(from_status__in=PUBLIC_STATUSES) | Q(to_status__in=PUBLIC_STATUSES)
+    )
+
+
 def _public_consultations() -> list:
     return list(
         Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
@@ -70,9 +78,7 @@ def proposals_version(*, consultation=None) -> str:
     """Changes whenever a row of the proposals file would: a status, an answer or its correction, a support,
     a comment, a cluster, an article link, an answer deadline's rule, a name the rows show."""
     proposals = public_proposals()
-    transitions = ProposalTransition.objects.filter(
-        Q(from_status__in=PUBLIC_STATUSES) | Q(to_status__in=PUBLIC_STATUSES)
-    )
+    transitions = _public_status_changes()
     if consultation is not None:
         proposals = proposals.filter(consultation=consultation)
         transitions = transitions.filter(proposal__consultation=consultation)
@@ -129,7 +135,7 @@ def commitments_version(*, consultation=None, today: date) -> str:
         _appended(Commitment.articles.through.objects.filter(commitment__in=commitments)),
         _appended(Commitment.responses.through.objects.filter(commitment__in=commitments)),
         # The answers a commitment names are left out once their proposal leaves public view.
-        _appended(ProposalTransition.objects.all()),
+        _appended(_public_status_changes()),
         _updates_aggregates(consultation),
         list(ResponsibleBody.objects.order_by("pk").values_list("pk", "slug", *_BODY_NAMES)),
         _public_consultations(),
