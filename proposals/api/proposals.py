@@ -13,12 +13,14 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import StringConstraints
 
+from portal.core import switches
 from portal.core.http import client_ip
 from portal.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from portal.core.idempotency import KEY_PATTERN, idempotent
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.text import NormalisedSchema
 from proposals.permissions.consultation import intake_is_open
+from proposals.permissions.proposal import supports_paused_message
 
 from ..models import ArticleIdentity, Proposal, ProposalStatus, ResponseStatus, Topic
 from ..models.proposal import PUBLIC_STATUSES
@@ -28,6 +30,7 @@ from ..selectors.public import public_proposals
 from ..selectors.response import public_corrections, public_response_for
 from ..services import proposal as proposal_services
 from ..services import support as support_services
+from ..services.support import SupportsThrottled
 from .auth import TokenAuth
 from .errors import UnknownParameter
 from .types import MAX_ID, NO_NUL, SLUG, TEXT, LanguageCode
@@ -418,6 +421,9 @@ def support(request, proposal_id: int = Path(..., ge=0, le=MAX_ID)):
     """Idempotent: a second support by the same person changes nothing and still answers 200. With an
     `Idempotency-Key` header, a retry with the same key answers the first result (its count) again."""
     proposal = _proposal_taking_supports(proposal_id, supporter=request.auth)
+    if switches.current().supports_paused:
+        # Passing, like a throttle: a program waits Retry-After and tries again, where a 403 says never.
+        raise SupportsThrottled(supports_paused_message())
     counted = support_services.support_add_counted(user=request.auth, proposal=proposal)
     return {"supported": True, "supports_count": counted.supports_count}
 

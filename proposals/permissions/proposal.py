@@ -108,6 +108,10 @@ class Refusal(str):
         return refusal
 
 
+def supports_paused_message() -> str:
+    return _("Supports are paused for a short while because of heavy load. Please come back later.")
+
+
 def support_refusal(user, proposal) -> str | None:
     """Why `user` may not support `proposal` now, as a message for them; None when they may."""
     # A proposal nobody may support says so first: signing in would lead nowhere.
@@ -122,7 +126,7 @@ def support_refusal(user, proposal) -> str | None:
     if not intake_is_open(proposal.consultation):
         return _("Supports are closed: proposal intake has ended.")
     if switches.current().supports_paused:
-        return _("Supports are paused for a short while because of heavy load. Please come back later.")
+        return supports_paused_message()
     if not is_verified_person(user):
         return Refusal(
             _("Verify your identity to support proposals: one person, one support."), next_step=Refusal.VERIFY

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from portal.accounts.tokens import api_token_create
 from portal.core import switches
 from portal.core.http import rate_limit_address
 from portal.core.models import SiteSwitches
@@ -302,3 +303,17 @@ def test_new_drafts_are_paced_per_account_and_per_address_on_the_form(
     assert outcomes == [302, 302, 200]
     client.force_login(UserFactory())
     assert _start_draft(client, 9, REMOTE_ADDR="198.51.100.8").status_code == 302
+
+
+def test_paused_supports_answer_the_api_429_with_retry_after(published, client, verify):
+    """A pause passes, as a throttle does: a program told 429 waits and tries again, where 403 says never."""
+    supporter = UserFactory()
+    verify(supporter)
+    token = api_token_create(user=supporter, name="test")[1]
+    _switch(supports_paused=True)
+    refused = client.post(f"/api/v1/proposals/{published.pk}/support", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert refused.json()["detail"] == support_refusal(supporter, published)
+    _switch(supports_paused=False)
+    taken = client.post(f"/api/v1/proposals/{published.pk}/support", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert taken.status_code == 200 and taken.json()["supported"] is True
