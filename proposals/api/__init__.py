@@ -14,7 +14,7 @@ from ..services.proposal import SubmissionThrottled
 from ..services.support import SupportsThrottled
 from .commitments import router as commitments_router
 from .documents import router as documents_router
-from .errors import UnknownParameter
+from .errors import SearchPaused, UnknownParameter
 from .hearings import router as hearings_router
 from .proposals import router as proposals_router
 from .stats import router as stats_router
@@ -30,13 +30,14 @@ _ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
-# Every operation may refuse unknown parameters (400), a missing object (404) or malformed input (422);
-# authenticated ones also a missing token (401), a refusal (403), a closed phase (409) or too many writes in a
-# short time, or writes paused by an admin during a surge (429, with Retry-After).
+# Every operation may refuse unknown parameters (400), a missing object (404), malformed input (422), or for a
+# moment answer 503; authenticated ones also a missing token (401), a refusal (403), a closed phase (409) or
+# too many writes in a short time, or writes paused by an admin during a surge (429, with Retry-After).
 _ERRORS = {
     "400": "Unknown query parameter",
     "404": "Not found",
     "422": "Invalid input",
+    "503": "Briefly unavailable (a database failover), or search paused; retry after the Retry-After seconds",
 }
 _AUTHENTICATED_ERRORS = {
     "401": "Missing or invalid token",
@@ -117,6 +118,15 @@ def unknown_parameter(request, error):
     return api.create_response(
         request, {"detail": "Unknown query parameter(s).", "parameters": error.names}, status=400
     )
+
+
+@api.exception_handler(SearchPaused)
+def search_paused(request, error):
+    response = api.create_response(
+        request, {"detail": "Search is paused for a short while because of heavy load."}, status=503
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -8,6 +8,11 @@ class UnknownParameter(Exception):
         self.names = sorted(names)
 
 
+class SearchPaused(Exception):
+    """Full-text search paused by an admin during a surge, as on the site's list: answered 503 with
+    Retry-After, a passing refusal (the list without `q` still answers)."""
+
+
 def refuse_unknown_parameters(request, known: set[str]) -> None:
     """Raises UnknownParameter for any query parameter outside `known`, so a misspelt filter is an error, not
     an unfiltered list."""

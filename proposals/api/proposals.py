@@ -32,7 +32,7 @@ from ..services import proposal as proposal_services
 from ..services import support as support_services
 from ..services.support import SupportsThrottled
 from .auth import TokenAuth
-from .errors import UnknownParameter
+from .errors import SearchPaused, UnknownParameter
 from .types import MAX_ID, NO_NUL, SLUG, TEXT, LanguageCode
 
 router = Router(tags=["proposals"])
@@ -250,6 +250,9 @@ def list_proposals(request, filters: Query[ListFilters]):
     unknown = set(request.GET) - LIST_PARAMETERS
     if unknown:
         raise UnknownParameter(unknown)
+    if filters.q and switches.current().search_paused:
+        # The heaviest query of the list, which an admin pauses during a surge on the site and here alike.
+        raise SearchPaused
     slugs = public_consultation_slugs()
     consultation_id = None
     if filters.consultation:

@@ -317,3 +317,13 @@ def test_paused_supports_answer_the_api_429_with_retry_after(published, client, 
     _switch(supports_paused=False)
     taken = client.post(f"/api/v1/proposals/{published.pk}/support", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert taken.status_code == 200 and taken.json()["supported"] is True
+
+
+def test_paused_search_answers_the_api_503_with_retry_after_and_the_list_still_answers(published, client):
+    _switch(search_paused=True)
+    paused = client.get("/api/v1/proposals?q=budget")
+    assert paused.status_code == 503 and paused["Retry-After"] == "60"
+    assert paused.json()["detail"]
+    assert client.get("/api/v1/proposals").json()["count"] == 1
+    _switch(search_paused=False)
+    assert client.get("/api/v1/proposals?q=budget").status_code == 200
