@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..models.translated import with_language_note
+from ..selectors.proposal import proposal_speakers
 from ..selectors.response import answer_deadline, answer_revision, due_before, obligation_rules
 from .proposal import proposal_transition
 
@@ -307,23 +308,26 @@ def response_correct(
     return locked
 
 
-def _answer_audience(proposal: Proposal) -> set[int]:
-    """Who hears about a proposal's answer: its author and the followers of the proposal, of the articles
-    it concerns and of its topic."""
+def _answer_audience(proposal: Proposal, speakers: set[int]) -> set[int]:
+    """Who hears about a proposal's answer: those who speak for it (`proposal_speakers`) and the followers
+    of the proposal, of the articles it concerns and of its topic."""
     targets = Q(proposal=proposal) | Q(article__in=proposal.articles.all())
     if proposal.topic_id:
         targets |= Q(topic_id=proposal.topic_id)
-    return {proposal.author_id, *Follow.objects.filter(targets).values_list("user_id", flat=True)}
+    return {*speakers, *Follow.objects.filter(targets).values_list("user_id", flat=True)}
 
 
 def answer_audiences(proposals: list[Proposal]) -> list[tuple[Proposal, set[int]]]:
-    """Who is told of each proposal of a campaign, each person once: an author of the proposal they wrote,
-    anyone else of the first one they follow (a follower of the topic was told once per member)."""
-    authors = {proposal.author_id for proposal in proposals}
+    """Who is told of each proposal of a campaign, each person once: an author (or an organisation's
+    representative) of the proposal they speak for, anyone else of the first one they follow (a follower of
+    the topic was told once per member)."""
+    speakers = {proposal.pk: proposal_speakers(proposal) for proposal in proposals}
+    everyone_speaking = set().union(*speakers.values())
     told: set[int] = set()
     audiences = []
     for proposal in proposals:
-        recipients = _answer_audience(proposal) - told - (authors - {proposal.author_id})
+        own = speakers[proposal.pk]
+        recipients = _answer_audience(proposal, own) - told - (everyone_speaking - own)
         told |= recipients
         audiences.append((proposal, recipients))
     return audiences

@@ -29,6 +29,7 @@ from proposals.permissions.response import (
 
 from ..models import ArticleIdentity, Proposal, ProposalResponse, ProposalStatus, ResponseStatus
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
+from ..selectors.proposal import proposal_speakers
 from ..selectors.response import answer_revision
 from .proposal import proposal_transition
 from .response import AWAITING_ANSWER, CHANGED_MEANWHILE, R, answer_audiences, response_transition
@@ -172,9 +173,9 @@ def response_reach_late_member(*, proposal: Proposal) -> Proposal:
         return proposal
     proposal = proposal_transition(proposal=proposal, to_status=ProposalStatus.RESPONDED, actor=None)
     params = _answer_params(response)
-    # Only its author: the campaign's followers were told of this answer when it was published.
+    # Only those who speak for it: the campaign's followers were told of this answer when it was published.
     notify(
-        recipients={proposal.author_id},
+        recipients=proposal_speakers(proposal),
         category="responses",
         kind="proposal.responded_articles" if params["articles"] else "proposal.responded",
         params={"title": proposal.title, **params},

@@ -11,7 +11,8 @@ from proposals.models import ModerationCase
 from proposals.services.comment import comment_create
 from proposals.services.moderation import moderation_case_claim, moderation_decide
 from proposals.services.reader_report import report_create
-from proposals.services.response import commission_note_add, response_return, response_submit
+from proposals.services.response import commission_note_add
+from proposals.services.response_approval import response_return, response_submit
 from tests.factories import UserFactory
 
 from .factories import ProposalFactory

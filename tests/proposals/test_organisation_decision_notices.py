@@ -11,7 +11,7 @@ from proposals.models import ProposalStatus
 from proposals.services.moderation import moderation_act
 from proposals.services.proposal import proposal_transition
 from tests.factories import UserFactory
-from tests.proposals.factories import ProposalFactory
+from tests.proposals.factories import ProposalFactory, publish_response
 from tests.proposals.moderation_helpers import STATEMENT
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,12 @@ def test_an_individual_proposal_is_still_told_to_its_author_alone(citizen, plain
         proposal=proposal, to_status=ProposalStatus.REJECTED, actor=moderator, reason=STATEMENT
     )
     assert _told("proposal.rejected") == {citizen.pk}
+
+
+def test_the_commissions_answer_reaches_those_who_speak_for_the_organisation(
+    citizen, secretary, plain_member, party_proposal, commissioner, second_commissioner
+):
+    party_proposal.status = ProposalStatus.PUBLISHED
+    party_proposal.save(update_fields=["status"])
+    publish_response(party_proposal, drafter=commissioner, approver=second_commissioner)
+    assert _told("proposal.responded") == {party_proposal.author_id, citizen.pk, secretary.pk}
