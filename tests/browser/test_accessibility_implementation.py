@@ -11,7 +11,7 @@ from tests.conftest import give_totp
 from tests.proposals.commitment_helpers import adopted_change, post, record, texts
 from tests.proposals.factories import ConsultationFactory
 
-from .test_accessibility import axe_violations
+from .test_accessibility import axe_failures_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,8 +38,7 @@ def test_no_wcag_violations_on_the_implementation_pages(
     post(record(change, commissioner), commissioner, to_status=CommitmentStatus.DONE)  # awaits approval
     give_totp(commissioner)
     login_as(commissioner)
-    failures = {}
-    for path in [
+    paths = [
         f"/{language}/consultations/reform/implementation/",
         f"/{language}/consultations/reform/implementation/overdue/",
         f"/{language}/consultations/reform/implementation/{late.pk}/",
@@ -48,10 +47,5 @@ def test_no_wcag_violations_on_the_implementation_pages(
         f"/{language}/staff/implementation/",
         f"/{language}/staff/implementation/new/reform/?article={change.article.pk}",
         f"/{language}/staff/implementation/{late.pk}/",
-    ]:
-        page.goto(path)
-        assert page.url.endswith(path), f"redirected away from {path}"
-        violations = axe_violations(page)
-        if violations:
-            failures[path] = violations
-    assert failures == {}
+    ]
+    assert axe_failures_at(page, paths) == {}

@@ -13,7 +13,7 @@ from tests.conftest import give_totp
 from tests.factories import UserFactory
 from tests.proposals.factories import CommentFactory, ProposalFactory
 
-from .test_accessibility import axe_violations
+from .test_accessibility import axe_failures_at, axe_violations
 from .test_phone_width import FITS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,7 @@ def test_no_wcag_violations_on_staff_pages(page, login_as, admin_user, language)
     document = Document.objects.get()
     give_totp(admin_user)
     login_as(admin_user)
-    failures = {}
-    for path in [
+    paths = [
         f"/{language}/staff/",
         f"/{language}/moderation/",
         f"/{language}/moderation/cases/{case.pk}/",
@@ -53,13 +52,8 @@ def test_no_wcag_violations_on_staff_pages(page, login_as, admin_user, language)
         f"/{language}/staff/documents/{document.pk}/matches/",
         f"/{language}/notifications/",
         f"/{language}/accounts/profile/",
-    ]:
-        page.goto(path)
-        assert page.url.endswith(path), f"redirected away from {path}"
-        violations = axe_violations(page)
-        if violations:
-            failures[path] = violations
-    assert failures == {}
+    ]
+    assert axe_failures_at(page, paths) == {}
 
 
 @pytest.mark.parametrize("width", [768, 1280])
@@ -105,8 +99,7 @@ def test_no_wcag_violations_on_the_auditors_pages(page, login_as, auditor, langu
     case = ModerationCase.objects.get(proposal=published)
     give_totp(auditor)
     login_as(auditor)
-    failures = {}
-    for path in [
+    paths = [
         f"/{language}/staff/",
         f"/{language}/staff/audit/",
         f"/{language}/moderation/",
@@ -114,10 +107,5 @@ def test_no_wcag_violations_on_the_auditors_pages(page, login_as, auditor, langu
         f"/{language}/staff/commission/",
         f"/{language}/staff/commission/proposals/{published.pk}/",
         f"/{language}/staff/roles/",
-    ]:
-        page.goto(path)
-        assert page.url.endswith(path), f"redirected away from {path}"
-        violations = axe_violations(page)
-        if violations:
-            failures[path] = violations
-    assert failures == {}
+    ]
+    assert axe_failures_at(page, paths) == {}
