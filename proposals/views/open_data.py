@@ -116,6 +116,11 @@ def _json_errors(view):
     return wrapper
 
 
+# How long a file's first-served moment is kept: a file unchanged for longer is downloaded once more by a
+# client that revalidates by date alone, and a removed consultation's entry does not stay for good.
+SINCE_KEPT = 60 * 60 * 24 * 30
+
+
 def _versioned(version_of):
     """An ETag and a Last-Modified for a streamed file, computed before the file is: a client that sends
     either back is answered 304 without a row being read (`open_data_versions`).
@@ -127,20 +132,25 @@ def _versioned(version_of):
 
     def version(request, **kwargs) -> str:
         if not hasattr(request, "open_data_version"):
-            request.open_data_version = version_of(_consultation(request))
+            consultation = _consultation(request)
+            request.open_data_version = version_of(consultation)
+            request.open_data_consultation = consultation.pk if consultation else ""
         return request.open_data_version
 
     def etag(request, **kwargs) -> str:
         return f"{request.path.rsplit('/', 1)[-1]}-{version(request)}"
 
     def last_modified(request, **kwargs) -> datetime:
-        key = f"open-data-since:{request.get_full_path()}"
-        stored = safe(cache.get, key) or {}
         current = version(request)
+        # Keyed by the file and the consultation it was read for, not by the address as typed: a parameter
+        # repeated or percent-encoded names the same file, and each spelling kept an entry of its own for
+        # good, so a script could fill the cache's memory one request at a time.
+        key = f"open-data-since:{request.path}:{request.open_data_consultation}"
+        stored = safe(cache.get, key) or {}
         since = stored.get("since")
         if stored.get("version") != current or since is None:
             since = max(math.ceil(time.time()), (since or 0) + 1)
-            safe(cache.set, key, {"version": current, "since": since}, None)
+            safe(cache.set, key, {"version": current, "since": since}, SINCE_KEPT)
         return datetime.fromtimestamp(since, tz=UTC)
 
     return condition(etag_func=etag, last_modified_func=last_modified)

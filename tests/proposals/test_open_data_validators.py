@@ -164,3 +164,22 @@ def test_an_update_or_a_new_day_gives_the_commitment_files_a_new_version(
         ("commitments.json",),
         lambda: monkeypatch.setattr(commitment_selectors, "today", lambda: tomorrow),
     )
+
+
+def test_spellings_of_an_address_share_one_stored_moment_that_expires(client, change):
+    """The moment a version was first served is kept once per file and consultation, for a while: each
+    spelling of the address (a parameter repeated, percent-encoded) kept an entry of its own for good."""
+    slug = change.consultation.slug
+    spellings = [
+        f"proposals.json?consultation={slug}",
+        f"proposals.json?consultation={slug}&consultation={slug}",
+        f"proposals.json?consultation={slug}&",
+        f"proposals.json?consultation=%{ord(slug[0]):02X}{slug[1:]}",
+    ]
+    with mock.patch("proposals.views.open_data.cache") as cache:
+        cache.get.return_value = None
+        answers = [_get(client, name) for name in spellings]
+    assert {answer.status_code for answer in answers} == {200}
+    keys = {call.args[0] for call in cache.set.call_args_list}
+    assert len(keys) == 1, keys
+    assert all(call.args[2] is not None for call in cache.set.call_args_list)
