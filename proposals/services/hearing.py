@@ -198,6 +198,10 @@ def hearing_save(
             active_registrations(hearing.pk).update(reminder_sent_at=None)
             shift = data.starts_at - hearing.starts_at
             agenda_moved = _agenda_move(hearing, data)
+        elif hearing.ends_at != data.ends_at:
+            # Only the end moves: nothing moves with it, but an item the new end cuts off is refused as a move
+            # would refuse it (the public agenda showed it after the hearing had ended).
+            _agenda_move(hearing, data)
     for name in HEARING_FIELDS:
         setattr(hearing, name, getattr(data, name))
     if moved:

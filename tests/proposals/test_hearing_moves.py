@@ -145,3 +145,18 @@ def test_the_staff_form_says_beside_the_field_that_registration_closes_by_the_st
     assert response.context["form"].errors == {"registration_closes_at": [message]}
     hearing.refresh_from_db()
     assert hearing.registration_closes_at is None
+
+
+def test_an_earlier_end_that_would_cut_an_item_off_is_refused_as_a_move_is(hearing, commissioner):
+    item = _slot(hearing, 90, title_en="Questions from the floor")
+    shorter = replace(HearingInput.of(hearing), ends_at=hearing.ends_at - timedelta(hours=1))
+    with pytest.raises(ValidationError) as refused:
+        services.hearing_save(actor=commissioner, hearing=hearing, data=shorter)
+    assert "Questions from the floor" in refused.value.message_dict["ends_at"][0]
+    hearing.refresh_from_db()
+    assert hearing.ends_at == START + timedelta(hours=2)
+    # An end that still holds every item is saved, and the items keep their times.
+    longer = replace(HearingInput.of(hearing), ends_at=hearing.ends_at + timedelta(hours=1))
+    services.hearing_save(actor=commissioner, hearing=hearing, data=longer)
+    item.refresh_from_db()
+    assert item.starts_at == START + timedelta(minutes=90)
