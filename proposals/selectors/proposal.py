@@ -448,12 +448,13 @@ def proposal_speakers(proposal: Proposal) -> set[int]:
     """Who hears of decisions on a proposal as its author does: the author and, for an organisation's
     proposal, the organisation's representatives and the members who may submit for it. The proposal is the
     organisation's: a decision or its reason told only to the member who typed it is lost when that member is
-    away or has left, and the organisation can neither appeal nor resubmit in time."""
-    speakers = {proposal.author_id} - {None}
-    if proposal.organisation_id is not None:
-        speakers |= set(
-            OrganisationMembership.objects.filter(organisation_id=proposal.organisation_id)
-            .filter(Q(role=OrganisationMembership.Role.REPRESENTATIVE) | Q(can_act_on_behalf=True))
-            .values_list("user_id", flat=True)
-        )
-    return speakers
+    away or has left, and the organisation can neither appeal nor resubmit in time. The member who typed it
+    hears of it while they are one of these: one who has left or may no longer act for it no longer speaks
+    for it (`permissions.proposal._speaks_as_author`), and its moderation reasons are not theirs to read."""
+    if proposal.organisation_id is None:
+        return {proposal.author_id} - {None}
+    return set(
+        OrganisationMembership.objects.filter(organisation_id=proposal.organisation_id)
+        .filter(Q(role=OrganisationMembership.Role.REPRESENTATIVE) | Q(can_act_on_behalf=True))
+        .values_list("user_id", flat=True)
+    )

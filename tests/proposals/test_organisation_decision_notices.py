@@ -39,9 +39,17 @@ def plain_member(organisation):
 
 
 @pytest.fixture
-def party_proposal(organisation, secretary):
+def typist(organisation):
+    """The member who typed the organisation's proposal: one who may submit for it."""
+    member = UserFactory()
+    OrganisationMembership.objects.create(organisation=organisation, user=member, can_act_on_behalf=True)
+    return member
+
+
+@pytest.fixture
+def party_proposal(organisation, secretary, typist):
     return ProposalFactory(
-        author=UserFactory(), organisation=organisation, submitter_type="organisation", status="submitted"
+        author=typist, organisation=organisation, submitter_type="organisation", status="submitted"
     )
 
 
@@ -89,3 +97,17 @@ def test_the_commissions_answer_reaches_those_who_speak_for_the_organisation(
     party_proposal.save(update_fields=["status"])
     publish_response(party_proposal, drafter=commissioner, approver=second_commissioner)
     assert _told("proposal.responded") == {party_proposal.author_id, citizen.pk, secretary.pk}
+
+
+@pytest.mark.parametrize("leaves", ["left", "may_no_longer_act"])
+def test_the_member_who_typed_it_and_has_left_is_no_longer_told_the_organisations_decisions(
+    citizen, secretary, organisation, typist, party_proposal, moderator, leaves
+):
+    if leaves == "left":
+        services.organisation_leave(organisation=organisation, user=typist)
+    else:
+        OrganisationMembership.objects.filter(user=typist).update(can_act_on_behalf=False)
+    proposal_transition(
+        proposal=party_proposal, to_status=ProposalStatus.REJECTED, actor=moderator, reason=STATEMENT
+    )
+    assert _told("proposal.rejected") == {citizen.pk, secretary.pk}
