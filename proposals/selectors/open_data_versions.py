@@ -103,8 +103,12 @@ def proposals_version(*, consultation=None) -> str:
         by_level,
         _appended(transitions),
         responses.order_by().aggregate(rows=Count("pk"), last=Max("pk"), saved=Max("updated_at")),
-        _appended(ResponseTransition.objects.all()),
-        _appended(ProposalResponse.articles.through.objects.all()),
+        # The Commission's work on an answer before it is published (saved, sent, returned, taken back) is
+        # internal: the version moved with each step, telling whoever polled it when the Commission met.
+        _appended(ResponseTransition.objects.filter(to_state=ResponseState.PUBLISHED)),
+        _appended(
+            ProposalResponse.articles.through.objects.filter(proposalresponse__state=ResponseState.PUBLISHED)
+        ),
         _appended(Proposal.articles.through.objects.filter(proposal__in=proposals)),
         list(
             ObligationRule.objects.order_by("pk").values_list(

@@ -14,6 +14,13 @@ from proposals.models import Proposal, ProposalStatus
 from proposals.selectors import commitment as commitment_selectors
 from proposals.services.comment import comment_create
 from proposals.services.proposal import proposal_transition
+from proposals.services.response import (
+    ResponseCorrection,
+    ResponseInput,
+    response_correct,
+    response_draft_save,
+)
+from proposals.services.response_approval import response_recall, response_return, response_submit
 from proposals.services.support import support_add, support_withdraw
 from tests.factories import UserFactory
 
@@ -183,3 +190,33 @@ def test_spellings_of_an_address_share_one_stored_moment_that_expires(client, ch
     keys = {call.args[0] for call in cache.set.call_args_list}
     assert len(keys) == 1, keys
     assert all(call.args[2] is not None for call in cache.set.call_args_list)
+
+
+def test_the_commissions_work_on_an_unpublished_answer_leaves_the_proposals_file_as_it_was(
+    client, change, commissioner, second_commissioner
+):
+    """Drafting, sending, returning and taking back an answer show in no file: a version that moved with each
+    told whoever polled it when the Commission deliberated, and sent mirrors a file that had not changed."""
+    proposal = ProposalFactory(consultation=change.consultation, status=ProposalStatus.PUBLISHED)
+    before = {name: _get(client, name)["ETag"] for name in PROPOSAL_FILES}
+    text = ResponseInput(status="accepted", reasoning_en="Agreed.", article_ids=(change.article.pk,))
+    draft = response_draft_save(proposal=proposal, author=commissioner, data=text)
+    response_submit(response=draft, actor=commissioner)
+    response_return(response=draft, reviewer=second_commissioner, note="Name the article.")
+    response_submit(response=draft, actor=commissioner)
+    response_recall(response=draft, actor=commissioner)
+    for name, etag in before.items():
+        assert client.get(f"/open-data/{name}", headers={"If-None-Match": etag}).status_code == 304, name
+
+
+def test_a_correction_of_a_published_answer_gives_the_proposals_file_a_new_version(
+    client, change, commissioner
+):
+    correction = ResponseCorrection(
+        reason="No version carries the change yet.", article_ids=(change.article.pk,)
+    )
+    _changes_version(
+        client,
+        PROPOSAL_FILES,
+        lambda: response_correct(response=change.response, actor=commissioner, data=correction),
+    )
