@@ -5,6 +5,7 @@ Django's sitemaps read every item to page them in every language; here a page re
 query, plus one to count), so 100,000 proposals cost what one page of them does. Addresses are built on
 SITE_URL, as links in open data and emails are, whatever host the request named."""
 
+import functools
 from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -135,9 +136,31 @@ def sitemap_index(request):
     ).render()
 
 
+def _canonical_address(view):
+    """Each page of a section at one address: another spelling (a parameter the sitemap does not read, a
+    page number written "01", a parameter repeated) is sent to it. Each spelling was a page of its own to the
+    page cache, so a script adding `?a=1`, `?a=2`… had every page of tens of thousands of addresses written
+    afresh, seconds of work each."""
+
+    @functools.wraps(view)
+    def wrapper(request, section):
+        if section not in SECTIONS:
+            raise Http404
+        page = request.GET.get("p")
+        if page is not None and not (page.isascii() and page.isdigit() and len(page) < 10):
+            raise Http404
+        canonical = reverse("sitemap_section", kwargs={"section": section})
+        if page is not None:
+            canonical += f"?p={int(page)}"
+        if request.get_full_path() != canonical:
+            return HttpResponsePermanentRedirect(canonical)
+        return view(request, section)
+
+    return wrapper
+
+
 @require_GET
+@_canonical_address
 @cache_anonymous_page()
 def sitemap_section(request, section):
-    if section not in SECTIONS:
-        raise Http404
     return django_sitemap(request, SECTIONS, section=section).render()

@@ -138,3 +138,26 @@ def test_a_proposal_hidden_later_leaves_the_sitemap_at_once(client, consultation
     proposal.status = "hidden"
     proposal.save(update_fields=["status"])
     assert _section(client, "/sitemap-proposals.xml") == {}
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [
+        ("/sitemap-proposals.xml?a=1", "/sitemap-proposals.xml"),
+        ("/sitemap-proposals.xml?p=01", "/sitemap-proposals.xml?p=1"),
+        ("/sitemap-proposals.xml?p=1&p=1", "/sitemap-proposals.xml?p=1"),
+        ("/sitemap-hearings.xml?p=1&utm_source=x", "/sitemap-hearings.xml?p=1"),
+    ],
+)
+def test_another_spelling_of_a_page_is_sent_to_its_address_without_writing_the_page(
+    client, consultation, monkeypatch, asked, canonical
+):
+    """Each spelling was a page of its own to the page cache: a script adding `?a=1`, `?a=2`… had the
+    whole page written afresh each time, seconds of work for a page of tens of thousands of addresses."""
+    ProposalFactory(consultation=consultation)
+    written = []
+    monkeypatch.setattr(PortalSitemap, "location", lambda self, row: written.append(row) or "/")
+    answer = client.get(asked)
+    assert (answer.status_code, answer.get("Location")) == (301, canonical)
+    assert written == []
+    assert client.get("/sitemap-proposals.xml?p=" + "9" * 5000).status_code == 404
