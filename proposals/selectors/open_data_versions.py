@@ -115,7 +115,10 @@ def proposals_version(*, consultation=None) -> str:
                 "pk", "consultation", "min_supports", "days", "is_active"
             )
         ),
-        list(DocumentVersion.objects.order_by("pk").values_list("pk", "position", "published_at")),
+        # Published versions only: a draft version staff import shows in no row until it is published.
+        list(
+            DocumentVersion.objects.published().order_by("pk").values_list("pk", "position", "published_at")
+        ),
         list(Topic.objects.order_by("pk").values_list("pk", "slug")),
         list(
             Organisation.objects.filter(proposals__in=proposals)

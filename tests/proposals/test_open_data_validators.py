@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from proposals.models import Proposal, ProposalStatus
 from proposals.selectors import commitment as commitment_selectors
 from proposals.services.comment import comment_create
+from proposals.services.document import document_version_import, document_version_publish
 from proposals.services.proposal import proposal_transition
 from proposals.services.response import (
     ResponseCorrection,
@@ -220,3 +221,15 @@ def test_a_correction_of_a_published_answer_gives_the_proposals_file_a_new_versi
         PROPOSAL_FILES,
         lambda: response_correct(response=change.response, actor=commissioner, data=correction),
     )
+
+
+def test_a_draft_version_imported_leaves_the_proposals_file_as_it_was_until_it_is_published(client, change):
+    """Staff preparing the next text of a document is not yet public: the file's version told of it."""
+    before = {name: _get(client, name)["ETag"] for name in PROPOSAL_FILES}
+    source = {"en": ("next.md", "# 1. Rights\n## 1. Article 1 {#article-1}\n1. A next text.")}
+    draft = document_version_import(
+        document=change.article.document, labels={"en": "Next draft"}, sources=source, imported_by=None
+    )
+    for name, etag in before.items():
+        assert client.get(f"/open-data/{name}", headers={"If-None-Match": etag}).status_code == 304, name
+    _changes_version(client, PROPOSAL_FILES, lambda: document_version_publish(version=draft, actor=None))
