@@ -5,7 +5,10 @@ a time, and robots.txt pointing to it."""
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
+from proposals.views import sitemaps
 from proposals.views.sitemaps import PortalSitemap
 
 from .factories import ArticleIdentityFactory, ConsultationFactory, HearingFactory, ProposalFactory
@@ -161,3 +164,44 @@ def test_another_spelling_of_a_page_is_sent_to_its_address_without_writing_the_p
     assert (answer.status_code, answer.get("Location")) == (301, canonical)
     assert written == []
     assert client.get("/sitemap-proposals.xml?p=" + "9" * 5000).status_code == 404
+
+
+def test_addresses_are_reversed_once_per_language_not_once_per_row(
+    client, settings, consultation, monkeypatch
+):
+    """A page of 5,000 addresses reversed each one five times (its own and its alternates), the most of its
+    cost; the addresses built from one reversal per language are those `reverse` gives."""
+    settings.SITE_URL = "https://qatysu.example.kz"
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(6)]
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return reverse(*args, **kwargs)
+
+    monkeypatch.setattr(sitemaps, "reverse", counted)
+    urls = _section(client, "/sitemap-proposals.xml")
+    # One per language for the addresses; the x-default is the default language's with its prefix dropped.
+    assert len([call for call in calls if call == ("proposal_detail",)]) == 3
+    for proposal in proposals:
+        for language in ("kk", "ru", "en"):
+            with translation.override(language):
+                path = reverse("proposal_detail", kwargs={"pk": proposal.pk})
+            assert f"https://qatysu.example.kz{path}" in urls
+
+
+def test_an_article_address_puts_each_of_its_three_arguments_in_its_place(client, settings, draft_article):
+    settings.SITE_URL = "https://qatysu.example.kz"
+    document = draft_article.document
+    urls = _section(client, "/sitemap-articles.xml")
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            path = reverse(
+                "article_detail",
+                kwargs={
+                    "slug": document.consultation.slug,
+                    "document": document.slug,
+                    "key": draft_article.key,
+                },
+            )
+        assert f"https://qatysu.example.kz{path}" in urls
