@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
@@ -37,6 +36,7 @@ from .models import (
     Preference,
     SuppressedAddress,
 )
+from .subject import email_subject
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -536,10 +536,6 @@ def send_or_suppress(message, address: str) -> bool:
     return True
 
 
-# A long notification (a quoted reason) is cut in the subject, with an ellipsis; the body has all of it.
-SUBJECT_LENGTH = 120
-
-
 def immediate_send(*, user_ids: list[int]) -> int:
     """Emails each person their unsent immediate-category notifications over one SMTP connection; each person
     is locked, and their notifications marked, in the transaction that sends."""
@@ -564,7 +560,7 @@ def immediate_send(*, user_ids: list[int]) -> int:
                 message = build_email(
                     user=user,
                     notifications=notifications,
-                    subject=Truncator(subject).chars(SUBJECT_LENGTH),
+                    subject=email_subject(subject),
                     # The email's unsubscribe link stops what it carries: its one category, or all of them.
                     category=carried[0] if len(carried) == 1 else None,
                     connection=connection,

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
@@ -26,6 +25,7 @@ from portal.core.formats import format_when, iso_datetime
 from portal.notifications.email import email_queue
 from portal.notifications.messages import in_every_language, render_message
 from portal.notifications.services import notify
+from portal.notifications.subject import email_subject
 
 from ..models import Follow, Hearing, HearingFormat, HearingRegistration
 from ..models.hearing import HearingStatus, RegistrationStatus
@@ -34,8 +34,6 @@ H = HearingStatus
 R = RegistrationStatus
 
 CANCEL_SALT = "hearings.registration.cancel"
-# A long notice (a quoted reason) is cut in the subject, with an ellipsis; the body has all of it.
-SUBJECT_LENGTH = 120
 
 
 def active_registrations(hearing_id: int):
@@ -147,7 +145,7 @@ def _change_email_send(
         # The subject without the reason, which the body quotes in full.
         subject = render_message(kind.removesuffix("_because"), params)
         body = render_to_string("proposals/email/hearing_change.txt", context)
-    _email_send(user=user, subject=Truncator(subject).chars(SUBJECT_LENGTH), body=body, language=language)
+    _email_send(user=user, subject=email_subject(subject), body=body, language=language)
 
 
 def _notice_params(hearing: Hearing, extra: dict[str, str] | None) -> dict:

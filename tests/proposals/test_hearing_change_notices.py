@@ -109,6 +109,45 @@ def test_a_moved_hearing_is_emailed_with_its_new_time_in_almaty_in_the_persons_l
     assert f"/hearings/{hearing.pk}.ics" in email.body
 
 
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        (
+            "kk",
+            "«Қоғамдық тыңдау №2 (демо)» тыңдауы ауыстырылды: енді 22 наурыз 2030 ж., 15:30 (Алматы уақыты) "
+            "басталады…",
+        ),
+        (
+            "ru",
+            "Слушания «Қоғамдық тыңдау №2 (демо)» перенесены: теперь они начнутся 22 марта 2030 г., 15:30 "
+            "(время Алматы)…",
+        ),
+    ],
+)
+def test_a_moved_hearings_long_subject_stops_before_the_venue_not_in_a_word(
+    consultation, commissioner, language, subject, django_capture_on_commit_callbacks
+):
+    """Cut at 120 characters, the Russian subject ended "ме…" (место) and the Kazakh one "орн…" (орны)."""
+    hearing = _hearing(
+        consultation,
+        title_kk="Қоғамдық тыңдау №2 (демо)",
+        venue_kk="Астана, Мәңгілік Ел даңғылы, 4, 2-зал",
+        venue_ru="Астана, проспект Мангилик Ел, 4, зал 2",
+    )
+    person = _person(language)
+    hearing_register(user=person, hearing=hearing)
+    later = START + timedelta(days=7, hours=5, minutes=30)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hearing_save(
+            actor=commissioner,
+            hearing=hearing,
+            data=replace(HearingInput.of(hearing), starts_at=later, ends_at=later + timedelta(hours=2)),
+        )
+    [email] = _mail_to(person)
+    assert email.subject == f"[Qatysu] {subject}"
+
+
 def test_a_new_livestream_link_is_emailed_to_the_registered(
     consultation, commissioner, settings, django_capture_on_commit_callbacks
 ):

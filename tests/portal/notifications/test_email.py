@@ -10,6 +10,7 @@ from portal.notifications.email import email_from_payload, email_queue, email_to
 from portal.notifications.messages import render_message
 from portal.notifications.models import Notification
 from portal.notifications.services import build_email, notify, unsubscribe_read
+from portal.notifications.subject import SUBJECT_LENGTH, email_subject
 from proposals.services.hearing_registration import hearing_register
 from tests.factories import UserFactory
 from tests.proposals.factories import HearingFactory
@@ -233,3 +234,60 @@ def test_the_russian_link_that_stops_a_category_reads_as_russian():
     assert (
         "Больше не присылать письма по теме «Ответы Комиссии и их выполнение»" in message.alternatives[0][0]
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        (
+            "kk",
+            "«7-бапты нақтылау (#22)» ұсынысына жауап сіздің бекітуіңізді күтуде: оны Erlan Abenov дайындап, "
+            "бекітуге жіберді.",
+        ),
+        (
+            "ru",
+            "Ответ на «7-бапты нақтылау (#22)» ждёт вашего утверждения: Erlan Abenov подготовил(а) его и "
+            "отправил(а) на утверждение.",
+        ),
+    ],
+)
+def test_a_long_notification_subject_ends_at_its_last_whole_sentence(
+    language, subject, django_capture_on_commit_callbacks
+):
+    """Cut at 120 characters, the Kazakh subject ended with the first word of the next sentence ("Жауап…")
+    and the Russian one with a full stop before the ellipsis."""
+    member = UserFactory(preferred_language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[member],
+            category="commission_work",
+            kind="response.awaiting_approval",
+            params={"title": "7-бапты нақтылау (#22)", "by": "Erlan Abenov"},
+        )
+    (message,) = mail.outbox
+    assert message.subject == f"[Qatysu] {subject}"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Short notice. Stays whole.", "Short notice. Stays whole."),
+        # No sentence end fits: the cut is at the last clause break, then at the last whole word.
+        ("Moved: now on 23 December 2026, 15:00 (Almaty time), venue: " + "hall " * 20, None),
+        ("word " * 40, "word " * 23 + "word…"),
+        # "2026 г." followed by a lower-case word is not the end of a sentence.
+        (
+            "Регистрация на слушания продлена: теперь до 1 мая 2026 г. включительно, " + "далее " * 30,
+            "Регистрация на слушания продлена: теперь до 1 мая 2026 г. включительно…",
+        ),
+    ],
+)
+def test_email_subject_never_cuts_a_word(text, subject):
+    cut = email_subject(text)
+    assert len(cut) <= SUBJECT_LENGTH
+    if subject is not None:
+        assert cut == subject.strip()
+    words = set(text.split())
+    assert all(word.strip(",.:…") in {w.strip(",.:") for w in words} for word in cut.split())
+    assert not cut.endswith(".…") and not cut.endswith(",…")
