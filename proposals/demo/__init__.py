@@ -183,8 +183,12 @@ DEMO_BODIES = [
         {"kk": "Қаржы министрлігі", "ru": "Министерство финансов", "en": "Ministry of Finance"},
     ),
 ]
-# Two demo members who cannot log in: one posts, the other approves "done" and "dropped" (four eyes).
-DEMO_MEMBERS = ("implementation-1@demo.invalid", "implementation-2@demo.invalid")
+# Two demo members who cannot log in: one posts, the other approves "done" and "dropped" (four eyes). Named as
+# people, as the other demo accounts are: the staff pages list them, and the approval notices greet them.
+DEMO_MEMBERS = {
+    "implementation-1@demo.invalid": "Askar Nurlanov",
+    "implementation-2@demo.invalid": "Zhanna Bekova",
+}
 # (title kk/ru/en, body, measure, due in days from today, updates: (status, progress, days ago))
 DEMO_COMMITMENTS = [
     (
@@ -242,9 +246,9 @@ _DEMO_REASON = (
 
 def _demo_members() -> list:
     members = []
-    for email in DEMO_MEMBERS:
+    for email, name in DEMO_MEMBERS.items():
         user, created = User.objects.get_or_create(
-            email=email, defaults={"display_name": "Commission", "password": make_password(None)}
+            email=email, defaults={"display_name": name, "password": make_password(None)}
         )
         if created:
             user.groups.add(Group.objects.get(name=ROLE_GROUPS[Role.COMMISSION]))

@@ -7,6 +7,7 @@ from portal.accounts.permissions import is_verified_person
 from portal.accounts.validators import validate_display_name
 from portal.core.roles import is_admin, is_auditor, is_commission_member, is_moderator
 from portal.notifications.models import Notification
+from proposals.demo import DEMO_MEMBERS
 from proposals.demo.accounts import DEMO_ACCOUNTS
 from proposals.demo.bulk import SEED_TAG, STATUS_PATHS
 from proposals.models import Comment, Follow, Hearing, Proposal, ProposalStatus, ProposalTransition, Support
@@ -189,3 +190,15 @@ def test_every_demo_account_can_save_its_own_profile():
     them pass the same rules (no staff badge words: those are for badges alone)."""
     for _email, name, _role in DEMO_ACCOUNTS:
         validate_display_name(name)
+
+
+def test_the_demo_commitment_members_are_named_as_people_on_the_kazakh_and_russian_staff_pages(settings):
+    """Named "Commission", they were listed in English on the roles page and the queue's member choice, and
+    greeted "Сәлеметсіз бе, Commission!" in their approval emails."""
+    call_command("seed_demo", users=1, proposals=0, supports=0, comments=0)
+    members = User.objects.filter(email__in=DEMO_MEMBERS)
+    names = [member.display_name for member in members]
+    assert len(names) == 2 and len(set(names)) == 2
+    assert "Commission" not in names
+    for member in members:
+        validate_display_name(member.display_name)
