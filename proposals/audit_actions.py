@@ -11,6 +11,7 @@ from .models import (
     ModerationCase,
     ProposalStatus,
     ResponseState,
+    ResponseStatus,
 )
 
 MODERATION_ACTIONS = {
@@ -21,7 +22,7 @@ MODERATION_ACTIONS = {
     ModerationCase.Decision.HIDE: _("Moderation: hidden"),
 }
 
-# The statuses that "from", "to" and "status" hold, whichever lifecycle wrote them: a code that two of them
+# The statuses that "from" and "to" hold, whichever lifecycle wrote them: a code that two of them
 # share ("draft", "published") has the same meaning in each.
 STATUS_LABELS = {
     code: label
@@ -88,6 +89,8 @@ PROPOSALS_AUDIT = AuditVocabulary(
     # A proposal's staff page is the Commission's work page: its answer, the four-eyes review and the notes.
     target_pages={"proposals.proposal": "commission_work"},
     detail_pages={"case": "moderation_case"},
-    values=dict.fromkeys(("from", "to", "status"), STATUS_LABELS)
-    | {"reason_code": dict(ModerationCase.ReasonCode.choices)},
+    # "status" is written by "response.published" only: the answer's outcome, whose "rejected" is not the
+    # proposal status "rejected by moderation".
+    values=dict.fromkeys(("from", "to"), STATUS_LABELS)
+    | {"status": dict(ResponseStatus.choices), "reason_code": dict(ModerationCase.ReasonCode.choices)},
 )

@@ -72,6 +72,19 @@ def test_codes_in_the_details_read_as_words_in_the_reader_language(client, admin
     assert "Было: Запланировано" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "decision"),
+    [("kk", "Мәртебе: Қабылданбады"), ("ru", "Статус: Отклонено"), ("en", "Status: Rejected")],
+)
+def test_a_published_answers_decision_reads_as_the_answer_says_it(client, admin_user, language, decision):
+    """An auditor read "Мәртебе: accepted" under "Answer published", and a rejected answer as "Rejected by
+    moderation": the detail holds the answer's outcome, not a lifecycle's status."""
+    audit_record(actor=admin_user, action="response.published", details={"status": "rejected"})
+    sign_in_staff(client, admin_user)
+    html = client.get(f"/{language}/staff/audit/").content.decode()
+    assert f"<td>{decision}</td>" in html
+
+
 def test_target_type_filter_offers_the_types_of_the_log_by_name(client, admin_user, entries):
     sign_in_staff(client, admin_user)
     html = client.get("/kk/staff/audit/").content.decode()
