@@ -72,6 +72,30 @@ def test_run_portal_runs_the_schedule_when_redis_is_absent(monkeypatch):
     assert [sys.executable, "manage.py", "run_schedule"] in started
 
 
+def test_run_portal_gives_its_port_to_the_server_and_the_worker(monkeypatch):
+    """Run with --port only, the server and the worker built SITE_URL on port 8000: every link in an email,
+    a calendar file or a feed led where nothing answered."""
+    environments = []
+
+    class FakeProcess:
+        def __init__(self, command, **kwargs):
+            environments.append(kwargs["env"])
+
+        def poll(self):
+            return 0
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setattr(run_portal, "redis_answers", lambda url: True)
+    monkeypatch.setattr(run_portal.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(run_portal.signal, "signal", lambda *args: None)
+    run_portal.Command().handle(port="8201", host="127.0.0.1")
+    assert len(environments) == 3
+    assert all(env["PORT"] == "8201" for env in environments)
+
+
 def test_site_url_follows_port_without_site_url():
     env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
     env.update(PORT="8201", DJANGO_SETTINGS_MODULE="portal.settings")

@@ -25,6 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         python = sys.executable
         env = os.environ.copy()
+        # Without SITE_URL, the settings build it from PORT: a port given only as --port left links in emails,
+        # calendar files and feeds on port 8000, where nothing answered.
+        env["PORT"] = str(options["port"])
         commands = []
         if redis_answers(settings.REDIS_URL):
             commands += [
