@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal.core.formats import format_number, format_when
 from portal.core.page_cache import cache_anonymous_page
 
+from ..models.hearing import HearingStatus
 from ..models.translated import with_language_note
 from ..selectors import feeds as selectors
 
@@ -221,7 +222,11 @@ class HearingsFeed(PortalFeed):
         }
 
     def item_description(self, hearing):
-        when = _("When: %(start)s") % {"start": format_when(hearing.starts_at)}
+        # A postponed hearing's time is void: under "Перенесено" ("moved") a reader took it for the new date.
+        if hearing.status == HearingStatus.POSTPONED:
+            when = _("Not confirmed: the hearing is postponed, the Commission will announce its date.")
+        else:
+            when = _("When: %(start)s") % {"start": format_when(hearing.starts_at)}
         venue = hearing.translated("venue", get_language())
         reason = selectors.status_reason(hearing)
         description = _excerpt(hearing, "description")
