@@ -42,6 +42,17 @@ def _mail_to(person) -> list:
     return [message for message in mail.outbox if message.to == [person.email]]
 
 
+def _move_a_week_and_five_and_a_half_hours_on(hearing, commissioner, capture_on_commit) -> None:
+    later = START + timedelta(days=7, hours=5, minutes=30)
+    mail.outbox.clear()
+    with capture_on_commit(execute=True):
+        services.hearing_save(
+            actor=commissioner,
+            hearing=hearing,
+            data=replace(HearingInput.of(hearing), starts_at=later, ends_at=later + timedelta(hours=2)),
+        )
+
+
 @pytest.mark.parametrize("frequency", ["daily", "weekly", "off"])
 def test_a_cancellation_is_emailed_at_once_to_the_registered_whatever_their_digest_setting(
     consultation, commissioner, frequency, django_capture_on_commit_callbacks
@@ -94,14 +105,7 @@ def test_a_moved_hearing_is_emailed_with_its_new_time_in_almaty_in_the_persons_l
     hearing = _hearing(consultation)
     person = _person(language, "weekly")
     registration = hearing_register(user=person, hearing=hearing)
-    later = START + timedelta(days=7, hours=5, minutes=30)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_save(
-            actor=commissioner,
-            hearing=hearing,
-            data=replace(HearingInput.of(hearing), starts_at=later, ends_at=later + timedelta(hours=2)),
-        )
+    _move_a_week_and_five_and_a_half_hours_on(hearing, commissioner, django_capture_on_commit_callbacks)
     [email] = _mail_to(person)
     assert subject in email.subject and email.extra_headers["Content-Language"] == language
     assert date in email.body  # 10:30 UTC is 15:30 in Almaty
@@ -136,14 +140,7 @@ def test_a_moved_hearings_long_subject_stops_before_the_venue_not_in_a_word(
     )
     person = _person(language)
     hearing_register(user=person, hearing=hearing)
-    later = START + timedelta(days=7, hours=5, minutes=30)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.hearing_save(
-            actor=commissioner,
-            hearing=hearing,
-            data=replace(HearingInput.of(hearing), starts_at=later, ends_at=later + timedelta(hours=2)),
-        )
+    _move_a_week_and_five_and_a_half_hours_on(hearing, commissioner, django_capture_on_commit_callbacks)
     [email] = _mail_to(person)
     assert email.subject == f"[Qatysu] {subject}"
 

@@ -179,14 +179,13 @@ def test_the_reports_that_hid_content_are_counted_in_the_plural_form_of_the_numb
     """With one form for every number, the author of content hidden by three reports read
     "3 независимых жалоб" (the form of five) in Russian, and "1 independent reports" in English."""
     author = UserFactory(preferred_language=language)
-    with django_capture_on_commit_callbacks(execute=True):
-        notify(
-            recipients=[author],
-            category="moderation",
-            kind="comment.hidden_pending",
-            params={"title": "T", "reason": "Spam", "count": count},
-        )
-    (message,) = mail.outbox
+    message = _the_one_email(
+        author,
+        category="moderation",
+        kind="comment.hidden_pending",
+        params={"title": "T", "reason": "Spam", "count": count},
+        capture_on_commit=django_capture_on_commit_callbacks,
+    )
     assert counted in message.body and counted in message.alternatives[0][0]
 
 
@@ -257,15 +256,13 @@ def test_a_long_notification_subject_ends_at_its_last_whole_sentence(
 ):
     """Cut at 120 characters, the Kazakh subject ended with the first word of the next sentence ("Жауап…")
     and the Russian one with a full stop before the ellipsis."""
-    member = UserFactory(preferred_language=language)
-    with django_capture_on_commit_callbacks(execute=True):
-        notify(
-            recipients=[member],
-            category="commission_work",
-            kind="response.awaiting_approval",
-            params={"title": "7-бапты нақтылау (#22)", "by": "Erlan Abenov"},
-        )
-    (message,) = mail.outbox
+    message = _the_one_email(
+        UserFactory(preferred_language=language),
+        category="commission_work",
+        kind="response.awaiting_approval",
+        params={"title": "7-бапты нақтылау (#22)", "by": "Erlan Abenov"},
+        capture_on_commit=django_capture_on_commit_callbacks,
+    )
     assert message.subject == f"[Qatysu] {subject}"
 
 
@@ -291,3 +288,11 @@ def test_email_subject_never_cuts_a_word(text, subject):
     words = set(text.split())
     assert all(word.strip(",.:…") in {w.strip(",.:") for w in words} for word in cut.split())
     assert not cut.endswith(".…") and not cut.endswith(",…")
+
+
+def _the_one_email(person, *, category: str, kind: str, params: dict, capture_on_commit):
+    """The email of one notification sent at once to `person`."""
+    with capture_on_commit(execute=True):
+        notify(recipients=[person], category=category, kind=kind, params=params)
+    (message,) = mail.outbox
+    return message
