@@ -252,8 +252,13 @@ class CommissionQueueForm(PortalForm):
         choices=[("to_approve", _("Awaiting my approval")), ("returned", _("Returned for changes"))],
     )
 
-    def __init__(self, *args, consultation_choices=(), article_choices=(), **kwargs):
+    def __init__(self, *args, consultation_choices=(), article_choices=(), works=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not works:
+            # An auditor reads the queue: no proposal is assigned to them, no answer awaits their approval.
+            for name, choice in (("assignee", "me"), ("answer", "to_approve")):
+                field = self.fields[name]
+                field.choices = [option for option in field.choices if option[0] != choice]
         self.fields["consultation"].choices = [("", _("All consultations")), *consultation_choices]
         self.fields["article"].choices = [("", _("All articles")), *article_choices]
         self.fields["topic"].choices = [

@@ -52,10 +52,12 @@ def queue(request):
     consultations = list(public_consultations().prefetch_related(None))
     # The article filter offers the chosen consultation's articles (by default the current one's).
     chosen = next((c for c in consultations if c.slug == request.GET.get("consultation")), None)
+    works = can_work_commission_queue(request.user)
     form = CommissionQueueForm(
         request.GET or None,
         consultation_choices=[(consultation.slug, str(consultation)) for consultation in consultations],
         article_choices=article_choices(chosen),
+        works=works,
     )
     filters = selectors.QueueFilters()
     if form.is_valid():
@@ -93,7 +95,7 @@ def queue(request):
             "rows": rows,
             "query": query.urlencode(),
             "assign_form": AssignForm(auto_id="bulk_%s"),
-            "can_work": can_work_commission_queue(request.user),
+            "can_work": works,
         },
     )
 

@@ -114,3 +114,13 @@ def test_the_auditors_staff_area_leads_to_what_they_read_and_offers_no_action(cl
     assert f"?actor={citizen.pk}" in person and "staff_person_reveal" not in person
     assert reverse("staff_person_reveal", kwargs={"pk": citizen.pk}) not in person
     assert AuditEntry.objects.filter(action__startswith="role.", actor=auditor).count() == 0
+
+
+def test_an_auditors_commission_queue_offers_no_filter_for_work_they_do_not_do(client, auditor, commissioner):
+    """ "Assigned to: me" and "Awaiting my approval" always showed an auditor an empty queue."""
+    sign_in_staff(client, auditor)
+    page = client.get("/ru/staff/commission/").content.decode()
+    assert '<option value="me"' not in page and "Ждёт моего утверждения" not in page
+    assert "Пока никому" in page and "Возвращено на доработку" in page
+    member_page = sign_in_staff(Client(), commissioner).get("/ru/staff/commission/").content.decode()
+    assert '<option value="me"' in member_page and "Ждёт моего утверждения" in member_page
