@@ -19,7 +19,7 @@ from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.notifications.models import Category
-from portal.notifications.services import notify
+from portal.notifications.services import notifications_withdraw, notify
 from proposals.permissions.response import (
     can_draft_response,
     can_recall_response,
@@ -77,7 +77,11 @@ def response_recall(*, response: ProposalResponse, actor: User) -> ProposalRespo
         return response
     if not can_recall_response(actor, response):
         raise PermissionDenied(_("Only its drafter takes an answer back, and only before it is approved."))
-    return response_transition(response=response, to_state=R.DRAFT, actor=actor)
+    response = response_transition(response=response, to_state=R.DRAFT, actor=actor)
+    # The approvers' "awaiting your approval" would lead to a draft they cannot approve: it leaves their
+    # centre and their next digest; the drafter keeps what they were told of earlier rounds.
+    notifications_withdraw(urls=[_work_url(response)], keep_for=response.drafted_by_id)
+    return response
 
 
 @transaction.atomic

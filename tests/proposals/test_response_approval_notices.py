@@ -147,3 +147,12 @@ def test_the_commission_work_category_is_offered_to_commission_members_only(clie
     assert label not in client.get("/kk/notifications/settings/").content.decode()
     client.force_login(commissioner)  # before the second factor: the setting is theirs all the same
     assert label in client.get("/kk/notifications/settings/").content.decode()
+
+
+def test_an_answer_taken_back_leaves_the_approvers_notices(published, members):
+    drafter, second, _author = members
+    response = draft_answer(published, drafter)
+    approval.response_submit(response=response, actor=drafter)
+    assert Notification.objects.filter(recipient=second, kind="response.awaiting_approval").exists()
+    approval.response_recall(response=response, actor=drafter)
+    assert not Notification.objects.filter(recipient=second, kind="response.awaiting_approval").exists()
