@@ -178,7 +178,8 @@ class ImplementationFeed(PortalFeed):
                 "date": format_when(news.commitment.due_date, "date_long"),
             }
         changes = _changes(news.update) or [_("news")]
-        return _("%(commitment)s: %(changes)s") % {"commitment": commitment, "changes": ", ".join(changes)}
+        # A dash, not a colon: the changes read "status: …, progress: …", which a second colon ran into.
+        return _("%(commitment)s — %(changes)s") % {"commitment": commitment, "changes": ", ".join(changes)}
 
     def item_description(self, news):
         body = _("Responsible: %(body)s") % {"body": news.commitment.body.translated("name", get_language())}

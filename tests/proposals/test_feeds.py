@@ -147,13 +147,13 @@ def test_implementation_feed_tells_updates_and_missed_due_dates(
     with django_assert_max_num_queries(3):  # updates, missed due dates (the site's row is read once)
         root = _atom(client, "/en/feeds/implementation.atom")
     titles = _titles(root)
-    assert "Courts review every arrest: status: In progress, progress: 40 %" in titles
+    assert "Courts review every arrest — status: In progress, progress: 40 %" in titles
     assert not any("Done" in title for title in titles)
     assert any(
         title.startswith("Open the registry: due date") and "passed, not done" in title for title in titles
     )
     ru = _titles(_atom(client, f"/ru/consultations/{consultation.slug}/implementation/updates.atom"))
-    assert "Суд проверяет каждый арест: статус: Выполняется, ход исполнения: 40 %" in ru
+    assert "Суд проверяет каждый арест — статус: Выполняется, ход исполнения: 40 %" in ru
     # Who posted or approved an update stays internal.
     body = client.get("/en/feeds/implementation.atom").content.decode()
     assert "Member Dana" not in body and commissioner.email not in body
