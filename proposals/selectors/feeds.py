@@ -20,10 +20,9 @@ from ..models import (
     HearingStatus,
     HearingTransition,
     ProposalResponse,
-    UpdateState,
 )
-from ..models.proposal import PUBLIC_STATUSES
 from .commitment import overdue_condition, today
+from .public import public_commitment_updates, public_commitments, public_hearings, public_proposals
 from .response import published_responses
 
 # A feed reader keeps what it has read; the latest fifty reach a reader who looks once a week on a busy day.
@@ -34,8 +33,7 @@ def public_answers(*, consultation=None, limit: int) -> list[ProposalResponse]:
     """The latest published answers to proposals in public view, newest first, each with its proposal."""
     answers = (
         published_responses()
-        .filter(proposal__status__in=PUBLIC_STATUSES)
-        .exclude(proposal__consultation__status=ConsultationStatus.DRAFT)
+        .filter(proposal__in=public_proposals())
         .select_related("proposal")
         .only(
             "id",
@@ -71,11 +69,8 @@ class ImplementationNews:
         )
 
 
-def _public_commitments(queryset: QuerySet, prefix: str, consultation) -> QuerySet:
-    queryset = queryset.exclude(**{f"{prefix}consultation__status": ConsultationStatus.DRAFT})
-    if consultation is not None:
-        queryset = queryset.filter(**{f"{prefix}consultation": consultation})
-    return queryset
+def _of(queryset: QuerySet, prefix: str, consultation) -> QuerySet:
+    return queryset if consultation is None else queryset.filter(**{f"{prefix}consultation": consultation})
 
 
 def missed_since(due_date) -> datetime:
@@ -85,10 +80,10 @@ def missed_since(due_date) -> datetime:
 
 def implementation_news(*, consultation=None, limit: int) -> list[ImplementationNews]:
     """The latest published commitment updates and the due dates missed, newest first (two queries)."""
-    updates = _public_commitments(
-        CommitmentUpdate.objects.filter(state=UpdateState.PUBLISHED), "commitment__", consultation
-    ).select_related("commitment__consultation", "commitment__body")
-    overdue = _public_commitments(Commitment.objects.filter(overdue_condition(today())), "", consultation)
+    updates = _of(public_commitment_updates(), "commitment__", consultation).select_related(
+        "commitment__consultation", "commitment__body"
+    )
+    overdue = _of(public_commitments().filter(overdue_condition(today())), "", consultation)
     news = [
         ImplementationNews(update.commitment, update, update.published_at)
         for update in updates.order_by("-published_at", "-id")[:limit]
@@ -104,7 +99,7 @@ def latest_hearings(*, limit: int) -> list[Hearing]:
     """The hearings announced or changed most recently, newest change first, with their status log newest
     first (`status_log`) for the reason of a postponement or cancellation."""
     return list(
-        Hearing.objects.exclude(consultation__status=ConsultationStatus.DRAFT)
+        public_hearings()
         .prefetch_related(
             Prefetch(
                 "transitions",

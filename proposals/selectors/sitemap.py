@@ -12,12 +12,11 @@ from ..models import (
     Consultation,
     ConsultationStatus,
     DocumentVersion,
-    Hearing,
-    Proposal,
     ProposalResponse,
     ResponseState,
 )
 from ..models.proposal import PUBLIC_STATUSES
+from .public import public_hearings, public_proposals
 
 
 def _public(queryset: QuerySet, prefix: str = "") -> QuerySet:
@@ -81,19 +80,9 @@ def sitemap_articles() -> QuerySet:
 
 def sitemap_proposals() -> QuerySet:
     """Proposals in public view (published, under review, answered) of public consultations."""
-    return (
-        _public(Proposal.objects.filter(status__in=PUBLIC_STATUSES), "consultation__")
-        .annotate(lastmod=F("updated_at"))
-        .values("pk", "lastmod")
-        .order_by("pk")
-    )
+    return public_proposals().annotate(lastmod=F("updated_at")).values("pk", "lastmod").order_by("pk")
 
 
 def sitemap_hearings() -> QuerySet:
     """Hearings of public consultations (every hearing is public once scheduled)."""
-    return (
-        _public(Hearing.objects.all(), "consultation__")
-        .annotate(lastmod=F("updated_at"))
-        .values("pk", "lastmod")
-        .order_by("pk")
-    )
+    return public_hearings().annotate(lastmod=F("updated_at")).values("pk", "lastmod").order_by("pk")
