@@ -93,6 +93,19 @@ def test_follow_view_returns_to_a_page_of_the_site(client, citizen):
     assert response["Location"] == "/en/proposals/"
 
 
+@pytest.mark.parametrize("path", ["/kk/", "/ru/proposals/", "/livez"])
+def test_a_request_for_another_host_is_refused_with_400_not_a_server_error(path, caplog):
+    """A scanner's Host header is a bad request: the portal answers 400 in the reader's language, and the error
+    page does not ask the refused Host again (that turned the 400 into a 500 and an alert for operators)."""
+    client = Client(raise_request_exception=False)
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "evil.example" not in response.content.decode()
+    assert not [
+        record for record in caplog.records if record.levelname == "ERROR" and record.name == "django.request"
+    ]
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_language_links_stay_on_the_site(client, language):
     """Languages switch by URL prefix: no view takes a `next` to follow; an unknown prefix is a 404 here."""
