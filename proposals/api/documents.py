@@ -2,24 +2,15 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from portal.core.text import NormalisedSchema
 
-from ..models import (
-    Article,
-    ArticleIdentity,
-    Consultation,
-    ConsultationStatus,
-    Document,
-    DocumentVersion,
-    Paragraph,
-    Phase,
-)
+from ..models import Article, Consultation, ConsultationStatus, Document, DocumentVersion, Phase
 from ..selectors.comparison import compare_versions
 from ..selectors.consultation import public_consultations
+from ..selectors.document import latest_published_article, public_document, public_version_articles
 from .errors import refuse_unknown_parameters
 from .types import MAX_ID, PAGE_PARAMETERS, SLUG, LanguageCode, Page, Translated, codes, page_of, translated
 
@@ -162,12 +153,7 @@ def get_consultation(request, slug: str = Path(..., pattern=SLUG, max_length=100
 
 
 def _document(document_id: int) -> Document:
-    document = (
-        Document.objects.select_related("consultation")
-        .exclude(consultation__status=ConsultationStatus.DRAFT)
-        .filter(pk=document_id)
-        .first()
-    )
+    document = public_document(document_id)
     if document is None:
         raise Http404
     return document
@@ -214,24 +200,12 @@ def _article_out(article: Article) -> dict:
     }
 
 
-def _articles(**filters):
-    return (
-        Article.objects.filter(**filters)
-        .select_related("identity", "section", "version")
-        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")))
-        .order_by("position")
-    )
-
-
 @router.get("/versions/{int:version_id}/articles", response=ArticlePage)
 def list_articles(request, paging: Query[Page], version_id: int = Path(..., ge=0, le=MAX_ID)):
     refuse_unknown_parameters(request, PAGE_PARAMETERS)
-    public = DocumentVersion.objects.published().exclude(
-        document__consultation__status=ConsultationStatus.DRAFT
-    )
-    if not public.filter(pk=version_id).exists():
+    queryset = public_version_articles(version_id)
+    if queryset is None:
         raise Http404
-    queryset = _articles(version_id=version_id)
     return page_of(queryset, page=paging.page, page_size=paging.page_size, out=_article_out)
 
 
@@ -243,14 +217,7 @@ def get_article(
 ):
     """The article as it stands in the latest published version that has it."""
     refuse_unknown_parameters(request, set())
-    identity = ArticleIdentity.objects.filter(document=_document(document_id), key=key).first()
-    article = (
-        _articles(identity=identity, version__published_at__isnull=False)
-        .order_by("-version__position")
-        .first()
-        if identity
-        else None
-    )
+    article = latest_published_article(_document(document_id), key)
     if article is None:
         raise Http404
     return _article_out(article)

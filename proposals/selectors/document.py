@@ -27,6 +27,48 @@ def latest_version(document: Document) -> DocumentVersion | None:
     return document.versions.published().order_by("-position").first()
 
 
+def public_document(document_id: int) -> Document | None:
+    """The document with its consultation, unless that consultation is still a draft (None then)."""
+    return (
+        Document.objects.select_related("consultation")
+        .exclude(consultation__status=ConsultationStatus.DRAFT)
+        .filter(pk=document_id)
+        .first()
+    )
+
+
+def _articles_with_text():
+    """Articles with what shows one whole: its identity, section and version, and its paragraphs in order."""
+    return Article.objects.select_related("identity", "section", "version").prefetch_related(
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number"))
+    )
+
+
+def public_version_articles(version_id: int):
+    """The articles of a published version of a public consultation's document, in their order; None when
+    there is no such version."""
+    public = DocumentVersion.objects.published().exclude(
+        document__consultation__status=ConsultationStatus.DRAFT
+    )
+    if not public.filter(pk=version_id).exists():
+        return None
+    return _articles_with_text().filter(version_id=version_id).order_by("position")
+
+
+def latest_published_article(document: Document, key: str) -> Article | None:
+    """The article `key` of the document as it stands in the latest published version that has it: two
+    queries, and one for its paragraphs."""
+    identity = ArticleIdentity.objects.filter(document=document, key=key).first()
+    if identity is None:
+        return None
+    return (
+        _articles_with_text()
+        .filter(identity=identity, version__published_at__isnull=False)
+        .order_by("-version__position")
+        .first()
+    )
+
+
 def in_latest_version(identity: ArticleIdentity) -> bool:
     """Whether the latest published version has the article: only such an article can be named by a
     proposal (`article_choices`). One query."""
