@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, override
 
 from ..models import Consultation, ObligationRule
 from ..permissions.consultation import can_manage_consultations
-from .staff_list import LANGUAGES, StaffList, per_language, stripped
+from .staff_list import LANGUAGES, StaffList, kazakh_name_errors, per_language, stripped
 
 # Ten years: a longer promise is a typing mistake, and dates that far out overflow nothing but help nobody.
 MAX_DAYS = 3650
@@ -41,10 +41,8 @@ def answer_within_names(days: int) -> dict[str, str]:
 
 
 def _clean(data: ObligationInput) -> dict:
-    errors = {}
     names = stripped(data.names)
-    if not names["kk"]:
-        errors["name_kk"] = _("Give the name in Kazakh.")
+    errors = kazakh_name_errors(names)
     if not 0 < data.days <= MAX_DAYS:
         errors["days"] = _("Between 1 and %(max)d days.") % {"max": MAX_DAYS}
     if data.min_supports < 0:

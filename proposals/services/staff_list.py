@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
 
@@ -23,6 +24,12 @@ def stripped(texts: dict[str, str]) -> dict[str, str]:
 def per_language(prefix: str, texts: dict[str, str]) -> dict[str, str]:
     """The model fields of one translated text: `name_kk`, `name_ru`, `name_en`."""
     return {f"{prefix}_{code}": texts[code] for code in LANGUAGES}
+
+
+def kazakh_name_errors(names: dict[str, str]) -> dict[str, str]:
+    """The form error of an item named in no Kazakh: Kazakh is the first language every other falls back to
+    (`translated`); a Russian or English name may follow later."""
+    return {} if names["kk"] else {"name_kk": _("Give the name in Kazakh.")}
 
 
 def taken_by_another(model: type[models.Model], item: models.Model | None, **lookup) -> bool:

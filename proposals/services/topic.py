@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Topic
 from ..permissions.consultation import can_manage_consultations
-from .staff_list import StaffList, per_language, stripped, taken_by_another
+from .staff_list import StaffList, kazakh_name_errors, per_language, stripped, taken_by_another
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,8 @@ TOPICS = StaffList(Topic, can_manage_consultations, _NOT_ALLOWED, "topic")
 
 
 def _clean(data: TopicInput, *, topic: Topic | None) -> dict:
-    errors = {}
     names = stripped(data.names)
-    if not names["kk"]:
-        errors["name_kk"] = _("Give the name in Kazakh.")
+    errors = kazakh_name_errors(names)
     if taken_by_another(Topic, topic, slug=data.slug):
         errors["slug"] = _("Another topic already has this address.")
     if data.position < 0:
