@@ -11,6 +11,8 @@ import functools
 import math
 import re
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -156,29 +158,8 @@ def _versioned(version_of):
     return condition(etag_func=etag, last_modified_func=last_modified)
 
 
-def _proposals_version(consultation) -> str:
-    return versions.proposals_version(consultation=consultation)
-
-
-def _commitments_version(consultation) -> str:
-    return versions.commitments_version(consultation=consultation, today=commitment_selectors.today())
-
-
-def _updates_version(consultation) -> str:
-    return versions.commitment_updates_version(consultation=consultation)
-
-
 def _filename(stem: str, consultation) -> str:
     return f"{stem}-{consultation.slug}.csv" if consultation else f"{stem}.csv"
-
-
-@require_safe
-@_json_errors
-@_versioned(_proposals_version)
-def proposals_csv(request):
-    consultation = _consultation(request)
-    rows = open_data_rows(site_url=settings.SITE_URL, consultation=consultation)
-    return _csv_response(FIELDS, rows, _filename("proposals", consultation))
 
 
 def _flat(value):
@@ -193,83 +174,95 @@ def _flat(value):
     return value
 
 
-@require_safe
-@_json_errors
-@_versioned(_proposals_version)
-def proposals_json(request):
-    rows = open_data_rows(site_url=settings.SITE_URL, consultation=_consultation(request))
-    return _json_response(FIELDS, rows)
+@dataclass(frozen=True)
+class _File:
+    """One data set, served as `<stem>.csv` and as JSON: the same `rows(consultation)` under the same fields.
+
+    A file with a `version_of(consultation)` is long and streamed, answered 304 from its version before a row
+    is read (`_versioned`); one without is short and sent whole (`_body`)."""
+
+    stem: str
+    fields: Iterable[str]
+    rows: Callable[[object], Iterable[dict]]
+    version_of: Callable[[object], str] | None = None
 
 
-@require_safe
-@_json_errors
-@_versioned(_commitments_version)
-def commitments_csv(request):
-    consultation = _consultation(request)
-    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
-    fields = list(commitment_selectors.COMMITMENT_FIELDS)
-    return _csv_response(fields, rows, _filename("commitments", consultation))
+def _file_view(file: _File, respond):
+    """The view answering `respond(consultation)` for `file`, with its refusals and its validators."""
+
+    def view(request):
+        return respond(_consultation(request))
+
+    if file.version_of is not None:
+        view = _versioned(file.version_of)(view)
+    return require_safe(_json_errors(view))
 
 
-@require_safe
-@_json_errors
-@_versioned(_commitments_version)
-def commitments_json(request):
-    consultation = _consultation(request)
-    rows = commitment_selectors.commitment_rows(site_url=settings.SITE_URL, consultation=consultation)
-    return _json_response(list(commitment_selectors.COMMITMENT_FIELDS), rows)
-
-
-@require_safe
-@_json_errors
-@_versioned(_updates_version)
-def commitment_updates_csv(request):
-    consultation = _consultation(request)
-    rows = commitment_selectors.update_rows(consultation=consultation)
-    fields = list(commitment_selectors.UPDATE_FIELDS)
-    return _csv_response(fields, rows, _filename("commitment-updates", consultation))
-
-
-@require_safe
-@_json_errors
-@_versioned(_updates_version)
-def commitment_updates_json(request):
-    rows = commitment_selectors.update_rows(consultation=_consultation(request))
-    return _json_response(list(commitment_selectors.UPDATE_FIELDS), rows)
-
-
-@require_safe
-@_json_errors
-def moderation_csv(request):
-    consultation = _consultation(request)
-    rows = moderation_selectors.moderation_rows(consultation=consultation)
-    fields = list(moderation_selectors.MODERATION_FIELDS)
-    return _csv_response(fields, rows, _filename("moderation", consultation), stream=False)
-
-
-@require_safe
-@_json_errors
-def moderation_json(request):
-    rows = moderation_selectors.moderation_rows(consultation=_consultation(request))
-    return _json_response(list(moderation_selectors.MODERATION_FIELDS), rows, stream=False)
-
-
-@require_safe
-@_json_errors
-def moderation_statements_csv(request):
-    consultation = _consultation(request)
-    rows = moderation_selectors.statement_rows(site_url=settings.SITE_URL, consultation=consultation)
-    fields = list(moderation_selectors.STATEMENT_FIELDS)
-    return _csv_response(fields, rows, _filename("moderation-statements", consultation), stream=False)
-
-
-@require_safe
-@_json_errors
-def moderation_statements_json(request):
-    rows = moderation_selectors.statement_rows(
-        site_url=settings.SITE_URL, consultation=_consultation(request)
+def _csv_view(file: _File):
+    return _file_view(
+        file,
+        lambda consultation: _csv_response(
+            list(file.fields),
+            file.rows(consultation),
+            _filename(file.stem, consultation),
+            stream=file.version_of is not None,
+        ),
     )
-    return _json_response(list(moderation_selectors.STATEMENT_FIELDS), rows, stream=False)
+
+
+def _json_view(file: _File):
+    return _file_view(
+        file,
+        lambda consultation: _json_response(
+            list(file.fields), file.rows(consultation), stream=file.version_of is not None
+        ),
+    )
+
+
+# Rows and versions are read when a file is asked for, with the site's address as set then.
+PROPOSALS = _File(
+    stem="proposals",
+    fields=FIELDS,
+    rows=lambda consultation: open_data_rows(site_url=settings.SITE_URL, consultation=consultation),
+    version_of=lambda consultation: versions.proposals_version(consultation=consultation),
+)
+COMMITMENTS = _File(
+    stem="commitments",
+    fields=commitment_selectors.COMMITMENT_FIELDS,
+    rows=lambda consultation: commitment_selectors.commitment_rows(
+        site_url=settings.SITE_URL, consultation=consultation
+    ),
+    version_of=lambda consultation: versions.commitments_version(
+        consultation=consultation, today=commitment_selectors.today()
+    ),
+)
+COMMITMENT_UPDATES = _File(
+    stem="commitment-updates",
+    fields=commitment_selectors.UPDATE_FIELDS,
+    rows=lambda consultation: commitment_selectors.update_rows(consultation=consultation),
+    version_of=lambda consultation: versions.commitment_updates_version(consultation=consultation),
+)
+MODERATION = _File(
+    stem="moderation",
+    fields=moderation_selectors.MODERATION_FIELDS,
+    rows=lambda consultation: moderation_selectors.moderation_rows(consultation=consultation),
+)
+MODERATION_STATEMENTS = _File(
+    stem="moderation-statements",
+    fields=moderation_selectors.STATEMENT_FIELDS,
+    rows=lambda consultation: moderation_selectors.statement_rows(
+        site_url=settings.SITE_URL, consultation=consultation
+    ),
+)
+
+# The views `portal/urls.py` routes to, `<set>_csv` and `<set>_json`.
+proposals_csv, proposals_json = _csv_view(PROPOSALS), _json_view(PROPOSALS)
+commitments_csv, commitments_json = _csv_view(COMMITMENTS), _json_view(COMMITMENTS)
+commitment_updates_csv = _csv_view(COMMITMENT_UPDATES)
+commitment_updates_json = _json_view(COMMITMENT_UPDATES)
+moderation_csv, moderation_json = _csv_view(MODERATION), _json_view(MODERATION)
+moderation_statements_csv = _csv_view(MODERATION_STATEMENTS)
+moderation_statements_json = _json_view(MODERATION_STATEMENTS)
 
 
 @require_safe
