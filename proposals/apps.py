@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.apps import RegisteringAppConfig
@@ -10,7 +8,4 @@ class ProposalsConfig(RegisteringAppConfig):
     name = "proposals"
     label = "proposals"
     verbose_name = _("Participation")
-
-    def ready(self):
-        super().ready()
-        import_module(f"{self.name}.checks")  # registers the checks of the domain's settings
+    imported_when_ready = ("checks",)  # the checks of the domain's settings

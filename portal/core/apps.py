@@ -12,9 +12,13 @@ class RegisteringAppConfig(AppConfig):
     is visible there too."""
 
     default = False
+    # Modules of the app that register something as they are imported (a `checks` module, its system checks).
+    imported_when_ready: tuple[str, ...] = ()
 
     def ready(self):
         import_module(f"{self.name}.registrations").register()
+        for module in self.imported_when_ready:
+            import_module(f"{self.name}.{module}")
 
 
 class CoreConfig(RegisteringAppConfig):
@@ -22,7 +26,4 @@ class CoreConfig(RegisteringAppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = _("Portal core")
-
-    def ready(self):
-        super().ready()
-        import_module(f"{self.name}.checks")  # registers the checks of the settings and of the deployment
+    imported_when_ready = ("checks",)  # the checks of the settings and of the deployment
