@@ -442,6 +442,11 @@ _settings_from_env(
     # Comments per hour from one address, whoever is signed in (each person may also write 5 a minute): a
     # lecture hall during a hearing comments a lot, a farm of throw-away accounts must not flood every thread.
     COMMENTS_PER_ADDRESS_PER_HOUR=300,
+    # The streamed open-data files (proposals, commitments, their updates) from one address in an hour: every
+    # request, a mirror's revalidation included (each reads a few aggregates over every row), and whole
+    # downloads (each reads every row: twenty seconds of a worker at 100,000 proposals).
+    OPEN_DATA_REQUESTS_PER_ADDRESS_PER_HOUR=360,
+    OPEN_DATA_DOWNLOADS_PER_ADDRESS_PER_HOUR=60,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most
     # that counters on public pages lag. 0 turns page caching off.
     PAGE_CACHE_SECONDS=5,

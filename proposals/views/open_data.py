@@ -22,6 +22,8 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.views.decorators.http import condition, require_safe
 
+from portal.core import ratelimit
+from portal.core.http import client_ip, rate_limit_address
 from portal.core.page_cache import safe
 
 from ..selectors import commitment as commitment_selectors
@@ -188,14 +190,54 @@ class _File:
 
 
 def _file_view(file: _File, respond):
-    """The view answering `respond(consultation)` for `file`, with its refusals and its validators."""
+    """The view answering `respond(consultation)` for `file`, with its refusals and its validators.
+
+    A streamed file is paced per client address (`_paced`): its version is a few aggregates over every row
+    (about a second at 100,000 proposals) and its body every row (twenty seconds), so a script asking for it
+    in a loop would hold the database and the web workers that everyone else is served by."""
 
     def view(request):
+        if file.version_of is not None and _over(request, "open-data-download", "OPEN_DATA_DOWNLOADS"):
+            return _too_many(request)
         return respond(_consultation(request))
 
     if file.version_of is not None:
-        view = _versioned(file.version_of)(view)
+        view = _paced(_versioned(file.version_of)(view))
     return require_safe(_json_errors(view))
+
+
+def _paced(view):
+    """Every request for a streamed file counts, a revalidation too: refused before its version is read."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if _over(request, "open-data-request", "OPEN_DATA_REQUESTS"):
+            return _too_many(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _over(request, scope: str, setting: str) -> bool:
+    """Whether this client address is over `<setting>_PER_ADDRESS_PER_HOUR` (counting this request)."""
+    address = rate_limit_address(client_ip(request))
+    limit = getattr(settings, f"{setting}_PER_ADDRESS_PER_HOUR")
+    return bool(address) and not ratelimit.rate_limit_hit(
+        scope=scope, key=address, limit=limit, period_seconds=3600
+    )
+
+
+def _too_many(request) -> JsonResponse:
+    response = JsonResponse(
+        {
+            "detail": "Too many requests for the open-data files from this address; retry after the "
+            "Retry-After seconds, and send the file's ETag back to be answered 304 when nothing changed."
+        },
+        status=429,
+    )
+    # The limits count in hourly windows: the next one starts this many seconds from now.
+    response["Retry-After"] = str(3600 - int(ratelimit.clock()) % 3600)
+    return response
 
 
 def _csv_view(file: _File):
