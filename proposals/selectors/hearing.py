@@ -15,6 +15,7 @@ from ..models import (
     SpeakerRequest,
 )
 from ..models.proposal import PUBLIC_STATUSES
+from ..permissions.consultation import can_manage_consultations
 from ..permissions.hearing import CONSULTATIONS_TAKING_HEARINGS
 from .public import public_hearings
 
@@ -36,11 +37,11 @@ def hearing_list(*, past: bool = False) -> QuerySet[Hearing]:
         ends_at__lte=timezone.now(),
     )
     if past:
-        return _with_seats(Hearing.objects.filter(Q(status=HearingStatus.FINISHED) | ended)).order_by(
+        return _with_seats(public_hearings().filter(Q(status=HearingStatus.FINISHED) | ended)).order_by(
             "-starts_at", "-id"
         )
     listed = (*UPCOMING_STATUSES, HearingStatus.CANCELLED)
-    return _with_seats(Hearing.objects.filter(status__in=listed).exclude(ended)).order_by("starts_at", "id")
+    return _with_seats(public_hearings().filter(status__in=listed).exclude(ended)).order_by("starts_at", "id")
 
 
 def hearing_public_list() -> QuerySet[Hearing]:
@@ -64,6 +65,12 @@ def hearing_all() -> QuerySet[Hearing]:
     return public_hearings().order_by("starts_at", "id")
 
 
+def visible_hearings(user) -> QuerySet[Hearing]:
+    """The hearings `user` may open: a hearing of a draft consultation is as hidden as the consultation is (its
+    page, its registration and requests to speak 404), except to those who may see the draft."""
+    return Hearing.objects.all() if can_manage_consultations(user) else public_hearings()
+
+
 def _agenda() -> Prefetch:
     accepted = SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED).select_related(
         "user", "proposal__organisation"
@@ -78,10 +85,12 @@ def _agenda() -> Prefetch:
     )
 
 
-def hearing_detail(*, pk: int) -> Hearing | None:
-    """A hearing with its agenda (proposals, articles, accepted speakers), documents and seats taken."""
+def hearing_detail(*, pk: int, user=None) -> Hearing | None:
+    """A hearing with its agenda (proposals, articles, accepted speakers), documents and seats taken; given a
+    `user` (a public page), only one they may see (`visible_hearings`)."""
+    hearings = Hearing.objects.all() if user is None else visible_hearings(user)
     return (
-        _with_seats(Hearing.objects.select_related("consultation"))
+        _with_seats(hearings.select_related("consultation"))
         .prefetch_related(_agenda(), "documents")
         .filter(pk=pk)
         .first()
@@ -126,7 +135,8 @@ def waitlist_position(registration: HearingRegistration) -> int:
 def hearings_of_proposal(proposal: Proposal) -> list[Hearing]:
     """Hearings (not cancelled) whose agenda includes the proposal, in order of time."""
     return list(
-        Hearing.objects.filter(agenda_items__proposals=proposal)
+        public_hearings()
+        .filter(agenda_items__proposals=proposal)
         .exclude(status=HearingStatus.CANCELLED)
         .distinct()
         .order_by("starts_at", "id")

@@ -19,7 +19,7 @@ from proposals.permissions.hearing import can_manage_hearings, hearing_registrat
 
 from ..calendar import hearings_calendar
 from ..forms import SpeakerRequestForm
-from ..models import Hearing, HearingStatus, Proposal, RegistrationStatus
+from ..models import HearingStatus, Proposal, RegistrationStatus
 from ..selectors import hearing as selectors
 from ..services import hearing_agenda as agenda
 from ..services import hearing_registration
@@ -39,7 +39,7 @@ def hearing_list(request):
 
 
 def hearing_detail(request, pk):
-    hearing = selectors.hearing_detail(pk=pk)
+    hearing = selectors.hearing_detail(pk=pk, user=request.user)
     if hearing is None:
         raise Http404
     registration = selectors.registration_of(user=request.user, hearing=hearing)
@@ -73,7 +73,7 @@ def hearing_detail(request, pk):
 @login_required
 @require_POST
 def hearing_register(request, pk):
-    hearing = get_object_or_404(Hearing, pk=pk)
+    hearing = get_object_or_404(selectors.visible_hearings(request.user), pk=pk)
     try:
         registration = hearing_registration.hearing_register(
             user=request.user, hearing=hearing, ip=client_ip(request)
@@ -95,7 +95,7 @@ def hearing_register(request, pk):
 @login_required
 @require_POST
 def hearing_unregister(request, pk):
-    hearing = get_object_or_404(Hearing, pk=pk)
+    hearing = get_object_or_404(selectors.visible_hearings(request.user), pk=pk)
     registration = selectors.registration_of(user=request.user, hearing=hearing)
     if registration is None:
         messages.error(request, _("You are not registered for this hearing."))
@@ -127,7 +127,7 @@ def hearing_cancel_link(request, token):
 @login_required
 @require_POST
 def speaker_request(request, pk):
-    hearing = get_object_or_404(Hearing, pk=pk)
+    hearing = get_object_or_404(selectors.visible_hearings(request.user), pk=pk)
     speakable = selectors.speakable_proposals(user=request.user, hearing=hearing)
     form = SpeakerRequestForm(request.POST, proposal_choices=[(p.pk, p.title) for p in speakable])
     if not form.is_valid():
