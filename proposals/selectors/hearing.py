@@ -66,8 +66,8 @@ def hearing_all() -> QuerySet[Hearing]:
 
 
 def visible_hearings(user) -> QuerySet[Hearing]:
-    """The hearings `user` may open: a hearing of a draft consultation is as hidden as the consultation is (its
-    page, its registration and requests to speak 404), except to those who may see the draft."""
+    """The hearings `user` may open: a hearing of a draft consultation is as hidden as the consultation is
+    (its page, its registration and requests to speak 404), except to those who may see the draft."""
     return Hearing.objects.all() if can_manage_consultations(user) else public_hearings()
 
 
