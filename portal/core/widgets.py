@@ -32,6 +32,20 @@ class TypedParts(str):
         return text
 
 
+def month_choices(locale: str) -> dict[int, str]:
+    """The months as the date parts' select names them: the nominative, which a list of months on its own
+    reads in (CLDR's stand-alone forms: Russian «декабрь», not the genitive «декабря» of «7 декабря»), but
+    written as inside a date. Kazakh's two forms are the same word, and CLDR capitalises only the stand-alone
+    one («Желтоқсан», for a calendar's heading); the select sits between the day and the year, where Kazakh
+    writes the month lowercase («7 желтоқсан 2026»): a form differing only in case is taken as in a date."""
+    standalone = get_month_names("wide", context="stand-alone", locale=locale)
+    in_a_date = get_month_names("wide", context="format", locale=locale)
+    return {
+        number: in_a_date[number] if in_a_date[number].casefold() == name.casefold() else name
+        for number, name in standalone.items()
+    }
+
+
 class DatePartsInput(forms.MultiWidget):
     """A date typed as day, month and year, the month chosen by its name in the page's language.
 
@@ -58,7 +72,7 @@ class DatePartsInput(forms.MultiWidget):
         return {}
 
     def get_context(self, name, value, attrs):
-        months = get_month_names("wide", context="stand-alone", locale=to_locale(get_language() or "kk"))
+        months = month_choices(to_locale(get_language() or "kk"))
         self.widgets[1].choices = [("", "—"), *((str(number), months[number]) for number in range(1, 13))]
         context = super().get_context(name, value, attrs)
         labels = {**self.part_labels, **getattr(self, "extra_labels", {})}

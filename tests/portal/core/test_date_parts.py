@@ -35,7 +35,13 @@ def test_no_staff_form_leaves_a_date_to_the_browsers_language(form_class, db):
 
 @pytest.mark.parametrize(
     ("language", "december", "labels"),
-    [("kk", "Желтоқсан", ["Күн", "Ай", "Жыл"]), ("ru", "декабрь", ["День", "Месяц", "Год"])],
+    [
+        # Kazakh writes a month inside a date lowercase (CLDR's stand-alone «Желтоқсан» is for headings);
+        # Russian names it in the nominative, as a list of months does, and English capitalises it.
+        ("kk", "желтоқсан", ["Күн", "Ай", "Жыл"]),
+        ("ru", "декабрь", ["День", "Месяц", "Год"]),
+        ("en", "December", ["Day", "Month", "Year"]),
+    ],
 )
 def test_the_month_is_named_and_the_parts_labelled_in_the_pages_language(language, december, labels):
     with translation.override(language):
