@@ -47,7 +47,9 @@ def test_nobody_registers_or_asks_to_speak_at_a_draft_consultations_hearing(clie
     client.force_login(citizen)
     assert client.post(f"/en/hearings/{hidden_hearing.pk}/register/").status_code == 404
     assert client.post(f"/en/hearings/{hidden_hearing.pk}/unregister/").status_code == 404
-    speak = client.post(f"/en/hearings/{hidden_hearing.pk}/speak/", {"proposal": proposal.pk, "message": "Hi"})
+    speak = client.post(
+        f"/en/hearings/{hidden_hearing.pk}/speak/", {"proposal": proposal.pk, "message": "Hi"}
+    )
     assert speak.status_code == 404
     assert not HearingRegistration.objects.filter(hearing=hidden_hearing).exists()
     assert not SpeakerRequest.objects.filter(hearing=hidden_hearing).exists()
