@@ -34,6 +34,7 @@ from portal.core.roles import (
 from portal.core.text import latin_slug, shown_length
 from portal.notifications.email import email_queue
 from portal.notifications.messages import link_in
+from portal.notifications.models import Category
 from portal.notifications.services import address_is_suppressed, notify
 
 from .models import AccountBlock, Organisation, OrganisationMembership, User
@@ -371,7 +372,7 @@ def _tell_representatives(organisation: Organisation, *, kind: str, params: dict
         recipients=organisation.memberships.filter(
             role=OrganisationMembership.Role.REPRESENTATIVE
         ).values_list("user_id", flat=True),
-        category="proposals",
+        category=Category.ORGANISATIONS,
         kind=kind,
         params=params,
         url=organisation.get_absolute_url(),
@@ -455,7 +456,7 @@ def organisation_member_update(
         if not was_named and _publicly_named(current):
             notify(
                 recipients=[current.user_id],
-                category="proposals",
+                category=Category.ORGANISATIONS,
                 kind=ORGANISATION_NAMED,
                 params={"organisation": organisation.name, "by": updated_by.public_name},
                 url=organisation.get_absolute_url(),
@@ -505,7 +506,7 @@ def _tell_removed_member(user: User, *, organisation: Organisation, removed_by: 
     # "Proposals": what the membership changed is whose name their proposals may carry.
     notify(
         recipients=[user],
-        category="proposals",
+        category=Category.ORGANISATIONS,
         kind=ORGANISATION_REMOVED,
         params=params,
         url=url,

@@ -13,6 +13,9 @@ class Category(models.TextChoices):
     COMMENTS = "comments", _("Replies and new comments")
     HEARINGS = "hearings", _("Hearings and registrations")
     REMINDERS = "reminders", _("Reminders and missed deadlines")
+    # The organisations a person registered or belongs to: verified or refused, being named a member or
+    # removed. Not a proposal's status: switching those off must not silence the verification decision.
+    ORGANISATIONS = "organisations", _("My organisations: their verification and my membership")
     # Internal to the Commission, apart from the public answers its members may follow as readers.
     COMMISSION_WORK = (
         "commission_work",
@@ -39,6 +42,8 @@ DEFAULT_FREQUENCIES = {
     Category.COMMENTS: Frequency.DAILY,
     Category.HEARINGS: Frequency.IMMEDIATE,
     Category.REMINDERS: Frequency.IMMEDIATE,
+    # A decision on the person's organisation (a refusal says what to correct) and their place in it.
+    Category.ORGANISATIONS: Frequency.IMMEDIATE,
     # An answer waits on the second member's approval before the author hears anything.
     Category.COMMISSION_WORK: Frequency.IMMEDIATE,
 }
