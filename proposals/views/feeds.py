@@ -9,14 +9,16 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.template.defaultfilters import linebreaksbr
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Stylesheet
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from portal.core.atom import ReadableAtomFeed
 from portal.core.formats import format_number, format_when
 from portal.core.page_cache import cache_anonymous_page
 
@@ -54,9 +56,10 @@ def _summary(*paragraphs: str) -> str:
 
 class PortalFeed(Feed):
     """What the three feeds share: Atom, the portal as author, absolute links on SITE_URL in the language of
-    the address, and the feed's address as its id."""
+    the address, the feed's address as its id, and what a browser needs to show it as a page
+    (portal/core/atom.py)."""
 
-    feed_type = Atom1Feed
+    feed_type = ReadableAtomFeed
     url_name = ""
     # Its title, site-wide and for one consultation, and the page a consultation's feed stands for.
     site_title = ""
@@ -100,6 +103,30 @@ class PortalFeed(Feed):
 
     def feed_guid(self, obj):
         return self.feed_url(obj)
+
+    def stylesheets(self, obj):
+        return [Stylesheet(static("feeds/atom.xsl.xml"), mimetype="text/xsl")]
+
+    def feed_extra_kwargs(self, obj):
+        return {
+            "reading": {
+                "about": _(
+                    "This is a news feed (Atom): a feed reader checks it for you and shows each new entry, "
+                    "so you learn of them without coming back to the portal."
+                ),
+                "subscribe": _(
+                    "To follow it, copy this page's address into your feed reader (a reading app, a browser "
+                    "extension or your mail program's feeds):"
+                ),
+                "home_label": _("Back to Qatysu"),
+                "empty": _("Nothing has been published here yet."),
+                "home": reverse("home"),
+                "css": static("css/portal.css"),
+            }
+        }
+
+    def item_extra_kwargs(self, item):
+        return {"when": format_when(self.item_moment(item))}
 
     def item_pubdate(self, item):
         return _moment(self.item_moment(item))
