@@ -11,33 +11,9 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from .environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-# What a yes/no setting accepts for "no"; django-environ reads any word that is not a "yes" as "no".
-FALSE_WORDS = ("false", "off", "n", "no", "0", "")
-
-
-class Environment(environ.Env):
-    """django-environ, read strictly: a value that is not of its setting's kind stops the process at its
-    start with one line naming the variable (django-environ's own error, "invalid literal for int()", names
-    none), and a yes/no setting refuses a word it does not know instead of reading it as "no"
-    (RESPONSE_FOUR_EYES=ture would have turned four-eyes publishing off, SECURE_SSL_REDIRECT=ture the
-    redirect to HTTPS)."""
-
-    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
-        try:
-            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
-        except (ValueError, TypeError) as error:
-            raise SystemExit(f"{var} cannot be read: {error} (README, Configuration)") from None
-
-    @classmethod
-    def parse_value(cls, value, cast):
-        if cast is bool and isinstance(value, str):
-            word = value.strip().lower()
-            if word not in cls.BOOLEAN_TRUE_STRINGS and word not in FALSE_WORDS:
-                raise ValueError(f"{value!r} is neither yes (true, 1, on, yes) nor no (false, 0, off, no)")
-        return super().parse_value(value, cast)
-
 
 env = Environment()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -442,9 +418,8 @@ _settings_from_env(
     # Comments per hour from one address, whoever is signed in (each person may also write 5 a minute): a
     # lecture hall during a hearing comments a lot, a farm of throw-away accounts must not flood every thread.
     COMMENTS_PER_ADDRESS_PER_HOUR=300,
-    # The streamed open-data files (proposals, commitments, their updates) from one address in an hour: every
-    # request, a mirror's revalidation included (each reads a few aggregates over every row), and whole
-    # downloads (each reads every row: twenty seconds of a worker at 100,000 proposals).
+    # Requests (revalidations too) and whole downloads of the streamed open-data files from one address in an
+    # hour: each reads aggregates over every row, a download every row (20 s at 100,000 proposals).
     OPEN_DATA_REQUESTS_PER_ADDRESS_PER_HOUR=360,
     OPEN_DATA_DOWNLOADS_PER_ADDRESS_PER_HOUR=60,
     # Seconds an anonymous reader's page is served from the shared cache (portal/core/page_cache.py): the most

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.settings.base import Environment
+from portal.settings.environment import Environment
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
