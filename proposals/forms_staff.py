@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import IdentityLevel
-from portal.core.forms import InitialFromInstance, PortalForm, PortalModelForm, textarea_field
+from portal.core.forms import PortalForm, PortalModelForm, RevisionMarked, textarea_field
 from portal.core.widgets import DateTimePartsInput
 
 from .models import (
@@ -21,9 +21,16 @@ from .models import (
 )
 from .models.consultation import default_accepted_levels
 from .models.translated import LANGUAGE_ORDER
+from .selectors.consultation import consultation_revision
 from .selectors.hearing import consultations_taking_hearings
 from .services.consultation import ConsultationInput, PhaseDates
-from .services.hearing import HEARING_FIELDS, HearingInput
+from .services.hearing import (
+    HEARING_FIELDS,
+    RECORD_FIELDS,
+    HearingInput,
+    hearing_record_revision,
+    hearing_revision,
+)
 from .services.hearing_agenda import AGENDA_ITEM_FIELDS, AgendaItemInput
 from .services.obligation import MAX_DAYS, ObligationInput
 from .services.response_template import ResponseTemplateInput
@@ -120,18 +127,6 @@ class ConsultationForm(PortalForm):
                 self.add_error(f"{kind}_ends", _("Give both dates of the phase, or neither."))
         return data
 
-    @classmethod
-    def initial_for(cls, consultation: Consultation) -> dict:
-        initial = {
-            name: getattr(consultation, name)
-            for name in cls.base_fields
-            if hasattr(consultation, name) and not name.startswith("answer_")
-        }
-        for phase in consultation.phases.all():
-            initial[f"{phase.kind}_starts"] = phase.starts_at
-            initial[f"{phase.kind}_ends"] = phase.ends_at
-        return initial
-
     def to_input(self) -> ConsultationInput:
         data = self.cleaned_data
         return ConsultationInput(
@@ -150,12 +145,28 @@ class ConsultationForm(PortalForm):
         )
 
 
-class ConsultationEditForm(ConsultationForm):
+class ConsultationEditForm(RevisionMarked, ConsultationForm):
     """The settings of an existing consultation: its answer obligations have their own list on the page."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["answer_days"], self.fields["answer_min_supports"]
+
+    @classmethod
+    def revision_of(cls, consultation: Consultation) -> str:
+        return consultation_revision(consultation)
+
+    @classmethod
+    def values_for(cls, consultation: Consultation) -> dict:
+        initial = {
+            name: getattr(consultation, name)
+            for name in cls.base_fields
+            if hasattr(consultation, name) and not name.startswith("answer_")
+        }
+        for phase in consultation.phases.all():
+            initial[f"{phase.kind}_starts"] = phase.starts_at
+            initial[f"{phase.kind}_ends"] = phase.ends_at
+        return initial
 
 
 class DocumentCreateForm(PortalForm):
@@ -205,7 +216,7 @@ def _https_by_default(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class HearingForm(PortalModelForm):
+class HearingForm(RevisionMarked, PortalModelForm):
     """Shape only: `hearing_save` checks the rules (stream hosts, times) and writes."""
 
     class Meta:
@@ -235,6 +246,10 @@ class HearingForm(PortalModelForm):
             # constraint answers first, at the top of the form and with its bare name.
             self.add_error("ends_at", _("The hearing must end after it starts."))
         return cleaned
+
+    @classmethod
+    def revision_of(cls, hearing: Hearing) -> str:
+        return hearing_revision(hearing)
 
     def to_input(self) -> HearingInput:
         return HearingInput(**{name: self.cleaned_data[name] for name in HEARING_FIELDS})
@@ -303,7 +318,7 @@ class HearingTransitionForm(PortalForm):
         ]
 
 
-class HearingOutcomeForm(PortalForm):
+class HearingOutcomeForm(RevisionMarked, PortalForm):
     minutes_kk = textarea_field(
         _("minutes (Kazakh)"),
         rows=10,
@@ -338,6 +353,21 @@ class HearingOutcomeForm(PortalForm):
             rows.append((title, url))
         return rows
 
+    @classmethod
+    def revision_of(cls, hearing: Hearing) -> str:
+        return hearing_record_revision(hearing)
+
+    @classmethod
+    def values_for(cls, hearing: Hearing) -> dict:
+        return {
+            **{name: getattr(hearing, name) for name in RECORD_FIELDS},
+            "documents": "\n".join(f"{d.title} | {d.url}" for d in hearing.documents.all()),
+        }
+
+    def record(self) -> dict:
+        """What the record's service takes."""
+        return {name: self.cleaned_data[name] for name in (*RECORD_FIELDS, "documents")}
+
 
 class SpeakerDecisionForm(PortalForm):
     decision = forms.ChoiceField(
@@ -346,7 +376,7 @@ class SpeakerDecisionForm(PortalForm):
     note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)
 
 
-class ResponseTemplateForm(InitialFromInstance, PortalForm):
+class ResponseTemplateForm(RevisionMarked, PortalForm):
     consultation = forms.ModelChoiceField(
         label=_("consultation"),
         queryset=Consultation.objects.order_by("-created_at", "id"),
@@ -394,7 +424,7 @@ def _consultation_choice():
     )
 
 
-class ObligationForm(InitialFromInstance, PortalForm):
+class ObligationForm(RevisionMarked, PortalForm):
     consultation = _consultation_choice()
     name_kk = forms.CharField(
         label=_("name (Kazakh)"),
@@ -418,7 +448,7 @@ class ObligationForm(InitialFromInstance, PortalForm):
         )
 
 
-class ResponsibleBodyForm(InitialFromInstance, PortalForm):
+class ResponsibleBodyForm(RevisionMarked, PortalForm):
     slug = _address_field(80)
     name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=200)
     name_ru = forms.CharField(label=_("name (Russian)"), max_length=200)
@@ -429,7 +459,7 @@ class ResponsibleBodyForm(InitialFromInstance, PortalForm):
         return ResponsibleBodyInput(slug=data["slug"], names=texts_by_language(data, "name"))
 
 
-class TopicForm(InitialFromInstance, PortalForm):
+class TopicForm(RevisionMarked, PortalForm):
     slug = _address_field(60)
     name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=120)
     name_ru = forms.CharField(label=_("name (Russian)"), max_length=120, required=False)

@@ -3,10 +3,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.formats import format_when
+from portal.core.revisions import ChangedMeanwhile, revision
 from portal.core.text import plain_text, reject_line_breaks
 from portal.core.widgets import DatePartsInput, DateTimePartsInput, TypedParts, explain_typed_date
 
@@ -78,13 +82,81 @@ def textarea_field(label, *, rows: int, lang: str | None = None, **options) -> f
     return forms.CharField(label=label, widget=forms.Textarea(attrs=attrs), **options)
 
 
-class InitialFromInstance:
-    """For a plain form that edits a model through a service: `initial_for(item)` fills the form's fields
-    with the item's values of the same names (a foreign key as its id)."""
+class RevisionMarked:
+    """A plain form that edits a row through a service, which another person may save meanwhile
+    (portal/core/revisions.py): `initial_for(row)` fills the fields with the row's values of the same names (a
+    foreign key as its id), and the form carries
+    the mark of what it was loaded from in a hidden `seen` field, filled by `initial_for(row)`, which the
+    service checks. `revision_of(row)` must be the mark the service computes; every stored field of the row
+    unless the form's service says otherwise. Refused as changed meanwhile, the form keeps what was typed,
+    takes the new mark (saving again is then a choice made having seen the other change) and lists what is
+    saved now where it differs from what was typed (`saved_meanwhile`, shown by the form's layout)."""
+
+    saved_meanwhile: list[tuple[str, str, str]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"] = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+        # A model form starts from its instance rather than from `initial_for`.
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None:
+            self.fields["seen"].initial = self.revision_of(instance)
 
     @classmethod
-    def initial_for(cls, instance) -> dict:
-        return model_to_dict(instance, fields=list(cls.base_fields))
+    def revision_of(cls, row) -> str:
+        return revision(row)
+
+    @classmethod
+    def initial_for(cls, row) -> dict:
+        return {**cls.values_for(row), "seen": cls.revision_of(row)}
+
+    @classmethod
+    def values_for(cls, row) -> dict:
+        """The form's fields as `row` fills them."""
+        return model_to_dict(row, fields=list(cls.base_fields))
+
+    @property
+    def seen(self) -> str | None:
+        """The mark the form was loaded with; None when it came without one."""
+        return self.cleaned_data.get("seen") or None
+
+    def show_saved_meanwhile(self, row) -> None:
+        saved = self.values_for(row)
+        self.saved_meanwhile = [
+            (name, str(field.label), shown)
+            for name, field in self.fields.items()
+            if name in saved
+            and not field.widget.is_hidden
+            and (shown := shown_value(field, saved[name])) != shown_value(field, self._typed(name, field))
+        ]
+
+    def _typed(self, name: str, field: forms.Field):
+        """What was typed into `name`, comparable with the stored value: a text as sent (a form may clean
+        it into something else, such as a list of links), anything else as cleaned."""
+        if isinstance(field, forms.CharField):
+            return (self.data.get(self.add_prefix(name)) or "").strip()
+        return getattr(self, "cleaned_data", {}).get(name)
+
+
+def shown_value(field: forms.Field, value) -> str:
+    """`value` of `field` as a person reads it: a choice by its label, yes or no, a time in Almaty time."""
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(field, forms.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    values = list(value) if isinstance(value, list | tuple | QuerySet) else [value]
+    if isinstance(field, forms.ModelChoiceField):
+        keys = [getattr(item, "pk", item) for item in values]
+        return ", ".join(str(item) for item in field.queryset.filter(pk__in=keys)) or "—"
+    if isinstance(field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            grouped = isinstance(label, list | tuple)
+            labels.update({str(k): v for k, v in label} if grouped else {str(key): label})
+        return ", ".join(str(labels.get(str(item), item)) for item in values)
+    if hasattr(value, "isoformat"):
+        return format_when(value)
+    return str(value)
 
 
 class PortalForm(NormalisedInputMixin, forms.Form):
@@ -123,7 +195,13 @@ def _normalised(value):
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Puts a service's ValidationError on `form`: errors about a field the form has go beside that field,
-    the rest at the top of the form."""
+    the rest at the top of the form. A save refused because what it edits changed meanwhile keeps what was
+    typed and shows beside it what is saved now (`RevisionMarked`)."""
+    if isinstance(error, ChangedMeanwhile) and "seen" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("seen")] = error.revision
+        if isinstance(form, RevisionMarked):
+            form.show_saved_meanwhile(error.saved)
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -5,8 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
+from portal.core.revisions import revision, values_of
 
 from ..models import Consultation, ConsultationStatus, Document, Phase, Proposal, ProposalStatus
+from ..models.translated import LANGUAGE_ORDER
+
+# What the settings form of a consultation's staff page edits, besides the phases' dates.
+SETTINGS_FIELDS = (
+    "slug",
+    "moderation_policy",
+    "accepted_identity_levels",
+    *(f"{prefix}_{code}" for prefix in ("title", "description") for code in LANGUAGE_ORDER),
+)
 
 
 def public_consultations() -> QuerySet[Consultation]:
@@ -144,3 +154,14 @@ def awaiting_answer_count(consultation: Consultation) -> int:
         status__in=(ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW),
         cluster_of__isnull=True,
     ).count()
+
+
+def consultation_revision(consultation: Consultation) -> str:
+    """The mark of the consultation's settings and phase dates as the settings form edits them, from the
+    row as read for the form (or locked): opening or closing intake moves a phase, so a form loaded before
+    is stale, while a status step is nothing the form would undo."""
+    phases = Phase.objects.filter(consultation_id=consultation.pk).order_by("kind")
+    return revision(
+        values_of(consultation, SETTINGS_FIELDS),
+        [[phase.kind, phase.starts_at, phase.ends_at] for phase in phases],
+    )

@@ -16,6 +16,7 @@ from portal.accounts.models import IdentityLevel
 from portal.core.audit import audit_record
 from portal.core.formats import format_when
 from portal.core.lifecycle import Lifecycle
+from portal.core.revisions import refuse_if_changed
 
 from ..models import (
     Consultation,
@@ -27,7 +28,7 @@ from ..models import (
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions.consultation import can_manage_consultations
-from ..selectors.consultation import awaiting_answer_count
+from ..selectors.consultation import awaiting_answer_count, consultation_revision
 from .obligation import MAX_DAYS, answer_within_names
 from .support import supports_reconcile
 
@@ -160,9 +161,14 @@ def consultation_create(*, actor, data: ConsultationInput) -> Consultation:
 
 
 @transaction.atomic
-def consultation_update(*, consultation: Consultation, actor, data: ConsultationInput) -> Consultation:
-    """Titles, descriptions, moderation policy and phase dates; answer obligations stay as they are."""
+def consultation_update(
+    *, consultation: Consultation, actor, data: ConsultationInput, seen: str | None = None
+) -> Consultation:
+    """Titles, descriptions, moderation policy and phase dates; answer obligations stay as they are. A form
+    loaded as `seen` (`consultation_revision`) before another change of these, an intake opened or closed
+    among them, is refused rather than putting back what it showed."""
     consultation = _locked_for_manager(consultation, actor)
+    refuse_if_changed(seen=seen, now=consultation_revision(consultation), saved=consultation)
     _validate(data, consultation=consultation)
     levels_before = list(consultation.accepted_identity_levels)
     _write(consultation, data)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.lifecycle import Lifecycle
+from portal.core.revisions import refuse_if_changed, revision, values_of
 from portal.notifications.messages import in_every_language
 from proposals.permissions.hearing import can_manage_hearings, new_hearing_refusal
 
@@ -104,6 +105,29 @@ class HearingInput:
 
 # The staff form's fields (`HearingForm`) are these, so form and service cannot drift apart.
 HEARING_FIELDS = tuple(field.name for field in fields(HearingInput))
+
+
+# What the record form of a hearing that took place edits, besides its document links.
+RECORD_FIELDS = (
+    *(f"minutes_{code}" for code in ("kk", "ru", "en")),
+    "recording_url",
+    "transcript_url",
+)
+
+
+def hearing_record_revision(hearing: Hearing) -> str:
+    """The mark of the hearing's minutes, recording, transcript and documents as its record form edits them
+    (the documents as prefetched, when they are, in their order)."""
+    documents = [[document.title, document.url] for document in hearing.documents.all()]
+    return revision(values_of(hearing, RECORD_FIELDS), documents)
+
+
+def hearing_revision(hearing: Hearing) -> str:
+    """The mark of what the staff form edits (`HEARING_FIELDS`): a form loaded before another save of them is
+    stale; a status step or a registration is nothing the form would undo."""
+    return revision(values_of(hearing, HEARING_FIELDS))
+
+
 # A change of any of these tells everyone concerned.
 MOVE_FIELDS = ("starts_at", "ends_at", "venue_kk", "venue_ru", "venue_en", "format", "online_url")
 # A new livestream link is told too: people registered to watch would open the old one. The calendar file
@@ -170,11 +194,13 @@ def hearing_save(
     data: HearingInput,
     consultation: Consultation | None = None,
     hearing: Hearing | None = None,
+    seen: str | None = None,
 ) -> Hearing:
     """Creates a hearing in `consultation` (published and not archived), or edits `hearing`, which keeps its
     consultation. A new time, venue, format or link is told to everyone registered or concerned; more seats
     promote people from the waiting list. A new start moves the agenda's time slots with it, by as much, so
-    that the agenda still fits the hearing."""
+    that the agenda still fits the hearing. An edit from a form loaded as `seen` (`hearing_revision`) before
+    another save of the hearing is refused, so that it undoes nothing."""
     require_hearing_manager(actor)
     _validate_hearing(data)
     moved = relinked = False
@@ -190,6 +216,7 @@ def hearing_save(
         hearing = Hearing(consultation=consultation)
     else:
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+        refuse_if_changed(seen=seen, now=hearing_revision(hearing), saved=hearing)
         _seats_taken_fit(hearing, data.capacity)
         moved = any(getattr(hearing, name) != getattr(data, name) for name in MOVE_FIELDS)
         relinked = any(getattr(hearing, name) != getattr(data, name) for name in LINK_FIELDS)
@@ -289,11 +316,14 @@ def hearing_outcome_save(
     recording_url: str = "",
     transcript_url: str = "",
     documents: list[tuple[str, str]] = (),
+    seen: str | None = None,
 ) -> Hearing:
     """Publishes the minutes in each language given (sanitised Markdown), the recording, the transcript and
-    document links."""
+    document links. A form loaded as `seen` (`hearing_record_revision`) before another save of them is
+    refused, so that two people writing the minutes do not lose each other's text."""
     require_hearing_manager(actor)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    refuse_if_changed(seen=seen, now=hearing_record_revision(hearing), saved=hearing)
     # A record of what was said exists only once something was said; a cancelled hearing keeps none.
     if not hearing.has_started or hearing.status in (H.CANCELLED, H.POSTPONED):
         raise ValidationError(_("The record of a hearing is published once it has taken place."))

@@ -63,5 +63,7 @@ def obligation_rule_create(*, actor, data: ObligationInput) -> ObligationRule:
     return OBLIGATIONS.create(actor=actor, fields=lambda: _clean(data))
 
 
-def obligation_rule_update(*, rule: ObligationRule, actor, data: ObligationInput) -> ObligationRule:
-    return OBLIGATIONS.update(rule, actor=actor, fields=lambda locked: _clean(data))
+def obligation_rule_update(
+    *, rule: ObligationRule, actor, data: ObligationInput, seen: str | None = None
+) -> ObligationRule:
+    return OBLIGATIONS.update(rule, actor=actor, fields=lambda locked: _clean(data), seen=seen)

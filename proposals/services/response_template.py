@@ -76,7 +76,9 @@ def response_template_create(*, actor, data: ResponseTemplateInput) -> ResponseT
 
 
 def response_template_update(
-    *, template: ResponseTemplate, actor, data: ResponseTemplateInput
+    *, template: ResponseTemplate, actor, data: ResponseTemplateInput, seen: str | None = None
 ) -> ResponseTemplate:
     """Changes a template; answers already drafted from it keep their own text."""
-    return TEMPLATES.update(template, actor=actor, fields=lambda locked: _clean(data, template=locked))
+    return TEMPLATES.update(
+        template, actor=actor, fields=lambda locked: _clean(data, template=locked), seen=seen
+    )

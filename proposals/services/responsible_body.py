@@ -40,6 +40,8 @@ def responsible_body_create(*, actor, data: ResponsibleBodyInput) -> Responsible
     return BODIES.create(actor=actor, fields=lambda: _clean(data, body=None))
 
 
-def responsible_body_update(*, body: ResponsibleBody, actor, data: ResponsibleBodyInput) -> ResponsibleBody:
+def responsible_body_update(
+    *, body: ResponsibleBody, actor, data: ResponsibleBodyInput, seen: str | None = None
+) -> ResponsibleBody:
     """Renames a body; its commitments and their followers keep it."""
-    return BODIES.update(body, actor=actor, fields=lambda locked: _clean(data, body=locked))
+    return BODIES.update(body, actor=actor, fields=lambda locked: _clean(data, body=locked), seen=seen)

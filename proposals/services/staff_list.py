@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
+from portal.core.revisions import refuse_if_changed, revision
 
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 
@@ -60,10 +61,12 @@ class StaffList:
         return item
 
     @transaction.atomic
-    def update(self, item, *, actor, fields: Callable[[models.Model], dict]):
-        """Changes `item` to `fields(locked)`, checked against the locked row."""
+    def update(self, item, *, actor, fields: Callable[[models.Model], dict], seen: str | None = None):
+        """Changes `item` to `fields(locked)`, checked against the locked row. A form loaded as `seen`
+        (`revision` of the row) before another save of the item is refused, so that it undoes nothing."""
         self._require_keeper(actor)
         locked = self.model.objects.select_for_update().get(pk=item.pk)
+        refuse_if_changed(seen=seen, now=revision(locked), saved=locked)
         for name, value in fields(locked).items():
             setattr(locked, name, value)
         locked.save()

@@ -46,6 +46,6 @@ def topic_create(*, actor, data: TopicInput) -> Topic:
     return TOPICS.create(actor=actor, fields=lambda: _clean(data, topic=None))
 
 
-def topic_update(*, topic: Topic, actor, data: TopicInput) -> Topic:
+def topic_update(*, topic: Topic, actor, data: TopicInput, seen: str | None = None) -> Topic:
     """Renames, reorders or stops offering a topic; proposals filed under it keep it."""
-    return TOPICS.update(topic, actor=actor, fields=lambda locked: _clean(data, topic=locked))
+    return TOPICS.update(topic, actor=actor, fields=lambda locked: _clean(data, topic=locked), seen=seen)

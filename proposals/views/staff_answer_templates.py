@@ -68,7 +68,7 @@ def answer_template_edit(request, pk):
         request,
         ResponseTemplateForm(posted_data(request), initial=ResponseTemplateForm.initial_for(template)),
         save=lambda form: services.response_template_update(
-            template=template, actor=request.user, data=form.to_input()
+            template=template, actor=request.user, data=form.to_input(), seen=form.seen
         ),
         template=template,
         consultation=template.consultation,

@@ -153,7 +153,7 @@ def consultation_edit(request, pk):
         "form",
         ConsultationEditForm(posted_data(request), initial=ConsultationEditForm.initial_for(consultation)),
         save=lambda form: services.consultation_update(
-            consultation=consultation, actor=request.user, data=form.to_input()
+            consultation=consultation, actor=request.user, data=form.to_input(), seen=form.seen
         ),
         success=_("Your changes are saved."),
         status=200,

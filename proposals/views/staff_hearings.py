@@ -99,16 +99,7 @@ def _page_context(pk: int) -> dict:
         "hearing": hearing,
         "agenda_form": AgendaItemForm(prefix=AGENDA_PREFIX, **_agenda_choices(hearing)),
         "transition_form": HearingTransitionForm(targets=services.hearing_status_targets(hearing)),
-        "outcome_form": HearingOutcomeForm(
-            initial={
-                "minutes_kk": hearing.minutes_kk,
-                "minutes_ru": hearing.minutes_ru,
-                "minutes_en": hearing.minutes_en,
-                "recording_url": hearing.recording_url,
-                "transcript_url": hearing.transcript_url,
-                "documents": "\n".join(f"{d.title} | {d.url}" for d in hearing.documents.all()),
-            }
-        ),
+        "outcome_form": HearingOutcomeForm(initial=HearingOutcomeForm.initial_for(hearing)),
         "speaker_requests": hearing.speaker_requests.select_related("proposal", "user").order_by(
             "status", "created_at"
         ),
@@ -145,7 +136,9 @@ def hearing_edit(request, pk):
         hearing,
         "form",
         HearingForm(posted_data(request), instance=hearing),
-        save=lambda form: services.hearing_save(actor=request.user, hearing=hearing, data=form.to_input()),
+        save=lambda form: services.hearing_save(
+            actor=request.user, hearing=hearing, data=form.to_input(), seen=form.seen
+        ),
         success=lambda saved: _saved_message(saved, started_at=started_at),
         status=200,
     )
@@ -215,7 +208,7 @@ def hearing_outcome(request, pk):
         "outcome_form",
         HearingOutcomeForm(request.POST),
         save=lambda form: services.hearing_outcome_save(
-            hearing=hearing, actor=request.user, **form.cleaned_data
+            hearing=hearing, actor=request.user, seen=form.seen, **form.record()
         ),
         success=_("The minutes and links are published."),
     )

@@ -158,7 +158,7 @@ def _edit_views(spec: _List, *, initial: Callable = lambda request: None, back=N
             request,
             spec,
             form=spec.form(posted_data(request), initial=spec.form.initial_for(item)),
-            save=lambda form: spec.update(item, actor=request.user, data=form.to_input()),
+            save=lambda form: spec.update(item, actor=request.user, data=form.to_input(), seen=form.seen),
             title=str(item),
             back=back,
             item=item,

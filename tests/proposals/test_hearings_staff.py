@@ -245,8 +245,9 @@ def test_an_agenda_links_only_articles_the_public_can_read(client, hearing, draf
 
 def test_the_staff_hearing_form_edits_exactly_the_fields_of_the_service_input():
     assert tuple(HearingForm.base_fields) == tuple(field.name for field in fields(HearingInput))
-    # A new hearing's form only adds, first, the consultation the service takes beside the input.
-    assert tuple(HearingCreateForm().fields) == ("consultation", *HearingForm.base_fields)
+    # A new hearing's form only adds, first, the consultation the service takes beside the input; last comes
+    # the hidden mark of what an edit was loaded from.
+    assert tuple(HearingCreateForm().fields) == ("consultation", *HearingForm.base_fields, "seen")
 
 
 def test_staff_get_actions_are_refused(client, hearing, commissioner):
