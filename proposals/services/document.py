@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.revisions import CHANGED_MEANWHILE
 from portal.core.text import plain_text
 from proposals.permissions.consultation import can_import_document
 
@@ -258,13 +259,32 @@ def document_version_discard(*, version: DocumentVersion, actor) -> None:
 
 @transaction.atomic
 def article_identity_confirm(
-    *, article: Article, identity: ArticleIdentity | None, confirmed_by: User
+    *,
+    article: Article,
+    identity: ArticleIdentity | None,
+    confirmed_by: User,
+    shown_identity_id: int | None = None,
 ) -> Article:
-    """An admin confirms (identity=None keeps it) or corrects the identity proposed by similarity."""
+    """An admin confirms (identity=None keeps it) or corrects the identity proposed by similarity, which the
+    page showed as `shown_identity_id`. A match another admin confirmed since keeps their decision unless it
+    is the same: the choice was made about what the page showed."""
     if not can_import_document(confirmed_by):
         raise PermissionDenied(_("Only administrators can confirm article matches."))
     if article.version.is_published:
         raise ValidationError(_("The articles of a published version keep their identities."))
+    article = Article.objects.select_for_update().select_related("identity").get(pk=article.pk)
+    if not article.identity_proposed:
+        wanted = identity.pk if identity is not None else shown_identity_id
+        if wanted is None or wanted == article.identity_id:
+            return article
+        raise ValidationError(
+            _(
+                "Someone else confirmed this match while you were looking: article %(number)s stays matched "
+                "to %(key)s."
+            )
+            % {"number": article.number, "key": article.identity.key},
+            code=CHANGED_MEANWHILE,
+        )
     if identity is not None and identity.pk != article.identity_id:
         if Article.objects.filter(version=article.version, identity=identity).exists():
             raise ValueError("that identity is already used in this version")

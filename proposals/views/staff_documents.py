@@ -166,8 +166,14 @@ def article_match_confirm(request, pk):
     identity = None
     if chosen and chosen.isdigit():
         identity = get_object_or_404(ArticleIdentity, pk=int(chosen), document=article.version.document)
+    shown = request.POST.get("shown", "")
     try:
-        article_identity_confirm(article=article, identity=identity, confirmed_by=request.user)
+        article_identity_confirm(
+            article=article,
+            identity=identity,
+            confirmed_by=request.user,
+            shown_identity_id=int(shown) if shown.isascii() and shown.isdigit() and len(shown) < 11 else None,
+        )
     except ValueError:
         messages.error(request, _("That article identity is already used in this version."))
     except ValidationError as error:

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from proposals.models import Article, ArticleIdentity, Document, DocumentVersion
 from tests.conftest import give_totp
+from tests.form_fields import form_fields
 
 from .factories import ConsultationFactory
 
@@ -187,3 +188,28 @@ def test_a_file_that_is_not_utf8_markdown_is_refused_with_what_to_do(
     assert f"kk.md {expected}" in page
     assert "Save as" in page and "UTF-8" in page
     assert not DocumentVersion.objects.exists()
+
+
+def test_a_match_another_admin_confirmed_meanwhile_keeps_their_decision(client, document, admin_user):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    _upload(client, document, V1)
+    _upload(client, document, V2)
+    proposed = Article.objects.get(version__position=2)
+    old = proposed.identity
+    other = ArticleIdentity.objects.create(document=document, key="art-other")
+    url = f"/ru/staff/documents/{document.pk}/matches/"
+    # Two tabs (or two admins) show the proposed match; the first corrects it, the second keeps the proposal.
+    first = form_fields(client.get(url), f"/articles/{proposed.pk}/confirm-match/")
+    second = form_fields(client.get(url), f"/articles/{proposed.pk}/confirm-match/")
+    first["identity"] = [str(other.pk)]
+    client.post(f"/ru/staff/articles/{proposed.pk}/confirm-match/", first)
+    page = client.post(f"/ru/staff/articles/{proposed.pk}/confirm-match/", second, follow=True)
+    assert "это соответствие подтвердил кто-то другой" in page.content.decode().lower()
+    assert "art-other" in page.content.decode()
+    proposed.refresh_from_db()
+    assert (proposed.identity, proposed.identity_proposed) == (other, False)
+    assert old != other
+    # The same decision sent again (a double click) is simply done.
+    again = client.post(f"/ru/staff/articles/{proposed.pk}/confirm-match/", first, follow=True)
+    assert "это соответствие подтвердил кто-то другой" not in again.content.decode().lower()
