@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.forms import PortalForm, textarea_field
+from portal.core.forms import PortalForm, RevisionMarked, textarea_field
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.core.widgets import DatePartsInput, LanguageSelect, MultipleFilePickerInput
 
@@ -17,11 +17,13 @@ from .models import (
     EvidenceKind,
     MeasureKind,
     ModerationCase,
+    Proposal,
     Report,
     ResponseStatus,
     Topic,
 )
 from .selectors.document import articles_new_in_drafts, consultation_articles, versions_an_answer_may_name
+from .selectors.proposal import draft_revision
 from .selectors.response_template import templates_offered
 
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
@@ -44,7 +46,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProposalForm(PortalForm):
+class ProposalForm(RevisionMarked, PortalForm):
     title = forms.CharField(label=_("Title"), max_length=150, help_text=_("At most 150 characters."))
     summary = textarea_field(
         _("Summary"),
@@ -90,6 +92,22 @@ class ProposalForm(PortalForm):
             self.fields["body"].help_text,
             _("At most %(limit)s characters.") % {"limit": settings.PROPOSAL_BODY_MAX_LENGTH},
         )
+
+    @classmethod
+    def revision_of(cls, proposal: Proposal) -> str:
+        return draft_revision(proposal)
+
+    @classmethod
+    def values_for(cls, proposal: Proposal) -> dict:
+        return {
+            "title": proposal.title,
+            "summary": proposal.summary,
+            "body": proposal.body,
+            "language": proposal.language,
+            "topic": proposal.topic_id,
+            "articles": list(proposal.articles.values_list("pk", flat=True)),
+            "organisation": proposal.organisation_id,
+        }
 
 
 class WithdrawForm(PortalForm):

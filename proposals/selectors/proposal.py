@@ -19,6 +19,7 @@ from portal.accounts.models import (
 )
 from portal.core import switches
 from portal.core.models import SiteSwitches
+from portal.core.revisions import revision, values_of
 from portal.core.rows import instance_from_row, prepared_cursor, select_list
 
 from ..models import (
@@ -172,6 +173,16 @@ def proposal_articles(proposal: Proposal) -> list[ArticleIdentity]:
 
 def proposal_attachments(proposal: Proposal) -> list:
     return list(proposal.attachments.all())
+
+
+# What its author edits of a draft, besides the articles it names.
+DRAFT_FIELDS = ("title", "summary", "body", "language", "topic", "organisation")
+
+
+def draft_revision(proposal: Proposal) -> str:
+    """The mark of the draft as the edit form shows it: saved from another tab meanwhile, it has another."""
+    articles = sorted(proposal.articles.values_list("pk", flat=True))
+    return revision(values_of(proposal, DRAFT_FIELDS), articles)
 
 
 def proposal_transitions(proposal: Proposal) -> list[ProposalTransition]:

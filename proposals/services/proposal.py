@@ -18,6 +18,7 @@ from portal.core.http import rate_limit_address
 from portal.core.lifecycle import Lifecycle
 from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import rate_limit_hit
+from portal.core.revisions import refuse_if_changed
 from portal.core.text import plain_text
 from portal.notifications.messages import in_every_language
 from portal.notifications.services import notifications_withdraw, notify
@@ -38,11 +39,16 @@ from ..models.proposal import CONTENT_WITHHELD
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
-from ..selectors.proposal import proposal_speakers
+from ..selectors.proposal import draft_revision, proposal_speakers
 from .follow import follow_add
 from .hearing_agenda import agenda_titles_withhold
 
 S = ProposalStatus
+DRAFT_SAVED_MEANWHILE = gettext_lazy(
+    "This draft was saved in another tab or window while you were editing it here. Nothing is lost: your "
+    "text is kept in the form below, and what is saved now is shown above it. Compare them, then save again "
+    "to keep your text."
+)
 
 PROPOSAL_LIFECYCLE = Lifecycle(
     "proposal",
@@ -153,9 +159,12 @@ def proposal_draft_save(
     data: ProposalInput,
     proposal: Proposal | None = None,
     ip: str | None = None,
+    seen: str | None = None,
 ) -> Proposal:
     """Creates or updates the author's draft; a submitted proposal is frozen (see `can_edit_proposal`).
-    New drafts are paced per account and per client address `ip`."""
+    New drafts are paced per account and per client address `ip`. An edit from a form loaded as `seen`
+    (`draft_revision`) before another save of the draft (in another tab) is refused rather than overwriting
+    that save."""
     if not author.is_authenticated:
         raise PermissionDenied
     if is_blocked(author):
@@ -170,6 +179,9 @@ def proposal_draft_save(
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not can_edit_proposal(author, proposal):
             raise PermissionDenied(_("This proposal can no longer be edited."))
+        refuse_if_changed(
+            seen=seen, now=draft_revision(proposal), saved=proposal, message=DRAFT_SAVED_MEANWHILE
+        )
     for name, value in fields.items():
         setattr(proposal, name, value)
     proposal.save()

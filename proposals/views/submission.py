@@ -72,6 +72,7 @@ def _save(request, form, *, consultation, proposal=None):
             data=_input_from(form),
             proposal=proposal,
             ip=client_ip(request),
+            seen=form.seen,
         )
         for uploaded in form.cleaned_data.get("attachments") or []:
             attachment_services.attachment_add(proposal=proposal, author=request.user, uploaded=uploaded)
@@ -147,21 +148,12 @@ def proposal_edit(request, pk):
             _("Only drafts can be edited: this proposal is being screened, moderated or is published."),
         )
         return redirect(proposal)
-    initial = {
-        "title": proposal.title,
-        "summary": proposal.summary,
-        "body": proposal.body,
-        "language": proposal.language,
-        "topic": proposal.topic_id,
-        "articles": list(proposal.articles.values_list("pk", flat=True)),
-        "organisation": proposal.organisation_id,
-    }
     form = _form(
         request,
         consultation=proposal.consultation,
         data=request.POST or None,
         files=request.FILES or None,
-        initial=initial,
+        initial=ProposalForm.initial_for(proposal),
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, consultation=proposal.consultation, proposal=proposal)
