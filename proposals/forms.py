@@ -407,6 +407,8 @@ class NoteForm(PortalForm):
 
 class ReturnForm(PortalForm):
     note = textarea_field(_("What should change (only the drafter sees this)"), rows=3, max_length=3000)
+    # The answer as the page showed it (`answer_revision`): a note is about the text the reviewer read.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 # --- Implementation: commitments after the outcome ---------------------------------------------------------

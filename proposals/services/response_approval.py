@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
+from portal.core.revisions import refuse_if_changed
 from portal.core.roles import ROLE_GROUPS, Role
 from portal.notifications.models import Category
 from portal.notifications.services import notifications_withdraw, notify
@@ -85,8 +86,13 @@ def response_recall(*, response: ProposalResponse, actor: User) -> ProposalRespo
 
 
 @transaction.atomic
-def response_return(*, response: ProposalResponse, reviewer: User, note: str) -> ProposalResponse:
-    """A reviewer sends the draft back with a note for the drafter (internal, never public)."""
+def response_return(
+    *, response: ProposalResponse, reviewer: User, note: str, seen: str | None = None
+) -> ProposalResponse:
+    """A reviewer sends the draft back with a note for the drafter (internal, never public). `seen` is the
+    answer as the reviewer's page showed it (`answer_revision`): taken back, rewritten and sent again since,
+    or returned by another member, the note is about a text that is no longer the one awaiting approval, so
+    the return is refused and the reviewer reads the answer as it stands."""
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Tell the drafter what to change.")})
@@ -98,6 +104,15 @@ def response_return(*, response: ProposalResponse, reviewer: User, note: str) ->
         and response.review_note == note
     ):
         return response
+    refuse_if_changed(
+        seen=seen,
+        now=answer_revision(response),
+        saved=response,
+        message=_(
+            "The answer changed after you opened the page; nothing is returned. Read it again below; your "
+            "note is kept."
+        ),
+    )
     if not can_review_response(reviewer, response) or response.state != R.IN_REVIEW:
         raise PermissionDenied(_("You may not review this answer."))
     response = response_transition(response=response, to_state=R.RETURNED, actor=reviewer, note=note)

@@ -136,7 +136,8 @@ def _work_context(request, proposal, **forms):
         or ResponseForm(initial=initial, consultation=proposal.consultation),
         "assign_form": forms.get("assign_form") or AssignForm(),
         "note_form": forms.get("note_form") or NoteForm(),
-        "return_form": forms.get("return_form") or ReturnForm(),
+        "return_form": forms.get("return_form")
+        or ReturnForm(initial={"seen": selectors.answer_revision(response)}),
         "seen": selectors.answer_revision(response),
         "changed_meanwhile": forms.get("changed_meanwhile", False),
         "can_work": can_work_commission_queue(request.user),
@@ -349,11 +350,13 @@ def _response_of(proposal) -> ProposalResponse:
 
 def _response_to_review(request, pk) -> tuple[Proposal, ProposalResponse]:
     """The proposal and its answer, when the member may review it (not its drafter: four eyes), or has just
-    returned it: the same return sent twice (a double click) finds it done, which the service says."""
+    returned it: the same return sent twice (a double click) finds it done, which the service says. From a
+    page another member's step has outdated, the service says what happened."""
     proposal = _proposal(pk, request.user)
     response = _response_of(proposal)
     returned_by_them = response.state == ResponseState.RETURNED and response.reviewed_by_id == request.user.pk
-    if not (returned_by_them or can_review_response(request.user, response)):
+    stale = request.POST.get("seen", "") not in ("", selectors.answer_revision(response))
+    if not (returned_by_them or stale or can_review_response(request.user, response)):
         raise PermissionDenied
     return proposal, response
 
@@ -409,7 +412,10 @@ def response_return(request, pk):
         ReturnForm(request.POST),
         form_name="return_form",
         save=lambda form: approval.response_return(
-            response=response, reviewer=request.user, note=form.cleaned_data["note"]
+            response=response,
+            reviewer=request.user,
+            note=form.cleaned_data["note"],
+            seen=form.cleaned_data["seen"] or None,
         ),
         success=_("The draft is returned to its drafter."),
     )

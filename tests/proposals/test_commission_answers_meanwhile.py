@@ -10,6 +10,7 @@ from django.test import Client
 from proposals.models import ProposalResponse
 from proposals.services import response_approval as approval
 from tests.conftest import give_totp
+from tests.form_fields import form_fields
 
 from .response_helpers import draft_answer
 
@@ -106,3 +107,54 @@ def test_an_approval_from_a_tab_opened_before_another_member_returned_the_answer
     assert "ответ изменился после того, как вы открыли страницу" in page.content.decode().lower()
     answer.refresh_from_db()
     assert answer.state == "returned"
+
+
+def _form_of(page, action: str) -> dict:
+    return form_fields(page, f"/{action}/")
+
+
+def test_a_return_from_a_page_showing_an_older_text_returns_nothing_and_keeps_the_note(
+    published, commissioner, second_commissioner
+):
+    answer = draft_answer(published, commissioner, reasoning_en="First text.", reasoning_kk="Бірінші мәтін.")
+    approval.response_submit(response=answer, actor=commissioner)
+    reviewer = _signed_in(second_commissioner)
+    loaded = _form_of(_work(reviewer, published), "return")
+    # Meanwhile the drafter takes it back, rewrites it and sends it again.
+    approval.response_recall(response=answer, actor=commissioner)
+    answer = draft_answer(published, commissioner, reasoning_en="Second text.", reasoning_kk="Екінші мәтін.")
+    approval.response_submit(response=answer, actor=commissioner)
+    loaded["note"] = ["Назовите статью в первом тексте."]
+    refused = reviewer.post(f"/ru/staff/commission/proposals/{published.pk}/response/return/", loaded)
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "ответ изменился после того, как вы открыли страницу" in page.lower()
+    # The note typed is kept, beside the text as it now stands.
+    assert "Назовите статью в первом тексте." in page
+    assert "Second text." in page or "Екінші мәтін." in page
+    answer.refresh_from_db()
+    assert (answer.state, answer.review_note) == ("in_review", "")
+    # Having read the new text, the reviewer may return it from the page shown.
+    again = reviewer.post(
+        f"/ru/staff/commission/proposals/{published.pk}/response/return/", _form_of(refused, "return")
+    )
+    assert again.status_code == 302
+    answer.refresh_from_db()
+    assert answer.state == "returned"
+
+
+def test_a_return_from_a_tab_opened_before_another_member_returned_it_says_so(
+    published, commissioner, second_commissioner, admin_user
+):
+    answer = draft_answer(published, commissioner)
+    approval.response_submit(response=answer, actor=commissioner)
+    reviewer = _signed_in(second_commissioner)
+    loaded = _form_of(_work(reviewer, published), "return")
+    approval.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    loaded["note"] = ["Назовите статью."]
+    refused = reviewer.post(f"/ru/staff/commission/proposals/{published.pk}/response/return/", loaded)
+    assert refused.status_code == 400
+    assert "ответ изменился после того, как вы открыли страницу" in refused.content.decode().lower()
+    answer.refresh_from_db()
+    assert "Назовите статью." in refused.content.decode()
+    assert (answer.reviewed_by, answer.review_note) == (admin_user, "Name the article.")
