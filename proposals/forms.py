@@ -93,9 +93,7 @@ class ProposalForm(RevisionMarked, PortalForm):
             _("At most %(limit)s characters.") % {"limit": settings.PROPOSAL_BODY_MAX_LENGTH},
         )
 
-    @classmethod
-    def revision_of(cls, proposal: Proposal) -> str:
-        return draft_revision(proposal)
+    revision_of = staticmethod(draft_revision)
 
     @classmethod
     def values_for(cls, proposal: Proposal) -> dict:

@@ -152,9 +152,7 @@ class ConsultationEditForm(RevisionMarked, ConsultationForm):
         super().__init__(*args, **kwargs)
         del self.fields["answer_days"], self.fields["answer_min_supports"]
 
-    @classmethod
-    def revision_of(cls, consultation: Consultation) -> str:
-        return consultation_revision(consultation)
+    revision_of = staticmethod(consultation_revision)
 
     @classmethod
     def values_for(cls, consultation: Consultation) -> dict:
@@ -247,9 +245,7 @@ class HearingForm(RevisionMarked, PortalModelForm):
             self.add_error("ends_at", _("The hearing must end after it starts."))
         return cleaned
 
-    @classmethod
-    def revision_of(cls, hearing: Hearing) -> str:
-        return hearing_revision(hearing)
+    revision_of = staticmethod(hearing_revision)
 
     def to_input(self) -> HearingInput:
         return HearingInput(**{name: self.cleaned_data[name] for name in HEARING_FIELDS})
@@ -353,9 +349,7 @@ class HearingOutcomeForm(RevisionMarked, PortalForm):
             rows.append((title, url))
         return rows
 
-    @classmethod
-    def revision_of(cls, hearing: Hearing) -> str:
-        return hearing_record_revision(hearing)
+    revision_of = staticmethod(hearing_record_revision)
 
     @classmethod
     def values_for(cls, hearing: Hearing) -> dict:

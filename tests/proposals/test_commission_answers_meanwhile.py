@@ -92,14 +92,24 @@ def test_an_approval_from_a_page_showing_an_older_text_publishes_nothing(
     assert answer.state == "published"
 
 
+def _loaded_then_returned_by_another(published, drafter, reviewer, other):
+    """The answer sent for approval, the reviewer's page loaded, then the answer returned by another member:
+    the reviewer's client, the page it showed and the answer."""
+    answer = draft_answer(published, drafter)
+    approval.response_submit(response=answer, actor=drafter)
+    client = _signed_in(reviewer)
+    page = _work(client, published)
+    approval.response_return(response=answer, reviewer=other, note="Name the article.")
+    return client, page, answer
+
+
 def test_an_approval_from_a_tab_opened_before_another_member_returned_the_answer_says_so(
     published, commissioner, second_commissioner, admin_user
 ):
-    answer = draft_answer(published, commissioner)
-    approval.response_submit(response=answer, actor=commissioner)
-    reviewer = _signed_in(second_commissioner)
-    stale = _seen(_work(reviewer, published), "approve")
-    approval.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    reviewer, loaded, answer = _loaded_then_returned_by_another(
+        published, commissioner, second_commissioner, admin_user
+    )
+    stale = _seen(loaded, "approve")
     page = reviewer.post(
         f"/ru/staff/commission/proposals/{published.pk}/response/approve/", {"seen": stale}, follow=True
     )
@@ -146,11 +156,10 @@ def test_a_return_from_a_page_showing_an_older_text_returns_nothing_and_keeps_th
 def test_a_return_from_a_tab_opened_before_another_member_returned_it_says_so(
     published, commissioner, second_commissioner, admin_user
 ):
-    answer = draft_answer(published, commissioner)
-    approval.response_submit(response=answer, actor=commissioner)
-    reviewer = _signed_in(second_commissioner)
-    loaded = _form_of(_work(reviewer, published), "return")
-    approval.response_return(response=answer, reviewer=admin_user, note="Name the article.")
+    reviewer, page, answer = _loaded_then_returned_by_another(
+        published, commissioner, second_commissioner, admin_user
+    )
+    loaded = _form_of(page, "return")
     loaded["note"] = ["Назовите статью."]
     refused = reviewer.post(f"/ru/staff/commission/proposals/{published.pk}/response/return/", loaded)
     assert refused.status_code == 400

@@ -67,12 +67,17 @@ def test_a_version_without_the_kazakh_text_is_refused_with_the_field_named(clien
     assert not DocumentVersion.objects.exists()
 
 
-def test_similarity_matches_are_listed_and_confirmed(client, document, admin_user):
+def _match_proposed(client, document, admin_user) -> Article:
+    """Two versions imported by an admin signed in on `client`: the second's article matched by similarity."""
     give_totp(admin_user)
     client.force_login(admin_user)
     _upload(client, document, V1)
     _upload(client, document, V2)
-    proposed = Article.objects.get(version__position=2)
+    return Article.objects.get(version__position=2)
+
+
+def test_similarity_matches_are_listed_and_confirmed(client, document, admin_user):
+    proposed = _match_proposed(client, document, admin_user)
     assert proposed.identity_proposed
     page = client.get(f"/en/staff/documents/{document.pk}/matches/").content.decode()
     assert "Budgets" in page
@@ -191,11 +196,7 @@ def test_a_file_that_is_not_utf8_markdown_is_refused_with_what_to_do(
 
 
 def test_a_match_another_admin_confirmed_meanwhile_keeps_their_decision(client, document, admin_user):
-    give_totp(admin_user)
-    client.force_login(admin_user)
-    _upload(client, document, V1)
-    _upload(client, document, V2)
-    proposed = Article.objects.get(version__position=2)
+    proposed = _match_proposed(client, document, admin_user)
     old = proposed.identity
     other = ArticleIdentity.objects.create(document=document, key="art-other")
     url = f"/ru/staff/documents/{document.pk}/matches/"
