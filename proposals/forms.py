@@ -378,6 +378,8 @@ class ResponseCorrectionForm(AnswerLinksForm):
     """Corrects where a published answer says the change was made; its decision and reasons stay."""
 
     reason = textarea_field(_("Why the correction (kept in the answer's history)"), rows=2, max_length=1000)
+    # The answer as the page showed it (`answer_revision`): a correction is chosen against those links.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class AssignForm(PortalForm):

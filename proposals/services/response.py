@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.lifecycle import Lifecycle
+from portal.core.revisions import refuse_if_changed
 from portal.core.roles import is_commission_member
 from portal.notifications.services import notify
 from proposals.permissions.response import (
@@ -245,6 +246,8 @@ class ResponseCorrection:
     reason: str
     article_ids: tuple[int, ...] = ()
     version_id: int | None = None
+    # The answer as the member's page showed it (`answer_revision`); None: not checked.
+    seen: str | None = None
 
 
 @transaction.atomic
@@ -261,6 +264,17 @@ def response_correct(
     locked = ProposalResponse.objects.select_for_update().select_related("proposal").get(pk=response.pk)
     if not can_correct_response(actor, locked):
         raise PermissionDenied(_("You may not correct this answer."))
+    # Corrected by another member since the page was shown: this correction was chosen against links that
+    # are no longer the answer's, and would silently undo theirs.
+    refuse_if_changed(
+        seen=data.seen,
+        now=answer_revision(locked),
+        saved=locked,
+        message=_(
+            "Another Commission member corrected this answer after you opened the page; nothing is "
+            "corrected. Read it again below; your reason is kept."
+        ),
+    )
     errors: dict[str, list[str]] = {}
     reason = data.reason.strip()
     if not reason:

@@ -439,6 +439,7 @@ def response_correct(request, pk):
                 reason=form.cleaned_data["reason"],
                 article_ids=tuple(form.cleaned_data["articles"]),
                 version_id=form.cleaned_data["version"],
+                seen=form.cleaned_data["seen"] or None,
             ),
         ),
         success=_("The answer is corrected; its history keeps the reason."),

@@ -7,11 +7,12 @@ import re
 import pytest
 from django.test import Client
 
-from proposals.models import ProposalResponse
+from proposals.models import ArticleIdentity, ProposalResponse
 from proposals.services import response_approval as approval
 from tests.conftest import give_totp
 from tests.form_fields import form_fields
 
+from .factories import publish_response
 from .response_helpers import draft_answer
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,30 @@ def test_a_return_from_a_tab_opened_before_another_member_returned_it_says_so(
     answer.refresh_from_db()
     assert "Назовите статью." in refused.content.decode()
     assert (answer.reviewed_by, answer.review_note) == (admin_user, "Name the article.")
+
+
+def test_a_correction_from_a_page_another_correction_has_outdated_corrects_nothing(
+    published, commissioner, second_commissioner, draft_article
+):
+    publish_response(published, drafter=commissioner, approver=second_commissioner, articles=[draft_article])
+    other = (
+        ArticleIdentity.objects.published()
+        .filter(document=draft_article.document)
+        .exclude(pk=draft_article.pk)[0]
+    )
+    first, second = _signed_in(commissioner), _signed_in(second_commissioner)
+    url = f"/ru/staff/commission/proposals/{published.pk}/response/correct/"
+    loaded = [_form_of(_work(member, published), "correct") for member in (first, second)]
+    loaded[0].update(articles=[str(draft_article.pk), str(other.pk)], reason=["Статья 3 тоже меняется."])
+    assert first.post(url, loaded[0]).status_code == 302
+    loaded[1].update(articles=[str(other.pk)], reason=["Меняется только статья 3."])
+    refused = second.post(url, loaded[1])
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "другой член комиссии исправил этот ответ" in page.lower()
+    assert "Меняется только статья 3." in page
+    answer = ProposalResponse.objects.get(proposal=published)
+    assert set(answer.articles.all()) == {draft_article, other}
+    # Read again, the second member's correction goes through from the page shown.
+    assert second.post(url, _form_of(refused, "correct")).status_code == 302
+    assert list(answer.articles.all()) == [other]
