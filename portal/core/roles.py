@@ -95,8 +95,22 @@ def mark_api_token(user) -> None:
 
 
 def session_has_second_factor(request, user) -> bool:
-    """Whether this session signed in (or re-authenticated) with TOTP or a recovery code."""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+    """Whether this session signed in (or re-authenticated) with TOTP or a recovery code of an authenticator
+    the person still has, beside a TOTP one. An authenticator removed since (turned off, a lost phone reset by
+    an administrator) vouches for no session: a session that passed it once, on a computer left signed in or
+    in a stolen cookie, would otherwise keep staff powers without any second factor.
+
+    Only staff powers ask (`lacks_session_second_factor`): for a person without a role, passing one is enough,
+    and the authenticators are not read."""
+    passed = {
+        record.get("id")
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "mfa"
+    }
+    if not passed or not held_roles(user):
+        return bool(passed)
+    kept = dict(Authenticator.objects.filter(user=user).values_list("pk", "type"))
+    return Authenticator.Type.TOTP in kept.values() and bool(passed & kept.keys())
 
 
 def session_second_factor_age(request, user) -> float | None:

@@ -12,8 +12,9 @@ Words: "200" and other numbers are status codes; "login": sent to log in; "deny"
 back with an error message and nothing changed; "redirect": done (or shown elsewhere).
 
 One more role, staff without a second factor (a moderator, a Commission member, an admin and an auditor whose
-session has not passed TOTP, under PORTAL_STAFF_MFA=required), holds no staff power anywhere: every pattern answers them as
-it answers a citizen who owns nothing, except staff pages, which send them to set up the second factor.
+session has not passed TOTP, or passed it with an authenticator removed since, under PORTAL_STAFF_MFA=required),
+holds no staff power anywhere: every pattern answers them as it answers a citizen who owns nothing, except staff
+pages, which send them to set up the second factor.
 
 Seen to fail once against a broken variant: with the permission check of `portal/core/views/audit.py` disabled,
 `staff_audit_log` answered `login 200 200 200 200 200` instead of `login deny deny deny deny 200` (both
@@ -22,6 +23,7 @@ comments and proposals are covered with real data in tests/proposals.
 """
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -465,13 +467,22 @@ def _is_staff_path(url: str) -> bool:
 
 @pytest.fixture
 def staff_without_second_factor(db):
-    """Staff whose sessions have not passed a second factor (none is set up): one client per role."""
+    """Staff whose sessions hold no second factor, one client per role and way: none was ever set up, or the
+    session passed one whose authenticator was removed since (turned off, or a lost phone reset). The second
+    way for the administrator, whose roles cover the moderator's and the Commission's powers, and the auditor."""
+    ways = {role: ["never set up"] for role in Role}
+    for role in (Role.ADMIN, Role.AUDITOR):
+        ways[role].append("removed after passing it")
     clients = {}
     for role in Role:
-        user = UserFactory()
-        account_services.user_grant_role(user=user, role=role, granted_by=None)
-        clients[role] = Client()
-        clients[role].force_login(user)
+        for way in ways[role]:
+            user = UserFactory()
+            account_services.user_grant_role(user=user, role=role, granted_by=None)
+            if way != "never set up":
+                give_totp(user)
+            clients[f"{role} ({way})"] = Client()
+            clients[f"{role} ({way})"].force_login(user)
+            Authenticator.objects.filter(user=user).delete()
     return clients
 
 
