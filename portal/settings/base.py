@@ -418,6 +418,9 @@ _settings_from_env(
     # Comments per hour from one address, whoever is signed in (each person may also write 5 a minute): a
     # lecture hall during a hearing comments a lot, a farm of throw-away accounts must not flood every thread.
     COMMENTS_PER_ADDRESS_PER_HOUR=300,
+    # Identity verification attempts (a typed IIN, a signature) from one address in an hour, whoever is signed
+    # in (each person may make 5): a refused IIN says whether it verifies another account.
+    IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR=60,
     # Requests (revalidations too) and whole downloads of the streamed open-data files from one address in an
     # hour: each reads aggregates over every row, a download every row (20 s at 100,000 proposals).
     OPEN_DATA_REQUESTS_PER_ADDRESS_PER_HOUR=360,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
+from portal.core.http import client_ip, rate_limit_address
 from portal.core.ratelimit import rate_limit_hit
 
 from .. import selectors, services
@@ -125,9 +126,21 @@ def _identity_context(request, *, iin_form=None) -> dict:
 
 
 def _attempt_allowed(request) -> bool:
-    return rate_limit_hit(
+    """Per account, and per client address whichever accounts it signs in with: a farm of throw-away
+    accounts got five tries each, enough to learn which IINs already verify someone's account, or to have the
+    portal ask the certificate authority's OCSP responder for every signature it sent."""
+    within = rate_limit_hit(
         scope="identity", key=str(request.user.pk), limit=IDENTITY_ATTEMPTS_PER_HOUR, period_seconds=3600
     )
+    address = rate_limit_address(client_ip(request))
+    if within and address:
+        within = rate_limit_hit(
+            scope="identity-ip",
+            key=address,
+            limit=django_settings.IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR,
+            period_seconds=3600,
+        )
+    return within
 
 
 @login_required
