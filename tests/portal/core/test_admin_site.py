@@ -23,7 +23,7 @@ from portal.core.roles import ROLE_GROUPS, Role, held_roles, mark_second_factor
 from proposals.models import Consultation, ConsultationTransition, ObligationRule, Phase, Topic
 from proposals.models.consultation import ConsultationStatus
 from tests.conftest import give_totp
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.proposals.factories import ConsultationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +323,30 @@ def test_the_admin_names_its_sections_and_second_factors_in_kazakh(client, super
     page = client.get("/kk/admin/accounts/secondfactor/").content.decode()
     assert "Аутентификатор қолданбасы (TOTP)" in page and "соңғы қолданылған" in page.lower()
     assert "Last used at" not in page and "TOTP Authenticator" not in page
+
+
+def test_a_superuser_whose_authenticator_was_removed_is_sent_to_set_one_up(client, superuser):
+    """A lost phone reset by another administrator (or the app turned off): the session that passed it keeps
+    no power in the admin, read or write."""
+    assert client.get("/en/admin/").status_code == 200
+    Authenticator.objects.filter(user=superuser).delete()
+    for answer in (
+        client.get("/en/admin/"),
+        client.post("/en/admin/proposals/topic/add/", {"slug": "orphan", "name_kk": "Жетім", "position": 1}),
+    ):
+        assert answer.status_code == 302
+        assert answer["Location"] == reverse("mfa_activate_totp")
+    assert not Topic.objects.filter(slug="orphan").exists()
+
+
+def test_turning_the_authenticator_off_ends_the_staff_powers_of_the_session(client, moderator, settings):
+    settings.PORTAL_STAFF_MFA = "required"
+    give_totp(moderator)
+    client.force_login(moderator)
+    assert client.get(reverse("moderation_queue")).status_code == 200
+    # allauth asks for the password again before the app is turned off.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.post(reverse("mfa_deactivate_totp"))["Location"] == reverse("mfa_index")
+    assert not Authenticator.objects.filter(user=moderator, type=Authenticator.Type.TOTP).exists()
+    answer = client.get(reverse("moderation_queue"))
+    assert answer.status_code == 302 and answer["Location"] == reverse("mfa_activate_totp")
