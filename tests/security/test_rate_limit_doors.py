@@ -27,7 +27,8 @@ from proposals.services import reader_report
 from proposals.services import support as support_services
 from proposals.services.proposal import ProposalInput, proposal_draft_save
 from proposals.views import actions as action_views
-from tests.factories import UserFactory
+from tests.conftest import give_totp
+from tests.factories import PASSWORD, UserFactory
 from tests.identity import make_iin
 from tests.proposals.factories import CommentFactory, ConsultationFactory, HearingFactory, ProposalFactory
 
@@ -188,6 +189,19 @@ def _failed_login_by_form(world, user, environ, n) -> bool:
     return "Too many failed login attempts" not in response.content.decode()
 
 
+def _second_factor_by_form(world, user, environ, n) -> bool:
+    """The code step of a sign-in whose password was right: a wrong code is a failed login too."""
+    person = UserFactory()
+    give_totp(person)
+    client = _client(None, environ)
+    signed_in = client.post("/en/accounts/login/", {"login": person.email, "password": PASSWORD})
+    if signed_in.status_code != 302:  # refused at the password: the address is over its limit already
+        return "Too many failed login attempts" not in signed_in.content.decode()
+    assert signed_in["Location"] == "/en/accounts/2fa/authenticate/"
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": "000000"})
+    return "Too many failed login attempts" not in response.content.decode()
+
+
 def _signup_by_form(world, user, environ, n) -> bool:
     response = _client(None, environ).post(
         "/en/accounts/signup/", {"email": f"new{n}@example.test", "password1": "x", "password2": "y"}
@@ -316,7 +330,7 @@ ACTIONS = [
     ),
     Action(
         "failed login",
-        {"form": _failed_login_by_form},
+        {"password form": _failed_login_by_form, "second factor form": _second_factor_by_form},
         per_address=_allauth("login_failed", "ip"),
         person=lambda world: None,
     ),
