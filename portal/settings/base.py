@@ -421,6 +421,9 @@ _settings_from_env(
     # Identity verification attempts (a typed IIN, a signature) from one address in an hour, whoever is signed
     # in (each person may make 5): a refused IIN says whether it verifies another account.
     IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR=60,
+    # Organisations registered from one address a day, whoever is signed in (each person may register 5):
+    # each waits in the staff verification panel.
+    ORGANISATIONS_PER_ADDRESS_PER_DAY=20,
     # Requests (revalidations too) and whole downloads of the streamed open-data files from one address in an
     # hour: each reads aggregates over every row, a download every row (20 s at 100,000 proposals).
     OPEN_DATA_REQUESTS_PER_ADDRESS_PER_HOUR=360,

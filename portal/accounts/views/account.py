@@ -50,15 +50,29 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def organisation_register(request):
     form = OrganisationRegisterForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_register(registered_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if not _registration_allowed(request):
+            form.add_error(
+                None,
+                _(
+                    "Too many organisations have been registered from your account or your network today. "
+                    "Try again tomorrow, or write to the Commission's office if your organisation needs it "
+                    "sooner."
+                ),
+            )
+            status = 429
         else:
-            messages.success(request, _("The organisation is registered. An administrator will verify it."))
-            return redirect(organisation)
-    return render(request, "account/organisation_register.html", {"form": form})
+            try:
+                organisation = services.organisation_register(registered_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The organisation is registered. An administrator will verify it.")
+                )
+                return redirect(organisation)
+    return render(request, "account/organisation_register.html", {"form": form}, status=status)
 
 
 def organisation_detail(request, slug):
@@ -83,6 +97,28 @@ def organisation_leave(request, slug):
 
 
 IDENTITY_ATTEMPTS_PER_HOUR = 5
+ORGANISATIONS_PER_ACCOUNT_PER_DAY = 5
+
+
+def _registration_allowed(request) -> bool:
+    """Per account and per client address a day: every new organisation waits in the staff verification
+    panel, and throw-away accounts could fill it faster than an administrator can clear it."""
+    day = 60 * 60 * 24
+    within = rate_limit_hit(
+        scope="organisation",
+        key=str(request.user.pk),
+        limit=ORGANISATIONS_PER_ACCOUNT_PER_DAY,
+        period_seconds=day,
+    )
+    address = rate_limit_address(client_ip(request))
+    if within and address:
+        within = rate_limit_hit(
+            scope="organisation-ip",
+            key=address,
+            limit=django_settings.ORGANISATIONS_PER_ADDRESS_PER_DAY,
+            period_seconds=day,
+        )
+    return within
 
 
 def _safe_next(request) -> str:
