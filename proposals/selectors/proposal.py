@@ -301,6 +301,11 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
     # A read like any other: the router may send it to a replica (portal/core/db_routing.py).
     using = router.db_for_read(Proposal) or "default"
     database = connections[using]
+    # The ORM answers "no such row" for a number beyond the column's range; this hand-written query must too
+    # (SQLite's driver raised OverflowError on `/proposals/<20 digits>/`, a 500).
+    lowest, highest = database.ops.integer_field_range(Proposal._meta.pk.get_internal_type())
+    if not lowest <= pk <= highest:
+        return None
     params = {
         "pk": pk,
         **{f"public{index}": status for index, status in enumerate(PUBLIC_STATUSES)},
