@@ -97,6 +97,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     (personal data) never lands in allauth's `extra_data`.
     """
 
+    def list_apps(self, request, provider=None, client_id=None):
+        """allauth looks the provider of `/accounts/oidc/<provider>/login/` up in the database; a NUL there
+        names no app, and PostgreSQL refuses it in a query (DataError, a 500): not found instead."""
+        if "\x00" in (provider or "") or "\x00" in (client_id or ""):
+            return []
+        return super().list_apps(request, provider=provider, client_id=client_id)
+
     def pre_social_login(self, request, sociallogin):
         if sociallogin.account.provider != settings.IDENTITY_OIDC_PROVIDER_ID:
             return
