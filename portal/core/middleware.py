@@ -10,6 +10,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware, get_user
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -214,8 +215,21 @@ class _SkippedByApi:
         return super().__call__(request)
 
 
+# What the session keys Django writes are made of.
+_SESSION_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+
+
 class PageSessionMiddleware(_SkippedByApi, SessionMiddleware):
-    pass
+    """A session cookie no session key could be (Django writes lower-case letters and digits) opens a new,
+    empty session instead of being looked up: a quoted cookie may carry octal escapes (`"\\000…"`), and
+    PostgreSQL refused the NUL in the query, a 500 for anyone who sent one. The empty session's answer
+    deletes the cookie."""
+
+    def process_request(self, request):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key is not None and not set(session_key) <= _SESSION_KEY_CHARS:
+            session_key = None
+        request.session = self.SessionStore(session_key)
 
 
 class PageCsrfViewMiddleware(_SkippedByApi, CsrfViewMiddleware):
