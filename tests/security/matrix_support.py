@@ -111,8 +111,9 @@ UNNAMED = {
 }
 
 
-def resolve_url(name: str, route: str, world, language: str = "en") -> str:
-    """A URL in `language` for `name` with its arguments; admin object URLs use a placeholder id."""
+def resolve_url(name: str, route: str, world, language: str = "en", override: dict | None = None) -> str:
+    """A URL in `language` for `name` with its arguments (those in `override` instead of the world's); admin
+    object URLs use a placeholder id."""
     import re
 
     if name in UNNAMED:
@@ -124,6 +125,7 @@ def resolve_url(name: str, route: str, world, language: str = "en") -> str:
         values = {"app_label": "proposals", "object_id": "1", "id": "1", "content_type_id": "1", "url": "x"}
     else:
         values = url_kwargs(name, world)
+    values = {**values, **(override or {})}
     with translation.override(language):
         return reverse(name, kwargs={key: values[key] for key in wanted})
 
