@@ -53,5 +53,7 @@ def test_a_form_with_errors_does_not_use_up_the_day(citizen):
     client.force_login(citizen)
     url = reverse("organisation_register")
     for _ in range(6):
-        assert client.post(url, {"name": "", "kind": "expert"}, REMOTE_ADDR="198.51.100.20").status_code == 200
+        assert (
+            client.post(url, {"name": "", "kind": "expert"}, REMOTE_ADDR="198.51.100.20").status_code == 200
+        )
     assert _register(client, 1).status_code == 302
