@@ -103,20 +103,25 @@ ORGANISATIONS_PER_ACCOUNT_PER_DAY = 5
 def _registration_allowed(request) -> bool:
     """Per account and per client address a day: every new organisation waits in the staff verification
     panel, and throw-away accounts could fill it faster than an administrator can clear it."""
-    day = 60 * 60 * 24
+    return _within_limits(
+        request,
+        "organisation",
+        per_account=ORGANISATIONS_PER_ACCOUNT_PER_DAY,
+        per_address=django_settings.ORGANISATIONS_PER_ADDRESS_PER_DAY,
+        period_seconds=60 * 60 * 24,
+    )
+
+
+def _within_limits(request, scope: str, *, per_account: int, per_address: int, period_seconds: int) -> bool:
+    """Counts one attempt for the account and, while within, for the client address whichever accounts it
+    signs in with (`<scope>-ip`): a farm of throw-away accounts would each get the per-account pace afresh."""
     within = rate_limit_hit(
-        scope="organisation",
-        key=str(request.user.pk),
-        limit=ORGANISATIONS_PER_ACCOUNT_PER_DAY,
-        period_seconds=day,
+        scope=scope, key=str(request.user.pk), limit=per_account, period_seconds=period_seconds
     )
     address = rate_limit_address(client_ip(request))
     if within and address:
         within = rate_limit_hit(
-            scope="organisation-ip",
-            key=address,
-            limit=django_settings.ORGANISATIONS_PER_ADDRESS_PER_DAY,
-            period_seconds=day,
+            scope=f"{scope}-ip", key=address, limit=per_address, period_seconds=period_seconds
         )
     return within
 
@@ -165,18 +170,13 @@ def _attempt_allowed(request) -> bool:
     """Per account, and per client address whichever accounts it signs in with: a farm of throw-away
     accounts got five tries each, enough to learn which IINs already verify someone's account, or to have the
     portal ask the certificate authority's OCSP responder for every signature it sent."""
-    within = rate_limit_hit(
-        scope="identity", key=str(request.user.pk), limit=IDENTITY_ATTEMPTS_PER_HOUR, period_seconds=3600
+    return _within_limits(
+        request,
+        "identity",
+        per_account=IDENTITY_ATTEMPTS_PER_HOUR,
+        per_address=django_settings.IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR,
+        period_seconds=3600,
     )
-    address = rate_limit_address(client_ip(request))
-    if within and address:
-        within = rate_limit_hit(
-            scope="identity-ip",
-            key=address,
-            limit=django_settings.IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR,
-            period_seconds=3600,
-        )
-    return within
 
 
 @login_required
