@@ -79,6 +79,14 @@ def render_nginx(layout: NginxLayout) -> Path:
         "listen [::]:80;\n": "",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{layout.https_port} ssl http2;",
         "listen [::]:443 ssl http2;\n": "",
+        "listen 80 default_server;": f"listen 127.0.0.1:{layout.http_port} default_server;",
+        "listen [::]:80 default_server;\n": "",
+        "listen 443 ssl http2 default_server;": (
+            f"listen 127.0.0.1:{layout.https_port} ssl http2 default_server;"
+        ),
+        "listen [::]:443 ssl http2 default_server;\n": "",
+        # The site answers for the names the drills and tests ask by; any other is closed, as in production.
+        "server_name qatysu.example.kz;": "server_name qatysu.example.kz localhost 127.0.0.1;",
         "server 127.0.0.1:8000 ": f"server 127.0.0.1:{layout.web_port} ",
         "/etc/qatysu/tls/fullchain.pem": str(layout.certificate),
         "/etc/qatysu/tls/privkey.pem": str(layout.key),

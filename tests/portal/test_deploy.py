@@ -168,6 +168,22 @@ def test_nginx_replaces_a_forwarded_for_sent_from_outside(nginx_in_front):
     assert page["X-Request-Start"].startswith("t=")
 
 
+def test_nginx_closes_a_request_for_another_host_name_before_the_portal_sees_it(nginx_in_front):
+    """A scanner names the IP address or a made-up host: nginx's default server closes the connection without
+    an answer (444), over HTTP and over HTTPS, so the portal never refuses it with a 400 and an error line."""
+    layout = nginx_in_front
+    with pytest.raises(requests.ConnectionError):
+        requests.get(
+            f"http://127.0.0.1:{layout.http_port}/healthz", headers={"Host": "evil.example"}, timeout=30
+        )
+    with pytest.raises(requests.ConnectionError):
+        _https(layout, "/en/proposals/", headers={"Host": "evil.example"})
+    assert _RecordingUpstream.seen == []
+    # The site's own names still reach it.
+    assert _https(layout, "/en/proposals/").status_code == 200
+    assert len(_RecordingUpstream.seen) == 1
+
+
 def test_nginx_logs_no_query_string_and_no_key_of_a_link(nginx_in_front):
     layout = nginx_in_front
     _https(layout, "/en/proposals/?q=Aigerim+aigerim@example.kz&iin=900101300123")
