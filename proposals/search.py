@@ -104,8 +104,9 @@ class SearchTerm:
     excluded: bool = False
 
     def as_websearch(self) -> str:
-        """The term in PostgreSQL's `websearch_to_tsquery` syntax."""
-        text = f'"{self.text}"' if self.phrase else self.text
+        """The term in PostgreSQL's `websearch_to_tsquery` syntax. A word that itself starts with a minus
+        (typed in quotes: `"-права`) is quoted too, or websearch would read it as an exclusion."""
+        text = f'"{self.text}"' if self.phrase or self.text.startswith("-") else self.text
         return f"-{text}" if self.excluded else text
 
 
