@@ -25,8 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
-from portal.core.http import rate_limit_address
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.notifications.email import email_queue
 
 from .models import Organisation, OrganisationInvitation, OrganisationMembership, User
@@ -99,14 +98,9 @@ def _check_sender_pace(*, invited_by: User, ip: str | None) -> None:
         limit=INVITATIONS_PER_DAY,
         period_seconds=86400,
     )
-    address = rate_limit_address(ip)
-    if within and address:
-        within = rate_limit_hit(
-            scope="organisation_invite_ip",
-            key=address,
-            limit=INVITATIONS_PER_ADDRESS_PER_DAY,
-            period_seconds=86400,
-        )
+    within = within and address_within(
+        ip, scope="organisation_invite_ip", limit=INVITATIONS_PER_ADDRESS_PER_DAY, period_seconds=86400
+    )
     if not within:
         raise ValidationError(
             _("Too many invitations were sent from your account or network today. Send more tomorrow.")

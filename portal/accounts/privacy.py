@@ -31,9 +31,8 @@ from portal.core import registries
 from portal.core.audit import audit_record
 from portal.core.exports import at, iso, rows_export
 from portal.core.formats import format_when
-from portal.core.http import rate_limit_address
 from portal.core.queue import enqueue_on_commit
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.notifications.email import email_queue
 
 from .invitations import normalised_email
@@ -146,11 +145,9 @@ def _check_export_pace(*, user: User, ip: str | None) -> None:
     within = rate_limit_hit(
         scope="export-account", key=str(user.pk), limit=EXPORTS_PER_ACCOUNT_PER_DAY, period_seconds=86400
     )
-    address = rate_limit_address(ip)
-    if within and address:
-        within = rate_limit_hit(
-            scope="export-ip", key=address, limit=EXPORTS_PER_ADDRESS_PER_HOUR, period_seconds=3600
-        )
+    within = within and address_within(
+        ip, scope="export-ip", limit=EXPORTS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+    )
     if not within:
         raise ValidationError(
             _(

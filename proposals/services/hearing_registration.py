@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from portal.core.http import rate_limit_address
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import address_within
 from proposals.permissions.hearing import can_cancel_hearing_registration, hearing_registration_refusal
 
 from ..models import Hearing, HearingRegistration
@@ -79,10 +78,9 @@ def hearing_register(*, user: User, hearing: Hearing, ip: str | None = None) -> 
 
 
 def _check_seats_pace(hearing: Hearing, ip: str | None) -> None:
-    address = rate_limit_address(ip)
-    if address and not rate_limit_hit(
+    if not address_within(
+        ip,
         scope=f"hearing-seat-{hearing.pk}",
-        key=address,
         limit=settings.HEARING_REGISTRATIONS_PER_ADDRESS_PER_DAY,
         period_seconds=86400,
     ):

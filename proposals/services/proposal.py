@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_act_for_organisation, is_blocked
 from portal.core import switches
-from portal.core.http import rate_limit_address
 from portal.core.lifecycle import Lifecycle
 from portal.core.queue import enqueue_on_commit
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.core.revisions import refuse_if_changed
 from portal.core.text import plain_text
 from portal.notifications.messages import in_every_language
@@ -257,11 +256,9 @@ def _check_pace(scope: str, *, author: User, ip: str | None) -> None:
         limit=getattr(settings, per_account),
         period_seconds=3600,
     )
-    address = rate_limit_address(ip)
-    if within and address:
-        within = rate_limit_hit(
-            scope=f"{scope}-ip", key=address, limit=getattr(settings, per_address), period_seconds=3600
-        )
+    within = within and address_within(
+        ip, scope=f"{scope}-ip", limit=getattr(settings, per_address), period_seconds=3600
+    )
     if not within:
         raise SubmissionThrottled(str(refusal))
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
-from portal.core.http import network_fingerprint, rate_limit_address
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.http import network_fingerprint
+from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.core.text import plain_text
 from portal.notifications.messages import in_every_language
 from portal.notifications.services import notify
@@ -61,11 +61,9 @@ def report_create(
     within = rate_limit_hit(scope="report", key=str(reporter.pk), limit=REPORTS_PER_HOUR, period_seconds=3600)
     # Each report of another item opens a case: a hundred throw-away accounts on one address would fill the
     # queue at thirty reports an hour each.
-    address = rate_limit_address(ip)
-    if within and address:
-        within = rate_limit_hit(
-            scope="report-ip", key=address, limit=settings.REPORTS_PER_ADDRESS_PER_HOUR, period_seconds=3600
-        )
+    within = within and address_within(
+        ip, scope="report-ip", limit=settings.REPORTS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+    )
     if not within:
         raise ValidationError(_("Too many reports in a short time. Try again later."))
     if kind not in Kind.values:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import form_errors_text
-from portal.core.http import client_ip, rate_limit_address
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.http import client_ip
+from portal.core.ratelimit import address_within, rate_limit_hit
 from proposals.permissions.consultation import can_view_consultation
 from proposals.permissions.proposal import can_view_proposal
 
@@ -54,8 +54,7 @@ def _throttled(request, scope, limit) -> bool:
 def _address_throttled(request, scope, limit) -> bool:
     """Per client address and hour, whichever accounts it signs in with: throw-away accounts each get the
     per-person pace afresh."""
-    address = rate_limit_address(client_ip(request))
-    return bool(address) and not rate_limit_hit(scope=scope, key=address, limit=limit, period_seconds=3600)
+    return not address_within(client_ip(request), scope=scope, limit=limit, period_seconds=3600)
 
 
 @login_required

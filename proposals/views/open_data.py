@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.views.decorators.http import condition, require_safe
 
 from portal.core import ratelimit
-from portal.core.http import client_ip, rate_limit_address
+from portal.core.http import client_ip
 from portal.core.page_cache import safe
 
 from ..selectors import commitment as commitment_selectors
@@ -220,11 +220,8 @@ def _paced(view):
 
 def _over(request, scope: str, setting: str) -> bool:
     """Whether this client address is over `<setting>_PER_ADDRESS_PER_HOUR` (counting this request)."""
-    address = rate_limit_address(client_ip(request))
     limit = getattr(settings, f"{setting}_PER_ADDRESS_PER_HOUR")
-    return bool(address) and not ratelimit.rate_limit_hit(
-        scope=scope, key=address, limit=limit, period_seconds=3600
-    )
+    return not ratelimit.address_within(client_ip(request), scope=scope, limit=limit, period_seconds=3600)
 
 
 def _too_many(request) -> JsonResponse:

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.form_views import refusal_flashed
 from portal.core.forms import add_service_errors
-from portal.core.http import client_ip, rate_limit_address
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.http import client_ip
+from portal.core.ratelimit import address_within, rate_limit_hit
 
 from .. import selectors, services
 from ..forms import ApiTokenForm, OrganisationRegisterForm, ProfileForm
@@ -118,12 +118,9 @@ def _within_limits(request, scope: str, *, per_account: int, per_address: int, p
     within = rate_limit_hit(
         scope=scope, key=str(request.user.pk), limit=per_account, period_seconds=period_seconds
     )
-    address = rate_limit_address(client_ip(request))
-    if within and address:
-        within = rate_limit_hit(
-            scope=f"{scope}-ip", key=address, limit=per_address, period_seconds=period_seconds
-        )
-    return within
+    return within and address_within(
+        client_ip(request), scope=f"{scope}-ip", limit=per_address, period_seconds=period_seconds
+    )
 
 
 def _safe_next(request) -> str:
