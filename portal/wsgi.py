@@ -1,6 +1,9 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-application = get_wsgi_application()
+
+# isort: split
+# Django's settings module must be named before anything of Django's is set up.
+from portal.core.handlers import portal_wsgi_application  # noqa: E402
+
+application = portal_wsgi_application()

@@ -7,6 +7,7 @@ from django.db import connection, connections
 from pytest_django.plugin import blocking_manager_key
 
 from portal.accounts import services as account_services
+from portal.accounts import sessions, standing_memory
 from portal.core import ratelimit, shared_pages
 from portal.core.roles import Role
 
@@ -153,9 +154,12 @@ needs_concurrent_connections = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate-limit counters, cached pages and kept personal parts must not leak from one test into another."""
+    """Rate-limit counters, cached pages, kept personal parts and kept standings must not leak from one test
+    into another (a rolled-back database gives the next test's people the ids of the last one's)."""
     cache.clear()
     shared_pages.forget_personal_parts()
+    standing_memory.forget_all()
+    sessions.forget_owners()
     yield
     cache.clear()
 

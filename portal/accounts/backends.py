@@ -22,6 +22,7 @@ from portal.notifications.models import UNREAD_COUNTED_UP_TO, Notification
 
 from .models import LEVEL_OF_METHOD, IdentityVerification, User
 from .standing import USER_FIELDS, standing_columns
+from .standing_memory import remembered_or_read
 
 
 def viewer_state(user_id) -> User | None:
@@ -84,7 +85,7 @@ def _viewer_sql() -> str:
 
 class ViewerStateMixin:
     def get_user(self, user_id):
-        user = viewer_state(user_id)
+        user = remembered_or_read(user_id, viewer_state)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

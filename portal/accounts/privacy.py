@@ -33,6 +33,7 @@ from portal.core.exports import at, iso, rows_export
 from portal.core.formats import format_when
 from portal.core.queue import enqueue_on_commit
 from portal.core.ratelimit import address_within, rate_limit_hit
+from portal.core.reader_generations import readers_changed
 from portal.notifications.email import email_queue
 
 from .invitations import normalised_email
@@ -102,6 +103,7 @@ def consent_accept(*, user: User, version: int) -> ConsentRecord:
     record = ConsentRecord.objects.create(user=user, version=version)
     if version > user.privacy_notice_version:
         User.objects.filter(pk=user.pk).update(privacy_notice_version=version)
+        readers_changed([user.pk])  # an update sends no signal; the pages ask for consent until then
         user.privacy_notice_version = version
     return record
 
@@ -344,6 +346,7 @@ def account_deletion_cancel(*, user: User) -> bool:
         deletion_due_at=None, deletion_withdraws_content=False
     )
     if cancelled:
+        readers_changed([user.pk])
         user.deletion_due_at = None
         user.deletion_withdraws_content = False
         audit_record(actor=user, action="account.deletion_cancelled", target=user)

@@ -7,7 +7,7 @@ from allauth.mfa import signals as mfa_signals
 from portal.core import page_cache, registries
 from portal.notifications.messages import register_messages
 
-from . import privacy, selectors
+from . import privacy, selectors, standing_changes
 from .audit_actions import ACCOUNTS_AUDIT
 from .forms import StaffIdentityForm
 from .models import (
@@ -40,6 +40,7 @@ def _second_factor_set_up(sender, request, user, authenticator, **kwargs) -> Non
 
 
 def register() -> None:
+    standing_changes.watch()
     mfa_signals.authenticator_added.connect(_second_factor_set_up, dispatch_uid="portal-second-factor-set-up")
     # Erased by `privacy.account_erase` itself, the account row's own rows; archives asked for go with it.
     for name, export, models in (

@@ -230,6 +230,8 @@ class PageSessionMiddleware(_SkippedByApi, SessionMiddleware):
         if session_key is not None and not set(session_key) <= _SESSION_KEY_CHARS:
             session_key = None
         request.session = self.SessionStore(session_key)
+        # A store may answer a reading request from what it kept of the reader (portal/accounts/sessions.py).
+        request.session.reading_request = request.method in ("GET", "HEAD")
 
 
 class PageCsrfViewMiddleware(_SkippedByApi, CsrfViewMiddleware):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from portal.core.exports import at, rows_export
+from portal.core.reader_generations import readers_changed
 
 from .models import DigestDelivery, Notification, Preference, SuppressedAddress
 
@@ -32,4 +33,7 @@ def notifications_erase(user) -> None:
 
 def notifications_purge(now) -> dict[str, int]:
     cutoff = now - timedelta(days=settings.PRIVACY_NOTIFICATION_RETENTION_DAYS)
-    return {"notifications": Notification.objects.filter(created_at__lt=cutoff).delete()[0]}
+    expired = Notification.objects.filter(created_at__lt=cutoff)
+    # Their unread count, which each page shows, falls.
+    readers_changed(expired.filter(read_at__isnull=True).values_list("recipient_id", flat=True).distinct())
+    return {"notifications": expired.delete()[0]}

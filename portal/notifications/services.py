@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.formats import format_when
 from portal.core.queue import enqueue_on_commit
+from portal.core.reader_generations import readers_changed
 
 from .messages import MESSAGES, link_in, render_message
 from .models import (
@@ -104,6 +105,7 @@ def notify(
         Notification(recipient_id=uid, emailed_at=now if uid in unmailed else None, **fields)
         for uid in recipient_ids
     )
+    readers_changed(recipient_ids)  # their unread count, on every page they read
     if not email:
         return len(recipient_ids)
     immediate = _users_with_frequency(recipient_ids, category, Frequency.IMMEDIATE)
@@ -132,7 +134,9 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
         queryset = queryset.filter(pk__in=list(notification_ids))
     if up_to is not None:
         queryset = queryset.filter(pk__lte=up_to)
-    return queryset.update(read_at=timezone.now())
+    marked = queryset.update(read_at=timezone.now())
+    readers_changed([user.pk] if marked else ())
+    return marked
 
 
 # Links per query: SQLite refuses a statement with too many parameters.
@@ -167,6 +171,7 @@ def notifications_withdraw(*, urls: Iterable[str], keep_for: int | None = None) 
         notifications = Notification.objects.filter(match)
         if keep_for is not None:
             notifications = notifications.exclude(recipient_id=keep_for)
+        readers_changed(notifications.filter(read_at__isnull=True).values_list("recipient_id", flat=True))
         withdrawn += notifications.delete()[0]
     return withdrawn
 

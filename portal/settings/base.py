@@ -178,8 +178,9 @@ if REDIS_URL:
     }
     # A signed-in request reads its session from the shared cache, not the database (written through to
     # both; read from the database when Redis is down). Only with a shared cache: a per-process cache would
-    # keep a signed-out session alive in the other processes.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # keep a signed-out session alive in the other processes. The store fetches the reader's generation in
+    # the same round trip, so that a web process can answer a reading request from the standing it kept.
+    SESSION_ENGINE = "portal.accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,105 @@
+"""The WSGI handler keeps each address's URL resolution (portal/core/handlers.py): the same answer as Django's
+for every route and language, each request with its own copy, and nothing kept for an address that
+resolves to nothing."""
+
+import io
+import sys
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import Resolver404, get_resolver, reverse
+from django.utils import translation
+
+from portal.core.handlers import PortalWSGIHandler, _resolved
+from portal.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+ADDRESSES = [
+    ("proposal_list", {}),
+    ("proposal_detail", {"pk": 12345}),
+    ("notifications_centre", {}),
+]
+
+
+class _Request:
+    def __init__(self, path):
+        self.path_info = path
+
+
+def test_the_portal_is_served_by_the_handler_that_keeps_resolutions():
+    assert isinstance(application, PortalWSGIHandler)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(("name", "kwargs"), ADDRESSES)
+def test_a_kept_resolution_is_djangos_own(language, name, kwargs):
+    handler = PortalWSGIHandler()
+    with translation.override(language):
+        path = reverse(name, kwargs=kwargs)
+        expected = get_resolver().resolve(path)
+        for _ in range(2):
+            match = handler.resolve_request(_Request(path))
+            assert (match.func, match.args, match.kwargs, match.url_name, match.route) == (
+                expected.func,
+                expected.args,
+                expected.kwargs,
+                expected.url_name,
+                expected.route,
+            )
+    # Another language's prefix is another address, resolved for that language.
+    with translation.override("kk" if language != "kk" else "ru"):
+        assert handler.resolve_request(_Request(reverse(name, kwargs=kwargs))).url_name == name
+
+
+def test_each_request_gets_its_own_copy_of_the_match():
+    handler = PortalWSGIHandler()
+    with translation.override("en"):
+        path = reverse("proposal_detail", kwargs={"pk": 7})
+        first = handler.resolve_request(_Request(path))
+        first.kwargs["pk"] = 8
+        assert handler.resolve_request(_Request(path)).kwargs == {"pk": 7}
+
+
+def test_an_address_that_resolves_to_nothing_is_not_kept():
+    handler = PortalWSGIHandler()
+    before = _resolved.cache_info().currsize
+    with translation.override("en"), pytest.raises(Resolver404):
+        handler.resolve_request(_Request("/en/no-such-page-at-all/"))
+    assert _resolved.cache_info().currsize == before
+
+
+@pytest.fixture
+def connections_kept_open():
+    """As Django's test client does: the request's end must not close the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_a_page_served_twice_through_the_handler_is_the_same(connections_kept_open):
+    def get(path):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        status = []
+        body = b"".join(application(environ, lambda s, h, e=None: status.append(s)))
+        return status[0], body
+
+    hits = _resolved.cache_info().hits
+    assert get("/kk/proposals/")[0] == "200 OK"
+    assert get("/kk/proposals/")[0] == "200 OK"
+    assert _resolved.cache_info().hits > hits
+    assert get("/kk/no-such-page/")[0].startswith("404")
