@@ -23,8 +23,8 @@ class PortalWSGIHandler(WSGIHandler):
         if hasattr(request, "urlconf"):  # a middleware chose another URL conf for this request
             return super().resolve_request(request)
         kept = _resolved(get_resolver(), get_language(), request.path_info)
-        # Each request its own copy (Django's refuses `copy`): middleware is handed the match's kwargs dict and
-        # may change it.
+        # Each request its own copy (ResolverMatch refuses `copy`): middleware is handed the match's kwargs
+        # dict and may change it.
         match = object.__new__(ResolverMatch)
         match.__dict__.update(kept.__dict__, kwargs=dict(kept.kwargs))
         request.resolver_match = match
