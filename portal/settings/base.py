@@ -419,6 +419,10 @@ _settings_from_env(
     # Comments per hour from one address, whoever is signed in (each person may also write 5 a minute): a
     # lecture hall during a hearing comments a lot, a farm of throw-away accounts must not flood every thread.
     COMMENTS_PER_ADDRESS_PER_HOUR=300,
+    # Comment edits per hour from one account and from one address: each edit is screened again, so a script
+    # rewriting comments in their 15-minute windows kept the screening busy as a flood of new comments would.
+    COMMENT_EDITS_PER_ACCOUNT_PER_HOUR=20,
+    COMMENT_EDITS_PER_ADDRESS_PER_HOUR=200,
     # Identity verification attempts (a typed IIN, a signature) from one address in an hour, whoever is signed
     # in (each person may make 5): a refused IIN says whether it verifies another account.
     IDENTITY_ATTEMPTS_PER_ADDRESS_PER_HOUR=60,

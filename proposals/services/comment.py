@@ -8,6 +8,7 @@ then holds. Reports are in `report.py`.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.accounts.permissions import is_blocked
 from portal.core.queue import enqueue_on_commit
+from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.core.roles import is_commission_member
 from portal.core.text import plain_text
 from portal.notifications.services import notifications_withdraw, notify
@@ -28,6 +30,11 @@ from ..selectors.proposal import comment_thread_page
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 3000
+
+
+class CommentEditsThrottled(ValidationError):
+    """More edits than COMMENT_EDITS_PER_ACCOUNT_PER_HOUR from one account, or than
+    COMMENT_EDITS_PER_ADDRESS_PER_HOUR from one client address, in an hour (429)."""
 
 
 def _clean_body(body: str) -> str:
@@ -143,8 +150,32 @@ def _notify_comment(comment: Comment) -> None:
         )
 
 
+def _check_edit_pace(*, editor: User, ip: str | None) -> None:
+    """Each edit is screened again and may be reported again: a script rewriting its comments in their edit
+    windows, or a farm of accounts behind one address doing so, would keep the screening queue busy. One
+    pace whatever the door; counted on the shared cache, so it holds across web processes."""
+    within = rate_limit_hit(
+        scope="comment-edit",
+        key=str(editor.pk),
+        limit=settings.COMMENT_EDITS_PER_ACCOUNT_PER_HOUR,
+        period_seconds=3600,
+    )
+    within = within and address_within(
+        ip, scope="comment-edit-ip", limit=settings.COMMENT_EDITS_PER_ADDRESS_PER_HOUR, period_seconds=3600
+    )
+    if not within:
+        raise CommentEditsThrottled(
+            _(
+                "Too many comment edits came from your account or network in the last hour. Your comment "
+                "stays as it was; edit it again a little later."
+            )
+        )
+
+
 @transaction.atomic
-def comment_edit(*, comment: Comment, editor: User, body: str) -> Comment:
+def comment_edit(*, comment: Comment, editor: User, body: str, ip: str | None = None) -> Comment:
+    """Rewrites the author's comment in its edit window, to be screened again. `ip` is the client address
+    (`portal.core.http.client_ip`) the edits of many accounts are paced by."""
     comment = Comment.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=comment.pk)
     if comment.author_id != editor.pk or comment.is_removed:
         raise PermissionDenied(_("Only the author can edit this comment."))
@@ -160,6 +191,7 @@ def comment_edit(*, comment: Comment, editor: User, body: str) -> Comment:
         raise PermissionDenied(
             _("A moderator is reviewing this comment; it can be edited again once they decide.")
         )
+    _check_edit_pace(editor=editor, ip=ip)
     comment.body = _clean_body(body)
     comment.language = comment_language(comment.body)
     comment.edited_at = timezone.now()

@@ -143,7 +143,9 @@ def comment_edit(request, comment_pk):
     return _own_action(
         request,
         comment_pk,
-        lambda c: comment_services.comment_edit(comment=c, editor=request.user, body=body),
+        lambda c: comment_services.comment_edit(
+            comment=c, editor=request.user, body=body, ip=client_ip(request)
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from proposals.models import Comment
 from tests.factories import UserFactory
-from tests.proposals.factories import ProposalFactory
+from tests.proposals.factories import CommentFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,18 @@ def test_comments_from_one_address_are_limited_whichever_accounts_write_them(set
     # Straight to the web process, around the proxy: what it forwards is ignored.
     saved = [_comment_from("", proposal, n, forwarded=f"192.0.2.{n}") for n in range(5)]
     assert saved == [True, True, True, False, False]
+
+
+def test_edits_over_the_pace_leave_the_comment_as_it_was_and_say_so_in_the_readers_language(settings):
+    """Each edit is screened again: a script rewriting its comments is paced as one writing new ones."""
+    settings.COMMENT_EDITS_PER_ACCOUNT_PER_HOUR = 2
+    author = UserFactory()
+    comment = CommentFactory(author=author, body="First text.")
+    client = Client()
+    client.force_login(author)
+    for n in range(2):
+        client.post(f"/ru/comments/{comment.pk}/edit/", {"body": f"Edit {n}"})
+    response = client.post(f"/ru/comments/{comment.pk}/edit/", {"body": "One edit too many"}, follow=True)
+    comment.refresh_from_db()
+    assert comment.body == "Edit 1"
+    assert "комментарии редактировались слишком часто" in response.content.decode()

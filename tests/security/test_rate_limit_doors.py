@@ -117,6 +117,13 @@ def _comment_by_form(world, user, environ, n) -> bool:
     return Comment.objects.filter(author=user, body=f"Comment {n}").exists()
 
 
+def _edit_comment_by_form(world, user, environ, n) -> bool:
+    """An edit of a comment of the person's own, in its edit window: each is screened again."""
+    comment = CommentFactory(proposal=world["proposal"], author=user)
+    _client(user, environ).post(f"/en/comments/{comment.pk}/edit/", {"body": f"Edited {n}"})
+    return Comment.objects.get(pk=comment.pk).body == f"Edited {n}"
+
+
 def _report_proposal_by_form(world, user, environ, n) -> bool:
     proposal = ProposalFactory(consultation=world["consultation"])
     _client(user, environ).post(f"/en/proposals/{proposal.pk}/report/", {"kind": "spam"})
@@ -291,6 +298,12 @@ ACTIONS = [
         {"form": _comment_by_form},
         per_address=_setting("COMMENTS_PER_ADDRESS_PER_HOUR"),
         per_account=_constant(action_views, "COMMENTS_PER_MINUTE"),
+    ),
+    Action(
+        "comment edit",
+        {"form": _edit_comment_by_form},
+        per_address=_setting("COMMENT_EDITS_PER_ADDRESS_PER_HOUR"),
+        per_account=_setting("COMMENT_EDITS_PER_ACCOUNT_PER_HOUR"),
     ),
     Action(
         "report",
