@@ -3,7 +3,6 @@ superuser (with the second factor of every staff power) decides, not Django's pe
 
 from django.contrib import admin
 
-from portal.core.forms import PortalModelForm
 from portal.core.roles import is_admin
 
 from .models import SiteSwitches
@@ -15,9 +14,8 @@ def is_superuser_with_powers(user) -> bool:
 
 
 class SuperusersOnly(admin.ModelAdmin):
-    # What a superuser types is normalised as every other form's input (`plain_text`): a control character
-    # pasted into a body's name reached the implementation feed and the pages that show it.
-    form = PortalModelForm
+    # What is typed here is normalised as every other form's input: the site gives every admin's forms
+    # `NormalisedInputMixin` (`admin_site.NormalisedAdmin`).
 
     def has_module_permission(self, request):
         return is_superuser_with_powers(request.user)

@@ -8,6 +8,7 @@ from django.contrib.admin import AdminSite, ModelAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.audit import audit_record
+from portal.core.forms import NormalisedInputMixin
 from portal.core.roles import is_admin
 
 # The admin's Django actions (`delete_selected`) write their own entries, one per deleted row.
@@ -44,6 +45,30 @@ class AuditedAdmin:
         }
 
 
+class NormalisedAdmin:
+    """Mixed into every model admin the site registers, as `AuditedAdmin` is: every form it saves with (the
+    add and change forms, each inline's) keeps what is typed as the portal's own forms do
+    (`NormalisedInputMixin`). What a superuser types reaches the public and the mailboxes: the privacy notice,
+    a person's public name, the site's name in every account email; a control character
+    pasted there broke pages and feeds, a bidi override turned a name around."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return normalised_form(super().get_form(request, obj, change=change, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.form = normalised_form(inline.form)
+        return inlines
+
+
+def normalised_form(form: type) -> type:
+    """`form` with `NormalisedInputMixin` first, unless it has it already (`PortalModelForm`)."""
+    if issubclass(form, NormalisedInputMixin):
+        return form
+    return type(form.__name__, (NormalisedInputMixin, form), {"__module__": form.__module__})
+
+
 def _audited_action(func, name: str):
     @functools.wraps(func)
     def action(modeladmin, request, queryset):
@@ -69,8 +94,11 @@ class SuperuserAdminSite(AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or ModelAdmin
-        if not issubclass(admin_class, AuditedAdmin):
+        missing = tuple(
+            mixin for mixin in (AuditedAdmin, NormalisedAdmin) if not issubclass(admin_class, mixin)
+        )
+        if missing:
             admin_class = type(
-                admin_class.__name__, (AuditedAdmin, admin_class), {"__module__": admin_class.__module__}
+                admin_class.__name__, (*missing, admin_class), {"__module__": admin_class.__module__}
             )
         return super().register(model_or_iterable, admin_class, **options)
