@@ -18,18 +18,12 @@ U+FFFE, U+FFFF, lone surrogates): one stored by any way in, an import or an old 
 the whole feed fail (Django refuses to write it) or, written by another writer, make it unreadable.
 """
 
-import re
-
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from .text import xml_text
+
 PAGE_NS = "urn:qatysu:feed-page"
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_text(value: str) -> str:
-    """`value` without the characters XML 1.0 does not allow."""
-    return _NOT_IN_XML.sub("", value)
 
 
 class _XmlTextGenerator(SimplerXMLGenerator):

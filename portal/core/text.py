@@ -6,6 +6,7 @@ registered on each SQLite connection under `CASEFOLD_FUNCTION` (Unicode-aware, d
 `Casefold` calls it; on PostgreSQL `Casefold` is LOWER, which folds Cyrillic in UTF-8 databases.
 """
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -90,6 +91,18 @@ def shown_length(text: str) -> int:
 
 def _unwanted(char: str) -> bool:
     return unicodedata.category(char) in _REMOVED_CATEGORIES or char in _BIDI_CONTROLS
+
+
+# What XML 1.0 forbids: C0 controls other than tab and line ends, U+FFFE, U+FFFF and lone surrogates.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 does not allow, for every XML file the portal writes (the
+    feeds, sitemap.xml, the Akoma Ntoso export): a text stored before `plain_text` existed, or by an import,
+    may hold one, and one such character makes the whole file unreadable to every consumer (lxml and
+    Django's XML writer refuse to write it at all)."""
+    return _NOT_IN_XML.sub("", value)
 
 
 def reject_line_breaks(value) -> None:

