@@ -1,6 +1,6 @@
 """The staff second-factor gate (PORTAL_STAFF_MFA=required), conditional GETs of machine-readable files and
-their reading by other sites' web pages (CORS), a 503 for a request whose database connection was lost, and
-the lighter stack of the API."""
+their reading by other sites' web pages (CORS), a 503 for a request whose database connection was lost, 405
+for a method no page answers, and the lighter stack of the API."""
 
 import logging
 
@@ -13,7 +13,7 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.http import ConditionalGetMiddleware
@@ -232,6 +232,59 @@ class PageSessionMiddleware(_SkippedByApi, SessionMiddleware):
         request.session = self.SessionStore(session_key)
         # A store may answer a reading request from what it kept of the reader (portal/accounts/sessions.py).
         request.session.reading_request = request.method in ("GET", "HEAD")
+
+
+# What a page may be asked: reading it (HEAD as GET, by the server) and sending its forms.
+PAGE_METHODS = ("GET", "HEAD", "POST")
+
+
+class PageMethodsMiddleware:
+    """A page asked with any other method (TRACE, OPTIONS, PROPFIND, PUT…) answers 405 Method Not Allowed with
+    the methods it does answer in `Allow`, before anything else looks at the request. Without it a view
+    written for GET rendered the whole page for a TRACE or an OPTIONS, and CSRF refused a PROPFIND with a 403
+    page, which told a scanner or a client nothing true about the address. GET, HEAD and POST go on as they
+    came, to the view's own checks (a POST-only action still answers a GET with its 405). The API answers
+    methods itself (django-ninja: 405 in JSON, with `Allow`), and a CORS preflight of a machine-readable file
+    is answered before this runs (`PublicReadCorsMiddleware`).
+
+    Placed before `PageCsrfViewMiddleware`, whose `process_view` would refuse an unknown method first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, view_args, view_kwargs):
+        if request.method in PAGE_METHODS or is_api_request(request):
+            return None
+        return HttpResponseNotAllowed(view_methods(view))
+
+
+def view_methods(view) -> list[str]:
+    """The PAGE_METHODS `view` answers: those its class implements (HEAD with GET, as Django's `View` does),
+    or those `require_http_methods` (`require_GET`, `require_POST`, `require_safe`) lets through, found along
+    the view's decorators; all three for a view that says nothing. Django keeps a decorator's methods only in
+    its closure, where they are read (tests/security/test_http_edge.py pins a view of each kind)."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        implemented = {name.upper() for name in view_class.http_method_names if hasattr(view_class, name)}
+        if "GET" in implemented:
+            implemented.add("HEAD")
+        return [method for method in PAGE_METHODS if method in implemented]
+    while view is not None:
+        declared = _closure_value(view, "request_method_list")
+        if declared is not None:
+            return [method for method in PAGE_METHODS if method in declared]
+        view = getattr(view, "__wrapped__", None)
+    return list(PAGE_METHODS)
+
+
+def _closure_value(function, name: str):
+    code, cells = getattr(function, "__code__", None), getattr(function, "__closure__", None)
+    if code is None or not cells or name not in code.co_freevars:
+        return None
+    return cells[code.co_freevars.index(name)].cell_contents
 
 
 class PageCsrfViewMiddleware(_SkippedByApi, CsrfViewMiddleware):

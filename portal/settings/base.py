@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.middleware.MachineReadableConditionalGetMiddleware",
+    # Before CSRF: a method no page answers is 405 with `Allow`, not a CSRF refusal or the page itself.
+    "portal.core.middleware.PageMethodsMiddleware",
     "portal.core.middleware.PageCsrfViewMiddleware",
     "portal.core.middleware.PageAuthenticationMiddleware",
     "portal.core.middleware.PageMessageMiddleware",

@@ -177,6 +177,72 @@ def test_every_page_survives_odd_queries_headers_and_methods(world, clients, ser
     assert wrong == [], "\n".join(wrong)
 
 
+# Methods no page answers: a scanner's and a WebDAV client's.
+UNANSWERED_METHODS = ("TRACE", "OPTIONS", "PROPFIND", "PUT", "DELETE")
+
+
+def _allowed(response) -> set[str]:
+    return {method.strip() for method in response.get("Allow", "").split(",") if method.strip()}
+
+
+def test_a_method_no_page_answers_is_405_with_the_methods_the_page_does_answer(world, clients):
+    """Every page of the URL conf and the admin, asked by a signed-in citizen: a 405 with an `Allow` naming GET,
+    HEAD or POST and no page in the body, never the page itself or a CSRF refusal. The `Allow` agrees with the
+    view: a page that answers GET names GET, and a view whose own decorator refuses GET (a POST-only action)
+    names what that decorator names."""
+    routes = {name: route for name, route in url_patterns() if not name.startswith("admin:")}
+    urls = [resolve_url(name, route, world, language="kk") for name, route in routes.items()]
+    client = clients["citizen"]
+    wrong = []
+    for url in [*urls, "/kk/admin/"]:
+        if url.startswith("/api/"):
+            continue
+        plain = client.get(url)
+        for method in UNANSWERED_METHODS:
+            response = client.generic(method, url)
+            allowed = _allowed(response)
+            body = b"" if response.streaming else response.content
+            if response.status_code != 405 or body or not allowed or not allowed <= {"GET", "HEAD", "POST"}:
+                wrong.append(f"{method} {url}: {response.status_code} Allow={allowed} body={body[:40]!r}")
+            elif plain.status_code == 405 and allowed != _allowed(plain) & {"GET", "HEAD", "POST"}:
+                wrong.append(f"{method} {url}: Allow={allowed}, but GET names {_allowed(plain)}")
+            elif plain.status_code == 200 and "GET" not in allowed:
+                wrong.append(f"{method} {url}: answers GET, Allow={allowed}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("/en/proposals/", "GET, HEAD, POST"),  # a page that declares nothing
+        ("/en/accounts/login/", "GET, HEAD, POST"),  # allauth's class-based view: not its PUT
+        ("/en/notifications/read/", "POST"),  # require_POST under login_required
+        ("/open-data/proposals.csv", "GET, HEAD"),  # require_safe
+        ("/sitemap.xml", "GET"),  # require_GET
+    ],
+)
+def test_the_allow_header_names_what_the_view_declares(client, url, allowed):
+    for method in ("TRACE", "OPTIONS", "PROPFIND"):
+        response = client.generic(method, url)
+        assert (response.status_code, response["Allow"]) == (405, allowed), method
+
+
+def test_get_head_and_post_go_on_to_the_view_as_before(client, citizen):
+    assert client.get("/en/proposals/").status_code == 200
+    assert client.head("/en/proposals/").status_code == 200
+    client.force_login(citizen)
+    assert client.get("/en/notifications/read/").status_code == 405  # the view's own decorator
+    assert client.post("/en/notifications/read/").status_code == 302
+
+
+def test_the_api_answers_methods_itself_as_before(client):
+    """In JSON, with its own `Allow` (CORS preflights, answered before any view: test_api_cors.py)."""
+    api = client.options("/api/v1/proposals")
+    assert api.status_code == 405
+    assert api["Content-Type"].startswith("application/json")
+    assert _allowed(api) == {"GET", "POST"}
+
+
 def _with_odd_segments(name, route, world):
     """(parameter, kind, segment, url) for each odd segment in each parameter of `route`, every other
     parameter filled from the world."""
