@@ -11,10 +11,21 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.formats import format_when
 
-MESSAGES: dict[str, Promise] = {}
+# What a notice of staff work says to a recipient who has no second factor yet, in place of its own text:
+# nothing of the work itself (whose answer, drafted by whom, returned for which reasons), which the staff page
+# the link opens shows only once the second factor is set up and passed.
+SECOND_FACTOR_NEEDED = "staff.second_factor_needed"
+
+MESSAGES: dict[str, Promise] = {
+    SECOND_FACTOR_NEEDED: _(
+        "Work of your staff role waits for you on the portal. Staff pages open only with a second factor: "
+        "set up an authenticator app on your account, then follow this link."
+    ),
+}
 
 
 def register_messages(messages: dict[str, Promise]) -> None:

@@ -23,6 +23,12 @@ class Category(models.TextChoices):
     )
 
 
+# Notices of work that only staff powers open (an answer's draft and its review): staff powers need the second
+# factor everywhere, so a recipient without one is told only that work waits and how to open it
+# (`services.notify`).
+STAFF_WORK_CATEGORIES = frozenset({Category.COMMISSION_WORK})
+
+
 class Frequency(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediately")
     DAILY = "daily", _("Daily digest")

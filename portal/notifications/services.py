@@ -37,6 +37,7 @@ from .models import (
     Preference,
     SuppressedAddress,
 )
+from .staff_work import notices_told
 from .subject import email_subject
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,8 @@ def notify(
     """Records a notification for each recipient (deduplicated; `exclude`, usually the actor, left out).
 
     Those who want this category immediately get an email once the transaction commits. `email=False` is for
-    events whose email the service sends itself (a hearing registration with its code): in-app only.
+    events whose email the service sends itself (a hearing registration with its code): in-app only. Staff
+    without a second factor read of staff work only that it waits (`staff_work.notices_told`).
     """
     if kind not in MESSAGES:
         raise ValueError(f"notification kind {kind!r} has no registered text")
@@ -100,9 +102,10 @@ def notify(
         return 0
     # Off: never to be mailed, so that no digest reads it again (see `preference_set`).
     unmailed = _users_with_frequency(recipient_ids, category, Frequency.OFF) if email else recipient_ids
-    now, fields = timezone.now(), {"category": category, "kind": kind, "params": params, "url": url}
+    now, fields = timezone.now(), {"category": category, "url": url}
+    told = notices_told(recipient_ids, category=category, kind=kind, params=params)
     Notification.objects.bulk_create(
-        Notification(recipient_id=uid, emailed_at=now if uid in unmailed else None, **fields)
+        Notification(recipient_id=uid, emailed_at=now if uid in unmailed else None, **told[uid], **fields)
         for uid in recipient_ids
     )
     readers_changed(recipient_ids)  # their unread count, on every page they read

@@ -240,7 +240,8 @@ def _notify_answered(proposals: list[Proposal], *, actor: User, response: Propos
 # --- telling the Commission -------------------------------------------------------------------------------
 # Internal notices, under their own category: Commission members choose how often they hear of their work
 # apart from the public answers they follow as readers. The link is the Commission's page of the proposal, a
-# staff path: whoever opens it passes their second factor first (`StaffSecondFactorMiddleware`).
+# staff path: whoever opens it passes their second factor first (`StaffSecondFactorMiddleware`), and a member
+# who has none yet reads only that work waits (`portal.notifications.staff_work`).
 
 
 def _work_url(response: ProposalResponse) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from portal.notifications.models import Notification
 from proposals.models import ProposalResponse
 from proposals.services import response_approval as approval
+from tests.conftest import give_totp
 
 from .factories import ProposalFactory
 from .response_helpers import draft_answer
@@ -30,6 +31,7 @@ def test_save_and_send_clicked_twice_sends_once_and_warns_of_no_other_member(
     published, commissioner, second_commissioner
 ):
     drafter = _signed_in(commissioner)
+    give_totp(second_commissioner)  # the member told of it, in full
     seen = _seen(_work(drafter, published), "response")
     for _click in range(2):
         sent = _save(drafter, published, seen, "Ответ Комиссии.", submit="review")
@@ -179,6 +181,7 @@ def test_return_clicked_twice_returns_once_and_says_it_is_returned(
     published, commissioner, second_commissioner
 ):
     approval.response_submit(response=draft_answer(published, commissioner), actor=commissioner)
+    give_totp(commissioner)  # the drafter told of the return, in full
     reviewer = _signed_in(second_commissioner)
     url = f"/ru/staff/commission/proposals/{published.pk}/response/return/"
     for _click in range(2):

@@ -12,6 +12,7 @@ from portal.notifications.models import Notification
 from portal.notifications.services import build_email, notify, unsubscribe_read
 from portal.notifications.subject import SUBJECT_LENGTH, email_subject
 from proposals.services.hearing_registration import hearing_register
+from tests.conftest import give_totp
 from tests.factories import UserFactory
 from tests.proposals.factories import HearingFactory
 
@@ -256,8 +257,10 @@ def test_a_long_notification_subject_ends_at_its_last_whole_sentence(
 ):
     """Cut at 120 characters, the Kazakh subject ended with the first word of the next sentence ("Жауап…")
     and the Russian one with a full stop before the ellipsis."""
+    member = UserFactory(preferred_language=language)
+    give_totp(member)  # without a second factor, the notice says only that work waits
     message = _the_one_email(
-        UserFactory(preferred_language=language),
+        member,
         category="commission_work",
         kind="response.awaiting_approval",
         params={"title": "7-бапты нақтылау (#22)", "by": "Erlan Abenov"},
