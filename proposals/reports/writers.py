@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from portal.core.formats import format_when
+from portal.core.text import xml_text
 
 from ..selectors.outcome_report import ReportArticle, ReportProposal
 
@@ -123,7 +124,11 @@ class PdfReport:
 
 
 class DocxReport:
+    """A DOCX file is XML: every stored text goes in as `xml_text` leaves it, since python-docx refuses a
+    character XML 1.0 forbids, and one in an imported heading or an old row failed the whole report."""
+
     def __init__(self, *, title: str, summary: str, language: str, moment: datetime):
+        title, summary = xml_text(title), xml_text(summary)
         self.labels = _labels()
         self.document = DocxDocument()
         # python-docx's template says it was written by "python-docx" in 2013, and its text is US English.
@@ -142,13 +147,14 @@ class DocxReport:
 
     def add(self, article: ReportArticle) -> None:
         labels, document = self.labels, self.document
-        document.add_heading(f"{labels['article'] % {'number': article.number}}. {article.heading}", level=1)
+        heading = f"{labels['article'] % {'number': article.number}}. {article.heading}"
+        document.add_heading(xml_text(heading), level=1)
         table = document.add_table(rows=2, cols=2)
         table.style = "Table Grid"
-        table.cell(0, 0).text = f"{labels['old']} ({article.old_label})"
-        table.cell(0, 1).text = f"{labels['new']} ({article.new_label or '—'})"
-        table.cell(1, 0).text = article.old_text or "—"
-        table.cell(1, 1).text = article.new_text or labels["unchanged"]
+        table.cell(0, 0).text = xml_text(f"{labels['old']} ({article.old_label})")
+        table.cell(0, 1).text = xml_text(f"{labels['new']} ({article.new_label or '—'})")
+        table.cell(1, 0).text = xml_text(article.old_text or "—")
+        table.cell(1, 1).text = xml_text(article.new_text or labels["unchanged"])
         document.add_heading(labels["proposals"], level=2)
         if not article.proposals:
             document.add_paragraph(labels["none"])
@@ -171,7 +177,7 @@ class DocxReport:
             cell.text = text
         for proposal in proposals:
             for cell, text in zip(table.add_row().cells, _proposal_cells(proposal, labels), strict=True):
-                cell.text = text
+                cell.text = xml_text(text)
 
     def finish(self) -> bytes:
         buffer = BytesIO()

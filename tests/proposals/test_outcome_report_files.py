@@ -10,7 +10,7 @@ from docx import Document as DocxDocument
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from proposals.models import OutcomeReport
+from proposals.models import Article, Consultation, OutcomeReport
 from proposals.reports.writers import DocxReport, PdfReport
 from proposals.services.outcome_report import outcome_report_build, outcome_report_is_current
 
@@ -85,3 +85,29 @@ def test_a_file_written_by_older_writers_is_written_again(consultation, monkeypa
     assert outcome_report_is_current(report)
     monkeypatch.setattr("proposals.services.outcome_report.LAYOUT", "next")
     assert not outcome_report_is_current(report)
+
+
+@pytest.mark.django_db
+def test_stored_characters_xml_forbids_leave_the_docx_report_whole(
+    consultation, commissioner, second_commissioner
+):
+    """A DOCX file is XML: a control character in an imported heading or an old row, written straight to the
+    rows here, failed the whole report."""
+    _document, _old, _new, liberty = revised_document(consultation)
+    Article.objects.filter(identity=liberty).update(heading_en="Liberty\x0b and security")
+    nowhere = ProposalFactory(consultation=consultation, title="Raise\x01 pay")
+    publish_response(
+        nowhere, drafter=commissioner, approver=second_commissioner, reasoning_en="Set by\x1f the budget law."
+    )
+    Consultation.objects.filter(pk=consultation.pk).update(title_en="Reform\ufffe of councils")
+    report = OutcomeReport.objects.create(consultation=consultation, language="en", file_format="docx")
+    with translation.override("en"):
+        report = outcome_report_build(report_id=report.pk)
+    with report.file.open("rb") as file:
+        document = DocxDocument(BytesIO(file.read()))
+    texts = [p.text for p in document.paragraphs] + [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    ]
+    assert any(text.endswith("Liberty and security") for text in texts)
+    assert f"#{nowhere.pk} Raise pay" in "\n".join(texts)
+    assert "Set by the budget law." in texts
