@@ -23,6 +23,7 @@ from ..selectors import proposal as proposal_selectors
 from ..services import comment as comment_services
 from ..services import follow as follow_services
 from ..services import support as support_services
+from .refused_comments import keep_refused_comment
 
 COMMENTS_PER_MINUTE = 5
 
@@ -123,6 +124,9 @@ def comment_create(request, pk):
             return redirect(comment_services.comment_url(comment))
     else:
         messages.error(request, form_errors_text(form))
+    keep_refused_comment(
+        request, proposal_pk=proposal.pk, body=form.data.get("body", ""), parent=form.data.get("parent")
+    )
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
