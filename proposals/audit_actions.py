@@ -44,6 +44,7 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "document.version_published": _("Document version published"),
         "document.version_discarded": _("Document version discarded"),
         "document.article_match_confirmed": _("Article match confirmed"),
+        "document.article_match_changed": _("Article match changed"),
         "commitment.created": _("Commitment created"),
         "commitment.update_requested": _("Commitment update awaiting approval"),
         "commitment.update_declined": _("Commitment update declined"),
@@ -85,9 +86,12 @@ PROPOSALS_AUDIT = AuditVocabulary(
         "from": _("Was"),
         "to": _("Became"),
         "status": _("Status"),
+        "version": _("Version"),
+        "identity": _("Matched to the article"),
+        "unconfirmed": _("Back among the matches to confirm"),
     },
     # A proposal's staff page is the Commission's work page: its answer, the four-eyes review and the notes.
-    target_pages={"proposals.proposal": "commission_work"},
+    target_pages={"proposals.proposal": "commission_work", "proposals.article": "staff_article_match_edit"},
     detail_pages={"case": "moderation_case"},
     # "status" is written by "response.published" only: the answer's outcome, whose "rejected" is not the
     # proposal status "rejected by moderation".

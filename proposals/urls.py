@@ -156,6 +156,7 @@ _staff_routes = [
         staff_documents.article_match_confirm,
         name="staff_article_match_confirm",
     ),
+    path("articles/<int:pk>/match/", staff_documents.article_match_edit, name="staff_article_match_edit"),
     path("commission/", include(_commission_routes)),
     path("implementation/", include(_staff_implementation_routes)),
     path("hearings/", include(_staff_hearing_routes)),

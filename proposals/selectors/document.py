@@ -107,6 +107,29 @@ def staff_versions(document: Document):
     return document.versions.order_by("position").select_related("published_by")
 
 
+def changeable_matches(document: Document) -> list[tuple[Article, str]]:
+    """The confirmed matches the secretariat may still change (those of the drafts and of the latest published
+    version), each with the article's number in the version before it ("" for an article new there)."""
+    latest = latest_version(document)
+    versions = document.versions.filter(Q(published_at__isnull=True) | Q(pk=getattr(latest, "pk", None)))
+    articles = list(
+        Article.objects.filter(version__in=versions, identity_proposed=False)
+        .select_related("identity", "version")
+        .order_by("version__position", "position")
+    )
+    earlier = {
+        (position, identity_id): number
+        for position, identity_id, number in Article.objects.filter(
+            version__document=document,
+            version__position__in={article.version.position - 1 for article in articles},
+        ).values_list("version__position", "identity_id", "number")
+    }
+    return [
+        (article, earlier.get((article.version.position - 1, article.identity_id), ""))
+        for article in articles
+    ]
+
+
 def work_date(document: Document):
     """The date of the document as a work: its first version's, the same whichever version is exported."""
     first = document.versions.order_by("position").values_list("created_at", flat=True).first()

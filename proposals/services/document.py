@@ -4,6 +4,7 @@ draft only staff see, then published by a staff member, or discarded while still
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +15,12 @@ from django.utils.translation import ngettext
 
 from portal.accounts.models import User
 from portal.core.audit import audit_record
-from portal.core.revisions import CHANGED_MEANWHILE
+from portal.core.revisions import CHANGED_MEANWHILE, refuse_if_changed, revision
 from portal.core.text import plain_text
 from proposals.permissions.consultation import can_import_document
 
 from ..documents.draft_format import ParsedArticle, merge, parse
-from ..models import Article, ArticleIdentity, Document, DocumentVersion, Paragraph, Section
+from ..models import Article, ArticleIdentity, Document, DocumentVersion, Follow, Paragraph, Section
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 
 # Below this similarity an unmarked article is treated as new rather than as a changed old one.
@@ -293,3 +294,153 @@ def article_identity_confirm(
     article.save(update_fields=["identity", "identity_proposed"])
     audit_record(actor=confirmed_by, action="document.article_match_confirmed", target=article)
     return article
+
+
+# What a confirmed match may be changed to besides another article identity of the document.
+MATCH_NEW = "new"
+MATCH_UNCONFIRMED = "unconfirmed"
+# The relations that follow an article identity which the change leaves in no version: the same article
+# under the identity chosen now.
+_MOVED_WITH_THE_ARTICLE = ("proposals", "responses", "commitments", "agenda_items")
+
+
+@dataclass(frozen=True)
+class MatchChange:
+    # An article identity's id (as text), MATCH_NEW or MATCH_UNCONFIRMED.
+    choice: str
+    reason: str
+    # The match as the page showed it (`article_match_revision`); None: not checked.
+    seen: str | None = None
+
+
+def article_match_revision(article: Article) -> str:
+    """The mark of an article's match: which identity, and whether it is confirmed."""
+    return revision({"identity": article.identity_id, "proposed": article.identity_proposed})
+
+
+@transaction.atomic
+def article_match_change(*, article: Article, changed_by: User, data: MatchChange) -> Article:
+    """Changes a match already confirmed: to another article of the document, to a new article of its own,
+    or (in a draft) back to unconfirmed, which keeps the version from being published until it is confirmed
+    again. A published version's matches change only in the latest one: a later version was matched against
+    it. The identities touched repeat the latest published text again, so public lists and article pages
+    follow; an identity the change leaves in no version was the same article, and what named it (proposals,
+    answers, commitments, hearing agendas, followers) moves to the one chosen. The reason is kept in the
+    audit log with what the match was before and after."""
+    if not can_import_document(changed_by):
+        raise PermissionDenied(_("Only administrators can change article matches."))
+    locked = Article.objects.select_for_update().select_related("identity", "version").get(pk=article.pk)
+    refuse_if_changed(
+        seen=data.seen,
+        now=article_match_revision(locked),
+        saved=locked,
+        message=_(
+            "Someone else changed this match after you opened the page; nothing is changed. Article "
+            "%(number)s is now matched to %(key)s. Choose again; your reason is kept."
+        )
+        % {"number": locked.number, "key": locked.identity.key},
+    )
+    version, before = locked.version, locked.identity
+    errors: dict[str, list[str]] = {}
+    reason = data.reason.strip()
+    if not reason:
+        errors["reason"] = [_("Say why the match is changed: the reason is kept in the audit log.")]
+    if version.is_published:
+        latest = (
+            DocumentVersion.objects.published().filter(document_id=version.document_id).latest("position")
+        )
+        if latest.pk != version.pk:
+            errors["choice"] = [
+                _(
+                    "Version %(number)d was published after this one and was matched against it: only the "
+                    "latest published version's matches can be changed."
+                )
+                % {"number": latest.position}
+            ]
+        elif data.choice == MATCH_UNCONFIRMED:
+            errors["choice"] = [_("A published version's matches stay confirmed: choose an article instead.")]
+    target = None if errors else _match_target(locked, data.choice, errors)
+    if errors:
+        raise ValidationError(errors)
+    if data.choice == MATCH_UNCONFIRMED:
+        locked.identity_proposed = True
+    else:
+        locked.identity = target if target is not None else _new_identity(version.document, locked.number)
+        locked.identity_proposed = False
+    locked.save(update_fields=["identity", "identity_proposed"])
+    if version.is_published:
+        for identity in (before, locked.identity):
+            _repeat_latest_published(identity)
+    if before.pk != locked.identity_id and not before.versions.exists():
+        _move_references(before, locked.identity)
+    audit_record(
+        actor=changed_by,
+        action="document.article_match_changed",
+        target=locked,
+        details={
+            "reason": reason,
+            "version": version.position,
+            "identity": {"from": before.key, "to": locked.identity.key},
+            "unconfirmed": locked.identity_proposed,
+        },
+    )
+    return locked
+
+
+def _match_target(article: Article, choice: str, errors: dict) -> ArticleIdentity | None:
+    """The identity `choice` names for `article` (None for a new one or for unconfirming); a choice that
+    changes nothing or that another article of the version holds goes into `errors`."""
+    nothing = [_("Nothing to change: the article is matched so already.")]
+    if choice == MATCH_UNCONFIRMED:
+        if article.identity_proposed:
+            errors["choice"] = nothing
+        return None
+    if choice == MATCH_NEW:
+        if not article.identity.versions.exclude(pk=article.pk).exists():
+            errors["choice"] = [_("Nothing to change: no other version has this article, it is new already.")]
+        return None
+    target = (
+        ArticleIdentity.objects.filter(document_id=article.version.document_id, pk=int(choice)).first()
+        if choice.isascii() and choice.isdigit() and len(choice) < 11
+        else None
+    )
+    if target is None:
+        errors["choice"] = [_("Choose an article from the list.")]
+    elif target.pk == article.identity_id and not article.identity_proposed:
+        errors["choice"] = nothing
+    elif holder := Article.objects.filter(version_id=article.version_id, identity=target).first():
+        errors["choice"] = [
+            _(
+                "Article %(number)s of this version is matched to that article already. Change its match "
+                "first (to a new article, for example), then this one."
+            )
+            % {"number": holder.number}
+        ]
+    return target
+
+
+def _repeat_latest_published(identity: ArticleIdentity) -> None:
+    """Sets what `identity` repeats of the latest published version that has it, as publishing does."""
+    latest = (
+        Article.objects.filter(identity=identity, version__published_at__isnull=False)
+        .select_related("version")
+        .order_by("-version__position")
+        .first()
+    )
+    if latest is None:
+        return
+    newest = DocumentVersion.objects.published().filter(document_id=identity.document_id).latest("position")
+    ArticleIdentity.objects.filter(pk=identity.pk).update(
+        number=latest.number,
+        removed_in=None if latest.version_id == newest.pk else latest.version.position + 1,
+        **{f"heading_{code}": getattr(latest, f"heading_{code}") for code in LANGUAGES},
+    )
+
+
+def _move_references(old: ArticleIdentity, new: ArticleIdentity) -> None:
+    """`old` named no other version's article: what named it concerns the article now matched to `new`."""
+    for relation in _MOVED_WITH_THE_ARTICLE:
+        getattr(new, relation).add(*getattr(old, relation).all())
+    following = Follow.objects.filter(article=new).values("user_id")
+    Follow.objects.filter(article=old).exclude(user_id__in=following).update(article=new)
+    old.delete()

@@ -1,26 +1,33 @@
-"""Staff: import a version from uploaded Markdown as a draft, confirm article matches proposed by similarity,
-then publish the version (or discard a draft imported by mistake)."""
+"""Staff: import a version from uploaded Markdown as a draft, confirm article matches proposed by similarity
+(and change one confirmed wrongly), then publish the version (or discard a draft imported by mistake)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.core.forms import PortalForm, form_errors_text, posted_data
+from portal.core.form_views import service_form_page
+from portal.core.forms import PortalForm, RevisionMarked, form_errors_text, posted_data, textarea_field
 from portal.core.roles import role_required, staff_action
 from portal.core.widgets import FilePickerInput
 from proposals.permissions.consultation import can_import_document
 
 from ..documents.draft_format import DocumentFormatError
 from ..models import Article, ArticleIdentity, Document, DocumentVersion
-from ..selectors.document import staff_versions
+from ..selectors.document import changeable_matches, staff_versions
 from ..services.document import (
     LANGUAGES,
+    MATCH_NEW,
+    MATCH_UNCONFIRMED,
+    MatchChange,
     article_identity_confirm,
+    article_match_change,
+    article_match_revision,
     document_version_discard,
     document_version_import,
     document_version_publish,
@@ -105,6 +112,47 @@ class PublishForm(PortalForm):
     )
 
 
+class ArticleMatchForm(RevisionMarked, PortalForm):
+    """Changes a confirmed match: the article stays the same text, what changes is which earlier article it
+    continues, and with it which proposals, answers and followers it carries."""
+
+    choice = forms.ChoiceField(label=gettext_lazy("Same article as"))
+    reason = textarea_field(
+        gettext_lazy("Why the match is changed (kept in the audit log)"),
+        rows=3,
+        max_length=1000,
+        error_messages={
+            "required": gettext_lazy("Say why the match is changed: the reason is kept in the audit log.")
+        },
+    )
+
+    revision_of = staticmethod(article_match_revision)
+
+    def __init__(self, *args, article: Article, **kwargs):
+        super().__init__(*args, **kwargs)
+        identities = ArticleIdentity.objects.filter(document_id=article.version.document_id).order_by("pk")
+        choices = [(str(identity.pk), _identity_label(identity)) for identity in identities]
+        choices.append((MATCH_NEW, _("A new article: no earlier version has it")))
+        if not article.version.is_published:
+            choices.append((MATCH_UNCONFIRMED, _("Not confirmed: back among the matches to confirm")))
+        self.fields["choice"].choices = choices
+
+    @classmethod
+    def values_for(cls, row) -> dict:
+        return {"choice": MATCH_UNCONFIRMED if row.identity_proposed else str(row.identity_id)}
+
+
+def _identity_label(identity: ArticleIdentity) -> str:
+    """An identity as the secretariat knows it: its article's number and heading in the latest published
+    version, with its key (an article new in a draft has only the key)."""
+    if not identity.number:
+        return identity.key
+    heading = identity.translated("heading")
+    return (
+        f"{identity.number}. {heading} ({identity.key})" if heading else f"{identity.number} ({identity.key})"
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @role_required(can_import_document)
@@ -154,8 +202,45 @@ def document_matches(request, pk):
             "document": document,
             "articles": articles,
             "identities": identities,
+            "confirmed": changeable_matches(document),
             "versions": staff_versions(document),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@role_required(can_import_document)
+def article_match_edit(request, pk):
+    article = get_object_or_404(
+        Article.objects.select_related("identity", "version__document__consultation"), pk=pk
+    )
+    form = ArticleMatchForm(
+        posted_data(request), initial=ArticleMatchForm.initial_for(article), article=article
+    )
+
+    def save(form):
+        data = MatchChange(
+            choice=form.cleaned_data["choice"], reason=form.cleaned_data["reason"], seen=form.seen
+        )
+        return article_match_change(article=article, changed_by=request.user, data=data)
+
+    def success(saved: Article) -> str:
+        if saved.identity_proposed:
+            return _("Article %(number)s is back among the matches to confirm.") % {"number": saved.number}
+        return _("Article %(number)s is now matched to %(key)s.") % {
+            "number": saved.number,
+            "key": saved.identity.key,
+        }
+
+    return service_form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        next_url=lambda saved: reverse("staff_document_matches", kwargs={"pk": article.version.document_id}),
+        template="proposals/staff/article_match_form.html",
+        context={"article": article, "document": article.version.document},
     )
 
 

@@ -102,6 +102,7 @@ PAGES = {
     "staff_topic_list": "admin",
     "staff_topic_create": "admin",
     "staff_topic_edit": "admin",
+    "staff_article_match_edit": "admin",
     "staff_responsible_body_list": "commissioner",
     "staff_responsible_body_create": "commissioner",
     "staff_responsible_body_edit": "commissioner",

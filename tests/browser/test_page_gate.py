@@ -104,6 +104,7 @@ GATE_PAGES = {
         "staff_consultation",
         "staff_document_import",
         "staff_document_matches",
+        "staff_article_match_edit",
         "staff_answer_template_list",
         "staff_answer_template_create",
         "staff_answer_template_edit",

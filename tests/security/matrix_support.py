@@ -41,6 +41,7 @@ def url_kwargs(name: str, world) -> dict:
         "staff_topic_edit": {"pk": world.topic.pk},
         "staff_responsible_body_edit": {"pk": world.body.pk},
         "staff_article_match_confirm": {"pk": world.article.pk},
+        "staff_article_match_edit": {"pk": world.article.pk},
         "attachment_download": {"pk": world.attachment.pk},
         "staff_agenda_item_delete": {"pk": world.agenda_item.pk},
         "staff_speaker_request_decide": {"pk": world.speaker_request.pk},

@@ -221,6 +221,7 @@ GET = {
     "staff_consultation_archive": "login 405 405 405 405 405 405",
     "staff_document_import": "login deny deny deny deny 200 deny",
     "staff_document_matches": "login deny deny deny deny 200 deny",
+    "staff_article_match_edit": "login deny deny deny deny 200 deny",
     "staff_version_publish": "login 405 405 405 405 405 405",
     "staff_version_discard": "login 405 405 405 405 405 405",
     "staff_answer_template_list": "login deny deny deny deny 200 deny",
@@ -316,6 +317,8 @@ POST = {
     # The world's version is published: its articles keep their identities, publishing again and discarding
     # are refused with the reason.
     "staff_article_match_confirm": "login deny deny deny deny refused deny",
+    # An empty form names the missing choice and reason beside its fields (400).
+    "staff_article_match_edit": "login deny deny deny deny 400 deny",
     "staff_version_publish": "login deny deny deny deny refused deny",
     "staff_version_discard": "login deny deny deny deny refused deny",
     "staff_answer_template_create": "login deny deny deny deny 400 deny",

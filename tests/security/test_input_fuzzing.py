@@ -18,7 +18,7 @@ import proposals
 from portal.accounts.tokens import api_token_create
 from portal.core.forms import NormalisedInputMixin
 from portal.core.text import NormalisedSchema
-from proposals.models import Proposal
+from proposals.models import Article, DocumentVersion, Proposal
 from tests.proposals.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,8 @@ EXTRA_ARGUMENTS = {
     "AnswerLinksForm": lambda: {"consultation": ConsultationFactory()},
     "ResponseForm": lambda: {"consultation": ConsultationFactory()},
     "ResponseCorrectionForm": lambda: {"consultation": ConsultationFactory()},
+    # A draft's article of a document without identities: the choices are "new" and "unconfirmed".
+    "ArticleMatchForm": lambda: {"article": Article(version=DocumentVersion(document_id=0))},
 }
 
 
