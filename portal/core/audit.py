@@ -53,11 +53,22 @@ def audit_detail_pairs(details: dict) -> list[tuple[str, str, str]]:
     return [
         (
             str(names.get(key, key.replace("_", " "))),
-            _readable(value, values.get(key, {})),
+            _readable(value, values.get(key, {}), names),
             _page(pages.get(key), value),
         )
-        for key, value in (details or {}).items()
+        for key, value in _in_reading_order(details or {})
     ]
+
+
+_BEFORE_AFTER = ("from", "to")
+
+
+def _in_reading_order(details: dict) -> list[tuple]:
+    """What was before, then what became of it: PostgreSQL's jsonb keeps keys by length, not as written, and
+    read "Became: …, Was: …" backwards."""
+    return sorted(
+        details.items(), key=lambda item: _BEFORE_AFTER.index(item[0]) if item[0] in _BEFORE_AFTER else -1
+    )
 
 
 def audit_target_url(entry: AuditEntry) -> str:
@@ -78,7 +89,7 @@ def _page(url_name: str | None, pk) -> str:
         return ""
 
 
-def _readable(value, labels: dict) -> str:
+def _readable(value, labels: dict, names: dict) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if value is True:
@@ -86,11 +97,16 @@ def _readable(value, labels: dict) -> str:
     if value is False:
         return gettext("no")
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_readable(item, labels)}" for key, item in value.items())
+        return "; ".join(
+            f"{names.get(key, key)}: {_readable(item, labels, names)}"
+            for key, item in _in_reading_order(value)
+        )
     if isinstance(value, list | tuple):
         # A pair of lists is a before and after (identity levels): each in brackets.
         return ", ".join(
-            f"({_readable(item, labels)})" if isinstance(item, list | tuple) else _readable(item, labels)
+            f"({_readable(item, labels, names)})"
+            if isinstance(item, list | tuple)
+            else _readable(item, labels, names)
             for item in value
         )
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)

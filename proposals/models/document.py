@@ -162,6 +162,8 @@ class Article(TranslatedFieldsMixin, models.Model):
     translated_fields = ("heading",)
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "identity"], name="article_once_per_version")

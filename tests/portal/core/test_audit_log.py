@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal.core.audit import audit_record
 from portal.core.models import AuditEntry
+from proposals.models import Article
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 
@@ -90,3 +91,21 @@ def test_target_type_filter_offers_the_types_of_the_log_by_name(client, admin_us
     html = client.get("/kk/staff/audit/").content.decode()
     assert '<option value="accounts.user">' in html
     assert "e.g. proposals.proposal" not in html and "мысалы proposals.proposal" not in html
+
+
+def test_a_change_reads_before_then_after_in_words_and_names_its_article(client, admin_user):
+    """PostgreSQL's jsonb keeps keys by length ("to" before "from"): the log read "to: art-3; from: art-4",
+    after before before and in English on a Kazakh page, and its target as "Article #81"."""
+    article = Article(pk=81)
+    audit_record(
+        actor=admin_user,
+        action="document.article_match_changed",
+        target=article,
+        details={"to": "published", "from": "hidden", "identity": {"to": "art-3", "from": "art-4"}},
+    )
+    sign_in_staff(client, admin_user)
+    html = client.get("/kk/staff/audit/").content.decode()
+    assert "Бап сәйкестігі өзгертілді" in html
+    assert "Бап #81" in html and "Article #81" not in html
+    assert "Бұрын: art-4; Кейін: art-3" in html
+    assert html.index("Бұрын:") < html.index("Кейін:")
