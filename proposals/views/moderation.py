@@ -3,6 +3,7 @@ author), hiding and restoring content, readers' reports, appeals, and the public
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,32 +240,45 @@ def account_block(request, pk):
 @require_POST
 @role_required(can_moderate)
 def content_act(request, pk):
-    """A moderator hides or restores a proposal (or one of its comments) from its page."""
+    """A moderator hides or restores a proposal (or one of its comments) from its page. A refusal shows the
+    form again on a page of its own, with the reason and statement as typed beside what is missing: the
+    proposal's page is shared between readers and cannot carry one moderator's unsent text."""
     proposal = get_object_or_404(Proposal, pk=pk)
     form = ContentActForm(request.POST, allowed=["approve", "hide"])
-    if not form.is_valid():
-        messages.error(request, _("Choose hide or restore, with the reason and a statement."))
-        return redirect(proposal)
     comment = None
-    if form.cleaned_data["comment"]:
+    if form.is_valid() and form.cleaned_data["comment"]:
         comment = get_object_or_404(Comment, pk=form.cleaned_data["comment"], proposal=proposal)
-    try:
-        services.moderation_act(
-            moderator=request.user,
-            proposal=proposal,
-            comment=comment,
-            decision=form.cleaned_data["decision"],
-            reason_code=form.cleaned_data["reason_code"],
-            statement=form.cleaned_data["statement"],
-        )
-    except services.CaseTaken as taken:
-        messages.error(request, _("%(name)s is already working on this case.") % {"name": taken.holder_name})
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-        services.moderation_conflict_record(error, moderator=request.user, proposal=proposal, comment=comment)
-    else:
-        messages.success(request, _("Done; the author is told."))
-    return redirect(proposal)
+    if form.is_valid():
+        try:
+            services.moderation_act(
+                moderator=request.user,
+                proposal=proposal,
+                comment=comment,
+                decision=form.cleaned_data["decision"],
+                reason_code=form.cleaned_data["reason_code"],
+                statement=form.cleaned_data["statement"],
+            )
+        except services.CaseTaken as taken:
+            messages.error(
+                request, _("%(name)s is already working on this case.") % {"name": taken.holder_name}
+            )
+        except PermissionDenied as error:
+            messages.error(request, error_text(error))
+            services.moderation_conflict_record(
+                error, moderator=request.user, proposal=proposal, comment=comment
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Done; the author is told."))
+            return redirect(proposal)
+        if not form.errors:
+            return redirect(proposal)
+    for name in ("decision", "comment"):
+        form.fields[name].widget = forms.HiddenInput()
+    del form.fields["merge_into"]
+    context = {"proposal": proposal, "comment": comment, "form": form}
+    return render(request, "proposals/moderation/act.html", context, status=400)
 
 
 # --- readers' reports ----------------------------------------------------------------------------------

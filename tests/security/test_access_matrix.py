@@ -313,7 +313,8 @@ POST = {
     "moderation_case_decide": "login deny deny 400 deny 400 deny",
     "moderation_account_block": "login deny deny 400 deny 400 deny",
     "moderation_case_bulk": "login deny deny refused deny refused deny",
-    "moderation_content_act": "login deny deny refused deny refused deny",
+    # The form is shown again on a page of its own, with what is missing (400).
+    "moderation_content_act": "login deny deny 400 deny 400 deny",
     # The world's version is published: its articles keep their identities, publishing again and discarding
     # are refused with the reason.
     "staff_article_match_confirm": "login deny deny deny deny refused deny",
