@@ -377,7 +377,9 @@ class ResponseTemplateForm(RevisionMarked, PortalForm):
         required=False,
         empty_label=_("Every consultation"),
     )
-    name = forms.CharField(label=_("name"), max_length=120)
+    # The name and the texts are checked by the service, whose refusals say why all three languages are
+    # needed; a form field's own "This field is required" said nothing of it.
+    name = forms.CharField(label=_("name"), max_length=120, required=False)
     status = forms.ChoiceField(
         label=_("usual outcome"),
         required=False,
@@ -389,13 +391,14 @@ class ResponseTemplateForm(RevisionMarked, PortalForm):
         rows=5,
         lang="kk",
         max_length=10000,
+        required=False,
         help_text=_(
             "Write what the member must fill in between double square brackets, e.g. [[article number]]: an "
             "answer that still holds one is neither sent for approval nor published."
         ),
     )
-    text_ru = textarea_field(_("text (Russian)"), rows=5, lang="ru", max_length=10000)
-    text_en = textarea_field(_("text (English)"), rows=5, lang="en", max_length=10000)
+    text_ru = textarea_field(_("text (Russian)"), rows=5, lang="ru", max_length=10000, required=False)
+    text_en = textarea_field(_("text (English)"), rows=5, lang="en", max_length=10000, required=False)
     is_active = forms.BooleanField(label=_("offered to Commission members"), required=False, initial=True)
 
     def to_input(self) -> ResponseTemplateInput:

@@ -74,6 +74,19 @@ def test_a_template_without_a_language_or_a_name_is_refused_with_the_text_kept(s
     assert not ResponseTemplate.objects.exists()
 
 
+def test_a_template_without_its_english_text_is_told_why_every_language_is_needed(secretariat):
+    """The form's own "This field is required" refused it without saying that proposals come in all three
+    languages, so a secretariat writing in Kazakh and Russian did not know why English was asked."""
+    data = {"name": "Ішінара қабылданды", "is_active": "on", **TEXTS, "text_en": ""}
+    page = secretariat.post("/kk/staff/answer-templates/new/", data)
+    assert page.status_code == 400
+    assert page.context["form"].errors["text_en"] == [
+        "Мәтінді осы тілде де жазыңыз: ұсыныстар үш тілде де келеді."
+    ]
+    assert page.context["form"].errors.get("name") is None
+    assert not ResponseTemplate.objects.exists()
+
+
 def test_two_templates_of_one_consultation_cannot_share_a_name(secretariat):
     consultation = ConsultationFactory()
     ResponseTemplate.objects.create(consultation=consultation, name="Out of scope", **TEXTS)
