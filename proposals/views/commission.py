@@ -319,12 +319,15 @@ def response_save(request, pk):
             try:
                 response = approval.response_submit(response=response, actor=request.user)
             except ValidationError:
-                # The draft is saved: the form shows it as saved (a template's text with the blanks to fill),
-                # and marks it as this member's own latest save.
+                # The draft is saved: the form shows it as saved (a template's text with the blanks to fill,
+                # its outcome), and marks it as this member's own latest save.
                 form.data = form.data.copy()
                 for code in ("kk", "ru", "en"):
                     form.data[f"reasoning_{code}"] = getattr(response, f"reasoning_{code}")
                 form.data["template"] = ""
+                # The outcome the template chose was saved with the draft; shown as unchosen, sending the
+                # filled-in text again would drop it.
+                form.data["status"] = response.status
                 form.data["seen"] = selectors.answer_revision(response)
                 raise
         return response

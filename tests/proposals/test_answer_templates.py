@@ -180,3 +180,35 @@ def test_an_answer_still_holding_a_template_blank_is_neither_sent_for_approval_n
     assert sent.status_code == 302
     answer.refresh_from_db()
     assert answer.state == "in_review"
+
+
+def test_an_answer_refused_for_its_blanks_keeps_the_outcome_its_template_chose(client, commissioner):
+    """Shown again with the template's text, the form read "— choose —" for the outcome the template had
+    chosen and the draft kept: filling the blanks and sending it again dropped the outcome."""
+    proposal = ProposalFactory(language="ru")
+    template = ResponseTemplate.objects.create(
+        name="Частично",
+        status="partially_accepted",
+        text_kk="Ұсыныс [[бап нөмірі]]-бапқа енгізілді.",
+        text_ru="Предложение включено в статью [[номер статьи]].",
+        text_en="The proposal is now in Article [[article number]].",
+    )
+    give_totp(commissioner)
+    client.force_login(commissioner)
+    url = reverse("commission_work", kwargs={"pk": proposal.pk}) + "response/"
+    page = client.post(url, {"template": template.pk, "submit": "review"})
+    assert page.status_code == 400
+    form = page.context["response_form"]
+    assert form["status"].value() == "partially_accepted"
+    assert 'value="partially_accepted" selected' in page.content.decode()
+    resent = {
+        "status": form["status"].value(),
+        "reasoning_kk": "Ұсыныс 5-бапқа енгізілді.",
+        "reasoning_ru": "Предложение включено в статью 5.",
+        "reasoning_en": "The proposal is now in Article 5.",
+        "seen": form["seen"].value(),
+        "submit": "review",
+    }
+    assert client.post(url, resent).status_code == 302
+    answer = ProposalResponse.objects.get(proposal=proposal)
+    assert (answer.state, answer.status) == ("in_review", "partially_accepted")
