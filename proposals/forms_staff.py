@@ -186,9 +186,10 @@ class ArchiveForm(PortalForm):
 
 
 class OutcomePublishForm(PortalForm):
-    summary_kk = textarea_field(_("Summary of the outcome (Kazakh)"), rows=5, lang="kk")
-    summary_ru = textarea_field(_("Summary of the outcome (Russian)"), rows=5, lang="ru")
-    summary_en = textarea_field(_("Summary of the outcome (English)"), rows=5, lang="en")
+    # Checked by the service, whose refusal says why each language is asked for.
+    summary_kk = textarea_field(_("Summary of the outcome (Kazakh)"), rows=5, lang="kk", required=False)
+    summary_ru = textarea_field(_("Summary of the outcome (Russian)"), rows=5, lang="ru", required=False)
+    summary_en = textarea_field(_("Summary of the outcome (English)"), rows=5, lang="en", required=False)
     despite_unanswered = forms.BooleanField(
         label=_("Publish the outcome although some published proposals have no public answer yet"),
         required=False,

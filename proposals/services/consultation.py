@@ -290,7 +290,13 @@ def consultation_outcome_publish(
     missing = [code for code in LANGUAGES if not summaries.get(code, "").strip()]
     if missing:
         raise ValidationError(
-            {f"summary_{code}": _("Write the summary in this language.") for code in missing}
+            {
+                f"summary_{code}": _(
+                    "Write the summary in this language too: the outcome page and its report are published "
+                    "in Kazakh, Russian and English."
+                )
+                for code in missing
+            }
         )
     running = _running_intake(consultation, now).first()
     if running is not None and not despite_open_intake:

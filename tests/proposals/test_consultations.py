@@ -447,6 +447,25 @@ def test_the_outcome_is_not_published_during_the_intake_unless_the_member_ends_i
     assert consultation.phases.get(kind="intake").ends_at < ends_at
 
 
+def test_an_outcome_without_its_english_summary_is_told_why_each_language_is_asked(staff_client):
+    """The form's own "This field is required" stood beside the English summary without saying why a
+    secretariat writing in Kazakh and Russian must write it."""
+    consultation = ConsultationFactory()
+    close_intake(consultation)
+    url = reverse("staff_consultation_outcome_publish", kwargs={"pk": consultation.pk}).replace(
+        "/en/", "/kk/"
+    )
+    refused = staff_client.post(url, {"summary_kk": "Қорытынды", "summary_ru": "Итог", "summary_en": " "})
+    assert refused.status_code == 400
+    assert refused.context["outcome_form"].errors["summary_en"] == [
+        "Қысқаша мазмұнын осы тілде де жазыңыз: қорытынды беті мен оның есебі қазақ, орыс және ағылшын "
+        "тілдерінде жарияланады."
+    ]
+    assert "Қорытынды" in refused.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.PUBLISHED
+
+
 def test_the_outcome_form_asks_about_the_intake_only_while_it_is_open(staff_client):
     consultation = ConsultationFactory()
     close_intake(consultation)
