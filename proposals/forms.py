@@ -478,10 +478,19 @@ def _ask_about_a_passed_due_date(form, cleaned: dict) -> dict:
     return cleaned
 
 
+# The tracker shows every update in each language; "This field is required" beside the English one did not
+# say why a Kazakh and Russian secretariat is asked for it.
+_UPDATE_IN_EVERY_LANGUAGE = {
+    "required": _(
+        "Write the update in this language too: the tracker is published in Kazakh, Russian and English."
+    )
+}
+
+
 class CommitmentUpdateForm(PortalForm):
-    text_kk = textarea_field(_("Update in Kazakh"), rows=3)
-    text_ru = textarea_field(_("Update in Russian"), rows=3)
-    text_en = textarea_field(_("Update in English"), rows=3)
+    text_kk = textarea_field(_("Update in Kazakh"), rows=3, error_messages=_UPDATE_IN_EVERY_LANGUAGE)
+    text_ru = textarea_field(_("Update in Russian"), rows=3, error_messages=_UPDATE_IN_EVERY_LANGUAGE)
+    text_en = textarea_field(_("Update in English"), rows=3, error_messages=_UPDATE_IN_EVERY_LANGUAGE)
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     progress = forms.IntegerField(label=_("Progress, per cent"), required=False, min_value=0, max_value=100)
     due_date = forms.DateField(label=_("New due date"), required=False, widget=_date_widget())

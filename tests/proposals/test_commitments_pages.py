@@ -344,6 +344,22 @@ def test_an_invalid_update_is_refused_with_the_form(staff_client, change, commis
     assert not CommitmentUpdate.objects.exists()
 
 
+def test_an_update_without_its_english_text_is_told_why_every_language_is_asked(
+    staff_client, change, commissioner
+):
+    commitment = record(change, commissioner)
+    refused = staff_client.post(
+        f"/kk/staff/implementation/{commitment.pk}/updates/",
+        {**texts(), "text_en": "", "to_status": "planned"},
+    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["text_en"] == [
+        "Жаңартуды осы тілде де жазыңыз: орындалу барысы қазақ, орыс және ағылшын тілдерінде жарияланады."
+    ]
+    assert texts()["text_kk"] in refused.content.decode()
+    assert not CommitmentUpdate.objects.exists()
+
+
 def test_citizens_cannot_open_the_staff_pages(client, change, commissioner):
     commitment = record(change, commissioner)
     client.force_login(UserFactory())
