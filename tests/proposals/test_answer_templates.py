@@ -141,17 +141,22 @@ def test_only_the_secretariat_manages_answer_templates(client, request, persona)
     assert not ResponseTemplate.objects.exists()
 
 
-def test_an_answer_still_holding_a_template_blank_is_neither_sent_for_approval_nor_published(
-    client, commissioner, second_commissioner, settings
-):
-    proposal = ProposalFactory(language="ru")
-    template = ResponseTemplate.objects.create(
+def _template_with_blanks(status: str) -> ResponseTemplate:
+    """A template whose text in each language holds a blank the member must fill in."""
+    return ResponseTemplate.objects.create(
         name="Уже учтено",
-        status="already_reflected",
+        status=status,
         text_kk="Ұсыныс [[бап нөмірі]]-бапта ескерілген.",
         text_ru="Предложение уже учтено в статье [[номер статьи]].",
         text_en="The proposal is already reflected in Article [[article number]].",
     )
+
+
+def test_an_answer_still_holding_a_template_blank_is_neither_sent_for_approval_nor_published(
+    client, commissioner, second_commissioner, settings
+):
+    proposal = ProposalFactory(language="ru")
+    template = _template_with_blanks("already_reflected")
     give_totp(commissioner)
     client.force_login(commissioner)
     url = reverse("commission_work", kwargs={"pk": proposal.pk})
@@ -186,13 +191,7 @@ def test_an_answer_refused_for_its_blanks_keeps_the_outcome_its_template_chose(c
     """Shown again with the template's text, the form read "— choose —" for the outcome the template had
     chosen and the draft kept: filling the blanks and sending it again dropped the outcome."""
     proposal = ProposalFactory(language="ru")
-    template = ResponseTemplate.objects.create(
-        name="Частично",
-        status="partially_accepted",
-        text_kk="Ұсыныс [[бап нөмірі]]-бапқа енгізілді.",
-        text_ru="Предложение включено в статью [[номер статьи]].",
-        text_en="The proposal is now in Article [[article number]].",
-    )
+    template = _template_with_blanks("partially_accepted")
     give_totp(commissioner)
     client.force_login(commissioner)
     url = reverse("commission_work", kwargs={"pk": proposal.pk}) + "response/"
@@ -203,9 +202,9 @@ def test_an_answer_refused_for_its_blanks_keeps_the_outcome_its_template_chose(c
     assert 'value="partially_accepted" selected' in page.content.decode()
     resent = {
         "status": form["status"].value(),
-        "reasoning_kk": "Ұсыныс 5-бапқа енгізілді.",
-        "reasoning_ru": "Предложение включено в статью 5.",
-        "reasoning_en": "The proposal is now in Article 5.",
+        "reasoning_kk": "Ұсыныс 5-бапта ескерілген.",
+        "reasoning_ru": "Предложение уже учтено в статье 5.",
+        "reasoning_en": "The proposal is already reflected in Article 5.",
         "seen": form["seen"].value(),
         "submit": "review",
     }

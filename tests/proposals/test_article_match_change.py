@@ -20,7 +20,7 @@ from proposals.services.document import (
     document_version_import,
     document_version_publish,
 )
-from tests.conftest import give_totp
+from tests.conftest import sign_in_staff
 from tests.form_fields import form_fields
 
 from .factories import ConsultationFactory, ProposalFactory, import_published
@@ -238,16 +238,10 @@ def test_what_named_an_article_no_other_version_has_follows_it_to_the_article_ch
 # --- the staff page ---------------------------------------------------------------------------------------
 
 
-def _signed_in(client, user):
-    give_totp(user)
-    client.force_login(user)
-    return client
-
-
 def test_the_matches_page_leads_to_changing_a_confirmed_match_in_kazakh(
     wrong_draft_match, admin_user, client
 ):
-    _signed_in(client, admin_user)
+    sign_in_staff(client, admin_user)
     document = wrong_draft_match.version.document_id
     page = client.get(f"/kk/staff/documents/{document}/matches/").content.decode()
     assert "Расталған сәйкестіктер" in page
@@ -260,7 +254,7 @@ def test_the_matches_page_leads_to_changing_a_confirmed_match_in_kazakh(
 def test_the_page_changes_the_match_and_keeps_what_was_typed_when_refused(
     wrong_draft_match, admin_user, client
 ):
-    _signed_in(client, admin_user)
+    sign_in_staff(client, admin_user)
     url = f"/ru/staff/articles/{wrong_draft_match.pk}/match/"
     fields = form_fields(client.get(url), None)
     fields["choice"] = [str(_identity("budgets").pk)]
@@ -278,7 +272,7 @@ def test_the_page_changes_the_match_and_keeps_what_was_typed_when_refused(
 def test_a_page_shown_before_another_change_keeps_the_reason_and_says_what_is_matched_now(
     wrong_draft_match, admin_user, client
 ):
-    _signed_in(client, admin_user)
+    sign_in_staff(client, admin_user)
     url = f"/en/staff/articles/{wrong_draft_match.pk}/match/"
     first = form_fields(client.get(url), None)
     second = form_fields(client.get(url), None)
