@@ -156,6 +156,12 @@ class DecisionForm(PortalForm):
             self.fields["decision"].choices = [
                 (value, label) for value, label in ModerationCase.Decision.choices if value in allowed
             ]
+            # Fields no decision offered here uses are left out: a case that can only be approved showed a
+            # reason list and a merge number that nothing would take.
+            if ModerationCase.Decision.MERGE not in allowed:
+                del self.fields["merge_into"]
+            if set(allowed) <= {ModerationCase.Decision.APPROVE}:
+                del self.fields["reason_code"]
 
 
 class ContentActForm(DecisionForm):

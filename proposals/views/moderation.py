@@ -149,7 +149,7 @@ def case_decide(request, pk):
     form = DecisionForm(request.POST, allowed=services.allowed_decisions(case))
     if form.is_valid():
         data = dict(form.cleaned_data)
-        merge_id = data.pop("merge_into")
+        merge_id = data.pop("merge_into", None)
         data["merge_into"] = Proposal.objects.filter(pk=merge_id).first() if merge_id else None
         try:
             services.moderation_decide(case=case, moderator=request.user, **data)
@@ -276,7 +276,6 @@ def content_act(request, pk):
             return redirect(proposal)
     for name in ("decision", "comment"):
         form.fields[name].widget = forms.HiddenInput()
-    del form.fields["merge_into"]
     context = {"proposal": proposal, "comment": comment, "form": form}
     return render(request, "proposals/moderation/act.html", context, status=400)
 

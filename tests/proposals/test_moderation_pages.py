@@ -116,3 +116,20 @@ def test_a_bulk_decision_is_chosen_never_approval_by_default(client, moderator):
     response = client.post("/en/moderation/cases/bulk/", {"cases": [c.pk for c in cases]}, follow=True)
     assert "This field is required." in response.content.decode()
     assert ModerationCase.objects.filter(pk__in=[c.pk for c in cases], status="open").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [("responded", set()), ("hidden", {"reason_code"}), ("in_moderation", {"reason_code", "merge_into"})],
+)
+def test_a_case_offers_only_the_fields_its_decisions_use(client, moderator, status, offered):
+    """A case on an answered proposal can only be approved, yet its form asked for a reason and for the
+    number of a proposal to merge into, which nothing would take."""
+    case = moderation_case_open(proposal=ProposalFactory(status=status, language="kk"))
+    moderation_case_claim(case=case, moderator=moderator)
+    give_totp(moderator)
+    client.force_login(moderator)
+    page = client.get(f"/kk/moderation/cases/{case.pk}/").content.decode()
+    shown = {name for name in ("reason_code", "merge_into") if f'name="{name}"' in page}
+    assert shown == offered
+    assert 'name="statement"' in page
