@@ -167,6 +167,7 @@ def articles_ever_published(consultation) -> list[ArticleIdentity]:
         identities += (
             ArticleIdentity.objects.published()
             .filter(document=document)
+            .select_related("document")
             .annotate(position=Subquery(position))
             .order_by(F("position").asc(nulls_last=True), "pk")
         )

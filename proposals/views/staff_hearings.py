@@ -22,10 +22,11 @@ from ..forms_staff import (
     HearingTransitionForm,
     SpeakerDecisionForm,
 )
-from ..models import AgendaItem, ArticleIdentity, Consultation, Hearing, Proposal, SpeakerRequest
+from ..models import AgendaItem, Consultation, Hearing, Proposal, SpeakerRequest
 from ..models.proposal import PUBLIC_STATUSES
 from ..selectors import hearing as selectors
 from ..selectors.consultation import current_consultation
+from ..selectors.document import articles_ever_published
 from ..services import hearing as services
 from ..services import hearing_agenda as agenda
 
@@ -75,18 +76,14 @@ def hearing_create(request):
 
 def _agenda_choices(hearing):
     proposals = Proposal.objects.filter(consultation=hearing.consultation, status__in=PUBLIC_STATUSES)
-    # Published articles only: the public agenda links each to its page, which a new draft article lacks.
-    articles = (
-        ArticleIdentity.objects.published()
-        .filter(document__consultation=hearing.consultation)
-        .select_related("document")
-    )
+    # Published articles only: the public agenda links each to its page, which a new draft article lacks. In
+    # the latest version's order: by creation, an article a later version inserted came after the last one.
+    articles = articles_ever_published(hearing.consultation)
     return {
         "proposal_choices": [(p.pk, f"#{p.pk} {p.title}") for p in proposals.order_by("-id")[:500]],
         # The heading beside the number: "Draft · 2" alone sent staff to the draft to find the article.
         "article_choices": [
-            (a.pk, f"{a.document} · {a.number or a.key}. {a.translated('heading')}")
-            for a in articles.order_by("pk")
+            (a.pk, f"{a.document} · {a.number or a.key}. {a.translated('heading')}") for a in articles
         ],
     }
 
