@@ -299,3 +299,22 @@ def test_a_citizen_is_refused_and_staff_without_a_second_factor_are_sent_to_set_
     assert answer.status_code == 302 and "/2fa/totp/activate/" in answer["Location"]
     wrong_draft_match.refresh_from_db()
     assert wrong_draft_match.identity.key == "courts"
+
+
+def test_a_proposed_match_that_is_wrong_can_be_made_a_new_article_from_the_matches_page(
+    document, admin_user, client
+):
+    """The confirming form offers only earlier articles: an article the importer took for an old one but
+    which is new had no way to say so before publishing."""
+    import_published(
+        document=document, labels={"kk": "Бірінші"}, sources={"kk": ("kk.md", V1)}, imported_by=None
+    )
+    proposed = _import(document, V2).articles.get(number="1")
+    sign_in_staff(client, admin_user)
+    page = client.get(f"/en/staff/documents/{document.pk}/matches/").content.decode()
+    url = f"/en/staff/articles/{proposed.pk}/match/"
+    assert f'<a href="{url}">None of these: a new article</a>' in page
+    client.post(url, {**form_fields(client.get(url), None), "choice": MATCH_NEW, "reason": REASON})
+    proposed.refresh_from_db()
+    assert not proposed.identity_proposed
+    assert proposed.identity.key == "art-1"
