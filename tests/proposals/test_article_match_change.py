@@ -313,7 +313,10 @@ def test_a_proposed_match_that_is_wrong_can_be_made_a_new_article_from_the_match
     sign_in_staff(client, admin_user)
     page = client.get(f"/en/staff/documents/{document.pk}/matches/").content.decode()
     url = f"/en/staff/articles/{proposed.pk}/match/"
-    assert f'<a href="{url}">None of these: a new article</a>' in page
+    assert f'<p><a href="{url}">None of these: a new article</a></p>' in page
+    # The proposed article is named as readers know it, not by its key alone.
+    assert "<td>Article 1. Budgets <code>budgets</code></td>" in page
+    assert ">2. Courts (courts)</option>" in page
     client.post(url, {**form_fields(client.get(url), None), "choice": MATCH_NEW, "reason": REASON})
     proposed.refresh_from_db()
     assert not proposed.identity_proposed
