@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from portal.accounts.models import OrganisationMembership
 from portal.notifications.models import Notification
 from proposals.forms_staff import HearingCreateForm, HearingForm
-from proposals.models import AgendaItem, Document, Hearing, SpeakerRequest
+from proposals.models import AgendaItem, Hearing, SpeakerRequest
 from proposals.services import hearing as services
 from proposals.services import hearing_agenda as agenda
 from proposals.services import hearing_registration
@@ -23,14 +23,7 @@ from tests.factories import OrganisationFactory
 from tests.proposals.factories import date_parts, date_parts_shown
 
 from .conftest import SMALL_DRAFT
-from .factories import (
-    AgendaItemFactory,
-    ConsultationFactory,
-    ProposalFactory,
-    close_intake,
-    held,
-    import_published,
-)
+from .factories import AgendaItemFactory, ConsultationFactory, ProposalFactory, close_intake, held
 
 pytestmark = pytest.mark.django_db
 
@@ -213,28 +206,6 @@ def test_an_agenda_item_edit_keeps_its_place_unless_given_one(hearing, published
     with pytest.raises(ValidationError) as refused:
         agenda.agenda_item_save(actor=commissioner, hearing=hearing, item=item, data=AgendaItemInput())
     assert "title_kk" in refused.value.message_dict
-
-
-def test_the_agenda_offers_the_articles_in_the_order_of_the_latest_version(
-    client, hearing, consultation, commissioner
-):
-    """An article a second version inserted was offered after the last one ("1., 3., 4., 2."): by creation."""
-    document = Document.objects.create(consultation=consultation, slug="code", title_en="Land Code")
-    first = "# 1. S\n## 1. Ownership {#ownership}\n1. x\n## 2. Disputes {#disputes}\n1. y\n"
-    second = first.replace("## 2. Disputes", "## 2. Farmland {#farmland}\n1. z\n## 3. Disputes")
-    for text in (first, second):
-        import_published(
-            document=document, labels={"en": "V"}, sources={"en": ("en.md", text)}, imported_by=None
-        )
-    sign_in_staff(client, commissioner)
-    offered = (
-        client.get(f"/en/staff/hearings/{hearing.pk}/").context["agenda_form"].fields["articles"].choices
-    )
-    assert [label for _pk, label in offered] == [
-        "Land Code · 1. Ownership",
-        "Land Code · 2. Farmland",
-        "Land Code · 3. Disputes",
-    ]
 
 
 def test_an_agenda_links_only_articles_the_public_can_read(client, hearing, draft_article, commissioner):

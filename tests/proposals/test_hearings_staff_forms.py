@@ -5,10 +5,11 @@ import re
 
 import pytest
 
+from proposals.models import Document
 from proposals.services import hearing as services
 from tests.conftest import sign_in_staff
 
-from .factories import held
+from .factories import held, import_published
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,25 @@ def test_a_cancelled_hearings_staff_page_says_its_status_can_no_longer_change(cl
     sign_in_staff(client, commissioner)
     page = client.get(f"/en/staff/hearings/{hearing.pk}/").content.decode()
     assert "The status can no longer change." in page and 'name="to_status"' not in page
+
+
+def test_the_agenda_offers_the_articles_in_the_order_of_the_latest_version(
+    client, hearing, consultation, commissioner
+):
+    """An article a second version inserted was offered after the last one ("1., 3., 4., 2."): by creation."""
+    document = Document.objects.create(consultation=consultation, slug="code", title_en="Land Code")
+    first = "# 1. S\n## 1. Ownership {#ownership}\n1. x\n## 2. Disputes {#disputes}\n1. y\n"
+    second = first.replace("## 2. Disputes", "## 2. Farmland {#farmland}\n1. z\n## 3. Disputes")
+    for text in (first, second):
+        import_published(
+            document=document, labels={"en": "V"}, sources={"en": ("en.md", text)}, imported_by=None
+        )
+    sign_in_staff(client, commissioner)
+    offered = (
+        client.get(f"/en/staff/hearings/{hearing.pk}/").context["agenda_form"].fields["articles"].choices
+    )
+    assert [label for _pk, label in offered] == [
+        "Land Code · 1. Ownership",
+        "Land Code · 2. Farmland",
+        "Land Code · 3. Disputes",
+    ]

@@ -133,3 +133,29 @@ def test_a_case_offers_only_the_fields_its_decisions_use(client, moderator, stat
     shown = {name for name in ("reason_code", "merge_into") if f'name="{name}"' in page}
     assert shown == offered
     assert 'name="statement"' in page
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ({"statement": "Жарнама: консультацияға қатысы жоқ."}, "Себебін таңдаңыз."),
+        (
+            {"reason_code": "spam", "statement": "Жарнама."},
+            "Шешімді авторға кемінде 20 таңбамен түсіндіріңіз.",
+        ),
+    ],
+)
+def test_a_refused_hiding_shows_the_form_again_with_what_the_moderator_typed(
+    client, published, moderator, sent, expected
+):
+    """The refusal was flashed over the proposal's page, and the statement of reasons typed was gone."""
+    give_totp(moderator)
+    client.force_login(moderator)
+    response = client.post(f"/kk/moderation/proposals/{published.pk}/act/", {"decision": "hide", **sent})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert expected in page
+    assert sent["statement"] in page
+    assert 'value="spam" selected' in page or "reason_code" not in sent
+    published.refresh_from_db()
+    assert published.status == "published"
