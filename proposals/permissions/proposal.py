@@ -13,7 +13,7 @@ from portal.core import switches
 from portal.core.roles import is_commission_member, is_moderator
 
 from ..models.proposal import CONTENT_WITHHELD, PUBLIC_STATUSES, VISIBLE_STATUSES, ProposalStatus
-from .consultation import intake_is_open
+from .consultation import can_view_consultation, intake_is_open
 
 # Who may move a proposal into each status (actor=None, the system, is not asked).
 _AUTHOR_TARGETS = {ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN}
@@ -71,7 +71,17 @@ def has_interest_in(user, proposal) -> bool:
     )
 
 
+def _consultation_shown(user, consultation) -> bool:
+    """A consultation staff have not published is prepared out of sight, and its proposals with it, whatever
+    a seed or an import left attached to it (`selectors/public.py`): its page, its proposals' pages and every
+    action on them are for those who prepare it, and for the moderators and Commission members whose work
+    reaches every proposal."""
+    return can_view_consultation(user, consultation) or is_moderator(user) or is_commission_member(user)
+
+
 def can_view_proposal(user, proposal) -> bool:
+    if not _consultation_shown(user, proposal.consultation):
+        return False
     if proposal.status in VISIBLE_STATUSES:
         return True
     return user.is_authenticated and (
@@ -150,6 +160,7 @@ def can_like(user, comment) -> bool:
         and comment.author_id != user.pk
         and not comment.is_removed
         and comment.proposal.status in PUBLIC_STATUSES
+        and _consultation_shown(user, comment.proposal.consultation)
     )
 
 

@@ -27,6 +27,7 @@ from ..models import (
     Comment,
     CommentLike,
     Consultation,
+    ConsultationStatus,
     Follow,
     Phase,
     Proposal,
@@ -312,6 +313,7 @@ def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bo
         "intake": Phase.Kind.INTAKE.value,
         "now": database.ops.adapt_datetimefield_value(timezone.now()),
         "viewer": viewer.pk,
+        "draft": ConsultationStatus.DRAFT.value,
     }
     with prepared_cursor(using) as cursor:
         cursor.execute(_proposal_with_facts_sql(fields, reader), params)
@@ -410,7 +412,7 @@ def _proposal_with_facts_sql(fields: tuple[str, ...], reader: bool) -> str:
         JOIN {quote(Consultation._meta.db_table)} c ON c.id = p.consultation_id
         -- The site's switches (one row, when ever saved): the page and a support ask them next.
         LEFT JOIN {quote(SiteSwitches._meta.db_table)} sw ON sw.id = 1
-        WHERE p.id = %(pk)s{"" if reader else f" AND p.status IN ({public})"}
+        WHERE p.id = %(pk)s{"" if reader else f" AND p.status IN ({public}) AND c.status <> %(draft)s"}
     """  # noqa: S608 (table and column names from the models; every value is a parameter)
 
 
