@@ -34,7 +34,7 @@ from ..models import (
     ProposalStatus,
     ResponseState,
 )
-from ..models.proposal import CONTENT_WITHHELD
+from ..models.proposal import CONTENT_WITHHELD, PUBLIC_STATUSES
 from ..rich_text import render_markdown
 from ..search import search_index_update
 from ..selectors.consultation import intake_closed_message
@@ -309,6 +309,9 @@ def proposal_transition(
     locked.save(update_fields=update_fields)
     if to_status in _LEAVES_PUBLIC and locked.cluster_of_id is None:
         _cluster_hand_over(locked)
+    published = to_status in PUBLIC_STATUSES
+    if locked.cluster_of_id is not None and (from_status in PUBLIC_STATUSES) != published:
+        _cluster_count(locked.cluster_of_id, 1 if published else -1)
     if to_status in CONTENT_WITHHELD:
         agenda_titles_withhold(locked)
     if to_status == S.PUBLISHED:
@@ -344,7 +347,7 @@ def _cluster_hand_over(representative: Proposal) -> None:
         return
     Proposal.objects.filter(cluster_of=representative).exclude(pk=heir.pk).update(cluster_of=heir)
     heir.cluster_of = None
-    heir.cluster_size = len(members)
+    heir.cluster_size = sum(1 for member in members if member.status in PUBLIC_STATUSES)
     heir.save(update_fields=["cluster_of", "cluster_size", "updated_at"])
     representative.cluster_size = 1
     representative.save(update_fields=["cluster_size"])
@@ -353,6 +356,16 @@ def _cluster_hand_over(representative: Proposal) -> None:
     )
     CommissionAssignment.objects.filter(proposal=representative).update(proposal=heir)
     CommissionNote.objects.filter(proposal=representative).update(proposal=heir)
+
+
+def _cluster_count(representative_id: int, change: int) -> None:
+    """A campaign's count is of the people whose copy the public reads: a member published adds one, a member
+    hidden, withdrawn, merged or sent back to moderation takes one away. Counted from submission, it told
+    everyone of copies no one may read (one held by screening, rejected, hidden for a name in it). Saved, not
+    updated, so that the representative's stored pages are renewed with it."""
+    representative = Proposal.objects.select_for_update().get(pk=representative_id)
+    representative.cluster_size = max(1, representative.cluster_size + change)
+    representative.save(update_fields=["cluster_size"])
 
 
 # The notification kind that tells the author of a decision moving their proposal to each status, and whether

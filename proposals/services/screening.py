@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -169,10 +168,8 @@ def _index_and_compare(proposal: Proposal) -> tuple[Proposal | None, tuple[Propo
 
 
 def _join_cluster(proposal: Proposal, representative: Proposal) -> None:
-    """Makes the proposal a member of the campaign whose representative counts the people behind the text."""
-    Proposal.objects.select_for_update().filter(pk=representative.pk).update(
-        cluster_size=F("cluster_size") + 1
-    )
+    """Makes the proposal a member of the campaign whose representative counts the people behind the text:
+    counted once it is published (`proposal_transition`), as screening or a moderator may yet refuse it."""
     proposal.cluster_of = representative
     proposal.save(update_fields=["cluster_of"])
 

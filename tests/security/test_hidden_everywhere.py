@@ -259,6 +259,10 @@ def test_counts_shown_are_counts_of_what_the_public_may_read(world, client):
     rows = json.loads(text_of(client.get("/open-data/proposals.json")))["results"]
     assert {row["id"] for row in rows} == set(public_proposals().values_list("pk", flat=True))
     by_id = {row["id"]: row for row in rows}
+    # A campaign counts the people whose copy the public may read: the hidden member is not one of them.
+    assert by_id[world.representative.pk]["cluster_size"] == 1
+    assert "submitted by" not in text_of(client.get(f"/en/proposals/{world.representative.pk}/"))
+    assert "submitted by" not in text_of(client.get("/en/proposals/"))
     # The comments of a proposal count those its page shows.
     shown = Comment.objects.filter(proposal=world.public, hidden_at__isnull=True, deleted_at__isnull=True)
     assert by_id[world.public.pk]["comments_count"] == shown.count() == 2
