@@ -58,11 +58,22 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _outside_drafts(queryset: QuerySet, consultation: str) -> QuerySet:
+    """The rows of consultations past their draft (`consultation` is the path to the row's consultation id):
+    work on a consultation staff prepare out of sight (an answer published, a version, a status step) shows
+    in no file, and moved every file's version, telling whoever polled it when that work was done."""
+    drafts = list(Consultation.objects.filter(status=ConsultationStatus.DRAFT).values_list("pk", flat=True))
+    return queryset.exclude(**{f"{consultation}__in": drafts}) if drafts else queryset
+
+
 def _public_status_changes() -> QuerySet[ProposalTransition]:
     """Proposals entering or leaving public view, or moving within it; what drafts and moderation do before
     a proposal is public changes no file."""
-    return ProposalTransition.objects.filter(
-        Q(from_status__in=PUBLIC_STATUSES) | Q(to_status__in=PUBLIC_STATUSES)
+    return _outside_drafts(
+        ProposalTransition.objects.filter(
+            Q(from_status__in=PUBLIC_STATUSES) | Q(to_status__in=PUBLIC_STATUSES)
+        ),
+        "proposal__consultation_id",
     )
 
 
@@ -97,7 +108,9 @@ def proposals_version(*, consultation=None) -> str:
     by_level = supports.aggregate(
         last=Max("pk"), **{level: Count("pk", filter=Q(level=level)) for level in IdentityLevel.values}
     )
-    responses = ProposalResponse.objects.filter(state=ResponseState.PUBLISHED)
+    responses = _outside_drafts(
+        ProposalResponse.objects.filter(state=ResponseState.PUBLISHED), "proposal__consultation_id"
+    )
     return _digest(
         counters,
         by_level,
@@ -105,9 +118,19 @@ def proposals_version(*, consultation=None) -> str:
         responses.order_by().aggregate(rows=Count("pk"), last=Max("pk"), saved=Max("updated_at")),
         # The Commission's work on an answer before it is published (saved, sent, returned, taken back) is
         # internal: the version moved with each step, telling whoever polled it when the Commission met.
-        _appended(ResponseTransition.objects.filter(to_state=ResponseState.PUBLISHED)),
         _appended(
-            ProposalResponse.articles.through.objects.filter(proposalresponse__state=ResponseState.PUBLISHED)
+            _outside_drafts(
+                ResponseTransition.objects.filter(to_state=ResponseState.PUBLISHED),
+                "response__proposal__consultation_id",
+            )
+        ),
+        _appended(
+            _outside_drafts(
+                ProposalResponse.articles.through.objects.filter(
+                    proposalresponse__state=ResponseState.PUBLISHED
+                ),
+                "proposalresponse__proposal__consultation_id",
+            )
         ),
         _appended(Proposal.articles.through.objects.filter(proposal__in=proposals)),
         list(
@@ -117,7 +140,9 @@ def proposals_version(*, consultation=None) -> str:
         ),
         # Published versions only: a draft version staff import shows in no row until it is published.
         list(
-            DocumentVersion.objects.published().order_by("pk").values_list("pk", "position", "published_at")
+            _outside_drafts(DocumentVersion.objects.published(), "document__consultation_id")
+            .order_by("pk")
+            .values_list("pk", "position", "published_at")
         ),
         list(Topic.objects.order_by("pk").values_list("pk", "slug")),
         list(

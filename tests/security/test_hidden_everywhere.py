@@ -2,8 +2,8 @@
 text with a marker of its own, `hidden_world.py`), every page, fragment, feed, file, sitemap and API answer the
 portal gives fetched as an anonymous reader, a signed-in reader, a follower of what was hidden, a moderator's API
 token and a moderator who has not passed the second factor; no marker and no personal data in any of them, nor in what
-was logged meanwhile. Counts shown publicly are counts of what the public may read, and a page kept before
-its content was hidden no longer shows it.
+was logged meanwhile. Counts shown publicly are counts of what the public may read, a page kept before its
+content was hidden no longer shows it, and the open data's ETag does not move with work nobody may see.
 
 Where a marker may rightly show (its author, a moderator who passed the second factor, the secretariat on a
 draft), it does: the markers are found when they are there."""
@@ -24,12 +24,18 @@ from django.utils import timezone
 from portal.accounts import services as account_services
 from portal.core.roles import Role
 from portal.notifications.models import Notification
-from proposals.models import Comment, Follow, Support
+from proposals.models import Comment, Document, Follow, Support
+from proposals.selectors.commitment import today
+from proposals.selectors.open_data_versions import (
+    commitment_updates_version,
+    commitments_version,
+    proposals_version,
+)
 from proposals.selectors.public import public_proposals
 from proposals.services.moderation import moderation_act
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
-from tests.proposals.factories import ProposalFactory, comment_posted
+from tests.proposals.factories import ProposalFactory, comment_posted, import_published, publish_response
 from tests.proposals.moderation_helpers import STATEMENT
 
 from .hidden_world import MARKERS, build_hidden_world
@@ -341,6 +347,24 @@ def test_a_follower_is_told_nothing_of_what_was_hidden(world):
         assert not found(world.secrets, "\n".join(parts)), message.subject
     centre = text_of(signed_in(world.follower).get("/en/notifications/"))
     assert not found(world.secrets, centre)
+
+
+def test_open_data_versions_do_not_move_with_work_nobody_may_see(world, commissioner):
+    def versions():
+        return proposals_version(), commitments_version(today=today()), commitment_updates_version()
+
+    before = versions()
+    secret = world.secret.consultation
+    approver = UserFactory()
+    account_services.user_grant_role(user=approver, role=Role.COMMISSION, granted_by=None)
+    publish_response(ProposalFactory(consultation=secret), drafter=commissioner, approver=approver)
+    import_published(
+        document=Document.objects.get(consultation=secret),
+        labels={"en": "Prepared"},
+        sources={"en": ("prepared.md", "# 1. Rights\n## 1. Prepared {#prepared}\n1. Text.\n")},
+        imported_by=None,
+    )
+    assert versions() == before
 
 
 # Addresses that differ from a hidden one by case, an invisible character or a letter of another script.
