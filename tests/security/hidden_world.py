@@ -29,6 +29,7 @@ from proposals.services.commitment import commitment_update_decline
 from proposals.services.document import document_version_import
 from proposals.services.follow import follow_add
 from proposals.services.moderation import moderation_act
+from proposals.services.outcome_report import outcome_report_build, outcome_report_request
 from proposals.services.proposal import proposal_withdraw
 from proposals.services.reader_report import report_create
 from proposals.services.response import commission_note_add
@@ -207,6 +208,7 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
     deleted = comment_posted(author=commenter, proposal=public, body=marked("deletedcomment"))
     comment_delete(comment=deleted, deleted_by=commenter)
     comment_posted(author=commenter, proposal=hidden, body=marked("commentonhidden"))
+    comment_posted(author=commenter, proposal=withdrawn, body=marked("commentonhidden"))
     report_create(reporter=commenter, proposal=public, kind="spam", details=marked("reportdetails"))
 
     # What moderation and authors do.
@@ -284,6 +286,12 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
     organisation_refuse(
         organisation=organisation, refused_by=admin_user, reason=marked("refusalreason", "The BIN is wrong:")
     )
+    # The outcome is out, so that its report can be downloaded and read too.
+    Consultation.objects.filter(pk=consultation.pk).update(
+        status=ConsultationStatus.OUTCOME_PUBLISHED, outcome_published_at=timezone.now()
+    )
+    report = outcome_report_request(consultation=consultation, language="en", file_format="docx")
+    outcome_report_build(report_id=report.pk)
     # A moderator's token: a token is one factor, and exercises no staff power.
     token, plain_token = api_token_create(user=moderator, name="moderator")
     secrets = (*MARKERS.values(), EMAIL, iin, *LEGAL_NAME, PHONE)
@@ -317,6 +325,7 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
             "secret_comment": secret_comment,
             "organisation": organisation,
             "token": plain_token,
+            "iin": iin,
         },
         secrets=secrets,
     )
