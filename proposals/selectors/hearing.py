@@ -14,7 +14,7 @@ from ..models import (
     RegistrationStatus,
     SpeakerRequest,
 )
-from ..models.proposal import PUBLIC_STATUSES
+from ..models.proposal import CONTENT_WITHHELD, PUBLIC_STATUSES
 from ..permissions.consultation import can_manage_consultations
 from ..permissions.hearing import CONSULTATIONS_TAKING_HEARINGS
 from .public import public_hearings
@@ -72,8 +72,13 @@ def visible_hearings(user) -> QuerySet[Hearing]:
 
 
 def _agenda() -> Prefetch:
-    accepted = SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED).select_related(
-        "user", "proposal__organisation"
+    # A speaker is named beside the proposal they present; once it is hidden or withdrawn, its title leaves
+    # the agenda (`agenda_titles_withhold`) and so does their name, which would tie it to them (it may have
+    # been hidden for being written in another person's name).
+    accepted = (
+        SpeakerRequest.objects.filter(status=SpeakerRequest.Status.ACCEPTED)
+        .exclude(proposal__status__in=CONTENT_WITHHELD)
+        .select_related("user", "proposal__organisation")
     )
     return Prefetch(
         "agenda_items",

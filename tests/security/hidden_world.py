@@ -28,6 +28,7 @@ from proposals.services.comment import comment_delete
 from proposals.services.commitment import commitment_update_decline
 from proposals.services.document import document_version_import
 from proposals.services.follow import follow_add
+from proposals.services.hearing_agenda import speaker_request_create, speaker_request_decide
 from proposals.services.moderation import moderation_act
 from proposals.services.outcome_report import outcome_report_build, outcome_report_request
 from proposals.services.proposal import proposal_withdraw
@@ -55,6 +56,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 KINDS = (
     "hiddenproposal",  # hidden by moderation
     "hidestatement",  # the statement of reasons of that hiding, for its author alone
+    "hiddenauthor",  # the public name of its author, who asked to present it at a hearing
     "withdrawnproposal",  # withdrawn by its author
     "rejectedproposal",
     "moderatedproposal",  # waiting for a moderator
@@ -175,7 +177,11 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
         consultation=consultation, author=person, title="Public proposal", topic=topic, language="en"
     )
     public.articles.add(article)
-    hidden = _proposal(consultation, "hiddenproposal", topic=topic)
+    # Its author's public name is a marker too: hidden content is tied to no name in public (it may have been
+    # hidden for being written in another person's name).
+    hidden = _proposal(
+        consultation, "hiddenproposal", topic=topic, author=UserFactory(display_name=MARKERS["hiddenauthor"])
+    )
     hidden.articles.add(article)
     Attachment.objects.create(
         proposal=hidden,
@@ -211,6 +217,18 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
     comment_posted(author=commenter, proposal=withdrawn, body=marked("commentonhidden"))
     report_create(reporter=commenter, proposal=public, kind="spam", details=marked("reportdetails"))
 
+    # Hearings: a public one with a hidden proposal on its agenda and a request to speak not yet decided.
+    hearing = HearingFactory(consultation=consultation, title_en="Public hearing")
+    AgendaItemFactory(hearing=hearing, proposals=[public, hidden, withdrawn])
+    SpeakerRequest.objects.create(
+        hearing=hearing, proposal=public, user=person, message=marked("speakermessage")
+    )
+    speaker_request_decide(
+        speaker_request=speaker_request_create(user=hidden.author, hearing=hearing, proposal=hidden),
+        actor=commissioner,
+        accept=True,
+    )
+
     # What moderation and authors do.
     _hide(moderator, hidden, statement=f"{STATEMENT} {MARKERS['hidestatement']}")
     _hide(moderator, member)
@@ -241,13 +259,6 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
         labels={"en": marked("draftversion")},
         sources={"en": ("draft.md", draft_text)},
         imported_by=None,
-    )
-
-    # Hearings: a public one with a hidden proposal on its agenda and a request to speak not yet decided.
-    hearing = HearingFactory(consultation=consultation, title_en="Public hearing")
-    AgendaItemFactory(hearing=hearing, proposals=[public, hidden, withdrawn])
-    SpeakerRequest.objects.create(
-        hearing=hearing, proposal=public, user=person, message=marked("speakermessage")
     )
 
     # A consultation staff have not published, with everything public outputs carry.
