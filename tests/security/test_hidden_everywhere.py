@@ -219,6 +219,13 @@ def test_no_public_output_shows_hidden_content_or_personal_data(world, caplog):
                 leaks += [(who, f"{path} (htmx)", s) for s in found(world.secrets, text_of(answer_fragment))]
             leaks += [(who, path, secret) for secret in found(world.secrets, text_of(answer))]
     assert not leaks, "\n".join(map(str, leaks))
+    # The support button's fragment, sent back to htmx on a press, as the page's is.
+    for name in ("hidden", "withdrawn", "public"):
+        for action in ("support", "support/withdraw"):
+            pressed = signed_in(world.follower).post(
+                f"/en/proposals/{getattr(world, name).pk}/{action}/", HTTP_HX_REQUEST="true"
+            )
+            assert not found(world.secrets, text_of(pressed)), (name, action)
     # Nor what was logged meanwhile, the world's making included (screening the comment that names a phone).
     records = caplog.get_records("setup") + caplog.get_records("call")
     assert len(records) > 100
@@ -290,6 +297,10 @@ def test_counts_shown_are_counts_of_what_the_public_may_read(world, client):
     shown = Comment.objects.filter(proposal=world.public, hidden_at__isnull=True, deleted_at__isnull=True)
     assert by_id[world.public.pk]["comments_count"] == shown.count() == 2
     assert "2 comments" in text_of(client.get(f"/en/proposals/{world.public.pk}/"))
+    # The sitemap lists the pages of public proposals, and no other.
+    sitemap = text_of(client.get("/sitemap-proposals.xml"))
+    listed_pages = {int(pk) for pk in re.findall(r"<loc>[^<]*/en/proposals/(\d+)/</loc>", sitemap)}
+    assert listed_pages == set(public_proposals().values_list("pk", flat=True))
     # The articles count the public proposals on them.
     article = text_of(client.get(f"/en/consultations/{world.consultation.slug}/{world.document.slug}/"))
     assert "2 proposals" in article and "3 proposals" not in article
