@@ -15,16 +15,21 @@ STATEMENT = "The text insults a named official; the rules of the consultation fo
 LONG_AGO = timezone.now() - timedelta(days=400)
 
 
-def hide_comment(*, moderator, proposal, comment):
-    """A moderator hides a comment on their own initiative, with the reasons above."""
+def hide(*, moderator, proposal, comment=None, reason_code="personal_data", statement=STATEMENT):
+    """A moderator hides a proposal, or a comment on it, on their own initiative."""
     return moderation_act(
         moderator=moderator,
         proposal=proposal,
         comment=comment,
         decision="hide",
-        reason_code="abuse",
-        statement=STATEMENT,
+        reason_code=reason_code,
+        statement=statement,
     )
+
+
+def hide_comment(*, moderator, proposal, comment):
+    """A moderator hides a comment on their own initiative, with the reasons above."""
+    return hide(moderator=moderator, proposal=proposal, comment=comment, reason_code="abuse")
 
 
 def keep_reported_comment(*, proposal, author, moderator, reporters):

@@ -20,21 +20,11 @@ from proposals.services.proposal import proposal_withdraw
 from proposals.services.support import support_add
 from tests.factories import UserFactory
 from tests.proposals.factories import ProposalFactory, comment_posted
-from tests.proposals.moderation_helpers import STATEMENT
+from tests.proposals.moderation_helpers import STATEMENT, hide
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Call Aidos Bekov at +7 701 123 4567"
-
-
-def _hide(proposal, moderator):
-    moderation_act(
-        moderator=moderator,
-        proposal=proposal,
-        decision="hide",
-        reason_code="personal_data",
-        statement=STATEMENT,
-    )
 
 
 def _a_day_passes():
@@ -47,7 +37,7 @@ def test_a_hidden_proposal_leaves_its_followers_digest_and_centre(published, cit
     follower = UserFactory()
     follow_add(user=follower, proposal=published)
     comment_posted(author=citizen, proposal=published, body="A comment before it was hidden.")
-    _hide(published, moderator)
+    hide(moderator=moderator, proposal=published)
     _a_day_passes()
     call_command("send_digests", frequency="daily")
     assert not Notification.objects.filter(recipient=follower).exists()
@@ -145,7 +135,7 @@ def test_my_participation_names_a_withdrawn_or_hidden_proposal_of_another_by_wha
     if how == "withdrawn":
         proposal_withdraw(proposal=published, author=published.author, reason="Second thoughts.")
     else:
-        _hide(published, moderator)
+        hide(moderator=moderator, proposal=published)
     reader = Client()
     reader.force_login(citizen)
     page = reader.get("/en/me/").content.decode()

@@ -29,7 +29,6 @@ from proposals.services.commitment import commitment_update_decline
 from proposals.services.document import document_version_import
 from proposals.services.follow import follow_add
 from proposals.services.hearing_agenda import speaker_request_create, speaker_request_decide
-from proposals.services.moderation import moderation_act
 from proposals.services.outcome_report import outcome_report_build, outcome_report_request
 from proposals.services.proposal import proposal_withdraw
 from proposals.services.reader_report import report_create
@@ -47,7 +46,7 @@ from tests.proposals.factories import (
     TopicFactory,
     comment_posted,
 )
-from tests.proposals.moderation_helpers import STATEMENT
+from tests.proposals.moderation_helpers import STATEMENT, hide
 from tests.proposals.response_helpers import draft_answer
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -120,17 +119,6 @@ def _proposal(consultation, kind: str, **fields) -> Proposal:
         body=f"Body {marker}",
         body_html=f"<p>Body {marker}</p>",
         **fields,
-    )
-
-
-def _hide(moderator, proposal, comment=None, statement=STATEMENT):
-    moderation_act(
-        moderator=moderator,
-        proposal=proposal,
-        comment=comment,
-        decision="hide",
-        reason_code="personal_data",
-        statement=statement,
     )
 
 
@@ -230,9 +218,9 @@ def build_hidden_world(*, moderator, commissioner, second_commissioner, admin_us
     )
 
     # What moderation and authors do.
-    _hide(moderator, hidden, statement=f"{STATEMENT} {MARKERS['hidestatement']}")
-    _hide(moderator, member)
-    _hide(moderator, public, comment=hidden_comment)
+    hide(moderator=moderator, proposal=hidden, statement=f"{STATEMENT} {MARKERS['hidestatement']}")
+    hide(moderator=moderator, proposal=member)
+    hide(moderator=moderator, proposal=public, comment=hidden_comment)
     proposal_withdraw(proposal=withdrawn, author=withdrawn.author, reason="I changed my mind.")
 
     # The Commission's work before anything is public.

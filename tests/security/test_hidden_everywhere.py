@@ -34,11 +34,10 @@ from proposals.selectors.open_data_versions import (
     proposals_version,
 )
 from proposals.selectors.public import public_proposals
-from proposals.services.moderation import moderation_act
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
 from tests.proposals.factories import ProposalFactory, comment_posted, import_published, publish_response
-from tests.proposals.moderation_helpers import STATEMENT
+from tests.proposals.moderation_helpers import hide
 
 from .hidden_world import EMAIL, LEGAL_NAME, MARKERS, PHONE, build_hidden_world
 
@@ -345,15 +344,8 @@ def test_what_is_hidden_after_its_page_was_kept_leaves_every_kept_page(world, cl
             assert found(["zqlaterhidden", "zqlatercomment"], text_of(who.get(path))), path
     kept = reader.get(f"/en/proposals/{world.public.pk}/")
     assert kept["X-Signed-In-Page"] == "hit"
-    for proposal, hidden_comment in ((later, None), (world.public, comment)):
-        moderation_act(
-            moderator=world.moderator,
-            proposal=proposal,
-            comment=hidden_comment,
-            decision="hide",
-            reason_code="personal_data",
-            statement=STATEMENT,
-        )
+    hide(moderator=world.moderator, proposal=later)
+    hide(moderator=world.moderator, proposal=world.public, comment=comment)
     for who in (client, reader):
         for path in pages:
             assert not found(["zqlaterhidden", "zqlatercomment"], text_of(who.get(path))), path
