@@ -94,7 +94,7 @@ def test_a_campaign_counts_the_copies_the_public_reads(
 
 
 def test_campaigns_counted_from_submission_are_counted_again_from_their_public_copies(consultation):
-    recount = import_module("proposals.migrations.0017_cluster_size_counts_public_copies").recount
+    recount = import_module("proposals.migrations.0018_cluster_size_counts_public_copies").recount
     representative = ProposalFactory(consultation=consultation, cluster_size=4)
     for status in ("published", "hidden", "in_moderation"):
         ProposalFactory(consultation=consultation, cluster_of=representative, status=status)

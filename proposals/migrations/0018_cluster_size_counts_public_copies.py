@@ -23,6 +23,6 @@ def recount(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0016_article_identity_removed_in")]
+    dependencies = [("proposals", "0017_article_names")]
 
     operations = [migrations.RunPython(recount, migrations.RunPython.noop)]
