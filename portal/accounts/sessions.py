@@ -7,12 +7,10 @@ loaded a session once knows whose it is and asks for the session and the owner's
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 
+from portal.core.lru import ProcessLRU
 from portal.core.reader_generations import reader_generation_key
 
 from . import standing_memory
@@ -21,29 +19,7 @@ from . import standing_memory
 OWNERS_SIZE = 20_000
 
 
-class _Owners:
-    def __init__(self, size: int):
-        self.size = size
-        self.owners: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, session_key: str) -> str | None:
-        with self.lock:
-            return self.owners.get(session_key)
-
-    def put(self, session_key: str, user_id: str) -> None:
-        with self.lock:
-            self.owners[session_key] = user_id
-            self.owners.move_to_end(session_key)
-            while len(self.owners) > self.size:
-                self.owners.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.owners.clear()
-
-
-_owners = _Owners(OWNERS_SIZE)
+_owners = ProcessLRU(OWNERS_SIZE)
 
 
 class SessionStore(cached_db.SessionStore):

@@ -17,12 +17,11 @@ Kept only where a stale answer could not grant anything:
 from __future__ import annotations
 
 import copy
-import threading
 import time
-from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from portal.core.lru import ProcessLRU
 from portal.core.reader_generations import new_reader_generation
 
 # Bounds how long a change written while Redis was unreachable (and so without a new token) can go unseen.
@@ -61,36 +60,7 @@ class _Kept:
     user: object
 
 
-class _Memory:
-    def __init__(self, size: int):
-        self.size = size
-        self.people: OrderedDict[str, _Kept] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, user_id: str, token) -> object | None:
-        with self.lock:
-            kept = self.people.get(user_id)
-            if kept is None:
-                return None
-            if kept.token != token or time.monotonic() - kept.kept_at > MEMORY_SECONDS:
-                del self.people[user_id]
-                return None
-            self.people.move_to_end(user_id)
-            return kept.user
-
-    def put(self, user_id: str, token, user) -> None:
-        with self.lock:
-            self.people[user_id] = _Kept(token, time.monotonic(), user)
-            self.people.move_to_end(user_id)
-            while len(self.people) > self.size:
-                self.people.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.people.clear()
-
-
-_memory = _Memory(MEMORY_SIZE)
+_memory = ProcessLRU(MEMORY_SIZE)
 
 
 def remembered_or_read(user_id, read):
@@ -102,16 +72,16 @@ def remembered_or_read(user_id, read):
         return read(user_id)
     token = fetched.token
     if token is not None:
-        kept = _memory.get(fetched.user_id, token)
-        if kept is not None:
-            return copy.copy(kept)
+        kept = _memory.get(fetched.user_id)
+        if kept is not None and kept.token == token and time.monotonic() - kept.kept_at <= MEMORY_SECONDS:
+            return copy.copy(kept.user)
     else:
         # The token is written before the person is read: a change committed after the read writes a newer
         # one, and the standing kept here is not given out again.
         token = new_reader_generation(user_id)
     user = read(user_id)
     if token is not None and _may_keep(user):
-        _memory.put(fetched.user_id, token, copy.copy(user))
+        _memory.put(fetched.user_id, _Kept(token, time.monotonic(), copy.copy(user)))
     return user
 
 

@@ -27,8 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -41,6 +39,7 @@ from . import page_cache
 from .csrf_tokens import masked_token
 from .fragments import csrf_placeholder
 from .http import wants_fragment
+from .lru import ProcessLRU
 
 PREFIX = "signed-in"
 
@@ -142,7 +141,7 @@ def _personalised(request, html: str) -> str:
         if name == MESSAGES_PART and name not in rendered and not get_messages(request):
             # The flash messages' region is empty on nearly every page, and then the same for everyone: kept
             # once, without running the context processors for it (counting does not mark messages as read).
-            rendered[name] = _remembered_parts.get(
+            rendered[name] = _remembered_parts.remembered(
                 (name, "empty"), lambda: _render_part(name, Context({"messages": ()}))
             )
         if name not in rendered:
@@ -150,7 +149,7 @@ def _personalised(request, html: str) -> str:
             context = context or Context(_request_context(request))
             if reads:
                 key = (name, get_language(), *(_value(context, variable) for variable in _variables(reads)))
-                rendered[name] = _remembered_parts.get(key, lambda: _render_part(name, context))
+                rendered[name] = _remembered_parts.remembered(key, lambda: _render_part(name, context))
             else:
                 rendered[name] = _render_part(name, context)
         return rendered[name]
@@ -182,24 +181,14 @@ def _value(context, variable: Variable):
         return None
 
 
-class _RecentParts:
-    """The personal parts rendered last, at most `size` of them, shared by the threads of a process."""
+class _RecentParts(ProcessLRU):
+    """The personal parts rendered last, shared by the threads of a process."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self.parts: OrderedDict[tuple, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple, render) -> str:
-        with self.lock:
-            if key in self.parts:
-                self.parts.move_to_end(key)
-                return self.parts[key]
-        html = render()
-        with self.lock:
-            self.parts[key] = html
-            if len(self.parts) > self.size:
-                self.parts.popitem(last=False)
+    def remembered(self, key: tuple, render) -> str:
+        html = self.get(key)
+        if html is None:
+            html = render()
+            self.put(key, html)
         return html
 
 
@@ -210,8 +199,7 @@ _remembered_parts = _RecentParts(4096)
 
 def forget_personal_parts() -> None:
     """Drops the kept parts (tests: a rolled-back database gives the next person an earlier person's id)."""
-    with _remembered_parts.lock:
-        _remembered_parts.parts.clear()
+    _remembered_parts.clear()
 
 
 def _request_context(request) -> dict:

@@ -1,5 +1,5 @@
 from .models import UNREAD_COUNTED_UP_TO
-from .services import unread_count
+from .selectors import unread_count
 
 
 def notifications(request):

@@ -29,7 +29,6 @@ from portal.core.reader_generations import readers_changed
 from .messages import MESSAGES, link_in, render_message
 from .models import (
     DEFAULT_FREQUENCIES,
-    UNREAD_COUNTED_UP_TO,
     Category,
     DigestDelivery,
     Frequency,
@@ -582,11 +581,6 @@ def immediate_send(*, user_ids: list[int]) -> int:
     finally:
         connection.close()
     return sent
-
-
-def unread_count(user) -> int:
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return unread[:UNREAD_COUNTED_UP_TO].count()  # as far as the bell counts
 
 
 def digest_has_unsent(frequency: str) -> bool:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.notifications import services
+from portal.notifications import selectors, services
 from portal.notifications.messages import link_in
 from portal.notifications.models import DigestDelivery, Frequency, Notification
 from tests.factories import UserFactory
@@ -208,7 +208,7 @@ def test_centre_lists_and_marks_read_and_header_shows_unread_count(client, citiz
     assert "Timur commented on “Жоба”." in page
     assert '1<span class="visually-hidden"> unread</span>' in page
     client.post("/en/notifications/read/")
-    assert services.unread_count(citizen) == 0
+    assert selectors.unread_count(citizen) == 0
 
 
 def test_preferences_page_saves_choices(client, citizen):
@@ -306,9 +306,9 @@ def test_opening_a_notification_from_the_centre_marks_it_read_and_goes_to_its_pa
     response = client.get(link)
     assert response.status_code == 302
     assert response["Location"] == "/ru/proposals/7/#comment-3"
-    assert services.unread_count(citizen) == 0
+    assert selectors.unread_count(citizen) == 0
     assert client.get(link.replace(str(mine.pk), str(theirs.pk))).status_code == 404
-    assert services.unread_count(other_citizen) == 1
+    assert selectors.unread_count(other_citizen) == 1
 
 
 def test_the_unsubscribe_pages_name_the_kind_of_email_they_stop(citizen, client):

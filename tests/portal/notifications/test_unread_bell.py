@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from portal.notifications.models import UNREAD_COUNTED_UP_TO, Notification
-from portal.notifications.services import unread_count
+from portal.notifications.selectors import unread_count
 
 pytestmark = pytest.mark.django_db
 
