@@ -62,8 +62,10 @@ def _outside_drafts(queryset: QuerySet, consultation: str) -> QuerySet:
     """The rows of consultations past their draft (`consultation` is the path to the row's consultation id):
     work on a consultation staff prepare out of sight (an answer published, a version, a status step) shows
     in no file, and moved every file's version, telling whoever polled it when that work was done."""
-    drafts = list(Consultation.objects.filter(status=ConsultationStatus.DRAFT).values_list("pk", flat=True))
-    return queryset.exclude(**{f"{consultation}__in": drafts}) if drafts else queryset
+    # A subquery, not a list read first: each version reads several such aggregates, and the revalidation of
+    # a file is meant to cost a fixed handful of queries.
+    drafts = Consultation.objects.filter(status=ConsultationStatus.DRAFT).values("pk")
+    return queryset.exclude(**{f"{consultation}__in": drafts})
 
 
 def _public_status_changes() -> QuerySet[ProposalTransition]:
