@@ -23,7 +23,7 @@ from ..selectors import proposal as proposal_selectors
 from ..services import comment as comment_services
 from ..services import follow as follow_services
 from ..services import support as support_services
-from .refused_comments import keep_refused_comment
+from .refused_comments import keep_refused_comment, keep_refused_edit
 
 COMMENTS_PER_MINUTE = 5
 
@@ -130,12 +130,14 @@ def comment_create(request, pk):
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
-def _own_action(request, comment_pk, action):
+def _own_action(request, comment_pk, action, refused=None):
     comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
     try:
         action(comment)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        if refused is not None:
+            refused(comment)
     return redirect(comment_services.comment_url(comment))
 
 
@@ -150,6 +152,7 @@ def comment_edit(request, comment_pk):
         lambda c: comment_services.comment_edit(
             comment=c, editor=request.user, body=body, ip=client_ip(request)
         ),
+        refused=lambda c: keep_refused_edit(request, comment=c, body=body),
     )
 
 
