@@ -23,7 +23,7 @@ from ..selectors import proposal as proposal_selectors
 from ..services import comment as comment_services
 from ..services import follow as follow_services
 from ..services import support as support_services
-from .refused_comments import keep_refused_comment, keep_refused_edit
+from .refused_comments import keep_refused
 
 COMMENTS_PER_MINUTE = 5
 
@@ -124,7 +124,7 @@ def comment_create(request, pk):
             return redirect(comment_services.comment_url(comment))
     else:
         messages.error(request, form_errors_text(form))
-    keep_refused_comment(
+    keep_refused(
         request, proposal_pk=proposal.pk, body=form.data.get("body", ""), parent=form.data.get("parent")
     )
     return redirect(f"{proposal.get_absolute_url()}#comments")
@@ -152,7 +152,7 @@ def comment_edit(request, comment_pk):
         lambda c: comment_services.comment_edit(
             comment=c, editor=request.user, body=body, ip=client_ip(request)
         ),
-        refused=lambda c: keep_refused_edit(request, comment=c, body=body),
+        refused=lambda c: keep_refused(request, proposal_pk=c.proposal_id, body=body, comment_pk=c.pk),
     )
 
 

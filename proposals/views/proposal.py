@@ -39,7 +39,7 @@ from ..selectors.document import article_consultation_slug
 from ..selectors.filter_choices import proposal_filter_choices
 from ..services import support as support_services
 from ..services.comment import EDIT_WINDOW
-from .refused_comments import refused_comment_for, refused_edit_for
+from .refused_comments import refused_for
 
 PAGE_SIZE = 20
 
@@ -158,7 +158,8 @@ def proposal_detail(request, pk):
     may_report = can_report(request.user) and request.user.pk != facts.author_id
     thread_is_shared = not (facts.viewer_commented or facts.viewer_liked)
     # Their comment box, or the edit box of their comment, gives back what was refused.
-    refused, refused_edit = refused_comment_for(request, pk), refused_edit_for(request, pk)
+    refused = refused_for(request, pk)
+    refused_edit = refused if refused and refused["comment"] else None
     # What every reader sees alike is rendered once and shared (templates/proposals/proposal_detail.html);
     # the values below that only those parts use are read when a part is rendered, not on every request.
     context = {
@@ -190,7 +191,13 @@ def proposal_detail(request, pk):
             if thread_is_shared
             else SimpleLazyObject(lambda: selectors.comments_liked_by(proposal_id=pk, viewer=request.user))
         ),
-        "comment_form": SimpleLazyObject(lambda: CommentForm(initial=refused or None)),
+        "comment_form": SimpleLazyObject(
+            lambda: CommentForm(
+                initial={"body": refused["body"], "parent": refused["parent"]}
+                if refused and not refused_edit
+                else None
+            )
+        ),
         "refused_edit": refused_edit,
         "withdraw_form": SimpleLazyObject(WithdrawForm),
         # Not every author: one who submitted for an organisation only while they may still act for it.
@@ -223,10 +230,7 @@ def proposal_detail(request, pk):
     # everyone in their situation; the others see their own parts of it (withdrawal, appeals, own comments,
     # the comments they like).
     own_page = (
-        request.user.pk == facts.author_id
-        or is_moderator
-        or not thread_is_shared
-        or bool(refused or refused_edit)
+        request.user.pk == facts.author_id or is_moderator or not thread_is_shared or refused is not None
     )
     situation = (
         None

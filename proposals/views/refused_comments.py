@@ -4,38 +4,27 @@ which then renders for that reader alone: the boxes post to another address and 
 so without this the text the person typed was lost."""
 
 SESSION_KEY = "refused-comment"
-EDIT_SESSION_KEY = "refused-comment-edit"
 
 
-def keep_refused_comment(request, *, proposal_pk: int, body: str, parent) -> None:
+def keep_refused(request, *, proposal_pk: int, body: str, parent=None, comment_pk: int | None = None) -> None:
+    """`comment_pk` names the comment an edit was refused for; without it, a new comment (or a reply to
+    `parent`) was refused."""
     if body.strip():
-        request.session[SESSION_KEY] = {"proposal": proposal_pk, "body": body, "parent": parent}
+        request.session[SESSION_KEY] = {
+            "proposal": proposal_pk,
+            "body": body,
+            "parent": parent,
+            "comment": comment_pk,
+        }
 
 
-def refused_comment_for(request, proposal_pk: int) -> dict | None:
-    """The text refused on this proposal's comment box, once: reloading the page afterwards shows it empty."""
+def refused_for(request, proposal_pk: int) -> dict | None:
+    """What was refused on this proposal's page, once: reloading the page afterwards shows the boxes as
+    they are."""
     if not request.user.is_authenticated:
         return None
     kept = request.session.get(SESSION_KEY)
     if not kept or kept.get("proposal") != proposal_pk:
         return None
     del request.session[SESSION_KEY]
-    return {"body": kept.get("body", ""), "parent": kept.get("parent")}
-
-
-def keep_refused_edit(request, *, comment, body: str) -> None:
-    """An edit refused (its pace, the service): the thread opens that comment's edit box with it."""
-    if body.strip():
-        kept = {"proposal": comment.proposal_id, "comment": comment.pk, "body": body}
-        request.session[EDIT_SESSION_KEY] = kept
-
-
-def refused_edit_for(request, proposal_pk: int) -> dict | None:
-    """The edit refused on one of this proposal's comments, once."""
-    if not request.user.is_authenticated:
-        return None
-    kept = request.session.get(EDIT_SESSION_KEY)
-    if not kept or kept.get("proposal") != proposal_pk:
-        return None
-    del request.session[EDIT_SESSION_KEY]
-    return {"comment": kept.get("comment"), "body": kept.get("body", "")}
+    return kept
