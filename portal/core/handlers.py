@@ -6,6 +6,9 @@ shared rendering (docs/BENCHMARKS.md). What an address resolves to depends only 
 language (the prefix and any translated route) and the address, so the answer is kept for the last few
 thousand addresses. An address that resolves to nothing raises as before and is not kept: a scanner's
 made-up paths cannot fill the memory.
+
+It also keeps the collector's full passes short (`portal/core/heap.py`): the process's long-lived objects are
+set aside when it starts and again after its first requests.
 """
 
 import functools
@@ -15,10 +18,22 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.urls import ResolverMatch, get_resolver
 from django.utils.translation import get_language
 
+from . import heap
+
 RESOLVED_ADDRESSES = 4096
 
 
 class PortalWSGIHandler(WSGIHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.heap = heap.SettlesOnce()
+
+    def __call__(self, environ, start_response):
+        try:
+            return super().__call__(environ, start_response)
+        finally:
+            self.heap.request_served()
+
     def resolve_request(self, request):
         if hasattr(request, "urlconf"):  # a middleware chose another URL conf for this request
             return super().resolve_request(request)
@@ -39,4 +54,6 @@ def _resolved(resolver, language, path):
 def portal_wsgi_application() -> PortalWSGIHandler:
     """As `django.core.wsgi.get_wsgi_application`, with the handler above."""
     django.setup(set_prefix=False)
-    return PortalWSGIHandler()
+    handler = PortalWSGIHandler()
+    heap.settle()
+    return handler
