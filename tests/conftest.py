@@ -10,6 +10,7 @@ from portal.accounts import services as account_services
 from portal.accounts import sessions, standing_memory
 from portal.core import ratelimit, shared_pages
 from portal.core.roles import Role
+from proposals.selectors import proposal_facts
 
 from .factories import UserFactory
 
@@ -154,12 +155,13 @@ needs_concurrent_connections = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate-limit counters, cached pages, kept personal parts and kept standings must not leak from one test
+    """Rate-limit counters, cached pages, kept personal parts, kept standings and kept proposal facts must not leak from one test
     into another (a rolled-back database gives the next test's people the ids of the last one's)."""
     cache.clear()
     shared_pages.forget_personal_parts()
     standing_memory.forget_all()
     sessions.forget_owners()
+    proposal_facts.forget_all()
     yield
     cache.clear()
 

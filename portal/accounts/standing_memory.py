@@ -12,6 +12,10 @@ Kept only where a stale answer could not grant anything:
 - for people with no role, no staff or superuser flag and no block in force: a staff session is checked
   against the database at every request, and a blocked person's block ends by the clock, not by a write;
 - for `MEMORY_SECONDS` at most, in case a change reached the database without a new token (a Redis outage).
+
+A standing that may be kept carries its token (`user.reader_generation`): other facts about the person that a
+web process keeps (the proposals they support, follow…: proposals/selectors/proposal_facts.py) are valid
+under the same token. A user without one (staff, a writing request) is read afresh for everything.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ def remembered_or_read(user_id, read):
         token = new_reader_generation(user_id)
     user = read(user_id)
     if token is not None and _may_keep(user):
+        # What else a web process keeps about this person is valid under the same token.
+        user.reader_generation = token
         _memory.put(fetched.user_id, _Kept(token, time.monotonic(), copy.copy(user)))
     return user
 

@@ -27,7 +27,7 @@ def reader_generation_key(user_id) -> str:
 
 
 def readers_changed(user_ids: Iterable) -> None:
-    """New tokens for these people now and again once the current transaction commits."""
+    """New tokens for these people now and, inside a transaction, again once it commits."""
     keys = [reader_generation_key(user_id) for user_id in {str(user_id) for user_id in user_ids}]
     if not keys:
         return
@@ -37,7 +37,8 @@ def readers_changed(user_ids: Iterable) -> None:
         cache.set_many(dict.fromkeys(keys, token), TOKEN_SECONDS)
 
     bump()
-    transaction.on_commit(bump)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
 def new_reader_generation(user_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections, router
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -296,6 +297,13 @@ def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
     once per process. A reader given the shared page needs nothing more; the page's full proposal
     (`proposal_detail`) is read only to render it."""
     return _proposal_with_facts(pk=pk, viewer=viewer, fields=_READER_FIELDS, reader=True)
+
+
+def public_proposal_facts(*, pk: int) -> Proposal | None:
+    """A public proposal with the facts its page decides on that are the same for every reader: as
+    `proposal_for_reader` without the reader's own state (proposals/selectors/proposal_facts.py keeps them);
+    None when it is not public."""
+    return _proposal_with_facts(pk=pk, viewer=AnonymousUser(), fields=_READER_FIELDS, reader=False)
 
 
 def _proposal_with_facts(*, pk: int, viewer, fields: tuple[str, ...], reader: bool) -> Proposal | None:

@@ -5,6 +5,7 @@ from django.db import IntegrityError, models, transaction
 from portal.accounts.models import User
 
 from ..models import ArticleIdentity, Follow, Proposal, Topic
+from ..selectors.proposal_facts import person_facts_changed
 
 
 def _one_target(
@@ -24,13 +25,17 @@ def follow_row_set(model: type[models.Model], *, user: User, follow: bool, targe
     so concurrent clicks agree without a lock and the caller's transaction goes on."""
     if not follow:
         deleted, _rows = model.objects.filter(user=user, **target).delete()
-        return bool(deleted)
-    try:
-        with transaction.atomic():
-            model.objects.create(user=user, **target)
-    except IntegrityError:
-        return False
-    return True
+        changed = bool(deleted)
+    else:
+        try:
+            with transaction.atomic():
+                model.objects.create(user=user, **target)
+        except IntegrityError:
+            return False
+        changed = True
+    if changed and "proposal" in target:
+        person_facts_changed([user.pk])  # a proposal's page shows whether they follow it
+    return changed
 
 
 def follow_set(

@@ -32,6 +32,7 @@ from proposals.permissions.proposal import support_refusal as site_support_refus
 
 from ..models import Consultation, Proposal, RetainedSupport, Support, SupportTally
 from ..selectors.proposal import supports_count_now
+from ..selectors.proposal_facts import person_facts_changed
 
 # A support's statement that lost a deadlock is run again, once.
 DEADLOCK_ATTEMPTS = 2
@@ -100,6 +101,13 @@ def support_add_counted(*, user, proposal: Proposal) -> SupportCounted:
     one round trip, no savepoint, no separate count query. With `selectors.proposal.supportable_proposal`
     and the token's query, a support through the API costs three statements.
     """
+    counted = _support_added(user=user, proposal=proposal)
+    if counted.added:
+        person_facts_changed([user.pk])  # their pages show that they support it
+    return counted
+
+
+def _support_added(*, user, proposal: Proposal) -> SupportCounted:
     reason = support_refusal(user, proposal)
     if reason:
         raise PermissionDenied(reason)
@@ -206,6 +214,13 @@ def support_withdraw(*, user, proposal: Proposal) -> bool:
 def support_withdraw_counted(*, user, proposal: Proposal) -> SupportCounted:
     """`support_withdraw`, also answering the count the person should see; `added` says whether a support
     was withdrawn. On PostgreSQL the delete, the counter's move and the count are one statement."""
+    counted = _support_withdrawn(user=user, proposal=proposal)
+    if counted.added:
+        person_facts_changed([user.pk])
+    return counted
+
+
+def _support_withdrawn(*, user, proposal: Proposal) -> SupportCounted:
     if not intake_is_open(proposal.consultation):
         raise PermissionDenied(_("Supports can no longer change: proposal intake is closed."))
     levels = list(proposal.consultation.accepted_identity_levels)

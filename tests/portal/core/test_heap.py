@@ -85,7 +85,7 @@ def test_the_heap_settles_once_after_the_first_requests(monkeypatch):
     assert settled == [True]
 
 
-def test_every_request_served_counts_towards_settling(monkeypatch):
+def test_every_request_served_counts_towards_settling(monkeypatch, connections_kept_open):
     settled = []
     monkeypatch.setattr(heap, "settle", lambda: settled.append(True))
     handler = PortalWSGIHandler()

@@ -6,8 +6,6 @@ import io
 import sys
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.urls import Resolver404, get_resolver, reverse
 from django.utils import translation
 
@@ -68,16 +66,6 @@ def test_an_address_that_resolves_to_nothing_is_not_kept():
     with translation.override("en"), pytest.raises(Resolver404):
         handler.resolve_request(_Request("/en/no-such-page-at-all/"))
     assert _resolved.cache_info().currsize == before
-
-
-@pytest.fixture
-def connections_kept_open():
-    """As Django's test client does: the request's end must not close the test's database connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def test_a_page_served_twice_through_the_handler_is_the_same(connections_kept_open):
