@@ -104,3 +104,14 @@ def test_the_served_application_settles_its_heap_after_its_first_requests():
     application.heap = heap.SettlesOnce(after=1)
     _serve(application, "/livez")
     assert gc.get_freeze_count() > 10_000
+
+
+def test_settling_now_counts_as_the_settling_after_the_first_requests(monkeypatch):
+    settled = []
+    monkeypatch.setattr(heap, "settle", lambda: settled.append(True))
+    counter = heap.SettlesOnce(after=3)
+    counter.settle_now()
+    counter.settle_now()
+    for _ in range(5):
+        counter.request_served()
+    assert settled == [True]
