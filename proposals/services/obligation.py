@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from ..models import Consultation, ObligationRule
 from ..permissions.consultation import can_manage_consultations
-from .staff_list import LANGUAGES, StaffList, kazakh_name_errors, per_language, stripped
+from .staff_list import LANGUAGES, StaffList, named_item_fields
 
 # Ten years: a longer promise is a typing mistake, and dates that far out overflow nothing but help nobody.
 MAX_DAYS = 3650
@@ -41,21 +40,19 @@ def answer_within_names(days: int) -> dict[str, str]:
 
 
 def _clean(data: ObligationInput) -> dict:
-    names = stripped(data.names)
-    errors = kazakh_name_errors(names)
+    errors: dict[str, str] = {}
     if not 0 < data.days <= MAX_DAYS:
         errors["days"] = _("Between 1 and %(max)d days.") % {"max": MAX_DAYS}
     if data.min_supports < 0:
         errors["min_supports"] = _("Zero or more.")
-    if errors:
-        raise ValidationError(errors)
-    return {
-        **per_language("name", names),
-        "days": data.days,
-        "min_supports": data.min_supports,
-        "is_active": data.is_active,
-        "consultation": data.consultation,
-    }
+    return named_item_fields(
+        data.names,
+        errors,
+        days=data.days,
+        min_supports=data.min_supports,
+        is_active=data.is_active,
+        consultation=data.consultation,
+    )
 
 
 def obligation_rule_create(*, actor, data: ObligationInput) -> ObligationRule:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -27,10 +27,17 @@ def per_language(prefix: str, texts: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}_{code}": texts[code] for code in LANGUAGES}
 
 
-def kazakh_name_errors(names: dict[str, str]) -> dict[str, str]:
-    """The form error of an item named in no Kazakh: Kazakh is the first language every other falls back to
-    (`translated`); a Russian or English name may follow later."""
-    return {} if names["kk"] else {"name_kk": _("Give the name in Kazakh.")}
+def named_item_fields(names: dict[str, str], errors: dict[str, str], **fields) -> dict:
+    """The model fields of an item named in each language (`name_kk`…, blank where no name was given) with
+    its other `fields`; refused with the list's own `errors` and, first, a name missing in Kazakh: Kazakh
+    is the first language every other falls back to (`translated`), a Russian or English name may follow
+    later."""
+    names = stripped(names)
+    if not names["kk"]:
+        errors = {"name_kk": _("Give the name in Kazakh."), **errors}
+    if errors:
+        raise ValidationError(errors)
+    return {**per_language("name", names), **fields}
 
 
 def taken_by_another(model: type[models.Model], item: models.Model | None, **lookup) -> bool:

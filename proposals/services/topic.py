@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Topic
 from ..permissions.consultation import can_manage_consultations
-from .staff_list import StaffList, kazakh_name_errors, per_language, stripped, taken_by_another
+from .staff_list import StaffList, named_item_fields, taken_by_another
 
 
 @dataclass(frozen=True)
@@ -26,20 +25,14 @@ TOPICS = StaffList(Topic, can_manage_consultations, _NOT_ALLOWED, "topic")
 
 
 def _clean(data: TopicInput, *, topic: Topic | None) -> dict:
-    names = stripped(data.names)
-    errors = kazakh_name_errors(names)
+    errors: dict[str, str] = {}
     if taken_by_another(Topic, topic, slug=data.slug):
         errors["slug"] = _("Another topic already has this address.")
     if data.position < 0:
         errors["position"] = _("Zero or more.")
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "slug": data.slug,
-        "position": data.position,
-        "is_active": data.is_active,
-        **per_language("name", names),
-    }
+    return named_item_fields(
+        data.names, errors, slug=data.slug, position=data.position, is_active=data.is_active
+    )
 
 
 def topic_create(*, actor, data: TopicInput) -> Topic:
