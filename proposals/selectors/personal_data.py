@@ -4,17 +4,7 @@ row they own, named as the archive's files are, with the model each part covers.
 from portal.core.exports import at, rows_export
 from portal.core.registries import PersonalDataPart
 
-from ..models import (
-    Comment,
-    CommentLike,
-    CommitmentFollow,
-    Follow,
-    HearingRegistration,
-    Proposal,
-    Report,
-    SpeakerRequest,
-    Support,
-)
+from .. import models
 
 
 def _owned(name: str, model, owner: str, columns: dict) -> PersonalDataPart:
@@ -29,7 +19,7 @@ def _owned(name: str, model, owner: str, columns: dict) -> PersonalDataPart:
 PARTS = [
     _owned(
         "proposals",
-        Proposal,
+        models.Proposal,
         "author",
         {
             "id": "pk",
@@ -43,7 +33,7 @@ PARTS = [
     ),
     _owned(
         "comments",
-        Comment,
+        models.Comment,
         "author",
         {
             "id": "pk",
@@ -53,10 +43,10 @@ PARTS = [
             "deleted": lambda comment: comment.deleted_at is not None,
         },
     ),
-    _owned("supports", Support, "user", {"proposal": "proposal_id", "created_at": at("created_at")}),
+    _owned("supports", models.Support, "user", {"proposal": "proposal_id", "created_at": at("created_at")}),
     _owned(
         "reports",
-        Report,
+        models.Report,
         "reporter",
         {
             "proposal": "proposal_id",
@@ -69,7 +59,7 @@ PARTS = [
     ),
     _owned(
         "follows",
-        Follow,
+        models.Follow,
         "user",
         {
             "proposal": "proposal_id",
@@ -80,20 +70,22 @@ PARTS = [
     ),
     _owned(
         "hearing_registrations",
-        HearingRegistration,
+        models.HearingRegistration,
         "user",
         {"hearing": "hearing_id", "status": "status", "created_at": at("created_at")},
     ),
-    _owned("comment_likes", CommentLike, "user", {"comment": "comment_id", "created_at": at("created_at")}),
+    _owned(
+        "comment_likes", models.CommentLike, "user", {"comment": "comment_id", "created_at": at("created_at")}
+    ),
     _owned(
         "speaker_requests",
-        SpeakerRequest,
+        models.SpeakerRequest,
         "user",
         {"hearing": "hearing_id", "proposal": "proposal_id", "message": "message", "status": "status"},
     ),
     _owned(
         "commitment_follows",
-        CommitmentFollow,
+        models.CommitmentFollow,
         "user",
         {"commitment": "commitment_id", "responsible_body": "body_id", "created_at": at("created_at")},
     ),
