@@ -2,6 +2,8 @@
 secretariat keeps (answer templates, obligations, responsible bodies, topics). They validate shape; services
 check the rules and write."""
 
+import dataclasses
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -371,13 +373,37 @@ class SpeakerDecisionForm(PortalForm):
     note = forms.CharField(label=_("Note to the speaker"), required=False, max_length=1000)
 
 
-class ResponseTemplateForm(RevisionMarked, PortalForm):
-    consultation = forms.ModelChoiceField(
+def _consultation_choice():
+    return forms.ModelChoiceField(
         label=_("consultation"),
         queryset=Consultation.objects.order_by("-created_at", "id"),
         required=False,
         empty_label=_("Every consultation"),
     )
+
+
+class StaffListForm(RevisionMarked, PortalForm):
+    """An item of a list the secretariat keeps (services/staff_list.py). Its service's input, `input_class`,
+    is built from the fields of the same names, and each text written per language (`name_kk`, `name_ru`,
+    `name_en`) goes keyed by language under the input's name for it (`translated`: "names" from "name")."""
+
+    input_class: type
+    translated = {"names": "name"}
+
+    def to_input(self):
+        data = self.cleaned_data
+        return self.input_class(
+            **{
+                field.name: texts_by_language(data, self.translated[field.name])
+                if field.name in self.translated
+                else data[field.name]
+                for field in dataclasses.fields(self.input_class)
+            }
+        )
+
+
+class ResponseTemplateForm(StaffListForm):
+    consultation = _consultation_choice()
     # The name and the texts are checked by the service, whose refusals say why all three languages are
     # needed; a form field's own "This field is required" said nothing of it.
     name = forms.CharField(label=_("name"), max_length=120, required=False)
@@ -402,27 +428,11 @@ class ResponseTemplateForm(RevisionMarked, PortalForm):
     text_en = textarea_field(_("text (English)"), rows=5, lang="en", max_length=10000, required=False)
     is_active = forms.BooleanField(label=_("offered to Commission members"), required=False, initial=True)
 
-    def to_input(self) -> ResponseTemplateInput:
-        data = self.cleaned_data
-        return ResponseTemplateInput(
-            consultation=data["consultation"],
-            name=data["name"],
-            status=data["status"],
-            is_active=data["is_active"],
-            texts=texts_by_language(data, "text"),
-        )
+    input_class = ResponseTemplateInput
+    translated = {"texts": "text"}
 
 
-def _consultation_choice():
-    return forms.ModelChoiceField(
-        label=_("consultation"),
-        queryset=Consultation.objects.order_by("-created_at", "id"),
-        required=False,
-        empty_label=_("Every consultation"),
-    )
-
-
-class ObligationForm(RevisionMarked, PortalForm):
+class ObligationForm(StaffListForm):
     consultation = _consultation_choice()
     name_kk = forms.CharField(
         label=_("name (Kazakh)"),
@@ -435,29 +445,19 @@ class ObligationForm(RevisionMarked, PortalForm):
     min_supports = forms.IntegerField(label=_("at least this many supports"), min_value=0, initial=0)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
-    def to_input(self) -> ObligationInput:
-        data = self.cleaned_data
-        return ObligationInput(
-            consultation=data["consultation"],
-            names=texts_by_language(data, "name"),
-            days=data["days"],
-            min_supports=data["min_supports"],
-            is_active=data["is_active"],
-        )
+    input_class = ObligationInput
 
 
-class ResponsibleBodyForm(RevisionMarked, PortalForm):
+class ResponsibleBodyForm(StaffListForm):
     slug = _address_field(80)
     name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=200)
     name_ru = forms.CharField(label=_("name (Russian)"), max_length=200)
     name_en = forms.CharField(label=_("name (English)"), max_length=200)
 
-    def to_input(self) -> ResponsibleBodyInput:
-        data = self.cleaned_data
-        return ResponsibleBodyInput(slug=data["slug"], names=texts_by_language(data, "name"))
+    input_class = ResponsibleBodyInput
 
 
-class TopicForm(RevisionMarked, PortalForm):
+class TopicForm(StaffListForm):
     slug = _address_field(60)
     name_kk = forms.CharField(label=_("name (Kazakh)"), max_length=120)
     name_ru = forms.CharField(label=_("name (Russian)"), max_length=120, required=False)
@@ -465,11 +465,4 @@ class TopicForm(RevisionMarked, PortalForm):
     position = forms.IntegerField(label=_("position"), min_value=0, initial=0)
     is_active = forms.BooleanField(label=_("offered to authors"), required=False, initial=True)
 
-    def to_input(self) -> TopicInput:
-        data = self.cleaned_data
-        return TopicInput(
-            slug=data["slug"],
-            names=texts_by_language(data, "name"),
-            position=data["position"],
-            is_active=data["is_active"],
-        )
+    input_class = TopicInput

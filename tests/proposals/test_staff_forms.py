@@ -6,8 +6,18 @@ from django.utils import translation
 from portal.accounts import services as account_services
 from portal.core.roles import Role
 from proposals.forms import AssignForm
-from proposals.forms_staff import ConsultationForm, HearingOutcomeForm, TopicForm, texts_by_language
+from proposals.forms_staff import (
+    ConsultationForm,
+    HearingOutcomeForm,
+    ObligationForm,
+    ResponseTemplateForm,
+    TopicForm,
+    texts_by_language,
+)
+from proposals.services.obligation import ObligationInput
+from proposals.services.response_template import ResponseTemplateInput
 from tests.factories import UserFactory
+from tests.proposals.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +68,40 @@ def test_a_list_form_hands_its_names_to_the_service_by_language():
     form = TopicForm({"slug": "roads", "name_kk": "Жолдар", "name_ru": "", "name_en": "Roads", "position": 2})
     assert form.is_valid(), form.errors
     assert form.to_input().names == {"kk": "Жолдар", "ru": "", "en": "Roads"}
+
+
+def test_a_list_form_hands_every_field_to_its_service_input_by_name():
+    consultation = ConsultationFactory()
+    form = ObligationForm(
+        {
+            "consultation": consultation.pk,
+            "name_kk": "30 күн",
+            "name_ru": "30 дней",
+            "name_en": "",
+            "days": 30,
+            "min_supports": 5,
+            "is_active": "",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.to_input() == ObligationInput(
+        names={"kk": "30 күн", "ru": "30 дней", "en": ""},
+        days=30,
+        min_supports=5,
+        is_active=False,
+        consultation=consultation,
+    )
+
+
+def test_an_answer_template_form_hands_its_texts_by_language():
+    form = ResponseTemplateForm(
+        {"name": "Out of scope", "status": "out_of_scope", "text_kk": "Қ", "text_ru": "Р", "text_en": "E"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.to_input() == ResponseTemplateInput(
+        name="Out of scope",
+        texts={"kk": "Қ", "ru": "Р", "en": "E"},
+        status="out_of_scope",
+        is_active=False,
+        consultation=None,
+    )
