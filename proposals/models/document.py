@@ -80,6 +80,23 @@ class DocumentVersion(TranslatedFieldsMixin, models.Model):
         return self.published_at is not None
 
 
+class HeadingInLanguages(TranslatedFieldsMixin, models.Model):
+    """The heading the draft gives a numbered part (a section, an article) in each language; such a part
+    reads as "number. heading", its model declaring the `number`."""
+
+    heading_kk = models.CharField(max_length=300, blank=True)
+    heading_ru = models.CharField(max_length=300, blank=True)
+    heading_en = models.CharField(max_length=300, blank=True)
+
+    translated_fields = ("heading",)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.number}. {self.translated('heading')}"
+
+
 class ArticleIdentityQuerySet(models.QuerySet):
     def published(self):
         """Identities that appear in at least one published version (a draft's new articles do not)."""
@@ -88,7 +105,7 @@ class ArticleIdentityQuerySet(models.QuerySet):
         )
 
 
-class ArticleIdentity(TranslatedFieldsMixin, models.Model):
+class ArticleIdentity(HeadingInLanguages):
     """An article across versions. `key` is stable and appears in permalinks.
 
     `number` and `heading_*` repeat the article as it stands in the latest published version that has it (set
@@ -100,14 +117,9 @@ class ArticleIdentity(TranslatedFieldsMixin, models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="identities")
     key = models.SlugField(_("key"), max_length=40)
     number = models.CharField(_("number in the latest version"), max_length=20, blank=True)
-    heading_kk = models.CharField(max_length=300, blank=True)
-    heading_ru = models.CharField(max_length=300, blank=True)
-    heading_en = models.CharField(max_length=300, blank=True)
     removed_in = models.PositiveIntegerField(_("removed in version"), null=True, blank=True, editable=False)
 
     objects = ArticleIdentityQuerySet.as_manager()
-
-    translated_fields = ("heading",)
 
     class Meta:
         verbose_name = _("article identity")
@@ -130,36 +142,23 @@ class ArticleIdentity(TranslatedFieldsMixin, models.Model):
         return self.removed_in - 1 if self.removed_in else None
 
 
-class Section(TranslatedFieldsMixin, models.Model):
+class Section(HeadingInLanguages):
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField()
     number = models.CharField(max_length=20)
-    heading_kk = models.CharField(max_length=300, blank=True)
-    heading_ru = models.CharField(max_length=300, blank=True)
-    heading_en = models.CharField(max_length=300, blank=True)
-
-    translated_fields = ("heading",)
 
     class Meta:
         ordering = ["version", "position"]
 
-    def __str__(self):
-        return f"{self.number}. {self.translated('heading')}"
 
-
-class Article(TranslatedFieldsMixin, models.Model):
+class Article(HeadingInLanguages):
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="articles")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="articles")
     identity = models.ForeignKey(ArticleIdentity, on_delete=models.PROTECT, related_name="versions")
     position = models.PositiveIntegerField()
     number = models.CharField(_("number"), max_length=20)
-    heading_kk = models.CharField(max_length=300, blank=True)
-    heading_ru = models.CharField(max_length=300, blank=True)
-    heading_en = models.CharField(max_length=300, blank=True)
     # True while the identity is only the importer's guess by text similarity, awaiting an admin.
     identity_proposed = models.BooleanField(default=False)
-
-    translated_fields = ("heading",)
 
     class Meta:
         verbose_name = _("article")
@@ -168,9 +167,6 @@ class Article(TranslatedFieldsMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "identity"], name="article_once_per_version")
         ]
-
-    def __str__(self):
-        return f"{self.number}. {self.translated('heading')}"
 
 
 class Paragraph(TranslatedFieldsMixin, models.Model):

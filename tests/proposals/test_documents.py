@@ -285,6 +285,23 @@ def test_an_article_with_its_own_key_keeps_it_and_is_not_flagged_for_confirmatio
     assert (keyed.identity.key, keyed.identity_proposed) == ("state", False)
 
 
+@pytest.mark.django_db
+def test_sections_and_articles_read_as_number_and_heading_in_the_readers_language():
+    document = Document.objects.create(consultation=ConsultationFactory(), slug="law")
+    sources = {
+        "kk": ("kk.md", "# 1. Жалпы\n## 1. Мемлекет {#state}\n1. Бір.\n"),
+        "en": ("en.md", "# 1. General\n## 1. State {#state}\n1. One.\n"),
+    }
+    version = document_version_import(document=document, labels={}, sources=sources, imported_by=None)
+    section = version.sections.get()
+    article = version.articles.get()
+    with translation.override("en"):
+        assert (str(section), str(article)) == ("1. General", "1. State")
+    with translation.override("ru"):
+        assert (str(section), str(article)) == ("1. Жалпы", "1. Мемлекет")
+    assert str(article.identity) == "state"
+
+
 def _two_section_draft(consultation):
     document = Document.objects.create(consultation=consultation, slug="basic-law", title_en="Basic Law")
     return import_published(
