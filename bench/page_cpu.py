@@ -111,8 +111,10 @@ def main() -> None:
         for cookie in (cookies if signed_in else [""]) * 3:
             # Warm: the shared rendering, each person's standing, token and facts, the compiled templates.
             assert request(path, cookie) == 200, (label, path)
-    # As a web process does after its first requests (portal/core/heap.py).
-    application.heap.settle_now()
+    # As a web process does after its first requests (portal/core/heap.py; an older tree compared with this
+    # one may not).
+    if hasattr(application, "heap"):
+        application.heap.settle_now()
     rows = []
     for label, path, signed_in in pages:
         people = cookies if signed_in else [""]

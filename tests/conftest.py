@@ -10,7 +10,7 @@ from portal.accounts import services as account_services
 from portal.accounts import sessions, standing_memory
 from portal.core import ratelimit, shared_pages
 from portal.core.roles import Role
-from proposals.selectors import proposal_facts
+from proposals.selectors import reader_facts
 
 from .factories import UserFactory
 
@@ -161,7 +161,7 @@ def _clean_cache():
     shared_pages.forget_personal_parts()
     standing_memory.forget_all()
     sessions.forget_owners()
-    proposal_facts.forget_all()
+    reader_facts.forget_all()
     yield
     cache.clear()
 

@@ -14,7 +14,7 @@ Kept only where a stale answer could not grant anything:
 - for `MEMORY_SECONDS` at most, in case a change reached the database without a new token (a Redis outage).
 
 A standing that may be kept carries its token (`user.reader_generation`): other facts about the person that a
-web process keeps (the proposals they support, follow…: proposals/selectors/proposal_facts.py) are valid
+web process keeps (the proposals they support, follow…: proposals/selectors/reader_facts.py) are valid
 under the same token. A user without one (staff, a writing request) is read afresh for everything.
 """
 

@@ -301,7 +301,7 @@ def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
 
 def public_proposal_facts(*, pk: int) -> Proposal | None:
     """A public proposal with the facts its page decides on that are the same for every reader: as
-    `proposal_for_reader` without the reader's own state (proposals/selectors/proposal_facts.py keeps them);
+    `proposal_for_reader` without the reader's own state (proposals/selectors/reader_facts.py keeps them);
     None when it is not public."""
     return _proposal_with_facts(pk=pk, viewer=AnonymousUser(), fields=_READER_FIELDS, reader=False)
 

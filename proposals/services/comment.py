@@ -27,7 +27,7 @@ from proposals.permissions.proposal import can_comment, can_like
 from ..language import detect_language
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
 from ..selectors.proposal import comment_thread_page
-from ..selectors.proposal_facts import person_facts_changed
+from ..selectors.reader_facts import own_facts_changed
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 3000
@@ -69,7 +69,7 @@ def comment_create(*, author: User, proposal: Proposal, body: str, parent: Comme
         is_official=is_commission_member(author),
     )
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
-    person_facts_changed([author.pk])  # they have commented here: the thread shows them their own actions
+    own_facts_changed([author.pk])  # they have commented here: the thread shows them their own actions
     _screen_after_commit(comment)
     return comment
 
@@ -234,7 +234,7 @@ def comment_like(*, comment: Comment, user: User) -> bool:
             Comment.objects.filter(pk=comment.pk).update(likes_count=F("likes_count") + 1)
     except IntegrityError:
         return False
-    person_facts_changed([user.pk])
+    own_facts_changed([user.pk])
     return True
 
 
@@ -247,5 +247,5 @@ def comment_unlike(*, comment: Comment, user: User) -> bool:
         if removed:
             Comment.objects.filter(pk=comment.pk, likes_count__gt=0).update(likes_count=F("likes_count") - 1)
     if removed:
-        person_facts_changed([user.pk])
+        own_facts_changed([user.pk])
     return bool(removed)

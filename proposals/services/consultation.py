@@ -23,12 +23,14 @@ from ..models import (
     ConsultationStatus,
     ConsultationTransition,
     Document,
+    Follow,
     ObligationRule,
     Phase,
 )
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
 from ..permissions.consultation import can_manage_consultations
 from ..selectors.consultation import awaiting_answer_count, consultation_revision
+from ..selectors.reader_facts import own_facts_changed
 from .obligation import MAX_DAYS, answer_within_names
 from .support import supports_reconcile
 
@@ -118,6 +120,13 @@ def _validate(data: ConsultationInput, *, consultation: Consultation | None) -> 
 
 
 def _write(consultation: Consultation, data: ConsultationInput) -> None:
+    if consultation.pk and consultation.slug != data.slug:
+        # Its articles' pages have new addresses, and a process keeps who follows an article by address.
+        own_facts_changed(
+            Follow.objects.filter(article__document__consultation=consultation)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
     consultation.slug = data.slug
     consultation.moderation_policy = data.moderation_policy
     if data.accepted_identity_levels is not None:

@@ -22,6 +22,7 @@ from proposals.permissions.consultation import can_import_document
 from ..documents.draft_format import ParsedArticle, merge, parse
 from ..models import Article, ArticleIdentity, Document, DocumentVersion, Follow, Paragraph, Section
 from ..models.translated import LANGUAGE_ORDER as LANGUAGES
+from ..selectors.reader_facts import own_facts_changed
 
 # Below this similarity an unmarked article is treated as new rather than as a changed old one.
 MATCH_THRESHOLD = 0.55
@@ -442,5 +443,7 @@ def _move_references(old: ArticleIdentity, new: ArticleIdentity) -> None:
     for relation in _MOVED_WITH_THE_ARTICLE:
         getattr(new, relation).add(*getattr(old, relation).all())
     following = Follow.objects.filter(article=new).values("user_id")
+    followers = list(Follow.objects.filter(article=old).values_list("user_id", flat=True))
     Follow.objects.filter(article=old).exclude(user_id__in=following).update(article=new)
     old.delete()
+    own_facts_changed(followers)  # they follow the article at its new identity's address

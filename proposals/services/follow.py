@@ -5,7 +5,7 @@ from django.db import IntegrityError, models, transaction
 from portal.accounts.models import User
 
 from ..models import ArticleIdentity, Follow, Proposal, Topic
-from ..selectors.proposal_facts import person_facts_changed
+from ..selectors.reader_facts import own_facts_changed
 
 
 def _one_target(
@@ -33,8 +33,8 @@ def follow_row_set(model: type[models.Model], *, user: User, follow: bool, targe
         except IntegrityError:
             return False
         changed = True
-    if changed and "proposal" in target:
-        person_facts_changed([user.pk])  # a proposal's page shows whether they follow it
+    if changed and ("proposal" in target or "article" in target):
+        own_facts_changed([user.pk])  # the proposal's or the article's page shows whether they follow it
     return changed
 
 

@@ -32,7 +32,7 @@ from proposals.permissions.proposal import support_refusal as site_support_refus
 
 from ..models import Consultation, Proposal, RetainedSupport, Support, SupportTally
 from ..selectors.proposal import supports_count_now
-from ..selectors.proposal_facts import person_facts_changed
+from ..selectors.reader_facts import own_facts_changed
 
 # A support's statement that lost a deadlock is run again, once.
 DEADLOCK_ATTEMPTS = 2
@@ -103,7 +103,7 @@ def support_add_counted(*, user, proposal: Proposal) -> SupportCounted:
     """
     counted = _support_added(user=user, proposal=proposal)
     if counted.added:
-        person_facts_changed([user.pk])  # their pages show that they support it
+        own_facts_changed([user.pk])  # their pages show that they support it
     return counted
 
 
@@ -216,7 +216,7 @@ def support_withdraw_counted(*, user, proposal: Proposal) -> SupportCounted:
     was withdrawn. On PostgreSQL the delete, the counter's move and the count are one statement."""
     counted = _support_withdrawn(user=user, proposal=proposal)
     if counted.added:
-        person_facts_changed([user.pk])
+        own_facts_changed([user.pk])
     return counted
 
 

@@ -19,6 +19,7 @@ from ..selectors.commitment import commitments_for_article
 from ..selectors.comparison import compare_versions
 from ..selectors.document import version_for_export
 from ..selectors.proposal import article_proposals
+from ..selectors.reader_facts import reader_follows_article
 from ..selectors.response import article_changes
 
 
@@ -96,7 +97,7 @@ def article_detail(request, slug, document, key):
     # page needs nothing more, and the article is looked up only to render it.
     situation = None
     if request.user.is_authenticated and not is_staff_member(request.user):
-        follows = document_selectors.reader_follows_article(
+        follows = reader_follows_article(
             consultation_slug=slug, document_slug=document, key=key, reader=request.user
         )
         situation = (follows,)

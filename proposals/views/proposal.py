@@ -34,7 +34,7 @@ from ..models import Attachment, Follow, ModerationCase, ProposalStatus, Report,
 from ..selectors import commitment as commitment_selectors
 from ..selectors import hearing as hearing_selectors
 from ..selectors import proposal as selectors
-from ..selectors import proposal_facts
+from ..selectors import reader_facts
 from ..selectors import response as response_selectors
 from ..selectors.document import article_consultation_slug
 from ..selectors.filter_choices import proposal_filter_choices
@@ -138,7 +138,7 @@ def _as_decided(proposal, facts):
 def proposal_detail(request, pk):
     # Who may see what is decided on the proposal read with its facts and the reader's state; the page's
     # full proposal (author, organisation, topic, merges) is read only when the page is rendered.
-    facts = proposal_facts.proposal_for_reader(pk=pk, viewer=request.user)
+    facts = reader_facts.proposal_for_reader(pk=pk, viewer=request.user)
     if facts is None or not can_view_proposal(request.user, facts):
         raise Http404
     proposal = SimpleLazyObject(

@@ -9,7 +9,8 @@ from django.utils import translation
 from portal.core.models import AuditEntry
 from portal.core.revisions import ChangedMeanwhile
 from portal.core.roles import mark_second_factor
-from proposals.models import Article, ArticleIdentity, Document
+from proposals.models import Article, ArticleIdentity, Document, Follow
+from proposals.services import document as document_services
 from proposals.services.document import (
     MATCH_NEW,
     MATCH_UNCONFIRMED,
@@ -214,7 +215,7 @@ def test_only_the_latest_published_version_has_its_matches_changed(wrong_draft_m
 
 
 def test_what_named_an_article_no_other_version_has_follows_it_to_the_article_chosen(
-    document, admin_user, citizen
+    document, admin_user, citizen, monkeypatch
 ):
     """Published as new, the budgets text drew proposals under an identity of its own: it was the old
     budgets article all along, and those proposals concern it."""
@@ -226,13 +227,19 @@ def test_what_named_an_article_no_other_version_has_follows_it_to_the_article_ch
     article = version.articles.get(number="1")
     proposal = ProposalFactory(consultation=document.consultation)
     proposal.articles.add(article.identity)
+    Follow.objects.create(user=citizen, article=article.identity)
     budgets = _identity("budgets")
     mark_second_factor(admin_user, verified=True)
+    renewed = []
+    monkeypatch.setattr(document_services, "own_facts_changed", lambda people: renewed.extend(people))
     article_match_change(
         article=article, changed_by=admin_user, data=MatchChange(choice=str(budgets.pk), reason=REASON)
     )
     assert list(proposal.articles.all()) == [budgets]
     assert not ArticleIdentity.objects.filter(key="budgets-2024").exists()
+    # The follower follows the chosen article, and a web process reads that afresh at their next page.
+    assert Follow.objects.filter(user=citizen, article=budgets).exists()
+    assert renewed == [citizen.pk]
 
 
 # --- the staff page ---------------------------------------------------------------------------------------

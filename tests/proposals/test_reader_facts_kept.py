@@ -1,4 +1,4 @@
-"""A web process keeps what a proposal's page decides on (proposals/selectors/proposal_facts.py): the public
+"""A web process keeps what a proposal's page decides on (proposals/selectors/reader_facts.py): the public
 proposal's facts while its page's generations stand, and each person's own supports, follows, comments and
 likes while their generation token stands. Every change is decided on at the next page; nobody is given
 another person's facts."""
@@ -9,9 +9,11 @@ from django.test import Client
 from portal.core import page_cache
 from portal.core.models import SiteSwitches
 from proposals.models import Comment, ProposalStatus
+from proposals.selectors import document as document_selectors
 from proposals.selectors import proposal as proposal_selectors
-from proposals.selectors import proposal_facts
+from proposals.selectors import reader_facts
 from proposals.services.comment import comment_create, comment_like
+from proposals.services.consultation import ConsultationInput, consultation_update
 from proposals.services.follow import follow_add, follow_set
 from proposals.services.support import support_add, support_withdraw
 from tests.factories import UserFactory
@@ -32,7 +34,7 @@ def reads(settings, monkeypatch):
     for module, name in (
         (proposal_selectors, "proposal_for_reader"),
         (proposal_selectors, "public_proposal_facts"),
-        (proposal_facts, "person_proposal_facts"),
+        (reader_facts, "own_facts"),
     ):
         real = getattr(module, name)
 
@@ -86,24 +88,24 @@ def _read_afresh(client, url, reads, *, kind: str) -> str:
 
 def test_a_support_and_its_withdrawal_are_shown_at_the_next_page(reader, citizen, published, url, reads):
     support_add(user=citizen, proposal=published)
-    assert SUPPORTED in _read_afresh(reader, url, reads, kind="person_proposal_facts")
+    assert SUPPORTED in _read_afresh(reader, url, reads, kind="own_facts")
     support_withdraw(user=citizen, proposal=published)
-    page = _read_afresh(reader, url, reads, kind="person_proposal_facts")
+    page = _read_afresh(reader, url, reads, kind="own_facts")
     assert SUPPORTED not in page and 'id="support-button">Support<' in page
 
 
 def test_following_and_unfollowing_are_shown_at_the_next_page(reader, citizen, published, url, reads):
     follow_add(user=citizen, proposal=published)
-    assert FOLLOWED in _read_afresh(reader, url, reads, kind="person_proposal_facts")
+    assert FOLLOWED in _read_afresh(reader, url, reads, kind="own_facts")
     follow_set(user=citizen, proposal=published, follow=False)
-    assert FOLLOWED not in _read_afresh(reader, url, reads, kind="person_proposal_facts")
+    assert FOLLOWED not in _read_afresh(reader, url, reads, kind="own_facts")
 
 
 def test_a_comment_or_a_like_gives_the_reader_their_own_thread(reader, citizen, published, url, reads):
     comment_create(author=citizen, proposal=published, body="The article should name the deadline.")
     reads.clear()
     response = reader.get(url)
-    assert "person_proposal_facts" in reads
+    assert "own_facts" in reads
     assert response["X-Signed-In-Page"] == "own"
 
 
@@ -116,7 +118,7 @@ def test_liking_a_comment_gives_the_reader_their_own_thread(
     comment_like(comment=comment, user=citizen)
     reads.clear()
     response = reader.get(url)
-    assert "person_proposal_facts" in reads
+    assert "own_facts" in reads
     assert response["X-Signed-In-Page"] == "own"
     assert Comment.objects.filter(pk=comment.pk, likes_count=1).exists()
 
@@ -172,7 +174,7 @@ def test_a_person_with_very_many_facts_is_read_for_each_page(
 ):
     verify(citizen)
     support_add(user=citizen, proposal=published)
-    monkeypatch.setattr(proposal_facts, "MOST_KEPT_IDS", 0)
+    monkeypatch.setattr(reader_facts, "MOST_KEPT_IDS", 0)
     client = Client()
     client.force_login(citizen)
     for _ in range(3):
@@ -185,4 +187,54 @@ def test_a_person_with_very_many_facts_is_read_for_each_page(
 def test_a_writing_request_decides_on_the_database(reader, published, url, reads):
     reads.clear()
     reader.post(f"/en/proposals/{published.pk}/support/")
-    assert "public_proposal_facts" not in reads and "person_proposal_facts" not in reads
+    assert "public_proposal_facts" not in reads and "own_facts" not in reads
+
+
+# --- an article's page: whether the reader follows it -----------------------------------------------------
+
+ARTICLE_FOLLOWED = "Unfollow this article"
+
+
+@pytest.fixture
+def article_url(draft_article):
+    return draft_article.get_absolute_url().replace("/kk/", "/en/", 1)
+
+
+@pytest.fixture
+def article_reads(reads, monkeypatch):
+    real = document_selectors.reader_follows_article
+
+    def counted(**kwargs):
+        reads.append("reader_follows_article")
+        return real(**kwargs)
+
+    monkeypatch.setattr(document_selectors, "reader_follows_article", counted)
+    return reads
+
+
+def test_following_an_article_is_kept_and_shown_at_the_next_page(
+    citizen, draft_article, article_url, article_reads
+):
+    client = _kept_client(citizen, article_url, article_reads)
+    assert ARTICLE_FOLLOWED not in _page(client, article_url)
+    follow_add(user=citizen, article=draft_article)
+    assert ARTICLE_FOLLOWED in _read_afresh(client, article_url, article_reads, kind="own_facts")
+    follow_set(user=citizen, article=draft_article, follow=False)
+    assert ARTICLE_FOLLOWED not in _read_afresh(client, article_url, article_reads, kind="own_facts")
+
+
+def test_a_consultation_given_a_new_address_reads_who_follows_its_articles_afresh(
+    citizen, admin_user, draft_article, article_url, article_reads
+):
+    follow_add(user=citizen, article=draft_article)
+    client = _kept_client(citizen, article_url, article_reads)
+    consultation = draft_article.document.consultation
+    moved = ConsultationInput(
+        slug="reform-2026",
+        titles={"kk": consultation.title_kk or "Реформа", "en": consultation.title_en},
+        descriptions={},
+        phases=(),
+    )
+    consultation_update(consultation=consultation, actor=admin_user, data=moved)
+    new_url = article_url.replace(f"/{consultation.slug}/", "/reform-2026/", 1)
+    assert ARTICLE_FOLLOWED in _read_afresh(client, new_url, article_reads, kind="own_facts")

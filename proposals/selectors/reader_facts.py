@@ -1,4 +1,4 @@
-"""The facts a proposal's page decides on, kept in the web process between requests.
+"""The facts a proposal's or an article's page decides on, kept in the web process between requests.
 
 The page decides who may see and do what from the proposal's facts (its status, author, consultation, whether
 intake is open, the site's switches) and the reader's own (whether they support it, follow it, commented on
@@ -9,14 +9,16 @@ web process keeps
 - each public proposal's facts, given out again while the generations its page is stored under (`site` and
   `proposal:<pk>`, portal/core/page_cache.py) are those they were read under, and for `PAGE_CACHE_SECONDS` at
   most, as a stored page: intake opening or closing by the clock shows as late as on a stored page;
-- each person's own facts over every proposal (the ids they support, follow, …), given out again while their
-  generation token (portal/core/reader_generations.py) is the one their standing was read under
-  (`user.reader_generation`, portal/accounts/standing_memory.py). The services that write these facts renew
-  the token (`person_facts_changed`).
+- each person's own facts (the proposals they support, follow, …, and the articles they follow, by address),
+  given out again while their generation token (portal/core/reader_generations.py) is the one their
+  standing was read under (`user.reader_generation`, portal/accounts/standing_memory.py), and for
+  MEMORY_SECONDS at most.
+  The services that write these facts renew the token (`own_facts_changed`): supports, follows, comments,
+  likes, an article's follows moved to its new identity, a consultation's new address.
 
 Everything else is read from the database for each request, as before: a proposal that is not public (its
 author's draft, a hidden one), a reader without a token (staff, people with a role, a writing request), and a
-person with more than MOST_KEPT_IDS such ids.
+person with more than MOST_KEPT_IDS such facts.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, Subquery, Value
+from django.db.models import CharField, IntegerField, Subquery, Value
+from django.db.models.functions import Concat
 
 from portal.accounts.models import IdentityVerification
 from portal.accounts.standing_memory import MEMORY_SECONDS
@@ -37,26 +40,33 @@ from portal.core.models import SiteSwitches
 from portal.core.reader_generations import readers_changed
 
 from ..models import Comment, CommentLike, Follow, Proposal, RetainedSupport, Support
+from . import document as document_selectors
 from . import proposal as proposal_selectors
 
 # Proposals per web process: a few kilobytes each.
 PROPOSALS_SIZE = 4096
 # People per web process, as for their standings.
 PEOPLE_SIZE = 10_000
-# A person's ids read at once; one with more (a very active organisation) is read per page.
+# A person's facts read at once; one with more (a very active organisation) is read per page.
 MOST_KEPT_IDS = 2000
 
 
 @dataclass(frozen=True)
-class PersonFacts:
+class OwnFacts:
     """The proposals a person supports, follows, commented on, likes a comment of, and those an erased account
-    with their IIN supported."""
+    with their IIN supported; the addresses of the articles they follow (`article_address`)."""
 
     supports: frozenset[int]
     follows: frozenset[int]
     commented: frozenset[int]
     liked: frozenset[int]
     erased_supported: frozenset[int]
+    followed_articles: frozenset[str]
+
+
+def article_address(consultation_slug: str, document_slug: str, key: str) -> str:
+    """An article as its page's address names it."""
+    return f"{consultation_slug}/{document_slug}/{key}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ class _KeptProposal:
 class _KeptPerson:
     token: object
     kept_at: float
-    facts: PersonFacts
+    facts: OwnFacts
 
 
 _proposals = ProcessLRU(PROPOSALS_SIZE)
@@ -84,7 +94,7 @@ def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
     token = getattr(viewer, "reader_generation", None)
     if token is None or not settings.PAGE_CACHE_SECONDS:
         return proposal_selectors.proposal_for_reader(pk=pk, viewer=viewer)
-    person = _person_facts(viewer.pk, token)
+    person = _kept_own_facts(viewer.pk, token)
     kept = _proposal_facts(pk) if person is not None else None
     if kept is None:
         return proposal_selectors.proposal_for_reader(pk=pk, viewer=viewer)
@@ -100,7 +110,19 @@ def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
     return proposal
 
 
-def person_facts_changed(user_ids: Iterable) -> None:
+def reader_follows_article(*, consultation_slug: str, document_slug: str, key: str, reader) -> bool:
+    """As `selectors.document.reader_follows_article`, from this process's memory where the reader's own facts
+    are kept."""
+    token = getattr(reader, "reader_generation", None)
+    person = _kept_own_facts(reader.pk, token) if token is not None else None
+    if person is None:
+        return document_selectors.reader_follows_article(
+            consultation_slug=consultation_slug, document_slug=document_slug, key=key, reader=reader
+        )
+    return article_address(consultation_slug, document_slug, key) in person.followed_articles
+
+
+def own_facts_changed(user_ids: Iterable) -> None:
     """These people's supports, follows, comments or likes changed: what a process keeps of them is read
     afresh on their next page (their standing too: it is kept under the same token)."""
     readers_changed(user_ids)
@@ -123,43 +145,61 @@ def _proposal_facts(pk: int) -> _KeptProposal | None:
     return kept
 
 
-def _person_facts(user_id: int, token) -> PersonFacts | None:
+def _kept_own_facts(user_id: int, token) -> OwnFacts | None:
     kept = _people.get(user_id)
     if kept is not None and kept.token == token and time.monotonic() - kept.kept_at <= MEMORY_SECONDS:
         return kept.facts
-    facts = person_proposal_facts(user_id)
+    facts = own_facts(user_id)
     if facts is not None:
         _people.put(user_id, _KeptPerson(token, time.monotonic(), facts))
     return facts
 
 
-def person_proposal_facts(user_id: int) -> PersonFacts | None:
-    """Every proposal id the person's page state depends on, in one query; None for more than MOST_KEPT_IDS.
-    The same facts as `proposal_for_reader`'s query asks of one proposal."""
+def own_facts(user_id: int) -> OwnFacts | None:
+    """Every fact about the person that a proposal's or an article's page shows, in one query; None for more
+    than MOST_KEPT_IDS. The same facts as `proposal_for_reader`'s and `reader_follows_article`'s queries ask
+    of one proposal or article."""
 
     def kind(letter: str) -> Value:
         return Value(letter, output_field=CharField())
 
+    no_address = Value(None, output_field=CharField())
     own_verification = IdentityVerification.objects.filter(user_id=user_id).values("identity_hash")[:1]
     parts = [
-        Support.objects.filter(user_id=user_id).values_list(kind("s"), "proposal_id"),
-        Follow.objects.filter(user_id=user_id, proposal__isnull=False).values_list(kind("f"), "proposal_id"),
-        Comment.objects.filter(author_id=user_id).values_list(kind("c"), "proposal_id"),
-        CommentLike.objects.filter(user_id=user_id).values_list(kind("l"), "comment__proposal_id"),
+        Support.objects.filter(user_id=user_id).values_list(kind("s"), "proposal_id", no_address),
+        Follow.objects.filter(user_id=user_id, proposal__isnull=False).values_list(
+            kind("f"), "proposal_id", no_address
+        ),
+        Comment.objects.filter(author_id=user_id).values_list(kind("c"), "proposal_id", no_address),
+        CommentLike.objects.filter(user_id=user_id).values_list(
+            kind("l"), "comment__proposal_id", no_address
+        ),
         RetainedSupport.objects.filter(identity_hash=Subquery(own_verification)).values_list(
-            kind("r"), "proposal_id"
+            kind("r"), "proposal_id", no_address
+        ),
+        Follow.objects.filter(user_id=user_id, article__isnull=False).values_list(
+            kind("a"),
+            Value(None, output_field=IntegerField()),
+            Concat(
+                "article__document__consultation__slug",
+                Value("/"),
+                "article__document__slug",
+                Value("/"),
+                "article__key",
+                output_field=CharField(),
+            ),
         ),
     ]
-    # UNION, not UNION ALL: a proposal commented on many times is one row.
-    # Unordered: a compound statement refuses the models' default orderings.
+    # UNION, not UNION ALL: a proposal commented on many times is one row. Unordered: a compound statement
+    # refuses the models' default orderings.
     parts = [part.order_by() for part in parts]
     rows = list(parts[0].union(*parts[1:])[: MOST_KEPT_IDS + 1])
     if len(rows) > MOST_KEPT_IDS:
         return None
-    ids: dict[str, set[int]] = {letter: set() for letter in "sfclr"}
-    for letter, proposal_id in rows:
-        ids[letter].add(proposal_id)
-    return PersonFacts(*(frozenset(ids[letter]) for letter in "sfclr"))
+    found: dict[str, set] = {letter: set() for letter in "sfclra"}
+    for letter, proposal_id, address in rows:
+        found[letter].add(address if letter == "a" else proposal_id)
+    return OwnFacts(*(frozenset(found[letter]) for letter in "sfclra"))
 
 
 def forget_all() -> None:
