@@ -27,6 +27,7 @@ from portal.notifications.email import email_queue
 from portal.notifications.services import address_is_suppressed
 
 from .models import IdentityVerification
+from .passwords import password_normalised
 from .privacy import account_deletion_cancel
 from .verification.services import identity_verification_record
 
@@ -55,6 +56,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth counts IPv6 by its /64, and every IPv4-mapped address lies in ::/64: unmapped, each IPv4
         # client has its own count instead of sharing one with all the others.
         return ipv4_unmapped(ip)
+
+    def clean_password(self, password, user=None):
+        """The validators judge the password as it is hashed: full-width "ｐａｓｓｗｏｒｄ１２３" is as common
+        as "password123". The typed value goes on, so that "the same password again" compares like with
+        like; `User.set_password` normalises it."""
+        super().clean_password(password_normalised(password), user=user)
+        return password
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.fields import actor_field, lifecycle_status
 
+from .passwords import password_normalised
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -90,6 +92,18 @@ class User(AbstractUser):
         if self.erased_at is not None:
             return gettext("Former participant")
         return self.display_name
+
+    def set_password(self, raw_password):
+        super().set_password(None if raw_password is None else password_normalised(raw_password))
+
+    def check_password(self, raw_password):
+        if raw_password is None:
+            return super().check_password(raw_password)
+        normalised = password_normalised(raw_password)
+        if super().check_password(normalised):
+            return True
+        # A hash set before passwords were normalised holds the characters as they were typed then.
+        return normalised != raw_password and super().check_password(raw_password)
 
 
 class Organisation(models.Model):
