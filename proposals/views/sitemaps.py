@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.core.page_cache import cache_anonymous_page
 from portal.core.text import xml_text
@@ -144,7 +144,7 @@ SECTIONS = {
 }
 
 
-@require_GET
+@require_safe
 @x_robots_tag
 @cache_anonymous_page()
 def sitemap_index(request):
@@ -185,7 +185,7 @@ def _canonical_address(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @_canonical_address
 @cache_anonymous_page()
 def sitemap_section(request, section):

@@ -218,7 +218,7 @@ def test_a_method_no_page_answers_is_405_with_the_methods_the_page_does_answer(w
         ("/en/accounts/login/", "GET, HEAD, POST"),  # allauth's class-based view: not its PUT
         ("/en/notifications/read/", "POST"),  # require_POST under login_required
         ("/open-data/proposals.csv", "GET, HEAD"),  # require_safe
-        ("/sitemap.xml", "GET"),  # require_GET
+        ("/sitemap.xml", "GET, HEAD"),  # require_safe: crawlers ask with HEAD too
     ],
 )
 def test_the_allow_header_names_what_the_view_declares(client, url, allowed):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.core.redis_probe import redis_answers
 from portal.core.tasks import HEARTBEAT_KEY
@@ -41,7 +41,7 @@ def check_broker() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     body = {"database": check_database(), "broker": check_broker()}
     failing = [name for name, state in body.items() if state == "error"]
@@ -68,7 +68,7 @@ def check_workers() -> tuple[str, str | None]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz_workers(request):
     """For a monitor, not a load balancer: when no worker runs, proposals wait unscreened, emails unsent and
     counters unfolded, which operators must hear of; the web machines still serve and stay in rotation."""
@@ -79,7 +79,7 @@ def healthz_workers(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def livez(request):
     """Liveness: the process answers, nothing else is checked. Also the trivial view of the benchmarks."""
     return JsonResponse({"status": "ok"})

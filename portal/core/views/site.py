@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 # Staff, account and form pages are of no use in search results; everything public may be crawled.
@@ -26,7 +26,7 @@ SECURITY_TXT_LIFETIME = timedelta(days=180)
 SECURITY_TXT_LANGUAGES = "kk, ru, en"
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     # Crawlers take the sitemap's address absolute, on the site's public address whatever host was asked.
     sitemap = f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}\n"
@@ -37,7 +37,7 @@ def _contact_uri(contact: str) -> str:
     return contact if contact.startswith(("mailto:", "https://", "tel:")) else f"mailto:{contact}"
 
 
-@require_GET
+@require_safe
 def security_txt(request):
     """Where and how to report a security hole (RFC 9116). Expires at a midnight (UTC) half a year ahead, so
     the file is the same all day and a cached copy never outlives the date it states."""
