@@ -31,7 +31,11 @@ class StatsOut(Schema):
     answered: int
     response_rate: float = Field(..., description="answered / published, in percent")
     median_days_to_response: float | None
-    answered_on_time: int = Field(..., description="answers given by their deadline (obligations kept)")
+    answered_on_time: int = Field(
+        ...,
+        description="answers given by their deadline (obligations kept); an answer to a proposal that no "
+        "obligation covers has no deadline and counts neither here nor in answered_late",
+    )
     answered_late: int = Field(..., description="answers given after their deadline")
     overdue: int = Field(..., description="unanswered proposals past their deadline now")
     by_status: dict[str, int]

@@ -117,6 +117,11 @@ def consultation_outcome(request, slug):
             "changed_articles": response_selectors.articles_with_changes(consultation=consultation),
             # The shared count, not the list of up to 500 overdue proposals read again for each reader.
             "overdue_count": stats["overdue"],
+            # Only answers to proposals an obligation covers have a deadline: shown as a third count, the
+            # answered ones add up instead of reading "answered 2, on time 0, late 0".
+            "answered_without_deadline": (
+                stats["answered"] - stats["answered_on_time"] - stats["answered_late"]
+            ),
             "can_download_report": can_download_report,
             # While intake or answering goes on, the page must not read as the final word.
             "outcome_published": consultation.status

@@ -356,3 +356,28 @@ def test_the_outcome_numbers_are_written_as_each_language_writes_them(client, co
     assert '<dd id="stat-rate">75,0\xa0%</dd>' in russian
     kazakh = client.get(f"/kk/consultations/{consultation.slug}/outcome/").content.decode()
     assert '<dd id="stat-rate">75,0%</dd>' in kazakh
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Answered, no deadline set"), ("ru", "Отвечено без установленного срока"), ("kk", "Мерзімсіз")],
+)
+def test_answers_with_and_without_a_deadline_add_up_to_the_answered(
+    client, consultation, commissioner, second_commissioner, language, label
+):
+    """Only proposals an obligation covers have a deadline: "answered 2" beside "on time 0, late 0" read as
+    if the answers had vanished."""
+    ObligationRule.objects.create(name_en="Supported ones within 5 days", days=5, min_supports=10)
+    covered = ProposalFactory(consultation=consultation, published_at=_days_ago(3), supports_count=10)
+    uncovered = [ProposalFactory(consultation=consultation, published_at=_days_ago(3)) for _ in range(2)]
+    for proposal in (covered, *uncovered):
+        publish_response(proposal, drafter=commissioner, approver=second_commissioner)
+    html = client.get(f"/{language}/consultations/{consultation.slug}/outcome/").content.decode()
+    figures = {
+        name: int(value)
+        for name, value in re.findall(
+            r'<dd id="stat-(answered|on-time|late|without-deadline)">(\d+)</dd>', html
+        )
+    }
+    assert figures == {"answered": 3, "on-time": 1, "late": 0, "without-deadline": 2}
+    assert re.search(rf"<dt>{label}[^<]*</dt><dd id=\"stat-without-deadline\">", html)
