@@ -20,7 +20,9 @@
         Array.prototype.forEach.call(body.rows, function (row) {
           var column = 0;
           Array.prototype.forEach.call(row.cells, function (cell) {
-            if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && names[column]) {
+            // A cell with nothing in it gets no name: a bare "Action:" would say something is missing.
+            var blank = !cell.textContent.trim() && !cell.children.length;
+            if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && names[column] && !blank) {
               cell.setAttribute("data-label", names[column]);
             }
             column += cell.colSpan || 1;

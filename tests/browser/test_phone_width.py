@@ -4,6 +4,8 @@ people write in them and the draft's long names; the charts' labels keep a reada
 import pytest
 
 from proposals.demo import seed_consultation
+from proposals.models import Document
+from tests.conftest import give_totp
 from tests.proposals.commitment_helpers import adopted_change, post, record
 from tests.proposals.factories import CommentFactory, ConsultationFactory, ProposalFactory, publish_response
 
@@ -143,3 +145,22 @@ def test_a_stacked_tables_caption_runs_across_the_width_on_a_phone(page):
     caption = page.locator("caption").first.bounding_box()
     table = page.locator("table:has(caption)").first.bounding_box()
     assert caption["width"] == table["width"]
+
+
+# Stacked cells with nothing in them that still show a column's name.
+LABELLED_EMPTY_CELLS = """() => [...document.querySelectorAll('table td')]
+    .filter((cell) => !cell.textContent.trim() && cell.getClientRects().length
+        && !['none', 'normal'].includes(getComputedStyle(cell, '::before').content))
+    .map((cell) => cell.dataset.label)"""
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_stacked_cell_with_nothing_in_it_shows_no_column_name(page, login_as, admin_user, language):
+    """A published version has no action: on a phone its row ended in a bare "Әрекет:" (Action:)."""
+    seed_consultation()
+    give_totp(admin_user)
+    login_as(admin_user)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/{language}/staff/documents/{Document.objects.get().pk}/import/")
+    assert page.locator("section[aria-labelledby=versions-heading] td").count() == 6
+    assert page.evaluate(LABELLED_EMPTY_CELLS) == []
