@@ -1,23 +1,6 @@
-"""Guessing the language of a text among Kazakh, Russian and English, from its letters."""
+"""The domain's modules and migrations read the language guess under this name; it lives in the base layer
+(portal/core/language.py), where the audit log reads it too."""
 
-KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+from portal.core.language import KAZAKH_LETTERS, detect_language
 
-
-def detect_language(text: str, default: str = "kk") -> str:
-    """Kazakh-specific letters mean Kazakh; otherwise Cyrillic means Russian and Latin means English.
-
-    Crude on purpose: the author sees the guess and corrects it.
-    """
-    cyrillic = latin = kazakh = 0
-    for char in text:
-        if char in KAZAKH_LETTERS:
-            kazakh += 1
-        elif "\u0400" <= char <= "\u04ff":
-            cyrillic += 1
-        elif char.isascii() and char.isalpha():
-            latin += 1
-    if kazakh and kazakh * 50 >= cyrillic:
-        return "kk"
-    if cyrillic or latin:
-        return "ru" if cyrillic >= latin else "en"
-    return default
+__all__ = ["KAZAKH_LETTERS", "detect_language"]

@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from . import registries
+from .language import detect_language
 from .models import AuditEntry
 
 
@@ -42,8 +43,10 @@ def audit_target_type_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
-def audit_detail_pairs(details: dict) -> list[tuple[str, str, str]]:
-    """An entry's details as (name, value, staff page or "") for people to read."""
+def audit_detail_pairs(details: dict) -> list[tuple[str, str, str, str]]:
+    """An entry's details as (name, value, staff page or "", language of the value or "") for people to read.
+    The language is that of a text someone wrote (a reason, a note), as its letters tell, for its `lang`: a
+    code's label is in the page's language already."""
     names, values, pages = {}, {}, {}
     for vocabulary in registries.audit_vocabularies:
         names.update(vocabulary.details)
@@ -55,9 +58,17 @@ def audit_detail_pairs(details: dict) -> list[tuple[str, str, str]]:
             str(names.get(key, key.replace("_", " "))),
             _readable(value, values.get(key, {}), names),
             _page(pages.get(key), value),
+            _written_in(value, values.get(key, {})),
         )
         for key, value in _in_reading_order(details or {})
     ]
+
+
+def _written_in(value, labels: dict) -> str:
+    # Words someone wrote, not a code, a slug or an address (one token): those are read as they are spelt.
+    if not isinstance(value, str) or value in labels or " " not in value.strip():
+        return ""
+    return detect_language(value, default="")
 
 
 _BEFORE_AFTER = ("from", "to")

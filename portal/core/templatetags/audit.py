@@ -1,6 +1,6 @@
 """The audit log's codes in words: `{% load audit %}`, then `action|audit_action`,
-`target_type|audit_target_type`, `details|audit_details` (a list of name-value-page triples) and
-`entry|audit_target_url`."""
+`target_type|audit_target_type`, `details|audit_details` (a list of name, value, page and language of the
+value) and `entry|audit_target_url`."""
 
 from django import template
 
