@@ -105,6 +105,13 @@ def can_read_proposal_content(user, proposal) -> bool:
     return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user))
 
 
+def can_read_comment(user, comment) -> bool:
+    """A comment shown to `user`: neither hidden nor deleted, on a proposal whose content they may read. The
+    actions on a comment (like, reply, report) answer 404 where this is False, as its page shows nothing to
+    act on; only its author's appeal reaches a hidden comment."""
+    return not comment.is_removed and can_read_proposal_content(user, comment.proposal)
+
+
 class Refusal(str):
     """A reason in the reader's language, with the step that lifts it when there is one (`SIGN_IN`, `VERIFY`):
     the page offers that step's link by the step, never by looking for a word in the translated message."""

@@ -15,7 +15,7 @@ from portal.core.forms import form_errors_text
 from portal.core.http import client_ip
 from portal.core.ratelimit import address_within, rate_limit_hit
 from proposals.permissions.consultation import can_view_consultation
-from proposals.permissions.proposal import can_view_proposal
+from proposals.permissions.proposal import can_read_comment, can_view_proposal
 
 from ..forms import CommentForm
 from ..models import ArticleIdentity, Comment, Proposal, Topic
@@ -113,6 +113,8 @@ def comment_create(request, pk):
         parent = None
         if form.cleaned_data.get("parent"):
             parent = Comment.objects.filter(pk=form.cleaned_data["parent"], proposal=proposal).first()
+            if parent is None or not can_read_comment(request.user, parent):
+                raise Http404
         try:
             comment = comment_services.comment_create(
                 author=request.user, proposal=proposal, body=form.cleaned_data["body"], parent=parent
@@ -130,8 +132,11 @@ def comment_create(request, pk):
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
-def _own_action(request, comment_pk, action, refused=None):
-    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
+def _own_action(request, comment_pk, action, refused=None, *, shown_only=False):
+    """`shown_only`: an action on what the page shows (a like), not found where it shows nothing."""
+    comment = get_object_or_404(Comment.objects.select_related("proposal__consultation"), pk=comment_pk)
+    if shown_only and not can_read_comment(request.user, comment):
+        raise Http404
     try:
         action(comment)
     except (PermissionDenied, ValidationError) as error:
@@ -173,7 +178,7 @@ def comment_like(request, comment_pk):
         if request.POST.get("action") == "unlike"
         else comment_services.comment_like
     )
-    return _own_action(request, comment_pk, lambda c: service(comment=c, user=request.user))
+    return _own_action(request, comment_pk, lambda c: service(comment=c, user=request.user), shown_only=True)
 
 
 @login_required

@@ -22,7 +22,7 @@ from portal.core.forms import IdsForm, add_service_errors, error_text
 from portal.core.http import client_ip, query_without_page
 from portal.core.roles import role_required
 from proposals.permissions.moderation import can_moderate, can_read_moderation, is_for_another_moderator
-from proposals.permissions.proposal import can_view_proposal
+from proposals.permissions.proposal import can_read_comment, can_view_proposal
 
 from ..forms import (
     AccountBlockForm,
@@ -316,9 +316,8 @@ def proposal_report(request, pk):
 @login_required
 @require_POST
 def comment_report(request, comment_pk):
-    comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=comment_pk)
-    _visible(request, comment.proposal)
-    if comment.is_removed:
+    comment = get_object_or_404(Comment.objects.select_related("proposal__consultation"), pk=comment_pk)
+    if not can_read_comment(request.user, comment):
         raise Http404
     return _report(request, proposal=comment.proposal, comment=comment)
 

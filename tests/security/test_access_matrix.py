@@ -303,7 +303,8 @@ POST = {
     "comment_create": "login refused refused refused refused refused refused",
     "comment_edit": "login refused refused refused refused refused refused",
     "comment_delete": "login redirect refused refused refused refused refused",
-    "comment_like": "login refused refused refused refused refused refused",
+    # The comment was deleted by its author just above: liking or reporting it is not found.
+    "comment_like": "login deny deny deny deny deny deny",
     "comment_report": "login deny deny deny deny deny deny",
     "comment_appeal": "login refused deny deny deny deny deny",
     "proposal_report": "login refused refused refused refused refused refused",
