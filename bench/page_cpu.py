@@ -20,7 +20,6 @@ waits through (portal/core/heap.py). Pages are those of `bench/targets.py` (`ben
 """
 
 import gc
-import io
 import os
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
+from bench import wsgi_request  # noqa: E402
 from bench.cli import bench_parser  # noqa: E402
 from bench.http_pages import production_env  # noqa: E402
 from bench.support_cpu import _process_cpu_seconds, _redis_cpu_seconds  # noqa: E402
@@ -48,28 +48,6 @@ class _Pauses:
             self._started = time.perf_counter()
         else:
             self.passes.append((info["generation"], (time.perf_counter() - self._started) * 1000))
-
-
-def _environ(path: str, cookie: str) -> dict:
-    address, _, query = path.partition("?")
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": address,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_COOKIE": cookie,
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
 
 
 def main() -> None:
@@ -97,13 +75,7 @@ def main() -> None:
     pauses = _Pauses()
 
     def request(path: str, cookie: str) -> int:
-        statuses = []
-        body = application(
-            _environ(path, cookie), lambda status, headers, exc_info=None: statuses.append(status)
-        )
-        b"".join(body)
-        body.close()
-        return int(statuses[0].split()[0])
+        return wsgi_request.status_of(application, wsgi_request.environ("GET", path, HTTP_COOKIE=cookie))
 
     pages = [("trivial view (/livez)", "/livez", False)]
     pages += [(name, paths[name], True) for name in args.pages]

@@ -26,6 +26,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
+from bench import wsgi_request  # noqa: E402
 from bench.cli import bench_parser  # noqa: E402
 from bench.http_pages import production_env  # noqa: E402
 
@@ -41,28 +42,6 @@ def _process_cpu_seconds(pid: int) -> float:
 def _redis_cpu_seconds(client) -> float:
     info = client.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
-
-
-def _environ(path: str, token: str) -> dict:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "CONTENT_LENGTH": "0",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
 
 
 def main() -> None:
@@ -96,18 +75,12 @@ def main() -> None:
     application = WSGIHandler()
     redis = cache._cache.get_client(write=True)
 
-    def request(environ) -> int:
-        statuses = []
-        body = application(environ, lambda status, headers: statuses.append(status))
-        b"".join(body)
-        body.close()
-        return int(statuses[0].split()[0])
-
     def post(token: str) -> int:
-        return request(_environ(path, token))
+        request = wsgi_request.environ("POST", path, HTTP_AUTHORIZATION=f"Bearer {token}", CONTENT_LENGTH="0")
+        return wsgi_request.status_of(application, request)
 
     def trivial(_token: str) -> int:
-        return request({**_environ("/livez", ""), "REQUEST_METHOD": "GET", "HTTP_AUTHORIZATION": ""})
+        return wsgi_request.status_of(application, wsgi_request.environ("GET", "/livez"))
 
     def queries_of(token: str) -> list[str]:
         with CaptureQueriesContext(connection) as captured:

@@ -21,12 +21,10 @@ under the same token. A user without one (staff, a writing request) is read afre
 from __future__ import annotations
 
 import copy
-import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from portal.core.lru import ProcessLRU
-from portal.core.reader_generations import new_reader_generation
+from portal.core.reader_generations import KeptPerReader, new_reader_generation
 
 # Bounds how long a change written while Redis was unreachable (and so without a new token) can go unseen.
 MEMORY_SECONDS = 120
@@ -57,14 +55,7 @@ def forget_noted() -> None:
     _fetched.set(None)
 
 
-@dataclass(frozen=True)
-class _Kept:
-    token: object
-    kept_at: float
-    user: object
-
-
-_memory = ProcessLRU(MEMORY_SIZE)
+_memory = KeptPerReader(MEMORY_SIZE)
 
 
 def remembered_or_read(user_id, read):
@@ -76,9 +67,9 @@ def remembered_or_read(user_id, read):
         return read(user_id)
     token = fetched.token
     if token is not None:
-        kept = _memory.get(fetched.user_id)
-        if kept is not None and kept.token == token and time.monotonic() - kept.kept_at <= MEMORY_SECONDS:
-            return copy.copy(kept.user)
+        kept = _memory.current(fetched.user_id, token, max_age=MEMORY_SECONDS)
+        if kept is not None:
+            return copy.copy(kept)
     else:
         # The token is written before the person is read: a change committed after the read writes a newer
         # one, and the standing kept here is not given out again.
@@ -87,7 +78,7 @@ def remembered_or_read(user_id, read):
     if token is not None and _may_keep(user):
         # What else a web process keeps about this person is valid under the same token.
         user.reader_generation = token
-        _memory.put(fetched.user_id, _Kept(token, time.monotonic(), copy.copy(user)))
+        _memory.keep(fetched.user_id, token, copy.copy(user))
     return user
 
 

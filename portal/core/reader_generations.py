@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+
+from .lru import ProcessLRU
 
 PREFIX = "reader-generation:"
 # A person who has not been seen for a day needs no token: the next reader writes a new one.
@@ -46,3 +49,32 @@ def new_reader_generation(user_id):
     (then that one is current and the caller does not know it)."""
     token = time.time_ns()
     return token if cache.add(reader_generation_key(user_id), token, TOKEN_SECONDS) else None
+
+
+@dataclass(frozen=True)
+class _KeptUnder:
+    token: object
+    kept_at: float
+    value: object
+
+
+class KeptPerReader:
+    """What a web process keeps about each person, given out again only while their token is the one it was
+    kept under, and for `max_age` seconds at most: a change written while Redis was unreachable renewed no
+    token. Bounded: the last `size` people, shared by the threads of the process."""
+
+    def __init__(self, size: int):
+        self._memory = ProcessLRU(size)
+
+    def current(self, key, token, *, max_age: float):
+        """What is kept under `token`, or None."""
+        kept = self._memory.get(key)
+        if kept is not None and kept.token == token and time.monotonic() - kept.kept_at <= max_age:
+            return kept.value
+        return None
+
+    def keep(self, key, token, value) -> None:
+        self._memory.put(key, _KeptUnder(token, time.monotonic(), value))
+
+    def clear(self) -> None:
+        self._memory.clear()

@@ -24,7 +24,6 @@ person with more than MOST_KEPT_IDS such facts.
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from portal.accounts.standing_memory import MEMORY_SECONDS
 from portal.core import page_cache, switches
 from portal.core.lru import ProcessLRU
 from portal.core.models import SiteSwitches
-from portal.core.reader_generations import readers_changed
+from portal.core.reader_generations import KeptPerReader, readers_changed
 
 from ..models import Comment, CommentLike, Follow, Proposal, RetainedSupport, Support
 from . import document as document_selectors
@@ -77,15 +76,8 @@ class _KeptProposal:
     switches: SiteSwitches
 
 
-@dataclass(frozen=True)
-class _KeptPerson:
-    token: object
-    kept_at: float
-    facts: OwnFacts
-
-
 _proposals = ProcessLRU(PROPOSALS_SIZE)
-_people = ProcessLRU(PEOPLE_SIZE)
+_people = KeptPerReader(PEOPLE_SIZE)
 
 
 def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
@@ -146,12 +138,12 @@ def _proposal_facts(pk: int) -> _KeptProposal | None:
 
 
 def _kept_own_facts(user_id: int, token) -> OwnFacts | None:
-    kept = _people.get(user_id)
-    if kept is not None and kept.token == token and time.monotonic() - kept.kept_at <= MEMORY_SECONDS:
-        return kept.facts
+    kept = _people.current(user_id, token, max_age=MEMORY_SECONDS)
+    if kept is not None:
+        return kept
     facts = own_facts(user_id)
     if facts is not None:
-        _people.put(user_id, _KeptPerson(token, time.monotonic(), facts))
+        _people.keep(user_id, token, facts)
     return facts
 
 

@@ -2,11 +2,10 @@
 application is built and once after its first requests, so that no full pass walks them while it serves."""
 
 import gc
-import io
-import sys
 
 import pytest
 
+from bench import wsgi_request
 from portal.core import heap
 from portal.core.handlers import PortalWSGIHandler, portal_wsgi_application
 
@@ -20,29 +19,8 @@ def _nothing_stays_frozen():
     gc.unfreeze()
 
 
-def _environ(path: str) -> dict:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-    }
-
-
-def _serve(handler, path: str) -> str:
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"] = status
-
-    b"".join(handler(_environ(path), start_response))
-    return answer["status"]
+def _serve(handler, path: str) -> int:
+    return wsgi_request.status_of(handler, wsgi_request.environ("GET", path))
 
 
 def test_the_application_sets_what_start_up_built_aside():
@@ -71,9 +49,15 @@ def test_settling_collects_garbage_before_setting_the_rest_aside():
     assert cycles == [survivor]
 
 
-def test_the_heap_settles_once_after_the_first_requests(monkeypatch):
-    settled = []
-    monkeypatch.setattr(heap, "settle", lambda: settled.append(True))
+@pytest.fixture
+def settled(monkeypatch):
+    """Each settling of the heap, counted instead of done."""
+    calls = []
+    monkeypatch.setattr(heap, "settle", lambda: calls.append(True))
+    return calls
+
+
+def test_the_heap_settles_once_after_the_first_requests(settled):
     counter = heap.SettlesOnce(after=3)
     counter.request_served()
     counter.request_served()
@@ -85,15 +69,13 @@ def test_the_heap_settles_once_after_the_first_requests(monkeypatch):
     assert settled == [True]
 
 
-def test_every_request_served_counts_towards_settling(monkeypatch, connections_kept_open):
-    settled = []
-    monkeypatch.setattr(heap, "settle", lambda: settled.append(True))
+def test_every_request_served_counts_towards_settling(settled, connections_kept_open):
     handler = PortalWSGIHandler()
     handler.heap = heap.SettlesOnce(after=2)
-    assert _serve(handler, "/livez").startswith("200")
+    assert _serve(handler, "/livez") == 200
     assert settled == []
     # An address that answers 404 is a request served too.
-    assert _serve(handler, "/no-such-address/").startswith("404")
+    assert _serve(handler, "/no-such-address/") == 404
     assert settled == [True]
 
 
@@ -106,9 +88,7 @@ def test_the_served_application_settles_its_heap_after_its_first_requests():
     assert gc.get_freeze_count() > 10_000
 
 
-def test_settling_now_counts_as_the_settling_after_the_first_requests(monkeypatch):
-    settled = []
-    monkeypatch.setattr(heap, "settle", lambda: settled.append(True))
+def test_settling_now_counts_as_the_settling_after_the_first_requests(settled):
     counter = heap.SettlesOnce(after=3)
     counter.settle_now()
     counter.settle_now()

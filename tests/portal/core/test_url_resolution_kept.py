@@ -2,13 +2,11 @@
 for every route and language, each request with its own copy, and nothing kept for an address that
 resolves to nothing."""
 
-import io
-import sys
-
 import pytest
 from django.urls import Resolver404, get_resolver, reverse
 from django.utils import translation
 
+from bench import wsgi_request
 from portal.core.handlers import PortalWSGIHandler, _resolved
 from portal.wsgi import application
 
@@ -70,24 +68,10 @@ def test_an_address_that_resolves_to_nothing_is_not_kept():
 
 def test_a_page_served_twice_through_the_handler_is_the_same(connections_kept_open):
     def get(path):
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "testserver",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "REMOTE_ADDR": "127.0.0.1",
-        }
-        status = []
-        body = b"".join(application(environ, lambda s, h, e=None: status.append(s)))
-        return status[0], body
+        return wsgi_request.status_of(application, wsgi_request.environ("GET", path))
 
     hits = _resolved.cache_info().hits
-    assert get("/kk/proposals/")[0] == "200 OK"
-    assert get("/kk/proposals/")[0] == "200 OK"
+    assert get("/kk/proposals/") == 200
+    assert get("/kk/proposals/") == 200
     assert _resolved.cache_info().hits > hits
-    assert get("/kk/no-such-page/")[0].startswith("404")
+    assert get("/kk/no-such-page/") == 404
