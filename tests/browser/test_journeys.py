@@ -202,7 +202,8 @@ def test_moderator_journey(journey_page, login_as_in, moderator, admin_user):
     # The author reads the reasons on the proposal page and appeals.
     login_as_in(page, author)
     page.goto(f"/en/proposals/{proposal.pk}/")
-    page.get_by_text("This is an advertisement, not a proposal about the draft.", exact=True).wait_for()
+    # The statement of reasons, and the timeline's step that quotes it.
+    page.get_by_text("This is an advertisement, not a proposal about the draft.", exact=True).first.wait_for()
     page.locator("details:has(#appeal-grounds) summary").click()
     page.locator("#appeal-grounds").fill(
         "It is a proposal about article 3 on health care, please read again."

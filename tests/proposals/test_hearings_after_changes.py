@@ -20,6 +20,7 @@ from proposals.services import hearing_notices, hearing_registration
 from proposals.services.hearing import HearingInput
 from tests.conftest import sign_in_staff
 from tests.factories import UserFactory
+from tests.page_text import text_of
 
 from .factories import HearingFactory, ProposalFactory, held
 
@@ -221,7 +222,7 @@ def test_the_reason_of_a_cancellation_is_on_the_page_and_in_the_notice(
     [told] = [m.body for m in mail.outbox if m.to == [citizen.email]]
     assert "Слушания «" in told and "отменены. Причина: Зал закрыт на ремонт" in told
     page = client.get(f"/kk/hearings/{hearing.pk}/").content.decode()
-    assert "Себебі: Зал закрыт на ремонт" in page
+    assert "Себебі: Зал закрыт на ремонт" in text_of(page)
     # Without a reason, the notice says what it always said, with no dangling "Reason:".
     other = HearingFactory(consultation=consultation)
     hearing_registration.hearing_register(user=citizen, hearing=other)

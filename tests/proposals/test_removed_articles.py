@@ -11,6 +11,7 @@ from django.utils import translation
 
 from proposals.models import ArticleIdentity, Document, Follow
 from proposals.selectors.filter_choices import proposal_filter_choices
+from tests.page_text import text_of
 
 from .factories import (
     AgendaItemFactory,
@@ -68,10 +69,6 @@ def _card(html: str, title: str) -> str:
     return re.search(rf'<article class="proposal-card".*?{title}.*?</article>', html, re.S).group()
 
 
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def test_publishing_marks_the_articles_a_version_leaves_out(document):
     identities = {i.key: i for i in ArticleIdentity.objects.filter(document=document)}
     assert identities["capital"].removed_in == 2 and identities["capital"].last_in == 1
@@ -86,18 +83,18 @@ def test_publishing_marks_the_articles_a_version_leaves_out(document):
 def test_cards_and_pages_say_the_removed_article_was_in_an_earlier_version(client, document, proposals):
     on_capital, on_symbols = proposals
     listed = client.get("/en/proposals/").content.decode()
-    assert "Article 2 of version 1 (removed in version 2)" in _text(_card(listed, "Keep the capital"))
-    symbols_card = _text(_card(listed, "A new flag"))
+    assert "Article 2 of version 1 (removed in version 2)" in text_of(_card(listed, "Keep the capital"))
+    symbols_card = text_of(_card(listed, "A new flag"))
     assert "Article 2" in symbols_card and "removed" not in symbols_card
 
-    page = _text(client.get(on_capital.get_absolute_url()).content.decode())
+    page = text_of(client.get(on_capital.get_absolute_url()).content.decode())
     assert "Concerns: Article 2 of version 1 (removed in version 2)" in page
     # The link opens the article as it stood in the version that had it.
     html = client.get(on_capital.get_absolute_url()).content.decode()
     assert "/en/consultations/law/basic-law/articles/capital/?version=1" in html
 
     # Opened at the version that had it, the article says at once that a later version removed it.
-    as_it_was = _text(
+    as_it_was = text_of(
         client.get("/ru/consultations/law/basic-law/articles/capital/?version=1").content.decode()
     )
     assert "Эта статья удалена в версии 2: в последней версии проекта её нет." in as_it_was
@@ -105,12 +102,12 @@ def test_cards_and_pages_say_the_removed_article_was_in_an_earlier_version(clien
     assert 'id="article-removed"' not in current
 
     article_page = client.get("/en/consultations/law/basic-law/articles/capital/").content.decode()
-    assert "Article 2 of version 1 (removed in version 2)" in _text(_card(article_page, "Keep the capital"))
+    assert "Article 2 of version 1 (removed in version 2)" in text_of(_card(article_page, "Keep the capital"))
 
     with translation.override("ru"):
-        russian = _text(client.get("/ru/proposals/").content.decode())
+        russian = text_of(client.get("/ru/proposals/").content.decode())
     assert "Статья 2 версии 1 (удалена в версии 2)" in russian
-    kazakh = _text(client.get("/kk/proposals/").content.decode())
+    kazakh = text_of(client.get("/kk/proposals/").content.decode())
     assert "1-нұсқаның 2-бабы (2-нұсқада алынып тасталды)" in kazakh
 
 
@@ -123,7 +120,7 @@ def test_a_renumbered_article_is_shown_with_its_new_number(client, document):
         "# 1. S\n## 1. Preamble {#preamble}\n1. We, the people.\n## 2. Symbols {#symbols}\n1. A flag.\n"
         "## 3. Budgets {#budgets}\n1. Local councils approve the local budget.\n",
     )
-    card = _text(_card(client.get("/en/proposals/").content.decode(), "Yearly budgets"))
+    card = text_of(_card(client.get("/en/proposals/").content.decode(), "Yearly budgets"))
     assert "Article 3" in card and "Article 1" not in card and "removed" not in card
 
 
@@ -154,7 +151,7 @@ def test_an_answer_naming_the_removed_article_says_so(
         articles=[capital],
         version=document.versions.get(position=2),
     )
-    page = _text(client.get(on_capital.get_absolute_url()).content.decode())
+    page = text_of(client.get(on_capital.get_absolute_url()).content.decode())
     assert "Articles changed: Article 2 of version 1 (removed in version 2)" in page
 
 
@@ -175,12 +172,12 @@ def test_a_hearing_agenda_naming_the_removed_article_says_so(client, document):
     capital = ArticleIdentity.objects.get(document=document, key="capital")
     hearing = HearingFactory(consultation=document.consultation)
     AgendaItemFactory(hearing=hearing).articles.set([capital])
-    page = _text(client.get(f"/en/hearings/{hearing.pk}/").content.decode())
+    page = text_of(client.get(f"/en/hearings/{hearing.pk}/").content.decode())
     assert "Articles: Article 2 of version 1 (removed in version 2)" in page
 
 
 def test_a_followed_article_that_was_removed_is_named_with_its_version(client, document, citizen):
     Follow.objects.create(user=citizen, article=ArticleIdentity.objects.get(document=document, key="capital"))
     client.force_login(citizen)
-    page = _text(client.get("/en/me/").content.decode())
+    page = text_of(client.get("/en/me/").content.decode())
     assert "Article 2 of version 1 (removed in version 2). Capital" in page

@@ -25,6 +25,7 @@ from proposals.services.document import document_version_import, document_versio
 from proposals.services.follow import follow_add
 from proposals.services.response import ResponseCorrection
 from tests.conftest import give_totp
+from tests.page_text import text_of
 
 from .commitment_helpers import body
 from .factories import ArticleIdentityFactory, ProposalFactory, import_published, publish_response
@@ -380,7 +381,7 @@ def test_member_corrects_from_the_work_page(client, land_code, wrongly_answered,
     response.refresh_from_db()
     assert response.version == second
     page = client.get(work).content.decode()
-    assert "Corrected (Commissioner Erlan): Version 2 carries the change." in page
+    assert "Corrected (Commissioner Erlan): Version 2 carries the change." in text_of(page)
     assert "Draft, edition 2 (not yet published)" in page
     refused = client.post(work + "response/correct/", {"articles": [lease.pk], "version": second.pk})
     assert refused.status_code == 400
