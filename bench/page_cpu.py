@@ -60,6 +60,7 @@ def main() -> None:
     # One connection for the whole run, so that one PostgreSQL backend serves it.
     os.environ.update(production_env(args.database_url, args.redis_url), CONN_MAX_AGE="3600")
 
+    # Django reads its settings from the environment set just above: it is imported after.
     import django
 
     django.setup()
