@@ -78,6 +78,8 @@ class _KeptProposal:
 
 _proposals = ProcessLRU(PROPOSALS_SIZE)
 _people = KeptPerReader(PEOPLE_SIZE)
+# Kept for a person with more than MOST_KEPT_IDS facts: their pages read the database.
+_TOO_MANY = object()
 
 
 def proposal_for_reader(*, pk: int, viewer) -> Proposal | None:
@@ -140,10 +142,10 @@ def _proposal_facts(pk: int) -> _KeptProposal | None:
 def _kept_own_facts(user_id: int, token) -> OwnFacts | None:
     kept = _people.current(user_id, token, max_age=MEMORY_SECONDS)
     if kept is not None:
-        return kept
+        return None if kept is _TOO_MANY else kept
     facts = own_facts(user_id)
-    if facts is not None:
-        _people.keep(user_id, token, facts)
+    # A person with too many is remembered as such, or each of their pages would read them in vain.
+    _people.keep(user_id, token, _TOO_MANY if facts is None else facts)
     return facts
 
 
