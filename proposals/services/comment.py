@@ -22,7 +22,7 @@ from portal.core.ratelimit import address_within, rate_limit_hit
 from portal.core.roles import is_commission_member
 from portal.core.text import plain_text
 from portal.notifications.services import notifications_withdraw, notify
-from proposals.permissions.proposal import can_comment, can_like
+from proposals.permissions.proposal import can_comment, can_like, can_read_comment
 
 from ..language import detect_language
 from ..models import Comment, CommentLike, Follow, ModerationCase, Proposal
@@ -57,6 +57,9 @@ def comment_create(*, author: User, proposal: Proposal, body: str, parent: Comme
     if parent is not None:
         if parent.proposal_id != proposal.pk:
             raise ValidationError(_("A reply must belong to the same proposal."))
+        # Every door: a reply under a hidden or deleted comment would be read where its parent is not.
+        if not can_read_comment(author, parent):
+            raise PermissionDenied(_("You cannot reply to this comment."))
         # One level of replies: answering a reply attaches to its top-level comment.
         if parent.parent_id is not None:
             parent = parent.parent

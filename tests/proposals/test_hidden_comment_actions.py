@@ -3,6 +3,7 @@ content is withheld) answers 404, as its report did: a like of a hidden comment 
 one was posted under it."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from proposals.models import Comment, CommentLike
@@ -62,3 +63,13 @@ def test_the_same_actions_on_a_shown_comment_go_through(published, citizen, othe
     for name, path, data in _actions(published, comment):
         assert reader.post(path, data).status_code == 302, name
     assert Comment.objects.filter(parent=comment).count() == 1
+
+
+def test_the_service_refuses_a_reply_under_a_hidden_comment(published, citizen, other_citizen, moderator):
+    """Whatever door a reply comes through, not only the page's form."""
+    comment = comment_create(author=citizen, proposal=published, body="Бюджет туралы пікір.")
+    hide_comment(moderator=moderator, proposal=published, comment=comment)
+    comment.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        comment_create(author=other_citizen, proposal=published, body="Жауап беремін.", parent=comment)
+    assert not Comment.objects.filter(parent=comment).exists()
